@@ -1,0 +1,121 @@
+# Build helpers shared by every folder: one way to verilate a top, one way to gate it
+# (lint + synthesis), one way to add a C++ target or a GoogleTest binary.
+
+set(LUOSHU_RTL_DIR ${PROJECT_SOURCE_DIR}/rtl)
+set(LUOSHU_WAIVERS ${LUOSHU_RTL_DIR}/lint_waivers.vlt)
+
+# Our own C++ is warning-clean under -Wall -Wextra (Verilator's generated code is not ours,
+# so these flags are applied per target, never globally).
+function(luoshu_cxx_target target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+endfunction()
+
+# The Verilator runtime (verilated.cpp, FST writer, ...) is compiled once and shared by every
+# model; verilate() would otherwise compile it again into each model library.
+set(_vl_inc ${VERILATOR_ROOT}/include)
+set(_vl_rt_sources ${_vl_inc}/verilated.cpp ${_vl_inc}/verilated_threads.cpp)
+if(LUOSHU_TRACE)
+  list(APPEND _vl_rt_sources ${_vl_inc}/verilated_fst_c.cpp)
+  set(_vl_trace 1)
+else()
+  set(_vl_trace 0)
+endif()
+add_library(luoshu_verilated_rt STATIC ${_vl_rt_sources})
+target_include_directories(luoshu_verilated_rt SYSTEM PUBLIC ${_vl_inc} ${_vl_inc}/vltstd)
+target_compile_definitions(luoshu_verilated_rt PUBLIC
+  VM_COVERAGE=0 VM_SC=0 VM_TRACE=${_vl_trace} VM_TRACE_VCD=0 VM_TRACE_FST=${_vl_trace})
+find_package(Threads REQUIRED)
+target_link_libraries(luoshu_verilated_rt PUBLIC Threads::Threads $<$<BOOL:${LUOSHU_TRACE}>:z>)
+set_target_properties(luoshu_verilated_rt PROPERTIES POSITION_INDEPENDENT_CODE ON)
+
+# Turn "A=1;B=2" into -GA=1 -GB=2 (Verilator) or "-chparam A 1 -chparam B 2" (Yosys).
+function(_luoshu_params out_vl out_ys)
+  set(vl "")
+  set(ys "")
+  foreach(p IN LISTS ARGN)
+    string(REPLACE "=" ";" kv "${p}")
+    list(GET kv 0 k)
+    list(GET kv 1 v)
+    list(APPEND vl "-G${k}=${v}")
+    string(APPEND ys " -chparam ${k} ${v}")
+  endforeach()
+  set(${out_vl} "${vl}" PARENT_SCOPE)
+  set(${out_ys} "${ys}" PARENT_SCOPE)
+endfunction()
+
+# luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2])
+# Builds the Verilated model once, as a static library every test/tool links.
+# The generated class is V<NAME> (e.g. Vcube_d16).
+function(luoshu_verilated_library)
+  cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS" ${ARGN})
+  _luoshu_params(vl_params ys_params ${A_PARAMS})
+  add_library(${A_NAME} STATIC)
+  set(trace_arg "")
+  if(LUOSHU_TRACE)
+    set(trace_arg TRACE_FST)
+    target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
+  endif()
+  verilate(${A_NAME} ${trace_arg}
+    PREFIX V${A_NAME}
+    TOP_MODULE ${A_TOP}
+    SOURCES ${LUOSHU_WAIVERS} ${A_SOURCES}
+    INCLUDE_DIRS ${LUOSHU_RTL_DIR}/common
+    # --assert: valid/ready stability and other SVA run in every simulation.
+    VERILATOR_ARGS --assert -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
+    # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
+    OPT_SLOW -O0
+    OPT_FAST -O2
+    OPT_GLOBAL -O2)
+  # Use the shared runtime instead of a private copy of it.
+  get_target_property(srcs ${A_NAME} SOURCES)
+  list(FILTER srcs EXCLUDE REGEX "^${_vl_inc}/.*\\.cpp$")
+  set_property(TARGET ${A_NAME} PROPERTY SOURCES ${srcs})
+  target_link_libraries(${A_NAME} PUBLIC luoshu_verilated_rt)
+  target_include_directories(${A_NAME} SYSTEM PUBLIC ${_vl_inc} ${_vl_inc}/vltstd)
+endfunction()
+
+# luoshu_rtl_gates(NAME id TOP module SOURCES f.sv... [PARAMS A=1 B=2])
+# Adds two CTest gates: lint.<id> (verilator --lint-only -Wall, waivers only from the one
+# waiver file) and synth.<id> (Yosys synthesis, fails on any error or unresolved module).
+function(luoshu_rtl_gates)
+  cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS" ${ARGN})
+  _luoshu_params(vl_params ys_params ${A_PARAMS})
+  add_test(NAME lint.${A_NAME}
+    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert
+            -I${LUOSHU_RTL_DIR}/common --top-module ${A_TOP} ${vl_params}
+            ${LUOSHU_WAIVERS} ${A_SOURCES})
+  set_tests_properties(lint.${A_NAME} PROPERTIES LABELS "gate;lint")
+  add_test(NAME synth.${A_NAME}
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} --params "${ys_params}"
+            --log ${CMAKE_BINARY_DIR}/synth/${A_NAME}.log ${A_SOURCES})
+  set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth")
+endfunction()
+
+# luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l])
+function(luoshu_gtest)
+  cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${A_NAME} ${A_SOURCES})
+  luoshu_cxx_target(${A_NAME})
+  target_link_libraries(${A_NAME} PRIVATE ${A_LIBS} luoshu_tb GTest::gtest_main)
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  gtest_discover_tests(${A_NAME} DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${A_LABELS}" TIMEOUT 600)
+endfunction()
+
+# luoshu_rejects_params(NAME id TOP module SOURCES f.sv... PARAMS A=0 EXPECT "regex")
+# Proves an illegal parameter is refused at elaboration with a message (by Verilator and Yosys).
+function(luoshu_rejects_params)
+  cmake_parse_arguments(A "" "NAME;TOP;EXPECT" "SOURCES;PARAMS" ${ARGN})
+  _luoshu_params(vl_params ys_params ${A_PARAMS})
+  add_test(NAME reject.${A_NAME}.verilator
+    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -I${LUOSHU_RTL_DIR}/common
+            --top-module ${A_TOP} ${vl_params} ${A_SOURCES})
+  add_test(NAME reject.${A_NAME}.yosys
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} --params "${ys_params}"
+            --log ${CMAKE_BINARY_DIR}/synth/reject_${A_NAME}.log ${A_SOURCES})
+  set_tests_properties(reject.${A_NAME}.verilator reject.${A_NAME}.yosys PROPERTIES
+    PASS_REGULAR_EXPRESSION "${A_EXPECT}" LABELS "gate;params")
+endfunction()

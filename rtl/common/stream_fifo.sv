@@ -1,0 +1,71 @@
+// Valid/ready FIFO of Depth entries of Width bits. Registered output (no fall-through), so
+// it also cuts the combinational path from out_ready_i to in_ready_o. Full throughput: one
+// push and one pop per cycle. Storage is flops (small depths); use sram for deep buffers.
+`include "luoshu_assert.svh"
+
+module stream_fifo #(
+  parameter int Depth = 2,
+  parameter int Width = 8
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             in_valid_i,
+  output logic             in_ready_o,
+  input  logic [Width-1:0] in_data_i,
+  output logic             out_valid_o,
+  input  logic             out_ready_i,
+  output logic [Width-1:0] out_data_o,
+  output logic [$clog2(Depth+1)-1:0] count_o
+);
+  if (Depth < 1) begin : g_bad_depth
+    $error("stream_fifo: Depth must be >= 1 (got %0d)", Depth);
+  end
+  if (Width < 1) begin : g_bad_width
+    $error("stream_fifo: Width must be >= 1 (got %0d)", Width);
+  end
+
+  localparam int PtrW = Depth > 1 ? $clog2(Depth) : 1;
+  localparam int CntW = $clog2(Depth + 1);
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [PtrW-1:0]  rd_ptr_q, rd_ptr_d, wr_ptr_q, wr_ptr_d;
+  logic [CntW-1:0]  count_q, count_d;
+  logic push, pop;
+
+  assign in_ready_o  = (count_q != CntW'(Depth));
+  assign out_valid_o = (count_q != '0);
+  assign out_data_o  = mem_q[rd_ptr_q];
+  assign count_o     = count_q;
+  assign push        = in_valid_i && in_ready_o;
+  assign pop         = out_valid_o && out_ready_i;
+
+  always_comb begin
+    rd_ptr_d = rd_ptr_q;
+    wr_ptr_d = wr_ptr_q;
+    count_d  = count_q;
+    if (push) wr_ptr_d = (wr_ptr_q == PtrW'(Depth - 1)) ? '0 : wr_ptr_q + 1'b1;
+    if (pop)  rd_ptr_d = (rd_ptr_q == PtrW'(Depth - 1)) ? '0 : rd_ptr_q + 1'b1;
+    if (push && !pop) count_d = count_q + 1'b1;
+    else if (pop && !push) count_d = count_q - 1'b1;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rd_ptr_q <= '0;
+      wr_ptr_q <= '0;
+      count_q  <= '0;
+    end else begin
+      rd_ptr_q <= rd_ptr_d;
+      wr_ptr_q <= wr_ptr_d;
+      count_q  <= count_d;
+    end
+  end
+
+  // Data storage is not reset: only entries covered by count_q are ever read.
+  always_ff @(posedge clk_i) begin
+    if (push) mem_q[wr_ptr_q] <= in_data_i;
+  end
+
+  `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o, in_data_i)
+  `ASSERT_STREAM_STABLE(a_out_stable, clk_i, rst_ni, out_valid_o, out_ready_i, out_data_o)
+endmodule

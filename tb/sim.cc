@@ -1,0 +1,98 @@
+#include "tb/sim.h"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#ifndef LUOSHU_GTKW_DIR
+#define LUOSHU_GTKW_DIR "tb/gtkw"
+#endif
+
+namespace luoshu::tb {
+
+std::string SanitizeName(const std::string& name) {
+  std::string out = name;
+  for (char& c : out) {
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
+  }
+  return out.empty() ? "sim" : out;
+}
+
+void SimController::SetUpTrace(const TraceOptions& opts, const std::string& gtkw_block,
+                               const std::function<void(const std::string&)>& open) {
+  trace_ = opts;
+  if (!opts.enabled) return;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(opts.wave_dir, ec);
+  if (ec) {
+    throw ConfigError("cannot create wave folder '" + opts.wave_dir + "': " + ec.message() +
+                      "; set LUOSHU_WAVE_DIR to a writable folder");
+  }
+  const std::string base = (fs::path(opts.wave_dir) / SanitizeName(name_)).string();
+  wave_path_ = base + ".fst";
+  open(wave_path_);
+  trace_on_ = true;
+  // A save file next to the wave: `gtkwave build/waves/X.gtkw` opens the wave with the
+  // block's signals grouped.
+  if (!gtkw_block.empty()) {
+    std::ifstream in(std::string(LUOSHU_GTKW_DIR) + "/" + gtkw_block + ".gtkw");
+    if (in) {
+      std::ofstream out(base + ".gtkw");
+      out << "[dumpfile] \"" << fs::absolute(wave_path_).string() << "\"\n" << in.rdbuf();
+    }
+  }
+}
+
+void SimController::CheckErrors(const char* phase) {
+  if (GotError()) {
+    std::ostringstream msg;
+    msg << "RTL assertion failed in '" << name_ << "' at cycle " << cycle_ << " (" << phase
+        << "); the message above names the assertion";
+    if (!wave_path_.empty()) msg << "; wave: " << wave_path_;
+    else msg << "; re-run with LUOSHU_TRACE=1 for a wave";
+    throw RtlAssertionError(msg.str());
+  }
+}
+
+void SimController::Reset(unsigned cycles) {
+  *rst_n_ = 0;
+  Step(cycles);
+  *rst_n_ = 1;
+}
+
+void SimController::Step(uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    for (auto& h : drive_hooks_) h();
+    Eval();
+    Dump(2 * cycle_);
+    for (auto& h : sample_hooks_) h();
+    *clk_ = 1;
+    Eval();
+    Dump(2 * cycle_ + 1);
+    *clk_ = 0;
+    Eval();
+    ++cycle_;
+    CheckErrors("clock edge");
+  }
+}
+
+void SimController::RunUntil(const std::function<bool()>& done, uint64_t max_cycles,
+                             const std::string& what) {
+  const uint64_t start = cycle_;
+  while (!done()) {
+    if (cycle_ - start >= max_cycles) {
+      std::ostringstream msg;
+      msg << "watchdog: '" << name_ << "' waited " << max_cycles << " cycles (cycle " << start
+          << " to " << cycle_ << ") for " << what
+          << " and it did not happen; the design is hung or the limit is too small";
+      if (!wave_path_.empty()) msg << "; wave: " << wave_path_;
+      else msg << "; re-run with LUOSHU_TRACE=1 for a wave";
+      throw WatchdogError(msg.str());
+    }
+    Step();
+  }
+}
+
+}  // namespace luoshu::tb

@@ -1,0 +1,145 @@
+// The simulation controller: clock, reset, time, hooks, watchdog and tracing for any
+// Verilated top with `clk_i` / `rst_ni`. It knows nothing about the design; tests plug in
+// drivers and monitors as per-cycle hooks and talk to the design only through its ports.
+//
+// One cycle of Step():
+//   1. drive hooks     set inputs for this cycle (outputs show the state after the last edge)
+//   2. eval            combinational settle; wave sample at time 2c (clock low)
+//   3. sample hooks    observe handshakes: valid && ready now means a transfer at this edge
+//   4. rising edge     clk_i = 1, eval; wave sample at 2c+1
+//   5. clk_i = 0, eval (no sample: the next cycle's step 2 shows it)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "tb/errors.h"
+#include "tb/options.h"
+#include "verilated.h"
+#if LUOSHU_TRACE_COMPILED
+#include "verilated_fst_c.h"
+#endif
+
+namespace luoshu::tb {
+
+class SimController {
+ public:
+  using Hook = std::function<void()>;
+
+  virtual ~SimController() = default;
+
+  void OnDrive(Hook h) { drive_hooks_.push_back(std::move(h)); }
+  void OnSample(Hook h) { sample_hooks_.push_back(std::move(h)); }
+
+  // Holds rst_ni low for `cycles` cycles, then releases it.
+  void Reset(unsigned cycles = 4);
+  // Advances `n` clock cycles.
+  void Step(uint64_t n = 1);
+  // Steps until `done()` is true (checked before each cycle). Throws WatchdogError naming the
+  // cycle and `what` if it takes more than `max_cycles`.
+  void RunUntil(const std::function<bool()>& done, uint64_t max_cycles, const std::string& what);
+
+  uint64_t cycle() const { return cycle_; }
+  // True while Reset() holds rst_ni low; agents stay idle then.
+  bool in_reset() const { return *rst_n_ == 0; }
+  const std::string& name() const { return name_; }
+  // Path of the wave file, empty when tracing is off.
+  const std::string& wave_path() const { return wave_path_; }
+
+ protected:
+  SimController(std::string name, uint8_t* clk, uint8_t* rst_n)
+      : name_(std::move(name)), clk_(clk), rst_n_(rst_n) {}
+
+  virtual void Eval() = 0;
+  virtual void Dump(uint64_t time) = 0;
+  virtual bool GotError() = 0;
+
+  // Opens the wave (and writes the block's GTKWave save file next to it) per `opts`.
+  // `open` opens the FST at the given path; `gtkw_block` names tb/gtkw/<block>.gtkw.
+  void SetUpTrace(const TraceOptions& opts, const std::string& gtkw_block,
+                  const std::function<void(const std::string&)>& open);
+  bool TraceActive() const {
+    return trace_on_ && cycle_ >= trace_.start_cycle && cycle_ < trace_.stop_cycle;
+  }
+
+  std::string name_;
+  uint8_t* clk_;
+  uint8_t* rst_n_;
+  uint64_t cycle_ = 0;
+  bool trace_on_ = false;
+  TraceOptions trace_;
+  std::string wave_path_;
+
+ private:
+  void CheckErrors(const char* phase);
+
+  std::vector<Hook> drive_hooks_;
+  std::vector<Hook> sample_hooks_;
+};
+
+// Owns the VerilatedContext and the model. `Model` is a Verilated class with clk_i / rst_ni.
+template <class Model>
+class Simulation : public SimController {
+ public:
+  // `name` names the wave file (<wave_dir>/<name>.fst); `gtkw_block` picks the save file.
+  explicit Simulation(const std::string& name, const std::string& gtkw_block = "",
+                      const TraceOptions& opts = TraceOptionsFromEnv())
+      : SimController(name, nullptr, nullptr), context_(std::make_unique<VerilatedContext>()) {
+    context_->fatalOnError(false);  // RTL assertion failures become RtlAssertionError
+    context_->traceEverOn(opts.enabled);
+    model_ = std::make_unique<Model>(context_.get(), "TOP");
+    clk_ = &model_->clk_i;
+    rst_n_ = &model_->rst_ni;
+    *clk_ = 0;
+    *rst_n_ = 1;
+    SetUpTrace(opts, gtkw_block, [this](const std::string& path) { OpenTrace(path); });
+    model_->eval();
+  }
+  ~Simulation() override {
+    model_->final();
+#if LUOSHU_TRACE_COMPILED
+    if (fst_) fst_->close();
+#endif
+  }
+
+  Model& dut() { return *model_; }
+  Model* operator->() { return model_.get(); }
+
+ protected:
+  void Eval() override { model_->eval(); }
+  bool GotError() override { return context_->gotError(); }
+  void Dump(uint64_t time) override {
+#if LUOSHU_TRACE_COMPILED
+    if (fst_ && TraceActive()) fst_->dump(time);
+#else
+    (void)time;
+#endif
+  }
+
+ private:
+  void OpenTrace(const std::string& path) {
+#if LUOSHU_TRACE_COMPILED
+    fst_ = std::make_unique<VerilatedFstC>();
+    model_->trace(fst_.get(), 99);
+    fst_->open(path.c_str());
+#else
+    throw ConfigError("tracing was requested for '" + name_ + "' (wave " + path +
+                      ") but is not compiled into this build; reconfigure with -DLUOSHU_TRACE=ON");
+#endif
+  }
+
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<Model> model_;
+#if LUOSHU_TRACE_COMPILED
+  std::unique_ptr<VerilatedFstC> fst_;
+#endif
+};
+
+// "Suite.Name" of the running GoogleTest, made file-name safe; "sim" outside a test.
+std::string SanitizeName(const std::string& name);
+
+}  // namespace luoshu::tb
