@@ -11,7 +11,7 @@ required=(
   libboost-program-options-dev # CLI option parsing
   yosys                        # synthesis gate (Debian: Yosys 0.23)
   zlib1g-dev                   # FST tracing
-  python3                      # generators and benchmark plots
+  python3 python3-matplotlib   # generators and benchmark plots (run with /usr/bin/python3)
 )
 optional=(
   gtkwave                      # wave viewer for build/waves/*.fst (not needed by tests)
@@ -31,8 +31,13 @@ SUDO=""
 need=$(missing "${required[@]}")
 if [ -n "$need" ]; then
   echo "[install-deps] installing: $need"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need
+  log=$(mktemp /tmp/luoshu-install-XXXX.log)
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+         $SUDO apt-get install -y -qq --no-install-recommends $need; } >"$log" 2>&1; then
+    echo "[install-deps] error: apt-get failed installing: $need (log: $log)" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
 else
   echo "[install-deps] required packages present"
 fi
@@ -40,7 +45,8 @@ fi
 opt=$(missing "${optional[@]}")
 if [ -n "$opt" ] && [ "${LUOSHU_SKIP_OPTIONAL:-0}" != 1 ]; then
   echo "[install-deps] installing optional tools: $opt"
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $opt; }; then
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+         $SUDO apt-get install -y -qq --no-install-recommends $opt; } >/dev/null 2>&1; then
     echo "[install-deps] warning: optional tools ($opt) could not be installed; waves can still be written, view them elsewhere" >&2
   fi
 fi
