@@ -29,7 +29,7 @@ find_package(Threads REQUIRED)
 target_link_libraries(luoshu_verilated_rt PUBLIC Threads::Threads $<$<BOOL:${LUOSHU_TRACE}>:z>)
 set_target_properties(luoshu_verilated_rt PROPERTIES POSITION_INDEPENDENT_CODE ON)
 
-# Turn "A=1;B=2" into -GA=1 -GB=2 (Verilator) or "-chparam A 1 -chparam B 2" (Yosys).
+# Turn "A=1;B=2" into -GA=1 -GB=2 (Verilator) and --param A=1 --param B=2 (scripts/synth.sh).
 function(_luoshu_params out_vl out_ys)
   set(vl "")
   set(ys "")
@@ -38,7 +38,7 @@ function(_luoshu_params out_vl out_ys)
     list(GET kv 0 k)
     list(GET kv 1 v)
     list(APPEND vl "-G${k}=${v}")
-    string(APPEND ys " -chparam ${k} ${v}")
+    list(APPEND ys --param "${k}=${v}")
   endforeach()
   set(${out_vl} "${vl}" PARENT_SCOPE)
   set(${out_ys} "${ys}" PARENT_SCOPE)
@@ -87,7 +87,7 @@ function(luoshu_rtl_gates)
             ${LUOSHU_WAIVERS} ${A_SOURCES})
   set_tests_properties(lint.${A_NAME} PROPERTIES LABELS "gate;lint")
   add_test(NAME synth.${A_NAME}
-    COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} --params "${ys_params}"
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} ${ys_params}
             --log ${CMAKE_BINARY_DIR}/synth/${A_NAME}.log ${A_SOURCES})
   set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth")
 endfunction()
@@ -114,7 +114,7 @@ function(luoshu_rejects_params)
     COMMAND ${VERILATOR_EXECUTABLE} --lint-only -I${LUOSHU_RTL_DIR}/common
             --top-module ${A_TOP} ${vl_params} ${A_SOURCES})
   add_test(NAME reject.${A_NAME}.yosys
-    COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} --params "${ys_params}"
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} ${ys_params}
             --log ${CMAKE_BINARY_DIR}/synth/reject_${A_NAME}.log ${A_SOURCES})
   set_tests_properties(reject.${A_NAME}.verilator reject.${A_NAME}.yosys PROPERTIES
     PASS_REGULAR_EXPRESSION "${A_EXPECT}" LABELS "gate;params")

