@@ -75,11 +75,13 @@ function(luoshu_verilated_library)
   target_include_directories(${A_NAME} SYSTEM PUBLIC ${_vl_inc} ${_vl_inc}/vltstd)
 endfunction()
 
-# luoshu_rtl_gates(NAME id TOP module SOURCES f.sv... [PARAMS A=1 B=2])
+# luoshu_rtl_gates(NAME id TOP module SOURCES f.sv... [PARAMS A=1 B=2] [SYNTH_LABELS long])
 # Adds two CTest gates: lint.<id> (verilator --lint-only -Wall, waivers only from the one
 # waiver file) and synth.<id> (Yosys synthesis, fails on any error or unresolved module).
+# SYNTH_LABELS adds labels to the synthesis gate (e.g. "long" for a big configuration that
+# takes minutes and so runs only on request: scripts/test.sh -L long).
 function(luoshu_rtl_gates)
-  cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS;SYNTH_LABELS" ${ARGN})
   _luoshu_params(vl_params ys_params ${A_PARAMS})
   add_test(NAME lint.${A_NAME}
     COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert
@@ -89,7 +91,7 @@ function(luoshu_rtl_gates)
   add_test(NAME synth.${A_NAME}
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} ${ys_params}
             --log ${CMAKE_BINARY_DIR}/synth/${A_NAME}.log ${A_SOURCES})
-  set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth")
+  set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth;${A_SYNTH_LABELS}")
 endfunction()
 
 # luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l])

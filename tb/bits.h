@@ -1,5 +1,6 @@
 // Bit-field access to Verilated ports of any width: CData/SData/IData/QData (integers) and
-// VlWide<N> (arrays of 32-bit words), so tests pack payloads without caring how wide they are.
+// VlWide<N> (arrays of 32-bit words), so tests pack payloads without caring how wide a port
+// is. Fields may straddle 32-bit words; each call touches at most three words.
 #pragma once
 
 #include <cstdint>
@@ -7,33 +8,43 @@
 
 namespace luoshu::tb {
 
+// Writes the low `width` (1..64) bits of `value` at bit `lsb` of `port`.
 template <class Port>
 void PutBits(Port& port, unsigned lsb, unsigned width, uint64_t value) {
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    const uint64_t bit = (value >> i) & 1u;
-    if constexpr (std::is_integral_v<Port>) {
-      port = static_cast<Port>((port & ~(Port(1) << b)) | (Port(bit) << b));
-    } else {
-      port[b / 32] = (port[b / 32] & ~(1u << (b % 32))) | (static_cast<uint32_t>(bit) << (b % 32));
+  const uint64_t mask = width >= 64 ? ~uint64_t(0) : ((uint64_t(1) << width) - 1);
+  value &= mask;
+  if constexpr (std::is_integral_v<Port>) {
+    port = static_cast<Port>((port & ~(mask << lsb)) | (value << lsb));
+  } else {
+    unsigned done = 0;
+    while (done < width) {
+      const unsigned bit = lsb + done, word = bit / 32, off = bit % 32;
+      const unsigned n = (32 - off) < (width - done) ? (32 - off) : (width - done);
+      const uint32_t m = (n == 32 ? 0xFFFFFFFFu : ((1u << n) - 1)) << off;
+      port[word] = (port[word] & ~m) | (static_cast<uint32_t>(value >> done) << off & m);
+      done += n;
     }
   }
 }
 
+// Reads `width` (1..64) bits at bit `lsb` of `port`.
 template <class Port>
 uint64_t GetBits(const Port& port, unsigned lsb, unsigned width) {
-  uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    uint64_t bit;
-    if constexpr (std::is_integral_v<Port>) {
-      bit = (static_cast<uint64_t>(port) >> b) & 1u;
-    } else {
-      bit = (port[b / 32] >> (b % 32)) & 1u;
+  const uint64_t mask = width >= 64 ? ~uint64_t(0) : ((uint64_t(1) << width) - 1);
+  if constexpr (std::is_integral_v<Port>) {
+    return (static_cast<uint64_t>(port) >> lsb) & mask;
+  } else {
+    uint64_t v = 0;
+    unsigned done = 0;
+    while (done < width) {
+      const unsigned bit = lsb + done, word = bit / 32, off = bit % 32;
+      const unsigned n = (32 - off) < (width - done) ? (32 - off) : (width - done);
+      v |= static_cast<uint64_t>((port[word] >> off) & (n == 32 ? 0xFFFFFFFFu : ((1u << n) - 1)))
+           << done;
+      done += n;
     }
-    v |= bit << i;
+    return v;
   }
-  return v;
 }
 
 // Sign-extends the low `width` bits of `v`.

@@ -79,6 +79,7 @@ class StreamSink {
   }
 
   std::deque<T>& received() { return received_; }
+  const std::deque<T>& received() const { return received_; }
   // Cycle of the first and last transfer (for utilization figures).
   uint64_t first_cycle() const { return first_; }
   uint64_t last_cycle() const { return last_; }

@@ -1,0 +1,25 @@
+// Small GoogleTest helpers shared by the test binaries (header-only; tests only).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tb/random.h"
+#include "tb/sim.h"
+
+namespace luoshu::tb {
+
+// "Suite.Name" of the running test, file-name safe: the wave is build/waves/<this>.fst.
+inline std::string CurrentTestName() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return SanitizeName(std::string(info->test_suite_name()) + "." + info->name());
+}
+
+// Text for SCOPED_TRACE so a failing random test prints how to re-run it.
+inline std::string SeedNote(const Rng& rng) {
+  return "seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
+         std::to_string(rng.seed()) + ")";
+}
+
+}  // namespace luoshu::tb

@@ -1,0 +1,176 @@
+// The cube against the functional model, bit-exact, at Dim = 4, 8 and 16: directed cases,
+// accumulation over K blocks, seeded random shapes, back-to-back tiles (full overlap of
+// fill and drain) and random stalls on both streams.
+#include <gtest/gtest.h>
+
+#include "Vcube_d16.h"
+#include "Vcube_d4.h"
+#include "Vcube_d8.h"
+#include "sw/model/gemm.h"
+#include "tb/agents/cube_agent.h"
+#include "tb/gtest_util.h"
+
+namespace luoshu {
+namespace {
+
+using model::Matrix;
+
+template <class M, int D>
+struct Config {
+  using Model = M;
+  static constexpr int kDim = D;
+};
+
+template <class C>
+class CubeTest : public ::testing::Test {
+ protected:
+  static constexpr int kDim = C::kDim;
+  using Agent = tb::CubeAgent<typename C::Model, C::kDim>;
+
+  explicit CubeTest(uint64_t seed = 1) : rng_(tb::SeedFromEnv(seed)) {}
+
+  // Builds the simulation and agent with the given stall probabilities.
+  void Start(double in_stall = 0, double out_stall = 0) {
+    sim_ = std::make_unique<tb::Simulation<typename C::Model>>(tb::CurrentTestName(), "cube");
+    agent_ = std::make_unique<Agent>(sim_.get(), &rng_, in_stall, out_stall);
+    sim_->Reset();
+  }
+
+  Matrix<int8_t> Random(int r, int c) {
+    Matrix<int8_t> m(r, c);
+    for (int i = 0; i < r; ++i)
+      for (int j = 0; j < c; ++j) m.at(i, j) = static_cast<int8_t>(rng_.Uniform(-128, 127));
+    return m;
+  }
+  static Matrix<int32_t> Expected(const Matrix<int8_t>& a, const Matrix<int8_t>& b) {
+    Matrix<int32_t> c(a.rows(), b.cols());
+    model::GemmInt8(a, b, &c);
+    return c;
+  }
+  // Streams random tiles with K drawn from [kmin, kmax] and checks every C tile.
+  void RandomTiles(int tiles, int kmin, int kmax) {
+    SCOPED_TRACE(tb::SeedNote(rng_));
+    std::vector<Matrix<int32_t>> want;
+    for (int t = 0; t < tiles; ++t) {
+      const int k = rng_.Uniform(kmin, kmax);
+      auto a = Random(kDim, k), b = Random(k, kDim);
+      agent_->PushTile(a, b);
+      want.push_back(Expected(a, b));
+    }
+    auto got = agent_->Drain(200000);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t t = 0; t < want.size(); ++t) ASSERT_EQ(got[t], want[t]) << "tile " << t;
+    sim_->Step(4 * kDim);
+    EXPECT_EQ(agent_->rows_pending(), 0u) << "rows beyond the last tile";
+  }
+
+  tb::Rng rng_;
+  std::unique_ptr<tb::Simulation<typename C::Model>> sim_;
+  std::unique_ptr<Agent> agent_;
+};
+
+using Configs = ::testing::Types<Config<Vcube_d4, 4>, Config<Vcube_d8, 8>, Config<Vcube_d16, 16>>;
+TYPED_TEST_SUITE(CubeTest, Configs);
+
+TYPED_TEST(CubeTest, IdentityTimesBIsB) {
+  constexpr int D = TestFixture::kDim;
+  this->Start();
+  Matrix<int8_t> eye(D, D, 0);
+  for (int i = 0; i < D; ++i) eye.at(i, i) = 1;
+  auto b = this->Random(D, D);
+  this->agent_->PushTile(eye, b);
+  auto got = this->agent_->Drain(10000);
+  ASSERT_EQ(got.size(), 1u);
+  for (int i = 0; i < D; ++i)
+    for (int j = 0; j < D; ++j) EXPECT_EQ(got[0].at(i, j), b.at(i, j)) << i << "," << j;
+}
+
+TYPED_TEST(CubeTest, ZerosGiveZeros) {
+  constexpr int D = TestFixture::kDim;
+  this->Start();
+  this->agent_->PushTile(Matrix<int8_t>(D, 3 * D, 0), this->Random(3 * D, D));
+  this->agent_->PushTile(this->Random(D, D), Matrix<int8_t>(D, D, 0));
+  auto got = this->agent_->Drain(10000);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], Matrix<int32_t>(D, D, 0));
+  EXPECT_EQ(got[1], Matrix<int32_t>(D, D, 0));
+}
+
+TYPED_TEST(CubeTest, ExtremeValuesAtLongK) {
+  constexpr int D = TestFixture::kDim;
+  this->Start();
+  const int k = 512;
+  // (-128)(-128) everywhere: the largest positive sum; then 127 x -128: the most negative.
+  Matrix<int8_t> lo(D, k, -128), lob(k, D, -128), hi(D, k, 127);
+  this->agent_->PushTile(lo, lob);
+  this->agent_->PushTile(hi, lob);
+  auto got = this->agent_->Drain(20000);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], this->Expected(lo, lob));
+  EXPECT_EQ(got[0].at(0, 0), 512 * 16384);
+  EXPECT_EQ(got[1], this->Expected(hi, lob));
+  EXPECT_EQ(got[1].at(D - 1, D - 1), -512 * 127 * 128);
+}
+
+TYPED_TEST(CubeTest, AccumulatesAcrossKBlocks) {
+  constexpr int D = TestFixture::kDim;
+  this->Start();
+  const int kb = D, blocks = 3;
+  auto a = this->Random(D, kb * blocks), b = this->Random(kb * blocks, D);
+  for (int blk = 0; blk < blocks; ++blk) {
+    this->agent_->PushBlock(&a.at(0, blk * kb), a.cols(), &b.at(blk * kb, 0), b.cols(), kb,
+                            /*last=*/blk == blocks - 1);
+  }
+  auto got = this->agent_->Drain(20000);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], this->Expected(a, b));
+}
+
+TYPED_TEST(CubeTest, ShortTilesBackToBackArePaddedNotCorrupted) {
+  this->Start();
+  this->RandomTiles(12, 1, TestFixture::kDim - 1);
+}
+
+TYPED_TEST(CubeTest, RandomShapes) {
+  this->Start();
+  this->RandomTiles(20, 1, 3 * TestFixture::kDim);
+}
+
+TYPED_TEST(CubeTest, RandomShapesWithInputStalls) {
+  this->Start(0.3, 0);
+  this->RandomTiles(15, 1, 3 * TestFixture::kDim);
+}
+
+TYPED_TEST(CubeTest, RandomShapesWithOutputStalls) {
+  this->Start(0, 0.6);
+  this->RandomTiles(15, 1, 3 * TestFixture::kDim);
+}
+
+TYPED_TEST(CubeTest, RandomShapesWithStallsOnBothSides) {
+  this->Start(0.25, 0.5);
+  this->RandomTiles(15, 1, 3 * TestFixture::kDim);
+}
+
+// Back-to-back tiles overlap fill and drain: for T tiles of K >= Dim, the cube needs
+// T*K cycles plus one pipeline latency (skew + array + read-out), nothing per tile.
+TYPED_TEST(CubeTest, BackToBackTilesKeepEveryMacBusy) {
+  constexpr int D = TestFixture::kDim;
+  this->Start();
+  const int tiles = 8, k = 4 * D;
+  std::vector<Matrix<int32_t>> want;
+  for (int t = 0; t < tiles; ++t) {
+    auto a = this->Random(D, k), b = this->Random(k, D);
+    this->agent_->PushTile(a, b);
+    want.push_back(this->Expected(a, b));
+  }
+  auto got = this->agent_->Drain(20000);
+  ASSERT_EQ(got.size(), want.size());
+  for (int t = 0; t < tiles; ++t) EXPECT_EQ(got[t], want[t]) << "tile " << t;
+  const uint64_t span = this->agent_->last_output_cycle() - this->agent_->first_accept_cycle() + 1;
+  const uint64_t latency = 2 * D + 3;  // skew + array crossing + row read-out + output FIFO
+  EXPECT_LE(span, uint64_t(tiles * k) + latency)
+      << "tiles did not overlap: " << span << " cycles for " << tiles * k << " k-steps";
+}
+
+}  // namespace
+}  // namespace luoshu
