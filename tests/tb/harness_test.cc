@@ -1,0 +1,204 @@
+// The harness itself: watchdog and RTL assertion errors, wave and GTKWave save-file output,
+// and the option parsers (trace window, seed), on the stream_fifo model.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include "Vstream_fifo_d4w32.h"
+#include "tb/errors.h"
+#include "tb/options.h"
+#include "tb/random.h"
+#include "tb/sim.h"
+
+namespace luoshu {
+namespace {
+
+namespace fs = std::filesystem;
+using tb::Simulation;
+using tb::TraceOptions;
+using Model = Vstream_fifo_d4w32;
+
+std::string TestName() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return std::string(info->test_suite_name()) + "." + info->name();
+}
+
+// Tracing off whatever LUOSHU_TRACE says: these tests check errors, not waves.
+TraceOptions NoTrace() { return TraceOptions{}; }
+
+// A fresh folder under the system temp folder, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "luoshu_harness_XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + tmpl);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Sets an environment variable for one scope and restores the previous value.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (old_) setenv(name_.c_str(), old_->c_str(), 1);
+    else unsetenv(name_.c_str());
+  }
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(HarnessTest, RunUntilTimeoutNamesTheCycleAndTheCondition) {
+  Simulation<Model> sim(tb::SanitizeName(TestName()), "", NoTrace());
+  sim.Reset();  // cycles 0-3
+  try {
+    sim.RunUntil([] { return false; }, 10, "the impossible event");
+    FAIL() << "RunUntil returned although the condition never held";
+  } catch (const tb::WatchdogError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("the impossible event"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("cycle 4 to 14"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(sim.name()), std::string::npos) << msg;
+  }
+  EXPECT_EQ(sim.cycle(), 14u) << "the watchdog stops at the limit";
+}
+
+TEST(HarnessTest, RunUntilReturnsWhenTheConditionHolds) {
+  Simulation<Model> sim(tb::SanitizeName(TestName()), "", NoTrace());
+  sim.Reset();
+  sim.RunUntil([&] { return sim.cycle() == 9; }, 10, "cycle 9");
+  EXPECT_EQ(sim.cycle(), 9u);
+}
+
+// Fill the FIFO, offer one more item, then withdraw it before it was taken.
+TEST(HarnessTest, StreamRuleViolationRaisesRtlAssertionError) {
+  Simulation<Model> sim(tb::SanitizeName(TestName()), "", NoTrace());
+  auto& d = sim.dut();
+  sim.Reset();
+  d.out_ready_i = 0;
+  d.in_valid_i = 1;
+  for (uint32_t i = 0; i < 4; ++i) {
+    d.in_data_i = i;
+    sim.Step();
+  }
+  ASSERT_FALSE(d.in_ready_o) << "the FIFO should be full";
+  d.in_data_i = 99;
+  sim.Step();  // offered and refused: legal
+  d.in_valid_i = 0;
+  try {
+    sim.Step();
+    FAIL() << "dropping in_valid_i before in_ready_o went unnoticed";
+  } catch (const tb::RtlAssertionError& e) {
+    // The harness counts completed cycles: the failing edge was the 10th after time 0.
+    const std::string msg = e.what();
+    EXPECT_EQ(sim.cycle(), 10u);
+    EXPECT_NE(msg.find("at cycle 10 "), std::string::npos) << msg;
+    EXPECT_NE(msg.find(sim.name()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("LUOSHU_TRACE=1"), std::string::npos) << "says how to get a wave: " << msg;
+  }
+}
+
+TEST(HarnessTest, TraceWritesWaveAndSaveFile) {
+  TempDir dir;
+  TraceOptions opts;
+  opts.enabled = true;
+  opts.wave_dir = (dir.path() / "waves").string();
+#if LUOSHU_TRACE_COMPILED
+  std::string wave;
+  {
+    Simulation<Model> sim("trace_check", "stream_fifo", opts);
+    auto& d = sim.dut();
+    sim.Reset();
+    d.in_valid_i = 1;
+    d.out_ready_i = 1;
+    sim.Step(20);
+    wave = sim.wave_path();
+  }  // closes the wave
+  const fs::path fst = dir.path() / "waves" / "trace_check.fst";
+  EXPECT_EQ(fs::path(wave), fst);
+  ASSERT_TRUE(fs::exists(fst));
+  EXPECT_GT(fs::file_size(fst), 0u);
+  const fs::path gtkw = dir.path() / "waves" / "trace_check.gtkw";
+  ASSERT_TRUE(fs::exists(gtkw)) << "no save file next to the wave";
+  const std::string save = ReadFile(gtkw);
+  EXPECT_EQ(save.rfind("[dumpfile] \"" + fs::absolute(fst).string() + "\"", 0), 0u) << save;
+  EXPECT_NE(save.find("TOP.stream_fifo.in_valid_i"), std::string::npos) << save;
+#else
+  EXPECT_THROW(Simulation<Model>("trace_check", "stream_fifo", opts), tb::ConfigError);
+#endif
+}
+
+TEST(HarnessTest, ParseTraceWindowRejectsMalformedAndEmptyWindows) {
+  TraceOptions opts;
+  EXPECT_THROW(tb::ParseTraceWindow("abc", &opts), tb::ConfigError);
+  EXPECT_THROW(tb::ParseTraceWindow("5:3", &opts), tb::ConfigError);
+  EXPECT_THROW(tb::ParseTraceWindow("7:7", &opts), tb::ConfigError);
+  EXPECT_THROW(tb::ParseTraceWindow("x:10", &opts), tb::ConfigError);
+}
+
+TEST(HarnessTest, ParseTraceWindowAcceptsOpenEnds) {
+  TraceOptions from;
+  tb::ParseTraceWindow("10:", &from);
+  EXPECT_EQ(from.start_cycle, 10u);
+  EXPECT_EQ(from.stop_cycle, std::numeric_limits<uint64_t>::max());
+  TraceOptions upto;
+  tb::ParseTraceWindow(":500", &upto);
+  EXPECT_EQ(upto.start_cycle, 0u);
+  EXPECT_EQ(upto.stop_cycle, 500u);
+  TraceOptions both;
+  tb::ParseTraceWindow("100:200", &both);
+  EXPECT_EQ(both.start_cycle, 100u);
+  EXPECT_EQ(both.stop_cycle, 200u);
+}
+
+TEST(HarnessTest, SeedFromEnvRejectsNonNumbers) {
+  {
+    ScopedEnv env("LUOSHU_SEED", "12abc");
+    EXPECT_THROW(tb::SeedFromEnv(1), tb::ConfigError);
+  }
+  {
+    ScopedEnv env("LUOSHU_SEED", "-5");
+    EXPECT_THROW(tb::SeedFromEnv(1), tb::ConfigError);
+  }
+}
+
+TEST(HarnessTest, SeedFromEnvUsesTheVariableOrTheFallback) {
+  {
+    ScopedEnv env("LUOSHU_SEED", "4242");
+    EXPECT_EQ(tb::SeedFromEnv(1), 4242u);
+  }
+  {
+    ScopedEnv env("LUOSHU_SEED", "");
+    EXPECT_EQ(tb::SeedFromEnv(7), 7u);
+  }
+}
+
+}  // namespace
+}  // namespace luoshu
