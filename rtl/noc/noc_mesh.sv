@@ -1,0 +1,104 @@
+// X x Y mesh of noc_router, one network (a request or a response network).
+// Node n = y * X + x sits at (x, y); x grows to the East, y to the North. Each node has a
+// local inject port (into its router) and eject port (out of it); node n's flit is
+// [n*FlitW +: FlitW] of the flat vectors (Yosys 0.23 has no multi-dimensional packed ports).
+// A head flit must name a destination inside the mesh (checked by an assertion).
+`include "luoshu_assert.svh"
+
+module noc_mesh #(
+  parameter int X     = 2,
+  parameter int Y     = 2,
+  parameter int FlitW = 34,  // including the head/tail bits, see noc_pkg
+  parameter int Depth = 2    // router input FIFO depth
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  logic [X*Y-1:0]        inject_valid_i,
+  output logic [X*Y-1:0]        inject_ready_o,
+  input  logic [X*Y*FlitW-1:0]  inject_flit_i,
+  output logic [X*Y-1:0]        eject_valid_o,
+  input  logic [X*Y-1:0]        eject_ready_i,
+  output logic [X*Y*FlitW-1:0]  eject_flit_o
+);
+  if (X < 1 || X > noc_pkg::MaxDim) begin : g_bad_x
+    $error("noc_mesh: X must be 1..8 (got %0d)", X);  // 8 = noc_pkg::MaxDim
+  end
+  if (Y < 1 || Y > noc_pkg::MaxDim) begin : g_bad_y
+    $error("noc_mesh: Y must be 1..8 (got %0d)", Y);
+  end
+
+  localparam int N = X * Y;
+  localparam int P = noc_pkg::NumPorts;
+  localparam int PL = noc_pkg::PortLocal;
+  localparam int PN = noc_pkg::PortNorth;
+  localparam int PE = noc_pkg::PortEast;
+  localparam int PS = noc_pkg::PortSouth;
+  localparam int PW = noc_pkg::PortWest;
+
+  // Router ports, node-major: [(n*P + p)] and [(n*P + p)*FlitW +: FlitW].
+  logic [N*P-1:0]       in_valid, in_ready, out_valid, out_ready;
+  logic [N*P*FlitW-1:0] in_flit, out_flit;
+
+  for (genvar yy = 0; yy < Y; yy++) begin : g_y
+    for (genvar xx = 0; xx < X; xx++) begin : g_x
+      localparam int Node = yy * X + xx;
+
+      noc_router #(.FlitW(FlitW), .Depth(Depth)) u_router (
+        .clk_i,
+        .rst_ni,
+        .x_i        (noc_pkg::CoordW'(xx)),
+        .y_i        (noc_pkg::CoordW'(yy)),
+        .in_valid_i (in_valid[Node*P +: P]),
+        .in_ready_o (in_ready[Node*P +: P]),
+        .in_flit_i  (in_flit[Node*P*FlitW +: P*FlitW]),
+        .out_valid_o(out_valid[Node*P +: P]),
+        .out_ready_i(out_ready[Node*P +: P]),
+        .out_flit_o (out_flit[Node*P*FlitW +: P*FlitW])
+      );
+
+      // Local port.
+      assign in_valid[Node*P + PL]                 = inject_valid_i[Node];
+      assign inject_ready_o[Node]                  = in_ready[Node*P + PL];
+      assign in_flit[(Node*P + PL)*FlitW +: FlitW] = inject_flit_i[Node*FlitW +: FlitW];
+      assign eject_valid_o[Node]                   = out_valid[Node*P + PL];
+      assign out_ready[Node*P + PL]                = eject_ready_i[Node];
+      assign eject_flit_o[Node*FlitW +: FlitW]     = out_flit[(Node*P + PL)*FlitW +: FlitW];
+
+      // Mesh ports: port p of this router faces port Opp of the neighbour Nb.
+      for (genvar p = 1; p < P; p++) begin : g_link
+        localparam bit Has = (p == PN) ? (yy < Y - 1) : (p == PE) ? (xx < X - 1) :
+                             (p == PS) ? (yy > 0) : (xx > 0);
+        localparam int Nb  = (p == PN) ? Node + X : (p == PE) ? Node + 1 :
+                             (p == PS) ? Node - X : Node - 1;
+        localparam int Opp = (p == PN) ? PS : (p == PE) ? PW : (p == PS) ? PN : PE;
+        if (Has) begin : g_nb
+          assign in_valid[Node*P + p]                 = out_valid[Nb*P + Opp];
+          assign in_flit[(Node*P + p)*FlitW +: FlitW] = out_flit[(Nb*P + Opp)*FlitW +: FlitW];
+          assign out_ready[Node*P + p]                = in_ready[Nb*P + Opp];
+        end else begin : g_edge
+          // XY routing never sends a flit off the mesh (destinations are checked at inject).
+          logic unused_edge;
+          assign unused_edge = ^{in_ready[Node*P + p], out_flit[(Node*P + p)*FlitW +: FlitW]};
+          assign in_valid[Node*P + p]                 = 1'b0;
+          assign in_flit[(Node*P + p)*FlitW +: FlitW] = '0;
+          assign out_ready[Node*P + p]                = 1'b0;
+          `ASSERT_ALWAYS(a_no_edge_exit, clk_i, rst_ni, !out_valid[Node*P + p],
+                         "a flit was routed off the mesh edge")
+        end
+      end
+
+`ifndef SYNTHESIS
+      // Head flits must be addressed to a node of this mesh.
+      logic                       inj_head;
+      logic [noc_pkg::CoordW-1:0] inj_dst_x, inj_dst_y;
+      assign inj_head  = inject_flit_i[Node*FlitW + FlitW - 2];
+      assign inj_dst_x = inject_flit_i[Node*FlitW +: noc_pkg::CoordW];
+      assign inj_dst_y = inject_flit_i[Node*FlitW + noc_pkg::CoordW +: noc_pkg::CoordW];
+      `ASSERT_ALWAYS(a_dst_in_mesh, clk_i, rst_ni,
+                     !(inject_valid_i[Node] && inj_head) ||
+                     (int'(inj_dst_x) < X && int'(inj_dst_y) < Y),
+                     "head flit injected with a destination outside the mesh")
+`endif
+    end
+  end
+endmodule
