@@ -154,8 +154,11 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
                     GetBits(d.in_data_i, w * kW, kW) == d.out_data_o;
     bad_transfers += !ok;
     for (unsigned i = 0; i < kN; ++i) {
-      if (i == w) waited[i] = 0;
-      else if (valid >> i & 1) max_wait = std::max(max_wait, ++waited[i]);
+      if (i == w) {
+        waited[i] = 0;
+      } else if (valid >> i & 1) {
+        max_wait = std::max(max_wait, ++waited[i]);
+      }
     }
   });
   const size_t total = size_t(kN) * kItemsPerInput;
