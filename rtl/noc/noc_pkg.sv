@@ -66,7 +66,8 @@ package noc_pkg;
 
   // Whether a packet of this kind carries data flits after its header.
   function automatic logic kind_has_data(logic [1:0] kind);  // a kind_e
-    if (kind == KindWrite || kind == KindReadResp) kind_has_data = 1'b1;
+    // Literals, not KindWrite/KindReadResp: Yosys 0.23 misreads enum items in package functions.
+    if (kind == 2'd1 || kind == 2'd2) kind_has_data = 1'b1;
     else kind_has_data = 1'b0;
   endfunction
 
