@@ -86,10 +86,17 @@ template <class Model>
 class Simulation : public SimController {
  public:
   // `name` names the wave file (<wave_dir>/<name>.fst); `gtkw_block` picks the save file.
+  // `verilator_args` are handed to Verilator untouched (e.g. "+verilator+seed+7").
   explicit Simulation(const std::string& name, const std::string& gtkw_block = "",
-                      const TraceOptions& opts = TraceOptionsFromEnv())
+                      const TraceOptions& opts = TraceOptionsFromEnv(),
+                      const std::vector<std::string>& verilator_args = {})
       : SimController(name, nullptr, nullptr), context_(std::make_unique<VerilatedContext>()) {
     context_->fatalOnError(false);  // RTL assertion failures become RtlAssertionError
+    if (!verilator_args.empty()) {
+      std::vector<const char*> argv{"luoshu"};
+      for (const auto& a : verilator_args) argv.push_back(a.c_str());
+      context_->commandArgs(static_cast<int>(argv.size()), argv.data());
+    }
     context_->traceEverOn(opts.enabled);
     model_ = std::make_unique<Model>(context_.get(), "TOP");
     clk_ = &model_->clk_i;
