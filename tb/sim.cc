@@ -45,13 +45,17 @@ void SimController::SetUpTrace(const TraceOptions& opts, const std::string& gtkw
   }
 }
 
-void SimController::CheckErrors(const char* phase) {
+void SimController::CheckErrors(uint64_t edge_cycle) {
   if (GotError()) {
     std::ostringstream msg;
-    msg << "RTL assertion failed in '" << name_ << "' at cycle " << cycle_ << " (" << phase
+    msg << "RTL assertion failed in '" << name_ << "' at cycle " << edge_cycle
+        << " (rising edge at wave time " << 2 * edge_cycle + 1
         << "); the message above names the assertion";
-    if (!wave_path_.empty()) msg << "; wave: " << wave_path_;
-    else msg << "; re-run with LUOSHU_TRACE=1 for a wave";
+    if (!wave_path_.empty()) {
+      msg << "; wave: " << wave_path_;
+    } else {
+      msg << "; re-run with LUOSHU_TRACE=1 for a wave";
+    }
     throw RtlAssertionError(msg.str());
   }
 }
@@ -73,8 +77,9 @@ void SimController::Step(uint64_t n) {
     Dump(2 * cycle_ + 1);
     *clk_ = 0;
     Eval();
-    ++cycle_;
-    CheckErrors("clock edge");
+    const uint64_t edge = cycle_++;
+    // Clocked assertions fire in the rising-edge eval; report that edge, as the wave shows it.
+    CheckErrors(edge);
   }
 }
 
@@ -84,11 +89,19 @@ void SimController::RunUntil(const std::function<bool()>& done, uint64_t max_cyc
   while (!done()) {
     if (cycle_ - start >= max_cycles) {
       std::ostringstream msg;
-      msg << "watchdog: '" << name_ << "' waited " << max_cycles << " cycles (cycle " << start
-          << " to " << cycle_ << ") for " << what
-          << " and it did not happen; the design is hung or the limit is too small";
-      if (!wave_path_.empty()) msg << "; wave: " << wave_path_;
-      else msg << "; re-run with LUOSHU_TRACE=1 for a wave";
+      msg << "watchdog: '" << name_ << "' waited " << max_cycles << " cycles for " << what
+          << " and it did not happen";
+      if (cycle_ > start) {
+        // Cycles start..cycle_-1 ran; cycle c's rising edge is at wave time 2c+1.
+        msg << " (cycles " << start << " to " << cycle_ - 1 << ", wave time " << 2 * start << " to "
+            << 2 * (cycle_ - 1) + 1 << ")";
+      }
+      msg << "; the design is hung or the limit is too small";
+      if (!wave_path_.empty()) {
+        msg << "; wave: " << wave_path_;
+      } else {
+        msg << "; re-run with LUOSHU_TRACE=1 for a wave";
+      }
       throw WatchdogError(msg.str());
     }
     Step();

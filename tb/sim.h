@@ -37,10 +37,11 @@ class SimController {
 
   // Holds rst_ni low for `cycles` cycles, then releases it.
   void Reset(unsigned cycles = 4);
-  // Advances `n` clock cycles.
+  // Advances `n` clock cycles. Throws RtlAssertionError naming the cycle c whose rising edge
+  // (wave time 2c+1) failed; cycle() then already counts that cycle as completed (c + 1).
   void Step(uint64_t n = 1);
-  // Steps until `done()` is true (checked before each cycle). Throws WatchdogError naming the
-  // cycle and `what` if it takes more than `max_cycles`.
+  // Steps until `done()` is true (checked before each cycle). Throws WatchdogError naming
+  // `what` and the cycles waited with their wave times if it takes more than `max_cycles`.
   void RunUntil(const std::function<bool()>& done, uint64_t max_cycles, const std::string& what);
 
   uint64_t cycle() const { return cycle_; }
@@ -75,7 +76,8 @@ class SimController {
   std::string wave_path_;
 
  private:
-  void CheckErrors(const char* phase);
+  // Throws RtlAssertionError if an RTL assertion fired during cycle `edge_cycle`.
+  void CheckErrors(uint64_t edge_cycle);
 
   std::vector<Hook> drive_hooks_;
   std::vector<Hook> sample_hooks_;
@@ -146,7 +148,7 @@ class Simulation : public SimController {
 #endif
 };
 
-// "Suite.Name" of the running GoogleTest, made file-name safe; "sim" outside a test.
+// `name` made file-name safe (anything but [A-Za-z0-9._-] becomes '_'); "sim" if empty.
 std::string SanitizeName(const std::string& name);
 
 }  // namespace luoshu::tb

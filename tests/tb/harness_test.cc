@@ -13,6 +13,7 @@
 
 #include "Vstream_fifo_d4w32.h"
 #include "tb/errors.h"
+#include "tb/gtest_util.h"
 #include "tb/options.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -24,11 +25,6 @@ namespace fs = std::filesystem;
 using tb::Simulation;
 using tb::TraceOptions;
 using Model = Vstream_fifo_d4w32;
-
-std::string TestName() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string(info->test_suite_name()) + "." + info->name();
-}
 
 // Tracing off whatever LUOSHU_TRACE says: these tests check errors, not waves.
 TraceOptions NoTrace() { return TraceOptions{}; }
@@ -79,7 +75,7 @@ std::string ReadFile(const fs::path& p) {
 }
 
 TEST(HarnessTest, RunUntilTimeoutNamesTheCycleAndTheCondition) {
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "", NoTrace());
+  Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
   sim.Reset();  // cycles 0-3
   try {
     sim.RunUntil([] { return false; }, 10, "the impossible event");
@@ -87,14 +83,16 @@ TEST(HarnessTest, RunUntilTimeoutNamesTheCycleAndTheCondition) {
   } catch (const tb::WatchdogError& e) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("the impossible event"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("cycle 4 to 14"), std::string::npos) << msg;
+    // Reset ran cycles 0-3; the watchdog ran cycles 4-13. Cycle c spans wave time 2c (clock
+    // low) to 2c+1 (its rising edge), so the wait covers wave time 8 to 27.
+    EXPECT_NE(msg.find("cycles 4 to 13, wave time 8 to 27"), std::string::npos) << msg;
     EXPECT_NE(msg.find(sim.name()), std::string::npos) << msg;
   }
   EXPECT_EQ(sim.cycle(), 14u) << "the watchdog stops at the limit";
 }
 
 TEST(HarnessTest, RunUntilReturnsWhenTheConditionHolds) {
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "", NoTrace());
+  Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
   sim.Reset();
   sim.RunUntil([&] { return sim.cycle() == 9; }, 10, "cycle 9");
   EXPECT_EQ(sim.cycle(), 9u);
@@ -102,7 +100,7 @@ TEST(HarnessTest, RunUntilReturnsWhenTheConditionHolds) {
 
 // Fill the FIFO, offer one more item, then withdraw it before it was taken.
 TEST(HarnessTest, StreamRuleViolationRaisesRtlAssertionError) {
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "", NoTrace());
+  Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
   auto& d = sim.dut();
   sim.Reset();
   d.out_ready_i = 0;
@@ -119,10 +117,11 @@ TEST(HarnessTest, StreamRuleViolationRaisesRtlAssertionError) {
     sim.Step();
     FAIL() << "dropping in_valid_i before in_ready_o went unnoticed";
   } catch (const tb::RtlAssertionError& e) {
-    // The harness counts completed cycles: the failing edge was the 10th after time 0.
+    // Reset 0-3, fill 4-7, refused offer 8: the withdrawal fails at the rising edge of
+    // cycle 9, wave time 19. cycle() counts completed cycles, so it already says 10.
     const std::string msg = e.what();
     EXPECT_EQ(sim.cycle(), 10u);
-    EXPECT_NE(msg.find("at cycle 10 "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("at cycle 9 (rising edge at wave time 19)"), std::string::npos) << msg;
     EXPECT_NE(msg.find(sim.name()), std::string::npos) << msg;
     EXPECT_NE(msg.find("LUOSHU_TRACE=1"), std::string::npos) << "says how to get a wave: " << msg;
   }

@@ -11,6 +11,7 @@
 #include "Vrr_arbiter_n1.h"
 #include "Vrr_arbiter_n3.h"
 #include "Vrr_arbiter_n4.h"
+#include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
 
@@ -19,11 +20,6 @@ namespace {
 
 using tb::Rng;
 using tb::Simulation;
-
-std::string TestName() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string(info->test_suite_name()) + "." + info->name();
-}
 
 template <class Model>
 struct Arb {
@@ -51,7 +47,7 @@ using Models = ::testing::Types<Vrr_arbiter_n4, Vrr_arbiter_n3, Vrr_arbiter_n1>;
 TYPED_TEST_SUITE(RrArbiterTest, Models);
 
 TYPED_TEST(RrArbiterTest, GrantsNobodyWithoutRequests) {
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.req_i = 0;
@@ -63,7 +59,7 @@ TYPED_TEST(RrArbiterTest, GrantsNobodyWithoutRequests) {
 
 TYPED_TEST(RrArbiterTest, RotatesPastTheWinnerOnAdvance) {
   constexpr unsigned kN = Arb<TypeParam>::kNumIn;
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.req_i = Arb<TypeParam>::kAll;
@@ -77,7 +73,7 @@ TYPED_TEST(RrArbiterTest, RotatesPastTheWinnerOnAdvance) {
 
 TYPED_TEST(RrArbiterTest, KeepsPriorityWithoutAdvance) {
   constexpr unsigned kN = Arb<TypeParam>::kNumIn;
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.req_i = Arb<TypeParam>::kAll;
@@ -107,9 +103,8 @@ TYPED_TEST(RrArbiterTest, KeepsPriorityWithoutAdvance) {
 TYPED_TEST(RrArbiterTest, RandomRequestersAreServedWithinNumInGrants) {
   constexpr unsigned kN = Arb<TypeParam>::kNumIn;
   Rng rng(tb::SeedFromEnv(21));
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
-               std::to_string(rng.seed()) + ")");
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  SCOPED_TRACE(tb::SeedNote(rng));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   std::vector<unsigned> waited(kN, 0);
@@ -141,7 +136,7 @@ TYPED_TEST(RrArbiterTest, RandomRequestersAreServedWithinNumInGrants) {
 }
 
 TEST(RrArbiterAssertTest, AdvanceWithoutRequestIsAnRtlError) {
-  Simulation<Vrr_arbiter_n4> sim(tb::SanitizeName(TestName()));
+  Simulation<Vrr_arbiter_n4> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.req_i = 0;

@@ -2,29 +2,21 @@
 // seeded random traffic with stalls on both sides.
 #include <gtest/gtest.h>
 
-#include <string>
+#include <cstdint>
 
 #include "Vspill_register_w32.h"
-#include "tb/random.h"
-#include "tb/scoreboard.h"
+#include "tb/gtest_util.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
+#include "tests/rtl/common/stream_passthrough_check.h"
 
 namespace luoshu {
 namespace {
 
-using tb::Rng;
 using tb::Simulation;
-using tb::StallInjector;
 using Model = Vspill_register_w32;
 
-std::string TestName() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string(info->test_suite_name()) + "." + info->name();
-}
-
 TEST(SpillRegisterTest, HoldsTwoItemsWhileOutputStallsThenDrainsInOrder) {
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "spill_register");
+  Simulation<Model> sim(tb::CurrentTestName(), "spill_register");
   auto& d = sim.dut();
   sim.Reset();
   d.out_ready_i = 0;
@@ -56,7 +48,7 @@ TEST(SpillRegisterTest, HoldsTwoItemsWhileOutputStallsThenDrainsInOrder) {
 
 // in_ready_o must come from a flop: changing out_ready_i without a clock edge cannot move it.
 TEST(SpillRegisterTest, InReadyDoesNotFollowOutReadyCombinationally) {
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "spill_register");
+  Simulation<Model> sim(tb::CurrentTestName(), "spill_register");
   auto& d = sim.dut();
   sim.Reset();
   d.out_ready_i = 0;
@@ -78,39 +70,7 @@ TEST(SpillRegisterTest, InReadyDoesNotFollowOutReadyCombinationally) {
 }
 
 void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
-  Rng rng(tb::SeedFromEnv(seed));
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
-               std::to_string(rng.seed()) + ")");
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "spill_register");
-  auto& d = sim.dut();
-  tb::StreamSource<uint32_t> src(&sim,
-      {[&](bool v) { d.in_valid_i = v; }, [&](const uint32_t& x) { d.in_data_i = x; },
-       [&] { return d.in_ready_o != 0; }},
-      StallInjector(in_stall, &rng));
-  tb::StreamSink<uint32_t> sink(&sim,
-      {[&](bool r) { d.out_ready_i = r; }, [&] { return d.out_valid_o != 0; },
-       [&] { return static_cast<uint32_t>(d.out_data_o); }},
-      StallInjector(out_stall, &rng));
-  tb::InOrderScoreboard<uint32_t> sb;
-  const int kItems = 3000;
-  for (int i = 0; i < kItems; ++i) {
-    const auto x = static_cast<uint32_t>(rng.Bits64());
-    src.Push(x);
-    sb.Expect(x);
-  }
-  sim.Reset();
-  sim.RunUntil([&] { return sink.received().size() == kItems; }, 50 * kItems,
-               "all spill_register items at the output");
-  for (auto x : sink.received()) sb.Observe(x, sink.last_cycle());
-  sim.Step(10);
-  EXPECT_TRUE(sb.errors().empty()) << sb.errors().front();
-  EXPECT_TRUE(sb.Done());
-  EXPECT_EQ(sink.received().size(), size_t(kItems)) << "no duplicated item after the stream";
-  EXPECT_FALSE(d.out_valid_o);
-  if (in_stall == 0 && out_stall == 0) {
-    EXPECT_EQ(sink.last_cycle() - sink.first_cycle(), uint64_t(kItems - 1))
-        << "one item per cycle once streaming";
-  }
+  test::CheckRandomPassthrough<Model>({"spill_register", in_stall, out_stall, seed});
 }
 
 TEST(SpillRegisterTest, KeepsFullThroughputWithoutStalls) { RunRandomTraffic(0, 0, 11); }

@@ -10,6 +10,7 @@
 
 #include "Vsram_w100x8.h"
 #include "Vsram_w64x32.h"
+#include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
 
@@ -18,11 +19,6 @@ namespace {
 
 using tb::Rng;
 using tb::Simulation;
-
-std::string TestName() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string(info->test_suite_name()) + "." + info->name();
-}
 
 template <class Model>
 struct Mem {
@@ -44,7 +40,7 @@ uint32_t Pattern(unsigned a, uint32_t salt) {
 
 TYPED_TEST(SramTest, ReadsBackEveryWordAfterOneCycle) {
   constexpr unsigned kWords = Mem<TypeParam>::kWords;
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.we_i = 1;
@@ -64,7 +60,7 @@ TYPED_TEST(SramTest, ReadsBackEveryWordAfterOneCycle) {
 }
 
 TYPED_TEST(SramTest, ReadDuringWriteReturnsOldData) {
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.we_i = 1;
@@ -82,7 +78,7 @@ TYPED_TEST(SramTest, ReadDuringWriteReturnsOldData) {
 }
 
 TYPED_TEST(SramTest, HoldsReadDataWhileReadDisabled) {
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.we_i = 1;
@@ -107,9 +103,8 @@ TYPED_TEST(SramTest, HoldsReadDataWhileReadDisabled) {
 TYPED_TEST(SramTest, RandomAccessMatchesReferenceArray) {
   constexpr unsigned kWords = Mem<TypeParam>::kWords;
   Rng rng(tb::SeedFromEnv(41));
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
-               std::to_string(rng.seed()) + ")");
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()));
+  SCOPED_TRACE(tb::SeedNote(rng));
+  Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   // Known contents first, so every read has a reference value.
@@ -154,7 +149,7 @@ TYPED_TEST(SramTest, RandomAccessMatchesReferenceArray) {
 }
 
 TEST(SramAssertTest, WriteBeyondWordsIsAnRtlError) {
-  Simulation<Vsram_w100x8> sim(tb::SanitizeName(TestName()));
+  Simulation<Vsram_w100x8> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
   d.we_i = 1;

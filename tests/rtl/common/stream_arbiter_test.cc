@@ -12,6 +12,7 @@
 #include "Vstream_arbiter_n3w8.h"
 #include "Vstream_arbiter_n4w32.h"
 #include "tb/bits.h"
+#include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/scoreboard.h"
 #include "tb/sim.h"
@@ -25,11 +26,6 @@ using tb::PutBits;
 using tb::Rng;
 using tb::Simulation;
 using tb::StallInjector;
-
-std::string TestName() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string(info->test_suite_name()) + "." + info->name();
-}
 
 template <class Model>
 struct Arb {
@@ -52,7 +48,7 @@ TYPED_TEST_SUITE(StreamArbiterTest, Models);
 
 // Input 2 wins while alone; input 0 then outranks it, but the offered item must not change.
 TYPED_TEST(StreamArbiterTest, HoldsGrantUntilTaken) {
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()), "stream_arbiter");
+  Simulation<TypeParam> sim(tb::CurrentTestName(), "stream_arbiter");
   auto& d = sim.dut();
   sim.Reset();
   d.out_ready_i = 0;
@@ -85,7 +81,7 @@ TYPED_TEST(StreamArbiterTest, HoldsGrantUntilTaken) {
 
 TYPED_TEST(StreamArbiterTest, ServesBusyInputsInTurn) {
   constexpr unsigned kN = Arb<TypeParam>::kNumIn;
-  Simulation<TypeParam> sim(tb::SanitizeName(TestName()), "stream_arbiter");
+  Simulation<TypeParam> sim(tb::CurrentTestName(), "stream_arbiter");
   auto& d = sim.dut();
   sim.Reset();
   for (unsigned i = 0; i < kN; ++i) Offer(d, i, 0x40 + i);
@@ -110,15 +106,15 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
   constexpr unsigned kN = Arb<Model>::kNumIn;
   constexpr unsigned kW = Arb<Model>::kWidth;
   Rng rng(tb::SeedFromEnv(seed));
-  SCOPED_TRACE("seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
-               std::to_string(rng.seed()) + ")");
-  Simulation<Model> sim(tb::SanitizeName(TestName()), "stream_arbiter");
+  SCOPED_TRACE(tb::SeedNote(rng));
+  Simulation<Model> sim(tb::CurrentTestName(), "stream_arbiter");
   auto& d = sim.dut();
   std::vector<std::unique_ptr<tb::StreamSource<uint32_t>>> src;
   std::vector<tb::InOrderScoreboard<uint32_t>> sb(kN);
   const int kItemsPerInput = 1500;
   for (unsigned i = 0; i < kN; ++i) {
-    src.push_back(std::make_unique<tb::StreamSource<uint32_t>>(&sim,
+    src.push_back(std::make_unique<tb::StreamSource<uint32_t>>(
+        &sim,
         typename tb::StreamSource<uint32_t>::Ports{
             [&d, i](bool v) { PutBits(d.in_valid_i, i, 1, v); },
             [&d, i](const uint32_t& x) { PutBits(d.in_data_i, i * kW, kW, x); },
@@ -131,9 +127,11 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
     }
   }
   tb::StreamSink<Item> sink(&sim,
-      {[&](bool r) { d.out_ready_i = r; }, [&] { return d.out_valid_o != 0; },
-       [&] { return Item{d.out_idx_o, static_cast<uint32_t>(d.out_data_o)}; }},
-      StallInjector(out_stall, &rng));
+                            {[&](bool r) { d.out_ready_i = r; }, [&] { return d.out_valid_o != 0; },
+                             [&] {
+                               return Item{d.out_idx_o, static_cast<uint32_t>(d.out_data_o)};
+                             }},
+                            StallInjector(out_stall, &rng));
   // Monitor, after the agents have sampled: the transfer must come from the input out_idx_o
   // names, with its data; every transfer counts against the wait of each other valid input.
   std::vector<unsigned> waited(kN, 0);
@@ -184,9 +182,7 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
 }
 
 TYPED_TEST(StreamArbiterTest, RandomTrafficNoStalls) { RunRandomTraffic<TypeParam>(0, 0, 31); }
-TYPED_TEST(StreamArbiterTest, RandomTrafficInputStalls) {
-  RunRandomTraffic<TypeParam>(0.6, 0, 32);
-}
+TYPED_TEST(StreamArbiterTest, RandomTrafficInputStalls) { RunRandomTraffic<TypeParam>(0.6, 0, 32); }
 TYPED_TEST(StreamArbiterTest, RandomTrafficOutputStalls) {
   RunRandomTraffic<TypeParam>(0, 0.5, 33);
 }
