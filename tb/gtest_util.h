@@ -18,8 +18,8 @@ inline std::string CurrentTestName() {
 
 // Text for SCOPED_TRACE so a failing random test prints how to re-run it.
 inline std::string SeedNote(const Rng& rng) {
-  return "seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
-         std::to_string(rng.seed()) + ")";
+  return "seed " + std::to_string(rng.seed()) +
+         " (re-run with LUOSHU_SEED=" + std::to_string(rng.seed()) + ")";
 }
 
 }  // namespace luoshu::tb

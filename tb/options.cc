@@ -33,7 +33,8 @@ void ParseTraceWindow(const std::string& text, TraceOptions* opts) {
   if (!a.empty()) opts->start_cycle = ParseU64(a, "LUOSHU_TRACE_WINDOW start");
   if (!b.empty()) opts->stop_cycle = ParseU64(b, "LUOSHU_TRACE_WINDOW stop");
   if (opts->stop_cycle <= opts->start_cycle) {
-    throw ConfigError("LUOSHU_TRACE_WINDOW='" + text + "' is empty: STOP must be greater than START");
+    throw ConfigError("LUOSHU_TRACE_WINDOW='" + text +
+                      "' is empty: STOP must be greater than START");
   }
 }
 

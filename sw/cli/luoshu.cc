@@ -48,8 +48,9 @@ int RunGemm(const GemmOptions& o) {
   tb::Simulation<Model> sim(name, "cube", o.trace, o.verilator_args);
   tb::CubeAgent<Model, Dim> agent(&sim, &rng, o.in_stall, o.out_stall);
   sim.Reset();
-  std::printf("luoshu gemm: M=%d N=%d K=%d int8 -> int32 on the Verilated cube (DIM=%d), seed %llu\n",
-              o.m, o.n, o.k, Dim, static_cast<unsigned long long>(o.seed));
+  std::printf(
+      "luoshu gemm: M=%d N=%d K=%d int8 -> int32 on the Verilated cube (DIM=%d), seed %llu\n", o.m,
+      o.n, o.k, Dim, static_cast<unsigned long long>(o.seed));
   model::Matrix<int32_t> c(o.m, o.n), want(o.m, o.n);
   const auto t0 = std::chrono::steady_clock::now();
   const auto s = tb::RunGemmOnCube(&sim, &agent, a, b, &c, 1000 + 64ull * o.m * o.n * o.k);
@@ -66,11 +67,13 @@ int RunGemm(const GemmOptions& o) {
               static_cast<unsigned long long>(s.tiles), Dim, Dim);
   std::printf("  cycles              %llu\n", static_cast<unsigned long long>(s.cycles));
   std::printf("  useful MACs         %llu\n", static_cast<unsigned long long>(s.useful_macs));
-  std::printf("  cube utilization    %.2f %% (useful MACs / (DIM^2 x cycles))\n", 100 * s.utilization);
+  std::printf("  cube utilization    %.2f %% (useful MACs / (DIM^2 x cycles))\n",
+              100 * s.utilization);
   std::printf("  simulation speed    %.0f cycles/s (%.2f s wall)\n", sim.cycle() / secs, secs);
   if (!sim.wave_path().empty()) std::printf("  wave                %s\n", sim.wave_path().c_str());
   if (mismatches) {
-    std::printf("FAIL: %d of %d elements differ from the functional model\n", mismatches, o.m * o.n);
+    std::printf("FAIL: %d of %d elements differ from the functional model\n", mismatches,
+                o.m * o.n);
     return 1;
   }
   std::printf("PASS: bit-exact with the functional model (%d elements)\n", o.m * o.n);
@@ -82,17 +85,18 @@ int Gemm(const std::vector<std::string>& args) {
   bool trace = false;
   std::string window;
   po::options_description desc("luoshu gemm options");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("m", po::value<int>(&o.m)->default_value(o.m), "rows of A and C")
-      ("n", po::value<int>(&o.n)->default_value(o.n), "columns of B and C")
-      ("k", po::value<int>(&o.k)->default_value(o.k), "columns of A, rows of B")
-      ("dim", po::value<int>(&o.dim)->default_value(o.dim), "cube size: 4, 8 or 16")
-      ("seed", po::value<uint64_t>(&o.seed)->default_value(o.seed), "seed for the data and stalls")
-      ("in-stall", po::value<double>(&o.in_stall)->default_value(0), "probability of an idle input cycle [0,1)")
-      ("out-stall", po::value<double>(&o.out_stall)->default_value(0), "probability of output backpressure [0,1)")
-      ("trace", po::bool_switch(&trace), "write an FST wave to build/waves/ (or $LUOSHU_WAVE_DIR)")
-      ("trace-window", po::value<std::string>(&window), "only trace cycles START:STOP");
+  desc.add_options()("help,h", "show this help")("m", po::value<int>(&o.m)->default_value(o.m),
+                                                 "rows of A and C")(
+      "n", po::value<int>(&o.n)->default_value(o.n), "columns of B and C")(
+      "k", po::value<int>(&o.k)->default_value(o.k), "columns of A, rows of B")(
+      "dim", po::value<int>(&o.dim)->default_value(o.dim), "cube size: 4, 8 or 16")(
+      "seed", po::value<uint64_t>(&o.seed)->default_value(o.seed), "seed for the data and stalls")(
+      "in-stall", po::value<double>(&o.in_stall)->default_value(0),
+      "probability of an idle input cycle [0,1)")("out-stall",
+                                                  po::value<double>(&o.out_stall)->default_value(0),
+                                                  "probability of output backpressure [0,1)")(
+      "trace", po::bool_switch(&trace), "write an FST wave to build/waves/ (or $LUOSHU_WAVE_DIR)")(
+      "trace-window", po::value<std::string>(&window), "only trace cycles START:STOP");
   po::variables_map vm;
   auto parsed = po::command_line_parser(args).options(desc).allow_unregistered().run();
   po::store(parsed, vm);
@@ -103,7 +107,8 @@ int Gemm(const std::vector<std::string>& args) {
   }
   for (const auto& extra : po::collect_unrecognized(parsed.options, po::include_positional)) {
     if (extra.rfind("+", 0) != 0) {
-      throw UsageError("unknown option '" + extra + "' (see luoshu gemm --help; Verilator "
+      throw UsageError("unknown option '" + extra +
+                       "' (see luoshu gemm --help; Verilator "
                        "arguments start with '+', e.g. +verilator+seed+7)");
     }
     o.verilator_args.push_back(extra);
@@ -111,11 +116,12 @@ int Gemm(const std::vector<std::string>& args) {
   const int max = 4096;
   for (auto [name, v] : {std::pair<const char*, int>{"m", o.m}, {"n", o.n}, {"k", o.k}}) {
     if (v < 1 || v > max) {
-      throw UsageError(std::string("--") + name + "=" + std::to_string(v) + " is out of range: use 1.." +
-                       std::to_string(max));
+      throw UsageError(std::string("--") + name + "=" + std::to_string(v) +
+                       " is out of range: use 1.." + std::to_string(max));
     }
   }
-  for (auto [name, p] : {std::pair<const char*, double>{"in-stall", o.in_stall}, {"out-stall", o.out_stall}}) {
+  for (auto [name, p] :
+       {std::pair<const char*, double>{"in-stall", o.in_stall}, {"out-stall", o.out_stall}}) {
     if (!(p >= 0 && p < 1)) {
       throw UsageError(std::string("--") + name + "=" + std::to_string(p) +
                        " must be a probability in [0, 1) (1 would stall forever)");
@@ -125,9 +131,12 @@ int Gemm(const std::vector<std::string>& args) {
   if (trace) o.trace.enabled = true;
   if (!window.empty()) tb::ParseTraceWindow(window, &o.trace);
   switch (o.dim) {
-    case 4: return RunGemm<Vcube_d4, 4>(o);
-    case 8: return RunGemm<Vcube_d8, 8>(o);
-    case 16: return RunGemm<Vcube_d16, 16>(o);
+    case 4:
+      return RunGemm<Vcube_d4, 4>(o);
+    case 8:
+      return RunGemm<Vcube_d8, 8>(o);
+    case 16:
+      return RunGemm<Vcube_d16, 16>(o);
     default:
       throw UsageError("--dim=" + std::to_string(o.dim) + " is not built: use 4, 8 or 16");
   }

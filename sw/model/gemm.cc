@@ -16,23 +16,22 @@ constexpr int kBlockN = 512;
 
 }  // namespace
 
-void GemmInt8(const int8_t* a, const int8_t* b, int32_t* c, const GemmShape& s,
-              bool accumulate) {
+void GemmInt8(const int8_t* a, const int8_t* b, int32_t* c, const GemmShape& s, bool accumulate) {
   Check(a && b && c, "null matrix pointer");
   Check(s.m > 0 && s.n > 0 && s.k > 0, "sizes must be positive, got m=" + std::to_string(s.m) +
                                            " n=" + std::to_string(s.n) +
                                            " k=" + std::to_string(s.k));
   const int lda = s.lda ? s.lda : s.k, ldb = s.ldb ? s.ldb : s.n, ldc = s.ldc ? s.ldc : s.n;
-  Check(lda >= s.k, "lda (" + std::to_string(lda) + ") is smaller than k (" +
-                        std::to_string(s.k) + ")");
-  Check(ldb >= s.n, "ldb (" + std::to_string(ldb) + ") is smaller than n (" +
-                        std::to_string(s.n) + ")");
-  Check(ldc >= s.n, "ldc (" + std::to_string(ldc) + ") is smaller than n (" +
-                        std::to_string(s.n) + ")");
+  Check(lda >= s.k,
+        "lda (" + std::to_string(lda) + ") is smaller than k (" + std::to_string(s.k) + ")");
+  Check(ldb >= s.n,
+        "ldb (" + std::to_string(ldb) + ") is smaller than n (" + std::to_string(s.n) + ")");
+  Check(ldc >= s.n,
+        "ldc (" + std::to_string(ldc) + ") is smaller than n (" + std::to_string(s.n) + ")");
 
   if (!accumulate) {
-    for (int i = 0; i < s.m; ++i) std::fill(c + static_cast<size_t>(i) * ldc,
-                                            c + static_cast<size_t>(i) * ldc + s.n, 0);
+    for (int i = 0; i < s.m; ++i)
+      std::fill(c + static_cast<size_t>(i) * ldc, c + static_cast<size_t>(i) * ldc + s.n, 0);
   }
   std::vector<uint32_t> acc(kBlockN);
   for (int n0 = 0; n0 < s.n; n0 += kBlockN) {
@@ -59,8 +58,8 @@ void GemmInt8(const Matrix<int8_t>& a, const Matrix<int8_t>& b, Matrix<int32_t>*
               bool accumulate) {
   Check(c != nullptr, "null output matrix");
   Check(a.cols() == b.rows(), "inner dimensions differ: A is " + std::to_string(a.rows()) + "x" +
-                                  std::to_string(a.cols()) + ", B is " +
-                                  std::to_string(b.rows()) + "x" + std::to_string(b.cols()));
+                                  std::to_string(a.cols()) + ", B is " + std::to_string(b.rows()) +
+                                  "x" + std::to_string(b.cols()));
   Check(c->rows() == a.rows() && c->cols() == b.cols(),
         "C must be " + std::to_string(a.rows()) + "x" + std::to_string(b.cols()) + ", got " +
             std::to_string(c->rows()) + "x" + std::to_string(c->cols()));

@@ -80,8 +80,8 @@ class CubeAgent {
         sink_.received().pop_front();
         if (row.last != (r == Dim - 1)) {
           std::ostringstream msg;
-          msg << "cube framing: tile " << tiles_drained_ << " row " << r << " has out_last_o="
-              << row.last;
+          msg << "cube framing: tile " << tiles_drained_ << " row " << r
+              << " has out_last_o=" << row.last;
           throw std::runtime_error(msg.str());
         }
         for (int j = 0; j < Dim; ++j) c.at(r, j) = row.c[j];

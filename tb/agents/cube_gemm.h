@@ -15,7 +15,7 @@ struct CubeRunStats {
   uint64_t cycles = 0;       // first input accepted .. last output row taken
   uint64_t useful_macs = 0;  // M*N*K (padding excluded)
   uint64_t tiles = 0;
-  double utilization = 0;    // useful MACs / (Dim^2 * cycles)
+  double utilization = 0;  // useful MACs / (Dim^2 * cycles)
 };
 
 template <class Model, int Dim>
@@ -37,7 +37,8 @@ CubeRunStats RunGemmOnCube(Simulation<Model>* sim, CubeAgent<Model, Dim>* agent,
     for (int tj = 0; tj < nt; ++tj) {
       const auto& t = tiles[static_cast<size_t>(ti) * nt + tj];
       for (int i = 0; i < Dim && ti * Dim + i < m; ++i)
-        for (int j = 0; j < Dim && tj * Dim + j < n; ++j) c->at(ti * Dim + i, tj * Dim + j) = t.at(i, j);
+        for (int j = 0; j < Dim && tj * Dim + j < n; ++j)
+          c->at(ti * Dim + i, tj * Dim + j) = t.at(i, j);
     }
   CubeRunStats s;
   s.cycles = agent->last_output_cycle() - agent->first_accept_cycle() + 1;

@@ -45,13 +45,15 @@ double StreamUtilization(int k, int tiles_m, int tiles_n, uint64_t* cycles) {
 
 template <class Model, int Dim>
 void UtilizationSweep(const std::vector<int>& ks) {
-  std::printf("# Dim=%d, stream of 8 tiles (2x4 grid), cycles from first beat in to last row out\n", Dim);
+  std::printf("# Dim=%d, stream of 8 tiles (2x4 grid), cycles from first beat in to last row out\n",
+              Dim);
   std::printf("# %6s %10s %10s %8s\n", "K", "MACs", "cycles", "util%");
   for (int k : ks) {
     if (k < Dim) continue;
     uint64_t cycles = 0;
     const double u = StreamUtilization<Model, Dim>(k, 2, 4, &cycles);
-    std::printf("  %6d %10llu %10llu %8.2f\n", k, 8ull * Dim * Dim * k, (unsigned long long)cycles, u);
+    std::printf("  %6d %10llu %10llu %8.2f\n", k, 8ull * Dim * Dim * k, (unsigned long long)cycles,
+                u);
     if (Dim == 16 && k == 256) std::printf("cube_util_dim16_k256: %.2f %%\n", u);
   }
 }
@@ -71,7 +73,8 @@ double SimRate(uint64_t cycles_per_run, int runs) {
     const uint64_t start = sim.cycle();
     const auto t0 = std::chrono::steady_clock::now();
     agent.Drain(cycles_per_run * 2);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rates.push_back(double(sim.cycle() - start) / secs);
   }
   std::sort(rates.begin(), rates.end());
@@ -88,7 +91,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   using namespace luoshu;
-  const std::vector<int> ks = quick ? std::vector<int>{16, 256} : std::vector<int>{4, 8, 16, 32, 64, 128, 256, 512};
+  const std::vector<int> ks =
+      quick ? std::vector<int>{16, 256} : std::vector<int>{4, 8, 16, 32, 64, 128, 256, 512};
   if (!quick) {
     UtilizationSweep<Vcube_d4, 4>(ks);
     UtilizationSweep<Vcube_d8, 8>(ks);
