@@ -1,0 +1,132 @@
+// The command builder: checked descriptors, refusals with messages, and the shape of the
+// double-buffered GEMM program (token balance, halves alternate, edge padding).
+#include "sw/isa/builder.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <string>
+
+namespace luoshu::isa {
+namespace {
+
+template <class F>
+void ExpectThrowWith(F&& f, const std::string& text) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; wanted one saying '" << text << "'";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+  }
+}
+
+TEST(ProgramBuilderTest, EmitsDescriptorsInOrder) {
+  ProgramBuilder b;
+  LoadDesc l;
+  l.rows = 4;
+  l.row_bytes = 8;
+  l.signal_mask = kLd2Ex;
+  MatmulDesc m;
+  m.m = m.n = 4;
+  m.k = 8;
+  m.wait_mask = kLd2Ex;
+  b.Load(l).Matmul(m).Sync(0x100, 7, true);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(RawOpcode(b.program()[0]), static_cast<uint32_t>(Opcode::kLoad));
+  EXPECT_EQ(LoadDesc::Unpack(b.program()[0]), l);
+  EXPECT_EQ(MatmulDesc::Unpack(b.program()[1]), m);
+  const auto s = SyncDesc::Unpack(b.program()[2]);
+  EXPECT_EQ(s.addr, 0x100u);
+  EXPECT_EQ(s.value, 7u);
+  EXPECT_EQ(s.irq, 1u);
+}
+
+TEST(ProgramBuilderTest, RefusesBadCommandsWithAMessage) {
+  ProgramBuilder b;
+  LoadDesc l;
+  l.rows = 4;
+  l.row_bytes = 8;
+  l.wait_mask = kLd2Ex;  // LOAD may not wait on its own outgoing channel
+  ExpectThrowWith([&] { b.Load(l); }, "does not feed");
+  l.wait_mask = 0;
+  l.signal_mask = kEx2St;
+  ExpectThrowWith([&] { b.Load(l); }, "does not leave");
+  l.signal_mask = 0;
+  l.valid_rows = 5;
+  ExpectThrowWith([&] { b.Load(l); }, "valid_rows 5 > rows 4");
+  l.valid_rows = 0;
+  l.rows = 70000;
+  ExpectThrowWith([&] { b.Load(l); }, "LOAD.rows = 70000 does not fit");
+  StoreDesc s;
+  s.rows = s.cols = 4;
+  s.c_pitch = 3;
+  ExpectThrowWith([&] { b.Store(s); }, "c_pitch 3 < cols 4");
+  ExpectThrowWith([&] { b.Sync(0x102, 1, false); }, "multiple of 4");
+  EXPECT_EQ(b.size(), 0u) << "a refused command must not be emitted";
+}
+
+TEST(GemmProgramTest, TokensBalanceAndHalvesAlternate) {
+  GemmProgram p;
+  p.m = 10;  // 2 x 3 tiles of Dim 4 with edges, K in 3 steps
+  p.n = 9;
+  p.k = 20;
+  p.dim = 4;
+  p.tile_k = 8;
+  p.l0a_bytes = p.l0b_bytes = 1024;
+  p.l0c_bytes = 1024;
+  const auto prog = BuildGemmProgram(p);
+  const int tiles = 3 * 3, steps = tiles * 3;
+  ASSERT_EQ(prog.size(), static_cast<size_t>(steps * 3 + tiles + 1));
+  std::array<int, kNumChannels> balance{};
+  int matmuls = 0, stores = 0;
+  for (const auto& d : prog) {
+    const auto h = SyncDesc::Unpack(d);  // header fields sit at the same place for every opcode
+    for (int c = 0; c < kNumChannels; ++c)
+      balance[c] += (h.signal_mask >> c & 1) - (h.wait_mask >> c & 1);
+    if (RawOpcode(d) == static_cast<uint32_t>(Opcode::kMatmul)) {
+      const auto m = MatmulDesc::Unpack(d);
+      EXPECT_EQ(m.a_offset, (matmuls % 2) * 512u) << "A halves alternate per K step";
+      EXPECT_EQ(m.m % 4, 0u);
+      EXPECT_EQ(m.n % 4, 0u);
+      EXPECT_EQ(m.accumulate, (matmuls % 3) ? 1u : 0u);
+      ++matmuls;
+    }
+    if (RawOpcode(d) == static_cast<uint32_t>(Opcode::kStore)) {
+      const auto s = StoreDesc::Unpack(d);
+      EXPECT_EQ(s.c_offset, (stores % 2) * 512u) << "C halves alternate per tile";
+      ++stores;
+    }
+  }
+  for (int c = 0; c < kNumChannels; ++c) EXPECT_EQ(balance[c], 0) << "channel " << ChannelName(c);
+  EXPECT_EQ(matmuls, steps);
+  EXPECT_EQ(stores, tiles);
+  // The bottom-right edge tile: 2 valid rows of A padded to 4, 1 valid column of B padded to 4.
+  const auto last_store = StoreDesc::Unpack(prog[prog.size() - 2]);
+  EXPECT_EQ(last_store.rows, 2u);
+  EXPECT_EQ(last_store.cols, 1u);
+  EXPECT_EQ(last_store.c_pitch, 4u);
+}
+
+TEST(GemmProgramTest, RefusesBadShapesAndTilesThatDoNotFit) {
+  GemmProgram p;
+  p.m = 0;
+  p.n = p.k = 4;
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "must be >= 1");
+  p.m = 4;
+  p.dim = 4;
+  p.tile_m = 6;
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "multiples of dim");
+  p.tile_m = 0;
+  p.l0c_bytes = 64;  // a 4x4 int32 tile is 64 bytes, half of L0C is 32
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "more than half of L0C");
+  p.l0c_bytes = 1024;
+  p.l0a_bytes = 64;
+  p.tile_k = 16;  // 4 x 16 bytes > half of L0A (32)
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "does not fit half of L0A");
+  p.tile_k = 0;
+  p.lda = 2;
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "row pitch");
+}
+
+}  // namespace
+}  // namespace luoshu::isa
