@@ -38,6 +38,7 @@ module cube #(
   end
 
   localparam int CntW = $clog2(Dim + 1);
+  localparam int RowW = $clog2(Dim);
 
   // ---------------------------------------------------------------- flow control
   // The array moves as one: it advances whenever the output FIFO can take a row (at most
@@ -62,37 +63,33 @@ module cube #(
     end
   end
 
-  // ---------------------------------------------------------------- skew
-  // A lanes carry {valid, last, a}; B lanes carry b. Lane i is delayed by i steps.
-  localparam int ALaneW = InW + 2;
-  logic [Dim-1:0][ALaneW-1:0] a_lanes_in, a_lanes;
-  logic [Dim-1:0][InW-1:0]    b_lanes;
-
-  for (genvar i = 0; i < Dim; i++) begin : g_a_in
-    assign a_lanes_in[i] = {accept, in_last_i, in_a_i[i]};
-  end
-
-  cube_skew #(.Lanes(Dim), .Width(ALaneW)) u_skew_a (
-    .clk_i, .rst_ni, .en_i(advance), .in_i(a_lanes_in), .out_o(a_lanes)
-  );
-  cube_skew #(.Lanes(Dim), .Width(InW)) u_skew_b (
-    .clk_i, .rst_ni, .en_i(advance), .in_i(in_b_i), .out_o(b_lanes)
-  );
-
   // ---------------------------------------------------------------- PE grid
   // h_* run along rows (index [i][j] is the input of PE(i,j); column Dim is the row's exit),
-  // v_b runs down columns.
-  logic                  h_valid [Dim][Dim+1];
-  logic                  h_last  [Dim][Dim+1];
-  logic [InW-1:0]        h_a     [Dim][Dim+1];
-  logic [InW-1:0]        v_b     [Dim+1][Dim];
+  // v_b runs down columns. split_var makes Verilator keep one variable per element, so the
+  // wiring between PEs costs nothing in simulation (only constant indices may be used).
+  logic                  h_valid [Dim][Dim+1] /* verilator split_var */;
+  logic                  h_last  [Dim][Dim+1] /* verilator split_var */;
+  logic [InW-1:0]        h_a     [Dim][Dim+1] /* verilator split_var */;
+  logic [InW-1:0]        v_b     [Dim+1][Dim] /* verilator split_var */;
   logic [AccW-1:0]       res     [Dim][Dim];
 
+  // Skew: lane i of A carries {valid, last, a}, lane i of B carries b; both are delayed by
+  // i + 1 steps: one register at the boundary (nothing in the grid is combinational from
+  // the input ports, which Verilator would re-evaluate on every input change) plus the
+  // triangular skew. Timing is relative, so the extra stage only adds one cycle of latency.
+  localparam int ALaneW = InW + 2;
+  for (genvar i = 0; i < Dim; i++) begin : g_lane
+    cube_skew #(.Depth(i + 1), .Width(ALaneW)) u_skew_a (
+      .clk_i, .rst_ni, .en_i(advance),
+      .in_i({accept, in_last_i, in_a_i[i]}),
+      .out_o({h_valid[i][0], h_last[i][0], h_a[i][0]})
+    );
+    cube_skew #(.Depth(i + 1), .Width(InW)) u_skew_b (
+      .clk_i, .rst_ni, .en_i(advance), .in_i(in_b_i[i]), .out_o(v_b[0][i])
+    );
+  end
+
   for (genvar i = 0; i < Dim; i++) begin : g_row
-    assign h_valid[i][0] = a_lanes[i][InW+1];
-    assign h_last[i][0]  = a_lanes[i][InW];
-    assign h_a[i][0]     = a_lanes[i][InW-1:0];
-    assign v_b[0][i]     = b_lanes[i];
     for (genvar j = 0; j < Dim; j++) begin : g_col
       cube_pe #(.InW(InW), .AccW(AccW)) u_pe (
         .clk_i, .rst_ni, .en_i(advance),
@@ -108,16 +105,20 @@ module cube #(
   // valid&last is high exactly while the row's results sit in res_q, and rows of a tile
   // finish on consecutive steps, so at most one row_done bit is set.
   logic [Dim-1:0]            row_done;
+  logic [RowW-1:0]           row_sel;
   logic [Dim-1:0][AccW-1:0]  row_data;
 
+  for (genvar i = 0; i < Dim; i++) begin : g_row_done
+    assign row_done[i] = h_valid[i][Dim] && h_last[i][Dim];
+  end
+
+  // Read the finished row by index: a narrow mux per column, not a Dim-wide one-hot OR.
   always_comb begin
-    row_data = '0;
+    row_sel = '0;
     for (int i = 0; i < Dim; i++) begin
-      row_done[i] = h_valid[i][Dim] && h_last[i][Dim];
-      if (row_done[i]) begin
-        for (int j = 0; j < Dim; j++) row_data[j] = res[i][j];
-      end
+      if (row_done[i]) row_sel = RowW'(i);
     end
+    for (int j = 0; j < Dim; j++) row_data[j] = res[row_sel][j];
   end
 
   stream_fifo #(.Depth(OutDepth), .Width(Dim * AccW + 1)) u_out_fifo (

@@ -1,32 +1,36 @@
-// Triangular skew buffer: lane i is delayed by i enabled cycles, so lane i of a vector
-// entering the cube reaches its PE row/column in step with the systolic wavefront.
+// One lane of the cube's input skew: a delay line of Depth enabled cycles. The cube gives
+// lane i of A and of B i+1 stages, so every input is registered once at the boundary (no
+// combinational path from the ports into the PE grid) and lane i reaches its PE row/column
+// in step with the systolic wavefront. One narrow instance per lane: no wide vector is
+// built across the hierarchy.
 module cube_skew #(
-  parameter int Lanes = 4,
+  parameter int Depth = 1,
   parameter int Width = 8
 ) (
-  input  logic                         clk_i,
-  input  logic                         rst_ni,
-  input  logic                         en_i,
-  input  logic [Lanes-1:0][Width-1:0]  in_i,
-  output logic [Lanes-1:0][Width-1:0]  out_o
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             en_i,
+  input  logic [Width-1:0] in_i,
+  output logic [Width-1:0] out_o
 );
-  if (Lanes < 1) begin : g_bad_lanes
-    $error("cube_skew: Lanes must be >= 1 (got %0d)", Lanes);
+  if (Depth < 1) begin : g_bad_depth
+    $error("cube_skew: Depth must be >= 1 (got %0d)", Depth);
   end
 
-  // Lane 0 passes straight through; lane i > 0 has i stages. Stages are reset so sidebands
-  // (valid/last) travelling in a lane never come out as X after reset.
-  assign out_o[0] = in_i[0];
-  for (genvar i = 1; i < Lanes; i++) begin : g_lane
-    logic [Width-1:0] stage_q [i];
-    always_ff @(posedge clk_i) begin
-      if (!rst_ni) begin
-        for (int s = 0; s < i; s++) stage_q[s] <= '0;
-      end else if (en_i) begin
-        stage_q[0] <= in_i[i];
-        for (int s = 1; s < i; s++) stage_q[s] <= stage_q[s-1];
-      end
+  // Stages are reset so sidebands (valid/last) travelling in a lane never come out as X
+  // after reset. One flop per generate block and split_var: Verilator then keeps each stage
+  // as its own variable instead of an array with delayed-assignment bookkeeping.
+  logic [Width-1:0] stage_d [Depth] /* verilator split_var */;
+  logic [Width-1:0] stage_q [Depth] /* verilator split_var */;
+  assign stage_d[0] = in_i;
+  for (genvar s = 0; s < Depth; s++) begin : g_stage
+    if (s > 0) begin : g_chain
+      assign stage_d[s] = stage_q[s-1];
     end
-    assign out_o[i] = stage_q[i-1];
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni)    stage_q[s] <= '0;
+      else if (en_i)  stage_q[s] <= stage_d[s];
+    end
   end
+  assign out_o = stage_q[Depth-1];
 endmodule
