@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <iterator>
 #include <string>
 
 namespace luoshu::isa {
@@ -105,6 +106,52 @@ TEST(GemmProgramTest, TokensBalanceAndHalvesAlternate) {
   EXPECT_EQ(last_store.rows, 2u);
   EXPECT_EQ(last_store.cols, 1u);
   EXPECT_EQ(last_store.c_pitch, 4u);
+}
+
+// The worked example of docs/isa.md, command by command (opcode, wait, signal, offsets).
+TEST(GemmProgramTest, MatchesTheWorkedExampleInTheDocs) {
+  GemmProgram p;
+  p.m = p.n = 32;
+  p.k = 64;
+  p.dim = 16;  // default L0 sizes: 64 KiB, 64 KiB, 128 KiB
+  const auto prog = BuildGemmProgram(p);
+  struct Row {
+    Opcode op;
+    uint32_t wait, signal, offset;  // offset: LOAD dst_offset, MATMUL/STORE c_offset
+  };
+  const Row want[] = {
+      {Opcode::kLoad, 0, 0, 0},
+      {Opcode::kLoad, 0, kLd2Ex, 0},
+      {Opcode::kMatmul, kLd2Ex, kEx2Ld | kEx2St, 0},
+      {Opcode::kStore, kEx2St, kSt2Ex, 0},
+      {Opcode::kLoad, 0, 0, 0x8000},
+      {Opcode::kLoad, 0, kLd2Ex, 0x8000},
+      {Opcode::kMatmul, kLd2Ex, kEx2Ld | kEx2St, 0x10000},
+      {Opcode::kStore, kEx2St, kSt2Ex, 0x10000},
+      {Opcode::kLoad, kEx2Ld, 0, 0},
+      {Opcode::kLoad, 0, kLd2Ex, 0},
+      {Opcode::kMatmul, kLd2Ex | kSt2Ex, kEx2St, 0},
+      {Opcode::kStore, kEx2St, 0, 0},
+      {Opcode::kLoad, kEx2Ld, 0, 0x8000},
+      {Opcode::kLoad, 0, kLd2Ex, 0x8000},
+      {Opcode::kMatmul, kLd2Ex | kSt2Ex, kEx2St, 0x10000},
+      {Opcode::kStore, kEx2St, 0, 0x10000},
+      {Opcode::kSync, 0, 0, 0},
+  };
+  ASSERT_EQ(prog.size(), std::size(want));
+  for (size_t i = 0; i < prog.size(); ++i) {
+    SCOPED_TRACE("#" + std::to_string(i));
+    EXPECT_EQ(RawOpcode(prog[i]), static_cast<uint32_t>(want[i].op));
+    const auto h = SyncDesc::Unpack(prog[i]);
+    EXPECT_EQ(h.wait_mask, want[i].wait);
+    EXPECT_EQ(h.signal_mask, want[i].signal);
+    if (want[i].op == Opcode::kLoad)
+      EXPECT_EQ(LoadDesc::Unpack(prog[i]).dst_offset, want[i].offset);
+    if (want[i].op == Opcode::kMatmul)
+      EXPECT_EQ(MatmulDesc::Unpack(prog[i]).c_offset, want[i].offset);
+    if (want[i].op == Opcode::kStore)
+      EXPECT_EQ(StoreDesc::Unpack(prog[i]).c_offset, want[i].offset);
+  }
 }
 
 TEST(GemmProgramTest, RefusesBadShapesAndTilesThatDoNotFit) {
