@@ -99,15 +99,17 @@ class PacketChecker {
     Current& c = cur_[dst];
     if (IsHead(flit)) {
       if (c.packet) {
-        Error(dst, cycle, flit, "head flit before the tail of the packet in progress "
-                                "(packets interleaved or tail lost)");
+        Error(dst, cycle, flit,
+              "head flit before the tail of the packet in progress "
+              "(packets interleaved or tail lost)");
         c = Current();
       }
       const int src = SrcOf(flit, x_);
       auto it = flows_.find({src, dst});
       if (src >= nodes_ || it == flows_.end() || it->second.empty()) {
-        Error(dst, cycle, flit, "packet from node " + std::to_string(src) +
-                                    " that was not sent (or duplicated, or misrouted)");
+        Error(dst, cycle, flit,
+              "packet from node " + std::to_string(src) +
+                  " that was not sent (or duplicated, or misrouted)");
         return;
       }
       c.packet = &it->second.front();
@@ -120,8 +122,8 @@ class PacketChecker {
     const std::vector<uint32_t>& p = *c.packet;
     if (flit != p[c.index]) {
       std::ostringstream s;
-      s << "flit " << c.index << " of a packet from node " << c.src << ": expected 0x"
-        << std::hex << p[c.index];
+      s << "flit " << c.index << " of a packet from node " << c.src << ": expected 0x" << std::hex
+        << p[c.index];
       Error(dst, cycle, flit, s.str());
     }
     if (++c.index == p.size()) {
@@ -183,8 +185,14 @@ class MeshDriver {
 
   MeshDriver(Simulation<Model>* sim, int x_dim, int y_dim, Rng* rng, double src_stall,
              double sink_stall)
-      : sim_(sim), n_(x_dim * y_dim), rng_(rng), src_stall_(src_stall),
-        sink_stall_(sink_stall), q_(n_), presenting_(n_, false), ready_(n_, false) {
+      : sim_(sim),
+        n_(x_dim * y_dim),
+        rng_(rng),
+        src_stall_(src_stall),
+        sink_stall_(sink_stall),
+        q_(n_),
+        presenting_(n_, false),
+        ready_(n_, false) {
     sim->OnDrive([this] { Drive(); });
     sim->OnSample([this] { Sample(); });
   }

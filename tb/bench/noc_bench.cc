@@ -10,6 +10,7 @@
 //
 //   luoshu_bench_noc [--mesh 4x4 --mesh 2x2 ...] [--csv out.csv] [--quick]
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -19,8 +20,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 #include "Vnoc_mesh_2x2.h"
 #include "Vnoc_mesh_4x4.h"
@@ -38,9 +37,12 @@ namespace po = boost::program_options;
 enum class Pattern { kUniform, kTranspose, kHotspot };
 const char* Name(Pattern p) {
   switch (p) {
-    case Pattern::kUniform: return "uniform";
-    case Pattern::kTranspose: return "transpose";
-    case Pattern::kHotspot: return "hotspot";
+    case Pattern::kUniform:
+      return "uniform";
+    case Pattern::kTranspose:
+      return "transpose";
+    case Pattern::kHotspot:
+      return "hotspot";
   }
   return "?";
 }
@@ -55,8 +57,10 @@ struct Traffic {
   bool Injects(int n) const { return pattern != Pattern::kTranspose || n % k != n / k; }
   int Dest(int src, tb::Rng* rng) const {
     switch (pattern) {
-      case Pattern::kUniform: return static_cast<int>(rng->Uniform(0, nodes() - 1));
-      case Pattern::kTranspose: return (src % k) * k + src / k;
+      case Pattern::kUniform:
+        return static_cast<int>(rng->Uniform(0, nodes() - 1));
+      case Pattern::kTranspose:
+        return (src % k) * k + src / k;
       case Pattern::kHotspot:
         if (rng->Chance(kHotFraction)) return hot;
         return static_cast<int>(rng->Uniform(0, nodes() - 1));
@@ -66,8 +70,10 @@ struct Traffic {
   // Rate of packets src -> dst per packet injected at src.
   double Prob(int src, int dst) const {
     switch (pattern) {
-      case Pattern::kUniform: return 1.0 / nodes();
-      case Pattern::kTranspose: return dst == (src % k) * k + src / k ? 1.0 : 0.0;
+      case Pattern::kUniform:
+        return 1.0 / nodes();
+      case Pattern::kTranspose:
+        return dst == (src % k) * k + src / k ? 1.0 : 0.0;
       case Pattern::kHotspot:
         return (1 - kHotFraction) / nodes() + (dst == hot ? kHotFraction : 0.0);
     }
@@ -109,8 +115,7 @@ double XyChannelBound(const Traffic& t) {
 
 struct Point {
   double offered = 0, accepted = 0;
-  double net_mean = 0, net_p99 = 0, queue_mean = 0, queue_p99 = 0, total_mean = 0,
-         total_p99 = 0;
+  double net_mean = 0, net_p99 = 0, queue_mean = 0, queue_p99 = 0, total_mean = 0, total_p99 = 0;
   double hops_mean = 0;  // routers on the path minus one, averaged over measured packets
   uint64_t packets = 0;
   bool drained = true;
@@ -196,8 +201,7 @@ Point RunPoint(const Traffic& t, double offered, const RunConfig& cfg, double* s
   } catch (const tb::WatchdogError&) {
     pt.drained = false;  // saturated: the source queues grow without bound
   }
-  const double secs =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (sim_rate) *sim_rate = sim.cycle() / secs;
   int injecting = 0;
   for (int s = 0; s < n; ++s) injecting += t.Injects(s);
@@ -241,14 +245,13 @@ int Main(int argc, char** argv) {
   std::string csv;
   RunConfig cfg;
   bool quick = false;
-  desc.add_options()
-      ("help,h", "this help")
-      ("mesh", po::value(&meshes)->multitoken(), "2x2, 4x4 and/or 8x8 (default: 4x4)")
-      ("csv", po::value(&csv), "write every point to this CSV file")
-      ("len", po::value(&cfg.len)->default_value(1), "flits per packet")
-      ("measure", po::value(&cfg.measure)->default_value(5000), "measured cycles per point")
-      ("seed", po::value(&cfg.seed)->default_value(1), "traffic seed")
-      ("quick", po::bool_switch(&quick), "coarse load steps");
+  desc.add_options()("help,h", "this help")("mesh", po::value(&meshes)->multitoken(),
+                                            "2x2, 4x4 and/or 8x8 (default: 4x4)")(
+      "csv", po::value(&csv), "write every point to this CSV file")(
+      "len", po::value(&cfg.len)->default_value(1), "flits per packet")(
+      "measure", po::value(&cfg.measure)->default_value(5000), "measured cycles per point")(
+      "seed", po::value(&cfg.seed)->default_value(1), "traffic seed")(
+      "quick", po::bool_switch(&quick), "coarse load steps");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -268,9 +271,12 @@ int Main(int argc, char** argv) {
   if (meshes.empty()) meshes = {"4x4"};
   std::vector<MeshRunner> runners;
   for (const auto& m : meshes) {
-    if (m == "2x2") runners.push_back({2, RunPoint<Vnoc_mesh_2x2>});
-    else if (m == "4x4") runners.push_back({4, RunPoint<Vnoc_mesh_4x4>});
-    else if (m == "8x8") runners.push_back({8, RunPoint<Vnoc_mesh_8x8>});
+    if (m == "2x2")
+      runners.push_back({2, RunPoint<Vnoc_mesh_2x2>});
+    else if (m == "4x4")
+      runners.push_back({4, RunPoint<Vnoc_mesh_4x4>});
+    else if (m == "8x8")
+      runners.push_back({8, RunPoint<Vnoc_mesh_8x8>});
     else {
       std::cerr << "luoshu_bench_noc: unknown --mesh " << m << " (built: 2x2, 4x4, 8x8)\n";
       return 2;
@@ -302,8 +308,8 @@ int Main(int argc, char** argv) {
       std::vector<double> loads = {0.01};
       for (double l = step; l < 1.0 + 1e-9; l += step) loads.push_back(l);
       std::printf("# %s %s, %d-flit packets\n", tag.c_str(), Name(p), cfg.len);
-      std::printf("# %8s %8s | %8s %8s | %8s %8s | %8s %8s\n", "offered", "accepted",
-                  "net_mean", "net_p99", "q_mean", "q_p99", "tot_mean", "tot_p99");
+      std::printf("# %8s %8s | %8s %8s | %8s %8s | %8s %8s\n", "offered", "accepted", "net_mean",
+                  "net_p99", "q_mean", "q_p99", "tot_mean", "tot_p99");
       for (double l : loads) {
         const Point pt = r.run(t, l, cfg, nullptr);
         pts.push_back(pt);
@@ -311,10 +317,10 @@ int Main(int argc, char** argv) {
                     pt.accepted, pt.net_mean, pt.net_p99, pt.queue_mean, pt.queue_p99,
                     pt.total_mean, pt.total_p99, pt.drained ? "" : "  (not drained)");
         if (out) {
-          out << tag << "," << Name(p) << "," << cfg.len << "," << pt.offered << ","
-              << pt.accepted << "," << pt.net_mean << "," << pt.net_p99 << ","
-              << pt.queue_mean << "," << pt.queue_p99 << "," << pt.total_mean << ","
-              << pt.total_p99 << "," << pt.packets << "," << pt.drained << "\n";
+          out << tag << "," << Name(p) << "," << cfg.len << "," << pt.offered << "," << pt.accepted
+              << "," << pt.net_mean << "," << pt.net_p99 << "," << pt.queue_mean << ","
+              << pt.queue_p99 << "," << pt.total_mean << "," << pt.total_p99 << "," << pt.packets
+              << "," << pt.drained << "\n";
         }
         if (!pt.drained && pt.offered > 0.2 && pts.size() > 3 &&
             pts[pts.size() - 2].drained == false) {
@@ -326,13 +332,12 @@ int Main(int argc, char** argv) {
         // Formula: one cycle per router (hops + 1 routers) plus serialization (len - 1).
         const double formula = pts[0].hops_mean + 1 + (cfg.len - 1);
         fig("noc_zero_load_latency_" + tag, zero_load, "cycles", 2);
-        fig("noc_zero_load_latency_formula_" + tag, formula,
-            "cycles (H x 1 cycle/router + serialization, H = mean routers on path)", 2);
+        fig("noc_zero_load_latency_formula_" + tag, formula, "cycles", 2);
       }
       const double sat = Saturation(pts, zero_load);
       fig("noc_saturation_" + std::string(Name(p)) + "_" + tag, sat, "flits/node/cycle");
       fig("noc_xy_bound_" + std::string(Name(p)) + "_" + tag, XyChannelBound(t),
-          "flits/node/cycle (XY channel-load bound)");
+          "flits/node/cycle");
       double max_acc = 0;
       for (const Point& pt : pts) max_acc = std::max(max_acc, pt.accepted);
       fig("noc_max_accepted_" + std::string(Name(p)) + "_" + tag, max_acc, "flits/node/cycle");
@@ -350,11 +355,22 @@ int Main(int argc, char** argv) {
         rates.push_back(rate);
       }
       std::sort(rates.begin(), rates.end());
-      fig("noc_sim_rate_4x4", rates[1], "cycles/s (uniform 0.5 flits/node/cycle, median of 3)", 0);
+      fig("noc_sim_rate_4x4", rates[1], "cycles/s", 0);
     }
   }
-  std::printf("# saturation = accepted throughput at the highest offered load whose mean "
-              "latency (with source queueing) stays <= 3x zero-load and which drained\n");
+  std::printf(
+      "# zero_load_latency: mean network latency (head in -> tail out) at 0.01 flits/node/cycle,"
+      " uniform\n"
+      "# zero_load_latency_formula: H x t_router + serialization = mean(hops + 1) x 1 cycle +"
+      " (len - 1)\n"
+      "# saturation: accepted throughput at the highest offered load whose mean latency (source"
+      " queueing included) stays <= 3x zero-load and which drained\n"
+      "# xy_bound: 1 / (load of the busiest channel under XY routing, injection/ejection"
+      " included), per injecting node\n"
+      "# max_accepted: highest accepted throughput at any offered load (unfair beyond"
+      " saturation)\n"
+      "# sim_rate: simulated cycles per wall-clock second, 4x4 uniform at 0.5 flits/node/cycle,"
+      " median of 3 (noisy on a shared machine)\n");
   for (const auto& f : figures) std::printf("%s\n", f.c_str());
   return 0;
 }

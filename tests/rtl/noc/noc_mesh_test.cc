@@ -29,11 +29,24 @@ std::string TestName() {
   return std::string(info->test_suite_name()) + "." + info->name();
 }
 
-template <class Model> struct Dims;
-template <> struct Dims<Vnoc_mesh_1x2> { static constexpr int kX = 1, kY = 2; };
-template <> struct Dims<Vnoc_mesh_2x2> { static constexpr int kX = 2, kY = 2; };
-template <> struct Dims<Vnoc_mesh_3x2> { static constexpr int kX = 3, kY = 2; };
-template <> struct Dims<Vnoc_mesh_4x4> { static constexpr int kX = 4, kY = 4; };
+template <class Model>
+struct Dims;
+template <>
+struct Dims<Vnoc_mesh_1x2> {
+  static constexpr int kX = 1, kY = 2;
+};
+template <>
+struct Dims<Vnoc_mesh_2x2> {
+  static constexpr int kX = 2, kY = 2;
+};
+template <>
+struct Dims<Vnoc_mesh_3x2> {
+  static constexpr int kX = 3, kY = 2;
+};
+template <>
+struct Dims<Vnoc_mesh_4x4> {
+  static constexpr int kX = 4, kY = 4;
+};
 
 // One mesh with its driver and checker.
 template <class Model>
@@ -70,8 +83,8 @@ struct Bench {
   }
 
   std::string SeedNote() const {
-    return "seed " + std::to_string(rng.seed()) + " (re-run with LUOSHU_SEED=" +
-           std::to_string(rng.seed()) + ")";
+    return "seed " + std::to_string(rng.seed()) +
+           " (re-run with LUOSHU_SEED=" + std::to_string(rng.seed()) + ")";
   }
 
   Rng rng;
@@ -129,16 +142,15 @@ void RunRandomTraffic(uint64_t seed, double src_stall, double sink_stall, int pa
   b.sim.Reset();
   for (int i = 0; i < packets_per_node; ++i) {
     for (int s = 0; s < b.kN; ++s) {
-      b.Send(s, static_cast<int>(b.rng.Uniform(0, b.kN - 1)), static_cast<int>(b.rng.Uniform(1, 8)));
+      b.Send(s, static_cast<int>(b.rng.Uniform(0, b.kN - 1)),
+             static_cast<int>(b.rng.Uniform(1, 8)));
     }
   }
   b.RunToCompletion(200000);
 }
 
 TYPED_TEST(NocMeshTest, RandomTrafficNoStalls) { RunRandomTraffic<TypeParam>(21, 0, 0, 150); }
-TYPED_TEST(NocMeshTest, RandomTrafficSourceStalls) {
-  RunRandomTraffic<TypeParam>(22, 0.5, 0, 150);
-}
+TYPED_TEST(NocMeshTest, RandomTrafficSourceStalls) { RunRandomTraffic<TypeParam>(22, 0.5, 0, 150); }
 TYPED_TEST(NocMeshTest, RandomTrafficSinkStalls) { RunRandomTraffic<TypeParam>(23, 0, 0.6, 150); }
 TYPED_TEST(NocMeshTest, RandomTrafficStallsBothSides) {
   RunRandomTraffic<TypeParam>(24, 0.3, 0.5, 150);
@@ -165,7 +177,8 @@ TYPED_TEST(NocMeshTest, SinkBackPressureStallsCleanlyAndRecovers) {
   b.sim.Reset();
   for (int i = 0; i < 30; ++i) {
     for (int s = 0; s < b.kN; ++s) {
-      b.Send(s, static_cast<int>(b.rng.Uniform(0, b.kN - 1)), static_cast<int>(b.rng.Uniform(1, 5)));
+      b.Send(s, static_cast<int>(b.rng.Uniform(0, b.kN - 1)),
+             static_cast<int>(b.rng.Uniform(1, 5)));
     }
   }
   b.sim.Step(500);
@@ -177,6 +190,57 @@ TYPED_TEST(NocMeshTest, SinkBackPressureStallsCleanlyAndRecovers) {
   EXPECT_FALSE(b.drv.SourcesIdle());
   b.drv.SetSinkStall(0.2);
   b.RunToCompletion(100000);
+}
+
+// The checker itself must catch what the mesh tests rely on it for.
+class PacketCheckerTest : public ::testing::Test {
+ protected:
+  PacketCheckerTest() : rng_(1), chk_(2, 4) {
+    a_ = noc::MakePacket(0, 3, 2, 0, 3, &rng_);
+    b_ = noc::MakePacket(1, 3, 2, 0, 2, &rng_);
+    chk_.Expect(0, 3, a_);
+    chk_.Expect(1, 3, b_);
+  }
+  Rng rng_;
+  noc::PacketChecker chk_;
+  std::vector<uint32_t> a_, b_;
+};
+
+TEST_F(PacketCheckerTest, AcceptsBothPacketsWhole) {
+  for (uint32_t f : b_) chk_.Observe(3, f, 0);
+  for (uint32_t f : a_) chk_.Observe(3, f, 0);
+  EXPECT_TRUE(chk_.errors().empty()) << chk_.FirstErrors();
+  EXPECT_TRUE(chk_.Done());
+}
+
+TEST_F(PacketCheckerTest, FlagsInterleavedPackets) {
+  chk_.Observe(3, a_[0], 0);
+  chk_.Observe(3, b_[0], 1);
+  EXPECT_FALSE(chk_.errors().empty());
+}
+
+TEST_F(PacketCheckerTest, FlagsLostFlitAndCorruptedPayload) {
+  chk_.Observe(3, a_[0], 0);
+  chk_.Observe(3, a_[2], 1);  // a_[1] lost
+  EXPECT_FALSE(chk_.errors().empty());
+  EXPECT_FALSE(chk_.Done());
+}
+
+TEST_F(PacketCheckerTest, FlagsDuplicateAndMisroutedPackets) {
+  for (uint32_t f : b_) chk_.Observe(3, f, 0);
+  chk_.Observe(3, b_[0], 5);  // a second copy
+  EXPECT_FALSE(chk_.errors().empty());
+  noc::PacketChecker other(2, 4);
+  other.Expect(0, 3, a_);
+  other.Observe(2, a_[0], 0);  // ejected at the wrong node
+  EXPECT_FALSE(other.errors().empty());
+}
+
+TEST_F(PacketCheckerTest, FlagsOutOfOrderPacketsOfOneFlow) {
+  const auto c = noc::MakePacket(0, 3, 2, 1, 1, &rng_);
+  chk_.Expect(0, 3, c);
+  chk_.Observe(3, c[0], 0);  // overtook a_
+  EXPECT_FALSE(chk_.errors().empty());
 }
 
 }  // namespace

@@ -42,9 +42,8 @@ struct Hdr {
   int kind = 0, src = 0, dst = 0, tag = 0, len = 0;
   uint32_t addr = 0;
   uint64_t Pack() const {
-    return uint64_t(tb::noc::Coord(src, kX)) << 6 | tb::noc::Coord(dst, kX) |
-           uint64_t(kind) << 12 | uint64_t(tag) << 14 | uint64_t(len) << 22 |
-           uint64_t(addr) << 30;
+    return uint64_t(tb::noc::Coord(src, kX)) << 6 | tb::noc::Coord(dst, kX) | uint64_t(kind) << 12 |
+           uint64_t(tag) << 14 | uint64_t(len) << 22 | uint64_t(addr) << 30;
   }
   static Hdr Unpack(uint64_t v) {
     Hdr h;
@@ -127,7 +126,7 @@ class NiSystem {
   };
   struct Client {
     std::deque<Pending> to_issue;
-    std::deque<uint64_t> pending_data;  // write data, in issue order
+    std::deque<uint64_t> pending_data;   // write data, in issue order
     std::map<int, Pending> outstanding;  // by tag
     int next_tag = 0;
     // Response being received.
@@ -202,12 +201,18 @@ class NiSystem {
       if (!rx_ready_[n]) continue;
       if (GetBits(d.rx_hdr_valid_o, n, 1)) {
         const Hdr h = Hdr::Unpack(GetBits(d.rx_hdr_o, n * kHdrW, kHdrW));
-        if (IsMem(n)) MemHeader(n, h); else ClientHeader(n, h);
+        if (IsMem(n))
+          MemHeader(n, h);
+        else
+          ClientHeader(n, h);
       }
       if (GetBits(d.rx_data_valid_o, n, 1)) {
         const uint64_t w = GetBits(d.rx_data_o, n * kDataW, kDataW);
         const bool last = GetBits(d.rx_data_last_o, n, 1);
-        if (IsMem(n)) MemData(n, w, last); else ClientData(n, w, last);
+        if (IsMem(n))
+          MemData(n, w, last);
+        else
+          ClientData(n, w, last);
       }
     }
   }
@@ -216,7 +221,8 @@ class NiSystem {
   void MemHeader(int m, const Hdr& h) {
     Memory& mm = mem_[m];
     if (mm.in_write) Error("memory " + std::to_string(m) + ": header inside write data");
-    if (h.dst != m) Error("request for node " + std::to_string(h.dst) + " arrived at " + std::to_string(m));
+    if (h.dst != m)
+      Error("request for node " + std::to_string(h.dst) + " arrived at " + std::to_string(m));
     Hdr r;
     r.src = 0;
     r.dst = h.src;
@@ -338,8 +344,8 @@ TEST(NocNiTest, WriteThenReadBackFromEveryClientToEveryMemory) {
 // hit earlier writes, with random stalls on every NI channel when `stall` > 0.
 void RunRandom(uint64_t seed, double stall) {
   NiSystem s(seed, stall);
-  SCOPED_TRACE("seed " + std::to_string(s.rng().seed()) + " (re-run with LUOSHU_SEED=" +
-               std::to_string(s.rng().seed()) + ")");
+  SCOPED_TRACE("seed " + std::to_string(s.rng().seed()) +
+               " (re-run with LUOSHU_SEED=" + std::to_string(s.rng().seed()) + ")");
   for (int i = 0; i < 150; ++i) {
     for (int c : kClients) {
       const int m = kMems[s.rng().Uniform(0, 1)];
