@@ -68,6 +68,9 @@ void SimController::Reset(unsigned cycles) {
 
 void SimController::Step(uint64_t n) {
   for (uint64_t i = 0; i < n; ++i) {
+    // The falling edge shares its eval with the new inputs: no design logic uses negedge,
+    // so two evals per cycle suffice (a third costs ~1/3 of the simulation time).
+    *clk_ = 0;
     for (auto& h : drive_hooks_) h();
     Eval();
     Dump(2 * cycle_);
@@ -75,8 +78,6 @@ void SimController::Step(uint64_t n) {
     *clk_ = 1;
     Eval();
     Dump(2 * cycle_ + 1);
-    *clk_ = 0;
-    Eval();
     const uint64_t edge = cycle_++;
     // Clocked assertions fire in the rising-edge eval; report that edge, as the wave shows it.
     CheckErrors(edge);

@@ -3,11 +3,11 @@
 // drivers and monitors as per-cycle hooks and talk to the design only through its ports.
 //
 // One cycle of Step():
-//   1. drive hooks     set inputs for this cycle (outputs show the state after the last edge)
-//   2. eval            combinational settle; wave sample at time 2c (clock low)
+//   1. clk_i = 0, drive hooks set inputs for this cycle (outputs show the last edge's state)
+//   2. eval            falling edge + combinational settle; wave sample at time 2c
 //   3. sample hooks    observe handshakes: valid && ready now means a transfer at this edge
 //   4. rising edge     clk_i = 1, eval; wave sample at 2c+1
-//   5. clk_i = 0, eval (no sample: the next cycle's step 2 shows it)
+// Two evals per cycle: the designs use no negedge logic, so the falling edge needs none.
 #pragma once
 
 #include <cstdint>

@@ -99,17 +99,13 @@ class CubeAgent {
  private:
   Model& dut() { return sim_->dut(); }
   void DriveBeat(const Beat& beat) {
-    for (int i = 0; i < Dim; ++i) {
-      PutBits(dut().in_a_i, i * kInW, kInW, static_cast<uint8_t>(beat.a[i]));
-      PutBits(dut().in_b_i, i * kInW, kInW, static_cast<uint8_t>(beat.b[i]));
-    }
+    PutBytes(dut().in_a_i, beat.a.data(), Dim);
+    PutBytes(dut().in_b_i, beat.b.data(), Dim);
     dut().in_last_i = beat.last;
   }
   Row ReadRow() {
     Row row{};
-    for (int j = 0; j < Dim; ++j) {
-      row.c[j] = static_cast<int32_t>(GetBits(dut().out_row_o, j * kAccW, kAccW));
-    }
+    GetBytes(dut().out_row_o, row.c.data(), sizeof(int32_t) * Dim);
     row.last = dut().out_last_o != 0;
     return row;
   }
