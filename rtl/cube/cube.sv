@@ -67,8 +67,10 @@ module cube #(
   // h_* run along rows (index [i][j] is the input of PE(i,j); column Dim is the row's exit),
   // v_b runs down columns. split_var makes Verilator keep one variable per element, so the
   // wiring between PEs costs nothing in simulation (only constant indices may be used).
-  logic                  h_valid [Dim][Dim+1] /* verilator split_var */;
-  logic                  h_last  [Dim][Dim+1] /* verilator split_var */;
+  // Control travels on anti-diagonals: every PE with i + j = d works on the same k step, so
+  // one {valid, last} delay line serves the whole array (PE(i,j) taps stage i + j + 1)
+  // instead of a flag pair in each of the Dim^2 PEs.
+  logic [1:0]            ctrl_q  [2*Dim+1] /* verilator split_var */;
   logic [InW-1:0]        h_a     [Dim][Dim+1] /* verilator split_var */;
   logic [InW-1:0]        v_b     [Dim+1][Dim] /* verilator split_var */;
   logic [AccW-1:0]       res     [Dim][Dim];
@@ -77,12 +79,16 @@ module cube #(
   // i + 1 steps: one register at the boundary (nothing in the grid is combinational from
   // the input ports, which Verilator would re-evaluate on every input change) plus the
   // triangular skew. Timing is relative, so the extra stage only adds one cycle of latency.
-  localparam int ALaneW = InW + 2;
+  assign ctrl_q[0] = {accept, in_last_i};
+  for (genvar d = 1; d <= 2 * Dim; d++) begin : g_ctrl
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni)      ctrl_q[d] <= '0;
+      else if (advance) ctrl_q[d] <= ctrl_q[d-1];
+    end
+  end
   for (genvar i = 0; i < Dim; i++) begin : g_lane
-    cube_skew #(.Depth(i + 1), .Width(ALaneW)) u_skew_a (
-      .clk_i, .rst_ni, .en_i(advance),
-      .in_i({accept, in_last_i, in_a_i[i]}),
-      .out_o({h_valid[i][0], h_last[i][0], h_a[i][0]})
+    cube_skew #(.Depth(i + 1), .Width(InW)) u_skew_a (
+      .clk_i, .rst_ni, .en_i(advance), .in_i(in_a_i[i]), .out_o(h_a[i][0])
     );
     cube_skew #(.Depth(i + 1), .Width(InW)) u_skew_b (
       .clk_i, .rst_ni, .en_i(advance), .in_i(in_b_i[i]), .out_o(v_b[0][i])
@@ -93,8 +99,8 @@ module cube #(
     for (genvar j = 0; j < Dim; j++) begin : g_col
       cube_pe #(.InW(InW), .AccW(AccW)) u_pe (
         .clk_i, .rst_ni, .en_i(advance),
-        .valid_i(h_valid[i][j]), .last_i(h_last[i][j]), .a_i(h_a[i][j]), .b_i(v_b[i][j]),
-        .valid_o(h_valid[i][j+1]), .last_o(h_last[i][j+1]), .a_o(h_a[i][j+1]),
+        .valid_i(ctrl_q[i+j+1][1]), .last_i(ctrl_q[i+j+1][0]), .a_i(h_a[i][j]), .b_i(v_b[i][j]),
+        .a_o(h_a[i][j+1]),
         .b_o(v_b[i+1][j]), .res_o(res[i][j])
       );
     end
@@ -109,7 +115,7 @@ module cube #(
   logic [Dim-1:0][AccW-1:0]  row_data;
 
   for (genvar i = 0; i < Dim; i++) begin : g_row_done
-    assign row_done[i] = h_valid[i][Dim] && h_last[i][Dim];
+    assign row_done[i] = ctrl_q[i+Dim+1][1] && ctrl_q[i+Dim+1][0];
   end
 
   // Read the finished row by index: a narrow mux per column, not a Dim-wide one-hot OR.

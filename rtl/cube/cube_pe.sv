@@ -1,5 +1,6 @@
 // One processing element of the output-stationary cube: C[i][j] += A[i][k] * B[k][j].
-// A (with its valid/last sidebands) moves right, B moves down, one PE per cycle.
+// A moves right, B moves down, one PE per cycle; valid/last come from the array's
+// anti-diagonal control line (all PEs with the same i + j work on the same k step).
 // The datatype lives only here (int8 x int8 -> int32, wrap-around), so a bf16/fp32 PE can
 // replace it behind the same narrow interface.
 //
@@ -16,8 +17,6 @@ module cube_pe #(
   input  logic                   last_i,     // ... and it is the tile's last k
   input  logic signed [InW-1:0]  a_i,
   input  logic signed [InW-1:0]  b_i,
-  output logic                   valid_o,    // registered copies for the neighbours
-  output logic                   last_o,
   output logic signed [InW-1:0]  a_o,
   output logic signed [InW-1:0]  b_o,
   output logic signed [AccW-1:0] res_o       // finished C element of the latest tile
@@ -26,7 +25,6 @@ module cube_pe #(
     $error("cube_pe: AccW (%0d) must hold a full product (2*InW = %0d)", AccW, 2 * InW);
   end
 
-  logic                   valid_q, last_q;
   logic signed [InW-1:0]  a_q, b_q;
   logic signed [AccW-1:0] acc_q, res_q, sum;
 
@@ -39,12 +37,8 @@ module cube_pe #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      valid_q <= 1'b0;
-      last_q  <= 1'b0;
       acc_q   <= '0;
     end else if (en_i) begin
-      valid_q <= valid_i;
-      last_q  <= valid_i && last_i;
       if (valid_i) acc_q <= last_i ? '0 : sum;
     end
   end
@@ -58,8 +52,6 @@ module cube_pe #(
     end
   end
 
-  assign valid_o = valid_q;
-  assign last_o  = last_q;
   assign a_o     = a_q;
   assign b_o     = b_q;
   assign res_o   = res_q;
