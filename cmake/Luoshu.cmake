@@ -44,13 +44,17 @@ function(_luoshu_params out_vl out_ys)
   set(${out_ys} "${ys}" PARENT_SCOPE)
 endfunction()
 
-# luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2])
+# luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY])
 # Builds the Verilated model once, as a static library every test/tool links.
 # The generated class is V<NAME> (e.g. Vcube_d16).
+# BENCH_ONLY: not part of the default build (only benchmarks use it; built on demand).
 function(luoshu_verilated_library)
-  cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(A "BENCH_ONLY" "NAME;TOP" "SOURCES;PARAMS" ${ARGN})
   _luoshu_params(vl_params ys_params ${A_PARAMS})
   add_library(${A_NAME} STATIC)
+  if(A_BENCH_ONLY)
+    set_target_properties(${A_NAME} PROPERTIES EXCLUDE_FROM_ALL ON)
+  endif()
   set(trace_arg "")
   if(LUOSHU_TRACE)
     set(trace_arg TRACE_FST)

@@ -12,6 +12,7 @@ for g in "${groups[@]}"; do
   case "$g" in
     cube|model)
       "$here/scripts/build.sh" >/dev/null
+      cmake --build "$build" --target "luoshu_bench_$g" >/dev/null
       echo "== $g"; "$build/tb/bench/luoshu_bench_$g" ;;
     noc)
       echo "== noc"
