@@ -23,7 +23,7 @@ namespace luoshu {
 namespace {
 
 struct GemmOptions {
-  int m = 64, n = 64, k = 256, dim = 16;
+  int m = 128, n = 128, k = 512, dim = 16;
   uint64_t seed = 1;
   double in_stall = 0, out_stall = 0;
   tb::TraceOptions trace;
