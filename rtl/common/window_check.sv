@@ -1,0 +1,35 @@
+// Memory-window check: is the byte range [addr_i, addr_i + len_i) in_window ONE of the granted
+// windows (a writable one if write_i)? Combinational. A window of size 0 is unused; len 0 is
+// always allowed. 33-bit arithmetic, so a range or window that ends exactly at 2^32 is fine
+// and one that would wrap past it is not.
+//
+// Used by the sequencer (descriptor fetch, SYNC write) and the transfer engines (every row of
+// a LOAD or STORE, the bias vector) before they touch memory: ARCHITECTURE.md section 4.
+module window_check #(
+  parameter int NumWindows = 4
+) (
+  input  logic [NumWindows-1:0][31:0] win_base_i,
+  input  logic [NumWindows-1:0][32:0] win_size_i,
+  input  logic [NumWindows-1:0]       win_writable_i,
+  input  logic [31:0]                 addr_i,
+  input  logic [32:0]                 len_i,
+  input  logic                        write_i,
+  output logic                        ok_o
+);
+  if (NumWindows < 1) begin : g_bad_num
+    $error("window_check: NumWindows must be >= 1 (got %0d)", NumWindows);
+  end
+
+  logic [33:0] range_end;
+  logic [NumWindows-1:0] in_window;
+  assign range_end = {2'b0, addr_i} + {1'b0, len_i};
+
+  for (genvar w = 0; w < NumWindows; w++) begin : g_win
+    logic [33:0] win_end;
+    assign win_end = {2'b0, win_base_i[w]} + {1'b0, win_size_i[w]};
+    assign in_window[w] = (win_size_i[w] != '0) && (addr_i >= win_base_i[w]) &&
+                       (range_end <= win_end) && (!write_i || win_writable_i[w]);
+  end
+
+  assign ok_o = (len_i == '0) || (|in_window);
+endmodule
