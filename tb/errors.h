@@ -25,4 +25,10 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A design broke an interface protocol the harness checks (a stream rule, a burst rule).
+class ProtocolError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace luoshu::tb

@@ -1,0 +1,306 @@
+// Memory-slave agent for Luoshu's AXI-like memory port (docs/core.md "Memory port"): serves
+// AR/R and AW/W/B from a sw/model DeviceMemory, for one unit (no ids) or for a whole core
+// (ids bound with LUOSHU_MEM_ID_PINS).
+//
+// Timing model: a read burst's first beat may leave `latency` cycles after its AR was taken,
+// then one beat per cycle as far as the byte budget allows (`read_bytes_per_cycle`, a credit
+// that refills every cycle; writes have their own). A write's B leaves `write_latency`
+// cycles after its last W beat. Random backpressure on AR/AW/W ready and random gaps on
+// R/B valid come from StallInjectors. Bursts are served in request order.
+//
+// Checks (ProtocolError, naming the cycle): stream rule on AR/AW/W (valid held, payload
+// stable until taken), beat-aligned addresses, bursts of 1..256 beats that do not cross a
+// 4 KiB boundary, W `last` exactly on a burst's final beat, W only after its AW.
+// Errors: a beat that touches an InjectError range or leaves the DeviceMemory image answers
+// err = 1 (read data zero; a failing write beat writes nothing).
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sw/model/memory.h"
+#include "tb/errors.h"
+#include "tb/random.h"
+#include "tb/sim.h"
+
+namespace luoshu::tb {
+
+// Raw pointers to the Verilated port variables (nullptr = channel not present).
+struct MemPins {
+  uint8_t *ar_valid = nullptr, *ar_ready = nullptr, *ar_len = nullptr, *ar_id = nullptr;
+  uint32_t* ar_addr = nullptr;
+  uint8_t *r_valid = nullptr, *r_ready = nullptr, *r_last = nullptr, *r_err = nullptr,
+          *r_id = nullptr;
+  uint32_t* r_data = nullptr;  // beat_bytes / 4 words
+  uint8_t *aw_valid = nullptr, *aw_ready = nullptr, *aw_len = nullptr, *aw_id = nullptr;
+  uint32_t* aw_addr = nullptr;
+  uint8_t *w_valid = nullptr, *w_ready = nullptr, *w_last = nullptr;
+  uint32_t* w_data = nullptr;
+  uint16_t* w_strb = nullptr;  // beat_bytes = 16
+  uint8_t *b_valid = nullptr, *b_ready = nullptr, *b_err = nullptr, *b_id = nullptr;
+};
+
+// Bind the read (AR, R) / write (AW, W, B) channels of ports named <prefix>ar_valid_o etc.
+#define LUOSHU_MEM_READ_PINS(pins, top, prefix)     \
+  do {                                              \
+    (pins).ar_valid = &(top)->prefix##ar_valid_o;   \
+    (pins).ar_ready = &(top)->prefix##ar_ready_i;   \
+    (pins).ar_addr = &(top)->prefix##ar_addr_o;     \
+    (pins).ar_len = &(top)->prefix##ar_len_o;       \
+    (pins).r_valid = &(top)->prefix##r_valid_i;     \
+    (pins).r_ready = &(top)->prefix##r_ready_o;     \
+    (pins).r_data = (top)->prefix##r_data_i.data(); \
+    (pins).r_last = &(top)->prefix##r_last_i;       \
+    (pins).r_err = &(top)->prefix##r_err_i;         \
+  } while (0)
+#define LUOSHU_MEM_WRITE_PINS(pins, top, prefix)    \
+  do {                                              \
+    (pins).aw_valid = &(top)->prefix##aw_valid_o;   \
+    (pins).aw_ready = &(top)->prefix##aw_ready_i;   \
+    (pins).aw_addr = &(top)->prefix##aw_addr_o;     \
+    (pins).aw_len = &(top)->prefix##aw_len_o;       \
+    (pins).w_valid = &(top)->prefix##w_valid_o;     \
+    (pins).w_ready = &(top)->prefix##w_ready_i;     \
+    (pins).w_data = (top)->prefix##w_data_o.data(); \
+    (pins).w_strb = &(top)->prefix##w_strb_o;       \
+    (pins).w_last = &(top)->prefix##w_last_o;       \
+    (pins).b_valid = &(top)->prefix##b_valid_i;     \
+    (pins).b_ready = &(top)->prefix##b_ready_o;     \
+    (pins).b_err = &(top)->prefix##b_err_i;         \
+  } while (0)
+#define LUOSHU_MEM_ID_PINS(pins, top, prefix) \
+  do {                                        \
+    (pins).ar_id = &(top)->prefix##ar_id_o;   \
+    (pins).r_id = &(top)->prefix##r_id_i;     \
+    (pins).aw_id = &(top)->prefix##aw_id_o;   \
+    (pins).b_id = &(top)->prefix##b_id_i;     \
+  } while (0)
+
+struct MemSlaveConfig {
+  int beat_bytes = 16;               // data width; only 16 is supported by MemPins
+  int latency = 20;                  // AR taken -> first R beat may leave (cycles, >= 1)
+  int write_latency = 10;            // last W beat -> B may leave (cycles, >= 1)
+  double read_bytes_per_cycle = 16;  // byte budget per cycle (beat_bytes = full rate)
+  double write_bytes_per_cycle = 16;
+  double ar_stall = 0, aw_stall = 0, w_stall = 0;  // P(ready low) per cycle
+  double r_stall = 0, b_stall = 0;                 // P(no new beat offered) per cycle
+};
+
+class MemSlave {
+ public:
+  MemSlave(SimController* sim, const MemPins& pins, model::DeviceMemory* memory,
+           const MemSlaveConfig& config, uint64_t seed)
+      : sim_(sim), pins_(pins), mem_(memory), cfg_(config), rng_(seed) {
+    if (cfg_.beat_bytes != 16) throw ConfigError("MemSlave: beat_bytes must be 16");
+    if (cfg_.latency < 1 || cfg_.write_latency < 1) {
+      throw ConfigError("MemSlave: latency and write_latency must be >= 1 cycle");
+    }
+    if (cfg_.read_bytes_per_cycle <= 0 || cfg_.write_bytes_per_cycle <= 0) {
+      throw ConfigError("MemSlave: bytes per cycle must be > 0");
+    }
+    sim->OnDrive([this] { Drive(); });
+    sim->OnSample([this] { Sample(); });
+  }
+
+  // Any beat that touches [addr, addr + len) answers with an error response.
+  void InjectError(uint64_t addr, uint64_t len) { errors_.push_back({addr, addr + len}); }
+  void ClearErrors() { errors_.clear(); }
+  // Nothing requested and not yet answered.
+  bool Idle() const { return reads_.empty() && writes_.empty() && bresps_.empty(); }
+  uint64_t bytes_read() const { return bytes_read_; }        // beats * beat_bytes served
+  uint64_t bytes_written() const { return bytes_written_; }  // strobed bytes written
+  uint64_t read_bursts() const { return read_bursts_; }
+  uint64_t write_bursts() const { return write_bursts_; }
+  uint64_t error_responses() const { return error_responses_; }
+
+ private:
+  struct Burst {
+    uint64_t addr;
+    int beats;
+    int done = 0;
+    uint8_t id = 0;
+    uint64_t ready_at = 0;  // cycle from which the first beat (R) / B may leave
+    bool err = false;       // write: some beat failed
+  };
+  struct Held {  // last cycle's offered payload, for the stream rule
+    bool valid = false;
+    uint64_t addr = 0, len = 0;
+  };
+
+  bool Touches(uint64_t lo, uint64_t hi) const {
+    if (!mem_->Contains(lo, hi - lo)) return true;
+    for (const auto& e : errors_) {
+      if (lo < e.second && e.first < hi) return true;
+    }
+    return false;
+  }
+
+  [[noreturn]] void Fail(const std::string& what) const {
+    std::ostringstream os;
+    os << sim_->name() << ": memory port protocol error at cycle " << sim_->cycle() << ": " << what;
+    throw ProtocolError(os.str());
+  }
+
+  void CheckBurst(const char* ch, uint64_t addr, int beats) const {
+    std::ostringstream os;
+    if (addr % cfg_.beat_bytes) {
+      os << ch << " address 0x" << std::hex << addr << " is not beat-aligned";
+      Fail(os.str());
+    }
+    const uint64_t end = addr + uint64_t(beats) * cfg_.beat_bytes;
+    if ((addr >> 12) != ((end - 1) >> 12)) {
+      os << ch << " burst [0x" << std::hex << addr << ", 0x" << end << ") crosses a 4 KiB boundary";
+      Fail(os.str());
+    }
+  }
+
+  void CheckStable(const char* ch, Held* h, bool valid, uint64_t addr, uint64_t len, bool taken) {
+    if (h->valid && !valid) Fail(std::string(ch) + " valid dropped before the transfer");
+    if (h->valid && valid && (h->addr != addr || h->len != len)) {
+      Fail(std::string(ch) + " payload changed while waiting for ready");
+    }
+    h->valid = valid && !taken;
+    h->addr = addr;
+    h->len = len;
+  }
+
+  void Drive() {
+    if (sim_->in_reset()) {
+      if (pins_.ar_ready) *pins_.ar_ready = 0, *pins_.r_valid = 0;
+      if (pins_.aw_ready) *pins_.aw_ready = 0, *pins_.w_ready = 0, *pins_.b_valid = 0;
+      return;
+    }
+    if (pins_.ar_ready) {
+      *pins_.ar_ready = !rng_.Chance(cfg_.ar_stall);
+      read_credit_ = std::min(read_credit_ + cfg_.read_bytes_per_cycle,
+                              double(cfg_.beat_bytes) + cfg_.read_bytes_per_cycle);
+      if (!r_offered_ && !reads_.empty() && reads_.front().ready_at <= sim_->cycle() &&
+          read_credit_ >= cfg_.beat_bytes && !rng_.Chance(cfg_.r_stall)) {
+        r_offered_ = true;
+        read_credit_ -= cfg_.beat_bytes;
+        OfferBeat();
+      }
+      *pins_.r_valid = r_offered_;
+    }
+    if (pins_.aw_ready) {
+      *pins_.aw_ready = !rng_.Chance(cfg_.aw_stall);
+      write_credit_ = std::min(write_credit_ + cfg_.write_bytes_per_cycle,
+                               double(cfg_.beat_bytes) + cfg_.write_bytes_per_cycle);
+      // W is taken only for a burst whose AW is in (clients send AW first).
+      *pins_.w_ready =
+          !writes_.empty() && write_credit_ >= cfg_.beat_bytes && !rng_.Chance(cfg_.w_stall);
+      if (!b_offered_ && !bresps_.empty() && bresps_.front().ready_at <= sim_->cycle() &&
+          !rng_.Chance(cfg_.b_stall)) {
+        b_offered_ = true;
+        *pins_.b_err = bresps_.front().err;
+        if (pins_.b_id) *pins_.b_id = bresps_.front().id;
+      }
+      *pins_.b_valid = b_offered_;
+    }
+  }
+
+  void OfferBeat() {
+    const Burst& b = reads_.front();
+    const uint64_t a = b.addr + uint64_t(b.done) * cfg_.beat_bytes;
+    const bool err = Touches(a, a + cfg_.beat_bytes);
+    uint8_t bytes[16] = {};
+    if (!err) mem_->Read(a, bytes, cfg_.beat_bytes);
+    std::memcpy(pins_.r_data, bytes, sizeof bytes);
+    *pins_.r_last = (b.done + 1 == b.beats);
+    *pins_.r_err = err;
+    if (pins_.r_id) *pins_.r_id = b.id;
+  }
+
+  void Sample() {
+    if (sim_->in_reset()) return;
+    if (pins_.ar_ready) SampleRead();
+    if (pins_.aw_ready) SampleWrite();
+  }
+
+  void SampleRead() {
+    const bool ar = *pins_.ar_valid && *pins_.ar_ready;
+    CheckStable("AR", &ar_held_, *pins_.ar_valid, *pins_.ar_addr, *pins_.ar_len, ar);
+    if (ar) {
+      Burst b{*pins_.ar_addr, int(*pins_.ar_len) + 1};
+      CheckBurst("AR", b.addr, b.beats);
+      b.id = pins_.ar_id ? *pins_.ar_id : 0;
+      b.ready_at = sim_->cycle() + cfg_.latency;
+      reads_.push_back(b);
+      ++read_bursts_;
+    }
+    if (r_offered_ && *pins_.r_ready) {
+      r_offered_ = false;
+      bytes_read_ += cfg_.beat_bytes;
+      if (*pins_.r_err) ++error_responses_;
+      if (++reads_.front().done == reads_.front().beats) reads_.pop_front();
+    }
+  }
+
+  void SampleWrite() {
+    const bool aw = *pins_.aw_valid && *pins_.aw_ready;
+    CheckStable("AW", &aw_held_, *pins_.aw_valid, *pins_.aw_addr, *pins_.aw_len, aw);
+    const bool w = *pins_.w_valid && *pins_.w_ready;
+    uint64_t w_sig = 0;  // stream rule on W: strobes, last and the first data word
+    if (*pins_.w_valid) w_sig = *pins_.w_strb | uint64_t(*pins_.w_last) << 16;
+    CheckStable("W", &w_held_, *pins_.w_valid, w_sig, pins_.w_data[0], w);
+    if (w) {
+      Burst& b = writes_.front();
+      const uint64_t a = b.addr + uint64_t(b.done) * cfg_.beat_bytes;
+      const bool last = ++b.done == b.beats;
+      if (bool(*pins_.w_last) != last) {
+        Fail(last ? "W beat ends its burst without last" : "W last before the burst's end");
+      }
+      write_credit_ -= cfg_.beat_bytes;
+      if (Touches(a, a + cfg_.beat_bytes)) {
+        b.err = true;
+      } else {
+        uint8_t bytes[16];
+        std::memcpy(bytes, pins_.w_data, sizeof bytes);
+        for (int i = 0; i < cfg_.beat_bytes; ++i) {
+          if (*pins_.w_strb >> i & 1) {
+            mem_->Write8(a + i, bytes[i]);
+            ++bytes_written_;
+          }
+        }
+      }
+      if (last) {
+        b.ready_at = sim_->cycle() + cfg_.write_latency;
+        bresps_.push_back(b);
+        writes_.pop_front();
+      }
+    }
+    // After W: a burst accepted this cycle takes W beats from the next cycle on.
+    if (aw) {
+      Burst b{*pins_.aw_addr, int(*pins_.aw_len) + 1};
+      CheckBurst("AW", b.addr, b.beats);
+      b.id = pins_.aw_id ? *pins_.aw_id : 0;
+      writes_.push_back(b);
+      ++write_bursts_;
+    }
+    if (b_offered_ && *pins_.b_ready) {
+      b_offered_ = false;
+      if (bresps_.front().err) ++error_responses_;
+      bresps_.pop_front();
+    }
+  }
+
+  SimController* sim_;
+  MemPins pins_;
+  model::DeviceMemory* mem_;
+  MemSlaveConfig cfg_;
+  Rng rng_;
+  std::vector<std::pair<uint64_t, uint64_t>> errors_;
+  std::deque<Burst> reads_, writes_, bresps_;
+  bool r_offered_ = false, b_offered_ = false;
+  double read_credit_ = 0, write_credit_ = 0;
+  Held ar_held_, aw_held_, w_held_;
+  uint64_t bytes_read_ = 0, bytes_written_ = 0, read_bursts_ = 0, write_bursts_ = 0;
+  uint64_t error_responses_ = 0;
+};
+
+}  // namespace luoshu::tb
