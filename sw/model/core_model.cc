@@ -388,23 +388,20 @@ bool CoreModel::CheckAccess(const Command& c, uint64_t addr, uint64_t len, bool 
                             const char* what) {
   if (len == 0) return true;
   const uint64_t end = addr + len;
-  // Every byte must lie in a granted window (writable for writes); windows may abut.
-  uint64_t at = addr;
-  while (at < end) {
-    const MemoryWindow* hit = nullptr;
-    for (const auto& w : config_.windows) {
-      if (at >= w.base && at < w.base + w.size && (!write || w.writable)) {
-        hit = &w;
-        break;
-      }
+  // The whole range must lie inside ONE granted window (writable for writes): what the
+  // RTL's window_check compares, one range against each window.
+  bool inside = false;
+  for (const auto& w : config_.windows) {
+    if (addr >= w.base && end <= w.base + w.size && (!write || w.writable)) {
+      inside = true;
+      break;
     }
-    if (!hit) {
-      RaiseFault(Fault::kAccess, c.index,
-                 std::string(what) + " of [" + Hex(addr) + ", " + Hex(end) + ") touches " +
-                     Hex(at) + ", outside the " + (write ? "writable " : "") + "granted windows");
-      return false;
-    }
-    at = std::min(end, hit->base + hit->size);
+  }
+  if (!inside) {
+    RaiseFault(Fault::kAccess, c.index,
+               std::string(what) + " of [" + Hex(addr) + ", " + Hex(end) + ") is not inside one " +
+                   (write ? "writable " : "") + "granted window");
+    return false;
   }
   if (!mem_->Contains(addr, len)) {
     RaiseFault(Fault::kMemError, c.index,

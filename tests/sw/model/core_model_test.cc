@@ -508,6 +508,17 @@ TEST(CoreFaultTest, AccessOutsideTheGrantedWindows) {
     ExpectFaultThenRecover(&rig, {blk.la.Pack()}, Fault::kAccess, 0, "descriptor fetch", kC,
                            /*recover=*/false);
   }
+  {
+    // A row that straddles two abutting windows faults: each range must lie inside one.
+    CoreConfig c3 = cfg;
+    c3.windows = {{0, 0x100, true}, {0x100, 0xd0000 - 0x100, true}};
+    Rig rig(c3);
+    isa::LoadDesc l = blk.la;
+    l.src_addr = 0xfe;  // 4-byte rows: [0xfe, 0x102) crosses 0x100
+    l.valid_rows = 1;
+    ExpectFaultThenRecover(&rig, {l.Pack()}, Fault::kAccess, 0, "inside one", kC,
+                           /*recover=*/false);
+  }
 }
 
 TEST(CoreFaultTest, MemoryErrorResponse) {
