@@ -1,0 +1,407 @@
+// Cube executor (docs/core.md, docs/isa.md MATMUL): runs one MATMUL descriptor at a time,
+// C = (accumulate ? C : 0) + A x B, on the cube (rtl/cube/cube.sv).
+//
+// A (m x k int8, row pitch k) is at L0A[a_offset], B (k x n, row pitch n) at L0B[b_offset],
+// C (m x n int32, row pitch n) at L0C word c_offset / 4. The (m/Dim) x (n/Dim) output tiles
+// run in order (ti outer, tj inner), each as k beats: beat kk carries column kk of the A tile
+// and row kk of the B tile. Three stages run concurrently, each walking the tiles itself:
+//
+//   A fetch  one L0A read per cycle: row i of the A tile, Dim bytes of K block kb, into one of
+//            two Dim x Dim block buffers (double-buffered: the next block loads while the
+//            current one feeds the cube, so the read port keeps up with one beat per cycle).
+//   beat     per beat, one L0B read (row kk of the B tile, Dim contiguous bytes) and one
+//            column of the current A block; the L0B read data register and a_col_q are the
+//            cube's input register (L0B holds its data while re is low, so a stalled beat
+//            waits there). The last K block of a tile may be partial: it feeds k % Dim beats.
+//   C write  each cube output row goes to L0C; with accumulate, the old row is read first
+//            (this unit has priority on the L0C read port: data the next cycle) and added.
+//
+// Tiles follow each other with no gap: the fetch stage runs up to two blocks ahead across
+// tile boundaries, so for k a multiple of Dim the cube takes a beat every cycle. A partial
+// block still costs Dim L0A reads (one per row) for its k % Dim beats.
+//
+// The descriptor was validated by the sequencer (m, n positive multiples of Dim, k >= 1,
+// every block inside its buffer), so addresses are computed modulo the buffer's address width
+// and never need a range check. MATMUL cannot fault: done_fault_o is always FaultNone.
+`include "luoshu_assert.svh"
+
+module cube_exec #(
+  parameter int Dim      = 16,
+  parameter int L0aBytes = 65536,
+  parameter int L0bBytes = 65536,
+  parameter int L0cBytes = 131072,
+  parameter int AbLanes  = (Dim > 16) ? Dim : 16
+) (
+  input  logic                                 clk_i,
+  input  logic                                 rst_ni,
+  // Unit command interface (docs/core.md).
+  input  logic                                 cmd_valid_i,
+  output logic                                 cmd_ready_o,
+  input  logic [luoshu_isa_pkg::DescBits-1:0]  cmd_desc_i,
+  output logic                                 done_o,
+  output logic [luoshu_isa_pkg::FaultW-1:0]    done_fault_o,
+  output logic                                 busy_o,
+  output logic                                 beat_o,
+  // L0A / L0B read ports (AbLanes bytes from any byte address, data the next cycle).
+  output logic                                 l0a_re_o,
+  output logic [$clog2(L0aBytes)-1:0]          l0a_raddr_o,
+  input  logic [AbLanes-1:0][7:0]              l0a_rdata_i,
+  output logic                                 l0b_re_o,
+  output logic [$clog2(L0bBytes)-1:0]          l0b_raddr_o,
+  input  logic [AbLanes-1:0][7:0]              l0b_rdata_i,
+  // L0C read port (word addresses; always served, data the next cycle) and write port.
+  output logic                                 l0c_re_o,
+  output logic [$clog2(L0cBytes/4)-1:0]        l0c_raddr_o,
+  input  logic [Dim-1:0][31:0]                 l0c_rdata_i,
+  output logic                                 l0c_we_o,
+  output logic [$clog2(L0cBytes/4)-1:0]        l0c_waddr_o,
+  output logic [Dim-1:0]                       l0c_wmask_o,
+  output logic [Dim-1:0][31:0]                 l0c_wdata_o
+);
+  if (Dim < 2 || (Dim & (Dim - 1)) != 0) begin : g_bad_dim
+    $error("cube_exec: Dim must be a power of two >= 2 (got %0d)", Dim);
+  end
+  if (AbLanes < Dim) begin : g_bad_lanes
+    $error("cube_exec: AbLanes (%0d) must be >= Dim (%0d)", AbLanes, Dim);
+  end
+  if (L0aBytes < AbLanes || L0aBytes % AbLanes != 0 ||
+      L0bBytes < AbLanes || L0bBytes % AbLanes != 0) begin : g_bad_l0ab
+    $error("cube_exec: L0aBytes and L0bBytes must be positive multiples of AbLanes (%0d)",
+           AbLanes);
+  end
+  if (L0cBytes < 4 * Dim || L0cBytes % (4 * Dim) != 0) begin : g_bad_l0c
+    $error("cube_exec: L0cBytes (%0d) must be a positive multiple of 4 * Dim", L0cBytes);
+  end
+
+  localparam int AW     = $clog2(L0aBytes);
+  localparam int BW     = $clog2(L0bBytes);
+  localparam int CW     = $clog2(L0cBytes / 4);
+  localparam int LogDim = $clog2(Dim);
+  localparam int DimW   = 16;  // m, n, k and the tile counters: the descriptor's 16 bits
+
+  typedef logic [DimW-1:0] cnt_t;
+
+  // ---------------------------------------------------------------- command
+  luoshu_isa_pkg::matmul_desc_t desc;
+  logic         accept;
+  logic         busy_q, acc_q;
+  cnt_t         k_q, n_q, tiles_m_q, tiles_n_q;
+  logic         last_write;  // the command's final L0C row is written this cycle
+  logic         done_q;
+
+  assign desc         = luoshu_isa_pkg::matmul_desc_t'(cmd_desc_i);
+  assign cmd_ready_o  = !busy_q;
+  assign accept       = cmd_valid_i && cmd_ready_o;
+  assign busy_o       = busy_q;
+  assign done_o       = done_q;
+  assign done_fault_o = luoshu_isa_pkg::FaultNone;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      busy_q <= 1'b0;
+      done_q <= 1'b0;
+    end else begin
+      done_q <= last_write;
+      if (accept)          busy_q <= 1'b1;
+      else if (last_write) busy_q <= 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (accept) begin
+      acc_q     <= desc.accumulate;
+      k_q       <= desc.k;
+      n_q       <= desc.n;
+      tiles_m_q <= desc.m >> LogDim;
+      tiles_n_q <= desc.n >> LogDim;
+    end
+  end
+
+  // Address steps. Dim * k and Dim * n are shifts; sums wrap at the address width, which is
+  // exact because every address the descriptor names lies inside its buffer.
+  logic [AW-1:0] a_k, a_strip;
+  logic [BW-1:0] b_n;
+  logic [CW-1:0] c_n, c_strip;
+  assign a_k     = AW'(k_q);
+  assign a_strip = AW'(k_q) << LogDim;
+  assign b_n     = BW'(n_q);
+  assign c_n     = CW'(n_q);
+  assign c_strip = CW'(n_q) << LogDim;
+
+  // ---------------------------------------------------------------- A fetch
+  logic          f_active_q;           // reads left to issue in this command
+  cnt_t          f_ti_q, f_tj_q;       // tile
+  cnt_t          f_kleft_q;            // columns of the tile from this block on
+  logic [LogDim-1:0] f_row_q;          // row of the tile within the block
+  logic          f_wsel_q;             // block buffer being filled
+  logic [AW-1:0] f_strip_q, f_blk_q, f_addr_q;  // A strip (row ti*Dim), block start, this row
+  logic          f_issue;
+
+  // Block buffers: full_q[s] once all Dim rows of buffer s have landed, until the beat stage
+  // takes its last column. A buffer may be refilled in the very cycle its last column is
+  // taken (the first row lands a cycle later), which keeps the read port busy every cycle.
+  logic [1:0]    full_q;
+  logic          release_buf;          // the beat stage takes the last column of bt_rsel_q
+  logic          bt_rsel_q;
+  logic          wsel_free;
+
+  assign wsel_free = !full_q[f_wsel_q] || (release_buf && bt_rsel_q == f_wsel_q);
+  assign f_issue   = f_active_q && wsel_free;
+  assign l0a_re_o  = f_issue;
+  assign l0a_raddr_o = f_addr_q;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      f_active_q <= 1'b0;
+    end else if (accept) begin
+      f_active_q <= 1'b1;
+    end else if (f_issue && f_row_q == LogDim'(Dim - 1) && f_kleft_q <= cnt_t'(Dim) &&
+                 f_tj_q == tiles_n_q - 1'b1 && f_ti_q == tiles_m_q - 1'b1) begin
+      f_active_q <= 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (accept) begin
+      f_ti_q    <= '0;
+      f_tj_q    <= '0;
+      f_kleft_q <= desc.k;
+      f_row_q   <= '0;
+      f_wsel_q  <= 1'b0;
+      f_strip_q <= AW'(desc.a_offset);
+      f_blk_q   <= AW'(desc.a_offset);
+      f_addr_q  <= AW'(desc.a_offset);
+    end else if (f_issue) begin
+      if (f_row_q != LogDim'(Dim - 1)) begin
+        f_row_q  <= f_row_q + 1'b1;
+        f_addr_q <= f_addr_q + a_k;
+      end else begin
+        f_row_q  <= '0;
+        f_wsel_q <= !f_wsel_q;
+        if (f_kleft_q > cnt_t'(Dim)) begin  // next K block of the same tile
+          f_kleft_q <= f_kleft_q - cnt_t'(Dim);
+          f_blk_q   <= f_blk_q + AW'(Dim);
+          f_addr_q  <= f_blk_q + AW'(Dim);
+        end else begin  // next tile: same A strip for the next tj, the next strip after the last
+          f_kleft_q <= k_q;
+          if (f_tj_q == tiles_n_q - 1'b1) begin
+            f_tj_q    <= '0;
+            f_ti_q    <= f_ti_q + 1'b1;
+            f_strip_q <= f_strip_q + a_strip;
+            f_blk_q   <= f_strip_q + a_strip;
+            f_addr_q  <= f_strip_q + a_strip;
+          end else begin
+            f_tj_q   <= f_tj_q + 1'b1;
+            f_blk_q  <= f_strip_q;
+            f_addr_q <= f_strip_q;
+          end
+        end
+      end
+    end
+  end
+
+  // Read data lands the cycle after the read.
+  logic              land_valid_q, land_last_q, land_buf_q;
+  logic [LogDim-1:0] land_row_q;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      land_valid_q <= 1'b0;
+    end else begin
+      land_valid_q <= f_issue;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (f_issue) begin
+      land_buf_q  <= f_wsel_q;
+      land_row_q  <= f_row_q;
+      land_last_q <= (f_row_q == LogDim'(Dim - 1));
+    end
+  end
+
+  // ---------------------------------------------------------------- beats
+  logic              bt_active_q;
+  cnt_t              bt_ti_q, bt_tj_q, bt_kk_q;
+  logic [BW-1:0]     bt_tile_q, bt_addr_q;  // B column block (b_offset + tj*Dim), row kk of it
+  logic              bt_issue, bt_tile_end, bt_block_end;
+  logic              in_valid_q, in_last_q, in_ready;
+  logic [Dim-1:0][7:0] a_col, a_col_q;
+  logic [LogDim-1:0] bt_col;
+
+  assign bt_col       = bt_kk_q[LogDim-1:0];
+  assign bt_tile_end  = (bt_kk_q == k_q - 1'b1);
+  assign bt_block_end = bt_tile_end || (bt_col == LogDim'(Dim - 1));
+  assign bt_issue     = bt_active_q && full_q[bt_rsel_q] && (!in_valid_q || in_ready);
+  assign release_buf  = bt_issue && bt_block_end;
+  assign l0b_re_o     = bt_issue;
+  assign l0b_raddr_o  = bt_addr_q;
+  assign beat_o       = in_valid_q && in_ready;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      bt_active_q <= 1'b0;
+      in_valid_q  <= 1'b0;
+      full_q      <= '0;
+    end else begin
+      if (accept) begin
+        bt_active_q <= 1'b1;
+      end else if (bt_issue && bt_tile_end && bt_tj_q == tiles_n_q - 1'b1 &&
+                   bt_ti_q == tiles_m_q - 1'b1) begin
+        bt_active_q <= 1'b0;
+      end
+      if (bt_issue)      in_valid_q <= 1'b1;
+      else if (in_ready) in_valid_q <= 1'b0;
+      // Set and clear never meet: a buffer still landing rows is not full, so not released.
+      for (int s = 0; s < 2; s++) begin
+        if (land_valid_q && land_last_q && land_buf_q == 1'(s)) full_q[s] <= 1'b1;
+        else if (release_buf && bt_rsel_q == 1'(s))             full_q[s] <= 1'b0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (accept) begin
+      bt_ti_q   <= '0;
+      bt_tj_q   <= '0;
+      bt_kk_q   <= '0;
+      bt_rsel_q <= 1'b0;
+      bt_tile_q <= BW'(desc.b_offset);
+      bt_addr_q <= BW'(desc.b_offset);
+    end else if (bt_issue) begin
+      a_col_q   <= a_col;
+      in_last_q <= bt_tile_end;
+      if (bt_block_end) bt_rsel_q <= !bt_rsel_q;
+      if (!bt_tile_end) begin
+        bt_kk_q   <= bt_kk_q + 1'b1;
+        bt_addr_q <= bt_addr_q + b_n;
+      end else begin
+        bt_kk_q <= '0;
+        if (bt_tj_q == tiles_n_q - 1'b1) begin
+          bt_tj_q   <= '0;
+          bt_ti_q   <= bt_ti_q + 1'b1;
+          // Back to b_offset: the last column block started at b_offset + n - Dim.
+          bt_tile_q <= bt_tile_q - BW'(n_q) + BW'(Dim);
+          bt_addr_q <= bt_tile_q - BW'(n_q) + BW'(Dim);
+        end else begin
+          bt_tj_q   <= bt_tj_q + 1'b1;
+          bt_tile_q <= bt_tile_q + BW'(Dim);
+          bt_addr_q <= bt_tile_q + BW'(Dim);
+        end
+      end
+    end
+  end
+
+  // The two block buffers, one register pair per row: row i of buffer s holds A bytes
+  // (ti*Dim + i, kb*Dim .. kb*Dim + Dim-1). A beat reads column bt_col across all rows.
+  logic [Dim-1:0][Dim-1:0][7:0] abuf0_q, abuf1_q;
+  for (genvar i = 0; i < Dim; i++) begin : g_abuf
+    always_ff @(posedge clk_i) begin
+      if (land_valid_q && land_row_q == LogDim'(i)) begin
+        if (land_buf_q) abuf1_q[i] <= l0a_rdata_i[Dim-1:0];
+        else            abuf0_q[i] <= l0a_rdata_i[Dim-1:0];
+      end
+    end
+    assign a_col[i] = bt_rsel_q ? abuf1_q[i][bt_col] : abuf0_q[i][bt_col];
+  end
+
+  // ---------------------------------------------------------------- cube
+  logic                 out_valid, out_last;
+  logic [Dim-1:0][31:0] out_row;
+
+  cube #(.Dim(Dim)) u_cube (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (in_valid_q),
+    .in_ready_o (in_ready),
+    .in_a_i     (a_col_q),
+    .in_b_i     (l0b_rdata_i[Dim-1:0]),
+    .in_last_i  (in_last_q),
+    .out_valid_o(out_valid),
+    .out_ready_i(1'b1),  // L0C's write port is ours alone: every row is taken at once
+    .out_row_o  (out_row),
+    .out_last_o (out_last)
+  );
+
+  // ---------------------------------------------------------------- C write-back
+  // Stage 1 (cube row out): read the old row when accumulating. Stage 2: add, write.
+  cnt_t          wb_ti_q, wb_tj_q;
+  logic [CW-1:0] wb_strip_q, wb_tile_q, wb_addr_q;  // C strip (row ti*Dim), tile, this row
+  logic          wr_valid_q, wr_last_q;
+  logic [CW-1:0] wr_addr_q;
+  logic [Dim-1:0][31:0] wr_row_q;
+  logic          wb_cmd_end;
+
+  assign wb_cmd_end  = out_last && wb_tj_q == tiles_n_q - 1'b1 && wb_ti_q == tiles_m_q - 1'b1;
+  assign l0c_re_o    = out_valid && acc_q;
+  assign l0c_raddr_o = wb_addr_q;
+
+  always_ff @(posedge clk_i) begin
+    if (accept) begin
+      wb_ti_q    <= '0;
+      wb_tj_q    <= '0;
+      wb_strip_q <= CW'(desc.c_offset >> 2);
+      wb_tile_q  <= CW'(desc.c_offset >> 2);
+      wb_addr_q  <= CW'(desc.c_offset >> 2);
+    end else if (out_valid) begin
+      if (!out_last) begin
+        wb_addr_q <= wb_addr_q + c_n;
+      end else if (wb_tj_q == tiles_n_q - 1'b1) begin
+        wb_tj_q    <= '0;
+        wb_ti_q    <= wb_ti_q + 1'b1;
+        wb_strip_q <= wb_strip_q + c_strip;
+        wb_tile_q  <= wb_strip_q + c_strip;
+        wb_addr_q  <= wb_strip_q + c_strip;
+      end else begin
+        wb_tj_q   <= wb_tj_q + 1'b1;
+        wb_tile_q <= wb_tile_q + CW'(Dim);
+        wb_addr_q <= wb_tile_q + CW'(Dim);
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      wr_valid_q <= 1'b0;
+    end else begin
+      wr_valid_q <= out_valid;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (out_valid) begin
+      wr_addr_q <= wb_addr_q;
+      wr_row_q  <= out_row;
+      wr_last_q <= wb_cmd_end;
+    end
+  end
+
+  assign last_write  = wr_valid_q && wr_last_q;
+  assign l0c_we_o    = wr_valid_q;
+  assign l0c_waddr_o = wr_addr_q;
+  assign l0c_wmask_o = '1;
+  for (genvar j = 0; j < Dim; j++) begin : g_acc
+    assign l0c_wdata_o[j] = wr_row_q[j] + (acc_q ? l0c_rdata_i[j] : 32'd0);
+  end
+
+  // ---------------------------------------------------------------- checks
+  // The sequencer validated the descriptor: opcode, token masks, reserved bits and the low
+  // bits of m, n and c_offset are not this unit's; n's high bits vanish in addresses that
+  // wrap at a small L0C's width. AbLanes > Dim leaves upper lanes unread.
+  logic unused_inputs;
+  assign unused_inputs = ^{desc, n_q, l0a_rdata_i, l0b_rdata_i};
+
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
+  `ASSERT_ALWAYS(a_cmd_is_matmul, clk_i, rst_ni,
+                 !accept || desc.opcode == luoshu_isa_pkg::OpMatmul,
+                 "cube_exec was given a descriptor that is not a MATMUL")
+  `ASSERT_ALWAYS(a_cmd_shape, clk_i, rst_ni,
+                 !accept || (desc.m != '0 && desc.n != '0 && desc.k != '0 &&
+                             desc.m[LogDim-1:0] == '0 && desc.n[LogDim-1:0] == '0),
+                 "MATMUL m, n must be positive multiples of Dim and k >= 1")
+  `ASSERT_ALWAYS(a_rows_only_while_busy, clk_i, rst_ni, !out_valid || busy_q,
+                 "a cube row came out while no command was running")
+  `ASSERT_ALWAYS(a_full_set_clear_apart, clk_i, rst_ni,
+                 !(land_valid_q && land_last_q && release_buf && land_buf_q == bt_rsel_q),
+                 "an A block buffer was filled and released in the same cycle")
+endmodule

@@ -1,0 +1,98 @@
+// L0 buffer (docs/core.md): Elems elements of ElemW bits in Lanes banks; element e lives in
+// bank e % Lanes at word e / Lanes. One write port and one read port, each reaching Lanes
+// consecutive elements at any element address: lane l is element addr + l, wrapping at Elems.
+// Because Lanes consecutive elements always fall in Lanes different banks, every access is
+// one word per bank: bank b serves lane (b - addr) mod Lanes, at word addr / Lanes, or the
+// next word for the banks below the start offset (the access wrapped into the next row).
+//
+// Writes take a per-lane mask. Reads have one cycle of latency (the banks' output registers,
+// then the lane rotation by the registered start offset); rdata_o holds while re_i is low.
+// Read-during-write to the same element returns the old data, as the sram banks do.
+`include "luoshu_assert.svh"
+
+module l0_buffer #(
+  parameter int ElemW = 8,
+  parameter int Lanes = 16,
+  parameter int Elems = 4096
+) (
+  input  logic                                      clk_i,
+  input  logic                                      rst_ni,
+  input  logic                                      we_i,
+  input  logic [(Elems > 1 ? $clog2(Elems) : 1)-1:0] waddr_i,
+  input  logic [Lanes-1:0]                          wmask_i,
+  input  logic [Lanes-1:0][ElemW-1:0]               wdata_i,
+  input  logic                                      re_i,
+  input  logic [(Elems > 1 ? $clog2(Elems) : 1)-1:0] raddr_i,
+  output logic [Lanes-1:0][ElemW-1:0]               rdata_o
+);
+  if (Lanes < 1 || (Lanes & (Lanes - 1)) != 0) begin : g_bad_lanes
+    $error("l0_buffer: Lanes must be a power of two (got %0d)", Lanes);
+  end
+  if (Elems < Lanes || Elems % Lanes != 0) begin : g_bad_elems
+    $error("l0_buffer: Elems must be a positive multiple of Lanes (got Elems=%0d, Lanes=%0d)",
+           Elems, Lanes);
+  end
+  if (ElemW < 1) begin : g_bad_width
+    $error("l0_buffer: ElemW must be >= 1 (got %0d)", ElemW);
+  end
+
+  localparam int Words   = Elems / Lanes;
+  localparam int WordW   = Words > 1 ? $clog2(Words) : 1;
+  localparam int OffW    = Lanes > 1 ? $clog2(Lanes) : 1;
+  localparam int OffBits = $clog2(Lanes);  // address bits below the word index (0 for 1 lane)
+
+  // Splits an element address into its word and its lane offset; the word after the last
+  // one is word 0 (the address wraps at Elems, which need not be a power of two).
+  logic [OffW-1:0]  woff, roff, roff_q;
+  logic [WordW-1:0] wword, wword_next, rword, rword_next;
+
+  assign woff       = Lanes > 1 ? OffW'(waddr_i) : '0;
+  assign roff       = Lanes > 1 ? OffW'(raddr_i) : '0;
+  assign wword      = WordW'(waddr_i >> OffBits);
+  assign rword      = WordW'(raddr_i >> OffBits);
+  assign wword_next = (wword == WordW'(Words - 1)) ? '0 : wword + 1'b1;
+  assign rword_next = (rword == WordW'(Words - 1)) ? '0 : rword + 1'b1;
+
+  // Banks below the start offset hold the access's tail, in the next word.
+  logic [Lanes-1:0] wnext, rnext;
+  assign wnext = (Lanes'(1) << woff) - 1'b1;
+  assign rnext = (Lanes'(1) << roff) - 1'b1;
+
+  logic [Lanes-1:0][ElemW-1:0] bank_rdata;
+
+  for (genvar b = 0; b < Lanes; b++) begin : g_bank
+    // Offsets are OffW bits wide, so the subtraction wraps modulo Lanes.
+    logic [OffW-1:0]  wlane;
+    logic [WordW-1:0] wword_b, rword_b;
+    assign wlane   = OffW'(b) - woff;
+    assign wword_b = wnext[b] ? wword_next : wword;
+    assign rword_b = rnext[b] ? rword_next : rword;
+
+    sram #(.Words(Words), .Width(ElemW)) u_bank (
+      .clk_i,
+      .rst_ni,
+      .we_i   (we_i && wmask_i[wlane]),
+      .waddr_i(wword_b),
+      .wdata_i(wdata_i[wlane]),
+      .re_i,
+      .raddr_i(rword_b),
+      .rdata_o(bank_rdata[b])
+    );
+  end
+
+  // The banks hold their data while re_i is low; so does the offset that rotates it.
+  always_ff @(posedge clk_i) begin
+    if (re_i) roff_q <= roff;
+  end
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    logic [OffW-1:0] rbank;
+    assign rbank      = OffW'(l) + roff_q;
+    assign rdata_o[l] = bank_rdata[rbank];
+  end
+
+  `ASSERT_ALWAYS(a_waddr_in_range, clk_i, rst_ni, !we_i || (32'(waddr_i) < Elems),
+                 "l0_buffer write address beyond Elems")
+  `ASSERT_ALWAYS(a_raddr_in_range, clk_i, rst_ni, !re_i || (32'(raddr_i) < Elems),
+                 "l0_buffer read address beyond Elems")
+endmodule

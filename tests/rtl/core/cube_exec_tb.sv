@@ -1,0 +1,94 @@
+// Test top for cube_exec: the unit with its three L0 buffers, as the core top wires them,
+// plus backdoor ports so the C++ test can fill L0A / L0B / L0C and read L0C back.
+//   L0A, L0B write ports: the backdoor alone (cube_exec only reads them).
+//   L0C write port: cube_exec, or the backdoor when cube_exec is not writing.
+//   L0C read port: shared as with mte_out: cube_exec has priority, the backdoor is served
+//   when bd_c_gnt_o is high (data the next cycle).
+`include "luoshu_assert.svh"
+
+module cube_exec_tb #(
+  parameter int Dim      = 4,
+  parameter int L0aBytes = 65536,
+  parameter int L0bBytes = 65536,
+  parameter int L0cBytes = 131072,
+  parameter int AbLanes  = (Dim > 16) ? Dim : 16
+) (
+  input  logic                                clk_i,
+  input  logic                                rst_ni,
+  input  logic                                cmd_valid_i,
+  output logic                                cmd_ready_o,
+  input  logic [luoshu_isa_pkg::DescBits-1:0] cmd_desc_i,
+  output logic                                done_o,
+  output logic [luoshu_isa_pkg::FaultW-1:0]   done_fault_o,
+  output logic                                busy_o,
+  output logic                                beat_o,
+  // Backdoor writes (all lanes) into L0A / L0B, byte addresses.
+  input  logic                                bd_a_we_i,
+  input  logic [$clog2(L0aBytes)-1:0]         bd_a_waddr_i,
+  input  logic [AbLanes-1:0][7:0]             bd_a_wdata_i,
+  input  logic                                bd_b_we_i,
+  input  logic [$clog2(L0bBytes)-1:0]         bd_b_waddr_i,
+  input  logic [AbLanes-1:0][7:0]             bd_b_wdata_i,
+  // Backdoor L0C access, word addresses.
+  input  logic                                bd_c_we_i,
+  input  logic [$clog2(L0cBytes/4)-1:0]       bd_c_waddr_i,
+  input  logic [Dim-1:0][31:0]                bd_c_wdata_i,
+  input  logic                                bd_c_re_i,
+  input  logic [$clog2(L0cBytes/4)-1:0]       bd_c_raddr_i,
+  output logic                                bd_c_gnt_o,
+  output logic [Dim-1:0][31:0]                bd_c_rdata_o
+);
+  localparam int AW      = $clog2(L0aBytes);
+  localparam int BW      = $clog2(L0bBytes);
+  localparam int CW      = $clog2(L0cBytes / 4);
+
+  logic                     a_re, b_re, c_re, c_we, ex_c_re, ex_c_we;
+  logic [AW-1:0]            a_raddr;
+  logic [BW-1:0]            b_raddr;
+  logic [CW-1:0]            c_raddr, c_waddr, ex_c_raddr, ex_c_waddr;
+  logic [AbLanes-1:0][7:0]  a_rdata, b_rdata;
+  logic [Dim-1:0][31:0]     c_rdata, c_wdata, ex_c_wdata;
+  logic [Dim-1:0]           c_wmask, ex_c_wmask;
+
+  cube_exec #(
+    .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes)
+  ) u_exec (
+    .clk_i, .rst_ni,
+    .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o, .beat_o,
+    .l0a_re_o(a_re), .l0a_raddr_o(a_raddr), .l0a_rdata_i(a_rdata),
+    .l0b_re_o(b_re), .l0b_raddr_o(b_raddr), .l0b_rdata_i(b_rdata),
+    .l0c_re_o(ex_c_re), .l0c_raddr_o(ex_c_raddr), .l0c_rdata_i(c_rdata),
+    .l0c_we_o(ex_c_we), .l0c_waddr_o(ex_c_waddr), .l0c_wmask_o(ex_c_wmask),
+    .l0c_wdata_o(ex_c_wdata)
+  );
+
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
+    .clk_i, .rst_ni,
+    .we_i(bd_a_we_i), .waddr_i(bd_a_waddr_i), .wmask_i('1), .wdata_i(bd_a_wdata_i),
+    .re_i(a_re), .raddr_i(a_raddr), .rdata_o(a_rdata)
+  );
+
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes)) u_l0b (
+    .clk_i, .rst_ni,
+    .we_i(bd_b_we_i), .waddr_i(bd_b_waddr_i), .wmask_i('1), .wdata_i(bd_b_wdata_i),
+    .re_i(b_re), .raddr_i(b_raddr), .rdata_o(b_rdata)
+  );
+
+  assign bd_c_gnt_o   = !ex_c_re;
+  assign c_re         = ex_c_re || bd_c_re_i;
+  assign c_raddr      = ex_c_re ? ex_c_raddr : bd_c_raddr_i;
+  assign bd_c_rdata_o = c_rdata;
+  assign c_we         = ex_c_we || bd_c_we_i;
+  assign c_waddr      = ex_c_we ? ex_c_waddr : bd_c_waddr_i;
+  assign c_wmask      = ex_c_we ? ex_c_wmask : '1;
+  assign c_wdata      = ex_c_we ? ex_c_wdata : bd_c_wdata_i;
+
+  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4)) u_l0c (
+    .clk_i, .rst_ni,
+    .we_i(c_we), .waddr_i(c_waddr), .wmask_i(c_wmask), .wdata_i(c_wdata),
+    .re_i(c_re), .raddr_i(c_raddr), .rdata_o(c_rdata)
+  );
+
+  `ASSERT_ALWAYS(a_backdoor_write_while_idle, clk_i, rst_ni, !(bd_c_we_i && ex_c_we),
+                 "backdoor L0C write collided with cube_exec's write")
+endmodule
