@@ -1,0 +1,518 @@
+// MTE-in: executes LOAD descriptors (docs/isa.md, docs/core.md). Copies a rows x row_bytes
+// block into L0A or L0B at dst_offset, dense and row-major; byte (r, c) comes from
+// src_addr + r * src_stride + c when r < valid_rows and c < valid_cols, else it is zero.
+//
+// One command at a time, in phases:
+//   CHECK   pre-pass, one valid row per cycle through window_check, before any read, so a
+//           LOAD that faults with ACCESS moves no byte. Row addresses are computed with a
+//           carry, exactly like the model (sw/model/core_model.cc ExecLoad, 64-bit): a row
+//           at or past 2^32 does not wrap to low memory, it is outside every window.
+//   RUN     three engines in parallel:
+//           - issuer: per valid row, beat-aligned bursts split at 4 KiB and at 256 beats,
+//             issued ahead of the data (up to MaxOutBeats beats owed), one AR per cycle;
+//           - response walker: replays the same row/beat sequence, so each R beat's useful
+//             bytes are known without a side FIFO; it shifts them down to lane 0 and writes
+//             them to L0 in one masked write (the l0_buffer takes any alignment);
+//           - zero walker: the padding (columns valid_cols.. of valid rows, then every row
+//             from valid_rows on as one contiguous run), AbLanes bytes per cycle, in the
+//             cycles without an R beat (data has priority; R is never back-pressured).
+//   FINISH  done_o pulse with the fault code.
+// An error response stops new reads and writes, but the command still consumes every beat
+// it is owed before done_o (FaultMemError).
+`include "luoshu_assert.svh"
+
+module mte_in #(
+  parameter int Dim = 16,
+  parameter int BeatBytes = 16,
+  parameter int L0aBytes = 65536,
+  parameter int L0bBytes = 65536,
+  parameter int NumWindows = 4,
+  // Bytes per L0A/L0B access (docs/core.md); derived, not settable.
+  localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes
+) (
+  input  logic                                  clk_i,
+  input  logic                                  rst_ni,
+  // Command (docs/core.md "Unit command interface").
+  input  logic                                  cmd_valid_i,
+  output logic                                  cmd_ready_o,
+  input  logic [luoshu_isa_pkg::DescBits-1:0]   cmd_desc_i,
+  output logic                                  done_o,
+  output logic [luoshu_isa_pkg::FaultW-1:0]     done_fault_o,
+  output logic                                  busy_o,
+  output logic [$clog2(AbLanes+1)-1:0]          rd_bytes_o,
+  // Granted memory windows.
+  input  logic [NumWindows-1:0][31:0]           win_base_i,
+  input  logic [NumWindows-1:0][32:0]           win_size_i,
+  input  logic [NumWindows-1:0]                 win_writable_i,
+  // Memory read port.
+  output logic                                  mem_ar_valid_o,
+  input  logic                                  mem_ar_ready_i,
+  output logic [31:0]                           mem_ar_addr_o,
+  output logic [7:0]                            mem_ar_len_o,
+  input  logic                                  mem_r_valid_i,
+  output logic                                  mem_r_ready_o,
+  input  logic [BeatBytes*8-1:0]                mem_r_data_i,
+  input  logic                                  mem_r_last_i,
+  input  logic                                  mem_r_err_i,
+  // L0A / L0B write ports (lane l writes byte waddr + l when wmask[l]).
+  output logic                                  l0a_we_o,
+  output logic [$clog2(L0aBytes)-1:0]           l0a_waddr_o,
+  output logic [AbLanes-1:0]                    l0a_wmask_o,
+  output logic [AbLanes-1:0][7:0]               l0a_wdata_o,
+  output logic                                  l0b_we_o,
+  output logic [$clog2(L0bBytes)-1:0]           l0b_waddr_o,
+  output logic [AbLanes-1:0]                    l0b_wmask_o,
+  output logic [AbLanes-1:0][7:0]               l0b_wdata_o
+);
+  // ------------------------------------------------------------------ parameters
+  if (Dim < 4 || Dim > 32 || (Dim & (Dim - 1)) != 0) begin : g_bad_dim
+    $error("mte_in: Dim must be a power of two in 4..32 (got %0d)", Dim);
+  end
+  if (BeatBytes < 4 || BeatBytes > 256 || (BeatBytes & (BeatBytes - 1)) != 0) begin : g_bad_beat
+    $error("mte_in: BeatBytes must be a power of two in 4..256 (got %0d)", BeatBytes);
+  end
+  if (L0aBytes < AbLanes || L0aBytes % AbLanes != 0 || L0aBytes > (1 << 24)) begin : g_bad_l0a
+    $error("mte_in: L0aBytes must be a multiple of AbLanes (%0d) up to 2^24 (got %0d)",
+           AbLanes, L0aBytes);
+  end
+  if (L0bBytes < AbLanes || L0bBytes % AbLanes != 0 || L0bBytes > (1 << 24)) begin : g_bad_l0b
+    $error("mte_in: L0bBytes must be a multiple of AbLanes (%0d) up to 2^24 (got %0d)",
+           AbLanes, L0bBytes);
+  end
+  if (NumWindows < 1) begin : g_bad_windows
+    $error("mte_in: NumWindows must be >= 1 (got %0d)", NumWindows);
+  end
+
+  localparam int OffW = $clog2(BeatBytes);        // byte offset inside a beat
+  localparam int PageBeats = 4096 / BeatBytes;    // beats per 4 KiB page
+  localparam int AAddrW = $clog2(L0aBytes);
+  localparam int BAddrW = $clog2(L0bBytes);
+  localparam int AddrW = AAddrW > BAddrW ? AAddrW : BAddrW;  // L0 byte address
+  localparam int LenW = AddrW + 1;                // L0 byte counts (up to a whole buffer)
+  localparam int BytesW = $clog2(AbLanes + 1);
+  localparam int CntW = OffW + 1;                 // bytes of one beat, 0..BeatBytes
+  // Beats owed by the memory system at most: 2 x 256-beat bursts hide ~500 cycles of latency
+  // at full rate, and bound the counter.
+  localparam int MaxOutBeats = 512;
+  localparam int OutW = $clog2(MaxOutBeats + 1);
+
+  // ------------------------------------------------------------------ command
+  luoshu_isa_pkg::load_desc_t desc;
+  assign desc = luoshu_isa_pkg::load_desc_t'(cmd_desc_i);
+  // Opcode, token masks and reserved bits are the sequencer's; LOAD needs the rest (of
+  // dst_offset, only the bits that address the L0).
+  logic unused_desc;
+  assign unused_desc = ^{desc.rsvd192, desc.rsvd120, desc.rsvd17, desc.signal_mask,
+                         desc.wait_mask, desc.opcode, desc.dst_offset};
+
+  typedef enum logic [1:0] {
+    StIdle,
+    StCheck,
+    StRun,
+    StFinish
+  } state_e;
+  state_e state_q, state_d;
+  logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
+
+  // Fields kept for the whole command.
+  logic             buf_q;                   // 0 = L0A, 1 = L0B
+  logic [31:0]      stride_q;
+  logic [15:0]      row_bytes_q, valid_cols_q;
+  logic             cmd_accept;
+  logic             has_reads;               // some byte comes from memory
+  logic [AddrW-1:0] dst_in;
+
+  assign cmd_ready_o = (state_q == StIdle);
+  assign cmd_accept  = cmd_valid_i && cmd_ready_o;
+  assign has_reads   = (desc.valid_rows != '0) && (desc.valid_cols != '0);
+  assign dst_in      = AddrW'(desc.dst_offset);
+
+  // ------------------------------------------------------------------ pre-pass (CHECK)
+  logic [15:0] chk_rows_q, chk_rows_d;       // rows still to check, this one included
+  logic [32:0] chk_addr_q, chk_addr_d;       // this row's start, bit 32 = past 2^32
+  logic        wc_ok, row_ok;
+  logic [32:0] chk_end;
+
+  window_check #(.NumWindows(NumWindows)) u_window_check (
+    .win_base_i,
+    .win_size_i,
+    .win_writable_i,
+    .addr_i (chk_addr_q[31:0]),
+    .len_i  ({17'b0, valid_cols_q}),
+    .write_i(1'b0),
+    .ok_o   (wc_ok)
+  );
+  // The RTL cannot address past 2^32, so a row that reaches there is refused even if a
+  // (misconfigured) window extends past it; the model sees no window there either.
+  assign chk_end = {1'b0, chk_addr_q[31:0]} + {17'b0, valid_cols_q};
+  assign row_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 33'h1_0000_0000);
+
+  // ------------------------------------------------------------------ issuer (AR)
+  logic                  iss_active_q, iss_active_d;  // bursts left to issue
+  logic [15:0]           iss_rows_q, iss_rows_d;      // rows left, the current one included
+  logic [31:0]           iss_row_q, iss_row_d;        // current row's first byte
+  logic [32:0]           iss_end_q, iss_end_d;        // current row's end (exclusive)
+  logic [31:0]           iss_addr_q, iss_addr_d;      // next beat to request
+  logic [32-OffW:0]      iss_end_beat;                // first beat past the row
+  logic [32-OffW:0]      iss_row_beats;               // beats left in the row
+  logic [12-OffW:0]      iss_page_beats;              // beats to the 4 KiB boundary
+  logic [8:0]            iss_beats;                   // this burst: 1..256
+  logic                  iss_row_last;
+  logic [31:0]           iss_row_next;                // next row's first byte
+  logic                  ar_valid_q, ar_valid_d;
+  logic [31:0]           ar_addr_q, ar_addr_d;
+  logic [7:0]            ar_len_q, ar_len_d;
+  logic                  ar_load;
+  logic [OutW-1:0]       out_q, out_d;                // beats requested, not yet received
+  logic                  err_q, err_d;                // an error response was seen
+
+  // Rounded up: a row ending inside a beat still needs that beat.
+  assign iss_end_beat   = iss_end_q[32:OffW] + (33 - OffW)'(iss_end_q[OffW-1:0] != '0);
+  assign iss_row_beats  = iss_end_beat - (33 - OffW)'(iss_addr_q[31:OffW]);
+  assign iss_page_beats = (13 - OffW)'(PageBeats) - (13 - OffW)'(iss_addr_q[11:OffW]);
+  always_comb begin
+    iss_beats = 9'd256;
+    if (33'(iss_page_beats) < 33'(iss_beats)) iss_beats = 9'(iss_page_beats);
+    if (33'(iss_row_beats) < 33'(iss_beats)) iss_beats = 9'(iss_row_beats);
+  end
+  assign iss_row_last = (33'(iss_beats) == 33'(iss_row_beats));
+  assign iss_row_next = iss_row_q + stride_q;
+  assign ar_load = (state_q == StRun) && iss_active_q && !err_q &&
+                   (!ar_valid_q || mem_ar_ready_i) &&
+                   ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
+
+  assign mem_ar_valid_o = ar_valid_q;
+  assign mem_ar_addr_o  = ar_addr_q;
+  assign mem_ar_len_o   = ar_len_q;
+
+  // ------------------------------------------------------------------ response walker (R)
+  logic [11:0]      rw_page_q, rw_page_d;         // current row's start address mod 4 KiB
+  logic             rw_first_q, rw_first_d;       // next beat is the row's first
+  logic [15:0]      rw_rem_q, rw_rem_d;           // row bytes still to come
+  logic [AddrW-1:0] rw_dst_q, rw_dst_d;           // L0 address of the next useful byte
+  logic [AddrW-1:0] rw_next_q, rw_next_d;         // L0 address of the next row
+  logic [OffW-1:0]  rw_lo;                        // first useful byte of this beat
+  logic [CntW-1:0]  rw_avail, rw_cnt;             // bytes from rw_lo on / useful bytes
+  logic             rw_row_end;
+  logic             r_fire, r_write;
+  logic [BeatBytes*8-1:0] r_shifted;
+
+  assign mem_r_ready_o = (state_q == StRun);
+  assign r_fire   = mem_r_valid_i && mem_r_ready_o;
+  assign r_write  = r_fire && !mem_r_err_i && !err_q;
+  assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
+  assign rw_avail = CntW'(BeatBytes) - CntW'(rw_lo);
+  assign rw_row_end = (rw_rem_q <= 16'(rw_avail));
+  assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
+  assign r_shifted = mem_r_data_i >> {rw_lo, 3'b000};
+
+  // ------------------------------------------------------------------ zero walker
+  typedef enum logic [1:0] {
+    ZRows,  // padding after valid_cols of each valid row
+    ZTail,  // rows valid_rows.. (all rows if nothing is read): one contiguous run
+    ZDone
+  } zphase_e;
+  zphase_e          z_phase_q, z_phase_d;
+  logic [15:0]      z_rows_q, z_rows_d;           // valid rows left, the current one included
+  logic [AddrW-1:0] z_addr_q, z_addr_d;
+  logic [LenW-1:0]  z_rem_q, z_rem_d;             // bytes left in the current run
+  logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
+  logic [LenW-1:0]  z_chunk;
+  logic             z_run_end, z_go, z_write;
+  // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles,
+  // hidden behind the pre-pass and the memory latency; the zero walker waits for it).
+  logic [LenW-1:0]  mul_acc_q, mul_acc_d, mul_a_q, mul_a_d;
+  logic [15:0]      mul_b_q, mul_b_d;
+  logic             mul_done;
+
+  assign mul_done  = (mul_b_q == '0);
+  assign z_chunk   = (z_rem_q < LenW'(AbLanes)) ? z_rem_q : LenW'(AbLanes);
+  assign z_run_end = (z_rem_q <= LenW'(AbLanes));
+  assign z_go      = (state_q == StRun) && (z_phase_q != ZDone) && mul_done && !err_q && !r_fire;
+  assign z_write   = z_go && (z_rem_q != '0);
+
+  // ------------------------------------------------------------------ L0 write register
+  logic                     w_we_q, w_we_d;
+  logic [AddrW-1:0]         w_addr_q, w_addr_d;
+  logic [AbLanes-1:0]       w_mask_q, w_mask_d;
+  logic [AbLanes*8-1:0]     w_data_q, w_data_d;
+  logic [BytesW-1:0]        w_rd_q, w_rd_d;
+
+  // Write mask of the first n lanes.
+  function automatic logic [AbLanes-1:0] lanes_below(input logic [LenW-1:0] n);
+    logic [AbLanes-1:0] m;
+    for (int l = 0; l < AbLanes; l++) m[l] = (LenW'(l) < n);
+    lanes_below = m;
+  endfunction
+
+  always_comb begin
+    w_we_d   = 1'b0;
+    w_addr_d = z_addr_q;
+    w_mask_d = '0;
+    w_data_d = '0;
+    w_rd_d   = '0;
+    if (r_write) begin
+      w_we_d   = 1'b1;
+      w_addr_d = rw_dst_q;
+      w_mask_d = lanes_below(LenW'(rw_cnt));
+      w_data_d[BeatBytes*8-1:0] = r_shifted;
+      w_rd_d   = BytesW'(rw_cnt);
+    end else if (z_write) begin
+      w_we_d   = 1'b1;
+      w_mask_d = lanes_below(z_chunk);
+    end
+  end
+
+  assign l0a_we_o    = w_we_q && !buf_q;
+  assign l0b_we_o    = w_we_q && buf_q;
+  assign l0a_waddr_o = AAddrW'(w_addr_q);
+  assign l0b_waddr_o = BAddrW'(w_addr_q);
+  assign l0a_wmask_o = w_mask_q;
+  assign l0b_wmask_o = w_mask_q;
+  assign l0a_wdata_o = w_data_q;
+  assign l0b_wdata_o = w_data_q;
+  assign rd_bytes_o  = w_rd_q;
+
+  // ------------------------------------------------------------------ next state
+  always_comb begin
+    state_d      = state_q;
+    fault_d      = fault_q;
+    chk_rows_d   = chk_rows_q;
+    chk_addr_d   = chk_addr_q;
+    iss_active_d = iss_active_q;
+    iss_rows_d   = iss_rows_q;
+    iss_row_d    = iss_row_q;
+    iss_end_d    = iss_end_q;
+    iss_addr_d   = iss_addr_q;
+    ar_valid_d   = ar_valid_q;
+    ar_addr_d    = ar_addr_q;
+    ar_len_d     = ar_len_q;
+    out_d        = out_q;
+    err_d        = err_q;
+    rw_page_d    = rw_page_q;
+    rw_first_d   = rw_first_q;
+    rw_rem_d     = rw_rem_q;
+    rw_dst_d     = rw_dst_q;
+    rw_next_d    = rw_next_q;
+    z_phase_d    = z_phase_q;
+    z_rows_d     = z_rows_q;
+    z_addr_d     = z_addr_q;
+    z_rem_d      = z_rem_q;
+    z_next_d     = z_next_q;
+    mul_acc_d    = mul_acc_q;
+    mul_a_d      = mul_a_q;
+    mul_b_d      = mul_b_q;
+
+    // Multiplier: one bit of the row count per cycle.
+    if (!mul_done) begin
+      if (mul_b_q[0]) mul_acc_d = mul_acc_q + mul_a_q;
+      mul_a_d = mul_a_q << 1;
+      mul_b_d = mul_b_q >> 1;
+    end
+
+    unique case (state_q)
+      StIdle: begin
+        if (cmd_accept) begin
+          fault_d      = luoshu_isa_pkg::FaultNone;
+          err_d        = 1'b0;
+          chk_rows_d   = desc.valid_rows;
+          chk_addr_d   = {1'b0, desc.src_addr};
+          iss_active_d = has_reads;
+          iss_rows_d   = desc.valid_rows;
+          iss_row_d    = desc.src_addr;
+          iss_end_d    = {1'b0, desc.src_addr} + {17'b0, desc.valid_cols};
+          iss_addr_d   = {desc.src_addr[31:OffW], OffW'(0)};
+          rw_page_d    = desc.src_addr[11:0];
+          rw_first_d   = 1'b1;
+          rw_rem_d     = desc.valid_cols;
+          rw_dst_d     = dst_in;
+          rw_next_d    = dst_in + AddrW'(desc.row_bytes);
+          mul_acc_d    = '0;
+          mul_a_d      = LenW'(desc.row_bytes);
+          if (has_reads) begin
+            // Pad after valid_cols in each valid row, then rows valid_rows.. as the tail.
+            z_rows_d = desc.valid_rows;
+            z_addr_d = dst_in + AddrW'(desc.valid_cols);
+            z_rem_d  = LenW'(desc.row_bytes - desc.valid_cols);
+            z_next_d = dst_in + AddrW'(desc.row_bytes);
+            mul_b_d  = desc.rows - desc.valid_rows;
+          end else begin
+            // Nothing read: one empty row run that leads straight into the tail (all rows).
+            z_rows_d = 16'd1;
+            z_addr_d = dst_in;
+            z_rem_d  = '0;
+            z_next_d = dst_in;
+            mul_b_d  = desc.rows;
+          end
+          z_phase_d = ZRows;
+          state_d   = has_reads ? StCheck : StRun;
+        end
+      end
+      StCheck: begin
+        if (!row_ok) begin
+          fault_d = luoshu_isa_pkg::FaultAccess;
+          state_d = StFinish;
+        end else begin
+          chk_rows_d = chk_rows_q - 16'd1;
+          chk_addr_d = {1'b0, chk_addr_q[31:0]} + {1'b0, stride_q};
+          if (chk_rows_q == 16'd1) state_d = StRun;
+        end
+      end
+      StRun: begin
+        // Issuer.
+        if (ar_load) begin
+          ar_valid_d = 1'b1;
+          ar_addr_d  = iss_addr_q;
+          ar_len_d   = 8'(iss_beats - 9'd1);
+          if (iss_row_last) begin
+            iss_rows_d   = iss_rows_q - 16'd1;
+            iss_active_d = (iss_rows_q != 16'd1);
+            iss_row_d    = iss_row_next;
+            iss_end_d    = iss_end_q + {1'b0, stride_q};
+            iss_addr_d   = {iss_row_next[31:OffW], OffW'(0)};
+          end else begin
+            iss_addr_d = iss_addr_q + 32'({iss_beats, OffW'(0)});
+          end
+        end else if (mem_ar_ready_i) begin
+          ar_valid_d = 1'b0;
+        end
+        out_d = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
+        // Response walker.
+        if (r_fire) begin
+          if (mem_r_err_i) err_d = 1'b1;
+          if (rw_row_end) begin
+            rw_page_d  = rw_page_q + stride_q[11:0];
+            rw_first_d = 1'b1;
+            rw_rem_d   = valid_cols_q;
+            rw_dst_d   = rw_next_q;
+            rw_next_d  = rw_next_q + AddrW'(row_bytes_q);
+          end else begin
+            rw_first_d = 1'b0;
+            rw_rem_d   = rw_rem_q - 16'(rw_cnt);
+            rw_dst_d   = rw_dst_q + AddrW'(rw_cnt);
+          end
+        end
+        // Zero walker.
+        if (z_go) begin
+          if (!z_run_end) begin
+            z_addr_d = z_addr_q + AddrW'(z_chunk);
+            z_rem_d  = z_rem_q - z_chunk;
+          end else if (z_phase_q == ZTail) begin
+            z_phase_d = ZDone;
+          end else if (z_rows_q == 16'd1) begin
+            z_phase_d = ZTail;
+            z_addr_d  = z_next_q;
+            z_rem_d   = mul_acc_q;
+          end else begin
+            z_rows_d = z_rows_q - 16'd1;
+            z_addr_d = z_next_q + AddrW'(valid_cols_q);
+            z_rem_d  = LenW'(row_bytes_q - valid_cols_q);
+            z_next_d = z_next_q + AddrW'(row_bytes_q);
+          end
+        end
+        // Done once every burst is issued (or an error stopped issuing), every owed beat is
+        // in, and every zero is written; the last write leaves the register this cycle.
+        if ((!iss_active_q || err_q) && out_q == '0 && (z_phase_q == ZDone || err_q)) begin
+          fault_d = err_q ? luoshu_isa_pkg::FaultMemError : luoshu_isa_pkg::FaultNone;
+          state_d = StFinish;
+        end
+      end
+      StFinish: state_d = StIdle;
+      default: state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q      <= StIdle;
+      fault_q      <= luoshu_isa_pkg::FaultNone;
+      iss_active_q <= 1'b0;
+      ar_valid_q   <= 1'b0;
+      out_q        <= '0;
+      err_q        <= 1'b0;
+      z_phase_q    <= ZDone;
+      mul_b_q      <= '0;
+      w_we_q       <= 1'b0;
+      w_rd_q       <= '0;
+    end else begin
+      state_q      <= state_d;
+      fault_q      <= fault_d;
+      iss_active_q <= iss_active_d;
+      ar_valid_q   <= ar_valid_d;
+      out_q        <= out_d;
+      err_q        <= err_d;
+      z_phase_q    <= z_phase_d;
+      mul_b_q      <= mul_b_d;
+      w_we_q       <= w_we_d;
+      w_rd_q       <= w_rd_d;
+    end
+  end
+
+  // Datapath and walker registers: only read while the control state above says so.
+  always_ff @(posedge clk_i) begin
+    if (cmd_accept) begin
+      buf_q        <= desc.dst_buffer;
+      stride_q     <= desc.src_stride;
+      row_bytes_q  <= desc.row_bytes;
+      valid_cols_q <= desc.valid_cols;
+    end
+    chk_rows_q <= chk_rows_d;
+    chk_addr_q <= chk_addr_d;
+    iss_rows_q <= iss_rows_d;
+    iss_row_q  <= iss_row_d;
+    iss_end_q  <= iss_end_d;
+    iss_addr_q <= iss_addr_d;
+    ar_addr_q  <= ar_addr_d;
+    ar_len_q   <= ar_len_d;
+    rw_page_q  <= rw_page_d;
+    rw_first_q <= rw_first_d;
+    rw_rem_q   <= rw_rem_d;
+    rw_dst_q   <= rw_dst_d;
+    rw_next_q  <= rw_next_d;
+    z_rows_q   <= z_rows_d;
+    z_addr_q   <= z_addr_d;
+    z_rem_q    <= z_rem_d;
+    z_next_q   <= z_next_d;
+    mul_acc_q  <= mul_acc_d;
+    mul_a_q    <= mul_a_d;
+    w_addr_q   <= w_addr_d;
+    w_mask_q   <= w_mask_d;
+    w_data_q   <= w_data_d;
+  end
+
+  assign done_o       = (state_q == StFinish);
+  assign done_fault_o = fault_q;
+  assign busy_o       = (state_q != StIdle);
+
+  // ------------------------------------------------------------------ assertions
+`ifndef SYNTHESIS
+  // R `last` must fall where this unit's own bursts end: the end of a row, a 4 KiB boundary
+  // or the 256th beat. Recomputed from the walker, so a walker out of step with the issuer
+  // (or a memory that reorders or drops beats) is caught at the first wrong beat.
+  logic [11-OffW:0] rw_pbeat_q;   // page beat index of the next beat
+  logic [7:0]       rw_bbeat_q;   // beats already received of the current burst
+  logic [11-OffW:0] rw_pbeat;
+  logic             rw_exp_last;
+  assign rw_pbeat    = rw_first_q ? rw_page_q[11:OffW] : rw_pbeat_q;
+  assign rw_exp_last = rw_row_end || (&rw_pbeat) || (&rw_bbeat_q);
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || cmd_accept) begin
+      rw_bbeat_q <= '0;
+    end else if (r_fire) begin
+      rw_pbeat_q <= rw_pbeat + 1'b1;
+      rw_bbeat_q <= rw_exp_last ? 8'd0 : rw_bbeat_q + 8'd1;
+    end
+  end
+  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni, !r_fire || mem_r_last_i == rw_exp_last,
+                 "R last does not match the end of a burst this unit issued")
+  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_r_valid_i || out_q != '0,
+                 "R beat that no AR asked for")
+  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_r_valid_i || state_q == StRun,
+                 "R beat outside a command")
+`endif
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
+                        {mem_ar_addr_o, mem_ar_len_o})
+  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_r_valid_i, mem_r_ready_o,
+                        {mem_r_data_i, mem_r_last_i, mem_r_err_i})
+endmodule
