@@ -1,0 +1,164 @@
+// Descriptor validation: exactly the checks of the model's ValidateDescriptor
+// (sw/model/core_model.cc), combinational. The model reports the first failed check; every
+// field check of an opcode comes before its L0 bounds, so "any field bad -> ILLEGAL_FIELD,
+// else any bound exceeded -> L0_OVERFLOW" is the same answer:
+//   1. opcode not LOAD/MATMUL/STORE/SYNC              -> ILLEGAL_OPCODE
+//   2. reserved bit set, or a token mask names a channel that does not feed (wait) or leave
+//      (signal) the opcode's queue                    -> ILLEGAL_FIELD
+//   3. a field out of range (counts 0, valid_* > size, m/n not multiples of Dim, misaligned
+//      c_offset / int32 dst / bias / SYNC addr)      -> ILLEGAL_FIELD
+//   4. a block past the end of L0A / L0B / L0C        -> L0_OVERFLOW
+// The three opcodes with bounds never need more than three products at once, so LOAD and
+// STORE share MATMUL's multipliers (the operand fields sit at the same words).
+module desc_decode #(
+  parameter int Dim      = 16,
+  parameter int L0aBytes = 65536,
+  parameter int L0bBytes = 65536,
+  parameter int L0cBytes = 131072
+) (
+  input  logic [luoshu_isa_pkg::DescBits-1:0] desc_i,
+  output logic [luoshu_isa_pkg::FaultW-1:0]   fault_o  // luoshu_isa_pkg::fault_e
+);
+
+  // Package items are named in full: Yosys 0.70 takes no `import` in a module body.
+  localparam int DescBits    = luoshu_isa_pkg::DescBits;
+  localparam int NumChannels = luoshu_isa_pkg::NumChannels;
+
+  if (Dim < 2 || Dim > 64 || (Dim & (Dim - 1)) != 0) begin : g_bad_dim
+    $error("desc_decode: Dim must be a power of two in 2..64 (got %0d)", Dim);
+  end
+
+  // ---- header ----
+  logic [luoshu_isa_pkg::OpcodeW-1:0] opcode;
+  logic [NumChannels-1:0] wait_mask, signal_mask;
+  logic is_load, is_matmul, is_store, is_sync;
+  assign opcode      = desc_i[luoshu_isa_pkg::HdrOpcodeLsb +: luoshu_isa_pkg::OpcodeW];
+  assign wait_mask   = desc_i[luoshu_isa_pkg::HdrWaitMaskLsb +: NumChannels];
+  assign signal_mask = desc_i[luoshu_isa_pkg::HdrSignalMaskLsb +: NumChannels];
+  assign is_load     = opcode == luoshu_isa_pkg::OpLoad;
+  assign is_matmul   = opcode == luoshu_isa_pkg::OpMatmul;
+  assign is_store    = opcode == luoshu_isa_pkg::OpStore;
+  assign is_sync     = opcode == luoshu_isa_pkg::OpSync;
+
+  logic [DescBits-1:0]    used_bits;
+  logic [NumChannels-1:0] wait_allowed, signal_allowed;
+  always_comb begin
+    used_bits      = luoshu_isa_pkg::SyncUsedBits;
+    wait_allowed   = luoshu_isa_pkg::SyncWaitAllowed;
+    signal_allowed = luoshu_isa_pkg::SyncSignalAllowed;
+    if (is_load) begin
+      used_bits      = luoshu_isa_pkg::LoadUsedBits;
+      wait_allowed   = luoshu_isa_pkg::LoadWaitAllowed;
+      signal_allowed = luoshu_isa_pkg::LoadSignalAllowed;
+    end else if (is_matmul) begin
+      used_bits      = luoshu_isa_pkg::MatmulUsedBits;
+      wait_allowed   = luoshu_isa_pkg::MatmulWaitAllowed;
+      signal_allowed = luoshu_isa_pkg::MatmulSignalAllowed;
+    end else if (is_store) begin
+      used_bits      = luoshu_isa_pkg::StoreUsedBits;
+      wait_allowed   = luoshu_isa_pkg::StoreWaitAllowed;
+      signal_allowed = luoshu_isa_pkg::StoreSignalAllowed;
+    end
+  end
+
+  logic header_bad;
+  assign header_bad = (|(desc_i & ~used_bits)) || (|(wait_mask & ~wait_allowed)) ||
+                      (|(signal_mask & ~signal_allowed));
+
+  // ---- fields (every count field is CountW bits, every L0 offset OffsetW bits) ----
+  localparam int CountW  = luoshu_isa_pkg::LoadRowsW;
+  localparam int OffsetW = luoshu_isa_pkg::LoadDstOffsetW;
+
+  logic [CountW-1:0]  ld_rows, ld_row_bytes, ld_valid_rows, ld_valid_cols;
+  logic [OffsetW-1:0] ld_dst_offset;
+  logic               ld_dst_b;
+  assign ld_rows       = desc_i[luoshu_isa_pkg::LoadRowsLsb +: CountW];
+  assign ld_row_bytes  = desc_i[luoshu_isa_pkg::LoadRowBytesLsb +: CountW];
+  assign ld_valid_rows = desc_i[luoshu_isa_pkg::LoadValidRowsLsb +: CountW];
+  assign ld_valid_cols = desc_i[luoshu_isa_pkg::LoadValidColsLsb +: CountW];
+  assign ld_dst_offset = desc_i[luoshu_isa_pkg::LoadDstOffsetLsb +: OffsetW];
+  assign ld_dst_b      = desc_i[luoshu_isa_pkg::LoadDstBufferLsb];
+
+  logic [CountW-1:0]  mm_m, mm_n, mm_k;
+  logic [OffsetW-1:0] mm_a_offset, mm_b_offset, mm_c_offset;
+  assign mm_m        = desc_i[luoshu_isa_pkg::MatmulMLsb +: CountW];
+  assign mm_n        = desc_i[luoshu_isa_pkg::MatmulNLsb +: CountW];
+  assign mm_k        = desc_i[luoshu_isa_pkg::MatmulKLsb +: CountW];
+  assign mm_a_offset = desc_i[luoshu_isa_pkg::MatmulAOffsetLsb +: OffsetW];
+  assign mm_b_offset = desc_i[luoshu_isa_pkg::MatmulBOffsetLsb +: OffsetW];
+  assign mm_c_offset = desc_i[luoshu_isa_pkg::MatmulCOffsetLsb +: OffsetW];
+
+  logic [CountW-1:0]  st_rows, st_cols, st_c_pitch;
+  logic [OffsetW-1:0] st_c_offset;
+  logic [1:0]         st_dst_addr_lo, st_dst_stride_lo, st_bias_addr_lo;  // word alignment
+  logic               st_int8_out, st_bias_en;
+  assign st_rows          = desc_i[luoshu_isa_pkg::StoreRowsLsb +: CountW];
+  assign st_cols          = desc_i[luoshu_isa_pkg::StoreColsLsb +: CountW];
+  assign st_c_pitch       = desc_i[luoshu_isa_pkg::StoreCPitchLsb +: CountW];
+  assign st_c_offset      = desc_i[luoshu_isa_pkg::StoreCOffsetLsb +: OffsetW];
+  assign st_dst_addr_lo   = desc_i[luoshu_isa_pkg::StoreDstAddrLsb +: 2];
+  assign st_dst_stride_lo = desc_i[luoshu_isa_pkg::StoreDstStrideLsb +: 2];
+  assign st_bias_addr_lo  = desc_i[luoshu_isa_pkg::StoreBiasAddrLsb +: 2];
+  assign st_int8_out      = desc_i[luoshu_isa_pkg::StoreInt8OutLsb];
+  assign st_bias_en       = desc_i[luoshu_isa_pkg::StoreBiasEnLsb];
+
+  // ---- shared products ----
+  // p0: LOAD rows * row_bytes | MATMUL m * k | STORE (rows - 1) * c_pitch
+  // p1: MATMUL k * n;  p2: MATMUL m * n
+  localparam int ProdW = 2 * CountW;
+  logic [CountW-1:0] p0_a, p0_b;
+  logic [ProdW-1:0]  p0, p1, p2;
+  assign p0_a = is_store ? st_rows - 1'b1 : (is_load ? ld_rows : mm_m);
+  assign p0_b = is_store ? st_c_pitch : (is_load ? ld_row_bytes : mm_k);
+  assign p0   = ProdW'(p0_a) * ProdW'(p0_b);
+  assign p1   = ProdW'(mm_k) * ProdW'(mm_n);
+  assign p2   = ProdW'(mm_m) * ProdW'(mm_n);
+
+  // Ends of the blocks in bytes (wide enough never to wrap).
+  localparam int EndW = 40;
+  logic [EndW-1:0] ld_end, mm_a_end, mm_b_end, mm_c_end, st_end, ld_size;
+  assign ld_end   = EndW'(ld_dst_offset) + EndW'(p0);
+  assign mm_a_end = EndW'(mm_a_offset) + EndW'(p0);
+  assign mm_b_end = EndW'(mm_b_offset) + EndW'(p1);
+  assign mm_c_end = EndW'(mm_c_offset) + (EndW'(p2) << 2);
+  assign st_end   = EndW'(st_c_offset) + ((EndW'(p0) + EndW'(st_cols)) << 2);
+  assign ld_size  = ld_dst_b ? EndW'(L0bBytes) : EndW'(L0aBytes);
+
+  localparam logic [CountW-1:0] DimMask = CountW'(Dim - 1);
+
+  logic field_bad, l0_bad;
+  always_comb begin
+    field_bad = 1'b0;
+    l0_bad    = 1'b0;
+    if (is_load) begin
+      field_bad = (ld_rows == '0) || (ld_row_bytes == '0) || (ld_valid_rows > ld_rows) ||
+                  (ld_valid_cols > ld_row_bytes);
+      l0_bad    = ld_end > ld_size;
+    end else if (is_matmul) begin
+      field_bad = (mm_m == '0) || ((mm_m & DimMask) != '0) || (mm_n == '0) ||
+                  ((mm_n & DimMask) != '0) || (mm_k == '0) || (mm_c_offset[1:0] != '0);
+      l0_bad    = (mm_a_end > EndW'(L0aBytes)) || (mm_b_end > EndW'(L0bBytes)) ||
+                  (mm_c_end > EndW'(L0cBytes));
+    end else if (is_store) begin
+      field_bad = (st_rows == '0) || (st_cols == '0) || (st_c_pitch < st_cols) ||
+                  (st_c_offset[1:0] != '0) ||
+                  (!st_int8_out && (st_dst_addr_lo != '0 || st_dst_stride_lo != '0)) ||
+                  (st_bias_en && st_bias_addr_lo != '0);
+      l0_bad    = st_end > EndW'(L0cBytes);
+    end else if (is_sync) begin
+      field_bad = desc_i[luoshu_isa_pkg::SyncAddrLsb +: 2] != '0;  // word-aligned
+    end
+  end
+
+  always_comb begin
+    if (!(is_load || is_matmul || is_store || is_sync)) begin
+      fault_o = luoshu_isa_pkg::FaultIllegalOpcode;
+    end else if (header_bad || field_bad) begin
+      fault_o = luoshu_isa_pkg::FaultIllegalField;
+    end else if (l0_bad) begin
+      fault_o = luoshu_isa_pkg::FaultL0Overflow;
+    end else begin
+      fault_o = luoshu_isa_pkg::FaultNone;
+    end
+  end
+endmodule

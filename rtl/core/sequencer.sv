@@ -1,0 +1,783 @@
+// Command sequencer of one AI core (docs/core.md, docs/isa.md): fetches descriptors from the
+// command ring, validates them (desc_decode), dispatches them in ring order to the LD / EX /
+// ST queues, starts each queue's head command on its unit when the tokens allow, executes
+// SYNC itself, and stops on faults. Its semantics are the command-level model's
+// (sw/model/core_model.cc, CoreModel):
+//
+//   fetch     ring slot i is one AR burst of 32 bytes at ring_base + 32 i, requested ahead
+//             (at most FetchDepth slots between the memory and the decode stage). The window
+//             check (ACCESS) and the R error (MEM_ERROR) of a fetch travel with the slot and
+//             fault only when the slot reaches decode, where the model would fetch it.
+//   decode    the fetch FIFO's head "enters" decode (the model's fetched_ register): head
+//             advances, the descriptor is validated; a legal one waits there until dispatch.
+//   dispatch  LOAD / MATMUL / STORE into their queue (stalls when full); SYNC waits until
+//             the queues are empty and the units idle, writes its word (AW + one W beat),
+//             waits for B, raises irq if asked, and only then frees decode.
+//   start     a queue's head goes to its unit when the unit is idle, every wait channel has a
+//             token and no signal channel is at TokenMax; the waits are taken at start, the
+//             signals given at the unit's done (none on a fault).
+//   faults    the first fault wins: code + ring index latched, nothing more is fetched,
+//             decoded, dispatched or started; the state becomes faulted (and irq rises) once
+//             everything in flight has finished (units, fetch bursts).
+//   deadlock  decode holds a command it cannot dispatch, no queue head can start and nothing
+//             is in flight: fault DEADLOCK, index = the oldest queue head (else decode's).
+//   blocked   the ring is empty, nothing in flight, queued commands wait for tokens.
+//   clear     drops decode and the queues (flushed one entry a cycle), zeroes the tokens,
+//             clears fault and irq; work in flight (a command at a unit, fetch bursts, a SYNC
+//             write) finishes unseen before anything new is fetched. Ring registers stay, and
+//             nothing more is fetched until the next ring_set or doorbell (the model's state
+//             after Clear(): idle, or blocked while head != tail).
+`include "luoshu_assert.svh"
+
+module sequencer #(
+  parameter int Dim        = 16,
+  parameter int BeatBytes  = 16,
+  parameter int L0aBytes   = 65536,
+  parameter int L0bBytes   = 65536,
+  parameter int L0cBytes   = 131072,
+  parameter int QueueDepth = 8,
+  parameter int NumWindows = 4,
+  localparam int DescBits   = luoshu_isa_pkg::DescBits,
+  localparam int FaultW     = luoshu_isa_pkg::FaultW,
+  localparam int CntW      = 48
+) (
+  input  logic                        clk_i,
+  input  logic                        rst_ni,
+  // Control (the SoC's registers): one-cycle pulses with their arguments.
+  input  logic                        ring_set_i,   // base/size; head = tail = 0
+  input  logic [31:0]                 ring_base_i,
+  input  logic [31:0]                 ring_size_i,
+  input  logic                        doorbell_i,   // tail
+  input  logic [31:0]                 tail_i,
+  input  logic                        clear_i,
+  input  logic                        irq_ack_i,
+  output logic                        ctl_error_o,  // pulse: a ring_set / doorbell was refused
+  input  logic [NumWindows-1:0][31:0] win_base_i,
+  input  logic [NumWindows-1:0][32:0] win_size_i,
+  input  logic [NumWindows-1:0]       win_writable_i,
+  // Status.
+  output logic [1:0]                  state_o,      // 0 idle, 1 busy, 2 blocked, 3 faulted
+  output logic [31:0]                 head_o,
+  output logic [31:0]                 tail_o,
+  output logic [FaultW-1:0]           fault_code_o,
+  output logic [31:0]                 fault_index_o,
+  output logic                        irq_o,
+  output logic [3:0][3:0]             tokens_o,     // per channel (luoshu_isa_pkg::Chan*)
+  // Counters (free-running, reset only), indexed like isa::Queue: LD, EX, ST (, SEQ).
+  output logic [3:0][CntW-1:0]        cnt_retired_o,
+  output logic [CntW-1:0]             cnt_fetched_o,
+  output logic [2:0][CntW-1:0]        cnt_busy_o,   // cycles the unit reported busy
+  output logic [2:0][CntW-1:0]        cnt_stall_o,  // cycles the queue head waited for tokens
+  // Units (docs/core.md "Unit command interface").
+  output logic                        ld_cmd_valid_o,
+  input  logic                        ld_cmd_ready_i,
+  output logic [DescBits-1:0]         ld_cmd_desc_o,
+  input  logic                        ld_done_i,
+  input  logic [FaultW-1:0]           ld_done_fault_i,
+  input  logic                        ld_busy_i,
+  output logic                        ex_cmd_valid_o,
+  input  logic                        ex_cmd_ready_i,
+  output logic [DescBits-1:0]         ex_cmd_desc_o,
+  input  logic                        ex_done_i,
+  input  logic [FaultW-1:0]           ex_done_fault_i,
+  input  logic                        ex_busy_i,
+  output logic                        st_cmd_valid_o,
+  input  logic                        st_cmd_ready_i,
+  output logic [DescBits-1:0]         st_cmd_desc_o,
+  input  logic                        st_done_i,
+  input  logic [FaultW-1:0]           st_done_fault_i,
+  input  logic                        st_busy_i,
+  // Memory port: reads fetch descriptors, the write is SYNC's.
+  output logic                        mem_ar_valid_o,
+  input  logic                        mem_ar_ready_i,
+  output logic [31:0]                 mem_ar_addr_o,
+  output logic [7:0]                  mem_ar_len_o,
+  input  logic                        mem_r_valid_i,
+  output logic                        mem_r_ready_o,
+  input  logic [BeatBytes*8-1:0]      mem_r_data_i,
+  input  logic                        mem_r_last_i,
+  input  logic                        mem_r_err_i,
+  output logic                        mem_aw_valid_o,
+  input  logic                        mem_aw_ready_i,
+  output logic [31:0]                 mem_aw_addr_o,
+  output logic [7:0]                  mem_aw_len_o,
+  output logic                        mem_w_valid_o,
+  input  logic                        mem_w_ready_i,
+  output logic [BeatBytes*8-1:0]      mem_w_data_o,
+  output logic [BeatBytes-1:0]        mem_w_strb_o,
+  output logic                        mem_w_last_o,
+  input  logic                        mem_b_valid_i,
+  output logic                        mem_b_ready_o,
+  input  logic                        mem_b_err_i
+);
+
+  // Package items used below (Yosys 0.70 takes no `import` in a module body).
+  localparam int DescBytes        = luoshu_isa_pkg::DescBytes;
+  localparam int NumChannels      = luoshu_isa_pkg::NumChannels;
+  localparam int TokenW           = luoshu_isa_pkg::TokenW;
+  localparam int TokenMax         = luoshu_isa_pkg::TokenMax;
+  localparam int OpcodeW          = luoshu_isa_pkg::OpcodeW;
+  localparam int HdrOpcodeLsb     = luoshu_isa_pkg::HdrOpcodeLsb;
+  localparam int HdrWaitMaskLsb   = luoshu_isa_pkg::HdrWaitMaskLsb;
+  localparam int HdrSignalMaskLsb = luoshu_isa_pkg::HdrSignalMaskLsb;
+  localparam int SyncIrqLsb       = luoshu_isa_pkg::SyncIrqLsb;
+  localparam int SyncAddrLsb      = luoshu_isa_pkg::SyncAddrLsb;
+  localparam int SyncValueLsb     = luoshu_isa_pkg::SyncValueLsb;
+  localparam logic [OpcodeW-1:0] OpLoad   = luoshu_isa_pkg::OpLoad;
+  localparam logic [OpcodeW-1:0] OpMatmul = luoshu_isa_pkg::OpMatmul;
+  localparam logic [OpcodeW-1:0] OpSync   = luoshu_isa_pkg::OpSync;
+  localparam logic [FaultW-1:0] FaultNone     = luoshu_isa_pkg::FaultNone;
+  localparam logic [FaultW-1:0] FaultAccess   = luoshu_isa_pkg::FaultAccess;
+  localparam logic [FaultW-1:0] FaultMemError = luoshu_isa_pkg::FaultMemError;
+  localparam logic [FaultW-1:0] FaultDeadlock = luoshu_isa_pkg::FaultDeadlock;
+
+  if (BeatBytes < 4 || BeatBytes > DescBytes || (BeatBytes & (BeatBytes - 1)) != 0)
+  begin : g_bad_beat
+    $error("sequencer: BeatBytes must be a power of two in 4..32 (got %0d)", BeatBytes);
+  end
+  if (L0aBytes < 64 || L0aBytes % 64 != 0 || L0aBytes > (1 << 24)) begin : g_bad_l0a
+    $error("sequencer: L0aBytes must be a positive multiple of 64, at most 16 MiB (got %0d)",
+           L0aBytes);
+  end
+  if (L0bBytes < 64 || L0bBytes % 64 != 0 || L0bBytes > (1 << 24)) begin : g_bad_l0b
+    $error("sequencer: L0bBytes must be a positive multiple of 64, at most 16 MiB (got %0d)",
+           L0bBytes);
+  end
+  if (L0cBytes < 64 || L0cBytes % 64 != 0 || L0cBytes > (1 << 24)) begin : g_bad_l0c
+    $error("sequencer: L0cBytes must be a positive multiple of 64, at most 16 MiB (got %0d)",
+           L0cBytes);
+  end
+  if (QueueDepth < 1) begin : g_bad_depth
+    $error("sequencer: QueueDepth must be >= 1 (got %0d)", QueueDepth);
+  end
+
+  localparam int NumUnits     = 3;  // LD, EX, ST (isa::Queue order); SEQ is counter 3
+  localparam int SeqQ         = 3;
+  localparam int BeatBits     = 8 * BeatBytes;
+  localparam int BeatsPerDesc = DescBytes / BeatBytes;
+  localparam int BeatOffW     = $clog2(BeatBytes);
+  localparam int SlotShift    = $clog2(DescBytes);
+  // Slots requested ahead of decode (decode itself is the fetch FIFO's head).
+  localparam int FetchDepth   = 2;
+  localparam int FetchCntW    = $clog2(FetchDepth + 1);
+  localparam int FetchSumW    = FetchCntW + 1;
+  localparam int QCntW        = $clog2(QueueDepth + 1);
+  // Decode order stamp: at most 3 QueueDepth + 1 commands are alive, so a wrapping stamp with
+  // one spare bit orders them by the sign of a difference.
+  localparam int SeqW         = $clog2(3 * QueueDepth + 4) + 1;
+  localparam int FEntryW      = FaultW + DescBits;         // {fetch fault, descriptor}
+  localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
+
+  // ---------------------------------------------------------------------------------------
+  // Declarations
+  // ---------------------------------------------------------------------------------------
+  logic [31:0] ring_base_q, ring_base_d, ring_size_q, ring_size_d;
+  logic [31:0] head_q, head_d, tail_q, tail_d, fetch_ptr_q, fetch_ptr_d;
+  logic        ctl_error_q, ctl_error_d;
+  logic        flush_q, flush_d;  // a clear is flushing the fetch FIFO and the queues
+  logic        halt_q, halt_d;    // cleared: fetch nothing until the host sets the ring or tail
+
+  // Fetch.
+  logic                 ar_valid_q, ar_valid_d;
+  logic [31:0]          ar_addr_q, ar_addr_d;
+  logic [FetchCntW-1:0] fetch_out_q, fetch_out_d;  // bursts requested, last beat not yet in
+  logic                 fetch_discard_q, fetch_discard_d;  // their data is dropped (clear)
+  logic                 fetch_stop_q, fetch_stop_d;  // an erroring slot is on its way
+  logic                 acc_pending_q, acc_pending_d;  // ACCESS slot waits behind the bursts
+  logic                 r_err_q, r_err_d;
+  logic [31:0]          fetch_addr;
+  logic                 fetch_win_ok, fetch_go, fetch_issue;
+  logic                 r_end, r_bad, push_r, push_acc;
+  logic [DescBits-1:0]  r_desc;
+
+  logic                             f_in_valid, f_in_ready, f_out_valid, f_out_ready;
+  logic [FEntryW-1:0]               f_in_data, f_out_data;
+  logic [$clog2(FetchDepth+1)-1:0]  f_count;
+  logic [DescBits-1:0]              f_desc;
+  logic [FaultW-1:0]                f_fault;
+
+  // Decode.
+  logic            dec_q, dec_d;  // the FIFO head has entered decode (validated, legal)
+  logic [31:0]     dec_index_q, dec_index_d;
+  logic [SeqW-1:0] dec_seq_q, dec_seq_d, seq_q, seq_d;
+  logic [FaultW-1:0] val_fault;
+  logic [OpcodeW-1:0] dec_opcode;
+  logic            dec_is_sync;
+  logic [1:0]      dec_unit;
+  logic            dec_try, disp_ok, disp_fire, can_dispatch;
+
+  // Queues and units.
+  logic [NumUnits-1:0]              q_in_valid, q_in_ready, q_out_valid, q_out_ready;
+  logic [QEntryW-1:0]               q_in_data;
+  logic [NumUnits-1:0][QEntryW-1:0] q_out_data;
+  logic [NumUnits-1:0][QCntW-1:0]   q_count;
+  logic [NumUnits-1:0][DescBits-1:0] h_desc;
+  logic [NumUnits-1:0][31:0]        h_index;
+  logic [NumUnits-1:0][SeqW-1:0]    h_seq;
+  logic [NumUnits-1:0][NumChannels-1:0] h_wait, h_signal;
+  logic [NumUnits-1:0]              q_empty, tok_ok, head_ready, unit_free, start, hs;
+  logic [NumUnits-1:0]              done_ev, done_ok, unit_fault;
+  logic [NumUnits-1:0]              pres_q, pres_d, run_q, run_d, drop_q, drop_d;
+  logic [NumUnits-1:0][31:0]        run_index_q, run_index_d;
+  logic [NumUnits-1:0][NumChannels-1:0] run_signal_q, run_signal_d;
+  logic [NumUnits-1:0]              u_cmd_ready, u_done, u_busy;
+  logic [NumUnits-1:0][FaultW-1:0]  u_done_fault;
+  logic                             queues_empty, units_idle, run_ok;
+
+  // Tokens.
+  logic [NumChannels-1:0][TokenW-1:0] tok_q, tok_d;
+  logic [NumChannels-1:0]             tok_nonzero, tok_full, tok_take, tok_give;
+
+  // SYNC.
+  logic        sync_busy_q, sync_busy_d, sync_drop_q, sync_drop_d;
+  logic        aw_valid_q, aw_valid_d, w_valid_q, w_valid_d;
+  logic [31:0] sync_addr_q, sync_addr_d, sync_value_q, sync_value_d;
+  logic        sync_irq_q, sync_irq_d;
+  logic        sync_can, sync_win_ok, sync_start, sync_acc_fault, b_fire, b_live, sync_ok;
+
+  // Faults, state, irq.
+  logic              fault_q, fault_d, faulted_q, faulted_d, irq_q, irq_d;
+  logic [FaultW-1:0] fault_code_q, fault_code_d;
+  logic [31:0]       fault_index_q, fault_index_d;
+  logic              raise, fault_set, deadlock, in_flight, draining, quiet, work_live;
+  logic [FaultW-1:0] raise_code;
+  logic [31:0]       raise_index, oldest_index;
+
+  // Control.
+  logic        ring_args_ok, ring_set_ok, doorbell_ok, ctl_change;
+  logic [31:0] size_eff;
+
+  // Counters.
+  logic [3:0][CntW-1:0] cnt_retired_q;
+  logic [CntW-1:0]      cnt_fetched_q;
+  logic [2:0][CntW-1:0] cnt_busy_q, cnt_stall_q;
+
+  // The ring slot after `slot` in a ring of `size` slots.
+  function automatic logic [31:0] next_slot(input logic [31:0] slot, input logic [31:0] size);
+    next_slot = (slot + 32'd1 == size) ? 32'd0 : slot + 32'd1;
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // Control registers
+  // ---------------------------------------------------------------------------------------
+  // Work that still counts: anything but what a clear has already abandoned.
+  assign work_live = (!flush_q && (dec_q || f_out_valid || !queues_empty || acc_pending_q)) ||
+                     (fetch_out_q != '0 && !fetch_discard_q) || (|((pres_q | run_q) & ~drop_q)) ||
+                     (sync_busy_q && !sync_drop_q);
+  // As CoreModel::SetRing: 32-byte aligned base, >= 2 slots, inside the address space, and
+  // only while no command is in flight (idle, or right after a clear).
+  assign ring_args_ok = (ring_base_i[SlotShift-1:0] == '0) && (ring_size_i >= 32'd2) &&
+                        ({6'b0, ring_base_i} + {1'b0, ring_size_i, 5'b0} <= 38'h1_0000_0000);
+  assign ring_set_ok  = ring_set_i && ring_args_ok && (clear_i || (!fault_q && !work_live));
+  assign size_eff     = ring_set_ok ? ring_size_i : ring_size_q;
+  assign doorbell_ok  = doorbell_i && (tail_i < size_eff);
+  assign ctl_change   = ring_set_ok || clear_i;
+  assign ctl_error_d  = (ring_set_i && !ring_set_ok) || (doorbell_i && !doorbell_ok);
+
+  // ---------------------------------------------------------------------------------------
+  // Fetch: AR requests ahead of decode, R beats assembled into the fetch FIFO
+  // ---------------------------------------------------------------------------------------
+  assign draining   = flush_q || (|drop_q) || sync_drop_q || fetch_discard_q;
+  assign fetch_addr = ring_base_q + (fetch_ptr_q << SlotShift);
+
+  window_check #(.NumWindows(NumWindows)) u_fetch_win (
+    .win_base_i    (win_base_i),
+    .win_size_i    (win_size_i),
+    .win_writable_i(win_writable_i),
+    .addr_i        (fetch_addr),
+    .len_i         (33'(DescBytes)),
+    .write_i       (1'b0),
+    .ok_o          (fetch_win_ok)
+  );
+
+  assign fetch_go = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
+                    !ar_valid_q &&
+                    !ctl_change && (fetch_ptr_q != tail_q) &&
+                    (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
+  assign fetch_issue = fetch_go && fetch_win_ok;
+
+  // R: r_ready is always high (the FIFO has room for every burst requested).
+  assign mem_r_ready_o = 1'b1;
+  assign r_end  = mem_r_valid_i && mem_r_last_i;
+  assign r_bad  = r_err_q || mem_r_err_i;
+  assign push_r = r_end && !fetch_discard_q && !fault_q;
+  // The ACCESS slot enters the FIFO once the bursts before it are in (keeps ring order).
+  assign push_acc = acc_pending_q && (fetch_out_q == '0) && !fetch_discard_q;
+
+  if (BeatsPerDesc == 1) begin : g_one_beat
+    assign r_desc = mem_r_data_i;
+  end else begin : g_beats
+    localparam int BeatCntW = $clog2(BeatsPerDesc);
+    logic [BeatCntW-1:0] beat_q;
+    logic [(BeatsPerDesc-1)*BeatBits-1:0] rbuf_q;  // earlier beats of the current burst
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        beat_q <= '0;
+      end else if (mem_r_valid_i) begin
+        beat_q <= mem_r_last_i ? '0 : beat_q + 1'b1;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      if (mem_r_valid_i && !mem_r_last_i) rbuf_q[beat_q*BeatBits +: BeatBits] <= mem_r_data_i;
+    end
+    assign r_desc = {mem_r_data_i, rbuf_q};
+  end
+
+  assign f_in_valid = push_r || push_acc;
+  assign f_in_data  = push_acc ? {FaultAccess, {DescBits{1'b0}}}
+                               : {r_bad ? FaultMemError : FaultNone, r_desc};
+
+  stream_fifo #(.Depth(FetchDepth), .Width(FEntryW)) u_fetch_fifo (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .in_valid_i (f_in_valid),
+    .in_ready_o (f_in_ready),
+    .in_data_i  (f_in_data),
+    .out_valid_o(f_out_valid),
+    .out_ready_i(f_out_ready),
+    .out_data_o (f_out_data),
+    .count_o    (f_count)
+  );
+  assign f_desc  = f_out_data[DescBits-1:0];
+  assign f_fault = f_out_data[DescBits +: FaultW];
+
+  always_comb begin
+    ar_valid_d      = ar_valid_q && !mem_ar_ready_i;
+    ar_addr_d       = ar_addr_q;
+    fetch_ptr_d     = fetch_ptr_q;
+    fetch_out_d     = fetch_out_q - FetchCntW'(r_end);
+    acc_pending_d   = acc_pending_q && !push_acc;
+    fetch_stop_d    = fetch_stop_q || (push_r && r_bad);
+    r_err_d         = mem_r_valid_i ? (r_bad && !mem_r_last_i) : r_err_q;
+    if (fetch_issue) begin
+      ar_valid_d  = 1'b1;
+      ar_addr_d   = fetch_addr;
+      fetch_ptr_d = next_slot(fetch_ptr_q, ring_size_q);
+      fetch_out_d = fetch_out_d + 1'b1;
+    end else if (fetch_go) begin  // outside the windows: fault ACCESS when it reaches decode
+      acc_pending_d = 1'b1;
+      fetch_stop_d  = 1'b1;
+    end
+    if (clear_i) begin
+      fetch_ptr_d   = head_q;  // refetch from the first slot not decoded
+      acc_pending_d = 1'b0;
+      fetch_stop_d  = 1'b0;
+    end
+    if (ring_set_ok) begin
+      fetch_ptr_d   = '0;
+      acc_pending_d = 1'b0;
+      fetch_stop_d  = 1'b0;
+    end
+    fetch_discard_d = (fetch_discard_q || clear_i) && (fetch_out_d != '0);
+  end
+
+  assign mem_ar_valid_o = ar_valid_q;
+  assign mem_ar_addr_o  = ar_addr_q;
+  assign mem_ar_len_o   = 8'(BeatsPerDesc - 1);
+
+  // ---------------------------------------------------------------------------------------
+  // Decode and dispatch
+  // ---------------------------------------------------------------------------------------
+  desc_decode #(
+    .Dim     (Dim),
+    .L0aBytes(L0aBytes),
+    .L0bBytes(L0bBytes),
+    .L0cBytes(L0cBytes)
+  ) u_decode (
+    .desc_i (f_desc),
+    .fault_o(val_fault)
+  );
+
+  assign dec_opcode  = f_desc[HdrOpcodeLsb +: OpcodeW];
+  assign dec_is_sync = dec_opcode == OpSync;
+  assign dec_unit    = (dec_opcode == OpLoad) ? 2'd0 : (dec_opcode == OpMatmul) ? 2'd1 : 2'd2;
+  assign dec_try     = f_out_valid && !dec_q && !fault_q && !flush_q && !clear_i;
+  assign disp_ok     = dec_q && !fault_q && !flush_q && !clear_i;
+
+  assign q_in_data = {dec_seq_q, dec_index_q, f_desc};
+  for (genvar u = 0; u < NumUnits; u++) begin : g_dispatch
+    // Valid only with room, so a fault or clear never withdraws an offered entry.
+    assign q_in_valid[u] = disp_ok && !dec_is_sync && (dec_unit == 2'(u)) && q_in_ready[u];
+  end
+  assign disp_fire = |q_in_valid;
+  assign can_dispatch = dec_is_sync ? (queues_empty && units_idle && !sync_busy_q)
+                                    : q_in_ready[dec_unit];
+
+  always_comb begin
+    dec_d       = dec_q;
+    dec_index_d = dec_index_q;
+    dec_seq_d   = dec_seq_q;
+    seq_d       = seq_q;
+    head_d      = head_q;
+    if (dec_try && f_fault == FaultNone) begin
+      head_d = next_slot(head_q, ring_size_q);
+      if (val_fault == FaultNone) begin
+        dec_d       = 1'b1;
+        dec_index_d = head_q;
+        dec_seq_d   = seq_q;
+        seq_d       = seq_q + 1'b1;
+      end
+    end
+    if (disp_fire || sync_ok) dec_d = 1'b0;
+    if (clear_i) dec_d = 1'b0;
+    if (ring_set_ok) head_d = '0;
+  end
+
+  assign f_out_ready = disp_fire || sync_ok || flush_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Queues and units
+  // ---------------------------------------------------------------------------------------
+  assign u_cmd_ready  = {st_cmd_ready_i, ex_cmd_ready_i, ld_cmd_ready_i};
+  assign u_done       = {st_done_i, ex_done_i, ld_done_i};
+  assign u_done_fault = {st_done_fault_i, ex_done_fault_i, ld_done_fault_i};
+  assign u_busy       = {st_busy_i, ex_busy_i, ld_busy_i};
+
+  for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
+    assign tok_nonzero[c] = tok_q[c] != '0;
+    assign tok_full[c]    = tok_q[c] == TokenW'(TokenMax);
+  end
+
+  assign run_ok = !fault_q && !fault_set && !flush_q && !clear_i;
+
+  for (genvar u = 0; u < NumUnits; u++) begin : g_unit
+    stream_fifo #(.Depth(QueueDepth), .Width(QEntryW)) u_queue (
+      .clk_i      (clk_i),
+      .rst_ni     (rst_ni),
+      .in_valid_i (q_in_valid[u]),
+      .in_ready_o (q_in_ready[u]),
+      .in_data_i  (q_in_data),
+      .out_valid_o(q_out_valid[u]),
+      .out_ready_i(q_out_ready[u]),
+      .out_data_o (q_out_data[u]),
+      .count_o    (q_count[u])
+    );
+    assign h_desc[u]   = q_out_data[u][DescBits-1:0];
+    assign h_index[u]  = q_out_data[u][DescBits +: 32];
+    assign h_seq[u]    = q_out_data[u][DescBits + 32 +: SeqW];
+    assign h_wait[u]   = h_desc[u][HdrWaitMaskLsb +: NumChannels];
+    assign h_signal[u] = h_desc[u][HdrSignalMaskLsb +: NumChannels];
+    assign q_empty[u]  = q_count[u] == '0;
+
+    assign tok_ok[u]     = ((h_wait[u] & ~tok_nonzero) == '0) && ((h_signal[u] & tok_full) == '0);
+    assign head_ready[u] = q_out_valid[u] && tok_ok[u];
+    assign unit_free[u]  = !pres_q[u] && !run_q[u];
+    assign start[u]      = head_ready[u] && unit_free[u] && run_ok;
+    // The head stays in the queue while offered: it is the stable cmd_desc payload.
+    assign hs[u]          = pres_q[u] && u_cmd_ready[u];
+    assign q_out_ready[u] = hs[u] || (flush_q && !pres_q[u]);
+
+    assign done_ev[u]    = run_q[u] && u_done[u];
+    assign done_ok[u]    = done_ev[u] && !drop_q[u] && !clear_i &&
+                           u_done_fault[u] == FaultNone;
+    assign unit_fault[u] = done_ev[u] && !drop_q[u] && !clear_i &&
+                           u_done_fault[u] != FaultNone;
+
+    always_comb begin
+      pres_d[u]       = (pres_q[u] && !hs[u]) || start[u];
+      run_d[u]        = (run_q[u] && !u_done[u]) || hs[u];
+      run_index_d[u]  = hs[u] ? h_index[u] : run_index_q[u];
+      run_signal_d[u] = hs[u] ? h_signal[u] : run_signal_q[u];
+      // A clear abandons the unit's command: its done is ignored when it comes.
+      drop_d[u]       = clear_i ? (pres_q[u] || (run_q[u] && !u_done[u]))
+                                : (drop_q[u] && !done_ev[u]);
+    end
+  end
+
+  assign queues_empty = &q_empty;
+  assign units_idle   = !(|(pres_q | run_q));
+
+  assign ld_cmd_valid_o = pres_q[0];
+  assign ld_cmd_desc_o  = h_desc[0];
+  assign ex_cmd_valid_o = pres_q[1];
+  assign ex_cmd_desc_o  = h_desc[1];
+  assign st_cmd_valid_o = pres_q[2];
+  assign st_cmd_desc_o  = h_desc[2];
+
+  // Tokens: waits taken at start, signals given at a successful done.
+  always_comb begin
+    for (int c = 0; c < NumChannels; c++) begin
+      tok_take[c] = 1'b0;
+      tok_give[c] = 1'b0;
+      for (int u = 0; u < NumUnits; u++) begin
+        tok_take[c] = tok_take[c] | (start[u] & h_wait[u][c]);
+        tok_give[c] = tok_give[c] | (done_ok[u] & run_signal_q[u][c]);
+      end
+      tok_d[c] = clear_i ? '0 : tok_q[c] - TokenW'(tok_take[c]) + TokenW'(tok_give[c]);
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // SYNC: one word write once everything before it has retired
+  // ---------------------------------------------------------------------------------------
+  assign sync_can = disp_ok && dec_is_sync && !sync_busy_q && queues_empty && units_idle;
+
+  window_check #(.NumWindows(NumWindows)) u_sync_win (
+    .win_base_i    (win_base_i),
+    .win_size_i    (win_size_i),
+    .win_writable_i(win_writable_i),
+    .addr_i        (f_desc[SyncAddrLsb +: 32]),
+    .len_i         (33'd4),
+    .write_i       (1'b1),
+    .ok_o          (sync_win_ok)
+  );
+
+  assign sync_start     = sync_can && sync_win_ok;
+  assign sync_acc_fault = sync_can && !sync_win_ok;
+  assign mem_b_ready_o  = 1'b1;
+  assign b_fire         = mem_b_valid_i && sync_busy_q;
+  assign b_live         = b_fire && !sync_drop_q && !clear_i;
+  assign sync_ok        = b_live && !mem_b_err_i;
+
+  always_comb begin
+    sync_busy_d  = (sync_busy_q && !b_fire) || sync_start;
+    sync_drop_d  = clear_i ? (sync_busy_q && !b_fire) : (sync_drop_q && !b_fire);
+    aw_valid_d   = (aw_valid_q && !mem_aw_ready_i) || sync_start;
+    w_valid_d    = (w_valid_q && !mem_w_ready_i) || sync_start;
+    sync_addr_d  = sync_start ? f_desc[SyncAddrLsb +: 32] : sync_addr_q;
+    sync_value_d = sync_start ? f_desc[SyncValueLsb +: 32] : sync_value_q;
+    sync_irq_d   = sync_start ? f_desc[SyncIrqLsb] : sync_irq_q;
+  end
+
+  assign mem_aw_valid_o = aw_valid_q;
+  assign mem_aw_addr_o  = {sync_addr_q[31:BeatOffW], BeatOffW'(0)};
+  assign mem_aw_len_o   = 8'd0;
+  assign mem_w_valid_o  = w_valid_q;
+  assign mem_w_data_o   = BeatBits'(sync_value_q) << {sync_addr_q[BeatOffW-1:0], 3'b000};
+  assign mem_w_strb_o   = BeatBytes'(4'hf) << sync_addr_q[BeatOffW-1:0];
+  assign mem_w_last_o   = 1'b1;
+
+  // ---------------------------------------------------------------------------------------
+  // Faults, deadlock, state, irq
+  // ---------------------------------------------------------------------------------------
+  // The oldest queue head (by decode stamp) names a deadlock, as in CoreModel::RaiseDeadlock.
+  logic            old_found;
+  logic [SeqW-1:0] old_seq, old_diff;
+  always_comb begin
+    old_found    = 1'b0;
+    old_seq      = '0;
+    old_diff     = '0;
+    oldest_index = dec_index_q;
+    for (int u = 0; u < NumUnits; u++) begin
+      old_diff = h_seq[u] - old_seq;
+      if (q_out_valid[u] && (!old_found || old_diff[SeqW-1])) begin
+        old_found    = 1'b1;
+        old_seq      = h_seq[u];
+        oldest_index = h_index[u];
+      end
+    end
+  end
+
+  assign deadlock = dec_q && !can_dispatch && !(|head_ready) && units_idle && !sync_busy_q &&
+                    !fault_q && !flush_q && !clear_i;
+
+  // Several faults in one cycle: the units' commands are older than decode's.
+  always_comb begin
+    raise       = 1'b1;
+    raise_code  = FaultNone;
+    raise_index = '0;
+    if (unit_fault[0]) begin
+      raise_code  = u_done_fault[0];
+      raise_index = run_index_q[0];
+    end else if (unit_fault[1]) begin
+      raise_code  = u_done_fault[1];
+      raise_index = run_index_q[1];
+    end else if (unit_fault[2]) begin
+      raise_code  = u_done_fault[2];
+      raise_index = run_index_q[2];
+    end else if (b_live && mem_b_err_i) begin
+      raise_code  = FaultMemError;
+      raise_index = dec_index_q;
+    end else if (sync_acc_fault) begin
+      raise_code  = FaultAccess;
+      raise_index = dec_index_q;
+    end else if (dec_try && f_fault != FaultNone) begin
+      raise_code  = f_fault;
+      raise_index = head_q;
+    end else if (dec_try && val_fault != FaultNone) begin
+      raise_code  = val_fault;
+      raise_index = head_q;
+    end else if (deadlock) begin
+      raise_code  = FaultDeadlock;
+      raise_index = oldest_index;
+    end else begin
+      raise = 1'b0;
+    end
+  end
+  assign fault_set = raise && !fault_q;
+
+  assign in_flight = !units_idle || (fetch_out_q != '0) || sync_busy_q;
+  // Nothing moves by itself: everything fetched has been decoded, nothing is in flight, and
+  // the ring is empty or a clear stopped the fetch.
+  assign quiet     = !draining && !dec_q && !f_out_valid && (fetch_out_q == '0) &&
+                     !acc_pending_q && units_idle && !sync_busy_q &&
+                     (head_q == tail_q || halt_q);
+
+  always_comb begin
+    fault_d       = (fault_q || fault_set) && !clear_i;
+    fault_code_d  = fault_set ? raise_code : fault_code_q;
+    fault_index_d = fault_set ? raise_index : fault_index_q;
+    if (clear_i) begin
+      fault_code_d  = FaultNone;
+      fault_index_d = '0;
+    end
+    // Faulted (and the error irq) once everything in flight has finished.
+    faulted_d = fault_q && !clear_i && (faulted_q || !in_flight);
+    irq_d     = !clear_i && ((irq_q && !irq_ack_i) || (faulted_d && !faulted_q) ||
+                             (sync_ok && sync_irq_q));
+  end
+
+  always_comb begin
+    if (faulted_q)                             state_o = 2'd3;
+    else if (fault_q || !quiet)                state_o = 2'd1;
+    else if (queues_empty && head_q == tail_q) state_o = 2'd0;
+    else if (!(|head_ready))                   state_o = 2'd2;
+    else                                       state_o = 2'd1;
+  end
+
+  always_comb begin
+    flush_d = clear_i || (flush_q && (f_out_valid || !queues_empty));
+    // As the model after Clear(): stopped (idle, or blocked if the ring still holds commands)
+    // until the host reprograms the ring or rings the doorbell.
+    halt_d  = (clear_i || halt_q) && !ring_set_ok && !doorbell_ok;
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Registers
+  // ---------------------------------------------------------------------------------------
+  always_comb begin
+    ring_base_d = ring_set_ok ? ring_base_i : ring_base_q;
+    ring_size_d = size_eff;
+    tail_d      = doorbell_ok ? tail_i : (ring_set_ok ? '0 : tail_q);
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      ring_base_q     <= '0;
+      ring_size_q     <= '0;
+      head_q          <= '0;
+      tail_q          <= '0;
+      fetch_ptr_q     <= '0;
+      ctl_error_q     <= 1'b0;
+      ar_valid_q      <= 1'b0;
+      fetch_out_q     <= '0;
+      fetch_discard_q <= 1'b0;
+      fetch_stop_q    <= 1'b0;
+      acc_pending_q   <= 1'b0;
+      r_err_q         <= 1'b0;
+      flush_q         <= 1'b0;
+      halt_q          <= 1'b0;
+      dec_q           <= 1'b0;
+      seq_q           <= '0;
+      pres_q          <= '0;
+      run_q           <= '0;
+      drop_q          <= '0;
+      tok_q           <= '0;
+      sync_busy_q     <= 1'b0;
+      sync_drop_q     <= 1'b0;
+      aw_valid_q      <= 1'b0;
+      w_valid_q       <= 1'b0;
+      fault_q         <= 1'b0;
+      faulted_q       <= 1'b0;
+      fault_code_q    <= '0;
+      fault_index_q   <= '0;
+      irq_q           <= 1'b0;
+    end else begin
+      ring_base_q     <= ring_base_d;
+      ring_size_q     <= ring_size_d;
+      head_q          <= head_d;
+      tail_q          <= tail_d;
+      fetch_ptr_q     <= fetch_ptr_d;
+      ctl_error_q     <= ctl_error_d;
+      ar_valid_q      <= ar_valid_d;
+      fetch_out_q     <= fetch_out_d;
+      fetch_discard_q <= fetch_discard_d;
+      fetch_stop_q    <= fetch_stop_d;
+      acc_pending_q   <= acc_pending_d;
+      r_err_q         <= r_err_d;
+      flush_q         <= flush_d;
+      halt_q          <= halt_d;
+      dec_q           <= dec_d;
+      seq_q           <= seq_d;
+      pres_q          <= pres_d;
+      run_q           <= run_d;
+      drop_q          <= drop_d;
+      tok_q           <= tok_d;
+      sync_busy_q     <= sync_busy_d;
+      sync_drop_q     <= sync_drop_d;
+      aw_valid_q      <= aw_valid_d;
+      w_valid_q       <= w_valid_d;
+      fault_q         <= fault_d;
+      faulted_q       <= faulted_d;
+      fault_code_q    <= fault_code_d;
+      fault_index_q   <= fault_index_d;
+      irq_q           <= irq_d;
+    end
+  end
+
+  // Payload registers: meaningful only under their valid / busy flags.
+  always_ff @(posedge clk_i) begin
+    ar_addr_q    <= ar_addr_d;
+    dec_index_q  <= dec_index_d;
+    dec_seq_q    <= dec_seq_d;
+    run_index_q  <= run_index_d;
+    run_signal_q <= run_signal_d;
+    sync_addr_q  <= sync_addr_d;
+    sync_value_q <= sync_value_d;
+    sync_irq_q   <= sync_irq_d;
+  end
+
+  // Counters.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      cnt_retired_q <= '0;
+      cnt_fetched_q <= '0;
+      cnt_busy_q    <= '0;
+      cnt_stall_q   <= '0;
+    end else begin
+      for (int u = 0; u < NumUnits; u++) begin
+        cnt_retired_q[u] <= cnt_retired_q[u] + CntW'(done_ok[u]);
+        cnt_busy_q[u]    <= cnt_busy_q[u] + CntW'(u_busy[u]);
+        cnt_stall_q[u]   <= cnt_stall_q[u] + CntW'(q_out_valid[u] && unit_free[u] && !tok_ok[u]);
+      end
+      cnt_retired_q[SeqQ] <= cnt_retired_q[SeqQ] + CntW'(sync_ok);
+      cnt_fetched_q       <= cnt_fetched_q + CntW'(dec_try && f_fault == FaultNone);
+    end
+  end
+
+  assign ctl_error_o   = ctl_error_q;
+  assign head_o        = head_q;
+  assign tail_o        = tail_q;
+  assign fault_code_o  = fault_code_q;
+  assign fault_index_o = fault_index_q;
+  assign irq_o         = irq_q;
+  assign tokens_o      = tok_q;
+  assign cnt_retired_o = cnt_retired_q;
+  assign cnt_fetched_o = cnt_fetched_q;
+  assign cnt_busy_o    = cnt_busy_q;
+  assign cnt_stall_o   = cnt_stall_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Assertions
+  // ---------------------------------------------------------------------------------------
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
+                        {mem_ar_addr_o, mem_ar_len_o})
+  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, mem_aw_valid_o, mem_aw_ready_i,
+                        {mem_aw_addr_o, mem_aw_len_o})
+  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_w_valid_o, mem_w_ready_i,
+                        {mem_w_data_o, mem_w_strb_o, mem_w_last_o})
+  `ASSERT_STREAM_STABLE(a_ld_cmd_stable, clk_i, rst_ni, ld_cmd_valid_o, ld_cmd_ready_i,
+                        ld_cmd_desc_o)
+  `ASSERT_STREAM_STABLE(a_ex_cmd_stable, clk_i, rst_ni, ex_cmd_valid_o, ex_cmd_ready_i,
+                        ex_cmd_desc_o)
+  `ASSERT_STREAM_STABLE(a_st_cmd_stable, clk_i, rst_ni, st_cmd_valid_o, st_cmd_ready_i,
+                        st_cmd_desc_o)
+  `ASSERT_ALWAYS(a_done_needs_cmd, clk_i, rst_ni, (u_done & ~run_q) == '0,
+                 "a unit reported done without a command")
+  `ASSERT_ALWAYS(a_r_needs_ar, clk_i, rst_ni, !mem_r_valid_i || fetch_out_q != '0,
+                 "an R beat arrived with no fetch outstanding")
+  `ASSERT_ALWAYS(a_b_needs_aw, clk_i, rst_ni, !mem_b_valid_i || sync_busy_q,
+                 "a B response arrived with no SYNC write outstanding")
+  `ASSERT_ALWAYS(a_fetch_room, clk_i, rst_ni, !f_in_valid || f_in_ready,
+                 "fetch FIFO overflow (credit accounting broken)")
+endmodule
