@@ -1,0 +1,751 @@
+// MTE-out (docs/core.md, docs/isa.md STORE): executes STORE descriptors. A rows x cols int32
+// block of L0C goes through the epilogue (bias, ReLU, int8 requantization: epilogue.sv) to
+// device memory at dst_addr + r * dst_stride + c * esize, as beat-aligned write bursts with
+// byte strobes.
+//
+// Phases of one command:
+//   1. Pre-pass (window_check, one instance shared by the steps): the bias range (read), then
+//      the hull [dst_addr, last row's end) in one check; only if the hull is not inside one
+//      writable window, every row on its own, one per cycle. A failure ends the command with
+//      FaultAccess before any access (no bias, L0C or memory access at all).
+//   2. With bias: column blocks of BiasCols. For each block, read its bias (AR bursts; R beats
+//      realigned by the bias address's word offset into an sram of Lanes-word rows), then
+//      store that block of every row. Without bias the whole row is one block. If rows
+//      overlap in memory (dst_stride < row bytes) and there are several blocks, the passes go
+//      row by row instead (each row reads its bias blocks again), so rows land in row order
+//      exactly as in the model.
+//   3. Store, three decoupled parts:
+//      - AW generator: per row, beat-aligned bursts split at 4 KiB and 256 beats. Each burst
+//        the memory takes pushes its length into a FIFO that frames the W beats, so a W beat
+//        never leaves before its AW.
+//      - Chunk pipeline: one L0C read of Lanes = BeatBytes/4 consecutive elements per grant,
+//        the bias row read from the sram in the same cycle; the data arrives the next cycle
+//        and goes through the epilogue (one cycle) into a chunk FIFO. Reads are issued only
+//        against free FIFO space (credits), so a stalled W channel never loses data.
+//      - Realigner: places each chunk's bytes at its destination offset within the beat,
+//        merges chunks into whole beats and emits them with strobes (one beat per cycle on
+//        long rows; one extra cycle at a row end whose last chunk spills into a new beat).
+//   4. Wait for every B, then done_o for one cycle while still busy (FaultMemError if an R or
+//      B beat had err).
+// Bandwidth: int32 out moves one BeatBytes beat per cycle; int8 out moves Lanes bytes per
+// cycle (the epilogue has Lanes multipliers). Measured in tests/rtl/mte/mte_out_test.cc.
+// Errors: after an R error on a block's bias nothing of that block is written; after a B error
+// the current block still completes (every owed W and B), later blocks are skipped.
+// Known difference from the model: a STORE whose output overwrites its own bias vector with
+// more than BiasCols columns reads the later blocks' bias after the earlier blocks are written
+// (the model reads the whole bias first).
+`include "luoshu_assert.svh"
+
+module mte_out #(
+  parameter int Dim = 16,
+  parameter int BeatBytes = 16,
+  parameter int L0cBytes = 131072,
+  parameter int NumWindows = 4,
+  parameter int BiasCols = 256
+) (
+  input  logic                                 clk_i,
+  input  logic                                 rst_ni,
+  // Command (docs/core.md "Unit command interface").
+  input  logic                                 cmd_valid_i,
+  output logic                                 cmd_ready_o,
+  input  logic [luoshu_isa_pkg::DescBits-1:0]  cmd_desc_i,
+  output logic                                 done_o,
+  output logic [luoshu_isa_pkg::FaultW-1:0]    done_fault_o,
+  output logic                                 busy_o,
+  output logic [$clog2(BeatBytes+1)-1:0]       rd_bytes_o,
+  output logic [$clog2(BeatBytes+1)-1:0]       wr_bytes_o,
+  // Granted windows.
+  input  logic [NumWindows-1:0][31:0]          win_base_i,
+  input  logic [NumWindows-1:0][32:0]          win_size_i,
+  input  logic [NumWindows-1:0]                win_writable_i,
+  // Memory port: AR/R (bias), AW/W/B (output).
+  output logic                                 mem_ar_valid_o,
+  input  logic                                 mem_ar_ready_i,
+  output logic [31:0]                          mem_ar_addr_o,
+  output logic [7:0]                           mem_ar_len_o,
+  input  logic                                 mem_r_valid_i,
+  output logic                                 mem_r_ready_o,
+  input  logic [BeatBytes*8-1:0]               mem_r_data_i,
+  input  logic                                 mem_r_last_i,
+  input  logic                                 mem_r_err_i,
+  output logic                                 mem_aw_valid_o,
+  input  logic                                 mem_aw_ready_i,
+  output logic [31:0]                          mem_aw_addr_o,
+  output logic [7:0]                           mem_aw_len_o,
+  output logic                                 mem_w_valid_o,
+  input  logic                                 mem_w_ready_i,
+  output logic [BeatBytes*8-1:0]               mem_w_data_o,
+  output logic [BeatBytes-1:0]                 mem_w_strb_o,
+  output logic                                 mem_w_last_o,
+  input  logic                                 mem_b_valid_i,
+  output logic                                 mem_b_ready_o,
+  input  logic                                 mem_b_err_i,
+  // L0C read port, shared with the cube: served in a cycle with gnt high, data the next cycle.
+  output logic                                 l0c_rd_req_o,
+  input  logic                                 l0c_rd_gnt_i,
+  output logic [$clog2(L0cBytes/4)-1:0]        l0c_raddr_o,
+  input  logic [Dim-1:0][31:0]                 l0c_rdata_i
+);
+  localparam int Lanes = BeatBytes / 4;  // int32 elements per beat = epilogue lanes
+  localparam int OffW = $clog2(BeatBytes);
+  localparam int CntW = $clog2(BeatBytes + 1);
+  localparam int LaneCntW = $clog2(Lanes + 1);
+  localparam int CAddrW = $clog2(L0cBytes / 4);
+  localparam int BiasRows = BiasCols / Lanes;
+  localparam int BiasRowW = BiasRows > 1 ? $clog2(BiasRows) : 1;
+  localparam int ChunkDepth = 4;  // chunk FIFO: 2 chunks in flight (L0C, epilogue) + full rate
+  localparam int WbDepth = 4;     // AW bursts whose W beats may still be pending
+  localparam int OutstandingW = 8;  // AW bursts whose B is still owed (saturates: AW waits)
+
+  if (BeatBytes < 4 || BeatBytes > 4096 || (BeatBytes & (BeatBytes - 1)) != 0) begin : g_bad_beat
+    $error("mte_out: BeatBytes must be a power of two in 4..4096 (got %0d)", BeatBytes);
+  end
+  if (Dim < Lanes) begin : g_bad_dim
+    $error("mte_out: Dim (%0d) must be >= BeatBytes/4 (%0d)", Dim, Lanes);
+  end
+  if (L0cBytes < 4 * Dim || L0cBytes % (4 * Dim) != 0) begin : g_bad_l0c
+    $error("mte_out: L0cBytes must be a positive multiple of 4 * Dim (got %0d)", L0cBytes);
+  end
+  if (BiasCols < Lanes || BiasCols % Lanes != 0) begin : g_bad_bias
+    $error("mte_out: BiasCols must be a positive multiple of BeatBytes/4 (got %0d)", BiasCols);
+  end
+  if (NumWindows < 1) begin : g_bad_win
+    $error("mte_out: NumWindows must be >= 1 (got %0d)", NumWindows);
+  end
+
+  typedef enum logic [3:0] {
+    StIdle,
+    StChkBias,  // bias range; the hull length is computed
+    StChkHull,  // all rows at once
+    StChkRows,  // row by row (the hull is not inside one window)
+    StBlock,    // set up one column block
+    StBias,     // read the block's bias
+    StStore,    // store the block
+    StWaitB,    // every B back
+    StDone      // done_o, with the fault code
+  } state_e;
+
+  typedef struct packed {
+    logic [BeatBytes-1:0][7:0] data;    // bytes from 0, in destination order
+    logic [CntW-1:0]           nbytes;  // 1..BeatBytes
+    logic [OffW-1:0]           off;     // destination offset of byte 0 within its beat
+    logic                      last;    // last chunk of the row (block)
+  } chunk_t;
+  localparam int ChunkW = BeatBytes * 8 + CntW + OffW + 1;  // $bits(chunk_t), for Yosys
+
+  // ---------------------------------------------------------------- descriptor
+  luoshu_isa_pkg::store_desc_t desc;
+  assign desc = luoshu_isa_pkg::store_desc_t'(cmd_desc_i);
+
+  logic        relu_q, bias_en_q, int8_q;
+  logic [31:0] dst_addr_q, dst_stride_q, bias_addr_q;
+  logic [31:0] c_elem_q;  // c_offset / 4
+  logic [15:0] rows_q, cols_q, c_pitch_q, scale_q;
+  logic [4:0]  shift_q;
+
+  state_e state_q, state_d;
+  logic   cmd_fire;
+  assign cmd_ready_o = (state_q == StIdle);
+  assign cmd_fire    = cmd_valid_i && cmd_ready_o;
+  assign busy_o      = (state_q != StIdle);
+
+  always_ff @(posedge clk_i) begin
+    if (cmd_fire) begin
+      relu_q       <= desc.relu[0];
+      bias_en_q    <= desc.bias_en[0];
+      int8_q       <= desc.int8_out[0];
+      dst_addr_q   <= desc.dst_addr;
+      dst_stride_q <= desc.dst_stride;
+      c_elem_q     <= 32'(desc.c_offset[23:2]);
+      rows_q       <= desc.rows;
+      cols_q       <= desc.cols;
+      c_pitch_q    <= desc.c_pitch;
+      bias_addr_q  <= desc.bias_addr;
+      scale_q      <= desc.scale;
+      shift_q      <= desc.shift;
+    end
+  end
+
+  logic unused_desc;
+  assign unused_desc = ^{desc.rsvd245, desc.rsvd176, desc.rsvd120, desc.rsvd19, desc.opcode,
+                         desc.wait_mask, desc.signal_mask, desc.c_offset[1:0]};
+
+  // Bytes of one whole row (all cols).
+  logic [17:0] row_bytes;
+  logic [15:0] rows_m1;
+  assign row_bytes = int8_q ? 18'(cols_q) : {cols_q, 2'b00};
+  assign rows_m1   = rows_q - 16'd1;
+
+  // ---------------------------------------------------------------- pre-pass
+  logic [47:0] hull_prod_q;  // (rows-1) * stride
+  logic [48:0] hull_len;     // ... + row_bytes: the hull's length
+  logic [31:0] chk_addr_q;   // row by row: this row's start
+  logic        chk_ovf_q;    // ... which passed 2^32
+  logic [15:0] chk_row_q;
+  logic [32:0] chk_next;
+  logic [31:0] wc_addr;
+  logic [32:0] wc_len;
+  logic        wc_write, wc_ok;
+
+  // The product is registered before the add: a multiply-add cone is slow to synthesize.
+  assign hull_len = 49'(hull_prod_q) + 49'(row_bytes);
+  assign chk_next = {1'b0, chk_addr_q} + {1'b0, dst_stride_q};
+
+  always_comb begin
+    wc_addr  = chk_addr_q;
+    wc_len   = 33'(row_bytes);
+    wc_write = 1'b1;
+    unique case (state_q)
+      StChkBias: begin
+        wc_addr  = bias_addr_q;
+        wc_len   = {15'b0, cols_q, 2'b00};
+        wc_write = 1'b0;
+      end
+      StChkHull: begin
+        wc_addr = dst_addr_q;
+        wc_len  = hull_len[32:0];
+      end
+      default: ;
+    endcase
+  end
+
+  window_check #(.NumWindows(NumWindows)) u_window_check (
+    .win_base_i,
+    .win_size_i,
+    .win_writable_i,
+    .addr_i  (wc_addr),
+    .len_i   (wc_len),
+    .write_i (wc_write),
+    .ok_o    (wc_ok)
+  );
+
+  always_ff @(posedge clk_i) begin
+    if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
+    if (state_q == StChkHull) begin
+      chk_addr_q <= dst_addr_q;
+      chk_ovf_q  <= 1'b0;
+      chk_row_q  <= '0;
+    end else if (state_q == StChkRows) begin
+      chk_addr_q <= chk_next[31:0];
+      chk_ovf_q  <= chk_ovf_q || chk_next[32];
+      chk_row_q  <= chk_row_q + 16'd1;
+    end
+  end
+
+  // ---------------------------------------------------------------- column blocks
+  logic [15:0]     cb_q, cb_d;      // first column of the block
+  logic [15:0]     nb_q, nb_d;      // columns in the block
+  logic [15:0]     cols_left;
+  logic [17:0]     cb_bytes;        // cb * esize
+  logic [17:0]     blk_bytes_q, blk_bytes_d;  // nb * esize
+  assign cols_left = cols_q - cb_q;
+  // Without bias the whole row is one block.
+  assign nb_d      = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
+  assign cb_bytes  = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
+  assign blk_bytes_d = int8_q ? 18'(nb_d) : {nb_d, 2'b00};
+
+  // Passes: normally one pass stores every row, block after block. If rows overlap in memory
+  // (dst_stride < row bytes) and there are several blocks, that order would let a later block
+  // of row r overwrite row r+1's earlier block; then each pass is one row (every block of it,
+  // re-reading the bias), so rows land in order as in the model.
+  logic        row_major;
+  logic [15:0] pass_row_q, pass_last;    // the pass's first row; its last row within the pass
+  logic [31:0] pass_dst_q, pass_elem_q;  // its first row's dst address and L0C element
+  logic        more_blocks, more_passes;
+  assign row_major   = bias_en_q && (cols_q > 16'(BiasCols)) &&
+                       (dst_stride_q < 32'(row_bytes));
+  assign pass_last   = row_major ? 16'd0 : rows_m1;
+  assign more_blocks = ({16'b0, cb_q} + 32'(nb_q) < 32'(cols_q));
+  assign more_passes = row_major && (pass_row_q != rows_m1);
+
+  // Beats of the next burst from beat-aligned `addr` toward `range_end`: up to the range end,
+  // the next 4 KiB boundary, and 256 beats.
+  function automatic logic [8:0] burst_beats(input logic [32:0] addr,
+                                             input logic [32:0] range_end);
+    logic [32:0] left;
+    logic [12:0] to_4k;
+    logic [8:0]  n;
+    left  = (range_end - addr + 33'(BeatBytes - 1)) >> OffW;
+    to_4k = (13'd4096 - {1'b0, addr[11:0]}) >> OffW;
+    n     = 9'd256;
+    if (to_4k < 13'(n)) n = to_4k[8:0];
+    if (left < 33'(n)) n = left[8:0];
+    burst_beats = n;
+  endfunction
+
+  // ---------------------------------------------------------------- bias read
+  logic [32:0]          ar_addr_q, ar_end_q;
+  logic [8:0]           ar_beats;
+  logic                 ar_fire, r_fire;
+  logic [15:0]          r_cnt_q;     // beats received in this block
+  logic [15:0]          r_total_q;   // beats owed in this block
+  logic [OffW-1:0]      r_end_off_q; // valid bytes in the last beat (0 = all)
+  logic                 r_err_q, b_err_q;
+  logic                 bflush_q;    // the last sram row still has to be written
+  logic [Lanes-1:0][31:0] r_words, r_rot, bias_held_q, bias_wdata;
+  logic                 bias_we;
+  logic [BiasRowW-1:0]  bias_waddr;
+  logic [OffW-1:0]      bias_wo;     // word offset of the bias within its beat
+  logic [32:0]          bias_start;
+  logic [15:0]          bias_rows;   // sram rows of this block
+
+  assign bias_start = {1'b0, bias_addr_q} + 33'({cb_q, 2'b00});
+  assign ar_beats   = burst_beats(ar_addr_q, ar_end_q);
+  assign mem_ar_valid_o = (state_q == StBias) && (ar_addr_q < ar_end_q);
+  assign mem_ar_addr_o  = ar_addr_q[31:0];
+  assign mem_ar_len_o   = 8'(ar_beats - 9'd1);
+  assign ar_fire        = mem_ar_valid_o && mem_ar_ready_i;
+  assign mem_r_ready_o  = (state_q == StBias);
+  assign r_fire         = mem_r_valid_i && mem_r_ready_o;
+
+  // 4 * cb is a multiple of BeatBytes (BiasCols is a multiple of Lanes), so every block's bias
+  // starts at the same word offset within its beat.
+  assign bias_wo   = bias_addr_q[OffW-1:0] >> 2;
+  assign bias_rows = 16'((32'(nb_q) + Lanes - 1) / Lanes);
+  assign r_words   = mem_r_data_i;
+
+  // Realign by the word offset o: rot[m] = word (m + o) mod Lanes of the beat. Bias row k is
+  // beat k's words o.. (rot[m], m < Lanes - o) then beat k+1's words ..o-1 (rot[m] above).
+  always_comb begin
+    for (int m = 0; m < Lanes; m++) begin
+      r_rot[m] = r_words[(m + int'(bias_wo)) % Lanes];
+    end
+  end
+
+  always_comb begin
+    bias_we    = 1'b0;
+    bias_waddr = BiasRowW'(r_cnt_q);
+    for (int m = 0; m < Lanes; m++) begin
+      bias_wdata[m] = (m < Lanes - int'(bias_wo)) ? bias_held_q[m] : r_rot[m];
+    end
+    if (bflush_q) begin
+      bias_we    = 1'b1;
+      bias_waddr = BiasRowW'(r_total_q - 16'd1);
+    end else if (r_fire) begin
+      if (bias_wo == '0) begin
+        bias_we    = 1'b1;
+        bias_wdata = r_words;
+      end else if (r_cnt_q != '0) begin
+        bias_we    = 1'b1;
+        bias_waddr = BiasRowW'(r_cnt_q - 16'd1);
+      end
+    end
+  end
+
+  // Bias payload bytes of an R beat: the first starts at the bias offset, the last may be short.
+  logic [CntW-1:0] r_hi, r_lo;
+  assign r_hi = (r_cnt_q == r_total_q - 16'd1 && r_end_off_q != '0) ? CntW'(r_end_off_q)
+                                                                    : CntW'(BeatBytes);
+  assign r_lo = (r_cnt_q == '0) ? CntW'(bias_start[OffW-1:0]) : '0;
+  assign rd_bytes_o = (r_fire && !mem_r_err_i) ? r_hi - r_lo : '0;
+
+  logic unused_r;
+  assign unused_r = mem_r_last_i;  // beats are counted, not framed
+
+  // ---------------------------------------------------------------- AW generator
+  logic [31:0] aw_s_q;             // this row's block start address
+  logic [32:0] aw_addr_q, aw_end_q;
+  logic [15:0] aw_row_q;
+  logic        aw_busy_q;
+  logic [8:0]  aw_beats;
+  logic [32:0] aw_next, aw_next_s;
+  logic        aw_fire, wb_in_ready, wb_valid, w_fire;
+  logic [7:0]  wb_len, w_cnt_q;
+  logic [OutstandingW-1:0] b_owed_q;
+
+  assign aw_beats  = burst_beats(aw_addr_q, aw_end_q);
+  assign aw_next   = aw_addr_q + 33'({aw_beats, OffW'(0)});
+  assign aw_next_s = {1'b0, aw_s_q} + {1'b0, dst_stride_q};
+  assign mem_aw_valid_o = (state_q == StStore) && aw_busy_q && wb_in_ready && (b_owed_q != '1);
+  assign mem_aw_addr_o  = aw_addr_q[31:0];
+  assign mem_aw_len_o   = 8'(aw_beats - 9'd1);
+  assign aw_fire        = mem_aw_valid_o && mem_aw_ready_i;
+
+  // W framing: the length of every burst the memory has taken, in order.
+  logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
+  stream_fifo #(.Depth(WbDepth), .Width(8)) u_wb_fifo (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i  (aw_fire),
+    .in_ready_o  (wb_in_ready),
+    .in_data_i   (mem_aw_len_o),
+    .out_valid_o (wb_valid),
+    .out_ready_i (w_fire && mem_w_last_o),
+    .out_data_o  (wb_len),
+    .count_o     (unused_wb_count)
+  );
+
+  assign mem_b_ready_o = 1'b1;
+
+  // ---------------------------------------------------------------- chunk pipeline
+  logic [31:0]          d_rbase_q, d_elem_q;  // element address of the row's / chunk's start
+  logic [15:0]          d_rem_q;              // elements left in this row
+  logic [BiasRowW-1:0]  d_j_q;                // chunk index = bias row
+  logic [OffW-1:0]      d_roff_q, d_off_q;    // destination offsets within the beat
+  logic [15:0]          d_row_q;
+  logic                 d_busy_q;
+  logic                 d_last, d_fire;
+  logic [LaneCntW-1:0]  d_nvalid;
+  logic [31:0]          d_next_rbase;
+  logic [OffW-1:0]      d_next_roff;
+
+  // Framing of the chunk whose L0C data arrives now (p1) and of the epilogue's output (p2).
+  logic                 p1_valid_q, p1_last_q, p2_last_q, epi_valid;
+  logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid_q;
+  logic [OffW-1:0]      p1_off_q, p2_off_q;
+
+  logic                 ck_in_ready, ck_valid, ck_pop;
+  logic [$clog2(ChunkDepth+1)-1:0] ck_count;
+  chunk_t               ck_in, ck;
+
+  assign d_last       = (d_rem_q <= 16'(Lanes));
+  assign d_nvalid     = d_last ? LaneCntW'(d_rem_q) : LaneCntW'(Lanes);
+  assign d_next_rbase = d_rbase_q + 32'(c_pitch_q);
+  assign d_next_roff  = d_roff_q + dst_stride_q[OffW-1:0];
+  assign l0c_rd_req_o = (state_q == StStore) && d_busy_q &&
+                        (32'(ck_count) + 32'(p1_valid_q) + 32'(epi_valid) < ChunkDepth);
+  assign l0c_raddr_o  = d_elem_q[CAddrW-1:0];
+  assign d_fire       = l0c_rd_req_o && l0c_rd_gnt_i;
+
+  logic [Lanes-1:0][31:0] bias_rdata;
+  sram #(.Words(BiasRows), .Width(Lanes * 32)) u_bias (
+    .clk_i,
+    .rst_ni,
+    .we_i    (bias_we),
+    .waddr_i (bias_waddr),
+    .wdata_i (bias_wdata),
+    .re_i    (d_fire && bias_en_q),
+    .raddr_i (d_j_q),
+    .rdata_o (bias_rdata)
+  );
+
+  logic [Lanes-1:0][31:0] epi_x;
+  logic [Lanes-1:0][7:0]  epi_q;
+  epilogue #(.Lanes(Lanes)) u_epilogue (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (p1_valid_q),
+    .c_i       (l0c_rdata_i[Lanes-1:0]),
+    .bias_i    (bias_rdata),
+    .bias_en_i (bias_en_q),
+    .relu_i    (relu_q),
+    .scale_i   (scale_q),
+    .shift_i   (shift_q),
+    .valid_o   (epi_valid),
+    .x_o       (epi_x),
+    .q_o       (epi_q)
+  );
+
+  if (Dim > Lanes) begin : g_unused_lanes
+    logic unused_lanes;
+    assign unused_lanes = ^l0c_rdata_i[Dim-1:Lanes];
+  end
+
+  always_comb begin
+    ck_in.data   = '0;
+    ck_in.nbytes = int8_q ? CntW'(p2_nvalid_q) : CntW'({p2_nvalid_q, 2'b00});
+    ck_in.off    = p2_off_q;
+    ck_in.last   = p2_last_q;
+    if (int8_q) ck_in.data[Lanes-1:0] = epi_q;
+    else ck_in.data = epi_x;
+  end
+
+  stream_fifo #(.Depth(ChunkDepth), .Width(ChunkW)) u_chunk_fifo (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i  (epi_valid),
+    .in_ready_o  (ck_in_ready),
+    .in_data_i   (ck_in),
+    .out_valid_o (ck_valid),
+    .out_ready_i (ck_pop),
+    .out_data_o  (ck),
+    .count_o     (ck_count)
+  );
+
+  // ---------------------------------------------------------------- realigner, W
+  logic [BeatBytes-1:0][7:0]   cur_data_q, out_data_q, merged_data;
+  logic [BeatBytes-1:0]        cur_strb_q, out_strb_q, merged_strb;
+  logic                        out_valid_q, flush_q, out_free;
+  logic [2*BeatBytes-1:0][7:0] sh_data;
+  logic [2*BeatBytes-1:0]      sh_strb;
+  logic                        ck_full;
+
+  assign sh_data = (2*BeatBytes*8)'(ck.data) << {ck.off, 3'b000};
+  assign sh_strb = (((2*BeatBytes)'(1) << ck.nbytes) - (2*BeatBytes)'(1)) << ck.off;
+  always_comb begin
+    for (int i = 0; i < BeatBytes; i++) begin
+      merged_data[i] = sh_strb[i] ? sh_data[i] : cur_data_q[i];
+    end
+  end
+  assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
+  assign ck_full     = sh_strb[BeatBytes-1];  // the chunk reaches the end of the beat
+  assign out_free    = !out_valid_q || w_fire;
+  assign ck_pop      = out_free && !flush_q && ck_valid;
+
+  assign mem_w_valid_o = out_valid_q && wb_valid;
+  assign mem_w_data_o  = out_data_q;
+  assign mem_w_strb_o  = out_strb_q;
+  assign mem_w_last_o  = (w_cnt_q == wb_len);
+  assign w_fire        = mem_w_valid_o && mem_w_ready_i;
+
+  always_comb begin
+    wr_bytes_o = '0;
+    if (w_fire) begin
+      for (int i = 0; i < BeatBytes; i++) wr_bytes_o = wr_bytes_o + CntW'(out_strb_q[i]);
+    end
+  end
+
+  logic out_valid_d, flush_d;
+  always_comb begin
+    out_valid_d = out_valid_q && !w_fire;
+    flush_d     = flush_q;
+    if (out_free) begin
+      if (flush_q) begin
+        out_valid_d = 1'b1;
+        flush_d     = 1'b0;
+      end else if (ck_valid && (ck_full || ck.last)) begin
+        out_valid_d = 1'b1;
+        flush_d     = ck.last && (sh_strb[2*BeatBytes-1:BeatBytes] != '0);
+      end
+    end
+  end
+
+  // Beat data registers are not reset: only shown with their valid / strobes.
+  always_ff @(posedge clk_i) begin
+    if (out_free && flush_q) begin
+      out_data_q <= cur_data_q;
+      out_strb_q <= cur_strb_q;
+    end else if (ck_pop) begin
+      if (ck_full || ck.last) begin
+        out_data_q <= merged_data;
+        out_strb_q <= merged_strb;
+        cur_data_q <= sh_data[2*BeatBytes-1:BeatBytes];
+      end else begin
+        cur_data_q <= merged_data;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- control
+  logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
+  assign done_o       = (state_q == StDone);
+  assign done_fault_o = fault_q;
+  logic blk_idle;
+  assign blk_idle = !aw_busy_q && !d_busy_q && !p1_valid_q && !epi_valid && !ck_valid && !flush_q &&
+                    !out_valid_q;
+
+  always_comb begin
+    state_d = state_q;
+    cb_d    = cb_q;
+    fault_d = fault_q;
+    unique case (state_q)
+      StIdle: begin
+        fault_d = luoshu_isa_pkg::FaultNone;
+        if (cmd_fire) state_d = StChkBias;
+      end
+      StChkBias: begin
+        if (bias_en_q && !wc_ok) begin
+          state_d = StDone;
+          fault_d = luoshu_isa_pkg::FaultAccess;
+        end else begin
+          state_d = StChkHull;
+        end
+      end
+      StChkHull: begin
+        cb_d    = '0;  // (the passes start here too: see the address registers)
+        state_d = (hull_len[48:33] == '0 && wc_ok) ? StBlock : StChkRows;
+      end
+      StChkRows: begin
+        if (chk_ovf_q || !wc_ok) begin
+          state_d = StDone;
+          fault_d = luoshu_isa_pkg::FaultAccess;
+        end else if (chk_row_q == rows_m1) begin
+          state_d = StBlock;
+        end
+      end
+      StBlock: state_d = bias_en_q ? StBias : StStore;
+      StBias: begin
+        if (r_cnt_q == r_total_q && !bflush_q) begin
+          state_d = r_err_q ? StWaitB : StStore;
+        end
+      end
+      StStore: begin
+        if (blk_idle) begin
+          if (more_blocks && !b_err_q) begin
+            cb_d    = cb_q + 16'(BiasCols);
+            state_d = StBlock;
+          end else if (more_passes && !b_err_q) begin
+            cb_d    = '0;
+            state_d = StBlock;
+          end else begin
+            state_d = StWaitB;
+          end
+        end
+      end
+      StWaitB: begin
+        if (b_owed_q == '0) begin
+          state_d = StDone;
+          fault_d = (r_err_q || b_err_q) ? luoshu_isa_pkg::FaultMemError
+                                         : luoshu_isa_pkg::FaultNone;
+        end
+      end
+      StDone: state_d = StIdle;
+      default: state_d = StIdle;
+    endcase
+  end
+
+  // Control state (reset).
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q      <= StIdle;
+      fault_q      <= luoshu_isa_pkg::FaultNone;
+      aw_busy_q    <= 1'b0;
+      d_busy_q     <= 1'b0;
+      p1_valid_q   <= 1'b0;
+      out_valid_q  <= 1'b0;
+      flush_q      <= 1'b0;
+      cur_strb_q   <= '0;
+      bflush_q     <= 1'b0;
+      r_err_q      <= 1'b0;
+      b_err_q      <= 1'b0;
+      b_owed_q     <= '0;
+      w_cnt_q      <= '0;
+    end else begin
+      state_q      <= state_d;
+      fault_q      <= fault_d;
+      out_valid_q  <= out_valid_d;
+      flush_q      <= flush_d;
+      p1_valid_q   <= d_fire;
+      if (cmd_fire) begin
+        r_err_q <= 1'b0;
+        b_err_q <= 1'b0;
+      end
+      if (r_fire && mem_r_err_i) r_err_q <= 1'b1;
+      if (mem_b_valid_i && mem_b_err_i) b_err_q <= 1'b1;
+      b_owed_q <= b_owed_q + OutstandingW'(aw_fire) - OutstandingW'(mem_b_valid_i);
+      if (w_fire) w_cnt_q <= mem_w_last_o ? '0 : w_cnt_q + 8'd1;
+      // Realigner fill: what is left of the current beat after each step.
+      if (out_free && flush_q) begin
+        cur_strb_q <= '0;
+      end else if (ck_pop) begin
+        cur_strb_q <= (ck_full || ck.last) ? sh_strb[2*BeatBytes-1:BeatBytes] : merged_strb;
+      end
+      // The last sram row of a misaligned bias is written after the last beat.
+      bflush_q <= r_fire && (bias_wo != '0) && (r_cnt_q == r_total_q - 16'd1) &&
+                  (r_total_q == bias_rows);
+      // AW generator.
+      if (state_q == StBlock) begin
+        aw_busy_q <= 1'b1;
+      end else if (aw_fire && aw_next >= aw_end_q && aw_row_q == pass_last) begin
+        aw_busy_q <= 1'b0;
+      end
+      // Chunk pipeline.
+      if (state_q == StBlock) begin
+        d_busy_q <= 1'b1;
+      end else if (d_fire && d_last && d_row_q == pass_last) begin
+        d_busy_q <= 1'b0;
+      end
+    end
+  end
+
+  // Address and counter registers (set up in StBlock before use: no reset needed).
+  always_ff @(posedge clk_i) begin
+    cb_q <= cb_d;
+    if (state_q == StChkHull) begin
+      pass_row_q  <= '0;
+      pass_dst_q  <= dst_addr_q;
+      pass_elem_q <= c_elem_q;
+    end else if (state_q == StStore && blk_idle && !more_blocks) begin
+      pass_row_q  <= pass_row_q + 16'd1;
+      pass_dst_q  <= pass_dst_q + dst_stride_q;
+      pass_elem_q <= pass_elem_q + 32'(c_pitch_q);
+    end
+    if (state_q == StBlock) begin
+      nb_q        <= nb_d;
+      blk_bytes_q <= blk_bytes_d;
+      // Bias: bursts over [bias_start, + 4 nb).
+      ar_addr_q   <= {bias_start[32:OffW], OffW'(0)};
+      ar_end_q    <= bias_start + 33'({nb_d, 2'b00});
+      r_cnt_q     <= '0;
+      r_total_q   <= 16'((32'(bias_start[OffW-1:0]) + 32'({nb_d, 2'b00}) + BeatBytes - 1) >>
+                         OffW);
+      r_end_off_q <= bias_start[OffW-1:0] + OffW'({nb_d, 2'b00});
+      // AW: row 0 of the block.
+      aw_s_q      <= pass_dst_q + 32'(cb_bytes);
+      aw_addr_q   <= {1'b0, pass_dst_q + 32'(cb_bytes)} & ~33'(BeatBytes - 1);
+      aw_end_q    <= {1'b0, pass_dst_q} + 33'(cb_bytes) + 33'(blk_bytes_d);
+      aw_row_q    <= '0;
+      // Chunk pipeline: row 0 of the block.
+      d_rbase_q   <= pass_elem_q + 32'(cb_q);
+      d_elem_q    <= pass_elem_q + 32'(cb_q);
+      d_rem_q     <= nb_d;
+      d_j_q       <= '0;
+      d_roff_q    <= pass_dst_q[OffW-1:0] + cb_bytes[OffW-1:0];
+      d_off_q     <= pass_dst_q[OffW-1:0] + cb_bytes[OffW-1:0];
+      d_row_q     <= '0;
+    end else begin
+      if (ar_fire) ar_addr_q <= ar_addr_q + 33'({ar_beats, OffW'(0)});
+      if (r_fire) begin
+        r_cnt_q     <= r_cnt_q + 16'd1;
+        bias_held_q <= r_rot;
+      end
+      if (aw_fire) begin
+        if (aw_next >= aw_end_q) begin
+          // Next row (never used past the last one).
+          aw_row_q  <= aw_row_q + 16'd1;
+          aw_s_q    <= aw_next_s[31:0];
+          aw_addr_q <= aw_next_s & ~33'(BeatBytes - 1);
+          aw_end_q  <= aw_next_s + 33'(blk_bytes_q);
+        end else begin
+          aw_addr_q <= aw_next;
+        end
+      end
+      if (d_fire) begin
+        if (d_last) begin
+          d_row_q   <= d_row_q + 16'd1;
+          d_rbase_q <= d_next_rbase;
+          d_elem_q  <= d_next_rbase;
+          d_rem_q   <= nb_q;
+          d_j_q     <= '0;
+          d_roff_q  <= d_next_roff;
+          d_off_q   <= d_next_roff;
+        end else begin
+          d_rem_q  <= d_rem_q - 16'(Lanes);
+          d_j_q    <= d_j_q + BiasRowW'(1);
+          d_elem_q <= d_elem_q + 32'(Lanes);
+          // A full int32 chunk is one whole beat: the offset stays; int8 moves by Lanes.
+          if (int8_q) d_off_q <= d_off_q + OffW'(Lanes);
+        end
+      end
+    end
+    // The read in flight and the chunk in the epilogue: their framing.
+    if (d_fire) begin
+      p1_nvalid_q <= d_nvalid;
+      p1_off_q    <= d_off_q;
+      p1_last_q   <= d_last;
+    end
+    if (p1_valid_q) begin
+      p2_nvalid_q <= p1_nvalid_q;
+      p2_off_q    <= p1_off_q;
+      p2_last_q   <= p1_last_q;
+    end
+  end
+
+  // ---------------------------------------------------------------- assertions
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
+                        {mem_ar_addr_o, mem_ar_len_o})
+  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, mem_aw_valid_o, mem_aw_ready_i,
+                        {mem_aw_addr_o, mem_aw_len_o})
+  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_w_valid_o, mem_w_ready_i,
+                        {mem_w_data_o, mem_w_strb_o, mem_w_last_o})
+  `ASSERT_STREAM_STABLE(a_l0c_stable, clk_i, rst_ni, l0c_rd_req_o, l0c_rd_gnt_i, l0c_raddr_o)
+  `ASSERT_ALWAYS(a_chunk_room, clk_i, rst_ni, !epi_valid || ck_in_ready,
+                 "chunk FIFO overflow: a read was issued without a credit")
+  `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_b_valid_i || b_owed_q != '0,
+                 "B response without an outstanding AW burst")
+  `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !mem_r_valid_i || state_q == StBias,
+                 "R beat outside the bias read")
+  `ASSERT_ALWAYS(a_w_strobes, clk_i, rst_ni, !mem_w_valid_o || mem_w_strb_o != '0,
+                 "W beat without strobes")
+endmodule
