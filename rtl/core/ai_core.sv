@@ -147,7 +147,80 @@ module ai_core #(
   logic [DescBits-1:0] ld_desc, ex_desc, st_desc;
   logic [3:0]          ld_fault, ex_fault, st_fault;
 
-  // SEQUENCER_INSTANCE (wired when rtl/core/sequencer.sv lands)
+  localparam int CntW = 48;
+  logic [3:0][CntW-1:0] cnt_retired;
+  logic [CntW-1:0]      cnt_fetched;
+  logic [2:0][CntW-1:0] cnt_busy, cnt_stall;
+  logic [3:0][3:0]      unused_tokens;
+
+  sequencer #(
+    .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
+    .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows)
+  ) u_sequencer (
+    .clk_i,
+    .rst_ni,
+    .ring_set_i,
+    .ring_base_i,
+    .ring_size_i,
+    .doorbell_i,
+    .tail_i,
+    .clear_i,
+    .irq_ack_i,
+    .ctl_error_o,
+    .win_base_i,
+    .win_size_i,
+    .win_writable_i,
+    .state_o,
+    .head_o,
+    .tail_o,
+    .fault_code_o,
+    .fault_index_o,
+    .irq_o,
+    .tokens_o       (unused_tokens),
+    .cnt_retired_o  (cnt_retired),
+    .cnt_fetched_o  (cnt_fetched),
+    .cnt_busy_o     (cnt_busy),
+    .cnt_stall_o    (cnt_stall),
+    .ld_cmd_valid_o (ld_valid),
+    .ld_cmd_ready_i (ld_ready),
+    .ld_cmd_desc_o  (ld_desc),
+    .ld_done_i      (ld_done),
+    .ld_done_fault_i(ld_fault),
+    .ld_busy_i      (ld_busy),
+    .ex_cmd_valid_o (ex_valid),
+    .ex_cmd_ready_i (ex_ready),
+    .ex_cmd_desc_o  (ex_desc),
+    .ex_done_i      (ex_done),
+    .ex_done_fault_i(ex_fault),
+    .ex_busy_i      (ex_busy),
+    .st_cmd_valid_o (st_valid),
+    .st_cmd_ready_i (st_ready),
+    .st_cmd_desc_o  (st_desc),
+    .st_done_i      (st_done),
+    .st_done_fault_i(st_fault),
+    .st_busy_i      (st_busy),
+    .mem_ar_valid_o (rd_ar_valid[RdSeq]),
+    .mem_ar_ready_i (rd_ar_ready[RdSeq]),
+    .mem_ar_addr_o  (rd_ar_addr[RdSeq]),
+    .mem_ar_len_o   (rd_ar_len[RdSeq]),
+    .mem_r_valid_i  (rd_r_valid[RdSeq]),
+    .mem_r_ready_o  (rd_r_ready[RdSeq]),
+    .mem_r_data_i   (r_data),
+    .mem_r_last_i   (r_last),
+    .mem_r_err_i    (r_err),
+    .mem_aw_valid_o (wr_aw_valid[WrSeq]),
+    .mem_aw_ready_i (wr_aw_ready[WrSeq]),
+    .mem_aw_addr_o  (wr_aw_addr[WrSeq]),
+    .mem_aw_len_o   (wr_aw_len[WrSeq]),
+    .mem_w_valid_o  (wr_w_valid[WrSeq]),
+    .mem_w_ready_i  (wr_w_ready[WrSeq]),
+    .mem_w_data_o   (wr_w_data[WrSeq]),
+    .mem_w_strb_o   (wr_w_strb[WrSeq]),
+    .mem_w_last_o   (wr_w_last[WrSeq]),
+    .mem_b_valid_i  (wr_b_valid[WrSeq]),
+    .mem_b_ready_o  (wr_b_ready[WrSeq]),
+    .mem_b_err_i    (b_err)
+  );
 
   // ---------------------------------------------------------------- L0 buffers
   logic                        l0a_we, l0b_we, l0a_re, l0b_re;
@@ -180,5 +253,159 @@ module ai_core #(
   assign l0c_re    = cx_c_re || mo_c_req;
   assign l0c_raddr = cx_c_re ? cx_c_raddr : mo_c_raddr;
 
-  // UNITS (wired when rtl/mte/mte_in.sv, rtl/core/cube_exec.sv, rtl/mte/mte_out.sv land)
+  // ---------------------------------------------------------------- units
+  logic [BytesW-1:0] in_rd_bytes;
+  logic              cx_beat;
+
+  mte_in #(
+    .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
+    .NumWindows(NumWindows)
+  ) u_mte_in (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i   (ld_valid),
+    .cmd_ready_o   (ld_ready),
+    .cmd_desc_i    (ld_desc),
+    .done_o        (ld_done),
+    .done_fault_o  (ld_fault),
+    .busy_o        (ld_busy),
+    .rd_bytes_o    (in_rd_bytes),
+    .win_base_i,
+    .win_size_i,
+    .win_writable_i,
+    .mem_ar_valid_o(rd_ar_valid[RdIn]),
+    .mem_ar_ready_i(rd_ar_ready[RdIn]),
+    .mem_ar_addr_o (rd_ar_addr[RdIn]),
+    .mem_ar_len_o  (rd_ar_len[RdIn]),
+    .mem_r_valid_i (rd_r_valid[RdIn]),
+    .mem_r_ready_o (rd_r_ready[RdIn]),
+    .mem_r_data_i  (r_data),
+    .mem_r_last_i  (r_last),
+    .mem_r_err_i   (r_err),
+    .l0a_we_o      (l0a_we),
+    .l0a_waddr_o   (l0a_waddr),
+    .l0a_wmask_o   (l0a_wmask),
+    .l0a_wdata_o   (l0a_wdata),
+    .l0b_we_o      (l0b_we),
+    .l0b_waddr_o   (l0b_waddr),
+    .l0b_wmask_o   (l0b_wmask),
+    .l0b_wdata_o   (l0b_wdata)
+  );
+
+  cube_exec #(
+    .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes)
+  ) u_cube_exec (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i (ex_valid),
+    .cmd_ready_o (ex_ready),
+    .cmd_desc_i  (ex_desc),
+    .done_o      (ex_done),
+    .done_fault_o(ex_fault),
+    .busy_o      (ex_busy),
+    .beat_o      (cx_beat),
+    .l0a_re_o    (l0a_re),
+    .l0a_raddr_o (l0a_raddr),
+    .l0a_rdata_i (l0a_rdata),
+    .l0b_re_o    (l0b_re),
+    .l0b_raddr_o (l0b_raddr),
+    .l0b_rdata_i (l0b_rdata),
+    .l0c_re_o    (cx_c_re),
+    .l0c_raddr_o (cx_c_raddr),
+    .l0c_rdata_i (l0c_rdata),
+    .l0c_we_o    (l0c_we),
+    .l0c_waddr_o (l0c_waddr),
+    .l0c_wmask_o (l0c_wmask),
+    .l0c_wdata_o (l0c_wdata)
+  );
+
+  logic [$clog2(BeatBytes+1)-1:0] out_rd_bytes, unused_out_wr_bytes;
+
+  mte_out #(
+    .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows)
+  ) u_mte_out (
+    .clk_i,
+    .rst_ni,
+    .cmd_valid_i   (st_valid),
+    .cmd_ready_o   (st_ready),
+    .cmd_desc_i    (st_desc),
+    .done_o        (st_done),
+    .done_fault_o  (st_fault),
+    .busy_o        (st_busy),
+    .rd_bytes_o    (out_rd_bytes),
+    .wr_bytes_o    (unused_out_wr_bytes),
+    .win_base_i,
+    .win_size_i,
+    .win_writable_i,
+    .mem_ar_valid_o(rd_ar_valid[RdOut]),
+    .mem_ar_ready_i(rd_ar_ready[RdOut]),
+    .mem_ar_addr_o (rd_ar_addr[RdOut]),
+    .mem_ar_len_o  (rd_ar_len[RdOut]),
+    .mem_r_valid_i (rd_r_valid[RdOut]),
+    .mem_r_ready_o (rd_r_ready[RdOut]),
+    .mem_r_data_i  (r_data),
+    .mem_r_last_i  (r_last),
+    .mem_r_err_i   (r_err),
+    .mem_aw_valid_o(wr_aw_valid[WrOut]),
+    .mem_aw_ready_i(wr_aw_ready[WrOut]),
+    .mem_aw_addr_o (wr_aw_addr[WrOut]),
+    .mem_aw_len_o  (wr_aw_len[WrOut]),
+    .mem_w_valid_o (wr_w_valid[WrOut]),
+    .mem_w_ready_i (wr_w_ready[WrOut]),
+    .mem_w_data_o  (wr_w_data[WrOut]),
+    .mem_w_strb_o  (wr_w_strb[WrOut]),
+    .mem_w_last_o  (wr_w_last[WrOut]),
+    .mem_b_valid_i (wr_b_valid[WrOut]),
+    .mem_b_ready_o (wr_b_ready[WrOut]),
+    .mem_b_err_i   (b_err),
+    .l0c_rd_req_o  (mo_c_req),
+    .l0c_rd_gnt_i  (mo_c_gnt),
+    .l0c_raddr_o   (mo_c_raddr),
+    .l0c_rdata_i   (l0c_rdata)
+  );
+  // ---------------------------------------------------------------- counters
+  // MACs count cube beats (Dim^2 MACs each, padding included, as the model counts m*n*k);
+  // bytes read are payload bytes the units consumed (descriptors excluded); bytes written
+  // are the strobed bytes of every W beat (STORE rows and SYNC words).
+  logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q;
+  logic [$clog2(BeatBytes+1)-1:0] w_strobes;
+  always_comb begin
+    w_strobes = '0;
+    for (int i = 0; i < BeatBytes; i++) w_strobes = w_strobes + {{($bits(w_strobes)-1){1'b0}}, mem_w_strb_o[i]};
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      macs_q     <= '0;
+      rd_bytes_q <= '0;
+      wr_bytes_q <= '0;
+      cycles_q   <= '0;
+    end else begin
+      cycles_q <= cycles_q + 1'b1;
+      if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
+      rd_bytes_q <= rd_bytes_q + CntW'(in_rd_bytes) + CntW'(out_rd_bytes);
+      if (mem_w_valid_o && mem_w_ready_i) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes);
+    end
+  end
+
+  // Counter select (tb/agents/core_harness.h CoreCounter, docs/core.md).
+  always_comb begin
+    unique case (cnt_sel_i)
+      4'd0:    cnt_value_o = 64'(cnt_retired[0]);
+      4'd1:    cnt_value_o = 64'(cnt_retired[1]);
+      4'd2:    cnt_value_o = 64'(cnt_retired[2]);
+      4'd3:    cnt_value_o = 64'(cnt_retired[3]);
+      4'd4:    cnt_value_o = 64'(cnt_fetched);
+      4'd5:    cnt_value_o = 64'(macs_q);
+      4'd6:    cnt_value_o = 64'(rd_bytes_q);
+      4'd7:    cnt_value_o = 64'(wr_bytes_q);
+      4'd8:    cnt_value_o = 64'(cnt_busy[0]);
+      4'd9:    cnt_value_o = 64'(cnt_busy[1]);
+      4'd10:   cnt_value_o = 64'(cnt_busy[2]);
+      4'd11:   cnt_value_o = 64'(cnt_stall[0]);
+      4'd12:   cnt_value_o = 64'(cnt_stall[1]);
+      4'd13:   cnt_value_o = 64'(cnt_stall[2]);
+      4'd14:   cnt_value_o = 64'(cycles_q);
+      default: cnt_value_o = '0;
+    endcase
+  end
 endmodule
