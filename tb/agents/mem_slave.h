@@ -87,6 +87,9 @@ struct MemSlaveConfig {
   int write_latency = 10;            // last W beat -> B may leave (cycles, >= 1)
   double read_bytes_per_cycle = 16;  // byte budget per cycle (beat_bytes = full rate)
   double write_bytes_per_cycle = 16;
+  // One byte budget for reads and writes together (read_bytes_per_cycle; reads go first),
+  // as a single-ported DRAM channel would give, instead of AXI's independent directions.
+  bool shared_budget = false;
   double ar_stall = 0, aw_stall = 0, w_stall = 0;  // P(ready low) per cycle
   double r_stall = 0, b_stall = 0;                 // P(no new beat offered) per cycle
 };
@@ -169,6 +172,8 @@ class MemSlave {
     h->len = len;
   }
 
+  double& WriteCredit() { return cfg_.shared_budget ? read_credit_ : write_credit_; }
+
   void Drive() {
     if (sim_->in_reset()) {
       if (pins_.ar_ready) *pins_.ar_ready = 0, *pins_.r_valid = 0;
@@ -189,11 +194,13 @@ class MemSlave {
     }
     if (pins_.aw_ready) {
       *pins_.aw_ready = !rng_.Chance(cfg_.aw_stall);
-      write_credit_ = std::min(write_credit_ + cfg_.write_bytes_per_cycle,
-                               double(cfg_.beat_bytes) + cfg_.write_bytes_per_cycle);
+      if (!cfg_.shared_budget) {
+        write_credit_ = std::min(write_credit_ + cfg_.write_bytes_per_cycle,
+                                 double(cfg_.beat_bytes) + cfg_.write_bytes_per_cycle);
+      }
       // W is taken only for a burst whose AW is in (clients send AW first).
       *pins_.w_ready =
-          !writes_.empty() && write_credit_ >= cfg_.beat_bytes && !rng_.Chance(cfg_.w_stall);
+          !writes_.empty() && WriteCredit() >= cfg_.beat_bytes && !rng_.Chance(cfg_.w_stall);
       if (!b_offered_ && !bresps_.empty() && bresps_.front().ready_at <= sim_->cycle() &&
           !rng_.Chance(cfg_.b_stall)) {
         b_offered_ = true;
@@ -255,7 +262,7 @@ class MemSlave {
       if (bool(*pins_.w_last) != last) {
         Fail(last ? "W beat ends its burst without last" : "W last before the burst's end");
       }
-      write_credit_ -= cfg_.beat_bytes;
+      WriteCredit() -= cfg_.beat_bytes;
       if (Touches(a, a + cfg_.beat_bytes)) {
         b.err = true;
       } else {
