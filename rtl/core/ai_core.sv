@@ -37,7 +37,7 @@ module ai_core #(
   output logic [31:0]                 fault_index_o,
   output logic                        irq_o,
   output logic                        ctl_error_o,
-  // Performance counters, read one at a time (CntSel* below).
+  // Performance counters, read one at a time (the select values are listed at the end).
   input  logic [3:0]                  cnt_sel_i,
   output logic [63:0]                 cnt_value_o,
   // Memory port (ids: read 0 fetch, 1 mte_in, 2 mte_out bias; write 0 SYNC, 1 mte_out).
@@ -367,7 +367,7 @@ module ai_core #(
   // MACs count cube beats (Dim^2 MACs each, padding included, as the model counts m*n*k);
   // bytes read are payload bytes the units consumed (descriptors excluded); bytes written
   // are the strobed bytes of every W beat (STORE rows and SYNC words).
-  logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q;
+  logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q, l0c_wait_q;
   logic [$clog2(BeatBytes+1)-1:0] w_strobes;
   always_comb begin
     w_strobes = '0;
@@ -379,7 +379,9 @@ module ai_core #(
       rd_bytes_q <= '0;
       wr_bytes_q <= '0;
       cycles_q   <= '0;
+      l0c_wait_q <= '0;
     end else begin
+      if (mo_c_req && !mo_c_gnt) l0c_wait_q <= l0c_wait_q + 1'b1;
       cycles_q <= cycles_q + 1'b1;
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
       rd_bytes_q <= rd_bytes_q + CntW'(in_rd_bytes) + CntW'(out_rd_bytes);
@@ -405,7 +407,7 @@ module ai_core #(
       4'd12:   cnt_value_o = 64'(cnt_stall[1]);
       4'd13:   cnt_value_o = 64'(cnt_stall[2]);
       4'd14:   cnt_value_o = 64'(cycles_q);
-      default: cnt_value_o = '0;
+      default: cnt_value_o = 64'(l0c_wait_q);  // 15: MTE-out waited for the L0C read port
     endcase
   end
 endmodule

@@ -34,13 +34,14 @@ enum class CoreCounter : int {
   kStallEx,
   kStallSt,
   kCycles,
+  kL0cWait,  // cycles MTE-out waited for the shared L0C read port
   kCount
 };
 inline const char* CoreCounterName(CoreCounter c) {
   static const char* const kNames[] = {"retired_ld", "retired_ex", "retired_st", "retired_seq",
                                        "fetched",    "macs",       "bytes_read", "bytes_written",
                                        "busy_ld",    "busy_ex",    "busy_st",    "stall_ld",
-                                       "stall_ex",   "stall_st",   "cycles"};
+                                       "stall_ex",   "stall_st",   "cycles",     "l0c_wait"};
   const int i = static_cast<int>(c);
   return i >= 0 && i < static_cast<int>(CoreCounter::kCount) ? kNames[i] : "?";
 }
