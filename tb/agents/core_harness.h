@@ -11,6 +11,7 @@
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
+#include "tb/agents/core_ports.h"
 #include "tb/agents/mem_slave.h"
 #include "tb/bits.h"
 #include "tb/sim.h"
@@ -68,7 +69,7 @@ class CoreHarness {
 
   // Granted windows (at most 4), applied from the next cycle on.
   void SetWindows(const std::vector<model::MemoryWindow>& windows) {
-    if (windows.size() > kWindows) throw ConfigError("CoreHarness: ai_core has 4 windows");
+    if (windows.size() > kCoreWindows) throw ConfigError("CoreHarness: ai_core has 4 windows");
     windows_ = windows;
   }
   // Control pulses, each applied for one cycle (the harness steps that cycle).
@@ -127,8 +128,6 @@ class CoreHarness {
   }
 
  private:
-  static constexpr size_t kWindows = 4;
-
   static MemPins Pins(Simulation<Top>* sim) {
     MemPins p;
     Top* top = &sim->dut();
@@ -154,12 +153,7 @@ class CoreHarness {
     d.irq_ack_i = irq_ack_;
     ring_set_ = doorbell_ = clear_ = irq_ack_ = false;
     d.cnt_sel_i = static_cast<uint8_t>(sel_);
-    for (size_t w = 0; w < kWindows; ++w) {
-      const bool on = w < windows_.size();
-      PutBits(d.win_base_i, 32 * w, 32, on ? windows_[w].base : 0);
-      PutBits(d.win_size_i, 33 * w, 33, on ? windows_[w].size : 0);
-      PutBits(d.win_writable_i, w, 1, on && windows_[w].writable);
-    }
+    DriveWindows(&d, windows_);
   }
 
   Simulation<Top>* sim_;

@@ -19,6 +19,7 @@
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/gemm.h"
+#include "tb/agents/core_ports.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -57,14 +58,7 @@ class CubeExecTest : public ::testing::Test {
   // Builds the simulation; `gap` is the per-cycle chance of holding the next command back.
   void Start(double gap = 0) {
     sim_ = std::make_unique<tb::Simulation<Model>>(tb::CurrentTestName(), "cube_exec");
-    auto& d = sim_->dut();
-    cmds_ = std::make_unique<tb::StreamSource<Descriptor>>(
-        sim_.get(),
-        typename tb::StreamSource<Descriptor>::Ports{
-            [&d](bool v) { d.cmd_valid_i = v; },
-            [&d](const Descriptor& desc) { tb::PutBytes(d.cmd_desc_i, desc.data(), 32); },
-            [&d] { return d.cmd_ready_o != 0; }},
-        tb::StallInjector(gap, &rng_));
+    cmds_ = tb::MakeCommandSource(sim_.get(), tb::StallInjector(gap, &rng_));
     sim_->OnDrive([this] { DriveCompetingReader(); });
     sim_->OnSample([this] { Monitor(); });
     sim_->Reset();

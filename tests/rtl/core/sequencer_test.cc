@@ -22,6 +22,7 @@
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
+#include "tb/agents/core_ports.h"
 #include "tb/agents/mem_slave.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
@@ -548,12 +549,7 @@ class Rig {
     d.irq_ack_i = irq_ack_;
     clear_now_ = clear_ && !sim_.in_reset();
     ring_set_ = doorbell_ = clear_ = irq_ack_ = false;
-    for (size_t w = 0; w < 4; ++w) {
-      const bool on = w < windows_.size();
-      tb::PutBits(d.win_base_i, 32 * w, 32, on ? windows_[w].base : 0);
-      tb::PutBits(d.win_size_i, 33 * w, 33, on ? windows_[w].size : 0);
-      tb::PutBits(d.win_writable_i, w, 1, on && windows_[w].writable);
-    }
+    tb::DriveWindows(&d, windows_);
   }
 
   std::vector<MemoryWindow> windows_;

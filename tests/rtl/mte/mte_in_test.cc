@@ -22,6 +22,7 @@
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
+#include "tb/agents/core_ports.h"
 #include "tb/agents/mem_slave.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
@@ -138,24 +139,11 @@ class MteInTest : public ::testing::Test {
 
     sim_ = std::make_unique<tb::Simulation<Model>>(tb::CurrentTestName(), "mte_in");
     auto& d = sim_->dut();
-    for (int w = 0; w < kNumWindows; ++w) {
-      const bool used = w < int(rig_.windows.size());
-      tb::PutBits(d.win_base_i, 32 * w, 32, used ? rig_.windows[w].base : 0);
-      tb::PutBits(d.win_size_i, 33 * w, 33, used ? rig_.windows[w].size : 0);
-      tb::PutBits(d.win_writable_i, w, 1, used && rig_.windows[w].writable);
-    }
+    tb::DriveWindows(&d, rig_.windows);
     tb::MemPins pins;
     LUOSHU_MEM_READ_PINS(pins, &d, mem_);
     slave_ = std::make_unique<tb::MemSlave>(sim_.get(), pins, memory_.get(), s.mem, rng_.Bits64());
-    cmd_ = std::make_unique<tb::StreamSource<isa::Descriptor>>(
-        sim_.get(),
-        typename tb::StreamSource<isa::Descriptor>::Ports{
-            [this](bool v) { sim_->dut().cmd_valid_i = v; },
-            [this](const isa::Descriptor& desc) {
-              for (int w = 0; w < isa::kDescriptorWords; ++w) sim_->dut().cmd_desc_i[w] = desc[w];
-            },
-            [this] { return sim_->dut().cmd_ready_o != 0; }},
-        tb::StallInjector(s.cmd_stall, &rng_));
+    cmd_ = tb::MakeCommandSource(sim_.get(), tb::StallInjector(s.cmd_stall, &rng_));
     sim_->OnSample([this] { Monitor(); });
     sim_->Reset();
 
