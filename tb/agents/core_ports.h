@@ -48,4 +48,27 @@ std::unique_ptr<StreamSource<isa::Descriptor>> MakeCommandSource(Simulation<Top>
       stall);
 }
 
+// Checks the unit command protocol every cycle (docs/core.md): cmd_ready_o exactly when idle,
+// done_o a one-cycle pulse while busy; records the accept and done cycles and the fault.
+struct CommandMonitor {
+  uint64_t accept_cycle = 0, done_cycle = 0, dones = 0;
+  isa::Fault last_fault = isa::Fault::kNone;
+  bool done_prev = false;
+
+  // `fail(why)` records a protocol violation.
+  template <class Top, class Fail>
+  void Sample(const Top& d, uint64_t cycle, Fail&& fail) {
+    if (bool(d.cmd_ready_o) == bool(d.busy_o)) fail("cmd_ready_o must be high exactly when idle");
+    if (d.cmd_valid_i && d.cmd_ready_o) accept_cycle = cycle;
+    if (d.done_o) {
+      if (done_prev) fail("done_o high for more than one cycle");
+      if (!d.busy_o) fail("done_o while not busy");
+      ++dones;
+      last_fault = static_cast<isa::Fault>(d.done_fault_o);
+      done_cycle = cycle;
+    }
+    done_prev = d.done_o;
+  }
+};
+
 }  // namespace luoshu::tb

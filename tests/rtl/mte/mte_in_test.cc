@@ -166,16 +166,7 @@ class MteInTest : public ::testing::Test {
     auto fail = [this](const std::string& why) {
       if (violation_.empty()) violation_ = "cycle " + std::to_string(sim_->cycle()) + ": " + why;
     };
-    if (bool(d.cmd_ready_o) == bool(d.busy_o)) fail("cmd_ready_o must be high exactly when idle");
-    if (d.cmd_valid_i && d.cmd_ready_o) accept_cycle_ = sim_->cycle();
-    if (d.done_o) {
-      if (done_prev_) fail("done_o high for more than one cycle");
-      if (!d.busy_o) fail("done_o while not busy");
-      ++dones_;
-      last_fault_ = static_cast<Fault>(d.done_fault_o);
-      done_cycle_ = sim_->cycle();
-    }
-    done_prev_ = d.done_o;
+    cmd_mon_.Sample(d, sim_->cycle(), fail);
     if (d.l0a_we_o || d.l0b_we_o) {
       ++writes_;
       if (!d.busy_o) fail("L0 write while idle");
@@ -188,15 +179,15 @@ class MteInTest : public ::testing::Test {
   // Runs one LOAD on the RTL (and on the model unless rtl_only) and returns what happened.
   Outcome Load(const LoadDesc& x, bool rtl_only = false) {
     Outcome o;
-    const uint64_t dones = dones_, writes = writes_, rd = rd_bytes_;
+    const uint64_t dones = cmd_mon_.dones, writes = writes_, rd = rd_bytes_;
     const uint64_t bursts = slave_->read_bursts(), bytes = slave_->bytes_read();
     cur_buffer_ = x.dst_buffer != 0;
     cmd_->Push(x.Pack());
     const uint64_t budget = 20000 + 8 * uint64_t(x.rows) * x.row_bytes +
                             40 * uint64_t(x.valid_rows) * (1 + x.valid_cols / kBeatBytes);
-    sim_->RunUntil([&] { return dones_ > dones; }, budget, "done_o of " + Describe(x));
-    o.rtl = last_fault_;
-    o.cycles = done_cycle_ - accept_cycle_;
+    sim_->RunUntil([&] { return cmd_mon_.dones > dones; }, budget, "done_o of " + Describe(x));
+    o.rtl = cmd_mon_.last_fault;
+    o.cycles = cmd_mon_.done_cycle - cmd_mon_.accept_cycle;
     o.l0_writes = writes_ - writes;
     o.rd_bytes = rd_bytes_ - rd;
     o.bursts = slave_->read_bursts() - bursts;
@@ -393,10 +384,9 @@ class MteInTest : public ::testing::Test {
   std::unique_ptr<tb::Simulation<Model>> sim_;
   std::unique_ptr<tb::MemSlave> slave_;
   std::unique_ptr<tb::StreamSource<isa::Descriptor>> cmd_;
-  uint64_t dones_ = 0, writes_ = 0, rd_bytes_ = 0;
-  uint64_t accept_cycle_ = 0, done_cycle_ = 0;
-  bool done_prev_ = false, cur_buffer_ = false;
-  Fault last_fault_ = Fault::kNone;
+  uint64_t writes_ = 0, rd_bytes_ = 0;
+  tb::CommandMonitor cmd_mon_;
+  bool cur_buffer_ = false;
   std::string violation_;
 };
 

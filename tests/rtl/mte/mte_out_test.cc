@@ -221,16 +221,7 @@ class MteOutTest : public ::testing::Test {
     auto fail = [this](const std::string& why) {
       if (violation_.empty()) violation_ = "cycle " + std::to_string(sim_->cycle()) + ": " + why;
     };
-    if (bool(d.cmd_ready_o) == bool(d.busy_o)) fail("cmd_ready_o must be high exactly when idle");
-    if (d.cmd_valid_i && d.cmd_ready_o) accept_cycle_ = sim_->cycle();
-    if (d.done_o) {
-      if (done_prev_) fail("done_o high for more than one cycle");
-      if (!d.busy_o) fail("done_o while not busy");
-      ++dones_;
-      last_fault_ = static_cast<Fault>(d.done_fault_o);
-      done_cycle_ = sim_->cycle();
-    }
-    done_prev_ = d.done_o;
+    cmd_mon_.Sample(d, sim_->cycle(), fail);
     if (!d.busy_o && (d.mem_ar_valid_o || d.mem_aw_valid_o || d.mem_w_valid_o || d.l0c_rd_req_o)) {
       fail("memory or L0C request while idle");
     }
@@ -248,16 +239,16 @@ class MteOutTest : public ::testing::Test {
   // Runs one STORE on the RTL and returns what happened (memory is checked by the caller).
   Outcome Store(const StoreDesc& x) {
     Outcome o;
-    const uint64_t dones = dones_, rd = rd_bytes_, wr = wr_bytes_, reads = l0c_reads_;
+    const uint64_t dones = cmd_mon_.dones, rd = rd_bytes_, wr = wr_bytes_, reads = l0c_reads_;
     const uint64_t ar = slave_->read_bursts(), aw = slave_->write_bursts();
     const uint64_t written = slave_->bytes_written(), beats = slave_->bytes_read();
     cmd_->Push(x.Pack());
     const Expected e = ExpectedTraffic(x, kBiasCols);
     const uint64_t budget =
         5000 + 200 * (e.writes.beats + e.bias.beats + e.l0c_reads) + 100 * uint64_t(x.rows);
-    sim_->RunUntil([&] { return dones_ > dones; }, budget, "done_o of " + Describe(x));
-    o.fault = last_fault_;
-    o.cycles = done_cycle_ - accept_cycle_;
+    sim_->RunUntil([&] { return cmd_mon_.dones > dones; }, budget, "done_o of " + Describe(x));
+    o.fault = cmd_mon_.last_fault;
+    o.cycles = cmd_mon_.done_cycle - cmd_mon_.accept_cycle;
     o.rd_bytes = rd_bytes_ - rd;
     o.wr_bytes = wr_bytes_ - wr;
     o.l0c_reads = l0c_reads_ - reads;
@@ -479,10 +470,8 @@ class MteOutTest : public ::testing::Test {
   std::unique_ptr<tb::Simulation<Model>> sim_;
   std::unique_ptr<tb::MemSlave> slave_;
   std::unique_ptr<tb::StreamSource<isa::Descriptor>> cmd_;
-  uint64_t dones_ = 0, rd_bytes_ = 0, wr_bytes_ = 0, l0c_reads_ = 0;
-  uint64_t accept_cycle_ = 0, done_cycle_ = 0;
-  bool done_prev_ = false;
-  Fault last_fault_ = Fault::kNone;
+  uint64_t rd_bytes_ = 0, wr_bytes_ = 0, l0c_reads_ = 0;
+  tb::CommandMonitor cmd_mon_;
   std::string violation_;
 };
 
