@@ -7,7 +7,7 @@
 // Stream rule: once valid is high it stays high, with a stable payload, until ready takes it.
 // Written as a small checker rather than `|=> $stable(...)`: Verilator 5.006 samples every
 // payload every cycle for the SVA form, which cost the 4x4 mesh about half its speed; this
-// form copies the payload only while it is waiting.
+// form copies the payload only while it is waiting, and evaluates the assertion only then.
 `define ASSERT_STREAM_STABLE(name, clk, rst_n, valid, ready, payload) \
   logic name``_wait_q; \
   logic [$bits(payload)-1:0] name``_held_q; \
@@ -15,17 +15,58 @@
     if (!(rst_n)) begin \
       name``_wait_q <= 1'b0; \
     end else begin \
-      name: assert (!name``_wait_q || ((valid) && (payload) == name``_held_q)) \
-        else $error("%m: stream rule broken: %s dropped or changed before ready", `"valid`"); \
+      if (name``_wait_q) begin \
+        name: assert ((valid) && (payload) == name``_held_q) \
+          else $error("%m: stream rule broken: %s dropped or changed before ready", `"valid`"); \
+      end \
       name``_wait_q <= (valid) && !(ready); \
       if ((valid) && !(ready)) name``_held_q <= payload; \
     end \
   end
-// A condition that must hold on every clock edge out of reset.
+// The stream rule for n streams side by side: valid[i], ready[i] and an equal share of the
+// flat payload ([i*W +: W], W = $bits(payload) / n). Same check as n ASSERT_STREAM_STABLE, one
+// test per cycle while no stream waits (a whole port vector of a router, say). While any waits,
+// the whole payload is copied (use it for narrow payloads).
+`define ASSERT_STREAMS_STABLE(name, clk, rst_n, n, valid, ready, payload) \
+  logic [(n)-1:0] name``_wait_q; \
+  logic [$bits(payload)-1:0] name``_held_q; \
+  always_ff @(posedge clk) begin \
+    if (!(rst_n)) begin \
+      name``_wait_q <= '0; \
+    end else begin \
+      if (name``_wait_q != '0) begin \
+        for (int name``_i = 0; name``_i < (n); name``_i++) begin \
+          if (name``_wait_q[name``_i]) begin \
+            name: assert (valid[name``_i] && \
+                          payload[name``_i*($bits(payload)/(n)) +: $bits(payload)/(n)] == \
+                          name``_held_q[name``_i*($bits(payload)/(n)) +: $bits(payload)/(n)]) \
+              else $error("%m: stream rule broken: %s[%0d] dropped or changed before ready", \
+                          `"valid`", name``_i); \
+          end \
+        end \
+      end \
+      name``_wait_q <= (valid) & ~(ready); \
+      if (((valid) & ~(ready)) != '0) name``_held_q <= payload; \
+    end \
+  end
+// A condition that must hold on every clock edge out of reset, checked with the values just
+// before the edge (what `assert property (@(posedge clk) disable iff (!rst_n) cond)` sees).
+// Written as an immediate assertion in a clocked block rather than as SVA: Verilator 5.006
+// copies every operand of a concurrent assertion into a sampled shadow on every eval, which
+// cost more than the logic it checks in the NoC mesh. The condition is tested first, so a
+// passing check costs the simulator one test (the reset and $assertoff state are looked up
+// only on a failure).
 `define ASSERT_ALWAYS(name, clk, rst_n, cond, msg) \
-  name: assert property (@(posedge clk) disable iff (!(rst_n)) (cond)) else $error("%m: %s", msg);
+  always_ff @(posedge clk) begin \
+    if (!(cond)) begin \
+      if (rst_n) begin \
+        name: assert (cond) else $error("%m: %s", msg); \
+      end \
+    end \
+  end
 `else
 `define ASSERT_STREAM_STABLE(name, clk, rst_n, valid, ready, payload)
+`define ASSERT_STREAMS_STABLE(name, clk, rst_n, n, valid, ready, payload)
 `define ASSERT_ALWAYS(name, clk, rst_n, cond, msg)
 `endif
 

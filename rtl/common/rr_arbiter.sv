@@ -23,48 +23,35 @@ module rr_arbiter #(
 
   localparam int IdxW = NumIn > 1 ? $clog2(NumIn) : 1;
 
-  // Index of the highest-priority input.
-  logic [IdxW-1:0]  prio_q, prio_d;
-  logic [NumIn-1:0] upper_req;  // requests at or after the pointer
-  logic             found_upper, found_any;
+  // Index of the highest-priority input (always < NumIn).
+  logic [IdxW-1:0] prio_q;
 
+  // The winner: the lowest requester at or after the pointer, failing that the lowest
+  // requester overall (one mask and one priority encoder, and nothing at all without requests:
+  // cheap to simulate).
+  logic [NumIn-1:0] pick;
   always_comb begin
-    for (int i = 0; i < NumIn; i++) upper_req[i] = req_i[i] && (IdxW'(i) >= prio_q);
-  end
-
-  // Lowest requester at or after the pointer; failing that, the lowest requester overall.
-  always_comb begin
-    gnt_o       = '0;
-    gnt_idx_o   = '0;
-    found_upper = 1'b0;
-    found_any   = 1'b0;
-    for (int i = 0; i < NumIn; i++) begin
-      if (upper_req[i] && !found_upper) begin
-        found_upper = 1'b1;
-        gnt_idx_o   = IdxW'(i);
+    pick      = '0;
+    gnt_o     = '0;
+    gnt_idx_o = '0;
+    if (req_i != '0) begin
+      pick  = req_i & ~((NumIn'(1) << prio_q) - 1'b1);  // requests at or after the pointer
+      if (pick == '0) pick = req_i;
+      gnt_o = pick & (~pick + 1'b1);  // its lowest set bit
+      for (int k = NumIn - 1; k >= 0; k--) begin
+        if (pick[k]) gnt_idx_o = IdxW'(k);
       end
     end
-    if (!found_upper) begin
-      for (int i = 0; i < NumIn; i++) begin
-        if (req_i[i] && !found_any) begin
-          found_any = 1'b1;
-          gnt_idx_o = IdxW'(i);
-        end
-      end
-    end
-    if (found_upper || found_any) gnt_o[gnt_idx_o] = 1'b1;
   end
 
-  always_comb begin
-    prio_d = prio_q;
-    if (advance_i && (req_i != '0)) begin
-      prio_d = (gnt_idx_o == IdxW'(NumIn - 1)) ? '0 : gnt_idx_o + 1'b1;
-    end
-  end
-
+  // The pointer moves just past a consumed winner. (An enable in the clocked block rather than
+  // _d logic: advance_i is often a handshake, see stream_fifo.)
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) prio_q <= '0;
-    else prio_q <= prio_d;
+    if (!rst_ni) begin
+      prio_q <= '0;
+    end else if (advance_i && (req_i != '0)) begin
+      prio_q <= (gnt_idx_o == IdxW'(NumIn - 1)) ? '0 : gnt_idx_o + 1'b1;
+    end
   end
 
   `ASSERT_ALWAYS(a_gnt_onehot, clk_i, rst_ni, $onehot0(gnt_o), "grant is not one-hot")

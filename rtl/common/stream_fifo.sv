@@ -26,10 +26,12 @@ module stream_fifo #(
 
   localparam int PtrW = Depth > 1 ? $clog2(Depth) : 1;
   localparam int CntW = $clog2(Depth + 1);
+  // A pointer into a power-of-two memory wraps by itself; other depths compare.
+  localparam bit Pow2 = Depth > 1 && (Depth & (Depth - 1)) == 0;
 
   logic [Width-1:0] mem_q [Depth];
-  logic [PtrW-1:0]  rd_ptr_q, rd_ptr_d, wr_ptr_q, wr_ptr_d;
-  logic [CntW-1:0]  count_q, count_d;
+  logic [PtrW-1:0]  rd_ptr_q, wr_ptr_q;
+  logic [CntW-1:0]  count_q;
   logic push, pop;
 
   assign in_ready_o  = (count_q != CntW'(Depth));
@@ -39,25 +41,19 @@ module stream_fifo #(
   assign push        = in_valid_i && in_ready_o;
   assign pop         = out_valid_o && out_ready_i;
 
-  always_comb begin
-    rd_ptr_d = rd_ptr_q;
-    wr_ptr_d = wr_ptr_q;
-    count_d  = count_q;
-    if (push) wr_ptr_d = (wr_ptr_q == PtrW'(Depth - 1)) ? '0 : wr_ptr_q + 1'b1;
-    if (pop)  rd_ptr_d = (rd_ptr_q == PtrW'(Depth - 1)) ? '0 : rd_ptr_q + 1'b1;
-    if (push && !pop) count_d = count_q + 1'b1;
-    else if (pop && !push) count_d = count_q - 1'b1;
-  end
-
+  // The pointer and count updates are written as enables in the clocked block rather than as
+  // _d logic: they depend on the handshake inputs, and Verilator re-evaluates combinational
+  // logic that depends on an input on every eval of the model (twice per cycle in the tb/
+  // harness) and again after the clock edge; clocked logic runs once, at the edge.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       rd_ptr_q <= '0;
       wr_ptr_q <= '0;
       count_q  <= '0;
     end else begin
-      rd_ptr_q <= rd_ptr_d;
-      wr_ptr_q <= wr_ptr_d;
-      count_q  <= count_d;
+      if (push) wr_ptr_q <= (Pow2 || wr_ptr_q != PtrW'(Depth - 1)) ? wr_ptr_q + 1'b1 : '0;
+      if (pop)  rd_ptr_q <= (Pow2 || rd_ptr_q != PtrW'(Depth - 1)) ? rd_ptr_q + 1'b1 : '0;
+      if (push != pop) count_q <= push ? count_q + 1'b1 : count_q - 1'b1;
     end
   end
 

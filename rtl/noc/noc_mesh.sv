@@ -35,9 +35,15 @@ module noc_mesh #(
   localparam int PS = noc_pkg::PortSouth;
   localparam int PW = noc_pkg::PortWest;
 
-  // Router ports, node-major: [(n*P + p)] and [(n*P + p)*FlitW +: FlitW].
-  logic [N*P-1:0]       in_valid, in_ready, out_valid, out_ready;
-  logic [N*P*FlitW-1:0] in_flit, out_flit;
+  // Router ports, one packed bundle per node (unpacked over nodes): each router's ports are
+  // their own variables in the simulator, not slices of one N*P*FlitW-bit vector that would be
+  // reassembled (and copied whole) whenever any link or any inject port changes.
+  logic [P-1:0]       in_valid [N];
+  logic [P-1:0]       in_ready [N];
+  logic [P-1:0]       out_valid [N];
+  logic [P-1:0]       out_ready [N];
+  logic [P*FlitW-1:0] in_flit [N];
+  logic [P*FlitW-1:0] out_flit [N];
 
   for (genvar yy = 0; yy < Y; yy++) begin : g_y
     for (genvar xx = 0; xx < X; xx++) begin : g_x
@@ -48,21 +54,21 @@ module noc_mesh #(
         .rst_ni,
         .x_i        (noc_pkg::CoordW'(xx)),
         .y_i        (noc_pkg::CoordW'(yy)),
-        .in_valid_i (in_valid[Node*P +: P]),
-        .in_ready_o (in_ready[Node*P +: P]),
-        .in_flit_i  (in_flit[Node*P*FlitW +: P*FlitW]),
-        .out_valid_o(out_valid[Node*P +: P]),
-        .out_ready_i(out_ready[Node*P +: P]),
-        .out_flit_o (out_flit[Node*P*FlitW +: P*FlitW])
+        .in_valid_i (in_valid[Node]),
+        .in_ready_o (in_ready[Node]),
+        .in_flit_i  (in_flit[Node]),
+        .out_valid_o(out_valid[Node]),
+        .out_ready_i(out_ready[Node]),
+        .out_flit_o (out_flit[Node])
       );
 
       // Local port.
-      assign in_valid[Node*P + PL]                 = inject_valid_i[Node];
-      assign inject_ready_o[Node]                  = in_ready[Node*P + PL];
-      assign in_flit[(Node*P + PL)*FlitW +: FlitW] = inject_flit_i[Node*FlitW +: FlitW];
-      assign eject_valid_o[Node]                   = out_valid[Node*P + PL];
-      assign out_ready[Node*P + PL]                = eject_ready_i[Node];
-      assign eject_flit_o[Node*FlitW +: FlitW]     = out_flit[(Node*P + PL)*FlitW +: FlitW];
+      assign in_valid[Node][PL]                 = inject_valid_i[Node];
+      assign inject_ready_o[Node]               = in_ready[Node][PL];
+      assign in_flit[Node][PL*FlitW +: FlitW]   = inject_flit_i[Node*FlitW +: FlitW];
+      assign eject_valid_o[Node]                = out_valid[Node][PL];
+      assign out_ready[Node][PL]                = eject_ready_i[Node];
+      assign eject_flit_o[Node*FlitW +: FlitW]  = out_flit[Node][PL*FlitW +: FlitW];
 
       // Mesh ports: port p of this router faces port Opp of the neighbour Nb.
       for (genvar p = 1; p < P; p++) begin : g_link
@@ -72,18 +78,18 @@ module noc_mesh #(
                              (p == PS) ? Node - X : Node - 1;
         localparam int Opp = (p == PN) ? PS : (p == PE) ? PW : (p == PS) ? PN : PE;
         if (Has) begin : g_nb
-          assign in_valid[Node*P + p]                 = out_valid[Nb*P + Opp];
-          assign in_flit[(Node*P + p)*FlitW +: FlitW] = out_flit[(Nb*P + Opp)*FlitW +: FlitW];
-          assign out_ready[Node*P + p]                = in_ready[Nb*P + Opp];
+          assign in_valid[Node][p]               = out_valid[Nb][Opp];
+          assign in_flit[Node][p*FlitW +: FlitW] = out_flit[Nb][Opp*FlitW +: FlitW];
+          assign out_ready[Node][p]              = in_ready[Nb][Opp];
         end else begin : g_edge
           // XY routing never sends a flit off the mesh: only a head flit addressed to a node
           // outside the X x Y mesh gets here, and this assertion names it.
           logic unused_edge;
-          assign unused_edge = ^{in_ready[Node*P + p], out_flit[(Node*P + p)*FlitW +: FlitW]};
-          assign in_valid[Node*P + p]                 = 1'b0;
-          assign in_flit[(Node*P + p)*FlitW +: FlitW] = '0;
-          assign out_ready[Node*P + p]                = 1'b0;
-          `ASSERT_ALWAYS(a_no_edge_exit, clk_i, rst_ni, !out_valid[Node*P + p],
+          assign unused_edge = ^{in_ready[Node][p], out_flit[Node][p*FlitW +: FlitW]};
+          assign in_valid[Node][p]               = 1'b0;
+          assign in_flit[Node][p*FlitW +: FlitW] = '0;
+          assign out_ready[Node][p]              = 1'b0;
+          `ASSERT_ALWAYS(a_no_edge_exit, clk_i, rst_ni, !out_valid[Node][p],
                          "a flit was routed off the mesh edge")
         end
       end

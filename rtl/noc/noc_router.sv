@@ -1,13 +1,20 @@
 // 5-port wormhole router (local, N, E, S, W) with XY dimension-order routing.
 //
-// Each input port has a stream_fifo of Depth flits (registered output). A head flit at the
-// front of an input FIFO requests the output its XY route names; each output has a
-// round-robin arbiter (rr_arbiter) among the inputs whose head flit requests it. The winner
-// is allocated the output at once (even if the downstream is not ready, so the offered flit
-// never changes under back-pressure) and keeps it until its tail flit has passed: flits of
-// different packets never interleave on a link. One flit per input and per output per cycle.
-// Zero-load latency: 1 cycle per router (the FIFO write); the switch is combinational from
-// the FIFO output to the next router's FIFO input.
+// Each input port buffers Depth flits (a ring with a registered output, the behaviour of a
+// stream_fifo). A head flit at the front of an input requests the output its XY route names;
+// each output has a round-robin arbiter (rr_arbiter) among the inputs whose head flit requests
+// it. The winner is allocated the output at once (even if the downstream is not ready, so the
+// offered flit never changes under back-pressure) and keeps it until its tail flit has
+// passed: flits of different packets never interleave on a link. One flit per input and per
+// output per cycle. Zero-load latency: 1 cycle per router (the buffer write); the switch is
+// combinational from the front of a buffer to the next router's buffer input.
+//
+// Written to simulate fast (docs/noc.md, "Simulation speed"): every output depends on
+// registers only; each signal is computed whole in one block (no bit-by-bit writes to shared
+// vectors from many blocks); the pushes and the allocation updates are enables in clocked
+// blocks, so the only combinational logic that depends on an input (which Verilator
+// re-evaluates on every eval of the model) is the handshake-to-pop step; and the stream checks
+// are one vector check per side, not one checker per port and per internal FIFO.
 //
 // Vectors over ports are flat ([p*W +: W]): Yosys 0.23 has no multi-dimensional packed arrays.
 `include "luoshu_assert.svh"
@@ -33,152 +40,182 @@ module noc_router #(
   // a much smaller model (build time), and it avoids a Verilator 5.006 bug where a split
   // sampled-value function of a large flattened mesh uses an undeclared loop variable.
   /* verilator no_inline_module */
+  if (Depth < 1) begin : g_bad_depth
+    $error("noc_router: Depth must be >= 1 (got %0d)", Depth);
+  end
+  if (noc_pkg::NumPorts != 5) begin : g_bad_ports
+    $error("noc_router: the switch is written for 5 ports (noc_pkg::NumPorts)");
+  end
   if (FlitW < noc_pkg::RouteW + noc_pkg::FrameW) begin : g_bad_flitw
     // 14 = noc_pkg::RouteW + noc_pkg::FrameW (literal: Yosys does not format $error).
     $error("noc_router: FlitW must be >= 14 (route + head/tail bits), got %0d", FlitW);
   end
 
-  localparam int P    = noc_pkg::NumPorts;
-  localparam int CntW = $clog2(Depth + 1);
-  localparam int IdxW = $clog2(P);
+  localparam int P       = noc_pkg::NumPorts;
+  localparam int CW      = noc_pkg::CoordW;
+  localparam int CntW    = $clog2(Depth + 1);
+  localparam int IdxW    = $clog2(P);
   localparam int HeadBit = FlitW - 2;
   localparam int TailBit = FlitW - 1;
 
-  // ---- Input FIFOs and route computation ----
-  logic [P-1:0]       q_valid, q_head, q_pop;
-  logic [P*FlitW-1:0] q_flit;
-  logic [P*P-1:0]     q_route;  // [i*P + o]: head flit at input i requests output o
+  // XY dimension-order routing: first along x, then along y (dst = {y, x} in the low bits).
+  function automatic logic [IdxW-1:0] xy_route(logic [2*CW-1:0] dst, logic [CW-1:0] x,
+                                               logic [CW-1:0] y);
+    if (dst[CW-1:0] > x)         xy_route = IdxW'(noc_pkg::PortEast);
+    else if (dst[CW-1:0] < x)    xy_route = IdxW'(noc_pkg::PortWest);
+    else if (dst[2*CW-1:CW] > y) xy_route = IdxW'(noc_pkg::PortNorth);
+    else if (dst[2*CW-1:CW] < y) xy_route = IdxW'(noc_pkg::PortSouth);
+    else                         xy_route = IdxW'(noc_pkg::PortLocal);
+  endfunction
+
+  // ---- Input buffers: a ring of Depth flits per input, registered output ----
+  // (A stream_fifo per input would do the same; written in place, the five inputs share one
+  // stream check and the simulator has no per-FIFO checks and ports to evaluate.)
+  localparam int PtrW = Depth > 1 ? $clog2(Depth) : 1;
+  localparam bit Pow2 = Depth > 1 && (Depth & (Depth - 1)) == 0;  // pointers wrap by themselves
+
+  logic [P-1:0]     q_valid, q_pop;
+  logic [FlitW-1:0] q_flit [P];  // front flit of each input
 
   for (genvar i = 0; i < P; i++) begin : g_in
-    logic [CntW-1:0]   unused_count;
-    logic [noc_pkg::CoordW-1:0] dst_x, dst_y;  // route_t.dst (noc_pkg::coord_t: {y, x})
-    logic [IdxW-1:0]   dir;
+    logic [FlitW-1:0] mem_q [Depth];
+    logic [PtrW-1:0]  rd_q, wr_q;
+    logic [CntW-1:0]  cnt_q;
 
-    stream_fifo #(.Depth(Depth), .Width(FlitW)) u_fifo (
-      .clk_i,
-      .rst_ni,
-      .in_valid_i (in_valid_i[i]),
-      .in_ready_o (in_ready_o[i]),
-      .in_data_i  (in_flit_i[i*FlitW +: FlitW]),
-      .out_valid_o(q_valid[i]),
-      .out_ready_i(q_pop[i]),
-      .out_data_o (q_flit[i*FlitW +: FlitW]),
-      .count_o    (unused_count)
-    );
+    assign in_ready_o[i] = cnt_q != CntW'(Depth);
+    assign q_valid[i]    = cnt_q != '0;
+    assign q_flit[i]     = mem_q[rd_q];
 
-    assign q_head[i] = q_flit[i*FlitW + HeadBit];
-    assign dst_x     = q_flit[i*FlitW +: noc_pkg::CoordW];
-    assign dst_y     = q_flit[i*FlitW + noc_pkg::CoordW +: noc_pkg::CoordW];
-
-    // XY dimension-order routing: first along x, then along y.
-    always_comb begin
-      if (dst_x > x_i)      dir = IdxW'(noc_pkg::PortEast);
-      else if (dst_x < x_i) dir = IdxW'(noc_pkg::PortWest);
-      else if (dst_y > y_i) dir = IdxW'(noc_pkg::PortNorth);
-      else if (dst_y < y_i) dir = IdxW'(noc_pkg::PortSouth);
-      else                  dir = IdxW'(noc_pkg::PortLocal);
+    // The push (the input handshake) is an enable here rather than a combinational signal (see
+    // stream_fifo). Storage is not reset: only entries covered by cnt_q are ever read.
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        rd_q  <= '0;
+        wr_q  <= '0;
+        cnt_q <= '0;
+      end else if (in_valid_i[i] && in_ready_o[i]) begin
+        mem_q[wr_q] <= in_flit_i[i*FlitW +: FlitW];
+        wr_q        <= (Pow2 || wr_q != PtrW'(Depth - 1)) ? wr_q + 1'b1 : '0;
+        if (q_pop[i]) rd_q  <= (Pow2 || rd_q != PtrW'(Depth - 1)) ? rd_q + 1'b1 : '0;
+        else          cnt_q <= cnt_q + 1'b1;
+      end else if (q_pop[i]) begin
+        rd_q  <= (Pow2 || rd_q != PtrW'(Depth - 1)) ? rd_q + 1'b1 : '0;
+        cnt_q <= cnt_q - 1'b1;
+      end
     end
-    assign q_route[i*P +: P] = P'(1) << dir;
   end
 
-  // ---- Output allocation and switch ----
-  logic [P-1:0]      lock_q;   // output allocated to a packet until its tail leaves
-  logic [P*IdxW-1:0] owner_q;  // the input that holds it
-  logic [P-1:0]      lock_d;
-  logic [P*IdxW-1:0] owner_d;
-  logic [P*P-1:0]    sel;      // [o*P + i]: input i drives output o (one-hot per output)
-  logic [P-1:0]      out_xfer;
+  // ---- Requests: the head flit at the front of input i asks for output route(i) ----
+  logic [P-1:0]   q_head;
+  logic [P*P-1:0] req;  // [o*P + i]: input i requests output o (free or not)
+
+  always_comb begin
+    q_head = '0;
+    req    = '0;
+    for (int i = 0; i < P; i++) begin
+      q_head[i] = q_flit[i][HeadBit];
+      if (q_valid[i] && q_flit[i][HeadBit]) begin
+        req = req | ((P*P)'(1) << (32'(xy_route(q_flit[i][2*CW-1:0], x_i, y_i)) * P + i));
+      end
+    end
+  end
+
+  // ---- Output allocation: a free output goes to the round-robin winner among its requests
+  // and stays with that input (lock_q, owner_q) until the packet's tail flit has left ----
+  logic [P-1:0]      lock_q;
+  logic [P*IdxW-1:0] owner_q;      // [o*IdxW +: IdxW]: the input output o is locked to
+  logic [P-1:0]      grant;        // free output o is allocated to a new packet this cycle
+  logic [IdxW-1:0]   gnt_idx [P];  // the arbiter's winner for output o
 
   for (genvar o = 0; o < P; o++) begin : g_out
-    logic [P-1:0]     req, gnt, sel_o;
-    logic [IdxW-1:0]  gnt_idx, owner;
-    logic             grant_new;
-    logic [FlitW-1:0] flit;
-
-    for (genvar i = 0; i < P; i++) begin : g_req
-      assign req[i] = !lock_q[o] && q_valid[i] && q_head[i] && q_route[i*P + o];
-    end
+    logic [P-1:0] unused_gnt;  // one-hot form of gnt_idx
 
     // A free output allocates to the winner; that consumes the winner's turn.
-    assign grant_new = |gnt;
-
     rr_arbiter #(.NumIn(P)) u_arb (
       .clk_i,
       .rst_ni,
-      .req_i    (req),
-      .gnt_o    (gnt),
-      .gnt_idx_o(gnt_idx),
-      .advance_i(grant_new)
+      .req_i    (lock_q[o] ? '0 : req[o*P +: P]),
+      .gnt_o    (unused_gnt),
+      .gnt_idx_o(gnt_idx[o]),
+      .advance_i(grant[o])
     );
-
-    assign owner = owner_q[o*IdxW +: IdxW];
-    assign sel_o = lock_q[o] ? (P'(1) << owner) : gnt;
-    assign sel[o*P +: P] = sel_o;
-
-    always_comb begin
-      flit = '0;
-      for (int i = 0; i < P; i++) begin
-        if (sel_o[i]) flit = q_flit[i*FlitW +: FlitW];
-      end
-    end
-    assign out_flit_o[o*FlitW +: FlitW] = flit;
-    assign out_valid_o[o] = |(sel_o & q_valid);
-    assign out_xfer[o]    = out_valid_o[o] && out_ready_i[o];
-
-    always_comb begin
-      lock_d[o]                 = lock_q[o];
-      owner_d[o*IdxW +: IdxW]   = owner;
-      if (grant_new) begin
-        lock_d[o]               = 1'b1;
-        owner_d[o*IdxW +: IdxW] = gnt_idx;
-      end
-      // The tail releases the output in the cycle it leaves.
-      if (out_xfer[o] && flit[TailBit]) lock_d[o] = 1'b0;
-    end
   end
 
-  // Each input drives at most one output (its packet's), so at most one pop per input.
+  // ---- Switch: output o shows the front flit of the input it is switched to ----
+  logic [P*IdxW-1:0] sel;       // [o*IdxW +: IdxW]: the input driving output o
+  logic [P-1:0]      out_tail;  // the flit on output o is its packet's last
+
   always_comb begin
-    q_pop = '0;
     for (int o = 0; o < P; o++) begin
-      if (out_xfer[o]) q_pop = q_pop | sel[o*P +: P];
+      grant[o]            = !lock_q[o] && (req[o*P +: P] != '0);
+      sel[o*IdxW +: IdxW] = lock_q[o] ? owner_q[o*IdxW +: IdxW] : gnt_idx[o];
+      // A tree of 2:1 muxes on the select bits (P = 5): Yosys maps it to MUX cells, where an
+      // indexed read of q_flit becomes a decoder (about 1.6x the cells at FlitW = 128).
+      out_flit_o[o*FlitW +: FlitW] =
+          sel[o*IdxW + 2] ? q_flit[4] :
+          sel[o*IdxW + 1] ? (sel[o*IdxW] ? q_flit[3] : q_flit[2]) :
+                            (sel[o*IdxW] ? q_flit[1] : q_flit[0]);
+      out_valid_o[o] = (lock_q[o] || grant[o]) && q_valid[sel[o*IdxW +: IdxW]];
+      out_tail[o]    = out_flit_o[o*FlitW + TailBit];
     end
   end
 
+  // ---- Handshakes: the only combinational logic that depends on an input ----
+  logic [P-1:0] out_xfer;
+
+  always_comb begin
+    out_xfer = out_valid_o & out_ready_i;
+    // Each input drives at most one output (its packet's), so at most one pop per input.
+    q_pop    = '0;
+    for (int o = 0; o < P; o++) begin
+      if (out_xfer[o]) q_pop = q_pop | (P'(1) << sel[o*IdxW +: IdxW]);
+    end
+  end
+
+  // The allocation state is updated with the handshake at the edge (not as _d logic, see
+  // stream_fifo). A new packet locks its output; the tail releases the output in the cycle it
+  // leaves (a one-flit packet's in the cycle it is granted).
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       lock_q  <= '0;
       owner_q <= '0;
     end else begin
-      lock_q  <= lock_d;
-      owner_q <= owner_d;
+      lock_q  <= (lock_q | grant) & ~(out_xfer & out_tail);
+      owner_q <= sel;
     end
   end
 
   // ---- Checks (simulation only) ----
 `ifndef SYNTHESIS
-  logic [P-1:0] owns;  // input currently holds an allocated output
+  logic [P-1:0] body;      // a body or tail flit waits at the front of input i
+  logic [P-1:0] owns;      // input i holds an allocated output (looked up for body flits)
+  logic [P-1:0] switched;  // input i drives some output
+  logic [P-1:0] twice;     // input i drives two outputs
   always_comb begin
-    owns = '0;
+    body     = q_valid & ~q_head;
+    owns     = '0;
+    switched = '0;
+    twice    = '0;
+    if (body != '0) begin
+      for (int o = 0; o < P; o++) begin
+        if (lock_q[o]) owns = owns | (P'(1) << owner_q[o*IdxW +: IdxW]);
+      end
+    end
     for (int o = 0; o < P; o++) begin
-      if (lock_q[o]) owns = owns | (P'(1) << owner_q[o*IdxW +: IdxW]);
+      if (lock_q[o] || grant[o]) begin
+        twice    = twice | (switched & (P'(1) << sel[o*IdxW +: IdxW]));
+        switched = switched | (P'(1) << sel[o*IdxW +: IdxW]);
+      end
     end
   end
 
-  // Input ports: u_fifo's a_in_stable checks each of them (the same valid/ready/flit), so
-  // there is no second copy here (assertions cost ~half the simulation speed of a mesh).
-  for (genvar p = 0; p < P; p++) begin : g_chk
-    logic [P-1:0] selected_by;
-    for (genvar o = 0; o < P; o++) begin : g_col
-      assign selected_by[o] = sel[o*P + p];
-    end
-    `ASSERT_STREAM_STABLE(a_out_stable, clk_i, rst_ni, out_valid_o[p], out_ready_i[p],
-                          out_flit_o[p*FlitW +: FlitW])
-    // A body or tail flit at the front of an input belongs to a packet holding an output.
-    `ASSERT_ALWAYS(a_body_has_path, clk_i, rst_ni, !(q_valid[p] && !q_head[p]) || owns[p],
-                   "body flit at an input that holds no output (packet framing broken)")
-    `ASSERT_ALWAYS(a_one_output, clk_i, rst_ni, $onehot0(selected_by),
-                   "an input is switched to two outputs")
-  end
+  // The stream rule on every input and every output port.
+  `ASSERT_STREAMS_STABLE(a_in_stable, clk_i, rst_ni, P, in_valid_i, in_ready_o, in_flit_i)
+  `ASSERT_STREAMS_STABLE(a_out_stable, clk_i, rst_ni, P, out_valid_o, out_ready_i, out_flit_o)
+  // A body or tail flit at the front of an input belongs to a packet holding an output; no
+  // input drives two outputs. (Whole-vector checks over the inputs: one test each per cycle.)
+  `ASSERT_ALWAYS(a_body_has_path, clk_i, rst_ni, (body & ~owns) == '0,
+                 "body flit at an input that holds no output (packet framing broken)")
+  `ASSERT_ALWAYS(a_one_output, clk_i, rst_ni, twice == '0, "an input is switched to two outputs")
 `endif
 endmodule

@@ -8,7 +8,7 @@
 // -> head accepted), mean and 99th percentile. Ends with the headline figures
 // (docs/noc.md; names from BENCHMARKS.md), one per line: `metric_name: value unit`.
 //
-//   luoshu_bench_noc [--mesh 4x4 --mesh 2x2 ...] [--csv out.csv] [--quick]
+//   luoshu_bench_noc [--mesh 4x4 --mesh 2x2 ...] [--csv out.csv] [--quick] [--sim-rate-only]
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -152,6 +152,10 @@ Point RunPoint(const Traffic& t, double offered, const RunConfig& cfg, double* s
   uint64_t outstanding = 0;  // measured packets not yet delivered
   uint64_t flits_in_window = 0;
   std::vector<double> net, queue, total, hops;
+  // Room for the expected packets up front, so that no vector grows while the clock runs.
+  const size_t per_node = static_cast<size_t>(1.2 * p_packet * m_end) + 64;
+  for (auto& v : pkts) v.reserve(per_node);
+  for (auto* v : {&net, &queue, &total, &hops}) v->reserve(per_node * n);
   // Packet creation runs before the driver's hook, so a packet made in cycle c can go in c.
   noc::MeshDriver<Model>* drv_ptr = nullptr;
   sim.OnDrive([&] {
@@ -164,7 +168,11 @@ Point RunPoint(const Traffic& t, double offered, const RunConfig& cfg, double* s
       const int h = std::abs(s % k - d % k) + std::abs(s / k - d / k);
       pkts[s].push_back({c, 0, h});
       if (c >= m_begin && c < m_end) ++outstanding;
-      drv_ptr->Send(s, noc::MakePacket(s, d, k, seq, cfg.len, &rng));
+      if (cfg.len == 1) {
+        drv_ptr->Send(s, noc::HeadFlit(s, d, k, seq, true));  // no vector per packet
+      } else {
+        drv_ptr->Send(s, noc::MakePacket(s, d, k, seq, cfg.len, &rng));
+      }
     }
   });
   noc::MeshDriver<Model> drv(&sim, k, k, &rng, 0, 0);
@@ -245,13 +253,16 @@ int Main(int argc, char** argv) {
   std::string csv;
   RunConfig cfg;
   bool quick = false;
+  bool rate_only = false;
   desc.add_options()("help,h", "this help")("mesh", po::value(&meshes)->multitoken(),
                                             "2x2, 4x4 and/or 8x8 (default: 4x4)")(
       "csv", po::value(&csv), "write every point to this CSV file")(
       "len", po::value(&cfg.len)->default_value(1), "flits per packet")(
       "measure", po::value(&cfg.measure)->default_value(5000), "measured cycles per point")(
       "seed", po::value(&cfg.seed)->default_value(1), "traffic seed")(
-      "quick", po::bool_switch(&quick), "coarse load steps");
+      "quick", po::bool_switch(&quick), "coarse load steps")(
+      "sim-rate-only", po::bool_switch(&rate_only),
+      "only the simulation-speed figure of the 4x4 (no latency curves)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -303,6 +314,7 @@ int Main(int argc, char** argv) {
     const std::string tag = std::to_string(r.k) + "x" + std::to_string(r.k);
     double zero_load = 0;
     for (Pattern p : {Pattern::kUniform, Pattern::kTranspose, Pattern::kHotspot}) {
+      if (rate_only) break;
       const Traffic t{p, r.k, r.k * r.k / 2 + r.k / 2};  // hot node near the centre
       std::vector<Point> pts;
       std::vector<double> loads = {0.01};
