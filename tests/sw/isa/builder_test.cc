@@ -145,12 +145,15 @@ TEST(GemmProgramTest, MatchesTheWorkedExampleInTheDocs) {
     const auto h = SyncDesc::Unpack(prog[i]);
     EXPECT_EQ(h.wait_mask, want[i].wait);
     EXPECT_EQ(h.signal_mask, want[i].signal);
-    if (want[i].op == Opcode::kLoad)
+    if (want[i].op == Opcode::kLoad) {
       EXPECT_EQ(LoadDesc::Unpack(prog[i]).dst_offset, want[i].offset);
-    if (want[i].op == Opcode::kMatmul)
+    }
+    if (want[i].op == Opcode::kMatmul) {
       EXPECT_EQ(MatmulDesc::Unpack(prog[i]).c_offset, want[i].offset);
-    if (want[i].op == Opcode::kStore)
+    }
+    if (want[i].op == Opcode::kStore) {
       EXPECT_EQ(StoreDesc::Unpack(prog[i]).c_offset, want[i].offset);
+    }
   }
 }
 
