@@ -369,10 +369,7 @@ module ai_core #(
   // are the strobed bytes of every W beat (STORE rows and SYNC words).
   logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q, l0c_wait_q;
   logic [$clog2(BeatBytes+1)-1:0] w_strobes;
-  always_comb begin
-    w_strobes = '0;
-    for (int i = 0; i < BeatBytes; i++) w_strobes = w_strobes + {{($bits(w_strobes)-1){1'b0}}, mem_w_strb_o[i]};
-  end
+  assign w_strobes = $bits(w_strobes)'($countones(mem_w_strb_o));
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       macs_q     <= '0;

@@ -384,33 +384,37 @@ void CoreModel::Execute(int queue) {
   ++counters_.retired[queue];
 }
 
+bool InsideOneWindow(const std::vector<MemoryWindow>& windows, uint64_t addr, uint64_t len,
+                     bool write) {
+  if (len == 0) return true;
+  for (const auto& w : windows) {
+    if (addr >= w.base && addr + len <= w.base + w.size && (!write || w.writable)) return true;
+  }
+  return false;
+}
+
+Fault AccessFault(const std::vector<MemoryWindow>& windows, const DeviceMemory& mem, uint64_t addr,
+                  uint64_t len, bool write) {
+  if (!InsideOneWindow(windows, addr, len, write)) return Fault::kAccess;
+  return mem.Contains(addr, len) ? Fault::kNone : Fault::kMemError;
+}
+
 bool CoreModel::CheckAccess(const Command& c, uint64_t addr, uint64_t len, bool write,
                             const char* what) {
-  if (len == 0) return true;
+  const Fault f = AccessFault(config_.windows, *mem_, addr, len, write);
+  if (f == Fault::kNone) return true;
   const uint64_t end = addr + len;
-  // The whole range must lie inside ONE granted window (writable for writes): what the
-  // RTL's window_check compares, one range against each window.
-  bool inside = false;
-  for (const auto& w : config_.windows) {
-    if (addr >= w.base && end <= w.base + w.size && (!write || w.writable)) {
-      inside = true;
-      break;
-    }
-  }
-  if (!inside) {
-    RaiseFault(Fault::kAccess, c.index,
+  if (f == Fault::kAccess) {
+    RaiseFault(f, c.index,
                std::string(what) + " of [" + Hex(addr) + ", " + Hex(end) + ") is not inside one " +
                    (write ? "writable " : "") + "granted window");
-    return false;
-  }
-  if (!mem_->Contains(addr, len)) {
-    RaiseFault(Fault::kMemError, c.index,
+  } else {
+    RaiseFault(f, c.index,
                std::string(what) + " of [" + Hex(addr) + ", " + Hex(end) +
                    ") got an error response: outside device memory [" + Hex(mem_->base()) + ", " +
                    Hex(mem_->base() + mem_->size()) + ")");
-    return false;
   }
-  return true;
+  return false;
 }
 
 bool CoreModel::ExecLoad(const Command& c) {

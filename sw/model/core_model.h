@@ -33,6 +33,16 @@ struct MemoryWindow {
   bool writable = true;
 };
 
+// True if [addr, addr + len) lies inside ONE of `windows` (a writable one if `write`); len 0
+// always does. What the RTL's window_check compares.
+bool InsideOneWindow(const std::vector<MemoryWindow>& windows, uint64_t addr, uint64_t len,
+                     bool write);
+
+// The fault a device access of this core raises: kAccess if it is not inside one granted
+// window, else kMemError if it leaves the memory image (an error response), else kNone.
+isa::Fault AccessFault(const std::vector<MemoryWindow>& windows, const DeviceMemory& mem,
+                       uint64_t addr, uint64_t len, bool write);
+
 struct CoreConfig {
   int dim = 16;                   // cube is dim x dim (2..64)
   uint32_t l0a_bytes = 64 << 10;  // L0A, L0B, L0C sizes in bytes (multiples of 64)

@@ -81,25 +81,8 @@ Timing RandomTiming(tb::Rng& rng) {
   return t;
 }
 
-// ---- the model's view of one access, for the fake units (CoreModel::CheckAccess) ----
-Fault AccessFault(const std::vector<MemoryWindow>& windows, const model::DeviceMemory& mem,
-                  uint64_t addr, uint64_t len, bool write) {
-  if (len == 0) return Fault::kNone;
-  const uint64_t end = addr + len;
-  uint64_t at = addr;
-  while (at < end) {
-    const MemoryWindow* hit = nullptr;
-    for (const auto& w : windows) {
-      if (at >= w.base && at < w.base + w.size && (!write || w.writable)) {
-        hit = &w;
-        break;
-      }
-    }
-    if (!hit) return Fault::kAccess;
-    at = std::min(end, hit->base + hit->size);
-  }
-  return mem.Contains(addr, len) ? Fault::kNone : Fault::kMemError;
-}
+// ---- the model's view of one access, for the fake units: model::AccessFault ----
+using model::AccessFault;
 
 // What a real unit would report for `d`: its rows (and bias) checked as the model does.
 Fault UnitFault(const std::vector<MemoryWindow>& windows, const model::DeviceMemory& mem,

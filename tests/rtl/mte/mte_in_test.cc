@@ -330,12 +330,11 @@ class MteInTest : public ::testing::Test {
 
   // True if every row the LOAD reads lies inside one granted window (so it cannot fault ACCESS).
   bool InWindows(const LoadDesc& x) const {
-    if (x.valid_cols == 0) return true;
     for (uint64_t r = 0; r < x.valid_rows; ++r) {
-      const uint64_t lo = x.src_addr + r * x.src_stride, hi = lo + x.valid_cols;
-      bool in = false;
-      for (const auto& w : rig_.windows) in = in || (lo >= w.base && hi <= w.base + w.size);
-      if (!in) return false;
+      if (!model::InsideOneWindow(rig_.windows, x.src_addr + r * x.src_stride, x.valid_cols,
+                                  /*write=*/false)) {
+        return false;
+      }
     }
     return true;
   }

@@ -265,10 +265,7 @@ class MteOutTest : public ::testing::Test {
   // lie inside one granted window (windows never abut in these tests).
   Fault ExpectedFault(const StoreDesc& x) const {
     auto inside = [this](uint64_t lo, uint64_t len, bool write) {
-      for (const auto& w : rig_.windows) {
-        if (lo >= w.base && lo + len <= w.base + w.size && (!write || w.writable)) return true;
-      }
-      return false;
+      return model::InsideOneWindow(rig_.windows, lo, len, write);
     };
     if (x.bias_en && !inside(x.bias_addr, 4ull * x.cols, false)) return Fault::kAccess;
     for (uint64_t r = 0; r < x.rows; ++r) {
