@@ -41,14 +41,14 @@ module noc_ni #(
   output logic                        rx_data_last_o
 );
   if (DataW < noc_pkg::MemHdrW) begin : g_bad_flitw
-    // 64 = noc_pkg::MemHdrW + noc_pkg::FrameW (literal: Yosys does not format $error).
-    $error("noc_ni: FlitW must be >= 64 to hold a memory header, got %0d", FlitW);
+    // 65 = noc_pkg::MemHdrW + noc_pkg::FrameW (literal: Yosys does not format $error).
+    $error("noc_ni: FlitW must be >= 65 to hold a memory header, got %0d", FlitW);
   end
 
   localparam int HdrW = noc_pkg::MemHdrW;
   localparam int RouteW = noc_pkg::RouteW;
   localparam int CoordW = noc_pkg::CoordW;
-  // mem_hdr_t fields, LSB first: route {src, dst} [11:0], kind [13:12], tag, len, addr.
+  // mem_hdr_t fields, LSB first: route {src, dst} [11:0], kind [13:12], tag, len, addr, err.
   localparam int KindLsb = RouteW;
   localparam int LenLsb = KindLsb + 2 + noc_pkg::TagW;
 

@@ -55,6 +55,7 @@ package noc_pkg;
   localparam int TagW  = 8;
 
   typedef struct packed {
+    logic             err;   // response: the request failed (e.g. an AXI error response)
     logic [AddrW-1:0] addr;  // word address of the first data word
     logic [LenW-1:0]  len;
     logic [TagW-1:0]  tag;   // returned unchanged in the response
@@ -62,7 +63,7 @@ package noc_pkg;
     route_t           route;
   } mem_hdr_t;
 
-  localparam int MemHdrW = AddrW + LenW + TagW + 2 + RouteW;  // $bits(mem_hdr_t) = 62
+  localparam int MemHdrW = 1 + AddrW + LenW + TagW + 2 + RouteW;  // $bits(mem_hdr_t) = 63
 
   // Whether a packet of this kind carries data flits after its header.
   function automatic logic kind_has_data(logic [1:0] kind);  // a kind_e

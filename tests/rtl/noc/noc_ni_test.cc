@@ -28,7 +28,7 @@ using tb::Simulation;
 using Model = Vnoc_dual_mesh_3x2;
 
 constexpr int kX = 3, kY = 2, kN = kX * kY;
-constexpr unsigned kHdrW = 62, kDataW = 64;
+constexpr unsigned kHdrW = 63, kDataW = 64;
 enum Kind { kRead = 0, kWrite = 1, kReadResp = 2, kWriteResp = 3 };
 bool IsMem(int n) { return n == 2 || n == 5; }
 
