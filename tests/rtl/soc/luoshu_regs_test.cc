@@ -3,15 +3,21 @@
 // (sw/driver/luoshu_regs.h), so the RTL and the header are checked against each other:
 // identity and configuration, reset values, read/write round trips with byte strobes on every
 // core's registers and windows, the doorbell and control pulses, read-only status from the
-// core, and interrupt status (set by hardware, write-1-to-clear, masked onto the line).
+// core, interrupt status (set by hardware, write-1-to-clear, masked onto the line), the
+// counter-read strobe and SLVERR on unmapped addresses. Then the generated table
+// (sw/driver/luoshu_regs_table.h) drives tb/agents/reg_check.h over every register.
 #include "sw/driver/luoshu_regs.h"
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "Vluoshu_regs.h"
+#include "sw/driver/luoshu_regs_table.h"
 #include "tb/agents/axil_master.h"
+#include "tb/agents/reg_check.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -126,25 +132,158 @@ TEST(LuoshuRegsTest, StatusIsReadOnlyFromTheCore) {
   EXPECT_EQ(r.host.Read(CoreAddr(2, offsetof(Core, HEAD))), 0x1234u);
 }
 
+// INT_STATUS bits as PeakRDL-cheader names them (its type name carries hashes of the enables).
+#define LUOSHU_INT_STATUS(f) \
+  LUOSHU_CORE_REGS__INT_STATUS_CTL_ERROR_F0285834_FAULT_FC194C80_SYNC_B19CE661__##f##_bm
+
+// One interrupt source: its hardware set input, its status bit and its mask bit.
+struct IrqSource {
+  const char* name;
+  CData& (*set_i)(Vluoshu_regs&);  // Verilated ports are references
+  uint32_t status_bm, mask_bm;
+};
+const IrqSource kIrqSources[] = {
+    {"FAULT", [](Vluoshu_regs& d) -> CData& { return d.core_int_status_fault_i; },
+     LUOSHU_INT_STATUS(FAULT), LUOSHU_CORE_REGS__INT_MASK__FAULT_bm},
+    {"CTL_ERROR", [](Vluoshu_regs& d) -> CData& { return d.core_int_status_ctl_error_i; },
+     LUOSHU_INT_STATUS(CTL_ERROR), LUOSHU_CORE_REGS__INT_MASK__CTL_ERROR_bm},
+    {"SYNC", [](Vluoshu_regs& d) -> CData& { return d.core_int_status_sync_i; },
+     LUOSHU_INT_STATUS(SYNC), LUOSHU_CORE_REGS__INT_MASK__SYNC_bm},
+};
+
 TEST(LuoshuRegsTest, InterruptStatusIsStickyMaskedAndWriteOneToClear) {
+  for (const IrqSource& src : kIrqSources) {
+    SCOPED_TRACE(src.name);
+    for (int c : {0, 3}) {
+      Rig r;
+      auto& d = r.sim.dut();
+      const uint32_t status = CoreAddr(c, offsetof(Core, INT_STATUS));
+      src.set_i(d) = static_cast<CData>(1u << c);  // a one-cycle event from core c
+      r.sim.Step(1);
+      src.set_i(d) = 0;
+      r.sim.Step(2);
+      EXPECT_EQ(r.host.Read(status), src.status_bm) << "sticky after the event, alone";
+      EXPECT_EQ(d.core_int_status_intr_o, 0u) << "masked";
+      // The other sources' enables do not pass this one.
+      r.host.Write(CoreAddr(c, offsetof(Core, INT_MASK)), 7u & ~src.mask_bm);
+      r.sim.Step(1);
+      EXPECT_EQ(d.core_int_status_intr_o, 0u);
+      r.host.Write(CoreAddr(c, offsetof(Core, INT_MASK)), src.mask_bm);
+      r.sim.Step(1);
+      EXPECT_EQ(d.core_int_status_intr_o, 1u << c) << "enabled, other cores quiet";
+      r.host.Write(status, 7u & ~src.status_bm);  // writing 0 to the bit keeps it
+      EXPECT_EQ(r.host.Read(status), src.status_bm);
+      r.host.Write(status, src.status_bm);  // write 1 to clear (the acknowledge)
+      r.sim.Step(1);
+      EXPECT_EQ(r.host.Read(status), 0u);
+      EXPECT_EQ(d.core_int_status_intr_o, 0u);
+    }
+  }
+}
+
+TEST(LuoshuRegsTest, HardwareSetWinsOverAClearInTheSameCycle) {
   Rig r;
   auto& d = r.sim.dut();
-  const uint32_t status = CoreAddr(0, offsetof(Core, INT_STATUS));
-  const uint32_t fault = LUOSHU_CORE_REGS__INT_STATUS_CTL_ERROR_F0285834_FAULT_FC194C80__FAULT_bm;
-  tb::PutBits(d.core_int_status_fault_i, 0, 1, 1);  // a one-cycle event from the core
-  r.sim.Step(1);
-  tb::PutBits(d.core_int_status_fault_i, 0, 1, 0);
-  r.sim.Step(2);
-  EXPECT_EQ(r.host.Read(status) & fault, fault) << "sticky after the event";
-  EXPECT_EQ(tb::GetBits(d.core_int_status_intr_o, 0, 1), 0u) << "masked";
-  r.host.Write(CoreAddr(0, offsetof(Core, INT_MASK)), LUOSHU_CORE_REGS__INT_MASK__FAULT_bm);
-  r.sim.Step(1);
-  EXPECT_EQ(tb::GetBits(d.core_int_status_intr_o, 0, 1), 1u) << "enabled";
-  EXPECT_EQ(tb::GetBits(d.core_int_status_intr_o, 1, 3), 0u) << "other cores quiet";
-  r.host.Write(status, fault);  // write 1 to clear
-  r.sim.Step(1);
-  EXPECT_EQ(r.host.Read(status) & fault, 0u);
-  EXPECT_EQ(tb::GetBits(d.core_int_status_intr_o, 0, 1), 0u);
+  const uint32_t status = CoreAddr(1, offsetof(Core, INT_STATUS));
+  d.core_int_status_sync_i = 0b0010;  // held high while the host clears: stays set
+  r.host.Write(status, LUOSHU_INT_STATUS(SYNC));
+  EXPECT_EQ(r.host.Read(status), uint32_t(LUOSHU_INT_STATUS(SYNC)));
+  d.core_int_status_sync_i = 0;
+  r.host.Write(status, LUOSHU_INT_STATUS(SYNC));
+  EXPECT_EQ(r.host.Read(status), 0u);
+}
+
+// CNT_LO's access strobe is high for exactly the cycle that samples the value the read
+// returns, on the read core only; the SoC latches CNT_HI on it. CNT_HI reads and CNT_LO
+// writes do not strobe.
+TEST(LuoshuRegsTest, CounterLowReadStrobesSwaccOnTheSamplingCycle) {
+  Rig r;
+  auto& d = r.sim.dut();
+  uint32_t counter = 0x1000;
+  std::vector<uint32_t> strobed;  // counter values on strobe cycles
+  int strobes = 0, wrong_core = 0;
+  r.sim.OnDrive([&] {
+    ++counter;  // a live counter: a different value every cycle
+    for (int c = 0; c < 4; ++c) tb::PutBits(d.core_cnt_lo_i, 32 * c, 32, counter + c);
+  });
+  r.sim.OnSample([&] {
+    strobes += __builtin_popcount(d.core_cnt_lo_swacc_o);
+    wrong_core += __builtin_popcount(d.core_cnt_lo_swacc_o & ~0b0100u);
+    if (d.core_cnt_lo_swacc_o & 0b0100) strobed.push_back(counter + 2);
+  });
+  const uint32_t v = r.host.Read(CoreAddr(2, offsetof(Core, CNT_LO)));
+  r.sim.Step(3);
+  ASSERT_EQ(strobes, 1) << "one read, one strobe";
+  EXPECT_EQ(wrong_core, 0);
+  EXPECT_EQ(v, strobed.at(0)) << "the read returns the value of the strobe cycle";
+  r.host.Read(CoreAddr(2, offsetof(Core, CNT_HI)));
+  r.host.Write(CoreAddr(2, offsetof(Core, CNT_LO)), 0);
+  r.host.Read(CoreAddr(2, offsetof(Core, CNT_SEL)));
+  r.sim.Step(3);
+  EXPECT_EQ(strobes, 1) << "only CNT_LO reads strobe";
+  for (int i = 0; i < 3; ++i) r.host.Read(CoreAddr(2, offsetof(Core, CNT_LO)));
+  r.sim.Step(3);
+  EXPECT_EQ(strobes, 4) << "every read strobes once";
+}
+
+TEST(LuoshuRegsTest, UnmappedAddressesAnswerSlverr) {
+  Rig r;
+  unsigned resp = 0;
+  EXPECT_EQ(r.host.Read(0x010, &resp), 0u);
+  EXPECT_EQ(resp, 2u) << "hole after the global registers";
+  EXPECT_EQ(r.host.Read(CoreAddr(1, 0x34), &resp), 0u);
+  EXPECT_EQ(resp, 2u) << "hole in a core block";
+  EXPECT_EQ(r.host.Write(0x7fc, ~0u), 2u) << "beyond the last core";
+  EXPECT_EQ(r.host.Write(offsetof(luoshu_regs_t, ID) + 2, 0), 2u) << "unaligned";
+  EXPECT_EQ(r.host.Read(offsetof(luoshu_regs_t, ID), &resp), uint32_t(LUOSHU_REGS__ID__ID_reset));
+  EXPECT_EQ(resp, 0u) << "a mapped read after errors is OKAY again";
+  EXPECT_EQ(r.host.Write(CoreAddr(0, offsetof(Core, CTRL)), 0), 0u) << "CTRL reads 0 but exists";
+  EXPECT_EQ(r.host.Write(offsetof(luoshu_regs_t, ID), 0), 0u) << "read-only, mapped: OKAY";
+}
+
+// Every register from the generated table: reset values, access types under all-ones,
+// all-zeros, random and strobed writes, w1c bits set through the core's status inputs,
+// values restored, SLVERR on every unmapped word.
+TEST(LuoshuRegsTest, TableDrivenAccessChecksOnEveryRegister) {
+  Rig r;
+  auto& d = r.sim.dut();
+  tb::Rng rng(tb::SeedFromEnv(62));
+  SCOPED_TRACE(tb::SeedNote(rng));
+  // Hardware-driven fields hold random values (the checker expects writes not to move them).
+  for (int c = 0; c < 4; ++c) {
+    tb::PutBits(d.core_head_i, 32 * c, 32, rng.Bits64());
+    tb::PutBits(d.core_fault_index_i, 32 * c, 32, rng.Bits64());
+    tb::PutBits(d.core_cnt_lo_i, 32 * c, 32, rng.Bits64());
+    tb::PutBits(d.core_cnt_hi_i, 16 * c, 16, rng.Bits64());
+    tb::PutBits(d.core_status_state_i, 2 * c, 2, rng.Bits64());
+    tb::PutBits(d.core_status_fault_code_i, 4 * c, 4, rng.Bits64());
+  }
+  tb::RegCheckHooks hooks;
+  hooks.seed = rng.Bits64();
+  int w1c_sets = 0;
+  // The w1c bits are the cores' interrupt status: a one-cycle pulse on the set inputs.
+  hooks.set_w1c = [&](const regs::RegisterInfo& reg, uint32_t bits) {
+    const uint32_t core = reg.offset / sizeof(Core) - 1;
+    if (reg.offset % sizeof(Core) != offsetof(Core, INT_STATUS) || core >= 4) return false;
+    for (const IrqSource& src : kIrqSources) {
+      src.set_i(d) = (bits & src.status_bm) ? static_cast<CData>(1u << core) : 0;
+    }
+    r.sim.Step(1);
+    for (const IrqSource& src : kIrqSources) src.set_i(d) = 0;
+    ++w1c_sets;
+    return true;
+  };
+  const auto errors = tb::CheckRegisterAccess(
+      [&](uint32_t a, uint32_t* data) {
+        unsigned resp = 0;
+        *data = r.host.Read(a, &resp);
+        return resp;
+      },
+      [&](uint32_t a, uint32_t data, unsigned strb) { return r.host.Write(a, data, strb); },
+      regs::kRegisters, hooks);
+  for (const std::string& e : errors) ADD_FAILURE() << e;
+  EXPECT_GE(w1c_sets, 4) << "the w1c checks ran on every core's INT_STATUS";
+  EXPECT_EQ(regs::kNumRegisters, 4u + 4 * (12 + 4 * 3)) << "the table holds every register";
 }
 
 }  // namespace
