@@ -1,0 +1,346 @@
+// Memory-node bridge: request messages from the network (a memory node's noc_ni rx) drive an
+// AXI4 master port (one memory channel); its responses go back as response messages (tx).
+// The contract is the SoC's (noc_pkg memory packets; docs of the interleaving below).
+//
+// Requests: a Read header becomes an AR; a Write header an AW, and the data flits that follow
+// it ({strb, data}) its W beats. AXI id = (src.y * IdX + src.x) mod 2^IdW, so one source's
+// requests are answered in order. Each accepted request pushes what its response needs
+// ({src, tag, len, addr}) into a per-id FIFO of its direction (MaxPerId deep); a full FIFO
+// stalls the request, and with it this node's rx (backpressure, nothing is lost).
+// Responses: the first R beat of a burst sends a ReadResp header (from its id's FIFO), then
+// every beat a data flit {15'b0, err, data} (err = RRESP is SLVERR/DECERR); a B sends a
+// header-only WriteResp with err = (BRESP != OKAY). Read and write response headers share tx
+// round-robin (stream_arbiter); the NI takes a ReadResp's data flits right after its header,
+// so R beats flow only once their burst's header is out. R bursts must not interleave beats
+// of different ids (AXI4 would allow it; our memory slaves do not): asserted.
+// Addresses: a header carries the global beat address (byte address >> 4); the channel-select
+// bits above the 4 KiB page are removed: local = {addr[31:12+ChanBits], addr[11:0]}.
+// AR, AW and W leave from spill registers (registered AXI outputs, full throughput); R and B
+// are not buffered: R beats go straight to tx (RREADY follows the NI's ready).
+`include "luoshu_assert.svh"
+
+module noc_axi_master #(
+  parameter int IdW = 2,       // AXI id width
+  parameter int IdX = 2,       // id = (src.y * IdX + src.x) mod 2^IdW
+  parameter int ChanBits = 0,  // log2(memory channels): address bits removed
+  parameter int MaxPerId = 8,  // bursts in flight per id and direction
+  localparam int HdrW = noc_pkg::MemHdrW,
+  localparam int DataW = 144   // 16 strobes + 128 data bits (FlitW = 146)
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  // Requests from the network (noc_ni rx).
+  input  logic             rx_hdr_valid_i,
+  output logic             rx_hdr_ready_o,
+  input  logic [HdrW-1:0]  rx_hdr_i,
+  input  logic             rx_data_valid_i,
+  output logic             rx_data_ready_o,
+  input  logic [DataW-1:0] rx_data_i,
+  input  logic             rx_data_last_i,
+  // Responses to the network (noc_ni tx).
+  output logic             tx_hdr_valid_o,
+  input  logic             tx_hdr_ready_i,
+  output logic [HdrW-1:0]  tx_hdr_o,
+  output logic             tx_data_valid_o,
+  input  logic             tx_data_ready_i,
+  output logic [DataW-1:0] tx_data_o,
+  // AXI4 master.
+  output logic [IdW-1:0]   m_axi_arid_o,
+  output logic [31:0]      m_axi_araddr_o,
+  output logic [7:0]       m_axi_arlen_o,
+  output logic [2:0]       m_axi_arsize_o,
+  output logic [1:0]       m_axi_arburst_o,
+  output logic             m_axi_arvalid_o,
+  input  logic             m_axi_arready_i,
+  input  logic [IdW-1:0]   m_axi_rid_i,
+  input  logic [127:0]     m_axi_rdata_i,
+  input  logic [1:0]       m_axi_rresp_i,
+  input  logic             m_axi_rlast_i,
+  input  logic             m_axi_rvalid_i,
+  output logic             m_axi_rready_o,
+  output logic [IdW-1:0]   m_axi_awid_o,
+  output logic [31:0]      m_axi_awaddr_o,
+  output logic [7:0]       m_axi_awlen_o,
+  output logic [2:0]       m_axi_awsize_o,
+  output logic [1:0]       m_axi_awburst_o,
+  output logic             m_axi_awvalid_o,
+  input  logic             m_axi_awready_i,
+  output logic [127:0]     m_axi_wdata_o,
+  output logic [15:0]      m_axi_wstrb_o,
+  output logic             m_axi_wlast_o,
+  output logic             m_axi_wvalid_o,
+  input  logic             m_axi_wready_i,
+  input  logic [IdW-1:0]   m_axi_bid_i,
+  input  logic [1:0]       m_axi_bresp_i,
+  input  logic             m_axi_bvalid_i,
+  output logic             m_axi_bready_o
+);
+  // Literal messages: Yosys does not format $error arguments.
+  if (IdW < 1 || IdW > 6) begin : g_bad_idw
+    $error("noc_axi_master: IdW must be 1..6");
+  end
+  if (IdX < 1 || IdX > 8) begin : g_bad_idx
+    $error("noc_axi_master: IdX must be 1..8");
+  end
+  if (ChanBits < 0 || ChanBits > 2) begin : g_bad_chanbits
+    $error("noc_axi_master: ChanBits must be 0..2");
+  end
+  if (MaxPerId < 1 || MaxPerId > 64) begin : g_bad_maxperid
+    $error("noc_axi_master: MaxPerId must be 1..64");
+  end
+
+  localparam int NumIds = 1 << IdW;
+  localparam int AddrW = noc_pkg::AddrW;
+  localparam int LenW = noc_pkg::LenW;
+  localparam int TagW = noc_pkg::TagW;
+  localparam int CoordBits = noc_pkg::CoordBits;
+  // What a response needs of its request (a per-id FIFO entry).
+  localparam int PendW = CoordBits + TagW + LenW + AddrW;
+  localparam int CntW = $clog2(MaxPerId + 1);
+  localparam int AxW = IdW + 32 + 8;  // AR/AW payload {id, addr, len}
+  localparam logic [2:0] AxiSize16 = 3'd4;  // 16-byte beats
+  localparam logic [1:0] AxiIncr = 2'b01;
+  localparam logic [1:0] AxiOkay = 2'b00;
+
+  typedef struct packed {
+    noc_pkg::coord_t  src;
+    logic [TagW-1:0]  tag;
+    logic [LenW-1:0]  len;
+    logic [AddrW-1:0] addr;
+  } pend_t;
+
+  // ---- Requests ----
+  noc_pkg::mem_hdr_t req;
+  logic              req_read, req_fire;
+  logic [IdW-1:0]    req_id;
+  logic [31:0]       req_byte, req_local;
+  pend_t             req_pend;
+  logic [NumIds-1:0] rd_in_ready, wr_in_ready;
+  logic              ar_in_ready, aw_in_ready;
+
+  assign req       = rx_hdr_i;
+  assign req_read  = req.kind == noc_pkg::KindRead;
+  assign req_id    = IdW'(32'(req.route.src.y) * IdX + 32'(req.route.src.x));
+  assign req_byte  = {req.addr[27:0], 4'b0};
+  assign req_local = ((req_byte >> (12 + ChanBits)) << 12) | {20'b0, req_byte[11:0]};
+  assign req_pend  = {req.route.src, req.tag, req.len, req.addr};
+
+  // A request needs room for its AXI address beat and its FIFO entry.
+  assign rx_hdr_ready_o = req_read ? (ar_in_ready && rd_in_ready[req_id])
+                                   : (aw_in_ready && wr_in_ready[req_id]);
+  assign req_fire = rx_hdr_valid_i && rx_hdr_ready_o;
+
+  // {id, addr, len-1}: AXI length counts beats minus one.
+  logic [AxW-1:0] ax_in, ar_out, aw_out;
+  assign ax_in = {req_id, req_local, req.len - 8'd1};
+
+  spill_register #(.Width(AxW)) u_ar (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (req_fire && req_read),
+    .in_ready_o (ar_in_ready),
+    .in_data_i  (ax_in),
+    .out_valid_o(m_axi_arvalid_o),
+    .out_ready_i(m_axi_arready_i),
+    .out_data_o (ar_out)
+  );
+  assign {m_axi_arid_o, m_axi_araddr_o, m_axi_arlen_o} = ar_out;
+  assign m_axi_arsize_o  = AxiSize16;
+  assign m_axi_arburst_o = AxiIncr;
+
+  spill_register #(.Width(AxW)) u_aw (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (req_fire && !req_read),
+    .in_ready_o (aw_in_ready),
+    .in_data_i  (ax_in),
+    .out_valid_o(m_axi_awvalid_o),
+    .out_ready_i(m_axi_awready_i),
+    .out_data_o (aw_out)
+  );
+  assign {m_axi_awid_o, m_axi_awaddr_o, m_axi_awlen_o} = aw_out;
+  assign m_axi_awsize_o  = AxiSize16;
+  assign m_axi_awburst_o = AxiIncr;
+
+  // A write's data flits follow its header on rx (one packet at a time), so they are W beats
+  // in AW order.
+  spill_register #(.Width(DataW + 1)) u_w (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (rx_data_valid_i),
+    .in_ready_o (rx_data_ready_o),
+    .in_data_i  ({rx_data_last_i, rx_data_i}),
+    .out_valid_o(m_axi_wvalid_o),
+    .out_ready_i(m_axi_wready_i),
+    .out_data_o ({m_axi_wlast_o, m_axi_wstrb_o, m_axi_wdata_o})
+  );
+
+  // ---- Per-id FIFOs of requests awaiting their response ----
+  logic [NumIds-1:0]            rd_out_valid, wr_out_valid;
+  logic [NumIds-1:0][PendW-1:0] rd_out, wr_out;
+  logic [NumIds-1:0][CntW-1:0]  unused_rd_count, unused_wr_count;
+  logic                         r_pop, b_pop;
+
+  for (genvar i = 0; i < NumIds; i++) begin : g_id
+    stream_fifo #(.Depth(MaxPerId), .Width(PendW)) u_rd_pend (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (req_fire && req_read && req_id == IdW'(i)),
+      .in_ready_o (rd_in_ready[i]),
+      .in_data_i  (req_pend),
+      .out_valid_o(rd_out_valid[i]),
+      .out_ready_i(r_pop && m_axi_rid_i == IdW'(i)),
+      .out_data_o (rd_out[i]),
+      .count_o    (unused_rd_count[i])
+    );
+    stream_fifo #(.Depth(MaxPerId), .Width(PendW)) u_wr_pend (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (req_fire && !req_read && req_id == IdW'(i)),
+      .in_ready_o (wr_in_ready[i]),
+      .in_data_i  (req_pend),
+      .out_valid_o(wr_out_valid[i]),
+      .out_ready_i(b_pop && m_axi_bid_i == IdW'(i)),
+      .out_data_o (wr_out[i]),
+      .count_o    (unused_wr_count[i])
+    );
+  end
+
+  // ---- Responses ----
+  pend_t                r_pend, b_pend;
+  noc_pkg::mem_hdr_t    rd_rsp, wr_rsp;
+  logic [1:0]           rsp_valid, rsp_ready;
+  logic [1:0][HdrW-1:0] rsp_hdr;
+  logic                 unused_rsp_idx;
+  logic                 r_in_burst_q, r_in_burst_d;  // the current R burst's header is out
+  logic                 r_beat, r_err;
+
+  assign r_pend = rd_out[m_axi_rid_i];
+  assign b_pend = wr_out[m_axi_bid_i];
+
+  always_comb begin
+    rd_rsp           = '0;
+    rd_rsp.addr      = r_pend.addr;
+    rd_rsp.len       = r_pend.len;
+    rd_rsp.tag       = r_pend.tag;
+    rd_rsp.kind      = noc_pkg::KindReadResp;
+    rd_rsp.route.dst = r_pend.src;
+    wr_rsp           = '0;
+    wr_rsp.err       = m_axi_bresp_i != AxiOkay;
+    wr_rsp.addr      = b_pend.addr;
+    wr_rsp.len       = b_pend.len;
+    wr_rsp.tag       = b_pend.tag;
+    wr_rsp.kind      = noc_pkg::KindWriteResp;
+    wr_rsp.route.dst = b_pend.src;
+  end
+
+  // Input 0: the header of the R burst waiting at the port; input 1: a B.
+  assign rsp_valid[0] = m_axi_rvalid_i && !r_in_burst_q && rd_out_valid[m_axi_rid_i];
+  assign rsp_valid[1] = m_axi_bvalid_i && wr_out_valid[m_axi_bid_i];
+  assign rsp_hdr[0]   = rd_rsp;
+  assign rsp_hdr[1]   = wr_rsp;
+
+  stream_arbiter #(.NumIn(2), .Width(HdrW)) u_tx_arb (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (rsp_valid),
+    .in_ready_o (rsp_ready),
+    .in_data_i  (rsp_hdr),
+    .out_valid_o(tx_hdr_valid_o),
+    .out_ready_i(tx_hdr_ready_i),
+    .out_data_o (tx_hdr_o),
+    .out_idx_o  (unused_rsp_idx)
+  );
+
+  // R beats: data flits once their burst's header is out; the last one frees the FIFO entry.
+  assign r_err           = m_axi_rresp_i == 2'b10 || m_axi_rresp_i == 2'b11;  // SLVERR, DECERR
+  assign tx_data_valid_o = m_axi_rvalid_i && r_in_burst_q;
+  assign tx_data_o       = {15'b0, r_err, m_axi_rdata_i};
+  assign m_axi_rready_o  = r_in_burst_q && tx_data_ready_i;
+  assign r_beat          = m_axi_rvalid_i && m_axi_rready_o;
+  assign r_pop           = r_beat && m_axi_rlast_i;
+  // B: taken with its header.
+  assign m_axi_bready_o  = rsp_ready[1];
+  assign b_pop           = m_axi_bvalid_i && rsp_ready[1];
+
+  always_comb begin
+    r_in_burst_d = r_in_burst_q;
+    if (rsp_valid[0] && rsp_ready[0]) r_in_burst_d = 1'b1;
+    else if (r_pop) r_in_burst_d = 1'b0;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) r_in_burst_q <= 1'b0;
+    else r_in_burst_q <= r_in_burst_d;
+  end
+
+`ifndef SYNTHESIS
+  // ---- Checks ----
+  logic unused_req_bits;
+  assign unused_req_bits = ^{req.err, req.route.dst};
+
+  // The id and beat count of the R burst in progress, and the beats a write still owes.
+  logic [IdW-1:0]  r_id_q;
+  logic [LenW-1:0] r_beats_q, w_left_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      r_id_q    <= '0;
+      r_beats_q <= '0;
+      w_left_q  <= '0;
+    end else begin
+      if (rsp_valid[0] && rsp_ready[0]) begin
+        r_id_q    <= m_axi_rid_i;
+        r_beats_q <= '0;
+      end else if (r_beat) begin
+        r_beats_q <= r_beats_q + 1'b1;
+      end
+      if (req_fire && !req_read) w_left_q <= req.len;
+      else if (rx_data_valid_i && rx_data_ready_o) w_left_q <= w_left_q - 1'b1;
+    end
+  end
+
+  `ASSERT_ALWAYS(a_req_kind, clk_i, rst_ni,
+                 !rx_hdr_valid_i || req.kind == noc_pkg::KindRead || req.kind == noc_pkg::KindWrite,
+                 "request header of a response kind")
+  `ASSERT_ALWAYS(a_req_len, clk_i, rst_ni, !rx_hdr_valid_i || req.len != '0,
+                 "request of 0 beats")
+  `ASSERT_ALWAYS(a_req_addr, clk_i, rst_ni, !rx_hdr_valid_i || req.addr[31:28] == '0,
+                 "request beat address beyond the 32-bit byte address space")
+  `ASSERT_ALWAYS(a_req_page, clk_i, rst_ni,
+                 !rx_hdr_valid_i || 9'(req_byte[11:4]) + 9'(req.len) <= 9'd256,
+                 "request burst crosses a 4 KiB page")
+  `ASSERT_ALWAYS(a_w_framing, clk_i, rst_ni,
+                 !rx_data_valid_i || (w_left_q != '0 && rx_data_last_i == (w_left_q == 8'd1)),
+                 "write data flit outside its packet, or tail not on the len-th flit")
+  `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !m_axi_rvalid_i || rd_out_valid[m_axi_rid_i],
+                 "R beat with an id that has no read in flight")
+  `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !m_axi_bvalid_i || wr_out_valid[m_axi_bid_i],
+                 "B response with an id that has no write in flight")
+  `ASSERT_ALWAYS(a_r_no_interleave, clk_i, rst_ni,
+                 !(m_axi_rvalid_i && r_in_burst_q) || m_axi_rid_i == r_id_q,
+                 "R beats of different ids interleaved within a burst")
+  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni,
+                 !r_beat || m_axi_rlast_i == (r_beats_q + 8'd1 == r_pend.len),
+                 "RLAST not on the burst's len-th beat")
+
+  // Stream rule on every valid/ready port (AXI4 requires it of both sides).
+  `ASSERT_STREAM_STABLE(a_rx_hdr_stable, clk_i, rst_ni, rx_hdr_valid_i, rx_hdr_ready_o, rx_hdr_i)
+  `ASSERT_STREAM_STABLE(a_rx_data_stable, clk_i, rst_ni, rx_data_valid_i, rx_data_ready_o,
+                        {rx_data_last_i, rx_data_i})
+  `ASSERT_STREAM_STABLE(a_tx_hdr_stable, clk_i, rst_ni, tx_hdr_valid_o, tx_hdr_ready_i, tx_hdr_o)
+  `ASSERT_STREAM_STABLE(a_tx_data_stable, clk_i, rst_ni, tx_data_valid_o, tx_data_ready_i,
+                        tx_data_o)
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, m_axi_arvalid_o, m_axi_arready_i,
+                        {m_axi_arid_o, m_axi_araddr_o, m_axi_arlen_o, m_axi_arsize_o,
+                         m_axi_arburst_o})
+  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, m_axi_awvalid_o, m_axi_awready_i,
+                        {m_axi_awid_o, m_axi_awaddr_o, m_axi_awlen_o, m_axi_awsize_o,
+                         m_axi_awburst_o})
+  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, m_axi_wvalid_o, m_axi_wready_i,
+                        {m_axi_wlast_o, m_axi_wstrb_o, m_axi_wdata_o})
+  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, m_axi_rvalid_i, m_axi_rready_o,
+                        {m_axi_rid_i, m_axi_rresp_i, m_axi_rlast_i, m_axi_rdata_i})
+  `ASSERT_STREAM_STABLE(a_b_stable, clk_i, rst_ni, m_axi_bvalid_i, m_axi_bready_o,
+                        {m_axi_bid_i, m_axi_bresp_i})
+`endif
+endmodule

@@ -1,0 +1,312 @@
+#include "sw/model/soc_model.h"
+
+#include <algorithm>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "sw/driver/reg_map.h"
+
+namespace luoshu::model {
+namespace {
+
+namespace reg = driver::reg;
+
+std::string Hex(uint64_t v) {
+  std::ostringstream s;
+  s << "0x" << std::hex << v;
+  return s.str();
+}
+
+constexpr uint64_t kCounterMask = (uint64_t{1} << 48) - 1;
+
+uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+SocModel::SocModel(const SocConfig& config)
+    : config_(config),
+      memory_(config.mem_base, config.mem_size),
+      storage_(regs::kRegsSpanBytes / 4, 0) {
+  auto bad = [](const std::string& what) { throw std::invalid_argument("SocModel: " + what); };
+  if (config.cores < 1 || config.cores > reg::kMaxCores) {
+    bad("cores = " + std::to_string(config.cores) + " not in 1.." + std::to_string(reg::kMaxCores));
+  }
+  if (config.channels != 1 && config.channels != 2 && config.channels != 4) {
+    bad("channels = " + std::to_string(config.channels) + " not 1, 2 or 4");
+  }
+  if (config.dim < 2 || config.dim > 64)
+    bad("dim = " + std::to_string(config.dim) + " not in 2..64");
+  for (uint32_t bytes : {config.l0a_bytes, config.l0b_bytes, config.l0c_bytes}) {
+    if (bytes == 0 || bytes % 1024 != 0 || bytes / 1024 > 1023) {
+      bad("L0 size " + std::to_string(bytes) +
+          " must be a positive multiple of 1 KiB below 1 MiB (CONFIG_L0 counts KiB in 10 bits)");
+    }
+  }
+  for (const auto& r : regs::kRegisters) storage_[r.offset / 4] = r.reset & r.rw;
+  CoreConfig cc;
+  cc.dim = config.dim;
+  cc.l0a_bytes = config.l0a_bytes;
+  cc.l0b_bytes = config.l0b_bytes;
+  cc.l0c_bytes = config.l0c_bytes;
+  cc.queue_depth = config.queue_depth;
+  for (int c = 0; c < config.cores; ++c) {
+    cores_[c].model = std::make_unique<CoreModel>(cc, &memory_);
+  }
+}
+
+const CoreModel& SocModel::core(int c) const {
+  if (c < 0 || c >= config_.cores) {
+    throw std::invalid_argument("SocModel::core: no core " + std::to_string(c));
+  }
+  return *cores_[c].model;
+}
+
+bool SocModel::irq_line() const {
+  for (int c = 0; c < config_.cores; ++c) {
+    const Core& k = cores_[c];
+    if (k.int_status & Storage(reg::Core(c, reg::kIntMask)) & reg::kIntAll) return true;
+  }
+  return false;
+}
+
+void SocModel::Tick(uint64_t cycles) {
+  now_ += cycles;
+  Settle();
+}
+
+void SocModel::Settle() {
+  for (Core& k : cores_) {
+    if (!k.model || Busy(k)) continue;
+    k.int_status |= k.pending;
+    k.pending = 0;
+    // luoshu_soc.sv: INT_STATUS.FAULT's input is (STATE == faulted), a level that sets the
+    // sticky bit again after an acknowledge until the core is cleared.
+    if (k.model->state() == CoreState::kFaulted) k.int_status |= reg::kIntFault;
+  }
+}
+
+uint64_t SocModel::CounterValue(int c, uint32_t sel) const {
+  const Core& k = cores_[c];
+  const CoreCounters& n = k.model->counters();
+  uint64_t v = 0;
+  switch (sel) {
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+      v = n.retired[sel];
+      break;
+    case 4:
+      v = n.descriptors_fetched;
+      break;
+    case 5:
+      v = n.macs;
+      break;
+    case 6:
+      v = n.bytes_read;
+      break;
+    case 7:
+      v = n.bytes_written;
+      break;
+    case 8:
+      v = k.busy_ld;
+      break;
+    case 9:
+      v = k.busy_ex;
+      break;
+    case 10:
+      v = k.busy_st;
+      break;
+    case 14:
+      v = now_;
+      break;
+    default:
+      v = 0;  // stall and wait counters: the model does not time its units
+  }
+  return v & kCounterMask;
+}
+
+uint32_t SocModel::HardwareValue(uint32_t offset) {
+  if (offset == reg::kConfig) {
+    return reg::Put(config_.dim, LUOSHU_REGS__CONFIG__DIM_bm, LUOSHU_REGS__CONFIG__DIM_bp) |
+           reg::Put(config_.cores, LUOSHU_REGS__CONFIG__CORES_bm, LUOSHU_REGS__CONFIG__CORES_bp) |
+           reg::Put(config_.channels, LUOSHU_REGS__CONFIG__CHANNELS_bm,
+                    LUOSHU_REGS__CONFIG__CHANNELS_bp);
+  }
+  if (offset == reg::kConfigL0) {
+    return reg::Put(config_.l0a_bytes >> 10, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bm,
+                    LUOSHU_REGS__CONFIG_L0__L0A_KIB_bp) |
+           reg::Put(config_.l0b_bytes >> 10, LUOSHU_REGS__CONFIG_L0__L0B_KIB_bm,
+                    LUOSHU_REGS__CONFIG_L0__L0B_KIB_bp) |
+           reg::Put(config_.l0c_bytes >> 10, LUOSHU_REGS__CONFIG_L0__L0C_KIB_bm,
+                    LUOSHU_REGS__CONFIG_L0__L0C_KIB_bp);
+  }
+  if (offset < reg::kCoreBase) return reg::Find(offset)->reset;  // ID, VERSION: constants
+  const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  const uint32_t field = (offset - reg::kCoreBase) % reg::kCoreStride;
+  const Core& k = cores_[c];
+  if (!k.model) return 0;  // luoshu_soc.sv ties an absent core's status inputs to 0
+  const CoreModel& m = *k.model;
+  switch (field) {
+    case reg::kStatus: {
+      uint32_t state = 0;
+      if (Busy(k)) {
+        state = 1;
+      } else if (m.state() == CoreState::kFaulted) {
+        state = 3;
+      } else if (m.state() == CoreState::kBlocked) {
+        state = 2;
+      }
+      return reg::Put(state, LUOSHU_CORE_REGS__STATUS__STATE_bm,
+                      LUOSHU_CORE_REGS__STATUS__STATE_bp) |
+             reg::Put(static_cast<uint32_t>(m.fault().code),
+                      LUOSHU_CORE_REGS__STATUS__FAULT_CODE_bm,
+                      LUOSHU_CORE_REGS__STATUS__FAULT_CODE_bp);
+    }
+    case reg::kFaultIndex:
+      return m.fault().index;
+    case reg::kHead:
+      return Busy(k) ? k.head_before : m.head();
+    case reg::kCntLo:
+      return static_cast<uint32_t>(CounterValue(c, Storage(reg::Core(c, reg::kCntSel))));
+    case reg::kCntHi:
+      return k.cnt_hi;
+    default:
+      return 0;
+  }
+}
+
+uint32_t SocModel::ReadReg(uint32_t offset) {
+  Tick(kRegCycles);
+  const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
+  if (!info) throw driver::BusError("SLVERR: read of unmapped register offset " + Hex(offset));
+  uint32_t v = (Storage(offset) & info->rw) | (HardwareValue(offset) & info->ro);
+  if (info->w1c) {
+    const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+    v |= cores_[c].int_status & info->w1c;
+  }
+  if (offset >= reg::kCoreBase &&
+      (offset - reg::kCoreBase) % reg::kCoreStride == reg::kCntLo) {  // swacc: latch the top
+    const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+    if (cores_[c].model) {
+      cores_[c].cnt_hi =
+          static_cast<uint32_t>(CounterValue(c, Storage(reg::Core(c, reg::kCntSel))) >> 32);
+    }
+  }
+  return v;
+}
+
+void SocModel::WriteReg(uint32_t offset, uint32_t value) {
+  Tick(kRegCycles);
+  const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
+  if (!info) throw driver::BusError("SLVERR: write of unmapped register offset " + Hex(offset));
+  storage_[offset / 4] = (Storage(offset) & ~info->rw) | (value & info->rw);
+  if (offset < reg::kCoreBase) return;  // globals are read-only
+  const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  const uint32_t field = (offset - reg::kCoreBase) % reg::kCoreStride;
+  cores_[c].int_status &= ~(value & info->w1c);
+  if (value & info->pulse) Clear(c);  // CTRL.CLEAR, the only pulse
+  if (info->swmod) {
+    if (field == reg::kRingSize) RingSet(c);
+    if (field == reg::kTail) Doorbell(c);
+  }
+  Settle();  // a cleared but still faulted core raises FAULT again
+}
+
+void SocModel::RingSet(int c) {
+  Core& k = cores_[c];
+  if (!k.model) return;
+  if (Busy(k)) {  // commands in flight
+    k.int_status |= reg::kIntCtlError;
+    return;
+  }
+  try {
+    k.model->SetRing(Storage(reg::Core(c, reg::kRingBase)), Storage(reg::Core(c, reg::kRingSize)));
+  } catch (const std::exception&) {
+    k.int_status |= reg::kIntCtlError;
+  }
+}
+
+void SocModel::Doorbell(int c) {
+  Core& k = cores_[c];
+  if (!k.model) return;
+  CoreModel& m = *k.model;
+  try {
+    m.SetTail(Storage(reg::Core(c, reg::kTail)));
+  } catch (const std::exception&) {
+    k.int_status |= reg::kIntCtlError;
+    return;
+  }
+  // The window registers are live inputs of the core; the model takes them from its
+  // configuration, which it has no setter for yet. config() is a reference to the model's
+  // own (non-const) member, so writing through it is well defined.
+  std::vector<MemoryWindow> windows;
+  for (int w = 0; w < reg::kMaxWindows; ++w) {
+    const uint32_t size = Storage(reg::Win(c, w, reg::kWinSize));
+    if (size == 0) continue;
+    windows.push_back({Storage(reg::Win(c, w, reg::kWinBase)), size,
+                       (Storage(reg::Win(c, w, reg::kWinFlags)) &
+                        LUOSHU_CORE_REGS__WIN__FLAGS__WRITABLE_bm) != 0});
+  }
+  const_cast<CoreConfig&>(m.config()).windows = windows;
+
+  if (!Busy(k)) k.head_before = m.head();
+  const CoreCounters before = m.counters();
+  m.Run();
+  const CoreCounters& after = m.counters();
+  const uint64_t ld = CeilDiv(after.bytes_read - before.bytes_read, 16);
+  const uint64_t ex = CeilDiv(after.macs - before.macs, uint64_t(config_.dim) * config_.dim);
+  const uint64_t st = CeilDiv(after.bytes_written - before.bytes_written, 16);
+  const uint64_t cost = 4 * (after.descriptors_fetched - before.descriptors_fetched) + ld + ex + st;
+  k.busy_ld += ld;
+  k.busy_ex += ex;
+  k.busy_st += st;
+  if (after.irqs != before.irqs) k.pending |= reg::kIntSync;
+  m.AckIrq();  // the SoC acknowledges the core's irq at once and keeps it in INT_STATUS
+  if (cost > 0) k.busy_until = std::max(k.busy_until, now_) + cost;
+}
+
+void SocModel::Clear(int c) {
+  Core& k = cores_[c];
+  if (!k.model) return;
+  k.model->Clear();
+  k.pending = 0;
+  k.busy_until = std::min(k.busy_until, now_);
+}
+
+void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {
+  Tick(1 + len / 16);
+  try {
+    memory_.Write(addr, src, len);
+  } catch (const MemoryError& e) {
+    throw driver::BusError(std::string("DECERR: host write: ") + e.what());
+  }
+}
+
+void SocModel::ReadMem(uint64_t addr, void* dst, uint64_t len) {
+  Tick(1 + len / 16);
+  try {
+    memory_.Read(addr, dst, len);
+  } catch (const MemoryError& e) {
+    throw driver::BusError(std::string("DECERR: host read: ") + e.what());
+  }
+}
+
+bool SocModel::WaitIrq(uint64_t max_cycles) {
+  Settle();
+  const uint64_t deadline = now_ + max_cycles;
+  while (!irq_line()) {
+    uint64_t next = deadline;
+    for (const Core& k : cores_) {
+      if (k.model && Busy(k)) next = std::min(next, k.busy_until);
+    }
+    if (next <= now_) return false;
+    now_ = next;
+    Settle();
+    if (now_ >= deadline) return irq_line();
+  }
+  return true;
+}
+
+}  // namespace luoshu::model

@@ -1,0 +1,97 @@
+// Functional model of the Luoshu SoC as the host sees it: the register map of docs/regs.md
+// over 1..4 CoreModels sharing one DeviceMemory, behind the driver's HostBus interface. It is
+// the golden model of the SoC's host-visible behaviour and the fast backend of the host
+// runtime.
+//
+// Register semantics follow the generated register table (sw/driver/luoshu_regs_table.h):
+// read-write storage, read-only hardware values, write-1-to-clear interrupt status, the CLEAR
+// pulse, the RING_SIZE / TAIL writes that program the ring and ring the doorbell, and SLVERR
+// (BusError) for unmapped or unaligned offsets. The status inputs behave as luoshu_soc.sv
+// wires them: INT_STATUS.FAULT is set while the core is faulted, SYNC when a SYNC with irq
+// completes, CTL_ERROR when the core refuses a RING_SIZE or TAIL write (as CoreModel's
+// SetRing / SetTail refuse); the interrupt line is the OR over cores of INT_STATUS & INT_MASK.
+// Core blocks beyond `cores` keep their storage and read 0 in every status field.
+//
+// Time: a doorbell runs the core model to completion at once (memory changes immediately),
+// but the core then reads busy, and its completion (SYNC / FAULT interrupt bits, STATE) shows
+// (and HEAD moves) only after a deterministic cost estimate has passed on Now(): kRegCycles per
+// register access, 1 + len / 16 per host memory access, and per doorbell 4 cycles per descriptor
+// plus MACs / Dim^2 plus bytes moved / 16. WaitIrq jumps to the next completion. Counters 0-7 are
+// the core model's; 8-10 (unit busy) are the cost estimate's parts, 14 is Now(), the stall
+// counters (11-13, 15) read 0.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "sw/driver/host_bus.h"
+#include "sw/model/core_model.h"
+#include "sw/model/memory.h"
+
+namespace luoshu::model {
+
+struct SocConfig {
+  int cores = 4;     // 1..4
+  int channels = 2;  // 1, 2 or 4 (reported in CONFIG only)
+  int dim = 16;
+  uint32_t l0a_bytes = 64 << 10;  // multiples of 1 KiB, below 1 MiB (CONFIG_L0 is in KiB)
+  uint32_t l0b_bytes = 64 << 10;
+  uint32_t l0c_bytes = 128 << 10;
+  int queue_depth = 8;
+  uint64_t mem_base = 0x10000000;
+  uint64_t mem_size = 16 << 20;
+};
+
+class SocModel : public driver::HostBus {
+ public:
+  static constexpr uint64_t kRegCycles = 4;  // one AXI4-Lite round trip
+
+  // Throws std::invalid_argument for a configuration the register map cannot describe.
+  explicit SocModel(const SocConfig& config = {});
+
+  uint32_t ReadReg(uint32_t offset) override;
+  void WriteReg(uint32_t offset, uint32_t value) override;
+  void WriteMem(uint64_t addr, const void* src, uint64_t len) override;
+  void ReadMem(uint64_t addr, void* dst, uint64_t len) override;
+  uint64_t mem_base() const override { return memory_.base(); }
+  uint64_t mem_size() const override { return memory_.size(); }
+  bool WaitIrq(uint64_t max_cycles) override;
+  uint64_t Now() const override { return now_; }
+
+  // For tests.
+  const SocConfig& config() const { return config_; }
+  DeviceMemory& memory() { return memory_; }
+  const CoreModel& core(int c) const;
+  bool irq_line() const;
+
+ private:
+  struct Core {
+    std::unique_ptr<CoreModel> model;  // null for a core block beyond config.cores
+    uint32_t int_status = 0;           // the write-1-to-clear storage
+    uint32_t pending = 0;              // INT_STATUS bits that appear at busy_until
+    uint64_t busy_until = 0;
+    uint32_t head_before = 0;  // HEAD as the host sees it while busy: the work is not done yet
+    uint32_t cnt_hi = 0;       // latched by a CNT_LO read
+    uint64_t busy_ld = 0, busy_ex = 0, busy_st = 0;
+  };
+
+  void Tick(uint64_t cycles);  // time passes; completions become visible
+  void Settle();
+  uint32_t Storage(uint32_t offset) const { return storage_[offset / 4]; }
+  uint32_t HardwareValue(uint32_t offset);  // the read-only fields of a register
+  void RingSet(int c);
+  void Doorbell(int c);
+  void Clear(int c);
+  uint64_t CounterValue(int c, uint32_t sel) const;
+  bool Busy(const Core& k) const { return now_ < k.busy_until; }
+
+  SocConfig config_;
+  DeviceMemory memory_;
+  std::array<Core, 4> cores_;
+  std::vector<uint32_t> storage_;  // read-write bits of every register, by offset / 4
+  uint64_t now_ = 0;
+};
+
+}  // namespace luoshu::model
