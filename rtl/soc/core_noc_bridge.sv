@@ -1,0 +1,451 @@
+// Bridge between one ai_core's AXI-like memory port (docs/core.md "Memory port") and a client
+// network interface (noc_ni message ports; packets as in noc_pkg::mem_hdr_t).
+//
+// Reads: an AR of B beats is accepted only when B slots of the read reorder buffer (ROB, a
+// ring of RobBeats beats) are free; the request's tag is the slot of its first beat. Bursts
+// longer than 128 beats become two requests (128 beats, then the rest, consecutive slots), so
+// every packet length is 1..128. Response beats land in their slots in any order; R leaves
+// strictly in AR order from the ring's head, id and last from a small AR-order FIFO. Slots are
+// reserved up front, so read responses are always accepted (rx never waits on the core) and
+// the response network cannot deadlock on this node.
+//
+// Writes: at most MaxWrites bursts in flight (AW taken .. B given), so every write response
+// fits the B FIFO and rx never waits here either. Each AW becomes a write header followed
+// by the core's W beats as data flits ({strb, data}); bursts longer than 128 beats become two
+// packets. Tag = {5'b0, first_half, id}: a first half's response is not forwarded, its err is
+// kept per channel and ORed into the next response from that channel, which is the second
+// half (a channel answers one source's writes in order and the halves go out back to back).
+//
+// Interleaving: channel c = addr[12 +: log2(NumChannels)]; its node is (x, y) = (ChanX[3c +: 3],
+// ChanY[3c +: 3]).
+// Addresses on the network are global beat addresses (byte >> 4).
+`include "luoshu_assert.svh"
+
+module core_noc_bridge #(
+  parameter int         NumChannels = 2,
+  // Channel c's node is (ChanX[3c +: 3], ChanY[3c +: 3]): the bit layout of a
+  // logic [3:0][2:0] (Yosys cannot parse parameters with two packed dimensions).
+  parameter logic [11:0] ChanX = 12'o2222,
+  parameter logic [11:0] ChanY = 12'o3210,
+  parameter int         RobBeats = 256,   // read reorder buffer, power of two 16..256
+  parameter int         MaxWrites = 8     // write bursts in flight
+) (
+  input  logic                        clk_i,
+  input  logic                        rst_ni,
+  // Core side: the mirror of ai_core's memory port.
+  input  logic                        core_ar_valid_i,
+  output logic                        core_ar_ready_o,
+  input  logic [31:0]                 core_ar_addr_i,
+  input  logic [7:0]                  core_ar_len_i,
+  input  logic [1:0]                  core_ar_id_i,
+  output logic                        core_r_valid_o,
+  input  logic                        core_r_ready_i,
+  output logic [127:0]                core_r_data_o,
+  output logic                        core_r_last_o,
+  output logic                        core_r_err_o,
+  output logic [1:0]                  core_r_id_o,
+  input  logic                        core_aw_valid_i,
+  output logic                        core_aw_ready_o,
+  input  logic [31:0]                 core_aw_addr_i,
+  input  logic [7:0]                  core_aw_len_i,
+  input  logic [1:0]                  core_aw_id_i,
+  input  logic                        core_w_valid_i,
+  output logic                        core_w_ready_o,
+  input  logic [127:0]                core_w_data_i,
+  input  logic [15:0]                 core_w_strb_i,
+  input  logic                        core_w_last_i,
+  output logic                        core_b_valid_o,
+  input  logic                        core_b_ready_i,
+  output logic                        core_b_err_o,
+  output logic [1:0]                  core_b_id_o,
+  // Network side: a client NI's message ports (requests out, responses in).
+  output logic                        tx_hdr_valid_o,
+  input  logic                        tx_hdr_ready_i,
+  output logic [noc_pkg::MemHdrW-1:0] tx_hdr_o,
+  output logic                        tx_data_valid_o,
+  input  logic                        tx_data_ready_i,
+  output logic [143:0]                tx_data_o,
+  input  logic                        rx_hdr_valid_i,
+  output logic                        rx_hdr_ready_o,
+  input  logic [noc_pkg::MemHdrW-1:0] rx_hdr_i,
+  input  logic                        rx_data_valid_i,
+  output logic                        rx_data_ready_o,
+  input  logic [143:0]                rx_data_i,
+  input  logic                        rx_data_last_i
+);
+  if (NumChannels != 1 && NumChannels != 2 && NumChannels != 4) begin : g_bad_channels
+    $error("core_noc_bridge: NumChannels must be 1, 2 or 4 (got %0d)", NumChannels);
+  end
+  if (RobBeats < 16 || RobBeats > 256 || (RobBeats & (RobBeats - 1)) != 0) begin : g_bad_rob
+    $error("core_noc_bridge: RobBeats must be a power of two in 16..256 (got %0d)", RobBeats);
+  end
+  if (MaxWrites < 1 || MaxWrites > 64) begin : g_bad_writes
+    $error("core_noc_bridge: MaxWrites must be 1..64 (got %0d)", MaxWrites);
+  end
+
+  localparam int SlotW = $clog2(RobBeats);
+  localparam int UsedW = SlotW + 1;  // 0..RobBeats slots reserved
+  // ARs waiting for their R beats; a few short bursts per core client is plenty.
+  localparam int OrderDepth = RobBeats / 8 < 4 ? 4 : RobBeats / 8;
+  localparam int WrCntW = $clog2(MaxWrites + 1);
+  localparam int OutDepth = 3;  // R output FIFO: 1 beat in the sram read + 2 queued = full rate
+  localparam int RobW = 129;    // {err, data}
+
+  // ---------------------------------------------------------------- helpers
+  // A request header: kind, global beat address, length in beats, tag; dst from the address.
+  // (A concatenation in mem_hdr_t order {err, addr, len, tag, kind, src, dst}: Yosys takes
+  // neither struct-typed functions nor `return`. The NI fills src.)
+  function automatic logic [noc_pkg::MemHdrW-1:0] req_hdr(logic [1:0] kind, logic [27:0] beat_addr,
+                                                         logic [7:0] len, logic [7:0] tag);
+    logic [1:0] ch;
+    ch = beat_addr[9:8] & 2'(NumChannels - 1);  // byte address bits [13:12]
+    req_hdr = {1'b0, 4'b0, beat_addr, len, tag, kind, 6'b0, ChanY[3*ch +: 3], ChanX[3*ch +: 3]};
+  endfunction
+
+  // Length of the part `second` of a burst of len+1 beats (split at 128 when longer).
+  function automatic logic [7:0] part_len(logic [7:0] len, logic second);
+    if (len < 8'd128) part_len = len + 8'd1;
+    else if (!second) part_len = 8'd128;
+    else part_len = len - 8'd127;
+  endfunction
+
+  // ---------------------------------------------------------------- read: AR -> ROB slots
+  logic [8:0]       ar_beats;
+  logic             ar_room, ar_fire;
+  logic [UsedW-1:0] rob_used_q;
+  logic [SlotW-1:0] rob_tail_q, rob_head_q;
+  logic             order_in_ready, rq_in_ready;
+  logic             rd_issue;
+
+  assign ar_beats        = {1'b0, core_ar_len_i} + 9'd1;
+  assign ar_room         = 32'(ar_beats) <= RobBeats - 32'(rob_used_q);
+  assign core_ar_ready_o = ar_room && order_in_ready && rq_in_ready;
+  assign ar_fire         = core_ar_valid_i && core_ar_ready_o;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rob_used_q <= '0;
+      rob_tail_q <= '0;
+    end else begin
+      if (ar_fire) rob_tail_q <= rob_tail_q + SlotW'(ar_beats);
+      if (ar_fire || rd_issue) begin
+        rob_used_q <= rob_used_q + (ar_fire ? UsedW'(ar_beats) : '0) - UsedW'(rd_issue);
+      end
+    end
+  end
+
+  // Read requests waiting for the tx: {beat address, len, first slot}.
+  logic             rq_valid, rq_ready;
+  logic [27:0]      rq_addr;
+  logic [7:0]       rq_len;
+  logic [SlotW-1:0] rq_slot;
+  logic [1:0]       unused_rq_count;
+  stream_fifo #(.Depth(2), .Width(28 + 8 + SlotW)) u_rd_req (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (ar_fire),
+    .in_ready_o (rq_in_ready),
+    .in_data_i  ({core_ar_addr_i[31:4], core_ar_len_i, rob_tail_q}),
+    .out_valid_o(rq_valid),
+    .out_ready_i(rq_ready),
+    .out_data_o ({rq_addr, rq_len, rq_slot}),
+    .count_o    (unused_rq_count)
+  );
+
+  // AR order for the R side: {id, len}.
+  logic       ord_valid, ord_pop;
+  logic [1:0] ord_id;
+  logic [7:0] ord_len;
+  logic [$clog2(OrderDepth+1)-1:0] unused_ord_count;
+  stream_fifo #(.Depth(OrderDepth), .Width(10)) u_ar_order (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (ar_fire),
+    .in_ready_o (order_in_ready),
+    .in_data_i  ({core_ar_id_i, core_ar_len_i}),
+    .out_valid_o(ord_valid),
+    .out_ready_i(ord_pop),
+    .out_data_o ({ord_id, ord_len}),
+    .count_o    (unused_ord_count)
+  );
+
+  // Read request headers; a long burst sends its second half after the first.
+  logic              rd_second_q, rd_split, rd_hdr_fire;
+  logic [noc_pkg::MemHdrW-1:0] rd_hdr;
+  assign rd_split = rq_len >= 8'd128;
+  assign rd_hdr = req_hdr(noc_pkg::KindRead, rq_addr + (rd_second_q ? 28'd128 : 28'd0),
+                          part_len(rq_len, rd_second_q),
+                          (8'(rq_slot) + {rd_second_q, 7'b0}) & 8'(RobBeats - 1));
+  assign rq_ready = rd_hdr_fire && !(rd_split && !rd_second_q);
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) rd_second_q <= 1'b0;
+    else if (rd_hdr_fire) rd_second_q <= rd_split && !rd_second_q;
+  end
+
+  // ---------------------------------------------------------------- write: AW, W -> packets
+  logic [WrCntW-1:0] wr_inflight_q;
+  logic              aw_in_ready, aw_fire, b_fire;
+  assign core_aw_ready_o = (wr_inflight_q != WrCntW'(MaxWrites)) && aw_in_ready;
+  assign aw_fire         = core_aw_valid_i && core_aw_ready_o;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) wr_inflight_q <= '0;
+    else if (aw_fire != b_fire) wr_inflight_q <= aw_fire ? wr_inflight_q + 1'b1 :
+                                                           wr_inflight_q - 1'b1;
+  end
+
+  logic        wa_valid, wa_pop;
+  logic [27:0] wa_addr;
+  logic [7:0]  wa_len;
+  logic [1:0]  wa_id;
+  logic [1:0]  unused_wa_count;
+  stream_fifo #(.Depth(2), .Width(28 + 8 + 2)) u_aw (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (aw_fire),
+    .in_ready_o (aw_in_ready),
+    .in_data_i  ({core_aw_addr_i[31:4], core_aw_len_i, core_aw_id_i}),
+    .out_valid_o(wa_valid),
+    .out_ready_i(wa_pop),
+    .out_data_o ({wa_addr, wa_len, wa_id}),
+    .count_o    (unused_wa_count)
+  );
+
+  // Per packet: header, then its data flits straight from W (the NI takes them after the
+  // header by itself).
+  logic              wr_second_q, wr_data_q, wr_split, wr_first_half, wr_hdr_valid, wr_hdr_fire;
+  logic              w_fire, w_part_end;
+  logic [7:0]        wr_left_q, wr_part_len;
+  logic [noc_pkg::MemHdrW-1:0] wr_hdr;
+  assign wr_split      = wa_len >= 8'd128;
+  assign wr_first_half = wr_split && !wr_second_q;
+  assign wr_part_len   = part_len(wa_len, wr_second_q);
+  assign wr_hdr        = req_hdr(noc_pkg::KindWrite, wa_addr + (wr_second_q ? 28'd128 : 28'd0),
+                                 wr_part_len, {5'b0, wr_first_half, wa_id});
+  assign wr_hdr_valid  = wa_valid && !wr_data_q;
+
+  assign tx_data_valid_o = wr_data_q && core_w_valid_i;
+  assign core_w_ready_o  = wr_data_q && tx_data_ready_i;
+  assign tx_data_o       = {core_w_strb_i, core_w_data_i};
+  assign w_fire          = core_w_valid_i && core_w_ready_o;
+  assign w_part_end      = w_fire && (wr_left_q == 8'd1);
+  assign wa_pop          = w_part_end && !wr_first_half;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      wr_second_q <= 1'b0;
+      wr_data_q   <= 1'b0;
+      wr_left_q   <= '0;
+    end else begin
+      if (wr_hdr_fire) begin
+        wr_data_q <= 1'b1;
+        wr_left_q <= wr_part_len;
+      end else if (w_fire) begin
+        wr_left_q <= wr_left_q - 8'd1;
+        if (w_part_end) begin
+          wr_data_q   <= 1'b0;
+          wr_second_q <= wr_first_half;
+        end
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- tx header arbitration
+  // Round robin between read and write headers; the choice is held while it waits (stream
+  // rule on tx_hdr).
+  logic hdr_lock_q, hdr_sel_q, hdr_prio_q, hdr_sel;
+  assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || hdr_prio_q));
+  assign tx_hdr_valid_o = hdr_sel ? wr_hdr_valid : rq_valid;
+  assign tx_hdr_o       = hdr_sel ? wr_hdr : rd_hdr;
+  assign rd_hdr_fire    = !hdr_sel && rq_valid && tx_hdr_ready_i;
+  assign wr_hdr_fire    = hdr_sel && wr_hdr_valid && tx_hdr_ready_i;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      hdr_lock_q <= 1'b0;
+      hdr_sel_q  <= 1'b0;
+      hdr_prio_q <= 1'b0;
+    end else begin
+      hdr_lock_q <= tx_hdr_valid_o && !tx_hdr_ready_i;
+      hdr_sel_q  <= hdr_sel;
+      if (tx_hdr_valid_o && tx_hdr_ready_i) hdr_prio_q <= !hdr_sel;
+    end
+  end
+
+  // ---------------------------------------------------------------- rx: responses
+  // Always ready: read beats have reserved slots, write responses a reserved B FIFO entry.
+  noc_pkg::mem_hdr_t rx_hdr;
+  logic              rx_read, rx_write;
+  logic [SlotW-1:0]  rx_slot_q;
+  logic [7:0]        rx_left_q;  // data flits still due for the current read response
+  assign rx_hdr          = rx_hdr_i;
+  assign rx_hdr_ready_o  = 1'b1;
+  assign rx_data_ready_o = 1'b1;
+  assign rx_read         = rx_hdr_valid_i && (rx_hdr.kind == noc_pkg::KindReadResp);
+  assign rx_write        = rx_hdr_valid_i && (rx_hdr.kind == noc_pkg::KindWriteResp);
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rx_slot_q <= '0;
+      rx_left_q <= '0;
+    end else if (rx_read) begin
+      rx_slot_q <= SlotW'(rx_hdr.tag);
+      rx_left_q <= rx_hdr.len;
+    end else if (rx_data_valid_i) begin
+      rx_slot_q <= rx_slot_q + 1'b1;
+      rx_left_q <= rx_left_q - 8'd1;
+    end
+  end
+
+  // Which channel answered (route.src is the memory node).
+  logic [1:0] rx_ch;
+  logic       rx_ch_known;
+  always_comb begin
+    rx_ch       = '0;
+    rx_ch_known = 1'b0;
+    for (int c = 0; c < NumChannels; c++) begin
+      if (rx_hdr.route.src == {ChanY[3*c +: 3], ChanX[3*c +: 3]}) begin
+        rx_ch       = 2'(c);
+        rx_ch_known = 1'b1;
+      end
+    end
+  end
+
+  // Write responses: a first half's err waits for the second half from the same channel.
+  logic [3:0] wr_pend_err_q;
+  logic       b_push, b_in_ready, b_err;
+  logic [$clog2(MaxWrites+1)-1:0] unused_b_count;
+  assign b_push = rx_write && !rx_hdr.tag[2];
+  assign b_err  = rx_hdr.err || wr_pend_err_q[rx_ch];
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) wr_pend_err_q <= '0;
+    else if (rx_write) wr_pend_err_q[rx_ch] <= rx_hdr.tag[2] && rx_hdr.err;
+  end
+
+  stream_fifo #(.Depth(MaxWrites), .Width(3)) u_b (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (b_push),
+    .in_ready_o (b_in_ready),
+    .in_data_i  ({rx_hdr.tag[1:0], b_err}),
+    .out_valid_o(core_b_valid_o),
+    .out_ready_i(core_b_ready_i),
+    .out_data_o ({core_b_id_o, core_b_err_o}),
+    .count_o    (unused_b_count)
+  );
+  assign b_fire = core_b_valid_o && core_b_ready_i;
+
+  // ---------------------------------------------------------------- ROB -> R in AR order
+  logic [RobBeats-1:0] rob_valid_q;  // slot holds a beat not yet read out
+  logic [RobW-1:0]     rob_rdata;
+  logic [7:0]          beat_q;       // beat of the AR at the order FIFO's head
+  logic                rd_pend_q, rd_pend_last_q;
+  logic [1:0]          rd_pend_id_q;
+  logic                out_in_ready;
+  logic [$clog2(OutDepth+1)-1:0] out_count;
+
+  assign rd_issue = ord_valid && rob_valid_q[rob_head_q] &&
+                    (32'(out_count) + 32'(rd_pend_q) < OutDepth);
+  assign ord_pop  = rd_issue && (beat_q == ord_len);
+
+  sram #(.Words(RobBeats), .Width(RobW)) u_rob (
+    .clk_i,
+    .rst_ni,
+    .we_i   (rx_data_valid_i),
+    .waddr_i(rx_slot_q),
+    .wdata_i(rx_data_i[RobW-1:0]),
+    .re_i   (rd_issue),
+    .raddr_i(rob_head_q),
+    .rdata_o(rob_rdata)
+  );
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rob_valid_q <= '0;
+      rob_head_q  <= '0;
+      beat_q      <= '0;
+      rd_pend_q   <= 1'b0;
+    end else begin
+      if (rx_data_valid_i) rob_valid_q[rx_slot_q] <= 1'b1;
+      if (rd_issue) begin
+        rob_valid_q[rob_head_q] <= 1'b0;
+        rob_head_q <= rob_head_q + 1'b1;
+        beat_q     <= ord_pop ? 8'd0 : beat_q + 8'd1;
+      end
+      rd_pend_q <= rd_issue;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (rd_issue) begin
+      rd_pend_id_q   <= ord_id;
+      rd_pend_last_q <= ord_pop;
+    end
+  end
+
+  stream_fifo #(.Depth(OutDepth), .Width(2 + 1 + RobW)) u_r_out (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (rd_pend_q),
+    .in_ready_o (out_in_ready),
+    .in_data_i  ({rd_pend_id_q, rd_pend_last_q, rob_rdata}),
+    .out_valid_o(core_r_valid_o),
+    .out_ready_i(core_r_ready_i),
+    .out_data_o ({core_r_id_o, core_r_last_o, core_r_err_o, core_r_data_o}),
+    .count_o    (out_count)
+  );
+
+`ifndef SYNTHESIS
+  // Not used: response headers' addr and len (a read's length is in its reserved slots),
+  // the read response header's err (errors come per beat), the data flits' spare bits.
+  logic unused_rx;
+  assign unused_rx = ^{rx_hdr.addr, rx_hdr.tag[7:3], rx_data_i[143:RobW], rx_data_last_i,
+                       rx_hdr_i[noc_pkg::RouteW/2-1:0]};
+`endif
+
+  // ---------------------------------------------------------------- checks
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, core_ar_valid_i, core_ar_ready_o,
+                        {core_ar_addr_i, core_ar_len_i, core_ar_id_i})
+  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, core_r_valid_o, core_r_ready_i,
+                        {core_r_data_o, core_r_last_o, core_r_err_o, core_r_id_o})
+  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, core_aw_valid_i, core_aw_ready_o,
+                        {core_aw_addr_i, core_aw_len_i, core_aw_id_i})
+  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, core_w_valid_i, core_w_ready_o,
+                        {core_w_data_i, core_w_strb_i, core_w_last_i})
+  `ASSERT_STREAM_STABLE(a_b_stable, clk_i, rst_ni, core_b_valid_o, core_b_ready_i,
+                        {core_b_err_o, core_b_id_o})
+  `ASSERT_STREAM_STABLE(a_tx_hdr_stable, clk_i, rst_ni, tx_hdr_valid_o, tx_hdr_ready_i, tx_hdr_o)
+  `ASSERT_STREAM_STABLE(a_tx_data_stable, clk_i, rst_ni, tx_data_valid_o, tx_data_ready_i,
+                        tx_data_o)
+  `ASSERT_STREAM_STABLE(a_rx_hdr_stable, clk_i, rst_ni, rx_hdr_valid_i, rx_hdr_ready_o, rx_hdr_i)
+  `ASSERT_STREAM_STABLE(a_rx_data_stable, clk_i, rst_ni, rx_data_valid_i, rx_data_ready_o,
+                        {rx_data_i, rx_data_last_i})
+
+  `ASSERT_ALWAYS(a_ar_fits_rob, clk_i, rst_ni, !core_ar_valid_i || 32'(ar_beats) <= RobBeats,
+                 "AR longer than the read reorder buffer (RobBeats) would never be accepted")
+  `ASSERT_ALWAYS(a_ar_burst, clk_i, rst_ni, !core_ar_valid_i || (core_ar_addr_i[3:0] == '0 &&
+                 {1'b0, core_ar_addr_i[11:4]} + {1'b0, core_ar_len_i} < 9'd256),
+                 "AR not beat-aligned or crossing a 4 KiB boundary")
+  `ASSERT_ALWAYS(a_aw_burst, clk_i, rst_ni, !core_aw_valid_i || (core_aw_addr_i[3:0] == '0 &&
+                 {1'b0, core_aw_addr_i[11:4]} + {1'b0, core_aw_len_i} < 9'd256),
+                 "AW not beat-aligned or crossing a 4 KiB boundary")
+  `ASSERT_ALWAYS(a_w_last, clk_i, rst_ni,
+                 !w_fire || (core_w_last_i == (wr_left_q == 8'd1 && !wr_first_half)),
+                 "W last does not mark the final beat of its AW burst")
+  `ASSERT_ALWAYS(a_rx_kind, clk_i, rst_ni, !rx_hdr_valid_i || rx_read || rx_write,
+                 "rx header is not a response")
+  `ASSERT_ALWAYS(a_rx_read_len, clk_i, rst_ni,
+                 !rx_read || (rx_hdr.len != '0 && rx_hdr.len <= 8'd128 && rx_left_q == '0),
+                 "read response of a bad length, or before the previous one's data ended")
+  `ASSERT_ALWAYS(a_rx_data, clk_i, rst_ni, !rx_data_valid_i || (rx_left_q != '0 &&
+                 rx_data_last_i == (rx_left_q == 8'd1)),
+                 "rx data flit outside a read response, or tail on the wrong flit")
+  `ASSERT_ALWAYS(a_rob_slot_free, clk_i, rst_ni, !rx_data_valid_i || !rob_valid_q[rx_slot_q],
+                 "read response beat for a slot that already holds one")
+  `ASSERT_ALWAYS(a_rx_src, clk_i, rst_ni, !rx_write || rx_ch_known,
+                 "write response from a node that is no memory channel")
+  `ASSERT_ALWAYS(a_b_room, clk_i, rst_ni, !b_push || b_in_ready, "B FIFO overflow")
+  `ASSERT_ALWAYS(a_out_room, clk_i, rst_ni, !rd_pend_q || out_in_ready, "R FIFO overflow")
+endmodule

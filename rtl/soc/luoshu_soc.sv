@@ -1,0 +1,410 @@
+// The Luoshu SoC (docs/soc.md): NumCores AI cores and NumChannels memory channels on the
+// dual mesh, the host register block behind an AXI4-Lite slave, one interrupt line, and one
+// AXI4 master per memory channel.
+//
+// Layout: Y = NumChannels rows, X = NumCores/NumChannels + 1 columns. Cores fill the first
+// X-1 columns row by row (core c at x = c % (X-1), y = c / (X-1)); channel c sits at the end
+// of row c. Small SoC (1 core, 1 channel): 2x1. Default (4 cores, 2 channels): 3x2.
+//
+// Device memory interleaves across channels in 4 KiB pages: channel = addr[12 +: ChanBits].
+// A core burst never crosses 4 KiB, so each burst goes to exactly one channel; the channel's
+// AXI address is the device address with the channel bits taken out (noc_axi_master).
+`include "luoshu_assert.svh"
+
+module luoshu_soc #(
+  parameter int NumCores = 4,
+  parameter int NumChannels = 2,
+  parameter int Dim = 16,
+  parameter int L0aBytes = 65536,
+  parameter int L0bBytes = 65536,
+  parameter int L0cBytes = 131072,
+  parameter int QueueDepth = 8,
+  parameter int RobBeats = 256,   // per core: read beats in flight (reorder buffer)
+  parameter int MaxWrites = 8,    // per core: write bursts in flight
+  parameter int NocDepth = 2,     // router input buffer depth (flits)
+  localparam int IdW = 2          // AXI ID = the requesting core's index
+) (
+  input  logic                            clk_i,
+  input  logic                            rst_ni,
+  // Host: AXI4-Lite slave (the register map, docs/regs.md).
+  input  logic                            s_axil_awvalid_i,
+  output logic                            s_axil_awready_o,
+  input  logic [10:0]                     s_axil_awaddr_i,
+  input  logic                            s_axil_wvalid_i,
+  output logic                            s_axil_wready_o,
+  input  logic [31:0]                     s_axil_wdata_i,
+  input  logic [3:0]                      s_axil_wstrb_i,
+  output logic                            s_axil_bvalid_o,
+  input  logic                            s_axil_bready_i,
+  output logic [1:0]                      s_axil_bresp_o,
+  input  logic                            s_axil_arvalid_i,
+  output logic                            s_axil_arready_o,
+  input  logic [10:0]                     s_axil_araddr_i,
+  output logic                            s_axil_rvalid_o,
+  input  logic                            s_axil_rready_i,
+  output logic [31:0]                     s_axil_rdata_o,
+  output logic [1:0]                      s_axil_rresp_o,
+  output logic                            irq_o,
+  // Memory: one AXI4 master per channel (128-bit data, INCR bursts).
+  output logic [NumChannels-1:0][IdW-1:0] m_axi_arid_o,
+  output logic [NumChannels-1:0][31:0]    m_axi_araddr_o,
+  output logic [NumChannels-1:0][7:0]     m_axi_arlen_o,
+  output logic [NumChannels-1:0][2:0]     m_axi_arsize_o,
+  output logic [NumChannels-1:0][1:0]     m_axi_arburst_o,
+  output logic [NumChannels-1:0]          m_axi_arvalid_o,
+  input  logic [NumChannels-1:0]          m_axi_arready_i,
+  input  logic [NumChannels-1:0][IdW-1:0] m_axi_rid_i,
+  input  logic [NumChannels-1:0][127:0]   m_axi_rdata_i,
+  input  logic [NumChannels-1:0][1:0]     m_axi_rresp_i,
+  input  logic [NumChannels-1:0]          m_axi_rlast_i,
+  input  logic [NumChannels-1:0]          m_axi_rvalid_i,
+  output logic [NumChannels-1:0]          m_axi_rready_o,
+  output logic [NumChannels-1:0][IdW-1:0] m_axi_awid_o,
+  output logic [NumChannels-1:0][31:0]    m_axi_awaddr_o,
+  output logic [NumChannels-1:0][7:0]     m_axi_awlen_o,
+  output logic [NumChannels-1:0][2:0]     m_axi_awsize_o,
+  output logic [NumChannels-1:0][1:0]     m_axi_awburst_o,
+  output logic [NumChannels-1:0]          m_axi_awvalid_o,
+  input  logic [NumChannels-1:0]          m_axi_awready_i,
+  output logic [NumChannels-1:0][127:0]   m_axi_wdata_o,
+  output logic [NumChannels-1:0][15:0]    m_axi_wstrb_o,
+  output logic [NumChannels-1:0]          m_axi_wlast_o,
+  output logic [NumChannels-1:0]          m_axi_wvalid_o,
+  input  logic [NumChannels-1:0]          m_axi_wready_i,
+  input  logic [NumChannels-1:0][IdW-1:0] m_axi_bid_i,
+  input  logic [NumChannels-1:0][1:0]     m_axi_bresp_i,
+  input  logic [NumChannels-1:0]          m_axi_bvalid_i,
+  output logic [NumChannels-1:0]          m_axi_bready_o
+);
+  localparam int MaxCores = 4;  // the register map has four core blocks
+  localparam int CoreCols = NumCores / NumChannels;
+  localparam int X = CoreCols + 1;
+  localparam int Y = NumChannels;
+  localparam int N = X * Y;
+  localparam int ChanBits = $clog2(NumChannels);
+  localparam int FlitW = 146;  // 2 frame bits + {strobes, 16 data bytes} per data flit
+  localparam int DataW = FlitW - noc_pkg::FrameW;
+  localparam int HdrW = noc_pkg::MemHdrW;
+
+  if (NumChannels != 1 && NumChannels != 2 && NumChannels != 4) begin : g_bad_channels
+    $error("luoshu_soc: NumChannels must be 1, 2 or 4");
+  end
+  if (NumCores < 1 || NumCores > MaxCores || NumCores % NumChannels != 0) begin : g_bad_cores
+    $error("luoshu_soc: NumCores must be 1..4 and a multiple of NumChannels");
+  end
+
+  // Memory channel c sits at (X-1, c): the mesh's MemNodes mask and the bridges' channel
+  // coordinates (3 bits per channel, as logic [3:0][2:0]). Written out for up to 4 channels:
+  // constant functions returning packed arrays are not portable across our tools.
+  localparam logic [63:0] MemNodes =
+      (64'd1 << (X - 1)) | (NumChannels > 1 ? 64'd1 << (2 * X - 1) : 64'd0) |
+      (NumChannels > 2 ? (64'd1 << (3 * X - 1)) | (64'd1 << (4 * X - 1)) : 64'd0);
+  localparam logic [11:0] ChanX = {4{3'(X - 1)}};
+  localparam logic [11:0] ChanY = {3'd3, 3'd2, 3'd1, 3'd0};
+
+  // ---------------------------------------------------------------- network
+  logic [N-1:0]       tx_hdr_valid, tx_hdr_ready, tx_data_valid, tx_data_ready;
+  logic [N-1:0]       rx_hdr_valid, rx_hdr_ready, rx_data_valid, rx_data_ready, rx_data_last;
+  logic [N*HdrW-1:0]  tx_hdr, rx_hdr;
+  logic [N*DataW-1:0] tx_data, rx_data;
+
+  noc_dual_mesh #(
+    .X(X), .Y(Y), .FlitW(FlitW), .Depth(NocDepth), .MemNodes(MemNodes)
+  ) u_net (
+    .clk_i,
+    .rst_ni,
+    .tx_hdr_valid_i (tx_hdr_valid),
+    .tx_hdr_ready_o (tx_hdr_ready),
+    .tx_hdr_i       (tx_hdr),
+    .tx_data_valid_i(tx_data_valid),
+    .tx_data_ready_o(tx_data_ready),
+    .tx_data_i      (tx_data),
+    .rx_hdr_valid_o (rx_hdr_valid),
+    .rx_hdr_ready_i (rx_hdr_ready),
+    .rx_hdr_o       (rx_hdr),
+    .rx_data_valid_o(rx_data_valid),
+    .rx_data_ready_i(rx_data_ready),
+    .rx_data_o      (rx_data),
+    .rx_data_last_o (rx_data_last)
+  );
+
+  // ---------------------------------------------------------------- host registers
+  // Register-block ports, one entry per core block (blocks >= NumCores are tied off).
+  logic [MaxCores-1:0][31:0]       reg_ring_base, reg_ring_size, reg_tail;
+  logic [MaxCores-1:0]             reg_ring_set, reg_doorbell, reg_clear, reg_cnt_lo_read;
+  logic [MaxCores-1:0][1:0]        reg_state;
+  logic [MaxCores-1:0][3:0]        reg_fault_code, reg_cnt_sel;
+  logic [MaxCores-1:0][31:0]       reg_fault_index, reg_head, reg_cnt_lo;
+  logic [MaxCores-1:0][15:0]       reg_cnt_hi;
+  logic [MaxCores-1:0]             reg_int_fault, reg_int_ctl_error, reg_int_sync, reg_intr;
+  logic [MaxCores-1:0]             unused_mask_fault, unused_mask_ctl_error, unused_mask_sync;
+  logic [MaxCores-1:0][3:0][31:0]  reg_win_base, reg_win_size;
+  logic [MaxCores-1:0][3:0]        reg_win_flags;
+
+  luoshu_regs u_regs (
+    .clk_i,
+    .rst_ni,
+    .s_axil_awvalid_i,
+    .s_axil_awready_o,
+    .s_axil_awaddr_i,
+    .s_axil_wvalid_i,
+    .s_axil_wready_o,
+    .s_axil_wdata_i,
+    .s_axil_wstrb_i,
+    .s_axil_bvalid_o,
+    .s_axil_bready_i,
+    .s_axil_bresp_o,
+    .s_axil_arvalid_i,
+    .s_axil_arready_o,
+    .s_axil_araddr_i,
+    .s_axil_rvalid_o,
+    .s_axil_rready_i,
+    .s_axil_rdata_o,
+    .s_axil_rresp_o,
+    .config_dim_i               (8'(Dim)),
+    .config_cores_i             (4'(NumCores)),
+    .config_channels_i          (4'(NumChannels)),
+    .config_l0_l0a_kib_i        (10'(L0aBytes / 1024)),
+    .config_l0_l0b_kib_i        (10'(L0bBytes / 1024)),
+    .config_l0_l0c_kib_i        (10'(L0cBytes / 1024)),
+    .core_ring_base_o           (reg_ring_base),
+    .core_ring_size_o           (reg_ring_size),
+    .core_ring_size_swmod_o     (reg_ring_set),
+    .core_tail_o                (reg_tail),
+    .core_tail_swmod_o          (reg_doorbell),
+    .core_ctrl_clear_o          (reg_clear),
+    .core_status_state_i        (reg_state),
+    .core_status_fault_code_i   (reg_fault_code),
+    .core_fault_index_i         (reg_fault_index),
+    .core_head_i                (reg_head),
+    .core_int_status_fault_i    (reg_int_fault),
+    .core_int_status_ctl_error_i(reg_int_ctl_error),
+    .core_int_status_sync_i     (reg_int_sync),
+    .core_int_mask_fault_o      (unused_mask_fault),
+    .core_int_mask_ctl_error_o  (unused_mask_ctl_error),
+    .core_int_mask_sync_o       (unused_mask_sync),
+    .core_cnt_sel_o             (reg_cnt_sel),
+    .core_cnt_lo_i              (reg_cnt_lo),
+    .core_cnt_lo_swacc_o        (reg_cnt_lo_read),
+    .core_cnt_hi_i              (reg_cnt_hi),
+    .core_win_base_o            (reg_win_base),
+    .core_win_size_o            (reg_win_size),
+    .core_win_flags_o           (reg_win_flags),
+    .core_int_status_intr_o     (reg_intr)
+  );
+
+  // One interrupt line: any core's enabled interrupt status (absent cores never raise one).
+  assign irq_o = |reg_intr;
+
+  // ---------------------------------------------------------------- cores
+  for (genvar c = 0; c < MaxCores; c++) begin : g_core
+    if (c < NumCores) begin : g_present
+      localparam int Node = (c / CoreCols) * X + (c % CoreCols);
+      logic        ar_valid, ar_ready, r_valid, r_ready, r_last, r_err;
+      logic        aw_valid, aw_ready, w_valid, w_ready, w_last, b_valid, b_ready, b_err;
+      logic [31:0] ar_addr, aw_addr;
+      logic [7:0]  ar_len, aw_len;
+      logic [1:0]  ar_id, r_id, aw_id, b_id;
+      logic [127:0] r_data, w_data;
+      logic [15:0] w_strb;
+      logic [3:0][32:0] win_size;
+      logic [3:0]  win_writable;
+      logic [1:0]  state;
+      logic        irq, ctl_error;
+      logic [31:0] tail_unused;
+      logic [63:0] cnt_value;
+      logic [15:0] cnt_hi_q;
+
+      for (genvar w = 0; w < 4; w++) begin : g_win
+        assign win_size[w]     = {1'b0, reg_win_size[c][w]};
+        assign win_writable[w] = reg_win_flags[c][w];
+      end
+
+      ai_core #(
+        .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
+        .QueueDepth(QueueDepth)
+      ) u_core (
+        .clk_i,
+        .rst_ni,
+        .ring_base_i   (reg_ring_base[c]),
+        .ring_size_i   (reg_ring_size[c]),
+        .ring_set_i    (reg_ring_set[c]),
+        .tail_i        (reg_tail[c]),
+        .doorbell_i    (reg_doorbell[c]),
+        .clear_i       (reg_clear[c]),
+        // Acknowledged at once: irq_o becomes a one-cycle event that INT_STATUS keeps.
+        .irq_ack_i     (1'b1),
+        .win_base_i    (reg_win_base[c]),
+        .win_size_i    (win_size),
+        .win_writable_i(win_writable),
+        .state_o       (state),
+        .head_o        (reg_head[c]),
+        .tail_o        (tail_unused),
+        .fault_code_o  (reg_fault_code[c]),
+        .fault_index_o (reg_fault_index[c]),
+        .irq_o         (irq),
+        .ctl_error_o   (ctl_error),
+        .cnt_sel_i     (reg_cnt_sel[c]),
+        .cnt_value_o   (cnt_value),
+        .mem_ar_valid_o(ar_valid),
+        .mem_ar_ready_i(ar_ready),
+        .mem_ar_addr_o (ar_addr),
+        .mem_ar_len_o  (ar_len),
+        .mem_ar_id_o   (ar_id),
+        .mem_r_valid_i (r_valid),
+        .mem_r_ready_o (r_ready),
+        .mem_r_data_i  (r_data),
+        .mem_r_last_i  (r_last),
+        .mem_r_err_i   (r_err),
+        .mem_r_id_i    (r_id),
+        .mem_aw_valid_o(aw_valid),
+        .mem_aw_ready_i(aw_ready),
+        .mem_aw_addr_o (aw_addr),
+        .mem_aw_len_o  (aw_len),
+        .mem_aw_id_o   (aw_id),
+        .mem_w_valid_o (w_valid),
+        .mem_w_ready_i (w_ready),
+        .mem_w_data_o  (w_data),
+        .mem_w_strb_o  (w_strb),
+        .mem_w_last_o  (w_last),
+        .mem_b_valid_i (b_valid),
+        .mem_b_ready_o (b_ready),
+        .mem_b_err_i   (b_err),
+        .mem_b_id_i    (b_id)
+      );
+
+      assign reg_state[c]         = state;
+      assign reg_int_fault[c]     = state == 2'd3;
+      assign reg_int_ctl_error[c] = ctl_error;
+      // The core's irq is a fault or a SYNC asking for one; a fault has its own bit.
+      assign reg_int_sync[c]      = irq && state != 2'd3;
+      assign reg_cnt_lo[c]        = cnt_value[31:0];
+      assign reg_cnt_hi[c]        = cnt_hi_q;
+
+      // Reading CNT_LO latches the high half, so LO then HI is one consistent value.
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) cnt_hi_q <= '0;
+        else if (reg_cnt_lo_read[c]) cnt_hi_q <= cnt_value[47:32];
+      end
+
+      core_noc_bridge #(
+        .NumChannels(NumChannels), .ChanX(ChanX), .ChanY(ChanY), .RobBeats(RobBeats),
+        .MaxWrites(MaxWrites)
+      ) u_bridge (
+        .clk_i,
+        .rst_ni,
+        .core_ar_valid_i(ar_valid),
+        .core_ar_ready_o(ar_ready),
+        .core_ar_addr_i (ar_addr),
+        .core_ar_len_i  (ar_len),
+        .core_ar_id_i   (ar_id),
+        .core_r_valid_o (r_valid),
+        .core_r_ready_i (r_ready),
+        .core_r_data_o  (r_data),
+        .core_r_last_o  (r_last),
+        .core_r_err_o   (r_err),
+        .core_r_id_o    (r_id),
+        .core_aw_valid_i(aw_valid),
+        .core_aw_ready_o(aw_ready),
+        .core_aw_addr_i (aw_addr),
+        .core_aw_len_i  (aw_len),
+        .core_aw_id_i   (aw_id),
+        .core_w_valid_i (w_valid),
+        .core_w_ready_o (w_ready),
+        .core_w_data_i  (w_data),
+        .core_w_strb_i  (w_strb),
+        .core_w_last_i  (w_last),
+        .core_b_valid_o (b_valid),
+        .core_b_ready_i (b_ready),
+        .core_b_err_o   (b_err),
+        .core_b_id_o    (b_id),
+        .tx_hdr_valid_o (tx_hdr_valid[Node]),
+        .tx_hdr_ready_i (tx_hdr_ready[Node]),
+        .tx_hdr_o       (tx_hdr[Node*HdrW +: HdrW]),
+        .tx_data_valid_o(tx_data_valid[Node]),
+        .tx_data_ready_i(tx_data_ready[Node]),
+        .tx_data_o      (tx_data[Node*DataW +: DataW]),
+        .rx_hdr_valid_i (rx_hdr_valid[Node]),
+        .rx_hdr_ready_o (rx_hdr_ready[Node]),
+        .rx_hdr_i       (rx_hdr[Node*HdrW +: HdrW]),
+        .rx_data_valid_i(rx_data_valid[Node]),
+        .rx_data_ready_o(rx_data_ready[Node]),
+        .rx_data_i      (rx_data[Node*DataW +: DataW]),
+        .rx_data_last_i (rx_data_last[Node])
+      );
+
+`ifndef SYNTHESIS
+      logic unused_core;
+      assign unused_core = ^{tail_unused, cnt_value[63:48]};
+`endif
+    end else begin : g_absent
+      // The register block's status inputs for a core that is not there read 0.
+      assign reg_state[c]         = '0;
+      assign reg_fault_code[c]    = '0;
+      assign reg_fault_index[c]   = '0;
+      assign reg_head[c]          = '0;
+      assign reg_int_fault[c]     = 1'b0;
+      assign reg_int_ctl_error[c] = 1'b0;
+      assign reg_int_sync[c]      = 1'b0;
+      assign reg_cnt_lo[c]        = '0;
+      assign reg_cnt_hi[c]        = '0;
+`ifndef SYNTHESIS
+      logic unused_regs;
+      assign unused_regs = ^{reg_ring_base[c], reg_ring_size[c], reg_tail[c], reg_ring_set[c],
+                             reg_doorbell[c], reg_clear[c], reg_cnt_sel[c], reg_cnt_lo_read[c],
+                             reg_win_base[c], reg_win_size[c], reg_win_flags[c]};
+`endif
+    end
+  end
+
+  // ---------------------------------------------------------------- memory channels
+  for (genvar ch = 0; ch < NumChannels; ch++) begin : g_chan
+    localparam int Node = ch * X + X - 1;
+    noc_axi_master #(.IdW(IdW), .IdX(CoreCols), .ChanBits(ChanBits)) u_master (
+      .clk_i,
+      .rst_ni,
+      .rx_hdr_valid_i (rx_hdr_valid[Node]),
+      .rx_hdr_ready_o (rx_hdr_ready[Node]),
+      .rx_hdr_i       (rx_hdr[Node*HdrW +: HdrW]),
+      .rx_data_valid_i(rx_data_valid[Node]),
+      .rx_data_ready_o(rx_data_ready[Node]),
+      .rx_data_i      (rx_data[Node*DataW +: DataW]),
+      .rx_data_last_i (rx_data_last[Node]),
+      .tx_hdr_valid_o (tx_hdr_valid[Node]),
+      .tx_hdr_ready_i (tx_hdr_ready[Node]),
+      .tx_hdr_o       (tx_hdr[Node*HdrW +: HdrW]),
+      .tx_data_valid_o(tx_data_valid[Node]),
+      .tx_data_ready_i(tx_data_ready[Node]),
+      .tx_data_o      (tx_data[Node*DataW +: DataW]),
+      .m_axi_arid_o   (m_axi_arid_o[ch]),
+      .m_axi_araddr_o (m_axi_araddr_o[ch]),
+      .m_axi_arlen_o  (m_axi_arlen_o[ch]),
+      .m_axi_arsize_o (m_axi_arsize_o[ch]),
+      .m_axi_arburst_o(m_axi_arburst_o[ch]),
+      .m_axi_arvalid_o(m_axi_arvalid_o[ch]),
+      .m_axi_arready_i(m_axi_arready_i[ch]),
+      .m_axi_rid_i    (m_axi_rid_i[ch]),
+      .m_axi_rdata_i  (m_axi_rdata_i[ch]),
+      .m_axi_rresp_i  (m_axi_rresp_i[ch]),
+      .m_axi_rlast_i  (m_axi_rlast_i[ch]),
+      .m_axi_rvalid_i (m_axi_rvalid_i[ch]),
+      .m_axi_rready_o (m_axi_rready_o[ch]),
+      .m_axi_awid_o   (m_axi_awid_o[ch]),
+      .m_axi_awaddr_o (m_axi_awaddr_o[ch]),
+      .m_axi_awlen_o  (m_axi_awlen_o[ch]),
+      .m_axi_awsize_o (m_axi_awsize_o[ch]),
+      .m_axi_awburst_o(m_axi_awburst_o[ch]),
+      .m_axi_awvalid_o(m_axi_awvalid_o[ch]),
+      .m_axi_awready_i(m_axi_awready_i[ch]),
+      .m_axi_wdata_o  (m_axi_wdata_o[ch]),
+      .m_axi_wstrb_o  (m_axi_wstrb_o[ch]),
+      .m_axi_wlast_o  (m_axi_wlast_o[ch]),
+      .m_axi_wvalid_o (m_axi_wvalid_o[ch]),
+      .m_axi_wready_i (m_axi_wready_i[ch]),
+      .m_axi_bid_i    (m_axi_bid_i[ch]),
+      .m_axi_bresp_i  (m_axi_bresp_i[ch]),
+      .m_axi_bvalid_i (m_axi_bvalid_i[ch]),
+      .m_axi_bready_o (m_axi_bready_o[ch])
+    );
+  end
+endmodule
