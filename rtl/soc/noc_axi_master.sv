@@ -5,7 +5,7 @@
 // Requests: a Read header becomes an AR; a Write header an AW, and the data flits that follow
 // it ({strb, data}) its W beats. AXI id = (src.y * IdX + src.x) mod 2^IdW, so one source's
 // requests are answered in order. Each accepted request pushes what its response needs
-// ({src, tag, len, addr}) into a per-id FIFO of its direction (MaxPerId deep); a full FIFO
+// ({src, tag, len, addr}) into a per-id FIFO of its direction (MaxReadsPerId / MaxWritesPerId deep); a full FIFO
 // stalls the request, and with it this node's rx (backpressure, nothing is lost).
 // Responses: the first R beat of a burst sends a ReadResp header (from its id's FIFO), then
 // every beat a data flit {15'b0, err, data} (err = RRESP is SLVERR/DECERR); a B sends a
@@ -23,7 +23,10 @@ module noc_axi_master #(
   parameter int IdW = 2,       // AXI id width
   parameter int IdX = 2,       // id = (src.y * IdX + src.x) mod 2^IdW
   parameter int ChanBits = 0,  // log2(memory channels): address bits removed
-  parameter int MaxPerId = 8,  // bursts in flight per id and direction
+  // Bursts in flight per id: reads need many (short bursts, long latency), writes are
+  // already bounded by each client (core_noc_bridge MaxWrites).
+  parameter int MaxReadsPerId = 32,
+  parameter int MaxWritesPerId = 8,
   localparam int HdrW = noc_pkg::MemHdrW,
   localparam int DataW = 144   // 16 strobes + 128 data bits (FlitW = 146)
 ) (
@@ -85,8 +88,9 @@ module noc_axi_master #(
   if (ChanBits < 0 || ChanBits > 2) begin : g_bad_chanbits
     $error("noc_axi_master: ChanBits must be 0..2");
   end
-  if (MaxPerId < 1 || MaxPerId > 64) begin : g_bad_maxperid
-    $error("noc_axi_master: MaxPerId must be 1..64");
+  if (MaxReadsPerId < 1 || MaxReadsPerId > 64 || MaxWritesPerId < 1 || MaxWritesPerId > 64)
+  begin : g_bad_maxperid
+    $error("noc_axi_master: MaxReadsPerId and MaxWritesPerId must be 1..64");
   end
 
   localparam int NumIds = 1 << IdW;
@@ -96,7 +100,6 @@ module noc_axi_master #(
   localparam int CoordBits = noc_pkg::CoordBits;
   // What a response needs of its request (a per-id FIFO entry).
   localparam int PendW = CoordBits + TagW + LenW + AddrW;
-  localparam int CntW = $clog2(MaxPerId + 1);
   localparam int AxW = IdW + 32 + 8;  // AR/AW payload {id, addr, len}
   localparam logic [2:0] AxiSize16 = 3'd4;  // 16-byte beats
   localparam logic [1:0] AxiIncr = 2'b01;
@@ -178,11 +181,12 @@ module noc_axi_master #(
   // ---- Per-id FIFOs of requests awaiting their response ----
   logic [NumIds-1:0]            rd_out_valid, wr_out_valid;
   logic [NumIds-1:0][PendW-1:0] rd_out, wr_out;
-  logic [NumIds-1:0][CntW-1:0]  unused_rd_count, unused_wr_count;
+  logic [NumIds-1:0][$clog2(MaxReadsPerId + 1)-1:0]  unused_rd_count;
+  logic [NumIds-1:0][$clog2(MaxWritesPerId + 1)-1:0] unused_wr_count;
   logic                         r_pop, b_pop;
 
   for (genvar i = 0; i < NumIds; i++) begin : g_id
-    stream_fifo #(.Depth(MaxPerId), .Width(PendW)) u_rd_pend (
+    stream_fifo #(.Depth(MaxReadsPerId), .Width(PendW)) u_rd_pend (
       .clk_i,
       .rst_ni,
       .in_valid_i (req_fire && req_read && req_id == IdW'(i)),
@@ -193,7 +197,7 @@ module noc_axi_master #(
       .out_data_o (rd_out[i]),
       .count_o    (unused_rd_count[i])
     );
-    stream_fifo #(.Depth(MaxPerId), .Width(PendW)) u_wr_pend (
+    stream_fifo #(.Depth(MaxWritesPerId), .Width(PendW)) u_wr_pend (
       .clk_i,
       .rst_ni,
       .in_valid_i (req_fire && !req_read && req_id == IdW'(i)),

@@ -1,0 +1,149 @@
+// SoC benchmark (docs/soc.md, names as in BENCHMARKS.md): GEMMs through the host runtime on
+// the Verilated SoC, memory at 16 bytes/cycle per channel and direction with a fixed AXI
+// latency, every result checked against the model.
+//   soc_small_util_256       cube utilization of the small SoC, M=N=K=256
+//   soc_default_speedup_512  cycles(1 core) / cycles(4 cores) on the default SoC, M=N=K=512
+//   soc_small_sim_rate, soc_default_sim_rate   simulated cycles per second of those runs
+//   luoshu_bench_soc [--only util|speedup] [--latency L] [--tile-m T --tile-n T --tile-k T]
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "sw/driver/device.h"
+#include "sw/driver/runtime.h"
+#include "sw/model/gemm.h"
+#include "tb/random.h"
+#include "tb/soc/soc.h"
+
+namespace po = boost::program_options;
+
+namespace luoshu {
+namespace {
+
+struct Options {
+  std::string only;
+  int latency = 100;
+  int tile_m = 128, tile_n = 128, tile_k = 0;
+};
+
+struct RunResult {
+  uint64_t cycles = 0;  // first doorbell to the last completion
+  uint64_t macs = 0;    // all cores
+  double rate = 0;      // simulated cycles per second (whole run, host copies included)
+  bool exact = false;   // C == model
+};
+
+RunResult RunGemm(const Options& o, const std::string& config, int size, int cores) {
+  tb::SocOptions so;
+  so.config = config;
+  so.sim_name = "bench_soc_" + config;
+  so.trace = tb::TraceOptions{};
+  so.memory.latency = o.latency;
+  so.memory.read_bytes_per_cycle = so.memory.write_bytes_per_cycle = 16;
+  auto soc = tb::Soc::Create(so);
+  driver::Device dev(soc.get());
+  driver::Runtime rt(&dev);
+
+  tb::Rng rng(11);
+  model::Matrix<int8_t> a(size, size), b(size, size);
+  for (int i = 0; i < size; ++i) {
+    for (int j = 0; j < size; ++j) {
+      a.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
+      b.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
+    }
+  }
+  model::Matrix<int32_t> c(size, size), want(size, size);
+  driver::GemmOptions g;
+  g.cores = cores;
+  g.tile_m = o.tile_m;
+  g.tile_n = o.tile_n;
+  g.tile_k = o.tile_k;
+  const uint64_t c0 = soc->Now();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto report = rt.Gemm(a, b, &c, g);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  model::GemmInt8(a, b, &want);
+
+  RunResult r;
+  r.cycles = report.total_cycles;
+  r.rate = (soc->Now() - c0) / secs;
+  r.exact = c == want;
+  const double dim2 = double(soc->config().dim) * soc->config().dim;
+  std::printf(
+      "# %s SoC, GEMM %d^3 on %zu core(s), tiles %dx%d (tile_k %d), AXI latency %d: "
+      "%llu cycles, %s\n",
+      config.c_str(), size, report.cores.size(), o.tile_m, o.tile_n, o.tile_k, o.latency,
+      (unsigned long long)r.cycles, r.exact ? "C == model" : "C DIFFERS FROM THE MODEL");
+  for (const auto& cr : report.cores) {
+    r.macs += cr.macs;
+    const auto share = [&](driver::CounterSel s) {
+      return 100.0 * dev.Counter(cr.core, s) / cr.cycles;
+    };
+    std::printf(
+        "#   core %d: rows %d..%d, %llu cycles, utilization %.2f %%, busy LD %.1f %% EX %.1f %% "
+        "ST %.1f %%, EX waiting for tokens %.1f %%\n",
+        cr.core, cr.row_begin, cr.row_begin + cr.rows - 1, (unsigned long long)cr.cycles,
+        100.0 * cr.macs / (dim2 * cr.cycles), share(driver::CounterSel::kBusyLd),
+        share(driver::CounterSel::kBusyEx), share(driver::CounterSel::kBusySt),
+        share(driver::CounterSel::kStallEx));
+  }
+  return r;
+}
+
+int Run(const Options& o) {
+  bool ok = true;
+  if (o.only.empty() || o.only == "util") {
+    const auto r = RunGemm(o, "small", 256, 1);
+    ok &= r.exact;
+    std::printf("soc_small_util_256: %.2f %%\n", 100.0 * r.macs / (256.0 * r.cycles));
+    std::printf("soc_small_sim_rate: %.0f cycles/s\n", r.rate);
+  }
+  if (o.only.empty() || o.only == "speedup") {
+    const auto one = RunGemm(o, "default", 512, 1);
+    const auto four = RunGemm(o, "default", 512, 4);
+    ok &= one.exact && four.exact;
+    std::printf("soc_default_speedup_512: %.2f x (%llu / %llu cycles)\n",
+                double(one.cycles) / four.cycles, (unsigned long long)one.cycles,
+                (unsigned long long)four.cycles);
+    std::printf("soc_default_sim_rate: %.0f cycles/s (4 cores busy)\n", four.rate);
+  }
+  if (!ok) std::fprintf(stderr, "error: a result differs from the model\n");
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace luoshu
+
+int main(int argc, char** argv) {
+  luoshu::Options o;
+  po::options_description desc("luoshu_bench_soc options");
+  desc.add_options()("help,h", "this help")(
+      "only", po::value(&o.only), "run one part: util (small SoC) or speedup (default SoC)")(
+      "latency", po::value(&o.latency)->default_value(o.latency), "AXI memory latency, cycles")(
+      "tile-m", po::value(&o.tile_m)->default_value(o.tile_m), "output tile rows")(
+      "tile-n", po::value(&o.tile_n)->default_value(o.tile_n), "output tile cols")(
+      "tile-k", po::value(&o.tile_k)->default_value(o.tile_k), "K step (0: as large as fits)");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (!o.only.empty() && o.only != "util" && o.only != "speedup") {
+      throw po::error("--only must be util or speedup, got '" + o.only + "'");
+    }
+  } catch (const po::error& e) {
+    std::cerr << "luoshu_bench_soc: " << e.what() << "\n" << desc;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << desc;
+    return 0;
+  }
+  try {
+    return luoshu::Run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "luoshu_bench_soc: " << e.what() << "\n";
+    return 1;
+  }
+}
