@@ -21,7 +21,7 @@ module luoshu_soc #(
   parameter int QueueDepth = 8,
   parameter int RobBeats = 256,   // per core: read beats in flight (reorder buffer)
   parameter int MaxWrites = 8,    // per core: write bursts in flight
-  parameter int NocDepth = 2,     // router input buffer depth (flits)
+  parameter int NocDepth = 4,     // router input buffer depth (flits)
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
   input  logic                            clk_i,
@@ -360,7 +360,11 @@ module luoshu_soc #(
   // ---------------------------------------------------------------- memory channels
   for (genvar ch = 0; ch < NumChannels; ch++) begin : g_chan
     localparam int Node = ch * X + X - 1;
-    noc_axi_master #(.IdW(IdW), .IdX(CoreCols), .ChanBits(ChanBits)) u_master (
+    // One AXI id per core; a core has at most MaxWrites write bursts in flight.
+    noc_axi_master #(
+      .IdW(IdW), .IdX(CoreCols), .ChanBits(ChanBits), .MaxReadsPerId(64),
+      .MaxWritesPerId(MaxWrites)
+    ) u_master (
       .clk_i,
       .rst_ni,
       .rx_hdr_valid_i (rx_hdr_valid[Node]),

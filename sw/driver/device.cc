@@ -124,6 +124,10 @@ void Device::SetWindows(int core, const std::vector<Window>& windows) {
 void Device::WriteRingRegister(int core, uint32_t field, uint32_t value, const char* what) {
   Write(core, reg::kIntStatus, kIntCtlError);  // a stale refusal must not be blamed on us
   Write(core, field, value);
+  // The core decides on the write two cycles after its response (docs/soc.md, "Host
+  // registers"): one register read in between (STATUS, harmless) orders the refusal before
+  // the INT_STATUS read.
+  Read(core, reg::kStatus);
   if (Read(core, reg::kIntStatus) & kIntCtlError) {
     Write(core, reg::kIntStatus, kIntCtlError);
     throw DriverError(std::string("Device::") + what + ": " + CoreName(core) +
