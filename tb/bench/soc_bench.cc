@@ -5,6 +5,7 @@
 //   soc_default_speedup_512  cycles(1 core) / cycles(4 cores) on the default SoC, M=N=K=512
 //   soc_small_sim_rate, soc_default_sim_rate   simulated cycles per second of those runs
 //   luoshu_bench_soc [--only util|speedup] [--latency L] [--tile-m T --tile-n T --tile-k T]
+//                    [--small-tile-m T --small-tile-n T --small-tile-k T]
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -22,10 +23,17 @@ namespace po = boost::program_options;
 namespace luoshu {
 namespace {
 
+struct Tiles {
+  int m = 0, n = 0, k = 0;
+};
+
 struct Options {
   std::string only;
   int latency = 100;
-  int tile_m = 128, tile_n = 128, tile_k = 0;
+  // One core on 256^3 needs bandwidth less than it needs short fill and drain; four cores
+  // sharing two channels need the bandwidth (larger tiles reload less).
+  Tiles small{64, 64, 0};
+  Tiles speedup{128, 128, 0};
 };
 
 struct RunResult {
@@ -35,7 +43,8 @@ struct RunResult {
   bool exact = false;   // C == model
 };
 
-RunResult RunGemm(const Options& o, const std::string& config, int size, int cores) {
+RunResult RunGemm(const Options& o, const Tiles& t, const std::string& config, int size,
+                  int cores) {
   tb::SocOptions so;
   so.config = config;
   so.sim_name = "bench_soc_" + config;
@@ -57,9 +66,9 @@ RunResult RunGemm(const Options& o, const std::string& config, int size, int cor
   model::Matrix<int32_t> c(size, size), want(size, size);
   driver::GemmOptions g;
   g.cores = cores;
-  g.tile_m = o.tile_m;
-  g.tile_n = o.tile_n;
-  g.tile_k = o.tile_k;
+  g.tile_m = t.m;
+  g.tile_n = t.n;
+  g.tile_k = t.k;
   const uint64_t c0 = soc->Now();
   const auto t0 = std::chrono::steady_clock::now();
   const auto report = rt.Gemm(a, b, &c, g);
@@ -74,7 +83,7 @@ RunResult RunGemm(const Options& o, const std::string& config, int size, int cor
   std::printf(
       "# %s SoC, GEMM %d^3 on %zu core(s), tiles %dx%d (tile_k %d), AXI latency %d: "
       "%llu cycles, %s\n",
-      config.c_str(), size, report.cores.size(), o.tile_m, o.tile_n, o.tile_k, o.latency,
+      config.c_str(), size, report.cores.size(), t.m, t.n, t.k, o.latency,
       (unsigned long long)r.cycles, r.exact ? "C == model" : "C DIFFERS FROM THE MODEL");
   for (const auto& cr : report.cores) {
     r.macs += cr.macs;
@@ -95,16 +104,16 @@ RunResult RunGemm(const Options& o, const std::string& config, int size, int cor
 int Run(const Options& o) {
   bool ok = true;
   if (o.only.empty() || o.only == "util") {
-    const auto r = RunGemm(o, "small", 256, 1);
+    const auto r = RunGemm(o, o.small, "small", 256, 1);
     ok &= r.exact;
     std::printf("soc_small_util_256: %.2f %%\n", 100.0 * r.macs / (256.0 * r.cycles));
     std::printf("soc_small_sim_rate: %.0f cycles/s\n", r.rate);
   }
   if (o.only.empty() || o.only == "speedup") {
-    const auto one = RunGemm(o, "default", 512, 1);
-    const auto four = RunGemm(o, "default", 512, 4);
+    const auto one = RunGemm(o, o.speedup, "default", 512, 1);
+    const auto four = RunGemm(o, o.speedup, "default", 512, 4);
     ok &= one.exact && four.exact;
-    std::printf("soc_default_speedup_512: %.2f x (%llu / %llu cycles)\n",
+    std::printf("soc_default_speedup_512: %.3f x (%llu / %llu cycles)\n",
                 double(one.cycles) / four.cycles, (unsigned long long)one.cycles,
                 (unsigned long long)four.cycles);
     std::printf("soc_default_sim_rate: %.0f cycles/s (4 cores busy)\n", four.rate);
@@ -122,9 +131,13 @@ int main(int argc, char** argv) {
   desc.add_options()("help,h", "this help")(
       "only", po::value(&o.only), "run one part: util (small SoC) or speedup (default SoC)")(
       "latency", po::value(&o.latency)->default_value(o.latency), "AXI memory latency, cycles")(
-      "tile-m", po::value(&o.tile_m)->default_value(o.tile_m), "output tile rows")(
-      "tile-n", po::value(&o.tile_n)->default_value(o.tile_n), "output tile cols")(
-      "tile-k", po::value(&o.tile_k)->default_value(o.tile_k), "K step (0: as large as fits)");
+      "small-tile-m", po::value(&o.small.m)->default_value(o.small.m), "util run: tile rows")(
+      "small-tile-n", po::value(&o.small.n)->default_value(o.small.n), "util run: tile cols")(
+      "small-tile-k", po::value(&o.small.k)->default_value(o.small.k), "util run: K step")(
+      "tile-m", po::value(&o.speedup.m)->default_value(o.speedup.m), "speed-up runs: tile rows")(
+      "tile-n", po::value(&o.speedup.n)->default_value(o.speedup.n), "speed-up runs: tile cols")(
+      "tile-k", po::value(&o.speedup.k)->default_value(o.speedup.k),
+      "speed-up runs: K step (0: as large as fits)");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, desc), vm);
