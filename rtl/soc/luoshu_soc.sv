@@ -207,7 +207,7 @@ module luoshu_soc #(
       logic [1:0]  ar_id, r_id, aw_id, b_id;
       logic [127:0] r_data, w_data;
       logic [15:0] w_strb;
-      logic [3:0][32:0] win_size;
+      logic [4*33-1:0] win_size;  // ai_core's [3:0][32:0], flat (Yosys: 2D locals in generates)
       logic [3:0]  win_writable;
       logic [1:0]  state;
       logic        irq, ctl_error;
@@ -215,10 +215,11 @@ module luoshu_soc #(
       logic [63:0] cnt_value;
       logic [15:0] cnt_hi_q;
 
-      for (genvar w = 0; w < 4; w++) begin : g_win
-        assign win_size[w]     = {1'b0, reg_win_size[c][w]};
-        assign win_writable[w] = reg_win_flags[c][w];
+      // Window sizes are 32-bit registers; the core takes 33 bits (4 GiB windows).
+      always_comb begin
+        for (int w = 0; w < 4; w++) win_size[33*w +: 33] = {1'b0, reg_win_size[c][w]};
       end
+      assign win_writable = reg_win_flags[c];
 
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
