@@ -14,6 +14,7 @@
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
 #include "tb/agents/core_harness.h"
+#include "tb/agents/random_program.h"
 #include "tb/gtest_util.h"
 #include "tb/options.h"
 #include "tb/random.h"
@@ -214,71 +215,8 @@ TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
   EXPECT_GT(p.core.Counter(CoreCounter::kL0cWait), 0u) << "the port was never contended";
 }
 
-// Random legal command streams with random offsets, padding, strides and epilogues: block i
-// loads A and B at random L0 offsets, multiplies into a random L0C block (accumulating when it
-// reuses the previous block's C) and stores a random sub-block. Tokens chain the blocks (RAW
-// LD2EX/EX2ST; WAR EX2LD/ST2EX to the next block) so the program is race-free, which the
-// model proves by also running it in a random legal interleaving.
-std::vector<isa::Descriptor> RandomStream(const model::CoreConfig& cfg, int blocks, tb::Rng* rng) {
-  isa::ProgramBuilder b;
-  const int d = cfg.dim;
-  auto pick = [rng](int64_t lo, int64_t hi) { return static_cast<uint32_t>(rng->Uniform(lo, hi)); };
-  isa::MatmulDesc prev{};
-  for (int i = 0; i < blocks; ++i) {
-    const bool first = i == 0, last = i + 1 == blocks;
-    const uint32_t m = d * pick(1, 3), n = d * pick(1, 3), k = pick(1, 40);
-    isa::LoadDesc la, lb;
-    la.rows = m;
-    la.row_bytes = k;
-    la.valid_rows = pick(0, m);
-    la.valid_cols = pick(0, k);
-    la.src_stride = rng->Chance(0.1) ? 0 : pick(la.valid_cols, 2 * k + 7);
-    la.src_addr = kA + pick(0, 0x8000);
-    la.dst_offset = pick(0, cfg.l0a_bytes - m * k);
-    la.wait_mask = first ? 0 : isa::kEx2Ld;
-    lb.dst_buffer = 1;
-    lb.rows = k;
-    lb.row_bytes = n;
-    lb.valid_rows = pick(0, k);
-    lb.valid_cols = pick(0, n);
-    lb.src_stride = pick(lb.valid_cols, 2 * n + 5);
-    lb.src_addr = kB + pick(0, 0x8000);
-    lb.dst_offset = pick(0, cfg.l0b_bytes - k * n);
-    lb.signal_mask = isa::kLd2Ex;
-    isa::MatmulDesc mm;
-    mm.m = m;
-    mm.n = n;
-    mm.k = k;
-    mm.a_offset = la.dst_offset;
-    mm.b_offset = lb.dst_offset;
-    const bool reuse = !first && prev.m == m && prev.n == n && rng->Chance(0.5);
-    mm.c_offset = reuse ? prev.c_offset : 4 * pick(0, cfg.l0c_bytes / 4 - m * n);
-    mm.accumulate = reuse;
-    mm.wait_mask = isa::kLd2Ex | (first ? 0 : isa::kSt2Ex);
-    mm.signal_mask = isa::kEx2St | (last ? 0 : isa::kEx2Ld);
-    isa::StoreDesc st;
-    st.rows = pick(1, m);
-    st.cols = pick(1, n);
-    st.c_pitch = n;
-    st.c_offset = mm.c_offset + 4 * (pick(0, m - st.rows) * n + pick(0, n - st.cols));
-    st.int8_out = rng->Chance(0.5);
-    st.relu = rng->Chance(0.5);
-    st.bias_en = rng->Chance(0.5);
-    st.bias_addr = kBias + 4 * pick(0, 64);
-    st.scale = static_cast<int32_t>(pick(0, 600)) - 300;
-    st.shift = pick(0, 14);
-    const uint32_t esize = st.int8_out ? 1 : 4;
-    st.dst_stride = esize * (st.cols + pick(0, 9));
-    st.dst_addr = kC + esize * pick(0, 0x1000);
-    st.wait_mask = isa::kEx2St;
-    st.signal_mask = last ? 0 : isa::kSt2Ex;
-    b.Load(la).Load(lb).Matmul(mm).Store(st);
-    prev = mm;
-  }
-  b.Sync(kSync, 0x5eed, true);
-  return b.program();
-}
-
+// Random legal command streams (tb/agents/random_program.h); the model proves each race-free
+// by also running it in a random legal interleaving.
 TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
   tb::Rng rng(tb::SeedFromEnv(44));
   SCOPED_TRACE(tb::SeedNote(rng));
@@ -289,7 +227,8 @@ TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
     p.Randomize(kA, 0x1f000, &rng);
     p.Randomize(kB, 0x1f000, &rng);
     p.Randomize(kBias, 0x1000, &rng);
-    const auto prog = RandomStream(p.cfg, static_cast<int>(rng.Uniform(1, 6)), &rng);
+    const tb::StreamLayout at{kA, kB, kC, kBias, kSync, 0x5eed};
+    const auto prog = tb::RandomCommandStream(p.cfg, at, static_cast<int>(rng.Uniform(1, 6)), &rng);
     // Race-free: a random legal interleaving in the model gives the same image.
     model::CoreConfig shuffled = p.cfg;
     shuffled.schedule_seed = rng.Bits64() | 1;
