@@ -21,6 +21,7 @@
 #include "sw/driver/runtime.h"
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_gemm.h"
+#include "tb/matrices.h"
 #include "tb/soc/soc.h"
 
 namespace po = boost::program_options;
@@ -81,11 +82,8 @@ tb::TraceOptions TraceFromFlags(bool trace, const std::string& window) {
 template <class Model, int Dim>
 int RunGemm(const GemmOptions& o) {
   tb::Rng rng(o.seed);
-  model::Matrix<int8_t> a(o.m, o.k), b(o.k, o.n);
-  for (int i = 0; i < o.m; ++i)
-    for (int j = 0; j < o.k; ++j) a.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-  for (int i = 0; i < o.k; ++i)
-    for (int j = 0; j < o.n; ++j) b.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
+  const auto a = tb::RandomInt8Matrix(&rng, o.m, o.k);
+  const auto b = tb::RandomInt8Matrix(&rng, o.k, o.n);
 
   const std::string name = "gemm_cube_d" + std::to_string(Dim);
   tb::Simulation<Model> sim(name, "cube", o.trace, o.verilator_args);
@@ -218,11 +216,8 @@ int SocGemm(const std::vector<std::string>& args) {
   so.memory.out_of_order = mem_stall > 0;
 
   tb::Rng rng(seed);
-  model::Matrix<int8_t> a(m, k), b(k, n);
-  for (int i = 0; i < m; ++i)
-    for (int j = 0; j < k; ++j) a.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-  for (int i = 0; i < k; ++i)
-    for (int j = 0; j < n; ++j) b.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
+  const auto a = tb::RandomInt8Matrix(&rng, m, k);
+  const auto b = tb::RandomInt8Matrix(&rng, k, n);
 
   auto soc = tb::Soc::Create(so);
   driver::Device dev(soc.get());

@@ -4,13 +4,14 @@
 #include <sstream>
 
 namespace luoshu::driver {
-namespace {
 
 std::string Hex(uint64_t v) {
   std::ostringstream s;
   s << "0x" << std::hex << v;
   return s.str();
 }
+
+namespace {
 
 std::string CoreName(int core) { return "core " + std::to_string(core); }
 

@@ -21,6 +21,9 @@ class DriverError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// "0x1f00": addresses and values in driver messages.
+std::string Hex(uint64_t v);
+
 // STATUS.STATE.
 enum class CoreState : uint8_t { kIdle = 0, kBusy = 1, kBlocked = 2, kFaulted = 3 };
 const char* CoreStateName(CoreState s);

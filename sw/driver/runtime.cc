@@ -2,18 +2,11 @@
 
 #include <algorithm>
 #include <iterator>
-#include <sstream>
 
 #include "sw/isa/builder.h"
 
 namespace luoshu::driver {
 namespace {
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
 
 std::string Shape(int r, int c) { return std::to_string(r) + "x" + std::to_string(c); }
 

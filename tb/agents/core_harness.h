@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/driver/device.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
@@ -18,33 +19,15 @@
 
 namespace luoshu::tb {
 
-// ai_core's counter select values (cnt_sel_i); docs/core.md lists them.
-enum class CoreCounter : int {
-  kRetiredLd = 0,
-  kRetiredEx,
-  kRetiredSt,
-  kRetiredSeq,
-  kFetched,
-  kMacs,
-  kBytesRead,
-  kBytesWritten,
-  kBusyLd,
-  kBusyEx,
-  kBusySt,
-  kStallLd,
-  kStallEx,
-  kStallSt,
-  kCycles,
-  kL0cWait,  // cycles MTE-out waited for the shared L0C read port
-  kCount
-};
+// ai_core's counter select values (cnt_sel_i): the host driver's (docs/core.md lists them).
+using CoreCounter = driver::CounterSel;
 inline const char* CoreCounterName(CoreCounter c) {
   static const char* const kNames[] = {"retired_ld", "retired_ex", "retired_st", "retired_seq",
                                        "fetched",    "macs",       "bytes_read", "bytes_written",
                                        "busy_ld",    "busy_ex",    "busy_st",    "stall_ld",
                                        "stall_ex",   "stall_st",   "cycles",     "l0c_wait"};
   const int i = static_cast<int>(c);
-  return i >= 0 && i < static_cast<int>(CoreCounter::kCount) ? kNames[i] : "?";
+  return i >= 0 && i < driver::kNumCounters ? kNames[i] : "?";
 }
 
 struct CoreStatus {

@@ -11,16 +11,10 @@
 #include "Vcube_d4.h"
 #include "Vcube_d8.h"
 #include "tb/agents/cube_gemm.h"
+#include "tb/matrices.h"
 
 namespace luoshu {
 namespace {
-
-model::Matrix<int8_t> Random(int r, int c, tb::Rng& rng) {
-  model::Matrix<int8_t> m(r, c);
-  for (int i = 0; i < r; ++i)
-    for (int j = 0; j < c; ++j) m.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-  return m;
-}
 
 tb::TraceOptions NoTrace() { return tb::TraceOptions{}; }
 
@@ -31,7 +25,8 @@ double StreamUtilization(int k, int tiles_m, int tiles_n, uint64_t* cycles) {
   tb::Simulation<Model> sim("bench_cube", "", NoTrace());
   tb::CubeAgent<Model, Dim> agent(&sim, &rng);
   sim.Reset();
-  auto a = Random(tiles_m * Dim, k, rng), b = Random(k, tiles_n * Dim, rng);
+  auto a = tb::RandomInt8Matrix(&rng, tiles_m * Dim, k),
+       b = tb::RandomInt8Matrix(&rng, k, tiles_n * Dim);
   model::Matrix<int32_t> c(a.rows(), b.cols()), want(a.rows(), b.cols());
   auto s = tb::RunGemmOnCube(&sim, &agent, a, b, &c, 10'000'000);
   model::GemmInt8(a, b, &want);
@@ -67,7 +62,7 @@ double SimRate(uint64_t cycles_per_run, int runs) {
     tb::Simulation<Vcube_d16> sim("bench_cube_rate", "", NoTrace());
     tb::CubeAgent<Vcube_d16, 16> agent(&sim, &rng);
     sim.Reset();
-    auto a = Random(16, 256, rng), b = Random(256, 16, rng);
+    auto a = tb::RandomInt8Matrix(&rng, 16, 256), b = tb::RandomInt8Matrix(&rng, 256, 16);
     const int tiles = static_cast<int>(cycles_per_run / 256) + 1;
     for (int t = 0; t < tiles; ++t) agent.PushTile(a, b);
     const uint64_t start = sim.cycle();

@@ -5,18 +5,15 @@
 #include <vector>
 
 #include "sw/model/gemm.h"
+#include "tb/matrices.h"
 #include "tb/random.h"
 
 int main() {
   using namespace luoshu;
   const int n = 512;
   tb::Rng rng(3);
-  model::Matrix<int8_t> a(n, n), b(n, n);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < n; ++j) {
-      a.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-      b.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-    }
+  const auto a = tb::RandomInt8Matrix(&rng, n, n);
+  const auto b = tb::RandomInt8Matrix(&rng, n, n);
   model::Matrix<int32_t> c(n, n);
   std::vector<double> rates;
   for (int r = 0; r < 5; ++r) {

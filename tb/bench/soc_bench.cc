@@ -15,6 +15,7 @@
 #include "sw/driver/device.h"
 #include "sw/driver/runtime.h"
 #include "sw/model/gemm.h"
+#include "tb/matrices.h"
 #include "tb/random.h"
 #include "tb/soc/soc.h"
 
@@ -56,13 +57,8 @@ RunResult RunGemm(const Options& o, const Tiles& t, const std::string& config, i
   driver::Runtime rt(&dev);
 
   tb::Rng rng(11);
-  model::Matrix<int8_t> a(size, size), b(size, size);
-  for (int i = 0; i < size; ++i) {
-    for (int j = 0; j < size; ++j) {
-      a.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-      b.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-    }
-  }
+  const auto a = tb::RandomInt8Matrix(&rng, size, size);
+  const auto b = tb::RandomInt8Matrix(&rng, size, size);
   model::Matrix<int32_t> c(size, size), want(size, size);
   driver::GemmOptions g;
   g.cores = cores;

@@ -9,6 +9,7 @@
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_agent.h"
 #include "tb/gtest_util.h"
+#include "tb/matrices.h"
 
 namespace luoshu {
 namespace {
@@ -36,12 +37,7 @@ class CubeTest : public ::testing::Test {
     sim_->Reset();
   }
 
-  Matrix<int8_t> Random(int r, int c) {
-    Matrix<int8_t> m(r, c);
-    for (int i = 0; i < r; ++i)
-      for (int j = 0; j < c; ++j) m.at(i, j) = static_cast<int8_t>(rng_.Uniform(-128, 127));
-    return m;
-  }
+  Matrix<int8_t> Random(int r, int c) { return tb::RandomInt8Matrix(&rng_, r, c); }
   static Matrix<int32_t> Expected(const Matrix<int8_t>& a, const Matrix<int8_t>& b) {
     Matrix<int32_t> c(a.rows(), b.cols());
     model::GemmInt8(a, b, &c);

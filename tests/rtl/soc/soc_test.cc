@@ -27,6 +27,7 @@
 #include "tb/agents/random_program.h"
 #include "tb/agents/reg_check.h"
 #include "tb/gtest_util.h"
+#include "tb/matrices.h"
 #include "tb/random.h"
 
 namespace luoshu {
@@ -97,13 +98,6 @@ model::CoreConfig CoreConfigOf(const tb::SocConfig& c) {
   m.l0a_bytes = c.l0a_bytes;
   m.l0b_bytes = c.l0b_bytes;
   m.l0c_bytes = c.l0c_bytes;
-  return m;
-}
-
-model::Matrix<int8_t> RandomMatrix(Rng* rng, int rows, int cols) {
-  model::Matrix<int8_t> m(rows, cols);
-  for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j) m.at(i, j) = static_cast<int8_t>(rng->Uniform(-128, 127));
   return m;
 }
 
@@ -272,8 +266,8 @@ TEST_P(SocGemm, SplitAcrossCoresMatchesModel) {
   Rng rng(tb::SeedFromEnv(7));
   SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 96, n = 80, k = 72;  // edge tiles in every dimension
-  const auto a = RandomMatrix(&rng, m, k);
-  const auto b = RandomMatrix(&rng, k, n);
+  const auto a = tb::RandomInt8Matrix(&rng, m, k);
+  const auto b = tb::RandomInt8Matrix(&rng, k, n);
   model::Matrix<int32_t> c(m, n), want(m, n);
   const auto report = rt.Gemm(a, b, &c);
   model::GemmInt8(a, b, &want);
@@ -635,7 +629,8 @@ struct GemmData {
 };
 
 GemmData RandomGemm(Rng* rng) {
-  return {RandomMatrix(rng, kGemmSize, kGemmSize), RandomMatrix(rng, kGemmSize, kGemmSize)};
+  return {tb::RandomInt8Matrix(rng, kGemmSize, kGemmSize),
+          tb::RandomInt8Matrix(rng, kGemmSize, kGemmSize)};
 }
 
 void ExpectGemmResult(Soc* soc, int core, const GemmData& g) {

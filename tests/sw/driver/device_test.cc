@@ -13,7 +13,9 @@
 #include "sw/model/gemm.h"
 #include "sw/model/soc_model.h"
 #include "tb/gtest_util.h"
+#include "tb/matrices.h"
 #include "tb/options.h"
+#include "tests/sw/driver/error_of.h"
 
 namespace luoshu::driver {
 namespace {
@@ -22,17 +24,6 @@ using model::SocConfig;
 using model::SocModel;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-
-// Runs `f`, expects a DriverError and returns its message.
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const DriverError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no DriverError";
-  return "";
-}
 
 // A bus whose registers answer from a table (unlisted: `fallback`).
 class FakeBus : public HostBus {
@@ -76,10 +67,8 @@ struct Rig {
 struct SmallGemm {
   SmallGemm(Rig* r, int core, int m, int n, int k, uint64_t seed) : a(m, k), b(k, n), c(m, n) {
     tb::Rng rng(seed);
-    for (int i = 0; i < m; ++i)
-      for (int j = 0; j < k; ++j) a.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-    for (int i = 0; i < k; ++i)
-      for (int j = 0; j < n; ++j) b.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
+    a = tb::RandomInt8Matrix(&rng, m, k);
+    b = tb::RandomInt8Matrix(&rng, k, n);
     model::GemmInt8(a, b, &c);
     const uint32_t base = r->mem() + 0x10000 + 0x40000 * core;
     p.m = m;

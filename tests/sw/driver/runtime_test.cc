@@ -12,7 +12,9 @@
 
 #include "sw/model/soc_model.h"
 #include "tb/gtest_util.h"
+#include "tb/matrices.h"
 #include "tb/options.h"
+#include "tests/sw/driver/error_of.h"
 
 namespace luoshu::driver {
 namespace {
@@ -22,23 +24,6 @@ using model::SocConfig;
 using model::SocModel;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const DriverError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no DriverError";
-  return "";
-}
-
-Matrix<int8_t> Random(int rows, int cols, tb::Rng* rng) {
-  Matrix<int8_t> m(rows, cols);
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) m.at(r, c) = static_cast<int8_t>(rng->Uniform(-128, 127));
-  return m;
-}
 
 // A HostBus in front of a SocModel that can tamper with register writes (fault injection).
 class TamperBus : public HostBus {
@@ -143,7 +128,8 @@ TEST_P(RuntimeGemmTest, BitExactAgainstTheModel) {
   SocModel soc(cfg);
   Device dev(&soc);
   Runtime rt(&dev);
-  const Matrix<int8_t> a = Random(g.m, g.k, &rng), b = Random(g.k, g.n, &rng);
+  const Matrix<int8_t> a = tb::RandomInt8Matrix(&rng, g.m, g.k),
+                       b = tb::RandomInt8Matrix(&rng, g.k, g.n);
   Matrix<int32_t> want(g.m, g.n), got;
   model::GemmInt8(a, b, &want);
   GemmOptions opt;
@@ -209,7 +195,7 @@ TEST(RuntimeTest, SeveralGemmsInARowReuseTheDevice) {
   for (int i = 0; i < 6; ++i) {
     const int m = static_cast<int>(rng.Uniform(1, 70)), n = static_cast<int>(rng.Uniform(1, 50));
     const int k = static_cast<int>(rng.Uniform(1, 90));
-    const Matrix<int8_t> a = Random(m, k, &rng), b = Random(k, n, &rng);
+    const Matrix<int8_t> a = tb::RandomInt8Matrix(&rng, m, k), b = tb::RandomInt8Matrix(&rng, k, n);
     Matrix<int32_t> want(m, n), got(m, n);
     model::GemmInt8(a, b, &want);
     GemmOptions opt;
@@ -225,7 +211,8 @@ TEST(RuntimeTest, BadShapesAndOptionsAreRefusedBeforeTouchingTheDevice) {
   Device dev(&soc);
   Runtime rt(&dev);
   tb::Rng rng(1);
-  const Matrix<int8_t> a = Random(8, 5, &rng), b = Random(5, 3, &rng), b6 = Random(6, 3, &rng);
+  const Matrix<int8_t> a = tb::RandomInt8Matrix(&rng, 8, 5), b = tb::RandomInt8Matrix(&rng, 5, 3),
+                       b6 = tb::RandomInt8Matrix(&rng, 6, 3);
   const Matrix<int8_t> empty;
   Matrix<int32_t> c, wrong(3, 8);
   GemmOptions too_many;
@@ -256,7 +243,8 @@ TEST(RuntimeTest, OutOfDeviceMemoryIsAClearError) {
   Device dev(&soc);
   Runtime rt(&dev);
   tb::Rng rng(2);
-  const Matrix<int8_t> a = Random(200, 200, &rng), b = Random(200, 100, &rng);
+  const Matrix<int8_t> a = tb::RandomInt8Matrix(&rng, 200, 200),
+                       b = tb::RandomInt8Matrix(&rng, 200, 100);
   Matrix<int32_t> c;
   EXPECT_THAT(ErrorOf([&] { rt.Gemm(a, b, &c); }), HasSubstr("out of device memory"));
   EXPECT_EQ(rt.allocator().live_blocks(), 0u);
@@ -275,7 +263,8 @@ TEST(RuntimeTest, AFaultInOneCoreIsReportedByNameAndEverythingIsCleaned) {
     return true;
   };
   tb::Rng rng(7);
-  const Matrix<int8_t> a = Random(64, 40, &rng), b = Random(40, 24, &rng);
+  const Matrix<int8_t> a = tb::RandomInt8Matrix(&rng, 64, 40),
+                       b = tb::RandomInt8Matrix(&rng, 40, 24);
   Matrix<int32_t> c;
   EXPECT_THAT(ErrorOf([&] { rt.Gemm(a, b, &c); }),
               AllOf(HasSubstr("core 2"), HasSubstr("rows 32..47"), HasSubstr("ACCESS"),
@@ -299,7 +288,8 @@ TEST(RuntimeTest, ACoreThatNeverStartsTimesOut) {
   Runtime rt(&dev);
   bus.on_write = [](uint32_t offset, uint32_t*) { return offset != reg::Core(1, reg::kTail); };
   tb::Rng rng(8);
-  const Matrix<int8_t> a = Random(64, 16, &rng), b = Random(16, 16, &rng);
+  const Matrix<int8_t> a = tb::RandomInt8Matrix(&rng, 64, 16),
+                       b = tb::RandomInt8Matrix(&rng, 16, 16);
   Matrix<int32_t> c;
   GemmOptions opt;
   opt.timeout_cycles = 200000;

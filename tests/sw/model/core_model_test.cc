@@ -13,6 +13,7 @@
 #include "sw/model/epilogue.h"
 #include "sw/model/gemm.h"
 #include "tb/gtest_util.h"
+#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
 
@@ -49,13 +50,6 @@ struct Rig {
   DeviceMemory mem;
   CoreModel core;
 };
-
-Matrix<int8_t> RandomInt8(int r, int c, tb::Rng& rng) {
-  Matrix<int8_t> m(r, c);
-  for (int i = 0; i < r; ++i)
-    for (int j = 0; j < c; ++j) m.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-  return m;
-}
 
 void PutMatrix(DeviceMemory* mem, uint32_t addr, uint32_t ld, const Matrix<int8_t>& m) {
   for (int i = 0; i < m.rows(); ++i) mem->Write(addr + i * ld, &m.at(i, 0), m.cols());
@@ -95,7 +89,7 @@ TEST(CoreModelGemmTest, DoubleBufferedProgramEqualsGemmInt8) {
                    std::to_string(s.n) + " K " + std::to_string(s.k) + " schedule seed " +
                    std::to_string(seed));
       Rig rig(SmallCore(s.dim, seed));
-      auto a = RandomInt8(s.m, s.k, rng), b = RandomInt8(s.k, s.n, rng);
+      auto a = tb::RandomInt8Matrix(&rng, s.m, s.k), b = tb::RandomInt8Matrix(&rng, s.k, s.n);
       PutMatrix(&rig.mem, kA, s.k, a);
       PutMatrix(&rig.mem, kB, s.n, b);
       auto p = GemmParams(rig.core.config(), s.m, s.n, s.k);
@@ -119,7 +113,7 @@ TEST(CoreModelGemmTest, StridedOperandsAndInt8EpilogueMatchReference) {
   SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 19, n = 11, k = 37, lda = 64, ldb = 40, ldc = 24;
   Rig rig(SmallCore(4, 99));
-  auto a = RandomInt8(m, k, rng), b = RandomInt8(k, n, rng);
+  auto a = tb::RandomInt8Matrix(&rng, m, k), b = tb::RandomInt8Matrix(&rng, k, n);
   PutMatrix(&rig.mem, kA, lda, a);
   PutMatrix(&rig.mem, kB, ldb, b);
   std::vector<int32_t> bias(n);
@@ -400,7 +394,7 @@ void ExpectFaultThenRecover(Rig* rig, const std::vector<isa::Descriptor>& bad, F
   if (!recover) return;
   rig->core.SetRing(kRing, kRingSlots);
   tb::Rng rng(3);
-  auto a = RandomInt8(6, 9, rng), b = RandomInt8(9, 5, rng);
+  auto a = tb::RandomInt8Matrix(&rng, 6, 9), b = tb::RandomInt8Matrix(&rng, 9, 5);
   PutMatrix(&rig->mem, kA, 9, a);
   PutMatrix(&rig->mem, kB, 5, b);
   auto p = GemmParams(rig->core.config(), 6, 5, 9);

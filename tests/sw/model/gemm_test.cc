@@ -4,18 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
 
 namespace luoshu::model {
 namespace {
-
-Matrix<int8_t> RandomInt8(int r, int c, tb::Rng& rng) {
-  Matrix<int8_t> m(r, c);
-  for (int i = 0; i < r; ++i)
-    for (int j = 0; j < c; ++j) m.at(i, j) = static_cast<int8_t>(rng.Uniform(-128, 127));
-  return m;
-}
 
 TEST(ModelGemmTest, SmallHandComputedProduct) {
   Matrix<int8_t> a(2, 3), b(3, 2);
@@ -35,7 +29,7 @@ TEST(ModelGemmTest, BlockedKernelMatchesReferenceOnRandomShapes) {
   SCOPED_TRACE("seed " + std::to_string(rng.seed()));
   for (int trial = 0; trial < 20; ++trial) {
     const int m = rng.Uniform(1, 40), n = rng.Uniform(1, 600), k = rng.Uniform(1, 300);
-    auto a = RandomInt8(m, k, rng), b = RandomInt8(k, n, rng);
+    auto a = tb::RandomInt8Matrix(&rng, m, k), b = tb::RandomInt8Matrix(&rng, k, n);
     Matrix<int32_t> c(m, n), ref(m, n);
     const bool acc = rng.Chance(0.5);
     for (int i = 0; i < m; ++i)
@@ -59,7 +53,7 @@ TEST(ModelGemmTest, AccumulatorWrapsLikeA32BitAdder) {
 
 TEST(ModelGemmTest, StridedSubBlock) {
   tb::Rng rng(5);
-  auto a = RandomInt8(8, 8, rng), b = RandomInt8(8, 8, rng);
+  auto a = tb::RandomInt8Matrix(&rng, 8, 8), b = tb::RandomInt8Matrix(&rng, 8, 8);
   Matrix<int32_t> c(8, 8, 0);
   // C[2:5, 1:4] = A[2:5, 0:6] * B[0:6, 1:4]
   GemmInt8(&a.at(2, 0), &b.at(0, 1), &c.at(2, 1), {3, 3, 6, 8, 8, 8}, false);
