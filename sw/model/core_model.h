@@ -94,6 +94,8 @@ class CoreModel {
   CoreModel(const CoreConfig& config, DeviceMemory* memory);
 
   const CoreConfig& config() const { return config_; }
+  // The host may re-grant windows between submissions (the SoC's WIN registers).
+  void SetWindows(const std::vector<MemoryWindow>& windows) { config_.windows = windows; }
 
   // Program the ring: `size` descriptor slots at `base` (32-byte aligned, size >= 2); head =
   // tail = 0. Only while no command is in flight (idle, or after Clear()); throws otherwise.

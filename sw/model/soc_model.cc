@@ -238,9 +238,7 @@ void SocModel::Doorbell(int c) {
     k.int_status |= reg::kIntCtlError;
     return;
   }
-  // The window registers are live inputs of the core; the model takes them from its
-  // configuration, which it has no setter for yet. config() is a reference to the model's
-  // own (non-const) member, so writing through it is well defined.
+  // The window registers are live inputs of the core: the model takes them at each doorbell.
   std::vector<MemoryWindow> windows;
   for (int w = 0; w < reg::kMaxWindows; ++w) {
     const uint32_t size = Storage(reg::Win(c, w, reg::kWinSize));
@@ -249,7 +247,7 @@ void SocModel::Doorbell(int c) {
                        (Storage(reg::Win(c, w, reg::kWinFlags)) &
                         LUOSHU_CORE_REGS__WIN__FLAGS__WRITABLE_bm) != 0});
   }
-  const_cast<CoreConfig&>(m.config()).windows = windows;
+  m.SetWindows(windows);
 
   if (!Busy(k)) k.head_before = m.head();
   const CoreCounters before = m.counters();
