@@ -44,12 +44,16 @@ function(_luoshu_params out_vl out_ys)
   set(${out_ys} "${ys}" PARENT_SCOPE)
 endfunction()
 
-# luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY])
+# luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY]
+#                          [FAST_CHUNKS n])
 # Builds the Verilated model once, as a static library every test/tool links.
 # The generated class is V<NAME> (e.g. Vcube_d16).
 # BENCH_ONLY: not part of the default build (only benchmarks use it; built on demand).
 function(luoshu_verilated_library)
-  cmake_parse_arguments(A "BENCH_ONLY" "NAME;TOP" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(A "BENCH_ONLY" "NAME;TOP;FAST_CHUNKS" "SOURCES;PARAMS" ${ARGN})
+  if(NOT A_FAST_CHUNKS)
+    set(A_FAST_CHUNKS 1)
+  endif()
   _luoshu_params(vl_params ys_params ${A_PARAMS})
   add_library(${A_NAME} STATIC)
   if(A_BENCH_ONLY)
@@ -77,10 +81,11 @@ function(luoshu_verilated_library)
   # time). The fast group (eval code) is optimized; the slow group (construction, and trace
   # dump code that runs only while a wave is written) is compiled at -O0.
   get_target_property(all_srcs ${A_NAME} SOURCES)
-  set(fast_inc "")
+  # FAST_CHUNKS n splits the fast group into n translation units (round robin), so a very
+  # large model (the 4-core SoC) compiles on several cores instead of being the build's tail.
   set(slow_inc "")
-  set(fast_srcs "")
   set(slow_srcs "")
+  set(fast_i 0)
   foreach(src IN LISTS all_srcs)
     if(NOT src MATCHES "\\.cpp$" OR src MATCHES "^${_vl_inc}/")
       continue()
@@ -90,18 +95,25 @@ function(luoshu_verilated_library)
       string(APPEND slow_inc "#include \"${src}\"\n")
       list(APPEND slow_srcs "${src}")
     else()
-      string(APPEND fast_inc "#include \"${src}\"\n")
-      list(APPEND fast_srcs "${src}")
+      math(EXPR chunk "${fast_i} % ${A_FAST_CHUNKS}")
+      math(EXPR fast_i "${fast_i} + 1")
+      string(APPEND fast_inc_${chunk} "#include \"${src}\"\n")
+      list(APPEND fast_srcs_${chunk} "${src}")
     endif()
   endforeach()
   set(unity_dir ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_unity)
-  file(CONFIGURE OUTPUT ${unity_dir}/fast.cpp CONTENT "${fast_inc}")
+  math(EXPR last_chunk "${A_FAST_CHUNKS} - 1")
+  foreach(chunk RANGE ${last_chunk})
+    set(fast_cpp ${unity_dir}/fast${chunk}.cpp)
+    file(CONFIGURE OUTPUT ${fast_cpp} CONTENT "${fast_inc_${chunk}}")
+    set_source_files_properties(${fast_cpp} PROPERTIES COMPILE_OPTIONS "-O2"
+      OBJECT_DEPENDS "${fast_srcs_${chunk}}")
+    target_sources(${A_NAME} PRIVATE ${fast_cpp})
+  endforeach()
   file(CONFIGURE OUTPUT ${unity_dir}/slow.cpp CONTENT "${slow_inc}")
-  set_source_files_properties(${unity_dir}/fast.cpp PROPERTIES COMPILE_OPTIONS "-O2"
-    OBJECT_DEPENDS "${fast_srcs}")
   set_source_files_properties(${unity_dir}/slow.cpp PROPERTIES COMPILE_OPTIONS "-O0"
     OBJECT_DEPENDS "${slow_srcs}")
-  target_sources(${A_NAME} PRIVATE ${unity_dir}/fast.cpp ${unity_dir}/slow.cpp)
+  target_sources(${A_NAME} PRIVATE ${unity_dir}/slow.cpp)
   # Use the shared runtime instead of a private copy of it.
   get_target_property(srcs ${A_NAME} SOURCES)
   list(FILTER srcs EXCLUDE REGEX "^${_vl_inc}/.*\\.cpp$")
