@@ -166,7 +166,7 @@ int CubeGemm(const std::vector<std::string>& args) {
 // The main job: a GEMM through the host runtime on the Verilated SoC.
 int SocGemm(const std::vector<std::string>& args) {
   std::string soc_name = "default", window;
-  int m = 512, n = 512, k = 512, cores = 0, tile_m = 128, tile_n = 128, tile_k = 0, latency = 100;
+  int m = 512, n = 512, k = 512, cores = 0, tile_m = 128, tile_n = 80, tile_k = 0, latency = 100;
   double mem_stall = 0;
   uint64_t seed = 1;
   bool trace = false;
