@@ -18,7 +18,6 @@
 #include "Vcube_d4.h"
 #include "Vcube_d8.h"
 #include "sw/driver/device.h"
-#include "sw/driver/runtime.h"
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_gemm.h"
 #include "tb/matrices.h"
@@ -221,7 +220,6 @@ int SocGemm(const std::vector<std::string>& args) {
 
   auto soc = tb::Soc::Create(so);
   driver::Device dev(soc.get());
-  driver::Runtime rt(&dev);
   const auto& info = dev.info();
   std::printf(
       "luoshu gemm: M=%d N=%d K=%d int8 -> int32 on the Verilated %s SoC (%d core(s), DIM=%d, "
@@ -233,33 +231,26 @@ int SocGemm(const std::vector<std::string>& args) {
   g.tile_m = tile_m;
   g.tile_n = tile_n;
   g.tile_k = tile_k;
-  model::Matrix<int32_t> c(m, n), want(m, n);
-  const uint64_t c0 = soc->Now();
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto report = rt.Gemm(a, b, &c, g);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  model::GemmInt8(a, b, &want);
+  const auto run = tb::RunGemmOnSoc(soc.get(), &dev, a, b, g);
 
   int mismatches = 0;
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j)
-      if (c.at(i, j) != want.at(i, j) && ++mismatches <= 5)
-        std::printf("  mismatch C[%d][%d]: SoC %d, model %d\n", i, j, c.at(i, j), want.at(i, j));
-  const double dim2 = double(info.dim) * info.dim;
-  uint64_t macs = 0;
+      if (run.c.at(i, j) != run.want.at(i, j) && ++mismatches <= 5)
+        std::printf("  mismatch C[%d][%d]: SoC %d, model %d\n", i, j, run.c.at(i, j),
+                    run.want.at(i, j));
   std::printf("  core  rows        cycles    utilization\n");
-  for (const auto& cr : report.cores) {
-    macs += cr.macs;
+  for (const auto& cr : run.report.cores) {
     std::printf("  %-4d  %4d..%-4d  %-8llu  %6.2f %%\n", cr.core, cr.row_begin,
                 cr.row_begin + cr.rows - 1, static_cast<unsigned long long>(cr.cycles),
-                100.0 * cr.macs / (dim2 * cr.cycles));
+                100.0 * run.CoreUtilization(cr));
   }
   std::printf("  cycles              %llu (first doorbell to last completion)\n",
-              static_cast<unsigned long long>(report.total_cycles));
+              static_cast<unsigned long long>(run.report.total_cycles));
   std::printf("  SoC utilization     %.2f %% (MACs / (cores used x DIM^2 x cycles))\n",
-              100.0 * macs / (dim2 * report.cores.size() * report.total_cycles));
-  std::printf("  simulation speed    %.0f cycles/s (%.2f s wall)\n", (soc->Now() - c0) / secs,
-              secs);
+              100.0 * run.Utilization());
+  std::printf("  simulation speed    %.0f cycles/s (%.2f s wall)\n", run.sim_rate,
+              run.wall_seconds);
   if (!soc->sim().wave_path().empty()) {
     std::printf("  wave                %s\n", soc->sim().wave_path().c_str());
   }

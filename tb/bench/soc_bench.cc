@@ -7,14 +7,11 @@
 //   luoshu_bench_soc [--only util|speedup] [--latency L] [--tile-m T --tile-n T --tile-k T]
 //                    [--small-tile-m T --small-tile-n T --small-tile-k T]
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "sw/driver/device.h"
-#include "sw/driver/runtime.h"
-#include "sw/model/gemm.h"
 #include "tb/matrices.h"
 #include "tb/random.h"
 #include "tb/soc/soc.h"
@@ -39,15 +36,9 @@ struct Options {
   Tiles speedup{128, 80, 0};
 };
 
-struct RunResult {
-  uint64_t cycles = 0;  // first doorbell to the last completion
-  uint64_t macs = 0;    // all cores
-  double rate = 0;      // simulated cycles per second (whole run, host copies included)
-  bool exact = false;   // C == model
-};
-
-RunResult RunGemm(const Options& o, const Tiles& t, const std::string& config, int size,
-                  int cores) {
+// One GEMM on a fresh SoC; prints a line per core (utilization, busy shares).
+tb::SocGemmRun RunGemm(const Options& o, const Tiles& t, const std::string& config, int size,
+                       int cores) {
   tb::SocOptions so;
   so.config = config;
   so.sim_name = "bench_soc_" + config;
@@ -56,35 +47,23 @@ RunResult RunGemm(const Options& o, const Tiles& t, const std::string& config, i
   so.memory.read_bytes_per_cycle = so.memory.write_bytes_per_cycle = 16;
   auto soc = tb::Soc::Create(so);
   driver::Device dev(soc.get());
-  driver::Runtime rt(&dev);
-
   tb::Rng rng(11);
   const auto a = tb::RandomInt8Matrix(&rng, size, size);
   const auto b = tb::RandomInt8Matrix(&rng, size, size);
-  model::Matrix<int32_t> c(size, size), want(size, size);
   driver::GemmOptions g;
   g.cores = cores;
   g.tile_m = t.m;
   g.tile_n = t.n;
   g.tile_k = t.k;
-  const uint64_t c0 = soc->Now();
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto report = rt.Gemm(a, b, &c, g);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  model::GemmInt8(a, b, &want);
+  const auto run = tb::RunGemmOnSoc(soc.get(), &dev, a, b, g);
 
-  RunResult r;
-  r.cycles = report.total_cycles;
-  r.rate = (soc->Now() - c0) / secs;
-  r.exact = c == want;
-  const double dim2 = double(soc->config().dim) * soc->config().dim;
   std::printf(
       "# %s SoC, GEMM %d^3 on %zu core(s), tiles %dx%d (tile_k %d), AXI latency %d: "
       "%llu cycles, %s\n",
-      config.c_str(), size, report.cores.size(), t.m, t.n, t.k, o.latency,
-      (unsigned long long)r.cycles, r.exact ? "C == model" : "C DIFFERS FROM THE MODEL");
-  for (const auto& cr : report.cores) {
-    r.macs += cr.macs;
+      config.c_str(), size, run.report.cores.size(), t.m, t.n, t.k, o.latency,
+      (unsigned long long)run.report.total_cycles,
+      run.exact() ? "C == model" : "C DIFFERS FROM THE MODEL");
+  for (const auto& cr : run.report.cores) {
     const auto share = [&](driver::CounterSel s) {
       return 100.0 * dev.Counter(cr.core, s) / cr.cycles;
     };
@@ -92,29 +71,29 @@ RunResult RunGemm(const Options& o, const Tiles& t, const std::string& config, i
         "#   core %d: rows %d..%d, %llu cycles, utilization %.2f %%, busy LD %.1f %% EX %.1f %% "
         "ST %.1f %%, EX waiting for tokens %.1f %%\n",
         cr.core, cr.row_begin, cr.row_begin + cr.rows - 1, (unsigned long long)cr.cycles,
-        100.0 * cr.macs / (dim2 * cr.cycles), share(driver::CounterSel::kBusyLd),
+        100.0 * run.CoreUtilization(cr), share(driver::CounterSel::kBusyLd),
         share(driver::CounterSel::kBusyEx), share(driver::CounterSel::kBusySt),
         share(driver::CounterSel::kStallEx));
   }
-  return r;
+  return run;
 }
 
 int Run(const Options& o) {
   bool ok = true;
   if (o.only.empty() || o.only == "util") {
     const auto r = RunGemm(o, o.small, "small", 256, 1);
-    ok &= r.exact;
-    std::printf("soc_small_util_256: %.2f %%\n", 100.0 * r.macs / (256.0 * r.cycles));
-    std::printf("soc_small_sim_rate: %.0f cycles/s\n", r.rate);
+    ok &= r.exact();
+    std::printf("soc_small_util_256: %.2f %%\n", 100.0 * r.Utilization());
+    std::printf("soc_small_sim_rate: %.0f cycles/s\n", r.sim_rate);
   }
   if (o.only.empty() || o.only == "speedup") {
     const auto one = RunGemm(o, o.speedup, "default", 512, 1);
     const auto four = RunGemm(o, o.speedup, "default", 512, 4);
-    ok &= one.exact && four.exact;
-    std::printf("soc_default_speedup_512: %.3f x (%llu / %llu cycles)\n",
-                double(one.cycles) / four.cycles, (unsigned long long)one.cycles,
-                (unsigned long long)four.cycles);
-    std::printf("soc_default_sim_rate: %.0f cycles/s (4 cores busy)\n", four.rate);
+    ok &= one.exact() && four.exact();
+    const uint64_t c1 = one.report.total_cycles, c4 = four.report.total_cycles;
+    std::printf("soc_default_speedup_512: %.3f x (%llu / %llu cycles)\n", double(c1) / c4,
+                (unsigned long long)c1, (unsigned long long)c4);
+    std::printf("soc_default_sim_rate: %.0f cycles/s (4 cores busy)\n", four.sim_rate);
   }
   if (!ok) std::fprintf(stderr, "error: a result differs from the model\n");
   return ok ? 0 : 1;

@@ -1,5 +1,6 @@
 #include "tb/soc/soc.h"
 
+#include <chrono>
 #include <sstream>
 
 #include "Vsoc_default.h"
@@ -11,6 +12,15 @@ namespace luoshu::tb {
 namespace {
 
 int ChanBits(int channels) { return channels >= 4 ? 2 : channels == 2 ? 1 : 0; }
+
+// " answered SLVERR (...)": the end of a failed register access's message.
+std::string RespNote(unsigned resp) {
+  return std::string(" answered ") +
+         (resp == 2   ? "SLVERR"
+          : resp == 3 ? "DECERR"
+                      : "EXOKAY") +
+         " (no register there; see docs/regs.md)";
+}
 
 // One SoC top (a Verilated soc_tb with a given configuration) and its agents.
 template <class Top>
@@ -108,12 +118,8 @@ uint32_t Soc::ReadReg(uint32_t offset) {
   uint32_t v = 0;
   if (const unsigned resp = RawRead(offset, &v)) {
     std::ostringstream os;
-    os << "host register read at 0x" << std::hex << offset << " answered "
-       << (resp == 2   ? "SLVERR"
-           : resp == 3 ? "DECERR"
-                       : "EXOKAY")
-       << " (no register there; see docs/regs.md)";
-    throw driver::BusError(os.str());
+    os << "host register read at 0x" << std::hex << offset;
+    throw driver::BusError(os.str() + RespNote(resp));
   }
   return v;
 }
@@ -121,12 +127,8 @@ uint32_t Soc::ReadReg(uint32_t offset) {
 void Soc::WriteReg(uint32_t offset, uint32_t value) {
   if (const unsigned resp = RawWrite(offset, value)) {
     std::ostringstream os;
-    os << "host register write of 0x" << std::hex << value << " at 0x" << offset << " answered "
-       << (resp == 2   ? "SLVERR"
-           : resp == 3 ? "DECERR"
-                       : "EXOKAY")
-       << " (no register there; see docs/regs.md)";
-    throw driver::BusError(os.str());
+    os << "host register write of 0x" << std::hex << value << " at 0x" << offset;
+    throw driver::BusError(os.str() + RespNote(resp));
   }
 }
 
@@ -149,6 +151,36 @@ void Soc::ReadMem(uint64_t addr, void* dst, uint64_t len) {
 bool Soc::WaitIrq(uint64_t max_cycles) {
   for (uint64_t i = 0; i < max_cycles && !irq(); ++i) sim().Step(1);
   return irq();
+}
+
+uint64_t SocGemmRun::macs() const {
+  uint64_t sum = 0;
+  for (const auto& core : report.cores) sum += core.macs;
+  return sum;
+}
+
+double SocGemmRun::CoreUtilization(const driver::GemmCoreReport& core) const {
+  return double(core.macs) / (double(dim) * dim * core.cycles);
+}
+
+double SocGemmRun::Utilization() const {
+  return double(macs()) / (double(dim) * dim * report.cores.size() * report.total_cycles);
+}
+
+SocGemmRun RunGemmOnSoc(Soc* soc, driver::Device* device, const model::Matrix<int8_t>& a,
+                        const model::Matrix<int8_t>& b, const driver::GemmOptions& options) {
+  driver::Runtime runtime(device);
+  SocGemmRun run;
+  run.dim = device->info().dim;
+  run.c = model::Matrix<int32_t>(a.rows(), b.cols());
+  run.want = model::Matrix<int32_t>(a.rows(), b.cols());
+  const uint64_t c0 = soc->Now();
+  const auto t0 = std::chrono::steady_clock::now();
+  run.report = runtime.Gemm(a, b, &run.c, options);
+  run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.sim_rate = (soc->Now() - c0) / run.wall_seconds;
+  model::GemmInt8(a, b, &run.want);
+  return run;
 }
 
 }  // namespace luoshu::tb

@@ -14,7 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "sw/driver/device.h"
 #include "sw/driver/host_bus.h"
+#include "sw/driver/runtime.h"
+#include "sw/model/gemm.h"
 #include "sw/model/memory.h"
 #include "tb/agents/irq_monitor.h"
 #include "tb/agents/mem_slave.h"
@@ -88,5 +91,23 @@ class Soc : public driver::HostBus {
   SocConfig config_;
   model::DeviceMemory memory_;
 };
+
+// One GEMM through the host runtime on a SoC, checked against the model: what the main job
+// (luoshu gemm) and the SoC benchmark report.
+struct SocGemmRun {
+  driver::GemmReport report;
+  model::Matrix<int32_t> c, want;  // the SoC's result and the model's
+  int dim = 0;
+  double wall_seconds = 0;
+  double sim_rate = 0;  // simulated cycles per second of the whole run, host copies included
+  bool exact() const { return c == want; }
+  uint64_t macs() const;
+  // MACs / (Dim^2 x cycles): one core from its doorbell to its completion, or all cores used
+  // from the first doorbell to the last completion.
+  double CoreUtilization(const driver::GemmCoreReport& core) const;
+  double Utilization() const;
+};
+SocGemmRun RunGemmOnSoc(Soc* soc, driver::Device* device, const model::Matrix<int8_t>& a,
+                        const model::Matrix<int8_t>& b, const driver::GemmOptions& options);
 
 }  // namespace luoshu::tb

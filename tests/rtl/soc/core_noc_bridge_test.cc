@@ -34,6 +34,7 @@
 #include "sw/model/memory.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
+#include "tb/mem_packet.h"
 #include "tb/options.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -43,7 +44,8 @@ namespace {
 
 using tb::Rng;
 
-enum Kind { kRead = 0, kWrite = 1, kReadResp = 2, kWriteResp = 3 };
+constexpr uint32_t kRead = tb::kMemRead, kWrite = tb::kMemWrite, kReadResp = tb::kMemReadResp,
+                   kWriteResp = tb::kMemWriteResp;
 constexpr uint32_t kBeat = 16;
 constexpr int kMaxPacket = 128;         // longest packet (longer bursts are split)
 constexpr uint32_t kMemSize = 1 << 16;  // reads in [0, 32 KiB), writes in [32 KiB, 64 KiB)
@@ -65,37 +67,13 @@ struct Config<Vcore_noc_bridge_c1> {
   static constexpr uint32_t kChanX = 00001, kChanY = 00000;
 };
 
-// noc_pkg::mem_hdr_t, LSB first: dst[5:0], src[11:6], kind[13:12], tag[21:14], len[29:22],
-// addr[61:30], err[62]; coordinates {y[2:0], x[2:0]}.
-struct Hdr {
-  int dst = 0, src = 0, kind = 0, tag = 0, len = 0, err = 0;
-  uint32_t addr = 0;
-  uint64_t Pack() const {
-    return uint64_t(dst) | uint64_t(src) << 6 | uint64_t(kind) << 12 | uint64_t(tag) << 14 |
-           uint64_t(len) << 22 | uint64_t(addr) << 30 | uint64_t(err) << 62;
-  }
-  static Hdr Unpack(uint64_t v) {
-    Hdr h;
-    h.dst = v & 63;
-    h.src = (v >> 6) & 63;
-    h.kind = (v >> 12) & 3;
-    h.tag = (v >> 14) & 255;
-    h.len = (v >> 22) & 255;
-    h.addr = static_cast<uint32_t>(v >> 30);
-    h.err = (v >> 62) & 1;
-    return h;
-  }
-  std::string Str() const {
-    std::ostringstream s;
-    s << "{kind " << kind << " addr 0x" << std::hex << addr << std::dec << " len " << len << " tag "
-      << tag << " dst " << dst << " err " << err << "}";
-    return s.str();
-  }
-  bool SameRequest(const Hdr& o) const {
-    return dst == o.dst && kind == o.kind && tag == o.tag && len == o.len && addr == o.addr &&
-           err == o.err;
-  }
-};
+using Hdr = tb::MemHdr;
+
+// Everything a requester sets (route.src is the NI's).
+bool SameRequest(const Hdr& a, const Hdr& b) {
+  return a.dst == b.dst && a.kind == b.kind && a.tag == b.tag && a.len == b.len &&
+         a.addr == b.addr && a.err == b.err;
+}
 
 // Random gaps/backpressure on every handshake, and the fabric's service delay.
 struct Stalls {
@@ -403,7 +381,7 @@ class BridgeBench {
       if (exp_rd_.empty()) return Fail("unexpected read request " + h.Str());
       const Hdr want = exp_rd_.front();
       exp_rd_.pop_front();
-      if (!h.SameRequest(want)) return Fail("read request " + h.Str() + ", want " + want.Str());
+      if (!SameRequest(h, want)) return Fail("read request " + h.Str() + ", want " + want.Str());
       Packet p;
       p.hdr = h;
       p.seq = rd_seq_++;
@@ -412,7 +390,7 @@ class BridgeBench {
       if (exp_wr_.empty()) return Fail("unexpected write request " + h.Str());
       tx_wr_ = exp_wr_.front();
       exp_wr_.pop_front();
-      if (!h.SameRequest(tx_wr_.hdr)) {
+      if (!SameRequest(h, tx_wr_.hdr)) {
         return Fail("write request " + h.Str() + ", want " + tx_wr_.hdr.Str());
       }
       tx_in_data_ = true;
@@ -464,7 +442,7 @@ class BridgeBench {
         const uint32_t base = p.hdr.addr * kBeat;
         if (p.hdr.kind == kRead) {
           r.hdr.kind = kReadResp;
-          for (int i = 0; i < p.hdr.len; ++i) {
+          for (uint32_t i = 0; i < p.hdr.len; ++i) {
             Beat b;
             const uint32_t a = base + i * kBeat;
             const bool err = err_beats_.count(a) > 0;
@@ -475,7 +453,7 @@ class BridgeBench {
           ch.read_resps.push_back(std::move(r));
         } else {
           r.hdr.kind = kWriteResp;
-          for (int i = 0; i < p.hdr.len; ++i) {
+          for (uint32_t i = 0; i < p.hdr.len; ++i) {
             const uint32_t a = base + i * kBeat;
             if (err_beats_.count(a)) {
               r.hdr.err = 1;
@@ -567,7 +545,8 @@ class BridgeBench {
   std::deque<Packet> exp_wr_;
   bool hdr_ready_ = false, data_ready_ = false, tx_in_data_ = false;
   Packet tx_wr_;
-  int tx_beat_ = 0, split_packets_ = 0;
+  uint32_t tx_beat_ = 0;
+  int split_packets_ = 0;
   uint64_t rd_seq_ = 0, rd_seq_sent_max_ = 0;
   int reordered_ = 0;
   Packet rx_pkt_;

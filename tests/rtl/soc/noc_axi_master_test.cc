@@ -26,6 +26,7 @@
 #include "tb/agents/mem_slave.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
+#include "tb/mem_packet.h"
 #include "tb/options.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -52,29 +53,10 @@ struct Cfg<Vnoc_axi_master_c2> {  // channel 2 of 4, 3-bit ids, 2- and 3-deep FI
 
 constexpr int kBeat = 16;
 constexpr uint64_t kMemBytes = 256 << 10;  // the whole device memory, global addresses
-constexpr uint32_t kRead = 0, kWrite = 1, kReadResp = 2, kWriteResp = 3;
+constexpr uint32_t kRead = tb::kMemRead, kWrite = tb::kMemWrite, kReadResp = tb::kMemReadResp,
+                   kWriteResp = tb::kMemWriteResp;
 
-// noc_pkg::mem_hdr_t, LSB first: dst[5:0] src[11:6] kind[13:12] tag[21:14] len[29:22]
-// addr[61:30] err[62]. Coordinates are {y[2:0], x[2:0]}.
-struct Hdr {
-  uint32_t dst = 0, src = 0, kind = 0, tag = 0, len = 0, addr = 0;
-  bool err = false;
-  uint64_t Pack() const {
-    return uint64_t(dst) | uint64_t(src) << 6 | uint64_t(kind) << 12 | uint64_t(tag) << 14 |
-           uint64_t(len) << 22 | uint64_t(addr) << 30 | uint64_t(err) << 62;
-  }
-  static Hdr Unpack(uint64_t v) {
-    Hdr h;
-    h.dst = v & 63;
-    h.src = v >> 6 & 63;
-    h.kind = v >> 12 & 3;
-    h.tag = v >> 14 & 255;
-    h.len = v >> 22 & 255;
-    h.addr = v >> 30 & 0xffffffffu;
-    h.err = v >> 62 & 1;
-    return h;
-  }
-};
+using Hdr = tb::MemHdr;
 
 struct Request {
   uint64_t seq = 0;
