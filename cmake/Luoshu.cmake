@@ -141,9 +141,10 @@ function(luoshu_rtl_gates)
   set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth;${A_SYNTH_LABELS}")
 endfunction()
 
-# luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l])
+# luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l] [PROPERTIES key value ...])
+# PROPERTIES: more CTest properties for every test of the binary (ENVIRONMENT, FIXTURES_*).
 function(luoshu_gtest)
-  cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${A_NAME} ${A_SOURCES})
   luoshu_cxx_target(${A_NAME})
   target_link_libraries(${A_NAME} PRIVATE ${A_LIBS} luoshu_tb GTest::gtest_main)
@@ -151,7 +152,7 @@ function(luoshu_gtest)
     set(A_LABELS unit)
   endif()
   gtest_discover_tests(${A_NAME} DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${A_LABELS}" TIMEOUT 600)
+    PROPERTIES LABELS "${A_LABELS}" TIMEOUT 600 ${A_PROPERTIES})
 endfunction()
 
 # luoshu_rejects_params(NAME id TOP module SOURCES f.sv... PARAMS A=0 EXPECT "regex")

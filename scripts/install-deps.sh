@@ -12,6 +12,7 @@ required=(
   zlib1g-dev                   # FST tracing
   python3 python3-venv         # venv for the project's Yosys (below)
   python3-matplotlib           # benchmark plots (run with /usr/bin/python3)
+  python3-numpy                # .npy interop tests (tests/sw/common; /usr/bin/python3)
 )
 optional=(
   gtkwave                      # wave viewer for build/waves/*.fst (not needed by tests)

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 #include "tb/random.h"
@@ -14,6 +15,22 @@ namespace luoshu::tb {
 inline std::string CurrentTestName() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   return SanitizeName(std::string(info->test_suite_name()) + "." + info->name());
+}
+
+// Runs `f`, expects an exception of type E and returns its message ("" and a test failure if
+// none, or one of another type, is thrown): for tests of error messages.
+template <class E>
+std::string ErrorOf(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "expected another exception type, got: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "no exception";
+  return "";
 }
 
 // Text for SCOPED_TRACE so a failing random test prints how to re-run it.

@@ -23,18 +23,17 @@ uint64_t ParseU64(const std::string& text, const char* what) {
 
 std::string DefaultWaveDir() { return LUOSHU_DEFAULT_WAVE_DIR; }
 
-void ParseTraceWindow(const std::string& text, TraceOptions* opts) {
+void ParseTraceWindow(const std::string& text, TraceOptions* opts, const std::string& what) {
   const auto colon = text.find(':');
   if (colon == std::string::npos) {
-    throw ConfigError("LUOSHU_TRACE_WINDOW='" + text +
+    throw ConfigError(what + "='" + text +
                       "' must be START:STOP in cycles, e.g. 1000:2000 (either side may be empty)");
   }
   const std::string a = text.substr(0, colon), b = text.substr(colon + 1);
-  if (!a.empty()) opts->start_cycle = ParseU64(a, "LUOSHU_TRACE_WINDOW start");
-  if (!b.empty()) opts->stop_cycle = ParseU64(b, "LUOSHU_TRACE_WINDOW stop");
+  if (!a.empty()) opts->start_cycle = ParseU64(a, (what + " start").c_str());
+  if (!b.empty()) opts->stop_cycle = ParseU64(b, (what + " stop").c_str());
   if (opts->stop_cycle <= opts->start_cycle) {
-    throw ConfigError("LUOSHU_TRACE_WINDOW='" + text +
-                      "' is empty: STOP must be greater than START");
+    throw ConfigError(what + "='" + text + "' is empty: STOP must be greater than START");
   }
 }
 

@@ -23,8 +23,10 @@ struct TraceOptions {
 // Parses LUOSHU_TRACE / LUOSHU_TRACE_WINDOW / LUOSHU_WAVE_DIR. Throws ConfigError on bad values.
 TraceOptions TraceOptionsFromEnv();
 
-// Parses "A:B" ("100:", ":500" allowed) into the window of `opts`. Throws ConfigError.
-void ParseTraceWindow(const std::string& text, TraceOptions* opts);
+// Parses "A:B" ("100:", ":500" allowed) into the window of `opts`. Throws ConfigError whose
+// message names the setting as `what`.
+void ParseTraceWindow(const std::string& text, TraceOptions* opts,
+                      const std::string& what = "LUOSHU_TRACE_WINDOW");
 
 // LUOSHU_SEED if set (throws ConfigError if not a number), else `fallback`.
 uint64_t SeedFromEnv(uint64_t fallback);

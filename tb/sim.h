@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -132,9 +133,19 @@ class Simulation : public SimController {
  private:
   void OpenTrace(const std::string& path) {
 #if LUOSHU_TRACE_COMPILED
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      throw ConfigError("cannot write the wave '" + path +
+                        "': a folder is in its place; remove it or pick another wave folder");
+    }
     fst_ = std::make_unique<VerilatedFstC>();
     model_->trace(fst_.get(), 99);
     fst_->open(path.c_str());
+    if (!fst_->isOpen()) {
+      fst_.reset();
+      throw ConfigError("cannot write the wave '" + path +
+                        "': the file could not be created; pick a writable wave folder");
+    }
 #else
     throw ConfigError("tracing was requested for '" + name_ + "' (wave " + path +
                       ") but is not compiled into this build; reconfigure with -DLUOSHU_TRACE=ON");

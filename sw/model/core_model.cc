@@ -42,18 +42,6 @@ int QueueIndex(Opcode op) { return static_cast<int>(isa::QueueOf(op)); }
 
 }  // namespace
 
-const char* CoreStateName(CoreState s) {
-  switch (s) {
-    case CoreState::kIdle:
-      return "idle";
-    case CoreState::kBlocked:
-      return "blocked";
-    case CoreState::kFaulted:
-      return "faulted";
-  }
-  return "?";
-}
-
 Fault ValidateDescriptor(const isa::Descriptor& d, const CoreConfig& cfg, std::string* why) {
   Checker ck{Fault::kNone, why};
   const uint32_t raw = isa::RawOpcode(d);
@@ -384,7 +372,7 @@ void CoreModel::Execute(int queue) {
   ++counters_.retired[queue];
 }
 
-bool InsideOneWindow(const std::vector<MemoryWindow>& windows, uint64_t addr, uint64_t len,
+bool InsideOneWindow(const std::vector<hal::Window>& windows, uint64_t addr, uint64_t len,
                      bool write) {
   if (len == 0) return true;
   for (const auto& w : windows) {
@@ -393,7 +381,7 @@ bool InsideOneWindow(const std::vector<MemoryWindow>& windows, uint64_t addr, ui
   return false;
 }
 
-Fault AccessFault(const std::vector<MemoryWindow>& windows, const DeviceMemory& mem, uint64_t addr,
+Fault AccessFault(const std::vector<hal::Window>& windows, const DeviceMemory& mem, uint64_t addr,
                   uint64_t len, bool write) {
   if (!InsideOneWindow(windows, addr, len, write)) return Fault::kAccess;
   return mem.Contains(addr, len) ? Fault::kNone : Fault::kMemError;

@@ -21,26 +21,20 @@
 #include <string>
 #include <vector>
 
+#include "sw/hal/types.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/memory.h"
 
 namespace luoshu::model {
 
-// A device-memory range this core may touch. Reads need any window, writes a writable one.
-struct MemoryWindow {
-  uint64_t base = 0;
-  uint64_t size = 0;
-  bool writable = true;
-};
-
 // True if [addr, addr + len) lies inside ONE of `windows` (a writable one if `write`); len 0
 // always does. What the RTL's window_check compares.
-bool InsideOneWindow(const std::vector<MemoryWindow>& windows, uint64_t addr, uint64_t len,
+bool InsideOneWindow(const std::vector<hal::Window>& windows, uint64_t addr, uint64_t len,
                      bool write);
 
 // The fault a device access of this core raises: kAccess if it is not inside one granted
 // window, else kMemError if it leaves the memory image (an error response), else kNone.
-isa::Fault AccessFault(const std::vector<MemoryWindow>& windows, const DeviceMemory& mem,
+isa::Fault AccessFault(const std::vector<hal::Window>& windows, const DeviceMemory& mem,
                        uint64_t addr, uint64_t len, bool write);
 
 struct CoreConfig {
@@ -49,19 +43,13 @@ struct CoreConfig {
   uint32_t l0b_bytes = 64 << 10;
   uint32_t l0c_bytes = 128 << 10;
   int queue_depth = 8;                // entries per LD / EX / ST queue (>= 1)
-  std::vector<MemoryWindow> windows;  // granted windows; empty = the core may touch nothing
+  std::vector<hal::Window> windows;  // granted windows; empty = the core may touch nothing
   // 0: deterministic (the sequencer runs ahead as far as the queues allow, then the oldest
   // runnable queue head goes first). Non-zero: a random legal interleaving from this seed.
   uint64_t schedule_seed = 0;
 };
 
-enum class CoreState {
-  kIdle,     // ring empty (head == tail) and every queue drained
-  kBlocked,  // ring empty, but queued commands wait for tokens a later command must give
-  kFaulted,  // stopped on a fault until Clear()
-};
-
-const char* CoreStateName(CoreState s);
+using hal::CoreState;  // a model core is never kBusy: Run() goes to completion
 
 struct FaultRecord {
   isa::Fault code = isa::Fault::kNone;
@@ -95,7 +83,7 @@ class CoreModel {
 
   const CoreConfig& config() const { return config_; }
   // The host may re-grant windows between submissions (the SoC's WIN registers).
-  void SetWindows(const std::vector<MemoryWindow>& windows) { config_.windows = windows; }
+  void SetWindows(const std::vector<hal::Window>& windows) { config_.windows = windows; }
 
   // Program the ring: `size` descriptor slots at `base` (32-byte aligned, size >= 2); head =
   // tail = 0. Only while no command is in flight (idle, or after Clear()); throws otherwise.

@@ -1,5 +1,7 @@
 #include "sw/model/gemm.h"
 
+#include "sw/model/epilogue.h"
+
 #include <algorithm>
 
 namespace luoshu::model {
@@ -75,6 +77,32 @@ void GemmInt8Reference(const Matrix<int8_t>& a, const Matrix<int8_t>& b, Matrix<
       c->at(i, j) = static_cast<int32_t>(sum);
     }
   }
+}
+
+Matrix<int32_t> LinearInt32(const Matrix<int8_t>& a, const Matrix<int8_t>& b,
+                            const std::vector<int32_t>& bias, bool relu) {
+  if (!bias.empty() && static_cast<int>(bias.size()) != b.cols()) {
+    throw std::invalid_argument("LinearInt32: " + std::to_string(bias.size()) +
+                                " bias values for " + std::to_string(b.cols()) + " columns");
+  }
+  Matrix<int32_t> c(a.rows(), b.cols());
+  GemmInt8(a, b, &c);
+  for (int i = 0; i < c.rows(); ++i) {
+    for (int j = 0; j < c.cols(); ++j) {
+      c.at(i, j) = EpilogueInt32(c.at(i, j), bias.empty() ? 0 : bias[j], !bias.empty(), relu);
+    }
+  }
+  return c;
+}
+
+Matrix<int8_t> LinearInt8(const Matrix<int8_t>& a, const Matrix<int8_t>& b,
+                          const std::vector<int32_t>& bias, bool relu, int32_t scale, int shift) {
+  const Matrix<int32_t> acc = LinearInt32(a, b, bias, relu);
+  Matrix<int8_t> out(acc.rows(), acc.cols());
+  for (int i = 0; i < acc.rows(); ++i) {
+    for (int j = 0; j < acc.cols(); ++j) out.at(i, j) = Requantize(acc.at(i, j), scale, shift);
+  }
+  return out;
 }
 
 }  // namespace luoshu::model

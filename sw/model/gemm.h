@@ -9,34 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "sw/common/matrix.h"
+
 namespace luoshu::model {
-
-// Dense row-major matrix that owns its storage.
-template <class T>
-class Matrix {
- public:
-  Matrix() = default;
-  Matrix(int rows, int cols, T fill = T{}) : rows_(rows), cols_(cols) {
-    if (rows < 0 || cols < 0) {
-      throw std::invalid_argument("Matrix: negative shape " + std::to_string(rows) + "x" +
-                                  std::to_string(cols));
-    }
-    data_.assign(static_cast<size_t>(rows) * cols, fill);
-  }
-  int rows() const { return rows_; }
-  int cols() const { return cols_; }
-  T& at(int r, int c) { return data_[static_cast<size_t>(r) * cols_ + c]; }
-  const T& at(int r, int c) const { return data_[static_cast<size_t>(r) * cols_ + c]; }
-  T* data() { return data_.data(); }
-  const T* data() const { return data_.data(); }
-  bool operator==(const Matrix& o) const {
-    return rows_ == o.rows_ && cols_ == o.cols_ && data_ == o.data_;
-  }
-
- private:
-  int rows_ = 0, cols_ = 0;
-  std::vector<T> data_;
-};
 
 // Strided views for GEMM on sub-blocks of larger matrices (leading dimension in elements).
 struct GemmShape {
@@ -57,5 +32,14 @@ void GemmInt8(const Matrix<int8_t>& a, const Matrix<int8_t>& b, Matrix<int32_t>*
 // Plain triple loop, kept only as the reference the blocked kernel is tested against.
 void GemmInt8Reference(const Matrix<int8_t>& a, const Matrix<int8_t>& b, Matrix<int32_t>* c,
                        bool accumulate = false);
+
+// A whole layer as the hardware computes it: C = epilogue(A x B) (sw/model/epilogue.h), with
+// an optional int32 bias per column of C (`bias` empty or N values), ReLU, and for the int8
+// form requantization with `scale` (int16) and `shift` (0..31). The reference the ops
+// library and the tools check against.
+Matrix<int32_t> LinearInt32(const Matrix<int8_t>& a, const Matrix<int8_t>& b,
+                            const std::vector<int32_t>& bias, bool relu);
+Matrix<int8_t> LinearInt8(const Matrix<int8_t>& a, const Matrix<int8_t>& b,
+                          const std::vector<int32_t>& bias, bool relu, int32_t scale, int shift);
 
 }  // namespace luoshu::model

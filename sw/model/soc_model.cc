@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "sw/driver/reg_map.h"
+#include "sw/hal/reg_map.h"
 
 namespace luoshu::model {
 namespace {
 
-namespace reg = driver::reg;
+namespace reg = hal::reg;
 
 std::string Hex(uint64_t v) {
   std::ostringstream s;
@@ -28,7 +28,7 @@ SocModel::SocModel(const SocConfig& config)
     : config_(config),
       memory_(config.mem_base, config.mem_size),
       storage_(regs::kRegsSpanBytes / 4, 0) {
-  auto bad = [](const std::string& what) { throw std::invalid_argument("SocModel: " + what); };
+  auto bad = [](const std::string& what) { throw hal::ConfigError("SocModel: " + what); };
   if (config.cores < 1 || config.cores > reg::kMaxCores) {
     bad("cores = " + std::to_string(config.cores) + " not in 1.." + std::to_string(reg::kMaxCores));
   }
@@ -180,7 +180,7 @@ uint32_t SocModel::HardwareValue(uint32_t offset) {
 uint32_t SocModel::ReadReg(uint32_t offset) {
   Tick(kRegCycles);
   const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
-  if (!info) throw driver::BusError("SLVERR: read of unmapped register offset " + Hex(offset));
+  if (!info) throw hal::BusError("SLVERR: read of unmapped register offset " + Hex(offset));
   uint32_t v = (Storage(offset) & info->rw) | (HardwareValue(offset) & info->ro);
   if (info->w1c) {
     const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
@@ -200,7 +200,7 @@ uint32_t SocModel::ReadReg(uint32_t offset) {
 void SocModel::WriteReg(uint32_t offset, uint32_t value) {
   Tick(kRegCycles);
   const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
-  if (!info) throw driver::BusError("SLVERR: write of unmapped register offset " + Hex(offset));
+  if (!info) throw hal::BusError("SLVERR: write of unmapped register offset " + Hex(offset));
   storage_[offset / 4] = (Storage(offset) & ~info->rw) | (value & info->rw);
   if (offset < reg::kCoreBase) return;  // globals are read-only
   const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
@@ -239,7 +239,7 @@ void SocModel::Doorbell(int c) {
     return;
   }
   // The window registers are live inputs of the core: the model takes them at each doorbell.
-  std::vector<MemoryWindow> windows;
+  std::vector<hal::Window> windows;
   for (int w = 0; w < reg::kMaxWindows; ++w) {
     const uint32_t size = Storage(reg::Win(c, w, reg::kWinSize));
     if (size == 0) continue;
@@ -278,7 +278,7 @@ void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {
   try {
     memory_.Write(addr, src, len);
   } catch (const MemoryError& e) {
-    throw driver::BusError(std::string("DECERR: host write: ") + e.what());
+    throw hal::BusError(std::string("DECERR: host write: ") + e.what());
   }
 }
 
@@ -287,7 +287,7 @@ void SocModel::ReadMem(uint64_t addr, void* dst, uint64_t len) {
   try {
     memory_.Read(addr, dst, len);
   } catch (const MemoryError& e) {
-    throw driver::BusError(std::string("DECERR: host read: ") + e.what());
+    throw hal::BusError(std::string("DECERR: host read: ") + e.what());
   }
 }
 
@@ -305,6 +305,30 @@ bool SocModel::WaitIrq(uint64_t max_cycles) {
     if (now_ >= deadline) return irq_line();
   }
   return true;
+}
+
+std::string SocModel::Describe() const {
+  return "functional model of the " + (config_.name.empty() ? std::string("custom") : config_.name) +
+         " SoC";
+}
+
+void RegisterModelBackend() {
+  hal::RegisterBackend(
+      "model", "bit-exact functional model (SocModel): fast, timing estimated",
+      [](const hal::BackendOptions& o) -> std::unique_ptr<hal::HostBus> {
+        const hal::BackendOptions defaults;
+        auto refuse = [](const std::string& what) {
+          throw hal::ConfigError("the model backend has no " + what +
+                                 "; use --backend rtl for a cycle-accurate simulation");
+        };
+        if (o.mem_latency != defaults.mem_latency) refuse("memory latency");
+        if (o.mem_stall != 0) refuse("memory stalls");
+        if (o.trace || !o.trace_window.empty()) refuse("waves");
+        if (!o.simulator_args.empty()) refuse("simulator arguments");
+        SocConfig config = hal::FindSocConfig(o.soc);
+        if (o.mem_bytes) config.mem_size = o.mem_bytes;
+        return std::make_unique<SocModel>(config);
+      });
 }
 
 }  // namespace luoshu::model

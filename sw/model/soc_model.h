@@ -3,7 +3,7 @@
 // the golden model of the SoC's host-visible behaviour and the fast backend of the host
 // runtime.
 //
-// Register semantics follow the generated register table (sw/driver/luoshu_regs_table.h):
+// Register semantics follow the generated register table (sw/hal/luoshu_regs_table.h):
 // read-write storage, read-only hardware values, write-1-to-clear interrupt status, the CLEAR
 // pulse, the RING_SIZE / TAIL writes that program the ring and ring the doorbell, and SLVERR
 // (BusError) for unmapped or unaligned offsets. The status inputs behave as luoshu_soc.sv
@@ -26,25 +26,17 @@
 #include <memory>
 #include <vector>
 
-#include "sw/driver/host_bus.h"
+#include "sw/hal/backend.h"
+#include "sw/hal/host_bus.h"
+#include "sw/hal/types.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
 
 namespace luoshu::model {
 
-struct SocConfig {
-  int cores = 4;     // 1..4
-  int channels = 2;  // 1, 2 or 4 (reported in CONFIG only)
-  int dim = 16;
-  uint32_t l0a_bytes = 64 << 10;  // multiples of 1 KiB, below 1 MiB (CONFIG_L0 is in KiB)
-  uint32_t l0b_bytes = 64 << 10;
-  uint32_t l0c_bytes = 128 << 10;
-  int queue_depth = 8;
-  uint64_t mem_base = 0x10000000;
-  uint64_t mem_size = 16 << 20;
-};
+using hal::SocConfig;
 
-class SocModel : public driver::HostBus {
+class SocModel : public hal::HostBus {
  public:
   static constexpr uint64_t kRegCycles = 4;  // one AXI4-Lite round trip
 
@@ -59,6 +51,7 @@ class SocModel : public driver::HostBus {
   uint64_t mem_size() const override { return memory_.size(); }
   bool WaitIrq(uint64_t max_cycles) override;
   uint64_t Now() const override { return now_; }
+  std::string Describe() const override;
 
   // For tests.
   const SocConfig& config() const { return config_; }
@@ -93,5 +86,9 @@ class SocModel : public driver::HostBus {
   std::vector<uint32_t> storage_;  // read-write bits of every register, by offset / 4
   uint64_t now_ = 0;
 };
+
+// Registers the model backend ("model") with sw/hal/backend.h: a SocModel of the named
+// configuration. Idempotent.
+void RegisterModelBackend();
 
 }  // namespace luoshu::model

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sw/driver/device.h"
+#include "sw/driver/driver.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
@@ -51,7 +51,7 @@ class CoreHarness {
   MemSlave& memory_port() { return slave_; }
 
   // Granted windows (at most 4), applied from the next cycle on.
-  void SetWindows(const std::vector<model::MemoryWindow>& windows) {
+  void SetWindows(const std::vector<hal::Window>& windows) {
     if (windows.size() > kCoreWindows) throw ConfigError("CoreHarness: ai_core has 4 windows");
     windows_ = windows;
   }
@@ -142,7 +142,7 @@ class CoreHarness {
   Simulation<Top>* sim_;
   model::DeviceMemory* mem_;
   MemSlave slave_;
-  std::vector<model::MemoryWindow> windows_;
+  std::vector<hal::Window> windows_;
   uint32_t ring_base_ = 0, ring_size_ = 2, tail_ = 0;
   bool ring_set_ = false, doorbell_ = false, clear_ = false, irq_ack_ = false;
   int sel_ = 0;

@@ -19,7 +19,7 @@ inline constexpr size_t kCoreWindows = 4;  // NumWindows of every core unit we b
 
 // Drives win_base_i / win_size_i / win_writable_i; unused windows get size 0.
 template <class Top>
-void DriveWindows(Top* d, const std::vector<model::MemoryWindow>& windows) {
+void DriveWindows(Top* d, const std::vector<hal::Window>& windows) {
   if (windows.size() > kCoreWindows) {
     throw ConfigError("DriveWindows: the core has 4 windows, got " +
                       std::to_string(windows.size()));

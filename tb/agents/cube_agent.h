@@ -62,19 +62,19 @@ class CubeAgent {
     }
     if (last) ++tiles_pushed_;
   }
-  void PushTile(const model::Matrix<int8_t>& a, const model::Matrix<int8_t>& b) {
+  void PushTile(const Matrix<int8_t>& a, const Matrix<int8_t>& b) {
     PushBlock(a.data(), a.cols(), b.data(), b.cols(), a.cols(), true);
   }
 
   // Runs until every pushed tile has come out; throws WatchdogError after max_cycles.
   // Returns the C tiles in order. Throws std::runtime_error if out_last framing is wrong.
-  std::vector<model::Matrix<int32_t>> Drain(uint64_t max_cycles) {
+  std::vector<Matrix<int32_t>> Drain(uint64_t max_cycles) {
     const size_t want_rows = static_cast<size_t>(tiles_pushed_ - tiles_drained_) * Dim;
     sim_->RunUntil([&] { return sink_.received().size() >= want_rows; }, max_cycles,
                    "cube output: " + std::to_string(want_rows) + " rows");
-    std::vector<model::Matrix<int32_t>> tiles;
+    std::vector<Matrix<int32_t>> tiles;
     while (sink_.received().size() >= static_cast<size_t>(Dim)) {
-      model::Matrix<int32_t> c(Dim, Dim);
+      Matrix<int32_t> c(Dim, Dim);
       for (int r = 0; r < Dim; ++r) {
         const Row row = sink_.received().front();
         sink_.received().pop_front();

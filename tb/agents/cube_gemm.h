@@ -20,12 +20,12 @@ struct CubeRunStats {
 
 template <class Model, int Dim>
 CubeRunStats RunGemmOnCube(Simulation<Model>* sim, CubeAgent<Model, Dim>* agent,
-                           const model::Matrix<int8_t>& a, const model::Matrix<int8_t>& b,
-                           model::Matrix<int32_t>* c, uint64_t max_cycles) {
+                           const Matrix<int8_t>& a, const Matrix<int8_t>& b,
+                           Matrix<int32_t>* c, uint64_t max_cycles) {
   const int m = a.rows(), n = b.cols(), k = a.cols();
   const int mt = (m + Dim - 1) / Dim, nt = (n + Dim - 1) / Dim;
   // Pack each operand panel once, padded to whole tiles.
-  model::Matrix<int8_t> ap(mt * Dim, k, 0), bp(k, nt * Dim, 0);
+  Matrix<int8_t> ap(mt * Dim, k, 0), bp(k, nt * Dim, 0);
   for (int i = 0; i < m; ++i) std::copy(&a.at(i, 0), &a.at(i, 0) + k, &ap.at(i, 0));
   for (int r = 0; r < k; ++r) std::copy(&b.at(r, 0), &b.at(r, 0) + n, &bp.at(r, 0));
   for (int ti = 0; ti < mt; ++ti)

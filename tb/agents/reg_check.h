@@ -1,5 +1,5 @@
 // Table-driven register checks from the generated register table
-// (sw/driver/luoshu_regs_table.h, written by scripts/gen_regs.py from luoshu_regs.rdl).
+// (sw/hal/luoshu_regs_table.h, written by scripts/gen_regs.py from luoshu_regs.rdl).
 // The checker knows the design only through two functions, so the same checks run on the
 // bare register block and on the whole SoC:
 //   RegRead:  unsigned(uint32_t offset, uint32_t* data)         returns the AXI RRESP
@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "sw/driver/luoshu_regs_table.h"
+#include "sw/hal/luoshu_regs_table.h"
 
 namespace luoshu::tb {
 

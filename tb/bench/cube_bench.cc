@@ -27,7 +27,7 @@ double StreamUtilization(int k, int tiles_m, int tiles_n, uint64_t* cycles) {
   sim.Reset();
   auto a = tb::RandomInt8Matrix(&rng, tiles_m * Dim, k),
        b = tb::RandomInt8Matrix(&rng, k, tiles_n * Dim);
-  model::Matrix<int32_t> c(a.rows(), b.cols()), want(a.rows(), b.cols());
+  Matrix<int32_t> c(a.rows(), b.cols()), want(a.rows(), b.cols());
   auto s = tb::RunGemmOnCube(&sim, &agent, a, b, &c, 10'000'000);
   model::GemmInt8(a, b, &want);
   if (!(c == want)) {

@@ -14,7 +14,7 @@ int main() {
   tb::Rng rng(3);
   const auto a = tb::RandomInt8Matrix(&rng, n, n);
   const auto b = tb::RandomInt8Matrix(&rng, n, n);
-  model::Matrix<int32_t> c(n, n);
+  Matrix<int32_t> c(n, n);
   std::vector<double> rates;
   for (int r = 0; r < 5; ++r) {
     const auto t0 = std::chrono::steady_clock::now();

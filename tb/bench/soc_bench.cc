@@ -11,7 +11,7 @@
 #include <iostream>
 #include <string>
 
-#include "sw/driver/device.h"
+#include "sw/driver/driver.h"
 #include "tb/matrices.h"
 #include "tb/random.h"
 #include "tb/soc/soc.h"

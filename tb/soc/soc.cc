@@ -1,11 +1,11 @@
 #include "tb/soc/soc.h"
 
-#include <chrono>
 #include <sstream>
 
 #include "Vsoc_default.h"
 #include "Vsoc_small.h"
 #include "tb/agents/axil_master.h"
+#include "sw/hal/stop.h"
 #include "tb/errors.h"
 
 namespace luoshu::tb {
@@ -74,24 +74,6 @@ class SocImpl : public Soc {
 
 }  // namespace
 
-const std::vector<SocConfig>& SocConfigs() {
-  // Must match the PARAMS of soc_small / soc_default in tb/soc/CMakeLists.txt.
-  static const std::vector<SocConfig> kConfigs = {
-      {"small", 1, 1, 16, 64 << 10, 64 << 10, 128 << 10},
-      {"default", 4, 2, 16, 64 << 10, 64 << 10, 128 << 10},
-  };
-  return kConfigs;
-}
-
-const SocConfig& FindSocConfig(const std::string& name) {
-  std::string known;
-  for (const auto& c : SocConfigs()) {
-    if (c.name == name) return c;
-    known += (known.empty() ? "" : ", ") + c.name;
-  }
-  throw ConfigError("unknown SoC configuration '" + name + "' (known: " + known + ")");
-}
-
 uint64_t ChannelToGlobal(uint64_t local, int channel, int channels) {
   const int bits = ChanBits(channels);
   return (local >> 12 << (12 + bits)) | uint64_t(channel) << 12 | (local & 0xfff);
@@ -102,7 +84,7 @@ int ChannelOf(uint64_t global, int channels) {
 }
 
 std::unique_ptr<Soc> Soc::Create(const SocOptions& options) {
-  const SocConfig& c = FindSocConfig(options.config);
+  const SocConfig& c = hal::FindSocConfig(options.config);
   if (c.name == "small") return std::make_unique<SocImpl<Vsoc_small>>(c, options);
   return std::make_unique<SocImpl<Vsoc_default>>(c, options);
 }
@@ -119,7 +101,7 @@ uint32_t Soc::ReadReg(uint32_t offset) {
   if (const unsigned resp = RawRead(offset, &v)) {
     std::ostringstream os;
     os << "host register read at 0x" << std::hex << offset;
-    throw driver::BusError(os.str() + RespNote(resp));
+    throw hal::BusError(os.str() + RespNote(resp));
   }
   return v;
 }
@@ -128,7 +110,7 @@ void Soc::WriteReg(uint32_t offset, uint32_t value) {
   if (const unsigned resp = RawWrite(offset, value)) {
     std::ostringstream os;
     os << "host register write of 0x" << std::hex << value << " at 0x" << offset;
-    throw driver::BusError(os.str() + RespNote(resp));
+    throw hal::BusError(os.str() + RespNote(resp));
   }
 }
 
@@ -136,7 +118,7 @@ void Soc::WriteMem(uint64_t addr, const void* src, uint64_t len) {
   try {
     memory().Write(addr, src, len);
   } catch (const model::MemoryError& e) {
-    throw driver::BusError(std::string("host write to device memory: ") + e.what());
+    throw hal::BusError(std::string("host write to device memory: ") + e.what());
   }
 }
 
@@ -144,43 +126,86 @@ void Soc::ReadMem(uint64_t addr, void* dst, uint64_t len) {
   try {
     memory().Read(addr, dst, len);
   } catch (const model::MemoryError& e) {
-    throw driver::BusError(std::string("host read from device memory: ") + e.what());
+    throw hal::BusError(std::string("host read from device memory: ") + e.what());
   }
 }
 
 bool Soc::WaitIrq(uint64_t max_cycles) {
-  for (uint64_t i = 0; i < max_cycles && !irq(); ++i) sim().Step(1);
+  for (uint64_t i = 0; i < max_cycles && !irq(); ++i) {
+    // A stop request (Ctrl-C) ends the wait early; the runtime then unwinds.
+    if ((i & 1023) == 0 && hal::StopRequested()) break;
+    sim().Step(1);
+  }
   return irq();
 }
 
-uint64_t SocGemmRun::macs() const {
-  uint64_t sum = 0;
-  for (const auto& core : report.cores) sum += core.macs;
-  return sum;
+// Verilator aborts the process on a +verilator+ argument it does not know: refuse it first.
+void CheckVerilatorArg(const std::string& arg) {
+  static const char* kFlags[] = {"+verilator+debug", "+verilator+help", "+verilator+noassert",
+                                 "+verilator+V", "+verilator+version"};
+  static const char* kNumeric[] = {"+verilator+debugi+", "+verilator+error+limit+",
+                                   "+verilator+rand+reset+", "+verilator+seed+"};
+  for (const char* f : kFlags) {
+    if (arg == f) return;
+  }
+  for (const char* p : kNumeric) {
+    const std::string prefix = p;
+    if (arg.rfind(prefix, 0) == 0) {
+      const std::string v = arg.substr(prefix.size());
+      if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) return;
+      throw hal::ConfigError("simulator argument '" + arg + "' needs a non-negative number after '" +
+                             prefix + "'");
+    }
+  }
+  if (arg.rfind("+verilator+", 0) == 0 || arg.rfind("+", 0) != 0) {
+    throw hal::ConfigError("unknown simulator argument '" + arg +
+                           "' (known: +verilator+seed+N, +verilator+rand+reset+N, "
+                           "+verilator+error+limit+N, +verilator+noassert, +verilator+debug, "
+                           "+verilator+debugi+N, +verilator+V, +verilator+version)");
+  }
 }
 
-double SocGemmRun::CoreUtilization(const driver::GemmCoreReport& core) const {
-  return double(core.macs) / (double(dim) * dim * core.cycles);
+std::string Soc::WavePath() const {
+  return const_cast<Soc*>(this)->sim().wave_path();
 }
 
-double SocGemmRun::Utilization() const {
-  return double(macs()) / (double(dim) * dim * report.cores.size() * report.total_cycles);
+SocOptions SocOptionsOf(const hal::BackendOptions& o) {
+  SocOptions so;
+  so.config = o.soc;
+  hal::FindSocConfig(o.soc);  // an unknown name fails here, listing the known ones
+  if (o.mem_latency < 1 || o.mem_latency > 100000) {
+    throw hal::ConfigError("memory latency " + std::to_string(o.mem_latency) +
+                           " cycles is out of range: use 1..100000");
+  }
+  if (!(o.mem_stall >= 0 && o.mem_stall < 1)) {
+    throw hal::ConfigError("memory stall probability " + std::to_string(o.mem_stall) +
+                           " must be in [0, 1) (1 would stall forever)");
+  }
+  so.mem_size = o.mem_bytes;
+  so.seed = o.seed;
+  so.sim_name = o.run_name;
+  so.trace = TraceOptionsFromEnv();
+  if (o.trace) so.trace.enabled = true;
+  if (!o.trace_window.empty()) ParseTraceWindow(o.trace_window, &so.trace, "--trace-window");
+  if (!o.wave_dir.empty()) so.trace.wave_dir = o.wave_dir;
+  for (const auto& arg : o.simulator_args) CheckVerilatorArg(arg);
+  so.verilator_args = o.simulator_args;
+  so.memory.latency = o.mem_latency;
+  so.memory.ar_stall = so.memory.aw_stall = so.memory.w_stall = o.mem_stall;
+  so.memory.r_stall = so.memory.b_stall = o.mem_stall;
+  so.memory.out_of_order = o.mem_stall > 0;
+  return so;
 }
 
-SocGemmRun RunGemmOnSoc(Soc* soc, driver::Device* device, const model::Matrix<int8_t>& a,
-                        const model::Matrix<int8_t>& b, const driver::GemmOptions& options) {
-  driver::Runtime runtime(device);
-  SocGemmRun run;
-  run.dim = device->info().dim;
-  run.c = model::Matrix<int32_t>(a.rows(), b.cols());
-  run.want = model::Matrix<int32_t>(a.rows(), b.cols());
-  const uint64_t c0 = soc->Now();
-  const auto t0 = std::chrono::steady_clock::now();
-  run.report = runtime.Gemm(a, b, &run.c, options);
-  run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  run.sim_rate = (soc->Now() - c0) / run.wall_seconds;
-  model::GemmInt8(a, b, &run.want);
-  return run;
+void RegisterRtlBackend() {
+  hal::RegisterBackend("rtl", "the Verilated SoC: cycle-accurate, waves on request",
+                       [](const hal::BackendOptions& o) -> std::unique_ptr<hal::HostBus> {
+                         try {
+                           return Soc::Create(SocOptionsOf(o));
+                         } catch (const ConfigError& e) {  // the harness's: bad trace options
+                           throw hal::ConfigError(e.what());
+                         }
+                       });
 }
 
 }  // namespace luoshu::tb

@@ -1,7 +1,8 @@
 // The Verilated Luoshu SoC as a device: host registers over AXI4-Lite, one AXI4 memory model
 // per channel over one DeviceMemory image, the interrupt line, and the clock. It is a
-// driver::HostBus, so the host driver and runtime run on it unchanged; tests reach past the
-// bus for the simulation, the channel models and the interrupt monitor.
+// hal::HostBus (the RTL backend, "rtl" in sw/hal/backend.h), so the driver, runtime and ops run
+// on it unchanged; tests reach past the bus for the simulation, the channel models and the
+// interrupt monitor.
 //
 // Configurations are picked at run time by name ("small": 1 core / 1 channel, "default":
 // 4 cores / 2 channels); both are compiled into every binary that links luoshu_soc_tb.
@@ -14,10 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "sw/driver/device.h"
-#include "sw/driver/host_bus.h"
-#include "sw/driver/runtime.h"
-#include "sw/model/gemm.h"
+#include "sw/hal/backend.h"
+#include "sw/hal/host_bus.h"
+#include "sw/hal/types.h"
 #include "sw/model/memory.h"
 #include "tb/agents/irq_monitor.h"
 #include "tb/agents/mem_slave.h"
@@ -26,24 +26,13 @@
 
 namespace luoshu::tb {
 
-struct SocConfig {
-  std::string name;
-  int cores = 0;
-  int channels = 0;
-  int dim = 0;
-  uint32_t l0a_bytes = 0, l0b_bytes = 0, l0c_bytes = 0;
-};
-
-// The configurations compiled into the harness.
-const std::vector<SocConfig>& SocConfigs();
-// The configuration called `name`; ConfigError listing the known names otherwise.
-const SocConfig& FindSocConfig(const std::string& name);
+using hal::SocConfig;  // the configurations built: hal::SocConfigs()
 
 struct SocOptions {
   std::string config = "default";
   MemSlaveConfig memory;  // every channel (name, to_global are set per channel)
-  uint64_t mem_base = 0;
-  uint64_t mem_size = 16ull << 20;
+  uint64_t mem_base = 0;  // device memory; 0 and 0 = the configuration's
+  uint64_t mem_size = 0;
   uint64_t seed = 1;
   std::string sim_name = "soc";  // names the wave file
   TraceOptions trace = TraceOptionsFromEnv();
@@ -54,7 +43,7 @@ struct SocOptions {
 uint64_t ChannelToGlobal(uint64_t local, int channel, int channels);
 int ChannelOf(uint64_t global, int channels);
 
-class Soc : public driver::HostBus {
+class Soc : public hal::HostBus {
  public:
   // Builds, resets and returns the SoC named by options.config.
   static std::unique_ptr<Soc> Create(const SocOptions& options);
@@ -72,7 +61,7 @@ class Soc : public driver::HostBus {
   // Every channel has answered everything it was asked.
   bool MemoryIdle();
 
-  // driver::HostBus
+  // hal::HostBus
   uint32_t ReadReg(uint32_t offset) override;  // BusError on a non-OKAY response
   void WriteReg(uint32_t offset, uint32_t value) override;
   void WriteMem(uint64_t addr, const void* src, uint64_t len) override;
@@ -81,10 +70,14 @@ class Soc : public driver::HostBus {
   uint64_t mem_size() const override { return memory_.size(); }
   bool WaitIrq(uint64_t max_cycles) override;
   uint64_t Now() const override { return clock_->cycle(); }
+  std::string Describe() const override { return "Verilated " + config_.name + " SoC"; }
+  std::string WavePath() const override;
 
  protected:
   Soc(const SocConfig& config, const SocOptions& options)
-      : config_(config), memory_(options.mem_base, options.mem_size) {}
+      : config_(config),
+        memory_(options.mem_size ? options.mem_base : config.mem_base,
+                options.mem_size ? options.mem_size : config.mem_size) {}
   const SimController* clock_ = nullptr;  // set by the concrete SoC
 
  private:
@@ -92,22 +85,10 @@ class Soc : public driver::HostBus {
   model::DeviceMemory memory_;
 };
 
-// One GEMM through the host runtime on a SoC, checked against the model: what the main job
-// (luoshu gemm) and the SoC benchmark report.
-struct SocGemmRun {
-  driver::GemmReport report;
-  model::Matrix<int32_t> c, want;  // the SoC's result and the model's
-  int dim = 0;
-  double wall_seconds = 0;
-  double sim_rate = 0;  // simulated cycles per second of the whole run, host copies included
-  bool exact() const { return c == want; }
-  uint64_t macs() const;
-  // MACs / (Dim^2 x cycles): one core from its doorbell to its completion, or all cores used
-  // from the first doorbell to the last completion.
-  double CoreUtilization(const driver::GemmCoreReport& core) const;
-  double Utilization() const;
-};
-SocGemmRun RunGemmOnSoc(Soc* soc, driver::Device* device, const model::Matrix<int8_t>& a,
-                        const model::Matrix<int8_t>& b, const driver::GemmOptions& options);
+// Options of the RTL backend (sw/hal/backend.h) as SoC options; ConfigError for values out
+// of range (latency 1..100000, stall probability in [0, 1)).
+SocOptions SocOptionsOf(const hal::BackendOptions& o);
+// Registers the RTL backend ("rtl"): the Verilated SoC of the named configuration. Idempotent.
+void RegisterRtlBackend();
 
 }  // namespace luoshu::tb

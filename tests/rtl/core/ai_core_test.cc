@@ -51,7 +51,7 @@ model::CoreConfig ConfigOf<Vai_core_d16>() {
 template <class Top>
 struct Pair {
   explicit Pair(const tb::MemSlaveConfig& mem_cfg, uint64_t seed,
-                std::vector<model::MemoryWindow> windows = {{0, kMemBytes, true}})
+                std::vector<hal::Window> windows = {{0, kMemBytes, true}})
       : cfg(ConfigOf<Top>()),
         sim(tb::CurrentTestName(), "ai_core"),
         rtl_mem(0, kMemBytes),
@@ -258,7 +258,7 @@ TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
 // runs a good program to the right answer.
 template <class Top>
 void FaultThenRecover(const std::vector<isa::Descriptor>& bad, Fault expected,
-                      std::vector<model::MemoryWindow> windows = {{0, kMemBytes, true}},
+                      std::vector<hal::Window> windows = {{0, kMemBytes, true}},
                       uint32_t error_addr = 0) {
   tb::Rng rng(tb::SeedFromEnv(43));
   SCOPED_TRACE(tb::SeedNote(rng));

@@ -102,14 +102,14 @@ class CubeExecTest : public ::testing::Test {
     }
     d.bd_c_we_i = 0;
   }
-  void PutA(uint32_t offset, const model::Matrix<int8_t>& m) {
+  void PutA(uint32_t offset, const Matrix<int8_t>& m) {
     std::copy_n(reinterpret_cast<const uint8_t*>(m.data()), m.rows() * m.cols(), &l0a_[offset]);
   }
-  void PutB(uint32_t offset, const model::Matrix<int8_t>& m) {
+  void PutB(uint32_t offset, const Matrix<int8_t>& m) {
     std::copy_n(reinterpret_cast<const uint8_t*>(m.data()), m.rows() * m.cols(), &l0b_[offset]);
   }
-  model::Matrix<int8_t> Random(int r, int c) {
-    model::Matrix<int8_t> m(r, c);
+  Matrix<int8_t> Random(int r, int c) {
+    Matrix<int8_t> m(r, c);
     for (int i = 0; i < r * c; ++i) m.data()[i] = static_cast<int8_t>(rng_.Bits64());
     return m;
   }
@@ -138,8 +138,8 @@ class CubeExecTest : public ::testing::Test {
     }
   }
   // C at word c_offset/4 of the model's L0C, as an m x n matrix.
-  model::Matrix<int32_t> ModelC(const MatmulDesc& x) const {
-    model::Matrix<int32_t> c(x.m, x.n);
+  Matrix<int32_t> ModelC(const MatmulDesc& x) const {
+    Matrix<int32_t> c(x.m, x.n);
     std::copy_n(&l0c_[x.c_offset / 4], x.m * x.n, c.data());
     return c;
   }
@@ -282,7 +282,7 @@ TYPED_TEST(CubeExecTest, IdentityTimesBIsB) {
   constexpr int D = TestFixture::kDim;
   this->Start();
   this->RandomizeL0();
-  model::Matrix<int8_t> eye(2 * D, 2 * D, 0);
+  Matrix<int8_t> eye(2 * D, 2 * D, 0);
   for (int i = 0; i < 2 * D; ++i) eye.at(i, i) = 1;
   auto b = this->Random(2 * D, 3 * D);
   this->PutA(0, eye);
@@ -300,9 +300,9 @@ TYPED_TEST(CubeExecTest, ExtremeValuesAtLongK) {
   this->Start();
   this->RandomizeL0();
   const int k = 512;
-  this->PutA(0, model::Matrix<int8_t>(D, k, -128));
-  this->PutA(D * k, model::Matrix<int8_t>(D, k, 127));
-  this->PutB(0, model::Matrix<int8_t>(k, D, -128));
+  this->PutA(0, Matrix<int8_t>(D, k, -128));
+  this->PutA(D * k, Matrix<int8_t>(D, k, 127));
+  this->PutB(0, Matrix<int8_t>(k, D, -128));
   this->LoadL0();
   const auto lo = TestFixture::Matmul(D, D, k, 0, 0, 0, false);
   const auto hi = TestFixture::Matmul(D, D, k, D * k, 0, 4 * D * D, false);

@@ -37,7 +37,7 @@ using isa::Descriptor;
 using isa::Fault;
 using isa::Opcode;
 using model::CoreState;
-using model::MemoryWindow;
+using hal::Window;
 
 constexpr uint64_t kMemBytes = 1 << 20;  // device memory [0, 1 MiB)
 constexpr uint32_t kRing = 0x80000;      // ring base
@@ -60,7 +60,7 @@ struct Small {
 
 enum RtlState { kRtlIdle = 0, kRtlBusy = 1, kRtlBlocked = 2, kRtlFaulted = 3 };
 
-std::vector<MemoryWindow> AllMemory() { return {{0, kMemBytes, true}}; }
+std::vector<Window> AllMemory() { return {{0, kMemBytes, true}}; }
 
 // ---- timing of the environment ----
 struct Timing {
@@ -85,7 +85,7 @@ Timing RandomTiming(tb::Rng& rng) {
 using model::AccessFault;
 
 // What a real unit would report for `d`: its rows (and bias) checked as the model does.
-Fault UnitFault(const std::vector<MemoryWindow>& windows, const model::DeviceMemory& mem,
+Fault UnitFault(const std::vector<Window>& windows, const model::DeviceMemory& mem,
                 const Descriptor& d) {
   const auto op = static_cast<Opcode>(isa::RawOpcode(d));
   if (op == Opcode::kLoad) {
@@ -277,7 +277,7 @@ class Rig {
  public:
   using Top = typename Cfg::Model;
 
-  Rig(const std::vector<MemoryWindow>& windows, const Timing& timing, uint64_t seed)
+  Rig(const std::vector<Window>& windows, const Timing& timing, uint64_t seed)
       : windows_(windows),
         timing_(timing),
         rng_(seed),
@@ -313,7 +313,7 @@ class Rig {
     sim_.Reset();
   }
 
-  static model::CoreConfig ModelConfig(const std::vector<MemoryWindow>& windows) {
+  static model::CoreConfig ModelConfig(const std::vector<Window>& windows) {
     model::CoreConfig c;
     c.dim = Cfg::kDim;
     c.l0a_bytes = Cfg::kL0a;
@@ -436,7 +436,7 @@ class Rig {
   // may not have run.
   void ExpectMatchesModel() {
     const CoreState want = model_.Run();
-    ASSERT_EQ(State(), want) << "model: " << model::CoreStateName(want) << " "
+    ASSERT_EQ(State(), want) << "model: " << hal::CoreStateName(want) << " "
                              << model_.fault().message;
     EXPECT_EQ(RtlFault(), model_.fault().code) << model_.fault().message;
     EXPECT_EQ(dut().irq_o != 0, model_.irq_pending());
@@ -535,7 +535,7 @@ class Rig {
     tb::DriveWindows(&d, windows_);
   }
 
-  std::vector<MemoryWindow> windows_;
+  std::vector<Window> windows_;
   Timing timing_;
   tb::Rng rng_;
   tb::Simulation<Top> sim_;
@@ -1153,7 +1153,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
   tb::Rng rng(tb::SeedFromEnv(44));
   SCOPED_TRACE(tb::SeedNote(rng));
   // Everything readable, the upper half of the address space read-only; memory is 1 MiB.
-  const std::vector<MemoryWindow> windows = {{0, 1ull << 31, true},
+  const std::vector<Window> windows = {{0, 1ull << 31, true},
                                              {1ull << 31, 1ull << 31, false}};
   Rig<TypeParam> rig(windows, Timing{}, rng.Bits64());
   const auto cfg = Rig<TypeParam>::ModelConfig(windows);
@@ -1271,7 +1271,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
 TYPED_TEST(SequencerTest, FetchOutsideTheWindowsFaultsAccess) {
   tb::Rng rng(tb::SeedFromEnv(51));
   // The ring's first three slots are granted, the fourth is not (the SYNC words are).
-  const std::vector<MemoryWindow> windows = {{0, kRing + 3 * 32, true}, {kSync, 0x1000, true}};
+  const std::vector<Window> windows = {{0, kRing + 3 * 32, true}, {kSync, 0x1000, true}};
   Rig<TypeParam> rig(windows, RandomTiming(rng), rng.Bits64());
   RunExpectingFault(rig,
                     {Load().Pack(), Store().Pack(), Load().Pack(), Load().Pack(), Load().Pack()},
@@ -1303,7 +1303,7 @@ TYPED_TEST(SequencerTest, FetchErrorResponseFaultsMemError) {
 
 // Windows with a hole [0xa0000, 0xb0000), a read-only window above it and a writable window
 // past the end of device memory (accesses there answer errors).
-std::vector<MemoryWindow> HoleyWindows() {
+std::vector<Window> HoleyWindows() {
   return {{0, 0xa0000, true}, {0xb0000, 0x50000, false}, {kMemBytes, kMemBytes, true}};
 }
 

@@ -14,7 +14,6 @@
 namespace luoshu {
 namespace {
 
-using model::Matrix;
 
 template <class M, int D>
 struct Config {

@@ -51,7 +51,7 @@ struct Rig {
   uint64_t mem_base = 0x40000000;
   uint64_t mem_size = 1 << 20;
   // Windows the unit is granted (at most kNumWindows); empty = everything above the ring.
-  std::vector<model::MemoryWindow> windows;
+  std::vector<hal::Window> windows;
   tb::MemSlaveConfig mem;
   double cmd_stall = 0;
 };

@@ -37,7 +37,7 @@ namespace {
 
 using isa::Fault;
 using isa::StoreDesc;
-using model::MemoryWindow;
+using hal::Window;
 
 constexpr int kBeatBytes = 16;
 constexpr int kLanes = kBeatBytes / 4;  // elements per L0C read (one int32 beat)
@@ -57,7 +57,7 @@ struct Rig {
   uint64_t mem_size = 1 << 20;
   // Windows the unit is granted (at most kNumWindows, never abutting); empty = bias area
   // read-only plus the rest writable.
-  std::vector<MemoryWindow> windows;
+  std::vector<Window> windows;
   tb::MemSlaveConfig mem;
   double gnt_drop = 0;  // P(the L0C read port is taken by the cube) per cycle
   double cmd_stall = 0;
@@ -408,7 +408,7 @@ class MteOutTest : public ::testing::Test {
     x.dst_stride = static_cast<uint32_t>(stride);
     x.dst_addr = static_cast<uint32_t>(rng_.Uniform(data_lo_, data_hi_ - span()) & ~(es - 1));
     // Sometimes straddle the end of the first output window (a gap may follow it).
-    const MemoryWindow& w = rig_.windows[1];
+    const Window& w = rig_.windows[1];
     const uint64_t edge = w.base + w.size;
     if (rng_.Chance(0.1) && edge - data_lo_ >= span() && data_hi_ - edge >= span()) {
       x.dst_addr = static_cast<uint32_t>(rng_.Uniform(edge - span(), edge) & ~(es - 1));

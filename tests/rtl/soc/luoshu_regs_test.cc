@@ -1,12 +1,12 @@
 // The generated host register block (rtl/soc/luoshu_regs.sv from luoshu_regs.rdl), driven
 // over AXI4-Lite with addresses and reset values taken from the generated C header
-// (sw/driver/luoshu_regs.h), so the RTL and the header are checked against each other:
+// (sw/hal/luoshu_regs.h), so the RTL and the header are checked against each other:
 // identity and configuration, reset values, read/write round trips with byte strobes on every
 // core's registers and windows, the doorbell and control pulses, read-only status from the
 // core, interrupt status (set by hardware, write-1-to-clear, masked onto the line), the
 // counter-read strobe and SLVERR on unmapped addresses. Then the generated table
-// (sw/driver/luoshu_regs_table.h) drives tb/agents/reg_check.h over every register.
-#include "sw/driver/luoshu_regs.h"
+// (sw/hal/luoshu_regs_table.h) drives tb/agents/reg_check.h over every register.
+#include "sw/hal/luoshu_regs.h"
 
 #include <gtest/gtest.h>
 
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "Vluoshu_regs.h"
-#include "sw/driver/luoshu_regs_table.h"
+#include "sw/hal/luoshu_regs_table.h"
 #include "tb/agents/axil_master.h"
 #include "tb/agents/reg_check.h"
 #include "tb/bits.h"

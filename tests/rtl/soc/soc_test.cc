@@ -18,9 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "sw/driver/device.h"
-#include "sw/driver/reg_map.h"
-#include "sw/driver/runtime.h"
+#include "sw/driver/driver.h"
+#include "sw/hal/reg_map.h"
+#include "sw/ops/gemm.h"
+#include "sw/runtime/device.h"
 #include "sw/isa/builder.h"
 #include "sw/model/gemm.h"
 #include "sw/model/soc_model.h"
@@ -33,14 +34,13 @@
 namespace luoshu {
 namespace {
 
-namespace reg = driver::reg;
-using driver::CoreState;
+namespace reg = hal::reg;
 using driver::CounterSel;
-using driver::Device;
+using driver::Driver;
 using driver::kIntCtlError;
 using driver::kIntFault;
 using driver::kIntSync;
-using driver::Runtime;
+using hal::CoreState;
 using isa::Fault;
 using tb::Rng;
 using tb::Soc;
@@ -58,7 +58,7 @@ constexpr uint32_t kScratch = 0xf0000;  // register checks: a ring and SYNC word
 
 uint32_t Slice(int core) { return kSliceBytes * (4 + static_cast<uint32_t>(core)); }
 
-std::vector<driver::Window> SliceWindows(int core) {
+std::vector<hal::Window> SliceWindows(int core) {
   const uint64_t s = Slice(core);
   return {{s + kRing, kRingSlots * isa::kDescriptorBytes, false},
           {s + kA, kB + tb::kStreamBSpan - kA, false},
@@ -79,20 +79,14 @@ std::unique_ptr<Soc> MakeSoc(const std::string& config, const tb::MemSlaveConfig
 }
 
 // The functional model of the same SoC, over the same device memory range.
-std::unique_ptr<model::SocModel> MakeModel(const tb::SocConfig& c) {
-  model::SocConfig m;
-  m.cores = c.cores;
-  m.channels = c.channels;
-  m.dim = c.dim;
-  m.l0a_bytes = c.l0a_bytes;
-  m.l0b_bytes = c.l0b_bytes;
-  m.l0c_bytes = c.l0c_bytes;
+std::unique_ptr<model::SocModel> MakeModel(const hal::SocConfig& c) {
+  hal::SocConfig m = c;
   m.mem_base = 0;
   m.mem_size = kMemSize;
   return std::make_unique<model::SocModel>(m);
 }
 
-model::CoreConfig CoreConfigOf(const tb::SocConfig& c) {
+model::CoreConfig CoreConfigOf(const hal::SocConfig& c) {
   model::CoreConfig m;
   m.dim = c.dim;
   m.l0a_bytes = c.l0a_bytes;
@@ -136,14 +130,14 @@ struct CoreResult {
   std::array<uint64_t, 8> counters{};  // 0-7: retired LD/EX/ST/SEQ, fetched, MACs, bytes
 };
 
-void Start(Device* dev, const Job& j) {
+void Start(Driver* dev, const Job& j) {
   dev->SetWindows(j.core, SliceWindows(j.core));
   dev->SetRing(j.core, Slice(j.core) + kRing, j.ring_slots);
   dev->AckInterrupts(j.core, reg::kIntAll);
   dev->SetInterruptMask(j.core, j.int_mask);
 }
 
-CoreResult Observe(Device* dev, int core, const driver::CoreStatus& status) {
+CoreResult Observe(Driver* dev, int core, const driver::CoreStatus& status) {
   CoreResult r;
   r.status = status;
   r.int_status = dev->InterruptStatus(core);
@@ -158,7 +152,7 @@ std::vector<CoreResult> RunJobs(driver::HostBus* bus, const std::vector<MemoryIn
                                 const std::vector<Job>& jobs,
                                 const std::function<void()>& before_start = {}) {
   for (const auto& m : init) bus->WriteMem(m.addr, m.bytes.data(), m.bytes.size());
-  Device dev(bus);
+  Driver dev(bus);
   for (const Job& j : jobs) Start(&dev, j);
   if (before_start) before_start();
   size_t rounds = 0;
@@ -260,20 +254,37 @@ void RandomStreamsMatchModel(Soc* soc, Rng* rng, int submissions) {
 class SocGemm : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SocGemm, SplitAcrossCoresMatchesModel) {
-  auto soc = MakeSoc(GetParam());
-  Device dev(soc.get());
-  Runtime rt(&dev);
+  auto owned = MakeSoc(GetParam());
+  Soc* soc = owned.get();
+  luoshu::Device dev(std::move(owned));
   Rng rng(tb::SeedFromEnv(7));
   SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 96, n = 80, k = 72;  // edge tiles in every dimension
   const auto a = tb::RandomInt8Matrix(&rng, m, k);
   const auto b = tb::RandomInt8Matrix(&rng, k, n);
-  model::Matrix<int32_t> c(m, n), want(m, n);
-  const auto report = rt.Gemm(a, b, &c);
+  Buffer da = dev.Upload(a), db = dev.Upload(b), dc = dev.Alloc({m, n}, DType::kInt32);
+  ops::GemmOptions o;
+  o.split = ops::Split::kRows;
+  const auto launch = ops::Gemm(dev, da, db, &dc, {}, o);
+  dev.Synchronize();
+  Matrix<int32_t> want(m, n);
   model::GemmInt8(a, b, &want);
-  EXPECT_TRUE(c == want);
-  EXPECT_EQ(int(report.cores.size()), soc->config().cores);
+  EXPECT_TRUE(dc.Download<int32_t>() == want);
+  EXPECT_EQ(int(launch.parts.size()), soc->config().cores);
   EXPECT_TRUE(soc->MemoryIdle());
+}
+
+// The built configurations (hal::SocConfigs()) are what the Verilated SoCs report.
+TEST_P(SocGemm, ConfigurationMatchesRegisters) {
+  auto soc = MakeSoc(GetParam());
+  Driver drv(soc.get());
+  const hal::SocConfig& c = hal::FindSocConfig(GetParam());
+  EXPECT_EQ(drv.info().cores, c.cores);
+  EXPECT_EQ(drv.info().channels, c.channels);
+  EXPECT_EQ(drv.info().dim, c.dim);
+  EXPECT_EQ(drv.info().l0a_bytes, c.l0a_bytes);
+  EXPECT_EQ(drv.info().l0b_bytes, c.l0b_bytes);
+  EXPECT_EQ(drv.info().l0c_bytes, c.l0c_bytes);
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, SocGemm, ::testing::Values("small", "default"),
@@ -292,7 +303,7 @@ TEST_P(SocRegisters, ResetImageMatchesModel) {
     EXPECT_EQ(soc->RawRead(r.offset, &v), 0u) << r.name;
     EXPECT_EQ(v, ref->ReadReg(r.offset)) << r.name;
   }
-  const Device dev(soc.get());
+  const Driver dev(soc.get());
   EXPECT_EQ(dev.info().cores, soc->config().cores);
   EXPECT_EQ(dev.info().channels, soc->config().channels);
   EXPECT_EQ(dev.info().dim, soc->config().dim);
@@ -302,7 +313,7 @@ TEST_P(SocRegisters, ResetImageMatchesModel) {
 // Makes core `c` set `bits` of its INT_STATUS through what the core does, and leaves it idle,
 // cleared, with no windows: SYNC from a one-SYNC ring, FAULT from a ring fetch outside every
 // window (then Clear: the sticky bit stays), CTL_ERROR from a refused RING_SIZE.
-void SetInterruptBitsThroughCore(Soc* soc, Device* dev, int c, uint32_t bits) {
+void SetInterruptBitsThroughCore(Soc* soc, Driver* dev, int c, uint32_t bits) {
   const uint32_t ring = Slice(c) + kScratch, word = ring + 0x100;
   dev->Clear(c);  // whatever the register checks started
   if (bits & kIntSync) {
@@ -346,7 +357,7 @@ TEST_P(SocRegisters, TableDrivenAccessChecksOnEveryRegister) {
     return offset < reg::kCoreBase ? -1 : int((offset - reg::kCoreBase) / reg::kCoreStride);
   };
   auto field_of = [](uint32_t offset) { return (offset - reg::kCoreBase) % reg::kCoreStride; };
-  std::unique_ptr<Device> dev;  // probing reads registers: only after the reset checks
+  std::unique_ptr<Driver> dev;  // probing reads registers: only after the reset checks
   tb::RegCheckHooks hooks;
   hooks.seed = rng.Bits64();
   hooks.write_pulses = false;
@@ -358,7 +369,7 @@ TEST_P(SocRegisters, TableDrivenAccessChecksOnEveryRegister) {
   hooks.set_w1c = [&](const regs::RegisterInfo& r, uint32_t bits) {
     const int c = core_of(r.offset);
     if (c < 0 || c >= cores || field_of(r.offset) != reg::kIntStatus) return false;
-    if (!dev) dev = std::make_unique<Device>(soc.get());
+    if (!dev) dev = std::make_unique<Driver>(soc.get());
     SetInterruptBitsThroughCore(soc.get(), dev.get(), c, bits);
     ++w1c_sets;
     return true;
@@ -450,7 +461,7 @@ INSTANTIATE_TEST_SUITE_P(Configs, SocStalls, ::testing::Values("small", "default
 // checks the count of rising edges.
 std::vector<uint32_t> InterruptStory(driver::HostBus* bus, const std::function<bool()>& line,
                                      const tb::IrqMonitor* monitor) {
-  Device dev(bus);
+  Driver dev(bus);
   const int cores = dev.cores();
   std::vector<uint32_t> seen;
   auto look = [&](const std::string& step, int edges) {
@@ -602,7 +613,7 @@ INSTANTIATE_TEST_SUITE_P(Configs, SocInterrupts, ::testing::Values("small", "def
 
 constexpr int kGemmSize = 64;
 
-isa::GemmProgram SliceGemm(const tb::SocConfig& cfg, int core) {
+isa::GemmProgram SliceGemm(const hal::SocConfig& cfg, int core) {
   isa::GemmProgram p;
   p.m = p.n = p.k = kGemmSize;
   p.a_addr = Slice(core) + kA;
@@ -619,7 +630,7 @@ isa::GemmProgram SliceGemm(const tb::SocConfig& cfg, int core) {
 
 // A and B of one core's GEMM, as device memory contents.
 struct GemmData {
-  model::Matrix<int8_t> a, b;
+  Matrix<int8_t> a, b;
   std::vector<MemoryInit> Init(int core) const {
     const auto* pa = reinterpret_cast<const uint8_t*>(a.data());
     const auto* pb = reinterpret_cast<const uint8_t*>(b.data());
@@ -634,7 +645,7 @@ GemmData RandomGemm(Rng* rng) {
 }
 
 void ExpectGemmResult(Soc* soc, int core, const GemmData& g) {
-  model::Matrix<int32_t> want(kGemmSize, kGemmSize), got(kGemmSize, kGemmSize);
+  Matrix<int32_t> want(kGemmSize, kGemmSize), got(kGemmSize, kGemmSize);
   model::GemmInt8(g.a, g.b, &want);
   soc->memory().Read(Slice(core) + kC, got.data(), sizeof(int32_t) * kGemmSize * kGemmSize);
   EXPECT_TRUE(got == want) << "core " << core << "'s C differs from GemmInt8";
@@ -668,7 +679,7 @@ struct BadProgram {
 // the others finish bit-exactly. Without an injected error the same driver calls on the model
 // give the same results and memory image. Then the host clears the faulted core, sets its ring
 // again and runs a correct GEMM on it.
-void ContainmentCase(int bad_core, const std::function<BadProgram(const tb::SocConfig&)>& make) {
+void ContainmentCase(int bad_core, const std::function<BadProgram(const hal::SocConfig&)>& make) {
   auto soc = MakeSoc("default");
   const auto& cfg = soc->config();
   ASSERT_EQ(cfg.cores, 4);
@@ -719,7 +730,7 @@ void ContainmentCase(int bad_core, const std::function<BadProgram(const tb::SocC
 
   // Recovery: Clear, acknowledge, a new ring, a correct GEMM on new data.
   for (int ch = 0; ch < cfg.channels; ++ch) soc->channel(ch).ClearErrors();
-  Device dev(soc.get());
+  Driver dev(soc.get());
   dev.Clear(bad_core);
   dev.AckInterrupts(bad_core, reg::kIntAll);
   EXPECT_EQ(dev.InterruptStatus(bad_core), 0u);
@@ -740,7 +751,7 @@ void ContainmentCase(int bad_core, const std::function<BadProgram(const tb::SocC
 }
 
 // The GEMM program of `core` with descriptor `index` replaced.
-BadProgram GemmWith(const tb::SocConfig& cfg, int core, uint32_t index, isa::Descriptor d,
+BadProgram GemmWith(const hal::SocConfig& cfg, int core, uint32_t index, isa::Descriptor d,
                     Fault fault) {
   BadProgram b;
   b.program = isa::BuildGemmProgram(SliceGemm(cfg, core));
@@ -751,7 +762,7 @@ BadProgram GemmWith(const tb::SocConfig& cfg, int core, uint32_t index, isa::Des
 }
 
 TEST(SocContainment, IllegalOpcodeFaultsOneCoreOthersFinish) {
-  ContainmentCase(1, [](const tb::SocConfig& cfg) {
+  ContainmentCase(1, [](const hal::SocConfig& cfg) {
     isa::Descriptor d{};
     d[0] = 0x7f;
     return GemmWith(cfg, 1, 9, d, Fault::kIllegalOpcode);
@@ -759,7 +770,7 @@ TEST(SocContainment, IllegalOpcodeFaultsOneCoreOthersFinish) {
 }
 
 TEST(SocContainment, IllegalFieldFaultsOneCoreOthersFinish) {
-  ContainmentCase(2, [](const tb::SocConfig& cfg) {
+  ContainmentCase(2, [](const hal::SocConfig& cfg) {
     isa::MatmulDesc mm;
     mm.m = mm.n = static_cast<uint32_t>(cfg.dim + 1);  // not a multiple of Dim
     mm.k = 4;
@@ -769,7 +780,7 @@ TEST(SocContainment, IllegalFieldFaultsOneCoreOthersFinish) {
 
 // Core 3 loads from core 0's A: outside its windows (ACCESS, before any byte moves).
 TEST(SocContainment, AccessOutsideWindowsFaultsOneCoreOthersFinish) {
-  ContainmentCase(3, [](const tb::SocConfig& cfg) {
+  ContainmentCase(3, [](const hal::SocConfig& cfg) {
     BadProgram b;
     b.program = isa::BuildGemmProgram(SliceGemm(cfg, 3));
     const uint32_t index = 8;
@@ -786,7 +797,7 @@ TEST(SocContainment, AccessOutsideWindowsFaultsOneCoreOthersFinish) {
 // Core 0 reads a beat of its A that the memory answers with an error (MEM_ERROR at the first
 // LOAD that reads it; that LOAD still drains every beat it is owed).
 TEST(SocContainment, MemoryErrorFaultsOneCoreOthersFinish) {
-  ContainmentCase(0, [](const tb::SocConfig& cfg) {
+  ContainmentCase(0, [](const hal::SocConfig& cfg) {
     BadProgram b;
     b.program = isa::BuildGemmProgram(SliceGemm(cfg, 0));
     b.error_addr = Slice(0) + kA + 2 * cfg.dim * kGemmSize;  // row 2 * Dim of A
@@ -832,7 +843,7 @@ TEST_P(SocDriver, SetRingOnABusyCoreThrows) {
        {static_cast<driver::HostBus*>(soc.get()), static_cast<driver::HostBus*>(ref.get())}) {
     SCOPED_TRACE(bus == soc.get() ? "RTL" : "model");
     for (const auto& m : init) bus->WriteMem(m.addr, m.bytes.data(), m.bytes.size());
-    Device dev(bus);
+    Driver dev(bus);
     Job j;
     Start(&dev, j);
     dev.Submit(0, isa::BuildGemmProgram(SliceGemm(soc->config(), 0)));

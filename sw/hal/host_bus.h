@@ -1,6 +1,7 @@
-// The platform interface of the host driver: how software reaches one Luoshu SoC. The
-// driver (sw/driver/device.h) talks only to this; implementations are the functional model
-// (sw/model/soc_model.h), the Verilated SoC and, later, an FPGA board.
+// The platform interface (HAL): how software reaches one Luoshu SoC. The driver
+// (sw/driver/driver.h) and everything above it talk only to this; the backends implement it:
+// the functional model (sw/model/soc_model.h), the Verilated SoC (tb/soc/soc.h) and, later,
+// an FPGA board. Backends are opened by name through sw/hal/backend.h.
 //
 // Registers are the AXI4-Lite map of docs/regs.md (byte offsets from the block's base, 32-bit,
 // word aligned). Device memory is the cores' 32-bit address space, [mem_base, mem_base +
@@ -10,14 +11,25 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
-namespace luoshu::driver {
+namespace luoshu::hal {
 
 // A bus transaction failed: SLVERR/DECERR on a register (unmapped or unaligned offset) or a
 // memory access outside device memory. Thrown by HostBus implementations.
 class BusError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// One unit of one core started or finished a command. Each queue runs its commands in order,
+// so the n-th start and finish of a queue belong to the n-th command submitted to it.
+struct UnitEvent {
+  uint64_t cycle = 0;
+  uint8_t core = 0;
+  uint8_t queue = 0;  // isa::Queue: 0 LD (MTE-in), 1 EX (cube), 2 ST (MTE-out), 3 SEQ (SYNC)
+  bool finish = false;
 };
 
 class HostBus {
@@ -40,6 +52,21 @@ class HostBus {
   virtual bool WaitIrq(uint64_t max_cycles) = 0;
   // SoC clock cycles since reset.
   virtual uint64_t Now() const = 0;
+
+  // One line for reports: "functional model of the default SoC", "Verilated small SoC".
+  virtual std::string Describe() const { return "Luoshu SoC"; }
+  // Where this backend writes its wave, "" when it writes none.
+  virtual std::string WavePath() const { return ""; }
+
+  // Unit events for timelines: RecordUnitEvents(true) starts recording (false if this
+  // backend cannot), TakeUnitEvents() hands over what was recorded so far, in cycle order.
+  // `exact` tells whether the cycles are measured (RTL) or estimated (model).
+  virtual bool RecordUnitEvents(bool on) {
+    (void)on;
+    return false;
+  }
+  virtual std::vector<UnitEvent> TakeUnitEvents() { return {}; }
+  virtual bool UnitEventsExact() const { return false; }
 };
 
-}  // namespace luoshu::driver
+}  // namespace luoshu::hal

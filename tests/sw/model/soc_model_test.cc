@@ -6,14 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "sw/driver/reg_map.h"
+#include "sw/hal/reg_map.h"
 #include "sw/isa/builder.h"
 
 namespace luoshu {
 namespace {
 
-namespace reg = driver::reg;
-using model::SocConfig;
+namespace reg = hal::reg;
+using hal::SocConfig;
 using model::SocModel;
 
 uint32_t Field(uint32_t v, uint32_t mask, uint32_t lsb) { return reg::Get(v, mask, lsb); }
@@ -78,8 +78,8 @@ TEST(SocModelTest, UnmappedAndUnalignedOffsetsAnswerSlverr) {
   SocModel soc;
   for (uint32_t off : {0x010u, 0x0FCu, 0x102u, reg::Core(0, 0x1C), reg::Core(1, 0x34),
                        reg::Core(2, 0x80), reg::Core(3, 0xFC), 0x500u, 0x800u, 0xFFFFFFFCu}) {
-    EXPECT_THROW(soc.ReadReg(off), driver::BusError) << std::hex << off;
-    EXPECT_THROW(soc.WriteReg(off, 1), driver::BusError) << std::hex << off;
+    EXPECT_THROW(soc.ReadReg(off), hal::BusError) << std::hex << off;
+    EXPECT_THROW(soc.WriteReg(off, 1), hal::BusError) << std::hex << off;
   }
   EXPECT_NO_THROW(soc.ReadReg(reg::Core(3, reg::kCntHi)));
 }
@@ -231,8 +231,8 @@ TEST(SocModelTest, ReadingCntLoLatchesTheHighHalf) {
 TEST(SocModelTest, HostMemoryOutsideDeviceMemoryIsABusError) {
   SocModel soc;
   uint8_t buf[8] = {};
-  EXPECT_THROW(soc.WriteMem(soc.mem_base() - 4, buf, 8), driver::BusError);
-  EXPECT_THROW(soc.ReadMem(soc.mem_base() + soc.mem_size() - 4, buf, 8), driver::BusError);
+  EXPECT_THROW(soc.WriteMem(soc.mem_base() - 4, buf, 8), hal::BusError);
+  EXPECT_THROW(soc.ReadMem(soc.mem_base() + soc.mem_size() - 4, buf, 8), hal::BusError);
   EXPECT_NO_THROW(soc.ReadMem(soc.mem_base() + soc.mem_size() - 8, buf, 8));
 }
 

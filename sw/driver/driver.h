@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "sw/driver/host_bus.h"
-#include "sw/driver/reg_map.h"
+#include "sw/hal/host_bus.h"
+#include "sw/hal/reg_map.h"
+#include "sw/hal/types.h"
 #include "sw/isa/luoshu_isa.h"
 
 namespace luoshu::driver {
@@ -24,9 +25,11 @@ class DriverError : public std::runtime_error {
 // "0x1f00": addresses and values in driver messages.
 std::string Hex(uint64_t v);
 
-// STATUS.STATE.
-enum class CoreState : uint8_t { kIdle = 0, kBusy = 1, kBlocked = 2, kFaulted = 3 };
-const char* CoreStateName(CoreState s);
+using hal::BusError;
+using hal::CoreState;
+using hal::HostBus;
+using hal::Window;
+namespace reg = hal::reg;
 
 // Interrupt bits of INT_STATUS / INT_MASK.
 inline constexpr uint32_t kIntFault = reg::kIntFault;        // the core faulted
@@ -54,13 +57,6 @@ enum class CounterSel : int {
 };
 inline constexpr int kNumCounters = 16;
 
-// A granted device-memory window (size 0 is not allowed here: pass fewer windows instead).
-struct Window {
-  uint64_t base = 0;
-  uint64_t size = 0;
-  bool writable = false;
-};
-
 struct CoreStatus {
   int core = 0;
   CoreState state = CoreState::kIdle;
@@ -79,15 +75,15 @@ struct DeviceInfo {
   uint32_t l0a_bytes = 0, l0b_bytes = 0, l0c_bytes = 0;
 };
 
-class Device {
+class Driver {
  public:
   static constexpr uint32_t kId = LUOSHU_REGS__ID__ID_reset;  // ASCII 'LSHU'
   static constexpr uint32_t kVersionMajor = LUOSHU_REGS__VERSION__MAJOR_reset;
 
-  // Probes the device behind `bus` (not owned; must outlive the Device): checks ID and
+  // Probes the device behind `bus` (not owned; must outlive the Driver): checks ID and
   // VERSION.MAJOR and reads the configuration. Throws DriverError if it is not a Luoshu SoC
   // this driver understands.
-  explicit Device(HostBus* bus);
+  explicit Driver(HostBus* bus);
 
   HostBus* bus() const { return bus_; }
   const DeviceInfo& info() const { return info_; }

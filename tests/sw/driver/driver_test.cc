@@ -1,8 +1,8 @@
-// The driver's Device against the SoC model: probing (and refusing what is not a Luoshu SoC
+// The driver's Driver against the SoC model: probing (and refusing what is not a Luoshu SoC
 // of this version), argument checks before anything is written, ring submission with
 // wrap-around and overflow, waiting by polling and by interrupt, faults surfaced by name,
 // Clear and restart, timeouts that name the core, and the 48-bit counters.
-#include "sw/driver/device.h"
+#include "sw/driver/driver.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,12 +15,12 @@
 #include "tb/gtest_util.h"
 #include "tb/matrices.h"
 #include "tb/options.h"
-#include "tests/sw/driver/error_of.h"
+#include "tb/gtest_util.h"
 
 namespace luoshu::driver {
 namespace {
 
-using model::SocConfig;
+using hal::SocConfig;
 using model::SocModel;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -52,15 +52,15 @@ class FakeBus : public HostBus {
 };
 
 struct Rig {
-  explicit Rig(SocConfig cfg = {}) : soc(cfg), dev(&soc) {}
+  explicit Rig(SocConfig cfg = {}) : soc(cfg), drv(&soc) {}
   uint32_t mem() const { return static_cast<uint32_t>(soc.mem_base()); }
   // Everything granted, writable, and a ring of `slots` at the start of memory.
   void Open(int core, uint32_t slots = 16) {
-    dev.SetWindows(core, {{soc.mem_base(), soc.mem_size(), true}});
-    dev.SetRing(core, mem(), slots);
+    drv.SetWindows(core, {{soc.mem_base(), soc.mem_size(), true}});
+    drv.SetRing(core, mem(), slots);
   }
   SocModel soc;
-  Device dev;
+  Driver drv;
 };
 
 // A small GEMM program for `core` at fixed addresses; returns the expected C.
@@ -84,14 +84,14 @@ struct SmallGemm {
     r->soc.memory().Write(p.b_addr, b.data(), uint64_t(k) * n);
     program = isa::BuildGemmProgram(p);
   }
-  model::Matrix<int32_t> Result(Rig* r) const {
-    model::Matrix<int32_t> out(c.rows(), c.cols());
+  Matrix<int32_t> Result(Rig* r) const {
+    Matrix<int32_t> out(c.rows(), c.cols());
     r->soc.memory().ReadWords(p.c_addr, reinterpret_cast<uint32_t*>(out.data()),
                               uint64_t(c.rows()) * c.cols());
     return out;
   }
-  model::Matrix<int8_t> a, b;
-  model::Matrix<int32_t> c;
+  Matrix<int8_t> a, b;
+  Matrix<int32_t> c;
   isa::GemmProgram p;
   std::vector<isa::Descriptor> program;
 };
@@ -102,45 +102,45 @@ TEST(DeviceTest, ProbesIdentityAndConfiguration) {
   cfg.dim = 8;
   cfg.l0c_bytes = 96 << 10;
   Rig r(cfg);
-  EXPECT_EQ(r.dev.cores(), 2);
-  EXPECT_EQ(r.dev.info().dim, 8);
-  EXPECT_EQ(r.dev.info().version_major, 1u);
-  EXPECT_EQ(r.dev.info().channels, 2);
-  EXPECT_EQ(r.dev.info().l0a_bytes, 64u << 10);
-  EXPECT_EQ(r.dev.info().l0c_bytes, 96u << 10);
-  for (int c = 0; c < 2; ++c) EXPECT_EQ(r.dev.Status(c).state, CoreState::kIdle);
+  EXPECT_EQ(r.drv.cores(), 2);
+  EXPECT_EQ(r.drv.info().dim, 8);
+  EXPECT_EQ(r.drv.info().version_major, 1u);
+  EXPECT_EQ(r.drv.info().channels, 2);
+  EXPECT_EQ(r.drv.info().l0a_bytes, 64u << 10);
+  EXPECT_EQ(r.drv.info().l0c_bytes, 96u << 10);
+  for (int c = 0; c < 2; ++c) EXPECT_EQ(r.drv.Status(c).state, CoreState::kIdle);
 }
 
 TEST(DeviceTest, RefusesABusThatIsNoLuoshuOfThisVersion) {
   FakeBus garbage(0xDEADBEEF);
-  EXPECT_THAT(ErrorOf([&] { Device d(&garbage); }),
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&garbage); }),
               AllOf(HasSubstr("0xdeadbeef"), HasSubstr("not a Luoshu SoC")));
   FakeBus v2(0);
   v2.regs[reg::kId] = 0x4C534855;
   v2.regs[reg::kVersion] = 0x00020003;
-  EXPECT_THAT(ErrorOf([&] { Device d(&v2); }), AllOf(HasSubstr("2.3"), HasSubstr("speaks 1")));
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&v2); }), AllOf(HasSubstr("2.3"), HasSubstr("speaks 1")));
   FakeBus no_cores(0);
   no_cores.regs[reg::kId] = 0x4C534855;
   no_cores.regs[reg::kVersion] = 0x00010000;
-  EXPECT_THAT(ErrorOf([&] { Device d(&no_cores); }), HasSubstr("implausible configuration"));
-  EXPECT_THROW(Device(nullptr), DriverError);
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&no_cores); }), HasSubstr("implausible configuration"));
+  EXPECT_THROW(Driver(nullptr), DriverError);
 }
 
 TEST(DeviceTest, CoreIndexIsCheckedAgainstConfig) {
   SocConfig cfg;
   cfg.cores = 2;
   Rig r(cfg);
-  EXPECT_THAT(ErrorOf([&] { r.dev.Status(2); }),
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.Status(2); }),
               AllOf(HasSubstr("no core 2"), HasSubstr("cores 0..1")));
-  EXPECT_THROW(r.dev.Clear(-1), DriverError);
-  EXPECT_THROW(r.dev.SetRing(3, r.mem(), 4), DriverError);
-  EXPECT_THROW(r.dev.Counter(2, CounterSel::kMacs), DriverError);
-  EXPECT_THROW(r.dev.Wait(2, 10), DriverError);
+  EXPECT_THROW(r.drv.Clear(-1), DriverError);
+  EXPECT_THROW(r.drv.SetRing(3, r.mem(), 4), DriverError);
+  EXPECT_THROW(r.drv.Counter(2, CounterSel::kMacs), DriverError);
+  EXPECT_THROW(r.drv.Wait(2, 10), DriverError);
 }
 
 TEST(DeviceTest, BadWindowsAreRefusedBeforeAnyWrite) {
   Rig r;
-  r.dev.SetWindows(0, {{0x1000, 0x100, true}, {0x8000, 0x10, false}});
+  r.drv.SetWindows(0, {{0x1000, 0x100, true}, {0x8000, 0x10, false}});
   const std::vector<std::vector<Window>> bad = {
       {{0, 1, false}, {0, 1, false}, {0, 1, false}, {0, 1, false}, {0, 1, false}},  // 5 windows
       {{0x1000, 0, false}},                                                         // empty
@@ -148,7 +148,7 @@ TEST(DeviceTest, BadWindowsAreRefusedBeforeAnyWrite) {
       {{0xFFFFFF00, 0x200, true}},  // leaves the address space
   };
   for (const auto& w : bad) {
-    EXPECT_THROW(r.dev.SetWindows(0, w), DriverError);
+    EXPECT_THROW(r.drv.SetWindows(0, w), DriverError);
     EXPECT_EQ(r.soc.ReadReg(reg::Win(0, 0, reg::kWinBase)), 0x1000u);
     EXPECT_EQ(r.soc.ReadReg(reg::Win(0, 0, reg::kWinSize)), 0x100u);
     EXPECT_EQ(r.soc.ReadReg(reg::Win(0, 1, reg::kWinFlags)), 0u);
@@ -160,14 +160,14 @@ TEST(DeviceTest, BadWindowsAreRefusedBeforeAnyWrite) {
 TEST(DeviceTest, BadRingsAreRefusedBeforeAnyWrite) {
   Rig r;
   const uint64_t end = r.soc.mem_base() + r.soc.mem_size();
-  EXPECT_THAT(ErrorOf([&] { r.dev.SetRing(0, r.mem() + 16, 4); }), HasSubstr("32-byte aligned"));
-  EXPECT_THROW(r.dev.SetRing(0, r.mem(), 1), DriverError);
-  EXPECT_THROW(r.dev.SetRing(0, r.mem() - 64, 4), DriverError);
-  EXPECT_THROW(r.dev.SetRing(0, static_cast<uint32_t>(end - 64), 3), DriverError);
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(0, r.mem() + 16, 4); }), HasSubstr("32-byte aligned"));
+  EXPECT_THROW(r.drv.SetRing(0, r.mem(), 1), DriverError);
+  EXPECT_THROW(r.drv.SetRing(0, r.mem() - 64, 4), DriverError);
+  EXPECT_THROW(r.drv.SetRing(0, static_cast<uint32_t>(end - 64), 3), DriverError);
   EXPECT_EQ(r.soc.ReadReg(reg::Core(0, reg::kRingSize)), 0u);
   EXPECT_EQ(r.soc.ReadReg(reg::Core(0, reg::kRingBase)), 0u);
-  EXPECT_THAT(ErrorOf([&] { r.dev.Submit(0, {}); }), HasSubstr("SetRing first"));
-  r.dev.SetRing(0, static_cast<uint32_t>(end - 64), 2);
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.Submit(0, {}); }), HasSubstr("SetRing first"));
+  r.drv.SetRing(0, static_cast<uint32_t>(end - 64), 2);
   EXPECT_EQ(r.soc.core(0).ring_size(), 2u);
 }
 
@@ -178,27 +178,27 @@ TEST(DeviceTest, SubmitWaitsByPollingAndByInterrupt) {
     cfg.dim = 8;
     Rig r(cfg);
     r.Open(1, 64);
-    if (irq) r.dev.SetInterruptMask(1, kIntSync | kIntFault);
+    if (irq) r.drv.SetInterruptMask(1, kIntSync | kIntFault);
     SmallGemm g(&r, 1, 20, 13, 40, 5);
     const uint64_t t0 = r.soc.Now();
-    r.dev.Submit(1, g.program);
-    const CoreStatus s = r.dev.Wait(1, 1'000'000);
+    r.drv.Submit(1, g.program);
+    const CoreStatus s = r.drv.Wait(1, 1'000'000);
     EXPECT_EQ(s.state, CoreState::kIdle) << s.ToString();
     EXPECT_EQ(s.head, g.program.size());
     EXPECT_EQ(s.tail, g.program.size());
     EXPECT_GT(r.soc.Now(), t0);
     EXPECT_EQ(g.Result(&r), g.c);
     EXPECT_EQ(r.soc.memory().Read32(g.p.sync_addr), g.p.sync_value);
-    EXPECT_EQ(r.dev.InterruptStatus(1), kIntSync);  // the SYNC's irq, kept until acked
-    r.dev.AckInterrupts(1, kIntSync);
-    EXPECT_EQ(r.dev.InterruptStatus(1), 0u);
+    EXPECT_EQ(r.drv.InterruptStatus(1), kIntSync);  // the SYNC's irq, kept until acked
+    r.drv.AckInterrupts(1, kIntSync);
+    EXPECT_EQ(r.drv.InterruptStatus(1), 0u);
   }
 }
 
 TEST(DeviceTest, RingWrapsAroundAndRefusesOverflow) {
   Rig r;
   r.Open(0, 5);
-  EXPECT_EQ(r.dev.FreeSlots(0), 4u);
+  EXPECT_EQ(r.drv.FreeSlots(0), 4u);
   const uint32_t word = r.mem() + 0x1000;
   // A 64 KiB LOAD first keeps the core busy long enough for the overflow check below.
   auto sync = [&](int n, uint32_t first) {
@@ -211,15 +211,15 @@ TEST(DeviceTest, RingWrapsAroundAndRefusesOverflow) {
     for (int i = 1; i < n; ++i) b.Sync(word + 4 * i, first + i, false);
     return b.program();
   };
-  EXPECT_THAT(ErrorOf([&] { r.dev.Submit(0, sync(5, 0)); }),
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.Submit(0, sync(5, 0)); }),
               AllOf(HasSubstr("5 descriptors"), HasSubstr("4 of 5 slots are free")));
   EXPECT_EQ(r.soc.core(0).tail(), 0u) << "nothing was submitted";
   uint32_t value = 100;
   for (int round = 0; round < 7; ++round) {  // 3 per round: wraps several times
-    r.dev.Submit(0, sync(3, value));
-    EXPECT_EQ(r.dev.FreeSlots(0), 1u);
-    EXPECT_THROW(r.dev.Submit(0, sync(2, 0)), DriverError);
-    const CoreStatus s = r.dev.Wait(0, 100000);
+    r.drv.Submit(0, sync(3, value));
+    EXPECT_EQ(r.drv.FreeSlots(0), 1u);
+    EXPECT_THROW(r.drv.Submit(0, sync(2, 0)), DriverError);
+    const CoreStatus s = r.drv.Wait(0, 100000);
     EXPECT_EQ(s.state, CoreState::kIdle);
     EXPECT_EQ(s.head, (3u * (round + 1)) % 5);
     for (int i = 1; i < 3; ++i) EXPECT_EQ(r.soc.memory().Read32(word + 4 * i), value + i);
@@ -254,19 +254,19 @@ TEST(DeviceTest, FaultsAreReportedByName) {
         std::tuple{ok.program(), isa::Fault::kAccess, 0u,
                    std::vector<Window>{{r.mem() + 0x1000, 0x1000, true}}}}) {
     SCOPED_TRACE(isa::FaultName(fault));
-    r.dev.Clear(0);
-    r.dev.AckInterrupts(0, kIntFault | kIntCtlError | kIntSync);
-    r.dev.SetWindows(0, windows);
-    r.dev.SetRing(0, r.mem(), 8);
-    r.dev.SetInterruptMask(0, kIntFault);
-    r.dev.Submit(0, program);
-    const CoreStatus s = r.dev.Wait(0, 100000);
+    r.drv.Clear(0);
+    r.drv.AckInterrupts(0, kIntFault | kIntCtlError | kIntSync);
+    r.drv.SetWindows(0, windows);
+    r.drv.SetRing(0, r.mem(), 8);
+    r.drv.SetInterruptMask(0, kIntFault);
+    r.drv.Submit(0, program);
+    const CoreStatus s = r.drv.Wait(0, 100000);
     EXPECT_EQ(s.state, CoreState::kFaulted);
     EXPECT_EQ(s.fault, fault);
     EXPECT_EQ(s.fault_name, isa::FaultName(fault));
     EXPECT_EQ(s.fault_index, index);
     EXPECT_THAT(s.ToString(), HasSubstr(std::string("fault ") + isa::FaultName(fault)));
-    EXPECT_EQ(r.dev.InterruptStatus(0) & kIntFault, kIntFault);
+    EXPECT_EQ(r.drv.InterruptStatus(0) & kIntFault, kIntFault);
     EXPECT_EQ(r.soc.core(0).fault().code, fault) << "the driver reads what the core latched";
   }
 }
@@ -276,21 +276,21 @@ TEST(DeviceTest, ClearRecoversAFaultedCore) {
   r.Open(0, 8);
   isa::Descriptor bad{};
   bad[0] = 0;
-  r.dev.Submit(0, {bad});
-  EXPECT_EQ(r.dev.Wait(0, 100000).state, CoreState::kFaulted);
+  r.drv.Submit(0, {bad});
+  EXPECT_EQ(r.drv.Wait(0, 100000).state, CoreState::kFaulted);
   const uint32_t word = r.mem() + 0x2000;
   isa::ProgramBuilder b;
   b.Sync(word, 77, true);
-  EXPECT_THAT(ErrorOf([&] { r.dev.Submit(0, b.program()); }),
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.Submit(0, b.program()); }),
               AllOf(HasSubstr("core 0 faulted"), HasSubstr("ILLEGAL_OPCODE"), HasSubstr("Clear")));
-  EXPECT_THAT(ErrorOf([&] { r.dev.SetRing(0, r.mem(), 8); }), HasSubstr("Clear() it first"));
-  r.dev.Clear(0);
-  r.dev.AckInterrupts(0, kIntFault);
-  EXPECT_EQ(r.dev.InterruptStatus(0), 0u);
-  EXPECT_EQ(r.dev.Status(0).fault, isa::Fault::kNone);
-  r.dev.SetRing(0, r.mem(), 8);
-  r.dev.Submit(0, b.program());
-  EXPECT_EQ(r.dev.Wait(0, 100000).state, CoreState::kIdle);
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(0, r.mem(), 8); }), HasSubstr("Clear() it first"));
+  r.drv.Clear(0);
+  r.drv.AckInterrupts(0, kIntFault);
+  EXPECT_EQ(r.drv.InterruptStatus(0), 0u);
+  EXPECT_EQ(r.drv.Status(0).fault, isa::Fault::kNone);
+  r.drv.SetRing(0, r.mem(), 8);
+  r.drv.Submit(0, b.program());
+  EXPECT_EQ(r.drv.Wait(0, 100000).state, CoreState::kIdle);
   EXPECT_EQ(r.soc.memory().Read32(word), 77u);
 }
 
@@ -303,19 +303,19 @@ TEST(DeviceTest, BlockedCoreTimesOutNamingItAndRefusesANewRing) {
   mm.k = 16;
   isa::ProgramBuilder b;
   b.Matmul(mm);
-  r.dev.SetInterruptMask(2, kIntSync);
-  r.dev.Submit(2, b.program());
+  r.drv.SetInterruptMask(2, kIntSync);
+  r.drv.Submit(2, b.program());
   const uint64_t t0 = r.soc.Now();
-  EXPECT_THAT(ErrorOf([&] { r.dev.Wait(2, 5000); }),
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.Wait(2, 5000); }),
               AllOf(HasSubstr("core 2"), HasSubstr("5000 cycles"), HasSubstr("blocked"),
                     HasSubstr("head 1, tail 1")));
   EXPECT_GE(r.soc.Now() - t0, 5000u);
-  EXPECT_THAT(ErrorOf([&] { r.dev.SetRing(2, r.mem(), 8); }),
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(2, r.mem(), 8); }),
               AllOf(HasSubstr("refused"), HasSubstr("CTL_ERROR")));
-  EXPECT_EQ(r.dev.InterruptStatus(2) & kIntCtlError, 0u) << "the driver acknowledged it";
-  r.dev.Clear(2);
-  r.dev.SetRing(2, r.mem(), 8);
-  EXPECT_EQ(r.dev.Wait(2, 100).state, CoreState::kIdle);
+  EXPECT_EQ(r.drv.InterruptStatus(2) & kIntCtlError, 0u) << "the driver acknowledged it";
+  r.drv.Clear(2);
+  r.drv.SetRing(2, r.mem(), 8);
+  EXPECT_EQ(r.drv.Wait(2, 100).state, CoreState::kIdle);
 }
 
 TEST(DeviceTest, CountersAreThe48BitCoreCounters) {
@@ -324,30 +324,30 @@ TEST(DeviceTest, CountersAreThe48BitCoreCounters) {
   Rig r(cfg);
   r.Open(3, 64);
   SmallGemm g(&r, 3, 9, 7, 11, 9);
-  r.dev.Submit(3, g.program);
-  r.dev.Wait(3, 1'000'000);
+  r.drv.Submit(3, g.program);
+  r.drv.Wait(3, 1'000'000);
   const model::CoreCounters& want = r.soc.core(3).counters();
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kMacs), want.macs);
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kMacs), 12u * 8 * 11) << "Dim-padded m x n x k";
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kFetched), g.program.size());
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kRetiredSeq), 1u);
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kRetiredSt), want.retired[2]);
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kBytesRead), want.bytes_read);
-  EXPECT_EQ(r.dev.Counter(3, CounterSel::kBytesWritten), 9u * 7 * 4 + 4);
-  EXPECT_GT(r.dev.Counter(3, CounterSel::kBusyEx), 0u);
-  EXPECT_EQ(r.dev.Counter(0, CounterSel::kMacs), 0u) << "another core did nothing";
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kMacs), want.macs);
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kMacs), 12u * 8 * 11) << "Dim-padded m x n x k";
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kFetched), g.program.size());
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kRetiredSeq), 1u);
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kRetiredSt), want.retired[2]);
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kBytesRead), want.bytes_read);
+  EXPECT_EQ(r.drv.Counter(3, CounterSel::kBytesWritten), 9u * 7 * 4 + 4);
+  EXPECT_GT(r.drv.Counter(3, CounterSel::kBusyEx), 0u);
+  EXPECT_EQ(r.drv.Counter(0, CounterSel::kMacs), 0u) << "another core did nothing";
   r.soc.WaitIrq(uint64_t{3} << 32);  // past 2^32 cycles: the high half matters
-  const uint64_t cycles = r.dev.Counter(3, CounterSel::kCycles);
+  const uint64_t cycles = r.drv.Counter(3, CounterSel::kCycles);
   EXPECT_EQ(cycles >> 32, 3u);
   EXPECT_LE(cycles, r.soc.Now());
-  EXPECT_THROW(r.dev.Counter(3, static_cast<CounterSel>(16)), DriverError);
+  EXPECT_THROW(r.drv.Counter(3, static_cast<CounterSel>(16)), DriverError);
 }
 
 TEST(DeviceTest, InterruptMaskTakesOnlyInterruptBits) {
   Rig r;
-  r.dev.SetInterruptMask(1, kIntFault | kIntSync);
-  EXPECT_EQ(r.dev.InterruptMask(1), kIntFault | kIntSync);
-  EXPECT_THROW(r.dev.SetInterruptMask(1, 0x10), DriverError);
+  r.drv.SetInterruptMask(1, kIntFault | kIntSync);
+  EXPECT_EQ(r.drv.InterruptMask(1), kIntFault | kIntSync);
+  EXPECT_THROW(r.drv.SetInterruptMask(1, 0x10), DriverError);
 }
 
 TEST(DeviceTest, SeveralCoresRunIndependently) {
@@ -359,15 +359,15 @@ TEST(DeviceTest, SeveralCoresRunIndependently) {
   std::vector<std::unique_ptr<SmallGemm>> g;
   for (int c = 0; c < 4; ++c) {
     r.Open(c, 256);
-    r.dev.SetRing(c, r.mem() + 0x2000 * c, 256);
-    r.dev.SetInterruptMask(c, kIntSync | kIntFault);
+    r.drv.SetRing(c, r.mem() + 0x2000 * c, 256);
+    r.drv.SetInterruptMask(c, kIntSync | kIntFault);
     g.push_back(std::make_unique<SmallGemm>(&r, c, static_cast<int>(rng.Uniform(1, 40)),
                                             static_cast<int>(rng.Uniform(1, 40)),
                                             static_cast<int>(rng.Uniform(1, 60)), rng.Bits64()));
   }
-  for (int c = 0; c < 4; ++c) r.dev.Submit(c, g[c]->program);
+  for (int c = 0; c < 4; ++c) r.drv.Submit(c, g[c]->program);
   for (int c = 3; c >= 0; --c) {
-    EXPECT_EQ(r.dev.Wait(c, 1'000'000).state, CoreState::kIdle);
+    EXPECT_EQ(r.drv.Wait(c, 1'000'000).state, CoreState::kIdle);
     EXPECT_EQ(g[c]->Result(&r), g[c]->c) << "core " << c;
   }
 }

@@ -1,15 +1,15 @@
 // Byte offsets and bit fields of the host register map (docs/regs.md), derived from the
-// generated header sw/driver/luoshu_regs.h so that the RDL stays the one source of truth.
+// generated header sw/hal/luoshu_regs.h so that the RDL stays the one source of truth.
 // Shared by the driver and by the SoC model (sw/model/soc_model.h).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
-#include "sw/driver/luoshu_regs.h"
-#include "sw/driver/luoshu_regs_table.h"
+#include "sw/hal/luoshu_regs.h"
+#include "sw/hal/luoshu_regs_table.h"
 
-namespace luoshu::driver::reg {
+namespace luoshu::hal::reg {
 
 using CoreBlock = luoshu_core_regs__stride100_t;
 using WinBlock = luoshu_core_regs__WIN__stride10_t;
@@ -83,4 +83,4 @@ static_assert(W1cBits(Core(0, kIntStatus)) == kIntAll,
 static_assert(Exists(Core(kMaxCores - 1, kCntHi)) && Exists(kConfigL0),
               "the register table and luoshu_regs.h disagree");
 
-}  // namespace luoshu::driver::reg
+}  // namespace luoshu::hal::reg

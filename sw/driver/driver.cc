@@ -1,4 +1,4 @@
-#include "sw/driver/device.h"
+#include "sw/driver/driver.h"
 
 #include <algorithm>
 #include <sstream>
@@ -21,20 +21,6 @@ constexpr uint64_t kWaitSlice = 1 << 16;
 
 }  // namespace
 
-const char* CoreStateName(CoreState s) {
-  switch (s) {
-    case CoreState::kIdle:
-      return "idle";
-    case CoreState::kBusy:
-      return "busy";
-    case CoreState::kBlocked:
-      return "blocked";
-    case CoreState::kFaulted:
-      return "faulted";
-  }
-  return "?";
-}
-
 std::string CoreStatus::ToString() const {
   std::string s = CoreName(core) + " " + CoreStateName(state) + ", head " + std::to_string(head) +
                   ", tail " + std::to_string(tail);
@@ -44,11 +30,11 @@ std::string CoreStatus::ToString() const {
   return s;
 }
 
-Device::Device(HostBus* bus) : bus_(bus) {
-  if (!bus) throw DriverError("Device: null HostBus");
+Driver::Driver(HostBus* bus) : bus_(bus) {
+  if (!bus) throw DriverError("Driver: null HostBus");
   const uint32_t id = bus_->ReadReg(reg::kId);
   if (id != kId) {
-    throw DriverError("Device: ID register reads " + Hex(id) + ", expected " + Hex(kId) +
+    throw DriverError("Driver: ID register reads " + Hex(id) + ", expected " + Hex(kId) +
                       " ('LSHU'): this is not a Luoshu SoC, or the bus is mapped at the wrong "
                       "address; check the register base of the HostBus");
   }
@@ -58,7 +44,7 @@ Device::Device(HostBus* bus) : bus_(bus) {
   info_.version_minor =
       reg::Get(version, LUOSHU_REGS__VERSION__MINOR_bm, LUOSHU_REGS__VERSION__MINOR_bp);
   if (info_.version_major != kVersionMajor) {
-    throw DriverError("Device: register map version " + std::to_string(info_.version_major) + "." +
+    throw DriverError("Driver: register map version " + std::to_string(info_.version_major) + "." +
                       std::to_string(info_.version_minor) + ", this driver speaks " +
                       std::to_string(kVersionMajor) +
                       ".x; use a driver built for that version (or the matching bitstream)");
@@ -79,24 +65,24 @@ Device::Device(HostBus* bus) : bus_(bus) {
       reg::Get(l0, LUOSHU_REGS__CONFIG_L0__L0C_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0C_KIB_bp) << 10;
   if (info_.cores < 1 || info_.cores > reg::kMaxCores || info_.dim < 2 || info_.l0a_bytes == 0 ||
       info_.l0b_bytes == 0 || info_.l0c_bytes == 0) {
-    throw DriverError("Device: implausible configuration (CONFIG " + Hex(config) + ", CONFIG_L0 " +
+    throw DriverError("Driver: implausible configuration (CONFIG " + Hex(config) + ", CONFIG_L0 " +
                       Hex(l0) + "): " + std::to_string(info_.cores) + " cores, Dim " +
                       std::to_string(info_.dim) + "; is the SoC out of reset?");
   }
   rings_.resize(info_.cores);
 }
 
-void Device::CheckCore(int core, const char* what) const {
+void Driver::CheckCore(int core, const char* what) const {
   if (core < 0 || core >= info_.cores) {
-    throw DriverError(std::string("Device::") + what + ": no core " + std::to_string(core) +
+    throw DriverError(std::string("Driver::") + what + ": no core " + std::to_string(core) +
                       ", this SoC has cores 0.." + std::to_string(info_.cores - 1));
   }
 }
 
-void Device::SetWindows(int core, const std::vector<Window>& windows) {
+void Driver::SetWindows(int core, const std::vector<Window>& windows) {
   CheckCore(core, "SetWindows");
   if (windows.size() > static_cast<size_t>(reg::kMaxWindows)) {
-    throw DriverError("Device::SetWindows: " + std::to_string(windows.size()) + " windows for " +
+    throw DriverError("Driver::SetWindows: " + std::to_string(windows.size()) + " windows for " +
                       CoreName(core) + ", a core has " + std::to_string(reg::kMaxWindows) +
                       "; merge neighbouring ranges");
   }
@@ -104,7 +90,7 @@ void Device::SetWindows(int core, const std::vector<Window>& windows) {
     const Window& win = windows[w];
     if (win.size == 0 || win.size >= (uint64_t{1} << 32) ||
         win.base + win.size > (uint64_t{1} << 32)) {
-      throw DriverError("Device::SetWindows: window " + std::to_string(w) + " [" + Hex(win.base) +
+      throw DriverError("Driver::SetWindows: window " + std::to_string(w) + " [" + Hex(win.base) +
                         ", +" + Hex(win.size) + ") of " + CoreName(core) +
                         " must have a size of 1 byte .. < 4 GiB and end inside the 32-bit "
                         "address space");
@@ -122,7 +108,7 @@ void Device::SetWindows(int core, const std::vector<Window>& windows) {
   }
 }
 
-void Device::WriteRingRegister(int core, uint32_t field, uint32_t value, const char* what) {
+void Driver::WriteRingRegister(int core, uint32_t field, uint32_t value, const char* what) {
   Write(core, reg::kIntStatus, kIntCtlError);  // a stale refusal must not be blamed on us
   Write(core, field, value);
   // The core decides on the write two cycles after its response (docs/soc.md, "Host
@@ -131,18 +117,18 @@ void Device::WriteRingRegister(int core, uint32_t field, uint32_t value, const c
   Read(core, reg::kStatus);
   if (Read(core, reg::kIntStatus) & kIntCtlError) {
     Write(core, reg::kIntStatus, kIntCtlError);
-    throw DriverError(std::string("Device::") + what + ": " + CoreName(core) +
+    throw DriverError(std::string("Driver::") + what + ": " + CoreName(core) +
                       " refused the write (CTL_ERROR); it is " + Status(core).ToString() +
                       ". Wait for it to finish or Clear() it, then set the ring again");
   }
 }
 
-void Device::SetRing(int core, uint32_t base, uint32_t slots) {
+void Driver::SetRing(int core, uint32_t base, uint32_t slots) {
   CheckCore(core, "SetRing");
   const uint64_t end = uint64_t{base} + uint64_t{slots} * isa::kDescriptorBytes;
   if (base % isa::kDescriptorBytes != 0 || slots < 2 || base < bus_->mem_base() ||
       end > bus_->mem_base() + bus_->mem_size()) {
-    throw DriverError("Device::SetRing: ring of " + std::to_string(slots) + " slots at " +
+    throw DriverError("Driver::SetRing: ring of " + std::to_string(slots) + " slots at " +
                       Hex(base) + " for " + CoreName(core) +
                       ": needs a 32-byte aligned base, at least 2 slots, and to lie inside "
                       "device memory [" +
@@ -151,40 +137,40 @@ void Device::SetRing(int core, uint32_t base, uint32_t slots) {
   }
   const CoreStatus st = Status(core);
   if (st.state == CoreState::kFaulted) {
-    throw DriverError("Device::SetRing: " + st.ToString() + "; Clear() it first");
+    throw DriverError("Driver::SetRing: " + st.ToString() + "; Clear() it first");
   }
   Write(core, reg::kRingBase, base);
   WriteRingRegister(core, reg::kRingSize, slots, "SetRing");
   rings_[core] = Ring{base, slots, 0};
 }
 
-uint32_t Device::FreeSlots(int core) {
+uint32_t Driver::FreeSlots(int core) {
   CheckCore(core, "FreeSlots");
   const Ring& r = rings_[core];
   if (r.slots == 0) return 0;
   const uint32_t head = Read(core, reg::kHead);
   if (head >= r.slots) {
-    throw DriverError("Device: " + CoreName(core) + " reports head " + std::to_string(head) +
+    throw DriverError("Driver: " + CoreName(core) + " reports head " + std::to_string(head) +
                       " outside its ring of " + std::to_string(r.slots) +
                       " slots; was the ring set by someone else? Set it again");
   }
   return r.slots - 1 - (r.tail + r.slots - head) % r.slots;
 }
 
-void Device::Submit(int core, const std::vector<isa::Descriptor>& program) {
+void Driver::Submit(int core, const std::vector<isa::Descriptor>& program) {
   CheckCore(core, "Submit");
   Ring& r = rings_[core];
   if (r.slots == 0) {
-    throw DriverError("Device::Submit: " + CoreName(core) + " has no ring; call SetRing first");
+    throw DriverError("Driver::Submit: " + CoreName(core) + " has no ring; call SetRing first");
   }
   const CoreStatus st = Status(core);
   if (st.state == CoreState::kFaulted) {
-    throw DriverError("Device::Submit: " + st.ToString() +
+    throw DriverError("Driver::Submit: " + st.ToString() +
                       "; Clear() it and set the ring again before submitting");
   }
   const uint32_t free = FreeSlots(core);
   if (program.size() > free) {
-    throw DriverError("Device::Submit: a program of " + std::to_string(program.size()) +
+    throw DriverError("Driver::Submit: a program of " + std::to_string(program.size()) +
                       " descriptors does not fit the ring of " + CoreName(core) + ": " +
                       std::to_string(free) + " of " + std::to_string(r.slots) +
                       " slots are free (one always stays empty); Wait() for the core or use a "
@@ -213,7 +199,7 @@ void Device::Submit(int core, const std::vector<isa::Descriptor>& program) {
   r.tail = tail;
 }
 
-CoreStatus Device::Status(int core) {
+CoreStatus Driver::Status(int core) {
   CheckCore(core, "Status");
   const uint32_t status = Read(core, reg::kStatus);
   CoreStatus s;
@@ -232,40 +218,40 @@ CoreStatus Device::Status(int core) {
   return s;
 }
 
-void Device::Clear(int core) {
+void Driver::Clear(int core) {
   CheckCore(core, "Clear");
   Write(core, reg::kCtrl, LUOSHU_CORE_REGS__CTRL__CLEAR_bm);
 }
 
-void Device::SetInterruptMask(int core, uint32_t bits) {
+void Driver::SetInterruptMask(int core, uint32_t bits) {
   CheckCore(core, "SetInterruptMask");
   if (bits & ~reg::kIntAll) {
-    throw DriverError("Device::SetInterruptMask: bits " + Hex(bits & ~reg::kIntAll) +
+    throw DriverError("Driver::SetInterruptMask: bits " + Hex(bits & ~reg::kIntAll) +
                       " are no interrupt (use kIntFault, kIntCtlError, kIntSync)");
   }
   Write(core, reg::kIntMask, bits);
 }
 
-uint32_t Device::InterruptMask(int core) {
+uint32_t Driver::InterruptMask(int core) {
   CheckCore(core, "InterruptMask");
   return Read(core, reg::kIntMask) & reg::kIntAll;
 }
 
-uint32_t Device::InterruptStatus(int core) {
+uint32_t Driver::InterruptStatus(int core) {
   CheckCore(core, "InterruptStatus");
   return Read(core, reg::kIntStatus) & reg::kIntAll;
 }
 
-void Device::AckInterrupts(int core, uint32_t bits) {
+void Driver::AckInterrupts(int core, uint32_t bits) {
   CheckCore(core, "AckInterrupts");
   Write(core, reg::kIntStatus, bits & reg::kIntAll);
 }
 
-uint64_t Device::Counter(int core, CounterSel sel) {
+uint64_t Driver::Counter(int core, CounterSel sel) {
   CheckCore(core, "Counter");
   const int s = static_cast<int>(sel);
   if (s < 0 || s >= kNumCounters) {
-    throw DriverError("Device::Counter: no counter " + std::to_string(s) + " (0.." +
+    throw DriverError("Driver::Counter: no counter " + std::to_string(s) + " (0.." +
                       std::to_string(kNumCounters - 1) + ")");
   }
   Write(core, reg::kCntSel, static_cast<uint32_t>(s));
@@ -274,7 +260,7 @@ uint64_t Device::Counter(int core, CounterSel sel) {
   return hi << 32 | lo;
 }
 
-CoreStatus Device::Wait(int core, uint64_t timeout_cycles) {
+CoreStatus Driver::Wait(int core, uint64_t timeout_cycles) {
   CheckCore(core, "Wait");
   const uint64_t start = bus_->Now();
   const bool use_irq = InterruptMask(core) != 0;
@@ -285,7 +271,7 @@ CoreStatus Device::Wait(int core, uint64_t timeout_cycles) {
     }
     const uint64_t waited = bus_->Now() - start;
     if (waited >= timeout_cycles) {
-      throw DriverError("Device::Wait: " + CoreName(core) + " did not finish within " +
+      throw DriverError("Driver::Wait: " + CoreName(core) + " did not finish within " +
                         std::to_string(timeout_cycles) + " cycles: " + s.ToString() +
                         (s.state == CoreState::kBlocked
                              ? " (queued commands wait for tokens no command gives)"

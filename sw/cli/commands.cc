@@ -1,0 +1,730 @@
+#include "sw/cli/commands.h"
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include "sw/common/npy.h"
+#include "sw/model/gemm.h"
+#include "sw/ops/gemm.h"
+#include "sw/ops/mlp.h"
+#include "sw/runtime/device.h"
+#include "sw/runtime/timeline.h"
+
+namespace po = boost::program_options;
+
+namespace luoshu::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// ---------------------------------------------------------------------------------------
+// Options every device command shares (named the same in every subcommand).
+
+struct DeviceFlags {
+  std::string backend = "rtl";
+  std::string soc = "default";
+  int64_t mem_mib = 16;
+  int64_t seed = 1;
+  int64_t latency = 100;
+  double mem_stall = 0;
+  bool trace = false;
+  std::string trace_window;
+  int64_t hang_cycles = 2000000;
+  std::vector<std::string> simulator_args;
+};
+
+void AddDeviceOptions(po::options_description* d, DeviceFlags* f, bool with_sim) {
+  d->add_options()("backend", po::value(&f->backend)->default_value(f->backend),
+                   "model (bit-exact functional model, fast) or rtl (the Verilated SoC)")(
+      "soc", po::value(&f->soc)->default_value(f->soc), "SoC configuration: small or default")(
+      "mem-mib", po::value(&f->mem_mib)->default_value(f->mem_mib),
+      "device memory in MiB (1..4095)");
+  if (!with_sim) return;
+  d->add_options()("seed", po::value(&f->seed)->default_value(f->seed),
+                   "seed for random data and memory stalls (>= 0)")(
+      "latency", po::value(&f->latency)->default_value(f->latency),
+      "rtl: AXI memory latency in cycles (1..100000)")(
+      "mem-stall", po::value(&f->mem_stall)->default_value(f->mem_stall),
+      "rtl: probability of a stall on each memory handshake, [0, 1)")(
+      "trace", po::bool_switch(&f->trace),
+      "rtl: write an FST wave to build/waves/ (or $LUOSHU_WAVE_DIR)")(
+      "trace-window", po::value(&f->trace_window), "rtl: with --trace, only cycles START:STOP")(
+      "hang-cycles", po::value(&f->hang_cycles)->default_value(f->hang_cycles),
+      "give up when the device makes no progress for this many cycles");
+}
+
+// Parses `args` against `desc`; '+...' arguments go to the simulator, anything else unknown
+// is refused. Returns false after printing --help.
+bool Parse(const Args& args, const po::options_description& desc, const std::string& cmd,
+           const std::string& usage, po::variables_map* vm, DeviceFlags* flags) {
+  po::options_description all = desc;
+  all.add_options()("help,h", "show this help");
+  const auto parsed = po::command_line_parser(args).options(all).allow_unregistered().run();
+  for (const auto& extra : po::collect_unrecognized(parsed.options, po::include_positional)) {
+    if (extra.rfind("+", 0) != 0 || !flags) {
+      throw UsageError("unknown option '" + extra + "' (see luoshu " + cmd + " --help" +
+                       (flags ? "; simulator arguments start with '+', e.g. +verilator+seed+7)"
+                              : ")"));
+    }
+    flags->simulator_args.push_back(extra);
+  }
+  po::store(parsed, *vm);
+  po::notify(*vm);
+  if (vm->count("help")) {
+    std::cout << "usage: luoshu " << cmd << " " << usage << "\n" << all;
+    return false;
+  }
+  return true;
+}
+
+void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "") {
+  if (v < lo || v > hi) {
+    throw UsageError(std::string("--") + name + "=" + std::to_string(v) +
+                     " is out of range: use " + std::to_string(lo) + ".." + std::to_string(hi) +
+                     why);
+  }
+}
+
+hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_map& vm,
+                                     const std::string& run_name) {
+  CheckRange("mem-mib", f.mem_mib, 1, 4095, " (device addresses are 32-bit)");
+  if (vm.count("seed")) CheckRange("seed", f.seed, 0, INT64_MAX);
+  if (vm.count("latency")) CheckRange("latency", f.latency, 1, 100000);
+  if (vm.count("hang-cycles")) CheckRange("hang-cycles", f.hang_cycles, 1, INT64_MAX);
+  if (vm.count("mem-stall") && !(f.mem_stall >= 0 && f.mem_stall < 1)) {
+    std::ostringstream v;
+    v << f.mem_stall;
+    throw UsageError("--mem-stall=" + v.str() +
+                     " must be a probability in [0, 1) (1 would stall forever)");
+  }
+  if (!f.trace_window.empty() && !f.trace) {
+    throw UsageError("--trace-window needs --trace (it limits the wave that --trace writes)");
+  }
+  hal::BackendOptions o;
+  o.soc = f.soc;
+  o.mem_bytes = uint64_t(f.mem_mib) << 20;
+  o.seed = static_cast<uint64_t>(f.seed);
+  o.mem_latency = static_cast<int>(f.latency);
+  o.mem_stall = f.mem_stall;
+  o.trace = f.trace;
+  o.trace_window = f.trace_window;
+  o.run_name = run_name;
+  o.simulator_args = f.simulator_args;
+  if (f.backend == "model") {
+    // Say which option the model has no use for, by its name on the command line.
+    for (const char* opt : {"latency", "mem-stall", "trace", "trace-window"}) {
+      if (vm.count(opt) && !vm[opt].defaulted() &&
+          !(std::string(opt) == "trace" && !f.trace)) {
+        throw UsageError(std::string("--") + opt +
+                         " applies to the rtl backend only (the model has no memory timing or "
+                         "waves); drop it or use --backend rtl");
+      }
+    }
+    if (!f.simulator_args.empty()) {
+      throw UsageError("simulator argument '" + f.simulator_args[0] +
+                       "' applies to the rtl backend only");
+    }
+  }
+  return o;
+}
+
+Device OpenDevice(const DeviceFlags& f, const po::variables_map& vm, const std::string& run) {
+  const hal::BackendOptions o = BackendOptionsOf(f, vm, run);
+  try {
+    Device dev = Device::Open(f.backend, o);
+    if (vm.count("hang-cycles")) dev.set_hang_cycles(static_cast<uint64_t>(f.hang_cycles));
+    return dev;
+  } catch (const InvalidArgument& e) {
+    throw UsageError(e.what());
+  }
+}
+
+// "12.3 MiB"
+std::string Mib(uint64_t bytes) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f MiB", bytes / 1048576.0);
+  return b;
+}
+
+// Refuses, before anything is allocated, buffers that cannot fit device memory.
+void CheckFits(const Device& dev, uint64_t bytes, const std::string& what) {
+  const uint64_t free = dev.allocator().bytes_free();
+  if (bytes > free) {
+    const uint64_t need_mib = (dev.memory_bytes() - free + bytes + (1 << 20) - 1) >> 20;
+    throw UsageError(what + " need " + Mib(bytes) + " of device memory, " + Mib(free) +
+                     " of the device's " + Mib(dev.memory_bytes()) +
+                     " are free; use smaller sizes or --mem-mib " + std::to_string(need_mib) +
+                     " (at most 4095)");
+  }
+}
+
+uint64_t Padded(uint64_t bytes) { return (bytes + 63) / 64 * 64; }
+
+// An output path must be writable before the run starts (the file is written at the end).
+void CheckOutputPath(const std::string& flag, const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw UsageError(flag + " " + path + ": is a folder; give a file name");
+  }
+  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".")
+                                                                : fs::path(path).parent_path();
+  if (!fs::is_directory(parent, ec)) {
+    throw UsageError(flag + " " + path + ": the folder " + parent.string() + " does not exist");
+  }
+  if (access(parent.c_str(), W_OK) != 0) {
+    throw UsageError(flag + " " + path + ": the folder " + parent.string() + " is not writable");
+  }
+}
+
+template <class T>
+Matrix<T> RandomMatrix(std::mt19937_64* rng, int rows, int cols) {
+  std::uniform_int_distribution<int> u(-128, 127);
+  Matrix<T> m(rows, cols);
+  for (size_t i = 0; i < m.size(); ++i) m.data()[i] = static_cast<T>(u(*rng));
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------
+// Progress on a terminal: one line on stderr, only for runs longer than about a second.
+
+class Progress {
+ public:
+  Progress() : tty_(isatty(STDERR_FILENO) != 0), t0_(Clock::now()) {}
+  ~Progress() { Done(); }
+  void Update(uint64_t cycle, uint64_t done, uint64_t total) {
+    if (!tty_) return;
+    const auto now = Clock::now();
+    if (now - t0_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(200)) {
+      return;
+    }
+    last_ = now;
+    const double s = std::chrono::duration<double>(now - t0_).count();
+    std::fprintf(stderr, "\r  cycle %llu, %llu of %llu commands done, %.0f cycles/s   ",
+                 static_cast<unsigned long long>(cycle), static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total), cycle / s);
+    shown_ = true;
+  }
+  void Done() {
+    if (shown_) std::fprintf(stderr, "\r%80s\r", "");
+    shown_ = false;
+  }
+
+ private:
+  bool tty_;
+  bool shown_ = false;
+  Clock::time_point t0_, last_{};
+};
+
+// Counts commands for the progress line.
+struct WorkTracker {
+  Device* dev;
+  uint64_t total = 0;
+  uint64_t pending() const {
+    uint64_t n = 0;
+    for (int c = 0; c < dev->cores(); ++c) n += dev->stream(c).pending();
+    return n;
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// The report of one or more GEMM launches.
+
+struct RunReport {
+  std::vector<CoreCounters> before, after;
+  double wall = 0;
+  uint64_t cycle0 = 0, cycle1 = 0;
+};
+
+void PrintDeviceLine(const Device& dev) {
+  const auto& i = dev.info();
+  std::printf("  device              %s: %d core(s), DIM=%d, %d memory channel(s), %s\n",
+              dev.Describe().c_str(), i.cores, i.dim, i.channels, Mib(dev.memory_bytes()).c_str());
+}
+
+void PrintLaunch(const ops::GemmLaunch& l, const RunReport& r, double clock_mhz) {
+  std::printf("  split               %s over %zu core(s)\n", ops::SplitName(l.split),
+              l.parts.size());
+  std::printf("  core  block (rows x cols)        tile (m x n x k)   cycles     util     load  "
+              " cube   store\n");
+  for (const auto& p : l.parts) {
+    const uint64_t cyc = p.end.ElapsedSince(p.start);
+    const CoreCounters d = r.after[p.core] - r.before[p.core];
+    auto share = [&](uint64_t busy) { return cyc ? 100.0 * double(busy) / double(cyc) : 0.0; };
+    char block[64], tile[48];
+    std::snprintf(block, sizeof block, "%d..%d x %d..%d", p.row0, p.row0 + p.rows - 1, p.col0,
+                  p.col0 + p.cols - 1);
+    std::snprintf(tile, sizeof tile, "%dx%dx%d", p.tiling.tile_m, p.tiling.tile_n,
+                  p.tiling.tile_k);
+    std::printf("  %-4d  %-27s  %-17s  %-9llu  %6.2f%%  %5.1f%%  %5.1f%%  %5.1f%%\n", p.core, block,
+                tile, static_cast<unsigned long long>(cyc), 100 * l.part_utilization(p),
+                share(d.busy_ld), share(d.busy_ex), share(d.busy_st));
+  }
+  const uint64_t cycles = l.cycles();
+  std::printf("  cycles              %llu (first doorbell to last completion)\n",
+              static_cast<unsigned long long>(cycles));
+  std::printf("  cube utilization    %.2f %% (useful MACs / (cores used x DIM^2 x cycles))\n",
+              100 * l.utilization());
+  const double secs = cycles / (clock_mhz * 1e6);
+  std::printf("  effective TOPS      %.3f at %.0f MHz (2 x %llu MACs in %.3f us)\n",
+              secs > 0 ? 2.0 * l.useful_macs() / secs / 1e12 : 0.0, clock_mhz,
+              static_cast<unsigned long long>(l.useful_macs()), secs * 1e6);
+}
+
+void PrintTotals(const Device& dev, const RunReport& r) {
+  uint64_t rd = 0, wr = 0;
+  for (int c = 0; c < dev.cores(); ++c) {
+    const CoreCounters d = r.after[c] - r.before[c];
+    rd += d.bytes_read;
+    wr += d.bytes_written;
+  }
+  std::printf("  bytes moved         %llu read, %llu written (device memory, all cores)\n",
+              static_cast<unsigned long long>(rd), static_cast<unsigned long long>(wr));
+  const uint64_t sim = r.cycle1 - r.cycle0;
+  std::printf("  wall time           %.2f s (%llu device cycles simulated, %.0f cycles/s)\n",
+              r.wall, static_cast<unsigned long long>(sim), r.wall > 0 ? sim / r.wall : 0.0);
+}
+
+std::vector<CoreCounters> Snapshot(const Device& dev) {
+  std::vector<CoreCounters> v;
+  for (int c = 0; c < dev.cores(); ++c) v.push_back(dev.Counters(c));
+  return v;
+}
+
+// Runs `enqueue` (which enqueues work), then synchronizes with a progress line.
+template <class Enqueue>
+RunReport Run(Device& dev, Enqueue enqueue) {
+  RunReport r;
+  r.before = Snapshot(dev);
+  r.cycle0 = dev.Now();
+  const auto t0 = Clock::now();
+  enqueue();
+  Progress progress;
+  WorkTracker work{&dev};
+  work.total = work.pending();
+  dev.set_progress([&](uint64_t cycle) {
+    const uint64_t left = work.pending();
+    progress.Update(cycle, work.total - std::min(work.total, left), work.total);
+  });
+  try {
+    dev.Synchronize();
+  } catch (...) {
+    dev.set_progress(nullptr);
+    progress.Done();
+    throw;
+  }
+  dev.set_progress(nullptr);
+  progress.Done();
+  r.wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  r.cycle1 = dev.Now();
+  r.after = Snapshot(dev);
+  return r;
+}
+
+template <class T>
+int Compare(const Matrix<T>& got, const Matrix<T>& want) {
+  int bad = 0;
+  for (int i = 0; i < got.rows(); ++i) {
+    for (int j = 0; j < got.cols(); ++j) {
+      if (got.at(i, j) != want.at(i, j) && ++bad <= 5) {
+        std::printf("  mismatch C[%d][%d]: device %d, model %d\n", i, j, int(got.at(i, j)),
+                    int(want.at(i, j)));
+      }
+    }
+  }
+  return bad;
+}
+
+// "SCALE,SHIFT" -> values.
+void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
+  const auto comma = text.find(',');
+  auto num = [&](const std::string& s, long lo, long hi, const char* what) {
+    size_t used = 0;
+    long v = 0;
+    try {
+      v = std::stol(s, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (s.empty() || used != s.size() || v < lo || v > hi) {
+      throw UsageError("--requant " + text + ": " + what + " '" + s + "' must be an integer in " +
+                       std::to_string(lo) + ".." + std::to_string(hi) +
+                       " (e.g. --requant 3,8: x * 3 / 2^8, rounded, saturated to int8)");
+    }
+    return v;
+  };
+  if (comma == std::string::npos) {
+    throw UsageError("--requant " + text + ": expected SCALE,SHIFT (e.g. --requant 3,8)");
+  }
+  *scale = static_cast<int32_t>(num(text.substr(0, comma), -32768, 32767, "SCALE"));
+  *shift = static_cast<int>(num(text.substr(comma + 1), 0, 31, "SHIFT"));
+}
+
+// Loads a .npy operand; a problem with the file is bad input (exit 2).
+template <class T>
+Matrix<T> LoadMatrixFile(const std::string& flag, const std::string& path) {
+  try {
+    return npy::LoadMatrix<T>(path);
+  } catch (const npy::NpyError& e) {
+    throw UsageError(flag + " " + e.what());
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+int Info(const Args& args) {
+  DeviceFlags f;
+  po::options_description desc("luoshu info options");
+  AddDeviceOptions(&desc, &f, false);
+  po::variables_map vm;
+  if (!Parse(args, desc, "info", "[--backend model|rtl] [--soc small|default]", &vm, nullptr)) {
+    return 0;
+  }
+  Device dev = OpenDevice(f, vm, "info");
+  const auto& i = dev.info();
+  std::printf("backend            %s (%s)\n", f.backend.c_str(), dev.Describe().c_str());
+  std::printf("configuration      %s\n", f.soc.c_str());
+  std::printf("register map       version %u.%u\n", i.version_major, i.version_minor);
+  std::printf("cores              %d\n", i.cores);
+  std::printf("cube               %d x %d int8 MACs (DIM=%d)\n", i.dim, i.dim, i.dim);
+  std::printf("peak               %d MACs/cycle per core, %d for the SoC\n", i.dim * i.dim,
+              i.dim * i.dim * i.cores);
+  std::printf("memory channels    %d\n", i.channels);
+  std::printf("L0A / L0B / L0C    %u / %u / %u KiB per core\n", i.l0a_bytes >> 10,
+              i.l0b_bytes >> 10, i.l0c_bytes >> 10);
+  std::printf("device memory      %s at 0x%llx (%s free after the command rings)\n",
+              Mib(dev.memory_bytes()).c_str(),
+              static_cast<unsigned long long>(dev.bus().mem_base()),
+              Mib(dev.allocator().bytes_free()).c_str());
+  return 0;
+}
+
+int Gemm(const Args& args) {
+  DeviceFlags f;
+  int64_t m = 512, n = 512, k = 512, cores = 0, tile_m = 0, tile_n = 0, tile_k = 0;
+  std::string a_path, b_path, bias_path, out_path, requant, timeline;
+  bool relu = false, no_check = false;
+  double clock_mhz = 1000;
+  po::options_description desc("luoshu gemm options");
+  AddDeviceOptions(&desc, &f, true);
+  desc.add_options()("m", po::value(&m)->default_value(m), "rows of A and C (random data)")(
+      "n", po::value(&n)->default_value(n), "columns of B and C (random data)")(
+      "k", po::value(&k)->default_value(k), "columns of A, rows of B (random data)")(
+      "a", po::value(&a_path), "A from a .npy file: int8, M x K, C order")(
+      "b", po::value(&b_path), "B from a .npy file: int8, K x N, C order")(
+      "bias", po::value(&bias_path), "bias from a .npy file: int32, N values (one per column)")(
+      "relu", po::bool_switch(&relu), "ReLU after the bias")(
+      "requant", po::value(&requant),
+      "SCALE,SHIFT: int8 output round(x * SCALE / 2^SHIFT), saturated (SCALE int16, SHIFT "
+      "0..31)")("out", po::value(&out_path), "write C to a .npy file (int32, or int8 with --requant)")(
+      "no-check", po::bool_switch(&no_check), "do not compare with the functional model")(
+      "cores", po::value(&cores)->default_value(cores), "cores to use (0: all)")(
+      "tile-m", po::value(&tile_m)->default_value(tile_m), "tile rows, a multiple of DIM (0: auto)")(
+      "tile-n", po::value(&tile_n)->default_value(tile_n),
+      "tile columns, a multiple of DIM (0: auto)")(
+      "tile-k", po::value(&tile_k)->default_value(tile_k), "K step (0: auto)")(
+      "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
+      "clock for the effective TOPS figure")(
+      "timeline", po::value(&timeline),
+      "write a Chrome trace-event JSON (open in Perfetto): one track per unit per core");
+  po::variables_map vm;
+  if (!Parse(args, desc, "gemm", "[options] [+verilator+args]", &vm, &f)) return 0;
+
+  // ---- validate everything before opening the device
+  const bool files = !a_path.empty() || !b_path.empty();
+  if (files && (a_path.empty() || b_path.empty())) {
+    throw UsageError("--a and --b go together (A is M x K int8, B is K x N int8)");
+  }
+  for (const char* o : {"m", "n", "k"}) {
+    if (files && !vm[o].defaulted()) {
+      throw UsageError(std::string("--") + o +
+                       " sets the size of random data; with --a/--b the files give the sizes");
+    }
+  }
+  if (!files) {
+    CheckRange("m", m, 1, 1 << 20, " (and the buffers must fit --mem-mib)");
+    CheckRange("n", n, 1, 1 << 20, " (and the buffers must fit --mem-mib)");
+    CheckRange("k", k, 1, 1 << 20, " (and the buffers must fit --mem-mib)");
+  }
+  CheckRange("cores", cores, 0, 64);
+  for (auto [name, v] : {std::pair<const char*, int64_t>{"tile-m", tile_m}, {"tile-n", tile_n},
+                         {"tile-k", tile_k}}) {
+    CheckRange(name, v, 0, 65535);
+  }
+  if (!(clock_mhz > 0 && clock_mhz <= 100000)) {
+    throw UsageError("--clock-mhz must be in (0, 100000]");
+  }
+  ops::Epilogue ep;
+  ep.relu = relu;
+  if (!requant.empty()) {
+    ep.requant = true;
+    ParseRequant(requant, &ep.scale, &ep.shift);
+  }
+  if (!out_path.empty()) CheckOutputPath("--out", out_path);
+  if (!timeline.empty()) CheckOutputPath("--timeline", timeline);
+
+  std::mt19937_64 rng(static_cast<uint64_t>(f.seed));
+  Matrix<int8_t> a, b;
+  std::vector<int32_t> bias;
+  if (files) {
+    a = LoadMatrixFile<int8_t>("--a", a_path);
+    b = LoadMatrixFile<int8_t>("--b", b_path);
+    if (a.cols() != b.rows()) {
+      throw UsageError("--a " + a_path + " is " + std::to_string(a.rows()) + " x " +
+                       std::to_string(a.cols()) + " and --b " + b_path + " is " +
+                       std::to_string(b.rows()) + " x " + std::to_string(b.cols()) +
+                       ": A's columns must equal B's rows (K)");
+    }
+  } else {
+    a = RandomMatrix<int8_t>(&rng, static_cast<int>(m), static_cast<int>(k));
+    b = RandomMatrix<int8_t>(&rng, static_cast<int>(k), static_cast<int>(n));
+  }
+  m = a.rows();
+  k = a.cols();
+  n = b.cols();
+  if (!bias_path.empty()) {
+    try {
+      bias = npy::LoadVector<int32_t>(bias_path);
+    } catch (const npy::NpyError& e) {
+      throw UsageError(std::string("--bias ") + e.what());
+    }
+    if (static_cast<int64_t>(bias.size()) != n) {
+      throw UsageError("--bias " + bias_path + " has " + std::to_string(bias.size()) +
+                       " values, C has N = " + std::to_string(n) + " columns");
+    }
+  }
+  const int out_bytes = ep.requant ? 1 : 4;
+
+  Device dev = OpenDevice(f, vm, "gemm_" + f.backend + "_" + f.soc);
+  if (cores > dev.cores()) {
+    throw UsageError("--cores=" + std::to_string(cores) + ": the " + f.soc + " SoC has " +
+                     std::to_string(dev.cores()) + " core(s) (0 = all)");
+  }
+  CheckFits(dev,
+            Padded(uint64_t(m) * k) + Padded(uint64_t(k) * n) +
+                Padded(uint64_t(m) * n * out_bytes) + (bias.empty() ? 0 : Padded(4ull * n)),
+            "A (" + std::to_string(m) + "x" + std::to_string(k) + " int8), B (" +
+                std::to_string(k) + "x" + std::to_string(n) + " int8) and C (" +
+                std::to_string(m) + "x" + std::to_string(n) + (ep.requant ? " int8)" : " int32)"));
+  std::printf("luoshu gemm: M=%lld N=%lld K=%lld int8 -> %s%s%s%s, %s, seed %lld\n",
+              static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k),
+              ep.requant ? "int8" : "int32", bias.empty() ? "" : " +bias", relu ? " relu" : "",
+              ep.requant ? (" requant " + requant).c_str() : "",
+              files ? "operands from files" : "random operands", static_cast<long long>(f.seed));
+  PrintDeviceLine(dev);
+  std::fflush(stdout);
+
+  std::unique_ptr<TimelineRecorder> rec;
+  if (!timeline.empty()) rec = std::make_unique<TimelineRecorder>(&dev);
+
+  Buffer da = dev.Upload(a), db = dev.Upload(b);
+  Buffer dbias;
+  if (!bias.empty()) {
+    dbias = dev.Upload(bias);
+    ep.bias = &dbias;
+  }
+  Buffer dc = dev.Alloc({static_cast<int>(m), static_cast<int>(n)},
+                        ep.requant ? DType::kInt8 : DType::kInt32);
+  ops::GemmOptions go;
+  go.cores = static_cast<int>(cores);
+  go.tile_m = static_cast<int>(tile_m);
+  go.tile_n = static_cast<int>(tile_n);
+  go.tile_k = static_cast<int>(tile_k);
+  ops::GemmLaunch launch;
+  const RunReport r = Run(dev, [&] {
+    try {
+      launch = ops::Gemm(dev, da, db, &dc, ep, go);
+    } catch (const InvalidArgument& e) {
+      throw UsageError(e.what());
+    }
+  });
+  PrintLaunch(launch, r, clock_mhz);
+  PrintTotals(dev, r);
+  if (!dev.bus().WavePath().empty()) std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
+  if (rec) {
+    rec->Write(timeline);
+    std::printf("  timeline            %s (open in https://ui.perfetto.dev)\n", timeline.c_str());
+  }
+
+  int bad = 0;
+  if (ep.requant) {
+    const Matrix<int8_t> got = dc.Download<int8_t>();
+    if (!no_check) {
+      bad = Compare(got, model::LinearInt8(a, b, bias, relu, ep.scale, ep.shift));
+    }
+    if (!bad && !out_path.empty()) npy::Save(out_path, got);
+  } else {
+    const Matrix<int32_t> got = dc.Download<int32_t>();
+    if (!no_check) bad = Compare(got, model::LinearInt32(a, b, bias, relu));
+    if (!bad && !out_path.empty()) npy::Save(out_path, got);
+  }
+  if (!out_path.empty() && !bad) std::printf("  output              %s\n", out_path.c_str());
+  if (bad) {
+    std::printf("FAIL: %d of %lld elements differ from the functional model%s\n", bad,
+                static_cast<long long>(m * n), out_path.empty() ? "" : " (no output written)");
+    return 1;
+  }
+  if (no_check) {
+    std::printf("done: not checked against the model (--no-check)\n");
+  } else {
+    std::printf("PASS: bit-exact with the functional model (%lld elements)\n",
+                static_cast<long long>(m * n));
+  }
+  return 0;
+}
+
+int Mlp(const Args& args) {
+  DeviceFlags f;
+  int64_t batch = 256, in = 256, hidden = 512, out = 128;
+  std::string w1_path, b1_path, w2_path, b2_path, x_path, out_path, requant = "1,8", timeline;
+  bool no_check = false;
+  double clock_mhz = 1000;
+  po::options_description desc("luoshu mlp options");
+  AddDeviceOptions(&desc, &f, true);
+  desc.add_options()("batch", po::value(&batch)->default_value(batch), "rows of X (random data)")(
+      "in", po::value(&in)->default_value(in), "input features (random weights)")(
+      "hidden", po::value(&hidden)->default_value(hidden), "hidden features (random weights)")(
+      "out-features", po::value(&out)->default_value(out), "output features (random weights)")(
+      "x", po::value(&x_path), "X from a .npy file: int8, batch x in")(
+      "w1", po::value(&w1_path), "W1 from a .npy file: int8, in x hidden")(
+      "b1", po::value(&b1_path), "b1 from a .npy file: int32, hidden values")(
+      "w2", po::value(&w2_path), "W2 from a .npy file: int8, hidden x out")(
+      "b2", po::value(&b2_path), "b2 from a .npy file: int32, out values")(
+      "requant", po::value(&requant)->default_value(requant),
+      "SCALE,SHIFT of layer 1's requantization")(
+      "out", po::value(&out_path), "write Y (int32, batch x out) to a .npy file")(
+      "no-check", po::bool_switch(&no_check), "do not compare with the reference")(
+      "cores", po::value<int64_t>()->default_value(0), "cores to use (0: all)")(
+      "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
+      "clock for the effective TOPS figure")(
+      "timeline", po::value(&timeline), "write a Chrome trace-event JSON (Perfetto)");
+  po::variables_map vm;
+  if (!Parse(args, desc, "mlp", "[options] [+verilator+args]", &vm, &f)) return 0;
+  const bool files = !x_path.empty() || !w1_path.empty() || !w2_path.empty();
+  if (files && (x_path.empty() || w1_path.empty() || w2_path.empty())) {
+    throw UsageError("--x, --w1 and --w2 go together (--b1, --b2 optional)");
+  }
+  if (!files) {
+    CheckRange("batch", batch, 1, 1 << 20);
+    CheckRange("in", in, 1, 1 << 20);
+    CheckRange("hidden", hidden, 1, 1 << 20);
+    CheckRange("out-features", out, 1, 1 << 20);
+  }
+  const int64_t cores = vm["cores"].as<int64_t>();
+  CheckRange("cores", cores, 0, 64);
+  if (!(clock_mhz > 0 && clock_mhz <= 100000)) throw UsageError("--clock-mhz must be in (0, 100000]");
+  int32_t scale = 1;
+  int shift = 0;
+  ParseRequant(requant, &scale, &shift);
+  if (!out_path.empty()) CheckOutputPath("--out", out_path);
+  if (!timeline.empty()) CheckOutputPath("--timeline", timeline);
+
+  std::mt19937_64 rng(static_cast<uint64_t>(f.seed));
+  ops::MlpWeights w;
+  Matrix<int8_t> x;
+  if (files) {
+    x = LoadMatrixFile<int8_t>("--x", x_path);
+    w.w1 = LoadMatrixFile<int8_t>("--w1", w1_path);
+    w.w2 = LoadMatrixFile<int8_t>("--w2", w2_path);
+    try {
+      if (!b1_path.empty()) w.b1 = npy::LoadVector<int32_t>(b1_path);
+      if (!b2_path.empty()) w.b2 = npy::LoadVector<int32_t>(b2_path);
+    } catch (const npy::NpyError& e) {
+      throw UsageError(e.what());
+    }
+  } else {
+    x = RandomMatrix<int8_t>(&rng, int(batch), int(in));
+    w.w1 = RandomMatrix<int8_t>(&rng, int(in), int(hidden));
+    w.w2 = RandomMatrix<int8_t>(&rng, int(hidden), int(out));
+    std::uniform_int_distribution<int32_t> u(-4096, 4096);
+    w.b1.resize(hidden);
+    w.b2.resize(out);
+    for (auto& v : w.b1) v = u(rng);
+    for (auto& v : w.b2) v = u(rng);
+  }
+  w.scale1 = scale;
+  w.shift1 = shift;
+  try {
+    ops::CheckMlp(x, w);
+  } catch (const InvalidArgument& e) {
+    throw UsageError(e.what());
+  }
+
+  Device dev = OpenDevice(f, vm, "mlp_" + f.backend + "_" + f.soc);
+  if (cores > dev.cores()) {
+    throw UsageError("--cores=" + std::to_string(cores) + ": the " + f.soc + " SoC has " +
+                     std::to_string(dev.cores()) + " core(s) (0 = all)");
+  }
+  const uint64_t bytes = Padded(x.size()) + Padded(w.w1.size()) + Padded(w.w2.size()) +
+                         Padded(4 * w.b1.size()) + Padded(4 * w.b2.size()) +
+                         Padded(uint64_t(x.rows()) * w.w1.cols()) +
+                         Padded(4ull * x.rows() * w.w2.cols());
+  CheckFits(dev, bytes, "X, W1, b1, W2, b2, H and Y");
+  std::printf("luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
+              "seed %lld\n",
+              x.rows(), x.cols(), w.w1.rows(), w.w1.cols(), w.w2.rows(), w.w2.cols(),
+              static_cast<long long>(f.seed));
+  PrintDeviceLine(dev);
+  std::fflush(stdout);
+  std::unique_ptr<TimelineRecorder> rec;
+  if (!timeline.empty()) rec = std::make_unique<TimelineRecorder>(&dev);
+
+  ops::Mlp net(dev, w);
+  Buffer dx = dev.Upload(x);
+  std::optional<ops::MlpRun> run;
+  const RunReport r = Run(dev, [&] { run.emplace(net.Enqueue(dx, static_cast<int>(cores))); });
+  for (size_t i = 0; i < run->layers.size(); ++i) {
+    std::printf(" layer %zu (%d x %d x %d)\n", i + 1, run->layers[i].m, run->layers[i].k,
+                run->layers[i].n);
+    PrintLaunch(run->layers[i], r, clock_mhz);
+  }
+  uint64_t first = UINT64_MAX, last = 0, macs = 0;
+  for (const auto& l : run->layers) {
+    for (const auto& p : l.parts) {
+      first = std::min(first, p.start.cycle());
+      last = std::max(last, p.end.cycle());
+    }
+    macs += l.useful_macs();
+  }
+  const int used = static_cast<int>(run->layers[0].parts.size());
+  std::printf(" network\n  cycles              %llu (both layers, no host round trip)\n",
+              static_cast<unsigned long long>(last - first));
+  std::printf("  cube utilization    %.2f %%\n",
+              100.0 * macs / (double(dev.info().dim) * dev.info().dim * used * (last - first)));
+  PrintTotals(dev, r);
+  if (!dev.bus().WavePath().empty()) std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
+  if (rec) {
+    rec->Write(timeline);
+    std::printf("  timeline            %s\n", timeline.c_str());
+  }
+  const Matrix<int32_t> y = run->output.Download<int32_t>();
+  int bad = 0;
+  if (!no_check) {
+    const Matrix<int8_t> h = model::LinearInt8(x, w.w1, w.b1, true, w.scale1, w.shift1);
+    bad = Compare(y, model::LinearInt32(h, w.w2, w.b2, false));
+  }
+  if (!bad && !out_path.empty()) {
+    npy::Save(out_path, y);
+    std::printf("  output              %s\n", out_path.c_str());
+  }
+  if (bad) {
+    std::printf("FAIL: %d of %d elements differ from the reference\n", bad, y.rows() * y.cols());
+    return 1;
+  }
+  std::printf(no_check ? "done: not checked (--no-check)\n"
+                       : "PASS: bit-exact with the reference (%d elements)\n",
+              y.rows() * y.cols());
+  return 0;
+}
+
+}  // namespace luoshu::cli

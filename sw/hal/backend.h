@@ -1,0 +1,47 @@
+// Backends by name: the model backend (SocModel, sw/model) and the RTL backend (the Verilated
+// SoC, tb/soc) each register a factory here; the runtime and the tools open one by name and
+// see only the HostBus it returns. Registration is explicit (RegisterModelBackend(),
+// RegisterRtlBackend()), done once by the program that links the backend.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sw/hal/host_bus.h"
+#include "sw/hal/types.h"
+
+namespace luoshu::hal {
+
+struct BackendOptions {
+  std::string soc = "default";  // a SocConfigs() name
+  uint64_t mem_bytes = 0;       // device memory; 0 = the configuration's mem_size
+  uint64_t seed = 1;            // the backend's own randomness (memory stalls, orderings)
+  // The simulated platform (RTL backend; the model backend has no memory timing and refuses
+  // non-default values rather than ignoring them).
+  int mem_latency = 100;  // AXI memory latency, cycles
+  double mem_stall = 0;   // probability of a stall on each memory handshake, [0, 1)
+  bool trace = false;     // write an FST wave
+  std::string trace_window;  // "START:STOP" cycles, either side may be empty
+  std::string wave_dir;      // "" = $LUOSHU_WAVE_DIR or build/waves
+  std::string run_name = "luoshu";  // names the wave file
+  std::vector<std::string> simulator_args;  // "+verilator+seed+7" ...
+};
+
+using BackendFactory = std::function<std::unique_ptr<HostBus>(const BackendOptions&)>;
+
+struct BackendInfo {
+  std::string name;     // "model", "rtl"
+  std::string summary;  // one line for --help and `luoshu info`
+};
+
+// Registers (or replaces) the backend `name`.
+void RegisterBackend(const std::string& name, const std::string& summary, BackendFactory factory);
+// The registered backends, in registration order.
+std::vector<BackendInfo> Backends();
+// Opens backend `name` with `options`. ConfigError names the registered backends when `name`
+// is unknown; the factory's own errors (an unknown SoC, bad options) pass through.
+std::unique_ptr<HostBus> OpenBackend(const std::string& name, const BackendOptions& options);
+
+}  // namespace luoshu::hal
