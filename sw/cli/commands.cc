@@ -70,9 +70,9 @@ bool Parse(const Args& args, const po::options_description& desc, const std::str
   const auto parsed = po::command_line_parser(args).options(all).allow_unregistered().run();
   for (const auto& extra : po::collect_unrecognized(parsed.options, po::include_positional)) {
     if (extra.rfind("+", 0) != 0 || !flags) {
-      throw UsageError("unknown option '" + extra + "' (see luoshu " + cmd + " --help" +
-                       (flags ? "; simulator arguments start with '+', e.g. +verilator+seed+7)"
-                              : ")"));
+      throw UsageError(
+          "unknown option '" + extra + "' (see luoshu " + cmd + " --help" +
+          (flags ? "; simulator arguments start with '+', e.g. +verilator+seed+7)" : ")"));
     }
     flags->simulator_args.push_back(extra);
   }
@@ -87,9 +87,8 @@ bool Parse(const Args& args, const po::options_description& desc, const std::str
 
 void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "") {
   if (v < lo || v > hi) {
-    throw UsageError(std::string("--") + name + "=" + std::to_string(v) +
-                     " is out of range: use " + std::to_string(lo) + ".." + std::to_string(hi) +
-                     why);
+    throw UsageError(std::string("--") + name + "=" + std::to_string(v) + " is out of range: use " +
+                     std::to_string(lo) + ".." + std::to_string(hi) + why);
   }
 }
 
@@ -121,8 +120,7 @@ hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_m
   if (f.backend == "model") {
     // Say which option the model has no use for, by its name on the command line.
     for (const char* opt : {"latency", "mem-stall", "trace", "trace-window"}) {
-      if (vm.count(opt) && !vm[opt].defaulted() &&
-          !(std::string(opt) == "trace" && !f.trace)) {
+      if (vm.count(opt) && !vm[opt].defaulted() && !(std::string(opt) == "trace" && !f.trace)) {
         throw UsageError(std::string("--") + opt +
                          " applies to the rtl backend only (the model has no memory timing or "
                          "waves); drop it or use --backend rtl");
@@ -175,8 +173,8 @@ void CheckOutputPath(const std::string& flag, const std::string& path) {
   if (fs::is_directory(path, ec)) {
     throw UsageError(flag + " " + path + ": is a folder; give a file name");
   }
-  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".")
-                                                                : fs::path(path).parent_path();
+  const fs::path parent =
+      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
   if (!fs::is_directory(parent, ec)) {
     throw UsageError(flag + " " + path + ": the folder " + parent.string() + " does not exist");
   }
@@ -253,8 +251,9 @@ void PrintDeviceLine(const Device& dev) {
 void PrintLaunch(const ops::GemmLaunch& l, const RunReport& r, double clock_mhz) {
   std::printf("  split               %s over %zu core(s)\n", ops::SplitName(l.split),
               l.parts.size());
-  std::printf("  core  block (rows x cols)        tile (m x n x k)   cycles     util     load  "
-              " cube   store\n");
+  std::printf(
+      "  core  block (rows x cols)        tile (m x n x k)   cycles     util     load  "
+      " cube   store\n");
   for (const auto& p : l.parts) {
     const uint64_t cyc = p.end.ElapsedSince(p.start);
     const CoreCounters d = r.after[p.core] - r.before[p.core];
@@ -262,8 +261,7 @@ void PrintLaunch(const ops::GemmLaunch& l, const RunReport& r, double clock_mhz)
     char block[64], tile[48];
     std::snprintf(block, sizeof block, "%d..%d x %d..%d", p.row0, p.row0 + p.rows - 1, p.col0,
                   p.col0 + p.cols - 1);
-    std::snprintf(tile, sizeof tile, "%dx%dx%d", p.tiling.tile_m, p.tiling.tile_n,
-                  p.tiling.tile_k);
+    std::snprintf(tile, sizeof tile, "%dx%dx%d", p.tiling.tile_m, p.tiling.tile_n, p.tiling.tile_k);
     std::printf("  %-4d  %-27s  %-17s  %-9llu  %6.2f%%  %5.1f%%  %5.1f%%  %5.1f%%\n", p.core, block,
                 tile, static_cast<unsigned long long>(cyc), 100 * l.part_utilization(p),
                 share(d.busy_ld), share(d.busy_ex), share(d.busy_st));
@@ -426,12 +424,13 @@ int Gemm(const Args& args) {
       "relu", po::bool_switch(&relu), "ReLU after the bias")(
       "requant", po::value(&requant),
       "SCALE,SHIFT: int8 output round(x * SCALE / 2^SHIFT), saturated (SCALE int16, SHIFT "
-      "0..31)")("out", po::value(&out_path), "write C to a .npy file (int32, or int8 with --requant)")(
+      "0..31)")("out", po::value(&out_path),
+                "write C to a .npy file (int32, or int8 with --requant)")(
       "no-check", po::bool_switch(&no_check), "do not compare with the functional model")(
       "cores", po::value(&cores)->default_value(cores), "cores to use (0: all)")(
-      "tile-m", po::value(&tile_m)->default_value(tile_m), "tile rows, a multiple of DIM (0: auto)")(
-      "tile-n", po::value(&tile_n)->default_value(tile_n),
-      "tile columns, a multiple of DIM (0: auto)")(
+      "tile-m", po::value(&tile_m)->default_value(tile_m),
+      "tile rows, a multiple of DIM (0: auto)")("tile-n", po::value(&tile_n)->default_value(tile_n),
+                                                "tile columns, a multiple of DIM (0: auto)")(
       "tile-k", po::value(&tile_k)->default_value(tile_k), "K step (0: auto)")(
       "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
       "clock for the effective TOPS figure")(
@@ -457,7 +456,8 @@ int Gemm(const Args& args) {
     CheckRange("k", k, 1, 1 << 20, " (and the buffers must fit --mem-mib)");
   }
   CheckRange("cores", cores, 0, 64);
-  for (auto [name, v] : {std::pair<const char*, int64_t>{"tile-m", tile_m}, {"tile-n", tile_n},
+  for (auto [name, v] : {std::pair<const char*, int64_t>{"tile-m", tile_m},
+                         {"tile-n", tile_n},
                          {"tile-k", tile_k}}) {
     CheckRange(name, v, 0, 65535);
   }
@@ -514,8 +514,8 @@ int Gemm(const Args& args) {
             Padded(uint64_t(m) * k) + Padded(uint64_t(k) * n) +
                 Padded(uint64_t(m) * n * out_bytes) + (bias.empty() ? 0 : Padded(4ull * n)),
             "A (" + std::to_string(m) + "x" + std::to_string(k) + " int8), B (" +
-                std::to_string(k) + "x" + std::to_string(n) + " int8) and C (" +
-                std::to_string(m) + "x" + std::to_string(n) + (ep.requant ? " int8)" : " int32)"));
+                std::to_string(k) + "x" + std::to_string(n) + " int8) and C (" + std::to_string(m) +
+                "x" + std::to_string(n) + (ep.requant ? " int8)" : " int32)"));
   std::printf("luoshu gemm: M=%lld N=%lld K=%lld int8 -> %s%s%s%s, %s, seed %lld\n",
               static_cast<long long>(m), static_cast<long long>(n), static_cast<long long>(k),
               ep.requant ? "int8" : "int32", bias.empty() ? "" : " +bias", relu ? " relu" : "",
@@ -550,7 +550,8 @@ int Gemm(const Args& args) {
   });
   PrintLaunch(launch, r, clock_mhz);
   PrintTotals(dev, r);
-  if (!dev.bus().WavePath().empty()) std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
+  if (!dev.bus().WavePath().empty())
+    std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
   if (rec) {
     rec->Write(timeline);
     std::printf("  timeline            %s (open in https://ui.perfetto.dev)\n", timeline.c_str());
@@ -601,13 +602,13 @@ int Mlp(const Args& args) {
       "w2", po::value(&w2_path), "W2 from a .npy file: int8, hidden x out")(
       "b2", po::value(&b2_path), "b2 from a .npy file: int32, out values")(
       "requant", po::value(&requant)->default_value(requant),
-      "SCALE,SHIFT of layer 1's requantization")(
-      "out", po::value(&out_path), "write Y (int32, batch x out) to a .npy file")(
+      "SCALE,SHIFT of layer 1's requantization")("out", po::value(&out_path),
+                                                 "write Y (int32, batch x out) to a .npy file")(
       "no-check", po::bool_switch(&no_check), "do not compare with the reference")(
       "cores", po::value<int64_t>()->default_value(0), "cores to use (0: all)")(
       "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
-      "clock for the effective TOPS figure")(
-      "timeline", po::value(&timeline), "write a Chrome trace-event JSON (Perfetto)");
+      "clock for the effective TOPS figure")("timeline", po::value(&timeline),
+                                             "write a Chrome trace-event JSON (Perfetto)");
   po::variables_map vm;
   if (!Parse(args, desc, "mlp", "[options] [+verilator+args]", &vm, &f)) return 0;
   const bool files = !x_path.empty() || !w1_path.empty() || !w2_path.empty();
@@ -622,7 +623,8 @@ int Mlp(const Args& args) {
   }
   const int64_t cores = vm["cores"].as<int64_t>();
   CheckRange("cores", cores, 0, 64);
-  if (!(clock_mhz > 0 && clock_mhz <= 100000)) throw UsageError("--clock-mhz must be in (0, 100000]");
+  if (!(clock_mhz > 0 && clock_mhz <= 100000))
+    throw UsageError("--clock-mhz must be in (0, 100000]");
   int32_t scale = 1;
   int shift = 0;
   ParseRequant(requant, &scale, &shift);
@@ -670,10 +672,11 @@ int Mlp(const Args& args) {
                          Padded(uint64_t(x.rows()) * w.w1.cols()) +
                          Padded(4ull * x.rows() * w.w2.cols());
   CheckFits(dev, bytes, "X, W1, b1, W2, b2, H and Y");
-  std::printf("luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
-              "seed %lld\n",
-              x.rows(), x.cols(), w.w1.rows(), w.w1.cols(), w.w2.rows(), w.w2.cols(),
-              static_cast<long long>(f.seed));
+  std::printf(
+      "luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
+      "seed %lld\n",
+      x.rows(), x.cols(), w.w1.rows(), w.w1.cols(), w.w2.rows(), w.w2.cols(),
+      static_cast<long long>(f.seed));
   PrintDeviceLine(dev);
   std::fflush(stdout);
   std::unique_ptr<TimelineRecorder> rec;
@@ -702,7 +705,8 @@ int Mlp(const Args& args) {
   std::printf("  cube utilization    %.2f %%\n",
               100.0 * macs / (double(dev.info().dim) * dev.info().dim * used * (last - first)));
   PrintTotals(dev, r);
-  if (!dev.bus().WavePath().empty()) std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
+  if (!dev.bus().WavePath().empty())
+    std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
   if (rec) {
     rec->Write(timeline);
     std::printf("  timeline            %s\n", timeline.c_str());

@@ -20,11 +20,11 @@ struct BackendOptions {
   uint64_t seed = 1;            // the backend's own randomness (memory stalls, orderings)
   // The simulated platform (RTL backend; the model backend has no memory timing and refuses
   // non-default values rather than ignoring them).
-  int mem_latency = 100;  // AXI memory latency, cycles
-  double mem_stall = 0;   // probability of a stall on each memory handshake, [0, 1)
-  bool trace = false;     // write an FST wave
-  std::string trace_window;  // "START:STOP" cycles, either side may be empty
-  std::string wave_dir;      // "" = $LUOSHU_WAVE_DIR or build/waves
+  int mem_latency = 100;            // AXI memory latency, cycles
+  double mem_stall = 0;             // probability of a stall on each memory handshake, [0, 1)
+  bool trace = false;               // write an FST wave
+  std::string trace_window;         // "START:STOP" cycles, either side may be empty
+  std::string wave_dir;             // "" = $LUOSHU_WAVE_DIR or build/waves
   std::string run_name = "luoshu";  // names the wave file
   std::vector<std::string> simulator_args;  // "+verilator+seed+7" ...
 };

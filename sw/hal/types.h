@@ -20,9 +20,9 @@ class ConfigError : public std::invalid_argument {
 // gives it by default.
 struct SocConfig {
   std::string name;
-  int cores = 4;     // 1..4
-  int channels = 2;  // 1, 2 or 4 memory channels
-  int dim = 16;      // the cube is dim x dim
+  int cores = 4;                  // 1..4
+  int channels = 2;               // 1, 2 or 4 memory channels
+  int dim = 16;                   // the cube is dim x dim
   uint32_t l0a_bytes = 64 << 10;  // multiples of 1 KiB, below 1 MiB (CONFIG_L0 is in KiB)
   uint32_t l0b_bytes = 64 << 10;
   uint32_t l0c_bytes = 128 << 10;

@@ -42,7 +42,7 @@ struct CoreConfig {
   uint32_t l0a_bytes = 64 << 10;  // L0A, L0B, L0C sizes in bytes (multiples of 64)
   uint32_t l0b_bytes = 64 << 10;
   uint32_t l0c_bytes = 128 << 10;
-  int queue_depth = 8;                // entries per LD / EX / ST queue (>= 1)
+  int queue_depth = 8;               // entries per LD / EX / ST queue (>= 1)
   std::vector<hal::Window> windows;  // granted windows; empty = the core may touch nothing
   // 0: deterministic (the sequencer runs ahead as far as the queues allow, then the oldest
   // runnable queue head goes first). Non-zero: a random legal interleaving from this seed.

@@ -1,8 +1,8 @@
 #include "sw/model/gemm.h"
 
-#include "sw/model/epilogue.h"
-
 #include <algorithm>
+
+#include "sw/model/epilogue.h"
 
 namespace luoshu::model {
 namespace {

@@ -28,8 +28,8 @@ double EstimateCycles(int m, int n, int k, int out_bytes, const driver::DeviceIn
   const double loads = double(m) * k * nt + double(k) * n * mt;
   const double stores = double(m) * n * out_bytes;
   const double commands = double(mt * nt) * (3.0 * kt + 1);
-  const double first = (double(t.tile_m) * t.tile_k + double(t.tile_k) * t.tile_n) /
-                       std::min(rbw, kPortBytes);
+  const double first =
+      (double(t.tile_m) * t.tile_k + double(t.tile_k) * t.tile_n) / std::min(rbw, kPortBytes);
   const double last = double(t.tile_m) * t.tile_n * out_bytes / std::min(wbw, kPortBytes);
   // A step's loads must keep up with its MATMUL: the slower one sets the pace.
   const double step_ld = (double(t.tile_m) + t.tile_n) * t.tile_k / std::min(rbw, kPortBytes);
@@ -120,8 +120,8 @@ double GemmLaunch::part_utilization(const GemmPart& p) const {
   return c ? double(p.rows) * p.cols * k / (double(dim) * dim * c) : 0;
 }
 
-GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c,
-                const Epilogue& ep, const GemmOptions& o) {
+GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c, const Epilogue& ep,
+                const GemmOptions& o) {
   // ---- checks, before anything is enqueued
   Require(a.valid() && b.valid() && c && c->valid(), "A, B and C must be allocated buffers");
   Require(a.dtype() == DType::kInt8 && a.shape().rank() == 2,
@@ -146,8 +146,9 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c,
                 DTypeName(ep.bias->dtype()) + " " + ep.bias->shape().ToString());
   }
   if (ep.requant) {
-    Require(ep.scale >= -32768 && ep.scale <= 32767,
-            "requantization scale " + std::to_string(ep.scale) + " is not an int16 (-32768..32767)");
+    Require(
+        ep.scale >= -32768 && ep.scale <= 32767,
+        "requantization scale " + std::to_string(ep.scale) + " is not an int16 (-32768..32767)");
     Require(ep.shift >= 0 && ep.shift <= 31,
             "requantization shift " + std::to_string(ep.shift) + " is not in 0..31");
   } else {
@@ -186,8 +187,8 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c,
       for (const auto& r : rows) {
         for (const auto& col : cols) {
           const Tiling t = ChooseTiling(r.second, col.second, k, out_bytes, info, rbw, wbw);
-          worst = std::max(worst, EstimateCycles(r.second, col.second, k, out_bytes, info, t,
-                                                 rbw, wbw));
+          worst = std::max(worst,
+                           EstimateCycles(r.second, col.second, k, out_bytes, info, t, rbw, wbw));
         }
       }
       if (worst < best * (1 - 1e-6)) {

@@ -2,7 +2,6 @@
 
 #include <string>
 
-
 namespace luoshu::ops {
 namespace {
 
@@ -54,9 +53,9 @@ Mlp::Mlp(Device& dev, const MlpWeights& w)
 MlpRun Mlp::Enqueue(const Buffer& x, int cores) {
   if (!x.valid() || x.dtype() != DType::kInt8 || x.shape().rank() != 2 || x.cols() != in_) {
     throw InvalidArgument("mlp: X must be int8 batch x " + std::to_string(in_) + ", got " +
-                          (x.valid() ? std::string(DTypeName(x.dtype())) + " " +
-                                           x.shape().ToString()
-                                     : std::string("an empty buffer")));
+                          (x.valid()
+                               ? std::string(DTypeName(x.dtype())) + " " + x.shape().ToString()
+                               : std::string("an empty buffer")));
   }
   MlpRun run;
   run.hidden = dev_.Alloc({x.rows(), hidden_}, DType::kInt8);

@@ -18,12 +18,12 @@
 namespace luoshu::ops {
 
 struct MlpWeights {
-  Matrix<int8_t> w1;           // in x hidden
-  std::vector<int32_t> b1;     // hidden values, or empty
-  int32_t scale1 = 1;          // layer 1 requantization (int16)
-  int shift1 = 0;              // 0..31
-  Matrix<int8_t> w2;           // hidden x out
-  std::vector<int32_t> b2;     // out values, or empty
+  Matrix<int8_t> w1;        // in x hidden
+  std::vector<int32_t> b1;  // hidden values, or empty
+  int32_t scale1 = 1;       // layer 1 requantization (int16)
+  int shift1 = 0;           // 0..31
+  Matrix<int8_t> w2;        // hidden x out
+  std::vector<int32_t> b2;  // out values, or empty
 };
 
 // InvalidArgument if X (batch x in) and the weights do not fit together.

@@ -27,7 +27,7 @@ uint64_t Allocator::Alloc(uint64_t bytes, uint64_t align) {
   if (bytes == 0) throw InvalidArgument("Allocator::Alloc: 0 bytes asked; ask for at least 1");
   if (align == 0 || (align & (align - 1)) != 0) {
     throw InvalidArgument("Allocator::Alloc: alignment " + std::to_string(align) +
-                      " is not a power of two");
+                          " is not a power of two");
   }
   for (auto it = free_.begin(); it != free_.end(); ++it) {
     const uint64_t start = it->first, size = it->second;
@@ -39,18 +39,18 @@ uint64_t Allocator::Alloc(uint64_t bytes, uint64_t align) {
     used_[addr] = bytes;
     return addr;
   }
-  throw OutOfMemory("out of device memory: " + std::to_string(bytes) +
-                    " bytes aligned to " + std::to_string(align) + " asked, " +
-                    std::to_string(bytes_free()) + " of " + std::to_string(size_) +
-                    " bytes free, largest free block " + std::to_string(largest_free()) +
-                    "; free buffers, use smaller problems or give the device more memory (--mem-mib)");
+  throw OutOfMemory(
+      "out of device memory: " + std::to_string(bytes) + " bytes aligned to " +
+      std::to_string(align) + " asked, " + std::to_string(bytes_free()) + " of " +
+      std::to_string(size_) + " bytes free, largest free block " + std::to_string(largest_free()) +
+      "; free buffers, use smaller problems or give the device more memory (--mem-mib)");
 }
 
 void Allocator::Free(uint64_t addr) {
   const auto it = used_.find(addr);
   if (it == used_.end()) {
     throw InvalidArgument("Allocator::Free: " + Hex(addr) +
-                      " is not the start of a live allocation (double free?)");
+                          " is not the start of a live allocation (double free?)");
   }
   uint64_t start = addr, size = it->second;
   used_.erase(it);

@@ -69,17 +69,15 @@ std::vector<TimelineSlice> JoinTimeline(const std::vector<std::vector<Device::Lo
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const TimelineSlice& a, const TimelineSlice& b) {
-    return a.start < b.start;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const TimelineSlice& a, const TimelineSlice& b) { return a.start < b.start; });
   return out;
 }
 
 std::string TimelineJson(const std::vector<TimelineSlice>& slices, double clock_mhz, bool exact) {
   std::ostringstream o;
-  o << "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"clock_mhz\":" << clock_mhz
-    << ",\"timing\":\"" << (exact ? "measured (RTL)" : "estimated (functional model)")
-    << "\"},\"traceEvents\":[\n";
+  o << "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"clock_mhz\":" << clock_mhz << ",\"timing\":\""
+    << (exact ? "measured (RTL)" : "estimated (functional model)") << "\"},\"traceEvents\":[\n";
   int cores = 0;
   for (const auto& s : slices) cores = std::max(cores, s.core + 1);
   bool first = true;

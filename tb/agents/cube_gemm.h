@@ -20,8 +20,8 @@ struct CubeRunStats {
 
 template <class Model, int Dim>
 CubeRunStats RunGemmOnCube(Simulation<Model>* sim, CubeAgent<Model, Dim>* agent,
-                           const Matrix<int8_t>& a, const Matrix<int8_t>& b,
-                           Matrix<int32_t>* c, uint64_t max_cycles) {
+                           const Matrix<int8_t>& a, const Matrix<int8_t>& b, Matrix<int32_t>* c,
+                           uint64_t max_cycles) {
   const int m = a.rows(), n = b.cols(), k = a.cols();
   const int mt = (m + Dim - 1) / Dim, nt = (n + Dim - 1) / Dim;
   // Pack each operand panel once, padded to whole tiles.

@@ -3,6 +3,8 @@
 // with optional input and output stalls. A benchmark program (scripts/bench.sh cube builds it).
 //   luoshu_cube_gemm [--m M --n N --k K --dim {4,8,16} --in-stall P --out-stall P --seed S
 //                     --trace --trace-window A:B] [+verilator+args]
+#include "tb/agents/cube_gemm.h"
+
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -14,7 +16,6 @@
 #include "Vcube_d4.h"
 #include "Vcube_d8.h"
 #include "sw/model/gemm.h"
-#include "tb/agents/cube_gemm.h"
 #include "tb/matrices.h"
 
 namespace po = boost::program_options;
@@ -82,9 +83,8 @@ int RunGemm(const GemmOptions& o) {
   tb::Simulation<Model> sim(name, "cube", o.trace, o.verilator_args);
   tb::CubeAgent<Model, Dim> agent(&sim, &rng, o.in_stall, o.out_stall);
   sim.Reset();
-  std::printf(
-      "cube-gemm: M=%d N=%d K=%d int8 -> int32 on the Verilated cube (DIM=%d), seed %llu\n", o.m,
-      o.n, o.k, Dim, static_cast<unsigned long long>(o.seed));
+  std::printf("cube-gemm: M=%d N=%d K=%d int8 -> int32 on the Verilated cube (DIM=%d), seed %llu\n",
+              o.m, o.n, o.k, Dim, static_cast<unsigned long long>(o.seed));
   Matrix<int32_t> c(o.m, o.n), want(o.m, o.n);
   const auto t0 = std::chrono::steady_clock::now();
   const auto s = tb::RunGemmOnCube(&sim, &agent, a, b, &c, 1000 + 64ull * o.m * o.n * o.k);

@@ -33,11 +33,11 @@
 namespace luoshu {
 namespace {
 
+using hal::Window;
 using isa::Descriptor;
 using isa::Fault;
 using isa::Opcode;
 using model::CoreState;
-using hal::Window;
 
 constexpr uint64_t kMemBytes = 1 << 20;  // device memory [0, 1 MiB)
 constexpr uint32_t kRing = 0x80000;      // ring base
@@ -1153,8 +1153,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
   tb::Rng rng(tb::SeedFromEnv(44));
   SCOPED_TRACE(tb::SeedNote(rng));
   // Everything readable, the upper half of the address space read-only; memory is 1 MiB.
-  const std::vector<Window> windows = {{0, 1ull << 31, true},
-                                             {1ull << 31, 1ull << 31, false}};
+  const std::vector<Window> windows = {{0, 1ull << 31, true}, {1ull << 31, 1ull << 31, false}};
   Rig<TypeParam> rig(windows, Timing{}, rng.Bits64());
   const auto cfg = Rig<TypeParam>::ModelConfig(windows);
   auto pick16 = [&]() -> uint32_t {

@@ -14,7 +14,6 @@
 namespace luoshu {
 namespace {
 
-
 template <class M, int D>
 struct Config {
   using Model = M;

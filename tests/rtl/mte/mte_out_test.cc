@@ -35,9 +35,9 @@
 namespace luoshu {
 namespace {
 
+using hal::Window;
 using isa::Fault;
 using isa::StoreDesc;
-using hal::Window;
 
 constexpr int kBeatBytes = 16;
 constexpr int kLanes = kBeatBytes / 4;  // elements per L0C read (one int32 beat)

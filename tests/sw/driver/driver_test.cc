@@ -15,7 +15,6 @@
 #include "tb/gtest_util.h"
 #include "tb/matrices.h"
 #include "tb/options.h"
-#include "tb/gtest_util.h"
 
 namespace luoshu::driver {
 namespace {
@@ -118,11 +117,13 @@ TEST(DeviceTest, RefusesABusThatIsNoLuoshuOfThisVersion) {
   FakeBus v2(0);
   v2.regs[reg::kId] = 0x4C534855;
   v2.regs[reg::kVersion] = 0x00020003;
-  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&v2); }), AllOf(HasSubstr("2.3"), HasSubstr("speaks 1")));
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&v2); }),
+              AllOf(HasSubstr("2.3"), HasSubstr("speaks 1")));
   FakeBus no_cores(0);
   no_cores.regs[reg::kId] = 0x4C534855;
   no_cores.regs[reg::kVersion] = 0x00010000;
-  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&no_cores); }), HasSubstr("implausible configuration"));
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { Driver d(&no_cores); }),
+              HasSubstr("implausible configuration"));
   EXPECT_THROW(Driver(nullptr), DriverError);
 }
 
@@ -160,7 +161,8 @@ TEST(DeviceTest, BadWindowsAreRefusedBeforeAnyWrite) {
 TEST(DeviceTest, BadRingsAreRefusedBeforeAnyWrite) {
   Rig r;
   const uint64_t end = r.soc.mem_base() + r.soc.mem_size();
-  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(0, r.mem() + 16, 4); }), HasSubstr("32-byte aligned"));
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(0, r.mem() + 16, 4); }),
+              HasSubstr("32-byte aligned"));
   EXPECT_THROW(r.drv.SetRing(0, r.mem(), 1), DriverError);
   EXPECT_THROW(r.drv.SetRing(0, r.mem() - 64, 4), DriverError);
   EXPECT_THROW(r.drv.SetRing(0, static_cast<uint32_t>(end - 64), 3), DriverError);
@@ -283,7 +285,8 @@ TEST(DeviceTest, ClearRecoversAFaultedCore) {
   b.Sync(word, 77, true);
   EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.Submit(0, b.program()); }),
               AllOf(HasSubstr("core 0 faulted"), HasSubstr("ILLEGAL_OPCODE"), HasSubstr("Clear")));
-  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(0, r.mem(), 8); }), HasSubstr("Clear() it first"));
+  EXPECT_THAT(tb::ErrorOf<DriverError>([&] { r.drv.SetRing(0, r.mem(), 8); }),
+              HasSubstr("Clear() it first"));
   r.drv.Clear(0);
   r.drv.AckInterrupts(0, kIntFault);
   EXPECT_EQ(r.drv.InterruptStatus(0), 0u);
