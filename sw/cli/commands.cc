@@ -410,7 +410,7 @@ int Info(const Args& args) {
 int Gemm(const Args& args) {
   DeviceFlags f;
   int64_t m = 512, n = 512, k = 512, cores = 0, tile_m = 0, tile_n = 0, tile_k = 0;
-  std::string a_path, b_path, bias_path, out_path, requant, timeline;
+  std::string a_path, b_path, bias_path, out_path, requant, timeline, split = "auto";
   bool relu = false, no_check = false;
   double clock_mhz = 1000;
   po::options_description desc("luoshu gemm options");
@@ -432,6 +432,8 @@ int Gemm(const Args& args) {
       "tile rows, a multiple of DIM (0: auto)")("tile-n", po::value(&tile_n)->default_value(tile_n),
                                                 "tile columns, a multiple of DIM (0: auto)")(
       "tile-k", po::value(&tile_k)->default_value(tile_k), "K step (0: auto)")(
+      "split", po::value(&split)->default_value(split),
+      "work split across cores: auto, rows, cols or grid")(
       "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
       "clock for the effective TOPS figure")(
       "timeline", po::value(&timeline),
@@ -463,6 +465,16 @@ int Gemm(const Args& args) {
   }
   if (!(clock_mhz > 0 && clock_mhz <= 100000)) {
     throw UsageError("--clock-mhz must be in (0, 100000]");
+  }
+  ops::Split split_kind = ops::Split::kAuto;
+  if (split == "rows") {
+    split_kind = ops::Split::kRows;
+  } else if (split == "cols") {
+    split_kind = ops::Split::kCols;
+  } else if (split == "grid") {
+    split_kind = ops::Split::kGrid;
+  } else if (split != "auto") {
+    throw UsageError("--split=" + split + ": use auto, rows, cols or grid");
   }
   ops::Epilogue ep;
   ep.relu = relu;
@@ -540,6 +552,7 @@ int Gemm(const Args& args) {
   go.tile_m = static_cast<int>(tile_m);
   go.tile_n = static_cast<int>(tile_n);
   go.tile_k = static_cast<int>(tile_k);
+  go.split = split_kind;
   ops::GemmLaunch launch;
   const RunReport r = Run(dev, [&] {
     try {
