@@ -2,7 +2,7 @@
 # Formal proof of one RTL block with the project's Yosys (docs/verification.md, "Formal proofs").
 #   scripts/formal.sh BLOCK [--broken] [--param NAME=VALUE]... [--max-steps N] [--cover-steps N]
 #                     [--out DIR]
-# BLOCK is stream_fifo or spill_register. tests/formal/BLOCK_formal.sv
+# BLOCK is stream_fifo, spill_register or rr_arbiter. tests/formal/BLOCK_formal.sv
 # wraps the block: it assumes the environment's rules (assume), states the properties (ok_*
 # wires, each asserted), the invariants that make induction close (inv_*, asserted too) and
 # reachability targets (cov_*). Yosys's `sat -tempinduct` proves every assertion for all time
@@ -49,8 +49,11 @@ case "$block" in
   spill_register)
     rtl=(rtl/common/spill_register.sv)
     configs=("Width=4") ;;
-  *) echo "formal.sh: unknown block '$block' (stream_fifo, spill_register); $usage" >&2
-     exit 2 ;;
+  rr_arbiter)
+    rtl=(rtl/common/rr_arbiter.sv)
+    configs=("NumIn=1" "NumIn=3" "NumIn=4") ;;
+  *) echo "formal.sh: unknown block '$block' (stream_fifo, spill_register, rr_arbiter);" \
+          "$usage" >&2; exit 2 ;;
 esac
 cover_steps=${cover_steps:-$covers_within}
 for n in "$max_steps" "$cover_steps"; do
