@@ -2,7 +2,7 @@
 # Formal proof of one RTL block with the project's Yosys (docs/verification.md, "Formal proofs").
 #   scripts/formal.sh BLOCK [--broken] [--param NAME=VALUE]... [--max-steps N] [--cover-steps N]
 #                     [--out DIR]
-# BLOCK is stream_fifo, spill_register or rr_arbiter. tests/formal/BLOCK_formal.sv
+# BLOCK is stream_fifo, spill_register, rr_arbiter or noc_router. tests/formal/BLOCK_formal.sv
 # wraps the block: it assumes the environment's rules (assume), states the properties (ok_*
 # wires, each asserted), the invariants that make induction close (inv_*, asserted too) and
 # reachability targets (cov_*). Yosys's `sat -tempinduct` proves every assertion for all time
@@ -52,8 +52,13 @@ case "$block" in
   rr_arbiter)
     rtl=(rtl/common/rr_arbiter.sv)
     configs=("NumIn=1" "NumIn=3" "NumIn=4") ;;
-  *) echo "formal.sh: unknown block '$block' (stream_fifo, spill_register, rr_arbiter);" \
-          "$usage" >&2; exit 2 ;;
+  noc_router)
+    # The depths the meshes and the SoC use.
+    rtl=(rtl/noc/noc_pkg.sv rtl/common/rr_arbiter.sv rtl/noc/noc_router.sv)
+    configs=("Depth=2" "Depth=4")
+    covers_within=6 ;;
+  *) echo "formal.sh: unknown block '$block' (stream_fifo, spill_register, rr_arbiter," \
+          "noc_router); $usage" >&2; exit 2 ;;
 esac
 cover_steps=${cover_steps:-$covers_within}
 for n in "$max_steps" "$cover_steps"; do
