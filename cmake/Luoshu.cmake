@@ -172,3 +172,19 @@ function(luoshu_rejects_params)
   set_tests_properties(reject.${A_NAME}.verilator reject.${A_NAME}.yosys PROPERTIES
     LABELS "gate;params")
 endfunction()
+
+# luoshu_formal(BLOCK name EXPECT_BROKEN "regex" [LABELS l])
+# Adds two CTest cases: formal.<name> (scripts/formal.sh proves tests/formal/<name>_formal.sv's
+# properties of the block by induction) and formal.<name>_broken (the same proof on a copy of
+# the block mutated by tests/formal/<name>_broken.sed must fail; scripts/expect-fail.sh checks
+# the exit status AND that the output matches EXPECT_BROKEN, so a Yosys error, an unapplied
+# mutation or an induction that merely did not close does not count as the bug being found).
+function(luoshu_formal)
+  cmake_parse_arguments(A "" "BLOCK;EXPECT_BROKEN" "LABELS" ${ARGN})
+  set(formal ${PROJECT_SOURCE_DIR}/scripts/formal.sh ${A_BLOCK} --out ${CMAKE_BINARY_DIR}/formal)
+  add_test(NAME formal.${A_BLOCK} COMMAND ${formal})
+  add_test(NAME formal.${A_BLOCK}_broken
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/expect-fail.sh "${A_EXPECT_BROKEN}" ${formal} --broken)
+  set_tests_properties(formal.${A_BLOCK} formal.${A_BLOCK}_broken PROPERTIES
+    LABELS "formal;${A_LABELS}" TIMEOUT 600)
+endfunction()
