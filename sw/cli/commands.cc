@@ -409,7 +409,8 @@ int Info(const Args& args) {
 
 int Gemm(const Args& args) {
   DeviceFlags f;
-  int64_t m = 512, n = 512, k = 512, cores = 0, tile_m = 0, tile_n = 0, tile_k = 0;
+  int64_t m = 512, n = 512, k = 512, cores = 0, tile_m = 0, tile_n = 0, tile_k = 0,
+          inject_fault = -1;
   std::string a_path, b_path, bias_path, out_path, requant, timeline, split = "auto";
   bool relu = false, no_check = false;
   double clock_mhz = 1000;
@@ -432,6 +433,8 @@ int Gemm(const Args& args) {
       "tile rows, a multiple of DIM (0: auto)")("tile-n", po::value(&tile_n)->default_value(tile_n),
                                                 "tile columns, a multiple of DIM (0: auto)")(
       "tile-k", po::value(&tile_k)->default_value(tile_k), "K step (0: auto)")(
+      "inject-fault", po::value(&inject_fault),
+      "diagnostics: before its part, core N loads from outside its windows (an ACCESS fault)")(
       "split", po::value(&split)->default_value(split),
       "work split across cores: auto, rows, cols or grid")(
       "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
@@ -554,7 +557,19 @@ int Gemm(const Args& args) {
   go.tile_k = static_cast<int>(tile_k);
   go.split = split_kind;
   ops::GemmLaunch launch;
+  if (vm.count("inject-fault")) {
+    CheckRange("inject-fault", inject_fault, 0, dev.cores() - 1, " (a core of this SoC)");
+  }
   const RunReport r = Run(dev, [&] {
+    if (inject_fault >= 0) {
+      // A LOAD from the last bytes of device memory: outside every window the runtime grants.
+      isa::LoadDesc bad;
+      bad.src_addr = static_cast<uint32_t>(dev.bus().mem_base() + dev.memory_bytes() - 64);
+      bad.src_stride = 64;
+      bad.rows = bad.valid_rows = 1;
+      bad.row_bytes = bad.valid_cols = 64;
+      dev.stream(static_cast<int>(inject_fault)).Enqueue({bad.Pack()}, {}, "injected fault");
+    }
     try {
       launch = ops::Gemm(dev, da, db, &dc, ep, go);
     } catch (const InvalidArgument& e) {

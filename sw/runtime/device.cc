@@ -340,7 +340,15 @@ void DeviceState::Feed(StreamState& s) {
       info.index = l.next + i;
     }
     if (l.next == 0) s.live.insert(s.live.end(), l.ranges.begin(), l.ranges.end());
-    drv->Submit(s.core, chunk);
+    try {
+      drv->Submit(s.core, chunk);
+    } catch (const driver::DriverError&) {
+      // The core faulted on what it already had (the model backend runs a doorbell at once):
+      // report that fault, not the refused submission.
+      if (drv->Status(s.core).state != hal::CoreState::kFaulted) throw;
+      HandleFault(s);
+      return;
+    }
     if (log_commands) {
       command_log.resize(streams.size());
       for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, bus->Now()});
