@@ -31,8 +31,8 @@ double EstimateCycles(int m, int n, int k, int out_bytes, const driver::DeviceIn
   const double loads = double(m) * k * nt + double(k) * n * mt;
   const double stores = double(m) * n * out_bytes;
   const double r = std::min(rbw, kPortBytes), w = std::min(wbw, kPortBytes);
-  const double first = (double(std::min(m, t.tile_m)) + std::min(n, t.tile_n)) *
-                        std::min(k, t.tile_k) / r;
+  const double first =
+      (double(std::min(m, t.tile_m)) + std::min(n, t.tile_n)) * std::min(k, t.tile_k) / r;
   const double last_m = m - double(mt - 1) * t.tile_m, last_n = n - double(nt - 1) * t.tile_n;
   const double last = last_m * last_n * out_bytes / w;
   return std::max({compute, loads / rbw, stores / wbw}) + double(mt * nt * kt) * kStepCycles +
@@ -171,18 +171,20 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c, const 
     const uint64_t tm = o.tile_m ? o.tile_m : d, tn = o.tile_n ? o.tile_n : d;
     const uint64_t c_half = info.l0c_bytes / 2, a_half = info.l0a_bytes / 2,
                    b_half = info.l0b_bytes / 2;
-    Require(4 * tm * tn <= c_half,
-            "a " + std::to_string(tm) + " x " + std::to_string(tn) + " tile needs " +
-                std::to_string(4 * tm * tn / 1024) + " KiB of int32 accumulators, more than half "
-                "of L0C (" + std::to_string(c_half / 1024) + " KiB); use smaller tile rows or "
-                "columns");
+    Require(4 * tm * tn <= c_half, "a " + std::to_string(tm) + " x " + std::to_string(tn) +
+                                       " tile needs " + std::to_string(4 * tm * tn / 1024) +
+                                       " KiB of int32 accumulators, more than half "
+                                       "of L0C (" +
+                                       std::to_string(c_half / 1024) +
+                                       " KiB); use smaller tile rows or "
+                                       "columns");
     const uint64_t tk = o.tile_k ? o.tile_k : 1;
     Require(tm * tk <= a_half && tk * tn <= b_half,
             "a K step of " + std::to_string(tk) + " with " + std::to_string(tm) + " x " +
-                std::to_string(tn) + " tiles needs " + std::to_string(tm * tk) + " bytes of L0A and " +
-                std::to_string(tk * tn) + " of L0B, more than half of each (" +
-                std::to_string(a_half) + ", " + std::to_string(b_half) +
-                "); use a smaller K step or smaller tiles");
+                std::to_string(tn) + " tiles needs " + std::to_string(tm * tk) +
+                " bytes of L0A and " + std::to_string(tk * tn) +
+                " of L0B, more than half of each (" + std::to_string(a_half) + ", " +
+                std::to_string(b_half) + "); use a smaller K step or smaller tiles");
   }
 
   // ---- split across cores: every grid that uses at most `want` cores; the estimate picks

@@ -186,6 +186,9 @@ struct DeviceState {
   }
 
   bool Busy(const StreamState& s) const { return s.in_ring > 0 || !s.queue.empty(); }
+  // How often progress is sampled (and the longest a wait sleeps): fine enough to notice a
+  // hang within hang_cycles.
+  uint64_t SampleCycles() const { return std::clamp<uint64_t>(hang_cycles / 4, 1, 65536); }
 
   void Poll();
   void PollStream(StreamState& s);
@@ -375,7 +378,7 @@ void DeviceState::CheckProgress() {
     last_progress = now;
     return;
   }
-  if (now - last_sample < 65536 && now - last_progress < hang_cycles) return;
+  if (now - last_sample < SampleCycles() && now - last_progress < hang_cycles) return;
   last_sample = now;
   // Counters that move whenever a unit gets anything done.
   std::vector<uint64_t> v;
@@ -425,7 +428,7 @@ void DeviceState::WaitUntil(Done done, const std::string& what) {
     bool feeding = false;
     for (const auto& s : streams) feeding = feeding || !s.queue.empty();
     // Sleep on the interrupt line; wake up often while the host still feeds a ring.
-    bus->WaitIrq(feeding ? 1024 : 65536);
+    bus->WaitIrq(std::min<uint64_t>(feeding ? 1024 : 65536, SampleCycles()));
     wake_cycle = bus->Now();
   }
 }
