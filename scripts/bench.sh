@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
 # Runs Luoshu's benchmarks; each prints `metric_name: value unit` lines.
-#   scripts/bench.sh [group...]     groups: model cube core noc soc build   (default: all)
+#   scripts/bench.sh [group...]     groups: model cube core noc soc ops build   (default: all)
 # Wall-clock figures (sim rates, build time) are medians and noisy on shared machines;
 # cycle counts and utilization are exact.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${LUOSHU_BUILD_DIR:-$here/build}
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(model cube core noc soc build)
+[ ${#groups[@]} -gt 0 ] || groups=(model cube core noc soc ops build)
 for g in "${groups[@]}"; do
   case "$g" in
     cube|model|core|soc)
       "$here/scripts/build.sh" >/dev/null
       cmake --build "$build" --target "luoshu_bench_$g" >/dev/null
       echo "== $g"; "$build/tb/bench/luoshu_bench_$g" ;;
+    ops)
+      "$here/scripts/build.sh" >/dev/null
+      cmake --build "$build" --target luoshu_bench_ops >/dev/null
+      mkdir -p "$build/bench"
+      echo "== ops"
+      "$build/tb/bench/luoshu_bench_ops" --csv "$build/bench/ops.csv"
+      /usr/bin/python3 "$here/scripts/plot_ops.py" "$build/bench/ops.csv" "$build/bench/ops_util.png" ;;
     noc)
       echo "== noc"
       if [ -x "$here/scripts/bench_noc.sh" ]; then "$here/scripts/bench_noc.sh"; else echo "noc benchmark not present"; fi ;;
     build)
       echo "== build"; "$here/scripts/bench_build.sh" ;;
-    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, build)" >&2; exit 2 ;;
+    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, build)" >&2; exit 2 ;;
   esac
 done
