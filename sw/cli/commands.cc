@@ -248,7 +248,9 @@ void PrintDeviceLine(const Device& dev) {
               dev.Describe().c_str(), i.cores, i.dim, i.channels, Mib(dev.memory_bytes()).c_str());
 }
 
-void PrintLaunch(const ops::GemmLaunch& l, const RunReport& r, double clock_mhz) {
+// One launch's table. `r` gives the busy shares per unit when the run was this launch alone
+// (nullptr: the run had several launches, whose counters cannot be told apart).
+void PrintLaunch(const ops::GemmLaunch& l, const RunReport* r, double clock_mhz) {
   std::printf("  split               %s over %zu core(s)\n", ops::SplitName(l.split),
               l.parts.size());
   std::printf(
@@ -256,15 +258,19 @@ void PrintLaunch(const ops::GemmLaunch& l, const RunReport& r, double clock_mhz)
       " cube   store\n");
   for (const auto& p : l.parts) {
     const uint64_t cyc = p.end.ElapsedSince(p.start);
-    const CoreCounters d = r.after[p.core] - r.before[p.core];
+    const CoreCounters d = r ? r->after[p.core] - r->before[p.core] : CoreCounters{};
     auto share = [&](uint64_t busy) { return cyc ? 100.0 * double(busy) / double(cyc) : 0.0; };
     char block[64], tile[48];
     std::snprintf(block, sizeof block, "%d..%d x %d..%d", p.row0, p.row0 + p.rows - 1, p.col0,
                   p.col0 + p.cols - 1);
     std::snprintf(tile, sizeof tile, "%dx%dx%d", p.tiling.tile_m, p.tiling.tile_n, p.tiling.tile_k);
-    std::printf("  %-4d  %-27s  %-17s  %-9llu  %6.2f%%  %5.1f%%  %5.1f%%  %5.1f%%\n", p.core, block,
-                tile, static_cast<unsigned long long>(cyc), 100 * l.part_utilization(p),
-                share(d.busy_ld), share(d.busy_ex), share(d.busy_st));
+    std::printf("  %-4d  %-27s  %-17s  %-9llu  %6.2f%%", p.core, block, tile,
+                static_cast<unsigned long long>(cyc), 100 * l.part_utilization(p));
+    if (r) {
+      std::printf("  %5.1f%%  %5.1f%%  %5.1f%%", share(d.busy_ld), share(d.busy_ex),
+                  share(d.busy_st));
+    }
+    std::printf("\n");
   }
   const uint64_t cycles = l.cycles();
   std::printf("  cycles              %llu (first doorbell to last completion)\n",
@@ -576,7 +582,7 @@ int Gemm(const Args& args) {
       throw UsageError(e.what());
     }
   });
-  PrintLaunch(launch, r, clock_mhz);
+  PrintLaunch(launch, &r, clock_mhz);
   PrintTotals(dev, r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
@@ -717,7 +723,7 @@ int Mlp(const Args& args) {
   for (size_t i = 0; i < run->layers.size(); ++i) {
     std::printf(" layer %zu (%d x %d x %d)\n", i + 1, run->layers[i].m, run->layers[i].k,
                 run->layers[i].n);
-    PrintLaunch(run->layers[i], r, clock_mhz);
+    PrintLaunch(run->layers[i], nullptr, clock_mhz);
   }
   uint64_t first = UINT64_MAX, last = 0, macs = 0;
   for (const auto& l : run->layers) {
@@ -732,6 +738,13 @@ int Mlp(const Args& args) {
               static_cast<unsigned long long>(last - first));
   std::printf("  cube utilization    %.2f %%\n",
               100.0 * macs / (double(dev.info().dim) * dev.info().dim * used * (last - first)));
+  std::printf("  busy share          (load / cube / store, over both layers)\n");
+  for (int c = 0; c < used; ++c) {
+    const CoreCounters d = r.after[c] - r.before[c];
+    const double cyc = double(last - first);
+    std::printf("    core %d            %5.1f%% / %5.1f%% / %5.1f%%\n", c, 100 * d.busy_ld / cyc,
+                100 * d.busy_ex / cyc, 100 * d.busy_st / cyc);
+  }
   PrintTotals(dev, r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
