@@ -1,18 +1,24 @@
 # Build helpers shared by every folder: one way to verilate a top, one way to gate it
 # (lint + synthesis), one way to add a C++ target or a GoogleTest binary.
+include(GNUInstallDirs)
 
 set(LUOSHU_RTL_DIR ${PROJECT_SOURCE_DIR}/rtl)
 set(LUOSHU_WAIVERS ${LUOSHU_RTL_DIR}/lint_waivers.vlt)
 
 # Our own C++ is warning-clean under -Wall -Wextra (Verilator's generated code is not ours,
-# so these flags are applied per target, never globally).
+# so these flags are applied per target, never globally). Headers are included rooted at the
+# repo top, in the tree and installed (<prefix>/include/luoshu, cmake/LuoshuInstall.cmake).
 function(luoshu_cxx_target target)
   target_compile_options(${target} PRIVATE -Wall -Wextra)
-  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_compile_features(${target} PUBLIC cxx_std_17)
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu>)
 endfunction()
 
 # The Verilator runtime (verilated.cpp, FST writer, ...) is compiled once and shared by every
-# model; verilate() would otherwise compile it again into each model library.
+# model; verilate() would otherwise compile it again into each model library. Installed, its
+# headers are copied to <prefix>/include/luoshu/verilator: the package then needs no Verilator
+# and always matches the runtime compiled into this library.
 set(_vl_inc ${VERILATOR_ROOT}/include)
 set(_vl_rt_sources ${_vl_inc}/verilated.cpp ${_vl_inc}/verilated_threads.cpp)
 if(LUOSHU_TRACE)
@@ -22,11 +28,20 @@ else()
   set(_vl_trace 0)
 endif()
 add_library(luoshu_verilated_rt STATIC ${_vl_rt_sources})
-target_include_directories(luoshu_verilated_rt SYSTEM PUBLIC ${_vl_inc} ${_vl_inc}/vltstd)
+target_include_directories(luoshu_verilated_rt SYSTEM PUBLIC
+  $<BUILD_INTERFACE:${_vl_inc}> $<BUILD_INTERFACE:${_vl_inc}/vltstd>)
+# (An imported target's include folders are system folders to its users anyway.)
+target_include_directories(luoshu_verilated_rt PUBLIC
+  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/verilator>
+  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/verilator/vltstd>)
 target_compile_definitions(luoshu_verilated_rt PUBLIC
   VM_COVERAGE=0 VM_SC=0 VM_TRACE=${_vl_trace} VM_TRACE_VCD=0 VM_TRACE_FST=${_vl_trace})
 find_package(Threads REQUIRED)
-target_link_libraries(luoshu_verilated_rt PUBLIC Threads::Threads $<$<BOOL:${LUOSHU_TRACE}>:z>)
+target_link_libraries(luoshu_verilated_rt PUBLIC Threads::Threads)
+if(LUOSHU_TRACE)
+  find_package(ZLIB REQUIRED)  # the FST writer
+  target_link_libraries(luoshu_verilated_rt PUBLIC ZLIB::ZLIB)
+endif()
 set_target_properties(luoshu_verilated_rt PROPERTIES POSITION_INDEPENDENT_CODE ON)
 
 # Turn "A=1;B=2" into -GA=1 -GB=2 (Verilator) and --param A=1 --param B=2 (scripts/synth.sh).
@@ -119,7 +134,14 @@ function(luoshu_verilated_library)
   list(FILTER srcs EXCLUDE REGEX "^${_vl_inc}/.*\\.cpp$")
   set_property(TARGET ${A_NAME} PROPERTY SOURCES ${srcs})
   target_link_libraries(${A_NAME} PUBLIC luoshu_verilated_rt)
-  target_include_directories(${A_NAME} SYSTEM PUBLIC ${_vl_inc} ${_vl_inc}/vltstd)
+  # Users of the model see its generated headers (V<NAME>.h, from the folder verilate() made,
+  # installed to <prefix>/include/luoshu/models) and Verilator's (luoshu_verilated_rt, as
+  # system headers), not verilate()'s own copy of the latter.
+  get_target_property(inc ${A_NAME} INTERFACE_INCLUDE_DIRECTORIES)
+  list(REMOVE_ITEM inc ${_vl_inc} ${_vl_inc}/vltstd)
+  set_target_properties(${A_NAME} PROPERTIES LUOSHU_VERILATED_DIR "${inc}"
+    INTERFACE_INCLUDE_DIRECTORIES
+    "$<BUILD_INTERFACE:${inc}>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/models>")
 endfunction()
 
 # luoshu_rtl_gates(NAME id TOP module SOURCES f.sv... [PARAMS A=1 B=2] [SYNTH_LABELS long])
