@@ -333,6 +333,15 @@ void DeviceState::Feed(StreamState& s) {
     std::vector<isa::Descriptor> chunk(l.commands.begin() + static_cast<long>(l.next),
                                        l.commands.begin() + static_cast<long>(l.next + n));
     const uint32_t tail = drv->Status(s.core).tail;
+    try {
+      drv->Submit(s.core, chunk);
+    } catch (const driver::DriverError&) {
+      // The core faulted on earlier work the host has not looked at yet: report that fault
+      // (the stream, this launch included, is cancelled) rather than the refused submission.
+      if (drv->Status(s.core).state != hal::CoreState::kFaulted) throw;
+      HandleFault(s);
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       SlotInfo& info = s.slot_info[(tail + i) % s.slots];
       info.command = chunk[i];
@@ -340,7 +349,6 @@ void DeviceState::Feed(StreamState& s) {
       info.index = l.next + i;
     }
     if (l.next == 0) s.live.insert(s.live.end(), l.ranges.begin(), l.ranges.end());
-    drv->Submit(s.core, chunk);
     if (log_commands) {
       command_log.resize(streams.size());
       for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, bus->Now()});
