@@ -455,11 +455,17 @@ std::string DescribeCommand(const isa::Descriptor& d) {
   const char* op = isa::OpcodeName(static_cast<isa::Opcode>(raw));
   std::string s = op;
   for (const auto& f : isa::kFields) {
-    if (std::string(f.op) != op) continue;
+    // The header's token masks belong to every command (what a blocked one waits for).
+    const bool header = std::string(f.op) == "HEADER" && std::string(f.name) != "opcode";
+    if (std::string(f.op) != op && !header) continue;
     const uint64_t mask = f.width == 32 ? 0xffffffffull : ((1ull << f.width) - 1);
     const uint64_t v = (d[f.word] >> f.lsb) & mask;
     const bool addr = std::string(f.name).find("addr") != std::string::npos;
-    s += std::string(" ") + f.name + "=" + (addr ? Hex(v) : std::to_string(v));
+    std::string text = addr ? Hex(v) : std::to_string(v);
+    if (f.is_signed && (v >> (f.width - 1) & 1)) {  // two's complement: scale=-5, not 65531
+      text = std::to_string(static_cast<int64_t>(v) - (int64_t{1} << f.width));
+    }
+    s += std::string(" ") + f.name + "=" + text;
   }
   return s;
 }
