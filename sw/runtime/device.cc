@@ -169,7 +169,10 @@ struct DeviceState {
   std::function<void(uint64_t)> progress;
   bool log_commands = false;
   std::vector<std::vector<Device::LoggedCommand>> command_log;
-  uint64_t wake_cycle = 0;  // when the last wait returned (event time stamps)
+  // The cycle a poll stamps on the events it sees complete: when the wait before it woke up,
+  // or, for a poll that follows no wake-up (a Query, a wait's first look), the poll's own.
+  uint64_t wake_cycle = 0;
+  bool woke = false;
   // Progress watch.
   uint64_t last_progress = 0;
   uint64_t last_sample = 0;
@@ -362,6 +365,8 @@ void DeviceState::Feed(StreamState& s) {
 }
 
 void DeviceState::Poll() {
+  if (!woke) wake_cycle = bus->Now();
+  woke = false;
   for (auto& s : streams) PollStream(s);
   CheckProgress();
   if (progress) progress(bus->Now());
@@ -427,6 +432,7 @@ void DeviceState::WaitUntil(Done done, const std::string& what) {
     // Sleep on the interrupt line; wake up often while the host still feeds a ring.
     bus->WaitIrq(feeding ? 1024 : 65536);
     wake_cycle = bus->Now();
+    woke = true;
   }
 }
 
