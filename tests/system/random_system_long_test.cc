@@ -1,6 +1,6 @@
-// The system tests' random cases at length (opt-in: ctest -L random): 300 random GEMMs per
-// SoC on the RTL backend (M, N, K in 1..96), 100 more under memory stalls, and model / RTL
-// agreement on ten random programs per SoC.
+// The system tests' random cases at length (opt-in: ctest -L random): 1000 random GEMMs per
+// SoC on the RTL backend (M, N, K in 1..96), 300 more under memory stalls, and model / RTL
+// agreement on twenty random programs per SoC.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -17,16 +17,16 @@ class SystemLong : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SystemLong, RandomShapesMatchTheReference) {
   Device dev = OpenRtl(GetParam());
-  gemm_test::CheckRandomCases(dev, /*default_seed=*/302, /*count=*/300, /*max_extent=*/96);
+  gemm_test::CheckRandomCases(dev, /*default_seed=*/302, /*count=*/1000, /*max_extent=*/96);
 }
 
 TEST_P(SystemLong, RandomShapesUnderMemoryStallsMatchTheReference) {
   Device dev = OpenRtl(GetParam(), /*mem_stall=*/0.5, /*mem_latency=*/11);
-  gemm_test::CheckRandomCases(dev, /*default_seed=*/303, /*count=*/100, /*max_extent=*/96);
+  gemm_test::CheckRandomCases(dev, /*default_seed=*/303, /*count=*/300, /*max_extent=*/96);
 }
 
 TEST_P(SystemLong, RandomProgramsGiveTheSameBuffersOnBothBackends) {
-  for (uint64_t i = 0; i < 10; ++i) {
+  for (uint64_t i = 0; i < 20; ++i) {
     const uint64_t seed = tb::SeedFromEnv(308) + i;
     SCOPED_TRACE(tb::SeedNote(tb::Rng(seed)));
     Device model = OpenModel(GetParam());
