@@ -243,6 +243,10 @@ void DeviceState::HandleFault(StreamState& s) {
 
 void DeviceState::PollStream(StreamState& s) {
   if (!Busy(s)) return;
+  // Status before the interrupt bits: a core seen drained below has already raised the SYNC
+  // of every event it ran, so the read after it sees them. (The other order lost a SYNC that
+  // completed between the two reads: the stream went idle with its event never complete.)
+  const driver::CoreStatus st = drv->Status(s.core);
   const uint32_t irq = drv->InterruptStatus(s.core);
   if (irq & hal::reg::kIntFault) {
     HandleFault(s);
@@ -268,16 +272,11 @@ void DeviceState::PollStream(StreamState& s) {
     }
   }
   // Ring slots freed since the last look.
-  const uint32_t head = drv->Status(s.core).head;
-  const uint32_t freed = (head + s.slots - s.head) % s.slots;
+  const uint32_t freed = (st.head + s.slots - s.head) % s.slots;
   if (freed) last_progress = bus->Now();
-  s.head = head;
+  s.head = st.head;
   // Everything handed over has been fetched and the core is idle: all of it finished.
-  const driver::CoreStatus st = drv->Status(s.core);
-  if (st.state == hal::CoreState::kIdle && st.head == st.tail && s.queue.empty()) {
-    s.in_ring = 0;
-    s.live.clear();
-  } else if (st.state == hal::CoreState::kIdle && st.head == st.tail) {
+  if (st.state == hal::CoreState::kIdle && st.head == st.tail) {
     s.in_ring = 0;
     s.live.clear();
   }
