@@ -275,7 +275,22 @@ inline ::testing::AssertionResult PartsCoverC(const ops::GemmLaunch& l, const Ge
   return ::testing::AssertionSuccess();
 }
 
-// One case end to end: random operands, the device run, the reference, the parts.
+// After a Synchronize every part's events are complete, in order, with time between them.
+inline ::testing::AssertionResult EventsComplete(const ops::GemmLaunch& l) {
+  for (const ops::GemmPart& p : l.parts) {
+    if (!p.start.Query() || !p.end.Query()) {
+      return ::testing::AssertionFailure()
+             << "core " << p.core << ": an event of a synchronized GEMM is not complete";
+    }
+    if (p.end.cycle() <= p.start.cycle()) {
+      return ::testing::AssertionFailure() << "core " << p.core << ": ends at cycle "
+                                           << p.end.cycle() << ", starts at " << p.start.cycle();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// One case end to end: random operands, the device run, the reference, the parts, the events.
 inline ::testing::AssertionResult CheckCase(Device& dev, tb::Rng* rng, const GemmCase& g) {
   const GemmOperands o = RandomOperands(rng, g);
   ops::GemmLaunch launch;
@@ -284,6 +299,8 @@ inline ::testing::AssertionResult CheckCase(Device& dev, tb::Rng* rng, const Gem
   if (!same) return ::testing::AssertionFailure() << g.ToString() << ": " << same.message();
   ::testing::AssertionResult parts = PartsCoverC(launch, g, dev.cores());
   if (!parts) return ::testing::AssertionFailure() << g.ToString() << ": " << parts.message();
+  ::testing::AssertionResult events = EventsComplete(launch);
+  if (!events) return ::testing::AssertionFailure() << g.ToString() << ": " << events.message();
   return ::testing::AssertionSuccess();
 }
 
