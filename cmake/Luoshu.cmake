@@ -163,7 +163,8 @@ function(luoshu_rtl_gates)
   set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth;${A_SYNTH_LABELS}")
 endfunction()
 
-# luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l] [PROPERTIES key value ...])
+# luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l...] [PROPERTIES key value ...])
+# LABELS: one or more (default unit); an opt-in label goes with "long" (LABELS "system;long;random").
 # PROPERTIES: more CTest properties for every test of the binary (ENVIRONMENT, FIXTURES_*).
 function(luoshu_gtest)
   cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS;PROPERTIES" ${ARGN})
@@ -173,8 +174,19 @@ function(luoshu_gtest)
   if(NOT A_LABELS)
     set(A_LABELS unit)
   endif()
+  list(GET A_LABELS 0 first_label)
   gtest_discover_tests(${A_NAME} DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${A_LABELS}" TIMEOUT 600 ${A_PROPERTIES})
+    PROPERTIES LABELS ${first_label} TIMEOUT 600 ${A_PROPERTIES})
+  # A list does not survive gtest_discover_tests' PROPERTIES (its layers of list expansion
+  # turn LABELS "system;long" into the pair LABELS system plus a stray "long"), so several
+  # labels are set by a file CTest includes after the discovered tests (<target>_TESTS).
+  list(LENGTH A_LABELS label_count)
+  if(label_count GREATER 1)
+    set(labels_file ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_labels.cmake)
+    file(WRITE ${labels_file} "if(${A_NAME}_TESTS)\n  set_tests_properties(\${${A_NAME}_TESTS} "
+                              "PROPERTIES LABELS \"${A_LABELS}\")\nendif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels_file})
+  endif()
 endfunction()
 
 # luoshu_rejects_params(NAME id TOP module SOURCES f.sv... PARAMS A=0 EXPECT "regex")

@@ -160,6 +160,9 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c, const 
   Require(want >= 1 && want <= info.cores, "cores = " + std::to_string(o.cores) +
                                                ", the device has " + std::to_string(info.cores) +
                                                " (0 = all)");
+  Require(o.split != Split::kGrid || want >= 4,
+          "a grid split needs at least 4 cores (2 x 2), got " + std::to_string(want) +
+              "; use rows, columns or auto");
   Require(o.tile_m >= 0 && o.tile_n >= 0 && o.tile_k >= 0, "tile sizes must be >= 0 (0 = auto)");
   const int d = info.dim;
   Require(o.tile_m % d == 0 && o.tile_n % d == 0,

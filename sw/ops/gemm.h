@@ -32,6 +32,7 @@ struct GemmOptions {
   int cores = 0;                           // cores to use; 0 = all
   int tile_m = 0, tile_n = 0, tile_k = 0;  // 0 = the tiler's choice
   Split split = Split::kAuto;              // kRows keeps row band r of C on core r (chaining)
+                                           // kGrid needs at least 4 cores (2 x 2)
   std::string label = "gemm";              // names the work in fault messages and traces
 };
 

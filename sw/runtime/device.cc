@@ -169,7 +169,10 @@ struct DeviceState {
   std::function<void(uint64_t)> progress;
   bool log_commands = false;
   std::vector<std::vector<Device::LoggedCommand>> command_log;
-  uint64_t wake_cycle = 0;  // when the last wait returned (event time stamps)
+  // The cycle a poll stamps on the events it sees complete: when the wait before it woke up,
+  // or, for a poll that follows no wake-up (a Query, a wait's first look), the poll's own.
+  uint64_t wake_cycle = 0;
+  bool woke = false;
   // Progress watch.
   uint64_t last_progress = 0;
   uint64_t last_sample = 0;
@@ -243,6 +246,10 @@ void DeviceState::HandleFault(StreamState& s) {
 
 void DeviceState::PollStream(StreamState& s) {
   if (!Busy(s)) return;
+  // Status before the interrupt bits: a core seen drained below has already raised the SYNC
+  // of every event it ran, so the read after it sees them. (The other order lost a SYNC that
+  // completed between the two reads: the stream went idle with its event never complete.)
+  const driver::CoreStatus st = drv->Status(s.core);
   const uint32_t irq = drv->InterruptStatus(s.core);
   if (irq & hal::reg::kIntFault) {
     HandleFault(s);
@@ -268,16 +275,11 @@ void DeviceState::PollStream(StreamState& s) {
     }
   }
   // Ring slots freed since the last look.
-  const uint32_t head = drv->Status(s.core).head;
-  const uint32_t freed = (head + s.slots - s.head) % s.slots;
+  const uint32_t freed = (st.head + s.slots - s.head) % s.slots;
   if (freed) last_progress = bus->Now();
-  s.head = head;
+  s.head = st.head;
   // Everything handed over has been fetched and the core is idle: all of it finished.
-  const driver::CoreStatus st = drv->Status(s.core);
-  if (st.state == hal::CoreState::kIdle && st.head == st.tail && s.queue.empty()) {
-    s.in_ring = 0;
-    s.live.clear();
-  } else if (st.state == hal::CoreState::kIdle && st.head == st.tail) {
+  if (st.state == hal::CoreState::kIdle && st.head == st.tail) {
     s.in_ring = 0;
     s.live.clear();
   }
@@ -336,6 +338,15 @@ void DeviceState::Feed(StreamState& s) {
     std::vector<isa::Descriptor> chunk(l.commands.begin() + static_cast<long>(l.next),
                                        l.commands.begin() + static_cast<long>(l.next + n));
     const uint32_t tail = drv->Status(s.core).tail;
+    try {
+      drv->Submit(s.core, chunk);
+    } catch (const driver::DriverError&) {
+      // The core faulted on earlier work the host has not looked at yet: report that fault
+      // (the stream, this launch included, is cancelled) rather than the refused submission.
+      if (drv->Status(s.core).state != hal::CoreState::kFaulted) throw;
+      HandleFault(s);
+      return;
+    }
     for (size_t i = 0; i < n; ++i) {
       SlotInfo& info = s.slot_info[(tail + i) % s.slots];
       info.command = chunk[i];
@@ -343,15 +354,6 @@ void DeviceState::Feed(StreamState& s) {
       info.index = l.next + i;
     }
     if (l.next == 0) s.live.insert(s.live.end(), l.ranges.begin(), l.ranges.end());
-    try {
-      drv->Submit(s.core, chunk);
-    } catch (const driver::DriverError&) {
-      // The core faulted on what it already had (the model backend runs a doorbell at once):
-      // report that fault, not the refused submission.
-      if (drv->Status(s.core).state != hal::CoreState::kFaulted) throw;
-      HandleFault(s);
-      return;
-    }
     if (log_commands) {
       command_log.resize(streams.size());
       for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, bus->Now()});
@@ -365,6 +367,8 @@ void DeviceState::Feed(StreamState& s) {
 }
 
 void DeviceState::Poll() {
+  if (!woke) wake_cycle = bus->Now();
+  woke = false;
   for (auto& s : streams) PollStream(s);
   CheckProgress();
   if (progress) progress(bus->Now());
@@ -430,6 +434,7 @@ void DeviceState::WaitUntil(Done done, const std::string& what) {
     // Sleep on the interrupt line; wake up often while the host still feeds a ring.
     bus->WaitIrq(std::min<uint64_t>(feeding ? 1024 : 65536, SampleCycles()));
     wake_cycle = bus->Now();
+    woke = true;
   }
 }
 
@@ -458,11 +463,17 @@ std::string DescribeCommand(const isa::Descriptor& d) {
   const char* op = isa::OpcodeName(static_cast<isa::Opcode>(raw));
   std::string s = op;
   for (const auto& f : isa::kFields) {
-    if (std::string(f.op) != op) continue;
+    // The header's token masks belong to every command (what a blocked one waits for).
+    const bool header = std::string(f.op) == "HEADER" && std::string(f.name) != "opcode";
+    if (std::string(f.op) != op && !header) continue;
     const uint64_t mask = f.width == 32 ? 0xffffffffull : ((1ull << f.width) - 1);
     const uint64_t v = (d[f.word] >> f.lsb) & mask;
     const bool addr = std::string(f.name).find("addr") != std::string::npos;
-    s += std::string(" ") + f.name + "=" + (addr ? Hex(v) : std::to_string(v));
+    std::string text = addr ? Hex(v) : std::to_string(v);
+    if (f.is_signed && (v >> (f.width - 1) & 1)) {  // two's complement: scale=-5, not 65531
+      text = std::to_string(static_cast<int64_t>(v) - (int64_t{1} << f.width));
+    }
+    s += std::string(" ") + f.name + "=" + text;
   }
   return s;
 }

@@ -237,7 +237,7 @@ class Device {
   std::shared_ptr<detail::DeviceState> state_;
 };
 
-// "LOAD src_addr=0x10000000 src_stride=512 ..." for messages and traces.
+// "LOAD wait_mask=0 signal_mask=1 dst_buffer=1 src_addr=0x10000000 ..." for messages and traces.
 std::string DescribeCommand(const isa::Descriptor& d);
 
 }  // namespace luoshu
