@@ -422,7 +422,8 @@ int Gemm(const Args& args) {
   double clock_mhz = 1000;
   po::options_description desc("luoshu gemm options");
   AddDeviceOptions(&desc, &f, true);
-  desc.add_options()("m", po::value(&m)->default_value(m), "rows of A and C (random data)")(
+  desc.add_options()("m", po::value(&m)->default_value(m),
+                     "rows of A and C (random data; M, N, K >= 1 and A, B, C must fit --mem-mib)")(
       "n", po::value(&n)->default_value(n), "columns of B and C (random data)")(
       "k", po::value(&k)->default_value(k), "columns of A, rows of B (random data)")(
       "a", po::value(&a_path), "A from a .npy file: int8, M x K, C order")(
