@@ -1,10 +1,11 @@
 // luoshu: the command-line tool, and the composition root of the host stack: the one place
-// that knows every backend. It registers them (the model backend from sw/model, the RTL
+// that links every backend. It registers them (the model backend from sw/model, the RTL
 // backend, the Verilated SoC, from tb/soc), installs the Ctrl-C / SIGTERM handling and maps
 // errors to exit codes:
 //   0 success, 1 result differs from the model, 2 bad input (options, files, sizes),
 //   3 device fault or hang, 130 interrupted.
-// The subcommands (sw/cli/commands.cc) see only the runtime, the ops and the model reference.
+// The subcommands (sw/cli/commands.cc) see only the runtime, the ops and the model reference;
+// the backends are linked (sw/cli/CMakeLists.txt) and reached through sw/hal/backend.h.
 #include <boost/program_options/errors.hpp>
 #include <csignal>
 #include <cstdio>
@@ -15,10 +16,8 @@
 #include "sw/cli/commands.h"
 #include "sw/common/npy.h"
 #include "sw/hal/stop.h"
-#include "sw/model/soc_model.h"
+#include "sw/hal/backend.h"
 #include "sw/runtime/errors.h"
-#include "tb/errors.h"
-#include "tb/soc/soc.h"
 
 namespace {
 
@@ -52,8 +51,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
-  model::RegisterModelBackend();
-  tb::RegisterRtlBackend();
+  hal::RegisterModelBackend();
+  hal::RegisterRtlBackend();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   const std::string who = "luoshu " + cmd + ": ";
@@ -77,9 +76,6 @@ int main(int argc, char** argv) {
     std::cerr << who << e.what() << "\n";
     return 2;
   } catch (const hal::ConfigError& e) {
-    std::cerr << who << e.what() << "\n";
-    return 2;
-  } catch (const tb::ConfigError& e) {  // wave folder or file not writable
     std::cerr << who << e.what() << "\n";
     return 2;
   } catch (const Interrupted& e) {

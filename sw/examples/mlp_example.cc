@@ -14,10 +14,9 @@
 #include <vector>
 
 #include "sw/model/gemm.h"       // the reference: LinearInt8, LinearInt32
-#include "sw/model/soc_model.h"  // the model backend
+#include "sw/hal/backend.h"      // the backends by name
 #include "sw/ops/mlp.h"
 #include "sw/runtime/device.h"
-#include "tb/soc/soc.h"  // the RTL backend (the Verilated SoC)
 
 namespace {
 
@@ -45,8 +44,8 @@ int main(int argc, char** argv) {
   if (argc > 2) options.soc = argv[2];
 
   // The backends this program links, registered once before a device is opened.
-  luoshu::model::RegisterModelBackend();
-  luoshu::tb::RegisterRtlBackend();
+  luoshu::hal::RegisterModelBackend();
+  luoshu::hal::RegisterRtlBackend();
 
   try {
     luoshu::Device dev = luoshu::Device::Open(backend, options);

@@ -44,4 +44,10 @@ std::vector<BackendInfo> Backends();
 // is unknown; the factory's own errors (an unknown SoC, bad options) pass through.
 std::unique_ptr<HostBus> OpenBackend(const std::string& name, const BackendOptions& options);
 
+// The backends that come with Luoshu, each defined in its own library (link it to call this):
+// "model", the functional model (luoshu_model_backend, sw/model/soc_model.cc), and "rtl", the
+// Verilated SoC (luoshu_soc_tb, tb/soc/soc.cc). Idempotent.
+void RegisterModelBackend();
+void RegisterRtlBackend();
+
 }  // namespace luoshu::hal

@@ -312,6 +312,10 @@ std::string SocModel::Describe() const {
          (config_.name.empty() ? std::string("custom") : config_.name) + " SoC";
 }
 
+}  // namespace luoshu::model
+
+namespace luoshu::hal {
+
 void RegisterModelBackend() {
   hal::RegisterBackend(
       "model", "bit-exact functional model (SocModel): fast, timing estimated",
@@ -325,10 +329,10 @@ void RegisterModelBackend() {
         if (o.mem_stall != 0) refuse("memory stalls");
         if (o.trace || !o.trace_window.empty()) refuse("waves");
         if (!o.simulator_args.empty()) refuse("simulator arguments");
-        SocConfig config = hal::FindSocConfig(o.soc);
+        SocConfig config = FindSocConfig(o.soc);
         if (o.mem_bytes) config.mem_size = o.mem_bytes;
-        return std::make_unique<SocModel>(config);
+        return std::make_unique<model::SocModel>(config);
       });
 }
 
-}  // namespace luoshu::model
+}  // namespace luoshu::hal

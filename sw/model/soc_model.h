@@ -87,8 +87,4 @@ class SocModel : public hal::HostBus {
   uint64_t now_ = 0;
 };
 
-// Registers the model backend ("model") with sw/hal/backend.h: a SocModel of the named
-// configuration. Idempotent.
-void RegisterModelBackend();
-
 }  // namespace luoshu::model

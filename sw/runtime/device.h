@@ -1,6 +1,6 @@
 // The Luoshu runtime: CUDA-like host API over any backend.
 //
-//   luoshu::model::RegisterModelBackend();                    // once, by the program
+//   luoshu::hal::RegisterModelBackend();                    // once, by the program
 //   auto dev = luoshu::Device::Open("model", {});             // or "rtl" (Verilated SoC)
 //   luoshu::Buffer a = dev.Upload(host_a);                    // Alloc + host -> device copy
 //   luoshu::Buffer c = dev.Alloc({m, n}, luoshu::DType::kInt32);
@@ -180,8 +180,8 @@ struct CoreCounters {
 
 class Device {
  public:
-  // Opens backend `backend` (registered by model::RegisterModelBackend() or
-  // tb::RegisterRtlBackend()) with `options`. InvalidArgument for an unknown backend or SoC.
+  // Opens backend `backend` (registered by hal::RegisterModelBackend() or
+  // hal::RegisterRtlBackend()) with `options`. InvalidArgument for an unknown backend or SoC.
   static Device Open(const std::string& backend, const hal::BackendOptions& options = {});
   // Wraps a HostBus the caller built. `ring_slots` per core (>= 2).
   explicit Device(std::unique_ptr<hal::HostBus> bus, uint32_t ring_slots = 1024);

@@ -91,7 +91,7 @@ int Run(const std::string& csv, bool quick) {
   };
   // The model backend: wall time of the GEMM alone (median of 3).
   std::vector<double> rates;
-  model::RegisterModelBackend();
+  hal::RegisterModelBackend();
   for (int i = 0; i < 3; ++i) {
     hal::BackendOptions mo;
     mo.mem_bytes = 64ull << 20;

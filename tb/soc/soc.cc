@@ -195,15 +195,19 @@ SocOptions SocOptionsOf(const hal::BackendOptions& o) {
   return so;
 }
 
+}  // namespace luoshu::tb
+
+namespace luoshu::hal {
+
 void RegisterRtlBackend() {
   hal::RegisterBackend("rtl", "the Verilated SoC: cycle-accurate, waves on request",
                        [](const hal::BackendOptions& o) -> std::unique_ptr<hal::HostBus> {
                          try {
-                           return Soc::Create(SocOptionsOf(o));
-                         } catch (const ConfigError& e) {  // the harness's: bad trace options
+                           return tb::Soc::Create(tb::SocOptionsOf(o));
+                         } catch (const tb::ConfigError& e) {  // the harness's: bad trace options
                            throw hal::ConfigError(e.what());
                          }
                        });
 }
 
-}  // namespace luoshu::tb
+}  // namespace luoshu::hal

@@ -88,7 +88,5 @@ class Soc : public hal::HostBus {
 // Options of the RTL backend (sw/hal/backend.h) as SoC options; ConfigError for values out
 // of range (latency 1..100000, stall probability in [0, 1)).
 SocOptions SocOptionsOf(const hal::BackendOptions& o);
-// Registers the RTL backend ("rtl"): the Verilated SoC of the named configuration. Idempotent.
-void RegisterRtlBackend();
 
 }  // namespace luoshu::tb

@@ -25,8 +25,8 @@
 namespace luoshu::system_test {
 
 inline hal::BackendOptions OptionsFor(const std::string& soc) {
-  model::RegisterModelBackend();
-  tb::RegisterRtlBackend();
+  hal::RegisterModelBackend();
+  hal::RegisterRtlBackend();
   hal::BackendOptions o;
   o.soc = soc;
   o.run_name = tb::CurrentTestName();

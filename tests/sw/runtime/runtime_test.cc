@@ -46,7 +46,7 @@ using fault_test::LoadFrom;
 
 class DeviceOpenTest : public ::testing::Test {
  protected:
-  void SetUp() override { model::RegisterModelBackend(); }
+  void SetUp() override { hal::RegisterModelBackend(); }
 };
 
 TEST_F(DeviceOpenTest, OpensTheModelBackendByName) {
