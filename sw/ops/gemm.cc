@@ -14,17 +14,18 @@ uint64_t RoundUp(uint64_t a, uint64_t b) { return CeilDiv(a, b) * b; }
 // Memory bandwidth of one channel per direction (bytes per cycle) and of one core's port.
 constexpr double kChannelBytes = 16;
 constexpr double kPortBytes = 16;
-// Measured on the default SoC (512^3, 4 cores, memory 100 cycles away): each K step costs
-// about this many cycles beyond its MATMUL (the next step's loads wait for a free L0 half),
-// and a part has a fixed cost of filling the pipeline.
-constexpr double kStepCycles = 650;
+// Measured on the SoCs (memory 100 cycles away): each K step costs some cycles beyond its
+// MATMUL (its LOADs start only when an L0 half frees up, and pay the window pre-pass and the
+// memory latency), about 150 with one core per channel and 650 with two cores sharing one.
+// Nothing overlaps the first step's loads, and the last tiles' stores drain at the end.
+constexpr double kStepCycles = 150;
 constexpr double kStartCycles = 300;
 
-// Estimated cycles of one core's M x N x K block with tiling t (the tiler's cost model): the
-// busiest of the cube, the loads and the stores, plus every K step's bubble, the first step's
-// loads (nothing overlaps them) and the last tile's store (the drain).
+// Estimated cycles of one core's M x N x K block with tiling t (the tiler's cost model), the
+// core's share of the memory bandwidth being rbw / wbw bytes per cycle.
 double EstimateCycles(int m, int n, int k, int out_bytes, const driver::DeviceInfo& info,
                       const Tiling& t, double rbw, double wbw) {
+  const double sharing = std::max(1.0, kChannelBytes / rbw);  // cores per channel
   const uint64_t d = info.dim;
   const uint64_t mt = CeilDiv(m, t.tile_m), nt = CeilDiv(n, t.tile_n), kt = CeilDiv(k, t.tile_k);
   const double compute = double(RoundUp(m, d)) * RoundUp(n, d) * k / double(d * d);
@@ -33,10 +34,19 @@ double EstimateCycles(int m, int n, int k, int out_bytes, const driver::DeviceIn
   const double r = std::min(rbw, kPortBytes), w = std::min(wbw, kPortBytes);
   const double first =
       (double(std::min(m, t.tile_m)) + std::min(n, t.tile_n)) * std::min(k, t.tile_k) / r;
+  // The drain: the last tile's store, and what of the one before it the last tile's MATMUL
+  // does not hide.
   const double last_m = m - double(mt - 1) * t.tile_m, last_n = n - double(nt - 1) * t.tile_n;
-  const double last = last_m * last_n * out_bytes / w;
-  return std::max({compute, loads / rbw, stores / wbw}) + double(mt * nt * kt) * kStepCycles +
-         first + last + kStartCycles;
+  const double last_store = last_m * last_n * out_bytes / w;
+  const double last_ex =
+      double(RoundUp(uint64_t(last_m), d)) * RoundUp(uint64_t(last_n), d) * k / double(d * d);
+  const double before_m = nt > 1 ? last_m : (mt > 1 ? t.tile_m : 0);
+  const double before_n = nt > 1 ? t.tile_n : last_n;
+  const double before_store = before_m * before_n * out_bytes / w;
+  const double drain = last_store + std::max(0.0, before_store - last_ex);
+  const double step = kStepCycles * sharing * sharing;
+  return std::max({compute, loads / rbw, stores / wbw}) + double(mt * nt * kt) * step + first +
+         drain + kStartCycles;
 }
 
 struct Part {
