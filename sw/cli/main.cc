@@ -15,8 +15,8 @@
 
 #include "sw/cli/commands.h"
 #include "sw/common/npy.h"
-#include "sw/hal/stop.h"
 #include "sw/hal/backend.h"
+#include "sw/hal/stop.h"
 #include "sw/runtime/errors.h"
 
 namespace {

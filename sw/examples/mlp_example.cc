@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "sw/model/gemm.h"       // the reference: LinearInt8, LinearInt32
-#include "sw/hal/backend.h"      // the backends by name
+#include "sw/hal/backend.h"  // the backends by name
+#include "sw/model/gemm.h"   // the reference: LinearInt8, LinearInt32
 #include "sw/ops/mlp.h"
 #include "sw/runtime/device.h"
 

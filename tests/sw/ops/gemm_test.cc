@@ -248,7 +248,7 @@ TEST_F(OpsGemmRefusals, BadOptionsAreRefused) {
   o = {};
   o.tile_m = 16;
   o.tile_k = 5000;
-  ExpectRefused([&] { ops::Gemm(dev, a, b, &c32, {}, o); }, "does not fit half of L0A");
+  ExpectRefused([&] { ops::Gemm(dev, a, b, &c32, {}, o); }, "more than half of each");
   for (int cores : {1, 2, 3}) {
     o = {};
     o.cores = cores;
