@@ -5,14 +5,15 @@
 // One command at a time, in phases:
 //   CHECK   pre-pass before any read, so a LOAD that faults with ACCESS moves no byte.
 //           First the block's bounding box [src_addr, src_addr + (valid_rows - 1) * stride +
-//           valid_cols): its length by shift-and-add (one bit of valid_rows - 1 per cycle),
-//           then one window_check. The stride is unsigned, so every row lies inside the box:
-//           if the box is inside one window, so is every row, and RUN starts. Otherwise
-//           (rows in different windows, or a fault) one valid row per cycle from row 0, with
-//           exactly the old result. Cost: bit_width(valid_rows - 1) + 1 cycles, plus
-//           valid_rows when the box fails. Row addresses are computed with a carry, exactly
-//           like the model (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32
-//           does not wrap to low memory, it is outside every window; so is a box past 2^32.
+//           valid_cols): its length by shift-and-add (one bit of valid_rows - 1 per cycle, no
+//           multiplier in the control path), then one window_check. The stride is unsigned,
+//           so every row lies inside the box: if the box is inside one window, so is every
+//           row, and RUN starts. Otherwise (rows in different windows, or a fault) one valid
+//           row per cycle from row 0, the same result as checking every row. Cost:
+//           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails.
+//           Row addresses are computed with a carry, exactly like the model
+//           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
+//           low memory, it is outside every window; so is a box past 2^32.
 //   RUN     three engines in parallel:
 //           - issuer: per valid row, beat-aligned bursts split at 4 KiB and at 256 beats,
 //             issued ahead of the data (up to MaxOutBeats beats owed), one AR per cycle;
@@ -235,9 +236,9 @@ module mte_in #(
   logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
   logic [LenW-1:0]  z_chunk;
   logic             z_run_end, z_go, z_write;
-  // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles, from
-  // the accept on, mostly hidden behind the pre-pass and the memory latency; the zero walker
-  // waits for it).
+  // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles from the
+  // accept, hidden behind the pre-pass and the memory latency unless both are short; the
+  // zero walker waits for it).
   logic [LenW-1:0]  mul_acc_q, mul_acc_d, mul_a_q, mul_a_d;
   logic [15:0]      mul_b_q, mul_b_d;
   logic             mul_done;
