@@ -3,10 +3,17 @@
 // src_addr + r * src_stride + c when r < valid_rows and c < valid_cols, else it is zero.
 //
 // One command at a time, in phases:
-//   CHECK   pre-pass, one valid row per cycle through window_check, before any read, so a
-//           LOAD that faults with ACCESS moves no byte. Row addresses are computed with a
-//           carry, exactly like the model (sw/model/core_model.cc ExecLoad, 64-bit): a row
-//           at or past 2^32 does not wrap to low memory, it is outside every window.
+//   CHECK   pre-pass before any read, so a LOAD that faults with ACCESS moves no byte.
+//           First the block's bounding box [src_addr, src_addr + (valid_rows - 1) * stride +
+//           valid_cols): its length by shift-and-add (one bit of valid_rows - 1 per cycle, no
+//           multiplier in the control path), then one window_check. The stride is unsigned,
+//           so every row lies inside the box: if the box is inside one window, so is every
+//           row, and RUN starts. Otherwise (rows in different windows, or a fault) one valid
+//           row per cycle from row 0, the same result as checking every row. Cost:
+//           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails.
+//           Row addresses are computed with a carry, exactly like the model
+//           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
+//           low memory, it is outside every window; so is a box past 2^32.
 //   RUN     three engines in parallel:
 //           - issuer: per valid row, beat-aligned bursts split at 4 KiB and at 256 beats,
 //             issued ahead of the data (up to MaxOutBeats beats owed), one AR per cycle;
@@ -128,24 +135,34 @@ module mte_in #(
   assign dst_in      = AddrW'(desc.dst_offset);
 
   // ------------------------------------------------------------------ pre-pass (CHECK)
+  logic        chk_box_q, chk_box_d;         // checking the bounding box, not yet rows
   logic [15:0] chk_rows_q, chk_rows_d;       // rows still to check, this one included
   logic [32:0] chk_addr_q, chk_addr_d;       // this row's start, bit 32 = past 2^32
-  logic        wc_ok, row_ok;
-  logic [32:0] chk_end;
+  logic        wc_ok, chk_ok;
+  logic [32:0] chk_len;
+  logic [33:0] chk_end;
+  // Bounding box length (valid_rows - 1) * stride + valid_cols < 2^48, by shift-and-add.
+  logic [47:0] box_len_q, box_len_d;
+  logic [47:0] box_a_q, box_a_d;             // stride << bits already added
+  logic [15:0] box_b_q, box_b_d;             // bits of valid_rows - 1 still to add
+  logic        box_done;
 
+  assign box_done = (box_b_q == '0);
+  assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, valid_cols_q};
   window_check #(.NumWindows(NumWindows)) u_window_check (
     .win_base_i,
     .win_size_i,
     .win_writable_i,
     .addr_i (chk_addr_q[31:0]),
-    .len_i  ({17'b0, valid_cols_q}),
+    .len_i  (chk_len),
     .write_i(1'b0),
     .ok_o   (wc_ok)
   );
-  // The RTL cannot address past 2^32, so a row that reaches there is refused even if a
-  // (misconfigured) window extends past it; the model sees no window there either.
-  assign chk_end = {1'b0, chk_addr_q[31:0]} + {17'b0, valid_cols_q};
-  assign row_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 33'h1_0000_0000);
+  // The RTL cannot address past 2^32, so a row (or box) that reaches there is refused even if
+  // a (misconfigured) window extends past it; the model sees no window there either.
+  assign chk_end = {2'b0, chk_addr_q[31:0]} + {1'b0, chk_len};
+  assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 34'h1_0000_0000) &&
+                   (!chk_box_q || box_len_q[47:33] == '0);
 
   // ------------------------------------------------------------------ issuer (AR)
   logic                  iss_active_q, iss_active_d;  // bursts left to issue
@@ -219,8 +236,9 @@ module mte_in #(
   logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
   logic [LenW-1:0]  z_chunk;
   logic             z_run_end, z_go, z_write;
-  // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles,
-  // hidden behind the pre-pass and the memory latency; the zero walker waits for it).
+  // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles from the
+  // accept, hidden behind the pre-pass and the memory latency unless both are short; the
+  // zero walker waits for it).
   logic [LenW-1:0]  mul_acc_q, mul_acc_d, mul_a_q, mul_a_d;
   logic [15:0]      mul_b_q, mul_b_d;
   logic             mul_done;
@@ -277,8 +295,12 @@ module mte_in #(
   always_comb begin
     state_d      = state_q;
     fault_d      = fault_q;
+    chk_box_d    = chk_box_q;
     chk_rows_d   = chk_rows_q;
     chk_addr_d   = chk_addr_q;
+    box_len_d    = box_len_q;
+    box_a_d      = box_a_q;
+    box_b_d      = box_b_q;
     iss_active_d = iss_active_q;
     iss_rows_d   = iss_rows_q;
     iss_row_d    = iss_row_q;
@@ -315,8 +337,12 @@ module mte_in #(
         if (cmd_accept) begin
           fault_d      = luoshu_isa_pkg::FaultNone;
           err_d        = 1'b0;
+          chk_box_d    = 1'b1;
           chk_rows_d   = desc.valid_rows;
           chk_addr_d   = {1'b0, desc.src_addr};
+          box_len_d    = 48'(desc.valid_cols);
+          box_a_d      = 48'(desc.src_stride);
+          box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
           iss_active_d = has_reads;
           iss_rows_d   = desc.valid_rows;
           iss_row_d    = desc.src_addr;
@@ -349,7 +375,17 @@ module mte_in #(
         end
       end
       StCheck: begin
-        if (!row_ok) begin
+        if (chk_box_q) begin
+          // Bounding box: its length one bit per cycle, then one check; rows if it fails.
+          if (!box_done) begin
+            if (box_b_q[0]) box_len_d = box_len_q + box_a_q;
+            box_a_d = box_a_q << 1;
+            box_b_d = box_b_q >> 1;
+          end else begin
+            chk_box_d = 1'b0;
+            if (chk_ok) state_d = StRun;
+          end
+        end else if (!chk_ok) begin
           fault_d = luoshu_isa_pkg::FaultAccess;
           state_d = StFinish;
         end else begin
@@ -426,6 +462,7 @@ module mte_in #(
     if (!rst_ni) begin
       state_q      <= StIdle;
       fault_q      <= luoshu_isa_pkg::FaultNone;
+      chk_box_q    <= 1'b0;
       iss_active_q <= 1'b0;
       ar_valid_q   <= 1'b0;
       out_q        <= '0;
@@ -437,6 +474,7 @@ module mte_in #(
     end else begin
       state_q      <= state_d;
       fault_q      <= fault_d;
+      chk_box_q    <= chk_box_d;
       iss_active_q <= iss_active_d;
       ar_valid_q   <= ar_valid_d;
       out_q        <= out_d;
@@ -458,6 +496,9 @@ module mte_in #(
     end
     chk_rows_q <= chk_rows_d;
     chk_addr_q <= chk_addr_d;
+    box_len_q  <= box_len_d;
+    box_a_q    <= box_a_d;
+    box_b_q    <= box_b_d;
     iss_rows_q <= iss_rows_d;
     iss_row_q  <= iss_row_d;
     iss_end_q  <= iss_end_d;

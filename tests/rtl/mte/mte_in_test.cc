@@ -60,13 +60,23 @@ struct Rig {
 struct Outcome {
   Fault rtl = Fault::kNone;
   Fault model = Fault::kNone;
-  uint64_t cycles = 0;     // command accepted -> done_o
-  uint64_t l0_writes = 0;  // cycles with an L0 write
-  uint64_t rd_bytes = 0;   // sum of rd_bytes_o
-  uint64_t bursts = 0;     // AR bursts the memory served
+  uint64_t cycles = 0;       // command accepted -> done_o
+  uint64_t to_first_ar = 0;  // command accepted -> first AR valid (0 = no read issued)
+  uint64_t l0_writes = 0;    // cycles with an L0 write
+  uint64_t rd_bytes = 0;     // sum of rd_bytes_o
+  uint64_t bursts = 0;       // AR bursts the memory served
   uint64_t beat_bytes = 0;
   uint64_t model_bytes_read = 0;
 };
+
+// Cycles from a LOAD's accept to its first AR when the pre-pass passes on the bounding box
+// (rtl/mte/mte_in.sv CHECK): bit_width(valid_rows - 1) shift-and-add steps, one check, the
+// issuer's AR register. The row-by-row fallback adds valid_rows.
+uint64_t BoxCheckCycles(uint32_t valid_rows) {
+  uint64_t steps = 0;
+  for (uint32_t v = valid_rows - 1; v != 0; v >>= 1) ++steps;
+  return steps + 3;
+}
 
 // The bursts a LOAD must issue: per valid row, beat-aligned, split at 4 KiB and at 256 beats.
 struct BurstCount {
@@ -167,6 +177,10 @@ class MteInTest : public ::testing::Test {
       if (violation_.empty()) violation_ = "cycle " + std::to_string(sim_->cycle()) + ": " + why;
     };
     cmd_mon_.Sample(d, sim_->cycle(), fail);
+    if (d.mem_ar_valid_o && !ar_seen_) {
+      ar_seen_ = true;
+      first_ar_cycle_ = sim_->cycle();
+    }
     if (d.l0a_we_o || d.l0b_we_o) {
       ++writes_;
       if (!d.busy_o) fail("L0 write while idle");
@@ -182,12 +196,14 @@ class MteInTest : public ::testing::Test {
     const uint64_t dones = cmd_mon_.dones, writes = writes_, rd = rd_bytes_;
     const uint64_t bursts = slave_->read_bursts(), bytes = slave_->bytes_read();
     cur_buffer_ = x.dst_buffer != 0;
+    ar_seen_ = false;
     cmd_->Push(x.Pack());
     const uint64_t budget = 20000 + 8 * uint64_t(x.rows) * x.row_bytes +
                             40 * uint64_t(x.valid_rows) * (1 + x.valid_cols / kBeatBytes);
     sim_->RunUntil([&] { return cmd_mon_.dones > dones; }, budget, "done_o of " + Describe(x));
     o.rtl = cmd_mon_.last_fault;
     o.cycles = cmd_mon_.done_cycle - cmd_mon_.accept_cycle;
+    o.to_first_ar = ar_seen_ ? first_ar_cycle_ - cmd_mon_.accept_cycle : 0;
     o.l0_writes = writes_ - writes;
     o.rd_bytes = rd_bytes_ - rd;
     o.bursts = slave_->read_bursts() - bursts;
@@ -345,7 +361,7 @@ class MteInTest : public ::testing::Test {
   // which also rewrites whatever the failed run left in L0.
   void RandomLoads(int n, bool mem_errors) {
     SCOPED_TRACE(tb::SeedNote(rng_));
-    int faults = 0, errors = 0;
+    int faults = 0, errors = 0, box_passes = 0, row_passes = 0;
     for (int i = 0; i < n; ++i) {
       const LoadDesc x = RandomLoad();
       if (mem_errors && x.valid_rows && x.valid_cols && InWindows(x) && rng_.Chance(0.2)) {
@@ -361,6 +377,7 @@ class MteInTest : public ::testing::Test {
       if (o.rtl == Fault::kNone) {
         EXPECT_EQ(o.rd_bytes, o.model_bytes_read) << Describe(x);
         EXPECT_EQ(o.bursts, ExpectedBursts(x).bursts) << Describe(x);
+        if (x.valid_rows && x.valid_cols) ExpectPrePassCost(x, o, &box_passes, &row_passes);
       } else {
         ++faults;
         EXPECT_EQ(o.l0_writes, 0u) << "faulting LOAD wrote L0: " << Describe(x);
@@ -372,6 +389,30 @@ class MteInTest : public ::testing::Test {
     ExpectAllL0Matches();
     RecordProperty("access_faults", faults);
     RecordProperty("mem_errors", errors);
+    RecordProperty("box_passes", box_passes);
+    RecordProperty("row_passes", row_passes);
+  }
+
+  // A LOAD that read memory and passed its pre-pass: on the bounding box alone when the box
+  // lies inside one window, else row by row (counted in *box / *rows).
+  void ExpectPrePassCost(const LoadDesc& x, const Outcome& o, int* box, int* rows) {
+    const uint64_t len = uint64_t(x.valid_rows - 1) * x.src_stride + x.valid_cols;
+    if (model::InsideOneWindow(rig_.windows, x.src_addr, len, /*write=*/false)) {
+      EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows)) << "box check: " << Describe(x);
+      ++*box;
+    } else {
+      EXPECT_GE(o.to_first_ar, x.valid_rows) << "row-by-row check: " << Describe(x);
+      ++*rows;
+    }
+  }
+
+  // A LOAD that must fault with ACCESS on both sides, having read and written nothing.
+  void ExpectAccessFault(const LoadDesc& x, const char* what) {
+    const Outcome o = Load(x);
+    EXPECT_EQ(o.rtl, Fault::kAccess) << what << ": " << Describe(x);
+    EXPECT_EQ(o.model, Fault::kAccess) << what << ": " << Describe(x);
+    EXPECT_EQ(o.bursts, 0u) << what << ": a read was issued";
+    EXPECT_EQ(o.l0_writes, 0u) << what << ": L0 was written";
   }
 
   tb::Rng rng_;
@@ -384,6 +425,8 @@ class MteInTest : public ::testing::Test {
   std::unique_ptr<tb::MemSlave> slave_;
   std::unique_ptr<tb::StreamSource<isa::Descriptor>> cmd_;
   uint64_t writes_ = 0, rd_bytes_ = 0;
+  bool ar_seen_ = false;
+  uint64_t first_ar_cycle_ = 0;
   tb::CommandMonitor cmd_mon_;
   bool cur_buffer_ = false;
   std::string violation_;
@@ -511,12 +554,79 @@ TYPED_TEST(MteInTest, AccessFaultMovesNoByte) {
     EXPECT_EQ(o.model, Fault::kAccess) << c.what;
     EXPECT_EQ(o.bursts, 0u) << c.what << ": a read was issued";
     EXPECT_EQ(o.l0_writes, 0u) << c.what << ": L0 was written";
-    EXPECT_LE(o.cycles, uint64_t(c.rows) + 4) << "the pre-pass checks one row per cycle";
+    EXPECT_LE(o.cycles, BoxCheckCycles(c.rows) + c.rows + 1)
+        << "the bounding box, then one row per cycle";
   }
   this->ExpectAllL0Matches();
   // The unit goes on: a legal LOAD right after, including a row ending at a window's end.
   this->LoadAndCheck(this->Block(1, 0x500, w0_end - 64 * 9, 64, 9, 64));
   this->LoadAndCheck(this->Block(0, 0x0, s.mem_base + 0x12000, 100, 10, 100));
+}
+
+TYPED_TEST(MteInTest, PrePassChecksTheBoundingBoxThenRowByRow) {
+  Rig s;
+  // Two abutting windows, then nothing: [+0x1000, +0x11000) and [+0x11000, +0x21000).
+  s.windows = {{s.mem_base + 0x1000, 0x10000, false}, {s.mem_base + 0x11000, 0x10000, false}};
+  s.mem.latency = 20;
+  s.mem.ar_stall = 0.3;
+  s.mem.r_stall = 0.3;
+  this->Start(s);
+  const uint64_t edge = s.mem_base + 0x11000, top = s.mem_base + 0x21000;
+  int n = 0;
+  auto fast = [this, &n](const LoadDesc& x) {
+    const Outcome o = this->LoadAndCheck(x);
+    EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows)) << "case " << n++ << ": " << Describe(x);
+  };
+  // Bounding box inside one window: a few cycles, however many rows.
+  fast(this->Block(0, 0x0, s.mem_base + 0x2003, 256, 128, 80));
+  fast(this->Block(1, 0x0, s.mem_base + 0x11000, 80, 200, 80));
+  // Only the valid part counts: the last valid row ends exactly at window 0's end; the
+  // padded rows would lie past it.
+  auto x = this->Block(0, 0x5001, edge - (49 * 100 + 40), 100, 64, 64);
+  x.valid_rows = 50;
+  x.valid_cols = 40;
+  fast(x);
+  // Stride 0: the box is one row.
+  fast(this->Block(1, 0x40, edge - 37, 0, 100, 37));
+  fast(this->Block(0, 0x3, top - 1, 0, 7, 1));
+  // Rows in different windows, none across the edge: the box fails, every row passes.
+  x = this->Block(1, 0x0, edge - 0x800, 0x100, 16, 0x80);
+  Outcome o = this->LoadAndCheck(x);
+  EXPECT_GE(o.to_first_ar, x.valid_rows) << "row by row: " << Describe(x);
+  x = this->Block(0, 0x777, edge - 7 * 300 - 1, 300, 33, 1);
+  o = this->LoadAndCheck(x);
+  EXPECT_GE(o.to_first_ar, x.valid_rows) << "row by row: " << Describe(x);
+  // Faults found row by row, with the same code and nothing moved.
+  this->ExpectAccessFault(this->Block(0, 0x0, edge - 0x740, 0x100, 16, 0x80), "row 7 across");
+  this->ExpectAccessFault(this->Block(1, 0x0, edge - 10, 0, 8, 20), "stride 0 across");
+  this->ExpectAccessFault(this->Block(0, 0x200, top - 39 * 64 - 63, 64, 40, 64), "last row out");
+  this->ExpectAccessFault(this->Block(1, 0x200, top, 64, 2, 64), "first row out");
+  this->ExpectAllL0Matches();
+  // Still fast after faults and slow passes.
+  fast(this->Block(0, 0x100, s.mem_base + 0x1000, 0x1000, 16, 0x1000 / 16));
+}
+
+TYPED_TEST(MteInTest, BoundingBoxAtTheTopOfTheAddressSpace) {
+  Rig s;
+  s.mem_base = 0xFFFF0000;
+  s.mem_size = 0x10000;
+  // A window at the very top and one at address 0 (where a wrapped address would land).
+  s.windows = {{0xFFFF1000, 0xF000, false}, {0, 0x10000, false}};
+  this->Start(s);
+  // The last row ends exactly at 2^32: the box check passes.
+  auto x = this->Block(0, 0x0, 0xFFFF8000, 0x100, 128, 0x100);
+  const Outcome o = this->LoadAndCheck(x);
+  EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows)) << Describe(x);
+  // The last row runs past 2^32, or starts there.
+  this->ExpectAccessFault(this->Block(1, 0x0, 0xFFFF8010, 0x100, 128, 0x100), "last row across");
+  this->ExpectAccessFault(this->Block(0, 0x0, 0xFFFF8000, 0x100, 129, 0x10), "last row at 2^32");
+  // Box lengths of 2^32 + 1 and 2^33 + 1: truncated to 32 or 33 bits they would fit.
+  this->ExpectAccessFault(this->Block(1, 0x0, 0xFFFF1000, 0x80000000, 3, 1), "box 2^32 + 1");
+  this->ExpectAccessFault(this->Block(0, 0x0, 0xFFFF1000, 0x80000000, 5, 1), "box 2^33 + 1");
+  this->ExpectAccessFault(this->Block(1, 0x0, 0xFFFF1000, 0xFFFFFFFF, 4, 1), "box ~3 x 2^32");
+  // A stride that would be -0x100 if it were signed: row 1 lies past 2^32, not below row 0.
+  this->ExpectAccessFault(this->Block(0, 0x0, 0xFFFF8000, 0xFFFFFF00, 2, 0x10), "stride 2^32-256");
+  this->ExpectAllL0Matches();
 }
 
 TYPED_TEST(MteInTest, AddressesDoNotWrapPastTheTopOfTheAddressSpace) {
@@ -583,6 +693,20 @@ TYPED_TEST(MteInTest, RandomLoads) {
   Rig s;
   s.windows = {{s.mem_base + 0x1000, 0x7F000, false}, {s.mem_base + 0x81000, 0x7F000, true}};
   s.mem.latency = 1 + this->rng_.Uniform(0, 40);
+  this->Start(s);
+  this->RandomLoads(200, /*mem_errors=*/false);
+}
+
+// Abutting windows: blocks across an edge check row by row and pass when no row crosses it.
+TYPED_TEST(MteInTest, RandomLoadsAcrossAbuttingWindows) {
+  Rig s;
+  s.windows = {{s.mem_base + 0x1000, 0x3F000, false},
+               {s.mem_base + 0x40000, 0x40000, false},
+               {s.mem_base + 0x80000, 0x80000, true}};
+  s.mem.latency = 1 + this->rng_.Uniform(0, 80);
+  s.mem.ar_stall = 0.3;
+  s.mem.r_stall = 0.3;
+  s.cmd_stall = 0.3;
   this->Start(s);
   this->RandomLoads(200, /*mem_errors=*/false);
 }
