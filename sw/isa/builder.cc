@@ -99,6 +99,8 @@ std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {
               std::to_string(tn));
 
   const uint32_t mt = (p.m + tm - 1) / tm, nt = (p.n + tn - 1) / tn, kt = (p.k + tk - 1) / tk;
+  Require(p.k_rotate >= 0, "BuildGemmProgram: k_rotate must be >= 0");
+  const uint32_t rot = static_cast<uint32_t>(p.k_rotate) % kt;
   const uint64_t tiles = uint64_t{mt} * nt, steps = tiles * kt;
   ProgramBuilder b;
   uint64_t s = 0;  // global K step: picks the L0A/L0B half
@@ -108,7 +110,7 @@ std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {
     const uint32_t pm = RoundUp(vm, dim), pn = RoundUp(vn, dim);
     const uint32_t c_off = static_cast<uint32_t>(t % 2) * c_half;
     for (uint32_t ks = 0; ks < kt; ++ks, ++s) {
-      const uint32_t k0 = ks * tk, kk = std::min<uint32_t>(tk, p.k - k0);
+      const uint32_t k0 = (ks + rot) % kt * tk, kk = std::min<uint32_t>(tk, p.k - k0);
       const uint32_t h = static_cast<uint32_t>(s % 2);
       LoadDesc la;
       la.wait_mask = s >= 2 ? kEx2Ld : 0;

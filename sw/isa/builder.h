@@ -45,6 +45,10 @@ struct GemmProgram {
   uint32_t l0a_bytes = 64 << 10, l0b_bytes = 64 << 10, l0c_bytes = 128 << 10;
   // Tile sizes; 0 = choose (tile_m = tile_n = dim, tile_k as large as the halves allow).
   int tile_m = 0, tile_n = 0, tile_k = 0;
+  // Each tile's K steps start at step k_rotate (mod their number) and wrap around: the same
+  // sums (int32 addition is exact), but cores that run side by side read different rows of B
+  // at the same time.
+  int k_rotate = 0;
   // A final SYNC writing sync_value to sync_addr (and raising the interrupt if irq).
   bool sync = true;
   uint32_t sync_addr = 0, sync_value = 1;

@@ -273,6 +273,7 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c, const 
     g.tile_m = t.tile_m;
     g.tile_n = t.tile_n;
     g.tile_k = t.tile_k;
+    g.k_rotate = static_cast<int>(i);  // side by side, the cores read different rows of B
     g.sync = false;
     try {
       programs.push_back(isa::BuildGemmProgram(g));
