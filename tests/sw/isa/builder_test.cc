@@ -7,6 +7,7 @@
 #include <array>
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace luoshu::isa {
 namespace {
@@ -106,6 +107,42 @@ TEST(GemmProgramTest, TokensBalanceAndHalvesAlternate) {
   EXPECT_EQ(last_store.rows, 2u);
   EXPECT_EQ(last_store.cols, 1u);
   EXPECT_EQ(last_store.c_pitch, 4u);
+}
+
+// k_rotate reorders each tile's K steps (start at step k_rotate, wrap around) and changes
+// nothing else: the first MATMUL of a tile still starts the sum, every K range is loaded once.
+TEST(GemmProgramTest, KRotateStartsEachTileAtAnotherKStep) {
+  GemmProgram p;
+  p.m = 8;
+  p.n = 8;
+  p.k = 20;  // steps of 8: [0, 8) [8, 16) [16, 20)
+  p.dim = 4;
+  p.tile_m = p.tile_n = 8;
+  p.tile_k = 8;
+  p.l0a_bytes = p.l0b_bytes = 1024;
+  p.l0c_bytes = 1024;
+  const auto plain = BuildGemmProgram(p);
+  p.k_rotate = 4;  // 4 mod 3 steps = 1
+  const auto rotated = BuildGemmProgram(p);
+  ASSERT_EQ(plain.size(), rotated.size());
+  std::vector<uint32_t> k_starts;  // of LOAD A (dst_buffer 0): src_addr = a_addr + k0
+  int matmuls = 0;
+  for (size_t i = 0; i < rotated.size(); ++i) {
+    EXPECT_EQ(RawOpcode(rotated[i]), RawOpcode(plain[i])) << "command " << i;
+    EXPECT_EQ(SyncDesc::Unpack(rotated[i]).wait_mask, SyncDesc::Unpack(plain[i]).wait_mask);
+    EXPECT_EQ(SyncDesc::Unpack(rotated[i]).signal_mask, SyncDesc::Unpack(plain[i]).signal_mask);
+    if (RawOpcode(rotated[i]) == static_cast<uint32_t>(Opcode::kLoad)) {
+      const auto l = LoadDesc::Unpack(rotated[i]);
+      if (l.dst_buffer == 0) k_starts.push_back(l.src_addr);
+    }
+    if (RawOpcode(rotated[i]) == static_cast<uint32_t>(Opcode::kMatmul)) {
+      const auto m = MatmulDesc::Unpack(rotated[i]);
+      EXPECT_EQ(m.accumulate, matmuls % 3 ? 1u : 0u);
+      EXPECT_EQ(m.k, matmuls % 3 == 1 ? 4u : 8u) << "the short last step comes second";
+      ++matmuls;
+    }
+  }
+  EXPECT_EQ(k_starts, (std::vector<uint32_t>{8, 16, 0}));
 }
 
 // The worked example of docs/isa.md, command by command (opcode, wait, signal, offsets).
