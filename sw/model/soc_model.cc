@@ -308,8 +308,8 @@ bool SocModel::WaitIrq(uint64_t max_cycles) {
 }
 
 std::string SocModel::Describe() const {
-  return "functional model of the " + (config_.name.empty() ? std::string("custom") : config_.name) +
-         " SoC";
+  return "functional model of the " +
+         (config_.name.empty() ? std::string("custom") : config_.name) + " SoC";
 }
 
 void RegisterModelBackend() {

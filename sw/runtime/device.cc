@@ -51,8 +51,8 @@ std::vector<CommandAccess> AccessesOf(const isa::Descriptor& d) {
     case isa::Opcode::kLoad: {
       const auto l = isa::LoadDesc::Unpack(d);
       for (uint32_t r = 0; r < l.valid_rows; ++r) {
-        out.push_back({"reads", uint64_t{l.src_addr} + uint64_t{r} * l.src_stride, l.valid_cols,
-                       false});
+        out.push_back(
+            {"reads", uint64_t{l.src_addr} + uint64_t{r} * l.src_stride, l.valid_cols, false});
       }
       break;
     }
@@ -250,8 +250,8 @@ void DeviceState::PollStream(StreamState& s) {
     drv->AckInterrupts(s.core, hal::reg::kIntSync);
     uint8_t w[4];
     bus->ReadMem(s.event_addr, w, 4);
-    const uint32_t v = uint32_t(w[0]) | uint32_t(w[1]) << 8 | uint32_t(w[2]) << 16 |
-                       uint32_t(w[3]) << 24;
+    const uint32_t v =
+        uint32_t(w[0]) | uint32_t(w[1]) << 8 | uint32_t(w[2]) << 16 | uint32_t(w[3]) << 24;
     // The word holds the low 32 bits of the last completed sequence number.
     uint64_t seq = (s.done_seq & ~uint64_t{0xffffffff}) | v;
     if (seq < s.done_seq) seq += uint64_t{1} << 32;
@@ -288,8 +288,7 @@ void DeviceState::PollStream(StreamState& s) {
     s.head = 0;
     s.failed_through = s.next_seq - 1;
     s.marks_done = s.next_mark - 1;
-    throw DeviceHang("core " + std::to_string(s.core) + " is blocked: its " +
-                     std::to_string(was) +
+    throw DeviceHang("core " + std::to_string(s.core) + " is blocked: its " + std::to_string(was) +
                      " queued command(s) wait for dependency tokens that no command will give "
                      "(a program error); the core was cleared");
   }
@@ -302,7 +301,8 @@ void DeviceState::Feed(StreamState& s) {
     if (l.next == 0) {
       // Windows must cover this launch before its first command goes in.
       bool covered = true;
-      for (const auto& r : l.ranges) covered = covered && Inside(s.windows, r.base, r.size, r.writable);
+      for (const auto& r : l.ranges)
+        covered = covered && Inside(s.windows, r.base, r.size, r.writable);
       if (!covered) {
         if (!CanRewriteWindows(s)) return;  // wait until the core has finished
         std::vector<hal::Window> want = {{s.ring_addr, s.event_addr + 64 - s.ring_addr, true}};

@@ -4,8 +4,8 @@
 
 #include "Vsoc_default.h"
 #include "Vsoc_small.h"
-#include "tb/agents/axil_master.h"
 #include "sw/hal/stop.h"
+#include "tb/agents/axil_master.h"
 #include "tb/errors.h"
 
 namespace luoshu::tb {
@@ -153,8 +153,8 @@ void CheckVerilatorArg(const std::string& arg) {
     if (arg.rfind(prefix, 0) == 0) {
       const std::string v = arg.substr(prefix.size());
       if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) return;
-      throw hal::ConfigError("simulator argument '" + arg + "' needs a non-negative number after '" +
-                             prefix + "'");
+      throw hal::ConfigError("simulator argument '" + arg +
+                             "' needs a non-negative number after '" + prefix + "'");
     }
   }
   if (arg.rfind("+verilator+", 0) == 0 || arg.rfind("+", 0) != 0) {
@@ -165,9 +165,7 @@ void CheckVerilatorArg(const std::string& arg) {
   }
 }
 
-std::string Soc::WavePath() const {
-  return const_cast<Soc*>(this)->sim().wave_path();
-}
+std::string Soc::WavePath() const { return const_cast<Soc*>(this)->sim().wave_path(); }
 
 SocOptions SocOptionsOf(const hal::BackendOptions& o) {
   SocOptions so;

@@ -20,11 +20,11 @@
 
 #include "sw/driver/driver.h"
 #include "sw/hal/reg_map.h"
-#include "sw/ops/gemm.h"
-#include "sw/runtime/device.h"
 #include "sw/isa/builder.h"
 #include "sw/model/gemm.h"
 #include "sw/model/soc_model.h"
+#include "sw/ops/gemm.h"
+#include "sw/runtime/device.h"
 #include "tb/agents/random_program.h"
 #include "tb/agents/reg_check.h"
 #include "tb/gtest_util.h"
