@@ -340,10 +340,11 @@ void DeviceState::Feed(StreamState& s) {
       info.index = l.next + i;
     }
     if (l.next == 0) s.live.insert(s.live.end(), l.ranges.begin(), l.ranges.end());
+    const uint64_t submitted = bus->Now();  // the doorbell is rung during Submit
     drv->Submit(s.core, chunk);
     if (log_commands) {
       command_log.resize(streams.size());
-      for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, bus->Now()});
+      for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, submitted});
     }
     s.in_ring += n;
     l.next += n;
