@@ -60,6 +60,18 @@ void SimController::CheckErrors(uint64_t edge_cycle) {
   }
 }
 
+bool SimController::RemoveHook(HookId id) {
+  for (auto* hooks : {&drive_hooks_, &sample_hooks_}) {
+    for (auto it = hooks->begin(); it != hooks->end(); ++it) {
+      if (it->id == id) {
+        hooks->erase(it);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 void SimController::Reset(unsigned cycles) {
   *rst_n_ = 0;
   Step(cycles);
@@ -71,10 +83,10 @@ void SimController::Step(uint64_t n) {
     // The falling edge shares its eval with the new inputs: no design logic uses negedge,
     // so two evals per cycle suffice (a third costs ~1/3 of the simulation time).
     *clk_ = 0;
-    for (auto& h : drive_hooks_) h();
+    for (auto& h : drive_hooks_) h.fn();
     Eval();
     Dump(2 * cycle_);
-    for (auto& h : sample_hooks_) h();
+    for (auto& h : sample_hooks_) h.fn();
     *clk_ = 1;
     Eval();
     Dump(2 * cycle_ + 1);

@@ -30,11 +30,17 @@ namespace luoshu::tb {
 class SimController {
  public:
   using Hook = std::function<void()>;
+  using HookId = uint64_t;
 
   virtual ~SimController() = default;
 
-  void OnDrive(Hook h) { drive_hooks_.push_back(std::move(h)); }
-  void OnSample(Hook h) { sample_hooks_.push_back(std::move(h)); }
+  // Hooks run every cycle from now on; the id removes one again (RemoveHook), so a monitor
+  // that is only sometimes wanted costs nothing while it is off.
+  HookId OnDrive(Hook h) { return Add(&drive_hooks_, std::move(h)); }
+  HookId OnSample(Hook h) { return Add(&sample_hooks_, std::move(h)); }
+  // Removes a hook added by OnDrive / OnSample (not from inside a hook); false if `id` is not
+  // installed.
+  bool RemoveHook(HookId id);
 
   // Holds rst_ni low for `cycles` cycles, then releases it.
   void Reset(unsigned cycles = 4);
@@ -80,8 +86,18 @@ class SimController {
   // Throws RtlAssertionError if an RTL assertion fired during cycle `edge_cycle`.
   void CheckErrors(uint64_t edge_cycle);
 
-  std::vector<Hook> drive_hooks_;
-  std::vector<Hook> sample_hooks_;
+  struct Installed {
+    HookId id;
+    Hook fn;
+  };
+  HookId Add(std::vector<Installed>* hooks, Hook h) {
+    hooks->push_back({++last_hook_id_, std::move(h)});
+    return last_hook_id_;
+  }
+
+  std::vector<Installed> drive_hooks_;
+  std::vector<Installed> sample_hooks_;
+  HookId last_hook_id_ = 0;
 };
 
 // Owns the VerilatedContext and the model. `Model` is a Verilated class with clk_i / rst_ni.

@@ -40,6 +40,11 @@ module ai_core #(
   // Performance counters, read one at a time (the select values are listed at the end).
   input  logic [3:0]                  cnt_sel_i,
   output logic [63:0]                 cnt_value_o,
+  // Observation for timelines, bit = isa::Queue (LD, EX, ST, SEQ): one-cycle pulses when a
+  // unit takes a command / a SYNC starts its write, and when the command retires (the
+  // RETIRED counters' increments). See sequencer.sv.
+  output logic [3:0]                  cmd_start_o,
+  output logic [3:0]                  cmd_done_o,
   // Memory port (ids: read 0 fetch, 1 mte_in, 2 mte_out bias; write 0 SYNC, 1 mte_out).
   output logic                        mem_ar_valid_o,
   input  logic                        mem_ar_ready_i,
@@ -181,6 +186,8 @@ module ai_core #(
     .cnt_fetched_o  (cnt_fetched),
     .cnt_busy_o     (cnt_busy),
     .cnt_stall_o    (cnt_stall),
+    .cmd_start_o,
+    .cmd_done_o,
     .ld_cmd_valid_o (ld_valid),
     .ld_cmd_ready_i (ld_ready),
     .ld_cmd_desc_o  (ld_desc),

@@ -68,6 +68,12 @@ module sequencer #(
   output logic [CntW-1:0]             cnt_fetched_o,
   output logic [2:0][CntW-1:0]        cnt_busy_o,   // cycles the unit reported busy
   output logic [2:0][CntW-1:0]        cnt_stall_o,  // cycles the queue head waited for tokens
+  // Observation (timelines), indexed like isa::Queue: one-cycle pulses. start: the unit took
+  // the queue's head command (LD, EX, ST), or SYNC began its write (SEQ); done: the command
+  // retired (exactly the cnt_retired_o increments). Commands a clear abandons or that fault
+  // have a start and no done.
+  output logic [3:0]                  cmd_start_o,
+  output logic [3:0]                  cmd_done_o,
   // Units (docs/core.md "Unit command interface").
   output logic                        ld_cmd_valid_o,
   input  logic                        ld_cmd_ready_i,
@@ -757,6 +763,14 @@ module sequencer #(
   assign cnt_busy_o    = cnt_busy_q;
   assign cnt_stall_o   = cnt_stall_q;
 
+  // Timeline pulses: a command counts from the handshake that hands it to its unit (not one a
+  // clear has abandoned) to the done that retires it; SYNC from its write to the write's B.
+  for (genvar u = 0; u < NumUnits; u++) begin : g_cmd_pulse
+    assign cmd_start_o[u] = hs[u] && !drop_q[u] && !clear_i;
+  end
+  assign cmd_start_o[SeqQ] = sync_start;
+  assign cmd_done_o        = {sync_ok, done_ok};
+
   // ---------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------
@@ -774,6 +788,8 @@ module sequencer #(
                         st_cmd_desc_o)
   `ASSERT_ALWAYS(a_done_needs_cmd, clk_i, rst_ni, (u_done & ~run_q) == '0,
                  "a unit reported done without a command")
+  `ASSERT_ALWAYS(a_cmd_start_done_apart, clk_i, rst_ni, (cmd_start_o & cmd_done_o) == '0,
+                 "a queue started and retired a command in the same cycle (timelines pair them)")
   `ASSERT_ALWAYS(a_r_needs_ar, clk_i, rst_ni, !mem_r_valid_i || fetch_out_q != '0,
                  "an R beat arrived with no fetch outstanding")
   `ASSERT_ALWAYS(a_b_needs_aw, clk_i, rst_ni, !mem_b_valid_i || sync_busy_q,

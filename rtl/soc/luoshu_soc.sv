@@ -45,6 +45,10 @@ module luoshu_soc #(
   output logic [31:0]                     s_axil_rdata_o,
   output logic [1:0]                      s_axil_rresp_o,
   output logic                            irq_o,
+  // Observation for timelines: core c's ai_core cmd_start_o / cmd_done_o at [4c +: 4]
+  // (bit = isa::Queue: LD, EX, ST, SEQ), one-cycle pulses. Not part of the host interface.
+  output logic [NumCores*4-1:0]           core_cmd_start_o,
+  output logic [NumCores*4-1:0]           core_cmd_done_o,
   // Memory: one AXI4 master per channel (128-bit data, INCR bursts).
   output logic [NumChannels-1:0][IdW-1:0] m_axi_arid_o,
   output logic [NumChannels-1:0][31:0]    m_axi_araddr_o,
@@ -247,6 +251,8 @@ module luoshu_soc #(
         .ctl_error_o   (ctl_error),
         .cnt_sel_i     (reg_cnt_sel[c]),
         .cnt_value_o   (cnt_value),
+        .cmd_start_o   (core_cmd_start_o[4*c +: 4]),
+        .cmd_done_o    (core_cmd_done_o[4*c +: 4]),
         .mem_ar_valid_o(ar_valid),
         .mem_ar_ready_i(ar_ready),
         .mem_ar_addr_o (ar_addr),

@@ -251,12 +251,16 @@ void SocModel::Doorbell(int c) {
 
   if (!Busy(k)) k.head_before = m.head();
   const CoreCounters before = m.counters();
+  const uint32_t head = m.head();
+  const size_t retired = m.retired().size();
   m.Run();
+  if (record_units_) EstimateUnitEvents(c, head, retired);
   const CoreCounters& after = m.counters();
   const uint64_t ld = CeilDiv(after.bytes_read - before.bytes_read, 16);
   const uint64_t ex = CeilDiv(after.macs - before.macs, uint64_t(config_.dim) * config_.dim);
   const uint64_t st = CeilDiv(after.bytes_written - before.bytes_written, 16);
-  const uint64_t cost = 4 * (after.descriptors_fetched - before.descriptors_fetched) + ld + ex + st;
+  const uint64_t cost =
+      kDecodeCycles * (after.descriptors_fetched - before.descriptors_fetched) + ld + ex + st;
   k.busy_ld += ld;
   k.busy_ex += ex;
   k.busy_st += st;
@@ -269,8 +273,92 @@ void SocModel::Clear(int c) {
   Core& k = cores_[c];
   if (!k.model) return;
   k.model->Clear();
+  for (auto& s : k.signals) s.clear();  // the tokens are zero again
   k.pending = 0;
   k.busy_until = std::min(k.busy_until, now_);
+}
+
+void SocModel::EstimateUnitEvents(int c, uint32_t head, size_t first) {
+  Core& k = cores_[c];
+  const CoreModel& m = *k.model;
+  const uint64_t doorbell = now_;
+  // Decode: one descriptor every kDecodeCycles, in ring order.
+  if (k.decoded.size() != m.ring_size()) k.decoded.assign(m.ring_size(), doorbell);
+  uint64_t t = std::max(k.decode_free, doorbell);
+  for (uint32_t s = head; s != m.head(); s = (s + 1) % m.ring_size()) {
+    t += kDecodeCycles;
+    k.decoded[s] = t;
+  }
+  k.decode_free = t;
+
+  const auto& retired = m.retired();
+  for (size_t i = first; i < retired.size(); ++i) {
+    const RetireEvent& e = retired[i];
+    isa::Descriptor d{};
+    memory_.ReadWords(uint64_t{m.ring_base()} + uint64_t{e.index} * isa::kDescriptorBytes, d.data(),
+                      isa::kDescriptorWords);
+    const int q = static_cast<int>(isa::QueueOf(e.op));
+    const auto hdr = isa::SyncDesc::Unpack(d);
+    uint64_t start = std::max({doorbell, k.decoded[e.index], k.sync_done, k.unit_free[q]});
+    uint64_t cycles = kSyncCycles;
+    switch (e.op) {
+      case isa::Opcode::kLoad: {
+        const auto x = isa::LoadDesc::Unpack(d);
+        cycles = CeilDiv(uint64_t{x.valid_rows} * x.valid_cols, 16);
+        break;
+      }
+      case isa::Opcode::kMatmul: {
+        const auto x = isa::MatmulDesc::Unpack(d);
+        cycles = CeilDiv(uint64_t{x.m} * x.n * x.k, uint64_t(config_.dim) * config_.dim);
+        break;
+      }
+      case isa::Opcode::kStore: {
+        const auto x = isa::StoreDesc::Unpack(d);
+        cycles = CeilDiv(uint64_t{x.rows} * x.cols * (x.int8_out ? 1 : 4), 16);
+        break;
+      }
+      case isa::Opcode::kSync:
+        for (uint64_t f : k.unit_free) start = std::max(start, f);  // the queues drain first
+        break;
+    }
+    for (int b = 0; b < isa::kNumChannels; ++b) {
+      if ((hdr.wait_mask >> b & 1) && !k.signals[b].empty()) {
+        start = std::max(start, k.signals[b].front());
+        k.signals[b].pop_front();
+      }
+    }
+    const uint64_t finish = start + std::max<uint64_t>(cycles, 1);
+    for (int b = 0; b < isa::kNumChannels; ++b) {
+      if (hdr.signal_mask >> b & 1) k.signals[b].push_back(finish);
+    }
+    k.unit_free[q] = finish;
+    if (e.op == isa::Opcode::kSync) k.sync_done = finish;
+    const auto core = static_cast<uint8_t>(c), queue = static_cast<uint8_t>(q);
+    unit_events_.push_back({start, core, queue, false});
+    unit_events_.push_back({finish, core, queue, true});
+  }
+}
+
+bool SocModel::RecordUnitEvents(bool on) {
+  if (on && !record_units_) {
+    // Tokens given before recording started cannot be paired: start from none.
+    for (Core& k : cores_) {
+      for (auto& s : k.signals) s.clear();
+    }
+  }
+  record_units_ = on;
+  return true;
+}
+
+std::vector<hal::UnitEvent> SocModel::TakeUnitEvents() {
+  std::vector<hal::UnitEvent> out;
+  out.swap(unit_events_);
+  // Cycle order; within a cycle finishes first, as on the RTL (a queue's next command starts
+  // at the earliest when the one before finished).
+  std::stable_sort(out.begin(), out.end(), [](const hal::UnitEvent& a, const hal::UnitEvent& b) {
+    return a.cycle != b.cycle ? a.cycle < b.cycle : a.finish > b.finish;
+  });
+  return out;
 }
 
 void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {

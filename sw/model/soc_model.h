@@ -19,10 +19,20 @@
 // plus MACs / Dim^2 plus bytes moved / 16. WaitIrq jumps to the next completion. Counters 0-7 are
 // the core model's; 8-10 (unit busy) are the cost estimate's parts, 14 is Now(), the stall
 // counters (11-13, 15) read 0.
+//
+// Unit events (timelines, estimated): while recording, every command a doorbell retires gets
+// a start and a finish on its queue. A command is decoded kDecodeCycles after the one before
+// it (from the doorbell on) and starts when it is decoded, its queue is free, the commands
+// that signal the tokens it waits for have finished (the k-th wait on a channel pairs with the
+// k-th signal) and any SYNC before it has finished; a SYNC starts when every queue is free.
+// It lasts LOAD: bytes read / 16, MATMUL: m * n * k / Dim^2, STORE: bytes written / 16,
+// SYNC: kSyncCycles (at least one cycle each). Commands that fault get none. This is a
+// schedule of the estimate's own; Now() and the completion times above do not depend on it.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -38,7 +48,9 @@ using hal::SocConfig;
 
 class SocModel : public hal::HostBus {
  public:
-  static constexpr uint64_t kRegCycles = 4;  // one AXI4-Lite round trip
+  static constexpr uint64_t kRegCycles = 4;     // one AXI4-Lite round trip
+  static constexpr uint64_t kDecodeCycles = 4;  // fetch + decode of one descriptor
+  static constexpr uint64_t kSyncCycles = 4;    // a SYNC's word write (unit events only)
 
   // Throws std::invalid_argument for a configuration the register map cannot describe.
   explicit SocModel(const SocConfig& config = {});
@@ -52,6 +64,8 @@ class SocModel : public hal::HostBus {
   bool WaitIrq(uint64_t max_cycles) override;
   uint64_t Now() const override { return now_; }
   std::string Describe() const override;
+  bool RecordUnitEvents(bool on) override;
+  std::vector<hal::UnitEvent> TakeUnitEvents() override;
 
   // For tests.
   const SocConfig& config() const { return config_; }
@@ -68,6 +82,13 @@ class SocModel : public hal::HostBus {
     uint32_t head_before = 0;  // HEAD as the host sees it while busy: the work is not done yet
     uint32_t cnt_hi = 0;       // latched by a CNT_LO read
     uint64_t busy_ld = 0, busy_ex = 0, busy_st = 0;
+    // Unit-event estimate: when each queue (isa::Queue) is free, the finish times of the
+    // token signals not yet waited for (per channel), when each ring slot was decoded, when
+    // decode is free and when the last SYNC finished.
+    std::array<uint64_t, 4> unit_free{};
+    std::array<std::deque<uint64_t>, isa::kNumChannels> signals;
+    std::vector<uint64_t> decoded;
+    uint64_t decode_free = 0, sync_done = 0;
   };
 
   void Tick(uint64_t cycles);  // time passes; completions become visible
@@ -79,12 +100,17 @@ class SocModel : public hal::HostBus {
   void Clear(int c);
   uint64_t CounterValue(int c, uint32_t sel) const;
   bool Busy(const Core& k) const { return now_ < k.busy_until; }
+  // Unit events of what core c retired in a doorbell's Run(): slots from `head` on were
+  // fetched, retired() entries from `first` on are new.
+  void EstimateUnitEvents(int c, uint32_t head, size_t first);
 
   SocConfig config_;
   DeviceMemory memory_;
   std::array<Core, 4> cores_;
   std::vector<uint32_t> storage_;  // read-write bits of every register, by offset / 4
   uint64_t now_ = 0;
+  bool record_units_ = false;
+  std::vector<hal::UnitEvent> unit_events_;  // recorded, not yet taken (unsorted)
 };
 
 }  // namespace luoshu::model

@@ -338,6 +338,7 @@ void DeviceState::Feed(StreamState& s) {
     std::vector<isa::Descriptor> chunk(l.commands.begin() + static_cast<long>(l.next),
                                        l.commands.begin() + static_cast<long>(l.next + n));
     const uint32_t tail = drv->Status(s.core).tail;
+    const uint64_t submitted = bus->Now();  // the doorbell is rung during Submit
     try {
       drv->Submit(s.core, chunk);
     } catch (const driver::DriverError&) {
@@ -356,7 +357,7 @@ void DeviceState::Feed(StreamState& s) {
     if (l.next == 0) s.live.insert(s.live.end(), l.ranges.begin(), l.ranges.end());
     if (log_commands) {
       command_log.resize(streams.size());
-      for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, bus->Now()});
+      for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, submitted});
     }
     s.in_ring += n;
     l.next += n;

@@ -227,7 +227,8 @@ class Device {
   struct LoggedCommand {
     isa::Descriptor command{};
     std::string label;
-    uint64_t doorbell = 0;  // device cycle it was handed to the core
+    uint64_t doorbell = 0;  // device cycle the host began handing it to the core (Submit);
+                            // no unit starts it earlier
   };
   void set_command_log(bool on);
   std::vector<std::vector<LoggedCommand>> TakeCommandLog();

@@ -1,5 +1,6 @@
 #include "tb/soc/soc.h"
 
+#include <optional>
 #include <sstream>
 
 #include "Vsoc_default.h"
@@ -64,12 +65,35 @@ class SocImpl : public Soc {
   unsigned RawWrite(uint32_t offset, uint32_t value, unsigned strb) override {
     return host_.Write(offset, value, strb);
   }
+  bool RecordUnitEvents(bool on) override {
+    if (on && !unit_hook_) {
+      unit_hook_ = sim_.OnSample([this] { SampleUnits(); });
+    } else if (!on && unit_hook_) {
+      sim_.RemoveHook(*unit_hook_);
+      unit_hook_.reset();
+    }
+    return true;
+  }
 
  private:
+  // The pulses of this cycle (valid after the falling-edge eval): bit 4c + q is core c, queue q.
+  void SampleUnits() {
+    const uint32_t start = sim_.dut().cmd_start_o, done = sim_.dut().cmd_done_o;
+    if ((start | done) == 0) return;
+    const uint64_t cycle = sim_.cycle();
+    for (uint32_t bits = start | done; bits != 0; bits &= bits - 1) {
+      const int b = __builtin_ctz(bits);
+      const auto core = static_cast<uint8_t>(b / 4), queue = static_cast<uint8_t>(b % 4);
+      if (start >> b & 1) unit_events_.push_back({cycle, core, queue, false});
+      if (done >> b & 1) unit_events_.push_back({cycle, core, queue, true});
+    }
+  }
+
   Simulation<Top> sim_;
   AxiLiteMaster<Top> host_;
   IrqMonitor irq_;
   std::vector<std::unique_ptr<MemSlave>> channels_;
+  std::optional<SimController::HookId> unit_hook_;  // installed while recording unit events
 };
 
 }  // namespace
@@ -87,6 +111,12 @@ std::unique_ptr<Soc> Soc::Create(const SocOptions& options) {
   const SocConfig& c = hal::FindSocConfig(options.config);
   if (c.name == "small") return std::make_unique<SocImpl<Vsoc_small>>(c, options);
   return std::make_unique<SocImpl<Vsoc_default>>(c, options);
+}
+
+std::vector<hal::UnitEvent> Soc::TakeUnitEvents() {
+  std::vector<hal::UnitEvent> out;
+  out.swap(unit_events_);
+  return out;
 }
 
 bool Soc::MemoryIdle() {

@@ -72,13 +72,19 @@ class Soc : public hal::HostBus {
   uint64_t Now() const override { return clock_->cycle(); }
   std::string Describe() const override { return "Verilated " + config_.name + " SoC"; }
   std::string WavePath() const override;
+  // Unit events, measured: the cores' timeline pulses (soc_tb cmd_start_o / cmd_done_o),
+  // sampled by a per-cycle hook that is installed only while recording. An event's cycle is
+  // the one whose rising edge hands the command over (start) or retires it (finish).
+  std::vector<hal::UnitEvent> TakeUnitEvents() override;
+  bool UnitEventsExact() const override { return true; }
 
  protected:
   Soc(const SocConfig& config, const SocOptions& options)
       : config_(config),
         memory_(options.mem_size ? options.mem_base : config.mem_base,
                 options.mem_size ? options.mem_size : config.mem_size) {}
-  const SimController* clock_ = nullptr;  // set by the concrete SoC
+  const SimController* clock_ = nullptr;     // set by the concrete SoC
+  std::vector<hal::UnitEvent> unit_events_;  // recorded, not yet taken
 
  private:
   SocConfig config_;

@@ -1,7 +1,8 @@
 // Test top for the SoC: luoshu_soc with each memory channel's AXI4 master on its own named
 // ports (ch0_m_axi_*, ch1_m_axi_*), so the C++ harness binds one MemSlave per channel with
 // the same port types in every configuration. Channels the configuration lacks are tied
-// off (their outputs read 0). Up to two channels.
+// off (their outputs read 0). Up to two channels. The timeline pulses of up to four cores
+// come out as two 16-bit pins (core c at [4c +: 4], bit = isa::Queue; absent cores read 0).
 module soc_tb #(
   parameter int NumCores = 4,
   parameter int NumChannels = 2,
@@ -30,6 +31,8 @@ module soc_tb #(
   output logic [31:0] s_axil_rdata_o,
   output logic [1:0]  s_axil_rresp_o,
   output logic        irq_o,
+  output logic [15:0] cmd_start_o,
+  output logic [15:0] cmd_done_o,
 `define SOC_TB_CHANNEL_PORTS(p) \
   output logic [1:0]   p``_m_axi_arid_o, \
   output logic [31:0]  p``_m_axi_araddr_o, \
@@ -72,6 +75,10 @@ module soc_tb #(
   logic [M-1:0][15:0]  wstrb;
   logic [M-1:0]        arvalid, arready, rlast, rvalid, rready, awvalid, awready;
   logic [M-1:0]        wlast, wvalid, wready, bvalid, bready;
+  logic [NumCores*4-1:0] cmd_start, cmd_done;
+
+  assign cmd_start_o = 16'(cmd_start);
+  assign cmd_done_o  = 16'(cmd_done);
 
   luoshu_soc #(
     .NumCores(NumCores), .NumChannels(NumChannels), .Dim(Dim), .L0aBytes(L0aBytes),
@@ -97,6 +104,8 @@ module soc_tb #(
     .s_axil_rdata_o,
     .s_axil_rresp_o,
     .irq_o,
+    .core_cmd_start_o(cmd_start),
+    .core_cmd_done_o (cmd_done),
     .m_axi_arid_o   (arid),
     .m_axi_araddr_o (araddr),
     .m_axi_arlen_o  (arlen),

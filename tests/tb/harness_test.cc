@@ -98,6 +98,28 @@ TEST(HarnessTest, RunUntilReturnsWhenTheConditionHolds) {
   EXPECT_EQ(sim.cycle(), 9u);
 }
 
+// A removed hook runs no more; the others keep running in the order they were added.
+TEST(HarnessTest, RemovedHookStopsRunningOthersStay) {
+  Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
+  std::string order;
+  int drives = 0, samples = 0;
+  const auto d = sim.OnDrive([&] { ++drives; });
+  sim.OnSample([&] { order += 'a'; });
+  const auto s = sim.OnSample([&] {
+    ++samples;
+    order += 'b';
+  });
+  sim.OnSample([&] { order += 'c'; });
+  sim.Step(2);
+  EXPECT_TRUE(sim.RemoveHook(s));
+  EXPECT_TRUE(sim.RemoveHook(d));
+  sim.Step(3);
+  EXPECT_EQ(drives, 2);
+  EXPECT_EQ(samples, 2);
+  EXPECT_EQ(order, "abcabcacacac");
+  EXPECT_FALSE(sim.RemoveHook(s)) << "already removed";
+}
+
 // Fill the FIFO, offer one more item, then withdraw it before it was taken.
 TEST(HarnessTest, StreamRuleViolationRaisesRtlAssertionError) {
   Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());

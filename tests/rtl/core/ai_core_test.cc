@@ -1,10 +1,12 @@
 // ai_core against the command-level model: the same command streams on the same memory image
 // must leave the same memory, the same SYNC word and interrupt, the same retire and traffic
-// counters, and the same fault code and ring index; after a fault, Clear + a new ring must
+// counters (and as many timeline done pulses per queue as retired commands, each after its
+// start), and the same fault code and ring index; after a fault, Clear + a new ring must
 // run the next program correctly. Random GEMM programs (random shapes, tiles, epilogues)
 // run with random memory latency and backpressure on every channel.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,7 @@ struct Pair {
     cfg.windows = windows;
     ref = std::make_unique<model::CoreModel>(cfg, &model_mem);
     core.SetWindows(windows);
+    sim.OnSample([this] { CountPulses(); });
     sim.Reset();
     core.SetRing(kRing, kRingSlots);
     ref->SetRing(kRing, kRingSlots);
@@ -104,6 +107,20 @@ struct Pair {
     EXPECT_EQ(core.Counter(CoreCounter::kMacs), c.macs);
     EXPECT_EQ(core.Counter(CoreCounter::kBytesRead), c.bytes_read);
     EXPECT_EQ(core.Counter(CoreCounter::kBytesWritten), c.bytes_written);
+    for (int q = 0; q < 4; ++q) {
+      EXPECT_EQ(dones[q], c.retired[q]) << "queue " << q << ": cmd_done_o pulses vs retired";
+      EXPECT_EQ(starts[q], dones[q]) << "queue " << q << ": cmd_start_o vs cmd_done_o pulses";
+    }
+  }
+  // The timeline pulses (cmd_start_o / cmd_done_o, bit = queue); a queue's done must follow
+  // its start.
+  void CountPulses() {
+    const unsigned start = sim.dut().cmd_start_o, done = sim.dut().cmd_done_o;
+    for (int q = 0; q < 4; ++q) {
+      starts[q] += start >> q & 1;
+      dones[q] += done >> q & 1;
+      if (dones[q] > starts[q]) ADD_FAILURE() << "queue " << q << ": a done before its start";
+    }
   }
 
   model::CoreConfig cfg;
@@ -112,6 +129,7 @@ struct Pair {
   tb::CoreHarness<Top> core;
   std::unique_ptr<model::CoreModel> ref;
   CoreState model_state = CoreState::kIdle;
+  std::array<uint64_t, 4> starts{}, dones{};
 };
 
 isa::GemmProgram Gemm(const model::CoreConfig& cfg, int m, int n, int k) {

@@ -30,6 +30,7 @@
 #include "tb/gtest_util.h"
 #include "tb/matrices.h"
 #include "tb/random.h"
+#include "tests/sw/runtime/timeline_checks.h"
 
 namespace luoshu {
 namespace {
@@ -288,6 +289,95 @@ TEST_P(SocGemm, ConfigurationMatchesRegisters) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, SocGemm, ::testing::Values("small", "default"),
+                         [](const auto& info) { return info.param; });
+
+// ---------------------------------------------------------------- timelines
+
+class SocTimeline : public ::testing::TestWithParam<std::string> {};
+
+// A GEMM with edge tiles and several K steps (the double-buffer tokens are used) on every
+// core, checked against the model.
+void RunTimelineGemm(luoshu::Device& dev, uint64_t seed) {
+  Rng rng(seed);
+  SCOPED_TRACE(tb::SeedNote(rng));
+  const int m = 96, n = 80, k = 72;
+  const auto a = tb::RandomInt8Matrix(&rng, m, k);
+  const auto b = tb::RandomInt8Matrix(&rng, k, n);
+  Buffer da = dev.Upload(a), db = dev.Upload(b), dc = dev.Alloc({m, n}, DType::kInt32);
+  ops::GemmOptions o;
+  o.split = ops::Split::kRows;
+  o.tile_k = 32;
+  ops::Gemm(dev, da, db, &dc, {}, o);
+  dev.Synchronize();
+  Matrix<int32_t> want(m, n);
+  model::GemmInt8(a, b, &want);
+  EXPECT_TRUE(dc.Download<int32_t>() == want);
+}
+
+// The cores' measured unit events (ai_core cmd_start_o / cmd_done_o through the SoC): one
+// start and one finish per command on its queue, queues one command at a time, never before
+// the doorbell, every token wait after the signal it takes (MATMUL after its LOAD of B,
+// STORE after its MATMUL), and the done pulses are exactly the RETIRED counters' increments.
+TEST_P(SocTimeline, GemmSlicesFollowQueuesTokensAndRetiredCounters) {
+  auto owned = MakeSoc(GetParam());
+  Soc* soc = owned.get();
+  luoshu::Device dev(std::move(owned));
+  const int cores = soc->config().cores;
+  auto retired = [&](int c, int q) {
+    return dev.driver().Counter(c, static_cast<CounterSel>(int(CounterSel::kRetiredLd) + q));
+  };
+  std::vector<std::array<uint64_t, 4>> before(cores);
+  for (int c = 0; c < cores; ++c) {
+    for (int q = 0; q < 4; ++q) before[c][q] = retired(c, q);
+  }
+  dev.set_command_log(true);
+  ASSERT_TRUE(soc->RecordUnitEvents(true));
+  EXPECT_TRUE(soc->UnitEventsExact());
+  RunTimelineGemm(dev, tb::SeedFromEnv(11));
+  ASSERT_TRUE(soc->RecordUnitEvents(false));
+  const auto log = dev.TakeCommandLog();
+  const auto events = soc->TakeUnitEvents();
+  ASSERT_EQ(int(log.size()), cores) << "every core got work";
+  timeline_test::TimelineCoverage cov;
+  timeline_test::ExpectTimelineFollowsProgram(log, events, &cov);
+  EXPECT_GT(cov.matmul_after_load, 0u);
+  EXPECT_GT(cov.store_after_matmul, 0u);
+  for (int c = 0; c < cores; ++c) {
+    for (int q = 0; q < 4; ++q) {
+      const auto done = std::count_if(events.begin(), events.end(), [&](const auto& e) {
+        return e.core == c && e.queue == q && e.finish;
+      });
+      EXPECT_EQ(uint64_t(done), retired(c, q) - before[c][q])
+          << "core " << c << " queue " << q << ": done pulses vs the RETIRED counter";
+    }
+  }
+}
+
+// Recording is off by default and can be switched off again; recording changes no timing.
+TEST_P(SocTimeline, NoEventsUnlessRecordingAndNoChangeInCycles) {
+  uint64_t plain_cycles = 0;
+  {  // One Verilated SoC at a time: Verilator 5.006 frees a model's scopes through the
+     // thread's last context, which must still be alive.
+    auto owned = MakeSoc(GetParam());
+    Soc* plain = owned.get();
+    luoshu::Device dev(std::move(owned));
+    RunTimelineGemm(dev, 12);
+    EXPECT_TRUE(plain->TakeUnitEvents().empty()) << "never switched on";
+    plain_cycles = plain->Now();
+  }
+  auto owned = MakeSoc(GetParam());
+  Soc* soc = owned.get();
+  luoshu::Device dev(std::move(owned));
+  ASSERT_TRUE(soc->RecordUnitEvents(true));
+  RunTimelineGemm(dev, 12);
+  EXPECT_EQ(soc->Now(), plain_cycles) << "recording must not change behaviour";
+  ASSERT_TRUE(soc->RecordUnitEvents(false));
+  EXPECT_FALSE(soc->TakeUnitEvents().empty());
+  RunTimelineGemm(dev, 13);
+  EXPECT_TRUE(soc->TakeUnitEvents().empty()) << "switched off again";
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, SocTimeline, ::testing::Values("small", "default"),
                          [](const auto& info) { return info.param; });
 
 // ---------------------------------------------------------------- registers
