@@ -3,13 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
-namespace luoshu::driver {
+#include "sw/common/hex.h"
 
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
+namespace luoshu::driver {
 
 namespace {
 

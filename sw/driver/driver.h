@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/common/hex.h"
 #include "sw/hal/host_bus.h"
 #include "sw/hal/reg_map.h"
 #include "sw/hal/types.h"
@@ -21,9 +22,6 @@ class DriverError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// "0x1f00": addresses and values in driver messages.
-std::string Hex(uint64_t v);
 
 using hal::BusError;
 using hal::CoreState;

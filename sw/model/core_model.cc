@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "sw/common/hex.h"
 #include "sw/model/epilogue.h"
 #include "sw/model/gemm.h"
 
@@ -11,12 +12,6 @@ namespace {
 
 using isa::Fault;
 using isa::Opcode;
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
 
 std::string MaskNames(uint32_t mask) {
   std::string out;

@@ -3,17 +3,9 @@
 #include <cstring>
 #include <sstream>
 
+#include "sw/common/hex.h"
+
 namespace luoshu::model {
-namespace {
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
-
-}  // namespace
-
 DeviceMemory::DeviceMemory(uint64_t base, uint64_t size) : base_(base) {
   if (size == 0) throw std::invalid_argument("DeviceMemory: size must be positive");
   if (base + size > (uint64_t{1} << 32)) {

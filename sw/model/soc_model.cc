@@ -5,18 +5,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "sw/common/hex.h"
 #include "sw/hal/reg_map.h"
 
 namespace luoshu::model {
 namespace {
 
 namespace reg = hal::reg;
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
 
 constexpr uint64_t kCounterMask = (uint64_t{1} << 48) - 1;
 

@@ -5,19 +5,10 @@
 #include <sstream>
 #include <string>
 
+#include "sw/common/hex.h"
 #include "sw/runtime/errors.h"
 
 namespace luoshu {
-namespace {
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
-
-}  // namespace
-
 Allocator::Allocator(uint64_t base, uint64_t size) : base_(base), size_(size) {
   if (size == 0) throw InvalidArgument("Allocator: empty device memory");
   free_[base] = size;

@@ -6,18 +6,13 @@
 #include <optional>
 #include <sstream>
 
+#include "sw/common/hex.h"
 #include "sw/hal/stop.h"
 
 namespace luoshu {
 namespace {
 
 using driver::CounterSel;
-
-std::string Hex(uint64_t v) {
-  std::ostringstream s;
-  s << "0x" << std::hex << v;
-  return s.str();
-}
 
 std::string Range(uint64_t addr, uint64_t bytes) {
   return "[" + Hex(addr) + ", " + Hex(addr + bytes) + ")";
@@ -197,6 +192,8 @@ struct DeviceState {
   void PollStream(StreamState& s);
   void Feed(StreamState& s);
   void HandleFault(StreamState& s);
+  // Clears the core, sets its ring again and drops what was queued; its events fail.
+  void Cancel(StreamState& s);
   bool CanRewriteWindows(const StreamState& s) const { return s.in_ring == 0; }
   void CheckProgress();
   // Waits until `done()`; throws the fault of `core` (or any core if -1) when `fault_of` says.
@@ -230,7 +227,12 @@ void DeviceState::HandleFault(StreamState& s) {
                     std::to_string(s.in_ring) + " command(s) in the ring, " +
                     std::to_string(s.queue.size()) +
                     " launch(es) queued on the host), the device is usable";
-  // Clear the core, reset the ring, drop what was queued; its events fail.
+  Cancel(s);
+  s.fault.emplace(msg, s.core, slot, st.fault);
+  s.fault_reported = false;
+}
+
+void DeviceState::Cancel(StreamState& s) {
   drv->Clear(s.core);
   drv->AckInterrupts(s.core, hal::reg::kIntAll);
   drv->SetRing(s.core, static_cast<uint32_t>(s.ring_addr), s.slots);
@@ -240,8 +242,6 @@ void DeviceState::HandleFault(StreamState& s) {
   s.head = 0;
   s.failed_through = s.next_seq - 1;
   s.marks_done = s.next_mark - 1;
-  s.fault.emplace(msg, s.core, slot, st.fault);
-  s.fault_reported = false;
 }
 
 void DeviceState::PollStream(StreamState& s) {
@@ -284,15 +284,8 @@ void DeviceState::PollStream(StreamState& s) {
     s.live.clear();
   }
   if (st.state == hal::CoreState::kBlocked && st.head == st.tail && s.queue.empty()) {
-    drv->Clear(s.core);
-    drv->SetRing(s.core, static_cast<uint32_t>(s.ring_addr), s.slots);
     const uint64_t was = s.in_ring;
-    s.queue.clear();
-    s.in_ring = 0;
-    s.live.clear();
-    s.head = 0;
-    s.failed_through = s.next_seq - 1;
-    s.marks_done = s.next_mark - 1;
+    Cancel(s);
     throw DeviceHang("core " + std::to_string(s.core) + " is blocked: its " + std::to_string(was) +
                      " queued command(s) wait for dependency tokens that no command will give "
                      "(a program error); the core was cleared");
@@ -404,14 +397,7 @@ void DeviceState::CheckProgress() {
     for (auto& s : streams) {
       if (!Busy(s)) continue;
       what += "; " + drv->Status(s.core).ToString();
-      drv->Clear(s.core);
-      drv->SetRing(s.core, static_cast<uint32_t>(s.ring_addr), s.slots);
-      s.queue.clear();
-      s.in_ring = 0;
-      s.live.clear();
-      s.head = 0;
-      s.failed_through = s.next_seq - 1;
-      s.marks_done = s.next_mark - 1;
+      Cancel(s);
     }
     throw DeviceHang("the device made no progress for " + std::to_string(hang_cycles) +
                      " cycles (ring heads and counters did not move)" + what +
