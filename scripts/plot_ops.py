@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 def main(src, out):
     rows = list(csv.DictReader(open(src)))
-    fig, (sq, tr) = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, (sq, tr) = plt.subplots(1, 2, figsize=(12, 5))
     for cores, marker in (("1", "o"), ("4", "s")):
         pts = [(int(r["m"]), float(r["utilization"])) for r in rows
                if r["kind"] == "square" and r["cores"] == cores]
@@ -31,11 +31,11 @@ def main(src, out):
     labels, vals = [], []
     for r in rows:
         if r["kind"] == "transformer":
-            labels.append(f'{r["m"]}x{r["k"]}x{r["n"]}\n{r["cores"]}c {r["out"]}')
+            labels.append(f'{r["m"]}x{r["k"]}x{r["n"]} {r["cores"]}c {r["out"]}')
             vals.append(float(r["utilization"]))
     tr.bar(range(len(vals)), vals, color="tab:green")
     tr.set_xticks(range(len(vals)))
-    tr.set_xticklabels(labels, fontsize=7)
+    tr.set_xticklabels(labels, fontsize=7, rotation=35, ha="right")
     tr.set_ylim(0, 100)
     tr.set_title("transformer shapes (M x K x N)")
     tr.grid(True, axis="y", alpha=0.3)
