@@ -126,10 +126,15 @@ class Simulation : public SimController {
     model_->eval();
   }
   ~Simulation() override {
+    // Verilator 5.006 unregisters a model's scopes through the thread's current context, which
+    // is the last one created on this thread: point it at ours, or destroying models out of
+    // creation order touches a freed context (and hangs).
+    Verilated::threadContextp(context_.get());
     model_->final();
 #if LUOSHU_TRACE_COMPILED
     if (fst_) fst_->close();
 #endif
+    model_.reset();
   }
 
   Model& dut() { return *model_; }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -99,6 +100,22 @@ TEST(HarnessTest, RunUntilReturnsWhenTheConditionHolds) {
 }
 
 // A removed hook runs no more; the others keep running in the order they were added.
+// Two simulations alive at once, the later one destroyed first: each model is torn down
+// through its own context (Verilator 5.006 used the thread's last one, a freed one here,
+// and hung).
+TEST(HarnessTest, SimulationsMayBeDestroyedInAnyOrder) {
+  for (int round = 0; round < 3; ++round) {
+    auto a = std::make_unique<Simulation<Model>>("order_a", "", NoTrace());
+    auto b = std::make_unique<Simulation<Model>>("order_b", "", NoTrace());
+    a->Reset();
+    b->Reset();
+    b.reset();
+    a->Step(3);
+    EXPECT_EQ(a->cycle(), 7u);
+    a.reset();
+  }
+}
+
 TEST(HarnessTest, RemovedHookStopsRunningOthersStay) {
   Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
   std::string order;
