@@ -146,7 +146,6 @@ TYPED_TEST_SUITE(AiCoreTest, Cores);
 
 TYPED_TEST(AiCoreTest, DoubleBufferedGemmMatchesModel) {
   tb::Rng rng(tb::SeedFromEnv(41));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Pair<TypeParam> p(tb::MemSlaveConfig{}, rng.Bits64());
   const int d = p.cfg.dim;
   auto g = Gemm(p.cfg, 3 * d + 1, 2 * d - 1, 2 * d + 3);
@@ -166,10 +165,9 @@ TYPED_TEST(AiCoreTest, DoubleBufferedGemmMatchesModel) {
 }
 
 TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
-  tb::Rng rng(tb::SeedFromEnv(42));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;
-  for (int round = 0; round < rounds; ++round) {
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(42), rounds)) {
+    tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());
     const int d = p.cfg.dim;
     auto g = Gemm(p.cfg, static_cast<int>(rng.Uniform(1, 3 * d)),
@@ -181,8 +179,7 @@ TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
     g.scale = static_cast<int32_t>(rng.Uniform(-300, 300));
     g.shift = static_cast<uint32_t>(rng.Uniform(0, 12));
     g.tile_k = rng.Chance(0.5) ? static_cast<int>(rng.Uniform(1, 2 * d)) : 0;
-    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(g.m) + "x" +
-                 std::to_string(g.n) + "x" + std::to_string(g.k));
+    SCOPED_TRACE(std::to_string(g.m) + "x" + std::to_string(g.n) + "x" + std::to_string(g.k));
     p.Randomize(kA, 0x1f000, &rng);
     p.Randomize(kB, 0x1f000, &rng);
     p.Randomize(kBias, 0x1000, &rng);
@@ -197,7 +194,6 @@ TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
 // previous tile from the other half, so the shared L0C read port is contended.
 TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
   tb::Rng rng(tb::SeedFromEnv(45));
-  SCOPED_TRACE(tb::SeedNote(rng));
   tb::MemSlaveConfig fast;
   fast.latency = fast.write_latency = 1;
   fast.write_bytes_per_cycle = 0.5;  // slow stores: each overlaps the next tile's K steps
@@ -218,11 +214,9 @@ TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
 // Random legal command streams (tb/agents/random_program.h); the model proves each race-free
 // by also running it in a random legal interleaving.
 TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
-  tb::Rng rng(tb::SeedFromEnv(44));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;
-  for (int round = 0; round < rounds; ++round) {
-    SCOPED_TRACE("round " + std::to_string(round));
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(44), rounds)) {
+    tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());
     p.Randomize(kA, 0x1f000, &rng);
     p.Randomize(kB, 0x1f000, &rng);
@@ -261,7 +255,6 @@ void FaultThenRecover(const std::vector<isa::Descriptor>& bad, Fault expected,
                       std::vector<hal::Window> windows = {{0, kMemBytes, true}},
                       uint32_t error_addr = 0) {
   tb::Rng rng(tb::SeedFromEnv(43));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Pair<Top> p(tb::MemSlaveConfig{}, rng.Bits64(), windows);
   if (error_addr) p.core.memory_port().InjectError(error_addr, 16);
   p.Randomize(kA, 0x1f000, &rng);

@@ -370,7 +370,6 @@ TYPED_TEST(CubeExecTest, ManyTilesInBothDirections) {
 
 TYPED_TEST(CubeExecTest, RandomDescriptorsWithGapsAndAContendedL0cPort) {
   this->Start(0.6);
-  SCOPED_TRACE(tb::SeedNote(this->rng_));
   this->RandomizeL0();
   this->CompetingReader(0.5);
   for (int batch = 0; batch < 6; ++batch) {
@@ -385,7 +384,6 @@ TYPED_TEST(CubeExecTest, RandomDescriptorsWithGapsAndAContendedL0cPort) {
 
 TYPED_TEST(CubeExecTest, RandomDescriptorsBackToBack) {
   this->Start(0);
-  SCOPED_TRACE(tb::SeedNote(this->rng_));
   this->RandomizeL0();
   std::vector<MatmulDesc> list;
   for (int i = 0; i < 30; ++i) list.push_back(this->RandomMatmul(2, 3 * TestFixture::kDim));

@@ -344,7 +344,6 @@ class MteInTest : public ::testing::Test {
   // random byte they read (RTL only: MEM_ERROR, every response drained), then run again clean,
   // which also rewrites whatever the failed run left in L0.
   void RandomLoads(int n, bool mem_errors) {
-    SCOPED_TRACE(tb::SeedNote(rng_));
     int faults = 0, errors = 0;
     for (int i = 0; i < n; ++i) {
       const LoadDesc x = RandomLoad();
