@@ -169,17 +169,9 @@ TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
   for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(42), rounds)) {
     tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());
-    const int d = p.cfg.dim;
-    auto g = Gemm(p.cfg, static_cast<int>(rng.Uniform(1, 3 * d)),
-                  static_cast<int>(rng.Uniform(1, 3 * d)), static_cast<int>(rng.Uniform(1, 5 * d)));
-    g.int8_out = rng.Chance(0.5);
-    g.relu = rng.Chance(0.5);
-    g.bias_en = rng.Chance(0.5);
-    g.bias_addr = kBias;
-    g.scale = static_cast<int32_t>(rng.Uniform(-300, 300));
-    g.shift = static_cast<uint32_t>(rng.Uniform(0, 12));
-    g.tile_k = rng.Chance(0.5) ? static_cast<int>(rng.Uniform(1, 2 * d)) : 0;
-    SCOPED_TRACE(std::to_string(g.m) + "x" + std::to_string(g.n) + "x" + std::to_string(g.k));
+    const auto g = tb::RandomGemm(p.cfg, {kA, kB, kC, kBias, kSync, 0x600d}, kRingSlots - 1, &rng);
+    SCOPED_TRACE(std::to_string(g.m) + "x" + std::to_string(g.n) + "x" + std::to_string(g.k) +
+                 ", tile_k " + std::to_string(g.tile_k));
     p.Randomize(kA, 0x1f000, &rng);
     p.Randomize(kB, 0x1f000, &rng);
     p.Randomize(kBias, 0x1000, &rng);
