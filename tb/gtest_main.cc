@@ -62,6 +62,12 @@ void OnFatalSignal(int sig) {
     Put(" of ");
     PutU64(static_cast<uint64_t>(log.rounds));
   }
+  if (log.step >= 0) {
+    Put(", step ");
+    PutU64(static_cast<uint64_t>(log.step));
+    Put(" of ");
+    PutU64(static_cast<uint64_t>(log.steps));
+  }
   Put("\n[  REPRO   ] re-run: ");
   if (log.num_seeds == 1 || (log.num_seeds > 1 && log.from_env)) {
     Put("LUOSHU_SEED=");

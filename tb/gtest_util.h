@@ -40,7 +40,8 @@ std::string ErrorOf(const std::function<void()>& f) {
 // ---------------------------------------------------------------- seeded random tests
 //
 // A seeded random test takes its seed from tb::SeedFromEnv(default) (LUOSHU_SEED overrides
-// it) and, if it loops over random cases, runs them as tb::Rounds. Nothing else: on any failure
+// it) and, if it loops over random cases, runs them as tb::Rounds (independent cases) or
+// tb::Steps (one stream through one simulation). Nothing else: on any failure
 // (a failed EXPECT/ASSERT, an exception escaping the test such as a watchdog timeout or an RTL
 // assertion, a crash) the test main (tb/gtest_main.cc, linked by every luoshu_gtest) prints
 //
@@ -137,6 +138,53 @@ class Rounds {
   int uncaught_ = std::uncaught_exceptions();
 };
 
+// The steps of one random stream through one simulation, each drawing from the test's own
+// generator and checked as it completes:
+//   for (int i : tb::Steps(200)) { issue random LOAD i, check it }
+// A failure names the step; the seed replays the stream up to it (a step cannot run alone, and
+// steps are not rounds: the `rounds` count of a test does not include them).
+class Steps {
+ public:
+  explicit Steps(int count) : count_(count) {}
+  Steps(const Steps&) = delete;
+  Steps& operator=(const Steps&) = delete;
+  ~Steps() {
+    if (std::uncaught_exceptions() == uncaught_) CurrentSeedLog().step = -1;
+  }
+
+  struct End {};
+  class Iterator {
+   public:
+    explicit Iterator(Steps* s) : s_(s) {}
+    int operator*() const { return s_->index_; }
+    Iterator& operator++() {
+      s_->Enter(s_->index_ + 1);
+      return *this;
+    }
+    bool operator!=(End) const { return s_->index_ < s_->count_; }
+
+   private:
+    Steps* s_;
+  };
+  Iterator begin() {
+    Enter(0);
+    return Iterator(this);
+  }
+  End end() const { return {}; }
+
+ private:
+  void Enter(int i) {
+    index_ = i;
+    SeedLog& log = CurrentSeedLog();
+    log.step = i < count_ ? i : -1;
+    log.steps = count_;
+  }
+
+  int count_;
+  int index_ = 0;
+  int uncaught_ = std::uncaught_exceptions();
+};
+
 // Where the running binary is (set by the test main); the re-run command names it.
 inline std::string& ReproBinary() {
   static std::string path;
@@ -165,6 +213,10 @@ inline std::string SeedSummary() {
     s += (s.empty() ? "" : ", ") + std::string("round ") + std::to_string(log.round) + " of " +
          std::to_string(log.rounds);
     if (!log.round_alone) s += " (rounds share state: the seed replays rounds 0 to this one)";
+  }
+  if (log.step >= 0) {
+    s += (s.empty() ? "" : ", ") + std::string("step ") + std::to_string(log.step) + " of " +
+         std::to_string(log.steps);
   }
   return s;
 }

@@ -48,6 +48,8 @@ struct SeedLog {
   int rounds = 0;            // that loop's number of rounds
   bool round_alone = false;  // LUOSHU_ROUND can run that round by itself
   uint64_t rounds_run = 0;   // rounds the test has started, over all its loops
+  int step = -1;             // the running step of a tb::Steps loop, -1 outside one
+  int steps = 0;             // that loop's number of steps
 };
 SeedLog& CurrentSeedLog();
 

@@ -86,7 +86,7 @@ def main():
         check(rc == 1, f"failing run: exit {rc}, want 1\n{out}")
         if check(os.path.exists(junit), f"failing run wrote no {junit}\n{out}"):
             got = cases(junit)
-            check(len(got) == 10, f"failing run: {len(got)} testcases, want 5 tests x 2 seeds")
+            check(len(got) == 12, f"failing run: {len(got)} testcases, want 6 tests x 2 seeds")
             for (cls, name), (props, failure) in got.items():
                 if name == "seed=2":
                     check(failure is None, f"{cls} {name}: an even seed passes")
@@ -101,7 +101,7 @@ def main():
                 check(f"re-run: {repro}" in (failure.text or ""),
                       f"{cls} {name}: failure text lacks the re-run command")
                 check(repro in out, f"{cls} {name}: the summary lacks '{repro}'")
-            check("failing seeds (5):" in out, f"failing run: no list of failing seeds\n{out}")
+            check("failing seeds (6):" in out, f"failing run: no list of failing seeds\n{out}")
 
         # 3. shards
         _, full = regress(a.root, "--build", a.build, "--seeds", "3", "--dry-run")

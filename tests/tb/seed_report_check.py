@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Checks the seed report of every test binary (tb/gtest_util.h, tb/gtest_main.cc) on
 tests/tb/seed_report_fixture.cc: for each way a seeded test fails (assertion, watchdog
-exception, shared-state rounds, a mismatch outside a loop, a crash) the output names the seed
-and the round, and the printed re-run command, run as printed, fails again the same way
-(same round, same random value). Passing seeds print nothing. Usage:
+exception, shared-state rounds, a mismatch outside a loop, a stream's step, a crash) the output
+names the seed and the round or step, and the printed re-run command, run as printed, fails
+again the same way (same round, same random value). Passing seeds print nothing. Usage:
     seed_report_check.py <seed_report_fixture binary>
 """
 import os
@@ -14,14 +14,15 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 SUITE = "SeedReportFixture"
-# test, rounds of its loop (0: no loop), failing round, LUOSHU_ROUND in the command,
-# what the summary line says
+# test, what its report line says after the test's name (seed 7), the failing round when the
+# command should carry LUOSHU_ROUND
 CASES = [
-    ("AssertionInRound2ForOddSeeds", 4, 2, True, "failed"),
-    ("WatchdogInRound1ForOddSeeds", 3, 1, True, "failed"),
-    ("SharedRoundsFailInRound1ForOddSeeds", 3, 1, False, "failed"),
-    ("MismatchWithoutRoundsForOddSeeds", 0, None, False, "failed"),
-    ("CrashInRound3ForOddSeeds", 5, 3, True, "crashed (signal 6)"),
+    ("AssertionInRound2ForOddSeeds", "failed: seed 7, round 2 of 4", 2),
+    ("WatchdogInRound1ForOddSeeds", "failed: seed 7, round 1 of 3", 1),
+    ("SharedRoundsFailInRound1ForOddSeeds", "failed: seed 7, round 1 of 3 (rounds share state", None),
+    ("MismatchWithoutRoundsForOddSeeds", "failed: seed 7\n", None),
+    ("StreamFailsAtStep6ForOddSeeds", "failed: seed 7, step 6 of 10\n", None),
+    ("CrashInRound3ForOddSeeds", "crashed (signal 6): seed 7, round 3 of 5", 3),
 ]
 
 errors = []
@@ -52,7 +53,7 @@ def drawn(out):
 
 def main():
     fixture = os.path.abspath(sys.argv[1])
-    for name, rounds, fail_round, alone, verb in CASES:
+    for name, says, fail_round in CASES:
         test = f"{SUITE}.{name}"
         # A passing seed: exit 0, no report.
         env = clean_env()
@@ -74,19 +75,17 @@ def main():
                         props[p.get("name")] = p.get("value")
         if not check(rc != 0, f"{test} seed 7: expected a failure\n{out}"):
             continue
-        want = f"[  REPRO   ] {test} {verb}: seed 7"
-        if fail_round is not None:
-            want += f", round {fail_round} of {rounds}"
+        want = f"[  REPRO   ] {test} {says}"
         check(want in out, f"{test}: no line '{want}' in\n{out}")
         cmds = sorted(set(re.findall(r"^\[  REPRO   \] re-run: (.*)$", out, re.M)))
         if not check(len(cmds) == 1, f"{test}: expected one re-run command, got {cmds}\n{out}"):
             continue
         cmd = cmds[0]
-        prefix = "LUOSHU_SEED=7 " + (f"LUOSHU_ROUND={fail_round} " if alone else "")
+        prefix = "LUOSHU_SEED=7 " + (f"LUOSHU_ROUND={fail_round} " if fail_round else "")
         check(cmd.startswith(prefix + fixture + " "), f"{test}: command '{cmd}' should start "
               f"with '{prefix}{fixture}'")
         check(cmd.endswith(f"--gtest_filter='{test}'"), f"{test}: command '{cmd}' filter")
-        if verb == "failed":  # a crash writes no XML
+        if "crashed" not in says:  # a crash writes no XML
             check(props.get("seed") == "7", f"{test}: XML property seed: {props}")
             check(props.get("repro") == cmd, f"{test}: XML property repro: {props}")
             if fail_round is not None:

@@ -51,6 +51,16 @@ TEST(SeedReportFixture, MismatchWithoutRoundsForOddSeeds) {
   EXPECT_EQ(seed % 2, 0u) << "mismatch: drew " << tb::Rng(seed).Uniform(0, 1'000'000);
 }
 
+// One random stream, checked step by step: the report names the step (no LUOSHU_ROUND).
+TEST(SeedReportFixture, StreamFailsAtStep6ForOddSeeds) {
+  const uint64_t seed = tb::SeedFromEnv(1);
+  tb::Rng rng(seed);
+  for (int i : tb::Steps(10)) {
+    const int64_t drawn = rng.Uniform(0, 1'000'000);
+    EXPECT_FALSE(i == 6 && seed % 2 == 1) << "mismatch: drew " << drawn;
+  }
+}
+
 // A crash (abort) in round 3: the signal handler prints the report.
 TEST(SeedReportFixture, CrashInRound3ForOddSeeds) {
   const uint64_t seed = tb::SeedFromEnv(1);

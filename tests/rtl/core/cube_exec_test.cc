@@ -372,7 +372,7 @@ TYPED_TEST(CubeExecTest, RandomDescriptorsWithGapsAndAContendedL0cPort) {
   this->Start(0.6);
   this->RandomizeL0();
   this->CompetingReader(0.5);
-  for (int batch = 0; batch < 6; ++batch) {
+  for ([[maybe_unused]] int batch : tb::Steps(6)) {
     std::vector<MatmulDesc> list;
     for (int i = 0; i < 10; ++i) list.push_back(this->RandomMatmul(3, 4 * TestFixture::kDim));
     this->Run(list);

@@ -1177,7 +1177,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
     }
   };
   std::array<int, 8> seen{};
-  for (int trial = 0; trial < 500; ++trial) {
+  for (int trial : tb::Steps(500)) {
     Descriptor d{};
     const uint32_t op = rng.Chance(0.1) ? static_cast<uint32_t>(rng.Uniform(0, 255))
                                         : static_cast<uint32_t>(rng.Uniform(1, 4));

@@ -430,7 +430,7 @@ class MteOutTest : public ::testing::Test {
   // nothing outside the block touched), then run again clean.
   void RandomStores(int n, bool mem_errors) {
     int faults = 0, errors = 0;
-    for (int i = 0; i < n; ++i) {
+    for (int i : tb::Steps(n)) {
       const StoreDesc x = RandomStore();
       if (mem_errors && ExpectedFault(x) == Fault::kNone && rng_.Chance(0.2)) {
         const bool on_bias = x.bias_en && rng_.Chance(0.5);
