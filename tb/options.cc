@@ -53,10 +53,27 @@ TraceOptions TraceOptionsFromEnv() {
   return opts;
 }
 
+SeedLog& CurrentSeedLog() {
+  static SeedLog log;
+  return log;
+}
+
 uint64_t SeedFromEnv(uint64_t fallback) {
   const char* s = std::getenv("LUOSHU_SEED");
-  if (!s || !*s) return fallback;
-  return ParseU64(s, "LUOSHU_SEED");
+  const bool from_env = s && *s;
+  const uint64_t seed = from_env ? ParseU64(s, "LUOSHU_SEED") : fallback;
+  SeedLog& log = CurrentSeedLog();
+  log.from_env = log.from_env || from_env;
+  bool known = false;
+  for (int i = 0; i < log.num_seeds; ++i) known = known || log.seeds[i] == seed;
+  if (!known && log.num_seeds < SeedLog::kMaxSeeds) log.seeds[log.num_seeds++] = seed;
+  return seed;
+}
+
+std::optional<uint64_t> RoundFromEnv() {
+  const char* s = std::getenv("LUOSHU_ROUND");
+  if (!s || !*s) return std::nullopt;
+  return ParseU64(s, "LUOSHU_ROUND");
 }
 
 }  // namespace luoshu::tb

@@ -1,6 +1,6 @@
-// Seeded randomness for tests. Every random test takes its seed from LUOSHU_SEED (or a
-// fixed default), and SeedReporter prints it on failure so the run can be repeated:
-//   LUOSHU_SEED=1234 ctest -R CubeTest.RandomShapes
+// Seeded randomness for tests. Every random test takes its seed from tb::SeedFromEnv (LUOSHU_SEED
+// or a fixed default) and loops over tb::Rounds; on failure the test main prints the seed, the
+// round and the command that re-runs the case (tb/gtest_util.h, docs/verification.md).
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,8 @@
-// Random legal command streams for one core (LOAD / MATMUL / STORE / SYNC with tokens), for
-// the core and SoC tests. Block i loads A and B at random L0 offsets, multiplies into a random
+// Random legal programs for one core, for the core and SoC tests: random GEMMs for the
+// program builder (RandomGemm) and random command streams (LOAD / MATMUL / STORE / SYNC with
+// tokens, RandomCommandStream).
+//
+// RandomCommandStream: Block i loads A and B at random L0 offsets, multiplies into a random
 // L0C block (accumulating when it reuses the previous block's C) and stores a random
 // sub-block with a random epilogue. Tokens chain the blocks (RAW LD2EX / EX2ST; WAR EX2LD /
 // ST2EX to the next block) so the program is race-free: every legal interleaving of the
@@ -11,7 +14,10 @@
 // so a caller can grant exactly those windows.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sw/isa/builder.h"
@@ -32,6 +38,51 @@ inline constexpr uint32_t kStreamBSpan = 0x1f000;
 inline constexpr uint32_t kStreamCSpan = 0x10000;
 inline constexpr uint32_t kStreamBiasSpan = 0x1000;
 
+// A random GEMM for isa::BuildGemmProgram on a core with `cfg`: M and N in 1..3*Dim, K in
+// 1..5*Dim, a random epilogue, and half the time a random tile_k in 1..2*Dim. Its program is
+// never longer than `max_descriptors` (the room in the caller's ring): a tile_k so small that
+// it would be is raised to the smallest that fits. Operands, bias and SYNC word at `at`.
+inline isa::GemmProgram RandomGemm(const model::CoreConfig& cfg, const StreamLayout& at,
+                                   size_t max_descriptors, Rng* rng) {
+  const int d = cfg.dim;
+  isa::GemmProgram g;
+  g.dim = d;
+  g.l0a_bytes = cfg.l0a_bytes;
+  g.l0b_bytes = cfg.l0b_bytes;
+  g.l0c_bytes = cfg.l0c_bytes;
+  g.a_addr = at.a;
+  g.b_addr = at.b;
+  g.c_addr = at.c;
+  g.bias_addr = at.bias;
+  g.sync_addr = at.sync;
+  g.sync_value = at.sync_value;
+  g.m = static_cast<int>(rng->Uniform(1, 3 * d));
+  g.n = static_cast<int>(rng->Uniform(1, 3 * d));
+  g.k = static_cast<int>(rng->Uniform(1, 5 * d));
+  g.int8_out = rng->Chance(0.5);
+  g.relu = rng->Chance(0.5);
+  g.bias_en = rng->Chance(0.5);
+  g.scale = static_cast<int32_t>(rng->Uniform(-300, 300));
+  g.shift = static_cast<uint32_t>(rng->Uniform(0, 12));
+  g.tile_k = rng->Chance(0.5) ? static_cast<int>(rng->Uniform(1, 2 * d)) : 0;
+  // Dim x Dim output tiles, each 3 descriptors per K step and a STORE, then one SYNC.
+  const int64_t tiles = int64_t{(g.m + d - 1) / d} * ((g.n + d - 1) / d);
+  const int64_t max_steps = (static_cast<int64_t>(max_descriptors) - 1 - tiles) / (3 * tiles);
+  if (max_steps < 1) {
+    throw std::invalid_argument("RandomGemm: a ring with room for " +
+                                std::to_string(max_descriptors) + " descriptors is too small");
+  }
+  if (g.tile_k > 0 && (g.k + g.tile_k - 1) / g.tile_k > max_steps) {
+    g.tile_k = static_cast<int>((g.k + max_steps - 1) / max_steps);
+  }
+  if (isa::BuildGemmProgram(g).size() > max_descriptors) {
+    throw std::logic_error("RandomGemm: the program does not fit its ring (generator bug)");
+  }
+  return g;
+}
+
+// Block i of the stream is 4 descriptors (LOAD A, LOAD B, MATMUL, STORE), then one SYNC:
+// 4 * blocks + 1 descriptors.
 inline std::vector<isa::Descriptor> RandomCommandStream(const model::CoreConfig& cfg,
                                                         const StreamLayout& at, int blocks,
                                                         Rng* rng) {

@@ -26,9 +26,8 @@ TEST_P(SystemLong, RandomShapesUnderMemoryStallsMatchTheReference) {
 }
 
 TEST_P(SystemLong, RandomProgramsGiveTheSameBuffersOnBothBackends) {
-  for (uint64_t i = 0; i < 20; ++i) {
-    const uint64_t seed = tb::SeedFromEnv(308) + i;
-    SCOPED_TRACE(tb::SeedNote(tb::Rng(seed)));
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(308), 20)) {
+    const uint64_t seed = r.seed;
     Device model = OpenModel(GetParam());
     Device rtl = OpenRtl(GetParam());
     EXPECT_TRUE(SameResults(RunRandomProgram(rtl, seed, 12), RunRandomProgram(model, seed, 12)));

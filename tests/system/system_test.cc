@@ -43,7 +43,6 @@ class SystemGemm : public ::testing::TestWithParam<std::string> {};
 TEST_P(SystemGemm, EveryEpilogueOnEdgeShapesMatchesTheReference) {
   Device dev = OpenRtl(GetParam());
   tb::Rng rng(tb::SeedFromEnv(101));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (const Extents& e : kShapes) {
     for (const EpilogueCase& ep : AllEpilogues()) {
       GemmCase g;
@@ -71,7 +70,6 @@ INSTANTIATE_TEST_SUITE_P(Socs, SystemGemm, ::testing::Values("small", "default")
 TEST(SystemGemmDefault, EverySplitAndCoreCountMatchesTheReference) {
   Device dev = OpenRtl("default");
   tb::Rng rng(tb::SeedFromEnv(104));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const EpilogueCase eps[] = {{true, true, false, 1, 0}, {true, false, true, -5, 6}};
   for (int cores = 1; cores <= dev.cores(); ++cores) {
     for (ops::Split split : SplitsFor(cores)) {
@@ -97,7 +95,6 @@ TEST(SystemGemmDefault, EverySplitAndCoreCountMatchesTheReference) {
 TEST(SystemMlp, MatchesTheReferenceOnTheDefaultSoc) {
   Device dev = OpenRtl("default");
   tb::Rng rng(tb::SeedFromEnv(105));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const gemm_test::MlpShape shapes[] = {{64, 96, 48, 10}, {37, 33, 70, 17}, {1, 20, 30, 5}};
   for (const auto& s : shapes) EXPECT_TRUE(gemm_test::CheckMlp(dev, &rng, s, 0, true));
   EXPECT_TRUE(gemm_test::CheckMlp(dev, &rng, {50, 40, 24, 8}, 3, false));
@@ -106,14 +103,12 @@ TEST(SystemMlp, MatchesTheReferenceOnTheDefaultSoc) {
 TEST(SystemMlp, ChainedLayersMatchTheReferenceOnTheDefaultSoc) {
   Device dev = OpenRtl("default");
   tb::Rng rng(tb::SeedFromEnv(106));
-  SCOPED_TRACE(tb::SeedNote(rng));
   EXPECT_TRUE(gemm_test::CheckChain(dev, &rng, 90, {40, 70, 33, 24}, 0));
 }
 
 TEST(SystemFault, AnAccessFaultIsContainedToItsCoreOnTheDefaultSoc) {
   Device dev = OpenRtl("default");
   tb::Rng rng(tb::SeedFromEnv(107));
-  SCOPED_TRACE(tb::SeedNote(rng));
   fault_test::CheckAccessFaultIsContained(dev, &rng, 3);
   fault_test::CheckAccessFaultIsContained(dev, &rng, 1);
 }
@@ -121,7 +116,6 @@ TEST(SystemFault, AnAccessFaultIsContainedToItsCoreOnTheDefaultSoc) {
 TEST(SystemFault, ATokenDeadlockIsReportedQuicklyOnTheDefaultSoc) {
   Device dev = OpenRtl("default");
   tb::Rng rng(tb::SeedFromEnv(109));
-  SCOPED_TRACE(tb::SeedNote(rng));
   fault_test::CheckTokenDeadlockIsReported(dev, &rng, 2);
 }
 
@@ -137,7 +131,6 @@ class SystemAgreement : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SystemAgreement, RandomProgramGivesTheSameBuffersOnBothBackends) {
   const uint64_t seed = tb::SeedFromEnv(108);
-  SCOPED_TRACE(tb::SeedNote(tb::Rng(seed)));
   Device model = OpenModel(GetParam());
   Device rtl = OpenRtl(GetParam());
   const ProgramResult on_model = RunRandomProgram(model, seed, /*steps=*/8);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "Vstream_fifo_d4w32.h"
 #include "tb/errors.h"
@@ -239,6 +240,92 @@ TEST(HarnessTest, SeedFromEnvUsesTheVariableOrTheFallback) {
     ScopedEnv env("LUOSHU_SEED", "");
     EXPECT_EQ(tb::SeedFromEnv(7), 7u);
   }
+}
+
+// ---------------------------------------------------------------- seed report (gtest_util.h)
+
+TEST(HarnessTest, SeedFromEnvNotesEachDistinctSeedForTheReport) {
+  ScopedEnv env("LUOSHU_SEED", "");
+  EXPECT_EQ(tb::CurrentSeedLog().num_seeds, 0) << "the listener clears the log per test";
+  tb::SeedFromEnv(5);
+  tb::SeedFromEnv(5);
+  tb::SeedFromEnv(9);
+  const tb::SeedLog& log = tb::CurrentSeedLog();
+  ASSERT_EQ(log.num_seeds, 2);
+  EXPECT_EQ(log.seeds[0], 5u);
+  EXPECT_EQ(log.seeds[1], 9u);
+  EXPECT_FALSE(log.from_env);
+  // Two defaults: LUOSHU_SEED would change both, so the command leaves it unset.
+  EXPECT_EQ(tb::ReproCommand().find("LUOSHU_SEED"), std::string::npos) << tb::ReproCommand();
+  EXPECT_NE(tb::SeedSummary().find("seeds 5, 9"), std::string::npos) << tb::SeedSummary();
+}
+
+TEST(HarnessTest, ReproCommandNamesSeedRoundBinaryAndTest) {
+  ScopedEnv env("LUOSHU_SEED", "73");
+  ScopedEnv round("LUOSHU_ROUND", "");
+  const uint64_t seed = tb::SeedFromEnv(1);
+  for (tb::Round& r : tb::Rounds(seed, 3)) {
+    if (r.index != 1) continue;
+    const std::string cmd = tb::ReproCommand();
+    EXPECT_EQ(cmd.rfind("LUOSHU_SEED=73 LUOSHU_ROUND=1 /", 0), 0u) << cmd;
+    EXPECT_NE(cmd.find("test_harness --gtest_filter='HarnessTest."
+                       "ReproCommandNamesSeedRoundBinaryAndTest'"),
+              std::string::npos)
+        << cmd;
+    EXPECT_EQ(tb::SeedSummary(), "seed 73, round 1 of 3");
+  }
+  EXPECT_EQ(tb::CurrentSeedLog().round, -1) << "after the loop no round is running";
+  EXPECT_EQ(tb::ReproCommand().find("LUOSHU_ROUND"), std::string::npos);
+}
+
+TEST(HarnessTest, RoundsDrawTheirSeedsFromTheTestSeed) {
+  ScopedEnv round("LUOSHU_ROUND", "");
+  tb::Rng seeds(1234);
+  int n = 0;
+  tb::Rounds rounds(1234, 5);
+  for (tb::Round& r : rounds) {
+    EXPECT_EQ(r.index, n++);
+    EXPECT_EQ(r.seed, seeds.Bits64());
+    EXPECT_EQ(r.rng.Bits64(), tb::Rng(r.seed).Bits64());
+  }
+  EXPECT_EQ(n, 5);
+  EXPECT_TRUE(rounds.all());
+  EXPECT_EQ(tb::CurrentSeedLog().rounds_run, 5u);
+}
+
+TEST(HarnessTest, LuoshuRoundRunsThatRoundAloneWithItsOwnSeed) {
+  std::vector<uint64_t> all;
+  {
+    ScopedEnv round("LUOSHU_ROUND", "");
+    for (tb::Round& r : tb::Rounds(99, 4)) all.push_back(r.rng.Bits64());
+  }
+  ScopedEnv round("LUOSHU_ROUND", "2");
+  std::vector<int> ran;
+  tb::Rounds rounds(99, 4);
+  for (tb::Round& r : rounds) {
+    ran.push_back(r.index);
+    EXPECT_EQ(r.rng.Bits64(), all[2]) << "round 2 alone draws what it drew among all";
+  }
+  EXPECT_EQ(ran, std::vector<int>{2});
+  EXPECT_FALSE(rounds.all());
+}
+
+TEST(HarnessTest, LuoshuRoundOutOfRangeIsRefusedAndSharedRoundsIgnoreIt) {
+  ScopedEnv round("LUOSHU_ROUND", "4");
+  try {
+    tb::Rounds rounds(1, 4);
+    ADD_FAILURE() << "no ConfigError";
+  } catch (const tb::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("LUOSHU_ROUND=4, but this test has 4 rounds (0 to 3)"),
+              std::string::npos)
+        << e.what();
+  }
+  int n = 0;
+  for (tb::Round& r : tb::Rounds(1, 3, tb::Rounds::kSharedState)) {
+    EXPECT_EQ(r.index, n++);
+    EXPECT_FALSE(tb::CurrentSeedLog().round_alone);
+  }
+  EXPECT_EQ(n, 3) << "rounds that share state all run";
 }
 
 }  // namespace

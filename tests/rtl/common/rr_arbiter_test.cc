@@ -103,7 +103,6 @@ TYPED_TEST(RrArbiterTest, KeepsPriorityWithoutAdvance) {
 TYPED_TEST(RrArbiterTest, RandomRequestersAreServedWithinNumInGrants) {
   constexpr unsigned kN = Arb<TypeParam>::kNumIn;
   Rng rng(tb::SeedFromEnv(21));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();

@@ -103,7 +103,6 @@ TYPED_TEST(SramTest, HoldsReadDataWhileReadDisabled) {
 TYPED_TEST(SramTest, RandomAccessMatchesReferenceArray) {
   constexpr unsigned kWords = Mem<TypeParam>::kWords;
   Rng rng(tb::SeedFromEnv(41));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Simulation<TypeParam> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();

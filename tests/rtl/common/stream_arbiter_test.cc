@@ -106,7 +106,6 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
   constexpr unsigned kN = Arb<Model>::kNumIn;
   constexpr unsigned kW = Arb<Model>::kWidth;
   Rng rng(tb::SeedFromEnv(seed));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Simulation<Model> sim(tb::CurrentTestName(), "stream_arbiter");
   auto& d = sim.dut();
   std::vector<std::unique_ptr<tb::StreamSource<uint32_t>>> src;

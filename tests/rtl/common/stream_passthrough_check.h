@@ -31,7 +31,6 @@ struct PassthroughCheck {
 template <class Model>
 void CheckRandomPassthrough(const PassthroughCheck& c) {
   tb::Rng rng(tb::SeedFromEnv(c.seed));
-  SCOPED_TRACE(tb::SeedNote(rng));
   tb::Simulation<Model> sim(tb::CurrentTestName(), c.gtkw_block);
   auto& d = sim.dut();
   tb::StreamSource<uint32_t> src(

@@ -164,7 +164,6 @@ TYPED_TEST_SUITE(AiCoreTest, Cores);
 
 TYPED_TEST(AiCoreTest, DoubleBufferedGemmMatchesModel) {
   tb::Rng rng(tb::SeedFromEnv(41));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Pair<TypeParam> p(tb::MemSlaveConfig{}, rng.Bits64());
   const int d = p.cfg.dim;
   auto g = Gemm(p.cfg, 3 * d + 1, 2 * d - 1, 2 * d + 3);
@@ -184,23 +183,13 @@ TYPED_TEST(AiCoreTest, DoubleBufferedGemmMatchesModel) {
 }
 
 TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
-  tb::Rng rng(tb::SeedFromEnv(42));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;
-  for (int round = 0; round < rounds; ++round) {
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(42), rounds)) {
+    tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());
-    const int d = p.cfg.dim;
-    auto g = Gemm(p.cfg, static_cast<int>(rng.Uniform(1, 3 * d)),
-                  static_cast<int>(rng.Uniform(1, 3 * d)), static_cast<int>(rng.Uniform(1, 5 * d)));
-    g.int8_out = rng.Chance(0.5);
-    g.relu = rng.Chance(0.5);
-    g.bias_en = rng.Chance(0.5);
-    g.bias_addr = kBias;
-    g.scale = static_cast<int32_t>(rng.Uniform(-300, 300));
-    g.shift = static_cast<uint32_t>(rng.Uniform(0, 12));
-    g.tile_k = rng.Chance(0.5) ? static_cast<int>(rng.Uniform(1, 2 * d)) : 0;
-    SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(g.m) + "x" +
-                 std::to_string(g.n) + "x" + std::to_string(g.k));
+    const auto g = tb::RandomGemm(p.cfg, {kA, kB, kC, kBias, kSync, 0x600d}, kRingSlots - 1, &rng);
+    SCOPED_TRACE(std::to_string(g.m) + "x" + std::to_string(g.n) + "x" + std::to_string(g.k) +
+                 ", tile_k " + std::to_string(g.tile_k));
     p.Randomize(kA, 0x1f000, &rng);
     p.Randomize(kB, 0x1f000, &rng);
     p.Randomize(kBias, 0x1000, &rng);
@@ -215,7 +204,6 @@ TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
 // previous tile from the other half, so the shared L0C read port is contended.
 TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
   tb::Rng rng(tb::SeedFromEnv(45));
-  SCOPED_TRACE(tb::SeedNote(rng));
   tb::MemSlaveConfig fast;
   fast.latency = fast.write_latency = 1;
   fast.write_bytes_per_cycle = 0.5;  // slow stores: each overlaps the next tile's K steps
@@ -236,11 +224,9 @@ TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
 // Random legal command streams (tb/agents/random_program.h); the model proves each race-free
 // by also running it in a random legal interleaving.
 TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
-  tb::Rng rng(tb::SeedFromEnv(44));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;
-  for (int round = 0; round < rounds; ++round) {
-    SCOPED_TRACE("round " + std::to_string(round));
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(44), rounds)) {
+    tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());
     p.Randomize(kA, 0x1f000, &rng);
     p.Randomize(kB, 0x1f000, &rng);
@@ -279,7 +265,6 @@ void FaultThenRecover(const std::vector<isa::Descriptor>& bad, Fault expected,
                       std::vector<hal::Window> windows = {{0, kMemBytes, true}},
                       uint32_t error_addr = 0) {
   tb::Rng rng(tb::SeedFromEnv(43));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Pair<Top> p(tb::MemSlaveConfig{}, rng.Bits64(), windows);
   if (error_addr) p.core.memory_port().InjectError(error_addr, 16);
   p.Randomize(kA, 0x1f000, &rng);

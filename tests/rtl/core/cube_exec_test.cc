@@ -370,10 +370,9 @@ TYPED_TEST(CubeExecTest, ManyTilesInBothDirections) {
 
 TYPED_TEST(CubeExecTest, RandomDescriptorsWithGapsAndAContendedL0cPort) {
   this->Start(0.6);
-  SCOPED_TRACE(tb::SeedNote(this->rng_));
   this->RandomizeL0();
   this->CompetingReader(0.5);
-  for (int batch = 0; batch < 6; ++batch) {
+  for ([[maybe_unused]] int batch : tb::Steps(6)) {
     std::vector<MatmulDesc> list;
     for (int i = 0; i < 10; ++i) list.push_back(this->RandomMatmul(3, 4 * TestFixture::kDim));
     this->Run(list);
@@ -385,7 +384,6 @@ TYPED_TEST(CubeExecTest, RandomDescriptorsWithGapsAndAContendedL0cPort) {
 
 TYPED_TEST(CubeExecTest, RandomDescriptorsBackToBack) {
   this->Start(0);
-  SCOPED_TRACE(tb::SeedNote(this->rng_));
   this->RandomizeL0();
   std::vector<MatmulDesc> list;
   for (int i = 0; i < 30; ++i) list.push_back(this->RandomMatmul(2, 3 * TestFixture::kDim));

@@ -96,7 +96,6 @@ TEST_F(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
 }
 
 TEST_F(L0BufferTest, MaskedWritesAtEveryAddressLandOnTheirElementsOnly) {
-  SCOPED_TRACE(tb::SeedNote(rng_));
   FillRandom();
   for (unsigned a = 0; a < kElems; ++a) {
     const auto mask = static_cast<uint8_t>(rng_.Uniform(0, 255));
@@ -144,7 +143,6 @@ TEST_F(L0BufferTest, HoldsReadDataWhileReadDisabled) {
 // Random reads and writes (idle cycles, both at once, overlapping), rdata checked every cycle
 // once a read has happened; every start alignment and the wrap are covered for both ports.
 TEST_F(L0BufferTest, RandomTrafficMatchesReferenceArray) {
-  SCOPED_TRACE(tb::SeedNote(rng_));
   FillRandom();
   std::optional<Lanes> want;
   std::array<int, kLanes> reads_at{}, writes_at{};

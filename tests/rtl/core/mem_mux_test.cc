@@ -46,7 +46,6 @@ class MemMuxTest : public ::testing::Test {};
 
 TEST_F(MemMuxTest, RandomTrafficFromEveryClient) {
   Rng rng(tb::SeedFromEnv(11));
-  SCOPED_TRACE(tb::SeedNote(rng));
   tb::Simulation<Vmem_mux> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   model::DeviceMemory mem(0, kMemBytes);

@@ -673,7 +673,6 @@ TYPED_TEST_SUITE(SequencerTest, Configs);
 // The builder's GEMM program, with quick and with slow, stalling units and memory.
 TYPED_TEST(SequencerTest, DoubleBufferedGemmProgramMatchesModel) {
   tb::Rng rng(tb::SeedFromEnv(10));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (int run = 0; run < 3; ++run) {
     SCOPED_TRACE("run " + std::to_string(run));
     Rig<TypeParam> rig(AllMemory(), run == 0 ? Timing{} : RandomTiming(rng), rng.Bits64());
@@ -703,11 +702,8 @@ TYPED_TEST(SequencerTest, DoubleBufferedGemmProgramMatchesModel) {
 }
 
 TYPED_TEST(SequencerTest, RandomBalancedProgramsMatchModel) {
-  tb::Rng seeds(tb::SeedFromEnv(11));
-  SCOPED_TRACE(tb::SeedNote(seeds));
-  for (int iter = 0; iter < 25; ++iter) {
-    SCOPED_TRACE("iteration " + std::to_string(iter));
-    tb::Rng rng(seeds.Bits64());
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(11), 25)) {
+    tb::Rng& rng = r.rng;
     Rig<TypeParam> rig(AllMemory(), RandomTiming(rng), rng.Bits64());
     rig.SetRing(kRing, 128);
     ProgramGen gen;
@@ -721,12 +717,11 @@ TYPED_TEST(SequencerTest, RandomBalancedProgramsMatchModel) {
 
 // Any token masks at all: programs block, deadlock (with the model's index) or finish.
 TYPED_TEST(SequencerTest, RandomTokenPatternsEndLikeModel) {
-  tb::Rng seeds(tb::SeedFromEnv(12));
-  SCOPED_TRACE(tb::SeedNote(seeds));
   std::array<int, 4> outcomes{};
-  for (int iter = 0; iter < 60; ++iter) {
-    SCOPED_TRACE("iteration " + std::to_string(iter));
-    tb::Rng rng(seeds.Bits64());
+  tb::Rounds rounds(tb::SeedFromEnv(12), 60);
+  for (tb::Round& r : rounds) {
+    tb::Rng& rng = r.rng;
+    const int iter = r.index;
     Rig<TypeParam> rig(AllMemory(), RandomTiming(rng), rng.Bits64());
     rig.SetRing(kRing, 64);
     ProgramGen gen;
@@ -745,6 +740,7 @@ TYPED_TEST(SequencerTest, RandomTokenPatternsEndLikeModel) {
     }
     ++outcomes[rig.dut().state_o];
   }
+  if (!rounds.all()) return;  // LUOSHU_ROUND ran one round
   EXPECT_GT(outcomes[kRtlBlocked], 0) << "no random program blocked";
   EXPECT_GT(outcomes[kRtlFaulted], 0) << "no random program deadlocked";
   EXPECT_GT(outcomes[kRtlIdle], 0) << "no random program finished";
@@ -753,7 +749,6 @@ TYPED_TEST(SequencerTest, RandomTokenPatternsEndLikeModel) {
 // Several batches through a small ring: head and tail wrap, tokens carry over.
 TYPED_TEST(SequencerTest, RingWrapsAcrossBatches) {
   tb::Rng rng(tb::SeedFromEnv(13));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Rig<TypeParam> rig(AllMemory(), RandomTiming(rng), rng.Bits64());
   rig.SetRing(kRing, 8);
   ProgramGen gen;
@@ -1151,7 +1146,6 @@ TYPED_TEST(SequencerTest, L0BoundsFaultOnePastTheEnd) {
 // run (legal ones reach their unit unchanged, or fault like the model on execution).
 TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
   tb::Rng rng(tb::SeedFromEnv(44));
-  SCOPED_TRACE(tb::SeedNote(rng));
   // Everything readable, the upper half of the address space read-only; memory is 1 MiB.
   const std::vector<Window> windows = {{0, 1ull << 31, true}, {1ull << 31, 1ull << 31, false}};
   Rig<TypeParam> rig(windows, Timing{}, rng.Bits64());
@@ -1183,7 +1177,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
     }
   };
   std::array<int, 8> seen{};
-  for (int trial = 0; trial < 500; ++trial) {
+  for (int trial : tb::Steps(500)) {
     Descriptor d{};
     const uint32_t op = rng.Chance(0.1) ? static_cast<uint32_t>(rng.Uniform(0, 255))
                                         : static_cast<uint32_t>(rng.Uniform(1, 4));
@@ -1462,11 +1456,8 @@ TYPED_TEST(SequencerTest, DeadlockBehindASignalAtTokenMax) {
 // Clear in the middle of a long program: commands at the units finish unseen, the tokens are
 // zero, and the next program runs as if the first had never been.
 TYPED_TEST(SequencerTest, ClearWhileBusyDropsTheRestAndRestarts) {
-  tb::Rng seeds(tb::SeedFromEnv(71));
-  SCOPED_TRACE(tb::SeedNote(seeds));
-  for (int iter = 0; iter < 15; ++iter) {
-    SCOPED_TRACE("iteration " + std::to_string(iter));
-    tb::Rng rng(seeds.Bits64());
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(71), 15)) {
+    tb::Rng& rng = r.rng;
     Timing t = RandomTiming(rng);
     t.run_min = 10;
     t.run_max = 60;

@@ -43,7 +43,6 @@ class CubeTest : public ::testing::Test {
   }
   // Streams random tiles with K drawn from [kmin, kmax] and checks every C tile.
   void RandomTiles(int tiles, int kmin, int kmax) {
-    SCOPED_TRACE(tb::SeedNote(rng_));
     std::vector<Matrix<int32_t>> want;
     for (int t = 0; t < tiles; ++t) {
       const int k = rng_.Uniform(kmin, kmax);

@@ -133,7 +133,6 @@ TEST_F(EpilogueTest, EdgeValuesEveryCombination) {
 // 2^(shift - 1), which is a tie; every generated vector is checked to be one.
 TEST_F(EpilogueTest, RoundingTiesGoAwayFromZeroAtEveryShift) {
   tb::Rng rng(tb::SeedFromEnv(7));
-  SCOPED_TRACE(tb::SeedNote(rng));
   int ties = 0;
   for (int shift = 1; shift < 32; ++shift) {
     for (int32_t scale : {1, -1, 3, -5, 12, 127, -32768, 32767}) {
@@ -197,7 +196,6 @@ TEST_F(EpilogueTest, IsaDocumentExamples) {
 
 TEST_F(EpilogueTest, RandomVectorsWithTheConfigurationChangingEveryCycle) {
   tb::Rng rng(tb::SeedFromEnv(3));
-  SCOPED_TRACE(tb::SeedNote(rng));
   auto value = [&rng]() -> int32_t {
     switch (rng.Uniform(0, 3)) {
       case 0:

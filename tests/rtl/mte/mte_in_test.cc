@@ -360,9 +360,8 @@ class MteInTest : public ::testing::Test {
   // random byte they read (RTL only: MEM_ERROR, every response drained), then run again clean,
   // which also rewrites whatever the failed run left in L0.
   void RandomLoads(int n, bool mem_errors) {
-    SCOPED_TRACE(tb::SeedNote(rng_));
     int faults = 0, errors = 0, box_passes = 0, row_passes = 0;
-    for (int i = 0; i < n; ++i) {
+    for (int i : tb::Steps(n)) {
       const LoadDesc x = RandomLoad();
       if (mem_errors && x.valid_rows && x.valid_cols && InWindows(x) && rng_.Chance(0.2)) {
         const uint64_t r = rng_.Uniform(0, x.valid_rows - 1), c = rng_.Uniform(0, x.valid_cols - 1);

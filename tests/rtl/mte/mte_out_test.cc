@@ -429,9 +429,8 @@ class MteOutTest : public ::testing::Test {
   // response injected at a random byte they read or write (MEM_ERROR, every response drained,
   // nothing outside the block touched), then run again clean.
   void RandomStores(int n, bool mem_errors) {
-    SCOPED_TRACE(tb::SeedNote(rng_));
     int faults = 0, errors = 0;
-    for (int i = 0; i < n; ++i) {
+    for (int i : tb::Steps(n)) {
       const StoreDesc x = RandomStore();
       if (mem_errors && ExpectedFault(x) == Fault::kNone && rng_.Chance(0.2)) {
         const bool on_bias = x.bias_en && rng_.Chance(0.5);

@@ -82,11 +82,6 @@ struct Bench {
     EXPECT_TRUE(drv.SourcesIdle());
   }
 
-  std::string SeedNote() const {
-    return "seed " + std::to_string(rng.seed()) +
-           " (re-run with LUOSHU_SEED=" + std::to_string(rng.seed()) + ")";
-  }
-
   Rng rng;
   Simulation<Model> sim;
   noc::MeshDriver<Model> drv;
@@ -103,7 +98,6 @@ TYPED_TEST_SUITE(NocMeshTest, Meshes);
 // again one pair at a time, alone in the network, to check latency is one cycle per router.
 TYPED_TEST(NocMeshTest, EverySourceReachesEveryDestination) {
   Bench<TypeParam> b(11, 0, 0);
-  SCOPED_TRACE(b.SeedNote());
   b.sim.Reset();
   for (int s = 0; s < b.kN; ++s) {
     for (int d = 0; d < b.kN; ++d) b.Send(s, d, 1 + (s + d) % 4);
@@ -138,7 +132,6 @@ TYPED_TEST(NocMeshTest, ZeroLoadLatencyIsOneCyclePerRouter) {
 template <class Model>
 void RunRandomTraffic(uint64_t seed, double src_stall, double sink_stall, int packets_per_node) {
   Bench<Model> b(seed, src_stall, sink_stall);
-  SCOPED_TRACE(b.SeedNote());
   b.sim.Reset();
   for (int i = 0; i < packets_per_node; ++i) {
     for (int s = 0; s < b.kN; ++s) {
@@ -159,7 +152,6 @@ TYPED_TEST(NocMeshTest, RandomTrafficStallsBothSides) {
 // All nodes send to one node (the most contended pattern, every arbiter busy).
 TYPED_TEST(NocMeshTest, HotspotToOneNodeWithSinkStalls) {
   Bench<TypeParam> b(31, 0.1, 0.3);
-  SCOPED_TRACE(b.SeedNote());
   b.sim.Reset();
   const int hot = b.kN - 1;
   for (int i = 0; i < 40; ++i) {
@@ -173,7 +165,6 @@ TYPED_TEST(NocMeshTest, HotspotToOneNodeWithSinkStalls) {
 // everything arrives intact.
 TYPED_TEST(NocMeshTest, SinkBackPressureStallsCleanlyAndRecovers) {
   Bench<TypeParam> b(41, 0, 1.0);
-  SCOPED_TRACE(b.SeedNote());
   b.sim.Reset();
   for (int i = 0; i < 30; ++i) {
     for (int s = 0; s < b.kN; ++s) {

@@ -344,8 +344,6 @@ TEST(NocNiTest, WriteThenReadBackFromEveryClientToEveryMemory) {
 // hit earlier writes, with random stalls on every NI channel when `stall` > 0.
 void RunRandom(uint64_t seed, double stall) {
   NiSystem s(seed, stall);
-  SCOPED_TRACE("seed " + std::to_string(s.rng().seed()) +
-               " (re-run with LUOSHU_SEED=" + std::to_string(s.rng().seed()) + ")");
   for (int i = 0; i < 150; ++i) {
     for (int c : kClients) {
       const int m = kMems[s.rng().Uniform(0, 1)];

@@ -579,7 +579,6 @@ class CoreNocBridgeTest : public ::testing::Test {
   // Random traffic: `n` bursts, both directions, ids 0..2, both channels.
   void RandomTraffic(int n) {
     Rng& rng = bench_->rng();
-    SCOPED_TRACE(tb::SeedNote(rng));
     const int pages = kWriteBase / kPage / C::kChannels;
     for (int i = 0; i < 12; ++i) {
       bench_->InjectError(ReadAddr(rng.Uniform(0, C::kChannels - 1), rng.Uniform(0, pages - 1),

@@ -73,7 +73,6 @@ TEST(LuoshuRegsTest, IdentityConfigurationAndResetValues) {
 TEST(LuoshuRegsTest, ReadWriteRoundTripsWithByteStrobes) {
   Rig r;
   tb::Rng rng(tb::SeedFromEnv(61));
-  SCOPED_TRACE(tb::SeedNote(rng));
   auto& d = r.sim.dut();
   for (int c = 0; c < 4; ++c) {
     const uint32_t base = static_cast<uint32_t>(rng.Bits64()) & ~31u;
@@ -248,7 +247,6 @@ TEST(LuoshuRegsTest, TableDrivenAccessChecksOnEveryRegister) {
   Rig r;
   auto& d = r.sim.dut();
   tb::Rng rng(tb::SeedFromEnv(62));
-  SCOPED_TRACE(tb::SeedNote(rng));
   // Hardware-driven fields hold random values (the checker expects writes not to move them).
   for (int c = 0; c < 4; ++c) {
     tb::PutBits(d.core_head_i, 32 * c, 32, rng.Bits64());

@@ -435,7 +435,6 @@ TYPED_TEST_SUITE(NocAxiMasterTest, Tops);
 TYPED_TEST(NocAxiMasterTest, WriteThenReadBackThroughTheChannel) {
   using B = Bench<TypeParam>;
   B b(tb::CurrentTestName(), tb::SeedFromEnv(11), Knobs{});
-  SCOPED_TRACE(tb::SeedNote(b.rng()));
   const uint64_t at = B::Page(B::kChanPages / 2) + 0x40;
   b.Push(b.Write(Coord(1, 0), at, 5));
   b.Push(b.Write(Coord(0, 1), B::Page(B::kChanPages - 1) + 0xff0, 1));  // a page's last beat
@@ -454,7 +453,6 @@ TYPED_TEST(NocAxiMasterTest, ErrorsReachTheRequester) {
   Knobs k;
   k.axi_stall = 0.2;
   B b(tb::CurrentTestName(), tb::SeedFromEnv(12), k);
-  SCOPED_TRACE(tb::SeedNote(b.rng()));
   const uint64_t rd = B::Page(1), wr = B::Page(B::kChanPages / 2 + 1);
   b.InjectError(rd + 0x30, 0x20);  // beats 3 and 4 of the read below
   b.InjectError(wr + 0x10, 1);     // beat 1 of the first write
@@ -478,7 +476,6 @@ TYPED_TEST(NocAxiMasterTest, PerIdFifoFullStallsWithoutLoss) {
   k.latency = 120;
   k.write_latency = 120;
   B b(tb::CurrentTestName(), tb::SeedFromEnv(13), k);
-  SCOPED_TRACE(tb::SeedNote(b.rng()));
   // Two nodes that share id 0, and one with another id whose requests queue behind them.
   uint32_t twin = 0;
   for (uint32_t c = 1; c < 64 && !twin; ++c) {
@@ -513,7 +510,6 @@ template <class Top>
 void RandomTraffic(const Knobs& k, int requests, uint64_t seed) {
   using B = Bench<Top>;
   B b(tb::CurrentTestName(), tb::SeedFromEnv(seed), k);
-  SCOPED_TRACE(tb::SeedNote(b.rng()));
   tb::Rng& rng = b.rng();
   const int half = B::kChanPages / 2;
   // Reads come from the lower half of the channel's pages, writes go to fresh ranges of the

@@ -259,7 +259,6 @@ TEST_P(SocGemm, SplitAcrossCoresMatchesModel) {
   Soc* soc = owned.get();
   luoshu::Device dev(std::move(owned));
   Rng rng(tb::SeedFromEnv(7));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 96, n = 80, k = 72;  // edge tiles in every dimension
   const auto a = tb::RandomInt8Matrix(&rng, m, k);
   const auto b = tb::RandomInt8Matrix(&rng, k, n);
@@ -299,7 +298,6 @@ class SocTimeline : public ::testing::TestWithParam<std::string> {};
 // core, checked against the model.
 void RunTimelineGemm(luoshu::Device& dev, uint64_t seed) {
   Rng rng(seed);
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 96, n = 80, k = 72;
   const auto a = tb::RandomInt8Matrix(&rng, m, k);
   const auto b = tb::RandomInt8Matrix(&rng, k, n);
@@ -441,7 +439,6 @@ void SetInterruptBitsThroughCore(Soc* soc, Driver* dev, int c, uint32_t bits) {
 TEST_P(SocRegisters, TableDrivenAccessChecksOnEveryRegister) {
   auto soc = MakeSoc(GetParam());
   Rng rng(tb::SeedFromEnv(11));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int cores = soc->config().cores;
   auto core_of = [](uint32_t offset) {
     return offset < reg::kCoreBase ? -1 : int((offset - reg::kCoreBase) / reg::kCoreStride);
@@ -499,7 +496,6 @@ TEST(SocConcurrent, FourCoresRandomStreamsMatchModel) {
   auto soc = MakeSoc("default");
   ASSERT_EQ(soc->config().cores, 4);
   Rng rng(tb::SeedFromEnv(21));
-  SCOPED_TRACE(tb::SeedNote(rng));
   RandomStreamsMatchModel(soc.get(), &rng, 3);
 }
 
@@ -524,16 +520,14 @@ tb::MemSlaveConfig StallyMemory(Rng* rng) {
 class SocStalls : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SocStalls, RandomStreamsWithStallyMemoryMatchModel) {
-  Rng rng(tb::SeedFromEnv(GetParam() == "small" ? 31 : 32));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int rounds = GetParam() == "small" ? 24 : 20;
-  for (int round = 0; round < rounds; ++round) {
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(GetParam() == "small" ? 31 : 32), rounds)) {
+    Rng& rng = r.rng;
     const tb::MemSlaveConfig mem = StallyMemory(&rng);
-    SCOPED_TRACE("round " + std::to_string(round) + ": latency " + std::to_string(mem.latency) +
-                 "/" + std::to_string(mem.write_latency) + ", " +
-                 std::to_string(mem.read_bytes_per_cycle) + "/" +
-                 std::to_string(mem.write_bytes_per_cycle) + " B/cycle" +
-                 (mem.shared_budget ? " shared" : ""));
+    SCOPED_TRACE(
+        "latency " + std::to_string(mem.latency) + "/" + std::to_string(mem.write_latency) + ", " +
+        std::to_string(mem.read_bytes_per_cycle) + "/" + std::to_string(mem.write_bytes_per_cycle) +
+        " B/cycle" + (mem.shared_budget ? " shared" : ""));
     auto soc = MakeSoc(GetParam(), mem, rng.Bits64());
     RandomStreamsMatchModel(soc.get(), &rng, 2);
     if (HasFailure()) break;
@@ -774,7 +768,6 @@ void ContainmentCase(int bad_core, const std::function<BadProgram(const hal::Soc
   const auto& cfg = soc->config();
   ASSERT_EQ(cfg.cores, 4);
   Rng rng(tb::SeedFromEnv(51));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const BadProgram bad = make(cfg);
   std::vector<GemmData> data;
   std::vector<MemoryInit> init;
@@ -924,7 +917,6 @@ TEST_P(SocDriver, SetRingOnABusyCoreThrows) {
   auto soc = MakeSoc(GetParam());
   auto ref = MakeModel(soc->config());
   Rng rng(tb::SeedFromEnv(61));
-  SCOPED_TRACE(tb::SeedNote(rng));
   std::vector<MemoryInit> init;
   std::vector<uint8_t> ab = RandomBytes(&rng, 2 * kGemmSize * kGemmSize);
   init.push_back({Slice(0) + kA, {ab.begin(), ab.begin() + kGemmSize * kGemmSize}});

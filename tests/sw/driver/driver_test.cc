@@ -355,7 +355,6 @@ TEST(DeviceTest, InterruptMaskTakesOnlyInterruptBits) {
 
 TEST(DeviceTest, SeveralCoresRunIndependently) {
   tb::Rng rng(tb::SeedFromEnv(17));
-  SCOPED_TRACE(tb::SeedNote(rng));
   SocConfig cfg;
   cfg.dim = 8;
   Rig r(cfg);

@@ -113,7 +113,6 @@ TEST(IsaEncodingTest, DescriptorIs256Bits) {
 
 TEST(IsaEncodingTest, EachFieldLandsAtItsPositionAndRoundTrips) {
   tb::Rng rng(tb::SeedFromEnv(401));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (Opcode op : kAllOpcodes) {
     for (const auto& f : FieldsOf(op)) {
       for (int trial = 0; trial < 50; ++trial) {
@@ -135,7 +134,6 @@ TEST(IsaEncodingTest, EachFieldLandsAtItsPositionAndRoundTrips) {
 
 TEST(IsaEncodingTest, AllFieldsTogetherRoundTrip) {
   tb::Rng rng(tb::SeedFromEnv(402));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (Opcode op : kAllOpcodes) {
     for (int trial = 0; trial < 200; ++trial) {
       std::map<std::string, int64_t> v;

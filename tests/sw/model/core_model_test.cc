@@ -78,7 +78,6 @@ struct Shape {
 
 TEST(CoreModelGemmTest, DoubleBufferedProgramEqualsGemmInt8) {
   tb::Rng rng(tb::SeedFromEnv(501));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const Shape shapes[] = {{4, 4, 4, 4, 0, 0, 0},       {4, 10, 9, 20, 0, 0, 8},
                           {4, 17, 5, 33, 8, 4, 16},    {4, 1, 1, 1, 0, 0, 0},
                           {8, 32, 24, 64, 16, 8, 0},   {8, 13, 29, 7, 8, 16, 3},
@@ -110,7 +109,6 @@ TEST(CoreModelGemmTest, DoubleBufferedProgramEqualsGemmInt8) {
 
 TEST(CoreModelGemmTest, StridedOperandsAndInt8EpilogueMatchReference) {
   tb::Rng rng(tb::SeedFromEnv(502));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 19, n = 11, k = 37, lda = 64, ldb = 40, ldc = 24;
   Rig rig(SmallCore(4, 99));
   auto a = tb::RandomInt8Matrix(&rng, m, k), b = tb::RandomInt8Matrix(&rng, k, n);

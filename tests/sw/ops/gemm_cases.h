@@ -305,17 +305,16 @@ inline ::testing::AssertionResult CheckCase(Device& dev, tb::Rng* rng, const Gem
 }
 
 // `count` random cases (M, N, K in 1..max_extent) on `dev`, seeded by LUOSHU_SEED or
-// `default_seed`; a failure prints the seed, the case number and the case.
+// `default_seed`, one tb::Round each; a failure prints the seed, the case number and the case.
+// The cases share the device (allocator, rings), so a failing one is re-run with its seed.
 inline void CheckRandomCases(Device& dev, uint64_t default_seed, int count, int max_extent) {
-  tb::Rng rng(tb::SeedFromEnv(default_seed));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const size_t blocks = dev.allocator().live_blocks();
   int failures = 0;
-  for (int i = 0; i < count && failures < 10; ++i) {
-    const GemmCase g = RandomCase(&rng, max_extent, dev.cores(), dev.info().dim);
-    const ::testing::AssertionResult ok = CheckCase(dev, &rng, g);
-    if (!ok) ++failures;
-    EXPECT_TRUE(ok) << "random case " << i << " of " << count;
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(default_seed), count, tb::Rounds::kSharedState)) {
+    const GemmCase g = RandomCase(&r.rng, max_extent, dev.cores(), dev.info().dim);
+    const ::testing::AssertionResult ok = CheckCase(dev, &r.rng, g);
+    EXPECT_TRUE(ok) << "random case " << r.index << " of " << count;
+    if (!ok && ++failures == 10) break;
   }
   EXPECT_EQ(dev.allocator().live_blocks(), blocks) << "every buffer freed";
 }

@@ -51,7 +51,6 @@ TEST_P(OpsGemmShapes, EveryEpilogueSplitAndCoreCountMatchesTheReference) {
   const Extents e = GetParam();
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(uint64_t(e.m) * 1000003 + e.n * 1009 + e.k));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (int cores = 1; cores <= dev.cores(); ++cores) {
     for (ops::Split split : SplitsFor(cores)) {
       for (const EpilogueCase& ep : AllEpilogues()) {
@@ -72,7 +71,6 @@ INSTANTIATE_TEST_SUITE_P(Shapes, OpsGemmShapes, ::testing::ValuesIn(kShapes),
 TEST(OpsGemmTest, SmallSocMatchesTheReference) {
   Device dev = ModelDevice("small");
   tb::Rng rng(tb::SeedFromEnv(5));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (const Extents& e : kShapes) {
     for (const EpilogueCase& ep : {EpilogueCase{}, EpilogueCase{true, true, true, 3, 4}}) {
       GemmCase g;
@@ -86,7 +84,6 @@ TEST(OpsGemmTest, SmallSocMatchesTheReference) {
 TEST(OpsGemmTest, ExplicitTilesMatchTheReference) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(6));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int tiles[][3] = {{16, 16, 1}, {16, 16, 0}, {32, 16, 7}, {16, 48, 100}, {64, 64, 0}};
   for (const auto& t : tiles) {
     for (ops::Split split : {ops::Split::kRows, ops::Split::kGrid}) {
@@ -261,7 +258,6 @@ TEST_F(OpsGemmRefusals, BadOptionsAreRefused) {
 
 TEST(OpsTilingTest, TilesFitTheL0Halves) {
   tb::Rng rng(tb::SeedFromEnv(9));
-  SCOPED_TRACE(tb::SeedNote(rng));
   std::vector<driver::DeviceInfo> infos;
   for (const auto& cfg : hal::SocConfigs()) {
     driver::DeviceInfo i;

@@ -29,7 +29,6 @@ Device ModelDevice(const std::string& soc = "default") {
 TEST(OpsMlpTest, MatchesTheReference) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(71));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const MlpShape shapes[] = {{1, 1, 1, 1},      {64, 96, 48, 10}, {100, 33, 70, 17},
                              {200, 64, 128, 5}, {17, 300, 20, 1}, {5, 8, 200, 40}};
   for (const MlpShape& s : shapes) {
@@ -42,7 +41,6 @@ TEST(OpsMlpTest, MatchesTheReference) {
 TEST(OpsMlpTest, RunsOnTheSmallSoc) {
   Device dev = ModelDevice("small");
   tb::Rng rng(tb::SeedFromEnv(72));
-  SCOPED_TRACE(tb::SeedNote(rng));
   EXPECT_TRUE(CheckMlp(dev, &rng, {70, 40, 50, 9}, 0, true));
 }
 
@@ -89,7 +87,6 @@ TEST(OpsMlpTest, BadShapesAreRefused) {
 TEST(OpsChainTest, BackToBackGemmsReadThePreviousOutput) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(81));
-  SCOPED_TRACE(tb::SeedNote(rng));
   for (int cores : {0, 3, 1}) {
     for (int batch : {100, 16, 250}) {
       EXPECT_TRUE(CheckChain(dev, &rng, batch, {40, 70, 33, 24}, cores)) << "batch " << batch;

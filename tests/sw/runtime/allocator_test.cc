@@ -102,7 +102,6 @@ TEST(AllocatorTest, FreeRefusesStrangersAndDoubleFree) {
 
 TEST(AllocatorTest, RandomAllocAndFreeMergesBackIntoOneBlock) {
   tb::Rng rng(tb::SeedFromEnv(3));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Allocator a(0x8000, 1 << 20);
   std::vector<std::pair<uint64_t, uint64_t>> live;  // addr, bytes
   uint64_t used = 0;

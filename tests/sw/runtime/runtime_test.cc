@@ -96,7 +96,6 @@ TEST(DeviceConstructionTest, BadConstructionIsRefused) {
 TEST(BufferTest, UploadAndDownloadRoundTrip) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(11));
-  SCOPED_TRACE(tb::SeedNote(rng));
   const Matrix<int8_t> m = tb::RandomInt8Matrix(&rng, 7, 13);
   Buffer b = dev.Upload(m);
   EXPECT_EQ(b.shape(), (Shape{7, 13}));
@@ -218,7 +217,6 @@ TEST(BufferTest, OutOfDeviceMemorySaysHowMuchIsFree) {
 TEST(StreamTest, ProgramsLongerThanTheRingRunCorrectly) {
   Device dev = ModelDevice(/*ring_slots=*/8);
   tb::Rng rng(tb::SeedFromEnv(21));
-  SCOPED_TRACE(tb::SeedNote(rng));
   GemmJob x(dev, &rng, 100, 90, 70), y(dev, &rng, 64, 64, 200);
   ops::GemmOptions o;
   o.tile_m = o.tile_n = 16;
@@ -260,7 +258,6 @@ TEST(StreamTest, HandEnqueuedCommandsRunInOrder) {
 TEST(EventTest, RecordWaitQueryAndElapsedTime) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(31));
-  SCOPED_TRACE(tb::SeedNote(rng));
   GemmJob x(dev, &rng, 256, 256, 256);
   Stream s = dev.stream(0);
   const Event before = s.Record();
@@ -288,7 +285,6 @@ TEST(EventTest, RecordWaitQueryAndElapsedTime) {
 TEST(EventTest, GemmPartsCarryStartAndEndEvents) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(32));
-  SCOPED_TRACE(tb::SeedNote(rng));
   GemmJob x(dev, &rng, 128, 64, 96);
   const ops::GemmLaunch l = x.Enqueue(dev, 0);
   ASSERT_EQ(l.parts.size(), 4u);
@@ -309,7 +305,6 @@ TEST(EventTest, GemmPartsCarryStartAndEndEvents) {
 TEST(EventTest, AnEventSeenLateIsNotStampedBeforeItsWork) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(33));
-  SCOPED_TRACE(tb::SeedNote(rng));
   Buffer big = dev.Upload(Matrix<int8_t>(1024, 1024));  // the host bus is busy for a while
   GemmJob x(dev, &rng, 16, 16, 16);
   const ops::GemmLaunch l = x.Enqueue(dev, 1);
@@ -359,7 +354,6 @@ TEST(DescribeCommandTest, NamesTheOpcodeAndEveryOperand) {
 TEST(FaultTest, AnAccessFaultIsContainedToItsCore) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(41));
-  SCOPED_TRACE(tb::SeedNote(rng));
   fault_test::CheckAccessFaultIsContained(dev, &rng, 1);
 }
 
@@ -367,7 +361,6 @@ TEST(FaultTest, AnAccessFaultIsContainedToItsCore) {
 TEST(FaultTest, TheLastCoreFaultsWhileThreeWork) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(42));
-  SCOPED_TRACE(tb::SeedNote(rng));
   fault_test::CheckAccessFaultIsContained(dev, &rng, 3);
 }
 
@@ -398,7 +391,6 @@ TEST(FaultTest, AWriteOutsideTheWindowsIsNamedAsAWrite) {
 TEST(HangTest, ATokenDeadlockIsReportedQuicklyNamingTheCore) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(51));
-  SCOPED_TRACE(tb::SeedNote(rng));
   fault_test::CheckTokenDeadlockIsReported(dev, &rng, 2);
 }
 
@@ -436,7 +428,6 @@ TEST(HangTest, NoProgressForTheLimitIsAHangThatNamesTheOption) {
   DeafCoreBus* bus = owned.get();
   Device dev(std::move(owned));
   tb::Rng rng(tb::SeedFromEnv(52));
-  SCOPED_TRACE(tb::SeedNote(rng));
   GemmJob x(dev, &rng, 64, 32, 48);
   dev.set_hang_cycles(100000);
   EXPECT_EQ(dev.hang_cycles(), 100000u);
@@ -459,7 +450,6 @@ TEST(HangTest, NoProgressForTheLimitIsAHangThatNamesTheOption) {
 TEST(HangTest, ASlowRunNeedsALongerLimit) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(53));
-  SCOPED_TRACE(tb::SeedNote(rng));
   GemmJob x(dev, &rng, 512, 256, 512);  // ~260k cycles on one core
   dev.set_hang_cycles(1000);
   x.Enqueue(dev, 1);
@@ -479,7 +469,6 @@ struct StopGuard {
 TEST(InterruptTest, AStopRequestEndsAWaitAndTheWorkCanBeFinishedLater) {
   Device dev = ModelDevice();
   tb::Rng rng(tb::SeedFromEnv(61));
-  SCOPED_TRACE(tb::SeedNote(rng));
   GemmJob x(dev, &rng, 256, 128, 256);
   StopGuard guard;
   int polls = 0;

@@ -36,7 +36,6 @@ Device ModelDevice(const std::string& config) {
 // A GEMM with edge tiles in every dimension, split by rows over every core, checked.
 void RunGemm(Device& dev, uint64_t seed) {
   tb::Rng rng(seed);
-  SCOPED_TRACE(tb::SeedNote(rng));
   const int m = 96, n = 80, k = 72;
   const auto a = tb::RandomInt8Matrix(&rng, m, k);
   const auto b = tb::RandomInt8Matrix(&rng, k, n);
