@@ -140,7 +140,6 @@ struct StreamState {
   std::vector<SlotInfo> slot_info;
   std::deque<Launch> queue;          // not (entirely) in the ring yet
   std::vector<hal::Window> windows;  // granted now (ring window first)
-  std::vector<hal::Window> live;     // ranges of work handed to the core and not known done
   uint64_t in_ring = 0;              // commands handed to the core, not known finished
   uint32_t head = 0;                 // last HEAD read
   uint64_t next_seq = 1;             // next event sequence number
@@ -238,7 +237,6 @@ void DeviceState::Cancel(StreamState& s) {
   drv->SetRing(s.core, static_cast<uint32_t>(s.ring_addr), s.slots);
   s.queue.clear();
   s.in_ring = 0;
-  s.live.clear();
   s.head = 0;
   s.failed_through = s.next_seq - 1;
   s.marks_done = s.next_mark - 1;
@@ -281,7 +279,6 @@ void DeviceState::PollStream(StreamState& s) {
   // Everything handed over has been fetched and the core is idle: all of it finished.
   if (st.state == hal::CoreState::kIdle && st.head == st.tail) {
     s.in_ring = 0;
-    s.live.clear();
   }
   if (st.state == hal::CoreState::kBlocked && st.head == st.tail && s.queue.empty()) {
     const uint64_t was = s.in_ring;
@@ -347,7 +344,6 @@ void DeviceState::Feed(StreamState& s) {
       info.label = l.label;
       info.index = l.next + i;
     }
-    if (l.next == 0) s.live.insert(s.live.end(), l.ranges.begin(), l.ranges.end());
     if (log_commands) {
       command_log.resize(streams.size());
       for (const auto& d : chunk) command_log[s.core].push_back({d, l.label, submitted});
