@@ -19,8 +19,10 @@ target_link_libraries(luoshu_lib INTERFACE luoshu_ops luoshu_runtime luoshu_mode
 set(_luoshu_exports
   luoshu_lib=luoshu luoshu_ops=ops luoshu_runtime=runtime luoshu_driver=driver luoshu_hal=hal
   luoshu_isa=isa luoshu_common=common luoshu_model=model luoshu_model_backend=model_backend
-  luoshu_soc_tb=rtl_backend soc_small=soc_small soc_default=soc_default luoshu_tb=tb
-  luoshu_verilated_rt=verilated_rt)
+  luoshu_soc_tb=rtl_backend luoshu_tb=tb luoshu_verilated_rt=verilated_rt)
+foreach(cfg IN LISTS LUOSHU_SOC_CONFIGS)
+  list(APPEND _luoshu_exports soc_${cfg}=soc_${cfg})
+endforeach()
 set(_luoshu_targets "")
 foreach(pair IN LISTS _luoshu_exports)
   string(REPLACE "=" ";" kv ${pair})
@@ -42,8 +44,8 @@ install(TARGETS luoshu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sw ${PROJECT_SOURCE_DIR}/tb DESTINATION ${_luoshu_inc}
   FILES_MATCHING PATTERN "*.h"
   PATTERN cli EXCLUDE PATTERN examples EXCLUDE PATTERN bench EXCLUDE PATTERN gtkw EXCLUDE)
-foreach(model soc_small soc_default)
-  get_target_property(dir ${model} LUOSHU_VERILATED_DIR)
+foreach(cfg IN LISTS LUOSHU_SOC_CONFIGS)
+  get_target_property(dir soc_${cfg} LUOSHU_VERILATED_DIR)
   install(DIRECTORY ${dir}/ DESTINATION ${_luoshu_inc}/models FILES_MATCHING PATTERN "*.h")
 endforeach()
 install(DIRECTORY ${_vl_inc}/ DESTINATION ${_luoshu_inc}/verilator FILES_MATCHING PATTERN "*.h")

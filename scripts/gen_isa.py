@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """Generate the Luoshu command-ISA artifacts from the one source of truth, sw/isa/isa.toml.
 
 Outputs (paths relative to the repository root):
@@ -12,20 +12,19 @@ Usage:
   scripts/gen_isa.py                 regenerate the checked-in files in place
   scripts/gen_isa.py --out-dir DIR   write the outputs under DIR (same relative paths)
   scripts/gen_isa.py --check         regenerate into a temporary folder and fail (exit 1,
-                                     with a diff) if any checked-in output differs (drift gate)
+                                     with a diff) if any checked-in output differs
 
-Needs only Python 3.11+ (tomllib); no other packages.
+Needs only Python 3.11+ (tomllib). scripts/generate.py runs this and the other generators
+(one drift gate, gate.generated_in_sync, covers them all).
 """
 
-import argparse
-import difflib
 import pathlib
 import re
 import sys
-import tempfile
 import tomllib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+import genlib
+
 SOURCE = "sw/isa/isa.toml"
 SV_OUT = "rtl/core/luoshu_isa_pkg.sv"
 CC_OUT = "sw/isa/luoshu_isa.h"
@@ -40,7 +39,7 @@ SV_KEYWORDS = {"wait", "type", "int", "bit", "logic", "byte", "shortint", "longi
                "ref", "do", "for", "if", "else", "and", "or", "not", "xor", "string", "class"}
 
 
-class IsaError(Exception):
+class IsaError(genlib.GenError):
     pass
 
 
@@ -112,6 +111,10 @@ def validate(isa):
     fvals = [f["value"] for f in isa["faults"]]
     if len(set(fvals)) != len(fvals) or max(fvals) >= (1 << p["fault_width"]):
         raise IsaError("fault values must be unique and fit in fault_width")
+    for table, width in (("states", "state_width"), ("counters", "counter_select_width")):
+        vals = [e["value"] for e in isa[table]]
+        if sorted(vals) != list(range(len(vals))) or len(vals) > (1 << p[width]):
+            raise IsaError(f"{table} values must be 0..N-1 and fit in {width}")
 
 
 def fields_of(isa, op):
@@ -146,7 +149,8 @@ def gen_sv(isa):
     w = o.append
     w(f"// {BANNER}")
     w("//")
-    w("// Luoshu command ISA: descriptor encodings, opcodes, token channels and fault codes.")
+    w("// Luoshu command ISA: descriptor encodings, opcodes, token channels, fault codes, core")
+    w("// states and performance counter numbers.")
     w("// A descriptor is DescWords little-endian 32-bit words; bit b of word i is bit")
     w("// i * 32 + b of the DescBits-bit vector (word 0 in the low bits). See docs/isa.md.")
     w("//")
@@ -177,6 +181,23 @@ def gen_sv(isa):
         sep = "," if i + 1 < len(isa["faults"]) else ""
         w(f"    Fault{camel(f['name'])} = {p['fault_width']}'d{f['value']}{sep}")
     w("  } fault_e;")
+    w("")
+    w(f"  localparam int StateW = {p['state_width']};")
+    w("  typedef enum logic [StateW-1:0] {")
+    for i, st in enumerate(isa["states"]):
+        sep = "," if i + 1 < len(isa["states"]) else ""
+        w(f"    State{camel(st['name'])} = {p['state_width']}'d{st['value']}{sep}")
+    w("  } core_state_e;")
+    w("")
+    w("  // Performance counter select values (CNT_SEL, cnt_sel_i).")
+    w(f"  localparam int CntSelW = {p['counter_select_width']};")
+    w(f"  localparam int CntW = {p['counter_width']};")
+    w(f"  localparam int NumCounters = {len(isa['counters'])};")
+    w("  typedef enum logic [CntSelW-1:0] {")
+    for i, c in enumerate(isa["counters"]):
+        sep = "," if i + 1 < len(isa["counters"]) else ""
+        w(f"    Cnt{camel(c['name'])} = {p['counter_select_width']}'d{c['value']}{sep}")
+    w("  } counter_e;")
     w("")
     w("  // Token channels: bit index in wait_mask / signal_mask.")
     for c in isa["channels"]:
@@ -286,6 +307,20 @@ def gen_cc(isa):
     w("};")
     w(f"inline constexpr Fault kAllFaults[] = {{{', '.join('Fault::k' + camel(f['name']) for f in isa['faults'])}}};")
     w("")
+    w("// STATUS.STATE.")
+    w("enum class CoreState : uint8_t {")
+    for st in isa["states"]:
+        w(f"  k{camel(st['name'])} = {st['value']},  // {st['doc']}")
+    w("};")
+    w("")
+    w(f"// Performance counters (CNT_SEL), each {p['counter_width']} bits.")
+    w("enum class Counter : int {")
+    for c in isa["counters"]:
+        w(f"  k{camel(c['name'])} = {c['value']},  // {c['doc']}")
+    w("};")
+    w(f"inline constexpr int kNumCounters = {len(isa['counters'])};")
+    w(f"inline constexpr int kCounterWidth = {p['counter_width']};")
+    w("")
     w("// Token channels: bit masks for wait_mask / signal_mask.")
     for c in isa["channels"]:
         w(f"inline constexpr uint32_t k{camel(c['name'])} = 1u << {c['bit']};  // {c['from']} -> {c['to']}, {c['kind']}")
@@ -323,6 +358,17 @@ def gen_cc(isa):
     w("  return \"?\";")
     w("}")
     w("")
+    for enum, table, fn in (("CoreState", "states", "CoreStateName"),
+                            ("Counter", "counters", "CounterName")):
+        w(f"inline const char* {fn}({enum} v) {{")
+        w("  switch (v) {")
+        for e in isa[table]:
+            w(f"    case {enum}::k{camel(e['name'])}:")
+            w(f"      return \"{e['name'].lower()}\";")
+        w("  }")
+        w("  return \"?\";")
+        w("}")
+        w("")
     w("inline Queue QueueOf(Opcode op) {")
     w("  switch (op) {")
     for op in ops:
@@ -547,6 +593,25 @@ def gen_doc_tables(isa):
     for f in isa["faults"]:
         w(f"| {f['value']} | `{f['name']}` | {md_escape(f['doc'])} |")
     w("")
+    w("### Core states")
+    w("")
+    w(f"STATUS.STATE ({p['state_width']} bits).")
+    w("")
+    w("| value | state | meaning |")
+    w("| --- | --- | --- |")
+    for st in isa["states"]:
+        w(f"| {st['value']} | `{st['name']}` | {md_escape(st['doc'])} |")
+    w("")
+    w("### Performance counters")
+    w("")
+    w(f"Selected by CNT_SEL ({p['counter_select_width']} bits); each counts from reset, "
+      f"{p['counter_width']} bits wide.")
+    w("")
+    w("| select | counter | counts |")
+    w("| --- | --- | --- |")
+    for c in isa["counters"]:
+        w(f"| {c['value']} | `{c['name']}` | {md_escape(c['doc'])} |")
+    w("")
     w(DOC_END)
     return "\n".join(o)
 
@@ -567,48 +632,9 @@ def render(root):
     return {SV_OUT: gen_sv(isa), CC_OUT: gen_cc(isa), DOC_OUT: gen_doc(isa, template)}
 
 
-def write(outputs, out_root):
-    for rel, text in outputs.items():
-        path = out_root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--root", type=pathlib.Path, default=ROOT, help="repository root (default: %(default)s)")
-    g = ap.add_mutually_exclusive_group()
-    g.add_argument("--out-dir", type=pathlib.Path, help="write outputs under this folder")
-    g.add_argument("--check", action="store_true", help="fail if checked-in outputs are stale")
-    a = ap.parse_args()
-    try:
-        outputs = render(a.root)
-    except (IsaError, KeyError, tomllib.TOMLDecodeError) as e:
-        print(f"gen_isa.py: {SOURCE}: {e}", file=sys.stderr)
-        return 2
-    if a.out_dir:
-        write(outputs, a.out_dir)
-        return 0
-    if not a.check:
-        write(outputs, a.root)
-        return 0
-    stale = []
-    with tempfile.TemporaryDirectory(prefix="luoshu_isa_") as tmp:
-        write(outputs, pathlib.Path(tmp))
-        for rel in outputs:
-            fresh = (pathlib.Path(tmp) / rel).read_text()
-            checked = (a.root / rel).read_text() if (a.root / rel).exists() else ""
-            if fresh != checked:
-                stale.append(rel)
-                sys.stdout.writelines(difflib.unified_diff(
-                    checked.splitlines(True), fresh.splitlines(True),
-                    f"{rel} (checked in)", f"{rel} (generated from {SOURCE})"))
-    if stale:
-        print(f"gen_isa.py --check: stale generated files: {', '.join(stale)}\n"
-              f"  run /usr/bin/python3 scripts/gen_isa.py and commit the result", file=sys.stderr)
-        return 1
-    print(f"gen_isa.py --check: {', '.join(outputs)} match {SOURCE}")
-    return 0
+def main(argv=None):
+    return genlib.run("gen_isa.py", SOURCE, render, argv, doc=__doc__,
+                      errors=(IsaError, KeyError, tomllib.TOMLDecodeError))
 
 
 if __name__ == "__main__":

@@ -30,15 +30,15 @@ module ai_core #(
   input  logic [NumWindows-1:0][32:0] win_size_i,
   input  logic [NumWindows-1:0]       win_writable_i,
   // Status.
-  output logic [1:0]                  state_o,  // 0 idle, 1 busy, 2 blocked, 3 faulted
+  output logic [luoshu_isa_pkg::StateW-1:0] state_o,  // luoshu_isa_pkg::core_state_e
   output logic [31:0]                 head_o,
   output logic [31:0]                 tail_o,
   output logic [3:0]                  fault_code_o,
   output logic [31:0]                 fault_index_o,
   output logic                        irq_o,
   output logic                        ctl_error_o,
-  // Performance counters, read one at a time (the select values are listed at the end).
-  input  logic [3:0]                  cnt_sel_i,
+  // Performance counters, read one at a time (luoshu_isa_pkg::counter_e).
+  input  logic [luoshu_isa_pkg::CntSelW-1:0] cnt_sel_i,
   output logic [63:0]                 cnt_value_o,
   // Observation for timelines, bit = isa::Queue (LD, EX, ST, SEQ): one-cycle pulses when a
   // unit takes a command / a SYNC starts its write, and when the command retires (the
@@ -152,7 +152,7 @@ module ai_core #(
   logic [DescBits-1:0] ld_desc, ex_desc, st_desc;
   logic [3:0]          ld_fault, ex_fault, st_fault;
 
-  localparam int CntW = 48;
+  localparam int CntW = luoshu_isa_pkg::CntW;
   logic [3:0][CntW-1:0] cnt_retired;
   logic [CntW-1:0]      cnt_fetched;
   logic [2:0][CntW-1:0] cnt_busy, cnt_stall;
@@ -393,25 +393,25 @@ module ai_core #(
     end
   end
 
-  // Counter select (tb/agents/core_harness.h CoreCounter, docs/core.md).
+  // Counter select: the values are luoshu_isa_pkg's counter_e (sw/isa/isa.toml).
   always_comb begin
     unique case (cnt_sel_i)
-      4'd0:    cnt_value_o = 64'(cnt_retired[0]);
-      4'd1:    cnt_value_o = 64'(cnt_retired[1]);
-      4'd2:    cnt_value_o = 64'(cnt_retired[2]);
-      4'd3:    cnt_value_o = 64'(cnt_retired[3]);
-      4'd4:    cnt_value_o = 64'(cnt_fetched);
-      4'd5:    cnt_value_o = 64'(macs_q);
-      4'd6:    cnt_value_o = 64'(rd_bytes_q);
-      4'd7:    cnt_value_o = 64'(wr_bytes_q);
-      4'd8:    cnt_value_o = 64'(cnt_busy[0]);
-      4'd9:    cnt_value_o = 64'(cnt_busy[1]);
-      4'd10:   cnt_value_o = 64'(cnt_busy[2]);
-      4'd11:   cnt_value_o = 64'(cnt_stall[0]);
-      4'd12:   cnt_value_o = 64'(cnt_stall[1]);
-      4'd13:   cnt_value_o = 64'(cnt_stall[2]);
-      4'd14:   cnt_value_o = 64'(cycles_q);
-      default: cnt_value_o = 64'(l0c_wait_q);  // 15: MTE-out waited for the L0C read port
+      luoshu_isa_pkg::CntRetiredLd:    cnt_value_o = 64'(cnt_retired[0]);
+      luoshu_isa_pkg::CntRetiredEx:    cnt_value_o = 64'(cnt_retired[1]);
+      luoshu_isa_pkg::CntRetiredSt:    cnt_value_o = 64'(cnt_retired[2]);
+      luoshu_isa_pkg::CntRetiredSeq:   cnt_value_o = 64'(cnt_retired[3]);
+      luoshu_isa_pkg::CntFetched:      cnt_value_o = 64'(cnt_fetched);
+      luoshu_isa_pkg::CntMacs:         cnt_value_o = 64'(macs_q);
+      luoshu_isa_pkg::CntBytesRead:    cnt_value_o = 64'(rd_bytes_q);
+      luoshu_isa_pkg::CntBytesWritten: cnt_value_o = 64'(wr_bytes_q);
+      luoshu_isa_pkg::CntBusyLd:       cnt_value_o = 64'(cnt_busy[0]);
+      luoshu_isa_pkg::CntBusyEx:       cnt_value_o = 64'(cnt_busy[1]);
+      luoshu_isa_pkg::CntBusySt:       cnt_value_o = 64'(cnt_busy[2]);
+      luoshu_isa_pkg::CntStallLd:      cnt_value_o = 64'(cnt_stall[0]);
+      luoshu_isa_pkg::CntStallEx:      cnt_value_o = 64'(cnt_stall[1]);
+      luoshu_isa_pkg::CntStallSt:      cnt_value_o = 64'(cnt_stall[2]);
+      luoshu_isa_pkg::CntCycles:       cnt_value_o = 64'(cycles_q);
+      default:         cnt_value_o = 64'(l0c_wait_q);  // luoshu_isa_pkg::CntL0CWait
     endcase
   end
 endmodule

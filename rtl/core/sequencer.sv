@@ -39,7 +39,7 @@ module sequencer #(
   parameter int NumWindows = 4,
   localparam int DescBits   = luoshu_isa_pkg::DescBits,
   localparam int FaultW     = luoshu_isa_pkg::FaultW,
-  localparam int CntW      = 48
+  localparam int CntW       = luoshu_isa_pkg::CntW
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -56,7 +56,7 @@ module sequencer #(
   input  logic [NumWindows-1:0][32:0] win_size_i,
   input  logic [NumWindows-1:0]       win_writable_i,
   // Status.
-  output logic [1:0]                  state_o,      // 0 idle, 1 busy, 2 blocked, 3 faulted
+  output logic [luoshu_isa_pkg::StateW-1:0] state_o, // luoshu_isa_pkg::core_state_e
   output logic [31:0]                 head_o,
   output logic [31:0]                 tail_o,
   output logic [FaultW-1:0]           fault_code_o,
@@ -634,11 +634,11 @@ module sequencer #(
   end
 
   always_comb begin
-    if (faulted_q)                             state_o = 2'd3;
-    else if (fault_q || !quiet)                state_o = 2'd1;
-    else if (queues_empty && head_q == tail_q) state_o = 2'd0;
-    else if (!(|head_ready))                   state_o = 2'd2;
-    else                                       state_o = 2'd1;
+    if (faulted_q)                             state_o = luoshu_isa_pkg::StateFaulted;
+    else if (fault_q || !quiet)                state_o = luoshu_isa_pkg::StateBusy;
+    else if (queues_empty && head_q == tail_q) state_o = luoshu_isa_pkg::StateIdle;
+    else if (!(|head_ready))                   state_o = luoshu_isa_pkg::StateBlocked;
+    else                                       state_o = luoshu_isa_pkg::StateBusy;
   end
 
   always_comb begin

@@ -281,10 +281,10 @@ module luoshu_soc #(
       );
 
       assign reg_state[c]         = state;
-      assign reg_int_fault[c]     = state == 2'd3;
+      assign reg_int_fault[c]     = state == luoshu_isa_pkg::StateFaulted;
       assign reg_int_ctl_error[c] = ctl_error;
       // The core's irq is a fault or a SYNC asking for one; a fault has its own bit.
-      assign reg_int_sync[c]      = irq && state != 2'd3;
+      assign reg_int_sync[c]      = irq && state != luoshu_isa_pkg::StateFaulted;
       assign reg_cnt_lo[c]        = cnt_value[31:0];
       assign reg_cnt_hi[c]        = cnt_hi_q;
 

@@ -35,25 +35,9 @@ inline constexpr uint32_t kIntCtlError = reg::kIntCtlError;  // a RING_SIZE/TAIL
 inline constexpr uint32_t kIntSync = reg::kIntSync;          // a SYNC with irq completed
 
 // Performance counters (CNT_SEL, docs/core.md "Counters").
-enum class CounterSel : int {
-  kRetiredLd = 0,
-  kRetiredEx,
-  kRetiredSt,
-  kRetiredSeq,
-  kFetched,
-  kMacs,
-  kBytesRead,
-  kBytesWritten,
-  kBusyLd,
-  kBusyEx,  // cube busy cycles
-  kBusySt,
-  kStallLd,
-  kStallEx,
-  kStallSt,
-  kCycles,
-  kL0cWait,
-};
-inline constexpr int kNumCounters = 16;
+using CounterSel = isa::Counter;  // generated from sw/isa/isa.toml
+using isa::CounterName;
+inline constexpr int kNumCounters = isa::kNumCounters;
 
 struct CoreStatus {
   int core = 0;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sw/isa/luoshu_isa.h"
+
 namespace luoshu::hal {
 
 // A configuration that does not exist or cannot be built; the message names the known ones.
@@ -31,9 +33,9 @@ struct SocConfig {
   uint64_t mem_size = 16 << 20;
 };
 
-// The configurations the RTL backend is built in ("small": 1 core / 1 channel, "default":
-// 4 cores / 2 channels). Their parameters must match tb/soc/CMakeLists.txt (the SoC tests
-// check every field against the registers the Verilated SoC reports).
+// The configurations that are built ("small": 1 core / 1 channel, "default": 4 cores /
+// 2 channels), generated from rtl/soc/soc_configs.toml, the source the Verilated SoCs are
+// built from too (the SoC tests check every field against the registers they report).
 const std::vector<SocConfig>& SocConfigs();
 // The configuration called `name`; ConfigError listing the known names otherwise.
 const SocConfig& FindSocConfig(const std::string& name);
@@ -45,13 +47,8 @@ struct Window {
   bool writable = false;
 };
 
-// STATUS.STATE (docs/regs.md).
-enum class CoreState : uint8_t {
-  kIdle = 0,     // ring empty (head == tail) and every queue drained
-  kBusy = 1,     // fetching or executing
-  kBlocked = 2,  // ring empty, but queued commands wait for tokens a later command must give
-  kFaulted = 3,  // stopped on a fault until CTRL.CLEAR
-};
-const char* CoreStateName(CoreState s);
+// STATUS.STATE (docs/regs.md): the values are generated from sw/isa/isa.toml.
+using isa::CoreState;
+using isa::CoreStateName;
 
 }  // namespace luoshu::hal

@@ -51,6 +51,36 @@ enum class Fault : uint8_t {
 };
 inline constexpr Fault kAllFaults[] = {Fault::kNone, Fault::kIllegalOpcode, Fault::kIllegalField, Fault::kAccess, Fault::kMemError, Fault::kL0Overflow, Fault::kDeadlock};
 
+// STATUS.STATE.
+enum class CoreState : uint8_t {
+  kIdle = 0,  // The ring is empty (head == tail) and every queue has drained.
+  kBusy = 1,  // Fetching or executing commands.
+  kBlocked = 2,  // The ring is empty, but queued commands wait for tokens that a later command must give.
+  kFaulted = 3,  // Stopped on a fault until the host writes CTRL.CLEAR.
+};
+
+// Performance counters (CNT_SEL), each 48 bits.
+enum class Counter : int {
+  kRetiredLd = 0,  // Commands retired by the LD queue (MTE-in).
+  kRetiredEx = 1,  // Commands retired by the EX queue (cube executor).
+  kRetiredSt = 2,  // Commands retired by the ST queue (MTE-out).
+  kRetiredSeq = 3,  // Commands retired by the sequencer itself (SYNC).
+  kFetched = 4,  // Descriptors fetched from the ring.
+  kMacs = 5,  // Multiply-accumulates: Dim^2 per cube beat, padding included (the model counts m*n*k).
+  kBytesRead = 6,  // Payload bytes read by the units (descriptor fetches excluded).
+  kBytesWritten = 7,  // Strobed bytes written: STORE rows and SYNC words.
+  kBusyLd = 8,  // Cycles MTE-in was busy.
+  kBusyEx = 9,  // Cycles the cube executor was busy.
+  kBusySt = 10,  // Cycles MTE-out was busy.
+  kStallLd = 11,  // Cycles the LD queue's head waited for tokens.
+  kStallEx = 12,  // Cycles the EX queue's head waited for tokens.
+  kStallSt = 13,  // Cycles the ST queue's head waited for tokens.
+  kCycles = 14,  // Cycles since reset.
+  kL0CWait = 15,  // Cycles MTE-out waited for the L0C read port it shares with the cube executor.
+};
+inline constexpr int kNumCounters = 16;
+inline constexpr int kCounterWidth = 48;
+
 // Token channels: bit masks for wait_mask / signal_mask.
 inline constexpr uint32_t kLd2Ex = 1u << 0;  // LD -> EX, RAW
 inline constexpr uint32_t kEx2Ld = 1u << 1;  // EX -> LD, WAR
@@ -106,6 +136,58 @@ inline const char* FaultName(Fault f) {
       return "L0_OVERFLOW";
     case Fault::kDeadlock:
       return "DEADLOCK";
+  }
+  return "?";
+}
+
+inline const char* CoreStateName(CoreState v) {
+  switch (v) {
+    case CoreState::kIdle:
+      return "idle";
+    case CoreState::kBusy:
+      return "busy";
+    case CoreState::kBlocked:
+      return "blocked";
+    case CoreState::kFaulted:
+      return "faulted";
+  }
+  return "?";
+}
+
+inline const char* CounterName(Counter v) {
+  switch (v) {
+    case Counter::kRetiredLd:
+      return "retired_ld";
+    case Counter::kRetiredEx:
+      return "retired_ex";
+    case Counter::kRetiredSt:
+      return "retired_st";
+    case Counter::kRetiredSeq:
+      return "retired_seq";
+    case Counter::kFetched:
+      return "fetched";
+    case Counter::kMacs:
+      return "macs";
+    case Counter::kBytesRead:
+      return "bytes_read";
+    case Counter::kBytesWritten:
+      return "bytes_written";
+    case Counter::kBusyLd:
+      return "busy_ld";
+    case Counter::kBusyEx:
+      return "busy_ex";
+    case Counter::kBusySt:
+      return "busy_st";
+    case Counter::kStallLd:
+      return "stall_ld";
+    case Counter::kStallEx:
+      return "stall_ex";
+    case Counter::kStallSt:
+      return "stall_st";
+    case Counter::kCycles:
+      return "cycles";
+    case Counter::kL0CWait:
+      return "l0c_wait";
   }
   return "?";
 }

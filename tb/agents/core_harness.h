@@ -19,16 +19,9 @@
 
 namespace luoshu::tb {
 
-// ai_core's counter select values (cnt_sel_i): the host driver's (docs/core.md lists them).
-using CoreCounter = driver::CounterSel;
-inline const char* CoreCounterName(CoreCounter c) {
-  static const char* const kNames[] = {"retired_ld", "retired_ex", "retired_st", "retired_seq",
-                                       "fetched",    "macs",       "bytes_read", "bytes_written",
-                                       "busy_ld",    "busy_ex",    "busy_st",    "stall_ld",
-                                       "stall_ex",   "stall_st",   "cycles",     "l0c_wait"};
-  const int i = static_cast<int>(c);
-  return i >= 0 && i < driver::kNumCounters ? kNames[i] : "?";
-}
+// ai_core's counter select values (cnt_sel_i), generated from sw/isa/isa.toml.
+using CoreCounter = isa::Counter;
+using isa::CounterName;
 
 struct CoreStatus {
   model::CoreState state = model::CoreState::kIdle;

@@ -114,7 +114,7 @@ int Run(const Options& o) {
               (unsigned long long)core.Counter(tb::CoreCounter::kBytesWritten));
   for (auto c : {tb::CoreCounter::kBusyLd, tb::CoreCounter::kBusyEx, tb::CoreCounter::kBusySt,
                  tb::CoreCounter::kStallLd, tb::CoreCounter::kStallEx, tb::CoreCounter::kStallSt}) {
-    std::printf("  %-8s %5.1f %%\n", tb::CoreCounterName(c), 100.0 * core.Counter(c) / cycles);
+    std::printf("  %-8s %5.1f %%\n", tb::CounterName(c), 100.0 * core.Counter(c) / cycles);
   }
   std::printf("core_util_dim16_gemm%d: %.2f %%\n", o.m, 100.0 * macs / (dim2 * cycles));
   std::printf("core_sim_rate_dim16: %.0f cycles/s (median of 3)\n", rates[1]);

@@ -3,8 +3,7 @@
 #include <optional>
 #include <sstream>
 
-#include "Vsoc_default.h"
-#include "Vsoc_small.h"
+#include "soc_models.h"  // LUOSHU_FOR_EACH_SOC_MODEL, from rtl/soc/soc_configs.toml
 #include "sw/hal/stop.h"
 #include "tb/agents/axil_master.h"
 #include "tb/errors.h"
@@ -109,8 +108,11 @@ int ChannelOf(uint64_t global, int channels) {
 
 std::unique_ptr<Soc> Soc::Create(const SocOptions& options) {
   const SocConfig& c = hal::FindSocConfig(options.config);
-  if (c.name == "small") return std::make_unique<SocImpl<Vsoc_small>>(c, options);
-  return std::make_unique<SocImpl<Vsoc_default>>(c, options);
+#define LUOSHU_SOC_CREATE(cfg, Model) \
+  if (c.name == #cfg) return std::make_unique<SocImpl<Model>>(c, options);
+  LUOSHU_FOR_EACH_SOC_MODEL(LUOSHU_SOC_CREATE)
+#undef LUOSHU_SOC_CREATE
+  throw hal::ConfigError("SoC configuration '" + c.name + "' has no Verilated model in this build");
 }
 
 std::vector<hal::UnitEvent> Soc::TakeUnitEvents() {

@@ -9,7 +9,8 @@ module soc_tb #(
   parameter int Dim = 16,
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
-  parameter int L0cBytes = 131072
+  parameter int L0cBytes = 131072,
+  parameter int QueueDepth = 8
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -82,7 +83,7 @@ module soc_tb #(
 
   luoshu_soc #(
     .NumCores(NumCores), .NumChannels(NumChannels), .Dim(Dim), .L0aBytes(L0aBytes),
-    .L0bBytes(L0bBytes), .L0cBytes(L0cBytes)
+    .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .QueueDepth(QueueDepth)
   ) u_soc (
     .clk_i,
     .rst_ni,

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "Vrr_arbiter_n1.h"
+#include "Vrr_arbiter_n1_params.h"
 #include "Vrr_arbiter_n3.h"
+#include "Vrr_arbiter_n3_params.h"
 #include "Vrr_arbiter_n4.h"
+#include "Vrr_arbiter_n4_params.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -23,9 +25,7 @@ using tb::Simulation;
 
 template <class Model>
 struct Arb {
-  static constexpr unsigned kNumIn = std::is_same_v<Model, Vrr_arbiter_n4>   ? 4
-                                     : std::is_same_v<Model, Vrr_arbiter_n3> ? 3
-                                                                             : 1;
+  static constexpr unsigned kNumIn = VerilatedParams<Model>::NumIn;
   static constexpr uint32_t kAll = (1u << kNumIn) - 1;
 };
 

@@ -5,11 +5,12 @@
 
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "Vsram_w100x8.h"
+#include "Vsram_w100x8_params.h"
 #include "Vsram_w64x32.h"
+#include "Vsram_w64x32_params.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -22,9 +23,8 @@ using tb::Simulation;
 
 template <class Model>
 struct Mem {
-  static constexpr bool k64 = std::is_same_v<Model, Vsram_w64x32>;
-  static constexpr unsigned kWords = k64 ? 64 : 100;
-  static constexpr uint32_t kMask = k64 ? ~0u : 0xFFu;
+  static constexpr unsigned kWords = VerilatedParams<Model>::Words;
+  static constexpr uint32_t kMask = ~0u >> (32 - VerilatedParams<Model>::Width);
 };
 
 template <class Model>

@@ -6,11 +6,12 @@
 #include <algorithm>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "Vstream_arbiter_n3w8.h"
+#include "Vstream_arbiter_n3w8_params.h"
 #include "Vstream_arbiter_n4w32.h"
+#include "Vstream_arbiter_n4w32_params.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -29,9 +30,8 @@ using tb::StallInjector;
 
 template <class Model>
 struct Arb {
-  static constexpr bool kN4 = std::is_same_v<Model, Vstream_arbiter_n4w32>;
-  static constexpr unsigned kNumIn = kN4 ? 4 : 3;
-  static constexpr unsigned kWidth = kN4 ? 32 : 8;
+  static constexpr unsigned kNumIn = VerilatedParams<Model>::NumIn;
+  static constexpr unsigned kWidth = VerilatedParams<Model>::Width;
   static constexpr uint32_t kMask = kWidth == 32 ? ~0u : (1u << kWidth) - 1;
 };
 

@@ -3,10 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <type_traits>
 
 #include "Vstream_fifo_d1w32.h"
+#include "Vstream_fifo_d1w32_params.h"
 #include "Vstream_fifo_d4w32.h"
+#include "Vstream_fifo_d4w32_params.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
 #include "tests/rtl/common/stream_passthrough_check.h"
@@ -18,7 +19,7 @@ using tb::Simulation;
 
 template <class Model>
 struct Fifo {
-  static constexpr unsigned kDepth = std::is_same_v<Model, Vstream_fifo_d4w32> ? 4 : 1;
+  static constexpr unsigned kDepth = VerilatedParams<Model>::Depth;
 };
 
 template <class Model>

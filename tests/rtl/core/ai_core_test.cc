@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "Vai_core_d16.h"
+#include "Vai_core_d16_params.h"
 #include "Vai_core_d4.h"
+#include "Vai_core_d4_params.h"
 #include "sw/isa/builder.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
@@ -32,21 +34,20 @@ constexpr uint32_t kMemBytes = 1 << 20;
 constexpr uint32_t kRing = 0xc0000, kRingSlots = 1024;
 constexpr uint32_t kA = 0x01000, kB = 0x20000, kC = 0x40000, kBias = 0x80000, kSync = 0x90000;
 
-// The parameters each Verilated core was built with (rtl/core/CMakeLists.txt).
-template <class Top>
-model::CoreConfig ConfigOf();
-template <>
-model::CoreConfig ConfigOf<Vai_core_d4>() {
+// The parameters each Verilated core was built with (V<name>_params.h), as a model config.
+template <class P>
+model::CoreConfig ConfigFrom() {
   model::CoreConfig c;
-  c.dim = 4;
-  c.l0a_bytes = c.l0b_bytes = 4096;
-  c.l0c_bytes = 8192;
-  c.queue_depth = 4;
+  c.dim = P::Dim;
+  c.l0a_bytes = P::L0aBytes;
+  c.l0b_bytes = P::L0bBytes;
+  c.l0c_bytes = P::L0cBytes;
+  c.queue_depth = P::QueueDepth;
   return c;
 }
-template <>
-model::CoreConfig ConfigOf<Vai_core_d16>() {
-  return model::CoreConfig{};  // Dim 16, 64/64/128 KiB, queue depth 8: the defaults
+template <class Top>
+model::CoreConfig ConfigOf() {
+  return ConfigFrom<VerilatedParams<Top>>();
 }
 
 // One program run on both the RTL and the model, from the same initial image.
@@ -218,7 +219,7 @@ TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
   p.ExpectSameStatus();
   p.ExpectSameMemory(kC, 0x10000);
   p.ExpectSameCounters();
-  EXPECT_GT(p.core.Counter(CoreCounter::kL0cWait), 0u) << "the port was never contended";
+  EXPECT_GT(p.core.Counter(CoreCounter::kL0CWait), 0u) << "the port was never contended";
 }
 
 // Random legal command streams (tb/agents/random_program.h); the model proves each race-free

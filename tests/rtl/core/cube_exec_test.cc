@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "Vcube_exec_tb_d16.h"
+#include "Vcube_exec_tb_d16_params.h"
 #include "Vcube_exec_tb_d4.h"
+#include "Vcube_exec_tb_d4_params.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/gemm.h"
@@ -32,15 +34,14 @@ namespace {
 using isa::Descriptor;
 using isa::MatmulDesc;
 
-template <class M, int D, uint32_t A, uint32_t B, uint32_t C>
+// A Verilated configuration and the parameters it was built with (V<name>_params.h).
+template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
-  static constexpr int kDim = D;
-  static constexpr uint32_t kL0a = A, kL0b = B, kL0c = C;
+  static constexpr int kDim = P::Dim;
+  static constexpr uint32_t kL0a = P::L0aBytes, kL0b = P::L0bBytes, kL0c = P::L0cBytes;
 };
-// Must match the PARAMS in tests/rtl/core/CMakeLists.txt.
-using Configs = ::testing::Types<Config<Vcube_exec_tb_d4, 4, 12288, 8192, 24576>,
-                                 Config<Vcube_exec_tb_d16, 16, 65536, 65536, 131072>>;
+using Configs = ::testing::Types<Config<Vcube_exec_tb_d4>, Config<Vcube_exec_tb_d16>>;
 
 template <class C>
 class CubeExecTest : public ::testing::Test {

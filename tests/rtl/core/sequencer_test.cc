@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "Vsequencer_d16.h"
+#include "Vsequencer_d16_params.h"
 #include "Vsequencer_small.h"
+#include "Vsequencer_small_params.h"
 #include "sw/isa/builder.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
@@ -44,21 +46,23 @@ constexpr uint32_t kRing = 0x80000;      // ring base
 constexpr uint32_t kData = 0x10000;      // LOAD / STORE operands
 constexpr uint32_t kSync = 0x90000;      // SYNC words (STOREs never write here)
 constexpr int kUnits = 3;                // LD, EX, ST
-constexpr int kCounterW = 48;
+constexpr int kCounterW = isa::kCounterWidth;
 
-// The two Verilated configurations (rtl/core/CMakeLists.txt).
-struct D16 {
-  using Model = Vsequencer_d16;
-  static constexpr int kDim = 16, kDepth = 8;
-  static constexpr uint32_t kL0a = 65536, kL0b = 65536, kL0c = 131072;
+// A Verilated configuration and the parameters it was built with (V<name>_params.h).
+template <class M, class P = VerilatedParams<M>>
+struct Config {
+  using Model = M;
+  static constexpr int kDim = P::Dim, kDepth = P::QueueDepth;
+  static constexpr uint32_t kL0a = P::L0aBytes, kL0b = P::L0bBytes, kL0c = P::L0cBytes;
 };
-struct Small {
-  using Model = Vsequencer_small;
-  static constexpr int kDim = 4, kDepth = 2;
-  static constexpr uint32_t kL0a = 4096, kL0b = 4096, kL0c = 8192;
-};
+using D16 = Config<Vsequencer_d16>;
+using Small = Config<Vsequencer_small>;
 
-enum RtlState { kRtlIdle = 0, kRtlBusy = 1, kRtlBlocked = 2, kRtlFaulted = 3 };
+// The sequencer's state_o, in the generated state values.
+template <class Dut>
+CoreState RtlState(const Dut& d) {
+  return static_cast<CoreState>(d.state_o);
+}
 
 std::vector<Window> AllMemory() { return {{0, kMemBytes, true}}; }
 
@@ -382,29 +386,29 @@ class Rig {
     sim_.Step(2);
     sim_.RunUntil(
         [this] {
-          return dut().state_o != kRtlBusy && slave_->Idle() && units_[0]->idle() &&
+          return RtlState(dut()) != CoreState::kBusy && slave_->Idle() && units_[0]->idle() &&
                  units_[1]->idle() && units_[2]->idle();
         },
         max_cycles, "sequencer to stop");
     sim_.Step(3);
-    EXPECT_NE(dut().state_o, kRtlBusy) << "the sequencer did not stay stopped";
+    EXPECT_NE(RtlState(dut()), CoreState::kBusy) << "the sequencer did not stay stopped";
     model_.Run();
   }
   // Runs the RTL only until it is not busy (after a clear, a refused command...).
   void Settle(uint64_t max_cycles = 20000) {
     sim_.Step(2);
-    sim_.RunUntil([this] { return dut().state_o != kRtlBusy && slave_->Idle(); }, max_cycles,
-                  "sequencer to settle");
+    sim_.RunUntil([this] { return RtlState(dut()) != CoreState::kBusy && slave_->Idle(); },
+                  max_cycles, "sequencer to settle");
   }
 
   // ---- observations ----
   CoreState State() {
-    switch (dut().state_o) {
-      case kRtlIdle:
+    switch (RtlState(dut())) {
+      case CoreState::kIdle:
         return CoreState::kIdle;
-      case kRtlBlocked:
+      case CoreState::kBlocked:
         return CoreState::kBlocked;
-      case kRtlFaulted:
+      case CoreState::kFaulted:
         return CoreState::kFaulted;
       default:
         ADD_FAILURE() << "state_o is busy";
@@ -489,9 +493,11 @@ class Rig {
   // After a clear the core fetches nothing until the host acts: idle, or blocked while the
   // ring still holds commands (CoreModel::state() after Clear()).
   void ExpectStoppedAfterClear() {
-    EXPECT_EQ(dut().state_o, dut().head_o == dut().tail_o ? kRtlIdle : kRtlBlocked);
+    EXPECT_EQ(RtlState(dut()),
+              dut().head_o == dut().tail_o ? CoreState::kIdle : CoreState::kBlocked);
     sim_.Step(20);
-    EXPECT_EQ(dut().state_o, dut().head_o == dut().tail_o ? kRtlIdle : kRtlBlocked);
+    EXPECT_EQ(RtlState(dut()),
+              dut().head_o == dut().tail_o ? CoreState::kIdle : CoreState::kBlocked);
     EXPECT_TRUE(slave_->Idle()) << "nothing is fetched after a clear";
   }
 
@@ -694,7 +700,7 @@ TYPED_TEST(SequencerTest, DoubleBufferedGemmProgramMatchesModel) {
     rig.Submit(isa::BuildGemmProgram(p));
     rig.Run();
     rig.ExpectMatchesModel();
-    EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
     EXPECT_EQ(rig.mem().Read32(kSync), 0x600du);
     EXPECT_EQ(rig.dut().irq_o, 1);
     for (int c = 0; c < isa::kNumChannels; ++c) EXPECT_EQ(rig.Tokens(c), 0);
@@ -711,7 +717,7 @@ TYPED_TEST(SequencerTest, RandomBalancedProgramsMatchModel) {
     rig.Submit(gen.Program(rig.rng(), static_cast<int>(rng.Uniform(1, 100))));
     rig.Run();
     rig.ExpectMatchesModel();
-    EXPECT_EQ(rig.dut().state_o, kRtlIdle) << "a balanced program never blocks";
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle) << "a balanced program never blocks";
   }
 }
 
@@ -735,15 +741,15 @@ TYPED_TEST(SequencerTest, RandomTokenPatternsEndLikeModel) {
     rig.Submit(gen.Program(rig.rng(), length));
     rig.Run();
     rig.ExpectMatchesModel();
-    if (rig.dut().state_o == kRtlFaulted) {
+    if (RtlState(rig.dut()) == CoreState::kFaulted) {
       EXPECT_EQ(rig.RtlFault(), Fault::kDeadlock);
     }
     ++outcomes[rig.dut().state_o];
   }
   if (!rounds.all()) return;  // LUOSHU_ROUND ran one round
-  EXPECT_GT(outcomes[kRtlBlocked], 0) << "no random program blocked";
-  EXPECT_GT(outcomes[kRtlFaulted], 0) << "no random program deadlocked";
-  EXPECT_GT(outcomes[kRtlIdle], 0) << "no random program finished";
+  EXPECT_GT(outcomes[static_cast<int>(CoreState::kBlocked)], 0) << "no random program blocked";
+  EXPECT_GT(outcomes[static_cast<int>(CoreState::kFaulted)], 0) << "no random program deadlocked";
+  EXPECT_GT(outcomes[static_cast<int>(CoreState::kIdle)], 0) << "no random program finished";
 }
 
 // Several batches through a small ring: head and tail wrap, tokens carry over.
@@ -814,7 +820,7 @@ TYPED_TEST(SequencerTest, SignalAtTokenMaxWaits) {
   rig.Submit(p);
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlBlocked);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kBlocked);
   EXPECT_EQ(rig.Tokens(0), isa::kTokenMax);
   EXPECT_EQ(rig.unit(0).live().size(), 15u);
   std::vector<Descriptor> q;
@@ -822,7 +828,7 @@ TYPED_TEST(SequencerTest, SignalAtTokenMaxWaits) {
   rig.Submit(q);
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.Tokens(0), 0);
 }
 
@@ -832,7 +838,7 @@ TYPED_TEST(SequencerTest, BlockedOnTokensUntilTheHostAddsTheGiver) {
   rig.Submit({Matmul(TypeParam::kDim, isa::kLd2Ex).Pack(), Store(isa::kEx2St).Pack()});
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlBlocked);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kBlocked);
   EXPECT_EQ(rig.RtlFault(), Fault::kNone);
   EXPECT_EQ(rig.dut().irq_o, 0);
   // SetRing is refused while commands are queued.
@@ -845,7 +851,7 @@ TYPED_TEST(SequencerTest, BlockedOnTokensUntilTheHostAddsTheGiver) {
   rig.Submit({Load(0, isa::kLd2Ex).Pack(), Matmul(TypeParam::kDim, 0, isa::kEx2St).Pack()});
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -880,7 +886,7 @@ TYPED_TEST(SequencerTest, SyncWritesOneWordAtAnyOffsetAndRaisesIrqOnRequest) {
   rig.AckIrq();
   rig.sim().Step(1);
   EXPECT_EQ(rig.dut().irq_o, 0);
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
 }
 
 // SYNC waits until every earlier command has retired, even when the units are slow.
@@ -916,7 +922,7 @@ void RunExpectingFault(Rig<Cfg>& rig, const std::vector<Descriptor>& program, Fa
   rig.Submit(program);
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlFaulted);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kFaulted);
   EXPECT_EQ(rig.RtlFault(), want) << rig.model().fault().message;
   EXPECT_EQ(rig.dut().fault_index_o, index);
   EXPECT_EQ(rig.dut().irq_o, 1) << "a fault raises the interrupt";
@@ -924,7 +930,7 @@ void RunExpectingFault(Rig<Cfg>& rig, const std::vector<Descriptor>& program, Fa
   rig.RtlSetRing(base, 64);
   rig.sim().Step(20);
   EXPECT_EQ(rig.ctl_errors(), errors + 1) << "SetRing while faulted";
-  EXPECT_EQ(rig.dut().state_o, kRtlFaulted);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kFaulted);
 }
 
 // Clear, reprogram the ring at `base` and run a small legal program to the end.
@@ -935,7 +941,7 @@ void RecoverAndRunLegal(Rig<Cfg>& rig, uint32_t base) {
               Store(isa::kEx2St).Pack(), Sync(kSync, 0x5a, true)});
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.mem().Read32(kSync), 0x5au);
 }
 
@@ -1136,7 +1142,8 @@ TYPED_TEST(SequencerTest, L0BoundsFaultOnePastTheEnd) {
       rig.Submit({fits});
       rig.Run();
       rig.ExpectMatchesModel();
-      ASSERT_EQ(rig.dut().state_o, kRtlIdle) << "a block ending exactly at the end is legal";
+      ASSERT_EQ(RtlState(rig.dut()), CoreState::kIdle)
+          << "a block ending exactly at the end is legal";
     }
     ExpectFaultAndRecover(rig, {Load().Pack(), over}, Fault::kL0Overflow, 1);
   }
@@ -1245,7 +1252,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
     rig.Submit({d});
     rig.Run();
     rig.ExpectMatchesModel();
-    if (want == Fault::kNone && rig.dut().state_o == kRtlIdle && op != 4) {
+    if (want == Fault::kNone && RtlState(rig.dut()) == CoreState::kIdle && op != 4) {
       const auto got = rig.unit(QueueOfDesc(d)).live();
       ASSERT_EQ(got.size(), 1u);
       EXPECT_EQ(got[0], d);
@@ -1386,7 +1393,7 @@ TYPED_TEST(SequencerTest, InjectedUnitFaultsStopTheCore) {
                 Matmul(TypeParam::kDim, isa::kLd2Ex, isa::kEx2St).Pack(), Store(isa::kEx2St).Pack(),
                 bad[0], bad[1], bad[2], Sync(kSync + 0x200, 1, true)});
     rig.Run();
-    EXPECT_EQ(rig.dut().state_o, kRtlFaulted);
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kFaulted);
     EXPECT_EQ(rig.RtlFault(), f);
     EXPECT_EQ(rig.dut().fault_index_o, static_cast<uint32_t>(3 + u));
     EXPECT_EQ(rig.dut().irq_o, 1);
@@ -1482,7 +1489,7 @@ TYPED_TEST(SequencerTest, ClearWhileBusyDropsTheRestAndRestarts) {
     rig.Submit(gen2.Program(rig.rng(), 30));
     rig.Run();
     rig.ExpectMatchesModel();
-    EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   }
 }
 
@@ -1496,9 +1503,9 @@ TYPED_TEST(SequencerTest, ClearDuringFetchDropsTheData) {
   rig.sim().Step(3);
   rig.Clear();
   rig.sim().Step(5);
-  EXPECT_EQ(rig.dut().state_o, kRtlBusy) << "busy until the reads have returned";
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kBusy) << "busy until the reads have returned";
   rig.Settle();
-  EXPECT_EQ(rig.dut().state_o, kRtlBlocked) << "stopped with the ring not empty";
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kBlocked) << "stopped with the ring not empty";
   EXPECT_EQ(rig.dut().head_o, 0u);
   EXPECT_EQ(rig.Fetched(), 0u);
   EXPECT_EQ(rig.unit(0).received().size(), 0u);
@@ -1520,7 +1527,7 @@ TYPED_TEST(SequencerTest, ClearDuringSyncWriteDropsItsCompletion) {
   rig.sim().Step(3);
   rig.Clear();
   rig.Settle();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.dut().irq_o, 0);
   EXPECT_EQ(rig.Retired(3), 0u);
   rig.SetRing(kRing, 64);
@@ -1537,12 +1544,12 @@ TYPED_TEST(SequencerTest, ClearAbandonsABlockedProgram) {
   rig.Submit({Load().Pack(), Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
   rig.Run();
   rig.ExpectMatchesModel();
-  ASSERT_EQ(rig.dut().state_o, kRtlBlocked);
+  ASSERT_EQ(RtlState(rig.dut()), CoreState::kBlocked);
   rig.ClearAndRestart(kRing, 64);
   rig.Submit({Load(0, isa::kLd2Ex).Pack(), Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
 }
 
 // After a clear the core waits; a doorbell resumes it at head, where the model's Run() would.
@@ -1556,12 +1563,12 @@ TYPED_TEST(SequencerTest, DoorbellAfterClearResumesAtHead) {
   rig.Clear();
   rig.Settle();
   rig.ExpectStoppedAfterClear();
-  EXPECT_EQ(rig.dut().state_o, kRtlBlocked) << "slot 3 is still in the ring";
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kBlocked) << "slot 3 is still in the ring";
   rig.Mark();
   rig.Submit({Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.unit(0).live().size(), 1u) << "the LOAD of slot 3 ran";
 }
 
@@ -1579,7 +1586,7 @@ TYPED_TEST(SequencerTest, FirstFaultWinsAndFaultedWaitsForTheUnits) {
   rig.Submit({load.Pack(), bad});
   rig.sim().RunUntil([&] { return rig.dut().fault_code_o != 0; }, 200, "decode fault");
   EXPECT_EQ(rig.RtlFault(), Fault::kIllegalOpcode);
-  EXPECT_EQ(rig.dut().state_o, kRtlBusy) << "the LOAD is still running";
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kBusy) << "the LOAD is still running";
   EXPECT_EQ(rig.dut().irq_o, 0);
   rig.Run();
   rig.ExpectMatchesModel();
@@ -1620,7 +1627,7 @@ TYPED_TEST(SequencerTest, RefusedControlWritesPulseCtlErrorAndChangeNothing) {
   expect_refused("commands in flight");
   rig.Run();
   rig.ExpectMatchesModel();
-  EXPECT_EQ(rig.dut().state_o, kRtlIdle);
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.ctl_errors(), errors) << "no error for legal writes";
 }
 

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "Vcube_d16.h"
+#include "Vcube_d16_params.h"
 #include "Vcube_d4.h"
+#include "Vcube_d4_params.h"
 #include "Vcube_d8.h"
+#include "Vcube_d8_params.h"
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_agent.h"
 #include "tb/gtest_util.h"
@@ -14,10 +17,11 @@
 namespace luoshu {
 namespace {
 
-template <class M, int D>
+// A Verilated configuration and the parameters it was built with (V<name>_params.h).
+template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
-  static constexpr int kDim = D;
+  static constexpr int kDim = P::Dim;
 };
 
 template <class C>
@@ -62,7 +66,7 @@ class CubeTest : public ::testing::Test {
   std::unique_ptr<Agent> agent_;
 };
 
-using Configs = ::testing::Types<Config<Vcube_d4, 4>, Config<Vcube_d8, 8>, Config<Vcube_d16, 16>>;
+using Configs = ::testing::Types<Config<Vcube_d4>, Config<Vcube_d8>, Config<Vcube_d16>>;
 TYPED_TEST_SUITE(CubeTest, Configs);
 
 TYPED_TEST(CubeTest, IdentityTimesBIsB) {

@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "Vmte_in_tb_d16.h"
+#include "Vmte_in_tb_d16_params.h"
 #include "Vmte_in_tb_d32.h"
+#include "Vmte_in_tb_d32_params.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
@@ -39,12 +41,13 @@ constexpr int kBeatBytes = 16;
 constexpr int kNumWindows = 4;
 constexpr uint32_t kRingSlots = 64;
 
-template <class M, int D, uint32_t A, uint32_t B>
+// A Verilated configuration and the parameters it was built with (V<name>_params.h).
+template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
-  static constexpr int kDim = D;
-  static constexpr int kLanes = D > kBeatBytes ? D : kBeatBytes;
-  static constexpr uint32_t kL0a = A, kL0b = B;  // as in tests/rtl/mte/CMakeLists.txt
+  static constexpr int kDim = P::Dim;
+  static constexpr int kLanes = kDim > kBeatBytes ? kDim : kBeatBytes;
+  static constexpr uint32_t kL0a = P::L0aBytes, kL0b = P::L0bBytes;
 };
 
 struct Rig {
@@ -431,8 +434,7 @@ class MteInTest : public ::testing::Test {
   std::string violation_;
 };
 
-using Configs = ::testing::Types<Config<Vmte_in_tb_d16, 16, 65536, 65536>,
-                                 Config<Vmte_in_tb_d32, 32, 49152, 40960>>;
+using Configs = ::testing::Types<Config<Vmte_in_tb_d16>, Config<Vmte_in_tb_d32>>;
 TYPED_TEST_SUITE(MteInTest, Configs);
 
 TYPED_TEST(MteInTest, AlignedBlockIntoEitherBuffer) {

@@ -20,7 +20,9 @@
 #include <vector>
 
 #include "Vmte_out_tb_d16.h"
+#include "Vmte_out_tb_d16_params.h"
 #include "Vmte_out_tb_d4.h"
+#include "Vmte_out_tb_d4_params.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/epilogue.h"
@@ -45,11 +47,12 @@ constexpr int kNumWindows = 4;
 constexpr uint64_t kBiasWindow = 60 << 10;
 constexpr uint64_t kDataOffset = 64 << 10;
 
-template <class M, int D, uint32_t L0C, uint32_t Bias>
+// A Verilated configuration and the parameters it was built with (V<name>_params.h).
+template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
-  static constexpr int kDim = D;
-  static constexpr uint32_t kL0cBytes = L0C, kBiasCols = Bias;  // as in CMakeLists.txt
+  static constexpr int kDim = P::Dim;
+  static constexpr uint32_t kL0cBytes = P::L0cBytes, kBiasCols = P::BiasCols;
 };
 
 struct Rig {
@@ -471,8 +474,7 @@ class MteOutTest : public ::testing::Test {
   std::string violation_;
 };
 
-using Configs =
-    ::testing::Types<Config<Vmte_out_tb_d16, 16, 131072, 256>, Config<Vmte_out_tb_d4, 4, 6144, 16>>;
+using Configs = ::testing::Types<Config<Vmte_out_tb_d16>, Config<Vmte_out_tb_d4>>;
 TYPED_TEST_SUITE(MteOutTest, Configs);
 
 // bias on/off x ReLU on/off x int32/int8, on a block with ragged columns and pitch > cols.
