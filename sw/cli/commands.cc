@@ -919,6 +919,11 @@ void PrintReplayHint() {
                static_cast<unsigned long long>(s.cycle),
                static_cast<unsigned long long>(s.last_checkpoint_cycle), s.last_checkpoint.c_str(),
                g_checkpoint_stem.c_str(), static_cast<unsigned long long>(s.cycle + kReplayMargin));
+  // The device may have gone wrong before the host saw it (a fault is reported once its
+  // command ends, a hang after --hang-cycles): the older windows are still on disk.
+  for (size_t i = 0; i + 1 < s.kept.size(); ++i) {
+    std::fprintf(stderr, "  (a cause before that: replay the earlier %s)\n", s.kept[i].c_str());
+  }
 }
 
 int Replay(const Args& args) {

@@ -300,10 +300,11 @@ void ReplayBus::TakeCheckpoint(uint64_t wait_start, uint64_t wait_max) {
   fs::rename(tmp, path, ec);
   if (ec) throw StateError("cannot write checkpoint " + path + ": " + ec.message());
   // Only the newest few are kept, so a long run does not fill the disk.
-  kept_.push_back(path);
-  while (static_cast<int>(kept_.size()) > rec_.keep) {
-    fs::remove(kept_.front(), ec);
-    kept_.pop_front();
+  auto& kept = status_->kept;
+  kept.push_back(path);
+  while (static_cast<int>(kept.size()) > rec_.keep) {
+    fs::remove(kept.front(), ec);
+    kept.erase(kept.begin());
   }
   status_->last_checkpoint = path;
   status_->last_checkpoint_cycle = now;

@@ -16,7 +16,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -80,10 +79,11 @@ class ReplayStop : public std::runtime_error {
 struct ReplayStatus {
   std::string last_checkpoint;  // path of the newest checkpoint written ("" = none)
   uint64_t last_checkpoint_cycle = 0;
-  uint64_t checkpoints = 0;  // written by this run
-  double save_seconds = 0;   // wall time spent writing them
-  uint64_t cycle = 0;        // the cycle after the last operation outside a failure
-  bool restored = false;     // replay: the checkpoint's state is in the backend
+  std::vector<std::string> kept;  // the checkpoints on disk, oldest first
+  uint64_t checkpoints = 0;       // written by this run
+  double save_seconds = 0;        // wall time spent writing them
+  uint64_t cycle = 0;             // the cycle after the last operation outside a failure
+  bool restored = false;          // replay: the checkpoint's state is in the backend
 };
 
 struct RecordOptions {
@@ -146,7 +146,6 @@ class ReplayBus : public HostBus {
   StateWriter log_;  // the operations so far, as a checkpoint stores them
   uint64_t logged_ = 0;
   uint64_t due_ = 0;
-  std::deque<std::string> kept_;
   // Replaying.
   Checkpoint ckpt_;
   size_t pos_ = 0;

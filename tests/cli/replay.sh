@@ -81,10 +81,10 @@ if not ids:
     sys.exit("wave: no ch0 response signals in the wave")
 print(f"wave: starts at time {first}, first SLVERR at time {slverr}; "
       f"checkpoint cycle {start} (time {2 * start}), memory fails from cycle {error_cycle}")
-if first is None or first < 2 * start:
+if first is None or first != 2 * start:
     sys.exit("wave: it does not start at the checkpoint (traced from cycle 0?)")
-if slverr is None or slverr < 2 * error_cycle:
-    sys.exit("wave: the failing memory responses are not in the wave")
+if slverr is None or slverr < 2 * error_cycle or slverr <= first:
+    sys.exit("wave: the failing memory responses are not inside the wave")
 EOF
     echo "replay.sh: the fault is inside the replayed wave"
     ;;
