@@ -36,7 +36,7 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 // Checkpoints: the interval when only --checkpoint-dir is given, and how many are kept.
-constexpr int64_t kDefaultCheckpointEvery = 1000000;
+constexpr int64_t kDefaultCheckpointEvery = 100000;
 constexpr int kCheckpointsKept = 3;
 // A replayed failure's window ends this many cycles after the cycle the host saw it at.
 constexpr uint64_t kReplayMargin = 100;
@@ -45,6 +45,7 @@ constexpr uint64_t kReplayMargin = 100;
 // outputs). Set while the recorded command runs again.
 struct ReplayRequest {
   hal::Checkpoint checkpoint;
+  uint64_t from = 0;  // the wave's first cycle (the checkpoint's by default)
   uint64_t until = UINT64_MAX;
   std::string trace, out, timeline;
 };
@@ -189,11 +190,11 @@ Device OpenDevice(const DeviceFlags& f, const po::variables_map& vm, const std::
   const bool record = !g_replay && (vm.count("checkpoint-every") || vm.count("checkpoint-dir"));
   hal::RecordOptions rec;
   if (g_replay) {
-    // The wave covers the replayed cycles only: from the checkpoint to --until.
+    // The wave covers the replayed cycles only: from the checkpoint (or --from) to --until.
     const ReplayRequest& r = *g_replay;
     o.trace = !r.trace.empty();
-    o.trace_window = std::to_string(r.checkpoint.cycle) + ":" +
-                     (r.until == UINT64_MAX ? "" : std::to_string(r.until));
+    o.trace_window =
+        std::to_string(r.from) + ":" + (r.until == UINT64_MAX ? "" : std::to_string(r.until));
     if (o.trace) {
       const fs::path p(r.trace);
       o.wave_dir = p.parent_path().empty() ? "." : p.parent_path().string();
@@ -204,6 +205,7 @@ Device OpenDevice(const DeviceFlags& f, const po::variables_map& vm, const std::
     rec.dir = !f.checkpoint_dir.empty() ? f.checkpoint_dir
               : env && *env             ? env
                                         : LUOSHU_DEFAULT_CHECKPOINT_DIR;
+    rec.dir = fs::absolute(rec.dir).string();  // printed replay commands work from anywhere
     rec.every =
         static_cast<uint64_t>(f.checkpoint_every ? f.checkpoint_every : kDefaultCheckpointEvery);
     rec.name = run;
@@ -221,7 +223,7 @@ Device OpenDevice(const DeviceFlags& f, const po::variables_map& vm, const std::
     } else if (record) {
       bus = std::make_unique<hal::ReplayBus>(std::move(bus), rec, g_status);
       g_recording = true;
-      g_checkpoint_stem = (fs::absolute(rec.dir) / run).string();
+      g_checkpoint_stem = (fs::path(rec.dir) / run).string();
     }
     Device dev(std::move(bus));
     if (vm.count("hang-cycles")) dev.set_hang_cycles(static_cast<uint64_t>(f.hang_cycles));
@@ -929,13 +931,15 @@ void PrintReplayHint() {
 int Replay(const Args& args) {
   ReplayRequest req;
   std::string path;
-  int64_t until = 0;
+  int64_t until = 0, from = 0;
   po::options_description desc("luoshu replay options");
   desc.add_options()("checkpoint", po::value(&path),
                      "the checkpoint file (runs with --checkpoint-every write them)")(
       "trace", po::value(&req.trace),
       "write an FST wave of the replayed cycles (checkpoint to --until) to FILE.fst")(
       "until", po::value(&until), "stop once the simulation reaches this cycle")(
+      "from", po::value(&from),
+      "with --trace: start the wave at this cycle instead of the checkpoint's (a shorter wave)")(
       "out", po::value(&req.out), "write the run's result (.npy) here (default: none)")(
       "timeline", po::value(&req.timeline), "write the run's timeline JSON here (default: none)")(
       "help,h", "show this help");
@@ -945,8 +949,10 @@ int Replay(const Args& args) {
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: luoshu replay CHECKPOINT [--trace FILE.fst] [--until CYCLE] [--out FILE]\n"
-              << desc;
+    std::cout
+        << "usage: luoshu replay CHECKPOINT [--trace FILE.fst [--from CYCLE]] [--until CYCLE] "
+           "[--out FILE]\n"
+        << desc;
     return 0;
   }
   if (path.empty()) {
@@ -975,6 +981,16 @@ int Replay(const Args& args) {
                        "; give a later cycle or an earlier checkpoint");
     }
     req.until = static_cast<uint64_t>(until);
+  }
+  req.from = c.cycle;
+  if (vm.count("from")) {
+    if (req.trace.empty()) throw UsageError("--from sets where the wave starts: it needs --trace");
+    if (from < 0 || static_cast<uint64_t>(from) < c.cycle ||
+        static_cast<uint64_t>(from) >= req.until) {
+      throw UsageError("--from=" + std::to_string(from) + " must lie in the replayed cycles: " +
+                       std::to_string(c.cycle) + " (the checkpoint's) up to --until");
+    }
+    req.from = static_cast<uint64_t>(from);
   }
   if (!req.trace.empty()) {
     const fs::path p(req.trace);

@@ -128,6 +128,9 @@ EOF
     expect2 "was saved by .*replay it with the build that recorded it" "$dir/foreign.ckpt"
     expect2 "--until=$cycle is not after the checkpoint's cycle" "$ck" --until "$cycle"
     expect2 "NAME.fst" "$ck" --trace "$dir/x.vcd"
+    expect2 "--from sets where the wave starts: it needs --trace" "$ck" --from "$((cycle + 1))"
+    expect2 "--from=$((cycle - 1)) must lie in the replayed cycles" "$ck" --trace "$dir/w.fst" \
+      --from "$((cycle - 1))"
     expect2 "not a Luoshu checkpoint" "$dir/A.npy"
     expect2 "cannot read checkpoint" "$dir/none.ckpt"
     # The operands changed since the recording: the replayed program uploads other bytes.
