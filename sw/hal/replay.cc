@@ -223,6 +223,11 @@ void ReplayBus::Live(BusOp* op, Fn fn) {
     op->error = e.what();
     Done(op);
     throw;
+  } catch (...) {
+    // The run fails inside this operation (an RTL assertion, a harness watchdog): that cycle,
+    // not the operation's start, is where a replay of the failure has to reach.
+    status_->cycle = inner_->Now();
+    throw;
   }
   Done(op);
 }

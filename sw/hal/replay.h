@@ -82,7 +82,7 @@ struct ReplayStatus {
   std::vector<std::string> kept;  // the checkpoints on disk, oldest first
   uint64_t checkpoints = 0;       // written by this run
   double save_seconds = 0;        // wall time spent writing them
-  uint64_t cycle = 0;             // the cycle after the last operation outside a failure
+  uint64_t cycle = 0;             // after the last operation, or where one failed
   bool restored = false;          // replay: the checkpoint's state is in the backend
 };
 
