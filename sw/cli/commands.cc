@@ -97,8 +97,10 @@ void AddDeviceOptions(po::options_description* d, DeviceFlags* f, bool with_sim)
        std::to_string(kDefaultCheckpointEvery) + " with --checkpoint-dir); a failed run prints " +
        "the 'luoshu replay' command that re-runs its last window with a wave")
           .c_str())("checkpoint-dir", po::value(&f->checkpoint_dir),
-                    "rtl: folder for the checkpoints (default $LUOSHU_CHECKPOINT_DIR or "
-                    "build/checkpoints); the newest 3 of a run are kept")(
+                    (std::string("rtl: folder for the checkpoints (default "
+                                 "$LUOSHU_CHECKPOINT_DIR or build/checkpoints); the newest ") +
+                     std::to_string(kCheckpointsKept) + " of a run are kept")
+                        .c_str())(
       "mem-error", po::value(&f->mem_error),
       "rtl, diagnostics: every device memory access fails (SLVERR) from cycle N on");
 }
