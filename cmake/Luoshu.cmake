@@ -20,7 +20,8 @@ endfunction()
 # headers are copied to <prefix>/include/luoshu/verilator: the package then needs no Verilator
 # and always matches the runtime compiled into this library.
 set(_vl_inc ${VERILATOR_ROOT}/include)
-set(_vl_rt_sources ${_vl_inc}/verilated.cpp ${_vl_inc}/verilated_threads.cpp)
+set(_vl_rt_sources ${_vl_inc}/verilated.cpp ${_vl_inc}/verilated_threads.cpp
+  ${_vl_inc}/verilated_save.cpp)
 if(LUOSHU_TRACE)
   list(APPEND _vl_rt_sources ${_vl_inc}/verilated_fst_c.cpp)
   set(_vl_trace 1)
@@ -60,12 +61,15 @@ function(_luoshu_params out_vl out_ys)
 endfunction()
 
 # luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY]
-#                          [FAST_CHUNKS n])
+#                          [FAST_CHUNKS n] [SAVABLE])
 # Builds the Verilated model once, as a static library every test/tool links.
 # The generated class is V<NAME> (e.g. Vcube_d16).
 # BENCH_ONLY: not part of the default build (only benchmarks use it; built on demand).
+# SAVABLE: Verilator --savable (the model's state can be saved and restored: checkpoints), and
+# a function `const char* luoshu_model_id_<NAME>()` returning the SHA-256 of the generated
+# model sources, so a checkpoint can tell whether it was made by this very model.
 function(luoshu_verilated_library)
-  cmake_parse_arguments(A "BENCH_ONLY" "NAME;TOP;FAST_CHUNKS" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(A "BENCH_ONLY;SAVABLE" "NAME;TOP;FAST_CHUNKS" "SOURCES;PARAMS" ${ARGN})
   if(NOT A_FAST_CHUNKS)
     set(A_FAST_CHUNKS 1)
   endif()
@@ -75,6 +79,10 @@ function(luoshu_verilated_library)
     set_target_properties(${A_NAME} PROPERTIES EXCLUDE_FROM_ALL ON)
   endif()
   set(trace_arg "")
+  set(savable_arg "")
+  if(A_SAVABLE)
+    set(savable_arg --savable)
+  endif()
   if(LUOSHU_TRACE)
     set(trace_arg TRACE_FST)
     target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
@@ -85,7 +93,7 @@ function(luoshu_verilated_library)
     SOURCES ${LUOSHU_WAIVERS} ${A_SOURCES}
     INCLUDE_DIRS ${LUOSHU_RTL_DIR}/common
     # --assert: valid/ready stability and other SVA run in every simulation.
-    VERILATOR_ARGS --assert -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
+    VERILATOR_ARGS --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
     # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
     OPT_SLOW -O0
     OPT_FAST -O2
@@ -129,6 +137,24 @@ function(luoshu_verilated_library)
   set_source_files_properties(${unity_dir}/slow.cpp PROPERTIES COMPILE_OPTIONS "-O0"
     OBJECT_DEPENDS "${slow_srcs}")
   target_sources(${A_NAME} PRIVATE ${unity_dir}/slow.cpp)
+  if(A_SAVABLE)
+    # Rehashed whenever Verilator regenerates the model (the list is fixed at configure time,
+    # as verilate() fixes it).
+    set(id_list ${unity_dir}/model_id_inputs.txt)
+    set(id_inputs ${slow_srcs})
+    foreach(chunk RANGE ${last_chunk})
+      list(APPEND id_inputs ${fast_srcs_${chunk}})
+    endforeach()
+    list(JOIN id_inputs "\n" id_text)
+    file(CONFIGURE OUTPUT ${id_list} CONTENT "${id_text}\n")
+    set(id_cc ${unity_dir}/model_id.cc)
+    add_custom_command(OUTPUT ${id_cc}
+      COMMAND ${CMAKE_COMMAND} -DNAME=${A_NAME} -DLIST=${id_list} -DOUT=${id_cc}
+              -P ${PROJECT_SOURCE_DIR}/cmake/LuoshuModelId.cmake
+      DEPENDS ${id_inputs} ${id_list} ${PROJECT_SOURCE_DIR}/cmake/LuoshuModelId.cmake
+      COMMENT "Hashing the Verilated model ${A_NAME}" VERBATIM)
+    target_sources(${A_NAME} PRIVATE ${id_cc})
+  endif()
   # Use the shared runtime instead of a private copy of it.
   get_target_property(srcs ${A_NAME} SOURCES)
   list(FILTER srcs EXCLUDE REGEX "^${_vl_inc}/.*\\.cpp$")

@@ -1,6 +1,8 @@
 #include "tb/sim.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -17,6 +19,26 @@ std::string SanitizeName(const std::string& name) {
     if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
   }
   return out.empty() ? "sim" : out;
+}
+
+void StringSerialize::flush() {
+  out_->append(reinterpret_cast<const char*>(m_bufp), static_cast<size_t>(m_cp - m_bufp));
+  m_cp = m_bufp;
+}
+
+void StringDeserialize::fill() {
+  // Keep what is left, then top the buffer up; past the end it reads zeros (as Verilator's
+  // file reader does), which only a mismatched state could reach.
+  const size_t keep = static_cast<size_t>(m_endp - m_cp);
+  std::memmove(m_bufp, m_cp, keep);
+  m_cp = m_bufp;
+  m_endp = m_bufp + keep;
+  const size_t n = std::min(bufferSize() - keep, in_.size() - pos_);
+  std::memcpy(m_endp, in_.data() + pos_, n);
+  pos_ += n;
+  m_endp += n;
+  std::memset(m_endp, 0, static_cast<size_t>(m_bufp + bufferSize() - m_endp));
+  m_endp = m_bufp + bufferSize();
 }
 
 void SimController::SetUpTrace(const TraceOptions& opts, const std::string& gtkw_block,

@@ -21,11 +21,33 @@
 #include "tb/errors.h"
 #include "tb/options.h"
 #include "verilated.h"
+#include "verilated_save.h"
 #if LUOSHU_TRACE_COMPILED
 #include "verilated_fst_c.h"
 #endif
 
 namespace luoshu::tb {
+
+// Verilator serialization into / out of memory (its VerilatedSave / VerilatedRestore work on
+// files only), so a checkpoint can carry the model's state among its own.
+class StringSerialize : public VerilatedSerialize {
+ public:
+  explicit StringSerialize(std::string* out) : out_(out) {}
+  ~StringSerialize() override { flush(); }
+  void flush() override;
+
+ private:
+  std::string* out_;
+};
+class StringDeserialize : public VerilatedDeserialize {
+ public:
+  explicit StringDeserialize(const std::string& in) : in_(in) { m_endp = m_bufp; }
+  void fill() override;
+
+ private:
+  const std::string& in_;
+  size_t pos_ = 0;
+};
 
 class SimController {
  public:
@@ -57,6 +79,9 @@ class SimController {
   const std::string& name() const { return name_; }
   // Path of the wave file, empty when tracing is off.
   const std::string& wave_path() const { return wave_path_; }
+  // Restoring a checkpoint: time continues from `cycle` (the design's state is restored by
+  // the caller; the wave, if any, goes on from there).
+  void RestoreCycle(uint64_t cycle) { cycle_ = cycle; }
 
  protected:
   SimController(std::string name, uint8_t* clk, uint8_t* rst_n)
@@ -139,6 +164,22 @@ class Simulation : public SimController {
 
   Model& dut() { return *model_; }
   Model* operator->() { return model_.get(); }
+
+  // The model's whole state (Verilator --savable models only: the template instantiates these
+  // only where they are called) as bytes, and back. `bytes` must come from SaveModel of the
+  // same generated model (the caller checks; Verilator aborts on a mismatch).
+  void SaveModel(std::string* bytes) {
+    StringSerialize os(bytes);
+    os << *model_;
+  }
+  void RestoreModel(const std::string& bytes) {
+    StringDeserialize is(bytes);
+    is >> *model_;
+    // The context's saved flags are the saving run's: this run's tracing and error handling
+    // stay as they were set up.
+    context_->traceEverOn(trace_.enabled);
+    context_->fatalOnError(false);
+  }
 
  protected:
   void Eval() override { model_->eval(); }

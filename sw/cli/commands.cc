@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -12,6 +13,7 @@
 #include <sstream>
 
 #include "sw/common/npy.h"
+#include "sw/hal/replay.h"
 #include "sw/model/gemm.h"
 #include "sw/ops/gemm.h"
 #include "sw/ops/mlp.h"
@@ -20,10 +22,38 @@
 
 namespace po = boost::program_options;
 
+#ifndef LUOSHU_VERSION
+#define LUOSHU_VERSION "unknown"
+#endif
+#ifndef LUOSHU_DEFAULT_CHECKPOINT_DIR
+#define LUOSHU_DEFAULT_CHECKPOINT_DIR "checkpoints"
+#endif
+
 namespace luoshu::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+// Checkpoints: the interval when only --checkpoint-dir is given, and how many are kept.
+constexpr int64_t kDefaultCheckpointEvery = 100000;
+constexpr int kCheckpointsKept = 3;
+// A replayed failure's window ends this many cycles after the cycle the host saw it at.
+constexpr uint64_t kReplayMargin = 100;
+
+// `luoshu replay`: the checkpoint and what the replayed run does differently (its wave, its
+// outputs). Set while the recorded command runs again.
+struct ReplayRequest {
+  hal::Checkpoint checkpoint;
+  uint64_t from = 0;  // the wave's first cycle (the checkpoint's by default)
+  uint64_t until = UINT64_MAX;
+  std::string trace, out, timeline;
+};
+ReplayRequest* g_replay = nullptr;
+// The recording (or replay) of this invocation, for the report and the failure hint.
+std::shared_ptr<hal::ReplayStatus> g_status;
+bool g_recording = false;
+std::string g_checkpoint_stem;  // <dir>/<run name>: the hint's wave goes next to it
 
 // ---------------------------------------------------------------------------------------
 // Options every device command shares (named the same in every subcommand).
@@ -38,6 +68,9 @@ struct DeviceFlags {
   bool trace = false;
   std::string trace_window;
   int64_t hang_cycles = 2000000;
+  int64_t mem_error = 0;
+  int64_t checkpoint_every = 0;
+  std::string checkpoint_dir;
   std::vector<std::string> simulator_args;
 };
 
@@ -58,7 +91,18 @@ void AddDeviceOptions(po::options_description* d, DeviceFlags* f, bool with_sim)
       "rtl: write an FST wave to build/waves/ (or $LUOSHU_WAVE_DIR)")(
       "trace-window", po::value(&f->trace_window), "rtl: with --trace, only cycles START:STOP")(
       "hang-cycles", po::value(&f->hang_cycles)->default_value(f->hang_cycles),
-      "give up when the device makes no progress for this many cycles");
+      "give up when the device makes no progress for this many cycles")(
+      "checkpoint-every", po::value(&f->checkpoint_every),
+      ("rtl: save the whole simulation every N cycles (default " +
+       std::to_string(kDefaultCheckpointEvery) + " with --checkpoint-dir); a failed run prints " +
+       "the 'luoshu replay' command that re-runs its last window with a wave")
+          .c_str())("checkpoint-dir", po::value(&f->checkpoint_dir),
+                    (std::string("rtl: folder for the checkpoints (default "
+                                 "$LUOSHU_CHECKPOINT_DIR or build/checkpoints); the newest ") +
+                     std::to_string(kCheckpointsKept) + " of a run are kept")
+                        .c_str())(
+      "mem-error", po::value(&f->mem_error),
+      "rtl, diagnostics: every device memory access fails (SLVERR) from cycle N on");
 }
 
 // Parses `args` against `desc`; '+...' arguments go to the simulator, anything else unknown
@@ -98,6 +142,10 @@ hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_m
   if (vm.count("seed")) CheckRange("seed", f.seed, 0, INT64_MAX);
   if (vm.count("latency")) CheckRange("latency", f.latency, 1, 100000);
   if (vm.count("hang-cycles")) CheckRange("hang-cycles", f.hang_cycles, 1, INT64_MAX);
+  if (vm.count("mem-error")) CheckRange("mem-error", f.mem_error, 1, INT64_MAX);
+  if (vm.count("checkpoint-every")) {
+    CheckRange("checkpoint-every", f.checkpoint_every, 1, INT64_MAX, " cycles");
+  }
   if (vm.count("mem-stall") && !(f.mem_stall >= 0 && f.mem_stall < 1)) {
     std::ostringstream v;
     v << f.mem_stall;
@@ -116,14 +164,16 @@ hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_m
   o.trace = f.trace;
   o.trace_window = f.trace_window;
   o.run_name = run_name;
+  o.mem_error_cycle = static_cast<uint64_t>(f.mem_error);
   o.simulator_args = f.simulator_args;
   if (f.backend == "model") {
     // Say which option the model has no use for, by its name on the command line.
-    for (const char* opt : {"latency", "mem-stall", "trace", "trace-window"}) {
+    for (const char* opt : {"latency", "mem-stall", "trace", "trace-window", "mem-error",
+                            "checkpoint-every", "checkpoint-dir"}) {
       if (vm.count(opt) && !vm[opt].defaulted() && !(std::string(opt) == "trace" && !f.trace)) {
         throw UsageError(std::string("--") + opt +
-                         " applies to the rtl backend only (the model has no memory timing or "
-                         "waves); drop it or use --backend rtl");
+                         " applies to the rtl backend only (the model has no memory timing, "
+                         "waves or checkpoints); drop it or use --backend rtl");
       }
     }
     if (!f.simulator_args.empty()) {
@@ -134,14 +184,74 @@ hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_m
   return o;
 }
 
-Device OpenDevice(const DeviceFlags& f, const po::variables_map& vm, const std::string& run) {
-  const hal::BackendOptions o = BackendOptionsOf(f, vm, run);
+// The device for a command. With checkpoints, its bus is recorded (sw/hal/replay.h); under
+// `luoshu replay`, the recorded operations are served again and the saved state restored.
+Device OpenDevice(const DeviceFlags& f, const po::variables_map& vm, const std::string& run,
+                  const std::string& command, const Args& args) {
+  hal::BackendOptions o = BackendOptionsOf(f, vm, run);
+  const bool record = !g_replay && (vm.count("checkpoint-every") || vm.count("checkpoint-dir"));
+  hal::RecordOptions rec;
+  if (g_replay) {
+    // The wave covers the replayed cycles only: from the checkpoint (or --from) to --until.
+    const ReplayRequest& r = *g_replay;
+    o.trace = !r.trace.empty();
+    o.trace_window =
+        std::to_string(r.from) + ":" + (r.until == UINT64_MAX ? "" : std::to_string(r.until));
+    if (o.trace) {
+      const fs::path p(r.trace);
+      o.wave_dir = p.parent_path().empty() ? "." : p.parent_path().string();
+      o.run_name = p.stem().string();
+    }
+  } else if (record) {
+    const char* env = std::getenv("LUOSHU_CHECKPOINT_DIR");
+    rec.dir = !f.checkpoint_dir.empty() ? f.checkpoint_dir
+              : env && *env             ? env
+                                        : LUOSHU_DEFAULT_CHECKPOINT_DIR;
+    rec.dir = fs::absolute(rec.dir).string();  // printed replay commands work from anywhere
+    rec.every =
+        static_cast<uint64_t>(f.checkpoint_every ? f.checkpoint_every : kDefaultCheckpointEvery);
+    rec.name = run;
+    rec.keep = kCheckpointsKept;
+    rec.tool = LUOSHU_VERSION;
+    rec.command = command;
+    rec.args = args;
+  }
   try {
-    Device dev = Device::Open(f.backend, o);
+    std::unique_ptr<hal::HostBus> bus = hal::OpenBackend(f.backend, o);
+    g_status = std::make_shared<hal::ReplayStatus>();
+    if (g_replay) {
+      bus = std::make_unique<hal::ReplayBus>(std::move(bus), std::move(g_replay->checkpoint),
+                                             g_replay->until, g_status);
+    } else if (record) {
+      bus = std::make_unique<hal::ReplayBus>(std::move(bus), rec, g_status);
+      g_recording = true;
+      g_checkpoint_stem = (fs::path(rec.dir) / run).string();
+    }
+    Device dev(std::move(bus));
     if (vm.count("hang-cycles")) dev.set_hang_cycles(static_cast<uint64_t>(f.hang_cycles));
     return dev;
+  } catch (const hal::ConfigError& e) {
+    throw UsageError(e.what());
   } catch (const InvalidArgument& e) {
     throw UsageError(e.what());
+  }
+}
+
+// Under `luoshu replay`, the recorded run's output files are not written again: its --out and
+// --timeline become the replay's own (or none).
+void ReplayOutputs(std::string* out, std::string* timeline, bool* drop_timeline) {
+  *drop_timeline = false;
+  if (!g_replay) return;
+  *out = g_replay->out;
+  if (!timeline->empty() && g_replay->timeline.empty()) {
+    // The recorded run collected a timeline: collect it the same way (the same bus
+    // operations, which the replay checks) into a scratch file, then drop it.
+    *timeline = (fs::temp_directory_path() /
+                 ("luoshu-replay-" + std::to_string(getpid()) + "-timeline.json"))
+                    .string();
+    *drop_timeline = true;
+  } else {
+    *timeline = g_replay->timeline;
   }
 }
 
@@ -241,6 +351,18 @@ struct RunReport {
   double wall = 0;
   uint64_t cycle0 = 0, cycle1 = 0;
 };
+
+// One report line about the checkpoints a recorded run wrote.
+void PrintCheckpoints(const RunReport& r) {
+  if (!g_recording || !g_status) return;
+  const hal::ReplayStatus& s = *g_status;
+  std::printf(
+      "  checkpoints         %llu written (%.2f s, %.1f %% of the run's wall time), last "
+      "at cycle %llu: %s\n",
+      static_cast<unsigned long long>(s.checkpoints), s.save_seconds,
+      r.wall > 0 ? 100 * s.save_seconds / r.wall : 0.0,
+      static_cast<unsigned long long>(s.last_checkpoint_cycle), s.last_checkpoint.c_str());
+}
 
 void PrintDeviceLine(const Device& dev) {
   const auto& i = dev.info();
@@ -394,7 +516,7 @@ int Info(const Args& args) {
   if (!Parse(args, desc, "info", "[--backend model|rtl] [--soc small|default]", &vm, nullptr)) {
     return 0;
   }
-  Device dev = OpenDevice(f, vm, "info");
+  Device dev = OpenDevice(f, vm, "info", "info", args);
   const auto& i = dev.info();
   std::printf("backend            %s (%s)\n", f.backend.c_str(), dev.Describe().c_str());
   std::printf("configuration      %s\n", f.soc.c_str());
@@ -492,6 +614,8 @@ int Gemm(const Args& args) {
     ep.requant = true;
     ParseRequant(requant, &ep.scale, &ep.shift);
   }
+  bool drop_timeline = false;
+  ReplayOutputs(&out_path, &timeline, &drop_timeline);
   if (!out_path.empty()) CheckOutputPath("--out", out_path);
   if (!timeline.empty()) CheckOutputPath("--timeline", timeline);
 
@@ -527,7 +651,7 @@ int Gemm(const Args& args) {
   }
   const int out_bytes = ep.requant ? 1 : 4;
 
-  Device dev = OpenDevice(f, vm, "gemm_" + f.backend + "_" + f.soc);
+  Device dev = OpenDevice(f, vm, "gemm_" + f.backend + "_" + f.soc, "gemm", args);
   if (cores > dev.cores()) {
     throw UsageError("--cores=" + std::to_string(cores) + ": the " + f.soc + " SoC has " +
                      std::to_string(dev.cores()) + " core(s) (0 = all)");
@@ -585,11 +709,16 @@ int Gemm(const Args& args) {
   });
   PrintLaunch(launch, &r, clock_mhz);
   PrintTotals(dev, r);
+  PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
   if (rec) {
     rec->Write(timeline);
-    std::printf("  timeline            %s (open in https://ui.perfetto.dev)\n", timeline.c_str());
+    if (drop_timeline) {
+      fs::remove(timeline);
+    } else {
+      std::printf("  timeline            %s (open in https://ui.perfetto.dev)\n", timeline.c_str());
+    }
   }
 
   int bad = 0;
@@ -608,6 +737,8 @@ int Gemm(const Args& args) {
   if (bad) {
     std::printf("FAIL: %d of %lld elements differ from the functional model%s\n", bad,
                 static_cast<long long>(m * n), out_path.empty() ? "" : " (no output written)");
+    std::fflush(stdout);
+    PrintReplayHint();
     return 1;
   }
   if (no_check) {
@@ -663,6 +794,8 @@ int Mlp(const Args& args) {
   int32_t scale = 1;
   int shift = 0;
   ParseRequant(requant, &scale, &shift);
+  bool drop_timeline = false;
+  ReplayOutputs(&out_path, &timeline, &drop_timeline);
   if (!out_path.empty()) CheckOutputPath("--out", out_path);
   if (!timeline.empty()) CheckOutputPath("--timeline", timeline);
 
@@ -697,7 +830,7 @@ int Mlp(const Args& args) {
     throw UsageError(e.what());
   }
 
-  Device dev = OpenDevice(f, vm, "mlp_" + f.backend + "_" + f.soc);
+  Device dev = OpenDevice(f, vm, "mlp_" + f.backend + "_" + f.soc, "mlp", args);
   if (cores > dev.cores()) {
     throw UsageError("--cores=" + std::to_string(cores) + ": the " + f.soc + " SoC has " +
                      std::to_string(dev.cores()) + " core(s) (0 = all)");
@@ -747,11 +880,16 @@ int Mlp(const Args& args) {
                 100 * d.busy_ex / cyc, 100 * d.busy_st / cyc);
   }
   PrintTotals(dev, r);
+  PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
   if (rec) {
     rec->Write(timeline);
-    std::printf("  timeline            %s\n", timeline.c_str());
+    if (drop_timeline) {
+      fs::remove(timeline);
+    } else {
+      std::printf("  timeline            %s\n", timeline.c_str());
+    }
   }
   const Matrix<int32_t> y = run->output.Download<int32_t>();
   int bad = 0;
@@ -765,12 +903,142 @@ int Mlp(const Args& args) {
   }
   if (bad) {
     std::printf("FAIL: %d of %d elements differ from the reference\n", bad, y.rows() * y.cols());
+    std::fflush(stdout);
+    PrintReplayHint();
     return 1;
   }
   std::printf(no_check ? "done: not checked (--no-check)\n"
                        : "PASS: bit-exact with the reference (%d elements)\n",
               y.rows() * y.cols());
   return 0;
+}
+
+void PrintReplayHint() {
+  if (!g_recording || !g_status || g_status->last_checkpoint.empty()) return;
+  const hal::ReplayStatus& s = *g_status;
+  std::fprintf(stderr,
+               "checkpoint: the run failed at cycle %llu; re-run it from its last checkpoint "
+               "(cycle %llu) with a wave of that window:\n  luoshu replay %s --trace %s.replay.fst "
+               "--until %llu\n",
+               static_cast<unsigned long long>(s.cycle),
+               static_cast<unsigned long long>(s.last_checkpoint_cycle), s.last_checkpoint.c_str(),
+               g_checkpoint_stem.c_str(), static_cast<unsigned long long>(s.cycle + kReplayMargin));
+  // The device may have gone wrong before the host saw it (a fault is reported once its
+  // command ends, a hang after --hang-cycles): the older windows are still on disk.
+  for (size_t i = 0; i + 1 < s.kept.size(); ++i) {
+    std::fprintf(stderr, "  (a cause before that: replay the earlier %s)\n", s.kept[i].c_str());
+  }
+}
+
+int Replay(const Args& args) {
+  ReplayRequest req;
+  std::string path;
+  int64_t until = 0, from = 0;
+  po::options_description desc("luoshu replay options");
+  desc.add_options()("checkpoint", po::value(&path),
+                     "the checkpoint file (runs with --checkpoint-every write them)")(
+      "trace", po::value(&req.trace),
+      "write an FST wave of the replayed cycles (checkpoint to --until) to FILE.fst")(
+      "until", po::value(&until), "stop once the simulation reaches this cycle")(
+      "from", po::value(&from),
+      "with --trace: start the wave at this cycle instead of the checkpoint's (a shorter wave)")(
+      "out", po::value(&req.out), "write the run's result (.npy) here (default: none)")(
+      "timeline", po::value(&req.timeline), "write the run's timeline JSON here (default: none)")(
+      "help,h", "show this help");
+  po::positional_options_description pos;
+  pos.add("checkpoint", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout
+        << "usage: luoshu replay CHECKPOINT [--trace FILE.fst [--from CYCLE]] [--until CYCLE] "
+           "[--out FILE]\n"
+        << desc;
+    return 0;
+  }
+  if (path.empty()) {
+    throw UsageError(
+        "give the checkpoint to replay: luoshu replay CHECKPOINT [--trace FILE.fst] "
+        "[--until CYCLE] (a run with --checkpoint-every prints its path)");
+  }
+  try {
+    req.checkpoint = hal::LoadCheckpoint(path);
+  } catch (const hal::StateError& e) {
+    throw UsageError(e.what());
+  }
+  const hal::Checkpoint& c = req.checkpoint;
+  if (c.tool != LUOSHU_VERSION) {
+    throw UsageError("checkpoint " + path + " was written by luoshu " + c.tool + ", this is " +
+                     LUOSHU_VERSION + ": replay it with the luoshu that wrote it");
+  }
+  if (c.command != "gemm" && c.command != "mlp") {
+    throw UsageError("checkpoint " + path + " is of a '" + c.command +
+                     "' run, which this luoshu cannot replay (gemm, mlp)");
+  }
+  if (vm.count("until")) {
+    if (until < 0 || static_cast<uint64_t>(until) <= c.cycle) {
+      throw UsageError("--until=" + std::to_string(until) +
+                       " is not after the checkpoint's cycle " + std::to_string(c.cycle) +
+                       "; give a later cycle or an earlier checkpoint");
+    }
+    req.until = static_cast<uint64_t>(until);
+  }
+  req.from = c.cycle;
+  if (vm.count("from")) {
+    if (req.trace.empty()) throw UsageError("--from sets where the wave starts: it needs --trace");
+    if (from < 0 || static_cast<uint64_t>(from) < c.cycle ||
+        static_cast<uint64_t>(from) >= req.until) {
+      throw UsageError("--from=" + std::to_string(from) + " must lie in the replayed cycles: " +
+                       std::to_string(c.cycle) + " (the checkpoint's) up to --until");
+    }
+    req.from = static_cast<uint64_t>(from);
+  }
+  if (!req.trace.empty()) {
+    const fs::path p(req.trace);
+    const std::string stem = p.stem().string();
+    if (p.extension() != ".fst" || stem.empty() ||
+        stem.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
+            std::string::npos) {
+      throw UsageError("--trace " + req.trace +
+                       ": give a wave file named NAME.fst (letters, digits, '.', '-', '_')");
+    }
+    CheckOutputPath("--trace", req.trace);
+  }
+  std::string cmdline = "luoshu " + c.command;
+  for (const auto& a : c.args) cmdline += " " + a;
+  std::printf(
+      "luoshu replay: %s: `%s` from cycle %llu (%zu host operations served from the "
+      "log, then the saved state)%s%s\n",
+      path.c_str(), cmdline.c_str(), static_cast<unsigned long long>(c.cycle), c.ops.size(),
+      req.trace.empty() ? "" : ", wave ", req.trace.c_str());
+  std::fflush(stdout);
+  const std::string command = c.command;
+  const Args recorded = c.args;
+  g_replay = &req;
+  struct Reset {
+    ~Reset() { g_replay = nullptr; }
+  } reset;
+  int rc = 0;
+  try {
+    rc = command == "gemm" ? Gemm(recorded) : Mlp(recorded);
+  } catch (const hal::ReplayStop& e) {
+    std::printf("replay: stopped at cycle %llu (--until %llu)%s%s\n",
+                static_cast<unsigned long long>(e.cycle()),
+                static_cast<unsigned long long>(req.until), req.trace.empty() ? "" : "; wave ",
+                req.trace.c_str());
+    return 0;
+  }
+  if (!g_status || !g_status->restored) {
+    throw UsageError(
+        "the replayed run ended before it reached the checkpoint's state; the "
+        "inputs (operand files) or the luoshu build differ from the recording's");
+  }
+  std::printf("replay: the run ended at cycle %llu%s%s\n",
+              static_cast<unsigned long long>(g_status->cycle), req.trace.empty() ? "" : "; wave ",
+              req.trace.c_str());
+  return rc;
 }
 
 }  // namespace luoshu::cli

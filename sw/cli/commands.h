@@ -19,5 +19,10 @@ using Args = std::vector<std::string>;
 int Info(const Args& args);
 int Gemm(const Args& args);
 int Mlp(const Args& args);
+// Re-runs a checkpointed gemm / mlp run from its checkpoint (sw/hal/replay.h).
+int Replay(const Args& args);
+// After a failed run that wrote checkpoints: prints (stderr) the `luoshu replay` command that
+// re-runs the window from the last checkpoint to the failure with a wave.
+void PrintReplayHint();
 
 }  // namespace luoshu::cli

@@ -16,6 +16,7 @@
 #include "sw/cli/commands.h"
 #include "sw/common/npy.h"
 #include "sw/hal/backend.h"
+#include "sw/hal/state.h"
 #include "sw/hal/stop.h"
 #include "sw/runtime/errors.h"
 
@@ -29,6 +30,7 @@ void Usage(std::FILE* to) {
                "  gemm   C = epilogue(A x B) through the runtime, random or .npy operands,\n"
                "         checked against the functional model, with a performance report\n"
                "  mlp    a two-layer int8 MLP (linear+bias+ReLU+requant, then linear)\n"
+               "  replay re-run a checkpointed gemm / mlp run from a checkpoint, with a wave\n"
                "backends: --backend model (bit-exact functional model) or rtl (Verilated SoC)\n"
                "run 'luoshu <command> --help' for its options\n");
 }
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
     if (cmd == "info") return cli::Info(args);
     if (cmd == "gemm") return cli::Gemm(args);
     if (cmd == "mlp") return cli::Mlp(args);
+    if (cmd == "replay") return cli::Replay(args);
     std::fprintf(stderr, "luoshu: unknown command '%s'\n", cmd.c_str());
     Usage(stderr);
     return 2;
@@ -78,17 +81,23 @@ int main(int argc, char** argv) {
   } catch (const hal::ConfigError& e) {
     std::cerr << who << e.what() << "\n";
     return 2;
+  } catch (const hal::StateError& e) {  // a checkpoint that does not fit this run
+    std::cerr << who << e.what() << "\n";
+    return 2;
   } catch (const Interrupted& e) {
     std::cerr << who << e.what() << "; stopped (waves closed, no output written)\n";
     return 130;
   } catch (const DeviceFault& e) {
     std::cerr << who << "device fault: " << e.what() << "\n";
+    cli::PrintReplayHint();
     return 3;
   } catch (const DeviceHang& e) {
     std::cerr << who << "device hang: " << e.what() << "\n";
+    cli::PrintReplayHint();
     return 3;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // RTL assertions, harness watchdogs
     std::cerr << who << "error: " << e.what() << "\n";
+    cli::PrintReplayHint();
     return 1;
   }
 }

@@ -22,6 +22,7 @@ struct BackendOptions {
   // non-default values rather than ignoring them).
   int mem_latency = 100;            // AXI memory latency, cycles
   double mem_stall = 0;             // probability of a stall on each memory handshake, [0, 1)
+  uint64_t mem_error_cycle = 0;     // every memory access fails from this cycle on (0: never)
   bool trace = false;               // write an FST wave
   std::string trace_window;         // "START:STOP" cycles, either side may be empty
   std::string wave_dir;             // "" = $LUOSHU_WAVE_DIR or build/waves

@@ -16,6 +16,9 @@
 
 namespace luoshu::hal {
 
+class StateWriter;
+class StateReader;
+
 // A bus transaction failed: SLVERR/DECERR on a register (unmapped or unaligned offset) or a
 // memory access outside device memory. Thrown by HostBus implementations.
 class BusError : public std::runtime_error {
@@ -67,6 +70,15 @@ class HostBus {
   }
   virtual std::vector<UnitEvent> TakeUnitEvents() { return {}; }
   virtual bool UnitEventsExact() const { return false; }
+
+  // Checkpoints (sw/hal/replay.h): the backend's whole state (device, memory, the simulated
+  // platform around it), saved between two bus operations and restored into a backend opened
+  // with the same options. StateId() names the build and configuration a state belongs to;
+  // "" means this backend cannot save its state (SaveState / RestoreState are not called).
+  virtual std::string StateId() const { return ""; }
+  virtual void SaveState(StateWriter* out) { (void)out; }
+  // Throws StateError (sw/hal/state.h) if the state does not fit this backend.
+  virtual void RestoreState(StateReader* in) { (void)in; }
 };
 
 }  // namespace luoshu::hal

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "sw/hal/state.h"
 #include "tb/sim.h"
 
 namespace luoshu::tb {
@@ -37,6 +38,18 @@ class AxiLiteMaster {
     sim_->RunUntil([this] { return r_done_; }, timeout_, "AXI4-Lite read data");
     if (resp) *resp = resp_;
     return rdata_;
+  }
+
+  // Checkpoints, taken between accesses: what it drives and what it last saw.
+  void Save(hal::StateWriter* w) const {
+    for (bool b : {aw_, w_, ar_, b_done_, r_done_}) w->U8(b);
+    for (uint32_t v : {addr_, data_, rdata_, uint32_t(strb_), uint32_t(resp_)}) w->U32(v);
+  }
+  void Restore(hal::StateReader* r) {
+    for (bool* b : {&aw_, &w_, &ar_, &b_done_, &r_done_}) *b = r->U8() != 0;
+    for (uint32_t* v : {&addr_, &data_, &rdata_}) *v = r->U32();
+    strb_ = r->U32();
+    resp_ = r->U32();
   }
 
  private:

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sw/hal/state.h"
 #include "tb/sim.h"
 
 namespace luoshu::tb {
@@ -23,6 +24,19 @@ class IrqMonitor {
   void Reset() {
     rises_.clear();
     high_cycles_ = 0;
+  }
+  // Checkpoints: what it has seen so far.
+  void Save(hal::StateWriter* w) const {
+    w->U8(last_);
+    w->U64(high_cycles_);
+    w->U64(rises_.size());
+    for (uint64_t c : rises_) w->U64(c);
+  }
+  void Restore(hal::StateReader* r) {
+    last_ = r->U8() != 0;
+    high_cycles_ = r->U64();
+    rises_.resize(r->Count(8));
+    for (uint64_t& c : rises_) c = r->U64();
   }
 
  private:

@@ -24,8 +24,8 @@
 // beats that do not cross a 4 KiB boundary, W `last` exactly on a burst's final beat, W only
 // after its AW, AXI4 size/burst when bound.
 // Errors: a beat whose global range touches an InjectError range or leaves the DeviceMemory
-// image answers err = 1 / SLVERR (read data zero; a failing write beat writes nothing; a
-// write burst with any failing beat answers B err / SLVERR).
+// image, or any beat from cycle `error_from_cycle` on, answers err = 1 / SLVERR (read data zero; a
+// failing write beat writes nothing; a write burst with any failing beat answers B err / SLVERR).
 #pragma once
 
 #include <algorithm>
@@ -38,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "sw/hal/state.h"
 #include "sw/model/memory.h"
 #include "tb/errors.h"
 #include "tb/random.h"
@@ -148,6 +149,8 @@ struct MemSlaveConfig {
   double r_stall = 0, b_stall = 0;                 // P(no new beat offered) per cycle
   // Answer R bursts and B responses of different ids in random order (see above).
   bool out_of_order = false;
+  // Every beat from this cycle on fails (a memory that breaks mid-run: fault injection).
+  uint64_t error_from_cycle = UINT64_MAX;
   // Port address -> DeviceMemory (global) address; identity by default.
   std::function<uint64_t(uint64_t)> to_global = [](uint64_t a) { return a; };
   std::string name = "mem";  // names the port in protocol errors
@@ -187,6 +190,61 @@ class MemSlave {
   uint64_t write_bursts() const { return write_bursts_; }
   uint64_t error_responses() const { return error_responses_; }  // R beats + B with err
 
+  // Everything that changes while it runs (the configuration is the owner's to rebuild): the
+  // random stream, the bursts in flight, the offered beats, the byte budgets, the held
+  // payloads, the injected errors and the counters.
+  void Save(hal::StateWriter* w) const {
+    std::ostringstream rng;
+    rng << const_cast<Rng&>(rng_).engine();
+    w->Str(rng.str());
+    w->U64(errors_.size());
+    for (const auto& e : errors_) w->U64(e.first), w->U64(e.second);
+    for (const auto* q : {&reads_, &writes_, &bresps_}) {
+      w->U64(q->size());
+      for (const Burst& b : *q) {
+        w->U64(b.addr), w->U64(uint64_t(b.beats)), w->U64(uint64_t(b.done));
+        w->U8(b.id), w->U64(b.ready_at), w->U8(b.err);
+      }
+    }
+    w->U8(r_offered_), w->U8(b_offered_), w->U8(r_err_);
+    w->U64(uint64_t(int64_t(r_cur_))), w->U64(uint64_t(int64_t(b_cur_)));
+    w->F64(read_credit_), w->F64(write_credit_);
+    for (const Held* h : {&ar_held_, &aw_held_, &w_held_})
+      w->U8(h->valid), w->U64(h->addr), w->U64(h->attrs);
+    for (uint64_t v :
+         {bytes_read_, bytes_written_, read_bursts_, write_bursts_, error_responses_}) {
+      w->U64(v);
+    }
+  }
+  void Restore(hal::StateReader* r) {
+    std::istringstream rng(r->Str());
+    rng >> rng_.engine();
+    if (!rng) r->Fail(cfg_.name + ": the memory model's random state does not parse");
+    errors_.resize(r->Count(16));
+    for (auto& e : errors_) e.first = r->U64(), e.second = r->U64();
+    for (auto* q : {&reads_, &writes_, &bresps_}) {
+      q->resize(r->Count(34));
+      for (Burst& b : *q) {
+        b.addr = r->U64(), b.beats = int(r->U64()), b.done = int(r->U64());
+        b.id = r->U8(), b.ready_at = r->U64(), b.err = r->U8() != 0;
+      }
+    }
+    r_offered_ = r->U8(), b_offered_ = r->U8(), r_err_ = r->U8();
+    r_cur_ = int(int64_t(r->U64())), b_cur_ = int(int64_t(r->U64()));
+    // (b_cur_ is stale once its response is taken; it counts only while one is offered.)
+    if (r_cur_ >= int(reads_.size()) ||
+        (b_offered_ && (b_cur_ < 0 || b_cur_ >= int(bresps_.size())))) {
+      r->Fail(cfg_.name + ": the memory model's state is inconsistent");
+    }
+    read_credit_ = r->F64(), write_credit_ = r->F64();
+    for (Held* h : {&ar_held_, &aw_held_, &w_held_})
+      h->valid = r->U8(), h->addr = r->U64(), h->attrs = r->U64();
+    for (uint64_t* v :
+         {&bytes_read_, &bytes_written_, &read_bursts_, &write_bursts_, &error_responses_}) {
+      *v = r->U64();
+    }
+  }
+
  private:
   static constexpr uint8_t kRespSlvErr = 2;  // AXI4 RRESP/BRESP SLVERR (OKAY = 0)
   static constexpr uint8_t kBurstIncr = 1;
@@ -205,7 +263,7 @@ class MemSlave {
   };
 
   bool Touches(uint64_t lo, uint64_t hi) const {
-    if (!mem_->Contains(lo, hi - lo)) return true;
+    if (!mem_->Contains(lo, hi - lo) || sim_->cycle() >= cfg_.error_from_cycle) return true;
     for (const auto& e : errors_) {
       if (lo < e.second && e.first < hi) return true;
     }

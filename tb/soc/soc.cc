@@ -1,15 +1,60 @@
 #include "tb/soc/soc.h"
 
+#include <algorithm>
+#include <cstring>
 #include <optional>
 #include <sstream>
 
 #include "soc_models.h"  // LUOSHU_FOR_EACH_SOC_MODEL, from rtl/soc/soc_configs.toml
+#include "sw/hal/state.h"
 #include "sw/hal/stop.h"
 #include "tb/agents/axil_master.h"
 #include "tb/errors.h"
 
 namespace luoshu::tb {
 namespace {
+
+// Bumped whenever the harness's saved state changes shape.
+constexpr int kHarnessStateVersion = 1;
+constexpr uint64_t kPage = 4096;
+
+// Device memory in a checkpoint: only the pages that are not all zero (most of it is).
+void SaveMemory(const model::DeviceMemory& m, hal::StateWriter* w) {
+  w->U64(m.base());
+  w->U64(m.size());
+  std::vector<uint8_t> page(kPage);
+  static const std::vector<uint8_t> zero(kPage);
+  hal::StateWriter pages;
+  uint64_t count = 0;
+  for (uint64_t off = 0; off < m.size(); off += kPage) {
+    const uint64_t n = std::min(kPage, m.size() - off);
+    m.Read(m.base() + off, page.data(), n);
+    if (std::memcmp(page.data(), zero.data(), n) == 0) continue;
+    pages.U64(off);
+    pages.Raw(page.data(), n);
+    ++count;
+  }
+  w->U64(count);
+  w->Raw(pages.bytes().data(), pages.bytes().size());
+}
+
+void RestoreMemory(model::DeviceMemory* m, hal::StateReader* r) {
+  const uint64_t base = r->U64(), size = r->U64();
+  if (base != m->base() || size != m->size()) {
+    r->Fail("device memory was " + std::to_string(size >> 20) + " MiB at " + std::to_string(base) +
+            ", this run has " + std::to_string(m->size() >> 20) + " MiB at " +
+            std::to_string(m->base()));
+  }
+  m->Fill(m->base(), m->size(), 0);
+  std::vector<uint8_t> page(kPage);
+  for (uint64_t i = r->Count(8 + 1); i > 0; --i) {
+    const uint64_t off = r->U64();
+    if (off % kPage || off >= size) r->Fail("a saved memory page lies outside device memory");
+    const uint64_t n = std::min(kPage, size - off);
+    r->Raw(page.data(), n);
+    m->Write(base + off, page.data(), n);
+  }
+}
 
 int ChanBits(int channels) { return channels >= 4 ? 2 : channels == 2 ? 1 : 0; }
 
@@ -26,8 +71,9 @@ std::string RespNote(unsigned resp) {
 template <class Top>
 class SocImpl : public Soc {
  public:
-  SocImpl(const SocConfig& config, const SocOptions& o)
+  SocImpl(const SocConfig& config, const SocOptions& o, const char* model_id)
       : Soc(config, o),
+        model_id_(model_id),
         sim_(o.sim_name, "soc", o.trace, o.verilator_args),
         host_(&sim_, 1000),
         irq_(&sim_, &sim_.dut().irq_o) {
@@ -64,6 +110,45 @@ class SocImpl : public Soc {
   unsigned RawWrite(uint32_t offset, uint32_t value, unsigned strb) override {
     return host_.Write(offset, value, strb);
   }
+  std::string StateId() const override {
+    return "rtl " + config().name + " SoC, model " + model_id_ + ", harness state " +
+           std::to_string(kHarnessStateVersion);
+  }
+  void SaveState(hal::StateWriter* w) override {
+    w->U64(sim_.cycle());
+    std::string model;
+    sim_.SaveModel(&model);
+    w->Str(model);
+    host_.Save(w);
+    irq_.Save(w);
+    w->U64(channels_.size());
+    for (const auto& c : channels_) c->Save(w);
+    SaveMemory(memory(), w);
+    w->U8(unit_hook_.has_value());
+    w->U64(unit_events_.size());
+    for (const auto& e : unit_events_) {
+      w->U64(e.cycle), w->U8(e.core), w->U8(e.queue), w->U8(e.finish);
+    }
+  }
+  void RestoreState(hal::StateReader* r) override {
+    const uint64_t cycle = r->U64();
+    const std::string model = r->Str();
+    host_.Restore(r);
+    irq_.Restore(r);
+    if (r->U64() != channels_.size()) r->Fail("the saved SoC has another number of channels");
+    for (const auto& c : channels_) c->Restore(r);
+    RestoreMemory(&memory(), r);
+    RecordUnitEvents(r->U8() != 0);
+    unit_events_.resize(r->Count(11));
+    for (auto& e : unit_events_) {
+      e.cycle = r->U64(), e.core = r->U8(), e.queue = r->U8(), e.finish = r->U8() != 0;
+    }
+    if (r->left() != 0)
+      r->Fail("has " + std::to_string(r->left()) + " unexpected bytes at its end");
+    // Last, once everything else has been read: the model was checked by StateId().
+    sim_.RestoreModel(model);
+    sim_.RestoreCycle(cycle);
+  }
   bool RecordUnitEvents(bool on) override {
     if (on && !unit_hook_) {
       unit_hook_ = sim_.OnSample([this] { SampleUnits(); });
@@ -88,6 +173,7 @@ class SocImpl : public Soc {
     }
   }
 
+  const char* model_id_;
   Simulation<Top> sim_;
   AxiLiteMaster<Top> host_;
   IrqMonitor irq_;
@@ -108,8 +194,8 @@ int ChannelOf(uint64_t global, int channels) {
 
 std::unique_ptr<Soc> Soc::Create(const SocOptions& options) {
   const SocConfig& c = hal::FindSocConfig(options.config);
-#define LUOSHU_SOC_CREATE(cfg, Model) \
-  if (c.name == #cfg) return std::make_unique<SocImpl<Model>>(c, options);
+#define LUOSHU_SOC_CREATE(cfg, Model, model_id) \
+  if (c.name == #cfg) return std::make_unique<SocImpl<Model>>(c, options, model_id());
   LUOSHU_FOR_EACH_SOC_MODEL(LUOSHU_SOC_CREATE)
 #undef LUOSHU_SOC_CREATE
   throw hal::ConfigError("SoC configuration '" + c.name + "' has no Verilated model in this build");
@@ -224,6 +310,7 @@ SocOptions SocOptionsOf(const hal::BackendOptions& o) {
   so.memory.ar_stall = so.memory.aw_stall = so.memory.w_stall = o.mem_stall;
   so.memory.r_stall = so.memory.b_stall = o.mem_stall;
   so.memory.out_of_order = o.mem_stall > 0;
+  if (o.mem_error_cycle) so.memory.error_from_cycle = o.mem_error_cycle;
   return so;
 }
 
