@@ -80,10 +80,10 @@ out=$(cd "$out/$name" && pwd)
 # WebAssembly, no ../ into a subfolder. So every name it sees is short, relative and downward.
 rm -rf "$out/src"
 mkdir -p "$out/src"
-cp "$here"/rtl/common/*.svh "$out/src/"  # the include folder's headers
+cp "$here"/rtl/common/*.svh "$out/src/" || exit 1  # the include folder's headers
 reads=""
 for f in "${rtl[@]}" $(cd "$here" && echo tests/formal/formal_*.sv) "tests/formal/${block}_formal.sv"; do
-  cp "$here/$f" "$out/src/"
+  cp "$here/$f" "$out/src/" || exit 1
   reads+=" src/$(basename "$f")"
 done
 if [ $broken -eq 1 ]; then

@@ -9,13 +9,14 @@ set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/luoshu-any-folder.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+cd "$src"  # the files to copy, named (and globbed) relative to the checkout
 files=(scripts/synth.sh scripts/formal.sh scripts/formal_cex.py rtl/common/luoshu_assert.svh
   rtl/common/spill_register.sv tests/formal/formal_*.sv tests/formal/spill_register_formal.sv)
 status=0
 check() {  # root out_dir: synthesis and proof of the copy in root, logs in out_dir
   local root=$1 out=$2 log
   mkdir -p "$root"
-  (cd "$src" && cp --parents "${files[@]}" "$root/")
+  cp --parents "${files[@]}" "$root/"
   # The copy finds Yosys where a clone does (or LUOSHU_YOSYS names it).
   [ ! -e "$src/.tools" ] || ln -s "$src/.tools" "$root/.tools"
   log=$("$root/scripts/synth.sh" --top spill_register --param Width=32 --log "$out/synth.log" \
