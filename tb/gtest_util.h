@@ -185,7 +185,8 @@ class Steps {
   int uncaught_ = std::uncaught_exceptions();
 };
 
-// Where the running binary is (set by the test main); the re-run command names it.
+// Where the running binary is, as one shell word (set by the test main); the re-run command
+// names it.
 inline std::string& ReproBinary() {
   static std::string path;
   return path;

@@ -267,11 +267,24 @@ TEST(HarnessTest, ReproCommandNamesSeedRoundBinaryAndTest) {
   for (tb::Round& r : tb::Rounds(seed, 3)) {
     if (r.index != 1) continue;
     const std::string cmd = tb::ReproCommand();
-    EXPECT_EQ(cmd.rfind("LUOSHU_SEED=73 LUOSHU_ROUND=1 /", 0), 0u) << cmd;
-    EXPECT_NE(cmd.find("test_harness --gtest_filter='HarnessTest."
-                       "ReproCommandNamesSeedRoundBinaryAndTest'"),
-              std::string::npos)
-        << cmd;
+    const std::string env = "LUOSHU_SEED=73 LUOSHU_ROUND=1 ";
+    const std::string filter =
+        " --gtest_filter='HarnessTest.ReproCommandNamesSeedRoundBinaryAndTest'";
+    ASSERT_GT(cmd.size(), env.size() + filter.size()) << cmd;
+    EXPECT_EQ(cmd.rfind(env, 0), 0u) << cmd;
+    EXPECT_EQ(cmd.substr(cmd.size() - filter.size()), filter) << cmd;
+    // The binary is one shell word: single-quoted when its path needs it (a space in the
+    // build folder's path), bare otherwise.
+    std::string binary = cmd.substr(env.size(), cmd.size() - env.size() - filter.size());
+    if (binary.front() == '\'') {
+      EXPECT_EQ(binary.back(), '\'') << cmd;
+      binary = binary.substr(1, binary.size() - 2);
+    } else {
+      EXPECT_EQ(binary.find(' '), std::string::npos) << cmd;
+    }
+    EXPECT_EQ(binary.front(), '/') << cmd;
+    EXPECT_EQ(std::filesystem::path(binary).filename(), "test_harness") << cmd;
+    EXPECT_TRUE(std::filesystem::exists(binary)) << cmd;
     EXPECT_EQ(tb::SeedSummary(), "seed 73, round 1 of 3");
   }
   EXPECT_EQ(tb::CurrentSeedLog().round, -1) << "after the loop no round is running";

@@ -8,6 +8,7 @@ again the same way (same round, same random value). Passing seeds print nothing.
 """
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -82,8 +83,9 @@ def main():
             continue
         cmd = cmds[0]
         prefix = "LUOSHU_SEED=7 " + (f"LUOSHU_ROUND={fail_round} " if fail_round else "")
-        check(cmd.startswith(prefix + fixture + " "), f"{test}: command '{cmd}' should start "
-              f"with '{prefix}{fixture}'")
+        word = shlex.quote(fixture)  # the binary as one shell word (a path may have a space)
+        check(cmd.startswith(prefix + word + " "), f"{test}: command '{cmd}' should start "
+              f"with '{prefix}{word}'")
         check(cmd.endswith(f"--gtest_filter='{test}'"), f"{test}: command '{cmd}' filter")
         if "crashed" not in says:  # a crash writes no XML
             check(props.get("seed") == "7", f"{test}: XML property seed: {props}")
