@@ -9,7 +9,8 @@ set(LUOSHU_WAIVERS ${LUOSHU_RTL_DIR}/lint_waivers.vlt)
 # so these flags are applied per target, never globally). Headers are included rooted at the
 # repo top, in the tree and installed (<prefix>/include/luoshu, cmake/LuoshuInstall.cmake).
 function(luoshu_cxx_target target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  # unused-result as an error: a discarded tb::HookHandle would silently remove its hook.
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror=unused-result)
   target_compile_features(${target} PUBLIC cxx_std_17)
   target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu>)

@@ -8,7 +8,7 @@ Outputs (paths relative to the repository root):
   sw/hal/luoshu_regs_table.h
                            C++17 table of every register instance (name, offset, reset and
                            per-bit access masks) for the table-driven register tests
-                           (tb/agents/reg_check.h)
+                           (tb/checkers/reg_check.h)
   docs/regs.md             register-map page (PeakRDL-markdown)
 
 Usage:
@@ -429,7 +429,7 @@ def gen_table(top, inst):
     aw = addr_bits(top)
     L = [f"// {BANNER}",
          "// Every register instance of the host register map with its byte offset, reset value",
-         "// and per-bit access masks, for table-driven register tests (tb/agents/reg_check.h).",
+         "// and per-bit access masks, for table-driven register tests (tb/checkers/reg_check.h).",
          "// Bits in none of rw, ro, w1c and pulse are reserved: they read 0 and ignore writes.",
          "// Offsets are relative to the block; addresses in [0, kRegsSpanBytes) that are not a",
          "// register (or not word aligned) answer SLVERR, reads returning 0.",

@@ -82,8 +82,8 @@ void SimController::CheckErrors(uint64_t edge_cycle) {
   }
 }
 
-bool SimController::RemoveHook(HookId id) {
-  for (auto* hooks : {&drive_hooks_, &sample_hooks_}) {
+bool HookTable::Remove(uint64_t id) {
+  for (auto* hooks : {&drive, &sample}) {
     for (auto it = hooks->begin(); it != hooks->end(); ++it) {
       if (it->id == id) {
         hooks->erase(it);
@@ -105,10 +105,10 @@ void SimController::Step(uint64_t n) {
     // The falling edge shares its eval with the new inputs: no design logic uses negedge,
     // so two evals per cycle suffice (a third costs ~1/3 of the simulation time).
     *clk_ = 0;
-    for (auto& h : drive_hooks_) h.fn();
+    for (auto& h : hooks_->drive) h.fn();
     Eval();
     Dump(2 * cycle_);
-    for (auto& h : sample_hooks_) h.fn();
+    for (auto& h : hooks_->sample) h.fn();
     *clk_ = 1;
     Eval();
     Dump(2 * cycle_ + 1);

@@ -49,20 +49,65 @@ class StringDeserialize : public VerilatedDeserialize {
   size_t pos_ = 0;
 };
 
+// The per-cycle hooks of one simulation, shared with the handles that can remove them.
+struct HookTable {
+  struct Installed {
+    uint64_t id;
+    std::function<void()> fn;
+  };
+  std::vector<Installed> drive, sample;
+  uint64_t last_id = 0;
+  bool Remove(uint64_t id);
+};
+
+// The registration of one hook: destroying the handle (or Remove()) removes the hook, so an
+// agent that holds its handles leaves no callback into a dead object behind. Safe in either
+// order: a handle that outlives its simulation does nothing. Move-only; not from inside a hook.
+class [[nodiscard]] HookHandle {
+ public:
+  HookHandle() = default;
+  HookHandle(HookHandle&& o) noexcept : table_(std::move(o.table_)), id_(o.id_) { o.id_ = 0; }
+  HookHandle& operator=(HookHandle&& o) noexcept {
+    if (this != &o) {
+      Remove();
+      table_ = std::move(o.table_);
+      id_ = o.id_;
+      o.id_ = 0;
+    }
+    return *this;
+  }
+  HookHandle(const HookHandle&) = delete;
+  HookHandle& operator=(const HookHandle&) = delete;
+  ~HookHandle() { Remove(); }
+
+  // Removes the hook now; false if it was not installed (removed already, or the simulation
+  // is gone).
+  bool Remove() {
+    auto t = table_.lock();
+    table_.reset();
+    const bool removed = t && t->Remove(id_);
+    id_ = 0;
+    return removed;
+  }
+  bool installed() const { return id_ != 0 && !table_.expired(); }
+
+ private:
+  friend class SimController;
+  HookHandle(std::weak_ptr<HookTable> table, uint64_t id) : table_(std::move(table)), id_(id) {}
+  std::weak_ptr<HookTable> table_;
+  uint64_t id_ = 0;
+};
+
 class SimController {
  public:
   using Hook = std::function<void()>;
-  using HookId = uint64_t;
 
   virtual ~SimController() = default;
 
-  // Hooks run every cycle from now on; the id removes one again (RemoveHook), so a monitor
-  // that is only sometimes wanted costs nothing while it is off.
-  HookId OnDrive(Hook h) { return Add(&drive_hooks_, std::move(h)); }
-  HookId OnSample(Hook h) { return Add(&sample_hooks_, std::move(h)); }
-  // Removes a hook added by OnDrive / OnSample (not from inside a hook); false if `id` is not
-  // installed.
-  bool RemoveHook(HookId id);
+  // Hooks run every cycle while the returned handle lives (keep it as a member of the agent
+  // the hook calls into); a monitor that is only sometimes wanted costs nothing while off.
+  HookHandle OnDrive(Hook h) { return Add(&hooks_->drive, std::move(h)); }
+  HookHandle OnSample(Hook h) { return Add(&hooks_->sample, std::move(h)); }
 
   // Holds rst_ni low for `cycles` cycles, then releases it.
   void Reset(unsigned cycles = 4);
@@ -111,18 +156,12 @@ class SimController {
   // Throws RtlAssertionError if an RTL assertion fired during cycle `edge_cycle`.
   void CheckErrors(uint64_t edge_cycle);
 
-  struct Installed {
-    HookId id;
-    Hook fn;
-  };
-  HookId Add(std::vector<Installed>* hooks, Hook h) {
-    hooks->push_back({++last_hook_id_, std::move(h)});
-    return last_hook_id_;
+  HookHandle Add(std::vector<HookTable::Installed>* hooks, Hook h) {
+    hooks->push_back({++hooks_->last_id, std::move(h)});
+    return HookHandle(hooks_, hooks_->last_id);
   }
 
-  std::vector<Installed> drive_hooks_;
-  std::vector<Installed> sample_hooks_;
-  HookId last_hook_id_ = 0;
+  std::shared_ptr<HookTable> hooks_ = std::make_shared<HookTable>();
 };
 
 // Owns the VerilatedContext and the model. `Model` is a Verilated class with clk_i / rst_ni.

@@ -17,8 +17,8 @@ class AxiLiteMaster {
  public:
   explicit AxiLiteMaster(Simulation<Top>* sim, uint64_t timeout = 100)
       : sim_(sim), timeout_(timeout) {
-    sim->OnDrive([this] { Drive(); });
-    sim->OnSample([this] { Sample(); });
+    drive_hook_ = sim->OnDrive([this] { Drive(); });
+    sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
   // Returns the BRESP.
@@ -83,6 +83,7 @@ class AxiLiteMaster {
   }
 
   Simulation<Top>* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   uint64_t timeout_;
   bool aw_ = false, w_ = false, ar_ = false, b_done_ = false, r_done_ = false;
   uint32_t addr_ = 0, data_ = 0, rdata_ = 0;

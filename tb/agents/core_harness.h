@@ -38,7 +38,7 @@ class CoreHarness {
   CoreHarness(Simulation<Top>* sim, model::DeviceMemory* memory, const MemSlaveConfig& mem_cfg,
               uint64_t seed)
       : sim_(sim), mem_(memory), slave_(sim, Pins(sim), memory, mem_cfg, seed) {
-    sim->OnDrive([this] { Drive(); });
+    drive_hook_ = sim->OnDrive([this] { Drive(); });
   }
 
   MemSlave& memory_port() { return slave_; }
@@ -133,6 +133,7 @@ class CoreHarness {
   }
 
   Simulation<Top>* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   model::DeviceMemory* mem_;
   MemSlave slave_;
   std::vector<hal::Window> windows_;

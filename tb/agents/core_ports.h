@@ -8,10 +8,10 @@
 
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
+#include "tb/agents/stream.h"
 #include "tb/bits.h"
 #include "tb/errors.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu::tb {
 

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "sw/model/gemm.h"
+#include "tb/agents/stream.h"
 #include "tb/bits.h"
 #include "tb/random.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu::tb {
 
@@ -43,7 +43,7 @@ class CubeAgent {
               {[this](bool r) { dut().out_ready_i = r; }, [this] { return dut().out_valid_o != 0; },
                [this] { return ReadRow(); }},
               StallInjector(out_stall, rng)) {
-    sim->OnSample([this] {
+    sample_hook_ = sim->OnSample([this] {
       if (dut().in_valid_i && dut().in_ready_o && !sim_->in_reset()) {
         if (beats_accepted_++ == 0) first_accept_ = sim_->cycle();
       }
@@ -111,6 +111,7 @@ class CubeAgent {
   }
 
   Simulation<Model>* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   StreamSource<Beat> source_;
   StreamSink<Row> sink_;
   uint64_t beats_accepted_ = 0, first_accept_ = 0;

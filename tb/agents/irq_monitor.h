@@ -14,7 +14,7 @@ namespace luoshu::tb {
 class IrqMonitor {
  public:
   IrqMonitor(SimController* sim, const uint8_t* line) : sim_(sim), line_(line) {
-    sim->OnSample([this] { Sample(); });
+    sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
   bool high() const { return *line_ != 0; }
@@ -52,6 +52,7 @@ class IrqMonitor {
   }
 
   SimController* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   const uint8_t* line_;
   bool last_ = false;
   std::vector<uint64_t> rises_;

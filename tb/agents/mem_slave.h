@@ -175,8 +175,8 @@ class MemSlave {
     if (pins_.aw_ready && !pins_.b_err && !pins_.b_resp) {
       throw ConfigError("MemSlave: bind b_err or b_resp");
     }
-    sim->OnDrive([this] { Drive(); });
-    sim->OnSample([this] { Sample(); });
+    drive_hook_ = sim->OnDrive([this] { Drive(); });
+    sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
   // Any beat whose GLOBAL range touches [addr, addr + len) answers with an error response.
@@ -481,6 +481,7 @@ class MemSlave {
   }
 
   SimController* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   MemPins pins_;
   model::DeviceMemory* mem_;
   MemSlaveConfig cfg_;

@@ -10,8 +10,8 @@
 #include "Vcube_d16.h"
 #include "Vcube_d4.h"
 #include "Vcube_d8.h"
-#include "tb/agents/cube_gemm.h"
-#include "tb/matrices.h"
+#include "tb/workloads/cube_gemm.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu {
 namespace {

@@ -3,7 +3,7 @@
 // with optional input and output stalls. A benchmark program (scripts/bench.sh cube builds it).
 //   luoshu_cube_gemm [--m M --n N --k K --dim {4,8,16} --in-stall P --out-stall P --seed S
 //                     --trace --trace-window A:B] [+verilator+args]
-#include "tb/agents/cube_gemm.h"
+#include "tb/workloads/cube_gemm.h"
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -16,7 +16,7 @@
 #include "Vcube_d4.h"
 #include "Vcube_d8.h"
 #include "sw/model/gemm.h"
-#include "tb/matrices.h"
+#include "tb/workloads/matrices.h"
 
 namespace po = boost::program_options;
 

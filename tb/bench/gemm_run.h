@@ -10,8 +10,8 @@
 #include "sw/model/gemm.h"
 #include "sw/ops/gemm.h"
 #include "sw/runtime/device.h"
-#include "tb/matrices.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu::tb {
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "sw/model/gemm.h"
-#include "tb/matrices.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 
 int main() {
   using namespace luoshu;

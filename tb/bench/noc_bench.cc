@@ -24,7 +24,7 @@
 #include "Vnoc_mesh_2x2.h"
 #include "Vnoc_mesh_4x4.h"
 #include "Vnoc_mesh_8x8.h"
-#include "tb/noc.h"
+#include "tb/agents/mesh_driver.h"
 #include "tb/random.h"
 #include "tb/sim.h"
 
@@ -158,7 +158,7 @@ Point RunPoint(const Traffic& t, double offered, const RunConfig& cfg, double* s
   for (auto* v : {&net, &queue, &total, &hops}) v->reserve(per_node * n);
   // Packet creation runs before the driver's hook, so a packet made in cycle c can go in c.
   noc::MeshDriver<Model>* drv_ptr = nullptr;
-  sim.OnDrive([&] {
+  const tb::HookHandle offered_load = sim.OnDrive([&] {
     if (sim.in_reset()) return;
     const uint64_t c = sim.cycle();
     for (int s = 0; s < n; ++s) {

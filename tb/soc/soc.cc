@@ -150,11 +150,10 @@ class SocImpl : public Soc {
     sim_.RestoreCycle(cycle);
   }
   bool RecordUnitEvents(bool on) override {
-    if (on && !unit_hook_) {
+    if (on && !unit_hook_.installed()) {
       unit_hook_ = sim_.OnSample([this] { SampleUnits(); });
-    } else if (!on && unit_hook_) {
-      sim_.RemoveHook(*unit_hook_);
-      unit_hook_.reset();
+    } else if (!on) {
+      unit_hook_.Remove();
     }
     return true;
   }
@@ -178,7 +177,7 @@ class SocImpl : public Soc {
   AxiLiteMaster<Top> host_;
   IrqMonitor irq_;
   std::vector<std::unique_ptr<MemSlave>> channels_;
-  std::optional<SimController::HookId> unit_hook_;  // installed while recording unit events
+  HookHandle unit_hook_;  // installed while recording unit events
 };
 
 }  // namespace

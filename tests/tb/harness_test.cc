@@ -121,21 +121,61 @@ TEST(HarnessTest, RemovedHookStopsRunningOthersStay) {
   Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
   std::string order;
   int drives = 0, samples = 0;
-  const auto d = sim.OnDrive([&] { ++drives; });
-  sim.OnSample([&] { order += 'a'; });
-  const auto s = sim.OnSample([&] {
+  tb::HookHandle d = sim.OnDrive([&] { ++drives; });
+  const tb::HookHandle a = sim.OnSample([&] { order += 'a'; });
+  tb::HookHandle s = sim.OnSample([&] {
     ++samples;
     order += 'b';
   });
-  sim.OnSample([&] { order += 'c'; });
+  const tb::HookHandle c = sim.OnSample([&] { order += 'c'; });
   sim.Step(2);
-  EXPECT_TRUE(sim.RemoveHook(s));
-  EXPECT_TRUE(sim.RemoveHook(d));
+  EXPECT_TRUE(s.Remove());
+  EXPECT_TRUE(d.Remove());
   sim.Step(3);
   EXPECT_EQ(drives, 2);
   EXPECT_EQ(samples, 2);
   EXPECT_EQ(order, "abcabcacacac");
-  EXPECT_FALSE(sim.RemoveHook(s)) << "already removed";
+  EXPECT_FALSE(s.Remove()) << "already removed";
+  EXPECT_FALSE(s.installed());
+  EXPECT_TRUE(a.installed());
+}
+
+// An agent's hooks go with the agent: once it is destroyed, the simulation steps on without
+// calling into it (before handles, a dead agent's hook was a use-after-free).
+TEST(HarnessTest, HooksAreRemovedWhenTheirOwnerDies) {
+  struct Counter {
+    explicit Counter(tb::SimController* sim) : hook(sim->OnSample([this] { ++ticks; })) {}
+    int ticks = 0;
+    tb::HookHandle hook;
+  };
+  Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
+  int seen_after = 0;
+  {
+    auto counter = std::make_unique<Counter>(&sim);
+    sim.Step(3);
+    EXPECT_EQ(counter->ticks, 3);
+  }
+  const tb::HookHandle later = sim.OnSample([&] { ++seen_after; });
+  sim.Step(2);  // would call the destroyed Counter's hook if it were still installed
+  EXPECT_EQ(seen_after, 2);
+  // A handle moved from owns nothing; the moved-to handle removes the hook.
+  tb::HookHandle moved = sim.OnDrive([] {});
+  tb::HookHandle target = std::move(moved);
+  EXPECT_FALSE(moved.installed());
+  EXPECT_TRUE(target.installed());
+  EXPECT_TRUE(target.Remove());
+}
+
+// A handle that outlives its simulation does nothing when destroyed or removed.
+TEST(HarnessTest, HandleOutlivingItsSimulationIsHarmless) {
+  tb::HookHandle h;
+  {
+    Simulation<Model> sim(tb::CurrentTestName(), "", NoTrace());
+    h = sim.OnSample([] {});
+    EXPECT_TRUE(h.installed());
+  }
+  EXPECT_FALSE(h.installed());
+  EXPECT_FALSE(h.Remove());
 }
 
 // Fill the FIFO, offer one more item, then withdraw it before it was taken.

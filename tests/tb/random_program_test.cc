@@ -1,8 +1,8 @@
-// The random program generators of tb/agents/random_program.h make only legal programs, for
+// The random program generators of tb/workloads/random_program.h make only legal programs, for
 // every seed: a random GEMM's program fits the ring it was drawn for (seeds 73 and 105 of
 // AiCoreTest/1.RandomProgramsWithStallyMemory once drew 1285 descriptors for a 1024-slot
 // ring), the model accepts and runs it, and a command stream has 4 descriptors per block.
-#include "tb/agents/random_program.h"
+#include "tb/workloads/random_program.h"
 
 #include <gtest/gtest.h>
 

@@ -12,12 +12,12 @@
 #include "Vstream_arbiter_n3w8_params.h"
 #include "Vstream_arbiter_n4w32.h"
 #include "Vstream_arbiter_n4w32_params.h"
+#include "tb/agents/stream.h"
 #include "tb/bits.h"
+#include "tb/checkers/scoreboard.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
-#include "tb/scoreboard.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu {
 namespace {
@@ -136,7 +136,7 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
   std::vector<unsigned> waited(kN, 0);
   unsigned max_wait = 0;
   uint64_t bad_transfers = 0;
-  sim.OnSample([&] {
+  const tb::HookHandle monitor = sim.OnSample([&] {
     if (sim.in_reset()) return;
     const uint32_t valid = d.in_valid_i, ready = d.in_ready_o;
     for (unsigned i = 0; i < kN; ++i) {

@@ -10,12 +10,12 @@
 #include <cstdint>
 #include <string>
 
+#include "tb/agents/stream.h"
+#include "tb/checkers/scoreboard.h"
 #include "tb/gtest_util.h"
 #include "tb/options.h"
 #include "tb/random.h"
-#include "tb/scoreboard.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu::test {
 

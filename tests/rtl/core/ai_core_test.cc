@@ -18,10 +18,10 @@
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
 #include "tb/agents/core_harness.h"
-#include "tb/agents/random_program.h"
 #include "tb/gtest_util.h"
 #include "tb/options.h"
 #include "tb/random.h"
+#include "tb/workloads/random_program.h"
 
 namespace luoshu {
 namespace {
@@ -63,7 +63,7 @@ struct Pair {
     cfg.windows = windows;
     ref = std::make_unique<model::CoreModel>(cfg, &model_mem);
     core.SetWindows(windows);
-    sim.OnSample([this] { CountPulses(); });
+    pulse_hook = sim.OnSample([this] { CountPulses(); });
     sim.Reset();
     core.SetRing(kRing, kRingSlots);
     ref->SetRing(kRing, kRingSlots);
@@ -128,6 +128,7 @@ struct Pair {
   tb::Simulation<Top> sim;
   model::DeviceMemory rtl_mem, model_mem;
   tb::CoreHarness<Top> core;
+  tb::HookHandle pulse_hook;  // counts the timeline pulses while this pair lives
   std::unique_ptr<model::CoreModel> ref;
   CoreState model_state = CoreState::kIdle;
   std::array<uint64_t, 4> starts{}, dones{};
@@ -222,7 +223,7 @@ TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
   EXPECT_GT(p.core.Counter(CoreCounter::kL0CWait), 0u) << "the port was never contended";
 }
 
-// Random legal command streams (tb/agents/random_program.h); the model proves each race-free
+// Random legal command streams (tb/workloads/random_program.h); the model proves each race-free
 // by also running it in a random legal interleaving.
 TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
   const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;

@@ -22,11 +22,11 @@
 #include "sw/model/core_model.h"
 #include "sw/model/gemm.h"
 #include "tb/agents/core_ports.h"
+#include "tb/agents/stream.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu {
 namespace {
@@ -60,8 +60,8 @@ class CubeExecTest : public ::testing::Test {
   void Start(double gap = 0) {
     sim_ = std::make_unique<tb::Simulation<Model>>(tb::CurrentTestName(), "cube_exec");
     cmds_ = tb::MakeCommandSource(sim_.get(), tb::StallInjector(gap, &rng_));
-    sim_->OnDrive([this] { DriveCompetingReader(); });
-    sim_->OnSample([this] { Monitor(); });
+    drive_hook_ = sim_->OnDrive([this] { DriveCompetingReader(); });
+    sample_hook_ = sim_->OnSample([this] { Monitor(); });
     sim_->Reset();
   }
 
@@ -268,6 +268,7 @@ class CubeExecTest : public ::testing::Test {
   std::vector<uint8_t> l0a_, l0b_;
   std::vector<int32_t> l0c_;
   std::unique_ptr<tb::Simulation<Model>> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   std::unique_ptr<tb::StreamSource<Descriptor>> cmds_;
   uint64_t accepted_ = 0, dones_ = 0, beats_ = 0, beat_mark_ = 0, first_beat_ = 0, last_beat_ = 0;
   uint64_t accept_cycle_ = 0, done_cycle_ = 0;

@@ -92,7 +92,7 @@ TEST_F(MemMuxTest, RandomTrafficFromEveryClient) {
     return static_cast<uint16_t>((b.addr / 16 + k) * 0x3c3b);
   };
 
-  sim.OnDrive([&] {
+  const tb::HookHandle driver = sim.OnDrive([&] {
     if (sim.in_reset()) return;
     for (int c = 0; c < kRd; ++c) {
       if (!ar_on[c] && !rd_todo[c].empty() && !rng.Chance(0.3)) ar_on[c] = true;
@@ -123,7 +123,7 @@ TEST_F(MemMuxTest, RandomTrafficFromEveryClient) {
       PutBits(d.wr_b_ready_i, c, 1, !rng.Chance(0.2));
     }
   });
-  sim.OnSample([&] {
+  const tb::HookHandle monitor = sim.OnSample([&] {
     if (sim.in_reset()) return;
     for (int c = 0; c < kRd; ++c) {
       if (ar_on[c] && GetBits(d.rd_ar_ready_o, c, 1)) {

@@ -180,8 +180,8 @@ class FakeUnit {
         oracle_(std::move(oracle)),
         tokens_(tokens),
         clear_now_(clear_now) {
-    sim->OnDrive([this] { Drive(); });
-    sim->OnSample([this] { Sample(); });
+    drive_hook_ = sim->OnDrive([this] { Drive(); });
+    sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
   bool idle() const { return !running_; }
@@ -244,6 +244,7 @@ class FakeUnit {
   }
 
   tb::SimController* sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   UnitPorts ports_;
   tb::Rng* rng_;
   const Timing* timing_;
@@ -310,8 +311,8 @@ class Rig {
       units_[u] = std::make_unique<FakeUnit>(&sim_, ports[u], &rng_, &timing_, oracle, &tokens_,
                                              &clear_now_);
     }
-    sim_.OnDrive([this] { Drive(); });
-    sim_.OnSample([this] {
+    drive_hook_ = sim_.OnDrive([this] { Drive(); });
+    sample_hook_ = sim_.OnSample([this] {
       if (!sim_.in_reset() && sim_.dut().ctl_error_o) ++ctl_errors_;
     });
     sim_.Reset();
@@ -545,6 +546,7 @@ class Rig {
   Timing timing_;
   tb::Rng rng_;
   tb::Simulation<Top> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   model::DeviceMemory mem_, model_mem_;
   model::CoreModel model_;
   std::unique_ptr<tb::MemSlave> slave_;

@@ -12,7 +12,7 @@
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_agent.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu {
 namespace {

@@ -26,10 +26,10 @@
 #include "sw/model/memory.h"
 #include "tb/agents/core_ports.h"
 #include "tb/agents/mem_slave.h"
+#include "tb/agents/stream.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu {
 namespace {
@@ -157,7 +157,7 @@ class MteInTest : public ::testing::Test {
     LUOSHU_MEM_READ_PINS(pins, &d, mem_);
     slave_ = std::make_unique<tb::MemSlave>(sim_.get(), pins, memory_.get(), s.mem, rng_.Bits64());
     cmd_ = tb::MakeCommandSource(sim_.get(), tb::StallInjector(s.cmd_stall, &rng_));
-    sim_->OnSample([this] { Monitor(); });
+    sample_hook_ = sim_->OnSample([this] { Monitor(); });
     sim_->Reset();
 
     // Zero both buffers (and so prove whole-buffer zero fill): 16 rows of 4 KiB, none read.
@@ -424,6 +424,7 @@ class MteInTest : public ::testing::Test {
   std::unique_ptr<model::DeviceMemory> memory_;
   std::unique_ptr<model::CoreModel> model_;
   std::unique_ptr<tb::Simulation<Model>> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   std::unique_ptr<tb::MemSlave> slave_;
   std::unique_ptr<tb::StreamSource<isa::Descriptor>> cmd_;
   uint64_t writes_ = 0, rd_bytes_ = 0;

@@ -29,10 +29,10 @@
 #include "sw/model/memory.h"
 #include "tb/agents/core_ports.h"
 #include "tb/agents/mem_slave.h"
+#include "tb/agents/stream.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
-#include "tb/stream.h"
 
 namespace luoshu {
 namespace {
@@ -172,9 +172,9 @@ class MteOutTest : public ::testing::Test {
     slave_ = std::make_unique<tb::MemSlave>(sim_.get(), pins, memory_.get(), s.mem, rng_.Bits64());
     cmd_ = tb::MakeCommandSource(sim_.get(), tb::StallInjector(s.cmd_stall, &rng_));
     gnt_rng_ = std::make_unique<tb::Rng>(rng_.Bits64());
-    sim_->OnDrive(
+    drive_hook_ = sim_->OnDrive(
         [this] { sim_->dut().l0c_gnt_i = !sim_->in_reset() && !gnt_rng_->Chance(rig_.gnt_drop); });
-    sim_->OnSample([this] { Monitor(); });
+    sample_hook_ = sim_->OnSample([this] { Monitor(); });
     sim_->Reset();
     LoadL0c();
   }
@@ -467,6 +467,7 @@ class MteOutTest : public ::testing::Test {
   std::vector<int32_t> l0c_;
   std::unique_ptr<model::DeviceMemory> memory_;
   std::unique_ptr<tb::Simulation<Model>> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   std::unique_ptr<tb::MemSlave> slave_;
   std::unique_ptr<tb::StreamSource<isa::Descriptor>> cmd_;
   uint64_t rd_bytes_ = 0, wr_bytes_ = 0, l0c_reads_ = 0;

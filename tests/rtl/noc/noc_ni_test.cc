@@ -13,7 +13,7 @@
 
 #include "Vnoc_dual_mesh_3x2.h"
 #include "tb/bits.h"
-#include "tb/noc.h"
+#include "tb/noc_flits.h"
 #include "tb/options.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -71,8 +71,8 @@ class NiSystem {
  public:
   NiSystem(uint64_t seed, double stall)
       : rng_(tb::SeedFromEnv(seed)), stall_(stall), sim_(tb::SanitizeName(TestName()), "") {
-    sim_.OnDrive([this] { Drive(); });
-    sim_.OnSample([this] { Sample(); });
+    drive_hook_ = sim_.OnDrive([this] { Drive(); });
+    sample_hook_ = sim_.OnSample([this] { Sample(); });
   }
 
   // Client `c` asks memory `mem` for a read or write of `len` words at word `offset` of
@@ -313,6 +313,7 @@ class NiSystem {
   Rng rng_;
   double stall_;
   Simulation<Model> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   Client clients_[kN];
   Memory mem_[kN];
   TxChannel hdr_[kN], data_[kN];

@@ -125,8 +125,8 @@ class BridgeBench {
       mem_.Write(a, &v, 8);
       ref_.Write(a, &v, 8);
     }
-    sim_.OnDrive([this] { Drive(); });
-    sim_.OnSample([this] { Sample(); });
+    drive_hook_ = sim_.OnDrive([this] { Drive(); });
+    sample_hook_ = sim_.OnSample([this] { Sample(); });
     sim_.Reset();
   }
 
@@ -519,6 +519,7 @@ class BridgeBench {
   Rng rng_;
   Stalls s_;
   tb::Simulation<M> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   model::DeviceMemory mem_, ref_;
   std::vector<Channel> chans_;
   std::set<uint32_t> err_beats_;

@@ -5,7 +5,7 @@
 // core's registers and windows, the doorbell and control pulses, read-only status from the
 // core, interrupt status (set by hardware, write-1-to-clear, masked onto the line), the
 // counter-read strobe and SLVERR on unmapped addresses. Then the generated table
-// (sw/hal/luoshu_regs_table.h) drives tb/agents/reg_check.h over every register.
+// (sw/hal/luoshu_regs_table.h) drives tb/checkers/reg_check.h over every register.
 #include "sw/hal/luoshu_regs.h"
 
 #include <gtest/gtest.h>
@@ -17,8 +17,8 @@
 #include "Vluoshu_regs.h"
 #include "sw/hal/luoshu_regs_table.h"
 #include "tb/agents/axil_master.h"
-#include "tb/agents/reg_check.h"
 #include "tb/bits.h"
+#include "tb/checkers/reg_check.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -102,7 +102,7 @@ TEST(LuoshuRegsTest, DoorbellAndControlArePulses) {
   Rig r;
   auto& d = r.sim.dut();
   int doorbells = 0, clears = 0;
-  r.sim.OnSample([&] {
+  const tb::HookHandle monitor = r.sim.OnSample([&] {
     doorbells += static_cast<int>(tb::GetBits(d.core_tail_swmod_o, 1, 1));
     clears += static_cast<int>(tb::GetBits(d.core_ctrl_clear_o, 3, 1));
     EXPECT_EQ(tb::GetBits(d.core_tail_swmod_o, 0, 1), 0u) << "only core 1 was rung";
@@ -201,11 +201,11 @@ TEST(LuoshuRegsTest, CounterLowReadStrobesSwaccOnTheSamplingCycle) {
   uint32_t counter = 0x1000;
   std::vector<uint32_t> strobed;  // counter values on strobe cycles
   int strobes = 0, wrong_core = 0;
-  r.sim.OnDrive([&] {
+  const tb::HookHandle driver = r.sim.OnDrive([&] {
     ++counter;  // a live counter: a different value every cycle
     for (int c = 0; c < 4; ++c) tb::PutBits(d.core_cnt_lo_i, 32 * c, 32, counter + c);
   });
-  r.sim.OnSample([&] {
+  const tb::HookHandle monitor = r.sim.OnSample([&] {
     strobes += __builtin_popcount(d.core_cnt_lo_swacc_o);
     wrong_core += __builtin_popcount(d.core_cnt_lo_swacc_o & ~0b0100u);
     if (d.core_cnt_lo_swacc_o & 0b0100) strobed.push_back(counter + 2);

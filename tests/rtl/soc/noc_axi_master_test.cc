@@ -115,8 +115,8 @@ class Bench {
     for (auto& b : init) b = static_cast<uint8_t>(rng_.Bits64());
     mem_.Write(0, init.data(), init.size());
     ref_.Write(0, init.data(), init.size());
-    sim_.OnDrive([this] { Drive(); });
-    sim_.OnSample([this] { Sample(); });
+    drive_hook_ = sim_.OnDrive([this] { Drive(); });
+    sample_hook_ = sim_.OnSample([this] { Sample(); });
     sim_.Reset();
   }
 
@@ -407,6 +407,7 @@ class Bench {
   }
 
   tb::Simulation<Top> sim_;
+  tb::HookHandle drive_hook_, sample_hook_;  // removed with this object
   Top& d_;
   model::DeviceMemory mem_, ref_;
   tb::Rng rng_;

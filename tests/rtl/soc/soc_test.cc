@@ -25,11 +25,11 @@
 #include "sw/model/soc_model.h"
 #include "sw/ops/gemm.h"
 #include "sw/runtime/device.h"
-#include "tb/agents/random_program.h"
-#include "tb/agents/reg_check.h"
+#include "tb/checkers/reg_check.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
+#include "tb/workloads/random_program.h"
 #include "tests/sw/runtime/timeline_checks.h"
 
 namespace luoshu {
@@ -208,7 +208,7 @@ void ExpectSameImage(const model::DeviceMemory& rtl, const model::DeviceMemory& 
   }
 }
 
-// Random command streams (tb/agents/random_program.h) on every core of `soc` and on the model:
+// Random command streams (tb/workloads/random_program.h) on every core of `soc` and on the model:
 // `submissions` programs per core through a ring small enough to wrap, a random interrupt mask
 // per core (Wait sleeps on the line for those), random A, B and bias per slice.
 void RandomStreamsMatchModel(Soc* soc, Rng* rng, int submissions) {
@@ -432,7 +432,7 @@ void SetInterruptBitsThroughCore(Soc* soc, Driver* dev, int c, uint32_t bits) {
   }
 }
 
-// CheckRegisterAccess (tb/agents/reg_check.h) over every register of the map on the whole SoC:
+// CheckRegisterAccess (tb/checkers/reg_check.h) over every register of the map on the whole SoC:
 // reset values, access types, strobes, restore, SLVERR on unmapped offsets. Counters are live;
 // CLEAR is not pulsed by the checker; INT_STATUS's w1c bits are set by making the core raise
 // them. Core blocks beyond CONFIG.CORES read 0 in every status field.

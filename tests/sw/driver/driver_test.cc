@@ -13,8 +13,8 @@
 #include "sw/model/gemm.h"
 #include "sw/model/soc_model.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/options.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu::driver {
 namespace {

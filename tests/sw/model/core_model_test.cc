@@ -13,9 +13,9 @@
 #include "sw/model/epilogue.h"
 #include "sw/model/gemm.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu::model {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu::model {
 namespace {

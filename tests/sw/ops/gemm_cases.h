@@ -16,9 +16,9 @@
 #include "sw/ops/gemm.h"
 #include "sw/runtime/device.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu::gemm_test {
 

@@ -17,8 +17,8 @@
 #include "sw/ops/gemm.h"
 #include "sw/ops/mlp.h"
 #include "sw/runtime/device.h"
-#include "tb/matrices.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 #include "tests/sw/ops/gemm_cases.h"
 
 namespace luoshu::gemm_test {

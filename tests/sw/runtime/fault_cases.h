@@ -16,8 +16,8 @@
 #include "sw/runtime/device.h"
 #include "sw/runtime/errors.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 
 namespace luoshu::fault_test {
 

@@ -20,9 +20,9 @@
 #include "sw/runtime/device.h"
 #include "sw/runtime/errors.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 #include "tests/sw/runtime/fault_cases.h"
 
 namespace luoshu {

@@ -18,9 +18,9 @@
 #include "sw/ops/gemm.h"
 #include "sw/runtime/device.h"
 #include "tb/gtest_util.h"
-#include "tb/matrices.h"
 #include "tb/options.h"
 #include "tb/random.h"
+#include "tb/workloads/matrices.h"
 #include "tests/sw/runtime/timeline_checks.h"
 
 namespace luoshu {

@@ -27,8 +27,8 @@ class StreamSource {
 
   StreamSource(SimController* sim, Ports ports, StallInjector stall)
       : sim_(sim), ports_(std::move(ports)), stall_(stall) {
-    sim->OnDrive([this] { Drive(); });
-    sim->OnSample([this] { Sample(); });
+    drive_hook_ = sim->OnDrive([this] { Drive(); });
+    sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
   void Push(T item) { queue_.push_back(std::move(item)); }
@@ -56,6 +56,7 @@ class StreamSource {
   }
 
   SimController* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   Ports ports_;
   StallInjector stall_;
   std::deque<T> queue_;
@@ -74,8 +75,8 @@ class StreamSink {
 
   StreamSink(SimController* sim, Ports ports, StallInjector stall)
       : sim_(sim), ports_(std::move(ports)), stall_(stall) {
-    sim->OnDrive([this] { Drive(); });
-    sim->OnSample([this] { Sample(); });
+    drive_hook_ = sim->OnDrive([this] { Drive(); });
+    sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
   std::deque<T>& received() { return received_; }
@@ -99,6 +100,7 @@ class StreamSink {
   }
 
   SimController* sim_;
+  HookHandle drive_hook_, sample_hook_;  // removed with this object
   Ports ports_;
   StallInjector stall_;
   std::deque<T> received_;
