@@ -27,6 +27,16 @@ if(LUOSHU_TRACE)
 else()
   set(_vl_trace 0)
 endif()
+# Coverage: the runtime's coverage store, and verilate(COVERAGE) (line, toggle and COVER
+# points) plus the define that turns the COVER macro on (rtl/common/luoshu_assert.svh) for
+# every model; the coverage build lints the cover points too.
+set(_vl_cov_define "")
+set(_vl_cov 0)
+if(LUOSHU_COVERAGE)
+  list(APPEND _vl_rt_sources ${_vl_inc}/verilated_cov.cpp)
+  set(_vl_cov_define +define+LUOSHU_COVERAGE)
+  set(_vl_cov 1)
+endif()
 add_library(luoshu_verilated_rt STATIC ${_vl_rt_sources})
 target_include_directories(luoshu_verilated_rt SYSTEM PUBLIC
   $<BUILD_INTERFACE:${_vl_inc}> $<BUILD_INTERFACE:${_vl_inc}/vltstd>)
@@ -35,7 +45,7 @@ target_include_directories(luoshu_verilated_rt PUBLIC
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/verilator>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/verilator/vltstd>)
 target_compile_definitions(luoshu_verilated_rt PUBLIC
-  VM_COVERAGE=0 VM_SC=0 VM_TRACE=${_vl_trace} VM_TRACE_VCD=0 VM_TRACE_FST=${_vl_trace})
+  VM_COVERAGE=${_vl_cov} VM_SC=0 VM_TRACE=${_vl_trace} VM_TRACE_VCD=0 VM_TRACE_FST=${_vl_trace})
 find_package(Threads REQUIRED)
 target_link_libraries(luoshu_verilated_rt PUBLIC Threads::Threads)
 if(LUOSHU_TRACE)
@@ -79,13 +89,17 @@ function(luoshu_verilated_library)
     set(trace_arg TRACE_FST)
     target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
   endif()
-  verilate(${A_NAME} ${trace_arg}
+  set(cov_arg "")
+  if(LUOSHU_COVERAGE)
+    set(cov_arg COVERAGE)
+  endif()
+  verilate(${A_NAME} ${trace_arg} ${cov_arg}
     PREFIX V${A_NAME}
     TOP_MODULE ${A_TOP}
     SOURCES ${LUOSHU_WAIVERS} ${A_SOURCES}
     INCLUDE_DIRS ${LUOSHU_RTL_DIR}/common
     # --assert: valid/ready stability and other SVA run in every simulation.
-    VERILATOR_ARGS --assert -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
+    VERILATOR_ARGS --assert -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3 ${_vl_cov_define}
     # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
     OPT_SLOW -O0
     OPT_FAST -O2
@@ -153,7 +167,7 @@ function(luoshu_rtl_gates)
   cmake_parse_arguments(A "" "NAME;TOP" "SOURCES;PARAMS;SYNTH_LABELS" ${ARGN})
   _luoshu_params(vl_params ys_params ${A_PARAMS})
   add_test(NAME lint.${A_NAME}
-    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert
+    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert ${_vl_cov_define}
             -I${LUOSHU_RTL_DIR}/common --top-module ${A_TOP} ${vl_params}
             ${LUOSHU_WAIVERS} ${A_SOURCES})
   set_tests_properties(lint.${A_NAME} PROPERTIES LABELS "gate;lint")
