@@ -37,6 +37,12 @@ if(LUOSHU_COVERAGE)
   set(_vl_cov_define +define+LUOSHU_COVERAGE)
   set(_vl_cov 1)
 endif()
+# The models' eval code: -O2, or -O1 in the coverage build, whose models are larger (coverage
+# counters) and whose build time matters more than its simulation speed.
+set(_vl_fast_opt -O2)
+if(LUOSHU_COVERAGE)
+  set(_vl_fast_opt -O1)
+endif()
 add_library(luoshu_verilated_rt STATIC ${_vl_rt_sources})
 target_include_directories(luoshu_verilated_rt SYSTEM PUBLIC
   $<BUILD_INTERFACE:${_vl_inc}> $<BUILD_INTERFACE:${_vl_inc}/vltstd>)
@@ -70,12 +76,17 @@ function(_luoshu_params out_vl out_ys)
 endfunction()
 
 # luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY]
-#                          [FAST_CHUNKS n])
+#                          [FAST_CHUNKS n] [TOGGLE_COVERAGE])
 # Builds the Verilated model once, as a static library every test/tool links.
 # The generated class is V<NAME> (e.g. Vcube_d16).
 # BENCH_ONLY: not part of the default build (only benchmarks use it; built on demand).
+# TOGGLE_COVERAGE: the coverage build (LUOSHU_COVERAGE) counts this model's toggles too; the
+# others get line and COVER points only. Toggle points cost one per bit per instance: a 16x16
+# cube has 72,000 (a 35x larger model), the default SoC's C++ would be 0.8 GB. So the small
+# unit models count toggles, and the same RTL in the big ones is not counted again.
 function(luoshu_verilated_library)
-  cmake_parse_arguments(A "BENCH_ONLY" "NAME;TOP;FAST_CHUNKS" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(A "BENCH_ONLY;TOGGLE_COVERAGE" "NAME;TOP;FAST_CHUNKS" "SOURCES;PARAMS"
+                        ${ARGN})
   if(NOT A_FAST_CHUNKS)
     set(A_FAST_CHUNKS 1)
   endif()
@@ -90,8 +101,12 @@ function(luoshu_verilated_library)
     target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
   endif()
   set(cov_arg "")
+  set(cov_args "")
   if(LUOSHU_COVERAGE)
     set(cov_arg COVERAGE)
+    if(NOT A_TOGGLE_COVERAGE)
+      set(cov_args --no-coverage-toggle)
+    endif()
   endif()
   verilate(${A_NAME} ${trace_arg} ${cov_arg}
     PREFIX V${A_NAME}
@@ -100,6 +115,7 @@ function(luoshu_verilated_library)
     INCLUDE_DIRS ${LUOSHU_RTL_DIR}/common
     # --assert: valid/ready stability and other SVA run in every simulation.
     VERILATOR_ARGS --assert -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3 ${_vl_cov_define}
+                   ${cov_args}
     # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
     OPT_SLOW -O0
     OPT_FAST -O2
@@ -135,7 +151,7 @@ function(luoshu_verilated_library)
   foreach(chunk RANGE ${last_chunk})
     set(fast_cpp ${unity_dir}/fast${chunk}.cpp)
     file(CONFIGURE OUTPUT ${fast_cpp} CONTENT "${fast_inc_${chunk}}")
-    set_source_files_properties(${fast_cpp} PROPERTIES COMPILE_OPTIONS "-O2"
+    set_source_files_properties(${fast_cpp} PROPERTIES COMPILE_OPTIONS "${_vl_fast_opt}"
       OBJECT_DEPENDS "${fast_srcs_${chunk}}")
     target_sources(${A_NAME} PRIVATE ${fast_cpp})
   endforeach()

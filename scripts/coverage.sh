@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Coverage of the RTL by the test suite: line, toggle and functional (COVER) points
 # (docs/verification.md, "Coverage").
-#   scripts/coverage.sh [--build-dir D] [--jobs N] [--no-run] [-- ctest args]
+#   scripts/coverage.sh [--build-dir D] [--jobs N] [--keep] [--no-run] [-- ctest args]
 # 1. configures D (default build-cov/, its own folder) with -DLUOSHU_COVERAGE=ON and builds it;
-# 2. runs ctest there (default: the default suite, -LE long; after `--`, the ctest selection to
-#    run instead, e.g. `-- -L soak`); every test process writes D/coverage/raw/<binary>.<pid>.*.dat;
+# 2. runs ctest there: the default suite without the gates and proofs, which simulate nothing
+#    (-LE 'long|gate|formal'), or after `--` the ctest selection to run instead (e.g.
+#    `-- -L soak`); every test process writes D/coverage/raw/<binary>.<pid>.<ns>.dat;
 # 3. merges them (verilator_coverage --write D/coverage/merged.dat), writes the line points of
 #    rtl/ as lcov data (--write-info D/coverage/coverage.info) and renders it with genhtml into
 #    D/coverage-html/ (open index.html);
@@ -12,8 +13,8 @@
 #    every point of scripts/coverage_required.txt hit, line coverage of rtl/ >= 95 %.
 # Exit status: 0 all met; 1 a target missed or a test failed (the report is still written);
 # 2 bad usage or a missing tool.
-# --no-run skips 1-2 and reports on the data already in D/coverage/raw (e.g. after adding
-# the soak's data with `-- -L soak` to a default run: pass --keep to keep earlier data).
+# --keep keeps the data of earlier runs (add the soak's to a default run's: --keep -- -L soak);
+# --no-run skips 1-2 and reports on the data already in D/coverage/raw.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=$here/build-cov
@@ -21,7 +22,7 @@ jobs=2
 run=1
 keep=0
 ctest_args=()
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) [ $# -ge 2 ] || { echo "coverage.sh: --build-dir needs a folder" >&2; exit 2; }
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
     *) echo "coverage.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-[ ${#ctest_args[@]} -gt 0 ] || ctest_args=(-LE long)
+[ ${#ctest_args[@]} -gt 0 ] || ctest_args=(-LE 'long|gate|formal')
 
 for tool in verilator_coverage genhtml cmake ninja ctest; do
   command -v "$tool" >/dev/null || {
