@@ -100,6 +100,16 @@ class SimController {
   HookId last_hook_id_ = 0;
 };
 
+#if VM_COVERAGE
+// Coverage build (LUOSHU_COVERAGE=ON): adds what a finished simulation reached to this
+// process's coverage file, <dir>/<binary>.<pid>.<start ns>.dat (dir: $LUOSHU_COVERAGE_DIR, or
+// <build>/coverage/raw), rewritten after every simulation so a later crash keeps it. One file
+// per process: tests running side by side never write the same file. Line and toggle points
+// are summed over instances (Verilator's default); COVER points keep their instance path, so
+// the points of a g_cov_* generate loop stay apart (scripts/coverage_report.py names them).
+void CollectCoverage(VerilatedContext* context);
+#endif
+
 // Owns the VerilatedContext and the model. `Model` is a Verilated class with clk_i / rst_ni.
 template <class Model>
 class Simulation : public SimController {
@@ -182,16 +192,6 @@ class Simulation : public SimController {
   std::unique_ptr<VerilatedFstC> fst_;
 #endif
 };
-
-#if VM_COVERAGE
-// Coverage build (LUOSHU_COVERAGE=ON): adds what a finished simulation reached to this
-// process's coverage file, <dir>/<binary>.<pid>.<start ns>.dat (dir: $LUOSHU_COVERAGE_DIR, or
-// <build>/coverage/raw), rewritten after every simulation so a later crash keeps it. One file
-// per process: tests running side by side never write the same file. Line and toggle points
-// are summed over instances (Verilator's default); COVER points keep their instance path, so
-// the points of a g_cov_* generate loop stay apart (scripts/coverage_report.py names them).
-void CollectCoverage(VerilatedContext* context);
-#endif
 
 // `name` made file-name safe (anything but [A-Za-z0-9._-] becomes '_'); "sim" if empty.
 std::string SanitizeName(const std::string& name);
