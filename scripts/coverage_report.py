@@ -4,7 +4,8 @@ and the checks (scripts/coverage.sh runs both steps; docs/verification.md, "Cove
 
   coverage_report.py lines MERGED.dat LINES.dat
       Writes the line and branch points of rtl/ files from MERGED.dat (verilator_coverage
-      --write of every test's file), summed over instances, to LINES.dat: what
+      --write of every test's file), summed over instances, to LINES.dat, leaving out the
+      assertion checkers (`ASSERT_* uses: their failing branch runs only when a check fails): what
       `verilator_coverage --write-info` turns into the lcov file genhtml renders (a line counts
       as covered when every point on it was reached).
 
@@ -70,15 +71,45 @@ def rtl_path(path, root):
     return None
 
 
+def assertion_lines(path, cache={}):
+    """Lines of `ASSERT_* macro uses in an RTL file: checker code, whose failing branch runs only
+    when a check fails (and whose stream check waits only when the stream does)."""
+    if path not in cache:
+        lines = set()
+        try:
+            with open(path) as f:
+                src = f.read().splitlines()
+        except OSError:
+            src = []
+        i = 0
+        while i < len(src):
+            if re.match(r"\s*`ASSERT_\w+\s*\(", src[i]):
+                depth, j = 0, i
+                while j < len(src):
+                    depth += src[j].count("(") - src[j].count(")")
+                    lines.add(j + 1)
+                    if depth <= 0:
+                        break
+                    j += 1
+                i = j
+            i += 1
+        cache[path] = lines
+    return cache[path]
+
+
 def write_lines(merged, out, root):
     sums = collections.Counter()
     order = {}
+    skipped = 0
     for fields, count in parse_dat(merged):
         page = fields.get("page", "")
         if not (page.startswith("v_line/") or page.startswith("v_branch/")):
             continue
         rel = rtl_path(fields.get("f", ""), root)
         if rel is None:
+            continue
+        if int(fields.get("l", 0)) in assertion_lines(os.path.join(root, rel)):
+            skipped += 1
             continue
         # The point without its instance path: one point per source location.
         key = KEY_SEP.join(f"{k}{VAL_SEP}{v}" for k, v in fields.items() if k != "h")
@@ -88,7 +119,8 @@ def write_lines(merged, out, root):
         f.write("# SystemC::Coverage-3\n")
         for key in sorted(sums, key=order.get):
             f.write(f"C '{KEY_SEP}{key}' {sums[key]}\n")
-    print(f"coverage_report: {len(sums)} line/branch points of rtl/ -> {out}")
+    print(f"coverage_report: {len(sums)} line/branch points of rtl/ -> {out} "
+          f"({skipped} in assertion checkers left out)")
 
 
 def parse_info(path, root):
@@ -155,7 +187,8 @@ HIER_PART = re.compile(r"^(g_cov_\w+?)(?:\[(\d+)\]|__BRA__(\d+)__KET__)$")
 
 
 def point_name(fields, names):
-    module = fields.get("page", "v_user/?").split("/", 1)[1]
+    # Verilator names a module per parameter set (mte_in__D10): the report names the module.
+    module = re.sub(r"__.*$", "", fields.get("page", "v_user/?").split("/", 1)[1])
     label = fields.get("o", "?")
     idx = []
     for part in fields.get("h", "").split("."):
