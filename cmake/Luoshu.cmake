@@ -29,6 +29,22 @@ if(LUOSHU_TRACE)
 else()
   set(_vl_trace 0)
 endif()
+# Coverage: the runtime's coverage store, and verilate(COVERAGE) (line, toggle and COVER
+# points) plus the define that turns the COVER macro on (rtl/common/luoshu_assert.svh) for
+# every model; the coverage build lints the cover points too.
+set(_vl_cov_define "")
+set(_vl_cov 0)
+if(LUOSHU_COVERAGE)
+  list(APPEND _vl_rt_sources ${_vl_inc}/verilated_cov.cpp)
+  set(_vl_cov_define +define+LUOSHU_COVERAGE)
+  set(_vl_cov 1)
+endif()
+# The models' eval code: -O2, or -O1 in the coverage build, whose models are larger (coverage
+# counters) and whose build time matters more than its simulation speed.
+set(_vl_fast_opt -O2)
+if(LUOSHU_COVERAGE)
+  set(_vl_fast_opt -O1)
+endif()
 add_library(luoshu_verilated_rt STATIC ${_vl_rt_sources})
 target_include_directories(luoshu_verilated_rt SYSTEM PUBLIC
   $<BUILD_INTERFACE:${_vl_inc}> $<BUILD_INTERFACE:${_vl_inc}/vltstd>)
@@ -37,7 +53,7 @@ target_include_directories(luoshu_verilated_rt PUBLIC
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/verilator>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/verilator/vltstd>)
 target_compile_definitions(luoshu_verilated_rt PUBLIC
-  VM_COVERAGE=0 VM_SC=0 VM_TRACE=${_vl_trace} VM_TRACE_VCD=0 VM_TRACE_FST=${_vl_trace})
+  VM_COVERAGE=${_vl_cov} VM_SC=0 VM_TRACE=${_vl_trace} VM_TRACE_VCD=0 VM_TRACE_FST=${_vl_trace})
 find_package(Threads REQUIRED)
 target_link_libraries(luoshu_verilated_rt PUBLIC Threads::Threads)
 if(LUOSHU_TRACE)
@@ -75,15 +91,20 @@ function(_luoshu_relative out base)
 endfunction()
 
 # luoshu_verilated_library(NAME lib TOP module SOURCES f.sv... [PARAMS A=1 B=2] [BENCH_ONLY]
-#                          [FAST_CHUNKS n] [SAVABLE])
+#                          [FAST_CHUNKS n] [SAVABLE] [TOGGLE_COVERAGE])
 # Builds the Verilated model once, as a static library every test/tool links.
 # The generated class is V<NAME> (e.g. Vcube_d16).
 # BENCH_ONLY: not part of the default build (only benchmarks use it; built on demand).
 # SAVABLE: Verilator --savable (the model's state can be saved and restored: checkpoints), and
 # a function `const char* luoshu_model_id_<NAME>()` returning the SHA-256 of the generated
 # model sources, so a checkpoint can tell whether it was made by this very model.
+# TOGGLE_COVERAGE: the coverage build (LUOSHU_COVERAGE) counts this model's toggles too; the
+# others get line and COVER points only. Toggle points cost one per bit per instance: a 16x16
+# cube has 72,000 (a 35x larger model), the default SoC's C++ would be 0.8 GB. So the small
+# unit models count toggles, and the same RTL in the big ones is not counted again.
 function(luoshu_verilated_library)
-  cmake_parse_arguments(A "BENCH_ONLY;SAVABLE" "NAME;TOP;FAST_CHUNKS" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(A "BENCH_ONLY;SAVABLE;TOGGLE_COVERAGE" "NAME;TOP;FAST_CHUNKS"
+                        "SOURCES;PARAMS" ${ARGN})
   if(NOT A_FAST_CHUNKS)
     set(A_FAST_CHUNKS 1)
   endif()
@@ -101,16 +122,25 @@ function(luoshu_verilated_library)
     set(trace_arg TRACE_FST)
     target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
   endif()
+  set(cov_arg "")
+  set(cov_args "")
+  if(LUOSHU_COVERAGE)
+    set(cov_arg COVERAGE)
+    if(NOT A_TOGGLE_COVERAGE)
+      set(cov_args --no-coverage-toggle)
+    endif()
+  endif()
   # verilate() runs Verilator in this CMakeLists.txt's folder.
   _luoshu_relative(vl_sources ${CMAKE_CURRENT_SOURCE_DIR} ${LUOSHU_WAIVERS} ${A_SOURCES})
   _luoshu_relative(vl_include ${CMAKE_CURRENT_SOURCE_DIR} ${LUOSHU_RTL_DIR}/common)
-  verilate(${A_NAME} ${trace_arg}
+  verilate(${A_NAME} ${trace_arg} ${cov_arg}
     PREFIX V${A_NAME}
     TOP_MODULE ${A_TOP}
     SOURCES ${vl_sources}
     INCLUDE_DIRS ${vl_include}
     # --assert: valid/ready stability and other SVA run in every simulation.
     VERILATOR_ARGS --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
+                   ${_vl_cov_define} ${cov_args}
     # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
     OPT_SLOW -O0
     OPT_FAST -O2
@@ -146,7 +176,7 @@ function(luoshu_verilated_library)
   foreach(chunk RANGE ${last_chunk})
     set(fast_cpp ${unity_dir}/fast${chunk}.cpp)
     file(CONFIGURE OUTPUT ${fast_cpp} CONTENT "${fast_inc_${chunk}}")
-    set_source_files_properties(${fast_cpp} PROPERTIES COMPILE_OPTIONS "-O2"
+    set_source_files_properties(${fast_cpp} PROPERTIES COMPILE_OPTIONS "${_vl_fast_opt}"
       OBJECT_DEPENDS "${fast_srcs_${chunk}}")
     target_sources(${A_NAME} PRIVATE ${fast_cpp})
   endforeach()
@@ -236,7 +266,7 @@ function(luoshu_rtl_gates)
   _luoshu_params(vl_params ys_params ${A_PARAMS})
   _luoshu_relative(sources ${PROJECT_SOURCE_DIR} ${LUOSHU_WAIVERS} ${A_SOURCES})
   add_test(NAME lint.${A_NAME}
-    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert -Irtl/common
+    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert ${_vl_cov_define} -Irtl/common
             --top-module ${A_TOP} ${vl_params} ${sources}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(lint.${A_NAME} PROPERTIES LABELS "gate;lint")

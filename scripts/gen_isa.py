@@ -199,6 +199,20 @@ def gen_sv(isa):
         w(f"    Cnt{camel(c['name'])} = {p['counter_select_width']}'d{c['value']}{sep}")
     w("  } counter_e;")
     w("")
+    w("  // Every opcode and fault code in declaration order, entry i at [i * W +: W]: generate")
+    w("  // loops run over them (the cover points of each opcode and fault code).")
+    fl = isa["faults"]
+    w(f"  localparam int NumOpcodes = {len(ops)};")
+    w("  localparam logic [NumOpcodes*OpcodeW-1:0] Opcodes = {")
+    w("    " + ", ".join(f"Op{camel(op['name'])}" for op in reversed(ops)))
+    w("  };")
+    w(f"  localparam int NumFaults = {len(fl)};")
+    w("  localparam logic [NumFaults*FaultW-1:0] Faults = {")
+    names = [f"Fault{camel(f['name'])}" for f in reversed(fl)]
+    for i in range(0, len(names), 4):
+        w("    " + ", ".join(names[i:i + 4]) + ("," if i + 4 < len(names) else ""))
+    w("  };")
+    w("")
     w("  // Token channels: bit index in wait_mask / signal_mask.")
     for c in isa["channels"]:
         w(f"  localparam int Chan{camel(c['name'])} = {c['bit']};  // {c['from']} -> {c['to']}, {c['kind']}")

@@ -13,6 +13,7 @@ required=(
   python3 python3-venv         # venv for the project's Yosys (below)
   python3-matplotlib           # benchmark plots (run with /usr/bin/python3)
   python3-numpy                # .npy interop tests (tests/sw/common; /usr/bin/python3)
+  lcov                         # genhtml: the coverage HTML report (scripts/coverage.sh), ~0.5 MB
 )
 optional=(
   gtkwave                      # wave viewer for build/waves/*.fst (not needed by tests)

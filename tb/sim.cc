@@ -1,17 +1,96 @@
 #include "tb/sim.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 #ifndef LUOSHU_GTKW_DIR
 #define LUOSHU_GTKW_DIR "tb/gtkw"
 #endif
+#ifndef LUOSHU_DEFAULT_COVERAGE_DIR
+#define LUOSHU_DEFAULT_COVERAGE_DIR "coverage/raw"
+#endif
 
 namespace luoshu::tb {
+
+#if VM_COVERAGE
+namespace {
+
+// Adds the points of a Verilator coverage file ("C '<key>' <count>" lines) into `sums`: the
+// COVER points (page v_user/...) if `user`, else all others.
+void AddCoverageFile(const std::string& path, bool user, std::map<std::string, uint64_t>* sums) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t sp = line.rfind(' ');
+    if (line.rfind("C '", 0) != 0 || sp == std::string::npos) continue;
+    if ((line.find("v_user/") != std::string::npos) != user) continue;
+    (*sums)[line.substr(0, sp)] += std::strtoull(line.c_str() + sp + 1, nullptr, 10);
+  }
+}
+
+// Called from a destructor: a failure is reported, not thrown (the run's report then lacks
+// this simulation, and scripts/coverage.sh's checks fail rather than this test).
+void CoverageWarning(const std::string& what, const std::string& path, const std::string& why) {
+  std::fprintf(stderr,
+               "luoshu: coverage: cannot %s '%s': %s; set LUOSHU_COVERAGE_DIR to a writable "
+               "folder\n",
+               what.c_str(), path.c_str(), why.c_str());
+}
+
+}  // namespace
+
+void CollectCoverage(VerilatedContext* context) {
+  namespace fs = std::filesystem;
+  static std::map<std::string, uint64_t> sums;  // this process's points so far
+  static std::string out_path;
+  const char* env = std::getenv("LUOSHU_COVERAGE_DIR");
+  const fs::path dir = env && *env ? env : LUOSHU_DEFAULT_COVERAGE_DIR;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return CoverageWarning("create folder", dir.string(), ec.message());
+  if (out_path.empty()) {
+    // pid plus start time: unique among processes running together and over a whole run.
+    std::error_code ignored;
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+    const std::string exe = fs::read_symlink("/proc/self/exe", ignored).filename().string();
+    out_path = (dir / (SanitizeName(exe) + "." + std::to_string(getpid()) + "." +
+                       std::to_string(ns) + ".dat"))
+                   .string();
+  }
+  const std::string tmp = out_path + ".part";
+  VerilatedCovContext* cov = context->coveragep();
+  cov->write(tmp.c_str());  // line and toggle points, summed over instances
+  AddCoverageFile(tmp, false, &sums);
+  cov->clearNonMatch("v_user/");  // then the COVER points alone, one per instance
+  cov->forcePerInstance(true);
+  cov->write(tmp.c_str());
+  AddCoverageFile(tmp, true, &sums);
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "# SystemC::Coverage-3\n";
+    for (const auto& [key, count] : sums) out << key << ' ' << count << '\n';
+    if (!out) return CoverageWarning("write", tmp, "write failed");
+  }
+  fs::rename(tmp, out_path, ec);
+  if (ec) CoverageWarning("write", out_path, ec.message());
+}
+#endif
 
 std::string SanitizeName(const std::string& name) {
   std::string out = name;

@@ -164,6 +164,16 @@ class SimController {
   std::shared_ptr<HookTable> hooks_ = std::make_shared<HookTable>();
 };
 
+#if VM_COVERAGE
+// Coverage build (LUOSHU_COVERAGE=ON): adds what a finished simulation reached to this
+// process's coverage file, <dir>/<binary>.<pid>.<start ns>.dat (dir: $LUOSHU_COVERAGE_DIR, or
+// <build>/coverage/raw), rewritten after every simulation so a later crash keeps it. One file
+// per process: tests running side by side never write the same file. Line and toggle points
+// are summed over instances (Verilator's default); COVER points keep their instance path, so
+// the points of a g_cov_* generate loop stay apart (scripts/coverage_report.py names them).
+void CollectCoverage(VerilatedContext* context);
+#endif
+
 // Owns the VerilatedContext and the model. `Model` is a Verilated class with clk_i / rst_ni.
 template <class Model>
 class Simulation : public SimController {
@@ -195,6 +205,9 @@ class Simulation : public SimController {
     // creation order touches a freed context (and hangs).
     Verilated::threadContextp(context_.get());
     model_->final();
+#if VM_COVERAGE
+    CollectCoverage(context_.get());
+#endif
 #if LUOSHU_TRACE_COMPILED
     if (fst_) fst_->close();
 #endif

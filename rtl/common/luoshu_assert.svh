@@ -1,5 +1,6 @@
-// Assertion macros shared by every block (after lowRISC prim_assert). Simulation only:
-// Yosys reads the RTL with -DSYNTHESIS and never sees them; Verilator runs them with --assert.
+// Assertion and cover macros shared by every block (after lowRISC prim_assert). Simulation
+// only: Yosys reads the RTL with -DSYNTHESIS and never sees them; Verilator runs them with
+// --assert.
 `ifndef LUOSHU_ASSERT_SVH
 `define LUOSHU_ASSERT_SVH
 
@@ -64,7 +65,22 @@
       end \
     end \
   end
+// A functional cover point: counts the clock edges out of reset at which `cond` holds (what
+// `cover property (@(posedge clk) disable iff (!rst_n) cond)` counts). Only the coverage build
+// (-DLUOSHU_COVERAGE=ON, which passes +define+LUOSHU_COVERAGE) has them; elsewhere the macro is
+// empty, so the everyday models simulate at full speed. Name points cov_<what> (the report
+// lists them by name). Points in a generate loop share their name, so a loop that holds them
+// is named g_cov_<what>: the report keeps its index (g_cov_opcode[2].cov_opcode).
+`ifdef LUOSHU_COVERAGE
+`define COVER(name, clk, rst_n, cond) \
+  always_ff @(posedge clk) begin \
+    name: cover ((rst_n) && (cond)); \
+  end
 `else
+`define COVER(name, clk, rst_n, cond)
+`endif
+`else
+`define COVER(name, clk, rst_n, cond)
 `define ASSERT_STREAM_STABLE(name, clk, rst_n, valid, ready, payload)
 `define ASSERT_STREAMS_STABLE(name, clk, rst_n, n, valid, ready, payload)
 `define ASSERT_ALWAYS(name, clk, rst_n, cond, msg)

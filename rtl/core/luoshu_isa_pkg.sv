@@ -68,6 +68,18 @@ package luoshu_isa_pkg;
     CntL0CWait = 4'd15
   } counter_e;
 
+  // Every opcode and fault code in declaration order, entry i at [i * W +: W]: generate
+  // loops run over them (the cover points of each opcode and fault code).
+  localparam int NumOpcodes = 4;
+  localparam logic [NumOpcodes*OpcodeW-1:0] Opcodes = {
+    OpSync, OpStore, OpMatmul, OpLoad
+  };
+  localparam int NumFaults = 7;
+  localparam logic [NumFaults*FaultW-1:0] Faults = {
+    FaultDeadlock, FaultL0Overflow, FaultMemError, FaultAccess,
+    FaultIllegalField, FaultIllegalOpcode, FaultNone
+  };
+
   // Token channels: bit index in wait_mask / signal_mask.
   localparam int ChanLd2Ex = 0;  // LD -> EX, RAW
   localparam int ChanEx2Ld = 1;  // EX -> LD, WAR

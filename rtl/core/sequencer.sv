@@ -796,4 +796,34 @@ module sequencer #(
                  "a B response arrived with no SYNC write outstanding")
   `ASSERT_ALWAYS(a_fetch_room, clk_i, rst_ni, !f_in_valid || f_in_ready,
                  "fetch FIFO overflow (credit accounting broken)")
+
+  // Cover points (coverage build only): every opcode decoded legal, every fault code raised
+  // (g_cov_opcode / g_cov_fault index: position in luoshu_isa_pkg::Opcodes / Faults), each
+  // token channel with a queue head waiting on it and at TokenMax, the ring wrapping, and the
+  // memory errors the sequencer sees (descriptor fetch, SYNC write).
+  for (genvar i = 0; i < luoshu_isa_pkg::NumOpcodes; i++) begin : g_cov_opcode
+    `COVER(cov_opcode, clk_i, rst_ni, dec_try && f_fault == FaultNone &&
+           val_fault == FaultNone && dec_opcode == luoshu_isa_pkg::Opcodes[i*OpcodeW +: OpcodeW])
+  end
+  for (genvar i = 0; i < luoshu_isa_pkg::NumFaults; i++) begin : g_cov_fault
+    if (luoshu_isa_pkg::Faults[i*FaultW +: FaultW] != FaultNone) begin : g_code
+      `COVER(cov_fault, clk_i, rst_ni,
+             fault_set && raise_code == luoshu_isa_pkg::Faults[i*FaultW +: FaultW])
+    end
+  end
+  for (genvar c = 0; c < NumChannels; c++) begin : g_cov_token
+`ifdef LUOSHU_COVERAGE
+    logic waiting;  // a queue head waits on channel c
+    always_comb begin
+      waiting = 1'b0;
+      for (int u = 0; u < NumUnits; u++) waiting = waiting | (q_out_valid[u] && h_wait[u][c]);
+    end
+`endif
+    `COVER(cov_token_wait, clk_i, rst_ni, waiting && !tok_nonzero[c])
+    `COVER(cov_token_max, clk_i, rst_ni, tok_full[c])
+  end
+  `COVER(cov_ring_wrap, clk_i, rst_ni, dec_try && f_fault == FaultNone &&
+         head_q + 32'd1 == ring_size_q)
+  `COVER(cov_memerr_fetch, clk_i, rst_ni, mem_r_valid_i && mem_r_err_i)
+  `COVER(cov_memerr_sync, clk_i, rst_ni, b_fire && mem_b_err_i)
 endmodule

@@ -556,4 +556,10 @@ module mte_in #(
                         {mem_ar_addr_o, mem_ar_len_o})
   `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_r_valid_i, mem_r_ready_o,
                         {mem_r_data_i, mem_r_last_i, mem_r_err_i})
+
+  // Cover points (coverage build only): a row's burst cut at a 4 KiB boundary (< 256 beats)
+  // or at 256 beats with more of the row left; an error response to a LOAD read.
+  `COVER(cov_burst_split_4k, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats != 9'd256)
+  `COVER(cov_burst_split_256, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats == 9'd256)
+  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_r_err_i)
 endmodule

@@ -748,4 +748,17 @@ module mte_out #(
                  "R beat outside the bias read")
   `ASSERT_ALWAYS(a_w_strobes, clk_i, rst_ni, !mem_w_valid_o || mem_w_strb_o != '0,
                  "W beat without strobes")
+
+  // ---------------------------------------------------------------- cover points
+  // Coverage build only. g_cov_epilogue[i]: data through the epilogue with
+  // {int8_out, bias_en, relu} == i (all eight combinations); write bursts cut at a 4 KiB
+  // boundary (< 256 beats) or at 256 beats with more of the row left; error responses to the
+  // bias read and to the store's writes.
+  for (genvar i = 0; i < 8; i++) begin : g_cov_epilogue
+    `COVER(cov_epilogue, clk_i, rst_ni, p1_valid_q && {int8_q, bias_en_q, relu_q} == 3'(i))
+  end
+  `COVER(cov_burst_split_4k, clk_i, rst_ni, aw_fire && aw_next < aw_end_q && aw_beats != 9'd256)
+  `COVER(cov_burst_split_256, clk_i, rst_ni, aw_fire && aw_next < aw_end_q && aw_beats == 9'd256)
+  `COVER(cov_memerr_bias, clk_i, rst_ni, r_fire && mem_r_err_i)
+  `COVER(cov_memerr_store, clk_i, rst_ni, mem_b_valid_i && mem_b_err_i)
 endmodule

@@ -218,4 +218,12 @@ module noc_router #(
                  "body flit at an input that holds no output (packet framing broken)")
   `ASSERT_ALWAYS(a_one_output, clk_i, rst_ni, twice == '0, "an input is switched to two outputs")
 `endif
+
+  // Cover point (coverage build only): output o contended, i.e. two inputs ask for it at once
+  // or one asks while another's packet holds it (g_cov_out index: noc_pkg::Port*, 0 local,
+  // 1 N, 2 E, 3 S, 4 W).
+  for (genvar o = 0; o < P; o++) begin : g_cov_out
+    `COVER(cov_out_contended, clk_i, rst_ni,
+           (req[o*P +: P] & (req[o*P +: P] - P'(1))) != '0 || (lock_q[o] && req[o*P +: P] != '0))
+  end
 endmodule

@@ -448,4 +448,11 @@ module core_noc_bridge #(
                  "write response from a node that is no memory channel")
   `ASSERT_ALWAYS(a_b_room, clk_i, rst_ni, !b_push || b_in_ready, "B FIFO overflow")
   `ASSERT_ALWAYS(a_out_room, clk_i, rst_ni, !rd_pend_q || out_in_ready, "R FIFO overflow")
+
+  // Cover points (coverage build only): a read waiting for room in the reorder buffer, a
+  // write waiting at the MaxWrites limit, and bursts longer than 128 beats sent as two halves.
+  `COVER(cov_rob_full, clk_i, rst_ni, core_ar_valid_i && !ar_room)
+  `COVER(cov_write_limit, clk_i, rst_ni, core_aw_valid_i && wr_inflight_q == WrCntW'(MaxWrites))
+  `COVER(cov_rd_split, clk_i, rst_ni, rd_hdr_fire && rd_split && !rd_second_q)
+  `COVER(cov_wr_split, clk_i, rst_ni, wr_hdr_fire && wr_first_half)
 endmodule

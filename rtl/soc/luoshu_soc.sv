@@ -418,4 +418,17 @@ module luoshu_soc #(
       .m_axi_bready_o (m_axi_bready_o[ch])
     );
   end
+
+  // Cover points (coverage build only): each interrupt source of some core raised while its
+  // INT_MASK bit enables it (the line rises) and while it is masked (status only).
+  // g_cov_irq index: 0 fault, 1 ctl_error, 2 sync.
+`ifdef LUOSHU_COVERAGE
+  logic [2:0][MaxCores-1:0] cov_irq_event, cov_irq_enabled;
+  assign cov_irq_event   = {reg_int_sync, reg_int_ctl_error, reg_int_fault};
+  assign cov_irq_enabled = {unused_mask_sync, unused_mask_ctl_error, unused_mask_fault};
+`endif
+  for (genvar k = 0; k < 3; k++) begin : g_cov_irq
+    `COVER(cov_irq_unmasked, clk_i, rst_ni, (cov_irq_event[k] & cov_irq_enabled[k]) != '0)
+    `COVER(cov_irq_masked, clk_i, rst_ni, (cov_irq_event[k] & ~cov_irq_enabled[k]) != '0)
+  end
 endmodule

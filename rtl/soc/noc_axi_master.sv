@@ -347,4 +347,9 @@ module noc_axi_master #(
   `ASSERT_STREAM_STABLE(a_b_stable, clk_i, rst_ni, m_axi_bvalid_i, m_axi_bready_o,
                         {m_axi_bid_i, m_axi_bresp_i})
 `endif
+
+  // Cover points (coverage build only): an AXI error response (SLVERR or DECERR) to a read
+  // beat and to a write.
+  `COVER(cov_axi_rresp_err, clk_i, rst_ni, r_beat && r_err)
+  `COVER(cov_axi_bresp_err, clk_i, rst_ni, m_axi_bvalid_i && m_axi_bready_o && wr_rsp.err)
 endmodule

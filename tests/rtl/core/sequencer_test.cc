@@ -834,6 +834,29 @@ TYPED_TEST(SequencerTest, SignalAtTokenMaxWaits) {
   EXPECT_EQ(rig.Tokens(0), 0);
 }
 
+// The other channels stop at TokenMax too: 16 commands of the channel's giver signal it and
+// nobody takes a token; 15 run, the 16th waits (blocked), as in the model.
+TYPED_TEST(SequencerTest, EveryChannelStopsAtTokenMax) {
+  for (int c = 1; c < isa::kNumChannels; ++c) {  // channel 0: SignalAtTokenMaxWaits
+    SCOPED_TRACE(isa::ChannelName(c));
+    Rig<TypeParam> rig(AllMemory(), Timing{}, 40 + c);
+    rig.SetRing(kRing, 64);
+    const uint32_t signal = 1u << c;
+    std::vector<Descriptor> p;
+    for (int i = 0; i < 16; ++i) {
+      // ST gives ST2EX; EX gives EX2LD and EX2ST.
+      p.push_back(signal == isa::kSt2Ex
+                      ? Store(0, signal).Pack()
+                      : isa::MatmulDesc(Matmul(TypeParam::kDim, 0, signal)).Pack());
+    }
+    rig.Submit(p);
+    rig.Run();
+    rig.ExpectMatchesModel();
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kBlocked);
+    EXPECT_EQ(rig.Tokens(c), isa::kTokenMax);
+  }
+}
+
 TYPED_TEST(SequencerTest, BlockedOnTokensUntilTheHostAddsTheGiver) {
   Rig<TypeParam> rig(AllMemory(), Timing{}, 23);
   rig.SetRing(kRing, 16);
