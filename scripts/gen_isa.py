@@ -169,35 +169,27 @@ def gen_sv(isa):
     w(f"  localparam int TokenMax = {p['token_max']};")
     w(f"  localparam int FaultW = {p['fault_width']};")
     w("")
-    w("  typedef enum logic [OpcodeW-1:0] {")
     ops = isa["opcodes"]
-    for i, op in enumerate(ops):
-        sep = "," if i + 1 < len(ops) else ""
-        w(f"    Op{camel(op['name'])} = {p['opcode_width']}'d{op['value']}{sep}")
-    w("  } opcode_e;")
+
+    def sv_enum(width_name, width, prefix, entries, type_name):
+        w(f"  typedef enum logic [{width_name}-1:0] {{")
+        for i, e in enumerate(entries):
+            sep = "," if i + 1 < len(entries) else ""
+            w(f"    {prefix}{camel(e['name'])} = {width}'d{e['value']}{sep}")
+        w(f"  }} {type_name};")
+
+    sv_enum("OpcodeW", p["opcode_width"], "Op", ops, "opcode_e")
     w("")
-    w("  typedef enum logic [FaultW-1:0] {")
-    for i, f in enumerate(isa["faults"]):
-        sep = "," if i + 1 < len(isa["faults"]) else ""
-        w(f"    Fault{camel(f['name'])} = {p['fault_width']}'d{f['value']}{sep}")
-    w("  } fault_e;")
+    sv_enum("FaultW", p["fault_width"], "Fault", isa["faults"], "fault_e")
     w("")
     w(f"  localparam int StateW = {p['state_width']};")
-    w("  typedef enum logic [StateW-1:0] {")
-    for i, st in enumerate(isa["states"]):
-        sep = "," if i + 1 < len(isa["states"]) else ""
-        w(f"    State{camel(st['name'])} = {p['state_width']}'d{st['value']}{sep}")
-    w("  } core_state_e;")
+    sv_enum("StateW", p["state_width"], "State", isa["states"], "core_state_e")
     w("")
     w("  // Performance counter select values (CNT_SEL, cnt_sel_i).")
     w(f"  localparam int CntSelW = {p['counter_select_width']};")
     w(f"  localparam int CntW = {p['counter_width']};")
     w(f"  localparam int NumCounters = {len(isa['counters'])};")
-    w("  typedef enum logic [CntSelW-1:0] {")
-    for i, c in enumerate(isa["counters"]):
-        sep = "," if i + 1 < len(isa["counters"]) else ""
-        w(f"    Cnt{camel(c['name'])} = {p['counter_select_width']}'d{c['value']}{sep}")
-    w("  } counter_e;")
+    sv_enum("CntSelW", p["counter_select_width"], "Cnt", isa["counters"], "counter_e")
     w("")
     w("  // Every opcode and fault code in declaration order, entry i at [i * W +: W]: generate")
     w("  // loops run over them (the cover points of each opcode and fault code).")

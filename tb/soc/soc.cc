@@ -124,7 +124,7 @@ class SocImpl : public Soc {
     w->U64(channels_.size());
     for (const auto& c : channels_) c->Save(w);
     SaveMemory(memory(), w);
-    w->U8(unit_hook_.has_value());
+    w->U8(unit_hook_.installed());
     w->U64(unit_events_.size());
     for (const auto& e : unit_events_) {
       w->U64(e.cycle), w->U8(e.core), w->U8(e.queue), w->U8(e.finish);
