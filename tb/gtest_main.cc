@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sw/common/shell.h"
 #include "tb/gtest_util.h"
 #include "tb/options.h"
 
@@ -28,18 +29,6 @@ void Copy(char* dst, size_t size, const std::string& src) {
   const size_t n = std::min(size - 1, src.size());
   std::memcpy(dst, src.data(), n);
   dst[n] = '\0';
-}
-
-// A path as one shell word, quoted only where needed (as Python's shlex.quote): the re-run
-// command must paste into a shell when the build folder's path has a space.
-std::string ShellWord(const std::string& s) {
-  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("@%+=:,./-_", c) != nullptr;
-  });
-  if (plain) return s;
-  std::string word = "'";
-  for (char c : s) word += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
-  return word + "'";
 }
 
 // Async-signal-safe output: write(2) of strings and decimal numbers.
@@ -114,7 +103,7 @@ int main(int argc, char** argv) {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) exe = std::filesystem::absolute(argv[0], ec);
-  luoshu::tb::ReproBinary() = ShellWord(exe.string());
+  luoshu::tb::ReproBinary() = luoshu::ShellWord(exe.string());
   Copy(g_binary, sizeof(g_binary), luoshu::tb::ReproBinary());
   Copy(g_test, sizeof(g_test), "?");
   auto& listeners = ::testing::UnitTest::GetInstance()->listeners();

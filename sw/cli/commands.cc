@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sw/common/npy.h"
+#include "sw/common/shell.h"
 #include "sw/hal/replay.h"
 #include "sw/model/gemm.h"
 #include "sw/ops/gemm.h"
@@ -918,15 +919,18 @@ void PrintReplayHint() {
   const hal::ReplayStatus& s = *g_status;
   std::fprintf(stderr,
                "checkpoint: the run failed at cycle %llu; re-run it from its last checkpoint "
-               "(cycle %llu) with a wave of that window:\n  luoshu replay %s --trace %s.replay.fst "
+               "(cycle %llu) with a wave of that window:\n  luoshu replay %s --trace %s "
                "--until %llu\n",
                static_cast<unsigned long long>(s.cycle),
-               static_cast<unsigned long long>(s.last_checkpoint_cycle), s.last_checkpoint.c_str(),
-               g_checkpoint_stem.c_str(), static_cast<unsigned long long>(s.cycle + kReplayMargin));
+               static_cast<unsigned long long>(s.last_checkpoint_cycle),
+               ShellWord(s.last_checkpoint).c_str(),
+               ShellWord(g_checkpoint_stem + ".replay.fst").c_str(),
+               static_cast<unsigned long long>(s.cycle + kReplayMargin));
   // The device may have gone wrong before the host saw it (a fault is reported once its
   // command ends, a hang after --hang-cycles): the older windows are still on disk.
   for (size_t i = 0; i + 1 < s.kept.size(); ++i) {
-    std::fprintf(stderr, "  (a cause before that: replay the earlier %s)\n", s.kept[i].c_str());
+    std::fprintf(stderr, "  (a cause before that: replay the earlier %s)\n",
+                 ShellWord(s.kept[i]).c_str());
   }
 }
 

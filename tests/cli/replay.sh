@@ -49,7 +49,7 @@ case "$case" in
     [ "$rc" = 3 ] || fail "exit code $rc, expected 3 (device fault)"
     cmd=$(grep -E '^  luoshu replay ' "$dir/run.log" | sed -E 's/^  luoshu //')
     [ -n "$cmd" ] || fail "no replay command printed"
-    read -r -a words <<<"$cmd"
+    eval "words=($cmd)"  # the printed command quotes paths as a shell would
     "$luoshu" "${words[@]}" >"$dir/replay.log" 2>&1
     rc=$?
     cat "$dir/replay.log"
