@@ -35,23 +35,17 @@ module spill_register_formal #(
     .out_data_o (out_data)
   );
 
-  formal_stream_rule #(.Width(Width), .Assume(1'b1)) u_in_rule (
-    .clk_i, .rst_ni(rst_nq), .valid_i(in_valid_i), .ready_i(in_ready), .data_i(in_data_i));
-  formal_stream_rule #(.Width(Width), .Assume(1'b0)) u_out_rule (
-    .clk_i, .rst_ni(rst_nq), .valid_i(out_valid), .ready_i(out_ready_i), .data_i(out_data));
-
   logic             push, pop, tracking;
   logic [SeqW-1:0]  occ, track_off;
   logic [Width-1:0] track_data;
-  assign push = in_valid_i && in_ready;
-  assign pop  = out_valid && out_ready_i;
-
-  formal_scoreboard #(.Width(Width), .SeqW(SeqW)) u_sb (
+  formal_fifo_checker #(.Width(Width), .SeqW(SeqW)) u_check (
     .clk_i,
     .rst_ni      (rst_nq),
-    .push_i      (push),
+    .in_valid_i,
+    .in_ready_i  (in_ready),
     .in_data_i,
-    .pop_i       (pop),
+    .out_valid_i (out_valid),
+    .out_ready_i,
     .out_data_i  (out_data),
     .track_i,
     .occ_o       (occ),
@@ -59,6 +53,8 @@ module spill_register_formal #(
     .track_off_o (track_off),
     .track_data_o(track_data)
   );
+  assign push = in_valid_i && in_ready;  // for the cover points below
+  assign pop  = out_valid && out_ready_i;
 
   logic ok_no_overflow, ok_full_not_ready, ok_ready_with_room, ok_valid_iff_held;
   assign ok_no_overflow     = occ <= SeqW'(2);

@@ -41,23 +41,17 @@ module stream_fifo_formal #(
     .count_o    (count)
   );
 
-  formal_stream_rule #(.Width(Width), .Assume(1'b1)) u_in_rule (
-    .clk_i, .rst_ni(rst_nq), .valid_i(in_valid_i), .ready_i(in_ready), .data_i(in_data_i));
-  formal_stream_rule #(.Width(Width), .Assume(1'b0)) u_out_rule (
-    .clk_i, .rst_ni(rst_nq), .valid_i(out_valid), .ready_i(out_ready_i), .data_i(out_data));
-
   logic             push, pop, tracking;
   logic [SeqW-1:0]  occ, track_off;
   logic [Width-1:0] track_data;
-  assign push = in_valid_i && in_ready;
-  assign pop  = out_valid && out_ready_i;
-
-  formal_scoreboard #(.Width(Width), .SeqW(SeqW)) u_sb (
+  formal_fifo_checker #(.Width(Width), .SeqW(SeqW)) u_check (
     .clk_i,
     .rst_ni      (rst_nq),
-    .push_i      (push),
+    .in_valid_i,
+    .in_ready_i  (in_ready),
     .in_data_i,
-    .pop_i       (pop),
+    .out_valid_i (out_valid),
+    .out_ready_i,
     .out_data_i  (out_data),
     .track_i,
     .occ_o       (occ),
@@ -65,6 +59,8 @@ module stream_fifo_formal #(
     .track_off_o (track_off),
     .track_data_o(track_data)
   );
+  assign push = in_valid_i && in_ready;  // for the cover points below
+  assign pop  = out_valid && out_ready_i;
 
   logic ok_no_overflow, ok_full_not_ready, ok_ready_with_room, ok_valid_iff_held, ok_count;
   assign ok_no_overflow     = occ <= SeqW'(Depth);
