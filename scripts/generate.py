@@ -27,9 +27,7 @@ import gen_socs  # noqa: E402
 
 def main():
     argv = sys.argv[1:]
-    if any(a in ("-h", "--help") for a in argv):
-        print(__doc__)
-        return 0
+    genlib.parser("generate.py", __doc__).parse_args(argv)  # checked once, named right
     worst = 0
     for gen in (gen_isa, gen_regs, gen_socs):
         worst = max(worst, gen.main(argv))

@@ -47,9 +47,8 @@ def stale_outputs(outputs, root, source):
     return stale
 
 
-def run(name, source, render, argv=None, doc=None, errors=()):
-    """The generator command line. render(root) returns {relative path: text}; exceptions
-    of the types in `errors` (and GenError) are reported as bad sources (exit 2)."""
+def parser(name, doc):
+    """The command line every generator (and scripts/generate.py) takes."""
     ap = argparse.ArgumentParser(prog=name, description=doc,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--root", type=pathlib.Path, default=ROOT,
@@ -57,7 +56,13 @@ def run(name, source, render, argv=None, doc=None, errors=()):
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--out-dir", type=pathlib.Path, help="write outputs under this folder")
     g.add_argument("--check", action="store_true", help="fail if checked-in outputs are stale")
-    a = ap.parse_args(argv)
+    return ap
+
+
+def run(name, source, render, argv=None, doc=None, errors=()):
+    """The generator command line. render(root) returns {relative path: text}; exceptions
+    of the types in `errors` (and GenError) are reported as bad sources (exit 2)."""
+    a = parser(name, doc).parse_args(argv)
     try:
         outputs = render(a.root)
     except (GenError, *errors) as e:
