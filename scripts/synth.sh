@@ -28,38 +28,54 @@ log=$(realpath -m "${log:-$here/build/synth/$top.log}")
 mkdir -p "$(dirname "$log")"
 # Yosys runs in the checkout and reads every path relative to it: the WebAssembly Yosys maps a
 # scratch folder of its own over /tmp, so an absolute /tmp/... path would name another folder,
-# while a relative one reaches the real file wherever the checkout is. Its script splits words
-# at spaces, so file names are quoted (the include folder, inside the checkout, has none).
+# while a relative one reaches the real file wherever the checkout is. read_slang takes each
+# word as a file name, quotes included, so a name with a space or quote cannot be passed.
 rel() { realpath -m --relative-to="$here" "$1"; }
 sources=""
 for f in "${files[@]}"; do
   f=$(rel "$f")
-  [[ "$f" != *'"'* ]] || { echo "synth.sh: cannot pass a file name with a double quote to Yosys: $f" >&2; exit 2; }
-  sources+=" \"$f\""
+  [[ "$f" != *[[:space:]\"\']* ]] || { echo "synth.sh: cannot pass a file name with a space or quote to Yosys: '$f' (rename it)" >&2; exit 2; }
+  sources+=" $f"
 done
-# One chparam for all parameters: one chparam each would elaborate the top once per parameter,
-# with the others still at their defaults (and fail on combinations that are illegal).
+# slang ignores a -G that names no parameter of the top, so a misspelt --param would pass
+# unnoticed: each name must have a default (NAME =) in the top's header (module ... );).
+header=$(perl -0777 -ne 'print $1 if /\bmodule\s+'"$top"'\b(.*?)\);/s' "${files[@]}")
+[ -n "$header" ] || { echo "synth.sh: no file given declares module $top" >&2; exit 1; }
+for p in "${params[@]+"${params[@]}"}"; do
+  grep -Eq "\b${p%%=*}\b\s*=" <<<"$header" || {
+    echo "synth.sh: $top has no parameter ${p%%=*} (from --param $p); see its header" >&2; exit 1; }
+done
+# slang elaborates the top once, with every parameter given (-G), so illegal combinations
+# never exist half-set. -j 1: the WebAssembly Yosys has no threads. -Wimplicit-net: a typo in
+# a connection becomes a fresh 1-bit net, which slang accepts silently otherwise (an unknown
+# module or an elaboration-time $error is an error in slang already).
 sets=""
-for p in "${params[@]+"${params[@]}"}"; do sets+=" -set ${p%%=*} ${p#*=}"; done
-chparams=""
-[ -z "$sets" ] || chparams="chparam$sets $top;"
-# -defer + chparam on the unelaborated top: Yosys 0.70 elaborates only with these parameters
-# (hierarchy -chparam trips an internal assertion when a submodule is re-derived).
+for p in "${params[@]+"${params[@]}"}"; do
+  [[ "$p" != *[[:space:]\"]* ]] || { echo "synth.sh: --param '$p' has a space or double quote, which a Yosys command cannot pass" >&2; exit 2; }
+  sets+=" -G $p"
+done
 # The last stat (the cell count below) goes to the log: the log is named on the command line,
 # which takes any name, unlike a script's `tee -o`.
-script="read_verilog -sv -defer -DSYNTHESIS -Irtl/common$sources;
-$chparams
+script="read_slang -j 1 -Wimplicit-net -DSYNTHESIS -Irtl/common --top $top$sets$sources;
 hierarchy -check -top $top;
 synth -flatten -top $top;
 check -assert;
 stat"
 if ! (cd "$here" && "$yosys" -q -l "$(rel "$log")" -p "$script" >/dev/null 2>&1); then
-  echo "synth.sh: Yosys failed on $top; last lines of $log:" >&2
-  tail -n 20 "$log" >&2
+  # slang reports every error of the elaboration, the first ($error text included) being the
+  # cause and the rest often its consequences, so the errors are shown from the first one.
+  if grep -q "ERROR:" "$log"; then
+    echo "synth.sh: Yosys failed on $top; its errors (log: $log):" >&2
+    grep -m 20 "ERROR:" "$log" >&2
+  else
+    echo "synth.sh: Yosys failed on $top; last lines of $log:" >&2
+    tail -n 20 "$log" >&2
+  fi
   exit 1
 fi
-# Yosys only warns about these, but each means the netlist is not the RTL we wrote.
-if grep -E "is implicitly declared|is used but has no driver|multiple conflicting drivers|did not match any module" "$log" >&2; then
+# slang and Yosys only warn about these, but each means the netlist is not the RTL we wrote.
+misread="implicit net|is used but has no driver|multiple conflicting drivers"
+if grep -E "$misread" "$log" >&2; then
   echo "synth.sh: Yosys read $top differently from the RTL (warnings above, log: $log)" >&2
   exit 1
 fi
