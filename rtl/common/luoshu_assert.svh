@@ -25,12 +25,13 @@
     end \
   end
 // The stream rule for n streams side by side: valid[i], ready[i] and an equal share of the
-// flat payload ([i*W +: W], W = $bits(payload) / n). Same check as n ASSERT_STREAM_STABLE, one
+// payload (element i of a [n-1:0][W-1:0] array, or [i*W +: W] of a flat vector). Same check as n ASSERT_STREAM_STABLE, one
 // test per cycle while no stream waits (a whole port vector of a router, say). While any waits,
 // the whole payload is copied (use it for narrow payloads).
 `define ASSERT_STREAMS_STABLE(name, clk, rst_n, n, valid, ready, payload) \
   logic [(n)-1:0] name``_wait_q; \
-  logic [$bits(payload)-1:0] name``_held_q; \
+  logic [$bits(payload)-1:0] name``_held_q, name``_now; \
+  assign name``_now = payload; \
   always_ff @(posedge clk) begin \
     if (!(rst_n)) begin \
       name``_wait_q <= '0; \
@@ -39,7 +40,7 @@
         for (int name``_i = 0; name``_i < (n); name``_i++) begin \
           if (name``_wait_q[name``_i]) begin \
             name: assert (valid[name``_i] && \
-                          payload[name``_i*($bits(payload)/(n)) +: $bits(payload)/(n)] == \
+                          name``_now[name``_i*($bits(payload)/(n)) +: $bits(payload)/(n)] == \
                           name``_held_q[name``_i*($bits(payload)/(n)) +: $bits(payload)/(n)]) \
               else $error("%m: stream rule broken: %s[%0d] dropped or changed before ready", \
                           `"valid`", name``_i); \

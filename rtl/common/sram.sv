@@ -5,7 +5,7 @@
 // and the non-transparent port Yosys infers both do. Storage is not reset.
 //
 // Inference (Words=100 Width=8): `synth -run :fine` leaves one $mem_v2 cell and 3 muxes, not
-// Words*Width flops (Yosys 0.23 and 0.70). FPGA flows (Yosys 0.70, Words=512 Width=32):
+// Words*Width flops (Yosys 0.70). FPGA flows (Yosys 0.70, Words=512 Width=32):
 // synth_xilinx maps it to one RAMB18E1 and nothing else; synth_ice40 to 4 SB_RAM40_4K plus ~75
 // flops of bypass logic, because iCE40 block RAM leaves read-during-write undefined and Yosys
 // emulates the old-data result. The generic synth gate (scripts/synth.sh) has no RAM library,

@@ -10,54 +10,52 @@
 //   4. a block past the end of L0A / L0B / L0C        -> L0_OVERFLOW
 // The three opcodes with bounds never need more than three products at once, so LOAD and
 // STORE share MATMUL's multipliers (the operand fields sit at the same words).
-module desc_decode #(
+module desc_decode
+  import luoshu_isa_pkg::*;
+#(
   parameter int Dim      = 16,
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072
 ) (
-  input  logic [luoshu_isa_pkg::DescBits-1:0] desc_i,
-  output logic [luoshu_isa_pkg::FaultW-1:0]   fault_o  // luoshu_isa_pkg::fault_e
+  input  logic [DescBits-1:0] desc_i,
+  output logic [FaultW-1:0]   fault_o  // a fault_e
 );
-
-  // Package items are named in full: Yosys 0.70 takes no `import` in a module body.
-  localparam int DescBits    = luoshu_isa_pkg::DescBits;
-  localparam int NumChannels = luoshu_isa_pkg::NumChannels;
 
   if (Dim < 2 || Dim > 64 || (Dim & (Dim - 1)) != 0) begin : g_bad_dim
     $error("desc_decode: Dim must be a power of two in 2..64 (got %0d)", Dim);
   end
 
   // ---- header ----
-  logic [luoshu_isa_pkg::OpcodeW-1:0] opcode;
+  logic [OpcodeW-1:0] opcode;
   logic [NumChannels-1:0] wait_mask, signal_mask;
   logic is_load, is_matmul, is_store, is_sync;
-  assign opcode      = desc_i[luoshu_isa_pkg::HdrOpcodeLsb +: luoshu_isa_pkg::OpcodeW];
-  assign wait_mask   = desc_i[luoshu_isa_pkg::HdrWaitMaskLsb +: NumChannels];
-  assign signal_mask = desc_i[luoshu_isa_pkg::HdrSignalMaskLsb +: NumChannels];
-  assign is_load     = opcode == luoshu_isa_pkg::OpLoad;
-  assign is_matmul   = opcode == luoshu_isa_pkg::OpMatmul;
-  assign is_store    = opcode == luoshu_isa_pkg::OpStore;
-  assign is_sync     = opcode == luoshu_isa_pkg::OpSync;
+  assign opcode      = desc_i[HdrOpcodeLsb +: OpcodeW];
+  assign wait_mask   = desc_i[HdrWaitMaskLsb +: NumChannels];
+  assign signal_mask = desc_i[HdrSignalMaskLsb +: NumChannels];
+  assign is_load     = opcode == OpLoad;
+  assign is_matmul   = opcode == OpMatmul;
+  assign is_store    = opcode == OpStore;
+  assign is_sync     = opcode == OpSync;
 
   logic [DescBits-1:0]    used_bits;
   logic [NumChannels-1:0] wait_allowed, signal_allowed;
   always_comb begin
-    used_bits      = luoshu_isa_pkg::SyncUsedBits;
-    wait_allowed   = luoshu_isa_pkg::SyncWaitAllowed;
-    signal_allowed = luoshu_isa_pkg::SyncSignalAllowed;
+    used_bits      = SyncUsedBits;
+    wait_allowed   = SyncWaitAllowed;
+    signal_allowed = SyncSignalAllowed;
     if (is_load) begin
-      used_bits      = luoshu_isa_pkg::LoadUsedBits;
-      wait_allowed   = luoshu_isa_pkg::LoadWaitAllowed;
-      signal_allowed = luoshu_isa_pkg::LoadSignalAllowed;
+      used_bits      = LoadUsedBits;
+      wait_allowed   = LoadWaitAllowed;
+      signal_allowed = LoadSignalAllowed;
     end else if (is_matmul) begin
-      used_bits      = luoshu_isa_pkg::MatmulUsedBits;
-      wait_allowed   = luoshu_isa_pkg::MatmulWaitAllowed;
-      signal_allowed = luoshu_isa_pkg::MatmulSignalAllowed;
+      used_bits      = MatmulUsedBits;
+      wait_allowed   = MatmulWaitAllowed;
+      signal_allowed = MatmulSignalAllowed;
     end else if (is_store) begin
-      used_bits      = luoshu_isa_pkg::StoreUsedBits;
-      wait_allowed   = luoshu_isa_pkg::StoreWaitAllowed;
-      signal_allowed = luoshu_isa_pkg::StoreSignalAllowed;
+      used_bits      = StoreUsedBits;
+      wait_allowed   = StoreWaitAllowed;
+      signal_allowed = StoreSignalAllowed;
     end
   end
 
@@ -66,41 +64,41 @@ module desc_decode #(
                       (|(signal_mask & ~signal_allowed));
 
   // ---- fields (every count field is CountW bits, every L0 offset OffsetW bits) ----
-  localparam int CountW  = luoshu_isa_pkg::LoadRowsW;
-  localparam int OffsetW = luoshu_isa_pkg::LoadDstOffsetW;
+  localparam int CountW  = LoadRowsW;
+  localparam int OffsetW = LoadDstOffsetW;
 
   logic [CountW-1:0]  ld_rows, ld_row_bytes, ld_valid_rows, ld_valid_cols;
   logic [OffsetW-1:0] ld_dst_offset;
   logic               ld_dst_b;
-  assign ld_rows       = desc_i[luoshu_isa_pkg::LoadRowsLsb +: CountW];
-  assign ld_row_bytes  = desc_i[luoshu_isa_pkg::LoadRowBytesLsb +: CountW];
-  assign ld_valid_rows = desc_i[luoshu_isa_pkg::LoadValidRowsLsb +: CountW];
-  assign ld_valid_cols = desc_i[luoshu_isa_pkg::LoadValidColsLsb +: CountW];
-  assign ld_dst_offset = desc_i[luoshu_isa_pkg::LoadDstOffsetLsb +: OffsetW];
-  assign ld_dst_b      = desc_i[luoshu_isa_pkg::LoadDstBufferLsb];
+  assign ld_rows       = desc_i[LoadRowsLsb +: CountW];
+  assign ld_row_bytes  = desc_i[LoadRowBytesLsb +: CountW];
+  assign ld_valid_rows = desc_i[LoadValidRowsLsb +: CountW];
+  assign ld_valid_cols = desc_i[LoadValidColsLsb +: CountW];
+  assign ld_dst_offset = desc_i[LoadDstOffsetLsb +: OffsetW];
+  assign ld_dst_b      = desc_i[LoadDstBufferLsb];
 
   logic [CountW-1:0]  mm_m, mm_n, mm_k;
   logic [OffsetW-1:0] mm_a_offset, mm_b_offset, mm_c_offset;
-  assign mm_m        = desc_i[luoshu_isa_pkg::MatmulMLsb +: CountW];
-  assign mm_n        = desc_i[luoshu_isa_pkg::MatmulNLsb +: CountW];
-  assign mm_k        = desc_i[luoshu_isa_pkg::MatmulKLsb +: CountW];
-  assign mm_a_offset = desc_i[luoshu_isa_pkg::MatmulAOffsetLsb +: OffsetW];
-  assign mm_b_offset = desc_i[luoshu_isa_pkg::MatmulBOffsetLsb +: OffsetW];
-  assign mm_c_offset = desc_i[luoshu_isa_pkg::MatmulCOffsetLsb +: OffsetW];
+  assign mm_m        = desc_i[MatmulMLsb +: CountW];
+  assign mm_n        = desc_i[MatmulNLsb +: CountW];
+  assign mm_k        = desc_i[MatmulKLsb +: CountW];
+  assign mm_a_offset = desc_i[MatmulAOffsetLsb +: OffsetW];
+  assign mm_b_offset = desc_i[MatmulBOffsetLsb +: OffsetW];
+  assign mm_c_offset = desc_i[MatmulCOffsetLsb +: OffsetW];
 
   logic [CountW-1:0]  st_rows, st_cols, st_c_pitch;
   logic [OffsetW-1:0] st_c_offset;
   logic [1:0]         st_dst_addr_lo, st_dst_stride_lo, st_bias_addr_lo;  // word alignment
   logic               st_int8_out, st_bias_en;
-  assign st_rows          = desc_i[luoshu_isa_pkg::StoreRowsLsb +: CountW];
-  assign st_cols          = desc_i[luoshu_isa_pkg::StoreColsLsb +: CountW];
-  assign st_c_pitch       = desc_i[luoshu_isa_pkg::StoreCPitchLsb +: CountW];
-  assign st_c_offset      = desc_i[luoshu_isa_pkg::StoreCOffsetLsb +: OffsetW];
-  assign st_dst_addr_lo   = desc_i[luoshu_isa_pkg::StoreDstAddrLsb +: 2];
-  assign st_dst_stride_lo = desc_i[luoshu_isa_pkg::StoreDstStrideLsb +: 2];
-  assign st_bias_addr_lo  = desc_i[luoshu_isa_pkg::StoreBiasAddrLsb +: 2];
-  assign st_int8_out      = desc_i[luoshu_isa_pkg::StoreInt8OutLsb];
-  assign st_bias_en       = desc_i[luoshu_isa_pkg::StoreBiasEnLsb];
+  assign st_rows          = desc_i[StoreRowsLsb +: CountW];
+  assign st_cols          = desc_i[StoreColsLsb +: CountW];
+  assign st_c_pitch       = desc_i[StoreCPitchLsb +: CountW];
+  assign st_c_offset      = desc_i[StoreCOffsetLsb +: OffsetW];
+  assign st_dst_addr_lo   = desc_i[StoreDstAddrLsb +: 2];
+  assign st_dst_stride_lo = desc_i[StoreDstStrideLsb +: 2];
+  assign st_bias_addr_lo  = desc_i[StoreBiasAddrLsb +: 2];
+  assign st_int8_out      = desc_i[StoreInt8OutLsb];
+  assign st_bias_en       = desc_i[StoreBiasEnLsb];
 
   // ---- shared products ----
   // p0: LOAD rows * row_bytes | MATMUL m * k | STORE (rows - 1) * c_pitch
@@ -146,19 +144,19 @@ module desc_decode #(
                   (st_bias_en && st_bias_addr_lo != '0);
       l0_bad    = st_end > EndW'(L0cBytes);
     end else if (is_sync) begin
-      field_bad = desc_i[luoshu_isa_pkg::SyncAddrLsb +: 2] != '0;  // word-aligned
+      field_bad = desc_i[SyncAddrLsb +: 2] != '0;  // word-aligned
     end
   end
 
   always_comb begin
     if (!(is_load || is_matmul || is_store || is_sync)) begin
-      fault_o = luoshu_isa_pkg::FaultIllegalOpcode;
+      fault_o = FaultIllegalOpcode;
     end else if (header_bad || field_bad) begin
-      fault_o = luoshu_isa_pkg::FaultIllegalField;
+      fault_o = FaultIllegalField;
     end else if (l0_bad) begin
-      fault_o = luoshu_isa_pkg::FaultL0Overflow;
+      fault_o = FaultL0Overflow;
     end else begin
-      fault_o = luoshu_isa_pkg::FaultNone;
+      fault_o = FaultNone;
     end
   end
 endmodule

@@ -29,17 +29,16 @@
 //             after Clear(): idle, or blocked while head != tail).
 `include "luoshu_assert.svh"
 
-module sequencer #(
+module sequencer
+  import luoshu_isa_pkg::*;
+#(
   parameter int Dim        = 16,
   parameter int BeatBytes  = 16,
   parameter int L0aBytes   = 65536,
   parameter int L0bBytes   = 65536,
   parameter int L0cBytes   = 131072,
   parameter int QueueDepth = 8,
-  parameter int NumWindows = 4,
-  localparam int DescBits   = luoshu_isa_pkg::DescBits,
-  localparam int FaultW     = luoshu_isa_pkg::FaultW,
-  localparam int CntW       = luoshu_isa_pkg::CntW
+  parameter int NumWindows = 4
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -56,13 +55,13 @@ module sequencer #(
   input  logic [NumWindows-1:0][32:0] win_size_i,
   input  logic [NumWindows-1:0]       win_writable_i,
   // Status.
-  output logic [luoshu_isa_pkg::StateW-1:0] state_o, // luoshu_isa_pkg::core_state_e
+  output logic [StateW-1:0]           state_o,      // a core_state_e
   output logic [31:0]                 head_o,
   output logic [31:0]                 tail_o,
   output logic [FaultW-1:0]           fault_code_o,
   output logic [31:0]                 fault_index_o,
   output logic                        irq_o,
-  output logic [3:0][3:0]             tokens_o,     // per channel (luoshu_isa_pkg::Chan*)
+  output logic [3:0][3:0]             tokens_o,     // per channel (Chan*)
   // Counters (free-running, reset only), indexed like isa::Queue: LD, EX, ST (, SEQ).
   output logic [3:0][CntW-1:0]        cnt_retired_o,
   output logic [CntW-1:0]             cnt_fetched_o,
@@ -116,26 +115,6 @@ module sequencer #(
   output logic                        mem_b_ready_o,
   input  logic                        mem_b_err_i
 );
-
-  // Package items used below (Yosys 0.70 takes no `import` in a module body).
-  localparam int DescBytes        = luoshu_isa_pkg::DescBytes;
-  localparam int NumChannels      = luoshu_isa_pkg::NumChannels;
-  localparam int TokenW           = luoshu_isa_pkg::TokenW;
-  localparam int TokenMax         = luoshu_isa_pkg::TokenMax;
-  localparam int OpcodeW          = luoshu_isa_pkg::OpcodeW;
-  localparam int HdrOpcodeLsb     = luoshu_isa_pkg::HdrOpcodeLsb;
-  localparam int HdrWaitMaskLsb   = luoshu_isa_pkg::HdrWaitMaskLsb;
-  localparam int HdrSignalMaskLsb = luoshu_isa_pkg::HdrSignalMaskLsb;
-  localparam int SyncIrqLsb       = luoshu_isa_pkg::SyncIrqLsb;
-  localparam int SyncAddrLsb      = luoshu_isa_pkg::SyncAddrLsb;
-  localparam int SyncValueLsb     = luoshu_isa_pkg::SyncValueLsb;
-  localparam logic [OpcodeW-1:0] OpLoad   = luoshu_isa_pkg::OpLoad;
-  localparam logic [OpcodeW-1:0] OpMatmul = luoshu_isa_pkg::OpMatmul;
-  localparam logic [OpcodeW-1:0] OpSync   = luoshu_isa_pkg::OpSync;
-  localparam logic [FaultW-1:0] FaultNone     = luoshu_isa_pkg::FaultNone;
-  localparam logic [FaultW-1:0] FaultAccess   = luoshu_isa_pkg::FaultAccess;
-  localparam logic [FaultW-1:0] FaultMemError = luoshu_isa_pkg::FaultMemError;
-  localparam logic [FaultW-1:0] FaultDeadlock = luoshu_isa_pkg::FaultDeadlock;
 
   if (BeatBytes < 4 || BeatBytes > DescBytes || (BeatBytes & (BeatBytes - 1)) != 0)
   begin : g_bad_beat
@@ -634,11 +613,11 @@ module sequencer #(
   end
 
   always_comb begin
-    if (faulted_q)                             state_o = luoshu_isa_pkg::StateFaulted;
-    else if (fault_q || !quiet)                state_o = luoshu_isa_pkg::StateBusy;
-    else if (queues_empty && head_q == tail_q) state_o = luoshu_isa_pkg::StateIdle;
-    else if (!(|head_ready))                   state_o = luoshu_isa_pkg::StateBlocked;
-    else                                       state_o = luoshu_isa_pkg::StateBusy;
+    if (faulted_q)                             state_o = StateFaulted;
+    else if (fault_q || !quiet)                state_o = StateBusy;
+    else if (queues_empty && head_q == tail_q) state_o = StateIdle;
+    else if (!(|head_ready))                   state_o = StateBlocked;
+    else                                       state_o = StateBusy;
   end
 
   always_comb begin
@@ -798,17 +777,17 @@ module sequencer #(
                  "fetch FIFO overflow (credit accounting broken)")
 
   // Cover points (coverage build only): every opcode decoded legal, every fault code raised
-  // (g_cov_opcode / g_cov_fault index: position in luoshu_isa_pkg::Opcodes / Faults), each
+  // (g_cov_opcode / g_cov_fault index: position in Opcodes / Faults), each
   // token channel with a queue head waiting on it and at TokenMax, the ring wrapping, and the
   // memory errors the sequencer sees (descriptor fetch, SYNC write).
-  for (genvar i = 0; i < luoshu_isa_pkg::NumOpcodes; i++) begin : g_cov_opcode
+  for (genvar i = 0; i < NumOpcodes; i++) begin : g_cov_opcode
     `COVER(cov_opcode, clk_i, rst_ni, dec_try && f_fault == FaultNone &&
-           val_fault == FaultNone && dec_opcode == luoshu_isa_pkg::Opcodes[i*OpcodeW +: OpcodeW])
+           val_fault == FaultNone && dec_opcode == Opcodes[i*OpcodeW +: OpcodeW])
   end
-  for (genvar i = 0; i < luoshu_isa_pkg::NumFaults; i++) begin : g_cov_fault
-    if (luoshu_isa_pkg::Faults[i*FaultW +: FaultW] != FaultNone) begin : g_code
+  for (genvar i = 0; i < NumFaults; i++) begin : g_cov_fault
+    if (Faults[i*FaultW +: FaultW] != FaultNone) begin : g_code
       `COVER(cov_fault, clk_i, rst_ni,
-             fault_set && raise_code == luoshu_isa_pkg::Faults[i*FaultW +: FaultW])
+             fault_set && raise_code == Faults[i*FaultW +: FaultW])
     end
   end
   for (genvar c = 0; c < NumChannels; c++) begin : g_cov_token

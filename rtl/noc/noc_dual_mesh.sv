@@ -3,39 +3,42 @@
 // node: its NI takes requests from the request mesh and sends responses into the response
 // mesh. Every other node is a client: requests out, responses in. Because a response never
 // waits behind a request for a buffer, memory traffic cannot protocol-deadlock.
-// Per-node message ports are flat vectors, node n at [n*W +: W] (see noc_ni for the rules).
+// Per-node message ports are arrays over the nodes, node n at element n (see noc_ni for the
+// rules).
 `include "luoshu_assert.svh"
 
-module noc_dual_mesh #(
+module noc_dual_mesh
+  import noc_pkg::*;
+#(
   parameter int          X        = 3,
   parameter int          Y        = 2,
   parameter int          FlitW    = 66,
   parameter int          Depth    = 2,
   parameter logic [63:0] MemNodes = 64'h24,  // 3x2 default SoC: memory at nodes 2 and 5
   localparam int         N        = X * Y,
-  localparam int         HdrW     = noc_pkg::MemHdrW,
-  localparam int         DataW    = FlitW - noc_pkg::FrameW
+  localparam int         HdrW     = MemHdrW,
+  localparam int         DataW    = FlitW - FrameW
 ) (
-  input  logic              clk_i,
-  input  logic              rst_ni,
-  input  logic [N-1:0]      tx_hdr_valid_i,
-  output logic [N-1:0]      tx_hdr_ready_o,
-  input  logic [N*HdrW-1:0] tx_hdr_i,
-  input  logic [N-1:0]      tx_data_valid_i,
-  output logic [N-1:0]      tx_data_ready_o,
-  input  logic [N*DataW-1:0] tx_data_i,
-  output logic [N-1:0]      rx_hdr_valid_o,
-  input  logic [N-1:0]      rx_hdr_ready_i,
-  output logic [N*HdrW-1:0] rx_hdr_o,
-  output logic [N-1:0]      rx_data_valid_o,
-  input  logic [N-1:0]      rx_data_ready_i,
-  output logic [N*DataW-1:0] rx_data_o,
-  output logic [N-1:0]      rx_data_last_o
+  input  logic                    clk_i,
+  input  logic                    rst_ni,
+  input  logic [N-1:0]            tx_hdr_valid_i,
+  output logic [N-1:0]            tx_hdr_ready_o,
+  input  logic [N-1:0][HdrW-1:0]  tx_hdr_i,
+  input  logic [N-1:0]            tx_data_valid_i,
+  output logic [N-1:0]            tx_data_ready_o,
+  input  logic [N-1:0][DataW-1:0] tx_data_i,
+  output logic [N-1:0]            rx_hdr_valid_o,
+  input  logic [N-1:0]            rx_hdr_ready_i,
+  output logic [N-1:0][HdrW-1:0]  rx_hdr_o,
+  output logic [N-1:0]            rx_data_valid_o,
+  input  logic [N-1:0]            rx_data_ready_i,
+  output logic [N-1:0][DataW-1:0] rx_data_o,
+  output logic [N-1:0]            rx_data_last_o
 );
   // Inject/eject ports of the two meshes.
   logic [N-1:0]       req_inj_valid, req_inj_ready, req_ej_valid, req_ej_ready;
   logic [N-1:0]       rsp_inj_valid, rsp_inj_ready, rsp_ej_valid, rsp_ej_ready;
-  logic [N*FlitW-1:0] req_inj_flit, req_ej_flit, rsp_inj_flit, rsp_ej_flit;
+  logic [N-1:0][FlitW-1:0] req_inj_flit, req_ej_flit, rsp_inj_flit, rsp_ej_flit;
 
   noc_mesh #(.X(X), .Y(Y), .FlitW(FlitW), .Depth(Depth)) u_req_mesh (
     .clk_i,
@@ -67,14 +70,14 @@ module noc_dual_mesh #(
     noc_ni #(.FlitW(FlitW)) u_ni (
       .clk_i,
       .rst_ni,
-      .x_i            (noc_pkg::CoordW'(n % X)),
-      .y_i            (noc_pkg::CoordW'(n / X)),
+      .x_i            (CoordW'(n % X)),
+      .y_i            (CoordW'(n / X)),
       .tx_hdr_valid_i (tx_hdr_valid_i[n]),
       .tx_hdr_ready_o (tx_hdr_ready_o[n]),
-      .tx_hdr_i       (tx_hdr_i[n*HdrW +: HdrW]),
+      .tx_hdr_i       (tx_hdr_i[n]),
       .tx_data_valid_i(tx_data_valid_i[n]),
       .tx_data_ready_o(tx_data_ready_o[n]),
-      .tx_data_i      (tx_data_i[n*DataW +: DataW]),
+      .tx_data_i      (tx_data_i[n]),
       .net_out_valid_o(out_valid),
       .net_out_ready_i(out_ready),
       .net_out_flit_o (out_flit),
@@ -83,10 +86,10 @@ module noc_dual_mesh #(
       .net_in_flit_i  (in_flit),
       .rx_hdr_valid_o (rx_hdr_valid_o[n]),
       .rx_hdr_ready_i (rx_hdr_ready_i[n]),
-      .rx_hdr_o       (rx_hdr_o[n*HdrW +: HdrW]),
+      .rx_hdr_o       (rx_hdr_o[n]),
       .rx_data_valid_o(rx_data_valid_o[n]),
       .rx_data_ready_i(rx_data_ready_i[n]),
-      .rx_data_o      (rx_data_o[n*DataW +: DataW]),
+      .rx_data_o      (rx_data_o[n]),
       .rx_data_last_o (rx_data_last_o[n])
     );
 
@@ -94,28 +97,28 @@ module noc_dual_mesh #(
     logic unused_ej;
     if (IsMem) begin : g_mem
       assign rsp_inj_valid[n]               = out_valid;
-      assign rsp_inj_flit[n*FlitW +: FlitW] = out_flit;
+      assign rsp_inj_flit[n] = out_flit;
       assign out_ready                      = rsp_inj_ready[n];
       assign in_valid                       = req_ej_valid[n];
-      assign in_flit                        = req_ej_flit[n*FlitW +: FlitW];
+      assign in_flit                        = req_ej_flit[n];
       assign req_ej_ready[n]                = in_ready;
       assign req_inj_valid[n]               = 1'b0;
-      assign req_inj_flit[n*FlitW +: FlitW] = '0;
+      assign req_inj_flit[n] = '0;
       assign rsp_ej_ready[n]                = 1'b0;
-      assign unused_ej = ^{req_inj_ready[n], rsp_ej_flit[n*FlitW +: FlitW]};
+      assign unused_ej = ^{req_inj_ready[n], rsp_ej_flit[n]};
       `ASSERT_ALWAYS(a_no_rsp_to_mem, clk_i, rst_ni, !rsp_ej_valid[n],
                      "a response was addressed to a memory node")
     end else begin : g_client
       assign req_inj_valid[n]               = out_valid;
-      assign req_inj_flit[n*FlitW +: FlitW] = out_flit;
+      assign req_inj_flit[n] = out_flit;
       assign out_ready                      = req_inj_ready[n];
       assign in_valid                       = rsp_ej_valid[n];
-      assign in_flit                        = rsp_ej_flit[n*FlitW +: FlitW];
+      assign in_flit                        = rsp_ej_flit[n];
       assign rsp_ej_ready[n]                = in_ready;
       assign rsp_inj_valid[n]               = 1'b0;
-      assign rsp_inj_flit[n*FlitW +: FlitW] = '0;
+      assign rsp_inj_flit[n] = '0;
       assign req_ej_ready[n]                = 1'b0;
-      assign unused_ej = ^{rsp_inj_ready[n], req_ej_flit[n*FlitW +: FlitW]};
+      assign unused_ej = ^{rsp_inj_ready[n], req_ej_flit[n]};
       `ASSERT_ALWAYS(a_no_req_to_client, clk_i, rst_ni, !req_ej_valid[n],
                      "a request was addressed to a client node")
     end

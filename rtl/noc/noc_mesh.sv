@@ -1,11 +1,13 @@
 // X x Y mesh of noc_router, one network (a request or a response network).
 // Node n = y * X + x sits at (x, y); x grows to the East, y to the North. Each node has a
-// local inject port (into its router) and eject port (out of it); node n's flit is
-// [n*FlitW +: FlitW] of the flat vectors (Yosys 0.23 has no multi-dimensional packed ports).
+// local inject port (into its router) and eject port (out of it); node n's flit is element n
+// of the flit arrays.
 // A head flit must name a destination inside the mesh (else an edge assertion fires).
 `include "luoshu_assert.svh"
 
-module noc_mesh #(
+module noc_mesh
+  import noc_pkg::*;
+#(
   parameter int X     = 2,
   parameter int Y     = 2,
   parameter int FlitW = 34,  // including the head/tail bits, see noc_pkg
@@ -15,25 +17,25 @@ module noc_mesh #(
   input  logic                  rst_ni,
   input  logic [X*Y-1:0]        inject_valid_i,
   output logic [X*Y-1:0]        inject_ready_o,
-  input  logic [X*Y*FlitW-1:0]  inject_flit_i,
+  input  logic [X*Y-1:0][FlitW-1:0] inject_flit_i,
   output logic [X*Y-1:0]        eject_valid_o,
   input  logic [X*Y-1:0]        eject_ready_i,
-  output logic [X*Y*FlitW-1:0]  eject_flit_o
+  output logic [X*Y-1:0][FlitW-1:0] eject_flit_o
 );
-  if (X < 1 || X > noc_pkg::MaxDim) begin : g_bad_x
-    $error("noc_mesh: X must be 1..8 (got %0d)", X);  // 8 = noc_pkg::MaxDim
+  if (X < 1 || X > MaxDim) begin : g_bad_x
+    $error("noc_mesh: X must be 1..%0d (got %0d)", MaxDim, X);
   end
-  if (Y < 1 || Y > noc_pkg::MaxDim) begin : g_bad_y
-    $error("noc_mesh: Y must be 1..8 (got %0d)", Y);
+  if (Y < 1 || Y > MaxDim) begin : g_bad_y
+    $error("noc_mesh: Y must be 1..%0d (got %0d)", MaxDim, Y);
   end
 
   localparam int N = X * Y;
-  localparam int P = noc_pkg::NumPorts;
-  localparam int PL = noc_pkg::PortLocal;
-  localparam int PN = noc_pkg::PortNorth;
-  localparam int PE = noc_pkg::PortEast;
-  localparam int PS = noc_pkg::PortSouth;
-  localparam int PW = noc_pkg::PortWest;
+  localparam int P = NumPorts;
+  localparam int PL = PortLocal;
+  localparam int PN = PortNorth;
+  localparam int PE = PortEast;
+  localparam int PS = PortSouth;
+  localparam int PW = PortWest;
 
   // Router ports, one packed bundle per node (unpacked over nodes): each router's ports are
   // their own variables in the simulator, not slices of one N*P*FlitW-bit vector that would be
@@ -42,8 +44,8 @@ module noc_mesh #(
   logic [P-1:0]       in_ready [N];
   logic [P-1:0]       out_valid [N];
   logic [P-1:0]       out_ready [N];
-  logic [P*FlitW-1:0] in_flit [N];
-  logic [P*FlitW-1:0] out_flit [N];
+  logic [P-1:0][FlitW-1:0] in_flit [N];
+  logic [P-1:0][FlitW-1:0] out_flit [N];
 
   for (genvar yy = 0; yy < Y; yy++) begin : g_y
     for (genvar xx = 0; xx < X; xx++) begin : g_x
@@ -52,8 +54,8 @@ module noc_mesh #(
       noc_router #(.FlitW(FlitW), .Depth(Depth)) u_router (
         .clk_i,
         .rst_ni,
-        .x_i        (noc_pkg::CoordW'(xx)),
-        .y_i        (noc_pkg::CoordW'(yy)),
+        .x_i        (CoordW'(xx)),
+        .y_i        (CoordW'(yy)),
         .in_valid_i (in_valid[Node]),
         .in_ready_o (in_ready[Node]),
         .in_flit_i  (in_flit[Node]),
@@ -65,10 +67,10 @@ module noc_mesh #(
       // Local port.
       assign in_valid[Node][PL]                 = inject_valid_i[Node];
       assign inject_ready_o[Node]               = in_ready[Node][PL];
-      assign in_flit[Node][PL*FlitW +: FlitW]   = inject_flit_i[Node*FlitW +: FlitW];
+      assign in_flit[Node][PL]   = inject_flit_i[Node];
       assign eject_valid_o[Node]                = out_valid[Node][PL];
       assign out_ready[Node][PL]                = eject_ready_i[Node];
-      assign eject_flit_o[Node*FlitW +: FlitW]  = out_flit[Node][PL*FlitW +: FlitW];
+      assign eject_flit_o[Node]  = out_flit[Node][PL];
 
       // Mesh ports: port p of this router faces port Opp of the neighbour Nb.
       for (genvar p = 1; p < P; p++) begin : g_link
@@ -79,15 +81,15 @@ module noc_mesh #(
         localparam int Opp = (p == PN) ? PS : (p == PE) ? PW : (p == PS) ? PN : PE;
         if (Has) begin : g_nb
           assign in_valid[Node][p]               = out_valid[Nb][Opp];
-          assign in_flit[Node][p*FlitW +: FlitW] = out_flit[Nb][Opp*FlitW +: FlitW];
+          assign in_flit[Node][p] = out_flit[Nb][Opp];
           assign out_ready[Node][p]              = in_ready[Nb][Opp];
         end else begin : g_edge
           // XY routing never sends a flit off the mesh: only a head flit addressed to a node
           // outside the X x Y mesh gets here, and this assertion names it.
           logic unused_edge;
-          assign unused_edge = ^{in_ready[Node][p], out_flit[Node][p*FlitW +: FlitW]};
+          assign unused_edge = ^{in_ready[Node][p], out_flit[Node][p]};
           assign in_valid[Node][p]               = 1'b0;
-          assign in_flit[Node][p*FlitW +: FlitW] = '0;
+          assign in_flit[Node][p] = '0;
           assign out_ready[Node][p]              = 1'b0;
           `ASSERT_ALWAYS(a_no_edge_exit, clk_i, rst_ni, !out_valid[Node][p],
                          "a flit was routed off the mesh edge")

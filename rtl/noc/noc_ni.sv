@@ -10,18 +10,20 @@
 // Data words are DataW = FlitW - FrameW bits; FlitW must leave room for a mem_hdr_t.
 `include "luoshu_assert.svh"
 
-module noc_ni #(
+module noc_ni
+  import noc_pkg::*;
+#(
   parameter int FlitW = 66,
-  localparam int DataW = FlitW - noc_pkg::FrameW
+  localparam int DataW = FlitW - FrameW
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
-  input  logic [noc_pkg::CoordW-1:0]  x_i,  // this node's coordinates (constant)
-  input  logic [noc_pkg::CoordW-1:0]  y_i,
+  input  logic [CoordW-1:0]  x_i,  // this node's coordinates (constant)
+  input  logic [CoordW-1:0]  y_i,
   // Messages in, packets out.
   input  logic                        tx_hdr_valid_i,
   output logic                        tx_hdr_ready_o,
-  input  logic [noc_pkg::MemHdrW-1:0] tx_hdr_i,
+  input  logic [MemHdrW-1:0] tx_hdr_i,
   input  logic                        tx_data_valid_i,
   output logic                        tx_data_ready_o,
   input  logic [DataW-1:0]            tx_data_i,
@@ -34,41 +36,39 @@ module noc_ni #(
   input  logic [FlitW-1:0]            net_in_flit_i,
   output logic                        rx_hdr_valid_o,
   input  logic                        rx_hdr_ready_i,
-  output logic [noc_pkg::MemHdrW-1:0] rx_hdr_o,
+  output logic [MemHdrW-1:0] rx_hdr_o,
   output logic                        rx_data_valid_o,
   input  logic                        rx_data_ready_i,
   output logic [DataW-1:0]            rx_data_o,
   output logic                        rx_data_last_o
 );
-  if (DataW < noc_pkg::MemHdrW) begin : g_bad_flitw
-    // 65 = noc_pkg::MemHdrW + noc_pkg::FrameW (literal: Yosys does not format $error).
-    $error("noc_ni: FlitW must be >= 65 to hold a memory header, got %0d", FlitW);
+  if (DataW < MemHdrW) begin : g_bad_flitw
+    $error("noc_ni: FlitW must be >= %0d to hold a memory header, got %0d", MemHdrW + FrameW,
+           FlitW);
   end
 
-  localparam int HdrW = noc_pkg::MemHdrW;
-  localparam int RouteW = noc_pkg::RouteW;
-  localparam int CoordW = noc_pkg::CoordW;
-  // mem_hdr_t fields, LSB first: route {src, dst} [11:0], kind [13:12], tag, len, addr, err.
-  localparam int KindLsb = RouteW;
-  localparam int LenLsb = KindLsb + 2 + noc_pkg::TagW;
+  localparam int HdrW = MemHdrW;
 
   // ---- tx: header flit, then len data flits ----
-  logic                    in_data_q, in_data_d;  // sending data flits
-  logic [noc_pkg::LenW-1:0] left_q, left_d;       // data flits still to send
-  logic                    hdr_has_data;
-  logic [noc_pkg::LenW-1:0] hdr_len;
-  logic [HdrW-1:0]         hdr_out;
+  logic            in_data_q, in_data_d;  // sending data flits
+  logic [LenW-1:0] left_q, left_d;        // data flits still to send
+  logic            hdr_has_data;
+  logic [LenW-1:0] hdr_len;
+  mem_hdr_t        tx_hdr, hdr_out;
 
-  assign hdr_len      = tx_hdr_i[LenLsb +: noc_pkg::LenW];
-  assign hdr_has_data = noc_pkg::kind_has_data(tx_hdr_i[KindLsb +: 2]) && (hdr_len != '0);
-  // route.src (bits [11:6], coord_t {y, x}) is this node.
-  assign hdr_out = {tx_hdr_i[HdrW-1:RouteW], y_i, x_i, tx_hdr_i[2*CoordW-1:0]};
+  assign tx_hdr       = tx_hdr_i;
+  assign hdr_len      = tx_hdr.len;
+  assign hdr_has_data = kind_has_data(tx_hdr.kind) && (hdr_len != '0);
+  always_comb begin
+    hdr_out           = tx_hdr;
+    hdr_out.route.src = '{y: y_i, x: x_i};  // this node
+  end
 
   always_comb begin
     net_out_flit_o = '0;
     if (in_data_q) begin
       net_out_valid_o = tx_data_valid_i;
-      net_out_flit_o  = {left_q == noc_pkg::LenW'(1), 1'b0, tx_data_i};
+      net_out_flit_o  = {left_q == LenW'(1), 1'b0, tx_data_i};
     end else begin
       net_out_valid_o = tx_hdr_valid_i;
       net_out_flit_o[FlitW-1]   = !hdr_has_data;  // tail: a header-only packet
@@ -87,7 +87,7 @@ module noc_ni #(
       left_d    = hdr_len;
     end else if (in_data_q && tx_data_valid_i && net_out_ready_i) begin
       left_d = left_q - 1'b1;
-      if (left_q == noc_pkg::LenW'(1)) in_data_d = 1'b0;
+      if (left_q == LenW'(1)) in_data_d = 1'b0;
     end
   end
 

@@ -28,13 +28,13 @@ package noc_pkg;
     coord_t dst;
   } route_t;
 
-  localparam int CoordBits = 2 * CoordW;  // $bits(coord_t); Yosys 0.23 has no $bits(type)
-  localparam int RouteW = 2 * CoordBits;   // $bits(route_t) = 12
+  localparam int CoordBits = $bits(coord_t);
+  localparam int RouteW = $bits(route_t);  // 12
   localparam int FrameW = 2;               // head + tail bits above the payload
 
   // Router ports. x grows to the East, y grows to the North.
   localparam int NumPorts = 5;
-  // (Plain ints rather than an enum: Yosys 0.23 has no int'() cast to index with them.)
+  // (Plain ints: they index the per-port vectors.)
   localparam int PortLocal = 0;
   localparam int PortNorth = 1;
   localparam int PortEast  = 2;
@@ -63,13 +63,11 @@ package noc_pkg;
     route_t           route;
   } mem_hdr_t;
 
-  localparam int MemHdrW = 1 + AddrW + LenW + TagW + 2 + RouteW;  // $bits(mem_hdr_t) = 63
+  localparam int MemHdrW = $bits(mem_hdr_t);  // 63
 
   // Whether a packet of this kind carries data flits after its header.
-  function automatic logic kind_has_data(logic [1:0] kind);  // a kind_e
-    // Literals, not KindWrite/KindReadResp: Yosys 0.23 misreads enum items in package functions.
-    if (kind == 2'd1 || kind == 2'd2) kind_has_data = 1'b1;
-    else kind_has_data = 1'b0;
+  function automatic logic kind_has_data(kind_e kind);
+    return kind == KindWrite || kind == KindReadResp;
   endfunction
 
 endpackage

@@ -15,26 +15,25 @@
 // blocks, so the only combinational logic that depends on an input (which Verilator
 // re-evaluates on every eval of the model) is the handshake-to-pop step; and the stream checks
 // are one vector check per side, not one checker per port and per internal FIFO.
-//
-// Vectors over ports are flat ([p*W +: W]): Yosys 0.23 has no multi-dimensional packed arrays.
 `include "luoshu_assert.svh"
 
-module noc_router #(
+module noc_router
+  import noc_pkg::*;
+#(
   parameter int FlitW = 34,  // flit width on every link, including the head/tail bits
   parameter int Depth = 2    // input FIFO depth in flits
 ) (
   input  logic                               clk_i,
   input  logic                               rst_ni,
-  input  logic [noc_pkg::CoordW-1:0]         x_i,  // this router's coordinates (constant)
-  input  logic [noc_pkg::CoordW-1:0]         y_i,
-  // Port order: noc_pkg::Port* (0 local, 1 N, 2 E, 3 S, 4 W); port p's flit is
-  // [p*FlitW +: FlitW].
-  input  logic [noc_pkg::NumPorts-1:0]       in_valid_i,
-  output logic [noc_pkg::NumPorts-1:0]       in_ready_o,
-  input  logic [noc_pkg::NumPorts*FlitW-1:0] in_flit_i,
-  output logic [noc_pkg::NumPorts-1:0]       out_valid_o,
-  input  logic [noc_pkg::NumPorts-1:0]       out_ready_i,
-  output logic [noc_pkg::NumPorts*FlitW-1:0] out_flit_o
+  input  logic [CoordW-1:0]                 x_i,  // this router's coordinates (constant)
+  input  logic [CoordW-1:0]                 y_i,
+  // Port order: Port* (0 local, 1 N, 2 E, 3 S, 4 W).
+  input  logic [NumPorts-1:0]               in_valid_i,
+  output logic [NumPorts-1:0]               in_ready_o,
+  input  logic [NumPorts-1:0][FlitW-1:0]    in_flit_i,
+  output logic [NumPorts-1:0]               out_valid_o,
+  input  logic [NumPorts-1:0]               out_ready_i,
+  output logic [NumPorts-1:0][FlitW-1:0]    out_flit_o
 );
   // One C++ class shared by every router of a mesh instead of a flattened copy per router:
   // a much smaller model (build time), and it avoids a Verilator 5.006 bug where a split
@@ -43,16 +42,16 @@ module noc_router #(
   if (Depth < 1) begin : g_bad_depth
     $error("noc_router: Depth must be >= 1 (got %0d)", Depth);
   end
-  if (noc_pkg::NumPorts != 5) begin : g_bad_ports
+  if (NumPorts != 5) begin : g_bad_ports
     $error("noc_router: the switch is written for 5 ports (noc_pkg::NumPorts)");
   end
-  if (FlitW < noc_pkg::RouteW + noc_pkg::FrameW) begin : g_bad_flitw
-    // 14 = noc_pkg::RouteW + noc_pkg::FrameW (literal: Yosys does not format $error).
-    $error("noc_router: FlitW must be >= 14 (route + head/tail bits), got %0d", FlitW);
+  if (FlitW < RouteW + FrameW) begin : g_bad_flitw
+    $error("noc_router: FlitW must be >= %0d (route + head/tail bits), got %0d",
+           RouteW + FrameW, FlitW);
   end
 
-  localparam int P       = noc_pkg::NumPorts;
-  localparam int CW      = noc_pkg::CoordW;
+  localparam int P       = NumPorts;
+  localparam int CW      = CoordW;
   localparam int CntW    = $clog2(Depth + 1);
   localparam int IdxW    = $clog2(P);
   localparam int HeadBit = FlitW - 2;
@@ -61,11 +60,11 @@ module noc_router #(
   // XY dimension-order routing: first along x, then along y (dst = {y, x} in the low bits).
   function automatic logic [IdxW-1:0] xy_route(logic [2*CW-1:0] dst, logic [CW-1:0] x,
                                                logic [CW-1:0] y);
-    if (dst[CW-1:0] > x)         xy_route = IdxW'(noc_pkg::PortEast);
-    else if (dst[CW-1:0] < x)    xy_route = IdxW'(noc_pkg::PortWest);
-    else if (dst[2*CW-1:CW] > y) xy_route = IdxW'(noc_pkg::PortNorth);
-    else if (dst[2*CW-1:CW] < y) xy_route = IdxW'(noc_pkg::PortSouth);
-    else                         xy_route = IdxW'(noc_pkg::PortLocal);
+    if (dst[CW-1:0] > x)         xy_route = IdxW'(PortEast);
+    else if (dst[CW-1:0] < x)    xy_route = IdxW'(PortWest);
+    else if (dst[2*CW-1:CW] > y) xy_route = IdxW'(PortNorth);
+    else if (dst[2*CW-1:CW] < y) xy_route = IdxW'(PortSouth);
+    else                         xy_route = IdxW'(PortLocal);
   endfunction
 
   // ---- Input buffers: a ring of Depth flits per input, registered output ----
@@ -94,7 +93,7 @@ module noc_router #(
         wr_q  <= '0;
         cnt_q <= '0;
       end else if (in_valid_i[i] && in_ready_o[i]) begin
-        mem_q[wr_q] <= in_flit_i[i*FlitW +: FlitW];
+        mem_q[wr_q] <= in_flit_i[i];
         wr_q        <= (Pow2 || wr_q != PtrW'(Depth - 1)) ? wr_q + 1'b1 : '0;
         if (q_pop[i]) rd_q  <= (Pow2 || rd_q != PtrW'(Depth - 1)) ? rd_q + 1'b1 : '0;
         else          cnt_q <= cnt_q + 1'b1;
@@ -107,7 +106,7 @@ module noc_router #(
 
   // ---- Requests: the head flit at the front of input i asks for output route(i) ----
   logic [P-1:0]   q_head;
-  logic [P*P-1:0] req;  // [o*P + i]: input i requests output o (free or not)
+  logic [P-1:0][P-1:0] req;  // [o][i]: input i requests output o (free or not)
 
   always_comb begin
     q_head = '0;
@@ -123,9 +122,9 @@ module noc_router #(
   // ---- Output allocation: a free output goes to the round-robin winner among its requests
   // and stays with that input (lock_q, owner_q) until the packet's tail flit has left ----
   logic [P-1:0]      lock_q;
-  logic [P*IdxW-1:0] owner_q;      // [o*IdxW +: IdxW]: the input output o is locked to
+  logic [P-1:0][IdxW-1:0] owner_q;  // [o]: the input output o is locked to
   logic [P-1:0]      grant;        // free output o is allocated to a new packet this cycle
-  logic [IdxW-1:0]   gnt_idx [P];  // the arbiter's winner for output o
+  logic [IdxW-1:0]   gnt_idx [P];   // the arbiter's winner for output o
 
   for (genvar o = 0; o < P; o++) begin : g_out
     logic [P-1:0] unused_gnt;  // one-hot form of gnt_idx
@@ -134,7 +133,7 @@ module noc_router #(
     rr_arbiter #(.NumIn(P)) u_arb (
       .clk_i,
       .rst_ni,
-      .req_i    (lock_q[o] ? '0 : req[o*P +: P]),
+      .req_i    (lock_q[o] ? '0 : req[o]),
       .gnt_o    (unused_gnt),
       .gnt_idx_o(gnt_idx[o]),
       .advance_i(grant[o])
@@ -142,21 +141,21 @@ module noc_router #(
   end
 
   // ---- Switch: output o shows the front flit of the input it is switched to ----
-  logic [P*IdxW-1:0] sel;       // [o*IdxW +: IdxW]: the input driving output o
+  logic [P-1:0][IdxW-1:0] sel;  // [o]: the input driving output o
   logic [P-1:0]      out_tail;  // the flit on output o is its packet's last
 
   always_comb begin
     for (int o = 0; o < P; o++) begin
-      grant[o]            = !lock_q[o] && (req[o*P +: P] != '0);
-      sel[o*IdxW +: IdxW] = lock_q[o] ? owner_q[o*IdxW +: IdxW] : gnt_idx[o];
+      grant[o]            = !lock_q[o] && (req[o] != '0);
+      sel[o]   = lock_q[o] ? owner_q[o] : gnt_idx[o];
       // A tree of 2:1 muxes on the select bits (P = 5): Yosys maps it to MUX cells, where an
       // indexed read of q_flit becomes a decoder (about 1.6x the cells at FlitW = 128).
-      out_flit_o[o*FlitW +: FlitW] =
-          sel[o*IdxW + 2] ? q_flit[4] :
-          sel[o*IdxW + 1] ? (sel[o*IdxW] ? q_flit[3] : q_flit[2]) :
-                            (sel[o*IdxW] ? q_flit[1] : q_flit[0]);
-      out_valid_o[o] = (lock_q[o] || grant[o]) && q_valid[sel[o*IdxW +: IdxW]];
-      out_tail[o]    = out_flit_o[o*FlitW + TailBit];
+      out_flit_o[o] =
+          sel[o][2] ? q_flit[4] :
+          sel[o][1] ? (sel[o][0] ? q_flit[3] : q_flit[2]) :
+                      (sel[o][0] ? q_flit[1] : q_flit[0]);
+      out_valid_o[o] = (lock_q[o] || grant[o]) && q_valid[sel[o]];
+      out_tail[o]    = out_flit_o[o][TailBit];
     end
   end
 
@@ -168,7 +167,7 @@ module noc_router #(
     // Each input drives at most one output (its packet's), so at most one pop per input.
     q_pop    = '0;
     for (int o = 0; o < P; o++) begin
-      if (out_xfer[o]) q_pop = q_pop | (P'(1) << sel[o*IdxW +: IdxW]);
+      if (out_xfer[o]) q_pop = q_pop | (P'(1) << sel[o]);
     end
   end
 
@@ -198,13 +197,13 @@ module noc_router #(
     twice    = '0;
     if (body != '0) begin
       for (int o = 0; o < P; o++) begin
-        if (lock_q[o]) owns = owns | (P'(1) << owner_q[o*IdxW +: IdxW]);
+        if (lock_q[o]) owns = owns | (P'(1) << owner_q[o]);
       end
     end
     for (int o = 0; o < P; o++) begin
       if (lock_q[o] || grant[o]) begin
-        twice    = twice | (switched & (P'(1) << sel[o*IdxW +: IdxW]));
-        switched = switched | (P'(1) << sel[o*IdxW +: IdxW]);
+        twice    = twice | (switched & (P'(1) << sel[o]));
+        switched = switched | (P'(1) << sel[o]);
       end
     end
   end
@@ -220,10 +219,10 @@ module noc_router #(
 `endif
 
   // Cover point (coverage build only): output o contended, i.e. two inputs ask for it at once
-  // or one asks while another's packet holds it (g_cov_out index: noc_pkg::Port*, 0 local,
+  // or one asks while another's packet holds it (g_cov_out index: Port*, 0 local,
   // 1 N, 2 E, 3 S, 4 W).
   for (genvar o = 0; o < P; o++) begin : g_cov_out
     `COVER(cov_out_contended, clk_i, rst_ni,
-           (req[o*P +: P] & (req[o*P +: P] - P'(1))) != '0 || (lock_q[o] && req[o*P +: P] != '0))
+           (req[o] & (req[o] - P'(1))) != '0 || (lock_q[o] && req[o] != '0))
   end
 endmodule

@@ -16,17 +16,17 @@
 // kept per channel and ORed into the next response from that channel, which is the second
 // half (a channel answers one source's writes in order and the halves go out back to back).
 //
-// Interleaving: channel c = addr[12 +: log2(NumChannels)]; its node is (x, y) = (ChanX[3c +: 3],
-// ChanY[3c +: 3]).
+// Interleaving: channel c = addr[12 +: log2(NumChannels)]; its node is (x, y) =
+// (ChanX[c], ChanY[c]).
 // Addresses on the network are global beat addresses (byte >> 4).
 `include "luoshu_assert.svh"
 
 module core_noc_bridge #(
   parameter int         NumChannels = 2,
-  // Channel c's node is (ChanX[3c +: 3], ChanY[3c +: 3]): the bit layout of a
-  // logic [3:0][2:0] (Yosys cannot parse parameters with two packed dimensions).
-  parameter logic [11:0] ChanX = 12'o2222,
-  parameter logic [11:0] ChanY = 12'o3210,
+  // Channel c's node is (ChanX[c], ChanY[c]); one octal digit per channel, so a
+  // command-line value reads 12'o3210 (Verilator -G, synth.sh --param).
+  parameter logic [3:0][2:0] ChanX = 12'o2222,
+  parameter logic [3:0][2:0] ChanY = 12'o3210,
   parameter int         RobBeats = 256,   // read reorder buffer, power of two 16..256
   parameter int         MaxWrites = 8     // write bursts in flight
 ) (
@@ -99,7 +99,7 @@ module core_noc_bridge #(
                                                          logic [7:0] len, logic [7:0] tag);
     logic [1:0] ch;
     ch = beat_addr[9:8] & 2'(NumChannels - 1);  // byte address bits [13:12]
-    req_hdr = {1'b0, 4'b0, beat_addr, len, tag, kind, 6'b0, ChanY[3*ch +: 3], ChanX[3*ch +: 3]};
+    req_hdr = {1'b0, 4'b0, beat_addr, len, tag, kind, 6'b0, ChanY[ch], ChanX[ch]};
   endfunction
 
   // Length of the part `second` of a burst of len+1 beats (split at 128 when longer).
@@ -305,7 +305,7 @@ module core_noc_bridge #(
     rx_ch       = '0;
     rx_ch_known = 1'b0;
     for (int c = 0; c < NumChannels; c++) begin
-      if (rx_hdr.route.src == {ChanY[3*c +: 3], ChanX[3*c +: 3]}) begin
+      if (rx_hdr.route.src == {ChanY[c], ChanX[c]}) begin
         rx_ch       = 2'(c);
         rx_ch_known = 1'b1;
       end

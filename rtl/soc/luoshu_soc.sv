@@ -98,13 +98,12 @@ module luoshu_soc #(
   end
 
   // Memory channel c sits at (X-1, c): the mesh's MemNodes mask and the bridges' channel
-  // coordinates (3 bits per channel, as logic [3:0][2:0]). Written out for up to 4 channels:
-  // constant functions returning packed arrays are not portable across our tools.
+  // coordinates. Written out for up to 4 channels.
   localparam logic [63:0] MemNodes =
       (64'd1 << (X - 1)) | (NumChannels > 1 ? 64'd1 << (2 * X - 1) : 64'd0) |
       (NumChannels > 2 ? (64'd1 << (3 * X - 1)) | (64'd1 << (4 * X - 1)) : 64'd0);
-  localparam logic [11:0] ChanX = {4{3'(X - 1)}};
-  localparam logic [11:0] ChanY = {3'd3, 3'd2, 3'd1, 3'd0};
+  localparam logic [3:0][2:0] ChanX = {4{3'(X - 1)}};
+  localparam logic [3:0][2:0] ChanY = {3'd3, 3'd2, 3'd1, 3'd0};
 
   // ---------------------------------------------------------------- network
   logic [N-1:0]       tx_hdr_valid, tx_hdr_ready, tx_data_valid, tx_data_ready;
@@ -211,7 +210,7 @@ module luoshu_soc #(
       logic [1:0]  ar_id, r_id, aw_id, b_id;
       logic [127:0] r_data, w_data;
       logic [15:0] w_strb;
-      logic [4*33-1:0] win_size;  // ai_core's [3:0][32:0], flat (Yosys: 2D locals in generates)
+      logic [3:0][32:0] win_size;
       logic [3:0]  win_writable;
       logic [1:0]  state;
       logic        irq, ctl_error;
@@ -221,7 +220,7 @@ module luoshu_soc #(
 
       // Window sizes are 32-bit registers; the core takes 33 bits (4 GiB windows).
       always_comb begin
-        for (int w = 0; w < 4; w++) win_size[33*w +: 33] = {1'b0, reg_win_size[c][w]};
+        for (int w = 0; w < 4; w++) win_size[w] = {1'b0, reg_win_size[c][w]};
       end
       assign win_writable = reg_win_flags[c];
 

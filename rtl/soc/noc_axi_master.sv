@@ -78,15 +78,14 @@ module noc_axi_master #(
   input  logic             m_axi_bvalid_i,
   output logic             m_axi_bready_o
 );
-  // Literal messages: Yosys does not format $error arguments.
   if (IdW < 1 || IdW > 6) begin : g_bad_idw
-    $error("noc_axi_master: IdW must be 1..6");
+    $error("noc_axi_master: IdW must be 1..6 (got %0d)", IdW);
   end
   if (IdX < 1 || IdX > 8) begin : g_bad_idx
-    $error("noc_axi_master: IdX must be 1..8");
+    $error("noc_axi_master: IdX must be 1..8 (got %0d)", IdX);
   end
   if (ChanBits < 0 || ChanBits > 2) begin : g_bad_chanbits
-    $error("noc_axi_master: ChanBits must be 0..2");
+    $error("noc_axi_master: ChanBits must be 0..2 (got %0d)", ChanBits);
   end
   if (MaxReadsPerId < 1 || MaxReadsPerId > 64 || MaxWritesPerId < 1 || MaxWritesPerId > 64)
   begin : g_bad_maxperid
