@@ -6,8 +6,11 @@
 // path) always wins; mte_out is granted in the cycles the cube does not read. The token
 // protocol keeps the two on different L0C blocks, so sharing is a bandwidth matter only.
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
-module ai_core #(
+module ai_core
+  import luoshu_mem_pkg::*;
+#(
   parameter int Dim = 16,
   parameter int BeatBytes = 16,
   parameter int L0aBytes = 65536,
@@ -45,32 +48,10 @@ module ai_core #(
   // RETIRED counters' increments). See sequencer.sv.
   output logic [3:0]                  cmd_start_o,
   output logic [3:0]                  cmd_done_o,
-  // Memory port (ids: read 0 fetch, 1 mte_in, 2 mte_out bias; write 0 SYNC, 1 mte_out).
-  output logic                        mem_ar_valid_o,
-  input  logic                        mem_ar_ready_i,
-  output logic [31:0]                 mem_ar_addr_o,
-  output logic [7:0]                  mem_ar_len_o,
-  output logic [1:0]                  mem_ar_id_o,
-  input  logic                        mem_r_valid_i,
-  output logic                        mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]      mem_r_data_i,
-  input  logic                        mem_r_last_i,
-  input  logic                        mem_r_err_i,
-  input  logic [1:0]                  mem_r_id_i,
-  output logic                        mem_aw_valid_o,
-  input  logic                        mem_aw_ready_i,
-  output logic [31:0]                 mem_aw_addr_o,
-  output logic [7:0]                  mem_aw_len_o,
-  output logic [1:0]                  mem_aw_id_o,
-  output logic                        mem_w_valid_o,
-  input  logic                        mem_w_ready_i,
-  output logic [BeatBytes*8-1:0]      mem_w_data_o,
-  output logic [BeatBytes-1:0]        mem_w_strb_o,
-  output logic                        mem_w_last_o,
-  input  logic                        mem_b_valid_i,
-  output logic                        mem_b_ready_o,
-  input  logic                        mem_b_err_i,
-  input  logic [1:0]                  mem_b_id_i
+  // Memory port (ids: luoshu_mem_pkg::Rd*, Wr*).
+  output `LUOSHU_MEM_REQ_T(BeatBytes, luoshu_mem_pkg::IdW) mem_req_o,
+  input  `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mem_rsp_i,
+  output luoshu_mem_pkg::rsp_ready_t                        mem_rsp_ready_o
 );
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes;
   localparam int DescBits = luoshu_isa_pkg::DescBits;
@@ -80,8 +61,6 @@ module ai_core #(
   localparam int BytesW = $clog2(AbLanes + 1);
 
   // ---------------------------------------------------------------- memory mux
-  localparam int RdSeq = 0, RdIn = 1, RdOut = 2;
-  localparam int WrSeq = 0, WrOut = 1;
   logic [2:0]                  rd_ar_valid, rd_ar_ready, rd_r_valid, rd_r_ready;
   logic [2:0][31:0]            rd_ar_addr;
   logic [2:0][7:0]             rd_ar_len;
@@ -94,7 +73,7 @@ module ai_core #(
   logic [BeatBytes*8-1:0]      r_data;
   logic                        r_last, r_err, b_err;
 
-  mem_mux #(.NumRd(3), .NumWr(2), .BeatBytes(BeatBytes), .IdW(2)) u_mem_mux (
+  mem_mux #(.NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW)) u_mem_mux (
     .clk_i,
     .rst_ni,
     .rd_ar_valid_i (rd_ar_valid),
@@ -118,31 +97,9 @@ module ai_core #(
     .r_last_o      (r_last),
     .r_err_o       (r_err),
     .b_err_o       (b_err),
-    .mem_ar_valid_o,
-    .mem_ar_ready_i,
-    .mem_ar_addr_o,
-    .mem_ar_len_o,
-    .mem_ar_id_o,
-    .mem_r_valid_i,
-    .mem_r_ready_o,
-    .mem_r_data_i,
-    .mem_r_last_i,
-    .mem_r_err_i,
-    .mem_r_id_i,
-    .mem_aw_valid_o,
-    .mem_aw_ready_i,
-    .mem_aw_addr_o,
-    .mem_aw_len_o,
-    .mem_aw_id_o,
-    .mem_w_valid_o,
-    .mem_w_ready_i,
-    .mem_w_data_o,
-    .mem_w_strb_o,
-    .mem_w_last_o,
-    .mem_b_valid_i,
-    .mem_b_ready_o,
-    .mem_b_err_i,
-    .mem_b_id_i
+    .mem_req_o,
+    .mem_rsp_i,
+    .mem_rsp_ready_o
   );
 
   // ---------------------------------------------------------------- sequencer
@@ -376,7 +333,7 @@ module ai_core #(
   // are the strobed bytes of every W beat (STORE rows and SYNC words).
   logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q, l0c_wait_q;
   logic [$clog2(BeatBytes+1)-1:0] w_strobes;
-  assign w_strobes = $bits(w_strobes)'($countones(mem_w_strb_o));
+  assign w_strobes = $bits(w_strobes)'($countones(mem_req_o.w_strb));
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       macs_q     <= '0;
@@ -389,7 +346,7 @@ module ai_core #(
       cycles_q <= cycles_q + 1'b1;
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
       rd_bytes_q <= rd_bytes_q + CntW'(in_rd_bytes) + CntW'(out_rd_bytes);
-      if (mem_w_valid_o && mem_w_ready_i) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes);
+      if (mem_req_o.w_valid && mem_rsp_i.w_ready) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes);
     end
   end
 

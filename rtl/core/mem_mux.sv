@@ -7,6 +7,7 @@
 // serves the client at its head until that burst's last beat. AW waits while the FIFO is full
 // (it only fills by our own pushes, so valid never drops without a transfer).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module mem_mux #(
   parameter int NumRd = 3,
@@ -41,31 +42,9 @@ module mem_mux #(
   output logic                              r_err_o,
   output logic                              b_err_o,
   // The shared port.
-  output logic                              mem_ar_valid_o,
-  input  logic                              mem_ar_ready_i,
-  output logic [31:0]                       mem_ar_addr_o,
-  output logic [7:0]                        mem_ar_len_o,
-  output logic [IdW-1:0]                    mem_ar_id_o,
-  input  logic                              mem_r_valid_i,
-  output logic                              mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]            mem_r_data_i,
-  input  logic                              mem_r_last_i,
-  input  logic                              mem_r_err_i,
-  input  logic [IdW-1:0]                    mem_r_id_i,
-  output logic                              mem_aw_valid_o,
-  input  logic                              mem_aw_ready_i,
-  output logic [31:0]                       mem_aw_addr_o,
-  output logic [7:0]                        mem_aw_len_o,
-  output logic [IdW-1:0]                    mem_aw_id_o,
-  output logic                              mem_w_valid_o,
-  input  logic                              mem_w_ready_i,
-  output logic [BeatBytes*8-1:0]            mem_w_data_o,
-  output logic [BeatBytes-1:0]              mem_w_strb_o,
-  output logic                              mem_w_last_o,
-  input  logic                              mem_b_valid_i,
-  output logic                              mem_b_ready_o,
-  input  logic                              mem_b_err_i,
-  input  logic [IdW-1:0]                    mem_b_id_i
+  output `LUOSHU_MEM_REQ_T(BeatBytes, IdW) mem_req_o,
+  input  `LUOSHU_MEM_RSP_T(BeatBytes, IdW) mem_rsp_i,
+  output luoshu_mem_pkg::rsp_ready_t        mem_rsp_ready_o
 );
   if (NumRd < 1 || NumWr < 1) begin : g_bad_num
     $error("mem_mux: NumRd and NumWr must be >= 1 (got %0d, %0d)", NumRd, NumWr);
@@ -83,7 +62,7 @@ module mem_mux #(
   logic [RdIdxW-1:0]      ar_idx;
   for (genvar c = 0; c < NumRd; c++) begin : g_rd
     assign ar_payload[c] = {rd_ar_len_i[c], rd_ar_addr_i[c]};
-    assign rd_r_valid_o[c] = mem_r_valid_i && (32'(mem_r_id_i) == c);
+    assign rd_r_valid_o[c] = mem_rsp_i.r_valid && (32'(mem_rsp_i.r_id) == c);
   end
   stream_arbiter #(.NumIn(NumRd), .Width(40)) u_ar_arb (
     .clk_i,
@@ -91,17 +70,17 @@ module mem_mux #(
     .in_valid_i (rd_ar_valid_i),
     .in_ready_o (rd_ar_ready_o),
     .in_data_i  (ar_payload),
-    .out_valid_o(mem_ar_valid_o),
-    .out_ready_i(mem_ar_ready_i),
+    .out_valid_o(mem_req_o.ar_valid),
+    .out_ready_i(mem_rsp_i.ar_ready),
     .out_data_o (ar_out),
     .out_idx_o  (ar_idx)
   );
-  assign {mem_ar_len_o, mem_ar_addr_o} = ar_out;
-  assign mem_ar_id_o   = IdW'(ar_idx);
-  assign mem_r_ready_o = (32'(mem_r_id_i) < NumRd) && rd_r_ready_i[RdIdxW'(mem_r_id_i)];
-  assign r_data_o      = mem_r_data_i;
-  assign r_last_o      = mem_r_last_i;
-  assign r_err_o       = mem_r_err_i;
+  assign {mem_req_o.ar_len, mem_req_o.ar_addr} = ar_out;
+  assign mem_req_o.ar_id   = IdW'(ar_idx);
+  assign mem_rsp_ready_o.r_ready = (32'(mem_rsp_i.r_id) < NumRd) && rd_r_ready_i[RdIdxW'(mem_rsp_i.r_id)];
+  assign r_data_o      = mem_rsp_i.r_data;
+  assign r_last_o      = mem_rsp_i.r_last;
+  assign r_err_o       = mem_rsp_i.r_err;
 
   // ---- Write: AW merged, W in AW order, B routed by id ----
   logic [NumWr-1:0][39:0] aw_payload;
@@ -112,8 +91,8 @@ module mem_mux #(
   logic [$clog2(WOrderDepth+1)-1:0] unused_order_count;
   for (genvar c = 0; c < NumWr; c++) begin : g_wr
     assign aw_payload[c]   = {wr_aw_len_i[c], wr_aw_addr_i[c]};
-    assign wr_w_ready_o[c] = order_valid && (32'(w_owner) == c) && mem_w_ready_i;
-    assign wr_b_valid_o[c] = mem_b_valid_i && (32'(mem_b_id_i) == c);
+    assign wr_w_ready_o[c] = order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready;
+    assign wr_b_valid_o[c] = mem_rsp_i.b_valid && (32'(mem_rsp_i.b_id) == c);
   end
   stream_arbiter #(.NumIn(NumWr), .Width(40)) u_aw_arb (
     .clk_i,
@@ -126,33 +105,33 @@ module mem_mux #(
     .out_data_o (aw_out),
     .out_idx_o  (aw_idx)
   );
-  assign mem_aw_valid_o = aw_valid && order_in_ready;
-  assign aw_ready       = mem_aw_ready_i && order_in_ready;
-  assign {mem_aw_len_o, mem_aw_addr_o} = aw_out;
-  assign mem_aw_id_o    = IdW'(aw_idx);
+  assign mem_req_o.aw_valid = aw_valid && order_in_ready;
+  assign aw_ready       = mem_rsp_i.aw_ready && order_in_ready;
+  assign {mem_req_o.aw_len, mem_req_o.aw_addr} = aw_out;
+  assign mem_req_o.aw_id    = IdW'(aw_idx);
 
   stream_fifo #(.Depth(WOrderDepth), .Width(WrIdxW)) u_w_order (
     .clk_i,
     .rst_ni,
-    .in_valid_i (mem_aw_valid_o && mem_aw_ready_i),
+    .in_valid_i (mem_req_o.aw_valid && mem_rsp_i.aw_ready),
     .in_ready_o (order_in_ready),
     .in_data_i  (aw_idx),
     .out_valid_o(order_valid),
-    .out_ready_i(mem_w_valid_o && mem_w_ready_i && mem_w_last_o),
+    .out_ready_i(mem_req_o.w_valid && mem_rsp_i.w_ready && mem_req_o.w_last),
     .out_data_o (w_owner),
     .count_o    (unused_order_count)
   );
-  assign mem_w_valid_o = order_valid && wr_w_valid_i[w_owner];
-  assign mem_w_data_o  = wr_w_data_i[w_owner];
-  assign mem_w_strb_o  = wr_w_strb_i[w_owner];
-  assign mem_w_last_o  = wr_w_last_i[w_owner];
-  assign mem_b_ready_o = (32'(mem_b_id_i) < NumWr) && wr_b_ready_i[WrIdxW'(mem_b_id_i)];
-  assign b_err_o       = mem_b_err_i;
+  assign mem_req_o.w_valid = order_valid && wr_w_valid_i[w_owner];
+  assign mem_req_o.w_data  = wr_w_data_i[w_owner];
+  assign mem_req_o.w_strb  = wr_w_strb_i[w_owner];
+  assign mem_req_o.w_last  = wr_w_last_i[w_owner];
+  assign mem_rsp_ready_o.b_ready = (32'(mem_rsp_i.b_id) < NumWr) && wr_b_ready_i[WrIdxW'(mem_rsp_i.b_id)];
+  assign b_err_o       = mem_rsp_i.b_err;
 
-  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_w_valid_o, mem_w_ready_i,
-                        {mem_w_data_o, mem_w_strb_o, mem_w_last_o})
-  `ASSERT_ALWAYS(a_r_id_known, clk_i, rst_ni, !mem_r_valid_i || (32'(mem_r_id_i) < NumRd),
+  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_req_o.w_valid, mem_rsp_i.w_ready,
+                        {mem_req_o.w_data, mem_req_o.w_strb, mem_req_o.w_last})
+  `ASSERT_ALWAYS(a_r_id_known, clk_i, rst_ni, !mem_rsp_i.r_valid || (32'(mem_rsp_i.r_id) < NumRd),
                  "R beat with an id that names no read client")
-  `ASSERT_ALWAYS(a_b_id_known, clk_i, rst_ni, !mem_b_valid_i || (32'(mem_b_id_i) < NumWr),
+  `ASSERT_ALWAYS(a_b_id_known, clk_i, rst_ni, !mem_rsp_i.b_valid || (32'(mem_rsp_i.b_id) < NumWr),
                  "B response with an id that names no write client")
 endmodule

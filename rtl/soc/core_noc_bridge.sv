@@ -20,6 +20,7 @@
 // (ChanX[c], ChanY[c]).
 // Addresses on the network are global beat addresses (byte >> 4).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module core_noc_bridge #(
   parameter int         NumChannels = 2,
@@ -32,32 +33,10 @@ module core_noc_bridge #(
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
-  // Core side: the mirror of ai_core's memory port.
-  input  logic                        core_ar_valid_i,
-  output logic                        core_ar_ready_o,
-  input  logic [31:0]                 core_ar_addr_i,
-  input  logic [7:0]                  core_ar_len_i,
-  input  logic [1:0]                  core_ar_id_i,
-  output logic                        core_r_valid_o,
-  input  logic                        core_r_ready_i,
-  output logic [127:0]                core_r_data_o,
-  output logic                        core_r_last_o,
-  output logic                        core_r_err_o,
-  output logic [1:0]                  core_r_id_o,
-  input  logic                        core_aw_valid_i,
-  output logic                        core_aw_ready_o,
-  input  logic [31:0]                 core_aw_addr_i,
-  input  logic [7:0]                  core_aw_len_i,
-  input  logic [1:0]                  core_aw_id_i,
-  input  logic                        core_w_valid_i,
-  output logic                        core_w_ready_o,
-  input  logic [127:0]                core_w_data_i,
-  input  logic [15:0]                 core_w_strb_i,
-  input  logic                        core_w_last_i,
-  output logic                        core_b_valid_o,
-  input  logic                        core_b_ready_i,
-  output logic                        core_b_err_o,
-  output logic [1:0]                  core_b_id_o,
+  // Core side: ai_core's memory port (16-byte beats).
+  input  `LUOSHU_MEM_REQ_T(16, luoshu_mem_pkg::IdW) core_req_i,
+  output `LUOSHU_MEM_RSP_T(16, luoshu_mem_pkg::IdW) core_rsp_o,
+  input  luoshu_mem_pkg::rsp_ready_t                core_rsp_ready_i,
   // Network side: a client NI's message ports (requests out, responses in).
   output logic                        tx_hdr_valid_o,
   input  logic                        tx_hdr_ready_i,
@@ -117,10 +96,10 @@ module core_noc_bridge #(
   logic             order_in_ready, rq_in_ready;
   logic             rd_issue;
 
-  assign ar_beats        = {1'b0, core_ar_len_i} + 9'd1;
+  assign ar_beats        = {1'b0, core_req_i.ar_len} + 9'd1;
   assign ar_room         = 32'(ar_beats) <= RobBeats - 32'(rob_used_q);
-  assign core_ar_ready_o = ar_room && order_in_ready && rq_in_ready;
-  assign ar_fire         = core_ar_valid_i && core_ar_ready_o;
+  assign core_rsp_o.ar_ready = ar_room && order_in_ready && rq_in_ready;
+  assign ar_fire         = core_req_i.ar_valid && core_rsp_o.ar_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -145,7 +124,7 @@ module core_noc_bridge #(
     .rst_ni,
     .in_valid_i (ar_fire),
     .in_ready_o (rq_in_ready),
-    .in_data_i  ({core_ar_addr_i[31:4], core_ar_len_i, rob_tail_q}),
+    .in_data_i  ({core_req_i.ar_addr[31:4], core_req_i.ar_len, rob_tail_q}),
     .out_valid_o(rq_valid),
     .out_ready_i(rq_ready),
     .out_data_o ({rq_addr, rq_len, rq_slot}),
@@ -162,7 +141,7 @@ module core_noc_bridge #(
     .rst_ni,
     .in_valid_i (ar_fire),
     .in_ready_o (order_in_ready),
-    .in_data_i  ({core_ar_id_i, core_ar_len_i}),
+    .in_data_i  ({core_req_i.ar_id, core_req_i.ar_len}),
     .out_valid_o(ord_valid),
     .out_ready_i(ord_pop),
     .out_data_o ({ord_id, ord_len}),
@@ -186,8 +165,8 @@ module core_noc_bridge #(
   // ---------------------------------------------------------------- write: AW, W -> packets
   logic [WrCntW-1:0] wr_inflight_q;
   logic              aw_in_ready, aw_fire, b_fire;
-  assign core_aw_ready_o = (wr_inflight_q != WrCntW'(MaxWrites)) && aw_in_ready;
-  assign aw_fire         = core_aw_valid_i && core_aw_ready_o;
+  assign core_rsp_o.aw_ready = (wr_inflight_q != WrCntW'(MaxWrites)) && aw_in_ready;
+  assign aw_fire         = core_req_i.aw_valid && core_rsp_o.aw_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) wr_inflight_q <= '0;
@@ -205,7 +184,7 @@ module core_noc_bridge #(
     .rst_ni,
     .in_valid_i (aw_fire),
     .in_ready_o (aw_in_ready),
-    .in_data_i  ({core_aw_addr_i[31:4], core_aw_len_i, core_aw_id_i}),
+    .in_data_i  ({core_req_i.aw_addr[31:4], core_req_i.aw_len, core_req_i.aw_id}),
     .out_valid_o(wa_valid),
     .out_ready_i(wa_pop),
     .out_data_o ({wa_addr, wa_len, wa_id}),
@@ -225,10 +204,10 @@ module core_noc_bridge #(
                                  wr_part_len, {5'b0, wr_first_half, wa_id});
   assign wr_hdr_valid  = wa_valid && !wr_data_q;
 
-  assign tx_data_valid_o = wr_data_q && core_w_valid_i;
-  assign core_w_ready_o  = wr_data_q && tx_data_ready_i;
-  assign tx_data_o       = {core_w_strb_i, core_w_data_i};
-  assign w_fire          = core_w_valid_i && core_w_ready_o;
+  assign tx_data_valid_o = wr_data_q && core_req_i.w_valid;
+  assign core_rsp_o.w_ready  = wr_data_q && tx_data_ready_i;
+  assign tx_data_o       = {core_req_i.w_strb, core_req_i.w_data};
+  assign w_fire          = core_req_i.w_valid && core_rsp_o.w_ready;
   assign w_part_end      = w_fire && (wr_left_q == 8'd1);
   assign wa_pop          = w_part_end && !wr_first_half;
 
@@ -330,12 +309,12 @@ module core_noc_bridge #(
     .in_valid_i (b_push),
     .in_ready_o (b_in_ready),
     .in_data_i  ({rx_hdr.tag[1:0], b_err}),
-    .out_valid_o(core_b_valid_o),
-    .out_ready_i(core_b_ready_i),
-    .out_data_o ({core_b_id_o, core_b_err_o}),
+    .out_valid_o(core_rsp_o.b_valid),
+    .out_ready_i(core_rsp_ready_i.b_ready),
+    .out_data_o ({core_rsp_o.b_id, core_rsp_o.b_err}),
     .count_o    (unused_b_count)
   );
-  assign b_fire = core_b_valid_o && core_b_ready_i;
+  assign b_fire = core_rsp_o.b_valid && core_rsp_ready_i.b_ready;
 
   // ---------------------------------------------------------------- ROB -> R in AR order
   logic [RobBeats-1:0] rob_valid_q;  // slot holds a beat not yet read out
@@ -391,9 +370,9 @@ module core_noc_bridge #(
     .in_valid_i (rd_pend_q),
     .in_ready_o (out_in_ready),
     .in_data_i  ({rd_pend_id_q, rd_pend_last_q, rob_rdata}),
-    .out_valid_o(core_r_valid_o),
-    .out_ready_i(core_r_ready_i),
-    .out_data_o ({core_r_id_o, core_r_last_o, core_r_err_o, core_r_data_o}),
+    .out_valid_o(core_rsp_o.r_valid),
+    .out_ready_i(core_rsp_ready_i.r_ready),
+    .out_data_o ({core_rsp_o.r_id, core_rsp_o.r_last, core_rsp_o.r_err, core_rsp_o.r_data}),
     .count_o    (out_count)
   );
 
@@ -406,16 +385,16 @@ module core_noc_bridge #(
 `endif
 
   // ---------------------------------------------------------------- checks
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, core_ar_valid_i, core_ar_ready_o,
-                        {core_ar_addr_i, core_ar_len_i, core_ar_id_i})
-  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, core_r_valid_o, core_r_ready_i,
-                        {core_r_data_o, core_r_last_o, core_r_err_o, core_r_id_o})
-  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, core_aw_valid_i, core_aw_ready_o,
-                        {core_aw_addr_i, core_aw_len_i, core_aw_id_i})
-  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, core_w_valid_i, core_w_ready_o,
-                        {core_w_data_i, core_w_strb_i, core_w_last_i})
-  `ASSERT_STREAM_STABLE(a_b_stable, clk_i, rst_ni, core_b_valid_o, core_b_ready_i,
-                        {core_b_err_o, core_b_id_o})
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, core_req_i.ar_valid, core_rsp_o.ar_ready,
+                        {core_req_i.ar_addr, core_req_i.ar_len, core_req_i.ar_id})
+  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, core_rsp_o.r_valid, core_rsp_ready_i.r_ready,
+                        {core_rsp_o.r_data, core_rsp_o.r_last, core_rsp_o.r_err, core_rsp_o.r_id})
+  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, core_req_i.aw_valid, core_rsp_o.aw_ready,
+                        {core_req_i.aw_addr, core_req_i.aw_len, core_req_i.aw_id})
+  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, core_req_i.w_valid, core_rsp_o.w_ready,
+                        {core_req_i.w_data, core_req_i.w_strb, core_req_i.w_last})
+  `ASSERT_STREAM_STABLE(a_b_stable, clk_i, rst_ni, core_rsp_o.b_valid, core_rsp_ready_i.b_ready,
+                        {core_rsp_o.b_err, core_rsp_o.b_id})
   `ASSERT_STREAM_STABLE(a_tx_hdr_stable, clk_i, rst_ni, tx_hdr_valid_o, tx_hdr_ready_i, tx_hdr_o)
   `ASSERT_STREAM_STABLE(a_tx_data_stable, clk_i, rst_ni, tx_data_valid_o, tx_data_ready_i,
                         tx_data_o)
@@ -423,16 +402,16 @@ module core_noc_bridge #(
   `ASSERT_STREAM_STABLE(a_rx_data_stable, clk_i, rst_ni, rx_data_valid_i, rx_data_ready_o,
                         {rx_data_i, rx_data_last_i})
 
-  `ASSERT_ALWAYS(a_ar_fits_rob, clk_i, rst_ni, !core_ar_valid_i || 32'(ar_beats) <= RobBeats,
+  `ASSERT_ALWAYS(a_ar_fits_rob, clk_i, rst_ni, !core_req_i.ar_valid || 32'(ar_beats) <= RobBeats,
                  "AR longer than the read reorder buffer (RobBeats) would never be accepted")
-  `ASSERT_ALWAYS(a_ar_burst, clk_i, rst_ni, !core_ar_valid_i || (core_ar_addr_i[3:0] == '0 &&
-                 {1'b0, core_ar_addr_i[11:4]} + {1'b0, core_ar_len_i} < 9'd256),
+  `ASSERT_ALWAYS(a_ar_burst, clk_i, rst_ni, !core_req_i.ar_valid || (core_req_i.ar_addr[3:0] == '0 &&
+                 {1'b0, core_req_i.ar_addr[11:4]} + {1'b0, core_req_i.ar_len} < 9'd256),
                  "AR not beat-aligned or crossing a 4 KiB boundary")
-  `ASSERT_ALWAYS(a_aw_burst, clk_i, rst_ni, !core_aw_valid_i || (core_aw_addr_i[3:0] == '0 &&
-                 {1'b0, core_aw_addr_i[11:4]} + {1'b0, core_aw_len_i} < 9'd256),
+  `ASSERT_ALWAYS(a_aw_burst, clk_i, rst_ni, !core_req_i.aw_valid || (core_req_i.aw_addr[3:0] == '0 &&
+                 {1'b0, core_req_i.aw_addr[11:4]} + {1'b0, core_req_i.aw_len} < 9'd256),
                  "AW not beat-aligned or crossing a 4 KiB boundary")
   `ASSERT_ALWAYS(a_w_last, clk_i, rst_ni,
-                 !w_fire || (core_w_last_i == (wr_left_q == 8'd1 && !wr_first_half)),
+                 !w_fire || (core_req_i.w_last == (wr_left_q == 8'd1 && !wr_first_half)),
                  "W last does not mark the final beat of its AW burst")
   `ASSERT_ALWAYS(a_rx_kind, clk_i, rst_ni, !rx_hdr_valid_i || rx_read || rx_write,
                  "rx header is not a response")
@@ -451,8 +430,8 @@ module core_noc_bridge #(
 
   // Cover points (coverage build only): a read waiting for room in the reorder buffer, a
   // write waiting at the MaxWrites limit, and bursts longer than 128 beats sent as two halves.
-  `COVER(cov_rob_full, clk_i, rst_ni, core_ar_valid_i && !ar_room)
-  `COVER(cov_write_limit, clk_i, rst_ni, core_aw_valid_i && wr_inflight_q == WrCntW'(MaxWrites))
+  `COVER(cov_rob_full, clk_i, rst_ni, core_req_i.ar_valid && !ar_room)
+  `COVER(cov_write_limit, clk_i, rst_ni, core_req_i.aw_valid && wr_inflight_q == WrCntW'(MaxWrites))
   `COVER(cov_rd_split, clk_i, rst_ni, rd_hdr_fire && rd_split && !rd_second_q)
   `COVER(cov_wr_split, clk_i, rst_ni, wr_hdr_fire && wr_first_half)
 endmodule

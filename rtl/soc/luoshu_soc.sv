@@ -10,6 +10,7 @@
 // A core burst never crosses 4 KiB, so each burst goes to exactly one channel; the channel's
 // AXI address is the device address with the channel bits taken out (noc_axi_master).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module luoshu_soc #(
   parameter int NumCores = 4,
@@ -203,13 +204,9 @@ module luoshu_soc #(
   for (genvar c = 0; c < MaxCores; c++) begin : g_core
     if (c < NumCores) begin : g_present
       localparam int Node = (c / CoreCols) * X + (c % CoreCols);
-      logic        ar_valid, ar_ready, r_valid, r_ready, r_last, r_err;
-      logic        aw_valid, aw_ready, w_valid, w_ready, w_last, b_valid, b_ready, b_err;
-      logic [31:0] ar_addr, aw_addr;
-      logic [7:0]  ar_len, aw_len;
-      logic [1:0]  ar_id, r_id, aw_id, b_id;
-      logic [127:0] r_data, w_data;
-      logic [15:0] w_strb;
+      `LUOSHU_MEM_REQ_T(16, luoshu_mem_pkg::IdW) mem_req;  // the core's memory port
+      `LUOSHU_MEM_RSP_T(16, luoshu_mem_pkg::IdW) mem_rsp;
+      luoshu_mem_pkg::rsp_ready_t                mem_rsp_ready;
       logic [3:0][32:0] win_size;
       logic [3:0]  win_writable;
       logic [1:0]  state;
@@ -252,31 +249,9 @@ module luoshu_soc #(
         .cnt_value_o   (cnt_value),
         .cmd_start_o   (core_cmd_start_o[4*c +: 4]),
         .cmd_done_o    (core_cmd_done_o[4*c +: 4]),
-        .mem_ar_valid_o(ar_valid),
-        .mem_ar_ready_i(ar_ready),
-        .mem_ar_addr_o (ar_addr),
-        .mem_ar_len_o  (ar_len),
-        .mem_ar_id_o   (ar_id),
-        .mem_r_valid_i (r_valid),
-        .mem_r_ready_o (r_ready),
-        .mem_r_data_i  (r_data),
-        .mem_r_last_i  (r_last),
-        .mem_r_err_i   (r_err),
-        .mem_r_id_i    (r_id),
-        .mem_aw_valid_o(aw_valid),
-        .mem_aw_ready_i(aw_ready),
-        .mem_aw_addr_o (aw_addr),
-        .mem_aw_len_o  (aw_len),
-        .mem_aw_id_o   (aw_id),
-        .mem_w_valid_o (w_valid),
-        .mem_w_ready_i (w_ready),
-        .mem_w_data_o  (w_data),
-        .mem_w_strb_o  (w_strb),
-        .mem_w_last_o  (w_last),
-        .mem_b_valid_i (b_valid),
-        .mem_b_ready_o (b_ready),
-        .mem_b_err_i   (b_err),
-        .mem_b_id_i    (b_id)
+        .mem_req_o     (mem_req),
+        .mem_rsp_i     (mem_rsp),
+        .mem_rsp_ready_o(mem_rsp_ready)
       );
 
       assign reg_state[c]         = state;
@@ -299,31 +274,9 @@ module luoshu_soc #(
       ) u_bridge (
         .clk_i,
         .rst_ni,
-        .core_ar_valid_i(ar_valid),
-        .core_ar_ready_o(ar_ready),
-        .core_ar_addr_i (ar_addr),
-        .core_ar_len_i  (ar_len),
-        .core_ar_id_i   (ar_id),
-        .core_r_valid_o (r_valid),
-        .core_r_ready_i (r_ready),
-        .core_r_data_o  (r_data),
-        .core_r_last_o  (r_last),
-        .core_r_err_o   (r_err),
-        .core_r_id_o    (r_id),
-        .core_aw_valid_i(aw_valid),
-        .core_aw_ready_o(aw_ready),
-        .core_aw_addr_i (aw_addr),
-        .core_aw_len_i  (aw_len),
-        .core_aw_id_i   (aw_id),
-        .core_w_valid_i (w_valid),
-        .core_w_ready_o (w_ready),
-        .core_w_data_i  (w_data),
-        .core_w_strb_i  (w_strb),
-        .core_w_last_i  (w_last),
-        .core_b_valid_o (b_valid),
-        .core_b_ready_i (b_ready),
-        .core_b_err_o   (b_err),
-        .core_b_id_o    (b_id),
+        .core_req_i     (mem_req),
+        .core_rsp_o     (mem_rsp),
+        .core_rsp_ready_i(mem_rsp_ready),
         .tx_hdr_valid_o (tx_hdr_valid[Node]),
         .tx_hdr_ready_i (tx_hdr_ready[Node]),
         .tx_hdr_o       (tx_hdr[Node*HdrW +: HdrW]),

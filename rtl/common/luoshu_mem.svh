@@ -1,0 +1,92 @@
+// The core memory port as packed structs (see luoshu_mem_pkg): LUOSHU_MEM_REQ_T(bb, idw) is
+// what the master drives on AR, AW and W, LUOSHU_MEM_RSP_T(bb, idw) what it receives (the
+// AR/AW/W ready, R and B), for bb-byte beats and idw-bit ids; the master's R and B ready are a
+// luoshu_mem_pkg::rsp_ready_t of their own. Each macro expands to a packed struct type, so it
+// serves in a port declaration (`output `LUOSHU_MEM_REQ_T(BeatBytes, IdW) mem_req_o`) as well
+// as in a typedef; two modules with the same bb and idw agree bit for bit. (Macros rather than `parameter type` ports: every unit still elaborates alone, for its
+// lint and synthesis gates, with its own BeatBytes.) Field names are the flat pin names
+// without the mem_ prefix, so LUOSHU_MEM_FLAT_PORTS and LUOSHU_MEM_FLATTEN give a Verilated
+// test top the pins the C++ agents know.
+`ifndef LUOSHU_MEM_SVH
+`define LUOSHU_MEM_SVH
+
+`define LUOSHU_MEM_REQ_T(bb, idw) struct packed { \
+  logic                                ar_valid; \
+  logic [luoshu_mem_pkg::AddrW-1:0]    ar_addr; \
+  logic [luoshu_mem_pkg::LenW-1:0]     ar_len; \
+  logic [(idw)-1:0]                    ar_id; \
+  logic                                aw_valid; \
+  logic [luoshu_mem_pkg::AddrW-1:0]    aw_addr; \
+  logic [luoshu_mem_pkg::LenW-1:0]     aw_len; \
+  logic [(idw)-1:0]                    aw_id; \
+  logic                                w_valid; \
+  logic [(bb)*8-1:0]                   w_data; \
+  logic [(bb)-1:0]                     w_strb; \
+  logic                                w_last; \
+}
+
+`define LUOSHU_MEM_RSP_T(bb, idw) struct packed { \
+  logic                                ar_ready; \
+  logic                                r_valid; \
+  logic [(bb)*8-1:0]                   r_data; \
+  logic                                r_last; \
+  logic                                r_err; \
+  logic [(idw)-1:0]                    r_id; \
+  logic                                aw_ready; \
+  logic                                w_ready; \
+  logic                                b_valid; \
+  logic                                b_err; \
+  logic [(idw)-1:0]                    b_id; \
+}
+
+// The flat pins of the port (for a test top's port list, after its other ports).
+`define LUOSHU_MEM_FLAT_PORTS(bb, idw) \
+  output logic                             mem_ar_valid_o, \
+  input  logic                             mem_ar_ready_i, \
+  output logic [luoshu_mem_pkg::AddrW-1:0] mem_ar_addr_o, \
+  output logic [luoshu_mem_pkg::LenW-1:0]  mem_ar_len_o, \
+  output logic [(idw)-1:0]                 mem_ar_id_o, \
+  input  logic                             mem_r_valid_i, \
+  output logic                             mem_r_ready_o, \
+  input  logic [(bb)*8-1:0]                mem_r_data_i, \
+  input  logic                             mem_r_last_i, \
+  input  logic                             mem_r_err_i, \
+  input  logic [(idw)-1:0]                 mem_r_id_i, \
+  output logic                             mem_aw_valid_o, \
+  input  logic                             mem_aw_ready_i, \
+  output logic [luoshu_mem_pkg::AddrW-1:0] mem_aw_addr_o, \
+  output logic [luoshu_mem_pkg::LenW-1:0]  mem_aw_len_o, \
+  output logic [(idw)-1:0]                 mem_aw_id_o, \
+  output logic                             mem_w_valid_o, \
+  input  logic                             mem_w_ready_i, \
+  output logic [(bb)*8-1:0]                mem_w_data_o, \
+  output logic [(bb)-1:0]                  mem_w_strb_o, \
+  output logic                             mem_w_last_o, \
+  input  logic                             mem_b_valid_i, \
+  output logic                             mem_b_ready_o, \
+  input  logic                             mem_b_err_i, \
+  input  logic [(idw)-1:0]                 mem_b_id_i
+
+// Connects the flat pins of LUOSHU_MEM_FLAT_PORTS to the request, response and response-ready
+// structs.
+`define LUOSHU_MEM_FLATTEN(req, rsp, rsp_ready) \
+  assign mem_r_ready_o  = rsp_ready.r_ready; \
+  assign mem_b_ready_o  = rsp_ready.b_ready; \
+  assign mem_ar_valid_o = req.ar_valid; \
+  assign mem_ar_addr_o  = req.ar_addr; \
+  assign mem_ar_len_o   = req.ar_len; \
+  assign mem_ar_id_o    = req.ar_id; \
+  assign mem_aw_valid_o = req.aw_valid; \
+  assign mem_aw_addr_o  = req.aw_addr; \
+  assign mem_aw_len_o   = req.aw_len; \
+  assign mem_aw_id_o    = req.aw_id; \
+  assign mem_w_valid_o  = req.w_valid; \
+  assign mem_w_data_o   = req.w_data; \
+  assign mem_w_strb_o   = req.w_strb; \
+  assign mem_w_last_o   = req.w_last; \
+  assign rsp = '{ar_ready: mem_ar_ready_i, r_valid: mem_r_valid_i, r_data: mem_r_data_i, \
+                 r_last: mem_r_last_i, r_err: mem_r_err_i, r_id: mem_r_id_i, \
+                 aw_ready: mem_aw_ready_i, w_ready: mem_w_ready_i, b_valid: mem_b_valid_i, \
+                 b_err: mem_b_err_i, b_id: mem_b_id_i};
+
+`endif  // LUOSHU_MEM_SVH

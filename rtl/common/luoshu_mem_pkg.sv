@@ -1,0 +1,28 @@
+// The core memory port (docs/core.md "Memory port"): an AXI-like port with AR, R, AW, W and B
+// channels, one id per client, BeatBytes-byte beats. Its request and response are packed
+// structs written by the macros of luoshu_mem.svh, because their data fields are sized by the
+// BeatBytes parameter of the module that uses them (a package cannot take parameters); this
+// package holds what does not depend on it.
+package luoshu_mem_pkg;
+  localparam int AddrW = 32;  // byte address
+  localparam int LenW = 8;    // beats in a burst - 1, as AXI4 AxLEN
+  localparam int IdW = 2;     // ids on the core's port
+
+  // The core's clients, by id (the memory mux turns the client index into the id).
+  localparam int RdSeq = 0;  // descriptor fetch
+  localparam int RdIn = 1;   // mte_in
+  localparam int RdOut = 2;  // mte_out bias
+  localparam int NumRd = 3;
+  localparam int WrSeq = 0;  // SYNC write
+  localparam int WrOut = 1;  // mte_out
+  localparam int NumWr = 2;
+
+  // The master's ready for R and B. Apart from the request struct: a ready may depend on the
+  // response (the memory mux routes it by the response's id) while the response may depend on
+  // the request (the bridge's AR ready on the burst length), and Verilator schedules a struct
+  // as one signal, so in one struct the two would form a combinational loop.
+  typedef struct packed {
+    logic r_ready;
+    logic b_ready;
+  } rsp_ready_t;
+endpackage
