@@ -25,9 +25,9 @@
     end \
   end
 // The stream rule for n streams side by side: valid[i], ready[i] and an equal share of the
-// payload (element i of a [n-1:0][W-1:0] array, or [i*W +: W] of a flat vector). Same check as n ASSERT_STREAM_STABLE, one
-// test per cycle while no stream waits (a whole port vector of a router, say). While any waits,
-// the whole payload is copied (use it for narrow payloads).
+// payload (element i of a [n-1:0][W-1:0] array, or [i*W +: W] of a flat vector). Same check
+// as n ASSERT_STREAM_STABLE, one test per cycle while no stream waits (a whole port vector of
+// a router, say). While any waits, the whole payload is copied (use it for narrow payloads).
 `define ASSERT_STREAMS_STABLE(name, clk, rst_n, n, valid, ready, payload) \
   logic [(n)-1:0] name``_wait_q; \
   logic [$bits(payload)-1:0] name``_held_q, name``_now; \

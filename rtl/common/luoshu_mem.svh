@@ -3,10 +3,11 @@
 // AR/AW/W ready, R and B), for bb-byte beats and idw-bit ids; the master's R and B ready are a
 // luoshu_mem_pkg::rsp_ready_t of their own. Each macro expands to a packed struct type, so it
 // serves in a port declaration (`output `LUOSHU_MEM_REQ_T(BeatBytes, IdW) mem_req_o`) as well
-// as in a typedef; two modules with the same bb and idw agree bit for bit. (Macros rather than `parameter type` ports: every unit still elaborates alone, for its
-// lint and synthesis gates, with its own BeatBytes.) Field names are the flat pin names
-// without the mem_ prefix, so LUOSHU_MEM_FLAT_PORTS and LUOSHU_MEM_FLATTEN give a Verilated
-// test top the pins the C++ agents know.
+// as in a typedef; two modules with the same bb and idw agree bit for bit. (Macros rather
+// than `parameter type` ports: every unit still elaborates alone, for its lint and synthesis
+// gates, with its own BeatBytes. Verilator 5.006 and Yosys's slang front end both take them.)
+// Field names are the flat pin names without the mem_ prefix, so LUOSHU_MEM_FLAT_PORTS and
+// LUOSHU_MEM_FLATTEN give a Verilated test top the pins the C++ agents know.
 `ifndef LUOSHU_MEM_SVH
 `define LUOSHU_MEM_SVH
 

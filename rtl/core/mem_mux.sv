@@ -76,11 +76,12 @@ module mem_mux #(
     .out_idx_o  (ar_idx)
   );
   assign {mem_req_o.ar_len, mem_req_o.ar_addr} = ar_out;
-  assign mem_req_o.ar_id   = IdW'(ar_idx);
-  assign mem_rsp_ready_o.r_ready = (32'(mem_rsp_i.r_id) < NumRd) && rd_r_ready_i[RdIdxW'(mem_rsp_i.r_id)];
-  assign r_data_o      = mem_rsp_i.r_data;
-  assign r_last_o      = mem_rsp_i.r_last;
-  assign r_err_o       = mem_rsp_i.r_err;
+  assign mem_req_o.ar_id         = IdW'(ar_idx);
+  assign mem_rsp_ready_o.r_ready = (32'(mem_rsp_i.r_id) < NumRd) &&
+                                   rd_r_ready_i[RdIdxW'(mem_rsp_i.r_id)];
+  assign r_data_o                = mem_rsp_i.r_data;
+  assign r_last_o                = mem_rsp_i.r_last;
+  assign r_err_o                 = mem_rsp_i.r_err;
 
   // ---- Write: AW merged, W in AW order, B routed by id ----
   logic [NumWr-1:0][39:0] aw_payload;
@@ -106,7 +107,7 @@ module mem_mux #(
     .out_idx_o  (aw_idx)
   );
   assign mem_req_o.aw_valid = aw_valid && order_in_ready;
-  assign aw_ready       = mem_rsp_i.aw_ready && order_in_ready;
+  assign aw_ready           = mem_rsp_i.aw_ready && order_in_ready;
   assign {mem_req_o.aw_len, mem_req_o.aw_addr} = aw_out;
   assign mem_req_o.aw_id    = IdW'(aw_idx);
 
@@ -121,12 +122,13 @@ module mem_mux #(
     .out_data_o (w_owner),
     .count_o    (unused_order_count)
   );
-  assign mem_req_o.w_valid = order_valid && wr_w_valid_i[w_owner];
-  assign mem_req_o.w_data  = wr_w_data_i[w_owner];
-  assign mem_req_o.w_strb  = wr_w_strb_i[w_owner];
-  assign mem_req_o.w_last  = wr_w_last_i[w_owner];
-  assign mem_rsp_ready_o.b_ready = (32'(mem_rsp_i.b_id) < NumWr) && wr_b_ready_i[WrIdxW'(mem_rsp_i.b_id)];
-  assign b_err_o       = mem_rsp_i.b_err;
+  assign mem_req_o.w_valid       = order_valid && wr_w_valid_i[w_owner];
+  assign mem_req_o.w_data        = wr_w_data_i[w_owner];
+  assign mem_req_o.w_strb        = wr_w_strb_i[w_owner];
+  assign mem_req_o.w_last        = wr_w_last_i[w_owner];
+  assign mem_rsp_ready_o.b_ready = (32'(mem_rsp_i.b_id) < NumWr) &&
+                                   wr_b_ready_i[WrIdxW'(mem_rsp_i.b_id)];
+  assign b_err_o                 = mem_rsp_i.b_err;
 
   `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_req_o.w_valid, mem_rsp_i.w_ready,
                         {mem_req_o.w_data, mem_req_o.w_strb, mem_req_o.w_last})

@@ -96,10 +96,10 @@ module core_noc_bridge #(
   logic             order_in_ready, rq_in_ready;
   logic             rd_issue;
 
-  assign ar_beats        = {1'b0, core_req_i.ar_len} + 9'd1;
-  assign ar_room         = 32'(ar_beats) <= RobBeats - 32'(rob_used_q);
+  assign ar_beats            = {1'b0, core_req_i.ar_len} + 9'd1;
+  assign ar_room             = 32'(ar_beats) <= RobBeats - 32'(rob_used_q);
   assign core_rsp_o.ar_ready = ar_room && order_in_ready && rq_in_ready;
-  assign ar_fire         = core_req_i.ar_valid && core_rsp_o.ar_ready;
+  assign ar_fire             = core_req_i.ar_valid && core_rsp_o.ar_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -166,7 +166,7 @@ module core_noc_bridge #(
   logic [WrCntW-1:0] wr_inflight_q;
   logic              aw_in_ready, aw_fire, b_fire;
   assign core_rsp_o.aw_ready = (wr_inflight_q != WrCntW'(MaxWrites)) && aw_in_ready;
-  assign aw_fire         = core_req_i.aw_valid && core_rsp_o.aw_ready;
+  assign aw_fire             = core_req_i.aw_valid && core_rsp_o.aw_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) wr_inflight_q <= '0;
@@ -204,10 +204,10 @@ module core_noc_bridge #(
                                  wr_part_len, {5'b0, wr_first_half, wa_id});
   assign wr_hdr_valid  = wa_valid && !wr_data_q;
 
-  assign tx_data_valid_o = wr_data_q && core_req_i.w_valid;
-  assign core_rsp_o.w_ready  = wr_data_q && tx_data_ready_i;
-  assign tx_data_o       = {core_req_i.w_strb, core_req_i.w_data};
-  assign w_fire          = core_req_i.w_valid && core_rsp_o.w_ready;
+  assign tx_data_valid_o    = wr_data_q && core_req_i.w_valid;
+  assign core_rsp_o.w_ready = wr_data_q && tx_data_ready_i;
+  assign tx_data_o          = {core_req_i.w_strb, core_req_i.w_data};
+  assign w_fire             = core_req_i.w_valid && core_rsp_o.w_ready;
   assign w_part_end      = w_fire && (wr_left_q == 8'd1);
   assign wa_pop          = w_part_end && !wr_first_half;
 
@@ -404,10 +404,12 @@ module core_noc_bridge #(
 
   `ASSERT_ALWAYS(a_ar_fits_rob, clk_i, rst_ni, !core_req_i.ar_valid || 32'(ar_beats) <= RobBeats,
                  "AR longer than the read reorder buffer (RobBeats) would never be accepted")
-  `ASSERT_ALWAYS(a_ar_burst, clk_i, rst_ni, !core_req_i.ar_valid || (core_req_i.ar_addr[3:0] == '0 &&
+  `ASSERT_ALWAYS(a_ar_burst, clk_i, rst_ni,
+                 !core_req_i.ar_valid || (core_req_i.ar_addr[3:0] == '0 &&
                  {1'b0, core_req_i.ar_addr[11:4]} + {1'b0, core_req_i.ar_len} < 9'd256),
                  "AR not beat-aligned or crossing a 4 KiB boundary")
-  `ASSERT_ALWAYS(a_aw_burst, clk_i, rst_ni, !core_req_i.aw_valid || (core_req_i.aw_addr[3:0] == '0 &&
+  `ASSERT_ALWAYS(a_aw_burst, clk_i, rst_ni,
+                 !core_req_i.aw_valid || (core_req_i.aw_addr[3:0] == '0 &&
                  {1'b0, core_req_i.aw_addr[11:4]} + {1'b0, core_req_i.aw_len} < 9'd256),
                  "AW not beat-aligned or crossing a 4 KiB boundary")
   `ASSERT_ALWAYS(a_w_last, clk_i, rst_ni,
