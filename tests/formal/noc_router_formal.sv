@@ -159,8 +159,8 @@ module noc_router_formal #(
         end
       end
       if (u_dut.lock_q[o] || u_dut.grant[o]) begin
-        if (switched[u_dut.sel[o*IdxW +: IdxW]]) ok_switch_one_hot = 1'b0;
-        switched[u_dut.sel[o*IdxW +: IdxW]] = 1'b1;
+        if (switched[u_dut.sel[o]]) ok_switch_one_hot = 1'b0;
+        switched[u_dut.sel[o]] = 1'b1;
       end
       ok_xy[o] = !out_valid[o] || !f_head(out_flit[o]) || xy_legal(o, out_flit[o], x_i, y_i);
       // Inside a packet: a body or tail flit of the same input; between packets: a head.
@@ -237,7 +237,7 @@ module noc_router_formal #(
     for (int o = 0; o < P; o++) begin
       logic [IdxW-1:0]  owner;
       logic [FlitW-1:0] front;
-      owner = u_dut.owner_q[o*IdxW +: IdxW];
+      owner = u_dut.owner_q[o];
       front = u_dut.q_flit[owner];
       inv_lock[o] = 32'(owner) < P || !u_dut.lock_q[o];
       if (out_open_q[o] && !(u_dut.lock_q[o] && owner == out_src_q[o])) inv_lock[o] = 1'b0;
@@ -262,7 +262,7 @@ module noc_router_formal #(
     cov_contention    = 1'b0;  // an output is allocated while two inputs want it
     for (int o = 0; o < P; o++) begin
       if (out_xfer[o] && !f_head(out_flit[o]) && !f_tail(out_flit[o])) cov_body_flit = 1'b1;
-      if (u_dut.grant[o] && $countones(u_dut.req[o*P +: P]) > 1) cov_contention = 1'b1;
+      if (u_dut.grant[o] && $countones(u_dut.req[o]) > 1) cov_contention = 1'b1;
     end
     cov_body_flit     = rst_nq && cov_body_flit;
     cov_contention    = rst_nq && cov_contention;
