@@ -181,9 +181,9 @@ module mte_out #(
   // ---------------------------------------------------------------- pre-pass
   logic [47:0] hull_prod_q;  // (rows-1) * stride
   logic [48:0] hull_len;     // ... + row_bytes: the hull's length
-  logic [31:0] chk_addr_q;   // row by row: this row's start
-  logic        chk_ovf_q;    // ... which passed 2^32
-  logic [15:0] chk_row_q;
+  logic [31:0] chk_addr_q, chk_addr_d;  // row by row: this row's start
+  logic        chk_ovf_q, chk_ovf_d;    // ... which passed 2^32
+  logic [15:0] chk_row_q, chk_row_d;
   logic [32:0] chk_next;
   logic [31:0] wc_addr;
   logic [32:0] wc_len;
@@ -221,38 +221,49 @@ module mte_out #(
     .ok_o    (wc_ok)
   );
 
+  always_comb begin
+    chk_addr_d = chk_addr_q;
+    chk_ovf_d  = chk_ovf_q;
+    chk_row_d  = chk_row_q;
+    if (state_q == StChkHull) begin
+      chk_addr_d = dst_addr_q;
+      chk_ovf_d  = 1'b0;
+      chk_row_d  = '0;
+    end else if (state_q == StChkRows) begin
+      chk_addr_d = chk_next[31:0];
+      chk_ovf_d  = chk_ovf_q || chk_next[32];
+      chk_row_d  = chk_row_q + 16'd1;
+    end
+  end
+
   always_ff @(posedge clk_i) begin
     if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
-    if (state_q == StChkHull) begin
-      chk_addr_q <= dst_addr_q;
-      chk_ovf_q  <= 1'b0;
-      chk_row_q  <= '0;
-    end else if (state_q == StChkRows) begin
-      chk_addr_q <= chk_next[31:0];
-      chk_ovf_q  <= chk_ovf_q || chk_next[32];
-      chk_row_q  <= chk_row_q + 16'd1;
-    end
+    chk_addr_q <= chk_addr_d;
+    chk_ovf_q  <= chk_ovf_d;
+    chk_row_q  <= chk_row_d;
   end
 
   // ---------------------------------------------------------------- column blocks
   logic [15:0]     cb_q, cb_d;      // first column of the block
-  logic [15:0]     nb_q, nb_d;      // columns in the block
+  logic [15:0]     nb_q, nb_new;    // columns in the block; of the next block
   logic [15:0]     cols_left;
   logic [17:0]     cb_bytes;        // cb * esize
-  logic [17:0]     blk_bytes_d;     // nb * esize
+  logic [17:0]     blk_bytes;       // nb_new * esize
   assign cols_left = cols_q - cb_q;
   // Without bias the whole row is one block.
-  assign nb_d      = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
+  assign nb_new      = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
   assign cb_bytes  = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
-  assign blk_bytes_d = int8_q ? 18'(nb_d) : {nb_d, 2'b00};
+  assign blk_bytes = int8_q ? 18'(nb_new) : {nb_new, 2'b00};
 
   // Passes: normally one pass stores every row, block after block. If rows overlap in memory
   // (dst_stride < row bytes) and there are several blocks, that order would let a later block
   // of row r overwrite row r+1's earlier block; then each pass is one row (every block of it,
   // re-reading the bias), so rows land in order as in the model.
   logic        row_major;
-  logic [15:0] pass_row_q, pass_last;    // the pass's first row; its last row within the pass
-  logic [31:0] pass_dst_q, pass_elem_q;  // its first row's dst address and L0C element
+  logic [15:0] pass_row_q, pass_row_d;   // the pass's first row
+  logic [15:0] pass_last;                // its last row within the pass
+  logic [31:0] pass_dst_q, pass_dst_d;   // its first row's dst address
+  logic [31:0] pass_elem_q, pass_elem_d; // ... and L0C element
   logic        more_blocks, more_passes;
   assign row_major   = bias_en_q && (cols_q > 16'(BiasCols)) &&
                        (dst_stride_q < 32'(row_bytes));
@@ -262,7 +273,7 @@ module mte_out #(
 
   // ---------------------------------------------------------------- bias read
   logic                 ar_valid, r_fire;
-  logic [15:0]          r_cnt_q;     // beats received in this block
+  logic [15:0]          r_cnt_q, r_cnt_d;  // beats received in this block
   logic [15:0]          r_total_q;   // beats owed in this block
   logic [OffW-1:0]      r_end_off_q; // valid bytes in the last beat (0 = all)
   logic                 r_err_q, b_err_q;
@@ -283,7 +294,7 @@ module mte_out #(
     .rst_ni,
     .start_i         ((state_q == StBlock) && bias_en_q),
     .addr_i          (bias_start),
-    .row_bytes_i     ({nb_d, 2'b00}),
+    .row_bytes_i     ({nb_new, 2'b00}),
     .rows_i          (16'd1),
     .stride_i        (32'd0),
     .burst_valid_o   (ar_valid),
@@ -355,7 +366,7 @@ module mte_out #(
     .rst_ni,
     .start_i         (state_q == StBlock),
     .addr_i          (pass_dst_q + 32'(cb_bytes)),
-    .row_bytes_i     (blk_bytes_d),
+    .row_bytes_i     (blk_bytes),
     .rows_i          (pass_last + 16'd1),
     .stride_i        (dst_stride_q),
     .burst_valid_o   (aw_busy),
@@ -385,12 +396,14 @@ module mte_out #(
   assign mem_b_ready_o = 1'b1;
 
   // ---------------------------------------------------------------- chunk pipeline
-  logic [31:0]          d_rbase_q, d_elem_q;  // element address of the row's / chunk's start
-  logic [15:0]          d_rem_q;              // elements left in this row
-  logic [BiasRowW-1:0]  d_j_q;                // chunk index = bias row
-  logic [OffW-1:0]      d_roff_q, d_off_q;    // destination offsets within the beat
-  logic [15:0]          d_row_q;
-  logic                 d_busy_q;
+  logic [31:0]          d_rbase_q, d_rbase_d;  // element address of the row's start
+  logic [31:0]          d_elem_q, d_elem_d;    // ... and of the chunk's
+  logic [15:0]          d_rem_q, d_rem_d;      // elements left in this row
+  logic [BiasRowW-1:0]  d_j_q, d_j_d;          // chunk index = bias row
+  logic [OffW-1:0]      d_roff_q, d_roff_d;    // destination offset of the row within its beat
+  logic [OffW-1:0]      d_off_q, d_off_d;      // ... and of the chunk
+  logic [15:0]          d_row_q, d_row_d;
+  logic                 d_busy_q, d_busy_d;
   logic                 d_last, d_fire;
   logic [LaneCntW-1:0]  d_nvalid;
   logic [31:0]          d_next_rbase;
@@ -566,92 +579,134 @@ module mte_out #(
     endcase
   end
 
-  // Control state (reset).
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      state_q      <= StIdle;
-      fault_q      <= luoshu_isa_pkg::FaultNone;
-      d_busy_q     <= 1'b0;
-      p1_valid_q   <= 1'b0;
-      bflush_q     <= 1'b0;
-      r_err_q      <= 1'b0;
-      b_err_q      <= 1'b0;
-      b_owed_q     <= '0;
-      w_cnt_q      <= '0;
-    end else begin
-      state_q      <= state_d;
-      fault_q      <= fault_d;
-      p1_valid_q   <= d_fire;
-      if (cmd_fire) begin
-        r_err_q <= 1'b0;
-        b_err_q <= 1'b0;
-      end
-      if (r_fire && mem_r_err_i) r_err_q <= 1'b1;
-      if (mem_b_valid_i && mem_b_err_i) b_err_q <= 1'b1;
-      b_owed_q <= b_owed_q + OutstandingW'(aw_fire) - OutstandingW'(mem_b_valid_i);
-      if (w_fire) w_cnt_q <= mem_w_last_o ? '0 : w_cnt_q + 8'd1;
-      // The last sram row of a misaligned bias is written after the last beat.
-      bflush_q <= r_fire && (bias_wo != '0) && (r_cnt_q == r_total_q - 16'd1) &&
-                  (r_total_q == bias_rows);
-      // Chunk pipeline.
-      if (state_q == StBlock) begin
-        d_busy_q <= 1'b1;
-      end else if (d_fire && d_last && d_row_q == pass_last) begin
-        d_busy_q <= 1'b0;
+  // Counters and flags of the bias read, the W and B channels and the chunk pipeline.
+  logic                    r_err_d, b_err_d, bflush_d;
+  logic [OutstandingW-1:0] b_owed_d;
+  logic [7:0]              w_cnt_d;
+  always_comb begin
+    r_err_d  = r_err_q;
+    b_err_d  = b_err_q;
+    if (cmd_fire) begin
+      r_err_d = 1'b0;
+      b_err_d = 1'b0;
+    end
+    if (r_fire && mem_r_err_i) r_err_d = 1'b1;
+    if (mem_b_valid_i && mem_b_err_i) b_err_d = 1'b1;
+    b_owed_d = b_owed_q + OutstandingW'(aw_fire) - OutstandingW'(mem_b_valid_i);
+    w_cnt_d  = w_cnt_q;
+    if (w_fire) w_cnt_d = mem_w_last_o ? '0 : w_cnt_q + 8'd1;
+    // The last sram row of a misaligned bias is written after the last beat.
+    bflush_d = r_fire && (bias_wo != '0) && (r_cnt_q == r_total_q - 16'd1) &&
+               (r_total_q == bias_rows);
+
+    // The pass (row by row: one row; else every row) and the column block in it.
+    pass_row_d  = pass_row_q;
+    pass_dst_d  = pass_dst_q;
+    pass_elem_d = pass_elem_q;
+    if (state_q == StChkHull) begin
+      pass_row_d  = '0;
+      pass_dst_d  = dst_addr_q;
+      pass_elem_d = c_elem_q;
+    end else if (state_q == StStore && blk_idle && !more_blocks) begin
+      pass_row_d  = pass_row_q + 16'd1;
+      pass_dst_d  = pass_dst_q + dst_stride_q;
+      pass_elem_d = pass_elem_q + 32'(c_pitch_q);
+    end
+    r_cnt_d = r_cnt_q;
+    if (state_q == StBlock) r_cnt_d = '0;
+    else if (r_fire) r_cnt_d = r_cnt_q + 16'd1;
+
+    // Chunk pipeline: row 0 of the block, then chunk by chunk.
+    d_busy_d  = d_busy_q;
+    d_rbase_d = d_rbase_q;
+    d_elem_d  = d_elem_q;
+    d_rem_d   = d_rem_q;
+    d_j_d     = d_j_q;
+    d_roff_d  = d_roff_q;
+    d_off_d   = d_off_q;
+    d_row_d   = d_row_q;
+    if (state_q == StBlock) begin
+      d_busy_d  = 1'b1;
+      d_rbase_d = pass_elem_q + 32'(cb_q);
+      d_elem_d  = pass_elem_q + 32'(cb_q);
+      d_rem_d   = nb_new;
+      d_j_d     = '0;
+      d_roff_d  = pass_dst_q[OffW-1:0] + cb_bytes[OffW-1:0];
+      d_off_d   = pass_dst_q[OffW-1:0] + cb_bytes[OffW-1:0];
+      d_row_d   = '0;
+    end else if (d_fire) begin
+      if (d_last) begin
+        if (d_row_q == pass_last) d_busy_d = 1'b0;
+        d_row_d   = d_row_q + 16'd1;
+        d_rbase_d = d_next_rbase;
+        d_elem_d  = d_next_rbase;
+        d_rem_d   = nb_q;
+        d_j_d     = '0;
+        d_roff_d  = d_next_roff;
+        d_off_d   = d_next_roff;
+      end else begin
+        d_rem_d  = d_rem_q - 16'(Lanes);
+        d_j_d    = d_j_q + BiasRowW'(1);
+        d_elem_d = d_elem_q + 32'(Lanes);
+        // A full int32 chunk is one whole beat: the offset stays; int8 moves by Lanes.
+        if (int8_q) d_off_d = d_off_q + OffW'(Lanes);
       end
     end
   end
 
-  // Address and counter registers (set up in StBlock before use: no reset needed).
+  // Control state (reset).
   always_ff @(posedge clk_i) begin
-    cb_q <= cb_d;
-    if (state_q == StChkHull) begin
-      pass_row_q  <= '0;
-      pass_dst_q  <= dst_addr_q;
-      pass_elem_q <= c_elem_q;
-    end else if (state_q == StStore && blk_idle && !more_blocks) begin
-      pass_row_q  <= pass_row_q + 16'd1;
-      pass_dst_q  <= pass_dst_q + dst_stride_q;
-      pass_elem_q <= pass_elem_q + 32'(c_pitch_q);
-    end
-    if (state_q == StBlock) begin
-      nb_q        <= nb_d;
-      r_cnt_q     <= '0;
-      r_total_q   <= 16'((32'(bias_start[OffW-1:0]) + 32'({nb_d, 2'b00}) + BeatBytes - 1) >>
-                         OffW);
-      r_end_off_q <= bias_start[OffW-1:0] + OffW'({nb_d, 2'b00});
-      // Chunk pipeline: row 0 of the block.
-      d_rbase_q   <= pass_elem_q + 32'(cb_q);
-      d_elem_q    <= pass_elem_q + 32'(cb_q);
-      d_rem_q     <= nb_d;
-      d_j_q       <= '0;
-      d_roff_q    <= pass_dst_q[OffW-1:0] + cb_bytes[OffW-1:0];
-      d_off_q     <= pass_dst_q[OffW-1:0] + cb_bytes[OffW-1:0];
-      d_row_q     <= '0;
+    if (!rst_ni) begin
+      state_q    <= StIdle;
+      fault_q    <= luoshu_isa_pkg::FaultNone;
+      d_busy_q   <= 1'b0;
+      p1_valid_q <= 1'b0;
+      bflush_q   <= 1'b0;
+      r_err_q    <= 1'b0;
+      b_err_q    <= 1'b0;
+      b_owed_q   <= '0;
+      w_cnt_q    <= '0;
     end else begin
-      if (r_fire) begin
-        r_cnt_q     <= r_cnt_q + 16'd1;
-        bias_held_q <= r_rot;
-      end
-      if (d_fire) begin
-        if (d_last) begin
-          d_row_q   <= d_row_q + 16'd1;
-          d_rbase_q <= d_next_rbase;
-          d_elem_q  <= d_next_rbase;
-          d_rem_q   <= nb_q;
-          d_j_q     <= '0;
-          d_roff_q  <= d_next_roff;
-          d_off_q   <= d_next_roff;
-        end else begin
-          d_rem_q  <= d_rem_q - 16'(Lanes);
-          d_j_q    <= d_j_q + BiasRowW'(1);
-          d_elem_q <= d_elem_q + 32'(Lanes);
-          // A full int32 chunk is one whole beat: the offset stays; int8 moves by Lanes.
-          if (int8_q) d_off_q <= d_off_q + OffW'(Lanes);
-        end
-      end
+      state_q    <= state_d;
+      fault_q    <= fault_d;
+      d_busy_q   <= d_busy_d;
+      p1_valid_q <= d_fire;
+      bflush_q   <= bflush_d;
+      r_err_q    <= r_err_d;
+      b_err_q    <= b_err_d;
+      b_owed_q   <= b_owed_d;
+      w_cnt_q    <= w_cnt_d;
     end
-    // The read in flight and the chunk in the epilogue: their framing.
+  end
+
+  // Address and counter registers: set up in StBlock (the pass in StChkHull) before use, so
+  // not reset.
+  always_ff @(posedge clk_i) begin
+    cb_q        <= cb_d;
+    pass_row_q  <= pass_row_d;
+    pass_dst_q  <= pass_dst_d;
+    pass_elem_q <= pass_elem_d;
+    r_cnt_q     <= r_cnt_d;
+    d_rbase_q   <= d_rbase_d;
+    d_elem_q    <= d_elem_d;
+    d_rem_q     <= d_rem_d;
+    d_j_q       <= d_j_d;
+    d_roff_q    <= d_roff_d;
+    d_off_q     <= d_off_d;
+    d_row_q     <= d_row_d;
+  end
+
+  // Captures (the enable style: each is loaded, never computed from itself): the block's
+  // size and bias framing in StBlock, the previous bias beat, and the framing of the chunk
+  // whose L0C data arrives now (p1) and of the epilogue's output (p2).
+  always_ff @(posedge clk_i) begin
+    if (state_q == StBlock) begin
+      nb_q        <= nb_new;
+      r_total_q   <= 16'((32'(bias_start[OffW-1:0]) + 32'({nb_new, 2'b00}) + BeatBytes - 1) >>
+                         OffW);
+      r_end_off_q <= bias_start[OffW-1:0] + OffW'({nb_new, 2'b00});
+    end
+    if (r_fire) bias_held_q <= r_rot;
     if (d_fire) begin
       p1_nvalid_q <= d_nvalid;
       p1_off_q    <= d_off_q;
