@@ -178,7 +178,7 @@ module mte_in #(
   logic [OutW-1:0]       out_q, out_d;                // beats requested, not yet received
   logic                  err_q, err_d;                // an error response was seen
 
-  // The valid rows, loaded at the accept (a LOAD that reads nothing has no bursts).
+  // The valid rows, loaded at each accept (none if nothing is read; a CHECK fault leaves them).
   burst_gen #(.BeatBytes(BeatBytes), .LenW(16)) u_burst_gen (
     .clk_i,
     .rst_ni,

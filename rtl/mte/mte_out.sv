@@ -251,7 +251,7 @@ module mte_out #(
   logic [17:0]     blk_bytes;       // nb_new * esize
   assign cols_left = cols_q - cb_q;
   // Without bias the whole row is one block.
-  assign nb_new      = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
+  assign nb_new    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
   assign cb_bytes  = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
   assign blk_bytes = int8_q ? 18'(nb_new) : {nb_new, 2'b00};
 
