@@ -41,11 +41,11 @@ module burst_gen #(
 
   localparam int OffW = $clog2(BeatBytes);
 
-  logic            busy_q, busy_d;
-  logic [15:0]     rows_q, rows_d;   // rows left, the current one included
-  logic [31:0]     row_q, row_d;     // current row's first byte
-  logic [32:0]     end_q, end_d;     // current row's end (exclusive)
-  logic [32:0]     addr_q, addr_d;   // next beat (beat-aligned)
+  logic            busy_q;
+  logic [15:0]     rows_q;           // rows left, the current one included
+  logic [31:0]     row_q;            // current row's first byte
+  logic [32:0]     end_q;            // current row's end (exclusive)
+  logic [32:0]     addr_q;           // next beat (beat-aligned)
   logic [33-OffW:0] row_beats;       // beats left in the row
   logic [12:0]     page_beats;       // beats to the next 4 KiB boundary
   logic [8:0]      beats;
@@ -70,41 +70,35 @@ module burst_gen #(
   assign burst_len_o      = 8'(beats - 9'd1);
   assign burst_row_last_o = ((34 - OffW)'(beats) == row_beats);
 
-  always_comb begin
-    busy_d = busy_q;
-    rows_d = rows_q;
-    row_d  = row_q;
-    end_d  = end_q;
-    addr_d = addr_q;
-    if (start_i) begin
-      busy_d = (rows_i != '0) && (row_bytes_i != '0);
-      rows_d = rows_i;
-      row_d  = addr_i;
-      end_d  = {1'b0, addr_i} + 33'(row_bytes_i);
-      addr_d = {1'b0, addr_i[31:OffW], OffW'(0)};
-    end else if (fire) begin
-      if (burst_row_last_o) begin
-        busy_d = (rows_q != 16'd1);
-        rows_d = rows_q - 16'd1;
-        row_d  = row_next;
-        end_d  = end_q + {1'b0, stride_i};
-        addr_d = {1'b0, row_next[31:OffW], OffW'(0)};
-      end else begin
-        addr_d = addr_q + 33'({beats, OffW'(0)});
-      end
-    end
-  end
-
+  // Clocked-enable style, for simulation speed (docs/core.md, "Register style"): the ready
+  // input reaches this next-state logic, so as always_comb Verilator evaluates it again on
+  // every input change; clocked, once per edge (1.3 % fewer instructions in the core bench).
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) busy_q <= 1'b0;
-    else busy_q <= busy_d;
+    if (!rst_ni) begin
+      busy_q <= 1'b0;
+    end else if (start_i) begin
+      busy_q <= (rows_i != '0) && (row_bytes_i != '0);
+    end else if (fire && burst_row_last_o) begin
+      busy_q <= (rows_q != 16'd1);
+    end
   end
   // Address registers: only read while busy.
   always_ff @(posedge clk_i) begin
-    rows_q <= rows_d;
-    row_q  <= row_d;
-    end_q  <= end_d;
-    addr_q <= addr_d;
+    if (start_i) begin
+      rows_q <= rows_i;
+      row_q  <= addr_i;
+      end_q  <= {1'b0, addr_i} + 33'(row_bytes_i);
+      addr_q <= {1'b0, addr_i[31:OffW], OffW'(0)};
+    end else if (fire) begin
+      if (burst_row_last_o) begin
+        rows_q <= rows_q - 16'd1;
+        row_q  <= row_next;
+        end_q  <= end_q + {1'b0, stride_i};
+        addr_q <= {1'b0, row_next[31:OffW], OffW'(0)};
+      end else begin
+        addr_q <= addr_q + 33'({beats, OffW'(0)});
+      end
+    end
   end
 
   // A start drops the burst on offer, so the stream rule holds between starts.
