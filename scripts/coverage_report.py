@@ -163,7 +163,7 @@ def loop_names(root):
                 return f.read()
         except OSError:
             return ""
-    isa = read("rtl/core/luoshu_isa_pkg.sv")
+    isa = read("rtl/isa/luoshu_isa_pkg.sv")
     noc = read("rtl/noc/noc_pkg.sv")
     chans = sorted((int(b), re.sub(r"(?<!^)(?=[A-Z])", "_", n).lower())
                    for n, b in re.findall(r"localparam int Chan(\w+) = (\d+);", isa))

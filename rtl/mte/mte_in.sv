@@ -15,8 +15,9 @@
 //           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
 //           low memory, it is outside every window; so is a box past 2^32.
 //   RUN     three engines in parallel:
-//           - issuer: per valid row, beat-aligned bursts split at 4 KiB and at 256 beats,
-//             issued ahead of the data (up to MaxOutBeats beats owed), one AR per cycle;
+//           - issuer: per valid row, beat-aligned bursts split at 4 KiB and at 256 beats
+//             (burst_gen.sv), issued ahead of the data (up to MaxOutBeats beats owed), one
+//             AR per cycle;
 //           - response walker: replays the same row/beat sequence, so each R beat's useful
 //             bytes are known without a side FIFO; it shifts them down to lane 0 and writes
 //             them to L0 in one masked write (the l0_buffer takes any alignment);
@@ -91,7 +92,6 @@ module mte_in #(
   end
 
   localparam int OffW = $clog2(BeatBytes);        // byte offset inside a beat
-  localparam int PageBeats = 4096 / BeatBytes;    // beats per 4 KiB page
   localparam int AAddrW = $clog2(L0aBytes);
   localparam int BAddrW = $clog2(L0bBytes);
   localparam int AddrW = AAddrW > BAddrW ? AAddrW : BAddrW;  // L0 byte address
@@ -165,17 +165,12 @@ module mte_in #(
                    (!chk_box_q || box_len_q[47:33] == '0);
 
   // ------------------------------------------------------------------ issuer (AR)
-  logic                  iss_active_q, iss_active_d;  // bursts left to issue
-  logic [15:0]           iss_rows_q, iss_rows_d;      // rows left, the current one included
-  logic [31:0]           iss_row_q, iss_row_d;        // current row's first byte
-  logic [32:0]           iss_end_q, iss_end_d;        // current row's end (exclusive)
-  logic [31:0]           iss_addr_q, iss_addr_d;      // next beat to request
-  logic [32-OffW:0]      iss_end_beat;                // first beat past the row
-  logic [32-OffW:0]      iss_row_beats;               // beats left in the row
-  logic [12-OffW:0]      iss_page_beats;              // beats to the 4 KiB boundary
+  logic                  iss_active;                  // bursts left to issue
+  logic                  iss_ready;                   // the AR register takes a burst
+  logic [31:0]           iss_addr;
+  logic [7:0]            iss_len;
   logic [8:0]            iss_beats;                   // this burst: 1..256
   logic                  iss_row_last;
-  logic [31:0]           iss_row_next;                // next row's first byte
   logic                  ar_valid_q, ar_valid_d;
   logic [31:0]           ar_addr_q, ar_addr_d;
   logic [7:0]            ar_len_q, ar_len_d;
@@ -183,20 +178,25 @@ module mte_in #(
   logic [OutW-1:0]       out_q, out_d;                // beats requested, not yet received
   logic                  err_q, err_d;                // an error response was seen
 
-  // Rounded up: a row ending inside a beat still needs that beat.
-  assign iss_end_beat   = iss_end_q[32:OffW] + (33 - OffW)'(iss_end_q[OffW-1:0] != '0);
-  assign iss_row_beats  = iss_end_beat - (33 - OffW)'(iss_addr_q[31:OffW]);
-  assign iss_page_beats = (13 - OffW)'(PageBeats) - (13 - OffW)'(iss_addr_q[11:OffW]);
-  always_comb begin
-    iss_beats = 9'd256;
-    if (33'(iss_page_beats) < 33'(iss_beats)) iss_beats = 9'(iss_page_beats);
-    if (33'(iss_row_beats) < 33'(iss_beats)) iss_beats = 9'(iss_row_beats);
-  end
-  assign iss_row_last = (33'(iss_beats) == 33'(iss_row_beats));
-  assign iss_row_next = iss_row_q + stride_q;
-  assign ar_load = (state_q == StRun) && iss_active_q && !err_q &&
-                   (!ar_valid_q || mem_ar_ready_i) &&
-                   ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
+  // The valid rows, loaded at each accept (none if nothing is read; a CHECK fault leaves them).
+  burst_gen #(.BeatBytes(BeatBytes), .LenW(16)) u_burst_gen (
+    .clk_i,
+    .rst_ni,
+    .start_i         (cmd_accept),
+    .addr_i          (desc.src_addr),
+    .row_bytes_i     (desc.valid_cols),
+    .rows_i          (desc.valid_rows),
+    .stride_i        (stride_q),
+    .burst_valid_o   (iss_active),
+    .burst_ready_i   (iss_ready),
+    .burst_addr_o    (iss_addr),
+    .burst_len_o     (iss_len),
+    .burst_beats_o   (iss_beats),
+    .burst_row_last_o(iss_row_last)
+  );
+  assign iss_ready = (state_q == StRun) && !err_q && (!ar_valid_q || mem_ar_ready_i) &&
+                     ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
+  assign ar_load   = iss_active && iss_ready;
 
   assign mem_ar_valid_o = ar_valid_q;
   assign mem_ar_addr_o  = ar_addr_q;
@@ -301,11 +301,6 @@ module mte_in #(
     box_len_d    = box_len_q;
     box_a_d      = box_a_q;
     box_b_d      = box_b_q;
-    iss_active_d = iss_active_q;
-    iss_rows_d   = iss_rows_q;
-    iss_row_d    = iss_row_q;
-    iss_end_d    = iss_end_q;
-    iss_addr_d   = iss_addr_q;
     ar_valid_d   = ar_valid_q;
     ar_addr_d    = ar_addr_q;
     ar_len_d     = ar_len_q;
@@ -343,11 +338,6 @@ module mte_in #(
           box_len_d    = 48'(desc.valid_cols);
           box_a_d      = 48'(desc.src_stride);
           box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
-          iss_active_d = has_reads;
-          iss_rows_d   = desc.valid_rows;
-          iss_row_d    = desc.src_addr;
-          iss_end_d    = {1'b0, desc.src_addr} + {17'b0, desc.valid_cols};
-          iss_addr_d   = {desc.src_addr[31:OffW], OffW'(0)};
           rw_page_d    = desc.src_addr[11:0];
           rw_first_d   = 1'b1;
           rw_rem_d     = desc.valid_cols;
@@ -398,17 +388,8 @@ module mte_in #(
         // Issuer.
         if (ar_load) begin
           ar_valid_d = 1'b1;
-          ar_addr_d  = iss_addr_q;
-          ar_len_d   = 8'(iss_beats - 9'd1);
-          if (iss_row_last) begin
-            iss_rows_d   = iss_rows_q - 16'd1;
-            iss_active_d = (iss_rows_q != 16'd1);
-            iss_row_d    = iss_row_next;
-            iss_end_d    = iss_end_q + {1'b0, stride_q};
-            iss_addr_d   = {iss_row_next[31:OffW], OffW'(0)};
-          end else begin
-            iss_addr_d = iss_addr_q + 32'({iss_beats, OffW'(0)});
-          end
+          ar_addr_d  = iss_addr;
+          ar_len_d   = iss_len;
         end else if (mem_ar_ready_i) begin
           ar_valid_d = 1'b0;
         end
@@ -448,7 +429,7 @@ module mte_in #(
         end
         // Done once every burst is issued (or an error stopped issuing), every owed beat is
         // in, and every zero is written; the last write leaves the register this cycle.
-        if ((!iss_active_q || err_q) && out_q == '0 && (z_phase_q == ZDone || err_q)) begin
+        if ((!iss_active || err_q) && out_q == '0 && (z_phase_q == ZDone || err_q)) begin
           fault_d = err_q ? luoshu_isa_pkg::FaultMemError : luoshu_isa_pkg::FaultNone;
           state_d = StFinish;
         end
@@ -463,7 +444,6 @@ module mte_in #(
       state_q      <= StIdle;
       fault_q      <= luoshu_isa_pkg::FaultNone;
       chk_box_q    <= 1'b0;
-      iss_active_q <= 1'b0;
       ar_valid_q   <= 1'b0;
       out_q        <= '0;
       err_q        <= 1'b0;
@@ -475,7 +455,6 @@ module mte_in #(
       state_q      <= state_d;
       fault_q      <= fault_d;
       chk_box_q    <= chk_box_d;
-      iss_active_q <= iss_active_d;
       ar_valid_q   <= ar_valid_d;
       out_q        <= out_d;
       err_q        <= err_d;
@@ -499,10 +478,6 @@ module mte_in #(
     box_len_q  <= box_len_d;
     box_a_q    <= box_a_d;
     box_b_q    <= box_b_d;
-    iss_rows_q <= iss_rows_d;
-    iss_row_q  <= iss_row_d;
-    iss_end_q  <= iss_end_d;
-    iss_addr_q <= iss_addr_d;
     ar_addr_q  <= ar_addr_d;
     ar_len_q   <= ar_len_d;
     rw_page_q  <= rw_page_d;
@@ -559,6 +534,8 @@ module mte_in #(
 
   // Cover points (coverage build only): a row's burst cut at a 4 KiB boundary (< 256 beats)
   // or at 256 beats with more of the row left; an error response to a LOAD read.
+  logic unused_cov;  // read only by the cover points (coverage build)
+  assign unused_cov = iss_row_last;
   `COVER(cov_burst_split_4k, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats != 9'd256)
   `COVER(cov_burst_split_256, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats == 9'd256)
   `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_r_err_i)

@@ -10,7 +10,7 @@ import tempfile
 
 root = pathlib.Path(sys.argv[1])
 SOURCES = ["sw/isa/isa.toml", "rtl/soc/luoshu_regs.rdl", "rtl/soc/soc_configs.toml"]
-OUTPUTS = ["rtl/core/luoshu_isa_pkg.sv", "sw/isa/luoshu_isa.h", "docs/isa.md",
+OUTPUTS = ["rtl/isa/luoshu_isa_pkg.sv", "sw/isa/luoshu_isa.h", "docs/isa.md",
            "rtl/soc/luoshu_regs.sv", "sw/hal/luoshu_regs.h", "sw/hal/luoshu_regs_table.h",
            "docs/regs.md", "sw/hal/soc_configs.h", "tb/soc/soc_configs.cmake"]
 

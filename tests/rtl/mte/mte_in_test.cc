@@ -28,6 +28,7 @@
 #include "tb/agents/mem_slave.h"
 #include "tb/agents/stream.h"
 #include "tb/bits.h"
+#include "tb/checkers/bursts.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
 
@@ -81,7 +82,7 @@ uint64_t BoxCheckCycles(uint32_t valid_rows) {
   return steps + 3;
 }
 
-// The bursts a LOAD must issue: per valid row, beat-aligned, split at 4 KiB and at 256 beats.
+// The bursts a LOAD must issue: those of each valid row (tb::SplitBursts).
 struct BurstCount {
   uint64_t bursts = 0, beats = 0;
 };
@@ -89,14 +90,10 @@ BurstCount ExpectedBursts(const LoadDesc& x) {
   BurstCount n;
   if (x.valid_rows == 0 || x.valid_cols == 0) return n;
   for (uint64_t r = 0; r < x.valid_rows; ++r) {
-    const uint64_t start = x.src_addr + r * x.src_stride, end = start + x.valid_cols;
-    for (uint64_t a = start & ~uint64_t(kBeatBytes - 1); a < end;) {
-      const uint64_t to_end = (end - a + kBeatBytes - 1) / kBeatBytes;
-      const uint64_t to_page = (4096 - a % 4096) / kBeatBytes;
-      const uint64_t beats = std::min<uint64_t>({256, to_end, to_page});
+    for (const tb::Burst& b :
+         tb::SplitBursts(x.src_addr + r * x.src_stride, x.valid_cols, kBeatBytes)) {
       ++n.bursts;
-      n.beats += beats;
-      a += beats * kBeatBytes;
+      n.beats += b.beats;
     }
   }
   return n;

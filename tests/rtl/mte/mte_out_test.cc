@@ -31,6 +31,7 @@
 #include "tb/agents/mem_slave.h"
 #include "tb/agents/stream.h"
 #include "tb/bits.h"
+#include "tb/checkers/bursts.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
 
@@ -85,18 +86,13 @@ void ForEachBlock(const StoreDesc& x, uint32_t bias_cols, F f) {
   for (uint32_t cb = 0; cb < x.cols; cb += step) f(cb, std::min(step, x.cols - cb));
 }
 
-// Beat-aligned bursts over [start, start + len), split at 4 KiB and at 256 beats.
+// The bursts over [start, start + len) (tb::SplitBursts), counted.
 struct BurstCount {
   uint64_t bursts = 0, beats = 0;
   void Add(uint64_t start, uint64_t len) {
-    const uint64_t end = start + len;
-    for (uint64_t a = start & ~uint64_t(kBeatBytes - 1); a < end;) {
-      const uint64_t to_end = (end - a + kBeatBytes - 1) / kBeatBytes;
-      const uint64_t to_page = (4096 - a % 4096) / kBeatBytes;
-      const uint64_t beats = std::min<uint64_t>({256, to_end, to_page});
+    for (const tb::Burst& b : tb::SplitBursts(start, len, kBeatBytes)) {
       ++bursts;
-      this->beats += beats;
-      a += beats * kBeatBytes;
+      beats += b.beats;
     }
   }
 };

@@ -1,0 +1,118 @@
+// Realigner (MTE-out, docs/core.md): places chunks of bytes at their destination offset
+// within the beat and merges them into whole beats with byte strobes. A chunk is in_nbytes_i
+// bytes (from lane 0) whose first byte goes to offset in_off_i of its beat; the chunks of a
+// row are consecutive in the destination, and in_last_i ends the row. A beat leaves when a
+// chunk reaches its end or the row ends; a row whose last chunk spills into a new beat takes
+// one extra cycle for that beat. One chunk in and one beat out per cycle otherwise.
+`include "luoshu_assert.svh"
+
+module realigner #(
+  parameter int BeatBytes = 16,
+  localparam int OffW = $clog2(BeatBytes),
+  localparam int CntW = $clog2(BeatBytes + 1)
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  // Chunks.
+  input  logic                      in_valid_i,
+  output logic                      in_ready_o,
+  input  logic [BeatBytes-1:0][7:0] in_data_i,
+  input  logic [CntW-1:0]           in_nbytes_i,  // 1..BeatBytes
+  input  logic [OffW-1:0]           in_off_i,
+  input  logic                      in_last_i,
+  // Beats.
+  output logic                      out_valid_o,
+  input  logic                      out_ready_i,
+  output logic [BeatBytes-1:0][7:0] out_data_o,
+  output logic [BeatBytes-1:0]      out_strb_o,
+  // Bytes taken that have not left yet (false between rows once a row's last beat is out).
+  output logic                      busy_o
+);
+  if (BeatBytes < 2 || (BeatBytes & (BeatBytes - 1)) != 0) begin : g_bad_beat
+    $error("realigner: BeatBytes must be a power of two >= 2 (got %0d)", BeatBytes);
+  end
+
+  logic [BeatBytes-1:0][7:0]   cur_data_q, cur_data_d;  // the beat being filled
+  logic [BeatBytes-1:0]        cur_strb_q, cur_strb_d;
+  logic [BeatBytes-1:0][7:0]   out_data_q, out_data_d;  // the beat on offer
+  logic [BeatBytes-1:0]        out_strb_q, out_strb_d;
+  logic                        out_valid_q, out_valid_d;
+  logic                        flush_q, flush_d;        // the filled beat leaves next
+  logic [2*BeatBytes-1:0][7:0] sh_data;                 // the chunk at its offset, 2 beats
+  logic [2*BeatBytes-1:0]      sh_strb;
+  logic [BeatBytes-1:0][7:0]   merged_data;
+  logic [BeatBytes-1:0]        merged_strb;
+  logic                        out_free, take, ends_beat;
+
+  assign sh_data = (2*BeatBytes*8)'(in_data_i) << {in_off_i, 3'b000};
+  assign sh_strb = (((2*BeatBytes)'(1) << in_nbytes_i) - (2*BeatBytes)'(1)) << in_off_i;
+  always_comb begin
+    for (int i = 0; i < BeatBytes; i++) begin
+      merged_data[i] = sh_strb[i] ? sh_data[i] : cur_data_q[i];
+    end
+  end
+  assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
+  assign ends_beat   = sh_strb[BeatBytes-1] || in_last_i;  // reaches the beat's end, or the row's
+  assign out_free    = !out_valid_q || out_ready_i;
+  assign in_ready_o  = out_free && !flush_q;
+  assign take        = in_valid_i && in_ready_o;
+
+  always_comb begin
+    cur_data_d  = cur_data_q;
+    cur_strb_d  = cur_strb_q;
+    out_data_d  = out_data_q;
+    out_strb_d  = out_strb_q;
+    out_valid_d = out_valid_q && !out_ready_i;
+    flush_d     = flush_q;
+    if (out_free && flush_q) begin
+      out_valid_d = 1'b1;
+      out_data_d  = cur_data_q;
+      out_strb_d  = cur_strb_q;
+      cur_strb_d  = '0;
+      flush_d     = 1'b0;
+    end else if (take) begin
+      if (ends_beat) begin
+        out_valid_d = 1'b1;
+        out_data_d  = merged_data;
+        out_strb_d  = merged_strb;
+        cur_data_d  = sh_data[2*BeatBytes-1:BeatBytes];
+        cur_strb_d  = sh_strb[2*BeatBytes-1:BeatBytes];
+        flush_d     = in_last_i && (sh_strb[2*BeatBytes-1:BeatBytes] != '0);
+      end else begin
+        cur_data_d = merged_data;
+        cur_strb_d = merged_strb;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      cur_strb_q  <= '0;
+      out_valid_q <= 1'b0;
+      flush_q     <= 1'b0;
+    end else begin
+      cur_strb_q  <= cur_strb_d;
+      out_valid_q <= out_valid_d;
+      flush_q     <= flush_d;
+    end
+  end
+  // Beat data: only shown with its valid and strobes.
+  always_ff @(posedge clk_i) begin
+    cur_data_q <= cur_data_d;
+    out_data_q <= out_data_d;
+    out_strb_q <= out_strb_d;
+  end
+
+  assign out_valid_o = out_valid_q;
+  assign out_data_o  = out_data_q;
+  assign out_strb_o  = out_strb_q;
+  assign busy_o      = out_valid_q || flush_q || (cur_strb_q != '0);
+
+  `ASSERT_ALWAYS(a_nbytes, clk_i, rst_ni,
+                 !in_valid_i || (in_nbytes_i != '0 && 32'(in_nbytes_i) <= BeatBytes),
+                 "chunk of 0 or more than BeatBytes bytes")
+  `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o,
+                        {in_data_i, in_nbytes_i, in_off_i, in_last_i})
+  `ASSERT_STREAM_STABLE(a_out_stable, clk_i, rst_ni, out_valid_o, out_ready_i,
+                        {out_data_o, out_strb_o})
+endmodule
