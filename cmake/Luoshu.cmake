@@ -144,12 +144,14 @@ function(luoshu_verilated_library)
   endif()
   set(vdir ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${A_NAME}.dir/V${A_NAME}.dir)
   file(MAKE_DIRECTORY ${vdir})
-  # The same command line verilate() gave (so the same generated code and model identity).
   # --assert: valid/ready stability and other SVA run in every simulation.
+  # --output-split-cfuncs: Verilator emits functions of up to ten thousand statements, and
+  # GCC's -O2 time grows faster than their size; split at 1000, the eval code compiles in about
+  # half the time and simulates as fast (scripts/bench.sh core, soc and noc sim rates).
   set(vl_cmd ${VERILATOR_BIN} --compiler gcc --prefix V${A_NAME} --Mdir ${vdir} --make cmake
     --top ${A_TOP} ${trace_arg} ${cov_arg} --cc ${vl_library}
     --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
-    ${_vl_cov_define} ${cov_args} ${vl_sources})
+    --output-split-cfuncs 1000 ${_vl_cov_define} ${cov_args} ${vl_sources})
   # Unity build (Verilator's own makefiles do the same with V<prefix>__ALL.cpp): the generated
   # files are compiled as two translation units instead of ten to twenty, which saves the
   # per-file cost of parsing verilated.h (about half a second each, a third of the tree's build
