@@ -145,13 +145,14 @@ function(luoshu_verilated_library)
   set(vdir ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${A_NAME}.dir/V${A_NAME}.dir)
   file(MAKE_DIRECTORY ${vdir})
   # --assert: valid/ready stability and other SVA run in every simulation.
-  # --output-split-cfuncs: Verilator emits functions of up to ten thousand statements, and
-  # GCC's -O2 time grows faster than their size; split at 1000, the eval code compiles in about
-  # half the time and simulates as fast (scripts/bench.sh core, soc and noc sim rates).
+  # --output-split-cfuncs: Verilator emits functions of over ten thousand statements, and
+  # GCC's -O2 time grows faster than a function's size. Split at 4000 statements the SoCs'
+  # eval code compiles in about two thirds of the CPU time and simulates as fast; at 1000 it
+  # compiles a little faster still but the AI core simulates several percent slower.
   set(vl_cmd ${VERILATOR_BIN} --compiler gcc --prefix V${A_NAME} --Mdir ${vdir} --make cmake
     --top ${A_TOP} ${trace_arg} ${cov_arg} --cc ${vl_library}
     --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
-    --output-split-cfuncs 1000 ${_vl_cov_define} ${cov_args} ${vl_sources})
+    --output-split-cfuncs 4000 ${_vl_cov_define} ${cov_args} ${vl_sources})
   # Unity build (Verilator's own makefiles do the same with V<prefix>__ALL.cpp): the generated
   # files are compiled as two translation units instead of ten to twenty, which saves the
   # per-file cost of parsing verilated.h (about half a second each, a third of the tree's build
@@ -269,6 +270,10 @@ function(luoshu_gtest)
   cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${A_NAME} ${A_SOURCES})
   luoshu_cxx_target(${A_NAME})
+  # Test bodies at -O1: GoogleTest's assertion macros make large functions, which -O3 compiles
+  # in almost twice the time (a third of a clean build is test code); the simulation they drive
+  # runs in the models and the harness libraries, which keep their optimization.
+  target_compile_options(${A_NAME} PRIVATE -O1)
   target_link_libraries(${A_NAME} PRIVATE ${A_LIBS} luoshu_tb luoshu_gtest_main)
   if(NOT A_LABELS)
     set(A_LABELS unit)
