@@ -150,7 +150,7 @@ function(luoshu_verilated_library)
   # eval code compiles in about two thirds of the CPU time and simulates as fast; at 1000 it
   # compiles a little faster still but the AI core simulates several percent slower.
   set(vl_cmd ${VERILATOR_BIN} --compiler gcc --prefix V${A_NAME} --Mdir ${vdir} --make cmake
-    --top ${A_TOP} ${trace_arg} ${cov_arg} --cc ${vl_library}
+    --top ${A_TOP} ${cov_arg} ${trace_arg} --cc ${vl_library}
     --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
     --output-split-cfuncs 4000 ${_vl_cov_define} ${cov_args} ${vl_sources})
   # Unity build (Verilator's own makefiles do the same with V<prefix>__ALL.cpp): the generated
