@@ -17,7 +17,7 @@ function(luoshu_cxx_target target)
 endfunction()
 
 # The Verilator runtime (verilated.cpp, FST writer, ...) is compiled once and shared by every
-# model; verilate() would otherwise compile it again into each model library. Installed, its
+# model (CMake's verilate() would compile it again into each model library). Installed, its
 # headers are copied to <prefix>/include/luoshu/verilator: the package then needs no Verilator
 # and always matches the runtime compiled into this library.
 set(_vl_inc ${VERILATOR_ROOT}/include)
@@ -29,7 +29,7 @@ if(LUOSHU_TRACE)
 else()
   set(_vl_trace 0)
 endif()
-# Coverage: the runtime's coverage store, and verilate(COVERAGE) (line, toggle and COVER
+# Coverage: the runtime's coverage store, and Verilator --coverage (line, toggle and COVER
 # points) plus the define that turns the COVER macro on (rtl/common/luoshu_assert.svh) for
 # every model; the coverage build lints the cover points too.
 set(_vl_cov_define "")
@@ -119,104 +119,90 @@ function(luoshu_verilated_library)
     set(savable_arg --savable)
   endif()
   if(LUOSHU_TRACE)
-    set(trace_arg TRACE_FST)
+    set(trace_arg --trace-fst)
     target_compile_definitions(${A_NAME} PUBLIC LUOSHU_TRACE_COMPILED=1)
   endif()
   set(cov_arg "")
   set(cov_args "")
   if(LUOSHU_COVERAGE)
-    set(cov_arg COVERAGE)
+    set(cov_arg --coverage)
     if(NOT A_TOGGLE_COVERAGE)
       set(cov_args --no-coverage-toggle)
     endif()
   endif()
-  # verilate() runs Verilator in this CMakeLists.txt's folder.
+  # Verilator runs at build time only, in this CMakeLists.txt's folder (see _luoshu_relative),
+  # in parallel with the compiles. CMake's verilate() runs it at configure time too, one model
+  # after the other on one core, to learn the generated file names (about 20 CPU seconds of a
+  # clean build). The names are not needed here: LuoshuUnity.cmake includes the generated files
+  # into the unity translation units below, which have fixed names.
   _luoshu_relative(vl_sources ${CMAKE_CURRENT_SOURCE_DIR} ${LUOSHU_WAIVERS} ${A_SOURCES})
   _luoshu_relative(vl_include ${CMAKE_CURRENT_SOURCE_DIR} ${LUOSHU_RTL_DIR}/common)
-  verilate(${A_NAME} ${trace_arg} ${cov_arg}
-    PREFIX V${A_NAME}
-    TOP_MODULE ${A_TOP}
-    SOURCES ${vl_sources}
-    INCLUDE_DIRS ${vl_include}
-    # --assert: valid/ready stability and other SVA run in every simulation.
-    VERILATOR_ARGS --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
-                   ${_vl_cov_define} ${cov_args}
-    # The slow path (construction, tracing setup) is not worth optimizing; it dominates build time.
-    OPT_SLOW -O0
-    OPT_FAST -O2
-    OPT_GLOBAL -O2)
+  set(vl_library "")
+  if(vl_include)  # (rtl/common's own models need no -y to find its modules)
+    set(vl_library -y ${vl_include})
+  endif()
+  set(vdir ${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${A_NAME}.dir/V${A_NAME}.dir)
+  file(MAKE_DIRECTORY ${vdir})
+  # --assert: valid/ready stability and other SVA run in every simulation.
+  # --output-split-cfuncs: Verilator emits functions of over ten thousand statements, and
+  # GCC's -O2 time grows faster than a function's size. Split at 4000 statements, the SoCs'
+  # eval code compiles in a little over half the CPU time (all models' in 70%) and simulates as
+  # fast; at 1000 it compiles a little faster still but the AI core simulates 7% slower.
+  set(vl_cmd ${VERILATOR_BIN} --compiler gcc --prefix V${A_NAME} --Mdir ${vdir} --make cmake
+    --top ${A_TOP} ${cov_arg} ${trace_arg} --cc ${vl_library}
+    --assert ${savable_arg} -Wno-fatal -Wno-lint -Wno-style ${vl_params} -O3
+    --output-split-cfuncs 4000 ${_vl_cov_define} ${cov_args} ${vl_sources})
   # Unity build (Verilator's own makefiles do the same with V<prefix>__ALL.cpp): the generated
   # files are compiled as two translation units instead of ten to twenty, which saves the
   # per-file cost of parsing verilated.h (about half a second each, a third of the tree's build
   # time). The fast group (eval code) is optimized; the slow group (construction, and trace
   # dump code that runs only while a wave is written) is compiled at -O0.
-  get_target_property(all_srcs ${A_NAME} SOURCES)
   # FAST_CHUNKS n splits the fast group into n translation units (round robin), so a very
   # large model (the 4-core SoC) compiles on several cores instead of being the build's tail.
-  set(slow_inc "")
-  set(slow_srcs "")
-  set(fast_i 0)
-  foreach(src IN LISTS all_srcs)
-    if(NOT src MATCHES "\\.cpp$" OR src MATCHES "^${_vl_inc}/")
-      continue()
-    endif()
-    set_source_files_properties("${src}" PROPERTIES HEADER_FILE_ONLY ON)
-    if(src MATCHES "(__Slow|__Trace__[0-9]+)\\.cpp$")
-      string(APPEND slow_inc "#include \"${src}\"\n")
-      list(APPEND slow_srcs "${src}")
-    else()
-      math(EXPR chunk "${fast_i} % ${A_FAST_CHUNKS}")
-      math(EXPR fast_i "${fast_i} + 1")
-      string(APPEND fast_inc_${chunk} "#include \"${src}\"\n")
-      list(APPEND fast_srcs_${chunk} "${src}")
-    endif()
-  endforeach()
   set(unity_dir ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_unity)
   math(EXPR last_chunk "${A_FAST_CHUNKS} - 1")
+  set(unity_srcs "")
   foreach(chunk RANGE ${last_chunk})
-    set(fast_cpp ${unity_dir}/fast${chunk}.cpp)
-    file(CONFIGURE OUTPUT ${fast_cpp} CONTENT "${fast_inc_${chunk}}")
-    set_source_files_properties(${fast_cpp} PROPERTIES COMPILE_OPTIONS "${_vl_fast_opt}"
-      OBJECT_DEPENDS "${fast_srcs_${chunk}}")
-    target_sources(${A_NAME} PRIVATE ${fast_cpp})
+    list(APPEND unity_srcs ${unity_dir}/fast${chunk}.cpp)
+    set_source_files_properties(${unity_dir}/fast${chunk}.cpp PROPERTIES
+      COMPILE_OPTIONS "${_vl_fast_opt}")
   endforeach()
-  file(CONFIGURE OUTPUT ${unity_dir}/slow.cpp CONTENT "${slow_inc}")
-  set_source_files_properties(${unity_dir}/slow.cpp PROPERTIES COMPILE_OPTIONS "-O0"
-    OBJECT_DEPENDS "${slow_srcs}")
-  target_sources(${A_NAME} PRIVATE ${unity_dir}/slow.cpp)
+  list(APPEND unity_srcs ${unity_dir}/slow.cpp)
+  set_source_files_properties(${unity_dir}/slow.cpp PROPERTIES COMPILE_OPTIONS "-O0")
+  # SAVABLE: the model's identity, hashed from the generated sources whenever Verilator runs.
   if(A_SAVABLE)
-    # Rehashed whenever Verilator regenerates the model (the list is fixed at configure time,
-    # as verilate() fixes it).
-    set(id_list ${unity_dir}/model_id_inputs.txt)
-    set(id_inputs ${slow_srcs})
-    foreach(chunk RANGE ${last_chunk})
-      list(APPEND id_inputs ${fast_srcs_${chunk}})
-    endforeach()
-    list(JOIN id_inputs "\n" id_text)
-    file(CONFIGURE OUTPUT ${id_list} CONTENT "${id_text}\n")
-    set(id_cc ${unity_dir}/model_id.cc)
-    add_custom_command(OUTPUT ${id_cc}
-      COMMAND ${CMAKE_COMMAND} -DNAME=${A_NAME} -DLIST=${id_list} -DOUT=${id_cc}
-              -P ${PROJECT_SOURCE_DIR}/cmake/LuoshuModelId.cmake
-      DEPENDS ${id_inputs} ${id_list} ${PROJECT_SOURCE_DIR}/cmake/LuoshuModelId.cmake
-      COMMENT "Hashing the Verilated model ${A_NAME}" VERBATIM)
-    target_sources(${A_NAME} PRIVATE ${id_cc})
+    list(APPEND unity_srcs ${unity_dir}/model_id.cc)
   endif()
-  # Use the shared runtime instead of a private copy of it.
-  get_target_property(srcs ${A_NAME} SOURCES)
-  list(FILTER srcs EXCLUDE REGEX "^${_vl_inc}/.*\\.cpp$")
-  set_property(TARGET ${A_NAME} PROPERTY SOURCES ${srcs})
+  # Ninja learns the RTL files a model is made of (includes, -y library modules) from the
+  # depfile LuoshuUnity.cmake writes from Verilator's; without depfile support (CMake < 3.20)
+  # a model depends on its sources and every file of rtl/common.
+  set(vl_deps ${VERILATOR_BIN} ${LUOSHU_WAIVERS} ${A_SOURCES}
+    ${PROJECT_SOURCE_DIR}/cmake/LuoshuUnity.cmake ${PROJECT_SOURCE_DIR}/cmake/LuoshuModelId.cmake)
+  set(depfile_arg "")
+  if(POLICY CMP0116)
+    set(depfile_arg DEPFILE ${unity_dir}/verilate.d)
+  else()
+    file(GLOB common_rtl ${LUOSHU_RTL_DIR}/common/*.sv ${LUOSHU_RTL_DIR}/common/*.svh)
+    list(APPEND vl_deps ${common_rtl})
+  endif()
+  add_custom_command(OUTPUT ${unity_srcs}
+    BYPRODUCTS ${vdir}/V${A_NAME}.h ${vdir}/V${A_NAME}__Syms.h ${vdir}/V${A_NAME}.cmake
+    COMMAND ${vl_cmd}
+    COMMAND ${CMAKE_COMMAND} -DNAME=${A_NAME} -DVDIR=${vdir} -DUNITY=${unity_dir}
+            -DCHUNKS=${A_FAST_CHUNKS} -DSAVABLE=${A_SAVABLE} -DSRC=${CMAKE_CURRENT_SOURCE_DIR}
+            -P ${PROJECT_SOURCE_DIR}/cmake/LuoshuUnity.cmake
+    DEPENDS ${vl_deps} ${depfile_arg}
+    WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}
+    COMMENT "Verilating ${A_NAME}" VERBATIM)
+  target_sources(${A_NAME} PRIVATE ${unity_srcs})
   target_link_libraries(${A_NAME} PUBLIC luoshu_verilated_rt)
-  # Users of the model see its generated headers (V<NAME>.h, from the folder verilate() made,
-  # installed to <prefix>/include/luoshu/models) and Verilator's (luoshu_verilated_rt, as
-  # system headers), not verilate()'s own copy of the latter.
-  get_target_property(inc ${A_NAME} INTERFACE_INCLUDE_DIRECTORIES)
-  list(REMOVE_ITEM inc ${_vl_inc} ${_vl_inc}/vltstd)
+  # Users of the model see its generated headers (V<NAME>.h, installed to
+  # <prefix>/include/luoshu/models) and Verilator's (luoshu_verilated_rt, as system headers).
+  set(inc ${vdir})
   set_target_properties(${A_NAME} PROPERTIES LUOSHU_VERILATED_DIR "${inc}"
     INTERFACE_INCLUDE_DIRECTORIES
     "$<BUILD_INTERFACE:${inc}>;$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/luoshu/models>")
-  list(GET inc 0 model_dir)
-  _luoshu_params_header(${A_NAME} "${model_dir}" ${A_PARAMS})
+  _luoshu_params_header(${A_NAME} "${vdir}" ${A_PARAMS})
 endfunction()
 
 # V<NAME>_params.h beside V<NAME>.h: the parameters the model was Verilated with, as
@@ -276,6 +262,18 @@ function(luoshu_rtl_gates)
   set_tests_properties(synth.${A_NAME} PROPERTIES LABELS "gate;synth;${A_SYNTH_LABELS}")
 endfunction()
 
+# GoogleTest and the standard headers every test includes, precompiled once for all the test
+# binaries (parsing them was about a second of each test's compile). Macros that differ between
+# tests (a model's LUOSHU_TRACE_COMPILED, VM_*) do not appear in these headers, so one header
+# serves them all.
+file(CONFIGURE OUTPUT ${CMAKE_BINARY_DIR}/luoshu_gtest_pch/pch.cc CONTENT "// precompiled header only\n")
+add_library(luoshu_gtest_pch OBJECT ${CMAKE_BINARY_DIR}/luoshu_gtest_pch/pch.cc)
+luoshu_cxx_target(luoshu_gtest_pch)
+target_compile_options(luoshu_gtest_pch PRIVATE -O1)
+target_link_libraries(luoshu_gtest_pch PRIVATE GTest::gtest)
+target_precompile_headers(luoshu_gtest_pch PRIVATE <gtest/gtest.h> <algorithm> <array>
+  <cstdint> <functional> <map> <memory> <string> <vector>)
+
 # luoshu_gtest(NAME test SOURCES a.cc... LIBS vl_x ... [LABELS l...] [PROPERTIES key value ...])
 # LABELS: one or more (default unit); an opt-in label goes with "long" (LABELS "system;long;random").
 # PROPERTIES: more CTest properties for every test of the binary (ENVIRONMENT, FIXTURES_*).
@@ -283,6 +281,11 @@ function(luoshu_gtest)
   cmake_parse_arguments(A "" "NAME" "SOURCES;LIBS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${A_NAME} ${A_SOURCES})
   luoshu_cxx_target(${A_NAME})
+  # Test bodies at -O1: GoogleTest's assertion macros make large functions, which -O3 compiles
+  # in almost twice the time (a third of a clean build is test code); the simulation they drive
+  # runs in the models and the harness libraries, which keep their optimization.
+  target_compile_options(${A_NAME} PRIVATE -O1)
+  target_precompile_headers(${A_NAME} REUSE_FROM luoshu_gtest_pch)
   target_link_libraries(${A_NAME} PRIVATE ${A_LIBS} luoshu_tb luoshu_gtest_main)
   if(NOT A_LABELS)
     set(A_LABELS unit)
