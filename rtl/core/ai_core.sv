@@ -61,42 +61,22 @@ module ai_core
   localparam int BytesW = $clog2(AbLanes + 1);
 
   // ---------------------------------------------------------------- memory mux
-  logic [2:0]                  rd_ar_valid, rd_ar_ready, rd_r_valid, rd_r_ready;
-  logic [2:0][31:0]            rd_ar_addr;
-  logic [2:0][7:0]             rd_ar_len;
-  logic [1:0]                  wr_aw_valid, wr_aw_ready, wr_w_valid, wr_w_ready, wr_w_last;
-  logic [1:0]                  wr_b_valid, wr_b_ready;
-  logic [1:0][31:0]            wr_aw_addr;
-  logic [1:0][7:0]             wr_aw_len;
-  logic [1:0][BeatBytes*8-1:0] wr_w_data;
-  logic [1:0][BeatBytes-1:0]   wr_w_strb;
-  logic [BeatBytes*8-1:0]      r_data;
-  logic                        r_last, r_err, b_err;
+  `LUOSHU_MEM_RD_REQ_T [NumRd-1:0]            rd_req;
+  `LUOSHU_MEM_RD_RSP_T(BeatBytes) [NumRd-1:0] rd_rsp;
+  logic [NumRd-1:0]                           rd_r_ready;
+  `LUOSHU_MEM_WR_REQ_T(BeatBytes) [NumWr-1:0] wr_req;
+  `LUOSHU_MEM_WR_RSP_T [NumWr-1:0]            wr_rsp;
+  logic [NumWr-1:0]                           wr_b_ready;
 
   mem_mux #(.NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW)) u_mem_mux (
     .clk_i,
     .rst_ni,
-    .rd_ar_valid_i (rd_ar_valid),
-    .rd_ar_ready_o (rd_ar_ready),
-    .rd_ar_addr_i  (rd_ar_addr),
-    .rd_ar_len_i   (rd_ar_len),
-    .rd_r_valid_o  (rd_r_valid),
-    .rd_r_ready_i  (rd_r_ready),
-    .wr_aw_valid_i (wr_aw_valid),
-    .wr_aw_ready_o (wr_aw_ready),
-    .wr_aw_addr_i  (wr_aw_addr),
-    .wr_aw_len_i   (wr_aw_len),
-    .wr_w_valid_i  (wr_w_valid),
-    .wr_w_ready_o  (wr_w_ready),
-    .wr_w_data_i   (wr_w_data),
-    .wr_w_strb_i   (wr_w_strb),
-    .wr_w_last_i   (wr_w_last),
-    .wr_b_valid_o  (wr_b_valid),
-    .wr_b_ready_i  (wr_b_ready),
-    .r_data_o      (r_data),
-    .r_last_o      (r_last),
-    .r_err_o       (r_err),
-    .b_err_o       (b_err),
+    .rd_req_i    (rd_req),
+    .rd_rsp_o    (rd_rsp),
+    .rd_r_ready_i(rd_r_ready),
+    .wr_req_i    (wr_req),
+    .wr_rsp_o    (wr_rsp),
+    .wr_b_ready_i(wr_b_ready),
     .mem_req_o,
     .mem_rsp_i,
     .mem_rsp_ready_o
@@ -163,27 +143,12 @@ module ai_core
     .st_done_i      (st_done),
     .st_done_fault_i(st_fault),
     .st_busy_i      (st_busy),
-    .mem_ar_valid_o (rd_ar_valid[RdSeq]),
-    .mem_ar_ready_i (rd_ar_ready[RdSeq]),
-    .mem_ar_addr_o  (rd_ar_addr[RdSeq]),
-    .mem_ar_len_o   (rd_ar_len[RdSeq]),
-    .mem_r_valid_i  (rd_r_valid[RdSeq]),
+    .mem_rd_req_o   (rd_req[RdSeq]),
+    .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
-    .mem_r_data_i   (r_data),
-    .mem_r_last_i   (r_last),
-    .mem_r_err_i    (r_err),
-    .mem_aw_valid_o (wr_aw_valid[WrSeq]),
-    .mem_aw_ready_i (wr_aw_ready[WrSeq]),
-    .mem_aw_addr_o  (wr_aw_addr[WrSeq]),
-    .mem_aw_len_o   (wr_aw_len[WrSeq]),
-    .mem_w_valid_o  (wr_w_valid[WrSeq]),
-    .mem_w_ready_i  (wr_w_ready[WrSeq]),
-    .mem_w_data_o   (wr_w_data[WrSeq]),
-    .mem_w_strb_o   (wr_w_strb[WrSeq]),
-    .mem_w_last_o   (wr_w_last[WrSeq]),
-    .mem_b_valid_i  (wr_b_valid[WrSeq]),
-    .mem_b_ready_o  (wr_b_ready[WrSeq]),
-    .mem_b_err_i    (b_err)
+    .mem_wr_req_o   (wr_req[WrSeq]),
+    .mem_wr_rsp_i   (wr_rsp[WrSeq]),
+    .mem_b_ready_o  (wr_b_ready[WrSeq])
   );
 
   // ---------------------------------------------------------------- L0 buffers
@@ -237,15 +202,9 @@ module ai_core
     .win_base_i,
     .win_size_i,
     .win_writable_i,
-    .mem_ar_valid_o(rd_ar_valid[RdIn]),
-    .mem_ar_ready_i(rd_ar_ready[RdIn]),
-    .mem_ar_addr_o (rd_ar_addr[RdIn]),
-    .mem_ar_len_o  (rd_ar_len[RdIn]),
-    .mem_r_valid_i (rd_r_valid[RdIn]),
+    .mem_rd_req_o  (rd_req[RdIn]),
+    .mem_rd_rsp_i  (rd_rsp[RdIn]),
     .mem_r_ready_o (rd_r_ready[RdIn]),
-    .mem_r_data_i  (r_data),
-    .mem_r_last_i  (r_last),
-    .mem_r_err_i   (r_err),
     .l0a_we_o      (l0a_we),
     .l0a_waddr_o   (l0a_waddr),
     .l0a_wmask_o   (l0a_wmask),
@@ -301,27 +260,12 @@ module ai_core
     .win_base_i,
     .win_size_i,
     .win_writable_i,
-    .mem_ar_valid_o(rd_ar_valid[RdOut]),
-    .mem_ar_ready_i(rd_ar_ready[RdOut]),
-    .mem_ar_addr_o (rd_ar_addr[RdOut]),
-    .mem_ar_len_o  (rd_ar_len[RdOut]),
-    .mem_r_valid_i (rd_r_valid[RdOut]),
+    .mem_rd_req_o  (rd_req[RdOut]),
+    .mem_rd_rsp_i  (rd_rsp[RdOut]),
     .mem_r_ready_o (rd_r_ready[RdOut]),
-    .mem_r_data_i  (r_data),
-    .mem_r_last_i  (r_last),
-    .mem_r_err_i   (r_err),
-    .mem_aw_valid_o(wr_aw_valid[WrOut]),
-    .mem_aw_ready_i(wr_aw_ready[WrOut]),
-    .mem_aw_addr_o (wr_aw_addr[WrOut]),
-    .mem_aw_len_o  (wr_aw_len[WrOut]),
-    .mem_w_valid_o (wr_w_valid[WrOut]),
-    .mem_w_ready_i (wr_w_ready[WrOut]),
-    .mem_w_data_o  (wr_w_data[WrOut]),
-    .mem_w_strb_o  (wr_w_strb[WrOut]),
-    .mem_w_last_o  (wr_w_last[WrOut]),
-    .mem_b_valid_i (wr_b_valid[WrOut]),
+    .mem_wr_req_o  (wr_req[WrOut]),
+    .mem_wr_rsp_i  (wr_rsp[WrOut]),
     .mem_b_ready_o (wr_b_ready[WrOut]),
-    .mem_b_err_i   (b_err),
     .l0c_rd_req_o  (mo_c_req),
     .l0c_rd_gnt_i  (mo_c_gnt),
     .l0c_raddr_o   (mo_c_raddr),

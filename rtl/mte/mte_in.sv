@@ -28,6 +28,7 @@
 // An error response stops new reads and writes, but the command still consumes every beat
 // it is owed before done_o (FaultMemError).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module mte_in #(
   parameter int Dim = 16,
@@ -53,15 +54,9 @@ module mte_in #(
   input  logic [NumWindows-1:0][32:0]           win_size_i,
   input  logic [NumWindows-1:0]                 win_writable_i,
   // Memory read port.
-  output logic                                  mem_ar_valid_o,
-  input  logic                                  mem_ar_ready_i,
-  output logic [31:0]                           mem_ar_addr_o,
-  output logic [7:0]                            mem_ar_len_o,
-  input  logic                                  mem_r_valid_i,
-  output logic                                  mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]                mem_r_data_i,
-  input  logic                                  mem_r_last_i,
-  input  logic                                  mem_r_err_i,
+  output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
+  input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
+  output logic                           mem_r_ready_o,
   // L0A / L0B write ports (lane l writes byte waddr + l when wmask[l]).
   output logic                                  l0a_we_o,
   output logic [$clog2(L0aBytes)-1:0]           l0a_waddr_o,
@@ -194,13 +189,13 @@ module mte_in #(
     .burst_beats_o   (iss_beats),
     .burst_row_last_o(iss_row_last)
   );
-  assign iss_ready = (state_q == StRun) && !err_q && (!ar_valid_q || mem_ar_ready_i) &&
+  assign iss_ready = (state_q == StRun) && !err_q && (!ar_valid_q || mem_rd_rsp_i.ar_ready) &&
                      ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
   assign ar_load   = iss_active && iss_ready;
 
-  assign mem_ar_valid_o = ar_valid_q;
-  assign mem_ar_addr_o  = ar_addr_q;
-  assign mem_ar_len_o   = ar_len_q;
+  assign mem_rd_req_o.ar_valid = ar_valid_q;
+  assign mem_rd_req_o.ar_addr  = ar_addr_q;
+  assign mem_rd_req_o.ar_len   = ar_len_q;
 
   // ------------------------------------------------------------------ response walker (R)
   logic [11:0]      rw_page_q, rw_page_d;         // current row's start address mod 4 KiB
@@ -215,13 +210,13 @@ module mte_in #(
   logic [BeatBytes*8-1:0] r_shifted;
 
   assign mem_r_ready_o = (state_q == StRun);
-  assign r_fire   = mem_r_valid_i && mem_r_ready_o;
-  assign r_write  = r_fire && !mem_r_err_i && !err_q;
+  assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
+  assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
   assign rw_avail = CntW'(BeatBytes) - CntW'(rw_lo);
   assign rw_row_end = (rw_rem_q <= 16'(rw_avail));
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
-  assign r_shifted = mem_r_data_i >> {rw_lo, 3'b000};
+  assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
 
   // ------------------------------------------------------------------ zero walker
   typedef enum logic [1:0] {
@@ -390,13 +385,13 @@ module mte_in #(
           ar_valid_d = 1'b1;
           ar_addr_d  = iss_addr;
           ar_len_d   = iss_len;
-        end else if (mem_ar_ready_i) begin
+        end else if (mem_rd_rsp_i.ar_ready) begin
           ar_valid_d = 1'b0;
         end
         out_d = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
         // Response walker.
         if (r_fire) begin
-          if (mem_r_err_i) err_d = 1'b1;
+          if (mem_rd_rsp_i.r_err) err_d = 1'b1;
           if (rw_row_end) begin
             rw_page_d  = rw_page_q + stride_q[11:0];
             rw_first_d = 1'b1;
@@ -519,18 +514,18 @@ module mte_in #(
       rw_bbeat_q <= rw_exp_last ? 8'd0 : rw_bbeat_q + 8'd1;
     end
   end
-  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni, !r_fire || mem_r_last_i == rw_exp_last,
+  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni, !r_fire || mem_rd_rsp_i.r_last == rw_exp_last,
                  "R last does not match the end of a burst this unit issued")
-  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_r_valid_i || out_q != '0,
+  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
-  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_r_valid_i || state_q == StRun,
+  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || state_q == StRun,
                  "R beat outside a command")
 `endif
   `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
-                        {mem_ar_addr_o, mem_ar_len_o})
-  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_r_valid_i, mem_r_ready_o,
-                        {mem_r_data_i, mem_r_last_i, mem_r_err_i})
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_rd_req_o.ar_valid, mem_rd_rsp_i.ar_ready,
+                        {mem_rd_req_o.ar_addr, mem_rd_req_o.ar_len})
+  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_rd_rsp_i.r_valid, mem_r_ready_o,
+                        {mem_rd_rsp_i.r_data, mem_rd_rsp_i.r_last, mem_rd_rsp_i.r_err})
 
   // Cover points (coverage build only): a row's burst cut at a 4 KiB boundary (< 256 beats)
   // or at 256 beats with more of the row left; an error response to a LOAD read.
@@ -538,5 +533,5 @@ module mte_in #(
   assign unused_cov = iss_row_last;
   `COVER(cov_burst_split_4k, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats != 9'd256)
   `COVER(cov_burst_split_256, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats == 9'd256)
-  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_r_err_i)
+  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_rd_rsp_i.r_err)
 endmodule
