@@ -172,4 +172,17 @@
   assign rsp = '{aw_ready: mem_aw_ready_i, w_ready: mem_w_ready_i, b_valid: mem_b_valid_i, \
                  b_err: mem_b_err_i};
 
+// The windows (luoshu_mem_pkg::win_t) as a test top's flat pins, and their connection to an
+// array of n windows.
+`define LUOSHU_WIN_FLAT_PORTS(n) \
+  input  logic [(n)-1:0][luoshu_mem_pkg::AddrW-1:0] win_base_i, \
+  input  logic [(n)-1:0][luoshu_mem_pkg::AddrW:0]   win_size_i, \
+  input  logic [(n)-1:0]                            win_writable_i
+
+`define LUOSHU_WIN_FLATTEN(win, n) \
+  for (genvar w_ = 0; w_ < (n); w_++) begin : g_win_flat \
+    assign win[w_] = '{base: win_base_i[w_], size: win_size_i[w_], \
+                       writable: win_writable_i[w_]}; \
+  end
+
 `endif  // LUOSHU_MEM_SVH

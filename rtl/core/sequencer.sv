@@ -52,9 +52,7 @@ module sequencer
   input  logic                        clear_i,
   input  logic                        irq_ack_i,
   output logic                        ctl_error_o,  // pulse: a ring_set / doorbell was refused
-  input  logic [NumWindows-1:0][31:0] win_base_i,
-  input  logic [NumWindows-1:0][32:0] win_size_i,
-  input  logic [NumWindows-1:0]       win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Status.
   output logic [StateW-1:0]           state_o,      // a core_state_e
   output logic [31:0]                 head_o,
@@ -252,9 +250,7 @@ module sequencer
   assign fetch_addr = ring_base_q + (fetch_ptr_q << SlotShift);
 
   window_check #(.NumWindows(NumWindows)) u_fetch_win (
-    .win_base_i    (win_base_i),
-    .win_size_i    (win_size_i),
-    .win_writable_i(win_writable_i),
+    .win_i         (win_i),
     .addr_i        (fetch_addr),
     .len_i         (33'(DescBytes)),
     .write_i       (1'b0),
@@ -486,9 +482,7 @@ module sequencer
   assign sync_can = disp_ok && dec_is_sync && !sync_busy_q && queues_empty && units_idle;
 
   window_check #(.NumWindows(NumWindows)) u_sync_win (
-    .win_base_i    (win_base_i),
-    .win_size_i    (win_size_i),
-    .win_writable_i(win_writable_i),
+    .win_i         (win_i),
     .addr_i        (f_desc[SyncAddrLsb +: 32]),
     .len_i         (33'd4),
     .write_i       (1'b1),

@@ -50,9 +50,7 @@ module mte_in #(
   output logic                                  busy_o,
   output logic [$clog2(AbLanes+1)-1:0]          rd_bytes_o,
   // Granted memory windows.
-  input  logic [NumWindows-1:0][31:0]           win_base_i,
-  input  logic [NumWindows-1:0][32:0]           win_size_i,
-  input  logic [NumWindows-1:0]                 win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Memory read port.
   output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
   input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
@@ -145,9 +143,7 @@ module mte_in #(
   assign box_done = (box_b_q == '0);
   assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, valid_cols_q};
   window_check #(.NumWindows(NumWindows)) u_window_check (
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i,
     .addr_i (chk_addr_q[31:0]),
     .len_i  (chk_len),
     .write_i(1'b0),

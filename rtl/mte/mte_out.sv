@@ -58,9 +58,7 @@ module mte_out #(
   output logic [$clog2(BeatBytes+1)-1:0]       rd_bytes_o,
   output logic [$clog2(BeatBytes+1)-1:0]       wr_bytes_o,
   // Granted windows.
-  input  logic [NumWindows-1:0][31:0]          win_base_i,
-  input  logic [NumWindows-1:0][32:0]          win_size_i,
-  input  logic [NumWindows-1:0]                win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Memory port: AR/R (bias), AW/W/B (output).
   output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
   input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
@@ -198,9 +196,7 @@ module mte_out #(
   end
 
   window_check #(.NumWindows(NumWindows)) u_window_check (
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i,
     .addr_i  (wc_addr),
     .len_i   (wc_len),
     .write_i (wc_write),

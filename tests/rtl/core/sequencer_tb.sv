@@ -24,9 +24,7 @@ module sequencer_tb
   input  logic                        clear_i,
   input  logic                        irq_ack_i,
   output logic                        ctl_error_o,  // pulse: a ring_set / doorbell was refused
-  input  logic [NumWindows-1:0][31:0] win_base_i,
-  input  logic [NumWindows-1:0][32:0] win_size_i,
-  input  logic [NumWindows-1:0]       win_writable_i,
+  `LUOSHU_WIN_FLAT_PORTS(NumWindows),
   // Status.
   output logic [StateW-1:0]           state_o,      // a core_state_e
   output logic [31:0]                 head_o,
@@ -73,6 +71,7 @@ module sequencer_tb
   `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp;
   `LUOSHU_MEM_WR_REQ_T(BeatBytes) mem_wr_req;
   `LUOSHU_MEM_WR_RSP_T            mem_wr_rsp;
+  luoshu_mem_pkg::win_t [NumWindows-1:0] win;
 
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
@@ -88,9 +87,7 @@ module sequencer_tb
     .clear_i,
     .irq_ack_i,
     .ctl_error_o,
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i(win),
     .state_o,
     .head_o,
     .tail_o,
@@ -131,4 +128,5 @@ module sequencer_tb
   );
   `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
   `LUOSHU_MEM_WR_FLATTEN(mem_wr_req, mem_wr_rsp)
+  `LUOSHU_WIN_FLATTEN(win, NumWindows)
 endmodule

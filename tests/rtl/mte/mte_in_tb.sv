@@ -23,9 +23,7 @@ module mte_in_tb #(
   output logic [luoshu_isa_pkg::FaultW-1:0]   done_fault_o,
   output logic                                busy_o,
   output logic [$clog2(AbLanes+1)-1:0]        rd_bytes_o,
-  input  logic [NumWindows-1:0][31:0]         win_base_i,
-  input  logic [NumWindows-1:0][32:0]         win_size_i,
-  input  logic [NumWindows-1:0]               win_writable_i,
+  `LUOSHU_WIN_FLAT_PORTS(NumWindows),
   `LUOSHU_MEM_RD_FLAT_PORTS(BeatBytes),
   output logic                                l0a_we_o,
   output logic                                l0b_we_o,
@@ -42,6 +40,7 @@ module mte_in_tb #(
   logic                         bd_sel_q;
   `LUOSHU_MEM_RD_REQ_T            mem_rd_req;
   `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp;
+  luoshu_mem_pkg::win_t [NumWindows-1:0] win;
 
   mte_in #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
@@ -49,13 +48,14 @@ module mte_in_tb #(
   ) u_dut (
     .clk_i, .rst_ni,
     .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o, .rd_bytes_o,
-    .win_base_i, .win_size_i, .win_writable_i,
+    .win_i(win),
     .mem_rd_req_o(mem_rd_req), .mem_rd_rsp_i(mem_rd_rsp), .mem_r_ready_o,
     .l0a_we_o, .l0a_waddr_o(l0a_waddr), .l0a_wmask_o(l0a_wmask), .l0a_wdata_o(l0a_wdata),
     .l0b_we_o, .l0b_waddr_o(l0b_waddr), .l0b_wmask_o(l0b_wmask), .l0b_wdata_o(l0b_wdata)
   );
 
   `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
+  `LUOSHU_WIN_FLATTEN(win, NumWindows)
 
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
     .clk_i, .rst_ni,

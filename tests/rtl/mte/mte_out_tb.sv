@@ -23,9 +23,7 @@ module mte_out_tb #(
   output logic                                busy_o,
   output logic [CntW-1:0]                     rd_bytes_o,
   output logic [CntW-1:0]                     wr_bytes_o,
-  input  logic [NumWindows-1:0][31:0]         win_base_i,
-  input  logic [NumWindows-1:0][32:0]         win_size_i,
-  input  logic [NumWindows-1:0]               win_writable_i,
+  `LUOSHU_WIN_FLAT_PORTS(NumWindows),
   `LUOSHU_MEM_RD_FLAT_PORTS(BeatBytes),
   `LUOSHU_MEM_WR_FLAT_PORTS(BeatBytes),
   input  logic                                l0c_gnt_i,
@@ -41,6 +39,7 @@ module mte_out_tb #(
   `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp;
   `LUOSHU_MEM_WR_REQ_T(BeatBytes) mem_wr_req;
   `LUOSHU_MEM_WR_RSP_T            mem_wr_rsp;
+  luoshu_mem_pkg::win_t [NumWindows-1:0] win;
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
@@ -49,7 +48,7 @@ module mte_out_tb #(
     .clk_i, .rst_ni,
     .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o,
     .rd_bytes_o, .wr_bytes_o,
-    .win_base_i, .win_size_i, .win_writable_i,
+    .win_i(win),
     .mem_rd_req_o(mem_rd_req), .mem_rd_rsp_i(mem_rd_rsp), .mem_r_ready_o,
     .mem_wr_req_o(mem_wr_req), .mem_wr_rsp_i(mem_wr_rsp), .mem_b_ready_o,
     .l0c_rd_req_o, .l0c_rd_gnt_i(l0c_gnt_i), .l0c_raddr_o(l0c_raddr), .l0c_rdata_i(l0c_rdata)
@@ -57,6 +56,7 @@ module mte_out_tb #(
 
   `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
   `LUOSHU_MEM_WR_FLATTEN(mem_wr_req, mem_wr_rsp)
+  `LUOSHU_WIN_FLATTEN(win, NumWindows)
 
   l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4)) u_l0c (
     .clk_i, .rst_ni,
