@@ -9,7 +9,7 @@
 `include "luoshu_mem.svh"
 
 module ai_core
-  import luoshu_mem_pkg::*;
+  import luoshu_mem_pkg::*, luoshu_unit_pkg::*;
 #(
   parameter int Dim = 16,
   parameter int BeatBytes = 16,
@@ -52,7 +52,6 @@ module ai_core
   output luoshu_mem_pkg::rsp_ready_t                        mem_rsp_ready_o
 );
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes;
-  localparam int DescBits = luoshu_isa_pkg::DescBits;
   localparam int AAddrW = $clog2(L0aBytes);
   localparam int BAddrW = $clog2(L0bBytes);
   localparam int CAddrW = $clog2(L0cBytes / 4);
@@ -81,11 +80,8 @@ module ai_core
   );
 
   // ---------------------------------------------------------------- sequencer
-  logic                ld_valid, ld_ready, ld_done, ld_busy;
-  logic                ex_valid, ex_ready, ex_done, ex_busy;
-  logic                st_valid, st_ready, st_done, st_busy;
-  logic [DescBits-1:0] ld_desc, ex_desc, st_desc;
-  logic [3:0]          ld_fault, ex_fault, st_fault;
+  cmd_t [NumUnits-1:0] unit_cmd;  // index: Unit*
+  sts_t [NumUnits-1:0] unit_sts;
 
   localparam int CntW = luoshu_isa_pkg::CntW;
   logic [3:0][CntW-1:0] cnt_retired;
@@ -121,24 +117,8 @@ module ai_core
     .cnt_stall_o    (cnt_stall),
     .cmd_start_o,
     .cmd_done_o,
-    .ld_cmd_valid_o (ld_valid),
-    .ld_cmd_ready_i (ld_ready),
-    .ld_cmd_desc_o  (ld_desc),
-    .ld_done_i      (ld_done),
-    .ld_done_fault_i(ld_fault),
-    .ld_busy_i      (ld_busy),
-    .ex_cmd_valid_o (ex_valid),
-    .ex_cmd_ready_i (ex_ready),
-    .ex_cmd_desc_o  (ex_desc),
-    .ex_done_i      (ex_done),
-    .ex_done_fault_i(ex_fault),
-    .ex_busy_i      (ex_busy),
-    .st_cmd_valid_o (st_valid),
-    .st_cmd_ready_i (st_ready),
-    .st_cmd_desc_o  (st_desc),
-    .st_done_i      (st_done),
-    .st_done_fault_i(st_fault),
-    .st_busy_i      (st_busy),
+    .cmd_o          (unit_cmd),
+    .sts_i          (unit_sts),
     .mem_rd_req_o   (rd_req[RdSeq]),
     .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
@@ -188,12 +168,8 @@ module ai_core
   ) u_mte_in (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i   (ld_valid),
-    .cmd_ready_o   (ld_ready),
-    .cmd_desc_i    (ld_desc),
-    .done_o        (ld_done),
-    .done_fault_o  (ld_fault),
-    .busy_o        (ld_busy),
+    .cmd_i         (unit_cmd[UnitLd]),
+    .sts_o         (unit_sts[UnitLd]),
     .rd_bytes_o    (in_rd_bytes),
     .win_i,
     .mem_rd_req_o  (rd_req[RdIn]),
@@ -214,12 +190,8 @@ module ai_core
   ) u_cube_exec (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i (ex_valid),
-    .cmd_ready_o (ex_ready),
-    .cmd_desc_i  (ex_desc),
-    .done_o      (ex_done),
-    .done_fault_o(ex_fault),
-    .busy_o      (ex_busy),
+    .cmd_i       (unit_cmd[UnitEx]),
+    .sts_o       (unit_sts[UnitEx]),
     .beat_o      (cx_beat),
     .l0a_re_o    (l0a_re),
     .l0a_raddr_o (l0a_raddr),
@@ -243,12 +215,8 @@ module ai_core
   ) u_mte_out (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i   (st_valid),
-    .cmd_ready_o   (st_ready),
-    .cmd_desc_i    (st_desc),
-    .done_o        (st_done),
-    .done_fault_o  (st_fault),
-    .busy_o        (st_busy),
+    .cmd_i         (unit_cmd[UnitSt]),
+    .sts_o         (unit_sts[UnitSt]),
     .rd_bytes_o    (out_rd_bytes),
     .wr_bytes_o    (unused_out_wr_bytes),
     .win_i,

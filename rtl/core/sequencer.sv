@@ -72,25 +72,9 @@ module sequencer
   // have a start and no done.
   output logic [3:0]                  cmd_start_o,
   output logic [3:0]                  cmd_done_o,
-  // Units (docs/core.md "Unit command interface").
-  output logic                        ld_cmd_valid_o,
-  input  logic                        ld_cmd_ready_i,
-  output logic [DescBits-1:0]         ld_cmd_desc_o,
-  input  logic                        ld_done_i,
-  input  logic [FaultW-1:0]           ld_done_fault_i,
-  input  logic                        ld_busy_i,
-  output logic                        ex_cmd_valid_o,
-  input  logic                        ex_cmd_ready_i,
-  output logic [DescBits-1:0]         ex_cmd_desc_o,
-  input  logic                        ex_done_i,
-  input  logic [FaultW-1:0]           ex_done_fault_i,
-  input  logic                        ex_busy_i,
-  output logic                        st_cmd_valid_o,
-  input  logic                        st_cmd_ready_i,
-  output logic [DescBits-1:0]         st_cmd_desc_o,
-  input  logic                        st_done_i,
-  input  logic [FaultW-1:0]           st_done_fault_i,
-  input  logic                        st_busy_i,
+  // Units (docs/core.md "Unit command interface"), indexed like isa::Queue (LD, EX, ST).
+  output luoshu_unit_pkg::cmd_t [luoshu_unit_pkg::NumUnits-1:0] cmd_o,
+  input  luoshu_unit_pkg::sts_t [luoshu_unit_pkg::NumUnits-1:0] sts_i,
   // Memory port: reads fetch descriptors, the write is SYNC's.
   output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
   input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
@@ -120,7 +104,7 @@ module sequencer
     $error("sequencer: QueueDepth must be >= 1 (got %0d)", QueueDepth);
   end
 
-  localparam int NumUnits     = 3;  // LD, EX, ST (isa::Queue order); SEQ is counter 3
+  localparam int NumUnits     = luoshu_unit_pkg::NumUnits;  // SEQ is counter 3
   localparam int SeqQ         = 3;
   localparam int BeatBits     = 8 * BeatBytes;
   localparam int BeatsPerDesc = DescBytes / BeatBytes;
@@ -397,11 +381,6 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Queues and units
   // ---------------------------------------------------------------------------------------
-  assign u_cmd_ready  = {st_cmd_ready_i, ex_cmd_ready_i, ld_cmd_ready_i};
-  assign u_done       = {st_done_i, ex_done_i, ld_done_i};
-  assign u_done_fault = {st_done_fault_i, ex_done_fault_i, ld_done_fault_i};
-  assign u_busy       = {st_busy_i, ex_busy_i, ld_busy_i};
-
   for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
     assign tok_nonzero[c] = tok_q[c] != '0;
     assign tok_full[c]    = tok_q[c] == TokenW'(TokenMax);
@@ -432,7 +411,12 @@ module sequencer
     assign head_ready[u] = q_out_valid[u] && tok_ok[u];
     assign unit_free[u]  = !pres_q[u] && !run_q[u];
     assign start[u]      = head_ready[u] && unit_free[u] && run_ok;
-    // The head stays in the queue while offered: it is the stable cmd_desc payload.
+    assign u_cmd_ready[u]  = sts_i[u].ready;
+    assign u_done[u]       = sts_i[u].done;
+    assign u_done_fault[u] = sts_i[u].fault;
+    assign u_busy[u]       = sts_i[u].busy;
+    assign cmd_o[u]        = '{valid: pres_q[u], desc: h_desc[u]};
+    // The head stays in the queue while offered: it is the stable cmd_o desc.
     assign hs[u]          = pres_q[u] && u_cmd_ready[u];
     assign q_out_ready[u] = hs[u] || (flush_q && !pres_q[u]);
 
@@ -455,13 +439,6 @@ module sequencer
 
   assign queues_empty = &q_empty;
   assign units_idle   = !(|(pres_q | run_q));
-
-  assign ld_cmd_valid_o = pres_q[0];
-  assign ld_cmd_desc_o  = h_desc[0];
-  assign ex_cmd_valid_o = pres_q[1];
-  assign ex_cmd_desc_o  = h_desc[1];
-  assign st_cmd_valid_o = pres_q[2];
-  assign st_cmd_desc_o  = h_desc[2];
 
   // Tokens: waits taken at start, signals given at a successful done.
   always_comb begin
@@ -741,12 +718,10 @@ module sequencer
                         {mem_wr_req_o.aw_addr, mem_wr_req_o.aw_len})
   `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_wr_req_o.w_valid, mem_wr_rsp_i.w_ready,
                         {mem_wr_req_o.w_data, mem_wr_req_o.w_strb, mem_wr_req_o.w_last})
-  `ASSERT_STREAM_STABLE(a_ld_cmd_stable, clk_i, rst_ni, ld_cmd_valid_o, ld_cmd_ready_i,
-                        ld_cmd_desc_o)
-  `ASSERT_STREAM_STABLE(a_ex_cmd_stable, clk_i, rst_ni, ex_cmd_valid_o, ex_cmd_ready_i,
-                        ex_cmd_desc_o)
-  `ASSERT_STREAM_STABLE(a_st_cmd_stable, clk_i, rst_ni, st_cmd_valid_o, st_cmd_ready_i,
-                        st_cmd_desc_o)
+  for (genvar u = 0; u < NumUnits; u++) begin : g_cmd_stable
+    `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_o[u].valid, sts_i[u].ready,
+                          cmd_o[u].desc)
+  end
   `ASSERT_ALWAYS(a_done_needs_cmd, clk_i, rst_ni, (u_done & ~run_q) == '0,
                  "a unit reported done without a command")
   `ASSERT_ALWAYS(a_cmd_start_done_apart, clk_i, rst_ni, (cmd_start_o & cmd_done_o) == '0,

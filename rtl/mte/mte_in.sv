@@ -24,9 +24,9 @@
 //           - zero walker: the padding (columns valid_cols.. of valid rows, then every row
 //             from valid_rows on as one contiguous run), AbLanes bytes per cycle, in the
 //             cycles without an R beat (data has priority; R is never back-pressured).
-//   FINISH  done_o pulse with the fault code.
+//   FINISH  sts_o.done pulse with the fault code.
 // An error response stops new reads and writes, but the command still consumes every beat
-// it is owed before done_o (FaultMemError).
+// it is owed before sts_o.done (FaultMemError).
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -42,12 +42,8 @@ module mte_in #(
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
   // Command (docs/core.md "Unit command interface").
-  input  logic                                  cmd_valid_i,
-  output logic                                  cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0]   cmd_desc_i,
-  output logic                                  done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]     done_fault_o,
-  output logic                                  busy_o,
+  input  luoshu_unit_pkg::cmd_t                 cmd_i,
+  output luoshu_unit_pkg::sts_t                 sts_o,
   output logic [$clog2(AbLanes+1)-1:0]          rd_bytes_o,
   // Granted memory windows.
   input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
@@ -98,7 +94,7 @@ module mte_in #(
 
   // ------------------------------------------------------------------ command
   luoshu_isa_pkg::load_desc_t desc;
-  assign desc = luoshu_isa_pkg::load_desc_t'(cmd_desc_i);
+  assign desc = luoshu_isa_pkg::load_desc_t'(cmd_i.desc);
   // Opcode, token masks and reserved bits are the sequencer's; LOAD needs the rest (of
   // dst_offset, only the bits that address the L0).
   logic unused_desc;
@@ -122,8 +118,8 @@ module mte_in #(
   logic             has_reads;               // some byte comes from memory
   logic [AddrW-1:0] dst_in;
 
-  assign cmd_ready_o = (state_q == StIdle);
-  assign cmd_accept  = cmd_valid_i && cmd_ready_o;
+  assign sts_o.ready = (state_q == StIdle);
+  assign cmd_accept  = cmd_i.valid && sts_o.ready;
   assign has_reads   = (desc.valid_rows != '0) && (desc.valid_cols != '0);
   assign dst_in      = AddrW'(desc.dst_offset);
 
@@ -487,9 +483,9 @@ module mte_in #(
     w_data_q   <= w_data_d;
   end
 
-  assign done_o       = (state_q == StFinish);
-  assign done_fault_o = fault_q;
-  assign busy_o       = (state_q != StIdle);
+  assign sts_o.done  = (state_q == StFinish);
+  assign sts_o.fault = fault_q;
+  assign sts_o.busy  = (state_q != StIdle);
 
   // ------------------------------------------------------------------ assertions
 `ifndef SYNTHESIS
@@ -517,7 +513,7 @@ module mte_in #(
   `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || state_q == StRun,
                  "R beat outside a command")
 `endif
-  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
   `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_rd_req_o.ar_valid, mem_rd_rsp_i.ar_ready,
                         {mem_rd_req_o.ar_addr, mem_rd_req_o.ar_len})
   `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_rd_rsp_i.r_valid, mem_r_ready_o,

@@ -27,8 +27,8 @@
 //        within the beat, merges chunks into whole beats and emits them with strobes (one beat
 //        per cycle on long rows; one extra cycle at a row end whose last chunk spills into a
 //        new beat).
-//   4. Wait for every B, then done_o for one cycle while still busy (FaultMemError if an R or
-//      B beat had err).
+//   4. Wait for every B, then sts_o.done for one cycle while still busy (FaultMemError if an
+//      R or B beat had err).
 // Bandwidth: int32 out moves one BeatBytes beat per cycle; int8 out moves Lanes bytes per
 // cycle (the epilogue has Lanes multipliers). Measured in tests/rtl/mte/mte_out_test.cc.
 // Errors: after an R error on a block's bias nothing of that block is written; after a B error
@@ -49,12 +49,8 @@ module mte_out #(
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
   // Command (docs/core.md "Unit command interface").
-  input  logic                                 cmd_valid_i,
-  output logic                                 cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0]  cmd_desc_i,
-  output logic                                 done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]    done_fault_o,
-  output logic                                 busy_o,
+  input  luoshu_unit_pkg::cmd_t                 cmd_i,
+  output luoshu_unit_pkg::sts_t                 sts_o,
   output logic [$clog2(BeatBytes+1)-1:0]       rd_bytes_o,
   output logic [$clog2(BeatBytes+1)-1:0]       wr_bytes_o,
   // Granted windows.
@@ -108,7 +104,7 @@ module mte_out #(
     StBias,     // read the block's bias
     StStore,    // store the block
     StWaitB,    // every B back
-    StDone      // done_o, with the fault code
+    StDone      // sts_o.done, with the fault code
   } state_e;
 
   typedef struct packed {
@@ -121,7 +117,7 @@ module mte_out #(
 
   // ---------------------------------------------------------------- descriptor
   luoshu_isa_pkg::store_desc_t desc;
-  assign desc = luoshu_isa_pkg::store_desc_t'(cmd_desc_i);
+  assign desc = luoshu_isa_pkg::store_desc_t'(cmd_i.desc);
 
   logic        relu_q, bias_en_q, int8_q;
   logic [31:0] dst_addr_q, dst_stride_q, bias_addr_q;
@@ -131,9 +127,9 @@ module mte_out #(
 
   state_e state_q, state_d;
   logic   cmd_fire;
-  assign cmd_ready_o = (state_q == StIdle);
-  assign cmd_fire    = cmd_valid_i && cmd_ready_o;
-  assign busy_o      = (state_q != StIdle);
+  assign sts_o.ready = (state_q == StIdle);
+  assign cmd_fire    = cmd_i.valid && sts_o.ready;
+  assign sts_o.busy  = (state_q != StIdle);
 
   always_ff @(posedge clk_i) begin
     if (cmd_fire) begin
@@ -496,8 +492,8 @@ module mte_out #(
 
   // ---------------------------------------------------------------- control
   logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
-  assign done_o       = (state_q == StDone);
-  assign done_fault_o = fault_q;
+  assign sts_o.done  = (state_q == StDone);
+  assign sts_o.fault = fault_q;
   logic blk_idle;
   assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && !epi_valid && !ck_valid && !rl_busy;
 
@@ -702,7 +698,7 @@ module mte_out #(
   end
 
   // ---------------------------------------------------------------- assertions
-  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
   `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_rd_req_o.ar_valid, mem_rd_rsp_i.ar_ready,
                         {mem_rd_req_o.ar_addr, mem_rd_req_o.ar_len})
   `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, mem_wr_req_o.aw_valid, mem_wr_rsp_i.aw_ready,

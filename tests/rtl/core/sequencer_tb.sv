@@ -1,9 +1,10 @@
 // Test top for the sequencer: the unit with its memory port (descriptor fetch, SYNC write) as
 // the flat pins (mem_*) the C++ agents drive; its other ports are the unit's own.
 `include "luoshu_mem.svh"
+`include "luoshu_unit.svh"
 
 module sequencer_tb
-  import luoshu_isa_pkg::*;
+  import luoshu_isa_pkg::*, luoshu_unit_pkg::*;
 #(
   parameter int Dim = 16,
   parameter int BeatBytes = 16,
@@ -45,24 +46,9 @@ module sequencer_tb
   output logic [3:0]                  cmd_start_o,
   output logic [3:0]                  cmd_done_o,
   // Units (docs/core.md "Unit command interface").
-  output logic                        ld_cmd_valid_o,
-  input  logic                        ld_cmd_ready_i,
-  output logic [DescBits-1:0]         ld_cmd_desc_o,
-  input  logic                        ld_done_i,
-  input  logic [FaultW-1:0]           ld_done_fault_i,
-  input  logic                        ld_busy_i,
-  output logic                        ex_cmd_valid_o,
-  input  logic                        ex_cmd_ready_i,
-  output logic [DescBits-1:0]         ex_cmd_desc_o,
-  input  logic                        ex_done_i,
-  input  logic [FaultW-1:0]           ex_done_fault_i,
-  input  logic                        ex_busy_i,
-  output logic                        st_cmd_valid_o,
-  input  logic                        st_cmd_ready_i,
-  output logic [DescBits-1:0]         st_cmd_desc_o,
-  input  logic                        st_done_i,
-  input  logic [FaultW-1:0]           st_done_fault_i,
-  input  logic                        st_busy_i,
+  `LUOSHU_SEQ_UNIT_FLAT_PORTS(ld),
+  `LUOSHU_SEQ_UNIT_FLAT_PORTS(ex),
+  `LUOSHU_SEQ_UNIT_FLAT_PORTS(st),
   // Memory port: reads fetch descriptors, the write is SYNC's.
   `LUOSHU_MEM_RD_FLAT_PORTS(BeatBytes),
   `LUOSHU_MEM_WR_FLAT_PORTS(BeatBytes)
@@ -72,6 +58,8 @@ module sequencer_tb
   `LUOSHU_MEM_WR_REQ_T(BeatBytes) mem_wr_req;
   `LUOSHU_MEM_WR_RSP_T            mem_wr_rsp;
   luoshu_mem_pkg::win_t [NumWindows-1:0] win;
+  cmd_t [NumUnits-1:0] unit_cmd;
+  sts_t [NumUnits-1:0] unit_sts;
 
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
@@ -101,24 +89,8 @@ module sequencer_tb
     .cnt_stall_o,
     .cmd_start_o,
     .cmd_done_o,
-    .ld_cmd_valid_o,
-    .ld_cmd_ready_i,
-    .ld_cmd_desc_o,
-    .ld_done_i,
-    .ld_done_fault_i,
-    .ld_busy_i,
-    .ex_cmd_valid_o,
-    .ex_cmd_ready_i,
-    .ex_cmd_desc_o,
-    .ex_done_i,
-    .ex_done_fault_i,
-    .ex_busy_i,
-    .st_cmd_valid_o,
-    .st_cmd_ready_i,
-    .st_cmd_desc_o,
-    .st_done_i,
-    .st_done_fault_i,
-    .st_busy_i,
+    .cmd_o          (unit_cmd),
+    .sts_i          (unit_sts),
     .mem_rd_req_o (mem_rd_req),
     .mem_rd_rsp_i (mem_rd_rsp),
     .mem_r_ready_o,
@@ -129,4 +101,7 @@ module sequencer_tb
   `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
   `LUOSHU_MEM_WR_FLATTEN(mem_wr_req, mem_wr_rsp)
   `LUOSHU_WIN_FLATTEN(win, NumWindows)
+  `LUOSHU_SEQ_UNIT_FLATTEN(ld, unit_cmd[UnitLd], unit_sts[UnitLd])
+  `LUOSHU_SEQ_UNIT_FLATTEN(ex, unit_cmd[UnitEx], unit_sts[UnitEx])
+  `LUOSHU_SEQ_UNIT_FLATTEN(st, unit_cmd[UnitSt], unit_sts[UnitSt])
 endmodule

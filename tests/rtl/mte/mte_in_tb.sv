@@ -2,6 +2,7 @@
 // core), plus a backdoor read port so the C++ test can compare L0A / L0B with the model.
 // The write enables are brought out so a test can prove that a faulting LOAD writes nothing.
 `include "luoshu_mem.svh"
+`include "luoshu_unit.svh"
 
 module mte_in_tb #(
   parameter int Dim = 16,
@@ -16,12 +17,7 @@ module mte_in_tb #(
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
-  input  logic                                cmd_valid_i,
-  output logic                                cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0] cmd_desc_i,
-  output logic                                done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]   done_fault_o,
-  output logic                                busy_o,
+  `LUOSHU_UNIT_FLAT_PORTS,
   output logic [$clog2(AbLanes+1)-1:0]        rd_bytes_o,
   `LUOSHU_WIN_FLAT_PORTS(NumWindows),
   `LUOSHU_MEM_RD_FLAT_PORTS(BeatBytes),
@@ -41,13 +37,15 @@ module mte_in_tb #(
   `LUOSHU_MEM_RD_REQ_T            mem_rd_req;
   `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp;
   luoshu_mem_pkg::win_t [NumWindows-1:0] win;
+  luoshu_unit_pkg::cmd_t unit_cmd;
+  luoshu_unit_pkg::sts_t unit_sts;
 
   mte_in #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .NumWindows(NumWindows)
   ) u_dut (
     .clk_i, .rst_ni,
-    .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o, .rd_bytes_o,
+    .cmd_i(unit_cmd), .sts_o(unit_sts), .rd_bytes_o,
     .win_i(win),
     .mem_rd_req_o(mem_rd_req), .mem_rd_rsp_i(mem_rd_rsp), .mem_r_ready_o,
     .l0a_we_o, .l0a_waddr_o(l0a_waddr), .l0a_wmask_o(l0a_wmask), .l0a_wdata_o(l0a_wdata),
@@ -56,6 +54,7 @@ module mte_in_tb #(
 
   `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
   `LUOSHU_WIN_FLATTEN(win, NumWindows)
+  `LUOSHU_UNIT_FLATTEN(unit_cmd, unit_sts)
 
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
     .clk_i, .rst_ni,

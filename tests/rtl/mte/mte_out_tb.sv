@@ -3,6 +3,7 @@
 // stand in for the cube's priority), plus a backdoor write port to load L0C, and the L0C
 // request brought out so a test can prove that a faulting STORE reads nothing.
 `include "luoshu_mem.svh"
+`include "luoshu_unit.svh"
 
 module mte_out_tb #(
   parameter int Dim = 16,
@@ -15,12 +16,7 @@ module mte_out_tb #(
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
-  input  logic                                cmd_valid_i,
-  output logic                                cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0] cmd_desc_i,
-  output logic                                done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]   done_fault_o,
-  output logic                                busy_o,
+  `LUOSHU_UNIT_FLAT_PORTS,
   output logic [CntW-1:0]                     rd_bytes_o,
   output logic [CntW-1:0]                     wr_bytes_o,
   `LUOSHU_WIN_FLAT_PORTS(NumWindows),
@@ -40,13 +36,15 @@ module mte_out_tb #(
   `LUOSHU_MEM_WR_REQ_T(BeatBytes) mem_wr_req;
   `LUOSHU_MEM_WR_RSP_T            mem_wr_rsp;
   luoshu_mem_pkg::win_t [NumWindows-1:0] win;
+  luoshu_unit_pkg::cmd_t unit_cmd;
+  luoshu_unit_pkg::sts_t unit_sts;
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
     .BiasCols(BiasCols)
   ) u_dut (
     .clk_i, .rst_ni,
-    .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o,
+    .cmd_i(unit_cmd), .sts_o(unit_sts),
     .rd_bytes_o, .wr_bytes_o,
     .win_i(win),
     .mem_rd_req_o(mem_rd_req), .mem_rd_rsp_i(mem_rd_rsp), .mem_r_ready_o,
@@ -57,6 +55,7 @@ module mte_out_tb #(
   `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
   `LUOSHU_MEM_WR_FLATTEN(mem_wr_req, mem_wr_rsp)
   `LUOSHU_WIN_FLATTEN(win, NumWindows)
+  `LUOSHU_UNIT_FLATTEN(unit_cmd, unit_sts)
 
   l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4)) u_l0c (
     .clk_i, .rst_ni,
