@@ -126,6 +126,18 @@
                  aw_ready: mem_aw_ready_i, w_ready: mem_w_ready_i, b_valid: mem_b_valid_i, \
                  b_err: mem_b_err_i, b_id: mem_b_id_i};
 
+// The stream rule on a client's requests, for its own assertions (luoshu_assert.svh first):
+// AR; AW and W.
+`define LUOSHU_MEM_ASSERT_RD_STABLE(clk, rst_n, req, rsp) \
+  `ASSERT_STREAM_STABLE(a_ar_stable, clk, rst_n, req.ar_valid, rsp.ar_ready, \
+                        {req.ar_addr, req.ar_len})
+
+`define LUOSHU_MEM_ASSERT_WR_STABLE(clk, rst_n, req, rsp) \
+  `ASSERT_STREAM_STABLE(a_aw_stable, clk, rst_n, req.aw_valid, rsp.aw_ready, \
+                        {req.aw_addr, req.aw_len}) \
+  `ASSERT_STREAM_STABLE(a_w_stable, clk, rst_n, req.w_valid, rsp.w_ready, \
+                        {req.w_data, req.w_strb, req.w_last})
+
 // A client's flat pins (for the test top of a unit, after its other ports): the read half,
 // the write half.
 `define LUOSHU_MEM_RD_FLAT_PORTS(bb) \

@@ -712,12 +712,8 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_rd_req_o.ar_valid, mem_rd_rsp_i.ar_ready,
-                        {mem_rd_req_o.ar_addr, mem_rd_req_o.ar_len})
-  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, mem_wr_req_o.aw_valid, mem_wr_rsp_i.aw_ready,
-                        {mem_wr_req_o.aw_addr, mem_wr_req_o.aw_len})
-  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_wr_req_o.w_valid, mem_wr_rsp_i.w_ready,
-                        {mem_wr_req_o.w_data, mem_wr_req_o.w_strb, mem_wr_req_o.w_last})
+  `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
+  `LUOSHU_MEM_ASSERT_WR_STABLE(clk_i, rst_ni, mem_wr_req_o, mem_wr_rsp_i)
   for (genvar u = 0; u < NumUnits; u++) begin : g_cmd_stable
     `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_o[u].valid, sts_i[u].ready,
                           cmd_o[u].desc)

@@ -514,8 +514,7 @@ module mte_in #(
                  "R beat outside a command")
 `endif
   `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_rd_req_o.ar_valid, mem_rd_rsp_i.ar_ready,
-                        {mem_rd_req_o.ar_addr, mem_rd_req_o.ar_len})
+  `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
   `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_rd_rsp_i.r_valid, mem_r_ready_o,
                         {mem_rd_rsp_i.r_data, mem_rd_rsp_i.r_last, mem_rd_rsp_i.r_err})
 
