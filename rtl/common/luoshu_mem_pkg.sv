@@ -25,4 +25,12 @@ package luoshu_mem_pkg;
     logic r_ready;
     logic b_ready;
   } rsp_ready_t;
+
+  // One memory window (docs/core.md "Windows"): the bytes [base, base + size) the core may
+  // read (and write if writable); size 0 = unused, 33 bits so a window can end at 2^32.
+  typedef struct packed {
+    logic [AddrW-1:0] base;
+    logic [AddrW:0]   size;
+    logic             writable;
+  } win_t;
 endpackage

@@ -8,9 +8,7 @@
 module window_check #(
   parameter int NumWindows = 4
 ) (
-  input  logic [NumWindows-1:0][31:0] win_base_i,
-  input  logic [NumWindows-1:0][32:0] win_size_i,
-  input  logic [NumWindows-1:0]       win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   input  logic [31:0]                 addr_i,
   input  logic [32:0]                 len_i,
   input  logic                        write_i,
@@ -26,9 +24,9 @@ module window_check #(
 
   for (genvar w = 0; w < NumWindows; w++) begin : g_win
     logic [33:0] win_end;
-    assign win_end = {2'b0, win_base_i[w]} + {1'b0, win_size_i[w]};
-    assign in_window[w] = (win_size_i[w] != '0) && (addr_i >= win_base_i[w]) &&
-                       (range_end <= win_end) && (!write_i || win_writable_i[w]);
+    assign win_end = {2'b0, win_i[w].base} + {1'b0, win_i[w].size};
+    assign in_window[w] = (win_i[w].size != '0) && (addr_i >= win_i[w].base) &&
+                       (range_end <= win_end) && (!write_i || win_i[w].writable);
   end
 
   assign ok_o = (len_i == '0) || (|in_window);

@@ -9,7 +9,7 @@
 `include "luoshu_mem.svh"
 
 module ai_core
-  import luoshu_mem_pkg::*;
+  import luoshu_mem_pkg::*, luoshu_unit_pkg::*;
 #(
   parameter int Dim = 16,
   parameter int BeatBytes = 16,
@@ -29,9 +29,7 @@ module ai_core
   input  logic                        doorbell_i,
   input  logic                        clear_i,
   input  logic                        irq_ack_i,
-  input  logic [NumWindows-1:0][31:0] win_base_i,
-  input  logic [NumWindows-1:0][32:0] win_size_i,
-  input  logic [NumWindows-1:0]       win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Status.
   output logic [luoshu_isa_pkg::StateW-1:0] state_o,  // luoshu_isa_pkg::core_state_e
   output logic [31:0]                 head_o,
@@ -54,60 +52,36 @@ module ai_core
   output luoshu_mem_pkg::rsp_ready_t                        mem_rsp_ready_o
 );
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes;
-  localparam int DescBits = luoshu_isa_pkg::DescBits;
   localparam int AAddrW = $clog2(L0aBytes);
   localparam int BAddrW = $clog2(L0bBytes);
   localparam int CAddrW = $clog2(L0cBytes / 4);
   localparam int BytesW = $clog2(AbLanes + 1);
 
   // ---------------------------------------------------------------- memory mux
-  logic [2:0]                  rd_ar_valid, rd_ar_ready, rd_r_valid, rd_r_ready;
-  logic [2:0][31:0]            rd_ar_addr;
-  logic [2:0][7:0]             rd_ar_len;
-  logic [1:0]                  wr_aw_valid, wr_aw_ready, wr_w_valid, wr_w_ready, wr_w_last;
-  logic [1:0]                  wr_b_valid, wr_b_ready;
-  logic [1:0][31:0]            wr_aw_addr;
-  logic [1:0][7:0]             wr_aw_len;
-  logic [1:0][BeatBytes*8-1:0] wr_w_data;
-  logic [1:0][BeatBytes-1:0]   wr_w_strb;
-  logic [BeatBytes*8-1:0]      r_data;
-  logic                        r_last, r_err, b_err;
+  `LUOSHU_MEM_RD_REQ_T [NumRd-1:0]            rd_req;
+  `LUOSHU_MEM_RD_RSP_T(BeatBytes) [NumRd-1:0] rd_rsp;
+  logic [NumRd-1:0]                           rd_r_ready;
+  `LUOSHU_MEM_WR_REQ_T(BeatBytes) [NumWr-1:0] wr_req;
+  `LUOSHU_MEM_WR_RSP_T [NumWr-1:0]            wr_rsp;
+  logic [NumWr-1:0]                           wr_b_ready;
 
   mem_mux #(.NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW)) u_mem_mux (
     .clk_i,
     .rst_ni,
-    .rd_ar_valid_i (rd_ar_valid),
-    .rd_ar_ready_o (rd_ar_ready),
-    .rd_ar_addr_i  (rd_ar_addr),
-    .rd_ar_len_i   (rd_ar_len),
-    .rd_r_valid_o  (rd_r_valid),
-    .rd_r_ready_i  (rd_r_ready),
-    .wr_aw_valid_i (wr_aw_valid),
-    .wr_aw_ready_o (wr_aw_ready),
-    .wr_aw_addr_i  (wr_aw_addr),
-    .wr_aw_len_i   (wr_aw_len),
-    .wr_w_valid_i  (wr_w_valid),
-    .wr_w_ready_o  (wr_w_ready),
-    .wr_w_data_i   (wr_w_data),
-    .wr_w_strb_i   (wr_w_strb),
-    .wr_w_last_i   (wr_w_last),
-    .wr_b_valid_o  (wr_b_valid),
-    .wr_b_ready_i  (wr_b_ready),
-    .r_data_o      (r_data),
-    .r_last_o      (r_last),
-    .r_err_o       (r_err),
-    .b_err_o       (b_err),
+    .rd_req_i    (rd_req),
+    .rd_rsp_o    (rd_rsp),
+    .rd_r_ready_i(rd_r_ready),
+    .wr_req_i    (wr_req),
+    .wr_rsp_o    (wr_rsp),
+    .wr_b_ready_i(wr_b_ready),
     .mem_req_o,
     .mem_rsp_i,
     .mem_rsp_ready_o
   );
 
   // ---------------------------------------------------------------- sequencer
-  logic                ld_valid, ld_ready, ld_done, ld_busy;
-  logic                ex_valid, ex_ready, ex_done, ex_busy;
-  logic                st_valid, st_ready, st_done, st_busy;
-  logic [DescBits-1:0] ld_desc, ex_desc, st_desc;
-  logic [3:0]          ld_fault, ex_fault, st_fault;
+  cmd_t [NumUnits-1:0] unit_cmd;  // index: Unit*
+  sts_t [NumUnits-1:0] unit_sts;
 
   localparam int CntW = luoshu_isa_pkg::CntW;
   logic [3:0][CntW-1:0] cnt_retired;
@@ -129,9 +103,7 @@ module ai_core
     .clear_i,
     .irq_ack_i,
     .ctl_error_o,
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i,
     .state_o,
     .head_o,
     .tail_o,
@@ -145,45 +117,14 @@ module ai_core
     .cnt_stall_o    (cnt_stall),
     .cmd_start_o,
     .cmd_done_o,
-    .ld_cmd_valid_o (ld_valid),
-    .ld_cmd_ready_i (ld_ready),
-    .ld_cmd_desc_o  (ld_desc),
-    .ld_done_i      (ld_done),
-    .ld_done_fault_i(ld_fault),
-    .ld_busy_i      (ld_busy),
-    .ex_cmd_valid_o (ex_valid),
-    .ex_cmd_ready_i (ex_ready),
-    .ex_cmd_desc_o  (ex_desc),
-    .ex_done_i      (ex_done),
-    .ex_done_fault_i(ex_fault),
-    .ex_busy_i      (ex_busy),
-    .st_cmd_valid_o (st_valid),
-    .st_cmd_ready_i (st_ready),
-    .st_cmd_desc_o  (st_desc),
-    .st_done_i      (st_done),
-    .st_done_fault_i(st_fault),
-    .st_busy_i      (st_busy),
-    .mem_ar_valid_o (rd_ar_valid[RdSeq]),
-    .mem_ar_ready_i (rd_ar_ready[RdSeq]),
-    .mem_ar_addr_o  (rd_ar_addr[RdSeq]),
-    .mem_ar_len_o   (rd_ar_len[RdSeq]),
-    .mem_r_valid_i  (rd_r_valid[RdSeq]),
+    .cmd_o          (unit_cmd),
+    .sts_i          (unit_sts),
+    .mem_rd_req_o   (rd_req[RdSeq]),
+    .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
-    .mem_r_data_i   (r_data),
-    .mem_r_last_i   (r_last),
-    .mem_r_err_i    (r_err),
-    .mem_aw_valid_o (wr_aw_valid[WrSeq]),
-    .mem_aw_ready_i (wr_aw_ready[WrSeq]),
-    .mem_aw_addr_o  (wr_aw_addr[WrSeq]),
-    .mem_aw_len_o   (wr_aw_len[WrSeq]),
-    .mem_w_valid_o  (wr_w_valid[WrSeq]),
-    .mem_w_ready_i  (wr_w_ready[WrSeq]),
-    .mem_w_data_o   (wr_w_data[WrSeq]),
-    .mem_w_strb_o   (wr_w_strb[WrSeq]),
-    .mem_w_last_o   (wr_w_last[WrSeq]),
-    .mem_b_valid_i  (wr_b_valid[WrSeq]),
-    .mem_b_ready_o  (wr_b_ready[WrSeq]),
-    .mem_b_err_i    (b_err)
+    .mem_wr_req_o   (wr_req[WrSeq]),
+    .mem_wr_rsp_i   (wr_rsp[WrSeq]),
+    .mem_b_ready_o  (wr_b_ready[WrSeq])
   );
 
   // ---------------------------------------------------------------- L0 buffers
@@ -227,25 +168,13 @@ module ai_core
   ) u_mte_in (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i   (ld_valid),
-    .cmd_ready_o   (ld_ready),
-    .cmd_desc_i    (ld_desc),
-    .done_o        (ld_done),
-    .done_fault_o  (ld_fault),
-    .busy_o        (ld_busy),
+    .cmd_i         (unit_cmd[UnitLd]),
+    .sts_o         (unit_sts[UnitLd]),
     .rd_bytes_o    (in_rd_bytes),
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
-    .mem_ar_valid_o(rd_ar_valid[RdIn]),
-    .mem_ar_ready_i(rd_ar_ready[RdIn]),
-    .mem_ar_addr_o (rd_ar_addr[RdIn]),
-    .mem_ar_len_o  (rd_ar_len[RdIn]),
-    .mem_r_valid_i (rd_r_valid[RdIn]),
+    .win_i,
+    .mem_rd_req_o  (rd_req[RdIn]),
+    .mem_rd_rsp_i  (rd_rsp[RdIn]),
     .mem_r_ready_o (rd_r_ready[RdIn]),
-    .mem_r_data_i  (r_data),
-    .mem_r_last_i  (r_last),
-    .mem_r_err_i   (r_err),
     .l0a_we_o      (l0a_we),
     .l0a_waddr_o   (l0a_waddr),
     .l0a_wmask_o   (l0a_wmask),
@@ -261,12 +190,8 @@ module ai_core
   ) u_cube_exec (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i (ex_valid),
-    .cmd_ready_o (ex_ready),
-    .cmd_desc_i  (ex_desc),
-    .done_o      (ex_done),
-    .done_fault_o(ex_fault),
-    .busy_o      (ex_busy),
+    .cmd_i       (unit_cmd[UnitEx]),
+    .sts_o       (unit_sts[UnitEx]),
     .beat_o      (cx_beat),
     .l0a_re_o    (l0a_re),
     .l0a_raddr_o (l0a_raddr),
@@ -290,38 +215,17 @@ module ai_core
   ) u_mte_out (
     .clk_i,
     .rst_ni,
-    .cmd_valid_i   (st_valid),
-    .cmd_ready_o   (st_ready),
-    .cmd_desc_i    (st_desc),
-    .done_o        (st_done),
-    .done_fault_o  (st_fault),
-    .busy_o        (st_busy),
+    .cmd_i         (unit_cmd[UnitSt]),
+    .sts_o         (unit_sts[UnitSt]),
     .rd_bytes_o    (out_rd_bytes),
     .wr_bytes_o    (unused_out_wr_bytes),
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
-    .mem_ar_valid_o(rd_ar_valid[RdOut]),
-    .mem_ar_ready_i(rd_ar_ready[RdOut]),
-    .mem_ar_addr_o (rd_ar_addr[RdOut]),
-    .mem_ar_len_o  (rd_ar_len[RdOut]),
-    .mem_r_valid_i (rd_r_valid[RdOut]),
+    .win_i,
+    .mem_rd_req_o  (rd_req[RdOut]),
+    .mem_rd_rsp_i  (rd_rsp[RdOut]),
     .mem_r_ready_o (rd_r_ready[RdOut]),
-    .mem_r_data_i  (r_data),
-    .mem_r_last_i  (r_last),
-    .mem_r_err_i   (r_err),
-    .mem_aw_valid_o(wr_aw_valid[WrOut]),
-    .mem_aw_ready_i(wr_aw_ready[WrOut]),
-    .mem_aw_addr_o (wr_aw_addr[WrOut]),
-    .mem_aw_len_o  (wr_aw_len[WrOut]),
-    .mem_w_valid_o (wr_w_valid[WrOut]),
-    .mem_w_ready_i (wr_w_ready[WrOut]),
-    .mem_w_data_o  (wr_w_data[WrOut]),
-    .mem_w_strb_o  (wr_w_strb[WrOut]),
-    .mem_w_last_o  (wr_w_last[WrOut]),
-    .mem_b_valid_i (wr_b_valid[WrOut]),
+    .mem_wr_req_o  (wr_req[WrOut]),
+    .mem_wr_rsp_i  (wr_rsp[WrOut]),
     .mem_b_ready_o (wr_b_ready[WrOut]),
-    .mem_b_err_i   (b_err),
     .l0c_rd_req_o  (mo_c_req),
     .l0c_rd_gnt_i  (mo_c_gnt),
     .l0c_raddr_o   (mo_c_raddr),

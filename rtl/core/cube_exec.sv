@@ -22,7 +22,7 @@
 //
 // The descriptor was validated by the sequencer (m, n positive multiples of Dim, k >= 1,
 // every block inside its buffer), so addresses are computed modulo the buffer's address width
-// and never need a range check. MATMUL cannot fault: done_fault_o is always FaultNone.
+// and never need a range check. MATMUL cannot fault: sts_o.fault is always FaultNone.
 `include "luoshu_assert.svh"
 
 module cube_exec #(
@@ -35,12 +35,8 @@ module cube_exec #(
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
   // Unit command interface (docs/core.md).
-  input  logic                                 cmd_valid_i,
-  output logic                                 cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0]  cmd_desc_i,
-  output logic                                 done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]    done_fault_o,
-  output logic                                 busy_o,
+  input  luoshu_unit_pkg::cmd_t                 cmd_i,
+  output luoshu_unit_pkg::sts_t                 sts_o,
   output logic                                 beat_o,
   // L0A / L0B read ports (AbLanes bytes from any byte address, data the next cycle).
   output logic                                 l0a_re_o,
@@ -89,12 +85,12 @@ module cube_exec #(
   logic         last_write;  // the command's final L0C row is written this cycle
   logic         done_q;
 
-  assign desc         = luoshu_isa_pkg::matmul_desc_t'(cmd_desc_i);
-  assign cmd_ready_o  = !busy_q;
-  assign accept       = cmd_valid_i && cmd_ready_o;
-  assign busy_o       = busy_q;
-  assign done_o       = done_q;
-  assign done_fault_o = luoshu_isa_pkg::FaultNone;
+  assign desc        = luoshu_isa_pkg::matmul_desc_t'(cmd_i.desc);
+  assign sts_o.ready = !busy_q;
+  assign accept      = cmd_i.valid && sts_o.ready;
+  assign sts_o.busy  = busy_q;
+  assign sts_o.done  = done_q;
+  assign sts_o.fault = luoshu_isa_pkg::FaultNone;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -391,7 +387,7 @@ module cube_exec #(
   logic unused_inputs;
   assign unused_inputs = ^{desc, n_q, l0a_rdata_i, l0b_rdata_i};
 
-  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
   `ASSERT_ALWAYS(a_cmd_is_matmul, clk_i, rst_ni,
                  !accept || desc.opcode == luoshu_isa_pkg::OpMatmul,
                  "cube_exec was given a descriptor that is not a MATMUL")

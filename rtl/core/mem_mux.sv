@@ -18,29 +18,14 @@ module mem_mux #(
 ) (
   input  logic                              clk_i,
   input  logic                              rst_ni,
-  // Clients (index = id).
-  input  logic [NumRd-1:0]                  rd_ar_valid_i,
-  output logic [NumRd-1:0]                  rd_ar_ready_o,
-  input  logic [NumRd-1:0][31:0]            rd_ar_addr_i,
-  input  logic [NumRd-1:0][7:0]             rd_ar_len_i,
-  output logic [NumRd-1:0]                  rd_r_valid_o,
-  input  logic [NumRd-1:0]                  rd_r_ready_i,
-  input  logic [NumWr-1:0]                  wr_aw_valid_i,
-  output logic [NumWr-1:0]                  wr_aw_ready_o,
-  input  logic [NumWr-1:0][31:0]            wr_aw_addr_i,
-  input  logic [NumWr-1:0][7:0]             wr_aw_len_i,
-  input  logic [NumWr-1:0]                  wr_w_valid_i,
-  output logic [NumWr-1:0]                  wr_w_ready_o,
-  input  logic [NumWr-1:0][BeatBytes*8-1:0] wr_w_data_i,
-  input  logic [NumWr-1:0][BeatBytes-1:0]   wr_w_strb_i,
-  input  logic [NumWr-1:0]                  wr_w_last_i,
-  output logic [NumWr-1:0]                  wr_b_valid_o,
-  input  logic [NumWr-1:0]                  wr_b_ready_i,
-  // R data/last/err and B err are shared by every client (only valid is per client).
-  output logic [BeatBytes*8-1:0]            r_data_o,
-  output logic                              r_last_o,
-  output logic                              r_err_o,
-  output logic                              b_err_o,
+  // Clients (index = id). R data/last/err and B err in every client's response are the
+  // shared port's (only the valids are per client).
+  input  `LUOSHU_MEM_RD_REQ_T [NumRd-1:0]            rd_req_i,
+  output `LUOSHU_MEM_RD_RSP_T(BeatBytes) [NumRd-1:0] rd_rsp_o,
+  input  logic [NumRd-1:0]                            rd_r_ready_i,
+  input  `LUOSHU_MEM_WR_REQ_T(BeatBytes) [NumWr-1:0] wr_req_i,
+  output `LUOSHU_MEM_WR_RSP_T [NumWr-1:0]            wr_rsp_o,
+  input  logic [NumWr-1:0]                            wr_b_ready_i,
   // The shared port.
   output `LUOSHU_MEM_REQ_T(BeatBytes, IdW) mem_req_o,
   input  `LUOSHU_MEM_RSP_T(BeatBytes, IdW) mem_rsp_i,
@@ -57,18 +42,23 @@ module mem_mux #(
   localparam int WrIdxW = NumWr > 1 ? $clog2(NumWr) : 1;
 
   // ---- Read: AR merged, R routed by id ----
+  logic [NumRd-1:0]       rd_ar_valid, rd_ar_ready;
   logic [NumRd-1:0][39:0] ar_payload;
   logic [39:0]            ar_out;
   logic [RdIdxW-1:0]      ar_idx;
   for (genvar c = 0; c < NumRd; c++) begin : g_rd
-    assign ar_payload[c] = {rd_ar_len_i[c], rd_ar_addr_i[c]};
-    assign rd_r_valid_o[c] = mem_rsp_i.r_valid && (32'(mem_rsp_i.r_id) == c);
+    assign rd_ar_valid[c] = rd_req_i[c].ar_valid;
+    assign ar_payload[c]  = {rd_req_i[c].ar_len, rd_req_i[c].ar_addr};
+    assign rd_rsp_o[c]    = '{ar_ready: rd_ar_ready[c],
+                              r_valid: mem_rsp_i.r_valid && (32'(mem_rsp_i.r_id) == c),
+                              r_data: mem_rsp_i.r_data, r_last: mem_rsp_i.r_last,
+                              r_err: mem_rsp_i.r_err};
   end
   stream_arbiter #(.NumIn(NumRd), .Width(40)) u_ar_arb (
     .clk_i,
     .rst_ni,
-    .in_valid_i (rd_ar_valid_i),
-    .in_ready_o (rd_ar_ready_o),
+    .in_valid_i (rd_ar_valid),
+    .in_ready_o (rd_ar_ready),
     .in_data_i  (ar_payload),
     .out_valid_o(mem_req_o.ar_valid),
     .out_ready_i(mem_rsp_i.ar_ready),
@@ -79,11 +69,9 @@ module mem_mux #(
   assign mem_req_o.ar_id         = IdW'(ar_idx);
   assign mem_rsp_ready_o.r_ready = (32'(mem_rsp_i.r_id) < NumRd) &&
                                    rd_r_ready_i[RdIdxW'(mem_rsp_i.r_id)];
-  assign r_data_o                = mem_rsp_i.r_data;
-  assign r_last_o                = mem_rsp_i.r_last;
-  assign r_err_o                 = mem_rsp_i.r_err;
 
   // ---- Write: AW merged, W in AW order, B routed by id ----
+  logic [NumWr-1:0]       wr_aw_valid, wr_aw_ready;
   logic [NumWr-1:0][39:0] aw_payload;
   logic [39:0]            aw_out;
   logic [WrIdxW-1:0]      aw_idx;
@@ -91,15 +79,18 @@ module mem_mux #(
   logic [WrIdxW-1:0]      w_owner;
   logic [$clog2(WOrderDepth+1)-1:0] unused_order_count;
   for (genvar c = 0; c < NumWr; c++) begin : g_wr
-    assign aw_payload[c]   = {wr_aw_len_i[c], wr_aw_addr_i[c]};
-    assign wr_w_ready_o[c] = order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready;
-    assign wr_b_valid_o[c] = mem_rsp_i.b_valid && (32'(mem_rsp_i.b_id) == c);
+    assign wr_aw_valid[c] = wr_req_i[c].aw_valid;
+    assign aw_payload[c]  = {wr_req_i[c].aw_len, wr_req_i[c].aw_addr};
+    assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready[c],
+                              w_ready: order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready,
+                              b_valid: mem_rsp_i.b_valid && (32'(mem_rsp_i.b_id) == c),
+                              b_err: mem_rsp_i.b_err};
   end
   stream_arbiter #(.NumIn(NumWr), .Width(40)) u_aw_arb (
     .clk_i,
     .rst_ni,
-    .in_valid_i (wr_aw_valid_i),
-    .in_ready_o (wr_aw_ready_o),
+    .in_valid_i (wr_aw_valid),
+    .in_ready_o (wr_aw_ready),
     .in_data_i  (aw_payload),
     .out_valid_o(aw_valid),
     .out_ready_i(aw_ready),
@@ -122,13 +113,12 @@ module mem_mux #(
     .out_data_o (w_owner),
     .count_o    (unused_order_count)
   );
-  assign mem_req_o.w_valid       = order_valid && wr_w_valid_i[w_owner];
-  assign mem_req_o.w_data        = wr_w_data_i[w_owner];
-  assign mem_req_o.w_strb        = wr_w_strb_i[w_owner];
-  assign mem_req_o.w_last        = wr_w_last_i[w_owner];
+  assign mem_req_o.w_valid       = order_valid && wr_req_i[w_owner].w_valid;
+  assign mem_req_o.w_data        = wr_req_i[w_owner].w_data;
+  assign mem_req_o.w_strb        = wr_req_i[w_owner].w_strb;
+  assign mem_req_o.w_last        = wr_req_i[w_owner].w_last;
   assign mem_rsp_ready_o.b_ready = (32'(mem_rsp_i.b_id) < NumWr) &&
                                    wr_b_ready_i[WrIdxW'(mem_rsp_i.b_id)];
-  assign b_err_o                 = mem_rsp_i.b_err;
 
   `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_req_o.w_valid, mem_rsp_i.w_ready,
                         {mem_req_o.w_data, mem_req_o.w_strb, mem_req_o.w_last})

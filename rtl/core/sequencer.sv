@@ -28,6 +28,7 @@
 //             nothing more is fetched until the next ring_set or doorbell (the model's state
 //             after Clear(): idle, or blocked while head != tail).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module sequencer
   import luoshu_isa_pkg::*;
@@ -51,9 +52,7 @@ module sequencer
   input  logic                        clear_i,
   input  logic                        irq_ack_i,
   output logic                        ctl_error_o,  // pulse: a ring_set / doorbell was refused
-  input  logic [NumWindows-1:0][31:0] win_base_i,
-  input  logic [NumWindows-1:0][32:0] win_size_i,
-  input  logic [NumWindows-1:0]       win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Status.
   output logic [StateW-1:0]           state_o,      // a core_state_e
   output logic [31:0]                 head_o,
@@ -73,47 +72,16 @@ module sequencer
   // have a start and no done.
   output logic [3:0]                  cmd_start_o,
   output logic [3:0]                  cmd_done_o,
-  // Units (docs/core.md "Unit command interface").
-  output logic                        ld_cmd_valid_o,
-  input  logic                        ld_cmd_ready_i,
-  output logic [DescBits-1:0]         ld_cmd_desc_o,
-  input  logic                        ld_done_i,
-  input  logic [FaultW-1:0]           ld_done_fault_i,
-  input  logic                        ld_busy_i,
-  output logic                        ex_cmd_valid_o,
-  input  logic                        ex_cmd_ready_i,
-  output logic [DescBits-1:0]         ex_cmd_desc_o,
-  input  logic                        ex_done_i,
-  input  logic [FaultW-1:0]           ex_done_fault_i,
-  input  logic                        ex_busy_i,
-  output logic                        st_cmd_valid_o,
-  input  logic                        st_cmd_ready_i,
-  output logic [DescBits-1:0]         st_cmd_desc_o,
-  input  logic                        st_done_i,
-  input  logic [FaultW-1:0]           st_done_fault_i,
-  input  logic                        st_busy_i,
+  // Units (docs/core.md "Unit command interface"), indexed like isa::Queue (LD, EX, ST).
+  output luoshu_unit_pkg::cmd_t [luoshu_unit_pkg::NumUnits-1:0] cmd_o,
+  input  luoshu_unit_pkg::sts_t [luoshu_unit_pkg::NumUnits-1:0] sts_i,
   // Memory port: reads fetch descriptors, the write is SYNC's.
-  output logic                        mem_ar_valid_o,
-  input  logic                        mem_ar_ready_i,
-  output logic [31:0]                 mem_ar_addr_o,
-  output logic [7:0]                  mem_ar_len_o,
-  input  logic                        mem_r_valid_i,
-  output logic                        mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]      mem_r_data_i,
-  input  logic                        mem_r_last_i,
-  input  logic                        mem_r_err_i,
-  output logic                        mem_aw_valid_o,
-  input  logic                        mem_aw_ready_i,
-  output logic [31:0]                 mem_aw_addr_o,
-  output logic [7:0]                  mem_aw_len_o,
-  output logic                        mem_w_valid_o,
-  input  logic                        mem_w_ready_i,
-  output logic [BeatBytes*8-1:0]      mem_w_data_o,
-  output logic [BeatBytes-1:0]        mem_w_strb_o,
-  output logic                        mem_w_last_o,
-  input  logic                        mem_b_valid_i,
-  output logic                        mem_b_ready_o,
-  input  logic                        mem_b_err_i
+  output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
+  input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
+  output logic                           mem_r_ready_o,
+  output `LUOSHU_MEM_WR_REQ_T(BeatBytes) mem_wr_req_o,
+  input  `LUOSHU_MEM_WR_RSP_T            mem_wr_rsp_i,
+  output logic                           mem_b_ready_o
 );
 
   if (BeatBytes < 4 || BeatBytes > DescBytes || (BeatBytes & (BeatBytes - 1)) != 0)
@@ -136,7 +104,7 @@ module sequencer
     $error("sequencer: QueueDepth must be >= 1 (got %0d)", QueueDepth);
   end
 
-  localparam int NumUnits     = 3;  // LD, EX, ST (isa::Queue order); SEQ is counter 3
+  localparam int NumUnits     = luoshu_unit_pkg::NumUnits;  // SEQ is counter 3
   localparam int SeqQ         = 3;
   localparam int BeatBits     = 8 * BeatBytes;
   localparam int BeatsPerDesc = DescBytes / BeatBytes;
@@ -266,9 +234,7 @@ module sequencer
   assign fetch_addr = ring_base_q + (fetch_ptr_q << SlotShift);
 
   window_check #(.NumWindows(NumWindows)) u_fetch_win (
-    .win_base_i    (win_base_i),
-    .win_size_i    (win_size_i),
-    .win_writable_i(win_writable_i),
+    .win_i         (win_i),
     .addr_i        (fetch_addr),
     .len_i         (33'(DescBytes)),
     .write_i       (1'b0),
@@ -283,14 +249,14 @@ module sequencer
 
   // R: r_ready is always high (the FIFO has room for every burst requested).
   assign mem_r_ready_o = 1'b1;
-  assign r_end  = mem_r_valid_i && mem_r_last_i;
-  assign r_bad  = r_err_q || mem_r_err_i;
+  assign r_end  = mem_rd_rsp_i.r_valid && mem_rd_rsp_i.r_last;
+  assign r_bad  = r_err_q || mem_rd_rsp_i.r_err;
   assign push_r = r_end && !fetch_discard_q && !fault_q;
   // The ACCESS slot enters the FIFO once the bursts before it are in (keeps ring order).
   assign push_acc = acc_pending_q && (fetch_out_q == '0) && !fetch_discard_q;
 
   if (BeatsPerDesc == 1) begin : g_one_beat
-    assign r_desc = mem_r_data_i;
+    assign r_desc = mem_rd_rsp_i.r_data;
   end else begin : g_beats
     localparam int BeatCntW = $clog2(BeatsPerDesc);
     logic [BeatCntW-1:0] beat_q;
@@ -298,14 +264,16 @@ module sequencer
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         beat_q <= '0;
-      end else if (mem_r_valid_i) begin
-        beat_q <= mem_r_last_i ? '0 : beat_q + 1'b1;
+      end else if (mem_rd_rsp_i.r_valid) begin
+        beat_q <= mem_rd_rsp_i.r_last ? '0 : beat_q + 1'b1;
       end
     end
     always_ff @(posedge clk_i) begin
-      if (mem_r_valid_i && !mem_r_last_i) rbuf_q[beat_q*BeatBits +: BeatBits] <= mem_r_data_i;
+      if (mem_rd_rsp_i.r_valid && !mem_rd_rsp_i.r_last) begin
+        rbuf_q[beat_q*BeatBits +: BeatBits] <= mem_rd_rsp_i.r_data;
+      end
     end
-    assign r_desc = {mem_r_data_i, rbuf_q};
+    assign r_desc = {mem_rd_rsp_i.r_data, rbuf_q};
   end
 
   assign f_in_valid = push_r || push_acc;
@@ -327,13 +295,13 @@ module sequencer
   assign f_fault = f_out_data[DescBits +: FaultW];
 
   always_comb begin
-    ar_valid_d      = ar_valid_q && !mem_ar_ready_i;
+    ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
     ar_addr_d       = ar_addr_q;
     fetch_ptr_d     = fetch_ptr_q;
     fetch_out_d     = fetch_out_q - FetchCntW'(r_end);
     acc_pending_d   = acc_pending_q && !push_acc;
     fetch_stop_d    = fetch_stop_q || (push_r && r_bad);
-    r_err_d         = mem_r_valid_i ? (r_bad && !mem_r_last_i) : r_err_q;
+    r_err_d         = mem_rd_rsp_i.r_valid ? (r_bad && !mem_rd_rsp_i.r_last) : r_err_q;
     if (fetch_issue) begin
       ar_valid_d  = 1'b1;
       ar_addr_d   = fetch_addr;
@@ -356,9 +324,9 @@ module sequencer
     fetch_discard_d = (fetch_discard_q || clear_i) && (fetch_out_d != '0);
   end
 
-  assign mem_ar_valid_o = ar_valid_q;
-  assign mem_ar_addr_o  = ar_addr_q;
-  assign mem_ar_len_o   = 8'(BeatsPerDesc - 1);
+  assign mem_rd_req_o.ar_valid = ar_valid_q;
+  assign mem_rd_req_o.ar_addr  = ar_addr_q;
+  assign mem_rd_req_o.ar_len   = 8'(BeatsPerDesc - 1);
 
   // ---------------------------------------------------------------------------------------
   // Decode and dispatch
@@ -413,11 +381,6 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Queues and units
   // ---------------------------------------------------------------------------------------
-  assign u_cmd_ready  = {st_cmd_ready_i, ex_cmd_ready_i, ld_cmd_ready_i};
-  assign u_done       = {st_done_i, ex_done_i, ld_done_i};
-  assign u_done_fault = {st_done_fault_i, ex_done_fault_i, ld_done_fault_i};
-  assign u_busy       = {st_busy_i, ex_busy_i, ld_busy_i};
-
   for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
     assign tok_nonzero[c] = tok_q[c] != '0;
     assign tok_full[c]    = tok_q[c] == TokenW'(TokenMax);
@@ -448,7 +411,12 @@ module sequencer
     assign head_ready[u] = q_out_valid[u] && tok_ok[u];
     assign unit_free[u]  = !pres_q[u] && !run_q[u];
     assign start[u]      = head_ready[u] && unit_free[u] && run_ok;
-    // The head stays in the queue while offered: it is the stable cmd_desc payload.
+    assign u_cmd_ready[u]  = sts_i[u].ready;
+    assign u_done[u]       = sts_i[u].done;
+    assign u_done_fault[u] = sts_i[u].fault;
+    assign u_busy[u]       = sts_i[u].busy;
+    assign cmd_o[u]        = '{valid: pres_q[u], desc: h_desc[u]};
+    // The head stays in the queue while offered: it is the stable cmd_o desc.
     assign hs[u]          = pres_q[u] && u_cmd_ready[u];
     assign q_out_ready[u] = hs[u] || (flush_q && !pres_q[u]);
 
@@ -472,13 +440,6 @@ module sequencer
   assign queues_empty = &q_empty;
   assign units_idle   = !(|(pres_q | run_q));
 
-  assign ld_cmd_valid_o = pres_q[0];
-  assign ld_cmd_desc_o  = h_desc[0];
-  assign ex_cmd_valid_o = pres_q[1];
-  assign ex_cmd_desc_o  = h_desc[1];
-  assign st_cmd_valid_o = pres_q[2];
-  assign st_cmd_desc_o  = h_desc[2];
-
   // Tokens: waits taken at start, signals given at a successful done.
   always_comb begin
     for (int c = 0; c < NumChannels; c++) begin
@@ -498,9 +459,7 @@ module sequencer
   assign sync_can = disp_ok && dec_is_sync && !sync_busy_q && queues_empty && units_idle;
 
   window_check #(.NumWindows(NumWindows)) u_sync_win (
-    .win_base_i    (win_base_i),
-    .win_size_i    (win_size_i),
-    .win_writable_i(win_writable_i),
+    .win_i         (win_i),
     .addr_i        (f_desc[SyncAddrLsb +: 32]),
     .len_i         (33'd4),
     .write_i       (1'b1),
@@ -510,27 +469,27 @@ module sequencer
   assign sync_start     = sync_can && sync_win_ok;
   assign sync_acc_fault = sync_can && !sync_win_ok;
   assign mem_b_ready_o  = 1'b1;
-  assign b_fire         = mem_b_valid_i && sync_busy_q;
+  assign b_fire         = mem_wr_rsp_i.b_valid && sync_busy_q;
   assign b_live         = b_fire && !sync_drop_q && !clear_i;
-  assign sync_ok        = b_live && !mem_b_err_i;
+  assign sync_ok        = b_live && !mem_wr_rsp_i.b_err;
 
   always_comb begin
     sync_busy_d  = (sync_busy_q && !b_fire) || sync_start;
     sync_drop_d  = clear_i ? (sync_busy_q && !b_fire) : (sync_drop_q && !b_fire);
-    aw_valid_d   = (aw_valid_q && !mem_aw_ready_i) || sync_start;
-    w_valid_d    = (w_valid_q && !mem_w_ready_i) || sync_start;
+    aw_valid_d   = (aw_valid_q && !mem_wr_rsp_i.aw_ready) || sync_start;
+    w_valid_d    = (w_valid_q && !mem_wr_rsp_i.w_ready) || sync_start;
     sync_addr_d  = sync_start ? f_desc[SyncAddrLsb +: 32] : sync_addr_q;
     sync_value_d = sync_start ? f_desc[SyncValueLsb +: 32] : sync_value_q;
     sync_irq_d   = sync_start ? f_desc[SyncIrqLsb] : sync_irq_q;
   end
 
-  assign mem_aw_valid_o = aw_valid_q;
-  assign mem_aw_addr_o  = {sync_addr_q[31:BeatOffW], BeatOffW'(0)};
-  assign mem_aw_len_o   = 8'd0;
-  assign mem_w_valid_o  = w_valid_q;
-  assign mem_w_data_o   = BeatBits'(sync_value_q) << {sync_addr_q[BeatOffW-1:0], 3'b000};
-  assign mem_w_strb_o   = BeatBytes'(4'hf) << sync_addr_q[BeatOffW-1:0];
-  assign mem_w_last_o   = 1'b1;
+  assign mem_wr_req_o.aw_valid = aw_valid_q;
+  assign mem_wr_req_o.aw_addr  = {sync_addr_q[31:BeatOffW], BeatOffW'(0)};
+  assign mem_wr_req_o.aw_len   = 8'd0;
+  assign mem_wr_req_o.w_valid  = w_valid_q;
+  assign mem_wr_req_o.w_data   = BeatBits'(sync_value_q) << {sync_addr_q[BeatOffW-1:0], 3'b000};
+  assign mem_wr_req_o.w_strb   = BeatBytes'(4'hf) << sync_addr_q[BeatOffW-1:0];
+  assign mem_wr_req_o.w_last   = 1'b1;
 
   // ---------------------------------------------------------------------------------------
   // Faults, deadlock, state, irq
@@ -570,7 +529,7 @@ module sequencer
     end else if (unit_fault[2]) begin
       raise_code  = u_done_fault[2];
       raise_index = run_index_q[2];
-    end else if (b_live && mem_b_err_i) begin
+    end else if (b_live && mem_wr_rsp_i.b_err) begin
       raise_code  = FaultMemError;
       raise_index = dec_index_q;
     end else if (sync_acc_fault) begin
@@ -753,25 +712,19 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Assertions
   // ---------------------------------------------------------------------------------------
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
-                        {mem_ar_addr_o, mem_ar_len_o})
-  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, mem_aw_valid_o, mem_aw_ready_i,
-                        {mem_aw_addr_o, mem_aw_len_o})
-  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_w_valid_o, mem_w_ready_i,
-                        {mem_w_data_o, mem_w_strb_o, mem_w_last_o})
-  `ASSERT_STREAM_STABLE(a_ld_cmd_stable, clk_i, rst_ni, ld_cmd_valid_o, ld_cmd_ready_i,
-                        ld_cmd_desc_o)
-  `ASSERT_STREAM_STABLE(a_ex_cmd_stable, clk_i, rst_ni, ex_cmd_valid_o, ex_cmd_ready_i,
-                        ex_cmd_desc_o)
-  `ASSERT_STREAM_STABLE(a_st_cmd_stable, clk_i, rst_ni, st_cmd_valid_o, st_cmd_ready_i,
-                        st_cmd_desc_o)
+  `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
+  `LUOSHU_MEM_ASSERT_WR_STABLE(clk_i, rst_ni, mem_wr_req_o, mem_wr_rsp_i)
+  for (genvar u = 0; u < NumUnits; u++) begin : g_cmd_stable
+    `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_o[u].valid, sts_i[u].ready,
+                          cmd_o[u].desc)
+  end
   `ASSERT_ALWAYS(a_done_needs_cmd, clk_i, rst_ni, (u_done & ~run_q) == '0,
                  "a unit reported done without a command")
   `ASSERT_ALWAYS(a_cmd_start_done_apart, clk_i, rst_ni, (cmd_start_o & cmd_done_o) == '0,
                  "a queue started and retired a command in the same cycle (timelines pair them)")
-  `ASSERT_ALWAYS(a_r_needs_ar, clk_i, rst_ni, !mem_r_valid_i || fetch_out_q != '0,
+  `ASSERT_ALWAYS(a_r_needs_ar, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || fetch_out_q != '0,
                  "an R beat arrived with no fetch outstanding")
-  `ASSERT_ALWAYS(a_b_needs_aw, clk_i, rst_ni, !mem_b_valid_i || sync_busy_q,
+  `ASSERT_ALWAYS(a_b_needs_aw, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || sync_busy_q,
                  "a B response arrived with no SYNC write outstanding")
   `ASSERT_ALWAYS(a_fetch_room, clk_i, rst_ni, !f_in_valid || f_in_ready,
                  "fetch FIFO overflow (credit accounting broken)")
@@ -803,6 +756,6 @@ module sequencer
   end
   `COVER(cov_ring_wrap, clk_i, rst_ni, dec_try && f_fault == FaultNone &&
          head_q + 32'd1 == ring_size_q)
-  `COVER(cov_memerr_fetch, clk_i, rst_ni, mem_r_valid_i && mem_r_err_i)
-  `COVER(cov_memerr_sync, clk_i, rst_ni, b_fire && mem_b_err_i)
+  `COVER(cov_memerr_fetch, clk_i, rst_ni, mem_rd_rsp_i.r_valid && mem_rd_rsp_i.r_err)
+  `COVER(cov_memerr_sync, clk_i, rst_ni, b_fire && mem_wr_rsp_i.b_err)
 endmodule

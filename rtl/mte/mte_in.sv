@@ -24,10 +24,11 @@
 //           - zero walker: the padding (columns valid_cols.. of valid rows, then every row
 //             from valid_rows on as one contiguous run), AbLanes bytes per cycle, in the
 //             cycles without an R beat (data has priority; R is never back-pressured).
-//   FINISH  done_o pulse with the fault code.
+//   FINISH  sts_o.done pulse with the fault code.
 // An error response stops new reads and writes, but the command still consumes every beat
-// it is owed before done_o (FaultMemError).
+// it is owed before sts_o.done (FaultMemError).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module mte_in #(
   parameter int Dim = 16,
@@ -41,27 +42,15 @@ module mte_in #(
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
   // Command (docs/core.md "Unit command interface").
-  input  logic                                  cmd_valid_i,
-  output logic                                  cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0]   cmd_desc_i,
-  output logic                                  done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]     done_fault_o,
-  output logic                                  busy_o,
+  input  luoshu_unit_pkg::cmd_t                 cmd_i,
+  output luoshu_unit_pkg::sts_t                 sts_o,
   output logic [$clog2(AbLanes+1)-1:0]          rd_bytes_o,
   // Granted memory windows.
-  input  logic [NumWindows-1:0][31:0]           win_base_i,
-  input  logic [NumWindows-1:0][32:0]           win_size_i,
-  input  logic [NumWindows-1:0]                 win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Memory read port.
-  output logic                                  mem_ar_valid_o,
-  input  logic                                  mem_ar_ready_i,
-  output logic [31:0]                           mem_ar_addr_o,
-  output logic [7:0]                            mem_ar_len_o,
-  input  logic                                  mem_r_valid_i,
-  output logic                                  mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]                mem_r_data_i,
-  input  logic                                  mem_r_last_i,
-  input  logic                                  mem_r_err_i,
+  output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
+  input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
+  output logic                           mem_r_ready_o,
   // L0A / L0B write ports (lane l writes byte waddr + l when wmask[l]).
   output logic                                  l0a_we_o,
   output logic [$clog2(L0aBytes)-1:0]           l0a_waddr_o,
@@ -105,7 +94,7 @@ module mte_in #(
 
   // ------------------------------------------------------------------ command
   luoshu_isa_pkg::load_desc_t desc;
-  assign desc = luoshu_isa_pkg::load_desc_t'(cmd_desc_i);
+  assign desc = luoshu_isa_pkg::load_desc_t'(cmd_i.desc);
   // Opcode, token masks and reserved bits are the sequencer's; LOAD needs the rest (of
   // dst_offset, only the bits that address the L0).
   logic unused_desc;
@@ -129,8 +118,8 @@ module mte_in #(
   logic             has_reads;               // some byte comes from memory
   logic [AddrW-1:0] dst_in;
 
-  assign cmd_ready_o = (state_q == StIdle);
-  assign cmd_accept  = cmd_valid_i && cmd_ready_o;
+  assign sts_o.ready = (state_q == StIdle);
+  assign cmd_accept  = cmd_i.valid && sts_o.ready;
   assign has_reads   = (desc.valid_rows != '0) && (desc.valid_cols != '0);
   assign dst_in      = AddrW'(desc.dst_offset);
 
@@ -150,9 +139,7 @@ module mte_in #(
   assign box_done = (box_b_q == '0);
   assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, valid_cols_q};
   window_check #(.NumWindows(NumWindows)) u_window_check (
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i,
     .addr_i (chk_addr_q[31:0]),
     .len_i  (chk_len),
     .write_i(1'b0),
@@ -194,13 +181,13 @@ module mte_in #(
     .burst_beats_o   (iss_beats),
     .burst_row_last_o(iss_row_last)
   );
-  assign iss_ready = (state_q == StRun) && !err_q && (!ar_valid_q || mem_ar_ready_i) &&
+  assign iss_ready = (state_q == StRun) && !err_q && (!ar_valid_q || mem_rd_rsp_i.ar_ready) &&
                      ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
   assign ar_load   = iss_active && iss_ready;
 
-  assign mem_ar_valid_o = ar_valid_q;
-  assign mem_ar_addr_o  = ar_addr_q;
-  assign mem_ar_len_o   = ar_len_q;
+  assign mem_rd_req_o.ar_valid = ar_valid_q;
+  assign mem_rd_req_o.ar_addr  = ar_addr_q;
+  assign mem_rd_req_o.ar_len   = ar_len_q;
 
   // ------------------------------------------------------------------ response walker (R)
   logic [11:0]      rw_page_q, rw_page_d;         // current row's start address mod 4 KiB
@@ -215,13 +202,13 @@ module mte_in #(
   logic [BeatBytes*8-1:0] r_shifted;
 
   assign mem_r_ready_o = (state_q == StRun);
-  assign r_fire   = mem_r_valid_i && mem_r_ready_o;
-  assign r_write  = r_fire && !mem_r_err_i && !err_q;
+  assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
+  assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
   assign rw_avail = CntW'(BeatBytes) - CntW'(rw_lo);
   assign rw_row_end = (rw_rem_q <= 16'(rw_avail));
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
-  assign r_shifted = mem_r_data_i >> {rw_lo, 3'b000};
+  assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
 
   // ------------------------------------------------------------------ zero walker
   typedef enum logic [1:0] {
@@ -390,13 +377,13 @@ module mte_in #(
           ar_valid_d = 1'b1;
           ar_addr_d  = iss_addr;
           ar_len_d   = iss_len;
-        end else if (mem_ar_ready_i) begin
+        end else if (mem_rd_rsp_i.ar_ready) begin
           ar_valid_d = 1'b0;
         end
         out_d = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
         // Response walker.
         if (r_fire) begin
-          if (mem_r_err_i) err_d = 1'b1;
+          if (mem_rd_rsp_i.r_err) err_d = 1'b1;
           if (rw_row_end) begin
             rw_page_d  = rw_page_q + stride_q[11:0];
             rw_first_d = 1'b1;
@@ -496,9 +483,9 @@ module mte_in #(
     w_data_q   <= w_data_d;
   end
 
-  assign done_o       = (state_q == StFinish);
-  assign done_fault_o = fault_q;
-  assign busy_o       = (state_q != StIdle);
+  assign sts_o.done  = (state_q == StFinish);
+  assign sts_o.fault = fault_q;
+  assign sts_o.busy  = (state_q != StIdle);
 
   // ------------------------------------------------------------------ assertions
 `ifndef SYNTHESIS
@@ -519,18 +506,17 @@ module mte_in #(
       rw_bbeat_q <= rw_exp_last ? 8'd0 : rw_bbeat_q + 8'd1;
     end
   end
-  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni, !r_fire || mem_r_last_i == rw_exp_last,
+  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni, !r_fire || mem_rd_rsp_i.r_last == rw_exp_last,
                  "R last does not match the end of a burst this unit issued")
-  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_r_valid_i || out_q != '0,
+  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
-  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_r_valid_i || state_q == StRun,
+  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || state_q == StRun,
                  "R beat outside a command")
 `endif
-  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
-                        {mem_ar_addr_o, mem_ar_len_o})
-  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_r_valid_i, mem_r_ready_o,
-                        {mem_r_data_i, mem_r_last_i, mem_r_err_i})
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
+  `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
+  `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, mem_rd_rsp_i.r_valid, mem_r_ready_o,
+                        {mem_rd_rsp_i.r_data, mem_rd_rsp_i.r_last, mem_rd_rsp_i.r_err})
 
   // Cover points (coverage build only): a row's burst cut at a 4 KiB boundary (< 256 beats)
   // or at 256 beats with more of the row left; an error response to a LOAD read.
@@ -538,5 +524,5 @@ module mte_in #(
   assign unused_cov = iss_row_last;
   `COVER(cov_burst_split_4k, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats != 9'd256)
   `COVER(cov_burst_split_256, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats == 9'd256)
-  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_r_err_i)
+  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_rd_rsp_i.r_err)
 endmodule

@@ -27,8 +27,8 @@
 //        within the beat, merges chunks into whole beats and emits them with strobes (one beat
 //        per cycle on long rows; one extra cycle at a row end whose last chunk spills into a
 //        new beat).
-//   4. Wait for every B, then done_o for one cycle while still busy (FaultMemError if an R or
-//      B beat had err).
+//   4. Wait for every B, then sts_o.done for one cycle while still busy (FaultMemError if an
+//      R or B beat had err).
 // Bandwidth: int32 out moves one BeatBytes beat per cycle; int8 out moves Lanes bytes per
 // cycle (the epilogue has Lanes multipliers). Measured in tests/rtl/mte/mte_out_test.cc.
 // Errors: after an R error on a block's bias nothing of that block is written; after a B error
@@ -37,6 +37,7 @@
 // more than BiasCols columns reads the later blocks' bias after the earlier blocks are written
 // (the model reads the whole bias first).
 `include "luoshu_assert.svh"
+`include "luoshu_mem.svh"
 
 module mte_out #(
   parameter int Dim = 16,
@@ -48,40 +49,19 @@ module mte_out #(
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
   // Command (docs/core.md "Unit command interface").
-  input  logic                                 cmd_valid_i,
-  output logic                                 cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0]  cmd_desc_i,
-  output logic                                 done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]    done_fault_o,
-  output logic                                 busy_o,
+  input  luoshu_unit_pkg::cmd_t                 cmd_i,
+  output luoshu_unit_pkg::sts_t                 sts_o,
   output logic [$clog2(BeatBytes+1)-1:0]       rd_bytes_o,
   output logic [$clog2(BeatBytes+1)-1:0]       wr_bytes_o,
   // Granted windows.
-  input  logic [NumWindows-1:0][31:0]          win_base_i,
-  input  logic [NumWindows-1:0][32:0]          win_size_i,
-  input  logic [NumWindows-1:0]                win_writable_i,
+  input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   // Memory port: AR/R (bias), AW/W/B (output).
-  output logic                                 mem_ar_valid_o,
-  input  logic                                 mem_ar_ready_i,
-  output logic [31:0]                          mem_ar_addr_o,
-  output logic [7:0]                           mem_ar_len_o,
-  input  logic                                 mem_r_valid_i,
-  output logic                                 mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]               mem_r_data_i,
-  input  logic                                 mem_r_last_i,
-  input  logic                                 mem_r_err_i,
-  output logic                                 mem_aw_valid_o,
-  input  logic                                 mem_aw_ready_i,
-  output logic [31:0]                          mem_aw_addr_o,
-  output logic [7:0]                           mem_aw_len_o,
-  output logic                                 mem_w_valid_o,
-  input  logic                                 mem_w_ready_i,
-  output logic [BeatBytes*8-1:0]               mem_w_data_o,
-  output logic [BeatBytes-1:0]                 mem_w_strb_o,
-  output logic                                 mem_w_last_o,
-  input  logic                                 mem_b_valid_i,
-  output logic                                 mem_b_ready_o,
-  input  logic                                 mem_b_err_i,
+  output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
+  input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
+  output logic                           mem_r_ready_o,
+  output `LUOSHU_MEM_WR_REQ_T(BeatBytes) mem_wr_req_o,
+  input  `LUOSHU_MEM_WR_RSP_T            mem_wr_rsp_i,
+  output logic                           mem_b_ready_o,
   // L0C read port, shared with the cube: served in a cycle with gnt high, data the next cycle.
   output logic                                 l0c_rd_req_o,
   input  logic                                 l0c_rd_gnt_i,
@@ -124,7 +104,7 @@ module mte_out #(
     StBias,     // read the block's bias
     StStore,    // store the block
     StWaitB,    // every B back
-    StDone      // done_o, with the fault code
+    StDone      // sts_o.done, with the fault code
   } state_e;
 
   typedef struct packed {
@@ -137,7 +117,7 @@ module mte_out #(
 
   // ---------------------------------------------------------------- descriptor
   luoshu_isa_pkg::store_desc_t desc;
-  assign desc = luoshu_isa_pkg::store_desc_t'(cmd_desc_i);
+  assign desc = luoshu_isa_pkg::store_desc_t'(cmd_i.desc);
 
   logic        relu_q, bias_en_q, int8_q;
   logic [31:0] dst_addr_q, dst_stride_q, bias_addr_q;
@@ -147,9 +127,9 @@ module mte_out #(
 
   state_e state_q, state_d;
   logic   cmd_fire;
-  assign cmd_ready_o = (state_q == StIdle);
-  assign cmd_fire    = cmd_valid_i && cmd_ready_o;
-  assign busy_o      = (state_q != StIdle);
+  assign sts_o.ready = (state_q == StIdle);
+  assign cmd_fire    = cmd_i.valid && sts_o.ready;
+  assign sts_o.busy  = (state_q != StIdle);
 
   always_ff @(posedge clk_i) begin
     if (cmd_fire) begin
@@ -212,9 +192,7 @@ module mte_out #(
   end
 
   window_check #(.NumWindows(NumWindows)) u_window_check (
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i,
     .addr_i  (wc_addr),
     .len_i   (wc_len),
     .write_i (wc_write),
@@ -298,21 +276,21 @@ module mte_out #(
     .rows_i          (16'd1),
     .stride_i        (32'd0),
     .burst_valid_o   (ar_valid),
-    .burst_ready_i   ((state_q == StBias) && mem_ar_ready_i),
-    .burst_addr_o    (mem_ar_addr_o),
-    .burst_len_o     (mem_ar_len_o),
+    .burst_ready_i   ((state_q == StBias) && mem_rd_rsp_i.ar_ready),
+    .burst_addr_o    (mem_rd_req_o.ar_addr),
+    .burst_len_o     (mem_rd_req_o.ar_len),
     .burst_beats_o   (unused_ar_beats),
     .burst_row_last_o(unused_ar_row_last)
   );
-  assign mem_ar_valid_o = (state_q == StBias) && ar_valid;
+  assign mem_rd_req_o.ar_valid = (state_q == StBias) && ar_valid;
   assign mem_r_ready_o  = (state_q == StBias);
-  assign r_fire         = mem_r_valid_i && mem_r_ready_o;
+  assign r_fire         = mem_rd_rsp_i.r_valid && mem_r_ready_o;
 
   // 4 * cb is a multiple of BeatBytes (BiasCols is a multiple of Lanes), so every block's bias
   // starts at the same word offset within its beat.
   assign bias_wo   = bias_addr_q[OffW-1:0] >> 2;
   assign bias_rows = 16'((32'(nb_q) + Lanes - 1) / Lanes);
-  assign r_words   = mem_r_data_i;
+  assign r_words   = mem_rd_rsp_i.r_data;
 
   // Realign by the word offset o: rot[m] = word (m + o) mod Lanes of the beat. Bias row k is
   // beat k's words o.. (rot[m], m < Lanes - o) then beat k+1's words ..o-1 (rot[m] above).
@@ -347,10 +325,10 @@ module mte_out #(
   assign r_hi = (r_cnt_q == r_total_q - 16'd1 && r_end_off_q != '0) ? CntW'(r_end_off_q)
                                                                     : CntW'(BeatBytes);
   assign r_lo = (r_cnt_q == '0) ? CntW'(bias_start[OffW-1:0]) : '0;
-  assign rd_bytes_o = (r_fire && !mem_r_err_i) ? r_hi - r_lo : '0;
+  assign rd_bytes_o = (r_fire && !mem_rd_rsp_i.r_err) ? r_hi - r_lo : '0;
 
   logic unused_r;
-  assign unused_r = mem_r_last_i;  // beats are counted, not framed
+  assign unused_r = mem_rd_rsp_i.r_last;  // beats are counted, not framed
 
   // ---------------------------------------------------------------- AW generator
   logic        aw_busy, aw_open, aw_row_last;
@@ -370,14 +348,14 @@ module mte_out #(
     .rows_i          (pass_last + 16'd1),
     .stride_i        (dst_stride_q),
     .burst_valid_o   (aw_busy),
-    .burst_ready_i   (aw_open && mem_aw_ready_i),
-    .burst_addr_o    (mem_aw_addr_o),
-    .burst_len_o     (mem_aw_len_o),
+    .burst_ready_i   (aw_open && mem_wr_rsp_i.aw_ready),
+    .burst_addr_o    (mem_wr_req_o.aw_addr),
+    .burst_len_o     (mem_wr_req_o.aw_len),
     .burst_beats_o   (aw_beats),
     .burst_row_last_o(aw_row_last)
   );
-  assign mem_aw_valid_o = aw_open && aw_busy;
-  assign aw_fire        = mem_aw_valid_o && mem_aw_ready_i;
+  assign mem_wr_req_o.aw_valid = aw_open && aw_busy;
+  assign aw_fire        = mem_wr_req_o.aw_valid && mem_wr_rsp_i.aw_ready;
 
   // W framing: the length of every burst the memory has taken, in order.
   logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
@@ -386,9 +364,9 @@ module mte_out #(
     .rst_ni,
     .in_valid_i  (aw_fire),
     .in_ready_o  (wb_in_ready),
-    .in_data_i   (mem_aw_len_o),
+    .in_data_i   (mem_wr_req_o.aw_len),
     .out_valid_o (wb_valid),
-    .out_ready_i (w_fire && mem_w_last_o),
+    .out_ready_i (w_fire && mem_wr_req_o.w_last),
     .out_data_o  (wb_len),
     .count_o     (unused_wb_count)
   );
@@ -494,28 +472,28 @@ module mte_out #(
     .in_off_i    (ck.off),
     .in_last_i   (ck.last),
     .out_valid_o (rl_valid),
-    .out_ready_i (wb_valid && mem_w_ready_i),
-    .out_data_o  (mem_w_data_o),
-    .out_strb_o  (mem_w_strb_o),
+    .out_ready_i (wb_valid && mem_wr_rsp_i.w_ready),
+    .out_data_o  (mem_wr_req_o.w_data),
+    .out_strb_o  (mem_wr_req_o.w_strb),
     .busy_o      (rl_busy)
   );
 
   // A W beat leaves only behind its burst's AW (the framing FIFO holds the burst's length).
-  assign mem_w_valid_o = rl_valid && wb_valid;
-  assign mem_w_last_o  = (w_cnt_q == wb_len);
-  assign w_fire        = mem_w_valid_o && mem_w_ready_i;
+  assign mem_wr_req_o.w_valid = rl_valid && wb_valid;
+  assign mem_wr_req_o.w_last  = (w_cnt_q == wb_len);
+  assign w_fire        = mem_wr_req_o.w_valid && mem_wr_rsp_i.w_ready;
 
   always_comb begin
     wr_bytes_o = '0;
     if (w_fire) begin
-      for (int i = 0; i < BeatBytes; i++) wr_bytes_o = wr_bytes_o + CntW'(mem_w_strb_o[i]);
+      for (int i = 0; i < BeatBytes; i++) wr_bytes_o = wr_bytes_o + CntW'(mem_wr_req_o.w_strb[i]);
     end
   end
 
   // ---------------------------------------------------------------- control
   logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
-  assign done_o       = (state_q == StDone);
-  assign done_fault_o = fault_q;
+  assign sts_o.done  = (state_q == StDone);
+  assign sts_o.fault = fault_q;
   logic blk_idle;
   assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && !epi_valid && !ck_valid && !rl_busy;
 
@@ -590,11 +568,11 @@ module mte_out #(
       r_err_d = 1'b0;
       b_err_d = 1'b0;
     end
-    if (r_fire && mem_r_err_i) r_err_d = 1'b1;
-    if (mem_b_valid_i && mem_b_err_i) b_err_d = 1'b1;
-    b_owed_d = b_owed_q + OutstandingW'(aw_fire) - OutstandingW'(mem_b_valid_i);
+    if (r_fire && mem_rd_rsp_i.r_err) r_err_d = 1'b1;
+    if (mem_wr_rsp_i.b_valid && mem_wr_rsp_i.b_err) b_err_d = 1'b1;
+    b_owed_d = b_owed_q + OutstandingW'(aw_fire) - OutstandingW'(mem_wr_rsp_i.b_valid);
     w_cnt_d  = w_cnt_q;
-    if (w_fire) w_cnt_d = mem_w_last_o ? '0 : w_cnt_q + 8'd1;
+    if (w_fire) w_cnt_d = mem_wr_req_o.w_last ? '0 : w_cnt_q + 8'd1;
     // The last sram row of a misaligned bias is written after the last beat.
     bflush_d = r_fire && (bias_wo != '0) && (r_cnt_q == r_total_q - 16'd1) &&
                (r_total_q == bias_rows);
@@ -720,21 +698,17 @@ module mte_out #(
   end
 
   // ---------------------------------------------------------------- assertions
-  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_valid_i, cmd_ready_o, cmd_desc_i)
-  `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, mem_ar_valid_o, mem_ar_ready_i,
-                        {mem_ar_addr_o, mem_ar_len_o})
-  `ASSERT_STREAM_STABLE(a_aw_stable, clk_i, rst_ni, mem_aw_valid_o, mem_aw_ready_i,
-                        {mem_aw_addr_o, mem_aw_len_o})
-  `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_w_valid_o, mem_w_ready_i,
-                        {mem_w_data_o, mem_w_strb_o, mem_w_last_o})
+  `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
+  `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
+  `LUOSHU_MEM_ASSERT_WR_STABLE(clk_i, rst_ni, mem_wr_req_o, mem_wr_rsp_i)
   `ASSERT_STREAM_STABLE(a_l0c_stable, clk_i, rst_ni, l0c_rd_req_o, l0c_rd_gnt_i, l0c_raddr_o)
   `ASSERT_ALWAYS(a_chunk_room, clk_i, rst_ni, !epi_valid || ck_in_ready,
                  "chunk FIFO overflow: a read was issued without a credit")
-  `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_b_valid_i || b_owed_q != '0,
+  `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || b_owed_q != '0,
                  "B response without an outstanding AW burst")
-  `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !mem_r_valid_i || state_q == StBias,
+  `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || state_q == StBias,
                  "R beat outside the bias read")
-  `ASSERT_ALWAYS(a_w_strobes, clk_i, rst_ni, !mem_w_valid_o || mem_w_strb_o != '0,
+  `ASSERT_ALWAYS(a_w_strobes, clk_i, rst_ni, !mem_wr_req_o.w_valid || mem_wr_req_o.w_strb != '0,
                  "W beat without strobes")
 
   // ---------------------------------------------------------------- cover points
@@ -749,6 +723,6 @@ module mte_out #(
   assign unused_cov = ^{aw_row_last, aw_beats};
   `COVER(cov_burst_split_4k, clk_i, rst_ni, aw_fire && !aw_row_last && aw_beats != 9'd256)
   `COVER(cov_burst_split_256, clk_i, rst_ni, aw_fire && !aw_row_last && aw_beats == 9'd256)
-  `COVER(cov_memerr_bias, clk_i, rst_ni, r_fire && mem_r_err_i)
-  `COVER(cov_memerr_store, clk_i, rst_ni, mem_b_valid_i && mem_b_err_i)
+  `COVER(cov_memerr_bias, clk_i, rst_ni, r_fire && mem_rd_rsp_i.r_err)
+  `COVER(cov_memerr_store, clk_i, rst_ni, mem_wr_rsp_i.b_valid && mem_wr_rsp_i.b_err)
 endmodule

@@ -207,8 +207,7 @@ module luoshu_soc #(
       `LUOSHU_MEM_REQ_T(16, luoshu_mem_pkg::IdW) mem_req;  // the core's memory port
       `LUOSHU_MEM_RSP_T(16, luoshu_mem_pkg::IdW) mem_rsp;
       luoshu_mem_pkg::rsp_ready_t                mem_rsp_ready;
-      logic [3:0][32:0] win_size;
-      logic [3:0]  win_writable;
+      luoshu_mem_pkg::win_t [3:0] win;
       logic [1:0]  state;
       logic        irq, ctl_error;
       logic [31:0] tail_unused;
@@ -216,10 +215,10 @@ module luoshu_soc #(
       logic [15:0] cnt_hi_q;
 
       // Window sizes are 32-bit registers; the core takes 33 bits (4 GiB windows).
-      always_comb begin
-        for (int w = 0; w < 4; w++) win_size[w] = {1'b0, reg_win_size[c][w]};
+      for (genvar w = 0; w < 4; w++) begin : g_win
+        assign win[w] = '{base: reg_win_base[c][w], size: {1'b0, reg_win_size[c][w]},
+                          writable: reg_win_flags[c][w]};
       end
-      assign win_writable = reg_win_flags[c];
 
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
@@ -235,9 +234,7 @@ module luoshu_soc #(
         .clear_i       (reg_clear[c]),
         // Acknowledged at once: irq_o becomes a one-cycle event that INT_STATUS keeps.
         .irq_ack_i     (1'b1),
-        .win_base_i    (reg_win_base[c]),
-        .win_size_i    (win_size),
-        .win_writable_i(win_writable),
+        .win_i         (win),
         .state_o       (state),
         .head_o        (reg_head[c]),
         .tail_o        (tail_unused),

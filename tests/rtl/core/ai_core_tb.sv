@@ -21,9 +21,7 @@ module ai_core_tb #(
   input  logic                        doorbell_i,
   input  logic                        clear_i,
   input  logic                        irq_ack_i,
-  input  logic [NumWindows-1:0][31:0] win_base_i,
-  input  logic [NumWindows-1:0][32:0] win_size_i,
-  input  logic [NumWindows-1:0]       win_writable_i,
+  `LUOSHU_WIN_FLAT_PORTS(NumWindows),
   // Status.
   output logic [luoshu_isa_pkg::StateW-1:0] state_o,  // luoshu_isa_pkg::core_state_e
   output logic [31:0]                 head_o,
@@ -46,6 +44,7 @@ module ai_core_tb #(
   `LUOSHU_MEM_REQ_T(BeatBytes, luoshu_mem_pkg::IdW) mem_req;
   `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mem_rsp;
   luoshu_mem_pkg::rsp_ready_t                        mem_rsp_ready;
+  luoshu_mem_pkg::win_t [NumWindows-1:0] win;
 
   ai_core #(
     .Dim(Dim),
@@ -65,9 +64,7 @@ module ai_core_tb #(
     .doorbell_i,
     .clear_i,
     .irq_ack_i,
-    .win_base_i,
-    .win_size_i,
-    .win_writable_i,
+    .win_i(win),
     .state_o,
     .head_o,
     .tail_o,
@@ -84,4 +81,5 @@ module ai_core_tb #(
     .mem_rsp_ready_o(mem_rsp_ready)
   );
   `LUOSHU_MEM_FLATTEN(mem_req, mem_rsp, mem_rsp_ready)
+  `LUOSHU_WIN_FLATTEN(win, NumWindows)
 endmodule

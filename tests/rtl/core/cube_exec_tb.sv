@@ -5,6 +5,7 @@
 //   L0C read port: shared as with mte_out: cube_exec has priority, the backdoor is served
 //   when bd_c_gnt_o is high (data the next cycle).
 `include "luoshu_assert.svh"
+`include "luoshu_unit.svh"
 
 module cube_exec_tb #(
   parameter int Dim      = 4,
@@ -15,12 +16,7 @@ module cube_exec_tb #(
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
-  input  logic                                cmd_valid_i,
-  output logic                                cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0] cmd_desc_i,
-  output logic                                done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]   done_fault_o,
-  output logic                                busy_o,
+  `LUOSHU_UNIT_FLAT_PORTS,
   output logic                                beat_o,
   // Backdoor writes (all lanes) into L0A / L0B, byte addresses.
   input  logic                                bd_a_we_i,
@@ -49,18 +45,21 @@ module cube_exec_tb #(
   logic [AbLanes-1:0][7:0]  a_rdata, b_rdata;
   logic [Dim-1:0][31:0]     c_rdata, c_wdata, ex_c_wdata;
   logic [Dim-1:0]           c_wmask, ex_c_wmask;
+  luoshu_unit_pkg::cmd_t unit_cmd;
+  luoshu_unit_pkg::sts_t unit_sts;
 
   cube_exec #(
     .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes)
   ) u_exec (
     .clk_i, .rst_ni,
-    .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o, .beat_o,
+    .cmd_i(unit_cmd), .sts_o(unit_sts), .beat_o,
     .l0a_re_o(a_re), .l0a_raddr_o(a_raddr), .l0a_rdata_i(a_rdata),
     .l0b_re_o(b_re), .l0b_raddr_o(b_raddr), .l0b_rdata_i(b_rdata),
     .l0c_re_o(ex_c_re), .l0c_raddr_o(ex_c_raddr), .l0c_rdata_i(c_rdata),
     .l0c_we_o(ex_c_we), .l0c_waddr_o(ex_c_waddr), .l0c_wmask_o(ex_c_wmask),
     .l0c_wdata_o(ex_c_wdata)
   );
+  `LUOSHU_UNIT_FLATTEN(unit_cmd, unit_sts)
 
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
     .clk_i, .rst_ni,

@@ -1,5 +1,5 @@
-// Test top for mem_mux: the mux with its shared port as the flat pins (mem_*) the C++ agents
-// drive; the clients' ports are the mux's own.
+// Test top for mem_mux: the mux with its client structs and its shared port as the flat pins
+// the C++ agents drive (rd_* / wr_* per client as packed vectors, index = id; mem_*).
 `include "luoshu_mem.svh"
 
 module mem_mux_tb #(
@@ -37,38 +37,48 @@ module mem_mux_tb #(
   // The shared port.
   `LUOSHU_MEM_FLAT_PORTS(BeatBytes, IdW)
 );
-  `LUOSHU_MEM_REQ_T(BeatBytes, IdW) mem_req;
-  `LUOSHU_MEM_RSP_T(BeatBytes, IdW) mem_rsp;
-  luoshu_mem_pkg::rsp_ready_t        mem_rsp_ready;
+  `LUOSHU_MEM_RD_REQ_T [NumRd-1:0]            rd_req;
+  `LUOSHU_MEM_RD_RSP_T(BeatBytes) [NumRd-1:0] rd_rsp;
+  `LUOSHU_MEM_WR_REQ_T(BeatBytes) [NumWr-1:0] wr_req;
+  `LUOSHU_MEM_WR_RSP_T [NumWr-1:0]            wr_rsp;
+  `LUOSHU_MEM_REQ_T(BeatBytes, IdW)           mem_req;
+  `LUOSHU_MEM_RSP_T(BeatBytes, IdW)           mem_rsp;
+  luoshu_mem_pkg::rsp_ready_t                 mem_rsp_ready;
+
+  for (genvar c = 0; c < NumRd; c++) begin : g_rd
+    assign rd_req[c]        = '{ar_valid: rd_ar_valid_i[c], ar_addr: rd_ar_addr_i[c],
+                                ar_len: rd_ar_len_i[c]};
+    assign rd_ar_ready_o[c] = rd_rsp[c].ar_ready;
+    assign rd_r_valid_o[c]  = rd_rsp[c].r_valid;
+  end
+  for (genvar c = 0; c < NumWr; c++) begin : g_wr
+    assign wr_req[c]        = '{aw_valid: wr_aw_valid_i[c], aw_addr: wr_aw_addr_i[c],
+                                aw_len: wr_aw_len_i[c], w_valid: wr_w_valid_i[c],
+                                w_data: wr_w_data_i[c], w_strb: wr_w_strb_i[c],
+                                w_last: wr_w_last_i[c]};
+    assign wr_aw_ready_o[c] = wr_rsp[c].aw_ready;
+    assign wr_w_ready_o[c]  = wr_rsp[c].w_ready;
+    assign wr_b_valid_o[c]  = wr_rsp[c].b_valid;
+  end
+  // The shared fields are the same in every client's response.
+  assign r_data_o = rd_rsp[0].r_data;
+  assign r_last_o = rd_rsp[0].r_last;
+  assign r_err_o  = rd_rsp[0].r_err;
+  assign b_err_o  = wr_rsp[0].b_err;
 
   mem_mux #(
     .NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW), .WOrderDepth(WOrderDepth)
   ) u_mux (
     .clk_i,
     .rst_ni,
-    .rd_ar_valid_i,
-    .rd_ar_ready_o,
-    .rd_ar_addr_i,
-    .rd_ar_len_i,
-    .rd_r_valid_o,
+    .rd_req_i       (rd_req),
+    .rd_rsp_o       (rd_rsp),
     .rd_r_ready_i,
-    .wr_aw_valid_i,
-    .wr_aw_ready_o,
-    .wr_aw_addr_i,
-    .wr_aw_len_i,
-    .wr_w_valid_i,
-    .wr_w_ready_o,
-    .wr_w_data_i,
-    .wr_w_strb_i,
-    .wr_w_last_i,
-    .wr_b_valid_o,
+    .wr_req_i       (wr_req),
+    .wr_rsp_o       (wr_rsp),
     .wr_b_ready_i,
-    .r_data_o,
-    .r_last_o,
-    .r_err_o,
-    .b_err_o,
-    .mem_req_o(mem_req),
-    .mem_rsp_i(mem_rsp),
+    .mem_req_o      (mem_req),
+    .mem_rsp_i      (mem_rsp),
     .mem_rsp_ready_o(mem_rsp_ready)
   );
   `LUOSHU_MEM_FLATTEN(mem_req, mem_rsp, mem_rsp_ready)

@@ -1,6 +1,9 @@
 // Test top for mte_in: the unit with its two L0 buffers (rtl/core/l0_buffer.sv, as in the
 // core), plus a backdoor read port so the C++ test can compare L0A / L0B with the model.
 // The write enables are brought out so a test can prove that a faulting LOAD writes nothing.
+`include "luoshu_mem.svh"
+`include "luoshu_unit.svh"
+
 module mte_in_tb #(
   parameter int Dim = 16,
   parameter int BeatBytes = 16,
@@ -14,25 +17,10 @@ module mte_in_tb #(
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
-  input  logic                                cmd_valid_i,
-  output logic                                cmd_ready_o,
-  input  logic [luoshu_isa_pkg::DescBits-1:0] cmd_desc_i,
-  output logic                                done_o,
-  output logic [luoshu_isa_pkg::FaultW-1:0]   done_fault_o,
-  output logic                                busy_o,
+  `LUOSHU_UNIT_FLAT_PORTS,
   output logic [$clog2(AbLanes+1)-1:0]        rd_bytes_o,
-  input  logic [NumWindows-1:0][31:0]         win_base_i,
-  input  logic [NumWindows-1:0][32:0]         win_size_i,
-  input  logic [NumWindows-1:0]               win_writable_i,
-  output logic                                mem_ar_valid_o,
-  input  logic                                mem_ar_ready_i,
-  output logic [31:0]                         mem_ar_addr_o,
-  output logic [7:0]                          mem_ar_len_o,
-  input  logic                                mem_r_valid_i,
-  output logic                                mem_r_ready_o,
-  input  logic [BeatBytes*8-1:0]              mem_r_data_i,
-  input  logic                                mem_r_last_i,
-  input  logic                                mem_r_err_i,
+  `LUOSHU_WIN_FLAT_PORTS(NumWindows),
+  `LUOSHU_MEM_RD_FLAT_PORTS(BeatBytes),
   output logic                                l0a_we_o,
   output logic                                l0b_we_o,
   // Backdoor: AbLanes bytes of L0A (sel 0) or L0B (sel 1) at raddr, one cycle later.
@@ -46,19 +34,27 @@ module mte_in_tb #(
   logic [AbLanes-1:0]           l0a_wmask, l0b_wmask;
   logic [AbLanes-1:0][7:0]      l0a_wdata, l0b_wdata, l0a_rdata, l0b_rdata;
   logic                         bd_sel_q;
+  `LUOSHU_MEM_RD_REQ_T            mem_rd_req;
+  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp;
+  luoshu_mem_pkg::win_t [NumWindows-1:0] win;
+  luoshu_unit_pkg::cmd_t unit_cmd;
+  luoshu_unit_pkg::sts_t unit_sts;
 
   mte_in #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .NumWindows(NumWindows)
   ) u_dut (
     .clk_i, .rst_ni,
-    .cmd_valid_i, .cmd_ready_o, .cmd_desc_i, .done_o, .done_fault_o, .busy_o, .rd_bytes_o,
-    .win_base_i, .win_size_i, .win_writable_i,
-    .mem_ar_valid_o, .mem_ar_ready_i, .mem_ar_addr_o, .mem_ar_len_o,
-    .mem_r_valid_i, .mem_r_ready_o, .mem_r_data_i, .mem_r_last_i, .mem_r_err_i,
+    .cmd_i(unit_cmd), .sts_o(unit_sts), .rd_bytes_o,
+    .win_i(win),
+    .mem_rd_req_o(mem_rd_req), .mem_rd_rsp_i(mem_rd_rsp), .mem_r_ready_o,
     .l0a_we_o, .l0a_waddr_o(l0a_waddr), .l0a_wmask_o(l0a_wmask), .l0a_wdata_o(l0a_wdata),
     .l0b_we_o, .l0b_waddr_o(l0b_waddr), .l0b_wmask_o(l0b_wmask), .l0b_wdata_o(l0b_wdata)
   );
+
+  `LUOSHU_MEM_RD_FLATTEN(mem_rd_req, mem_rd_rsp)
+  `LUOSHU_WIN_FLATTEN(win, NumWindows)
+  `LUOSHU_UNIT_FLATTEN(unit_cmd, unit_sts)
 
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
     .clk_i, .rst_ni,
