@@ -41,10 +41,10 @@ done
 # unnoticed: each name must have a default (NAME =) in the top's header (module ... ");",
 # comments left out).
 header=$(perl -0777 -ne 's{//[^\n]*|/\*.*?\*/}{}gs; print $1 if /\bmodule\s+'"$top"'\b(.*?)\);/s' "${files[@]}")
-[ -n "$header" ] || { echo "synth.sh: no file given declares module $top" >&2; exit 1; }
+[ -n "$header" ] || { echo "synth.sh: no file given declares module $top (check --top and the file list)" >&2; exit 2; }
 for p in "${params[@]+"${params[@]}"}"; do
   grep -Eq "\b${p%%=*}\b\s*=" <<<"$header" || {
-    echo "synth.sh: $top has no parameter ${p%%=*} (from --param $p); see its header" >&2; exit 1; }
+    echo "synth.sh: $top has no parameter ${p%%=*} (from --param $p); see its header" >&2; exit 2; }
 done
 # slang elaborates the top once, with every parameter given (-G), so illegal combinations
 # never exist half-set. -j 1: the WebAssembly Yosys has no threads. -Wimplicit-net: a typo in
