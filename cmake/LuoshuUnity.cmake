@@ -48,9 +48,12 @@ file(WRITE ${UNITY}/slow.cpp "${slow_inc}")
 file(READ ${VDIR}/V${NAME}__ver.d verd)
 string(REGEX REPLACE "^[^:]*:" "" verd "${verd}")
 string(REGEX MATCHALL "[^ \t\r\n\\\\]+" deps "${verd}")
-set(depfile "${UNITY}/fast0.cpp:")
+# A space in a path (a checkout under "/tmp/my work") is escaped, or Ninja would read two
+# files that do not exist and re-verilate every model on every build.
+string(REPLACE " " "\\ " depfile "${UNITY}/fast0.cpp:")
 foreach(d IN LISTS deps)
   get_filename_component(d "${d}" ABSOLUTE BASE_DIR "${SRC}")
+  string(REPLACE " " "\\ " d "${d}")
   string(APPEND depfile " ${d}")
 endforeach()
 file(WRITE ${UNITY}/verilate.d "${depfile}\n")
