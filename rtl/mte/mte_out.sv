@@ -9,11 +9,11 @@
 //      writable window, every row on its own, one per cycle. A failure ends the command with
 //      FaultAccess before any access (no bias, L0C or memory access at all).
 //   2. With bias: column blocks of BiasCols. For each block, read its bias (AR bursts; R beats
-//      realigned by the bias address's word offset into rows of Lanes words, row k in sram bank
-//      k mod Banks), then store that block of every row. Without bias the whole row is one block. If rows
-//      overlap in memory (dst_stride < row bytes) and there are several blocks, the passes go
-//      row by row instead (each row reads its bias blocks again), so rows land in row order
-//      exactly as in the model.
+//      realigned by the bias address's word offset into rows of Lanes words, row k in sram
+//      bank k mod Banks), then store that block of every row. Without bias the whole row is
+//      one block. If rows overlap in memory (dst_stride < row bytes) and there are several
+//      blocks, the passes go row by row instead (each row reads its bias blocks again), so
+//      rows land in row order exactly as in the model.
 //   3. Store, three decoupled parts:
 //      - AW generator: per row, beat-aligned bursts split at 4 KiB and 256 beats
 //        (burst_gen.sv, as are the bias reads). Each burst
