@@ -9,28 +9,31 @@
 //      writable window, every row on its own, one per cycle. A failure ends the command with
 //      FaultAccess before any access (no bias, L0C or memory access at all).
 //   2. With bias: column blocks of BiasCols. For each block, read its bias (AR bursts; R beats
-//      realigned by the bias address's word offset into an sram of Lanes-word rows), then
-//      store that block of every row. Without bias the whole row is one block. If rows
-//      overlap in memory (dst_stride < row bytes) and there are several blocks, the passes go
-//      row by row instead (each row reads its bias blocks again), so rows land in row order
-//      exactly as in the model.
+//      realigned by the bias address's word offset into rows of Lanes words, row k in sram
+//      bank k mod Banks), then store that block of every row. Without bias the whole row is
+//      one block. If rows overlap in memory (dst_stride < row bytes) and there are several
+//      blocks, the passes go row by row instead (each row reads its bias blocks again), so
+//      rows land in row order exactly as in the model.
 //   3. Store, three decoupled parts:
 //      - AW generator: per row, beat-aligned bursts split at 4 KiB and 256 beats
 //        (burst_gen.sv, as are the bias reads). Each burst
 //        the memory takes pushes its length into a FIFO that frames the W beats, so a W beat
 //        never leaves before its AW.
-//      - Chunk pipeline: one L0C read of Lanes = BeatBytes/4 consecutive elements per grant,
-//        the bias row read from the sram in the same cycle; the data arrives the next cycle
-//        and goes through the epilogue (one cycle) into a chunk FIFO. Reads are issued only
-//        against free FIFO space (credits), so a stalled W channel never loses data.
+//      - Chunk pipeline: one L0C read per grant of one chunk of consecutive elements: Lanes =
+//        BeatBytes/4 for int32 out, Int8Lanes = BeatBytes for int8 out (so either is one
+//        beat of output; a Dim below BeatBytes gives the largest power of two <= Dim). The
+//        chunk's bias is read in the same cycle: one bank's row for int32, the same row of
+//        every bank for int8. The data arrives the next cycle and goes through the epilogue
+//        (one cycle, Int8Lanes lanes) into a chunk FIFO. Reads are issued only against free
+//        FIFO space (credits), so a stalled W channel never loses data.
 //      - Realigner (realigner.sv): places each chunk's bytes at its destination offset
 //        within the beat, merges chunks into whole beats and emits them with strobes (one beat
 //        per cycle on long rows; one extra cycle at a row end whose last chunk spills into a
 //        new beat).
 //   4. Wait for every B, then sts_o.done for one cycle while still busy (FaultMemError if an
 //      R or B beat had err).
-// Bandwidth: int32 out moves one BeatBytes beat per cycle; int8 out moves Lanes bytes per
-// cycle (the epilogue has Lanes multipliers). Measured in tests/rtl/mte/mte_out_test.cc.
+// Bandwidth: int32 and int8 out both move one BeatBytes beat per cycle on long rows (int8 with
+// Dim >= BeatBytes; else Int8Lanes bytes per cycle). Measured in tests/rtl/mte/mte_out_test.cc.
 // Errors: after an R error on a block's bias nothing of that block is written; after a B error
 // the current block still completes (every owed W and B), later blocks are skipped.
 // Known difference from the model: a STORE whose output overwrites its own bias vector with
@@ -68,13 +71,22 @@ module mte_out #(
   output logic [$clog2(L0cBytes/4)-1:0]        l0c_raddr_o,
   input  logic [Dim-1:0][31:0]                 l0c_rdata_i
 );
-  localparam int Lanes = BeatBytes / 4;  // int32 elements per beat = epilogue lanes
+  localparam int Lanes = BeatBytes / 4;  // int32 elements per beat = int32 chunk
+  // int8 elements per chunk = epilogue lanes: a beat's worth, at most the largest power of two
+  // <= Dim (the L0C read port's width), so that it stays a multiple of Lanes.
+  localparam int Int8Lanes = (Dim >= BeatBytes) ? BeatBytes
+                           : (Dim < Lanes)      ? Lanes
+                                                : Lanes << ($clog2(Dim / Lanes + 1) - 1);
+  localparam int Banks = Int8Lanes / Lanes;  // bias sram banks of Lanes-word rows
+  localparam int BankSelW = Banks > 1 ? $clog2(Banks) : 1;
   localparam int OffW = $clog2(BeatBytes);
   localparam int CntW = $clog2(BeatBytes + 1);
-  localparam int LaneCntW = $clog2(Lanes + 1);
+  localparam int LaneCntW = $clog2(Int8Lanes + 1);
   localparam int CAddrW = $clog2(L0cBytes / 4);
   localparam int BiasRows = BiasCols / Lanes;
   localparam int BiasRowW = BiasRows > 1 ? $clog2(BiasRows) : 1;
+  localparam int BankRows = BiasCols / Int8Lanes;
+  localparam int BankRowW = BankRows > 1 ? $clog2(BankRows) : 1;
   localparam int ChunkDepth = 4;  // chunk FIFO: 2 chunks in flight (L0C, epilogue) + full rate
   localparam int WbDepth = 4;     // AW bursts whose W beats may still be pending
   localparam int OutstandingW = 8;  // AW bursts whose B is still owed (saturates: AW waits)
@@ -88,8 +100,10 @@ module mte_out #(
   if (L0cBytes < 4 * Dim || L0cBytes % (4 * Dim) != 0) begin : g_bad_l0c
     $error("mte_out: L0cBytes must be a positive multiple of 4 * Dim (got %0d)", L0cBytes);
   end
-  if (BiasCols < Lanes || BiasCols % Lanes != 0) begin : g_bad_bias
-    $error("mte_out: BiasCols must be a positive multiple of BeatBytes/4 (got %0d)", BiasCols);
+  // int8 chunks must not straddle bias blocks.
+  if (BiasCols < Int8Lanes || BiasCols % Int8Lanes != 0) begin : g_bad_bias
+    $error("mte_out: BiasCols must be a positive multiple of the int8 chunk, %0d (got %0d)",
+           Int8Lanes, BiasCols);
   end
   if (NumWindows < 1) begin : g_bad_win
     $error("mte_out: NumWindows must be >= 1 (got %0d)", NumWindows);
@@ -377,13 +391,13 @@ module mte_out #(
   logic [31:0]          d_rbase_q, d_rbase_d;  // element address of the row's start
   logic [31:0]          d_elem_q, d_elem_d;    // ... and of the chunk's
   logic [15:0]          d_rem_q, d_rem_d;      // elements left in this row
-  logic [BiasRowW-1:0]  d_j_q, d_j_d;          // chunk index = bias row
+  logic [BiasRowW-1:0]  d_j_q, d_j_d;          // chunk index in the block
   logic [OffW-1:0]      d_roff_q, d_roff_d;    // destination offset of the row within its beat
   logic [OffW-1:0]      d_off_q, d_off_d;      // ... and of the chunk
   logic [15:0]          d_row_q, d_row_d;
   logic                 d_busy_q, d_busy_d;
   logic                 d_last, d_fire;
-  logic [LaneCntW-1:0]  d_nvalid;
+  logic [LaneCntW-1:0]  d_chunk, d_nvalid;      // elements of a full chunk; of this one
   logic [31:0]          d_next_rbase;
   logic [OffW-1:0]      d_next_roff;
 
@@ -391,13 +405,15 @@ module mte_out #(
   logic                 p1_valid_q, p1_last_q, p2_last_q, epi_valid;
   logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid_q;
   logic [OffW-1:0]      p1_off_q, p2_off_q;
+  logic [BankSelW-1:0]  p1_bank_q;  // int32: the bank that holds the chunk's bias
 
   logic                 ck_in_ready, ck_valid, ck_ready;
   logic [$clog2(ChunkDepth+1)-1:0] ck_count;
   chunk_t               ck_in, ck;
 
-  assign d_last       = (d_rem_q <= 16'(Lanes));
-  assign d_nvalid     = d_last ? LaneCntW'(d_rem_q) : LaneCntW'(Lanes);
+  assign d_chunk      = int8_q ? LaneCntW'(Int8Lanes) : LaneCntW'(Lanes);
+  assign d_last       = (d_rem_q <= 16'(d_chunk));
+  assign d_nvalid     = d_last ? LaneCntW'(d_rem_q) : d_chunk;
   assign d_next_rbase = d_rbase_q + 32'(c_pitch_q);
   assign d_next_roff  = d_roff_q + dst_stride_q[OffW-1:0];
   assign l0c_rd_req_o = (state_q == StStore) && d_busy_q &&
@@ -405,26 +421,37 @@ module mte_out #(
   assign l0c_raddr_o  = d_elem_q[CAddrW-1:0];
   assign d_fire       = l0c_rd_req_o && l0c_rd_gnt_i;
 
-  logic [Lanes-1:0][31:0] bias_rdata;
-  sram #(.Words(BiasRows), .Width(Lanes * 32)) u_bias (
-    .clk_i,
-    .rst_ni,
-    .we_i    (bias_we),
-    .waddr_i (bias_waddr),
-    .wdata_i (bias_wdata),
-    .re_i    (d_fire && bias_en_q),
-    .raddr_i (d_j_q),
-    .rdata_o (bias_rdata)
-  );
+  // Bias row k (Lanes words) is in bank k mod Banks at k / Banks: int8 chunk j is row j of
+  // every bank, int32 chunk j is one bank's row.
+  logic [Banks-1:0][Lanes-1:0][31:0] bank_rdata;
+  logic [BankRowW-1:0]               bank_raddr;
+  assign bank_raddr = int8_q ? BankRowW'(d_j_q) : BankRowW'(32'(d_j_q) / Banks);
+  for (genvar b = 0; b < Banks; b++) begin : g_bias_bank
+    sram #(.Words(BankRows), .Width(Lanes * 32)) u_bias (
+      .clk_i,
+      .rst_ni,
+      .we_i    (bias_we && (32'(bias_waddr) % Banks == b)),
+      .waddr_i (BankRowW'(32'(bias_waddr) / Banks)),
+      .wdata_i (bias_wdata),
+      .re_i    (d_fire && bias_en_q),
+      .raddr_i (bank_raddr),
+      .rdata_o (bank_rdata[b])
+    );
+  end
 
-  logic [Lanes-1:0][31:0] epi_x;
-  logic [Lanes-1:0][7:0]  epi_q;
-  epilogue #(.Lanes(Lanes)) u_epilogue (
+  logic [Int8Lanes-1:0][31:0] epi_bias, epi_x;
+  logic [Int8Lanes-1:0][7:0]  epi_q;
+  always_comb begin
+    epi_bias = bank_rdata;
+    if (!int8_q) epi_bias[Lanes-1:0] = bank_rdata[p1_bank_q];
+  end
+
+  epilogue #(.Lanes(Int8Lanes)) u_epilogue (
     .clk_i,
     .rst_ni,
     .valid_i   (p1_valid_q),
-    .c_i       (l0c_rdata_i[Lanes-1:0]),
-    .bias_i    (bias_rdata),
+    .c_i       (l0c_rdata_i[Int8Lanes-1:0]),
+    .bias_i    (epi_bias),
     .bias_en_i (bias_en_q),
     .relu_i    (relu_q),
     .scale_i   (scale_q),
@@ -434,9 +461,13 @@ module mte_out #(
     .q_o       (epi_q)
   );
 
-  if (Dim > Lanes) begin : g_unused_lanes
+  if (Dim > Int8Lanes) begin : g_unused_lanes
     logic unused_lanes;
-    assign unused_lanes = ^l0c_rdata_i[Dim-1:Lanes];
+    assign unused_lanes = ^l0c_rdata_i[Dim-1:Int8Lanes];
+  end
+  if (Int8Lanes > Lanes) begin : g_unused_x
+    logic unused_x;  // int32 out uses Lanes of the epilogue's lanes
+    assign unused_x = ^epi_x[Int8Lanes-1:Lanes];
   end
 
   always_comb begin
@@ -444,8 +475,8 @@ module mte_out #(
     ck_in.nbytes = int8_q ? CntW'(p2_nvalid_q) : CntW'({p2_nvalid_q, 2'b00});
     ck_in.off    = p2_off_q;
     ck_in.last   = p2_last_q;
-    if (int8_q) ck_in.data[Lanes-1:0] = epi_q;
-    else ck_in.data = epi_x;
+    if (int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
+    else ck_in.data = epi_x[Lanes-1:0];
   end
 
   stream_fifo #(.Depth(ChunkDepth), .Width(ChunkW)) u_chunk_fifo (
@@ -623,11 +654,12 @@ module mte_out #(
         d_roff_d  = d_next_roff;
         d_off_d   = d_next_roff;
       end else begin
-        d_rem_d  = d_rem_q - 16'(Lanes);
+        d_rem_d  = d_rem_q - 16'(d_chunk);
         d_j_d    = d_j_q + BiasRowW'(1);
-        d_elem_d = d_elem_q + 32'(Lanes);
-        // A full int32 chunk is one whole beat: the offset stays; int8 moves by Lanes.
-        if (int8_q) d_off_d = d_off_q + OffW'(Lanes);
+        d_elem_d = d_elem_q + 32'(d_chunk);
+        // A full int32 chunk is one whole beat, and so is a full int8 chunk unless Dim is
+        // below BeatBytes: then the offset moves by Int8Lanes.
+        if (int8_q) d_off_d = d_off_q + OffW'(Int8Lanes);
       end
     end
   end
@@ -686,6 +718,7 @@ module mte_out #(
     end
     if (r_fire) bias_held_q <= r_rot;
     if (d_fire) begin
+      p1_bank_q   <= BankSelW'(32'(d_j_q) % Banks);
       p1_nvalid_q <= d_nvalid;
       p1_off_q    <= d_off_q;
       p1_last_q   <= d_last;

@@ -43,7 +43,7 @@ using isa::Fault;
 using isa::StoreDesc;
 
 constexpr int kBeatBytes = 16;
-constexpr int kLanes = kBeatBytes / 4;  // elements per L0C read (one int32 beat)
+constexpr int kLanes = kBeatBytes / 4;  // elements per L0C read for int32 out (one beat)
 constexpr int kNumWindows = 4;
 constexpr uint64_t kBiasWindow = 60 << 10;
 constexpr uint64_t kDataOffset = 64 << 10;
@@ -54,6 +54,13 @@ struct Config {
   using Model = M;
   static constexpr int kDim = P::Dim;
   static constexpr uint32_t kL0cBytes = P::L0cBytes, kBiasCols = P::BiasCols;
+  // Elements per L0C read for int8 out: a beat's worth, at most the largest power of two
+  // <= Dim (the L0C read port's width).
+  static constexpr uint32_t kInt8Lanes = [] {
+    uint32_t l = kLanes;
+    while (2 * l <= uint32_t(kBeatBytes) && 2 * l <= uint32_t(P::Dim)) l *= 2;
+    return l;
+  }();
 };
 
 struct Rig {
@@ -107,8 +114,9 @@ struct Expected {
   BurstCount writes, bias;
   uint64_t l0c_reads = 0, bias_bytes = 0;
 };
-Expected ExpectedTraffic(const StoreDesc& x, uint32_t bias_cols) {
+Expected ExpectedTraffic(const StoreDesc& x, uint32_t bias_cols, uint32_t int8_lanes) {
   Expected e;
+  const uint32_t chunk = x.int8_out ? int8_lanes : kLanes;  // elements per L0C read
   const bool row_major = RowMajor(x, bias_cols);
   for (uint64_t pass = 0; pass < (row_major ? x.rows : 1); ++pass) {
     ForEachBlock(x, bias_cols, [&](uint32_t cb, uint32_t nb) {
@@ -116,7 +124,7 @@ Expected ExpectedTraffic(const StoreDesc& x, uint32_t bias_cols) {
       if (x.bias_en) e.bias_bytes += 4ull * nb;
       for (uint64_t r = row_major ? pass : 0; r < (row_major ? pass + 1 : x.rows); ++r) {
         e.writes.Add(x.dst_addr + r * x.dst_stride + cb * Esize(x), nb * Esize(x));
-        e.l0c_reads += (nb + kLanes - 1) / kLanes;
+        e.l0c_reads += (nb + chunk - 1) / chunk;
       }
     });
   }
@@ -140,6 +148,7 @@ class MteOutTest : public ::testing::Test {
   static constexpr int kDim = C::kDim;
   static constexpr uint32_t kElems = C::kL0cBytes / 4;
   static constexpr uint32_t kBiasCols = C::kBiasCols;
+  static constexpr uint32_t kInt8Lanes = C::kInt8Lanes;
 
   MteOutTest() : rng_(tb::SeedFromEnv(1)) {}
 
@@ -242,7 +251,7 @@ class MteOutTest : public ::testing::Test {
     const uint64_t ar = slave_->read_bursts(), aw = slave_->write_bursts();
     const uint64_t written = slave_->bytes_written(), beats = slave_->bytes_read();
     cmd_->Push(x.Pack());
-    const Expected e = ExpectedTraffic(x, kBiasCols);
+    const Expected e = ExpectedTraffic(x, kBiasCols, kInt8Lanes);
     const uint64_t budget =
         5000 + 200 * (e.writes.beats + e.bias.beats + e.l0c_reads) + 100 * uint64_t(x.rows);
     sim_->RunUntil([&] { return cmd_mon_.dones > dones; }, budget, "done_o of " + Describe(x));
@@ -334,7 +343,7 @@ class MteOutTest : public ::testing::Test {
     const Outcome o = Store(x);
     EXPECT_EQ(o.fault, want_fault) << Describe(x);
     if (want_fault == Fault::kNone) {
-      const Expected e = ExpectedTraffic(x, kBiasCols);
+      const Expected e = ExpectedTraffic(x, kBiasCols, kInt8Lanes);
       const uint64_t bytes = uint64_t(x.rows) * x.cols * Esize(x);
       EXPECT_EQ(o.aw_bursts, e.writes.bursts) << Describe(x);
       EXPECT_EQ(o.wr_bytes, bytes) << Describe(x);
@@ -505,6 +514,41 @@ TYPED_TEST(MteOutTest, UnalignedInt8Destinations) {
   // One-byte rows, and a single element.
   this->StoreAndCheck(this->Block(5, 1, out + 0x9001, 1, 20, 1, true));
   this->StoreAndCheck(this->Block(100, 1, out + 0x9F0F, 0, 1, 1, true));
+}
+
+// Chunk edges: rows whose destination starts at every offset of a beat (every byte for int8,
+// every word for int32), with lengths around multiples of 4 and 16 elements (the int32 and
+// int8 chunks) and 1-column rows; bias (from every word offset of a beat) and ReLU cycle
+// through their combinations, and with several rows the strides alternate between gaps and
+// overlapping rows.
+TYPED_TEST(MteOutTest, ChunkEdgesAtEveryDestinationOffset) {
+  this->Start();
+  const uint64_t out = this->data_lo_ + 0x50000;
+  const uint32_t kCols[] = {1, 2, 3, 4, 5, 7, 8, 12, 15, 16, 17, 31, 32, 33, 47, 48, 49, 64, 65};
+  int n = 0;
+  for (bool int8 : {true, false}) {
+    const uint32_t es = int8 ? 1 : 4;
+    for (uint32_t skew = 0; skew < uint32_t(kBeatBytes); skew += es) {
+      for (uint32_t cols : kCols) {
+        const uint32_t row = cols * es;
+        const uint32_t rows = 1 + n % 3;
+        // Overlapping rows (a stride below the row) every fourth case, else a gap.
+        const uint32_t stride = (n % 4 == 3) ? es * (1 + cols / 3) : row + es * (n % 5);
+        const uint64_t dst = out + 0x400 * (n % 64) + skew;
+        auto x = this->Block(7 * n % 200, cols + n % 3, dst, stride, rows, cols, int8);
+        x.relu = (n >> 1) & 1;
+        if (n & 1) this->WithBias(&x, this->bias_lo_ + 0x3000 + 4 * (n % 8));
+        x.scale = (n % 3 == 0) ? -3000 : 411;
+        x.shift = 4 + n % 12;
+        this->StoreAndCheck(x);
+        if (this->HasFailure()) {
+          ADD_FAILURE() << "case " << n << ": " << Describe(x);
+          return;
+        }
+        ++n;
+      }
+    }
+  }
 }
 
 // More columns than BiasCols: the bias is read block by block (from an address that is not
@@ -698,23 +742,29 @@ TYPED_TEST(MteOutTest, MemErrorOnWriteResponseDrainsEveryResponse) {
   }
 }
 
-// Long int32 rows move close to one beat per cycle (from command to the last B), and so do
-// many short aligned rows; int8 moves BeatBytes/4 bytes per cycle (the epilogue's lanes).
+// Long rows move close to one beat per cycle (from command to the last B), int32 and int8 alike
+// (int8 reads a beat's worth of elements per L0C read, if Dim allows: kInt8Lanes bytes per
+// cycle), also at an unaligned destination; so do many short aligned rows.
 TYPED_TEST(MteOutTest, SustainsBeatRateOnLongRows) {
   this->Start();
   constexpr uint32_t kE = TestFixture::kElems;
+  constexpr double kInt8Rate = TestFixture::kInt8Lanes;  // bytes per cycle
+  const uint32_t long_cols = std::min<uint32_t>(1024, kE / 8);
   struct Case {
     uint32_t rows, cols;
     bool int8;
-    double floor;  // bytes per cycle
+    uint32_t skew;  // destination offset within a beat
+    double floor;   // bytes per cycle
     const char* what;
   };
   for (const Case c :
-       {Case{8, std::min<uint32_t>(1024, kE / 8), false, 0.9 * kBeatBytes, "long int32 rows"},
-        Case{64, 16, false, 0.8 * kBeatBytes, "64-byte int32 rows"},
-        Case{8, std::min<uint32_t>(1024, kE / 8), true, 0.85 * kLanes, "long int8 rows"}}) {
-    const auto x =
-        this->Block(0, c.cols, this->data_lo_ + 0x10000, c.cols * 4, c.rows, c.cols, c.int8);
+       {Case{8, long_cols, false, 0, 0.9 * kBeatBytes, "long int32 rows"},
+        Case{64, 16, false, 0, 0.8 * kBeatBytes, "64-byte int32 rows"},
+        Case{8, long_cols, true, 0, 0.9 * kInt8Rate, "long int8 rows"},
+        Case{8, long_cols, true, 5, 0.9 * kInt8Rate, "long unaligned int8 rows"},
+        Case{std::min<uint32_t>(64, kE / 64), 64, true, 0, 0.8 * kInt8Rate, "64-byte int8 rows"}}) {
+    const auto x = this->Block(0, c.cols, this->data_lo_ + 0x10000 + c.skew, c.cols * 4, c.rows,
+                               c.cols, c.int8);
     const Outcome o = this->StoreAndCheck(x);
     const double rate = double(c.rows) * c.cols * Esize(x) / double(o.cycles);
     std::printf("mte_out Dim=%d: %.2f bytes/cycle on %s (%u x %u, %lu cycles)\n", TestFixture::kDim,
@@ -728,6 +778,40 @@ TYPED_TEST(MteOutTest, RandomStores) {
   s.mem.latency = 1 + this->rng_.Uniform(0, 30);
   this->Start(s);
   this->RandomStores(300, /*mem_errors=*/false);
+}
+
+// Random int8 STOREs whose rows end near chunk and beat edges, at random destination offsets,
+// with bias at every word offset, under stalls on every channel (command, AR, R, AW, W, B, the
+// L0C grant).
+TYPED_TEST(MteOutTest, RandomInt8ChunkEdgesWithStallsEverywhere) {
+  Rig s;
+  s.mem.latency = 1 + this->rng_.Uniform(0, 40);
+  s.mem.write_latency = 1 + this->rng_.Uniform(0, 40);
+  s.mem.ar_stall = s.mem.aw_stall = 0.3;
+  s.mem.w_stall = 0.4;
+  s.mem.r_stall = s.mem.b_stall = 0.3;
+  s.gnt_drop = 0.3;
+  s.cmd_stall = 0.5;
+  this->Start(s);
+  auto& rng = this->rng_;
+  const uint64_t out = this->data_lo_ + 0x8000;
+  for (int i : tb::Steps(150)) {
+    const uint32_t chunk = rng.Chance(0.5) ? TestFixture::kInt8Lanes : uint32_t(kBeatBytes);
+    const uint32_t cols = std::max<int64_t>(1, chunk * rng.Uniform(0, 6) + rng.Uniform(-2, 2));
+    const uint32_t rows = rng.Uniform(1, 8);
+    const uint32_t stride = rng.Chance(0.2) ? rng.Uniform(0, cols) : cols + rng.Uniform(0, 40);
+    auto x = this->Block(rng.Uniform(0, 300), cols + rng.Uniform(0, 3),
+                         out + rng.Uniform(0, 0x8000), stride, rows, cols, true);
+    x.relu = rng.Chance(0.5);
+    x.scale = static_cast<int32_t>(rng.Uniform(-32768, 32767));
+    x.shift = static_cast<uint32_t>(rng.Uniform(0, 31));
+    if (rng.Chance(0.5)) this->WithBias(&x, this->bias_lo_ + 4 * rng.Uniform(0, 1000));
+    this->StoreAndCheck(x);
+    if (this->HasFailure()) {
+      ADD_FAILURE() << "store " << i << ": " << Describe(x);
+      return;
+    }
+  }
 }
 
 TYPED_TEST(MteOutTest, RandomStoresWithStallsEverywhereFaultsAndErrors) {
