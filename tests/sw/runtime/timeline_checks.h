@@ -82,7 +82,9 @@ inline void ExpectTimelineFollowsProgram(const CommandLog& log,
         if (n >= max_held) {
           EXPECT_GE(c.start, queue[q][n - max_held].finish) << "overlaps the ones before";
         }
-        if (n > 0) EXPECT_GE(c.finish, queue[q][n - 1].finish) << "finished out of order";
+        if (n > 0) {
+          EXPECT_GE(c.finish, queue[q][n - 1].finish) << "finished out of order";
+        }
       }
       cov.commands += queue[q].size();
     }
