@@ -14,10 +14,12 @@ uint64_t RoundUp(uint64_t a, uint64_t b) { return CeilDiv(a, b) * b; }
 // Memory bandwidth of one channel per direction (bytes per cycle) and of one core's port.
 constexpr double kChannelBytes = 16;
 constexpr double kPortBytes = 16;
-// Measured on the SoCs (memory 100 cycles away): each K step costs some cycles beyond its
-// MATMUL (its LOADs start only when an L0 half frees up, and pay the window pre-pass and the
-// memory latency), about 150 with one core per channel and 650 with two cores sharing one.
-// Nothing overlaps the first step's loads, and the last tiles' stores drain at the end.
+// The estimate's cost of a K step beyond its MATMUL: 150 cycles with one core per channel,
+// times the square of the cores sharing one. It ranks tilings as the SoC runs measured when
+// every LOAD paid the memory latency; with LOADs overlapping, a step costs the cube itself
+// about 55 cycles (docs/soc.md), but a cost that low picks other tiles for most benchmark
+// shapes, unmeasured. Nothing overlaps the first step's loads (FirstKSteps keeps them short),
+// and the last tiles' stores drain at the end.
 constexpr double kStepCycles = 150;
 constexpr double kStartCycles = 300;
 // The first tile's K steps (FirstKSteps): the shortest first one in cube blocks, the most
