@@ -103,8 +103,8 @@ std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {
   Require(p.k_rotate >= 0, "BuildGemmProgram: k_rotate must be >= 0");
   const uint32_t rot = static_cast<uint32_t>(p.k_rotate) % kt;
   const uint64_t tiles = uint64_t{mt} * nt;
-  // K ranges {k0, kk} of a tile's steps: tile_k each from the rotated start, or the first
-  // tile's own steps walked from there.
+  // K ranges {k0, kk} of a tile's steps: tile_k each from the rotated start, or for the first
+  // tile its own steps from K = 0.
   std::vector<std::pair<uint32_t, uint32_t>> uniform, first;
   for (uint32_t ks = 0; ks < kt; ++ks) {
     const uint32_t k0 = (ks + rot) % kt * tk;

@@ -66,7 +66,8 @@ struct GemmProgram {
 // MATMUL waits LD2EX; LOAD A of step s >= 2 waits EX2LD from MATMUL s-2; the last MATMUL of a
 // tile signals EX2ST, its STORE waits EX2ST; the first MATMUL of tile t >= 2 waits ST2EX from
 // STORE t-2. No token is left over at the end. Throws std::invalid_argument for bad shapes,
-// tiles that do not fit the buffer halves, or fields out of range.
+// tiles that do not fit the buffer halves, first_k_steps that do not split K into steps of
+// 1..tile_k, or fields out of range.
 std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p);
 
 }  // namespace luoshu::isa
