@@ -15,7 +15,10 @@
 //             waits for B, raises irq if asked, and only then frees decode.
 //   start     a queue's head goes to its unit when the unit is idle, every wait channel has a
 //             token and no signal channel is at TokenMax; the waits are taken at start, the
-//             signals given at the unit's done (none on a fault).
+//             signals given at the unit's done (none on a fault). An Overlap unit (MTE-in)
+//             also takes its next head while one runs, once it raises ready: started then,
+//             its waits taken then; if the first faults, the second is abandoned and its
+//             waits given back.
 //   faults    the first fault wins: code + ring index latched, nothing more is fetched,
 //             decoded, dispatched or started; the state becomes faulted (and irq rises) once
 //             everything in flight has finished (units, fetch bursts).
