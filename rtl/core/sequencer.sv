@@ -15,7 +15,10 @@
 //             waits for B, raises irq if asked, and only then frees decode.
 //   start     a queue's head goes to its unit when the unit is idle, every wait channel has a
 //             token and no signal channel is at TokenMax; the waits are taken at start, the
-//             signals given at the unit's done (none on a fault).
+//             signals given at the unit's done (none on a fault). An Overlap unit (MTE-in)
+//             also takes its next head while one runs, once it raises ready: started then,
+//             its waits taken then; if the first faults, the second is abandoned and its
+//             waits given back.
 //   faults    the first fault wins: code + ring index latched, nothing more is fetched,
 //             decoded, dispatched or started; the state becomes faulted (and irq rises) once
 //             everything in flight has finished (units, fetch bursts).
@@ -39,7 +42,10 @@ module sequencer
   parameter int L0bBytes   = 65536,
   parameter int L0cBytes   = 131072,
   parameter int QueueDepth = 8,
-  parameter int NumWindows = 4
+  parameter int NumWindows = 4,
+  // Units (bit = isa::Queue: LD, EX, ST) that may hold a second command while one runs; such
+  // a unit raises sts.ready while busy only when it can take one (docs/core.md).
+  parameter logic [2:0] Overlap = 3'b001
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -174,12 +180,18 @@ module sequencer
   logic [NumUnits-1:0][31:0]        run_index_q, run_index_d;
   logic [NumUnits-1:0][NumChannels-1:0] run_signal_q, run_signal_d;
   logic [NumUnits-1:0]              u_cmd_ready, u_done, u_busy;
+  // A second command at a unit that takes one while busy (MTE-in: the next LOAD's reads go
+  // out while the last one's data arrives). It is started and handed over in one cycle.
+  logic [NumUnits-1:0]              early, sec_q, sec_d, sec_drop_q, sec_drop_d;
+  logic [NumUnits-1:0][31:0]        sec_index_q, sec_index_d;
+  logic [NumUnits-1:0][NumChannels-1:0] sec_signal_q, sec_signal_d, sec_wait_q, sec_wait_d;
   logic [NumUnits-1:0][FaultW-1:0]  u_done_fault;
   logic                             queues_empty, units_idle, run_ok;
 
   // Tokens.
   logic [NumChannels-1:0][TokenW-1:0] tok_q, tok_d;
-  logic [NumChannels-1:0]             tok_nonzero, tok_full, tok_take, tok_give;
+  logic [NumChannels-1:0]             tok_nonzero, tok_full, tok_near_full, tok_take, tok_give;
+  logic [NumChannels-1:0]             tok_return;
 
   // SYNC.
   logic        sync_busy_q, sync_busy_d, sync_drop_q, sync_drop_d;
@@ -216,7 +228,7 @@ module sequencer
   // Work that still counts: anything but what a clear has already abandoned.
   assign work_live = (!flush_q && (dec_q || f_out_valid || !queues_empty || acc_pending_q)) ||
                      (fetch_out_q != '0 && !fetch_discard_q) || (|((pres_q | run_q) & ~drop_q)) ||
-                     (sync_busy_q && !sync_drop_q);
+                     (|(sec_q & ~sec_drop_q)) || (sync_busy_q && !sync_drop_q);
   // As CoreModel::SetRing: 32-byte aligned base, >= 2 slots, inside the address space, and
   // only while no command is in flight (idle, or right after a clear).
   assign ring_args_ok = (ring_base_i[SlotShift-1:0] == '0) && (ring_size_i >= 32'd2) &&
@@ -230,7 +242,7 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Fetch: AR requests ahead of decode, R beats assembled into the fetch FIFO
   // ---------------------------------------------------------------------------------------
-  assign draining   = flush_q || (|drop_q) || sync_drop_q || fetch_discard_q;
+  assign draining   = flush_q || (|drop_q) || (|sec_drop_q) || sync_drop_q || fetch_discard_q;
   assign fetch_addr = ring_base_q + (fetch_ptr_q << SlotShift);
 
   window_check #(.NumWindows(NumWindows)) u_fetch_win (
@@ -384,6 +396,7 @@ module sequencer
   for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
     assign tok_nonzero[c] = tok_q[c] != '0;
     assign tok_full[c]    = tok_q[c] == TokenW'(TokenMax);
+    assign tok_near_full[c] = tok_q[c] == TokenW'(TokenMax - 1);
   end
 
   assign run_ok = !fault_q && !fault_set && !flush_q && !clear_i;
@@ -415,10 +428,16 @@ module sequencer
     assign u_done[u]       = sts_i[u].done;
     assign u_done_fault[u] = sts_i[u].fault;
     assign u_busy[u]       = sts_i[u].busy;
-    assign cmd_o[u]        = '{valid: pres_q[u], desc: h_desc[u]};
+    assign cmd_o[u]        = '{valid: pres_q[u] || early[u], desc: h_desc[u]};
     // The head stays in the queue while offered: it is the stable cmd_o desc.
     assign hs[u]          = pres_q[u] && u_cmd_ready[u];
-    assign q_out_ready[u] = hs[u] || (flush_q && !pres_q[u]);
+    assign q_out_ready[u] = hs[u] || early[u] || (flush_q && !pres_q[u]);
+    // Second command: only while the first runs undisturbed, and only if the first's signals
+    // cannot push a channel the second signals past TokenMax (the model would wait for the
+    // first's done, then find room).
+    assign early[u] = Overlap[u] && head_ready[u] && run_q[u] && !pres_q[u] && !sec_q[u] &&
+                      !u_done[u] && !drop_q[u] && u_cmd_ready[u] && run_ok &&
+                      ((h_signal[u] & run_signal_q[u] & tok_near_full) == '0);
 
     assign done_ev[u]    = run_q[u] && u_done[u];
     assign done_ok[u]    = done_ev[u] && !drop_q[u] && !clear_i &&
@@ -428,12 +447,22 @@ module sequencer
 
     always_comb begin
       pres_d[u]       = (pres_q[u] && !hs[u]) || start[u];
-      run_d[u]        = (run_q[u] && !u_done[u]) || hs[u];
-      run_index_d[u]  = hs[u] ? h_index[u] : run_index_q[u];
-      run_signal_d[u] = hs[u] ? h_signal[u] : run_signal_q[u];
-      // A clear abandons the unit's command: its done is ignored when it comes.
-      drop_d[u]       = clear_i ? (pres_q[u] || (run_q[u] && !u_done[u]))
-                                : (drop_q[u] && !done_ev[u]);
+      // At the first's done the second becomes the unit's command.
+      run_d[u]        = (run_q[u] && !u_done[u]) || hs[u] || (u_done[u] && sec_q[u]);
+      run_index_d[u]  = hs[u] ? h_index[u] : (u_done[u] && sec_q[u]) ? sec_index_q[u] :
+                                                                     run_index_q[u];
+      run_signal_d[u] = hs[u] ? h_signal[u] : (u_done[u] && sec_q[u]) ? sec_signal_q[u] :
+                                                                        run_signal_q[u];
+      // A clear abandons the unit's commands: their dones are ignored when they come. So
+      // does a fault of the first: the model never starts the second.
+      drop_d[u]       = clear_i ? (pres_q[u] || (run_q[u] && !u_done[u]) || sec_q[u])
+                      : (u_done[u] && sec_q[u]) ? (sec_drop_q[u] || unit_fault[u])
+                                                : (drop_q[u] && !done_ev[u]);
+      sec_d[u]        = (sec_q[u] && !u_done[u]) || early[u];
+      sec_drop_d[u]   = (sec_drop_q[u] || clear_i) && sec_q[u] && !u_done[u];
+      sec_index_d[u]  = early[u] ? h_index[u] : sec_index_q[u];
+      sec_signal_d[u] = early[u] ? h_signal[u] : sec_signal_q[u];
+      sec_wait_d[u]   = early[u] ? h_wait[u] : sec_wait_q[u];
     end
   end
 
@@ -443,13 +472,19 @@ module sequencer
   // Tokens: waits taken at start, signals given at a successful done.
   always_comb begin
     for (int c = 0; c < NumChannels; c++) begin
-      tok_take[c] = 1'b0;
-      tok_give[c] = 1'b0;
+      tok_take[c]   = 1'b0;
+      tok_give[c]   = 1'b0;
+      tok_return[c] = 1'b0;
       for (int u = 0; u < NumUnits; u++) begin
-        tok_take[c] = tok_take[c] | (start[u] & h_wait[u][c]);
-        tok_give[c] = tok_give[c] | (done_ok[u] & run_signal_q[u][c]);
+        tok_take[c]   = tok_take[c] | ((start[u] | early[u]) & h_wait[u][c]);
+        tok_give[c]   = tok_give[c] | (done_ok[u] & run_signal_q[u][c]);
+        // A second command the first's fault abandons gives its waits back (as if never
+        // started); saturating, as the channel may have filled up meanwhile.
+        tok_return[c] = tok_return[c] | (unit_fault[u] & sec_q[u] & ~sec_drop_q[u] &
+                                         sec_wait_q[u][c]);
       end
       tok_d[c] = clear_i ? '0 : tok_q[c] - TokenW'(tok_take[c]) + TokenW'(tok_give[c]);
+      if (!clear_i && tok_return[c] && tok_d[c] != TokenW'(TokenMax)) tok_d[c] = tok_d[c] + 1'b1;
     end
   end
 
@@ -616,6 +651,8 @@ module sequencer
       pres_q          <= '0;
       run_q           <= '0;
       drop_q          <= '0;
+      sec_q           <= '0;
+      sec_drop_q      <= '0;
       tok_q           <= '0;
       sync_busy_q     <= 1'b0;
       sync_drop_q     <= 1'b0;
@@ -646,6 +683,8 @@ module sequencer
       pres_q          <= pres_d;
       run_q           <= run_d;
       drop_q          <= drop_d;
+      sec_q           <= sec_d;
+      sec_drop_q      <= sec_drop_d;
       tok_q           <= tok_d;
       sync_busy_q     <= sync_busy_d;
       sync_drop_q     <= sync_drop_d;
@@ -666,6 +705,9 @@ module sequencer
     dec_seq_q    <= dec_seq_d;
     run_index_q  <= run_index_d;
     run_signal_q <= run_signal_d;
+    sec_index_q  <= sec_index_d;
+    sec_signal_q <= sec_signal_d;
+    sec_wait_q   <= sec_wait_d;
     sync_addr_q  <= sync_addr_d;
     sync_value_q <= sync_value_d;
     sync_irq_q   <= sync_irq_d;
@@ -704,7 +746,7 @@ module sequencer
   // Timeline pulses: a command counts from the handshake that hands it to its unit (not one a
   // clear has abandoned) to the done that retires it; SYNC from its write to the write's B.
   for (genvar u = 0; u < NumUnits; u++) begin : g_cmd_pulse
-    assign cmd_start_o[u] = hs[u] && !drop_q[u] && !clear_i;
+    assign cmd_start_o[u] = (hs[u] || early[u]) && !drop_q[u] && !clear_i;
   end
   assign cmd_start_o[SeqQ] = sync_start;
   assign cmd_done_o        = {sync_ok, done_ok};

@@ -2,31 +2,39 @@
 // block into L0A or L0B at dst_offset, dense and row-major; byte (r, c) comes from
 // src_addr + r * src_stride + c when r < valid_rows and c < valid_cols, else it is zero.
 //
-// One command at a time, in phases:
-//   CHECK   pre-pass before any read, so a LOAD that faults with ACCESS moves no byte.
+// Two commands in flight: a front end (pre-pass, then issuer) works on the newest command
+// while a back end (walkers, then sts_o.done) finishes the oldest, so a LOAD's reads go out
+// while the previous LOAD's data is still arriving and the memory latency is paid once per
+// stream of LOADs, not once per LOAD. sts_o.ready is high when the front end is free, the
+// accepted command has gone to the back end and that one is not failing; done comes in order.
+//   CHECK   (front) pre-pass before any read, so a LOAD that faults with ACCESS moves no byte.
 //           First the block's bounding box [src_addr, src_addr + (valid_rows - 1) * stride +
 //           valid_cols): its length by shift-and-add (one bit of valid_rows - 1 per cycle, no
 //           multiplier in the control path), then one window_check. The stride is unsigned,
 //           so every row lies inside the box: if the box is inside one window, so is every
-//           row, and RUN starts. Otherwise (rows in different windows, or a fault) one valid
-//           row per cycle from row 0, the same result as checking every row. Cost:
+//           row, and issuing starts. Otherwise (rows in different windows, or a fault) one
+//           valid row per cycle from row 0, the same result as checking every row. Cost:
 //           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails.
 //           Row addresses are computed with a carry, exactly like the model
 //           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
 //           low memory, it is outside every window; so is a box past 2^32.
-//   RUN     three engines in parallel:
-//           - issuer: per valid row, beat-aligned bursts split at 4 KiB and at 256 beats
-//             (burst_gen.sv), issued ahead of the data (up to MaxOutBeats beats owed), one
-//             AR per cycle;
+//   ISSUE   (front) per valid row, beat-aligned bursts split at 4 KiB and at 256 beats
+//           (burst_gen.sv), issued ahead of the data (up to MaxOutBeats beats owed, both
+//           commands together), one AR per cycle. Once the last burst is out the front end
+//           takes the next command.
+//   RUN     (back, from the end of the command's pre-pass) two engines in parallel:
 //           - response walker: replays the same row/beat sequence, so each R beat's useful
 //             bytes are known without a side FIFO; it shifts them down to lane 0 and writes
 //             them to L0 in one masked write (the l0_buffer takes any alignment);
 //           - zero walker: the padding (columns valid_cols.. of valid rows, then every row
 //             from valid_rows on as one contiguous run), AbLanes bytes per cycle, in the
-//             cycles without an R beat (data has priority; R is never back-pressured).
-//   FINISH  sts_o.done pulse with the fault code.
+//             cycles without an R beat (data has priority). The next command's beats wait
+//             (R back-pressure) until this command's last zero is written.
+//   FINISH  (back) sts_o.done pulse with the fault code; the back end takes the next command.
 // An error response stops new reads and writes, but the command still consumes every beat
-// it is owed before sts_o.done (FaultMemError).
+// it is owed before sts_o.done (FaultMemError), the beats of a command accepted behind it
+// too; that command then moves no byte and also ends with FaultMemError (the sequencer,
+// faulted by the first, ignores it). No command is accepted until the error is reported.
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -101,27 +109,52 @@ module mte_in #(
   assign unused_desc = ^{desc.rsvd192, desc.rsvd120, desc.rsvd17, desc.signal_mask,
                          desc.wait_mask, desc.opcode, desc.dst_offset};
 
+  // Front end: pre-pass and issuer of the newest command.
   typedef enum logic [1:0] {
-    StIdle,
-    StCheck,
-    StRun,
-    StFinish
-  } state_e;
-  state_e state_q, state_d;
+    FIdle,
+    FCheck,
+    FIssue
+  } fstate_e;
+  fstate_e f_state_q, f_state_d;
+  // Back end: response and zero walkers of the oldest command, then its done.
+  typedef enum logic [1:0] {
+    BIdle,
+    BRun,
+    BFinish
+  } bstate_e;
+  bstate_e b_state_q, b_state_d;
   logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
+  logic             err_q, err_d;            // an error response: see the header
 
-  // Fields kept for the whole command.
-  logic             buf_q;                   // 0 = L0A, 1 = L0B
-  logic [31:0]      stride_q;
-  logic [15:0]      row_bytes_q, valid_cols_q;
+  // The accepted command's fields; the back end copies what it needs when it takes the command
+  // (the next accept waits for that).
+  logic             c_buf_q;                 // 0 = L0A, 1 = L0B
+  logic [31:0]      c_stride_q;
+  logic [15:0]      c_rows_q, c_row_bytes_q, c_valid_rows_q, c_valid_cols_q;
+  logic [11:0]      c_page_q;                // src_addr mod 4 KiB
+  logic [AddrW-1:0] c_dst_q;
+  logic             c_reads_q;               // some byte comes from memory
+  logic             p_valid_q, p_valid_d;    // the accepted command waits for the back end
+  logic             p_checked_q, p_checked_d;  // its pre-pass is over
+  logic             p_acc_q, p_acc_d;        // and failed (ACCESS)
+  logic             b_take;                  // the back end takes it this cycle
   logic             cmd_accept;
-  logic             has_reads;               // some byte comes from memory
-  logic [AddrW-1:0] dst_in;
+  logic             has_reads;
 
-  assign sts_o.ready = (state_q == StIdle);
+  // The back end's command.
+  logic             b_buf_q;
+  logic             b_acc_q;                 // its pre-pass failed: finish with ACCESS
+  logic [11:0]      b_stride_q;              // src_stride mod 4 KiB (the walker's pages)
+  logic [15:0]      b_row_bytes_q, b_valid_cols_q;
+  logic             b_done;                  // its last beat and zero are written
+
+  // Not behind a command that is failing (error response, or ACCESS at the back end): the
+  // model would never start the next one, so it must not move a byte.
+  assign sts_o.ready = (f_state_q == FIdle) && !p_valid_q && !err_q &&
+                       !(b_state_q != BIdle && b_acc_q);
   assign cmd_accept  = cmd_i.valid && sts_o.ready;
   assign has_reads   = (desc.valid_rows != '0) && (desc.valid_cols != '0);
-  assign dst_in      = AddrW'(desc.dst_offset);
+  assign b_take      = p_valid_q && p_checked_q && (b_state_q != BRun);
 
   // ------------------------------------------------------------------ pre-pass (CHECK)
   logic        chk_box_q, chk_box_d;         // checking the bounding box, not yet rows
@@ -137,7 +170,7 @@ module mte_in #(
   logic        box_done;
 
   assign box_done = (box_b_q == '0);
-  assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, valid_cols_q};
+  assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, c_valid_cols_q};
   window_check #(.NumWindows(NumWindows)) u_window_check (
     .win_i,
     .addr_i (chk_addr_q[31:0]),
@@ -163,9 +196,9 @@ module mte_in #(
   logic [7:0]            ar_len_q, ar_len_d;
   logic                  ar_load;
   logic [OutW-1:0]       out_q, out_d;                // beats requested, not yet received
-  logic                  err_q, err_d;                // an error response was seen
 
-  // The valid rows, loaded at each accept (none if nothing is read; a CHECK fault leaves them).
+  // The valid rows, loaded at each accept (none if nothing is read; a CHECK fault leaves them,
+  // unissued, until the next accept). Only the front end's command uses it.
   burst_gen #(.BeatBytes(BeatBytes), .LenW(16)) u_burst_gen (
     .clk_i,
     .rst_ni,
@@ -173,7 +206,7 @@ module mte_in #(
     .addr_i          (desc.src_addr),
     .row_bytes_i     (desc.valid_cols),
     .rows_i          (desc.valid_rows),
-    .stride_i        (stride_q),
+    .stride_i        (c_stride_q),
     .burst_valid_o   (iss_active),
     .burst_ready_i   (iss_ready),
     .burst_addr_o    (iss_addr),
@@ -181,7 +214,7 @@ module mte_in #(
     .burst_beats_o   (iss_beats),
     .burst_row_last_o(iss_row_last)
   );
-  assign iss_ready = (state_q == StRun) && !err_q && (!ar_valid_q || mem_rd_rsp_i.ar_ready) &&
+  assign iss_ready = (f_state_q == FIssue) && !err_q && (!ar_valid_q || mem_rd_rsp_i.ar_ready) &&
                      ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
   assign ar_load   = iss_active && iss_ready;
 
@@ -190,6 +223,7 @@ module mte_in #(
   assign mem_rd_req_o.ar_len   = ar_len_q;
 
   // ------------------------------------------------------------------ response walker (R)
+  logic [15:0]      rw_rows_q, rw_rows_d;         // rows whose beats are still to come
   logic [11:0]      rw_page_q, rw_page_d;         // current row's start address mod 4 KiB
   logic             rw_first_q, rw_first_d;       // next beat is the row's first
   logic [15:0]      rw_rem_q, rw_rem_d;           // row bytes still to come
@@ -201,7 +235,9 @@ module mte_in #(
   logic             r_fire, r_write;
   logic [BeatBytes*8-1:0] r_shifted;
 
-  assign mem_r_ready_o = (state_q == StRun);
+  // Beats of the next command wait (briefly) until this one's zeros are written; after an
+  // error every owed beat is drained, whichever command asked for it.
+  assign mem_r_ready_o = (b_state_q == BRun) && !b_acc_q && (err_q || rw_rows_q != '0);
   assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
@@ -222,10 +258,10 @@ module mte_in #(
   logic [LenW-1:0]  z_rem_q, z_rem_d;             // bytes left in the current run
   logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
   logic [LenW-1:0]  z_chunk;
-  logic             z_run_end, z_go, z_write;
+  logic             z_run_end, z_to_tail, z_go, z_write;
   // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles from the
-  // accept, hidden behind the pre-pass and the memory latency unless both are short; the
-  // zero walker waits for it).
+  // back end taking the command, hidden behind the memory latency unless nothing is read;
+  // only the step into the tail waits for it).
   logic [LenW-1:0]  mul_acc_q, mul_acc_d, mul_a_q, mul_a_d;
   logic [15:0]      mul_b_q, mul_b_d;
   logic             mul_done;
@@ -233,8 +269,12 @@ module mte_in #(
   assign mul_done  = (mul_b_q == '0);
   assign z_chunk   = (z_rem_q < LenW'(AbLanes)) ? z_rem_q : LenW'(AbLanes);
   assign z_run_end = (z_rem_q <= LenW'(AbLanes));
-  assign z_go      = (state_q == StRun) && (z_phase_q != ZDone) && mul_done && !err_q && !r_fire;
+  assign z_to_tail = (z_phase_q == ZRows) && z_run_end && (z_rows_q == 16'd1);
+  assign z_go      = (b_state_q == BRun) && !b_acc_q && (z_phase_q != ZDone) &&
+                     (mul_done || !z_to_tail) && !err_q && !r_fire;
   assign z_write   = z_go && (z_rem_q != '0);
+  assign b_done    = err_q ? (out_q == '0 && f_state_q != FIssue)
+                           : (b_acc_q || (rw_rows_q == '0 && z_phase_q == ZDone));
 
   // ------------------------------------------------------------------ L0 write register
   logic                     w_we_q, w_we_d;
@@ -268,8 +308,8 @@ module mte_in #(
     end
   end
 
-  assign l0a_we_o    = w_we_q && !buf_q;
-  assign l0b_we_o    = w_we_q && buf_q;
+  assign l0a_we_o    = w_we_q && !b_buf_q;
+  assign l0b_we_o    = w_we_q && b_buf_q;
   assign l0a_waddr_o = AAddrW'(w_addr_q);
   assign l0b_waddr_o = BAddrW'(w_addr_q);
   assign l0a_wmask_o = w_mask_q;
@@ -278,10 +318,12 @@ module mte_in #(
   assign l0b_wdata_o = w_data_q;
   assign rd_bytes_o  = w_rd_q;
 
-  // ------------------------------------------------------------------ next state
+  // ------------------------------------------------------------------ next state: front end
   always_comb begin
-    state_d      = state_q;
-    fault_d      = fault_q;
+    f_state_d    = f_state_q;
+    p_valid_d    = p_valid_q && !b_take;
+    p_checked_d  = p_checked_q;
+    p_acc_d      = p_acc_q;
     chk_box_d    = chk_box_q;
     chk_rows_d   = chk_rows_q;
     chk_addr_d   = chk_addr_q;
@@ -291,67 +333,23 @@ module mte_in #(
     ar_valid_d   = ar_valid_q;
     ar_addr_d    = ar_addr_q;
     ar_len_d     = ar_len_q;
-    out_d        = out_q;
-    err_d        = err_q;
-    rw_page_d    = rw_page_q;
-    rw_first_d   = rw_first_q;
-    rw_rem_d     = rw_rem_q;
-    rw_dst_d     = rw_dst_q;
-    rw_next_d    = rw_next_q;
-    z_phase_d    = z_phase_q;
-    z_rows_d     = z_rows_q;
-    z_addr_d     = z_addr_q;
-    z_rem_d      = z_rem_q;
-    z_next_d     = z_next_q;
-    mul_acc_d    = mul_acc_q;
-    mul_a_d      = mul_a_q;
-    mul_b_d      = mul_b_q;
 
-    // Multiplier: one bit of the row count per cycle.
-    if (!mul_done) begin
-      if (mul_b_q[0]) mul_acc_d = mul_acc_q + mul_a_q;
-      mul_a_d = mul_a_q << 1;
-      mul_b_d = mul_b_q >> 1;
-    end
-
-    unique case (state_q)
-      StIdle: begin
+    unique case (f_state_q)
+      FIdle: begin
         if (cmd_accept) begin
-          fault_d      = luoshu_isa_pkg::FaultNone;
-          err_d        = 1'b0;
+          p_valid_d    = 1'b1;
+          p_checked_d  = !has_reads;
+          p_acc_d      = 1'b0;
           chk_box_d    = 1'b1;
           chk_rows_d   = desc.valid_rows;
           chk_addr_d   = {1'b0, desc.src_addr};
           box_len_d    = 48'(desc.valid_cols);
           box_a_d      = 48'(desc.src_stride);
           box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
-          rw_page_d    = desc.src_addr[11:0];
-          rw_first_d   = 1'b1;
-          rw_rem_d     = desc.valid_cols;
-          rw_dst_d     = dst_in;
-          rw_next_d    = dst_in + AddrW'(desc.row_bytes);
-          mul_acc_d    = '0;
-          mul_a_d      = LenW'(desc.row_bytes);
-          if (has_reads) begin
-            // Pad after valid_cols in each valid row, then rows valid_rows.. as the tail.
-            z_rows_d = desc.valid_rows;
-            z_addr_d = dst_in + AddrW'(desc.valid_cols);
-            z_rem_d  = LenW'(desc.row_bytes - desc.valid_cols);
-            z_next_d = dst_in + AddrW'(desc.row_bytes);
-            mul_b_d  = desc.rows - desc.valid_rows;
-          end else begin
-            // Nothing read: one empty row run that leads straight into the tail (all rows).
-            z_rows_d = 16'd1;
-            z_addr_d = dst_in;
-            z_rem_d  = '0;
-            z_next_d = dst_in;
-            mul_b_d  = desc.rows;
-          end
-          z_phase_d = ZRows;
-          state_d   = has_reads ? StCheck : StRun;
+          f_state_d    = has_reads ? FCheck : FIdle;
         end
       end
-      StCheck: begin
+      FCheck: begin
         if (chk_box_q) begin
           // Bounding box: its length one bit per cycle, then one check; rows if it fails.
           if (!box_done) begin
@@ -360,91 +358,174 @@ module mte_in #(
             box_b_d = box_b_q >> 1;
           end else begin
             chk_box_d = 1'b0;
-            if (chk_ok) state_d = StRun;
+            if (chk_ok) begin
+              p_checked_d = 1'b1;
+              f_state_d   = FIssue;
+            end
           end
         end else if (!chk_ok) begin
-          fault_d = luoshu_isa_pkg::FaultAccess;
-          state_d = StFinish;
+          p_checked_d = 1'b1;
+          p_acc_d     = 1'b1;
+          f_state_d   = FIdle;
         end else begin
           chk_rows_d = chk_rows_q - 16'd1;
-          chk_addr_d = {1'b0, chk_addr_q[31:0]} + {1'b0, stride_q};
-          if (chk_rows_q == 16'd1) state_d = StRun;
-        end
-      end
-      StRun: begin
-        // Issuer.
-        if (ar_load) begin
-          ar_valid_d = 1'b1;
-          ar_addr_d  = iss_addr;
-          ar_len_d   = iss_len;
-        end else if (mem_rd_rsp_i.ar_ready) begin
-          ar_valid_d = 1'b0;
-        end
-        out_d = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
-        // Response walker.
-        if (r_fire) begin
-          if (mem_rd_rsp_i.r_err) err_d = 1'b1;
-          if (rw_row_end) begin
-            rw_page_d  = rw_page_q + stride_q[11:0];
-            rw_first_d = 1'b1;
-            rw_rem_d   = valid_cols_q;
-            rw_dst_d   = rw_next_q;
-            rw_next_d  = rw_next_q + AddrW'(row_bytes_q);
-          end else begin
-            rw_first_d = 1'b0;
-            rw_rem_d   = rw_rem_q - 16'(rw_cnt);
-            rw_dst_d   = rw_dst_q + AddrW'(rw_cnt);
+          chk_addr_d = {1'b0, chk_addr_q[31:0]} + {1'b0, c_stride_q};
+          if (chk_rows_q == 16'd1) begin
+            p_checked_d = 1'b1;
+            f_state_d   = FIssue;
           end
         end
-        // Zero walker.
-        if (z_go) begin
-          if (!z_run_end) begin
-            z_addr_d = z_addr_q + AddrW'(z_chunk);
-            z_rem_d  = z_rem_q - z_chunk;
-          end else if (z_phase_q == ZTail) begin
-            z_phase_d = ZDone;
-          end else if (z_rows_q == 16'd1) begin
-            z_phase_d = ZTail;
-            z_addr_d  = z_next_q;
-            z_rem_d   = mul_acc_q;
-          end else begin
-            z_rows_d = z_rows_q - 16'd1;
-            z_addr_d = z_next_q + AddrW'(valid_cols_q);
-            z_rem_d  = LenW'(row_bytes_q - valid_cols_q);
-            z_next_d = z_next_q + AddrW'(row_bytes_q);
-          end
-        end
-        // Done once every burst is issued (or an error stopped issuing), every owed beat is
-        // in, and every zero is written; the last write leaves the register this cycle.
-        if ((!iss_active || err_q) && out_q == '0 && (z_phase_q == ZDone || err_q)) begin
-          fault_d = err_q ? luoshu_isa_pkg::FaultMemError : luoshu_isa_pkg::FaultNone;
-          state_d = StFinish;
-        end
       end
-      StFinish: state_d = StIdle;
-      default: state_d = StIdle;
+      FIssue: begin
+        // Every burst issued (or an error stopped issuing): the next command may come while
+        // this one's data is still arriving.
+        if (!iss_active || err_q) f_state_d = FIdle;
+      end
+      default: f_state_d = FIdle;
     endcase
+    if (ar_load) begin
+      ar_valid_d = 1'b1;
+      ar_addr_d  = iss_addr;
+      ar_len_d   = iss_len;
+    end else if (mem_rd_rsp_i.ar_ready) begin
+      ar_valid_d = 1'b0;
+    end
+  end
+
+  // ------------------------------------------------------------------ next state: back end
+  always_comb begin
+    b_state_d  = b_state_q;
+    fault_d    = fault_q;
+    err_d      = err_q;
+    out_d      = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
+    rw_rows_d  = rw_rows_q;
+    rw_page_d  = rw_page_q;
+    rw_first_d = rw_first_q;
+    rw_rem_d   = rw_rem_q;
+    rw_dst_d   = rw_dst_q;
+    rw_next_d  = rw_next_q;
+    z_phase_d  = z_phase_q;
+    z_rows_d   = z_rows_q;
+    z_addr_d   = z_addr_q;
+    z_rem_d    = z_rem_q;
+    z_next_d   = z_next_q;
+    mul_acc_d  = mul_acc_q;
+    mul_a_d    = mul_a_q;
+    mul_b_d    = mul_b_q;
+
+    // Multiplier: one bit of the row count per cycle.
+    if (!mul_done) begin
+      if (mul_b_q[0]) mul_acc_d = mul_acc_q + mul_a_q;
+      mul_a_d = mul_a_q << 1;
+      mul_b_d = mul_b_q >> 1;
+    end
+
+    if (b_state_q == BRun) begin
+      // Response walker.
+      if (r_fire) begin
+        if (mem_rd_rsp_i.r_err) err_d = 1'b1;
+        if (rw_row_end) begin
+          if (rw_rows_q != '0) rw_rows_d = rw_rows_q - 16'd1;
+          rw_page_d  = rw_page_q + b_stride_q;
+          rw_first_d = 1'b1;
+          rw_rem_d   = b_valid_cols_q;
+          rw_dst_d   = rw_next_q;
+          rw_next_d  = rw_next_q + AddrW'(b_row_bytes_q);
+        end else begin
+          rw_first_d = 1'b0;
+          rw_rem_d   = rw_rem_q - 16'(rw_cnt);
+          rw_dst_d   = rw_dst_q + AddrW'(rw_cnt);
+        end
+      end
+      // Zero walker.
+      if (z_go) begin
+        if (!z_run_end) begin
+          z_addr_d = z_addr_q + AddrW'(z_chunk);
+          z_rem_d  = z_rem_q - z_chunk;
+        end else if (z_phase_q == ZTail) begin
+          z_phase_d = ZDone;
+        end else if (z_rows_q == 16'd1) begin
+          z_phase_d = ZTail;
+          z_addr_d  = z_next_q;
+          z_rem_d   = mul_acc_q;
+        end else begin
+          z_rows_d = z_rows_q - 16'd1;
+          z_addr_d = z_next_q + AddrW'(b_valid_cols_q);
+          z_rem_d  = LenW'(b_row_bytes_q - b_valid_cols_q);
+          z_next_d = z_next_q + AddrW'(b_row_bytes_q);
+        end
+      end
+      // Done once every beat of the command is in and every zero written (the last write
+      // leaves the register this cycle); after an error, once nothing is owed at all.
+      if (b_done) begin
+        fault_d   = err_q   ? luoshu_isa_pkg::FaultMemError :
+                    b_acc_q ? luoshu_isa_pkg::FaultAccess : luoshu_isa_pkg::FaultNone;
+        b_state_d = BFinish;
+      end
+    end else if (b_state_q == BFinish) begin
+      b_state_d = BIdle;
+      // A command accepted behind a failed one moves no byte and reports MEM_ERROR too.
+      if (!p_valid_q) err_d = 1'b0;
+    end
+
+    if (b_take) begin
+      b_state_d  = BRun;
+      rw_rows_d  = c_reads_q ? c_valid_rows_q : '0;
+      rw_page_d  = c_page_q;
+      rw_first_d = 1'b1;
+      rw_rem_d   = c_valid_cols_q;
+      rw_dst_d   = c_dst_q;
+      rw_next_d  = c_dst_q + AddrW'(c_row_bytes_q);
+      mul_acc_d  = '0;
+      mul_a_d    = LenW'(c_row_bytes_q);
+      if (c_reads_q) begin
+        // Pad after valid_cols in each valid row, then rows valid_rows.. as the tail.
+        z_rows_d = c_valid_rows_q;
+        z_addr_d = c_dst_q + AddrW'(c_valid_cols_q);
+        z_rem_d  = LenW'(c_row_bytes_q - c_valid_cols_q);
+        z_next_d = c_dst_q + AddrW'(c_row_bytes_q);
+        mul_b_d  = c_rows_q - c_valid_rows_q;
+      end else begin
+        // Nothing read: one empty row run that leads straight into the tail (all rows).
+        z_rows_d = 16'd1;
+        z_addr_d = c_dst_q;
+        z_rem_d  = '0;
+        z_next_d = c_dst_q;
+        mul_b_d  = c_rows_q;
+      end
+      z_phase_d = ZRows;
+    end
   end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q      <= StIdle;
+      f_state_q    <= FIdle;
+      b_state_q    <= BIdle;
       fault_q      <= luoshu_isa_pkg::FaultNone;
+      p_valid_q    <= 1'b0;
+      p_checked_q  <= 1'b0;
+      p_acc_q      <= 1'b0;
       chk_box_q    <= 1'b0;
       ar_valid_q   <= 1'b0;
       out_q        <= '0;
       err_q        <= 1'b0;
+      rw_rows_q    <= '0;
       z_phase_q    <= ZDone;
       mul_b_q      <= '0;
       w_we_q       <= 1'b0;
       w_rd_q       <= '0;
     end else begin
-      state_q      <= state_d;
+      f_state_q    <= f_state_d;
+      b_state_q    <= b_state_d;
       fault_q      <= fault_d;
+      p_valid_q    <= p_valid_d;
+      p_checked_q  <= p_checked_d;
+      p_acc_q      <= p_acc_d;
       chk_box_q    <= chk_box_d;
       ar_valid_q   <= ar_valid_d;
       out_q        <= out_d;
       err_q        <= err_d;
+      rw_rows_q    <= rw_rows_d;
       z_phase_q    <= z_phase_d;
       mul_b_q      <= mul_b_d;
       w_we_q       <= w_we_d;
@@ -455,10 +536,22 @@ module mte_in #(
   // Datapath and walker registers: only read while the control state above says so.
   always_ff @(posedge clk_i) begin
     if (cmd_accept) begin
-      buf_q        <= desc.dst_buffer;
-      stride_q     <= desc.src_stride;
-      row_bytes_q  <= desc.row_bytes;
-      valid_cols_q <= desc.valid_cols;
+      c_buf_q        <= desc.dst_buffer;
+      c_stride_q     <= desc.src_stride;
+      c_rows_q       <= desc.rows;
+      c_row_bytes_q  <= desc.row_bytes;
+      c_valid_rows_q <= desc.valid_rows;
+      c_valid_cols_q <= desc.valid_cols;
+      c_page_q       <= desc.src_addr[11:0];
+      c_dst_q        <= AddrW'(desc.dst_offset);
+      c_reads_q      <= has_reads;
+    end
+    if (b_take) begin
+      b_buf_q        <= c_buf_q;
+      b_acc_q        <= p_acc_q;
+      b_stride_q     <= c_stride_q[11:0];
+      b_row_bytes_q  <= c_row_bytes_q;
+      b_valid_cols_q <= c_valid_cols_q;
     end
     chk_rows_q <= chk_rows_d;
     chk_addr_q <= chk_addr_d;
@@ -483,9 +576,9 @@ module mte_in #(
     w_data_q   <= w_data_d;
   end
 
-  assign sts_o.done  = (state_q == StFinish);
+  assign sts_o.done  = (b_state_q == BFinish);
   assign sts_o.fault = fault_q;
-  assign sts_o.busy  = (state_q != StIdle);
+  assign sts_o.busy  = (f_state_q != FIdle) || p_valid_q || (b_state_q != BIdle);
 
   // ------------------------------------------------------------------ assertions
 `ifndef SYNTHESIS
@@ -499,19 +592,23 @@ module mte_in #(
   assign rw_pbeat    = rw_first_q ? rw_page_q[11:OffW] : rw_pbeat_q;
   assign rw_exp_last = rw_row_end || (&rw_pbeat) || (&rw_bbeat_q);
   always_ff @(posedge clk_i) begin
-    if (!rst_ni || cmd_accept) begin
+    if (!rst_ni || b_take) begin
       rw_bbeat_q <= '0;
     end else if (r_fire) begin
       rw_pbeat_q <= rw_pbeat + 1'b1;
       rw_bbeat_q <= rw_exp_last ? 8'd0 : rw_bbeat_q + 8'd1;
     end
   end
-  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni, !r_fire || mem_rd_rsp_i.r_last == rw_exp_last,
+  // After an error the walker is no longer in step: the drain may take the next command's beats.
+  `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni,
+                 !r_fire || err_q || mem_rd_rsp_i.r_last == rw_exp_last,
                  "R last does not match the end of a burst this unit issued")
   `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
-  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || state_q == StRun,
+  `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || sts_o.busy,
                  "R beat outside a command")
+  `ASSERT_ALWAYS(a_take_idle_write, clk_i, rst_ni, !b_take || !w_we_q,
+                 "the back end took a command while the last one's L0 write was pending")
 `endif
   `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
   `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)

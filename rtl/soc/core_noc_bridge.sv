@@ -151,9 +151,11 @@ module core_noc_bridge #(
   // Read request headers; a long burst sends its second half after the first.
   logic              rd_second_q, rd_split, rd_hdr_fire;
   logic [noc_pkg::MemHdrW-1:0] rd_hdr;
-  assign rd_split = rq_len >= 8'd128;
+  logic [7:0]        rd_hdr_len;
+  assign rd_split   = rq_len >= 8'd128;
+  assign rd_hdr_len = part_len(rq_len, rd_second_q);
   assign rd_hdr = req_hdr(noc_pkg::KindRead, rq_addr + (rd_second_q ? 28'd128 : 28'd0),
-                          part_len(rq_len, rd_second_q),
+                          rd_hdr_len,
                           (8'(rq_slot) + {rd_second_q, 7'b0}) & 8'(RobBeats - 1));
   assign rq_ready = rd_hdr_fire && !(rd_split && !rd_second_q);
 
@@ -231,10 +233,19 @@ module core_noc_bridge #(
   end
 
   // ---------------------------------------------------------------- tx header arbitration
-  // Round robin between read and write headers; the choice is held while it waits (stream
-  // rule on tx_hdr).
-  logic hdr_lock_q, hdr_sel_q, hdr_prio_q, hdr_sel;
-  assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || hdr_prio_q));
+  // Read headers first: a read request is one flit, a write packet up to 129, and with a read
+  // waiting behind every write packet the loads would be paced by the stores. A waiting write
+  // header goes next once the reads that passed it asked for as many beats as it carries
+  // (fair in beats, so a store-bound core keeps its write rate), or after WrMaxWait cycles.
+  // The choice is held while it waits (stream rule on tx_hdr).
+  localparam int WrMaxWait = 64;
+  localparam int CreditW = 9;  // read beats that passed a write: up to 128 + 128
+  logic                           hdr_lock_q, hdr_sel_q, hdr_sel, wr_starved;
+  logic [$clog2(WrMaxWait+1)-1:0] wr_wait_q;
+  logic [CreditW-1:0]             wr_credit_q;
+  assign wr_starved = (wr_wait_q == $bits(wr_wait_q)'(WrMaxWait)) ||
+                      (wr_credit_q >= CreditW'(wr_part_len));
+  assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || wr_starved));
   assign tx_hdr_valid_o = hdr_sel ? wr_hdr_valid : rq_valid;
   assign tx_hdr_o       = hdr_sel ? wr_hdr : rd_hdr;
   assign rd_hdr_fire    = !hdr_sel && rq_valid && tx_hdr_ready_i;
@@ -242,13 +253,20 @@ module core_noc_bridge #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      hdr_lock_q <= 1'b0;
-      hdr_sel_q  <= 1'b0;
-      hdr_prio_q <= 1'b0;
+      hdr_lock_q  <= 1'b0;
+      hdr_sel_q   <= 1'b0;
+      wr_wait_q   <= '0;
+      wr_credit_q <= '0;
     end else begin
       hdr_lock_q <= tx_hdr_valid_o && !tx_hdr_ready_i;
       hdr_sel_q  <= hdr_sel;
-      if (tx_hdr_valid_o && tx_hdr_ready_i) hdr_prio_q <= !hdr_sel;
+      if (!wr_hdr_valid || wr_hdr_fire) begin
+        wr_wait_q   <= '0;
+        wr_credit_q <= '0;
+      end else begin
+        if (!wr_starved) wr_wait_q <= wr_wait_q + 1'b1;
+        if (rd_hdr_fire && !wr_starved) wr_credit_q <= wr_credit_q + CreditW'(rd_hdr_len);
+      end
     end
   end
 

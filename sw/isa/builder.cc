@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace luoshu::isa {
 namespace {
@@ -101,7 +102,34 @@ std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {
   const uint32_t mt = (p.m + tm - 1) / tm, nt = (p.n + tn - 1) / tn, kt = (p.k + tk - 1) / tk;
   Require(p.k_rotate >= 0, "BuildGemmProgram: k_rotate must be >= 0");
   const uint32_t rot = static_cast<uint32_t>(p.k_rotate) % kt;
-  const uint64_t tiles = uint64_t{mt} * nt, steps = tiles * kt;
+  const uint64_t tiles = uint64_t{mt} * nt;
+  // K ranges {k0, kk} of a tile's steps: tile_k each from the rotated start, or for the first
+  // tile its own steps from K = 0.
+  std::vector<std::pair<uint32_t, uint32_t>> uniform, first;
+  for (uint32_t ks = 0; ks < kt; ++ks) {
+    const uint32_t k0 = (ks + rot) % kt * tk;
+    uniform.push_back({k0, std::min<uint32_t>(tk, p.k - k0)});
+  }
+  if (p.first_k_steps.empty()) {
+    first = uniform;
+  } else {
+    uint64_t sum = 0;
+    for (const int step : p.first_k_steps) {
+      Require(step >= 1 && static_cast<uint32_t>(step) <= tk,
+              "BuildGemmProgram: first_k_steps has a step of " + std::to_string(step) +
+                  ", outside 1..tile_k (" + std::to_string(tk) + ")");
+      sum += static_cast<uint32_t>(step);
+    }
+    Require(sum == static_cast<uint64_t>(p.k), "BuildGemmProgram: first_k_steps sum to " +
+                                                   std::to_string(sum) +
+                                                   ", not K = " + std::to_string(p.k));
+    uint32_t k0 = 0;
+    for (const int step : p.first_k_steps) {
+      first.push_back({k0, static_cast<uint32_t>(step)});
+      k0 += static_cast<uint32_t>(step);
+    }
+  }
+  const uint64_t steps = first.size() + (tiles - 1) * uniform.size();
   ProgramBuilder b;
   uint64_t s = 0;  // global K step: picks the L0A/L0B half
   for (uint64_t t = 0; t < tiles; ++t) {
@@ -109,8 +137,10 @@ std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {
     const uint32_t vm = std::min<uint32_t>(tm, p.m - i0), vn = std::min<uint32_t>(tn, p.n - j0);
     const uint32_t pm = RoundUp(vm, dim), pn = RoundUp(vn, dim);
     const uint32_t c_off = static_cast<uint32_t>(t % 2) * c_half;
-    for (uint32_t ks = 0; ks < kt; ++ks, ++s) {
-      const uint32_t k0 = (ks + rot) % kt * tk, kk = std::min<uint32_t>(tk, p.k - k0);
+    const auto& ranges = t == 0 ? first : uniform;
+    const uint32_t kn = static_cast<uint32_t>(ranges.size());
+    for (uint32_t ks = 0; ks < kn; ++ks, ++s) {
+      const uint32_t k0 = ranges[ks].first, kk = ranges[ks].second;
       const uint32_t h = static_cast<uint32_t>(s % 2);
       LoadDesc la;
       la.wait_mask = s >= 2 ? kEx2Ld : 0;
@@ -136,7 +166,7 @@ std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {
       b.Load(lb);
       MatmulDesc mm;
       mm.wait_mask = kLd2Ex | (ks == 0 && t >= 2 ? kSt2Ex : 0);
-      mm.signal_mask = (s + 2 < steps ? kEx2Ld : 0) | (ks + 1 == kt ? kEx2St : 0);
+      mm.signal_mask = (s + 2 < steps ? kEx2Ld : 0) | (ks + 1 == kn ? kEx2St : 0);
       mm.accumulate = ks > 0;
       mm.a_offset = h * a_half;
       mm.b_offset = h * b_half;

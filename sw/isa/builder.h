@@ -49,6 +49,10 @@ struct GemmProgram {
   // sums (int32 addition is exact), but cores that run side by side read different rows of B
   // at the same time.
   int k_rotate = 0;
+  // The first tile's K steps in order, each in 1..tile_k, summing to K (empty: tile_k each,
+  // like every other tile). Short first steps that grow let the cube start before a whole
+  // step's operands have arrived. They start at K = 0 (k_rotate applies to the other tiles).
+  std::vector<int> first_k_steps;
   // A final SYNC writing sync_value to sync_addr (and raising the interrupt if irq).
   bool sync = true;
   uint32_t sync_addr = 0, sync_value = 1;
@@ -62,7 +66,8 @@ struct GemmProgram {
 // MATMUL waits LD2EX; LOAD A of step s >= 2 waits EX2LD from MATMUL s-2; the last MATMUL of a
 // tile signals EX2ST, its STORE waits EX2ST; the first MATMUL of tile t >= 2 waits ST2EX from
 // STORE t-2. No token is left over at the end. Throws std::invalid_argument for bad shapes,
-// tiles that do not fit the buffer halves, or fields out of range.
+// tiles that do not fit the buffer halves, first_k_steps that do not split K into steps of
+// 1..tile_k, or fields out of range.
 std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p);
 
 }  // namespace luoshu::isa

@@ -14,12 +14,21 @@ uint64_t RoundUp(uint64_t a, uint64_t b) { return CeilDiv(a, b) * b; }
 // Memory bandwidth of one channel per direction (bytes per cycle) and of one core's port.
 constexpr double kChannelBytes = 16;
 constexpr double kPortBytes = 16;
-// Measured on the SoCs (memory 100 cycles away): each K step costs some cycles beyond its
-// MATMUL (its LOADs start only when an L0 half frees up, and pay the window pre-pass and the
-// memory latency), about 150 with one core per channel and 650 with two cores sharing one.
-// Nothing overlaps the first step's loads, and the last tiles' stores drain at the end.
+// The estimate's cost of a K step beyond its MATMUL: 150 cycles with one core per channel,
+// times the square of the cores sharing one. It ranks tilings as the SoC runs measured when
+// every LOAD paid the memory latency; with LOADs overlapping, a step costs the cube itself
+// about 55 cycles (docs/soc.md), but a cost that low picks other tiles for most benchmark
+// shapes, unmeasured. Nothing overlaps the first step's loads (FirstKSteps keeps them short),
+// and the last tiles' stores drain at the end.
 constexpr double kStepCycles = 150;
 constexpr double kStartCycles = 300;
+// The first tile's K steps (FirstKSteps): the shortest first one in cube blocks, the most
+// growth from one to the next (measured on the default SoC, 512^3 on 4 cores: 1.4 beats 1.5
+// and 1.7, whose steps outgrow what the channels deliver), and the least growth for which
+// short first steps pay.
+constexpr int kFirstStepBlocks = 3;
+constexpr double kMaxGrowth = 1.4;
+constexpr double kMinGrowth = 1.25;
 
 // Estimated cycles of one core's M x N x K block with tiling t (the tiler's cost model), the
 // core's share of the memory bandwidth being rbw / wbw bytes per cycle.
@@ -32,8 +41,10 @@ double EstimateCycles(int m, int n, int k, int out_bytes, const driver::DeviceIn
   const double loads = double(m) * k * nt + double(k) * n * mt;
   const double stores = double(m) * n * out_bytes;
   const double r = std::min(rbw, kPortBytes), w = std::min(wbw, kPortBytes);
-  const double first =
-      (double(std::min(m, t.tile_m)) + std::min(n, t.tile_n)) * std::min(k, t.tile_k) / r;
+  const std::vector<int> ramp = FirstKSteps(m, n, k, t, int(d), r);
+  const double first = (double(std::min(m, t.tile_m)) + std::min(n, t.tile_n)) *
+                       (ramp.empty() ? std::min(k, t.tile_k) : ramp[0]) / r;
+  const double ramp_steps = ramp.empty() ? 0 : double(ramp.size()) - kt;
   // The drain: the last tile's store, and what of the one before it the last tile's MATMUL
   // does not hide.
   const double last_m = m - double(mt - 1) * t.tile_m, last_n = n - double(nt - 1) * t.tile_n;
@@ -45,8 +56,8 @@ double EstimateCycles(int m, int n, int k, int out_bytes, const driver::DeviceIn
   const double before_store = before_m * before_n * out_bytes / w;
   const double drain = last_store + std::max(0.0, before_store - last_ex);
   const double step = kStepCycles * sharing * sharing;
-  return std::max({compute, loads / rbw, stores / wbw}) + double(mt * nt * kt) * step + first +
-         drain + kStartCycles;
+  return std::max({compute, loads / rbw, stores / wbw}) +
+         (double(mt * nt * kt) + ramp_steps) * step + first + drain + kStartCycles;
 }
 
 struct Part {
@@ -109,6 +120,36 @@ Tiling ChooseTiling(int m, int n, int k, int out_bytes, const driver::DeviceInfo
     }
   }
   return best;
+}
+
+// Nothing hides the first step's loads, so it is short, and each next step grows only so far
+// that its loads, at read_bw bytes per cycle, take no longer than the step before takes on the
+// cube (at most kMaxGrowth times it). The first step is the shortest from kFirstStepBlocks cube
+// blocks on whose sequence ends in a step long enough to hide the next tile's tile_k loads.
+std::vector<int> FirstKSteps(int m, int n, int k, const Tiling& t, int d, double read_bw) {
+  const double r = std::min(read_bw, kPortBytes);
+  const double fm = std::min(m, t.tile_m), fn = std::min(n, t.tile_n);
+  const double cube = double(RoundUp(uint64_t(fm), d)) * RoundUp(uint64_t(fn), d) / (d * d);
+  const double growth = std::min(kMaxGrowth, cube / ((fm + fn) / r));  // per cycle of K
+  if (growth < kMinGrowth || t.tile_k < 2 * d) return {};
+  // The last one must hide the loads of the next tile's first step (tile_k).
+  const int need_last = std::max(d, static_cast<int>(t.tile_k / growth) / d * d);
+  for (int first = kFirstStepBlocks * d; first < t.tile_k && 2 * first <= k; first += d) {
+    std::vector<int> out;
+    int left = k, step = first;
+    while (true) {
+      step = std::min(step, t.tile_k);
+      if (left <= step) {
+        out.push_back(left);
+        break;
+      }
+      out.push_back(step);
+      left -= step;
+      step = std::max(d, static_cast<int>(std::lround(step * growth / d)) * d);
+    }
+    if (out.back() >= need_last) return out;
+  }
+  return {};
 }
 
 uint64_t GemmLaunch::cycles() const {
@@ -249,7 +290,14 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c, const 
     Tiling t = ChooseTiling(p.rows, p.cols, k, out_bytes, info, bw, bw);
     if (o.tile_m) t.tile_m = o.tile_m;
     if (o.tile_n) t.tile_n = o.tile_n;
-    if (o.tile_k || o.tile_m || o.tile_n) t.tile_k = o.tile_k;  // 0: as large as fits
+    if (o.tile_k || o.tile_m || o.tile_n) {
+      // 0: as large as fits.
+      t.tile_k =
+          o.tile_k
+              ? o.tile_k
+              : static_cast<int>(std::min<uint64_t>({uint64_t(k), info.l0a_bytes / 2 / t.tile_m,
+                                                     info.l0b_bytes / 2 / t.tile_n, 65535}));
+    }
     isa::GemmProgram g;
     g.m = p.rows;
     g.n = p.cols;
@@ -274,6 +322,8 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c, const 
     g.tile_n = t.tile_n;
     g.tile_k = t.tile_k;
     g.k_rotate = static_cast<int>(i);  // side by side, the cores read different rows of B
+    // A K step the caller gave is kept for every tile; the tiler's own starts short.
+    if (!o.tile_k) g.first_k_steps = FirstKSteps(p.rows, p.cols, k, t, d, bw);
     g.sync = false;
     try {
       programs.push_back(isa::BuildGemmProgram(g));

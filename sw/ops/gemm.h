@@ -72,4 +72,10 @@ GemmLaunch Gemm(Device& dev, const Buffer& a, const Buffer& b, Buffer* c,
 Tiling ChooseTiling(int m, int n, int k, int out_bytes, const driver::DeviceInfo& info,
                     double read_bw, double write_bw);
 
+// The first tile's K steps the tiler gives that block with tiling t (isa::GemmProgram::
+// first_k_steps): short at first, so the cube starts before a whole step's operands have
+// arrived, then growing while the loads keep up; empty when they would not pay (every step
+// tile_k). Each is in 1..t.tile_k and they sum to K.
+std::vector<int> FirstKSteps(int m, int n, int k, const Tiling& t, int dim, double read_bw);
+
 }  // namespace luoshu::ops

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sw/isa/luoshu_isa.h"
@@ -48,21 +49,37 @@ std::unique_ptr<StreamSource<isa::Descriptor>> MakeCommandSource(Simulation<Top>
       stall);
 }
 
-// Checks the unit command protocol every cycle (docs/core.md): cmd_ready_o exactly when idle,
-// done_o a one-cycle pulse while busy; records the accept and done cycles and the fault.
+// Checks the unit command protocol every cycle (docs/core.md): cmd_ready_o exactly when idle
+// (a unit that holds up to max_in_flight commands: high whenever idle, never with that many
+// held, busy_o exactly while it holds one), done_o a one-cycle pulse while busy for a held
+// command; records the last accept and done cycles and the fault.
 struct CommandMonitor {
-  uint64_t accept_cycle = 0, done_cycle = 0, dones = 0;
+  int max_in_flight = 1;
+  uint64_t accept_cycle = 0, done_cycle = 0, dones = 0, accepts = 0;
   isa::Fault last_fault = isa::Fault::kNone;
   bool done_prev = false;
 
   // `fail(why)` records a protocol violation.
   template <class Top, class Fail>
   void Sample(const Top& d, uint64_t cycle, Fail&& fail) {
-    if (bool(d.cmd_ready_o) == bool(d.busy_o)) fail("cmd_ready_o must be high exactly when idle");
-    if (d.cmd_valid_i && d.cmd_ready_o) accept_cycle = cycle;
+    const uint64_t held = accepts - dones;  // before this cycle's accept and done
+    if (max_in_flight == 1) {
+      if (bool(d.cmd_ready_o) == bool(d.busy_o)) fail("cmd_ready_o must be high exactly when idle");
+    } else {
+      if (!d.busy_o && !d.cmd_ready_o) fail("cmd_ready_o must be high while idle");
+      if (d.cmd_ready_o && held >= uint64_t(max_in_flight)) {
+        fail("cmd_ready_o high while holding " + std::to_string(held) + " commands");
+      }
+      if (bool(d.busy_o) != (held > 0)) fail("busy_o must be high exactly while a command is held");
+    }
+    if (d.cmd_valid_i && d.cmd_ready_o) {
+      accept_cycle = cycle;
+      ++accepts;
+    }
     if (d.done_o) {
       if (done_prev) fail("done_o high for more than one cycle");
       if (!d.busy_o) fail("done_o while not busy");
+      if (held == 0) fail("done_o with no command held");
       ++dones;
       last_fault = static_cast<isa::Fault>(d.done_fault_o);
       done_cycle = cycle;

@@ -72,6 +72,9 @@ struct Timing {
   double mem_stall = 0;  // AR/AW/W ready low and R/B gaps, per cycle
   int accept_max = 0;    // a unit keeps cmd_ready low 0..accept_max cycles after going idle
   int run_min = 1, run_max = 3;
+  // The LD unit takes a second command while busy, as MTE-in does (the sequencer's Overlap).
+  bool ld_overlap = false;
+  int ld_extra = 0;  // cycles added to every LD command's run time
 };
 
 Timing RandomTiming(tb::Rng& rng) {
@@ -82,6 +85,7 @@ Timing RandomTiming(tb::Rng& rng) {
   t.accept_max = static_cast<int>(rng.Uniform(0, 6));
   t.run_min = static_cast<int>(rng.Uniform(1, 4));
   t.run_max = t.run_min + static_cast<int>(rng.Uniform(0, 30));
+  t.ld_overlap = rng.Chance(0.5);
   return t;
 }
 
@@ -170,22 +174,27 @@ struct Received {
 
 class FakeUnit {
  public:
+  // `max_held`: commands the unit takes before the first is done (2: it accepts the next one
+  // while busy; they run one after the other and finish in order).
   FakeUnit(tb::SimController* sim, UnitPorts ports, tb::Rng* rng, const Timing* timing,
            std::function<Fault(const Descriptor&)> oracle, TokenChecker* tokens,
-           const bool* clear_now)
+           const bool* clear_now, size_t max_held, int extra)
       : sim_(sim),
         ports_(std::move(ports)),
         rng_(rng),
         timing_(timing),
         oracle_(std::move(oracle)),
         tokens_(tokens),
-        clear_now_(clear_now) {
+        clear_now_(clear_now),
+        max_held_(max_held),
+        extra_(extra) {
     drive_hook_ = sim->OnDrive([this] { Drive(); });
     sample_hook_ = sim->OnSample([this] { Sample(); });
   }
 
-  bool idle() const { return !running_; }
+  bool idle() const { return held_.empty(); }
   uint64_t busy_cycles() const { return busy_cycles_; }
+  uint64_t overlapped() const { return overlapped_; }
   // Commands received and not abandoned by a clear, in order.
   std::vector<Descriptor> live() const {
     std::vector<Descriptor> out;
@@ -198,6 +207,13 @@ class FakeUnit {
   void ForgetHistory() { received_.clear(); }
 
  private:
+  struct Job {
+    Descriptor desc;
+    bool dropped;
+    Fault fault;
+    int remaining;  // cycles left once it is the oldest
+  };
+
   void Drive() {
     if (sim_->in_reset()) {
       ports_.set_ready(false);
@@ -205,39 +221,39 @@ class FakeUnit {
       ports_.set_busy(false);
       return;
     }
-    done_now_ = running_ && remaining_ == 0;
-    ports_.set_done(done_now_, static_cast<uint8_t>(fault_));
-    ready_ = !running_ && delay_ == 0;
+    done_now_ = !held_.empty() && held_.front().remaining == 0;
+    ports_.set_done(done_now_, done_now_ ? static_cast<uint8_t>(held_.front().fault) : 0);
+    // Not in the cycle of a done (a real unit's done and its next accept are apart).
+    ready_ = held_.size() < max_held_ && delay_ == 0 && !done_now_;
     ports_.set_ready(ready_);
-    ports_.set_busy(running_);
-    if (running_) ++busy_cycles_;
+    ports_.set_busy(!held_.empty());
+    if (!held_.empty()) ++busy_cycles_;
   }
 
   void Sample() {
     if (sim_->in_reset()) return;
     if (*clear_now_) {
-      if (running_) current_dropped_ = true;
+      for (auto& j : held_) j.dropped = true;
       if (ports_.valid()) drop_next_ = true;  // offered at the clear: abandoned
     }
     if (done_now_) {
-      if (!current_dropped_ && fault_ == Fault::kNone) tokens_->OnDone(current_, sim_->cycle());
-      running_ = false;
+      const Job& j = held_.front();
+      if (!j.dropped && j.fault == Fault::kNone) tokens_->OnDone(j.desc, sim_->cycle());
+      held_.erase(held_.begin());
       delay_ = static_cast<int>(rng_->Uniform(0, timing_->accept_max));
       return;
     }
-    if (running_) {
-      --remaining_;
-      return;
-    }
+    if (!held_.empty()) --held_.front().remaining;
     if (ready_ && ports_.valid()) {
-      current_ = ports_.desc();
-      current_dropped_ = drop_next_;
+      const Descriptor d = ports_.desc();
+      const bool dropped = drop_next_;
       drop_next_ = false;
-      received_.push_back({current_, sim_->cycle(), current_dropped_});
-      if (!current_dropped_) tokens_->OnStart(current_, sim_->cycle());
-      fault_ = oracle_(current_);
-      running_ = true;
-      remaining_ = static_cast<int>(rng_->Uniform(timing_->run_min - 1, timing_->run_max - 1));
+      received_.push_back({d, sim_->cycle(), dropped});
+      if (!dropped) tokens_->OnStart(d, sim_->cycle());
+      if (!held_.empty()) ++overlapped_;
+      held_.push_back(
+          {d, dropped, oracle_(d),
+           extra_ + static_cast<int>(rng_->Uniform(timing_->run_min - 1, timing_->run_max - 1))});
     } else if (delay_ > 0) {
       --delay_;
     }
@@ -251,13 +267,13 @@ class FakeUnit {
   std::function<Fault(const Descriptor&)> oracle_;
   TokenChecker* tokens_;
   const bool* clear_now_;
-  bool running_ = false, ready_ = false, done_now_ = false;
-  bool current_dropped_ = false, drop_next_ = false;
-  int remaining_ = 0, delay_ = 0;
-  Fault fault_ = Fault::kNone;
-  Descriptor current_{};
+  size_t max_held_;
+  int extra_;
+  std::vector<Job> held_;
+  bool ready_ = false, done_now_ = false, drop_next_ = false;
+  int delay_ = 0;
   std::vector<Received> received_;
-  uint64_t busy_cycles_ = 0;
+  uint64_t busy_cycles_ = 0, overlapped_ = 0;
 };
 
 #define SEQ_UNIT_PORTS(top, p)                                               \
@@ -309,7 +325,8 @@ class Rig {
                                                  SEQ_UNIT_PORTS(top, st_)};
     for (int u = 0; u < kUnits; ++u) {
       units_[u] = std::make_unique<FakeUnit>(&sim_, ports[u], &rng_, &timing_, oracle, &tokens_,
-                                             &clear_now_);
+                                             &clear_now_, u == 0 && timing.ld_overlap ? 2 : 1,
+                                             u == 0 ? timing.ld_extra : 0);
     }
     drive_hook_ = sim_.OnDrive([this] { Drive(); });
     sample_hook_ = sim_.OnSample([this] {
@@ -1430,6 +1447,35 @@ TYPED_TEST(SequencerTest, InjectedUnitFaultsStopTheCore) {
     EXPECT_EQ(rig.mem().Read32(kSync + 0x200), 0u) << "the SYNC after the fault ran";
     RecoverAndRunLegal(rig, kRing);
   }
+}
+
+// A LD unit that takes a second command while busy: the second starts (takes its waits)
+// while the first runs; when the first faults, the second is abandoned as the model never
+// starts it: its waits are given back, its done is ignored, nothing retires.
+TYPED_TEST(SequencerTest, SecondLoadBehindAFaultingOneGivesItsWaitsBack) {
+  tb::Rng rng(tb::SeedFromEnv(57));
+  Timing t;
+  t.ld_overlap = true;
+  t.run_min = t.run_max = 3;
+  t.ld_extra = 100;  // the second LOAD is handed over long before the first's done
+  Rig<TypeParam> rig(AllMemory(), t, rng.Bits64());
+  auto bad = Load(0, 0);
+  bad.src_addr = kData + 0x200;
+  rig.InjectUnitFault(bad.Pack(), Fault::kMemError);
+  rig.SetRing(kRing, 64);
+  const uint64_t retired_ld = rig.Retired(0);
+  // The MATMUL gives Ex2Ld; the second LOAD waits on it.
+  rig.Submit({Matmul(TypeParam::kDim, 0, isa::kEx2Ld).Pack(), bad.Pack(),
+              Load(isa::kEx2Ld, 0).Pack(), Sync(kSync, 1, false)});
+  rig.Run();
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kFaulted);
+  EXPECT_EQ(rig.RtlFault(), Fault::kMemError);
+  EXPECT_EQ(rig.dut().fault_index_o, 1u);
+  ASSERT_EQ(rig.unit(0).live().size(), 2u) << "the second LOAD was not handed over early";
+  EXPECT_EQ(rig.unit(0).overlapped(), 1u);
+  EXPECT_EQ(rig.Retired(0), retired_ld) << "a LOAD retired";
+  EXPECT_EQ(rig.Tokens(1), 1) << "the second LOAD kept the Ex2Ld token it took";
+  RecoverAndRunLegal(rig, kRing);
 }
 
 // ---------------------------------------------------------------------------------------

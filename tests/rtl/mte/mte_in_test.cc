@@ -154,6 +154,7 @@ class MteInTest : public ::testing::Test {
     LUOSHU_MEM_READ_PINS(pins, &d, mem_);
     slave_ = std::make_unique<tb::MemSlave>(sim_.get(), pins, memory_.get(), s.mem, rng_.Bits64());
     cmd_ = tb::MakeCommandSource(sim_.get(), tb::StallInjector(s.cmd_stall, &rng_));
+    cmd_mon_.max_in_flight = 2;  // the next LOAD is taken while the last one's data arrives
     sample_hook_ = sim_->OnSample([this] { Monitor(); });
     sim_->Reset();
 
@@ -176,7 +177,10 @@ class MteInTest : public ::testing::Test {
     auto fail = [this](const std::string& why) {
       if (violation_.empty()) violation_ = "cycle " + std::to_string(sim_->cycle()) + ": " + why;
     };
+    const uint64_t held = cmd_mon_.accepts - cmd_mon_.dones;
+    if (d.mem_ar_valid_o && d.mem_ar_ready_i && held == 2) ++overlapped_ars_;
     cmd_mon_.Sample(d, sim_->cycle(), fail);
+    if (d.done_o) fault_log_.push_back(static_cast<Fault>(d.done_fault_o));
     if (d.mem_ar_valid_o && !ar_seen_) {
       ar_seen_ = true;
       first_ar_cycle_ = sim_->cycle();
@@ -185,7 +189,7 @@ class MteInTest : public ::testing::Test {
       ++writes_;
       if (!d.busy_o) fail("L0 write while idle");
       if (d.l0a_we_o && d.l0b_we_o) fail("both L0 write enables high");
-      if (d.l0b_we_o != cur_buffer_) fail("write to the other buffer");
+      if (cur_buffer_ >= 0 && d.l0b_we_o != cur_buffer_) fail("write to the other buffer");
     }
     rd_bytes_ += d.rd_bytes_o;
   }
@@ -195,7 +199,7 @@ class MteInTest : public ::testing::Test {
     Outcome o;
     const uint64_t dones = cmd_mon_.dones, writes = writes_, rd = rd_bytes_;
     const uint64_t bursts = slave_->read_bursts(), bytes = slave_->bytes_read();
-    cur_buffer_ = x.dst_buffer != 0;
+    cur_buffer_ = x.dst_buffer != 0 ? 1 : 0;
     ar_seen_ = false;
     cmd_->Push(x.Pack());
     const uint64_t budget = 20000 + 8 * uint64_t(x.rows) * x.row_bytes +
@@ -212,19 +216,44 @@ class MteInTest : public ::testing::Test {
     EXPECT_EQ(violation_, "") << Describe(x);
     if (!rtl_only) {
       const uint64_t model_read = model_->counters().bytes_read;
-      model_->Submit({x.Pack()});
-      const model::CoreState st = model_->Run();
-      o.model = st == model::CoreState::kFaulted ? model_->fault().code : Fault::kNone;
-      EXPECT_NE(st, model::CoreState::kBlocked);
-      if (st == model::CoreState::kFaulted) {
-        EXPECT_TRUE(o.model == Fault::kAccess || o.model == Fault::kMemError)
-            << "test bug, illegal descriptor: " << model_->fault().message;
-        model_->Clear();
-        model_->SetRing(ring_base_, kRingSlots);
-      }
+      o.model = ModelLoad(x);
       o.model_bytes_read = model_->counters().bytes_read - model_read;
     }
     return o;
+  }
+
+  // Runs one LOAD on the model on its own (a fault is cleared), returns its fault.
+  Fault ModelLoad(const LoadDesc& x) {
+    model_->Submit({x.Pack()});
+    const model::CoreState st = model_->Run();
+    const Fault f = st == model::CoreState::kFaulted ? model_->fault().code : Fault::kNone;
+    EXPECT_NE(st, model::CoreState::kBlocked);
+    if (st == model::CoreState::kFaulted) {
+      EXPECT_TRUE(f == Fault::kAccess || f == Fault::kMemError)
+          << "test bug, illegal descriptor: " << model_->fault().message;
+      model_->Clear();
+      model_->SetRing(ring_base_, kRingSlots);
+    }
+    return f;
+  }
+
+  // Offers LOADs back to back (the unit takes the next while the last one's data arrives)
+  // and runs until every one is done; returns their faults in order. RTL only.
+  std::vector<Fault> LoadStream(const std::vector<LoadDesc>& xs) {
+    const size_t first = fault_log_.size();
+    const uint64_t dones = cmd_mon_.dones;
+    uint64_t budget = 20000;
+    for (const auto& x : xs) {
+      cmd_->Push(x.Pack());
+      budget += 8 * uint64_t(x.rows) * x.row_bytes +
+                40 * uint64_t(x.valid_rows) * (1 + x.valid_cols / kBeatBytes);
+    }
+    cur_buffer_ = -1;
+    sim_->RunUntil([&] { return cmd_mon_.dones >= dones + xs.size(); }, budget,
+                   "done_o of a stream of " + std::to_string(xs.size()) + " LOADs");
+    EXPECT_TRUE(slave_->Idle()) << "done_o with read responses still owed";
+    EXPECT_EQ(violation_, "");
+    return std::vector<Fault>(fault_log_.begin() + first, fault_log_.end());
   }
 
   // Reads L0 bytes [lo, hi) of one buffer through the backdoor port.
@@ -428,7 +457,9 @@ class MteInTest : public ::testing::Test {
   bool ar_seen_ = false;
   uint64_t first_ar_cycle_ = 0;
   tb::CommandMonitor cmd_mon_;
-  bool cur_buffer_ = false;
+  int cur_buffer_ = 0;  // the buffer every L0 write must go to, -1 = either (streams)
+  std::vector<Fault> fault_log_;
+  uint64_t overlapped_ars_ = 0;  // ARs issued while two commands were held
   std::string violation_;
 };
 
@@ -720,6 +751,72 @@ TYPED_TEST(MteInTest, RandomLoadsWithLatencyBackpressureAndErrors) {
   s.cmd_stall = 0.5;
   this->Start(s);
   this->RandomLoads(200, /*mem_errors=*/true);
+}
+
+// Two LOADs offered back to back: the second's reads go out while the first's data is still
+// arriving, and the pair takes about one memory latency less than the two one after the other.
+TYPED_TEST(MteInTest, BackToBackLoadsOverlapTheirReads) {
+  Rig s;
+  s.mem.latency = 100;
+  this->Start(s);
+  const auto a = this->Block(0, 0x0, this->data_lo_ + 0x1000, 256, 16, 256);
+  const auto b = this->Block(1, 0x100, this->data_lo_ + 0x9003, 300, 16, 256);
+  const uint64_t alone = this->Load(a).cycles + this->Load(b).cycles;
+  const uint64_t t0 = this->sim_->cycle(), ars = this->overlapped_ars_;
+  const auto faults = this->LoadStream({a, b});
+  const uint64_t pair = this->sim_->cycle() - t0;
+  EXPECT_EQ(faults, std::vector<Fault>(2, Fault::kNone));
+  EXPECT_GT(this->overlapped_ars_, ars) << "no read of the second LOAD overlapped the first";
+  EXPECT_LT(pair + 80, alone) << "back to back " << pair << " cycles, one by one " << alone;
+  this->ExpectAllL0Matches();  // the model ran a and b (in Load above)
+}
+
+// An error response fails its LOAD and the one already accepted behind it (which moves no
+// byte: a sequencer stops at the first fault); the next LOAD runs normally.
+TYPED_TEST(MteInTest, MemErrorFailsTheLoadAcceptedBehindIt) {
+  Rig s;
+  s.mem.latency = 100;
+  this->Start(s);
+  const auto a = this->Block(0, 0x0, this->data_lo_ + 0x1000, 64, 4, 64);
+  const auto b = this->Block(1, 0x0, this->data_lo_ + 0x4000, 512, 32, 512);
+  const auto c = this->Block(0, 0x400, this->data_lo_ + 0x9000, 128, 8, 128);
+  this->slave_->InjectError(a.src_addr + 2 * 64 + 5, 1);
+  const uint64_t writes = this->writes_;
+  auto faults = this->LoadStream({a, b});
+  this->slave_->ClearErrors();
+  EXPECT_EQ(faults, std::vector<Fault>({Fault::kMemError, Fault::kMemError}));
+  // a writes its first two rows at most; b nothing.
+  EXPECT_LE(this->writes_ - writes, 2u * 64 / kBeatBytes);
+  faults = this->LoadStream({c});
+  EXPECT_EQ(faults, std::vector<Fault>({Fault::kNone}));
+  EXPECT_EQ(this->ModelLoad(c), Fault::kNone);
+  this->ExpectBlockMatches(c);
+}
+
+// Random streams of LOADs offered back to back under latency, backpressure and command
+// stalls; every LOAD's fault and the buffers must match the model running them one by one.
+TYPED_TEST(MteInTest, RandomLoadStreams) {
+  Rig s;
+  s.windows = {{s.mem_base + 0x1000, 0x7F000, false}, {s.mem_base + 0x81000, 0x7F000, true}};
+  s.mem.latency = 1 + this->rng_.Uniform(0, 120);
+  s.mem.ar_stall = 0.3;
+  s.mem.r_stall = 0.3;
+  s.cmd_stall = 0.3;
+  this->Start(s);
+  uint64_t overlapped = this->overlapped_ars_;
+  for (int i : tb::Steps(40)) {
+    std::vector<LoadDesc> xs(this->rng_.Uniform(2, 6));
+    for (auto& x : xs) x = this->RandomLoad();
+    const auto faults = this->LoadStream(xs);
+    ASSERT_EQ(faults.size(), xs.size());
+    for (size_t j = 0; j < xs.size(); ++j) {
+      ASSERT_EQ(faults[j], this->ModelLoad(xs[j]))
+          << "stream " << i << " load " << j << ": " << Describe(xs[j]);
+    }
+    this->ExpectAllL0Matches();
+    if (this->HasFailure()) return;
+  }
+  EXPECT_GT(this->overlapped_ars_, overlapped) << "no stream overlapped two LOADs";
 }
 
 }  // namespace

@@ -2,7 +2,8 @@
 """Checks a `luoshu ... --timeline FILE.json` file: it parses as JSON, is a Chrome trace-event
 document (what Perfetto and chrome://tracing open), names a track for every unit it uses, and
 its command slices are sane: opcode names, non-negative times, one command at a time per
-track, and the timing kind asked for (measured on the RTL backend, estimated on the model).
+track (two on MTE-in's, which takes the next LOAD while one runs; they end in order), and the
+timing kind asked for (measured on the RTL backend, estimated on the model).
 
 usage: check_timeline.py FILE.json [--timing measured|estimated] [--cores N]
 Exits 0 if the file is good, else 1 with one line per problem.
@@ -46,10 +47,15 @@ def problems(doc, timing, cores):
         if track not in names:
             out.append(f"track {track} has slices but no thread_name")
         s.sort()
-        for (s0, e0, n0), (s1, _, n1) in zip(s, s[1:]):
+        held = 2 if names.get(track, "").startswith("MTE-in") else 1
+        for (s0, e0, n0), (s1, _, n1) in zip(s, s[held:]):
             if s1 < e0:
                 out.append(f"track {names.get(track, track)} of core {track[0]}: {n1} starts at "
                            f"cycle {s1} before {n0} ends at {e0}")
+        for (_, e0, n0), (s1, e1, n1) in zip(s, s[1:]):
+            if e1 < e0:
+                out.append(f"track {names.get(track, track)} of core {track[0]}: {n1} from "
+                           f"cycle {s1} ends at {e1}, before {n0} ends at {e0}")
     used = {pid for pid, _ in slices}
     if cores and len(used) != cores:
         out.append(f"slices on {len(used)} core(s), expected {cores}")

@@ -145,6 +145,57 @@ TEST(GemmProgramTest, KRotateStartsEachTileAtAnotherKStep) {
   EXPECT_EQ(k_starts, (std::vector<uint32_t>{8, 16, 0}));
 }
 
+// first_k_steps replaces the first tile's K steps only (from K = 0, whatever k_rotate says);
+// the later tiles keep tile_k steps from their rotated start. Halves alternate per step over
+// the whole program, each tile's first MATMUL starts its sum and its last signals the STORE,
+// and the tokens still balance.
+TEST(GemmProgramTest, FirstKStepsSplitOnlyTheFirstTile) {
+  GemmProgram p;
+  p.m = 8;  // two tiles of 4 x 4
+  p.n = 4;
+  p.k = 20;
+  p.dim = 4;
+  p.tile_m = p.tile_n = 4;
+  p.tile_k = 8;
+  p.k_rotate = 1;
+  p.l0a_bytes = p.l0b_bytes = 1024;
+  p.l0c_bytes = 1024;
+  p.first_k_steps = {4, 8, 8};
+  const auto prog = BuildGemmProgram(p);
+  std::vector<uint32_t> a_starts, ks;  // LOAD A's src_addr (a_addr 0: = k0), MATMUL k
+  std::array<int, kNumChannels> balance{};
+  int matmuls = 0;
+  for (const auto& d : prog) {
+    const auto h = SyncDesc::Unpack(d);
+    for (int c = 0; c < kNumChannels; ++c)
+      balance[c] += (h.signal_mask >> c & 1) - (h.wait_mask >> c & 1);
+    if (RawOpcode(d) == static_cast<uint32_t>(Opcode::kLoad)) {
+      const auto l = LoadDesc::Unpack(d);
+      if (l.dst_buffer == 0) a_starts.push_back(l.src_addr % p.k);
+    }
+    if (RawOpcode(d) == static_cast<uint32_t>(Opcode::kMatmul)) {
+      const auto m = MatmulDesc::Unpack(d);
+      ks.push_back(m.k);
+      EXPECT_EQ(m.a_offset, (matmuls % 2) * 512u) << "halves alternate across the tiles";
+      const bool tile_first = matmuls == 0 || matmuls == 3,
+                 tile_last = matmuls == 2 || matmuls == 5;
+      EXPECT_EQ(m.accumulate, tile_first ? 0u : 1u) << "MATMUL " << matmuls;
+      EXPECT_EQ((m.signal_mask & kEx2St) != 0, tile_last) << "MATMUL " << matmuls;
+      ++matmuls;
+    }
+  }
+  EXPECT_EQ(a_starts, (std::vector<uint32_t>{0, 4, 12, 8, 16, 0}));
+  EXPECT_EQ(ks, (std::vector<uint32_t>{4, 8, 8, 8, 4, 8}));
+  for (int c = 0; c < kNumChannels; ++c) EXPECT_EQ(balance[c], 0) << "channel " << ChannelName(c);
+
+  p.first_k_steps = {4, 0, 16};
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "first_k_steps has a step of 0, outside 1..tile_k");
+  p.first_k_steps = {4, 12, 4};
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "a step of 12, outside 1..tile_k (8)");
+  p.first_k_steps = {4, 8};
+  ExpectThrowWith([&] { BuildGemmProgram(p); }, "sum to 12, not K = 20");
+}
+
 // The worked example of docs/isa.md, command by command (opcode, wait, signal, offsets).
 TEST(GemmProgramTest, MatchesTheWorkedExampleInTheDocs) {
   GemmProgram p;

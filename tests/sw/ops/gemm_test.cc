@@ -298,11 +298,37 @@ TEST(OpsTilingTest, TilesFitTheL0Halves) {
       p.dim = d;
       p.l0a_bytes = info.l0a_bytes, p.l0b_bytes = info.l0b_bytes, p.l0c_bytes = info.l0c_bytes;
       p.tile_m = t.tile_m, p.tile_n = t.tile_n, p.tile_k = t.tile_k;
+      // So are the first tile's K steps: each in 1..tile_k, summing to K.
+      p.first_k_steps = ops::FirstKSteps(m, n, k, t, d, bw);
+      int sum = 0;
+      for (const int s : p.first_k_steps) {
+        EXPECT_TRUE(s >= 1 && s <= t.tile_k) << what << ": a first-tile step of " << s;
+        sum += s;
+      }
+      if (!p.first_k_steps.empty()) EXPECT_EQ(sum, k) << what;
       if (uint64_t(m) * n * k < 50'000'000) {
         EXPECT_NO_THROW(isa::BuildGemmProgram(p)) << what;
       }
     }
   }
+}
+
+// On the default SoC's 512^3 part of one core of four (512 x 128 on a quarter of the channels)
+// the first tile starts with a short K step of a few cube blocks and grows by at most 1.4 x
+// (rounded to a block) to a last step that hides the next tile's 256-deep loads; a core with
+// too little bandwidth for the loads to keep up gets no short steps.
+TEST(OpsTilingTest, FirstTileStartsWithShortGrowingKSteps) {
+  const ops::Tiling t{96, 128, 256};
+  const std::vector<int> steps = ops::FirstKSteps(512, 128, 512, t, 16, 8);
+  ASSERT_GE(steps.size(), 3u);
+  EXPECT_GE(steps[0], 48);
+  EXPECT_LE(steps[0], 64);
+  for (size_t i = 1; i < steps.size(); ++i) {
+    EXPECT_EQ(steps[i] % 16, 0) << "step " << i << " in whole cube blocks";
+    EXPECT_LE(steps[i], steps[i - 1] * 14 / 10 + 8) << "step " << i << ": at most 1.4 x, rounded";
+  }
+  EXPECT_GE(steps.back(), 256 * 10 / 14 / 16 * 16);
+  EXPECT_TRUE(ops::FirstKSteps(512, 128, 512, t, 16, 2).empty()) << "2 B/cycle: loads bound";
 }
 
 // A long K on the default SoC takes as few K steps as the halves allow.

@@ -57,16 +57,18 @@ inline void ExpectTimelineFollowsProgram(const CommandLog& log,
     for (int q = 0; q < 4; ++q) {
       SCOPED_TRACE("core " + std::to_string(core) + " queue " + std::to_string(q));
       size_t starts = 0, finishes = 0;
+      // One command at a time (start, finish, start, ...), but MTE-in takes the next LOAD
+      // while one runs; commands still finish in order.
+      const size_t max_held = q == static_cast<int>(isa::Queue::kLd) ? 2 : 1;
       for (const auto& e : events) {
         if (e.core != core || e.queue != q) continue;
-        // One command at a time: start, finish, start, finish, ...
         if (!e.finish) {
-          ASSERT_EQ(starts, finishes)
+          ASSERT_LT(starts - finishes, max_held)
               << "a start at cycle " << e.cycle << " before command " << finishes << " finished";
           ASSERT_LT(starts, queue[q].size()) << "more starts than commands";
           queue[q][starts++].start = e.cycle;
         } else {
-          ASSERT_EQ(starts, finishes + 1) << "a finish at cycle " << e.cycle << " with no start";
+          ASSERT_GT(starts, finishes) << "a finish at cycle " << e.cycle << " with no start";
           queue[q][finishes++].finish = e.cycle;
         }
       }
@@ -77,8 +79,11 @@ inline void ExpectTimelineFollowsProgram(const CommandLog& log,
         EXPECT_LE(c.start, c.finish) << DescribeCommand(c.logged->command);
         EXPECT_GE(c.start, c.logged->doorbell)
             << "started before its doorbell: " << DescribeCommand(c.logged->command);
+        if (n >= max_held) {
+          EXPECT_GE(c.start, queue[q][n - max_held].finish) << "overlaps the ones before";
+        }
         if (n > 0) {
-          EXPECT_GE(c.start, queue[q][n - 1].finish) << "overlaps the one before";
+          EXPECT_GE(c.finish, queue[q][n - 1].finish) << "finished out of order";
         }
       }
       cov.commands += queue[q].size();
