@@ -33,7 +33,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --help|-h) usage; exit 0 ;;
     --top)
-      [ $# -ge 2 ] || { echo "fpga.sh: --top wants a module name" >&2; exit 2; }
+      [ $# -ge 2 ] && [[ "$2" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || {
+        echo "fpga.sh: --top wants a module name, got '${2:-}'" >&2; exit 2; }
       tops+=("$2"); params+=(""); shift 2 ;;
     --param)
       [ $# -ge 2 ] || { echo "fpga.sh: --param wants NAME=VALUE" >&2; exit 2; }
