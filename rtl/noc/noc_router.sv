@@ -114,7 +114,9 @@ module noc_router
     for (int i = 0; i < P; i++) begin
       q_head[i] = q_flit[i][HeadBit];
       if (q_valid[i] && q_flit[i][HeadBit]) begin
-        req = req | ((P*P)'(1) << (32'(xy_route(q_flit[i][2*CW-1:0], x_i, y_i)) * P + i));
+        // An indexed write, not a shift by route * P: that product became a multiplier on
+        // the router's critical path in FPGA synthesis (docs/fpga.md).
+        req[xy_route(q_flit[i][2*CW-1:0], x_i, y_i)][i] = 1'b1;
       end
     end
   end
