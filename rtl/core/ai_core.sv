@@ -17,7 +17,8 @@ module ai_core
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
   parameter int QueueDepth = 8,
-  parameter int NumWindows = 4
+  parameter int NumWindows = 4,
+  parameter int CubePipeMul = 0  // 1: registered cube products (FPGA timing, docs/fpga.md)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -186,7 +187,8 @@ module ai_core
   );
 
   cube_exec #(
-    .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes)
+    .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
+    .CubePipeMul(CubePipeMul)
   ) u_cube_exec (
     .clk_i,
     .rst_ni,

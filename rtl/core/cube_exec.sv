@@ -30,7 +30,8 @@ module cube_exec #(
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
-  parameter int AbLanes  = (Dim > 16) ? Dim : 16
+  parameter int AbLanes  = (Dim > 16) ? Dim : 16,
+  parameter int CubePipeMul = 0  // cube.sv PipeMul: registered PE products (FPGA timing)
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -305,7 +306,7 @@ module cube_exec #(
   logic                 out_valid, out_last;
   logic [Dim-1:0][31:0] out_row;
 
-  cube #(.Dim(Dim)) u_cube (
+  cube #(.Dim(Dim), .PipeMul(CubePipeMul)) u_cube (
     .clk_i,
     .rst_ni,
     .in_valid_i (in_valid_q),

@@ -16,7 +16,9 @@ module cube #(
   parameter int Dim      = 4,
   parameter int InW      = 8,
   parameter int AccW     = 32,
-  parameter int OutDepth = 2
+  parameter int OutDepth = 2,
+  // 1: every PE registers its product (cube_pe.sv) for FPGA timing; one cycle more latency.
+  parameter int PipeMul  = 0
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -70,7 +72,8 @@ module cube #(
   // Control travels on anti-diagonals: every PE with i + j = d works on the same k step, so
   // one {valid, last} delay line serves the whole array (PE(i,j) taps stage i + j + 1)
   // instead of a flag pair in each of the Dim^2 PEs.
-  logic [1:0]            ctrl_q  [2*Dim+1] /* verilator split_var */;
+  localparam int Pipe = (PipeMul != 0) ? 1 : 0;
+  logic [1:0]            ctrl_q  [2*Dim+1+Pipe] /* verilator split_var */;
   logic [InW-1:0]        h_a     [Dim][Dim+1] /* verilator split_var */;
   logic [InW-1:0]        v_b     [Dim+1][Dim] /* verilator split_var */;
   logic [AccW-1:0]       res     [Dim][Dim];
@@ -80,7 +83,7 @@ module cube #(
   // the input ports, which Verilator would re-evaluate on every input change) plus the
   // triangular skew. Timing is relative, so the extra stage only adds one cycle of latency.
   assign ctrl_q[0] = {accept, in_last_i};
-  for (genvar d = 1; d <= 2 * Dim; d++) begin : g_ctrl
+  for (genvar d = 1; d <= 2 * Dim + Pipe; d++) begin : g_ctrl
     always_ff @(posedge clk_i) begin
       if (!rst_ni)      ctrl_q[d] <= '0;
       else if (advance) ctrl_q[d] <= ctrl_q[d-1];
@@ -97,9 +100,11 @@ module cube #(
 
   for (genvar i = 0; i < Dim; i++) begin : g_row
     for (genvar j = 0; j < Dim; j++) begin : g_col
-      cube_pe #(.InW(InW), .AccW(AccW)) u_pe (
+      // With PipeMul the PE accumulates one step after it multiplies: control one stage later.
+      cube_pe #(.InW(InW), .AccW(AccW), .PipeMul(PipeMul)) u_pe (
         .clk_i, .rst_ni, .en_i(advance),
-        .valid_i(ctrl_q[i+j+1][1]), .last_i(ctrl_q[i+j+1][0]), .a_i(h_a[i][j]), .b_i(v_b[i][j]),
+        .valid_i(ctrl_q[i+j+1+Pipe][1]), .last_i(ctrl_q[i+j+1+Pipe][0]),
+        .a_i(h_a[i][j]), .b_i(v_b[i][j]),
         .a_o(h_a[i][j+1]),
         .b_o(v_b[i+1][j]), .res_o(res[i][j])
       );
@@ -115,7 +120,7 @@ module cube #(
   logic [Dim-1:0][AccW-1:0]  row_data;
 
   for (genvar i = 0; i < Dim; i++) begin : g_row_done
-    assign row_done[i] = ctrl_q[i+Dim+1][1] && ctrl_q[i+Dim+1][0];
+    assign row_done[i] = ctrl_q[i+Dim+1+Pipe][1] && ctrl_q[i+Dim+1+Pipe][0];
   end
 
   // Read the finished row by index: a narrow mux per column, not a Dim-wide one-hot OR.

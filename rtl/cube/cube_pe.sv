@@ -6,14 +6,20 @@
 //
 // On the last k of a tile the finished sum goes to res_q and the accumulator restarts, so
 // the next tile's first product is accumulated in the very next cycle (no drain bubble).
+//
+// PipeMul = 1 registers the product before the accumulator (an FPGA DSP's output register:
+// multiply and carry chain no longer share a cycle); valid_i / last_i then belong to the
+// accumulate stage, one step behind a_i / b_i, and the array taps its control line one stage
+// later (cube.sv).
 module cube_pe #(
-  parameter int InW  = 8,
-  parameter int AccW = 32
+  parameter int InW     = 8,
+  parameter int AccW    = 32,
+  parameter int PipeMul = 0
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   en_i,       // the whole array advances together
-  input  logic                   valid_i,    // a_i/b_i carry a real k step
+  input  logic                   valid_i,    // the product being accumulated is a real k step
   input  logic                   last_i,     // ... and it is the tile's last k
   input  logic signed [InW-1:0]  a_i,
   input  logic signed [InW-1:0]  b_i,
@@ -30,10 +36,20 @@ module cube_pe #(
 
   // Multiply unsigned on sign-extended operands: the low AccW bits equal the signed product,
   // and Verilator emits a plain multiply instead of a call per PE (~20% faster simulation).
-  logic [AccW-1:0] a_ext, b_ext;
+  logic [AccW-1:0] a_ext, b_ext, prod;
   assign a_ext = AccW'(a_i);
   assign b_ext = AccW'(b_i);
-  assign sum   = acc_q + (a_ext * b_ext);
+  if (PipeMul != 0) begin : g_pipe_mul
+    // 2*InW bits hold the whole signed product; sign-extended at the adder.
+    logic signed [2*InW-1:0] prod_q;
+    always_ff @(posedge clk_i) begin
+      if (en_i) prod_q <= (2 * InW)'(a_ext * b_ext);
+    end
+    assign prod = AccW'(prod_q);
+  end else begin : g_comb_mul
+    assign prod = a_ext * b_ext;
+  end
+  assign sum = acc_q + prod;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin

@@ -23,6 +23,7 @@ module luoshu_soc #(
   parameter int RobBeats = 256,   // per core: read beats in flight (reorder buffer)
   parameter int MaxWrites = 8,    // per core: write bursts in flight
   parameter int NocDepth = 4,     // router input buffer depth (flits)
+  parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
   input  logic                            clk_i,
@@ -222,7 +223,7 @@ module luoshu_soc #(
 
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
-        .QueueDepth(QueueDepth)
+        .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul)
       ) u_core (
         .clk_i,
         .rst_ni,

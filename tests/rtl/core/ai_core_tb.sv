@@ -9,7 +9,8 @@ module ai_core_tb #(
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
   parameter int QueueDepth = 8,
-  parameter int NumWindows = 4
+  parameter int NumWindows = 4,
+  parameter int CubePipeMul = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -53,7 +54,8 @@ module ai_core_tb #(
     .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes),
     .QueueDepth(QueueDepth),
-    .NumWindows(NumWindows)
+    .NumWindows(NumWindows),
+    .CubePipeMul(CubePipeMul)
   ) u_core (
     .clk_i,
     .rst_ni,

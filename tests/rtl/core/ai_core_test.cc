@@ -14,6 +14,8 @@
 #include "Vai_core_d16_params.h"
 #include "Vai_core_d4.h"
 #include "Vai_core_d4_params.h"
+#include "Vai_core_d8_fpga.h"
+#include "Vai_core_d8_fpga_params.h"
 #include "sw/isa/builder.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
@@ -161,7 +163,9 @@ tb::MemSlaveConfig StallyMemory(tb::Rng* rng) {
 
 template <class Top>
 class AiCoreTest : public ::testing::Test {};
-using Cores = ::testing::Types<Vai_core_d4, Vai_core_d16>;
+// Dim=4 (small buffers, many random rounds), Dim=16 (the default core), and the FPGA build's
+// core (Dim=8, small buffers, registered cube products).
+using Cores = ::testing::Types<Vai_core_d4, Vai_core_d16, Vai_core_d8_fpga>;
 TYPED_TEST_SUITE(AiCoreTest, Cores);
 
 TYPED_TEST(AiCoreTest, DoubleBufferedGemmMatchesModel) {
@@ -185,7 +189,7 @@ TYPED_TEST(AiCoreTest, DoubleBufferedGemmMatchesModel) {
 }
 
 TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
-  const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;
+  const int rounds = std::is_same_v<TypeParam, Vai_core_d16> ? 2 : 6;
   for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(42), rounds)) {
     tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());
@@ -226,7 +230,7 @@ TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
 // Random legal command streams (tb/workloads/random_program.h); the model proves each race-free
 // by also running it in a random legal interleaving.
 TYPED_TEST(AiCoreTest, RandomCommandStreamsMatchModel) {
-  const int rounds = std::is_same_v<TypeParam, Vai_core_d4> ? 6 : 2;
+  const int rounds = std::is_same_v<TypeParam, Vai_core_d16> ? 2 : 6;
   for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(44), rounds)) {
     tb::Rng& rng = r.rng;
     Pair<TypeParam> p(StallyMemory(&rng), rng.Bits64());

@@ -3,12 +3,16 @@
 // fill and drain) and random stalls on both streams.
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "Vcube_d16.h"
 #include "Vcube_d16_params.h"
 #include "Vcube_d4.h"
 #include "Vcube_d4_params.h"
 #include "Vcube_d8.h"
 #include "Vcube_d8_params.h"
+#include "Vcube_d8_pipe.h"
+#include "Vcube_d8_pipe_params.h"
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_agent.h"
 #include "tb/gtest_util.h"
@@ -17,11 +21,19 @@
 namespace luoshu {
 namespace {
 
+// PipeMul of a configuration (0 when it was built with the default).
+template <class P, class = void>
+struct PipeMulOf : std::integral_constant<int, 0> {};
+template <class P>
+struct PipeMulOf<P, std::void_t<decltype(P::PipeMul)>>
+    : std::integral_constant<int, static_cast<int>(P::PipeMul)> {};
+
 // A Verilated configuration and the parameters it was built with (V<name>_params.h).
 template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
   static constexpr int kDim = P::Dim;
+  static constexpr int kPipeMul = PipeMulOf<P>::value;
 };
 
 template <class C>
@@ -66,7 +78,8 @@ class CubeTest : public ::testing::Test {
   std::unique_ptr<Agent> agent_;
 };
 
-using Configs = ::testing::Types<Config<Vcube_d4>, Config<Vcube_d8>, Config<Vcube_d16>>;
+using Configs =
+    ::testing::Types<Config<Vcube_d4>, Config<Vcube_d8>, Config<Vcube_d16>, Config<Vcube_d8_pipe>>;
 TYPED_TEST_SUITE(CubeTest, Configs);
 
 TYPED_TEST(CubeTest, IdentityTimesBIsB) {
@@ -164,7 +177,8 @@ TYPED_TEST(CubeTest, BackToBackTilesKeepEveryMacBusy) {
   ASSERT_EQ(got.size(), want.size());
   for (int t = 0; t < tiles; ++t) EXPECT_EQ(got[t], want[t]) << "tile " << t;
   const uint64_t span = this->agent_->last_output_cycle() - this->agent_->first_accept_cycle() + 1;
-  const uint64_t latency = 2 * D + 3;  // skew + array crossing + row read-out + output FIFO
+  // skew + array crossing + row read-out + output FIFO (+ the product register)
+  const uint64_t latency = 2 * D + 3 + TypeParam::kPipeMul;
   EXPECT_LE(span, uint64_t(tiles * k) + latency)
       << "tiles did not overlap: " << span << " cycles for " << tiles * k << " k-steps";
 }
