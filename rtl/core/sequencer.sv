@@ -10,6 +10,10 @@
 //             fault only when the slot reaches decode, where the model would fetch it.
 //   decode    the fetch FIFO's head "enters" decode (the model's fetched_ register): head
 //             advances, the descriptor is validated; a legal one waits there until dispatch.
+//             The validation (desc_decode) runs as a slot enters the fetch FIFO and its
+//             verdict travels with the slot: the same answer at the same cycle, but the
+//             decoder's adders and products are off the path from the FIFO head to dispatch,
+//             unit start and tokens (the longest path in FPGA timing, docs/fpga.md).
 //   dispatch  LOAD / MATMUL / STORE into their queue (stalls when full); SYNC waits until
 //             the queues are empty and the units idle, writes its word (AW + one W beat),
 //             waits for B, raises irq if asked, and only then frees decode.
@@ -124,7 +128,8 @@ module sequencer
   // Decode order stamp: at most 3 QueueDepth + 1 commands are alive, so a wrapping stamp with
   // one spare bit orders them by the sign of a difference.
   localparam int SeqW         = $clog2(3 * QueueDepth + 4) + 1;
-  localparam int FEntryW      = FaultW + DescBits;         // {fetch fault, descriptor}
+  // {validation fault, fetch fault, descriptor}
+  localparam int FEntryW      = 2 * FaultW + DescBits;
   localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
 
   // ---------------------------------------------------------------------------------------
@@ -159,7 +164,7 @@ module sequencer
   logic            dec_q, dec_d;  // the FIFO head has entered decode (validated, legal)
   logic [31:0]     dec_index_q, dec_index_d;
   logic [SeqW-1:0] dec_seq_q, dec_seq_d, seq_q, seq_d;
-  logic [FaultW-1:0] val_fault;
+  logic [FaultW-1:0] val_fault, r_val_fault;
   logic [OpcodeW-1:0] dec_opcode;
   logic            dec_is_sync;
   logic [1:0]      dec_unit;
@@ -289,8 +294,9 @@ module sequencer
   end
 
   assign f_in_valid = push_r || push_acc;
-  assign f_in_data  = push_acc ? {FaultAccess, {DescBits{1'b0}}}
-                               : {r_bad ? FaultMemError : FaultNone, r_desc};
+  // The ACCESS slot carries no descriptor: its fetch fault wins before validation counts.
+  assign f_in_data  = push_acc ? {FaultNone, FaultAccess, {DescBits{1'b0}}}
+                               : {r_val_fault, r_bad ? FaultMemError : FaultNone, r_desc};
 
   stream_fifo #(.Depth(FetchDepth), .Width(FEntryW)) u_fetch_fifo (
     .clk_i      (clk_i),
@@ -304,7 +310,8 @@ module sequencer
     .count_o    (f_count)
   );
   assign f_desc  = f_out_data[DescBits-1:0];
-  assign f_fault = f_out_data[DescBits +: FaultW];
+  assign f_fault   = f_out_data[DescBits +: FaultW];
+  assign val_fault = f_out_data[DescBits + FaultW +: FaultW];
 
   always_comb begin
     ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
@@ -343,14 +350,15 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Decode and dispatch
   // ---------------------------------------------------------------------------------------
+  // Validates each slot as it enters the fetch FIFO (val_fault: the verdict at the head).
   desc_decode #(
     .Dim     (Dim),
     .L0aBytes(L0aBytes),
     .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes)
   ) u_decode (
-    .desc_i (f_desc),
-    .fault_o(val_fault)
+    .desc_i (r_desc),
+    .fault_o(r_val_fault)
   );
 
   assign dec_opcode  = f_desc[HdrOpcodeLsb +: OpcodeW];
