@@ -11,7 +11,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -31,26 +30,11 @@ using test::FaultyLink;
 using test::LinkFaults;
 using ::testing::HasSubstr;
 
-// The board's SoC: not one of SocConfigs() (DIM=8, one core, small L0, 128 KiB at 0).
-hal::SocConfig BoardConfig() {
-  hal::SocConfig c;
-  c.name = "";
-  c.cores = 1;
-  c.channels = 1;
-  c.dim = 8;
-  c.l0a_bytes = 4 << 10;
-  c.l0b_bytes = 4 << 10;
-  c.l0c_bytes = 8 << 10;
-  c.mem_base = 0;
-  c.mem_size = 128 << 10;
-  return c;
-}
-
 // A FakeBoard on the model, a FaultyLink to it and a BoardBus over the link.
 struct Rig {
   explicit Rig(const LinkFaults& faults = {}, FakeBoard::Options board_options = {},
                hal::BoardLinkOptions link_options = Quick())
-      : board(std::make_unique<model::SocModel>(BoardConfig()), board_options) {
+      : board(std::make_unique<model::SocModel>(test::BoardSocConfig()), board_options) {
     auto l = std::make_unique<FaultyLink>(&board, faults);
     link = l.get();
     bus = std::make_unique<hal::BoardBus>(std::move(l), link_options);
@@ -67,8 +51,8 @@ struct Rig {
   hal::BoardLinkStats final_stats;  // once a Device took the bus and is gone
 };
 
-// C = relu(A x B + bias) on a Device over the rig's bus, checked against the model's
-// reference. The Device takes the bus; its statistics stay in the rig.
+// A GEMM on a Device over the rig's bus, bit-exact with the model. The Device takes the bus;
+// its statistics stay in the rig.
 void GemmBitExact(Rig* r, int m, int n, int k, uint64_t seed) {
   const hal::BoardBus* board_bus = r->bus.get();
   Device dev(std::move(r->bus), 64);
@@ -79,27 +63,7 @@ void GemmBitExact(Rig* r, int m, int n, int k, uint64_t seed) {
   } keep{r, board_bus};
   EXPECT_EQ(dev.info().dim, 8);
   EXPECT_EQ(dev.cores(), 1);
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> u(-128, 127);
-  Matrix<int8_t> a(m, k), b(k, n);
-  for (size_t i = 0; i < a.size(); ++i) a.data()[i] = static_cast<int8_t>(u(rng));
-  for (size_t i = 0; i < b.size(); ++i) b.data()[i] = static_cast<int8_t>(u(rng));
-  std::vector<int32_t> bias(n);
-  for (auto& v : bias) v = u(rng) * 37;
-  Buffer da = dev.Upload(a), db = dev.Upload(b), dbias = dev.Upload(bias);
-  Buffer dc = dev.Alloc({m, n}, DType::kInt32);
-  ops::Epilogue ep;
-  ep.bias = &dbias;
-  ep.relu = true;
-  ops::Gemm(dev, da, db, &dc, ep);
-  dev.Synchronize();
-  const Matrix<int32_t> got = dc.Download<int32_t>();
-  const Matrix<int32_t> want = model::LinearInt32(a, b, bias, true);
-  int bad = 0;
-  for (int i = 0; i < m; ++i) {
-    for (int j = 0; j < n; ++j) bad += got.at(i, j) != want.at(i, j);
-  }
-  EXPECT_EQ(bad, 0) << "of " << m * n << " elements differ from the model";
+  EXPECT_EQ(test::GemmMismatches(dev, m, n, k, seed), 0);
 }
 
 // Every command the host completed ran exactly once on the board (HELLOs aside).
@@ -325,7 +289,7 @@ TEST(BoardBus, ADeadLinkFailsAfterTheRetriesNamingTheCommand) {
 }
 
 TEST(BoardBus, NoBoardAtOpenIsALinkErrorAboutHello) {
-  FakeBoard board(std::make_unique<model::SocModel>(BoardConfig()));
+  FakeBoard board(std::make_unique<model::SocModel>(test::BoardSocConfig()));
   LinkFaults dead;
   dead.dead = true;
   hal::BoardLinkOptions o;
@@ -341,7 +305,7 @@ TEST(BoardBus, NoBoardAtOpenIsALinkErrorAboutHello) {
 TEST(BoardBus, ErrorRepliesBecomeBusErrorsWithTheReasonAndAreNotRetried) {
   Rig r;
   // An aligned offset inside the register space that the register block does not decode.
-  model::SocModel probe(BoardConfig());
+  model::SocModel probe(test::BoardSocConfig());
   uint32_t unmapped = 0;
   for (uint32_t off = hal::bridge::kRegSpace - 4; off > 0 && !unmapped; off -= 4) {
     try {

@@ -1,10 +1,59 @@
 #include "tests/sw/hal/fake_board.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "sw/model/gemm.h"
+#include "sw/ops/gemm.h"
+#include "sw/runtime/device.h"
 
 namespace luoshu::test {
 
 namespace br = hal::bridge;
+
+hal::SocConfig BoardSocConfig() {
+  hal::SocConfig c;
+  c.name = "";
+  c.cores = 1;
+  c.channels = 1;
+  c.dim = 8;
+  c.l0a_bytes = 4 << 10;
+  c.l0b_bytes = 4 << 10;
+  c.l0c_bytes = 8 << 10;
+  c.mem_base = 0;
+  c.mem_size = 128 << 10;
+  return c;
+}
+
+int GemmMismatches(Device& dev, int m, int n, int k, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> u(-128, 127);
+  Matrix<int8_t> a(m, k), b(k, n);
+  for (size_t i = 0; i < a.size(); ++i) a.data()[i] = static_cast<int8_t>(u(rng));
+  for (size_t i = 0; i < b.size(); ++i) b.data()[i] = static_cast<int8_t>(u(rng));
+  std::vector<int32_t> bias(static_cast<size_t>(n));
+  for (auto& v : bias) v = u(rng) * 37;
+  Buffer da = dev.Upload(a), db = dev.Upload(b), dbias = dev.Upload(bias);
+  Buffer dc = dev.Alloc({m, n}, DType::kInt32);
+  ops::Epilogue ep;
+  ep.bias = &dbias;
+  ep.relu = true;
+  ops::Gemm(dev, da, db, &dc, ep);
+  dev.Synchronize();
+  const Matrix<int32_t> got = dc.Download<int32_t>();
+  const Matrix<int32_t> want = model::LinearInt32(a, b, bias, true);
+  int bad = 0;
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) bad += got.at(i, j) != want.at(i, j);
+  }
+  return bad;
+}
 
 FakeBoard::FakeBoard(std::unique_ptr<hal::HostBus> soc, const Options& options)
     : soc_(std::move(soc)),
@@ -261,6 +310,51 @@ size_t FaultyLink::Read(uint8_t* data, size_t max, int timeout_ms) {
   std::copy(rx_.begin(), rx_.begin() + static_cast<ptrdiff_t>(n), data);
   rx_.erase(rx_.begin(), rx_.begin() + static_cast<ptrdiff_t>(n));
   return n;
+}
+
+// ---------------------------------------------------------------------------------------
+
+PtyBoard::PtyBoard(FakeBoard* board, bool serve, int idle_ms) : board_(board), idle_ms_(idle_ms) {
+  master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) {
+    throw std::runtime_error(std::string("PtyBoard: no pseudo-terminal: ") + std::strerror(errno));
+  }
+  path_ = ::ptsname(master_);
+  if (serve) thread_ = std::thread([this] { Serve(); });
+}
+
+PtyBoard::~PtyBoard() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  ::close(master_);
+}
+
+void PtyBoard::Serve() {
+  auto send = [&](const std::vector<uint8_t>& out) {
+    for (size_t done = 0; done < out.size();) {
+      const ssize_t n = ::write(master_, out.data() + done, out.size() - done);
+      if (n > 0) {
+        done += static_cast<size_t>(n);
+      } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+        return;
+      }
+    }
+  };
+  while (!stop_) {
+    pollfd p{master_, POLLIN, 0};
+    const int r = ::poll(&p, 1, idle_ms_);
+    if (r == 0) {
+      send(board_->Idle());
+      continue;
+    }
+    if (r < 0 || !(p.revents & POLLIN)) {  // no slave open yet (hang-up): wait for one
+      ::usleep(static_cast<useconds_t>(idle_ms_) * 1000);
+      continue;
+    }
+    uint8_t buf[4096];
+    const ssize_t n = ::read(master_, buf, sizeof buf);
+    if (n > 0) send(board_->Receive(std::vector<uint8_t>(buf, buf + n)));
+  }
 }
 
 }  // namespace luoshu::test

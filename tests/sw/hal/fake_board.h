@@ -9,18 +9,33 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sw/hal/bridge_protocol.h"
 #include "sw/hal/byte_link.h"
 #include "sw/hal/host_bus.h"
+#include "sw/hal/types.h"
+
+namespace luoshu {
+class Device;
+}
 
 namespace luoshu::test {
+
+// The board's SoC, which is not one of SocConfigs(): DIM=8, one core, 4/4/8 KiB of L0,
+// 128 KiB of device memory at address 0.
+hal::SocConfig BoardSocConfig();
+
+// C = relu(A x B + bias) with random operands on `dev`; returns how many elements differ
+// from the model's reference (sw/model/gemm.h).
+int GemmMismatches(Device& dev, int m, int n, int k, uint64_t seed);
 
 class FakeBoard {
  public:
@@ -120,6 +135,27 @@ class FaultyLink : public hal::ByteLink {
   std::vector<std::vector<uint8_t>> delayed_;
   std::array<uint64_t, kKinds> injected_{};
   uint64_t timeouts_ = 0;
+};
+
+// A FakeBoard on the master side of a pseudo-terminal, served by a thread: BoardBus opens the
+// slave, path(), like a board's serial port. The line is idle after idle_ms without a byte.
+class PtyBoard {
+ public:
+  // serve = false: nobody answers (a board that is off).
+  PtyBoard(FakeBoard* board, bool serve = true, int idle_ms = 2);
+  ~PtyBoard();
+  PtyBoard(const PtyBoard&) = delete;
+  PtyBoard& operator=(const PtyBoard&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  void Serve();
+  FakeBoard* board_;
+  int idle_ms_;
+  int master_ = -1;
+  std::string path_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
 };
 
 }  // namespace luoshu::test
