@@ -320,22 +320,27 @@ void PrintLinkStats(const Device& dev, bool indented) {
   std::printf("%s%s\n", indented ? "  link                " : "link               ", line.c_str());
 }
 
-// "12.3 MiB"
+// "12.3 MiB"; "96.0 KiB" below a MiB (a board's memory).
 std::string Mib(uint64_t bytes) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.1f MiB", bytes / 1048576.0);
+  if (bytes < (1 << 20)) {
+    std::snprintf(b, sizeof b, "%.1f KiB", bytes / 1024.0);
+  } else {
+    std::snprintf(b, sizeof b, "%.1f MiB", bytes / 1048576.0);
+  }
   return b;
 }
 
 // Refuses, before anything is allocated, buffers that cannot fit device memory.
-void CheckFits(const Device& dev, uint64_t bytes, const std::string& what) {
+void CheckFits(const DeviceFlags& f, const Device& dev, uint64_t bytes, const std::string& what) {
   const uint64_t free = dev.allocator().bytes_free();
   if (bytes > free) {
     const uint64_t need_mib = (dev.memory_bytes() - free + bytes + (1 << 20) - 1) >> 20;
-    throw UsageError(what + " need " + Mib(bytes) + " of device memory, " + Mib(free) +
-                     " of the device's " + Mib(dev.memory_bytes()) +
-                     " are free; use smaller sizes or --mem-mib " + std::to_string(need_mib) +
-                     " (at most 4095)");
+    throw UsageError(
+        what + " need " + Mib(bytes) + " of device memory, " + Mib(free) + " of the device's " +
+        Mib(dev.memory_bytes()) + " are free; use smaller sizes" +
+        (IsBoard(f) ? " (a board's device memory is fixed by its bitstream)"
+                    : " or --mem-mib " + std::to_string(need_mib) + " (at most 4095)"));
   }
 }
 
@@ -470,7 +475,7 @@ void PrintLaunch(const ops::GemmLaunch& l, const RunReport* r, double clock_mhz)
               static_cast<unsigned long long>(l.useful_macs()), secs * 1e6);
 }
 
-void PrintTotals(const Device& dev, const RunReport& r) {
+void PrintTotals(const DeviceFlags& f, const Device& dev, const RunReport& r) {
   uint64_t rd = 0, wr = 0;
   for (int c = 0; c < dev.cores(); ++c) {
     const CoreCounters d = r.after[c] - r.before[c];
@@ -480,8 +485,9 @@ void PrintTotals(const Device& dev, const RunReport& r) {
   std::printf("  bytes moved         %llu read, %llu written (device memory, all cores)\n",
               static_cast<unsigned long long>(rd), static_cast<unsigned long long>(wr));
   const uint64_t sim = r.cycle1 - r.cycle0;
-  std::printf("  wall time           %.2f s (%llu device cycles simulated, %.0f cycles/s)\n",
-              r.wall, static_cast<unsigned long long>(sim), r.wall > 0 ? sim / r.wall : 0.0);
+  std::printf("  wall time           %.2f s (%llu device cycles %s, %.0f cycles/s)\n", r.wall,
+              static_cast<unsigned long long>(sim), IsBoard(f) ? "on the board" : "simulated",
+              r.wall > 0 ? sim / r.wall : 0.0);
 }
 
 std::vector<CoreCounters> Snapshot(const Device& dev) {
@@ -725,7 +731,7 @@ int Gemm(const Args& args) {
     throw UsageError("--cores=" + std::to_string(cores) + ": the " + SocName(f) + " SoC has " +
                      std::to_string(dev.cores()) + " core(s) (0 = all)");
   }
-  CheckFits(dev,
+  CheckFits(f, dev,
             Padded(uint64_t(m) * k) + Padded(uint64_t(k) * n) +
                 Padded(uint64_t(m) * n * out_bytes) + (bias.empty() ? 0 : Padded(4ull * n)),
             "A (" + std::to_string(m) + "x" + std::to_string(k) + " int8), B (" +
@@ -777,7 +783,7 @@ int Gemm(const Args& args) {
     }
   });
   PrintLaunch(launch, &r, clock_mhz);
-  PrintTotals(dev, r);
+  PrintTotals(f, dev, r);
   PrintLinkStats(dev, true);
   PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
@@ -909,7 +915,7 @@ int Mlp(const Args& args) {
                          Padded(4 * w.b1.size()) + Padded(4 * w.b2.size()) +
                          Padded(uint64_t(x.rows()) * w.w1.cols()) +
                          Padded(4ull * x.rows() * w.w2.cols());
-  CheckFits(dev, bytes, "X, W1, b1, W2, b2, H and Y");
+  CheckFits(f, dev, bytes, "X, W1, b1, W2, b2, H and Y");
   std::printf(
       "luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
       "seed %lld\n",
@@ -949,7 +955,7 @@ int Mlp(const Args& args) {
     std::printf("    core %d            %5.1f%% / %5.1f%% / %5.1f%%\n", c, 100 * d.busy_ld / cyc,
                 100 * d.busy_ex / cyc, 100 * d.busy_st / cyc);
   }
-  PrintTotals(dev, r);
+  PrintTotals(f, dev, r);
   PrintLinkStats(dev, true);
   PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())

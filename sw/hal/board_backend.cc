@@ -316,8 +316,7 @@ std::vector<std::pair<std::string, uint64_t>> BoardBus::Statistics() const {
           {"stale replies", stats_.stale},
           {"resyncs", stats_.resyncs},
           {"bytes sent", stats_.bytes_sent},
-          {"bytes received", stats_.bytes_received},
-          {"board rejected", rejected_}};
+          {"bytes received", stats_.bytes_received}};
 }
 
 void RegisterBoardBackend() {

@@ -314,7 +314,8 @@ size_t FaultyLink::Read(uint8_t* data, size_t max, int timeout_ms) {
 
 // ---------------------------------------------------------------------------------------
 
-PtyBoard::PtyBoard(FakeBoard* board, bool serve, int idle_ms) : board_(board), idle_ms_(idle_ms) {
+PtyBoard::PtyBoard(FakeBoard* board, bool serve, int idle_ms, double fault_rate, uint64_t seed)
+    : board_(board), idle_ms_(idle_ms), fault_rate_(fault_rate), rng_(seed) {
   master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) {
     throw std::runtime_error(std::string("PtyBoard: no pseudo-terminal: ") + std::strerror(errno));
@@ -330,7 +331,17 @@ PtyBoard::~PtyBoard() {
 }
 
 void PtyBoard::Serve() {
-  auto send = [&](const std::vector<uint8_t>& out) {
+  std::uniform_real_distribution<double> chance(0, 1);
+  auto damage = [&](std::vector<uint8_t>* bytes) {
+    const size_t at = std::uniform_int_distribution<size_t>(0, bytes->size() - 1)(rng_);
+    (*bytes)[at] ^= static_cast<uint8_t>(std::uniform_int_distribution<int>(1, 255)(rng_));
+  };
+  auto send = [&](std::vector<uint8_t> out) {
+    if (!out.empty() && fault_rate_ > 0) {
+      const double c = chance(rng_);
+      if (c < fault_rate_ / 2) return;  // lost
+      if (c < fault_rate_) damage(&out);
+    }
     for (size_t done = 0; done < out.size();) {
       const ssize_t n = ::write(master_, out.data() + done, out.size() - done);
       if (n > 0) {
@@ -353,7 +364,10 @@ void PtyBoard::Serve() {
     }
     uint8_t buf[4096];
     const ssize_t n = ::read(master_, buf, sizeof buf);
-    if (n > 0) send(board_->Receive(std::vector<uint8_t>(buf, buf + n)));
+    if (n <= 0) continue;
+    std::vector<uint8_t> in(buf, buf + n);
+    if (fault_rate_ > 0 && chance(rng_) < fault_rate_) damage(&in);
+    send(board_->Receive(in));
   }
 }
 

@@ -141,8 +141,11 @@ class FaultyLink : public hal::ByteLink {
 // slave, path(), like a board's serial port. The line is idle after idle_ms without a byte.
 class PtyBoard {
  public:
-  // serve = false: nobody answers (a board that is off).
-  PtyBoard(FakeBoard* board, bool serve = true, int idle_ms = 2);
+  // serve = false: nobody answers (a board that is off). fault_rate: the probability that a
+  // chunk of received bytes has one byte corrupted, and that a reply is lost or has one byte
+  // corrupted (half each), drawn from `seed`.
+  PtyBoard(FakeBoard* board, bool serve = true, int idle_ms = 2, double fault_rate = 0,
+           uint64_t seed = 1);
   ~PtyBoard();
   PtyBoard(const PtyBoard&) = delete;
   PtyBoard& operator=(const PtyBoard&) = delete;
@@ -152,6 +155,8 @@ class PtyBoard {
   void Serve();
   FakeBoard* board_;
   int idle_ms_;
+  double fault_rate_;
+  std::mt19937_64 rng_;
   int master_ = -1;
   std::string path_;
   std::atomic<bool> stop_{false};
