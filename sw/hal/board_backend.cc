@@ -79,7 +79,7 @@ void BoardBus::Advance(uint32_t cycle) {
 void BoardBus::Hello() {
   const br::Reply r = Transact(br::Cmd::kHello, {}, "HELLO");
   const std::vector<uint8_t>& p = r.payload;
-  if (p.empty()) throw LinkError("board link " + link_->Describe() + ": empty HELLO reply");
+  if (p.empty()) throw LinkError("board on " + link_->Describe() + ": empty HELLO reply");
   version_ = p[0];
   if (version_ != br::kVersion) {
     throw ConfigError("the board on " + link_->Describe() + " speaks bridge protocol version " +
@@ -88,7 +88,7 @@ void BoardBus::Hello() {
                       "; use a luoshu and a board bitstream (or simulator) of the same release");
   }
   if (p.size() != 11) {
-    throw LinkError("board link " + link_->Describe() + ": HELLO reply of " +
+    throw LinkError("board on " + link_->Describe() + ": HELLO reply of " +
                     std::to_string(p.size()) + " bytes, expected 11");
   }
   max_data_ = br::Get16(&p[1]);
@@ -142,7 +142,7 @@ void BoardBus::WaitQuiet() {
     stats_.bytes_received += n;
     dropped += n;
     if (Clock::now() > limit) {
-      throw LinkError("board link " + link_->Describe() + ": the line does not fall silent (" +
+      throw LinkError("board on " + link_->Describe() + ": the line does not fall silent (" +
                       std::to_string(dropped) +
                       " bytes of noise); check the cable and that --baud matches the board");
     }
@@ -202,7 +202,7 @@ br::Reply BoardBus::Transact(br::Cmd cmd, const std::vector<uint8_t>& payload,
                      Reason(r.status, memory) + ")");
     }
     if (attempt >= options_.retries) {
-      throw LinkError("board link " + link_->Describe() + ": " + what + ": no valid reply after " +
+      throw LinkError("board on " + link_->Describe() + ": " + what + ": no valid reply after " +
                       std::to_string(attempt + 1) + " attempt(s) (" +
                       std::to_string(options_.timeout_ms) + " ms each); last: " + last +
                       ". Check that the board (or the simulator) is running on that device and "
@@ -226,7 +226,7 @@ uint32_t BoardBus::ReadReg(uint32_t offset) {
   br::Put32(&p, offset);
   const br::Reply r = Transact(br::Cmd::kReadReg, p, "READ_REG " + Hex(offset));
   if (r.payload.size() != 4) {
-    throw LinkError("board link " + link_->Describe() + ": READ_REG " + Hex(offset) + " answered " +
+    throw LinkError("board on " + link_->Describe() + ": READ_REG " + Hex(offset) + " answered " +
                     std::to_string(r.payload.size()) + " bytes, expected 4");
   }
   return br::Get32(r.payload.data());
@@ -277,7 +277,7 @@ void BoardBus::ReadMem(uint64_t addr, void* dst, uint64_t len) {
     const std::string what = "READ_MEM " + Hex(addr + done) + " (" + std::to_string(n) + " bytes)";
     const br::Reply r = Transact(br::Cmd::kReadMem, p, what);
     if (r.payload.size() != n) {
-      throw LinkError("board link " + link_->Describe() + ": " + what + " answered " +
+      throw LinkError("board on " + link_->Describe() + ": " + what + " answered " +
                       std::to_string(r.payload.size()) + " bytes");
     }
     std::copy(r.payload.begin(), r.payload.end(), d + done);
@@ -290,7 +290,7 @@ bool BoardBus::WaitIrq(uint64_t max_cycles) {
   for (;;) {
     const br::Reply r = Transact(br::Cmd::kStatus, {}, "STATUS");
     if (r.payload.size() != 11) {
-      throw LinkError("board link " + link_->Describe() + ": STATUS answered " +
+      throw LinkError("board on " + link_->Describe() + ": STATUS answered " +
                       std::to_string(r.payload.size()) + " bytes, expected 11");
     }
     now_ = std::max(now_, br::Get64(r.payload.data()));
