@@ -287,7 +287,11 @@ void BoardBus::ReadMem(uint64_t addr, void* dst, uint64_t len) {
 
 bool BoardBus::WaitIrq(uint64_t max_cycles) {
   const uint64_t start = now_;
+  // A board whose cycle counter stands still would keep this loop polling forever.
+  constexpr int kStillPolls = 1000;
+  int still = 0;
   for (;;) {
+    const uint64_t before = now_;
     const br::Reply r = Transact(br::Cmd::kStatus, {}, "STATUS");
     if (r.payload.size() != 11) {
       throw LinkError("board on " + link_->Describe() + ": STATUS answered " +
@@ -297,6 +301,13 @@ bool BoardBus::WaitIrq(uint64_t max_cycles) {
     rejected_ = br::Get16(&r.payload[9]);
     if (r.payload[8] & kIrqFlag) return true;
     if (now_ - start >= max_cycles) return false;
+    still = now_ == before ? still + 1 : 0;
+    if (still >= kStillPolls) {
+      throw LinkError("board on " + link_->Describe() + ": its cycle counter stood still at " +
+                      std::to_string(now_) + " over " + std::to_string(kStillPolls) +
+                      " STATUS polls; the board's clock or bridge is broken (reprogram or reset "
+                      "it)");
+    }
   }
 }
 

@@ -363,6 +363,36 @@ TEST(BoardBus, BadSeqAfterABoardResetResynchronizesWithHello) {
   ExpectEachCommandOnce(r);
 }
 
+// The model with its clock stopped: a board whose cycle counter does not count.
+class StoppedClock : public hal::HostBus {
+ public:
+  StoppedClock() : soc_(test::BoardSocConfig()) {}
+  uint32_t ReadReg(uint32_t offset) override { return soc_.ReadReg(offset); }
+  void WriteReg(uint32_t offset, uint32_t value) override { soc_.WriteReg(offset, value); }
+  void WriteMem(uint64_t addr, const void* src, uint64_t len) override {
+    soc_.WriteMem(addr, src, len);
+  }
+  void ReadMem(uint64_t addr, void* dst, uint64_t len) override { soc_.ReadMem(addr, dst, len); }
+  uint64_t mem_base() const override { return soc_.mem_base(); }
+  uint64_t mem_size() const override { return soc_.mem_size(); }
+  bool WaitIrq(uint64_t) override { return false; }
+  uint64_t Now() const override { return 1234; }
+
+ private:
+  model::SocModel soc_;
+};
+
+TEST(BoardBus, ABoardWhoseClockStandsStillIsAnErrorNotAHang) {
+  FakeBoard board(std::make_unique<StoppedClock>());
+  hal::BoardBus bus(std::make_unique<FaultyLink>(&board, LinkFaults{}));
+  try {
+    bus.WaitIrq(1000);
+    FAIL() << "returned";
+  } catch (const hal::LinkError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("cycle counter stood still at 1234"));
+  }
+}
+
 TEST(BoardBus, RefusesAProtocolVersionItDoesNotKnow) {
   FakeBoard::Options bo;
   bo.version = 2;
