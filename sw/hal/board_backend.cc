@@ -67,6 +67,8 @@ BoardBus::BoardBus(std::unique_ptr<ByteLink> link, const BoardLinkOptions& optio
   }
   link_->Drain();
   Hello();
+  // CYCLE fields carry 32 bits: the first full count comes from STATUS.
+  PollStatus();
 }
 
 void BoardBus::Advance(uint32_t cycle) {
@@ -285,6 +287,17 @@ void BoardBus::ReadMem(uint64_t addr, void* dst, uint64_t len) {
   }
 }
 
+bool BoardBus::PollStatus() {
+  const br::Reply r = Transact(br::Cmd::kStatus, {}, "STATUS");
+  if (r.payload.size() != 11) {
+    throw LinkError("board on " + link_->Describe() + ": STATUS answered " +
+                    std::to_string(r.payload.size()) + " bytes, expected 11");
+  }
+  now_ = std::max(now_, br::Get64(r.payload.data()));
+  rejected_ = br::Get16(&r.payload[9]);
+  return (r.payload[8] & kIrqFlag) != 0;
+}
+
 bool BoardBus::WaitIrq(uint64_t max_cycles) {
   const uint64_t start = now_;
   // A board whose cycle counter stands still would keep this loop polling forever.
@@ -292,14 +305,7 @@ bool BoardBus::WaitIrq(uint64_t max_cycles) {
   int still = 0;
   for (;;) {
     const uint64_t before = now_;
-    const br::Reply r = Transact(br::Cmd::kStatus, {}, "STATUS");
-    if (r.payload.size() != 11) {
-      throw LinkError("board on " + link_->Describe() + ": STATUS answered " +
-                      std::to_string(r.payload.size()) + " bytes, expected 11");
-    }
-    now_ = std::max(now_, br::Get64(r.payload.data()));
-    rejected_ = br::Get16(&r.payload[9]);
-    if (r.payload[8] & kIrqFlag) return true;
+    if (PollStatus()) return true;
     if (now_ - start >= max_cycles) return false;
     still = now_ == before ? still + 1 : 0;
     if (still >= kStillPolls) {

@@ -70,6 +70,8 @@ class BoardBus : public HostBus {
   Got ReadReply(int timeout_ms, bridge::Reply* out);
   void WaitQuiet();
   void Hello();
+  // One STATUS: updates Now() (all 64 bits) and board_rejected(); returns the irq flag.
+  bool PollStatus();
   void Advance(uint32_t cycle);
 
   std::unique_ptr<ByteLink> link_;

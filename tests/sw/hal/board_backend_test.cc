@@ -254,12 +254,17 @@ TEST(BoardBus, ALostReplyIsAnsweredFromTheStoredReplyNotExecutedAgain) {
   EXPECT_EQ(r.board.duplicates_sent(), 1u);
   EXPECT_EQ(r.bus->stats().duplicates, 1u);
   EXPECT_EQ(r.bus->stats().retries, 1u);
-  // A duplicate carries its first CYCLE; Now() does not go back.
+  // A duplicate carries its first CYCLE. Here the host has seen a later one before it (the
+  // reply is lost, the resend damaged, its BAD_CRC reply is fresh): Now() does not go back.
   const uint64_t t = r.bus->Now();
   f.drop_next_replies = 1;
+  f.corrupt_requests = {1};
   r.link->set_faults(f);
   r.bus->ReadReg(hal::reg::kId);
+  EXPECT_EQ(r.bus->stats().framing_errors, 1u);
+  EXPECT_EQ(r.bus->stats().duplicates, 2u);
   EXPECT_GE(r.bus->Now(), t);
+  EXPECT_LT(r.bus->Now() - t, 100000u) << "an old CYCLE was taken as a wrap-around";
   ExpectEachCommandOnce(r);
 }
 
@@ -363,10 +368,11 @@ TEST(BoardBus, BadSeqAfterABoardResetResynchronizesWithHello) {
   ExpectEachCommandOnce(r);
 }
 
-// The model with its clock stopped: a board whose cycle counter does not count.
-class StoppedClock : public hal::HostBus {
+// The model with its clock moved: counting from `offset`, or standing still there.
+class MovedClock : public hal::HostBus {
  public:
-  StoppedClock() : soc_(test::BoardSocConfig()) {}
+  MovedClock(uint64_t offset, bool stopped)
+      : soc_(test::BoardSocConfig()), offset_(offset), stopped_(stopped) {}
   uint32_t ReadReg(uint32_t offset) override { return soc_.ReadReg(offset); }
   void WriteReg(uint32_t offset, uint32_t value) override { soc_.WriteReg(offset, value); }
   void WriteMem(uint64_t addr, const void* src, uint64_t len) override {
@@ -375,15 +381,34 @@ class StoppedClock : public hal::HostBus {
   void ReadMem(uint64_t addr, void* dst, uint64_t len) override { soc_.ReadMem(addr, dst, len); }
   uint64_t mem_base() const override { return soc_.mem_base(); }
   uint64_t mem_size() const override { return soc_.mem_size(); }
-  bool WaitIrq(uint64_t) override { return false; }
-  uint64_t Now() const override { return 1234; }
+  bool WaitIrq(uint64_t max_cycles) override { return !stopped_ && soc_.WaitIrq(max_cycles); }
+  uint64_t Now() const override { return offset_ + (stopped_ ? 0 : soc_.Now()); }
 
  private:
   model::SocModel soc_;
+  uint64_t offset_;
+  bool stopped_;
 };
 
+TEST(BoardBus, NowFollowsTheBoardsCounterPastThe32BitCycleField) {
+  // A board that has run for a while: its counter is about to pass 2^32.
+  const uint64_t start = (uint64_t{1} << 32) - 5000;
+  FakeBoard board(std::make_unique<MovedClock>(start, false));
+  hal::BoardBus bus(std::make_unique<FaultyLink>(&board, LinkFaults{}));
+  EXPECT_GE(bus.Now(), start);
+  uint64_t t = bus.Now();
+  for (int i = 0; i < 40; ++i) {
+    bus.ReadReg(hal::reg::kId);
+    EXPECT_GT(bus.Now(), t);
+    EXPECT_LT(bus.Now() - t, 5000u);
+    t = bus.Now();
+  }
+  EXPECT_GT(t, uint64_t{1} << 32);
+  EXPECT_LE(t, board.soc().Now());
+}
+
 TEST(BoardBus, ABoardWhoseClockStandsStillIsAnErrorNotAHang) {
-  FakeBoard board(std::make_unique<StoppedClock>());
+  FakeBoard board(std::make_unique<MovedClock>(1234, true));
   hal::BoardBus bus(std::make_unique<FaultyLink>(&board, LinkFaults{}));
   try {
     bus.WaitIrq(1000);

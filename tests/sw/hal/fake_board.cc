@@ -249,7 +249,11 @@ void FaultyLink::Write(const uint8_t* data, size_t len) {
   delayed_.clear();
   std::vector<uint8_t> bytes(data, data + len);
   const size_t at = std::uniform_int_distribution<size_t>(0, len - 1)(rng_);
-  if (Chance(faults_.corrupt_request)) {
+  const auto& listed = faults_.corrupt_requests;
+  if (std::find(listed.begin(), listed.end(), requests_++) != listed.end()) {
+    bytes[1] ^= 0x40;  // the command byte: the CRC no longer matches
+    ++injected_[kCorruptRequest];
+  } else if (Chance(faults_.corrupt_request)) {
     bytes[at] ^= static_cast<uint8_t>(std::uniform_int_distribution<int>(1, 255)(rng_));
     ++injected_[kCorruptRequest];
   } else if (Chance(faults_.drop_request_byte)) {

@@ -96,6 +96,7 @@ struct LinkFaults {
   double delay_reply = 0;      // the reply arrives after the host sent its next frame
   bool dead = false;           // no reply ever arrives
   int drop_next_replies = 0;   // these many replies from now on are lost (then the rates apply)
+  std::vector<uint64_t> corrupt_requests;  // these requests (0: the next one) get a byte flipped
   uint64_t seed = 1;
 };
 
@@ -122,7 +123,10 @@ class FaultyLink : public hal::ByteLink {
   uint64_t injected_total() const;
   uint64_t timeouts() const { return timeouts_; }  // reads that found nothing
   // Fault injection on or off from now on (e.g. only after opening).
-  void set_faults(const LinkFaults& f) { faults_ = f; }
+  void set_faults(const LinkFaults& f) {
+    faults_ = f;
+    requests_ = 0;
+  }
 
  private:
   void Deliver(std::vector<uint8_t> bytes);
@@ -135,6 +139,7 @@ class FaultyLink : public hal::ByteLink {
   std::vector<std::vector<uint8_t>> delayed_;
   std::array<uint64_t, kKinds> injected_{};
   uint64_t timeouts_ = 0;
+  uint64_t requests_ = 0;  // since set_faults
 };
 
 // A FakeBoard on the master side of a pseudo-terminal, served by a thread: BoardBus opens the
