@@ -6,6 +6,7 @@
 
 #include "sw/hal/backend.h"
 #include "sw/hal/serial_port.h"
+#include "sw/hal/stop.h"
 #include "sw/hal/types.h"
 
 namespace luoshu::hal {
@@ -306,7 +307,8 @@ bool BoardBus::WaitIrq(uint64_t max_cycles) {
   for (;;) {
     const uint64_t before = now_;
     if (PollStatus()) return true;
-    if (now_ - start >= max_cycles) return false;
+    // A stop request (Ctrl-C) ends the wait early; the runtime's wait loop then unwinds.
+    if (now_ - start >= max_cycles || StopRequested()) return false;
     still = now_ == before ? still + 1 : 0;
     if (still >= kStillPolls) {
       throw LinkError("board on " + link_->Describe() + ": its cycle counter stood still at " +

@@ -16,6 +16,7 @@
 
 #include "sw/hal/backend.h"
 #include "sw/hal/reg_map.h"
+#include "sw/hal/stop.h"
 #include "sw/model/gemm.h"
 #include "sw/model/soc_model.h"
 #include "sw/ops/gemm.h"
@@ -122,6 +123,15 @@ TEST(BoardBus, WaitIrqPollsStatusUntilMaxCyclesOfBoardTime) {
   EXPECT_FALSE(r.bus->WaitIrq(20000));  // nothing runs: the line stays low
   EXPECT_GE(r.bus->Now() - t0, 20000u);
   EXPECT_GT(r.bus->stats().commands, 3u);  // several STATUS polls, not one long wait
+}
+
+TEST(BoardBus, AStopRequestEndsAWaitEarly) {
+  Rig r;
+  hal::RequestStop();
+  const uint64_t t0 = r.bus->Now();
+  EXPECT_FALSE(r.bus->WaitIrq(1000000));
+  hal::ClearStop();
+  EXPECT_LT(r.bus->Now() - t0, 10000u);  // one STATUS poll, not a million cycles
 }
 
 TEST(BoardBus, GemmIsBitExactOnTheBoardsOwnConfiguration) {
