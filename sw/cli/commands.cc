@@ -73,14 +73,30 @@ struct DeviceFlags {
   int64_t checkpoint_every = 0;
   std::string checkpoint_dir;
   std::vector<std::string> simulator_args;
+  std::string device;
+  int64_t baud = 3000000;
+  int64_t link_timeout_ms = 1000;
+  int64_t link_retries = 5;
 };
+
+bool IsBoard(const DeviceFlags& f) { return f.backend == "board"; }
 
 void AddDeviceOptions(po::options_description* d, DeviceFlags* f, bool with_sim) {
   d->add_options()("backend", po::value(&f->backend)->default_value(f->backend),
-                   "model (bit-exact functional model, fast) or rtl (the Verilated SoC)")(
-      "soc", po::value(&f->soc)->default_value(f->soc), "SoC configuration: small or default")(
+                   "model (bit-exact functional model, fast), rtl (the Verilated SoC) or board "
+                   "(a board or the board simulator over a serial link, with --device)")(
+      "soc", po::value(&f->soc)->default_value(f->soc),
+      "SoC configuration: small or default (model, rtl; a board reports its own)")(
       "mem-mib", po::value(&f->mem_mib)->default_value(f->mem_mib),
-      "device memory in MiB (1..4095)");
+      "device memory in MiB (1..4095; model, rtl)")(
+      "device", po::value(&f->device),
+      "board: the serial device (/dev/ttyUSB0) or the board simulator's link path")(
+      "baud", po::value(&f->baud)->default_value(f->baud),
+      "board: serial rate, as the board's bridge is built for (a pty ignores it)")(
+      "link-timeout-ms", po::value(&f->link_timeout_ms)->default_value(f->link_timeout_ms),
+      "board: wait this long for a reply before sending a frame again (1..600000)")(
+      "link-retries", po::value(&f->link_retries)->default_value(f->link_retries),
+      "board: resends of one frame before giving up (0..1000)");
   if (!with_sim) return;
   d->add_options()("seed", po::value(&f->seed)->default_value(f->seed),
                    "seed for random data and memory stalls (>= 0)")(
@@ -156,6 +172,32 @@ hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_m
   if (!f.trace_window.empty() && !f.trace) {
     throw UsageError("--trace-window needs --trace (it limits the wave that --trace writes)");
   }
+  auto given = [&](const char* opt) { return vm.count(opt) && !vm[opt].defaulted(); };
+  if (IsBoard(f)) {
+    if (f.device.empty()) {
+      throw UsageError(
+          "--backend board needs --device PATH: the board's serial port (e.g. /dev/ttyUSB0) or "
+          "the link path of the board simulator (e.g. /tmp/luoshu-board)");
+    }
+    for (const char* opt : {"soc", "mem-mib"}) {
+      if (given(opt)) {
+        throw UsageError(std::string("--") + opt +
+                         " does not apply to a board: it reports its own configuration and "
+                         "device memory (see luoshu info --backend board --device PATH); drop it");
+      }
+    }
+    CheckRange("baud", f.baud, 1, INT32_MAX);
+    CheckRange("link-timeout-ms", f.link_timeout_ms, 1, 600000);
+    CheckRange("link-retries", f.link_retries, 0, 1000);
+  } else {
+    for (const char* opt : {"device", "baud", "link-timeout-ms", "link-retries"}) {
+      if (given(opt)) {
+        throw UsageError(std::string("--") + opt +
+                         " applies to the board backend only; add --backend board (with "
+                         "--device PATH) or drop it");
+      }
+    }
+  }
   hal::BackendOptions o;
   o.soc = f.soc;
   o.mem_bytes = uint64_t(f.mem_mib) << 20;
@@ -167,14 +209,22 @@ hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_m
   o.run_name = run_name;
   o.mem_error_cycle = static_cast<uint64_t>(f.mem_error);
   o.simulator_args = f.simulator_args;
-  if (f.backend == "model") {
-    // Say which option the model has no use for, by its name on the command line.
+  if (IsBoard(f)) {
+    o.mem_bytes = 0;  // the board's own
+    o.device = f.device;
+    o.baud = static_cast<int>(f.baud);
+    o.link_timeout_ms = static_cast<int>(f.link_timeout_ms);
+    o.link_retries = static_cast<int>(f.link_retries);
+  }
+  if (f.backend == "model" || IsBoard(f)) {
+    // Say which option the model or the board has no use for, by its name on the command line.
     for (const char* opt : {"latency", "mem-stall", "trace", "trace-window", "mem-error",
                             "checkpoint-every", "checkpoint-dir"}) {
-      if (vm.count(opt) && !vm[opt].defaulted() && !(std::string(opt) == "trace" && !f.trace)) {
-        throw UsageError(std::string("--") + opt +
-                         " applies to the rtl backend only (the model has no memory timing, "
-                         "waves or checkpoints); drop it or use --backend rtl");
+      if (given(opt) && !(std::string(opt) == "trace" && !f.trace)) {
+        throw UsageError(std::string("--") + opt + " applies to the rtl backend only (the " +
+                         (IsBoard(f) ? "board backend" : "model") +
+                         " has no simulated memory timing, waves or checkpoints); drop it or use "
+                         "--backend rtl");
       }
     }
     if (!f.simulator_args.empty()) {
@@ -256,22 +306,41 @@ void ReplayOutputs(std::string* out, std::string* timeline, bool* drop_timeline)
   }
 }
 
-// "12.3 MiB"
+// The SoC a message talks about: the named configuration, or the board's own.
+std::string SocName(const DeviceFlags& f) { return IsBoard(f) ? "board's" : f.soc; }
+
+// The link counters of a backend that has them (the board's), one report line.
+void PrintLinkStats(const Device& dev, bool indented) {
+  const auto stats = dev.bus().Statistics();
+  if (stats.empty()) return;
+  std::string line;
+  for (const auto& [name, value] : stats) {
+    line += (line.empty() ? "" : ", ") + name + " " + std::to_string(value);
+  }
+  std::printf("%s%s\n", indented ? "  link                " : "link               ", line.c_str());
+}
+
+// "12.3 MiB"; "96.0 KiB" below a MiB (a board's memory).
 std::string Mib(uint64_t bytes) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.1f MiB", bytes / 1048576.0);
+  if (bytes < (1 << 20)) {
+    std::snprintf(b, sizeof b, "%.1f KiB", bytes / 1024.0);
+  } else {
+    std::snprintf(b, sizeof b, "%.1f MiB", bytes / 1048576.0);
+  }
   return b;
 }
 
 // Refuses, before anything is allocated, buffers that cannot fit device memory.
-void CheckFits(const Device& dev, uint64_t bytes, const std::string& what) {
+void CheckFits(const DeviceFlags& f, const Device& dev, uint64_t bytes, const std::string& what) {
   const uint64_t free = dev.allocator().bytes_free();
   if (bytes > free) {
     const uint64_t need_mib = (dev.memory_bytes() - free + bytes + (1 << 20) - 1) >> 20;
-    throw UsageError(what + " need " + Mib(bytes) + " of device memory, " + Mib(free) +
-                     " of the device's " + Mib(dev.memory_bytes()) +
-                     " are free; use smaller sizes or --mem-mib " + std::to_string(need_mib) +
-                     " (at most 4095)");
+    throw UsageError(
+        what + " need " + Mib(bytes) + " of device memory, " + Mib(free) + " of the device's " +
+        Mib(dev.memory_bytes()) + " are free; use smaller sizes" +
+        (IsBoard(f) ? " (a board's device memory is fixed by its bitstream)"
+                    : " or --mem-mib " + std::to_string(need_mib) + " (at most 4095)"));
   }
 }
 
@@ -406,7 +475,7 @@ void PrintLaunch(const ops::GemmLaunch& l, const RunReport* r, double clock_mhz)
               static_cast<unsigned long long>(l.useful_macs()), secs * 1e6);
 }
 
-void PrintTotals(const Device& dev, const RunReport& r) {
+void PrintTotals(const DeviceFlags& f, const Device& dev, const RunReport& r) {
   uint64_t rd = 0, wr = 0;
   for (int c = 0; c < dev.cores(); ++c) {
     const CoreCounters d = r.after[c] - r.before[c];
@@ -416,8 +485,9 @@ void PrintTotals(const Device& dev, const RunReport& r) {
   std::printf("  bytes moved         %llu read, %llu written (device memory, all cores)\n",
               static_cast<unsigned long long>(rd), static_cast<unsigned long long>(wr));
   const uint64_t sim = r.cycle1 - r.cycle0;
-  std::printf("  wall time           %.2f s (%llu device cycles simulated, %.0f cycles/s)\n",
-              r.wall, static_cast<unsigned long long>(sim), r.wall > 0 ? sim / r.wall : 0.0);
+  std::printf("  wall time           %.2f s (%llu device cycles %s, %.0f cycles/s)\n", r.wall,
+              static_cast<unsigned long long>(sim), IsBoard(f) ? "on the board" : "simulated",
+              r.wall > 0 ? sim / r.wall : 0.0);
 }
 
 std::vector<CoreCounters> Snapshot(const Device& dev) {
@@ -514,13 +584,16 @@ int Info(const Args& args) {
   po::options_description desc("luoshu info options");
   AddDeviceOptions(&desc, &f, false);
   po::variables_map vm;
-  if (!Parse(args, desc, "info", "[--backend model|rtl] [--soc small|default]", &vm, nullptr)) {
+  if (!Parse(args, desc, "info",
+             "[--backend model|rtl] [--soc small|default] | --backend board --device PATH", &vm,
+             nullptr)) {
     return 0;
   }
   Device dev = OpenDevice(f, vm, "info", "info", args);
   const auto& i = dev.info();
   std::printf("backend            %s (%s)\n", f.backend.c_str(), dev.Describe().c_str());
-  std::printf("configuration      %s\n", f.soc.c_str());
+  std::printf("configuration      %s\n",
+              IsBoard(f) ? "as the board reports it (CONFIG registers)" : f.soc.c_str());
   std::printf("register map       version %u.%u\n", i.version_major, i.version_minor);
   std::printf("cores              %d\n", i.cores);
   std::printf("cube               %d x %d int8 MACs (DIM=%d)\n", i.dim, i.dim, i.dim);
@@ -533,6 +606,7 @@ int Info(const Args& args) {
               Mib(dev.memory_bytes()).c_str(),
               static_cast<unsigned long long>(dev.bus().mem_base()),
               Mib(dev.allocator().bytes_free()).c_str());
+  PrintLinkStats(dev, false);
   return 0;
 }
 
@@ -654,10 +728,10 @@ int Gemm(const Args& args) {
 
   Device dev = OpenDevice(f, vm, "gemm_" + f.backend + "_" + f.soc, "gemm", args);
   if (cores > dev.cores()) {
-    throw UsageError("--cores=" + std::to_string(cores) + ": the " + f.soc + " SoC has " +
+    throw UsageError("--cores=" + std::to_string(cores) + ": the " + SocName(f) + " SoC has " +
                      std::to_string(dev.cores()) + " core(s) (0 = all)");
   }
-  CheckFits(dev,
+  CheckFits(f, dev,
             Padded(uint64_t(m) * k) + Padded(uint64_t(k) * n) +
                 Padded(uint64_t(m) * n * out_bytes) + (bias.empty() ? 0 : Padded(4ull * n)),
             "A (" + std::to_string(m) + "x" + std::to_string(k) + " int8), B (" +
@@ -709,7 +783,8 @@ int Gemm(const Args& args) {
     }
   });
   PrintLaunch(launch, &r, clock_mhz);
-  PrintTotals(dev, r);
+  PrintTotals(f, dev, r);
+  PrintLinkStats(dev, true);
   PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
@@ -833,14 +908,14 @@ int Mlp(const Args& args) {
 
   Device dev = OpenDevice(f, vm, "mlp_" + f.backend + "_" + f.soc, "mlp", args);
   if (cores > dev.cores()) {
-    throw UsageError("--cores=" + std::to_string(cores) + ": the " + f.soc + " SoC has " +
+    throw UsageError("--cores=" + std::to_string(cores) + ": the " + SocName(f) + " SoC has " +
                      std::to_string(dev.cores()) + " core(s) (0 = all)");
   }
   const uint64_t bytes = Padded(x.size()) + Padded(w.w1.size()) + Padded(w.w2.size()) +
                          Padded(4 * w.b1.size()) + Padded(4 * w.b2.size()) +
                          Padded(uint64_t(x.rows()) * w.w1.cols()) +
                          Padded(4ull * x.rows() * w.w2.cols());
-  CheckFits(dev, bytes, "X, W1, b1, W2, b2, H and Y");
+  CheckFits(f, dev, bytes, "X, W1, b1, W2, b2, H and Y");
   std::printf(
       "luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
       "seed %lld\n",
@@ -880,7 +955,8 @@ int Mlp(const Args& args) {
     std::printf("    core %d            %5.1f%% / %5.1f%% / %5.1f%%\n", c, 100 * d.busy_ld / cyc,
                 100 * d.busy_ex / cyc, 100 * d.busy_st / cyc);
   }
-  PrintTotals(dev, r);
+  PrintTotals(f, dev, r);
+  PrintLinkStats(dev, true);
   PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());

@@ -1,9 +1,9 @@
 // luoshu: the command-line tool, and the composition root of the host stack: the one place
 // that links every backend. It registers them (the model backend from sw/model, the RTL
-// backend, the Verilated SoC, from tb/soc), installs the Ctrl-C / SIGTERM handling and maps
-// errors to exit codes:
+// backend, the Verilated SoC, from tb/soc, the board backend from sw/hal), installs the Ctrl-C /
+// SIGTERM handling and maps errors to exit codes:
 //   0 success, 1 result differs from the model, 2 bad input (options, files, sizes),
-//   3 device fault or hang, 130 interrupted.
+//   3 device fault or hang, or a board that stopped answering, 130 interrupted.
 // The subcommands (sw/cli/commands.cc) see only the runtime, the ops and the model reference;
 // the backends are linked (sw/cli/CMakeLists.txt) and reached through sw/hal/backend.h.
 #include <boost/program_options/errors.hpp>
@@ -16,6 +16,7 @@
 #include "sw/cli/commands.h"
 #include "sw/common/npy.h"
 #include "sw/hal/backend.h"
+#include "sw/hal/byte_link.h"
 #include "sw/hal/state.h"
 #include "sw/hal/stop.h"
 #include "sw/runtime/errors.h"
@@ -31,7 +32,8 @@ void Usage(std::FILE* to) {
                "         checked against the functional model, with a performance report\n"
                "  mlp    a two-layer int8 MLP (linear+bias+ReLU+requant, then linear)\n"
                "  replay re-run a checkpointed gemm / mlp run from a checkpoint, with a wave\n"
-               "backends: --backend model (bit-exact functional model) or rtl (Verilated SoC)\n"
+               "backends: --backend model (bit-exact functional model), rtl (Verilated SoC) or\n"
+               "  board --device PATH (a board or the board simulator over a serial link)\n"
                "run 'luoshu <command> --help' for its options\n");
 }
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   hal::RegisterModelBackend();
   hal::RegisterRtlBackend();
+  hal::RegisterBoardBackend();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   const std::string who = "luoshu " + cmd + ": ";
@@ -94,6 +97,9 @@ int main(int argc, char** argv) {
   } catch (const DeviceHang& e) {
     std::cerr << who << "device hang: " << e.what() << "\n";
     cli::PrintReplayHint();
+    return 3;
+  } catch (const hal::LinkError& e) {  // the board stopped answering
+    std::cerr << who << e.what() << "\n";
     return 3;
   } catch (const std::exception& e) {  // RTL assertions, harness watchdogs
     std::cerr << who << "error: " << e.what() << "\n";

@@ -1,7 +1,8 @@
-// Backends by name: the model backend (SocModel, sw/model) and the RTL backend (the Verilated
-// SoC, tb/soc) each register a factory here; the runtime and the tools open one by name and
-// see only the HostBus it returns. Registration is explicit (RegisterModelBackend(),
-// RegisterRtlBackend()), done once by the program that links the backend.
+// Backends by name: the model backend (SocModel, sw/model), the RTL backend (the Verilated
+// SoC, tb/soc) and the board backend (sw/hal/board_backend.h) each register a factory here; the
+// runtime and the tools open one by name and see only the HostBus it returns. Registration is
+// explicit (RegisterModelBackend(), RegisterRtlBackend(), RegisterBoardBackend()), done once by the
+// program that links the backend.
 #pragma once
 
 #include <functional>
@@ -28,6 +29,12 @@ struct BackendOptions {
   std::string wave_dir;             // "" = $LUOSHU_WAVE_DIR or build/waves
   std::string run_name = "luoshu";  // names the wave file
   std::vector<std::string> simulator_args;  // "+verilator+seed+7" ...
+  // The board backend: the board's serial device (or the simulator's pty), how long to wait
+  // for a reply before sending a frame again, how often to resend, the baud rate.
+  std::string device;
+  int link_timeout_ms = 1000;
+  int link_retries = 5;
+  int baud = 3000000;
 };
 
 using BackendFactory = std::function<std::unique_ptr<HostBus>(const BackendOptions&)>;
@@ -46,9 +53,11 @@ std::vector<BackendInfo> Backends();
 std::unique_ptr<HostBus> OpenBackend(const std::string& name, const BackendOptions& options);
 
 // The backends that come with Luoshu, each defined in its own library (link it to call this):
-// "model", the functional model (luoshu_model_backend, sw/model/soc_model.cc), and "rtl", the
-// Verilated SoC (luoshu_soc_tb, tb/soc/soc.cc). Idempotent.
+// "model", the functional model (luoshu_model_backend, sw/model/soc_model.cc), "rtl", the
+// Verilated SoC (luoshu_soc_tb, tb/soc/soc.cc), and "board", a board or the board simulator
+// over a serial link (luoshu_board_backend, sw/hal/board_backend.cc). Idempotent.
 void RegisterModelBackend();
 void RegisterRtlBackend();
+void RegisterBoardBackend();
 
 }  // namespace luoshu::hal

@@ -1,7 +1,8 @@
 // The platform interface (HAL): how software reaches one Luoshu SoC. The driver
 // (sw/driver/driver.h) and everything above it talk only to this; the backends implement it:
-// the functional model (sw/model/soc_model.h), the Verilated SoC (tb/soc/soc.h) and, later,
-// an FPGA board. Backends are opened by name through sw/hal/backend.h.
+// the functional model (sw/model/soc_model.h), the Verilated SoC (tb/soc/soc.h) and a board
+// over a serial link (sw/hal/board_backend.h). Backends are opened by name through
+// sw/hal/backend.h.
 //
 // Registers are the AXI4-Lite map of docs/regs.md (byte offsets from the block's base, 32-bit,
 // word aligned). Device memory is the cores' 32-bit address space, [mem_base, mem_base +
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace luoshu::hal {
@@ -60,6 +62,9 @@ class HostBus {
   virtual std::string Describe() const { return "Luoshu SoC"; }
   // Where this backend writes its wave, "" when it writes none.
   virtual std::string WavePath() const { return ""; }
+  // Named counters of the backend's own transport, for reports (the board backend's link:
+  // frames sent, retries, ...); empty when it has none.
+  virtual std::vector<std::pair<std::string, uint64_t>> Statistics() const { return {}; }
 
   // Unit events for timelines: RecordUnitEvents(true) starts recording (false if this
   // backend cannot), TakeUnitEvents() hands over what was recorded so far, in cycle order.

@@ -1,0 +1,378 @@
+#include "tests/sw/hal/fake_board.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+#include "sw/model/gemm.h"
+#include "sw/ops/gemm.h"
+#include "sw/runtime/device.h"
+
+namespace luoshu::test {
+
+namespace br = hal::bridge;
+
+hal::SocConfig BoardSocConfig() {
+  hal::SocConfig c;
+  c.name = "";
+  c.cores = 1;
+  c.channels = 1;
+  c.dim = 8;
+  c.l0a_bytes = 4 << 10;
+  c.l0b_bytes = 4 << 10;
+  c.l0c_bytes = 8 << 10;
+  c.mem_base = 0;
+  c.mem_size = 128 << 10;
+  return c;
+}
+
+int GemmMismatches(Device& dev, int m, int n, int k, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> u(-128, 127);
+  Matrix<int8_t> a(m, k), b(k, n);
+  for (size_t i = 0; i < a.size(); ++i) a.data()[i] = static_cast<int8_t>(u(rng));
+  for (size_t i = 0; i < b.size(); ++i) b.data()[i] = static_cast<int8_t>(u(rng));
+  std::vector<int32_t> bias(static_cast<size_t>(n));
+  for (auto& v : bias) v = u(rng) * 37;
+  Buffer da = dev.Upload(a), db = dev.Upload(b), dbias = dev.Upload(bias);
+  Buffer dc = dev.Alloc({m, n}, DType::kInt32);
+  ops::Epilogue ep;
+  ep.bias = &dbias;
+  ep.relu = true;
+  ops::Gemm(dev, da, db, &dc, ep);
+  dev.Synchronize();
+  const Matrix<int32_t> got = dc.Download<int32_t>();
+  const Matrix<int32_t> want = model::LinearInt32(a, b, bias, true);
+  int bad = 0;
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) bad += got.at(i, j) != want.at(i, j);
+  }
+  return bad;
+}
+
+FakeBoard::FakeBoard(std::unique_ptr<hal::HostBus> soc, const Options& options)
+    : soc_(std::move(soc)),
+      options_(options),
+      parser_(br::kRequestStart, br::kRequestHeader, 4 + static_cast<size_t>(options.max_data)) {}
+
+void FakeBoard::Reset() {
+  parser_.Reset();
+  partial_.clear();
+  dropping_ = false;
+  hello_seen_ = false;
+  expected_ = 0;
+  per_seq_.fill(0);
+}
+
+br::Reply FakeBoard::Error(uint8_t seq, br::Status s) const {
+  br::Reply r;
+  r.status = static_cast<uint8_t>(s);
+  r.seq = seq;
+  return r;
+}
+
+std::vector<uint8_t> FakeBoard::Send(br::Reply r, size_t request_bytes) {
+  // The request and the reply take their time on the wire (10 bits a byte); the SoC runs on.
+  const size_t bytes = request_bytes + br::kReplyHeader + r.payload.size() + br::kCrcBytes;
+  soc_->WaitIrq(bytes * 10 * static_cast<uint64_t>(options_.clk_per_bit));
+  if (!(r.status & br::kDuplicate)) r.cycle = static_cast<uint32_t>(soc_->Now());
+  return br::EncodeReply(r);
+}
+
+std::vector<uint8_t> FakeBoard::Receive(const std::vector<uint8_t>& bytes) {
+  std::vector<uint8_t> out;
+  for (const uint8_t b : bytes) {
+    if (dropping_) continue;  // a framing error: everything until the line is idle
+    const bool was_in = parser_.in_frame();
+    size_t pos = 0;
+    const auto res = parser_.Feed(&b, 1, &pos);
+    if (parser_.in_frame()) {
+      if (!was_in) partial_.clear();
+      partial_.push_back(b);
+    }
+    switch (res) {
+      case br::FrameParser::Result::kNeedMore:
+        break;
+      case br::FrameParser::Result::kFrame:
+        partial_.clear();
+        Frame(parser_.frame(), &out);
+        break;
+      case br::FrameParser::Result::kBadCrc:
+        dropping_ = true;
+        pending_error_ = Error(parser_.frame()[2], br::Status::kBadCrc);
+        partial_.clear();
+        break;
+      case br::FrameParser::Result::kBadLen:
+        dropping_ = true;
+        pending_error_ = Error(partial_.size() > 2 ? partial_[2] : 0, br::Status::kBadLen);
+        partial_.clear();
+        break;
+    }
+  }
+  return out;
+}
+
+std::vector<uint8_t> FakeBoard::Idle() {
+  if (dropping_) {
+    dropping_ = false;
+    ++rejected_;
+    return Send(pending_error_, 0);
+  }
+  if (parser_.in_frame()) {
+    const uint8_t seq = partial_.size() > 2 ? partial_[2] : 0;
+    parser_.Reset();
+    partial_.clear();
+    ++rejected_;
+    return Send(Error(seq, br::Status::kTruncated), 0);
+  }
+  return {};
+}
+
+void FakeBoard::Frame(const std::vector<uint8_t>& frame, std::vector<uint8_t>* out) {
+  const br::Request q = br::DecodeRequest(frame);
+  br::Reply r;
+  if (q.cmd == static_cast<uint8_t>(br::Cmd::kHello)) {
+    ++hellos_;
+    r.seq = q.seq;
+    r.payload.push_back(options_.version);
+    br::Put16(&r.payload, static_cast<uint16_t>(options_.max_data));
+    br::Put32(&r.payload, static_cast<uint32_t>(soc_->mem_base()));
+    br::Put32(&r.payload, static_cast<uint32_t>(soc_->mem_size()));
+    hello_seen_ = true;
+    expected_ = static_cast<uint8_t>(q.seq + 1);
+    per_seq_.fill(0);
+    last_ = r;
+  } else if (hello_seen_ && q.seq == expected_) {
+    ++executed_;
+    // Counts executions of a SEQ over the last 128 commands (SEQ wraps after 256).
+    per_seq_[static_cast<uint8_t>(q.seq + 128)] = 0;
+    max_per_seq_ = std::max(max_per_seq_, ++per_seq_[q.seq]);
+    r = Execute(q);
+    expected_ = static_cast<uint8_t>(q.seq + 1);
+    last_ = r;
+  } else if (hello_seen_ && q.seq == static_cast<uint8_t>(expected_ - 1)) {
+    ++duplicates_sent_;
+    r = last_;
+    r.status |= br::kDuplicate;
+  } else {
+    ++rejected_;
+    ++bad_seq_sent_;
+    r = Error(q.seq, br::Status::kBadSeq);
+    r.payload.push_back(expected_);
+  }
+  const std::vector<uint8_t> bytes = Send(r, frame.size());
+  if (!(r.status & br::kDuplicate)) last_.cycle = br::DecodeReply(bytes).cycle;
+  out->insert(out->end(), bytes.begin(), bytes.end());
+}
+
+br::Reply FakeBoard::Execute(const br::Request& q) {
+  const std::vector<uint8_t>& p = q.payload;
+  const size_t len = p.size();
+  const auto max_data = static_cast<size_t>(options_.max_data);
+  auto in_memory = [&](uint64_t addr, uint64_t n) {
+    return addr >= soc_->mem_base() && addr + n <= soc_->mem_base() + soc_->mem_size();
+  };
+  auto reg_ok = [](uint32_t off) { return off < br::kRegSpace && off % 4 == 0; };
+  br::Reply r;
+  r.seq = q.seq;
+  try {
+    switch (static_cast<br::Cmd>(q.cmd)) {
+      case br::Cmd::kReadReg: {
+        if (len != 4) return Error(q.seq, br::Status::kBadLen);
+        const uint32_t off = br::Get32(p.data());
+        if (!reg_ok(off)) return Error(q.seq, br::Status::kBadAddr);
+        br::Put32(&r.payload, soc_->ReadReg(off));
+        return r;
+      }
+      case br::Cmd::kWriteReg: {
+        if (len != 8) return Error(q.seq, br::Status::kBadLen);
+        const uint32_t off = br::Get32(p.data());
+        if (!reg_ok(off)) return Error(q.seq, br::Status::kBadAddr);
+        soc_->WriteReg(off, br::Get32(p.data() + 4));
+        return r;
+      }
+      case br::Cmd::kReadMem: {
+        if (len != 6) return Error(q.seq, br::Status::kBadLen);
+        const uint32_t addr = br::Get32(p.data());
+        const uint16_t n = br::Get16(p.data() + 4);
+        if (n == 0 || n > max_data) return Error(q.seq, br::Status::kBadLen);
+        if (!in_memory(addr, n)) return Error(q.seq, br::Status::kBadAddr);
+        r.payload.resize(n);
+        soc_->ReadMem(addr, r.payload.data(), n);
+        return r;
+      }
+      case br::Cmd::kWriteMem: {
+        if (len < 5 || len > 4 + max_data) return Error(q.seq, br::Status::kBadLen);
+        const uint32_t addr = br::Get32(p.data());
+        if (!in_memory(addr, len - 4)) return Error(q.seq, br::Status::kBadAddr);
+        soc_->WriteMem(addr, p.data() + 4, len - 4);
+        return r;
+      }
+      case br::Cmd::kStatus: {
+        if (len != 0) return Error(q.seq, br::Status::kBadLen);
+        br::Put64(&r.payload, soc_->Now());
+        r.payload.push_back(soc_->WaitIrq(0) ? 1 : 0);  // WaitIrq(0): the line, no time passes
+        br::Put16(&r.payload, static_cast<uint16_t>(std::min<uint64_t>(rejected_, 0xFFFF)));
+        return r;
+      }
+      default:
+        return Error(q.seq, br::Status::kUnknownCmd);
+    }
+  } catch (const hal::BusError&) {  // SLVERR / DECERR from the register block
+    return Error(q.seq, br::Status::kBusError);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+
+FaultyLink::FaultyLink(FakeBoard* board, const LinkFaults& faults)
+    : board_(board), faults_(faults), rng_(faults.seed) {}
+
+bool FaultyLink::Chance(double p) {
+  return p > 0 && std::uniform_real_distribution<double>(0, 1)(rng_) < p;
+}
+
+uint64_t FaultyLink::injected_total() const {
+  uint64_t n = 0;
+  for (const uint64_t v : injected_) n += v;
+  return n;
+}
+
+void FaultyLink::Write(const uint8_t* data, size_t len) {
+  // Replies held back arrive now, after the host has sent its next frame.
+  for (auto& d : delayed_) rx_.insert(rx_.end(), d.begin(), d.end());
+  delayed_.clear();
+  std::vector<uint8_t> bytes(data, data + len);
+  const size_t at = std::uniform_int_distribution<size_t>(0, len - 1)(rng_);
+  const auto& listed = faults_.corrupt_requests;
+  if (std::find(listed.begin(), listed.end(), requests_++) != listed.end()) {
+    bytes[1] ^= 0x40;  // the command byte: the CRC no longer matches
+    ++injected_[kCorruptRequest];
+  } else if (Chance(faults_.corrupt_request)) {
+    bytes[at] ^= static_cast<uint8_t>(std::uniform_int_distribution<int>(1, 255)(rng_));
+    ++injected_[kCorruptRequest];
+  } else if (Chance(faults_.drop_request_byte)) {
+    bytes.erase(bytes.begin() + static_cast<ptrdiff_t>(at));
+    ++injected_[kDropRequestByte];
+  }
+  Deliver(board_->Receive(bytes));
+}
+
+void FaultyLink::Deliver(std::vector<uint8_t> bytes) {
+  // One reply at a time (the board sends whole, well-formed replies).
+  size_t pos = 0;
+  while (pos + br::kReplyHeader <= bytes.size()) {
+    const size_t n = br::kReplyHeader + br::Get16(&bytes[pos + 7]) + br::kCrcBytes;
+    std::vector<uint8_t> reply(bytes.begin() + static_cast<ptrdiff_t>(pos),
+                               bytes.begin() + static_cast<ptrdiff_t>(pos + n));
+    pos += n;
+    if (faults_.dead) continue;
+    if (faults_.drop_next_replies > 0) {
+      --faults_.drop_next_replies;
+      ++injected_[kDropReply];
+      continue;
+    }
+    const size_t at = std::uniform_int_distribution<size_t>(0, n - 1)(rng_);
+    if (Chance(faults_.drop_reply)) {
+      ++injected_[kDropReply];
+      continue;
+    }
+    if (Chance(faults_.delay_reply)) {
+      ++injected_[kDelayReply];
+      delayed_.push_back(std::move(reply));
+      continue;
+    }
+    if (Chance(faults_.corrupt_reply)) {
+      reply[at] ^= static_cast<uint8_t>(std::uniform_int_distribution<int>(1, 255)(rng_));
+      ++injected_[kCorruptReply];
+    } else if (Chance(faults_.drop_reply_byte)) {
+      reply.erase(reply.begin() + static_cast<ptrdiff_t>(at));
+      ++injected_[kDropReplyByte];
+    } else if (Chance(faults_.duplicate_reply)) {
+      rx_.insert(rx_.end(), reply.begin(), reply.end());
+      ++injected_[kDuplicateReply];
+    }
+    rx_.insert(rx_.end(), reply.begin(), reply.end());
+  }
+}
+
+size_t FaultyLink::Read(uint8_t* data, size_t max, int timeout_ms) {
+  (void)timeout_ms;  // simulated time: nothing to read means the wait ran out
+  if (rx_.empty()) Deliver(board_->Idle());
+  if (rx_.empty()) {
+    ++timeouts_;
+    return 0;
+  }
+  // Bytes trickle in: a random part of what is there, so frames arrive in pieces.
+  const size_t n = std::min(
+      max, std::uniform_int_distribution<size_t>(1, std::max<size_t>(1, rx_.size()))(rng_));
+  std::copy(rx_.begin(), rx_.begin() + static_cast<ptrdiff_t>(n), data);
+  rx_.erase(rx_.begin(), rx_.begin() + static_cast<ptrdiff_t>(n));
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------
+
+PtyBoard::PtyBoard(FakeBoard* board, bool serve, int idle_ms, double fault_rate, uint64_t seed)
+    : board_(board), idle_ms_(idle_ms), fault_rate_(fault_rate), rng_(seed) {
+  master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) {
+    throw std::runtime_error(std::string("PtyBoard: no pseudo-terminal: ") + std::strerror(errno));
+  }
+  path_ = ::ptsname(master_);
+  if (serve) thread_ = std::thread([this] { Serve(); });
+}
+
+PtyBoard::~PtyBoard() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+  ::close(master_);
+}
+
+void PtyBoard::Serve() {
+  std::uniform_real_distribution<double> chance(0, 1);
+  auto damage = [&](std::vector<uint8_t>* bytes) {
+    const size_t at = std::uniform_int_distribution<size_t>(0, bytes->size() - 1)(rng_);
+    (*bytes)[at] ^= static_cast<uint8_t>(std::uniform_int_distribution<int>(1, 255)(rng_));
+  };
+  auto send = [&](std::vector<uint8_t> out) {
+    if (!out.empty() && fault_rate_ > 0) {
+      const double c = chance(rng_);
+      if (c < fault_rate_ / 2) return;  // lost
+      if (c < fault_rate_) damage(&out);
+    }
+    for (size_t done = 0; done < out.size();) {
+      const ssize_t n = ::write(master_, out.data() + done, out.size() - done);
+      if (n > 0) {
+        done += static_cast<size_t>(n);
+      } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
+        return;
+      }
+    }
+  };
+  while (!stop_) {
+    pollfd p{master_, POLLIN, 0};
+    const int r = ::poll(&p, 1, idle_ms_);
+    if (r == 0) {
+      send(board_->Idle());
+      continue;
+    }
+    if (r < 0 || !(p.revents & POLLIN)) {  // no slave open yet (hang-up): wait for one
+      ::usleep(static_cast<useconds_t>(idle_ms_) * 1000);
+      continue;
+    }
+    uint8_t buf[4096];
+    const ssize_t n = ::read(master_, buf, sizeof buf);
+    if (n <= 0) continue;
+    std::vector<uint8_t> in(buf, buf + n);
+    if (fault_rate_ > 0 && chance(rng_) < fault_rate_) damage(&in);
+    send(board_->Receive(in));
+  }
+}
+
+}  // namespace luoshu::test
