@@ -18,7 +18,8 @@ module ai_core
   parameter int L0cBytes = 131072,
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
-  parameter int CubePipeMul = 0  // 1: registered cube products (FPGA timing, docs/fpga.md)
+  parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
+  parameter int EpiloguePipe = 0  // 1: a register before the STORE epilogue's multiplier (FPGA)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -213,7 +214,8 @@ module ai_core
   logic [$clog2(BeatBytes+1)-1:0] out_rd_bytes, unused_out_wr_bytes;
 
   mte_out #(
-    .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows)
+    .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
+    .EpiloguePipe(EpiloguePipe)
   ) u_mte_out (
     .clk_i,
     .rst_ni,

@@ -7,12 +7,16 @@
 //         p = x * scale (48-bit signed), q = (p + 2^(shift-1) - (p < 0)) >>> shift for shift > 0.
 // Both results are produced; the caller picks by the descriptor's int8_out.
 //
-// Fixed latency of one cycle, no backpressure: inputs sampled while valid_i is high come out
-// with valid_o on the next cycle (outputs hold until the next valid input). The register
-// sits right after the multiplier: besides timing, it keeps the multiplier out of the
-// rounding and saturation cone, which otherwise takes Yosys/ABC minutes per lane.
+// Fixed latency of 1 + Pipe cycles, no backpressure: inputs sampled while valid_i is high come
+// out with valid_o that many cycles later (outputs hold until the next valid input), with
+// tag_i (the caller's framing) beside them. A register sits right after the multiplier:
+// besides timing, it keeps the multiplier out of the rounding and saturation cone, which
+// otherwise takes Yosys/ABC minutes per lane. Pipe = 1 adds one before the multiplier (x), so
+// the L0C read, the bias add and the 32 x 16 multiply no longer share a cycle (FPGA timing).
 module epilogue #(
-  parameter int Lanes = 4
+  parameter int Lanes = 4,
+  parameter int Pipe  = 0,  // 0 or 1 extra stage
+  parameter int TagW  = 1
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -23,12 +27,51 @@ module epilogue #(
   input  logic                   relu_i,
   input  logic [15:0]            scale_i,  // signed
   input  logic [4:0]             shift_i,
+  input  logic [TagW-1:0]        tag_i,
+  output logic                   busy_o,   // an input is inside the extra stage (Pipe = 1)
   output logic                   valid_o,
+  output logic [TagW-1:0]        tag_o,
   output logic [Lanes-1:0][31:0] x_o,
   output logic [Lanes-1:0][7:0]  q_o
 );
   if (Lanes < 1) begin : g_bad_lanes
     $error("epilogue: Lanes must be >= 1 (got %0d)", Lanes);
+  end
+
+  if (Pipe != 0 && Pipe != 1) begin : g_bad_pipe
+    $error("epilogue: Pipe must be 0 or 1 (got %0d)", Pipe);
+  end
+
+  // Stage s: the multiplier's inputs (the ports, or the extra stage's registers).
+  logic                  valid_s;
+  logic [15:0]           scale_s;
+  logic [4:0]            shift_s;
+  logic [TagW-1:0]       tag_s;
+  logic [Lanes-1:0][31:0] x_in, x_s;  // x of each lane before / at stage s
+
+  if (Pipe != 0) begin : g_pipe
+    logic valid_a_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) valid_a_q <= 1'b0;
+      else valid_a_q <= valid_i;
+    end
+    always_ff @(posedge clk_i) begin
+      if (valid_i) begin
+        scale_s <= scale_i;
+        shift_s <= shift_i;
+        tag_s   <= tag_i;
+        x_s     <= x_in;
+      end
+    end
+    assign valid_s = valid_a_q;
+    assign busy_o  = valid_a_q;
+  end else begin : g_no_pipe
+    assign valid_s = valid_i;
+    assign scale_s = scale_i;
+    assign shift_s = shift_i;
+    assign tag_s   = tag_i;
+    assign x_s     = x_in;
+    assign busy_o  = 1'b0;
   end
 
   logic       valid_q;
@@ -37,28 +80,31 @@ module epilogue #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) valid_q <= 1'b0;
-    else valid_q <= valid_i;
+    else valid_q <= valid_s;
   end
   always_ff @(posedge clk_i) begin
-    if (valid_i) shift_q <= shift_i;
+    if (valid_s) begin
+      shift_q <= shift_s;
+      tag_o   <= tag_s;
+    end
   end
   assign valid_o = valid_q;
   assign half    = (shift_q == '0) ? '0 : (48'd1 << (shift_q - 5'd1));
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic        [31:0] sum, x, x_q;
+    logic        [31:0] sum, x_q;
     logic signed [47:0] p, p_q, r;
     logic               neg;
 
-    assign sum = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
-    assign x   = (relu_i && sum[31]) ? '0 : sum;
+    assign sum     = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
+    assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
     // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
-    assign p   = 48'(signed'(x)) * 48'(signed'(scale_i));
+    assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
 
     // Datapath registers: no reset (valid_o says when they mean something).
     always_ff @(posedge clk_i) begin
-      if (valid_i) begin
-        x_q <= x;
+      if (valid_s) begin
+        x_q <= x_s[l];
         p_q <= p;
       end
     end

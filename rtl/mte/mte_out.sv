@@ -47,7 +47,8 @@ module mte_out #(
   parameter int BeatBytes = 16,
   parameter int L0cBytes = 131072,
   parameter int NumWindows = 4,
-  parameter int BiasCols = 256
+  parameter int BiasCols = 256,
+  parameter int EpiloguePipe = 0  // epilogue.sv Pipe: a register before its multiplier (FPGA)
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -87,7 +88,8 @@ module mte_out #(
   localparam int BiasRowW = BiasRows > 1 ? $clog2(BiasRows) : 1;
   localparam int BankRows = BiasCols / Int8Lanes;
   localparam int BankRowW = BankRows > 1 ? $clog2(BankRows) : 1;
-  localparam int ChunkDepth = 4;  // chunk FIFO: 2 chunks in flight (L0C, epilogue) + full rate
+  // chunk FIFO: the chunks in flight (L0C read, epilogue stages) + 2 for full rate
+  localparam int ChunkDepth = 4 + EpiloguePipe;
   localparam int WbDepth = 4;     // AW bursts whose W beats may still be pending
   localparam int OutstandingW = 8;  // AW bursts whose B is still owed (saturates: AW waits)
 
@@ -402,9 +404,9 @@ module mte_out #(
   logic [OffW-1:0]      d_next_roff;
 
   // Framing of the chunk whose L0C data arrives now (p1) and of the epilogue's output (p2).
-  logic                 p1_valid_q, p1_last_q, p2_last_q, epi_valid;
-  logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid_q;
-  logic [OffW-1:0]      p1_off_q, p2_off_q;
+  logic                 p1_valid_q, p1_last_q, p2_last, epi_valid, epi_busy;
+  logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid;
+  logic [OffW-1:0]      p1_off_q, p2_off;
   logic [BankSelW-1:0]  p1_bank_q;  // int32: the bank that holds the chunk's bias
 
   logic                 ck_in_ready, ck_valid, ck_ready;
@@ -417,7 +419,8 @@ module mte_out #(
   assign d_next_rbase = d_rbase_q + 32'(c_pitch_q);
   assign d_next_roff  = d_roff_q + dst_stride_q[OffW-1:0];
   assign l0c_rd_req_o = (state_q == StStore) && d_busy_q &&
-                        (32'(ck_count) + 32'(p1_valid_q) + 32'(epi_valid) < ChunkDepth);
+                        (32'(ck_count) + 32'(p1_valid_q) + 32'(epi_busy) + 32'(epi_valid) <
+                         ChunkDepth);
   assign l0c_raddr_o  = d_elem_q[CAddrW-1:0];
   assign d_fire       = l0c_rd_req_o && l0c_rd_gnt_i;
 
@@ -446,7 +449,8 @@ module mte_out #(
     if (!int8_q) epi_bias[Lanes-1:0] = bank_rdata[p1_bank_q];
   end
 
-  epilogue #(.Lanes(Int8Lanes)) u_epilogue (
+  // The p1 framing travels through the epilogue beside its data and comes out as p2.
+  epilogue #(.Lanes(Int8Lanes), .Pipe(EpiloguePipe), .TagW(LaneCntW + OffW + 1)) u_epilogue (
     .clk_i,
     .rst_ni,
     .valid_i   (p1_valid_q),
@@ -456,7 +460,10 @@ module mte_out #(
     .relu_i    (relu_q),
     .scale_i   (scale_q),
     .shift_i   (shift_q),
+    .tag_i     ({p1_nvalid_q, p1_off_q, p1_last_q}),
+    .busy_o    (epi_busy),
     .valid_o   (epi_valid),
+    .tag_o     ({p2_nvalid, p2_off, p2_last}),
     .x_o       (epi_x),
     .q_o       (epi_q)
   );
@@ -472,9 +479,9 @@ module mte_out #(
 
   always_comb begin
     ck_in.data   = '0;
-    ck_in.nbytes = int8_q ? CntW'(p2_nvalid_q) : CntW'({p2_nvalid_q, 2'b00});
-    ck_in.off    = p2_off_q;
-    ck_in.last   = p2_last_q;
+    ck_in.nbytes = int8_q ? CntW'(p2_nvalid) : CntW'({p2_nvalid, 2'b00});
+    ck_in.off    = p2_off;
+    ck_in.last   = p2_last;
     if (int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
     else ck_in.data = epi_x[Lanes-1:0];
   end
@@ -708,7 +715,7 @@ module mte_out #(
 
   // Captures (the enable style: each is loaded, never computed from itself): the block's
   // size and bias framing in StBlock, the previous bias beat, and the framing of the chunk
-  // whose L0C data arrives now (p1) and of the epilogue's output (p2).
+  // whose L0C data arrives now (p1; the epilogue carries it on as p2).
   always_ff @(posedge clk_i) begin
     if (state_q == StBlock) begin
       nb_q        <= nb_new;
@@ -722,11 +729,6 @@ module mte_out #(
       p1_nvalid_q <= d_nvalid;
       p1_off_q    <= d_off_q;
       p1_last_q   <= d_last;
-    end
-    if (p1_valid_q) begin
-      p2_nvalid_q <= p1_nvalid_q;
-      p2_off_q    <= p1_off_q;
-      p2_last_q   <= p1_last_q;
     end
   end
 

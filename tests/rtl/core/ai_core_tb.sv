@@ -10,7 +10,8 @@ module ai_core_tb #(
   parameter int L0cBytes = 131072,
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
-  parameter int CubePipeMul = 0
+  parameter int CubePipeMul = 0,
+  parameter int EpiloguePipe = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -55,7 +56,8 @@ module ai_core_tb #(
     .L0cBytes(L0cBytes),
     .QueueDepth(QueueDepth),
     .NumWindows(NumWindows),
-    .CubePipeMul(CubePipeMul)
+    .CubePipeMul(CubePipeMul),
+    .EpiloguePipe(EpiloguePipe)
   ) u_core (
     .clk_i,
     .rst_ni,

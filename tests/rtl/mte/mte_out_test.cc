@@ -23,6 +23,8 @@
 #include "Vmte_out_tb_d16_params.h"
 #include "Vmte_out_tb_d4.h"
 #include "Vmte_out_tb_d4_params.h"
+#include "Vmte_out_tb_d8_pipe.h"
+#include "Vmte_out_tb_d8_pipe_params.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/epilogue.h"
@@ -480,7 +482,10 @@ class MteOutTest : public ::testing::Test {
   std::string violation_;
 };
 
-using Configs = ::testing::Types<Config<Vmte_out_tb_d16>, Config<Vmte_out_tb_d4>>;
+// Dim=16 (the core's defaults), Dim=4 (an L0C that is not a power of two), and the FPGA
+// build's unit (Dim=8, the epilogue's extra stage).
+using Configs =
+    ::testing::Types<Config<Vmte_out_tb_d16>, Config<Vmte_out_tb_d4>, Config<Vmte_out_tb_d8_pipe>>;
 TYPED_TEST_SUITE(MteOutTest, Configs);
 
 // bias on/off x ReLU on/off x int32/int8, on a block with ragged columns and pitch > cols.
