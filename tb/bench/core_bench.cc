@@ -1,7 +1,9 @@
 // AI-core benchmark: a double-buffered GEMM command stream on one Dim=16 core with memory at
 // 16 bytes/cycle (each direction) and 100 cycles latency, checked against the command-level
 // model. Prints cube utilization (MACs / (Dim^2 x cycles), from the first doorbell to the
-// SYNC), per-unit busy shares and simulated cycles per second.
+// SYNC), per-unit busy shares and simulated cycles per second. Then the cost of the FPGA
+// build's pipelining parameters (docs/fpga.md): the same 128^3 GEMM on the Dim=8 core with
+// 4/4/8 KiB L0, without and with them (cycle counts and utilization side by side).
 //   luoshu_bench_core [--m M --n N --k K --tile-m T --tile-n T --tile-k T --latency L]
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -12,6 +14,8 @@
 #include <vector>
 
 #include "Vai_core_d16.h"
+#include "Vai_core_d8.h"
+#include "Vai_core_d8_fpga.h"
 #include "sw/isa/builder.h"
 #include "sw/model/core_model.h"
 #include "tb/agents/core_harness.h"
@@ -32,8 +36,15 @@ struct Options {
   bool shared = false;  // one 16 B/cycle budget for reads and writes together
 };
 
-int Run(const Options& o) {
-  model::CoreConfig cfg;  // ai_core_d16: the model's defaults
+struct Result {
+  uint64_t cycles = 0, macs = 0;
+  double rate = 0;  // simulated cycles per second, median of the runs
+};
+
+// Runs the GEMM of `o` on core Model (`cfg` its configuration) `reps` times, checks C against
+// the model, prints the details when `verbose`.
+template <class Model>
+int RunOn(const Options& o, model::CoreConfig cfg, int reps, bool verbose, Result* out) {
   cfg.windows = {{0, kMemBytes, true}};
   model::DeviceMemory rtl_mem(0, kMemBytes), model_mem(0, kMemBytes);
   tb::Rng rng(7);
@@ -53,6 +64,10 @@ int Run(const Options& o) {
   g.tile_n = o.tile_n;
   g.tile_k = o.tile_k;
   g.sync_addr = kSync;
+  g.dim = cfg.dim;
+  g.l0a_bytes = cfg.l0a_bytes;
+  g.l0b_bytes = cfg.l0b_bytes;
+  g.l0c_bytes = cfg.l0c_bytes;
   const auto program = isa::BuildGemmProgram(g);
 
   model::CoreModel ref(cfg, &model_mem);
@@ -69,14 +84,14 @@ int Run(const Options& o) {
   mc.shared_budget = o.shared;
   // Three identical runs: the figures come from the last, the rate is the median.
   std::vector<double> rates;
-  std::unique_ptr<tb::Simulation<Vai_core_d16>> sim;
-  std::unique_ptr<tb::CoreHarness<Vai_core_d16>> run;
+  std::unique_ptr<tb::Simulation<Model>> sim;
+  std::unique_ptr<tb::CoreHarness<Model>> run;
   uint64_t cycles = 0;
-  for (int rep = 0; rep < 3; ++rep) {
+  for (int rep = 0; rep < reps; ++rep) {
     run.reset();
-    sim = std::make_unique<tb::Simulation<Vai_core_d16>>("bench_core", "", tb::TraceOptions{});
+    sim = std::make_unique<tb::Simulation<Model>>("bench_core", "", tb::TraceOptions{});
     rtl_mem.Write(0, bytes.data(), bytes.size());
-    run = std::make_unique<tb::CoreHarness<Vai_core_d16>>(sim.get(), &rtl_mem, mc, 1);
+    run = std::make_unique<tb::CoreHarness<Model>>(sim.get(), &rtl_mem, mc, 1);
     run->SetWindows(cfg.windows);
     sim->Reset();
     run->SetRing(kRing, 4096);
@@ -101,23 +116,56 @@ int Run(const Options& o) {
     std::fprintf(stderr, "error: the core's C differs from the model's\n");
     return 1;
   }
-  const double dim2 = 16.0 * 16.0;
-  const uint64_t macs = core.Counter(tb::CoreCounter::kMacs);
-  std::printf("# GEMM %dx%dx%d on one Dim=16 core, tiles %dx%d (tile_k %d), %zu commands;\n", o.m,
-              o.n, o.k, o.tile_m, o.tile_n, o.tile_k, program.size());
+  out->cycles = cycles;
+  out->macs = core.Counter(tb::CoreCounter::kMacs);
+  out->rate = rates[rates.size() / 2];
+  if (!verbose) return 0;
+  std::printf("# GEMM %dx%dx%d on one Dim=%d core, tiles %dx%d (tile_k %d), %zu commands;\n", o.m,
+              o.n, o.k, cfg.dim, o.tile_m, o.tile_n, o.tile_k, program.size());
   std::printf(
       "# memory: %d cycles latency, %s; result == model\n", o.latency,
       o.shared ? "16 B/cycle shared by reads and writes" : "16 B/cycle read + 16 B/cycle write");
   std::printf("  cycles %llu, MACs %llu, bytes read %llu, written %llu\n",
-              (unsigned long long)cycles, (unsigned long long)macs,
+              (unsigned long long)cycles, (unsigned long long)out->macs,
               (unsigned long long)core.Counter(tb::CoreCounter::kBytesRead),
               (unsigned long long)core.Counter(tb::CoreCounter::kBytesWritten));
   for (auto c : {tb::CoreCounter::kBusyLd, tb::CoreCounter::kBusyEx, tb::CoreCounter::kBusySt,
                  tb::CoreCounter::kStallLd, tb::CoreCounter::kStallEx, tb::CoreCounter::kStallSt}) {
     std::printf("  %-8s %5.1f %%\n", tb::CounterName(c), 100.0 * core.Counter(c) / cycles);
   }
-  std::printf("core_util_dim16_gemm%d: %.2f %%\n", o.m, 100.0 * macs / (dim2 * cycles));
-  std::printf("core_sim_rate_dim16: %.0f cycles/s (median of 3)\n", rates[1]);
+  return 0;
+}
+
+double Util(const Result& r, int dim) { return 100.0 * r.macs / (double(dim) * dim * r.cycles); }
+
+int Run(const Options& o) {
+  Result r;
+  if (int rc = RunOn<Vai_core_d16>(o, model::CoreConfig{}, 3, true, &r)) return rc;
+  std::printf("core_util_dim16_gemm%d: %.2f %%\n", o.m, Util(r, 16));
+  std::printf("core_sim_rate_dim16: %.0f cycles/s (median of 3)\n", r.rate);
+
+  // The FPGA build's core (tests/rtl/core/CMakeLists.txt) against the same core without its
+  // pipelining parameters.
+  Options small;
+  small.m = small.n = small.k = 128;
+  small.tile_m = small.tile_n = 32;
+  small.latency = o.latency;
+  small.shared = o.shared;
+  model::CoreConfig c8;
+  c8.dim = 8;
+  c8.l0a_bytes = c8.l0b_bytes = 4096;
+  c8.l0c_bytes = 8192;
+  c8.queue_depth = 4;
+  Result plain, fpga;
+  if (int rc = RunOn<Vai_core_d8>(small, c8, 1, false, &plain)) return rc;
+  if (int rc = RunOn<Vai_core_d8_fpga>(small, c8, 1, false, &fpga)) return rc;
+  std::printf(
+      "# GEMM 128x128x128 on the Dim=8 core (4/4/8 KiB L0), tiles 32x32; result == model\n");
+  std::printf("core_cycles_dim8_gemm128: %llu\n", (unsigned long long)plain.cycles);
+  std::printf("core_util_dim8_gemm128: %.2f %%\n", Util(plain, 8));
+  std::printf("core_cycles_dim8_fpga_gemm128: %llu (CubePipeMul=1 EpiloguePipe=1, %+lld cycles)\n",
+              (unsigned long long)fpga.cycles, (long long)fpga.cycles - (long long)plain.cycles);
+  std::printf("core_util_dim8_fpga_gemm128: %.2f %%\n", Util(fpga, 8));
   return 0;
 }
 
