@@ -10,7 +10,7 @@
 //                              |
 //                             irq --> host_bridge (STATUS flags), led_o[0]
 //
-// LEDs (1 = on): 0 the SoC's interrupt line; 1 heartbeat (toggles every 2^HeartbeatBits
+// LEDs (1 = on): 0 the SoC's interrupt line; 1 heartbeat (toggles every 2^(HeartbeatBits-1)
 // cycles); 2 receive activity; 3 transmit activity; 4 the bridge rejected a frame since reset
 // (framing error or BAD_SEQ); 5 a received byte was lost (overrun) since reset; 6 a core
 // started a command; 7 memory traffic from the SoC. Activity LEDs stay on for 2^StretchBits
