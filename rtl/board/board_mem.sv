@@ -69,12 +69,9 @@ module board_mem #(
   localparam int LineW = Lines > 1 ? $clog2(Lines) : 1;
   localparam logic [1:0] Incr = 2'b01, Okay = 2'b00, SlvErr = 2'b10;
 
-  // The memory line of an address's line (address bits 31:4); all ones below MemBase.
-  function automatic logic [28:0] line_of(logic [27:0] a_line);
-    logic [28:0] off;
-    off = {1'b0, a_line} - {1'b0, MemBase[31:4]};
-    return off[28] ? 29'h1FFF_FFFF : off;
-  endfunction
+  // Beats carry absolute line numbers (address bits 31:4, one bit more so that a burst running
+  // off the top of the address space does not wrap into the memory).
+  localparam logic [28:0] FirstLine = {1'b0, MemBase[31:4]};
 
   // ---------------------------------------------------------------- storage
   logic             we, re;
@@ -106,8 +103,12 @@ module board_mem #(
   logic             bridge_rv_q;
 
   logic             r_in, w_in;  // the current beat is inside the memory
-  assign r_in = r_ok_q && r_line_q < 29'(Lines);
-  assign w_in = w_ok_q && w_line_q < 29'(Lines);
+  // Line inside the memory (below FirstLine wraps to a huge number: outside too).
+  logic [28:0]      r_index, w_index;
+  assign r_index = r_line_q - FirstLine;
+  assign w_index = w_line_q - FirstLine;
+  assign r_in    = r_ok_q && r_index < 29'(Lines);
+  assign w_in    = w_ok_q && w_index < 29'(Lines);
 
   // Requests: 0 an AXI read beat (room for its data), 1 an AXI write beat, 2 the bridge. A read
   // overwrites the lanes' output registers, so no read while an AXI beat waits there.
@@ -131,11 +132,11 @@ module board_mem #(
     wdata = mem_wdata_i;
     if (gnt[0]) begin
       re    = r_in;
-      raddr = LineW'(r_line_q);
+      raddr = LineW'(r_index);
     end else if (gnt[1]) begin
       we    = w_in;
       wbe   = s_axi_wstrb_i;
-      waddr = LineW'(w_line_q);
+      waddr = LineW'(w_index);
       wdata = s_axi_wdata_i;
     end else if (gnt[2]) begin
       we    = mem_we_i;
@@ -172,7 +173,7 @@ module board_mem #(
       if (rv_q && s_axi_rready_i) rv_q <= 1'b0;
       if (s_axi_arvalid_i && s_axi_arready_o) begin
         r_active_q <= 1'b1;
-        r_line_q   <= line_of(s_axi_araddr_i[31:4]);
+        r_line_q   <= {1'b0, s_axi_araddr_i[31:4]};
         r_left_q   <= s_axi_arlen_i;
         r_id_q     <= s_axi_arid_i;
         r_ok_q     <= s_axi_arburst_i == Incr && s_axi_arsize_i == 3'd4;
@@ -182,7 +183,7 @@ module board_mem #(
         r_last_q    <= r_left_q == 8'd0;
         r_resp_q    <= r_in ? Okay : SlvErr;
         r_beat_id_q <= r_id_q;
-        r_line_q    <= r_line_q + (r_line_q != 29'h1FFF_FFFF ? 29'd1 : 29'd0);
+        r_line_q    <= r_line_q + 29'd1;
         r_left_q    <= r_left_q - 8'd1;
         if (r_left_q == 8'd0) r_active_q <= 1'b0;
       end
@@ -190,14 +191,14 @@ module board_mem #(
       if (bv_q && s_axi_bready_i) bv_q <= 1'b0;
       if (s_axi_awvalid_i && s_axi_awready_o) begin
         w_active_q <= 1'b1;
-        w_line_q   <= line_of(s_axi_awaddr_i[31:4]);
+        w_line_q   <= {1'b0, s_axi_awaddr_i[31:4]};
         w_id_q     <= s_axi_awid_i;
         w_left_q   <= s_axi_awlen_i;
         w_ok_q     <= s_axi_awburst_i == Incr && s_axi_awsize_i == 3'd4;
         w_err_q    <= 1'b0;
       end
       if (gnt[1]) begin
-        w_line_q <= w_line_q + (w_line_q != 29'h1FFF_FFFF ? 29'd1 : 29'd0);
+        w_line_q <= w_line_q + 29'd1;
         w_left_q <= w_left_q - 8'd1;
         if (!w_in) w_err_q <= 1'b1;
         if (w_left_q == 8'd0) begin
