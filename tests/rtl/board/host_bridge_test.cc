@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "Vhost_bridge_tb.h"
+#include "Vhost_bridge_tb_256.h"
+#include "Vhost_bridge_tb_256_params.h"
 #include "Vhost_bridge_tb_params.h"
 #include "sw/hal/bridge_protocol.h"
 #include "tb/board/bridge_agents.h"
@@ -19,15 +21,18 @@ namespace luoshu {
 namespace {
 
 namespace bp = hal::bridge;
-using P = VerilatedParams<Vhost_bridge_tb>;
-using Top = Vhost_bridge_tb;
 
-constexpr int kClkPerBit = P::ClkPerBit;
-constexpr int kMaxData = P::MaxData;
-constexpr uint32_t kMemBase = P::MemBase;
-constexpr uint32_t kMemBytes = P::MemBytes;
+// One configuration of the test top (tests/rtl/board/CMakeLists.txt).
+template <class Top>
+struct Cfg {
+  using P = VerilatedParams<Top>;
+  static constexpr int kClkPerBit = P::ClkPerBit;
+  static constexpr int kMaxData = P::MaxData;
+  static constexpr uint32_t kMemBase = P::MemBase;
+  static constexpr uint32_t kMemBytes = P::MemBytes;
+  static constexpr uint64_t kQuiet = 4 * P::TimeoutCycles + 100;
+};
 constexpr uint32_t kErrorFrom = 0x700;  // the register model answers SLVERR from here on
-constexpr uint64_t kQuiet = 4 * P::TimeoutCycles + 100;
 constexpr uint64_t kMaxCycles = 200000;
 
 // ------------------------------------------------------------------ reference board
@@ -40,10 +45,12 @@ struct RefReply {
   bool cycle_in_payload = false;
 };
 
+template <class Top>
 class RefBoard {
  public:
-  RefBoard() : mem(kMemBytes), regs(0x200) {
-    for (uint32_t i = 0; i < kMemBytes; ++i) mem[i] = static_cast<uint8_t>(i * 7 + 3);
+  using C = Cfg<Top>;
+  RefBoard() : mem(C::kMemBytes), regs(0x200) {
+    for (uint32_t i = 0; i < C::kMemBytes; ++i) mem[i] = static_cast<uint8_t>(i * 7 + 3);
     for (uint32_t i = 0; i < 0x200; ++i) regs[i] = 0x5EED0000u ^ (i * 0x01010101u);
   }
 
@@ -57,7 +64,7 @@ class RefBoard {
     const uint8_t seq = avail > 2 ? b[start + 2] : 0;
     if (avail < bp::kRequestHeader) return {Framing(bp::Status::kTruncated, seq)};
     const uint16_t len = bp::Get16(&b[start + 3]);
-    if (len > 4 + kMaxData) return {Framing(bp::Status::kBadLen, seq)};
+    if (len > 4 + C::kMaxData) return {Framing(bp::Status::kBadLen, seq)};
     const size_t total = bp::kRequestHeader + len + bp::kCrcBytes;
     if (avail < total) return {Framing(bp::Status::kTruncated, seq)};
     if (bp::Crc16(&b[start + 1], 4 + len) != bp::Get16(&b[start + bp::kRequestHeader + len]))
@@ -95,9 +102,9 @@ class RefBoard {
       std::vector<uint8_t> hello;
       if (p.empty()) {
         hello.push_back(bp::kVersion);
-        bp::Put16(&hello, kMaxData);
-        bp::Put32(&hello, kMemBase);
-        bp::Put32(&hello, kMemBytes);
+        bp::Put16(&hello, C::kMaxData);
+        bp::Put32(&hello, C::kMemBase);
+        bp::Put32(&hello, C::kMemBytes);
       }
       stored_ =
           Make(static_cast<uint8_t>(p.empty() ? bp::Status::kOk : bp::Status::kBadLen), seq, hello);
@@ -122,7 +129,7 @@ class RefBoard {
     const uint32_t a = n >= 4 ? bp::Get32(p.data()) : 0;
     const bool reg_ok = a < bp::kRegSpace && a % 4 == 0;
     auto mem_ok = [&](uint64_t count) {
-      return a >= kMemBase && uint64_t(a) - kMemBase + count <= kMemBytes;
+      return a >= C::kMemBase && uint64_t(a) - C::kMemBase + count <= C::kMemBytes;
     };
     switch (static_cast<bp::Cmd>(cmd)) {
       case bp::Cmd::kReadReg: {
@@ -141,14 +148,15 @@ class RefBoard {
         return status(bp::Status::kOk);
       case bp::Cmd::kReadMem: {
         const uint16_t count = n == 6 ? bp::Get16(p.data() + 4) : 0;
-        if (n != 6 || count == 0 || count > kMaxData) return status(bp::Status::kBadLen);
+        if (n != 6 || count == 0 || count > C::kMaxData) return status(bp::Status::kBadLen);
         if (!mem_ok(count)) return status(bp::Status::kBadAddr);
-        return Make(0, seq, {mem.begin() + (a - kMemBase), mem.begin() + (a - kMemBase) + count});
+        return Make(0, seq,
+                    {mem.begin() + (a - C::kMemBase), mem.begin() + (a - C::kMemBase) + count});
       }
       case bp::Cmd::kWriteMem:
         if (n < 5) return status(bp::Status::kBadLen);
         if (!mem_ok(n - 4)) return status(bp::Status::kBadAddr);
-        std::copy(p.begin() + 4, p.end(), mem.begin() + (a - kMemBase));
+        std::copy(p.begin() + 4, p.end(), mem.begin() + (a - C::kMemBase));
         return status(bp::Status::kOk);
       case bp::Cmd::kStatus: {
         if (n != 0) return status(bp::Status::kBadLen);
@@ -193,14 +201,16 @@ std::vector<uint8_t> WriteArgs(uint32_t addr, const std::vector<uint8_t>& data) 
   return p;
 }
 
+template <class Top>
 class Bench {
  public:
+  using C = Cfg<Top>;
   explicit Bench(uint64_t seed, double stall = 0.3, int max_gap_bits = 3)
       : rng_(seed),
         sim_(tb::CurrentTestName(), "host_bridge"),
         regs_(&sim_, &rng_, stall, kErrorFrom),
-        mem_(&sim_, &rng_, stall, kMemBytes),
-        link_(&sim_, kClkPerBit, 64 + kMaxData),
+        mem_(&sim_, &rng_, stall, C::kMemBytes),
+        link_(&sim_, C::kClkPerBit, 64 + C::kMaxData),
         max_gap_bits_(max_gap_bits) {
     sim_.dut().irq_i = 0;
     sim_.Reset();
@@ -214,7 +224,7 @@ class Bench {
       link_.driver().Push(b);
     }
     const auto want = ref_.Burst(bytes);
-    const auto got = link_.Collect(static_cast<int>(want.size()), kQuiet, kMaxCycles);
+    const auto got = link_.Collect(static_cast<int>(want.size()), C::kQuiet, kMaxCycles);
     EXPECT_EQ(got.size(), want.size()) << "replies to a burst of " << bytes.size() << " bytes";
     for (size_t i = 0; i < std::min(got.size(), want.size()); ++i) Check(got[i], want[i]);
     EXPECT_EQ(link_.bad_replies(), 0u) << "a reply with a bad CRC or length";
@@ -242,7 +252,7 @@ class Bench {
   tb::AxilSlaveModel<Top> regs_;
   tb::BridgeMemModel<Top> mem_;
   tb::BridgeLink<Top> link_;
-  RefBoard ref_;
+  RefBoard<Top> ref_;
   int max_gap_bits_;
 
  private:
@@ -278,22 +288,31 @@ uint32_t RejectedOf(const bp::Reply& r) {
   return bp::Get16(&r.payload[9]);
 }
 
+template <class Top>
+class HostBridgeTest : public ::testing::Test {};
+// MaxData 32 with 200 bytes at 0x1000, and the shipped MaxData 256 with memory at 0 and an odd
+// ClkPerBit.
+using Models = ::testing::Types<Vhost_bridge_tb, Vhost_bridge_tb_256>;
+TYPED_TEST_SUITE(HostBridgeTest, Models);
+
 // ------------------------------------------------------------------ directed
-TEST(HostBridgeTest, HelloReportsTheBoard) {
-  Bench b(1);
+TYPED_TEST(HostBridgeTest, HelloReportsTheBoard) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(1);
   const auto r = b.One(Req(bp::Cmd::kHello, 77));
   EXPECT_EQ(r.status, St(bp::Status::kOk));
   EXPECT_EQ(r.seq, 77);
   ASSERT_EQ(r.payload.size(), 11u);
   EXPECT_EQ(r.payload[0], 1);
-  EXPECT_EQ(bp::Get16(&r.payload[1]), kMaxData);
-  EXPECT_EQ(bp::Get32(&r.payload[3]), kMemBase);
-  EXPECT_EQ(bp::Get32(&r.payload[7]), kMemBytes);
+  EXPECT_EQ(bp::Get16(&r.payload[1]), C::kMaxData);
+  EXPECT_EQ(bp::Get32(&r.payload[3]), C::kMemBase);
+  EXPECT_EQ(bp::Get32(&r.payload[7]), C::kMemBytes);
   EXPECT_EQ(b.ref_.expected, 78);
 }
 
-TEST(HostBridgeTest, EveryCommandWithStalls) {
-  Bench b(2, 0.5, 4);
+TYPED_TEST(HostBridgeTest, EveryCommandWithStalls) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(2, 0.5, 4);
   b.One(Req(bp::Cmd::kHello, 250));
   auto r = b.One(Req(bp::Cmd::kWriteReg, 251, RegArgs(0x44, 0xCAFEF00D)));
   EXPECT_EQ(r.status, St(bp::Status::kOk));
@@ -306,17 +325,18 @@ TEST(HostBridgeTest, EveryCommandWithStalls) {
   EXPECT_EQ(bp::Get32(r.payload.data()), b.regs_.regs()[(0x7FC - 0x100) / 4]);
   // Bytes at an odd address across a 16-byte line, and the whole buffer's worth at the end.
   const std::vector<uint8_t> data{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99};
-  r = b.One(Req(bp::Cmd::kWriteMem, 254, WriteArgs(kMemBase + 13, data)));
+  r = b.One(Req(bp::Cmd::kWriteMem, 254, WriteArgs(C::kMemBase + 13, data)));
   EXPECT_EQ(r.status, St(bp::Status::kOk));
   EXPECT_EQ(b.mem_.bytes()[12], uint8_t(12 * 7 + 3)) << "the byte before must not change";
   EXPECT_EQ(b.mem_.bytes()[22], uint8_t(22 * 7 + 3)) << "the byte after must not change";
-  r = b.One(Req(bp::Cmd::kReadMem, 255, ReadArgs(kMemBase + 13, 9)));
+  r = b.One(Req(bp::Cmd::kReadMem, 255, ReadArgs(C::kMemBase + 13, 9)));
   EXPECT_EQ(r.payload, data);
-  r = b.One(Req(bp::Cmd::kReadMem, 0, ReadArgs(kMemBase + kMemBytes - kMaxData, kMaxData)));
-  EXPECT_EQ(r.payload.size(), size_t(kMaxData));
-  std::vector<uint8_t> full(kMaxData);
-  for (int i = 0; i < kMaxData; ++i) full[i] = static_cast<uint8_t>(0xF0 - i);
-  EXPECT_EQ(b.One(Req(bp::Cmd::kWriteMem, 1, WriteArgs(kMemBase, full))).status, 0);
+  r = b.One(
+      Req(bp::Cmd::kReadMem, 0, ReadArgs(C::kMemBase + C::kMemBytes - C::kMaxData, C::kMaxData)));
+  EXPECT_EQ(r.payload.size(), size_t(C::kMaxData));
+  std::vector<uint8_t> full(C::kMaxData);
+  for (int i = 0; i < C::kMaxData; ++i) full[i] = static_cast<uint8_t>(0xF0 - i);
+  EXPECT_EQ(b.One(Req(bp::Cmd::kWriteMem, 1, WriteArgs(C::kMemBase, full))).status, 0);
   b.SetIrq(true);
   r = b.One(Req(bp::Cmd::kStatus, 2));
   ASSERT_EQ(r.payload.size(), 11u);
@@ -324,16 +344,17 @@ TEST(HostBridgeTest, EveryCommandWithStalls) {
   EXPECT_EQ(RejectedOf(r), 0u) << "nothing rejected yet";
   EXPECT_EQ(b.regs_.writes(), 1u);
   EXPECT_EQ(b.regs_.reads(), 2u);
-  EXPECT_EQ(b.mem_.writes(), data.size() + kMaxData);
+  EXPECT_EQ(b.mem_.writes(), data.size() + C::kMaxData);
 }
 
 // A WRITE_MEM frame with every single bit flipped in turn: each copy is rejected (BAD_CRC, or
 // BAD_LEN / TRUNCATED when the flip lands in LEN, or ignored when it hits the start byte) and
 // leaves memory, registers and the sequence alone; the intact frame then executes.
-TEST(HostBridgeTest, EveryFlippedBitIsRejectedAndNotExecuted) {
-  Bench b(3, 0.2, 0);
+TYPED_TEST(HostBridgeTest, EveryFlippedBitIsRejectedAndNotExecuted) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(3, 0.2, 0);
   b.One(Req(bp::Cmd::kHello, 9));
-  const auto frame = Req(bp::Cmd::kWriteMem, 10, WriteArgs(kMemBase + 5, {1, 2, 3, 4, 5, 6}));
+  const auto frame = Req(bp::Cmd::kWriteMem, 10, WriteArgs(C::kMemBase + 5, {1, 2, 3, 4, 5, 6}));
   uint16_t rejected = 0;
   for (size_t bit = 0; bit < frame.size() * 8; ++bit) {
     SCOPED_TRACE("bit " + std::to_string(bit));
@@ -360,8 +381,9 @@ TEST(HostBridgeTest, EveryFlippedBitIsRejectedAndNotExecuted) {
   EXPECT_EQ(RejectedOf(st), rejected);
 }
 
-TEST(HostBridgeTest, FrameCutAtEveryPositionIsTruncated) {
-  Bench b(4, 0.2, 2);
+TYPED_TEST(HostBridgeTest, FrameCutAtEveryPositionIsTruncated) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(4, 0.2, 2);
   b.One(Req(bp::Cmd::kHello, 0));
   const auto frame = Req(bp::Cmd::kWriteReg, 1, RegArgs(0x10, 0x12345678));
   for (size_t cut = 1; cut < frame.size(); ++cut) {
@@ -379,10 +401,11 @@ TEST(HostBridgeTest, FrameCutAtEveryPositionIsTruncated) {
 // The last executed frame again: the stored reply with DUPLICATE, nothing executed again. A
 // WRITE_MEM replayed after the memory changed does not overwrite it; a READ_MEM replayed
 // returns the data of its first execution; a READ_REG replayed does not read the register.
-TEST(HostBridgeTest, ReplayedFrameGetsTheStoredReplyAndIsNotExecuted) {
-  Bench b(5);
+TYPED_TEST(HostBridgeTest, ReplayedFrameGetsTheStoredReplyAndIsNotExecuted) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(5);
   b.One(Req(bp::Cmd::kHello, 40));
-  const auto write = Req(bp::Cmd::kWriteMem, 41, WriteArgs(kMemBase + 100, {0xAB, 0xCD}));
+  const auto write = Req(bp::Cmd::kWriteMem, 41, WriteArgs(C::kMemBase + 100, {0xAB, 0xCD}));
   EXPECT_EQ(b.One(write).status, St(bp::Status::kOk));
   b.mem_.bytes()[100] = 0x5A;  // the SoC changes the memory afterwards
   b.ref_.mem[100] = 0x5A;
@@ -391,7 +414,7 @@ TEST(HostBridgeTest, ReplayedFrameGetsTheStoredReplyAndIsNotExecuted) {
   EXPECT_EQ(b.mem_.bytes()[100], 0x5A) << "a replayed WRITE_MEM wrote memory again";
   EXPECT_EQ(b.mem_.writes(), 2u);
 
-  const auto read = Req(bp::Cmd::kReadMem, 42, ReadArgs(kMemBase + 99, 3));
+  const auto read = Req(bp::Cmd::kReadMem, 42, ReadArgs(C::kMemBase + 99, 3));
   const auto first = b.One(read);
   EXPECT_EQ(first.payload, (std::vector<uint8_t>{uint8_t(99 * 7 + 3), 0x5A, 0xCD}));
   b.mem_.bytes()[101] = 0x00;
@@ -408,8 +431,9 @@ TEST(HostBridgeTest, ReplayedFrameGetsTheStoredReplyAndIsNotExecuted) {
   EXPECT_EQ(b.regs_.reads(), reads);
 }
 
-TEST(HostBridgeTest, OldSeqAndSeqBeforeHelloAreBadSeq) {
-  Bench b(6);
+TYPED_TEST(HostBridgeTest, OldSeqAndSeqBeforeHelloAreBadSeq) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(6);
   auto r = b.One(Req(bp::Cmd::kReadReg, 0, RegArgs(0)));
   EXPECT_EQ(r.status, St(bp::Status::kBadSeq)) << "before any HELLO";
   EXPECT_EQ(b.regs_.reads(), 0u);
@@ -434,8 +458,9 @@ TEST(HostBridgeTest, OldSeqAndSeqBeforeHelloAreBadSeq) {
   EXPECT_EQ(b.One(Req(bp::Cmd::kStatus, 101)).status, St(bp::Status::kOk));
 }
 
-TEST(HostBridgeTest, UnknownCommandBadLengthBadAddressBusError) {
-  Bench b(7);
+TYPED_TEST(HostBridgeTest, UnknownCommandBadLengthBadAddressBusError) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(7);
   uint8_t seq = 0;
   b.One(Req(bp::Cmd::kHello, seq++));
   auto expect = [&](const std::vector<uint8_t>& frame, bp::Status s) {
@@ -451,20 +476,23 @@ TEST(HostBridgeTest, UnknownCommandBadLengthBadAddressBusError) {
   expect(Req(bp::Cmd::kReadReg, seq++, RegArgs(0, 0)), bp::Status::kBadLen);
   expect(Req(bp::Cmd::kWriteReg, seq++, RegArgs(0)), bp::Status::kBadLen);
   expect(Req(bp::Cmd::kWriteReg, seq++, WriteArgs(0, {1, 2, 3, 4, 5})), bp::Status::kBadLen);
-  expect(Req(bp::Cmd::kReadMem, seq++, RegArgs(kMemBase)), bp::Status::kBadLen);
-  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(kMemBase, 0)), bp::Status::kBadLen);
-  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(kMemBase, kMaxData + 1)), bp::Status::kBadLen);
-  expect(Req(bp::Cmd::kWriteMem, seq++, RegArgs(kMemBase)), bp::Status::kBadLen);
+  expect(Req(bp::Cmd::kReadMem, seq++, RegArgs(C::kMemBase)), bp::Status::kBadLen);
+  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(C::kMemBase, 0)), bp::Status::kBadLen);
+  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(C::kMemBase, C::kMaxData + 1)),
+         bp::Status::kBadLen);
+  expect(Req(bp::Cmd::kWriteMem, seq++, RegArgs(C::kMemBase)), bp::Status::kBadLen);
   expect(Req(bp::Cmd::kStatus, seq++, {0}), bp::Status::kBadLen);
   // BAD_ADDR: below, above, straddling the end; register offsets unaligned and out of range.
-  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(kMemBase - 1, 1)), bp::Status::kBadAddr);
-  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(kMemBase + kMemBytes, 1)), bp::Status::kBadAddr);
-  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(kMemBase + kMemBytes - 3, 4)),
+  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(C::kMemBase - 1, 1)), bp::Status::kBadAddr);
+  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(C::kMemBase + C::kMemBytes, 1)),
+         bp::Status::kBadAddr);
+  expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(C::kMemBase + C::kMemBytes - 3, 4)),
          bp::Status::kBadAddr);
   expect(Req(bp::Cmd::kReadMem, seq++, ReadArgs(0xFFFFFFF0u, 32)), bp::Status::kBadAddr);
-  expect(Req(bp::Cmd::kWriteMem, seq++, WriteArgs(kMemBase + kMemBytes - 1, {1, 2})),
+  expect(Req(bp::Cmd::kWriteMem, seq++, WriteArgs(C::kMemBase + C::kMemBytes - 1, {1, 2})),
          bp::Status::kBadAddr);
-  expect(Req(bp::Cmd::kWriteMem, seq++, WriteArgs(0, {1})), bp::Status::kBadAddr);
+  expect(Req(bp::Cmd::kWriteMem, seq++, WriteArgs(C::kMemBase + C::kMemBytes, {1})),
+         bp::Status::kBadAddr);
   expect(Req(bp::Cmd::kReadReg, seq++, RegArgs(0x802)), bp::Status::kBadAddr);
   expect(Req(bp::Cmd::kReadReg, seq++, RegArgs(0x800)), bp::Status::kBadAddr);
   expect(Req(bp::Cmd::kReadReg, seq++, RegArgs(0xFFFFFFFCu)), bp::Status::kBadAddr);
@@ -472,7 +500,8 @@ TEST(HostBridgeTest, UnknownCommandBadLengthBadAddressBusError) {
   EXPECT_EQ(b.mem_.reads() + b.mem_.writes() + b.regs_.reads() + b.regs_.writes(), 0u)
       << "a refused command touched a port";
   // The last byte of memory is in range.
-  EXPECT_EQ(b.One(Req(bp::Cmd::kReadMem, seq++, ReadArgs(kMemBase + kMemBytes - 4, 4))).status, 0);
+  EXPECT_EQ(
+      b.One(Req(bp::Cmd::kReadMem, seq++, ReadArgs(C::kMemBase + C::kMemBytes - 4, 4))).status, 0);
   // BUS_ERROR: the register block answers SLVERR.
   expect(Req(bp::Cmd::kReadReg, seq++, RegArgs(kErrorFrom)), bp::Status::kBusError);
   expect(Req(bp::Cmd::kWriteReg, seq++, RegArgs(0x7FC, 5)), bp::Status::kBusError);
@@ -480,14 +509,15 @@ TEST(HostBridgeTest, UnknownCommandBadLengthBadAddressBusError) {
   const auto again = b.One(Req(bp::Cmd::kWriteReg, uint8_t(seq - 1), RegArgs(0x7FC, 5)));
   EXPECT_EQ(again.status, St(bp::Status::kBusError) | bp::kDuplicate);
   // LEN over 4 + MaxData is a framing error: BAD_LEN once the line is idle, not executed.
-  std::vector<uint8_t> big(4 + kMaxData + 1, 0x33);
+  std::vector<uint8_t> big(4 + C::kMaxData + 1, 0x33);
   const auto r = b.One(Req(bp::Cmd::kWriteMem, seq, big));
   EXPECT_EQ(r.status, St(bp::Status::kBadLen));
   EXPECT_EQ(b.One(Req(bp::Cmd::kStatus, seq)).status, 0) << "the sequence did not move";
 }
 
-TEST(HostBridgeTest, GarbageBetweenFramesAndFalseStartsAreIgnored) {
-  Bench b(8);
+TYPED_TEST(HostBridgeTest, GarbageBetweenFramesAndFalseStartsAreIgnored) {
+  using C = Cfg<TypeParam>;
+  Bench<TypeParam> b(8);
   b.One(Req(bp::Cmd::kHello, 0));
   for (uint8_t seq = 1; seq < 6; ++seq) {
     std::vector<uint8_t> burst;
@@ -497,17 +527,17 @@ TEST(HostBridgeTest, GarbageBetweenFramesAndFalseStartsAreIgnored) {
       while (g == bp::kRequestStart);
       burst.push_back(g);
     }
-    const auto frame = Req(bp::Cmd::kReadMem, seq, ReadArgs(kMemBase + seq * 11, seq));
+    const auto frame = Req(bp::Cmd::kReadMem, seq, ReadArgs(C::kMemBase + seq * 11, seq));
     burst.insert(burst.end(), frame.begin(), frame.end());
     const auto r = b.Burst(burst);
     ASSERT_EQ(r.size(), 1u);
     EXPECT_EQ(r[0].status, 0);
   }
   // Low pulses shorter than half a bit are no start bit.
-  b.link_.Glitch(kClkPerBit / 2 - 1);
-  b.sim_.Step(8 * kClkPerBit);
+  b.link_.Glitch(C::kClkPerBit / 2 - 1);
+  b.sim_.Step(8 * C::kClkPerBit);
   b.link_.Glitch(1);
-  b.sim_.Step(8 * kClkPerBit);
+  b.sim_.Step(8 * C::kClkPerBit);
   EXPECT_EQ(b.One(Req(bp::Cmd::kStatus, 6)).status, 0);
   EXPECT_EQ(b.sim_.dut().overrun_o, 0);
 }
@@ -516,10 +546,11 @@ TEST(HostBridgeTest, GarbageBetweenFramesAndFalseStartsAreIgnored) {
 // A seeded stream of good frames (every command, sometimes out of range or mis-sized), their
 // replays, stale SEQs, HELLOs, and damaged frames (a flipped bit, a cut, garbage in front),
 // through stalling models; every reply and the final memory and registers against RefBoard.
-TEST(HostBridgeTest, RandomStreamMatchesTheReference) {
+TYPED_TEST(HostBridgeTest, RandomStreamMatchesTheReference) {
+  using C = Cfg<TypeParam>;
   for (tb::Round& round : tb::Rounds(tb::SeedFromEnv(20261204), 3)) {
     tb::Rng& rng = round.rng;
-    Bench b(rng.Bits64(), rng.Uniform(0, 5) / 10.0, int(rng.Uniform(0, 4)));
+    Bench<TypeParam> b(rng.Bits64(), rng.Uniform(0, 5) / 10.0, int(rng.Uniform(0, 4)));
     std::vector<uint8_t> last;
     for (int step : tb::Steps(400)) {
       (void)step;
@@ -528,8 +559,8 @@ TEST(HostBridgeTest, RandomStreamMatchesTheReference) {
       if (kind < 4) seq = static_cast<uint8_t>(rng.Uniform(0, 255));
       std::vector<uint8_t> frame;
       const auto addr = [&] {
-        return uint32_t(rng.Chance(0.1) ? rng.Uniform(0, kMemBase + kMemBytes + 40)
-                                        : kMemBase + rng.Uniform(0, kMemBytes - 1));
+        return uint32_t(rng.Chance(0.1) ? rng.Uniform(0, C::kMemBase + C::kMemBytes + 40)
+                                        : C::kMemBase + rng.Uniform(0, C::kMemBytes - 1));
       };
       switch (rng.Uniform(0, 6)) {
         case 0:
@@ -543,11 +574,12 @@ TEST(HostBridgeTest, RandomStreamMatchesTheReference) {
                       RegArgs(uint32_t(rng.Uniform(0, 0x1FF)) * 4, uint32_t(rng.Bits64())));
           break;
         case 3:
-          frame = Req(bp::Cmd::kReadMem, seq,
-                      ReadArgs(addr(), uint16_t(rng.Uniform(rng.Chance(0.05) ? 0 : 1, kMaxData))));
+          frame =
+              Req(bp::Cmd::kReadMem, seq,
+                  ReadArgs(addr(), uint16_t(rng.Uniform(rng.Chance(0.05) ? 0 : 1, C::kMaxData))));
           break;
         case 4: {
-          std::vector<uint8_t> data(size_t(rng.Uniform(1, kMaxData)));
+          std::vector<uint8_t> data(size_t(rng.Uniform(1, C::kMaxData)));
           for (auto& x : data) x = uint8_t(rng.Bits64());
           frame = Req(bp::Cmd::kWriteMem, seq, WriteArgs(addr(), data));
           break;
