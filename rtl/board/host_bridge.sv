@@ -205,15 +205,15 @@ module host_bridge #(
   // The reply on the wire: 5A STATUS SEQ CYCLE[4] LEN[2] payload CRC[2].
   assign rep_len = rep_stored_q ? st_len_q : {15'd0, rep_has_byte_q};
   always_comb begin
-    tx_byte = RepStart;
-    if (idx_q == 16'd0) tx_byte = RepStart;
-    else if (idx_q == 16'd1) tx_byte = rep_stored_q ? (st_status_q | (rep_dup_q ? Duplicate : 8'h0))
-                                               : rep_status_q;
+    tx_byte = RepStart;  // byte 0
+    if (idx_q == 16'd1)
+      tx_byte = rep_stored_q ? (st_status_q | (rep_dup_q ? Duplicate : 8'h0)) : rep_status_q;
     else if (idx_q == 16'd2) tx_byte = rep_stored_q ? st_seq_q : rep_seq_q;
     else if (idx_q >= 16'd3 && idx_q <= 16'd6) tx_byte = rep_cycle_q[8*(idx_q[2:0]-3'd3) +: 8];
     else if (idx_q == 16'd7) tx_byte = rep_len[7:0];
     else if (idx_q == 16'd8) tx_byte = rep_len[15:8];
-    else if (idx_q < 16'd9 + rep_len) tx_byte = rep_stored_q ? rep_rdata : rep_byte_q;
+    else if (idx_q >= 16'd9 && idx_q < 16'd9 + rep_len)
+      tx_byte = rep_stored_q ? rep_rdata : rep_byte_q;
     else if (idx_q == 16'd9 + rep_len) tx_byte = crc_q[7:0];
     else if (idx_q == 16'd10 + rep_len) tx_byte = crc_q[15:8];
   end
