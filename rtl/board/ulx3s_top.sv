@@ -7,7 +7,8 @@ module ulx3s_top #(
   parameter int ClkPerBit     = 25,      // 1 Mbaud
   // 20 ms: a USB serial adapter delivers a frame's bytes in USB packets, with gaps of a few
   // milliseconds between them, which must not end the frame.
-  parameter int TimeoutCycles = 500000
+  parameter int TimeoutCycles = 500000,
+  parameter int MemBytes      = 131072
 ) (
   input  logic       clk_25mhz,
   input  logic       ftdi_txd,   // the FT231X transmits, the FPGA receives
@@ -26,7 +27,9 @@ module ulx3s_top #(
   end
   assign rst_n = por_q == 4'd15;
 
-  board_top #(.ClkPerBit(ClkPerBit), .TimeoutCycles(TimeoutCycles)) u_board (
+  board_top #(
+    .ClkPerBit(ClkPerBit), .TimeoutCycles(TimeoutCycles), .MemBytes(MemBytes)
+  ) u_board (
     .clk_i(clk_25mhz),
     .rst_ni(rst_n),
     .uart_rx_i(ftdi_txd),
