@@ -471,7 +471,8 @@ TYPED_TEST(HostBridgeTest, UnknownCommandBadLengthBadAddressBusError) {
   };
   for (uint8_t cmd : {0x06, 0x10, 0x7F, 0xFF})
     expect(bp::EncodeRequest({cmd, seq++, {1, 2, 3, 4}}), bp::Status::kUnknownCmd);
-  // BAD_LEN for each command.
+  // BAD_LEN for each command (a HELLO with a payload still resynchronizes).
+  expect(Req(bp::Cmd::kHello, seq++, {1}), bp::Status::kBadLen);
   expect(Req(bp::Cmd::kReadReg, seq++, {0, 0, 0}), bp::Status::kBadLen);
   expect(Req(bp::Cmd::kReadReg, seq++, RegArgs(0, 0)), bp::Status::kBadLen);
   expect(Req(bp::Cmd::kWriteReg, seq++, RegArgs(0)), bp::Status::kBadLen);
