@@ -784,7 +784,6 @@ int Gemm(const Args& args) {
   });
   PrintLaunch(launch, &r, clock_mhz);
   PrintTotals(f, dev, r);
-  PrintLinkStats(dev, true);
   PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
@@ -809,6 +808,8 @@ int Gemm(const Args& args) {
     if (!no_check) bad = Compare(got, model::LinearInt32(a, b, bias, relu));
     if (!bad && !out_path.empty()) npy::Save(out_path, got);
   }
+  // After the download, so a board's link counters include reading C back.
+  PrintLinkStats(dev, true);
   if (!out_path.empty() && !bad) std::printf("  output              %s\n", out_path.c_str());
   if (bad) {
     std::printf("FAIL: %d of %lld elements differ from the functional model%s\n", bad,
@@ -956,7 +957,6 @@ int Mlp(const Args& args) {
                 100 * d.busy_ex / cyc, 100 * d.busy_st / cyc);
   }
   PrintTotals(f, dev, r);
-  PrintLinkStats(dev, true);
   PrintCheckpoints(r);
   if (!dev.bus().WavePath().empty())
     std::printf("  wave                %s\n", dev.bus().WavePath().c_str());
