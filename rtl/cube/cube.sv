@@ -18,7 +18,10 @@ module cube #(
   parameter int AccW     = 32,
   parameter int OutDepth = 2,
   // 1: every PE registers its product (cube_pe.sv) for FPGA timing; one cycle more latency.
-  parameter int PipeMul  = 0
+  parameter int PipeMul  = 0,
+  // The last LutMulRows rows of PEs multiply in logic instead of with `*` (cube_pe.sv LutMul):
+  // an FPGA with fewer DSP blocks than Dim^2 keeps the rest on DSPs (docs/fpga.md).
+  parameter int LutMulRows = 0
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -34,6 +37,9 @@ module cube #(
 );
   if (Dim < 2 || Dim > 64) begin : g_bad_dim
     $error("cube: Dim must be in 2..64 (got %0d)", Dim);
+  end
+  if (LutMulRows < 0 || LutMulRows > Dim) begin : g_bad_lut_rows
+    $error("cube: LutMulRows must be in 0..Dim (got %0d)", LutMulRows);
   end
   if (OutDepth < 2) begin : g_bad_depth
     $error("cube: OutDepth must be >= 2 for full throughput (got %0d)", OutDepth);
@@ -101,7 +107,9 @@ module cube #(
   for (genvar i = 0; i < Dim; i++) begin : g_row
     for (genvar j = 0; j < Dim; j++) begin : g_col
       // With PipeMul the PE accumulates one step after it multiplies: control one stage later.
-      cube_pe #(.InW(InW), .AccW(AccW), .PipeMul(PipeMul)) u_pe (
+      cube_pe #(
+        .InW(InW), .AccW(AccW), .PipeMul(PipeMul), .LutMul((i >= Dim - LutMulRows) ? 1 : 0)
+      ) u_pe (
         .clk_i, .rst_ni, .en_i(advance),
         .valid_i(ctrl_q[i+j+1+Pipe][1]), .last_i(ctrl_q[i+j+1+Pipe][0]),
         .a_i(h_a[i][j]), .b_i(v_b[i][j]),

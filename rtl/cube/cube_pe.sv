@@ -14,7 +14,10 @@
 module cube_pe #(
   parameter int InW     = 8,
   parameter int AccW    = 32,
-  parameter int PipeMul = 0
+  parameter int PipeMul = 0,
+  // 1: the product as shifts and adds, no `*`: synthesis builds it in logic, not in a DSP
+  // block, for arrays with more products than the FPGA has multipliers (cube.sv LutMulRows).
+  parameter int LutMul  = 0
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -36,18 +39,35 @@ module cube_pe #(
 
   // Multiply unsigned on sign-extended operands: the low AccW bits equal the signed product,
   // and Verilator emits a plain multiply instead of a call per PE (~20% faster simulation).
-  logic [AccW-1:0] a_ext, b_ext, prod;
+  logic [AccW-1:0] a_ext, mul, prod;
   assign a_ext = AccW'(a_i);
-  assign b_ext = AccW'(b_i);
+  if (LutMul != 0) begin : g_lut_mul
+    // Two's complement b = -b[InW-1] 2^(InW-1) + sum b[i] 2^i; wraps like the product.
+    always_comb begin
+      mul = '0;
+      for (int i = 0; i < InW - 1; i++) begin
+        if (b_i[i]) mul = mul + (a_ext << i);
+      end
+      if (b_i[InW-1]) mul = mul - (a_ext << (InW - 1));
+    end
+  end else begin : g_op_mul
+    logic [AccW-1:0] b_ext;
+    assign b_ext = AccW'(b_i);
+    assign mul   = a_ext * b_ext;
+  end
   if (PipeMul != 0) begin : g_pipe_mul
     // 2*InW bits hold the whole signed product; sign-extended at the adder.
     logic signed [2*InW-1:0] prod_q;
     always_ff @(posedge clk_i) begin
-      if (en_i) prod_q <= (2 * InW)'(a_ext * b_ext);
+      if (en_i) prod_q <= (2 * InW)'(mul);
     end
     assign prod = AccW'(prod_q);
+    if (AccW > 2 * InW) begin : g_unused_high
+      logic unused_high;  // the product fits 2*InW bits; the register keeps only those
+      assign unused_high = ^mul[AccW-1:2*InW];
+    end
   end else begin : g_comb_mul
-    assign prod = a_ext * b_ext;
+    assign prod = mul;
   end
   assign sum = acc_q + prod;
 
