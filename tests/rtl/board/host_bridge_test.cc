@@ -4,6 +4,7 @@
 // for the rules that say "not executed", against the models' own access counts and contents.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "Vhost_bridge_tb_256.h"
 #include "Vhost_bridge_tb_256_params.h"
 #include "Vhost_bridge_tb_params.h"
+#include "sw/hal/bridge_board.h"
 #include "sw/hal/bridge_protocol.h"
 #include "tb/board/bridge_agents.h"
 #include "tb/gtest_util.h"
@@ -36,29 +38,28 @@ constexpr uint32_t kErrorFrom = 0x700;  // the register model answers SLVERR fro
 constexpr uint64_t kMaxCycles = 200000;
 
 // ------------------------------------------------------------------ reference board
-// The board side of the protocol, from docs/board.md: what replies a burst of bytes (sent
-// without a TimeoutCycles gap, then the line idles) must produce, and the memory and register
-// contents it leaves. STATUS payloads carry a cycle count the reference cannot know: it leaves
-// those 8 bytes zero and `cycle_in_payload` set.
+// The board side of the protocol (docs/board.md, the rules in hal::bridge::BoardRules): what
+// replies a burst of bytes (sent without a TimeoutCycles gap, then the line idles) must
+// produce, and the memory and register contents it leaves. STATUS payloads carry a cycle count
+// the reference cannot know: it leaves those 8 bytes zero and `cycle_in_payload` set.
 struct RefReply {
   bp::Reply r;
   bool cycle_in_payload = false;
 };
 
 template <class Top>
-class RefBoard {
+class RefBoard : private bp::BoardTarget {
  public:
   using C = Cfg<Top>;
-  RefBoard() : mem(C::kMemBytes), regs(0x200) {
+  RefBoard() : mem(C::kMemBytes), regs(0x200), rules_(Info(), this) {
     for (uint32_t i = 0; i < C::kMemBytes; ++i) mem[i] = static_cast<uint8_t>(i * 7 + 3);
     for (uint32_t i = 0; i < 0x200; ++i) regs[i] = 0x5EED0000u ^ (i * 0x01010101u);
   }
 
   std::vector<RefReply> Burst(const std::vector<uint8_t>& b) {
-    std::vector<RefReply> out;
     size_t i = 0;
     while (i < b.size() && b[i] != bp::kRequestStart) ++i;
-    if (i == b.size()) return out;
+    if (i == b.size()) return {};
     const size_t start = i;
     const size_t avail = b.size() - start;
     const uint8_t seq = avail > 2 ? b[start + 2] : 0;
@@ -70,110 +71,55 @@ class RefBoard {
     if (bp::Crc16(&b[start + 1], 4 + len) != bp::Get16(&b[start + bp::kRequestHeader + len]))
       return {Framing(bp::Status::kBadCrc, seq)};
     if (start + total != b.size()) ADD_FAILURE() << "test bug: bytes after a good frame";
-    const std::vector<uint8_t> payload(b.begin() + start + 5, b.begin() + start + 5 + len);
-    return {Frame(b[start + 1], seq, payload)};
+    const auto o = rules_.Frame({b.begin() + start, b.end()});
+    RefReply r;
+    r.r = o.reply;
+    r.cycle_in_payload =
+        o.cmd == static_cast<uint8_t>(bp::Cmd::kStatus) && (o.reply.status & ~bp::kDuplicate) == 0;
+    return {r};
   }
+  uint8_t expected() const { return rules_.expected(); }
 
   std::vector<uint8_t> mem;
   std::vector<uint32_t> regs;
   bool irq = false;
-  uint16_t rejected = 0;
-  uint8_t expected = 0;
 
  private:
+  static bp::BoardInfo Info() {
+    bp::BoardInfo info;
+    info.max_data = C::kMaxData;
+    info.mem_base = C::kMemBase;
+    info.mem_size = C::kMemBytes;
+    return info;
+  }
   RefReply Framing(bp::Status s, uint8_t seq) {
-    Reject();
-    return Make(static_cast<uint8_t>(s), seq, {});
-  }
-  void Reject() {
-    if (rejected != 0xFFFF) ++rejected;
-  }
-  static RefReply Make(uint8_t status, uint8_t seq, std::vector<uint8_t> payload) {
     RefReply r;
-    r.r.status = status;
-    r.r.seq = seq;
-    r.r.payload = std::move(payload);
+    r.r = rules_.Framing(s, seq);
     return r;
   }
-  RefReply Frame(uint8_t cmd, uint8_t seq, const std::vector<uint8_t>& p) {
-    if (cmd == static_cast<uint8_t>(bp::Cmd::kHello)) {
-      synced_ = true;
-      expected = static_cast<uint8_t>(seq + 1);
-      std::vector<uint8_t> hello;
-      if (p.empty()) {
-        hello.push_back(bp::kVersion);
-        bp::Put16(&hello, C::kMaxData);
-        bp::Put32(&hello, C::kMemBase);
-        bp::Put32(&hello, C::kMemBytes);
-      }
-      stored_ =
-          Make(static_cast<uint8_t>(p.empty() ? bp::Status::kOk : bp::Status::kBadLen), seq, hello);
-      return stored_;
-    }
-    if (synced_ && seq == expected) {
-      expected = static_cast<uint8_t>(seq + 1);
-      stored_ = Execute(cmd, seq, p);
-      return stored_;
-    }
-    if (synced_ && seq == static_cast<uint8_t>(expected - 1)) {
-      RefReply d = stored_;
-      d.r.status |= bp::kDuplicate;
-      return d;
-    }
-    Reject();
-    return Make(static_cast<uint8_t>(bp::Status::kBadSeq), seq, {expected});
+  // The register model answers SLVERR from kErrorFrom on.
+  bool ReadReg(uint32_t offset, uint32_t* value) override {
+    if (offset >= kErrorFrom) return false;
+    *value = regs[offset / 4];
+    return true;
   }
-  RefReply Execute(uint8_t cmd, uint8_t seq, const std::vector<uint8_t>& p) {
-    auto status = [&](bp::Status s) { return Make(static_cast<uint8_t>(s), seq, {}); };
-    const size_t n = p.size();
-    const uint32_t a = n >= 4 ? bp::Get32(p.data()) : 0;
-    const bool reg_ok = a < bp::kRegSpace && a % 4 == 0;
-    auto mem_ok = [&](uint64_t count) {
-      return a >= C::kMemBase && uint64_t(a) - C::kMemBase + count <= C::kMemBytes;
-    };
-    switch (static_cast<bp::Cmd>(cmd)) {
-      case bp::Cmd::kReadReg: {
-        if (n != 4) return status(bp::Status::kBadLen);
-        if (!reg_ok) return status(bp::Status::kBadAddr);
-        if (a >= kErrorFrom) return status(bp::Status::kBusError);
-        std::vector<uint8_t> v;
-        bp::Put32(&v, regs[a / 4]);
-        return Make(0, seq, v);
-      }
-      case bp::Cmd::kWriteReg:
-        if (n != 8) return status(bp::Status::kBadLen);
-        if (!reg_ok) return status(bp::Status::kBadAddr);
-        if (a >= kErrorFrom) return status(bp::Status::kBusError);
-        regs[a / 4] = bp::Get32(p.data() + 4);
-        return status(bp::Status::kOk);
-      case bp::Cmd::kReadMem: {
-        const uint16_t count = n == 6 ? bp::Get16(p.data() + 4) : 0;
-        if (n != 6 || count == 0 || count > C::kMaxData) return status(bp::Status::kBadLen);
-        if (!mem_ok(count)) return status(bp::Status::kBadAddr);
-        return Make(0, seq,
-                    {mem.begin() + (a - C::kMemBase), mem.begin() + (a - C::kMemBase) + count});
-      }
-      case bp::Cmd::kWriteMem:
-        if (n < 5) return status(bp::Status::kBadLen);
-        if (!mem_ok(n - 4)) return status(bp::Status::kBadAddr);
-        std::copy(p.begin() + 4, p.end(), mem.begin() + (a - C::kMemBase));
-        return status(bp::Status::kOk);
-      case bp::Cmd::kStatus: {
-        if (n != 0) return status(bp::Status::kBadLen);
-        std::vector<uint8_t> s(8, 0);
-        s.push_back(irq ? 1 : 0);
-        bp::Put16(&s, rejected);
-        RefReply r = Make(0, seq, s);
-        r.cycle_in_payload = true;
-        return r;
-      }
-      default:
-        return status(bp::Status::kUnknownCmd);
-    }
+  bool WriteReg(uint32_t offset, uint32_t value) override {
+    if (offset >= kErrorFrom) return false;
+    regs[offset / 4] = value;
+    return true;
   }
+  bool ReadMem(uint32_t addr, uint8_t* data, size_t n) override {
+    std::copy_n(mem.begin() + (addr - C::kMemBase), n, data);
+    return true;
+  }
+  bool WriteMem(uint32_t addr, const uint8_t* data, size_t n) override {
+    std::copy_n(data, n, mem.begin() + (addr - C::kMemBase));
+    return true;
+  }
+  uint64_t Cycles() override { return 0; }  // unknown here: see cycle_in_payload
+  bool Irq() override { return irq; }
 
-  bool synced_ = false;
-  RefReply stored_;
+  bp::BoardRules rules_;
 };
 
 // ------------------------------------------------------------------ the bench
@@ -307,7 +253,7 @@ TYPED_TEST(HostBridgeTest, HelloReportsTheBoard) {
   EXPECT_EQ(bp::Get16(&r.payload[1]), C::kMaxData);
   EXPECT_EQ(bp::Get32(&r.payload[3]), C::kMemBase);
   EXPECT_EQ(bp::Get32(&r.payload[7]), C::kMemBytes);
-  EXPECT_EQ(b.ref_.expected, 78);
+  EXPECT_EQ(b.ref_.expected(), 78);
 }
 
 TYPED_TEST(HostBridgeTest, EveryCommandWithStalls) {
@@ -555,7 +501,7 @@ TYPED_TEST(HostBridgeTest, RandomStreamMatchesTheReference) {
     std::vector<uint8_t> last;
     for (int step : tb::Steps(400)) {
       (void)step;
-      uint8_t seq = b.ref_.expected;
+      uint8_t seq = b.ref_.expected();
       const int kind = int(rng.Uniform(0, 99));
       if (kind < 4) seq = static_cast<uint8_t>(rng.Uniform(0, 255));
       std::vector<uint8_t> frame;

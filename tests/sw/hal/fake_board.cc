@@ -55,25 +55,40 @@ int GemmMismatches(Device& dev, int m, int n, int k, uint64_t seed) {
   return bad;
 }
 
+namespace {
+br::BoardInfo InfoOf(const hal::HostBus& soc, const FakeBoard::Options& o) {
+  br::BoardInfo info;
+  info.version = o.version;
+  info.max_data = static_cast<uint16_t>(o.max_data);
+  info.mem_base = static_cast<uint32_t>(soc.mem_base());
+  info.mem_size = static_cast<uint32_t>(soc.mem_size());
+  return info;
+}
+
+// A BusError is SLVERR / DECERR from the register block (or the memory): BUS_ERROR.
+template <class F>
+bool NoBusError(F access) {
+  try {
+    access();
+    return true;
+  } catch (const hal::BusError&) {
+    return false;
+  }
+}
+}  // namespace
+
 FakeBoard::FakeBoard(std::unique_ptr<hal::HostBus> soc, const Options& options)
     : soc_(std::move(soc)),
       options_(options),
-      parser_(br::kRequestStart, br::kRequestHeader, 4 + static_cast<size_t>(options.max_data)) {}
+      parser_(br::kRequestStart, br::kRequestHeader, 4 + static_cast<size_t>(options.max_data)),
+      rules_(InfoOf(*soc_, options), this) {}
 
 void FakeBoard::Reset() {
   parser_.Reset();
   partial_.clear();
   dropping_ = false;
-  hello_seen_ = false;
-  expected_ = 0;
+  rules_.Reset();
   per_seq_.fill(0);
-}
-
-br::Reply FakeBoard::Error(uint8_t seq, br::Status s) const {
-  br::Reply r;
-  r.status = static_cast<uint8_t>(s);
-  r.seq = seq;
-  return r;
 }
 
 std::vector<uint8_t> FakeBoard::Send(br::Reply r, size_t request_bytes) {
@@ -104,12 +119,14 @@ std::vector<uint8_t> FakeBoard::Receive(const std::vector<uint8_t>& bytes) {
         break;
       case br::FrameParser::Result::kBadCrc:
         dropping_ = true;
-        pending_error_ = Error(parser_.frame()[2], br::Status::kBadCrc);
+        pending_error_ = br::Status::kBadCrc;
+        pending_seq_ = parser_.frame()[2];
         partial_.clear();
         break;
       case br::FrameParser::Result::kBadLen:
         dropping_ = true;
-        pending_error_ = Error(partial_.size() > 2 ? partial_[2] : 0, br::Status::kBadLen);
+        pending_error_ = br::Status::kBadLen;
+        pending_seq_ = partial_.size() > 2 ? partial_[2] : 0;
         partial_.clear();
         break;
     }
@@ -120,112 +137,56 @@ std::vector<uint8_t> FakeBoard::Receive(const std::vector<uint8_t>& bytes) {
 std::vector<uint8_t> FakeBoard::Idle() {
   if (dropping_) {
     dropping_ = false;
-    ++rejected_;
-    return Send(pending_error_, 0);
+    return Send(rules_.Framing(pending_error_, pending_seq_), 0);
   }
   if (parser_.in_frame()) {
     const uint8_t seq = partial_.size() > 2 ? partial_[2] : 0;
     parser_.Reset();
     partial_.clear();
-    ++rejected_;
-    return Send(Error(seq, br::Status::kTruncated), 0);
+    return Send(rules_.Framing(br::Status::kTruncated, seq), 0);
   }
   return {};
 }
 
 void FakeBoard::Frame(const std::vector<uint8_t>& frame, std::vector<uint8_t>* out) {
-  const br::Request q = br::DecodeRequest(frame);
-  br::Reply r;
-  if (q.cmd == static_cast<uint8_t>(br::Cmd::kHello)) {
-    ++hellos_;
-    r.seq = q.seq;
-    r.payload.push_back(options_.version);
-    br::Put16(&r.payload, static_cast<uint16_t>(options_.max_data));
-    br::Put32(&r.payload, static_cast<uint32_t>(soc_->mem_base()));
-    br::Put32(&r.payload, static_cast<uint32_t>(soc_->mem_size()));
-    hello_seen_ = true;
-    expected_ = static_cast<uint8_t>(q.seq + 1);
-    per_seq_.fill(0);
-    last_ = r;
-  } else if (hello_seen_ && q.seq == expected_) {
-    ++executed_;
-    // Counts executions of a SEQ over the last 128 commands (SEQ wraps after 256).
-    per_seq_[static_cast<uint8_t>(q.seq + 128)] = 0;
-    max_per_seq_ = std::max(max_per_seq_, ++per_seq_[q.seq]);
-    r = Execute(q);
-    expected_ = static_cast<uint8_t>(q.seq + 1);
-    last_ = r;
-  } else if (hello_seen_ && q.seq == static_cast<uint8_t>(expected_ - 1)) {
-    ++duplicates_sent_;
-    r = last_;
-    r.status |= br::kDuplicate;
-  } else {
-    ++rejected_;
-    ++bad_seq_sent_;
-    r = Error(q.seq, br::Status::kBadSeq);
-    r.payload.push_back(expected_);
+  const br::BoardRules::Outcome o = rules_.Frame(frame);
+  const uint8_t seq = o.reply.seq;
+  switch (o.kind) {
+    case br::BoardRules::Kind::kHello:
+      ++hellos_;
+      per_seq_.fill(0);
+      break;
+    case br::BoardRules::Kind::kExecuted:
+      ++executed_;
+      // Counts executions of a SEQ over the last 128 commands (SEQ wraps after 256).
+      per_seq_[static_cast<uint8_t>(seq + 128)] = 0;
+      max_per_seq_ = std::max(max_per_seq_, ++per_seq_[seq]);
+      break;
+    case br::BoardRules::Kind::kDuplicate:
+      ++duplicates_sent_;
+      break;
+    case br::BoardRules::Kind::kBadSeq:
+      ++bad_seq_sent_;
+      break;
   }
-  const std::vector<uint8_t> bytes = Send(r, frame.size());
-  if (!(r.status & br::kDuplicate)) last_.cycle = br::DecodeReply(bytes).cycle;
+  const std::vector<uint8_t> bytes = Send(o.reply, frame.size());
+  const bool stored =
+      o.kind == br::BoardRules::Kind::kHello || o.kind == br::BoardRules::Kind::kExecuted;
+  if (stored) rules_.StampCycle(br::DecodeReply(bytes).cycle);
   out->insert(out->end(), bytes.begin(), bytes.end());
 }
 
-br::Reply FakeBoard::Execute(const br::Request& q) {
-  const std::vector<uint8_t>& p = q.payload;
-  const size_t len = p.size();
-  const auto max_data = static_cast<size_t>(options_.max_data);
-  auto in_memory = [&](uint64_t addr, uint64_t n) {
-    return addr >= soc_->mem_base() && addr + n <= soc_->mem_base() + soc_->mem_size();
-  };
-  auto reg_ok = [](uint32_t off) { return off < br::kRegSpace && off % 4 == 0; };
-  br::Reply r;
-  r.seq = q.seq;
-  try {
-    switch (static_cast<br::Cmd>(q.cmd)) {
-      case br::Cmd::kReadReg: {
-        if (len != 4) return Error(q.seq, br::Status::kBadLen);
-        const uint32_t off = br::Get32(p.data());
-        if (!reg_ok(off)) return Error(q.seq, br::Status::kBadAddr);
-        br::Put32(&r.payload, soc_->ReadReg(off));
-        return r;
-      }
-      case br::Cmd::kWriteReg: {
-        if (len != 8) return Error(q.seq, br::Status::kBadLen);
-        const uint32_t off = br::Get32(p.data());
-        if (!reg_ok(off)) return Error(q.seq, br::Status::kBadAddr);
-        soc_->WriteReg(off, br::Get32(p.data() + 4));
-        return r;
-      }
-      case br::Cmd::kReadMem: {
-        if (len != 6) return Error(q.seq, br::Status::kBadLen);
-        const uint32_t addr = br::Get32(p.data());
-        const uint16_t n = br::Get16(p.data() + 4);
-        if (n == 0 || n > max_data) return Error(q.seq, br::Status::kBadLen);
-        if (!in_memory(addr, n)) return Error(q.seq, br::Status::kBadAddr);
-        r.payload.resize(n);
-        soc_->ReadMem(addr, r.payload.data(), n);
-        return r;
-      }
-      case br::Cmd::kWriteMem: {
-        if (len < 5 || len > 4 + max_data) return Error(q.seq, br::Status::kBadLen);
-        const uint32_t addr = br::Get32(p.data());
-        if (!in_memory(addr, len - 4)) return Error(q.seq, br::Status::kBadAddr);
-        soc_->WriteMem(addr, p.data() + 4, len - 4);
-        return r;
-      }
-      case br::Cmd::kStatus: {
-        if (len != 0) return Error(q.seq, br::Status::kBadLen);
-        br::Put64(&r.payload, soc_->Now());
-        r.payload.push_back(soc_->WaitIrq(0) ? 1 : 0);  // WaitIrq(0): the line, no time passes
-        br::Put16(&r.payload, static_cast<uint16_t>(std::min<uint64_t>(rejected_, 0xFFFF)));
-        return r;
-      }
-      default:
-        return Error(q.seq, br::Status::kUnknownCmd);
-    }
-  } catch (const hal::BusError&) {  // SLVERR / DECERR from the register block
-    return Error(q.seq, br::Status::kBusError);
-  }
+bool FakeBoard::ReadReg(uint32_t offset, uint32_t* value) {
+  return NoBusError([&] { *value = soc_->ReadReg(offset); });
+}
+bool FakeBoard::WriteReg(uint32_t offset, uint32_t value) {
+  return NoBusError([&] { soc_->WriteReg(offset, value); });
+}
+bool FakeBoard::ReadMem(uint32_t addr, uint8_t* data, size_t n) {
+  return NoBusError([&] { soc_->ReadMem(addr, data, n); });
+}
+bool FakeBoard::WriteMem(uint32_t addr, const uint8_t* data, size_t n) {
+  return NoBusError([&] { soc_->WriteMem(addr, data, n); });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // The board side of the bridge protocol in C++, for testing the board backend without RTL:
-// FakeBoard follows the board rules (sequence numbers, the stored last reply, duplicates,
-// BAD_SEQ, framing errors answered once the line is idle) and forwards registers and memory to
-// a HostBus (the functional model), so a GEMM through BoardBus over it is bit-exact.
+// FakeBoard splits the byte stream into frames (framing errors answered once the line is
+// idle), follows the board rules of hal::bridge::BoardRules (sequence numbers, the stored last
+// reply, duplicates, BAD_SEQ, command checks) and forwards registers and memory to a HostBus
+// (the functional model), so a GEMM through BoardBus over it is bit-exact.
 // FaultyLink is an in-process ByteLink to a FakeBoard that damages frames at a given rate: a
 // corrupted byte, a dropped byte, a dropped / duplicated / delayed reply. Time on the link is
 // simulated: a read that finds nothing is a timeout (the board sees the line go idle), so the
@@ -18,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "sw/hal/bridge_board.h"
 #include "sw/hal/bridge_protocol.h"
 #include "sw/hal/byte_link.h"
 #include "sw/hal/host_bus.h"
@@ -37,7 +39,7 @@ hal::SocConfig BoardSocConfig();
 // from the model's reference (sw/model/gemm.h).
 int GemmMismatches(Device& dev, int m, int n, int k, uint64_t seed);
 
-class FakeBoard {
+class FakeBoard : private hal::bridge::BoardTarget {
  public:
   struct Options {
     int max_data = 256;
@@ -59,30 +61,35 @@ class FakeBoard {
   uint64_t executed() const { return executed_; }  // frames executed, HELLO not counted
   uint64_t hellos() const { return hellos_; }
   uint64_t duplicates_sent() const { return duplicates_sent_; }
-  uint64_t rejected() const { return rejected_; }
+  uint64_t rejected() const { return rules_.rejected(); }
   uint64_t bad_seq_sent() const { return bad_seq_sent_; }
   // Executions of each SEQ in the current sequence epoch (since the last HELLO): a command
   // executed twice would show as 2.
   int max_executions_per_seq() const { return max_per_seq_; }
 
  private:
-  hal::bridge::Reply Execute(const hal::bridge::Request& q);
-  hal::bridge::Reply Error(uint8_t seq, hal::bridge::Status s) const;
+  // BoardTarget: the SoC behind the board; a BusError from it is BUS_ERROR.
+  bool ReadReg(uint32_t offset, uint32_t* value) override;
+  bool WriteReg(uint32_t offset, uint32_t value) override;
+  bool ReadMem(uint32_t addr, uint8_t* data, size_t n) override;
+  bool WriteMem(uint32_t addr, const uint8_t* data, size_t n) override;
+  uint64_t Cycles() override { return soc_->Now(); }
+  bool Irq() override { return soc_->WaitIrq(0); }  // WaitIrq(0): the line, no time passes
+
   std::vector<uint8_t> Send(hal::bridge::Reply r, size_t request_bytes);
   void Frame(const std::vector<uint8_t>& frame, std::vector<uint8_t>* out);
 
   std::unique_ptr<hal::HostBus> soc_;
   Options options_;
   hal::bridge::FrameParser parser_;
+  hal::bridge::BoardRules rules_;
   std::vector<uint8_t> partial_;  // the frame being received, for a TRUNCATED reply's SEQ
   bool dropping_ = false;         // after a framing error, until the line is idle
-  hal::bridge::Reply pending_error_;
-  bool hello_seen_ = false;
-  uint8_t expected_ = 0;
-  hal::bridge::Reply last_;
+  hal::bridge::Status pending_error_ = hal::bridge::Status::kOk;
+  uint8_t pending_seq_ = 0;
   std::array<int, 256> per_seq_{};
   int max_per_seq_ = 0;
-  uint64_t executed_ = 0, hellos_ = 0, duplicates_sent_ = 0, rejected_ = 0, bad_seq_sent_ = 0;
+  uint64_t executed_ = 0, hellos_ = 0, duplicates_sent_ = 0, bad_seq_sent_ = 0;
 };
 
 struct LinkFaults {
