@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 
 #include "Vboard_sim_model.h"
 #include "Vboard_sim_model_params.h"
+#include "sw/hal/pty.h"
 #include "tb/agents/uart.h"
 #include "tb/errors.h"
 #include "tb/sim.h"
@@ -51,50 +51,35 @@ struct Options {
   bool quiet = false;
 };
 
-// The pty: the master side stays here, the slave side is what a host opens (through `link`, a
-// symlink to it). The slave is held open too, so the master never sees a hang-up between hosts.
+// The pty (sw/hal/pty.h) and its link. The slave side is held open here too, raw, so the
+// master never sees a hang-up between hosts and never echoes.
 class Pty {
  public:
-  explicit Pty(const std::string& link) : link_(link) {
-    master_ = posix_openpt(O_RDWR | O_NOCTTY);
-    if (master_ < 0 || grantpt(master_) != 0 || unlockpt(master_) != 0) {
-      throw ConfigError(std::string("cannot create a pseudo-terminal: ") + std::strerror(errno));
+  explicit Pty(const std::string& link) : link_(MakeLink(link, master_)) {
+    slave_ = open(master_.slave_path().c_str(), O_RDWR | O_NOCTTY);
+    if (slave_ < 0) {
+      throw ConfigError("cannot open " + master_.slave_path() + ": " + std::strerror(errno));
     }
-    slave_path_ = ptsname(master_);
-    slave_ = open(slave_path_.c_str(), O_RDWR | O_NOCTTY);
-    if (slave_ < 0) throw ConfigError("cannot open " + slave_path_ + ": " + std::strerror(errno));
     termios t{};
     tcgetattr(slave_, &t);
     cfmakeraw(&t);  // no echo, no line editing, 8-bit clean
     tcsetattr(slave_, TCSANOW, &t);
-    fcntl(master_, F_SETFL, fcntl(master_, F_GETFL) | O_NONBLOCK);
-
-    struct stat st {};
-    if (lstat(link_.c_str(), &st) == 0) {
-      if (!S_ISLNK(st.st_mode)) {
-        throw ConfigError("--link " + link_ +
-                          ": a file that is not a symlink is in the way; remove it or pick another "
-                          "path");
-      }
-      unlink(link_.c_str());  // a stale link of an earlier run
-    }
-    if (symlink(slave_path_.c_str(), link_.c_str()) != 0) {
-      throw ConfigError("--link " + link_ + ": cannot create the link: " + std::strerror(errno) +
-                        "; pick a path in a writable folder");
-    }
+    fcntl(master_.fd(), F_SETFL, fcntl(master_.fd(), F_GETFL) | O_NONBLOCK);
   }
-  ~Pty() {
-    unlink(link_.c_str());
-    close(slave_);
-    close(master_);
-  }
-  int master() const { return master_; }
-  const std::string& slave_path() const { return slave_path_; }
+  ~Pty() { close(slave_); }
+  int master() const { return master_.fd(); }
+  const std::string& slave_path() const { return master_.slave_path(); }
 
  private:
-  std::string link_;
-  std::string slave_path_;
-  int master_ = -1;
+  static hal::PtyLink MakeLink(const std::string& link, const hal::PtyMaster& master) {
+    try {
+      return hal::PtyLink(link, master.slave_path());
+    } catch (const hal::PtyError& e) {
+      throw ConfigError(std::string("--link ") + e.what());
+    }
+  }
+  hal::PtyMaster master_;
+  hal::PtyLink link_;
   int slave_ = -1;
 };
 

@@ -281,18 +281,12 @@ size_t FaultyLink::Read(uint8_t* data, size_t max, int timeout_ms) {
 
 PtyBoard::PtyBoard(FakeBoard* board, bool serve, int idle_ms, double fault_rate, uint64_t seed)
     : board_(board), idle_ms_(idle_ms), fault_rate_(fault_rate), rng_(seed) {
-  master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (master_ < 0 || ::grantpt(master_) != 0 || ::unlockpt(master_) != 0) {
-    throw std::runtime_error(std::string("PtyBoard: no pseudo-terminal: ") + std::strerror(errno));
-  }
-  path_ = ::ptsname(master_);
   if (serve) thread_ = std::thread([this] { Serve(); });
 }
 
 PtyBoard::~PtyBoard() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-  ::close(master_);
 }
 
 void PtyBoard::Serve() {
@@ -308,7 +302,7 @@ void PtyBoard::Serve() {
       if (c < fault_rate_) damage(&out);
     }
     for (size_t done = 0; done < out.size();) {
-      const ssize_t n = ::write(master_, out.data() + done, out.size() - done);
+      const ssize_t n = ::write(pty_.fd(), out.data() + done, out.size() - done);
       if (n > 0) {
         done += static_cast<size_t>(n);
       } else if (n < 0 && errno != EINTR && errno != EAGAIN) {
@@ -317,7 +311,7 @@ void PtyBoard::Serve() {
     }
   };
   while (!stop_) {
-    pollfd p{master_, POLLIN, 0};
+    pollfd p{pty_.fd(), POLLIN, 0};
     const int r = ::poll(&p, 1, idle_ms_);
     if (r == 0) {
       send(board_->Idle());
@@ -328,7 +322,7 @@ void PtyBoard::Serve() {
       continue;
     }
     uint8_t buf[4096];
-    const ssize_t n = ::read(master_, buf, sizeof buf);
+    const ssize_t n = ::read(pty_.fd(), buf, sizeof buf);
     if (n <= 0) continue;
     std::vector<uint8_t> in(buf, buf + n);
     if (fault_rate_ > 0 && chance(rng_) < fault_rate_) damage(&in);

@@ -23,6 +23,7 @@
 #include "sw/hal/bridge_protocol.h"
 #include "sw/hal/byte_link.h"
 #include "sw/hal/host_bus.h"
+#include "sw/hal/pty.h"
 #include "sw/hal/types.h"
 
 namespace luoshu {
@@ -161,7 +162,7 @@ class PtyBoard {
   ~PtyBoard();
   PtyBoard(const PtyBoard&) = delete;
   PtyBoard& operator=(const PtyBoard&) = delete;
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return pty_.slave_path(); }
 
  private:
   void Serve();
@@ -169,8 +170,7 @@ class PtyBoard {
   int idle_ms_;
   double fault_rate_;
   std::mt19937_64 rng_;
-  int master_ = -1;
-  std::string path_;
+  hal::PtyMaster pty_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

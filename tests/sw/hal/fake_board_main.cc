@@ -3,7 +3,6 @@
 //   luoshu_fake_board --link /tmp/fake-board [--fault-rate 0.05] [--seed N] &
 //   luoshu gemm --backend board --device /tmp/fake-board
 // The link path is a symbolic link to the pty; it is removed on SIGINT / SIGTERM.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "sw/hal/pty.h"
 #include "sw/model/soc_model.h"
 #include "tests/sw/hal/fake_board.h"
 
@@ -50,19 +50,13 @@ int main(int argc, char** argv) {
     }
   }
   if (link.empty() || !(rate >= 0 && rate < 1)) return Usage();
-  struct stat st {};
-  if (::lstat(link.c_str(), &st) == 0) {
-    if (!S_ISLNK(st.st_mode)) {
-      std::fprintf(stderr, "luoshu_fake_board: %s exists and is not a symbolic link\n",
-                   link.c_str());
-      return 2;
-    }
-    ::unlink(link.c_str());
-  }
   test::FakeBoard board(std::make_unique<model::SocModel>(test::BoardSocConfig()));
   test::PtyBoard pty(&board, true, 2, rate, seed);
-  if (::symlink(pty.path().c_str(), link.c_str()) != 0) {
-    std::perror(("luoshu_fake_board: " + link).c_str());
+  std::unique_ptr<hal::PtyLink> link_to_pty;
+  try {
+    link_to_pty = std::make_unique<hal::PtyLink>(link, pty.path());
+  } catch (const hal::PtyError& e) {
+    std::fprintf(stderr, "luoshu_fake_board: --link %s\n", e.what());
     return 2;
   }
   std::signal(SIGINT, OnSignal);
@@ -70,7 +64,7 @@ int main(int argc, char** argv) {
   std::printf("luoshu_fake_board: link %s -> %s\n", link.c_str(), pty.path().c_str());
   std::fflush(stdout);
   while (!g_stop) ::usleep(20000);
-  ::unlink(link.c_str());
+  link_to_pty.reset();
   std::printf("luoshu_fake_board: %llu commands executed, %llu duplicates, %llu rejected\n",
               static_cast<unsigned long long>(board.executed()),
               static_cast<unsigned long long>(board.duplicates_sent()),
