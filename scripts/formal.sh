@@ -45,7 +45,8 @@ covers_within=8
 case "$block" in
   stream_fifo)
     rtl=(rtl/common/stream_fifo.sv)
-    configs=("Depth=1" "Depth=2" "Depth=3") ;;
+    configs=("Depth=1" "Depth=2" "Depth=3" "Depth=1 HeadReg=1" "Depth=2 HeadReg=1"
+             "Depth=3 HeadReg=1") ;;
   spill_register)
     rtl=(rtl/common/spill_register.sv)
     configs=("Width=4") ;;

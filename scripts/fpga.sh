@@ -15,8 +15,11 @@ packing), flip-flops, MULT18X18D, DP16KD, distributed RAM (TRELLIS_RAMW), Fmax f
 timing report and the worst path (its delay, and from -> to through the signals it
 passes).
 
-Tops (the toplevel of an rtl/luoshu_*.core; its file list is used):
+Tops: the toplevel of an rtl/luoshu_*.core (its file list is used):
   cube noc_router noc_mesh ai_core luoshu_soc board_top ulx3s_top host_bridge
+or any module in a core's files (e.g. sequencer, mte_out, desc_decode: the smallest core that
+holds it gives the file list), to find one block's worst path quickly. Out of context only
+paths from flip-flop to flip-flop inside the top are timed.
 Options:
   --out DIR   netlists, logs and reports (default: build/fpga in the checkout)
   --lpf FILE  place and route on the package pins of a constraint file instead of out of
@@ -57,11 +60,28 @@ while [ $# -gt 0 ]; do
 done
 [ ${#tops[@]} -gt 0 ] || { usage >&2; exit 2; }
 
-# The core file whose toplevel is $1 (one line: "toplevel: NAME" in its default target).
-core_of() { grep -l -E "^ +toplevel: $1\$" "$here"/rtl/luoshu_*.core 2>/dev/null | head -n 1; }
+# The core file for top $1: the one whose toplevel it is ("toplevel: NAME" in its default
+# target), else the core with the fewest files among those listing the file that declares
+# `module NAME`.
+core_of() {
+  local core file best="" n bestn=100000
+  core=$(grep -l -E "^ +toplevel: $1\$" "$here"/rtl/luoshu_*.core 2>/dev/null | head -n 1)
+  [ -n "$core" ] && { echo "$core"; return; }
+  file=$(grep -l -E "^\s*module\s+$1\b" "$here"/rtl/*/*.sv 2>/dev/null | head -n 1)
+  [ -n "$file" ] || return 0
+  file=${file#"$here"/rtl/}
+  for core in "$here"/rtl/luoshu_*.core; do
+    grep -q -E "^ +- $file\$" "$core" || continue
+    n=$(grep -c -E '^ +- .*\.(sv|svh|vlt)$' "$core")
+    [ "$n" -lt "$bestn" ] && { best=$core; bestn=$n; }
+  done
+  echo "$best"
+}
 known=$(sed -n -E 's/^ +toplevel: (\w+)$/\1/p' "$here"/rtl/luoshu_*.core | paste -sd ' ')
 for t in "${tops[@]}"; do
-  [ -n "$(core_of "$t")" ] || { echo "fpga.sh: unknown top '$t'; tops with a core file: $known" >&2; exit 2; }
+  [ -n "$(core_of "$t")" ] || {
+    echo "fpga.sh: unknown top '$t': neither a core's toplevel ($known) nor a module in a core's files" >&2
+    exit 2; }
 done
 
 py="$venv/bin/python"

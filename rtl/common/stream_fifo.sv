@@ -1,11 +1,15 @@
 // Valid/ready FIFO of Depth entries of Width bits. Registered output (no fall-through), so
 // it also cuts the combinational path from out_ready_i to in_ready_o. Full throughput: one
 // push and one pop per cycle. Storage is flops (small depths); use sram for deep buffers.
+// HeadReg = 1 keeps the head entry in its own register as well (same cycles): out_data_o
+// then comes straight from a flip-flop instead of through the storage's read multiplexer
+// (on an FPGA, distributed RAM), which shortens paths that start at the head (docs/fpga.md).
 `include "luoshu_assert.svh"
 
 module stream_fifo #(
   parameter int Depth = 2,
-  parameter int Width = 8
+  parameter int Width = 8,
+  parameter int HeadReg = 0
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -36,7 +40,6 @@ module stream_fifo #(
 
   assign in_ready_o  = (count_q != CntW'(Depth));
   assign out_valid_o = (count_q != '0);
-  assign out_data_o  = mem_q[rd_ptr_q];
   assign count_o     = count_q;
   assign push        = in_valid_i && in_ready_o;
   assign pop         = out_valid_o && out_ready_i;
@@ -60,6 +63,24 @@ module stream_fifo #(
   // Data storage is not reset: only entries covered by count_q are ever read.
   always_ff @(posedge clk_i) begin
     if (push) mem_q[wr_ptr_q] <= in_data_i;
+  end
+
+  if (HeadReg != 0) begin : g_head_reg
+    // The head changes on a pop (to the next stored entry, or to the entry pushed now when
+    // the FIFO held one) and on a push into an empty FIFO.
+    logic [Width-1:0] head_q;
+    logic [PtrW-1:0]  rd_next;
+    assign rd_next = (Pow2 || rd_ptr_q != PtrW'(Depth - 1)) ? rd_ptr_q + 1'b1 : '0;
+    always_ff @(posedge clk_i) begin
+      if (pop && count_q > CntW'(1)) begin
+        head_q <= mem_q[rd_next];
+      end else if (push && (count_q == '0 || pop)) begin
+        head_q <= in_data_i;
+      end
+    end
+    assign out_data_o = head_q;
+  end else begin : g_head_mem
+    assign out_data_o = mem_q[rd_ptr_q];
   end
 
   `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o, in_data_i)

@@ -19,7 +19,8 @@ module ai_core
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
-  parameter int EpiloguePipe = 0  // 1: a register before the STORE epilogue's multiplier (FPGA)
+  parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier (FPGA)
+  parameter int DecodePipe = 0    // 1: two-cycle descriptor validation (sequencer, FPGA timing)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -93,7 +94,8 @@ module ai_core
 
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
-    .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows)
+    .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows),
+    .DecodePipe(DecodePipe)
   ) u_sequencer (
     .clk_i,
     .rst_ni,

@@ -10,14 +10,19 @@
 //   4. a block past the end of L0A / L0B / L0C        -> L0_OVERFLOW
 // The three opcodes with bounds never need more than three products at once, so LOAD and
 // STORE share MATMUL's multipliers (the operand fields sit at the same words).
+// Pipe = 1 registers the descriptor and the three products: fault_o is the verdict on the
+// desc_i of the cycle before, and the multipliers no longer share a cycle with the block-end
+// sums and compares (FPGA timing, docs/fpga.md). Pipe = 0 is combinational (clk_i unused).
 module desc_decode
   import luoshu_isa_pkg::*;
 #(
   parameter int Dim      = 16,
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
-  parameter int L0cBytes = 131072
+  parameter int L0cBytes = 131072,
+  parameter int Pipe     = 0
 ) (
+  input  logic                clk_i,
   input  logic [DescBits-1:0] desc_i,
   output logic [FaultW-1:0]   fault_o  // a fault_e
 );
@@ -25,14 +30,84 @@ module desc_decode
   if (Dim < 2 || Dim > 64 || (Dim & (Dim - 1)) != 0) begin : g_bad_dim
     $error("desc_decode: Dim must be a power of two in 2..64 (got %0d)", Dim);
   end
+  if (Pipe != 0 && Pipe != 1) begin : g_bad_pipe
+    $error("desc_decode: Pipe must be 0 or 1 (got %0d)", Pipe);
+  end
+
+  // ---- shared products, from desc_i ----
+  // p0: LOAD rows * row_bytes | MATMUL m * k | STORE (rows - 1) * c_pitch
+  // p1: MATMUL k * n;  p2: MATMUL m * n
+  localparam int CountW  = LoadRowsW;
+  localparam int ProdW   = 2 * CountW;
+  logic [OpcodeW-1:0]  in_op;
+  logic [CountW-1:0]   in_m, in_n, in_k, in_a, in_b;
+  logic [3*ProdW-1:0]  in_prod;  // {p2, p1, p0} of desc_i
+  assign in_op   = desc_i[HdrOpcodeLsb +: OpcodeW];
+  assign in_m    = desc_i[MatmulMLsb +: CountW];
+  assign in_n    = desc_i[MatmulNLsb +: CountW];
+  assign in_k    = desc_i[MatmulKLsb +: CountW];
+  assign in_a    = in_op == OpStore ? desc_i[StoreRowsLsb +: CountW] - 1'b1
+                                    : (in_op == OpLoad ? desc_i[LoadRowsLsb +: CountW] : in_m);
+  assign in_b    = in_op == OpStore ? desc_i[StoreCPitchLsb +: CountW]
+                                    : (in_op == OpLoad ? desc_i[LoadRowBytesLsb +: CountW] : in_k);
+  assign in_prod = {ProdW'(in_m) * ProdW'(in_n), ProdW'(in_k) * ProdW'(in_n),
+                    ProdW'(in_a) * ProdW'(in_b)};
+
+  // ---- room in L0 after each block's offset, from desc_i (negative: none) ----
+  // A block fits iff its size, a product, is at most the room, so the check after the
+  // products is one compare per block, no sum. int32 blocks (MATMUL's C, STORE's C rows):
+  // offset + 4 x <= L0c iff x <= floor((L0c - offset) / 4).
+  localparam int OffsetW = LoadDstOffsetW;
+  localparam int RoomW   = 42;  // signed; holds every size, offset and product
+  typedef logic signed [RoomW-1:0] room_t;
+  function automatic room_t room(input int size, input logic [OffsetW-1:0] offset);
+    room = room_t'(size) - room_t'(offset);
+  endfunction
+  room_t in_room_ld, in_room_a, in_room_b, in_room_c, in_room_st;
+  assign in_room_ld = room(desc_i[LoadDstBufferLsb] ? L0bBytes : L0aBytes,
+                           desc_i[LoadDstOffsetLsb +: OffsetW]);
+  assign in_room_a  = room(L0aBytes, desc_i[MatmulAOffsetLsb +: OffsetW]);
+  assign in_room_b  = room(L0bBytes, desc_i[MatmulBOffsetLsb +: OffsetW]);
+  assign in_room_c  = room(L0cBytes, desc_i[MatmulCOffsetLsb +: OffsetW]) >>> 2;
+  assign in_room_st = (room(L0cBytes, desc_i[StoreCOffsetLsb +: OffsetW]) >>> 2) -
+                      room_t'(desc_i[StoreColsLsb +: CountW]);
+
+  logic [DescBits-1:0] desc;   // the descriptor the checks below look at
+  logic [ProdW-1:0]    p0, p1, p2;
+  room_t               room_ld, room_a, room_b, room_c, room_st;
+  if (Pipe != 0) begin : g_pipe
+    logic [DescBits-1:0] desc_q;
+    logic [3*ProdW-1:0]  prod_q;
+    room_t               room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q;
+    always_ff @(posedge clk_i) begin
+      desc_q    <= desc_i;
+      prod_q    <= in_prod;
+      room_ld_q <= in_room_ld;
+      room_a_q  <= in_room_a;
+      room_b_q  <= in_room_b;
+      room_c_q  <= in_room_c;
+      room_st_q <= in_room_st;
+    end
+    assign desc         = desc_q;
+    assign {p2, p1, p0} = prod_q;
+    assign {room_ld, room_a, room_b, room_c, room_st} =
+        {room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q};
+  end else begin : g_comb
+    logic unused_clk;
+    assign unused_clk   = clk_i;
+    assign desc         = desc_i;
+    assign {p2, p1, p0} = in_prod;
+    assign {room_ld, room_a, room_b, room_c, room_st} =
+        {in_room_ld, in_room_a, in_room_b, in_room_c, in_room_st};
+  end
 
   // ---- header ----
   logic [OpcodeW-1:0] opcode;
   logic [NumChannels-1:0] wait_mask, signal_mask;
   logic is_load, is_matmul, is_store, is_sync;
-  assign opcode      = desc_i[HdrOpcodeLsb +: OpcodeW];
-  assign wait_mask   = desc_i[HdrWaitMaskLsb +: NumChannels];
-  assign signal_mask = desc_i[HdrSignalMaskLsb +: NumChannels];
+  assign opcode      = desc[HdrOpcodeLsb +: OpcodeW];
+  assign wait_mask   = desc[HdrWaitMaskLsb +: NumChannels];
+  assign signal_mask = desc[HdrSignalMaskLsb +: NumChannels];
   assign is_load     = opcode == OpLoad;
   assign is_matmul   = opcode == OpMatmul;
   assign is_store    = opcode == OpStore;
@@ -60,67 +135,44 @@ module desc_decode
   end
 
   logic header_bad;
-  assign header_bad = (|(desc_i & ~used_bits)) || (|(wait_mask & ~wait_allowed)) ||
+  assign header_bad = (|(desc & ~used_bits)) || (|(wait_mask & ~wait_allowed)) ||
                       (|(signal_mask & ~signal_allowed));
 
-  // ---- fields (every count field is CountW bits, every L0 offset OffsetW bits) ----
-  localparam int CountW  = LoadRowsW;
-  localparam int OffsetW = LoadDstOffsetW;
-
+  // ---- fields (every count field is CountW bits; of the L0 offsets only the alignment is
+  // left to check here) ----
   logic [CountW-1:0]  ld_rows, ld_row_bytes, ld_valid_rows, ld_valid_cols;
-  logic [OffsetW-1:0] ld_dst_offset;
-  logic               ld_dst_b;
-  assign ld_rows       = desc_i[LoadRowsLsb +: CountW];
-  assign ld_row_bytes  = desc_i[LoadRowBytesLsb +: CountW];
-  assign ld_valid_rows = desc_i[LoadValidRowsLsb +: CountW];
-  assign ld_valid_cols = desc_i[LoadValidColsLsb +: CountW];
-  assign ld_dst_offset = desc_i[LoadDstOffsetLsb +: OffsetW];
-  assign ld_dst_b      = desc_i[LoadDstBufferLsb];
+  assign ld_rows       = desc[LoadRowsLsb +: CountW];
+  assign ld_row_bytes  = desc[LoadRowBytesLsb +: CountW];
+  assign ld_valid_rows = desc[LoadValidRowsLsb +: CountW];
+  assign ld_valid_cols = desc[LoadValidColsLsb +: CountW];
 
   logic [CountW-1:0]  mm_m, mm_n, mm_k;
-  logic [OffsetW-1:0] mm_a_offset, mm_b_offset, mm_c_offset;
-  assign mm_m        = desc_i[MatmulMLsb +: CountW];
-  assign mm_n        = desc_i[MatmulNLsb +: CountW];
-  assign mm_k        = desc_i[MatmulKLsb +: CountW];
-  assign mm_a_offset = desc_i[MatmulAOffsetLsb +: OffsetW];
-  assign mm_b_offset = desc_i[MatmulBOffsetLsb +: OffsetW];
-  assign mm_c_offset = desc_i[MatmulCOffsetLsb +: OffsetW];
+  logic [1:0]         mm_c_offset_lo;
+  assign mm_m        = desc[MatmulMLsb +: CountW];
+  assign mm_n        = desc[MatmulNLsb +: CountW];
+  assign mm_k        = desc[MatmulKLsb +: CountW];
+  assign mm_c_offset_lo = desc[MatmulCOffsetLsb +: 2];
 
   logic [CountW-1:0]  st_rows, st_cols, st_c_pitch;
-  logic [OffsetW-1:0] st_c_offset;
-  logic [1:0]         st_dst_addr_lo, st_dst_stride_lo, st_bias_addr_lo;  // word alignment
+  logic [1:0]         st_c_offset_lo, st_dst_addr_lo, st_dst_stride_lo, st_bias_addr_lo;  // word alignment
   logic               st_int8_out, st_bias_en;
-  assign st_rows          = desc_i[StoreRowsLsb +: CountW];
-  assign st_cols          = desc_i[StoreColsLsb +: CountW];
-  assign st_c_pitch       = desc_i[StoreCPitchLsb +: CountW];
-  assign st_c_offset      = desc_i[StoreCOffsetLsb +: OffsetW];
-  assign st_dst_addr_lo   = desc_i[StoreDstAddrLsb +: 2];
-  assign st_dst_stride_lo = desc_i[StoreDstStrideLsb +: 2];
-  assign st_bias_addr_lo  = desc_i[StoreBiasAddrLsb +: 2];
-  assign st_int8_out      = desc_i[StoreInt8OutLsb];
-  assign st_bias_en       = desc_i[StoreBiasEnLsb];
+  assign st_rows          = desc[StoreRowsLsb +: CountW];
+  assign st_cols          = desc[StoreColsLsb +: CountW];
+  assign st_c_pitch       = desc[StoreCPitchLsb +: CountW];
+  assign st_c_offset_lo   = desc[StoreCOffsetLsb +: 2];
+  assign st_dst_addr_lo   = desc[StoreDstAddrLsb +: 2];
+  assign st_dst_stride_lo = desc[StoreDstStrideLsb +: 2];
+  assign st_bias_addr_lo  = desc[StoreBiasAddrLsb +: 2];
+  assign st_int8_out      = desc[StoreInt8OutLsb];
+  assign st_bias_en       = desc[StoreBiasEnLsb];
 
-  // ---- shared products ----
-  // p0: LOAD rows * row_bytes | MATMUL m * k | STORE (rows - 1) * c_pitch
-  // p1: MATMUL k * n;  p2: MATMUL m * n
-  localparam int ProdW = 2 * CountW;
-  logic [CountW-1:0] p0_a, p0_b;
-  logic [ProdW-1:0]  p0, p1, p2;
-  assign p0_a = is_store ? st_rows - 1'b1 : (is_load ? ld_rows : mm_m);
-  assign p0_b = is_store ? st_c_pitch : (is_load ? ld_row_bytes : mm_k);
-  assign p0   = ProdW'(p0_a) * ProdW'(p0_b);
-  assign p1   = ProdW'(mm_k) * ProdW'(mm_n);
-  assign p2   = ProdW'(mm_m) * ProdW'(mm_n);
-
-  // Ends of the blocks in bytes (wide enough never to wrap).
-  localparam int EndW = 40;
-  logic [EndW-1:0] ld_end, mm_a_end, mm_b_end, mm_c_end, st_end, ld_size;
-  assign ld_end   = EndW'(ld_dst_offset) + EndW'(p0);
-  assign mm_a_end = EndW'(mm_a_offset) + EndW'(p0);
-  assign mm_b_end = EndW'(mm_b_offset) + EndW'(p1);
-  assign mm_c_end = EndW'(mm_c_offset) + (EndW'(p2) << 2);
-  assign st_end   = EndW'(st_c_offset) + ((EndW'(p0) + EndW'(st_cols)) << 2);
-  assign ld_size  = ld_dst_b ? EndW'(L0bBytes) : EndW'(L0aBytes);
+  // Blocks past the end of their L0: a size above the room after the offset.
+  logic over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st;
+  assign over_p0_ld = room_t'(p0) > room_ld;
+  assign over_p0_a  = room_t'(p0) > room_a;
+  assign over_p1_b  = room_t'(p1) > room_b;
+  assign over_p2_c  = room_t'(p2) > room_c;
+  assign over_p0_st = room_t'(p0) > room_st;
 
   localparam logic [CountW-1:0] DimMask = CountW'(Dim - 1);
 
@@ -131,20 +183,19 @@ module desc_decode
     if (is_load) begin
       field_bad = (ld_rows == '0) || (ld_row_bytes == '0) || (ld_valid_rows > ld_rows) ||
                   (ld_valid_cols > ld_row_bytes);
-      l0_bad    = ld_end > ld_size;
+      l0_bad    = over_p0_ld;
     end else if (is_matmul) begin
       field_bad = (mm_m == '0) || ((mm_m & DimMask) != '0) || (mm_n == '0) ||
-                  ((mm_n & DimMask) != '0) || (mm_k == '0) || (mm_c_offset[1:0] != '0);
-      l0_bad    = (mm_a_end > EndW'(L0aBytes)) || (mm_b_end > EndW'(L0bBytes)) ||
-                  (mm_c_end > EndW'(L0cBytes));
+                  ((mm_n & DimMask) != '0) || (mm_k == '0) || (mm_c_offset_lo != '0);
+      l0_bad    = over_p0_a || over_p1_b || over_p2_c;
     end else if (is_store) begin
       field_bad = (st_rows == '0) || (st_cols == '0) || (st_c_pitch < st_cols) ||
-                  (st_c_offset[1:0] != '0) ||
+                  (st_c_offset_lo != '0) ||
                   (!st_int8_out && (st_dst_addr_lo != '0 || st_dst_stride_lo != '0)) ||
                   (st_bias_en && st_bias_addr_lo != '0);
-      l0_bad    = st_end > EndW'(L0cBytes);
+      l0_bad    = over_p0_st;
     end else if (is_sync) begin
-      field_bad = desc_i[SyncAddrLsb +: 2] != '0;  // word-aligned
+      field_bad = desc[SyncAddrLsb +: 2] != '0;  // word-aligned
     end
   end
 

@@ -49,7 +49,11 @@ module sequencer
   parameter int NumWindows = 4,
   // Units (bit = isa::Queue: LD, EX, ST) that may hold a second command while one runs; such
   // a unit raises sts.ready while busy only when it can take one (docs/core.md).
-  parameter logic [2:0] Overlap = 3'b001
+  parameter logic [2:0] Overlap = 3'b001,
+  // 1: a fetched slot passes two registers before the fetch FIFO, and its validation
+  // (desc_decode Pipe) takes two cycles: the decoder's multipliers, sums and compares get a
+  // cycle each (FPGA timing, docs/fpga.md). Two more slots are requested ahead to cover them.
+  parameter int DecodePipe = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -113,6 +117,9 @@ module sequencer
   if (QueueDepth < 1) begin : g_bad_depth
     $error("sequencer: QueueDepth must be >= 1 (got %0d)", QueueDepth);
   end
+  if (DecodePipe != 0 && DecodePipe != 1) begin : g_bad_decode_pipe
+    $error("sequencer: DecodePipe must be 0 or 1 (got %0d)", DecodePipe);
+  end
 
   localparam int NumUnits     = luoshu_unit_pkg::NumUnits;  // SEQ is counter 3
   localparam int SeqQ         = 3;
@@ -120,8 +127,9 @@ module sequencer
   localparam int BeatsPerDesc = DescBytes / BeatBytes;
   localparam int BeatOffW     = $clog2(BeatBytes);
   localparam int SlotShift    = $clog2(DescBytes);
-  // Slots requested ahead of decode (decode itself is the fetch FIFO's head).
-  localparam int FetchDepth   = 2;
+  // Slots requested ahead of decode (decode itself is the fetch FIFO's head), counting those
+  // in the decode pipeline.
+  localparam int FetchDepth   = 2 + 2 * DecodePipe;
   localparam int FetchCntW    = $clog2(FetchDepth + 1);
   localparam int FetchSumW    = FetchCntW + 1;
   localparam int QCntW        = $clog2(QueueDepth + 1);
@@ -150,9 +158,11 @@ module sequencer
   logic                 acc_pending_q, acc_pending_d;  // ACCESS slot waits behind the bursts
   logic                 r_err_q, r_err_d;
   logic [31:0]          fetch_addr;
-  logic                 fetch_win_ok, fetch_go, fetch_issue;
+  logic                 fetch_win_ok, fetch_win_ok_q, fetch_chk_q, fetch_go, fetch_issue;
   logic                 r_end, r_bad, push_r, push_acc;
   logic [DescBits-1:0]  r_desc;
+  logic                 p_end, p_bad;    // a fetched slot at the fetch FIFO's input
+  logic [DescBits-1:0]  p_desc, dec_in;  // ... its descriptor; the decoder's input
 
   logic                             f_in_valid, f_in_ready, f_out_valid, f_out_ready;
   logic [FEntryW-1:0]               f_in_data, f_out_data;
@@ -203,13 +213,14 @@ module sequencer
   logic        aw_valid_q, aw_valid_d, w_valid_q, w_valid_d;
   logic [31:0] sync_addr_q, sync_addr_d, sync_value_q, sync_value_d;
   logic        sync_irq_q, sync_irq_d;
-  logic        sync_can, sync_win_ok, sync_start, sync_acc_fault, b_fire, b_live, sync_ok;
+  logic        sync_can, sync_win_ok, sync_win_ok_q, sync_start, sync_acc_fault, b_fire, b_live;
+  logic        sync_ok;
 
   // Faults, state, irq.
   logic              fault_q, fault_d, faulted_q, faulted_d, irq_q, irq_d;
   logic [FaultW-1:0] fault_code_q, fault_code_d;
   logic [31:0]       fault_index_q, fault_index_d;
-  logic              raise, fault_set, deadlock, in_flight, draining, quiet, work_live;
+  logic              raise, raise_now, fault_set, deadlock, in_flight, draining, quiet, work_live;
   logic [FaultW-1:0] raise_code;
   logic [31:0]       raise_index, oldest_index;
 
@@ -240,7 +251,10 @@ module sequencer
                         ({6'b0, ring_base_i} + {1'b0, ring_size_i, 5'b0} <= 38'h1_0000_0000);
   assign ring_set_ok  = ring_set_i && ring_args_ok && (clear_i || (!fault_q && !work_live));
   assign size_eff     = ring_set_ok ? ring_size_i : ring_size_q;
-  assign doorbell_ok  = doorbell_i && (tail_i < size_eff);
+  // Both bounds compared at once, the choice after: keeps the compare off the path from the
+  // in-flight state (work_live -> ring_set_ok).
+  assign doorbell_ok  = doorbell_i &&
+                        (ring_set_ok ? tail_i < ring_size_i : tail_i < ring_size_q);
   assign ctl_change   = ring_set_ok || clear_i;
   assign ctl_error_d  = (ring_set_i && !ring_set_ok) || (doorbell_i && !doorbell_ok);
 
@@ -258,17 +272,28 @@ module sequencer
     .ok_o          (fetch_win_ok)
   );
 
+  // The window check of the next slot is registered (its adders and compares stay off the
+  // path into the fetch pointer): fetch_chk_q says the check was made for the current pointer
+  // and ring. It is low for a cycle after either changes, which costs no cycle: after an issue
+  // ar_valid_q holds the next one off for a cycle anyway, and after a ring set or a clear the
+  // tail takes a cycle to move. The windows the fetch sees are those of the cycle before.
+  always_ff @(posedge clk_i) fetch_win_ok_q <= fetch_win_ok;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) fetch_chk_q <= 1'b0;
+    else fetch_chk_q <= !(fetch_issue || clear_i || ring_set_ok);
+  end
+
   assign fetch_go = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
-                    !ar_valid_q &&
+                    !ar_valid_q && fetch_chk_q &&
                     !ctl_change && (fetch_ptr_q != tail_q) &&
                     (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
-  assign fetch_issue = fetch_go && fetch_win_ok;
+  assign fetch_issue = fetch_go && fetch_win_ok_q;
 
   // R: r_ready is always high (the FIFO has room for every burst requested).
   assign mem_r_ready_o = 1'b1;
   assign r_end  = mem_rd_rsp_i.r_valid && mem_rd_rsp_i.r_last;
   assign r_bad  = r_err_q || mem_rd_rsp_i.r_err;
-  assign push_r = r_end && !fetch_discard_q && !fault_q;
+  assign push_r = p_end && !fetch_discard_q && !fault_q;
   // The ACCESS slot enters the FIFO once the bursts before it are in (keeps ring order).
   assign push_acc = acc_pending_q && (fetch_out_q == '0) && !fetch_discard_q;
 
@@ -293,12 +318,44 @@ module sequencer
     assign r_desc = {mem_rd_rsp_i.r_data, rbuf_q};
   end
 
+  // The slot reaches the fetch FIFO with its validation verdict: at once, or through the
+  // decode pipeline (the fetch counts it as outstanding until then).
+  if (DecodePipe != 0) begin : g_decode_pipe
+    logic                end1_q, end2_q, bad1_q, bad2_q;
+    logic [DescBits-1:0] desc1_q, desc2_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        end1_q <= 1'b0;
+        end2_q <= 1'b0;
+      end else begin
+        end1_q <= r_end;
+        end2_q <= end1_q;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      bad1_q  <= r_bad;
+      bad2_q  <= bad1_q;
+      desc1_q <= r_desc;
+      desc2_q <= desc1_q;
+    end
+    assign p_end  = end2_q;
+    assign p_bad  = bad2_q;
+    assign p_desc = desc2_q;
+    assign dec_in = desc1_q;
+  end else begin : g_decode_now
+    assign p_end  = r_end;
+    assign p_bad  = r_bad;
+    assign p_desc = r_desc;
+    assign dec_in = r_desc;
+  end
+
   assign f_in_valid = push_r || push_acc;
   // The ACCESS slot carries no descriptor: its fetch fault wins before validation counts.
   assign f_in_data  = push_acc ? {FaultNone, FaultAccess, {DescBits{1'b0}}}
-                               : {r_val_fault, r_bad ? FaultMemError : FaultNone, r_desc};
+                               : {r_val_fault, p_bad ? FaultMemError : FaultNone, p_desc};
 
-  stream_fifo #(.Depth(FetchDepth), .Width(FEntryW)) u_fetch_fifo (
+  // HeadReg: decode, dispatch, SYNC and the fault checks read the head from a register.
+  stream_fifo #(.Depth(FetchDepth), .Width(FEntryW), .HeadReg(1)) u_fetch_fifo (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .in_valid_i (f_in_valid),
@@ -317,9 +374,9 @@ module sequencer
     ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
     ar_addr_d       = ar_addr_q;
     fetch_ptr_d     = fetch_ptr_q;
-    fetch_out_d     = fetch_out_q - FetchCntW'(r_end);
+    fetch_out_d     = fetch_out_q - FetchCntW'(p_end);
     acc_pending_d   = acc_pending_q && !push_acc;
-    fetch_stop_d    = fetch_stop_q || (push_r && r_bad);
+    fetch_stop_d    = fetch_stop_q || (push_r && p_bad);
     r_err_d         = mem_rd_rsp_i.r_valid ? (r_bad && !mem_rd_rsp_i.r_last) : r_err_q;
     if (fetch_issue) begin
       ar_valid_d  = 1'b1;
@@ -355,9 +412,11 @@ module sequencer
     .Dim     (Dim),
     .L0aBytes(L0aBytes),
     .L0bBytes(L0bBytes),
-    .L0cBytes(L0cBytes)
+    .L0cBytes(L0cBytes),
+    .Pipe    (DecodePipe)
   ) u_decode (
-    .desc_i (r_desc),
+    .clk_i  (clk_i),
+    .desc_i (dec_in),
     .fault_o(r_val_fault)
   );
 
@@ -407,10 +466,14 @@ module sequencer
     assign tok_near_full[c] = tok_q[c] == TokenW'(TokenMax - 1);
   end
 
-  assign run_ok = !fault_q && !fault_set && !flush_q && !clear_i;
+  // A fault raised this cycle stops every start. A deadlock is left out: it is raised only
+  // when no queue head is ready, and then nothing starts anyway (this keeps the queue heads'
+  // token checks off the path into the starts).
+  assign run_ok = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear_i;
 
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit
-    stream_fifo #(.Depth(QueueDepth), .Width(QEntryW)) u_queue (
+    // HeadReg: the head feeds the token check, the start and the unit's command.
+    stream_fifo #(.Depth(QueueDepth), .Width(QEntryW), .HeadReg(1)) u_queue (
       .clk_i      (clk_i),
       .rst_ni     (rst_ni),
       .in_valid_i (q_in_valid[u]),
@@ -509,8 +572,12 @@ module sequencer
     .ok_o          (sync_win_ok)
   );
 
-  assign sync_start     = sync_can && sync_win_ok;
-  assign sync_acc_fault = sync_can && !sync_win_ok;
+  // The check of the decode stage's SYNC address is registered (it runs every cycle on the
+  // fetch FIFO's head, which a SYNC holds from the cycle before it can start): the windows a
+  // SYNC sees are those of the cycle before, and the window adders stay off the fault path.
+  always_ff @(posedge clk_i) sync_win_ok_q <= sync_win_ok;
+  assign sync_start     = sync_can && sync_win_ok_q;
+  assign sync_acc_fault = sync_can && !sync_win_ok_q;
   assign mem_b_ready_o  = 1'b1;
   assign b_fire         = mem_wr_rsp_i.b_valid && sync_busy_q;
   assign b_live         = b_fire && !sync_drop_q && !clear_i;
@@ -538,6 +605,10 @@ module sequencer
   // Faults, deadlock, state, irq
   // ---------------------------------------------------------------------------------------
   // The oldest queue head (by decode stamp) names a deadlock, as in CoreModel::RaiseDeadlock.
+  // Found a cycle early and registered (oldest_index_q), off the fault path: the queue heads
+  // cannot have changed in the cycle before a deadlock is raised (a push then would have
+  // emptied decode, a pop started a unit, and a clear's flush stops decode from refilling).
+  logic [31:0]     oldest_index_q;
   logic            old_found;
   logic [SeqW-1:0] old_seq, old_diff;
   always_comb begin
@@ -586,11 +657,13 @@ module sequencer
       raise_index = head_q;
     end else if (deadlock) begin
       raise_code  = FaultDeadlock;
-      raise_index = oldest_index;
+      raise_index = oldest_index_q;
     end else begin
       raise = 1'b0;
     end
   end
+  assign raise_now = (|unit_fault) || (b_live && mem_wr_rsp_i.b_err) || sync_acc_fault ||
+                     (dec_try && (f_fault != FaultNone || val_fault != FaultNone));
   assign fault_set = raise && !fault_q;
 
   assign in_flight = !units_idle || (fetch_out_q != '0) || sync_busy_q;
@@ -708,6 +781,7 @@ module sequencer
 
   // Payload registers: meaningful only under their valid / busy flags.
   always_ff @(posedge clk_i) begin
+    oldest_index_q <= oldest_index;
     ar_addr_q    <= ar_addr_d;
     dec_index_q  <= dec_index_d;
     dec_seq_q    <= dec_seq_d;

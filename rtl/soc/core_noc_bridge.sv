@@ -119,7 +119,8 @@ module core_noc_bridge #(
   logic [7:0]       rq_len;
   logic [SlotW-1:0] rq_slot;
   logic [1:0]       unused_rq_count;
-  stream_fifo #(.Depth(2), .Width(28 + 8 + SlotW)) u_rd_req (
+  // HeadReg (same cycles): the heads of the two request FIFOs feed the header arbitration.
+  stream_fifo #(.Depth(2), .Width(28 + 8 + SlotW), .HeadReg(1)) u_rd_req (
     .clk_i,
     .rst_ni,
     .in_valid_i (ar_fire),
@@ -181,7 +182,7 @@ module core_noc_bridge #(
   logic [7:0]  wa_len;
   logic [1:0]  wa_id;
   logic [1:0]  unused_wa_count;
-  stream_fifo #(.Depth(2), .Width(28 + 8 + 2)) u_aw (
+  stream_fifo #(.Depth(2), .Width(28 + 8 + 2), .HeadReg(1)) u_aw (
     .clk_i,
     .rst_ni,
     .in_valid_i (aw_fire),

@@ -25,6 +25,7 @@ module luoshu_soc #(
   parameter int NocDepth = 4,     // router input buffer depth (flits)
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
   parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier
+  parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
   input  logic                            clk_i,
@@ -225,7 +226,7 @@ module luoshu_soc #(
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
-        .EpiloguePipe(EpiloguePipe)
+        .EpiloguePipe(EpiloguePipe), .DecodePipe(DecodePipe)
       ) u_core (
         .clk_i,
         .rst_ni,

@@ -7,10 +7,13 @@
 //     stuck); the input is ready whenever there is room (full throughput); count_o is the
 //     occupancy.
 // The FIFO never looks at its payload, so a narrow Width stands for every width; the pointer
-// logic differs for power-of-two depths and the others, so the proofs run Depth = 1, 2 and 3.
+// logic differs for power-of-two depths and the others, so the proofs run Depth = 1, 2 and 3,
+// each with and without HeadReg (with it, the head register always equals the stored head
+// entry, so both settings give the same output every cycle).
 module stream_fifo_formal #(
   parameter int Depth = 2,
-  parameter int Width = 4
+  parameter int Width = 4,
+  parameter int HeadReg = 0
 ) (
   input logic             clk_i,
   input logic             in_valid_i,
@@ -29,7 +32,7 @@ module stream_fifo_formal #(
   logic [Width-1:0] out_data;
   logic [CntW-1:0]  count;
 
-  stream_fifo #(.Depth(Depth), .Width(Width)) u_dut (
+  stream_fifo #(.Depth(Depth), .Width(Width), .HeadReg(HeadReg)) u_dut (
     .clk_i,
     .rst_ni     (rst_nq),
     .in_valid_i,
@@ -100,6 +103,11 @@ module stream_fifo_formal #(
       assert (inv_ptrs);
       assert (inv_tracked_slot);
     end
+  end
+  if (HeadReg != 0) begin : g_head_reg
+    logic ok_head_is_stored_head;
+    assign ok_head_is_stored_head = occ == '0 || out_data == u_dut.mem_q[u_dut.rd_ptr_q];
+    always_comb if (rst_nq) assert (ok_head_is_stored_head);
   end
 
   // ---- Reachable from reset (scripts/formal.sh checks each cov_*): not vacuous ----

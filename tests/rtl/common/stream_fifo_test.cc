@@ -1,5 +1,6 @@
 // stream_fifo: directed fill/drain and seeded random traffic with stalls on both sides,
-// for a multi-entry and a single-entry configuration.
+// for a multi-entry and a single-entry configuration, and with the head register (HeadReg)
+// at a power-of-two and another depth.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -8,6 +9,10 @@
 #include "Vstream_fifo_d1w32_params.h"
 #include "Vstream_fifo_d4w32.h"
 #include "Vstream_fifo_d4w32_params.h"
+#include "Vstream_fifo_d3w32_head.h"
+#include "Vstream_fifo_d3w32_head_params.h"
+#include "Vstream_fifo_d4w32_head.h"
+#include "Vstream_fifo_d4w32_head_params.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
 #include "tests/rtl/common/stream_passthrough_check.h"
@@ -24,7 +29,8 @@ struct Fifo {
 
 template <class Model>
 class StreamFifoTest : public ::testing::Test {};
-using Models = ::testing::Types<Vstream_fifo_d4w32, Vstream_fifo_d1w32>;
+using Models = ::testing::Types<Vstream_fifo_d4w32, Vstream_fifo_d1w32, Vstream_fifo_d4w32_head,
+                                Vstream_fifo_d3w32_head>;
 TYPED_TEST_SUITE(StreamFifoTest, Models);
 
 TYPED_TEST(StreamFifoTest, FillsToDepthThenDrainsInOrder) {

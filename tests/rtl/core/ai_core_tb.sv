@@ -11,7 +11,8 @@ module ai_core_tb #(
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,
-  parameter int EpiloguePipe = 0
+  parameter int EpiloguePipe = 0,
+  parameter int DecodePipe = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -57,7 +58,8 @@ module ai_core_tb #(
     .QueueDepth(QueueDepth),
     .NumWindows(NumWindows),
     .CubePipeMul(CubePipeMul),
-    .EpiloguePipe(EpiloguePipe)
+    .EpiloguePipe(EpiloguePipe),
+    .DecodePipe(DecodePipe)
   ) u_core (
     .clk_i,
     .rst_ni,

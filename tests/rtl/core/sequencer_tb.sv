@@ -12,7 +12,8 @@ module sequencer_tb
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
   parameter int QueueDepth = 8,
-  parameter int NumWindows = 4
+  parameter int NumWindows = 4,
+  parameter int DecodePipe = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -63,7 +64,8 @@ module sequencer_tb
 
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
-    .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows)
+    .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows),
+    .DecodePipe(DecodePipe)
   ) u_dut (
     .clk_i,
     .rst_ni,

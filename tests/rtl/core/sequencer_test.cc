@@ -20,6 +20,8 @@
 #include "Vsequencer_d16_params.h"
 #include "Vsequencer_small.h"
 #include "Vsequencer_small_params.h"
+#include "Vsequencer_small_pipe.h"
+#include "Vsequencer_small_pipe_params.h"
 #include "sw/isa/builder.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
@@ -57,6 +59,7 @@ struct Config {
 };
 using D16 = Config<Vsequencer_d16>;
 using Small = Config<Vsequencer_small>;
+using SmallPipe = Config<Vsequencer_small_pipe>;  // DecodePipe = 1 (the FPGA build)
 
 // The sequencer's state_o, in the generated state values.
 template <class Dut>
@@ -692,7 +695,7 @@ struct ProgramGen {
 // ---------------------------------------------------------------------------------------
 template <class Cfg>
 class SequencerTest : public ::testing::Test {};
-using Configs = ::testing::Types<D16, Small>;
+using Configs = ::testing::Types<D16, Small, SmallPipe>;
 TYPED_TEST_SUITE(SequencerTest, Configs);
 
 // The builder's GEMM program, with quick and with slow, stalling units and memory.
