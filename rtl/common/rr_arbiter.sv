@@ -35,9 +35,7 @@ module rr_arbiter #(
     gnt_o     = '0;
     gnt_idx_o = '0;
     if (req_i != '0) begin
-      // Requests at or after the pointer: a shift of ones, not (1 << prio_q) - 1, whose
-      // subtraction became a carry chain on the router's critical path in FPGA synthesis.
-      pick  = req_i & ({NumIn{1'b1}} << prio_q);
+      pick  = req_i & ~((NumIn'(1) << prio_q) - 1'b1);  // requests at or after the pointer
       if (pick == '0) pick = req_i;
       gnt_o = pick & (~pick + 1'b1);  // its lowest set bit
       for (int k = NumIn - 1; k >= 0; k--) begin
