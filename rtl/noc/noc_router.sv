@@ -12,9 +12,9 @@
 // PipeAlloc = 1 (FPGA timing, docs/fpga.md) takes the allocation out of the cycle in which the
 // flit crosses the switch: the route is computed as a flit enters its input buffer and stored
 // beside it (look-ahead), and the arbiters' winners are registered (lock_q, owner_q) before
-// the switch uses them. Every output and every pop then depends on registers only through
-// the switch, and the path buffer head -> route -> arbiter -> pop -> read pointer is cut in
-// two. Cost: a head flit waits one more cycle per router (2 cycles per router at zero load),
+// the switch uses them. Every output then depends on registers through the switch only (a pop
+// on those and the downstream's ready), and the path buffer head -> route -> arbiter -> pop ->
+// read pointer is cut in two. Cost: a head flit waits one more cycle per router (2 cycles per router at zero load),
 // and a new packet gets an output or leaves an input one cycle after the previous packet's
 // tail (one idle cycle between packets on a link: single-flit packets reach at most half a
 // flit per cycle per port).
