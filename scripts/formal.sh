@@ -54,9 +54,10 @@ case "$block" in
     rtl=(rtl/common/rr_arbiter.sv)
     configs=("NumIn=1" "NumIn=3" "NumIn=4") ;;
   noc_router)
-    # The depths the meshes and the SoC use.
+    # The depths the meshes and the SoC use, and registered allocation at Depth 2 (Depth 4
+    # with PipeAlloc=1 takes minutes: --param Depth=4 --param PipeAlloc=1).
     rtl=(rtl/noc/noc_pkg.sv rtl/common/rr_arbiter.sv rtl/noc/noc_router.sv)
-    configs=("Depth=2" "Depth=4")
+    configs=("Depth=2" "Depth=4" "Depth=2 PipeAlloc=1")
     covers_within=6 ;;
   *) echo "formal.sh: unknown block '$block' (stream_fifo, spill_register, rr_arbiter," \
           "noc_router); $usage" >&2; exit 2 ;;

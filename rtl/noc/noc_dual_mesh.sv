@@ -14,6 +14,7 @@ module noc_dual_mesh
   parameter int          Y        = 2,
   parameter int          FlitW    = 66,
   parameter int          Depth    = 2,
+  parameter int          PipeAlloc = 0,  // 1: registered allocation in every router (noc_router)
   parameter logic [63:0] MemNodes = 64'h24,  // 3x2 default SoC: memory at nodes 2 and 5
   localparam int         N        = X * Y,
   localparam int         HdrW     = MemHdrW,
@@ -40,7 +41,7 @@ module noc_dual_mesh
   logic [N-1:0]       rsp_inj_valid, rsp_inj_ready, rsp_ej_valid, rsp_ej_ready;
   logic [N-1:0][FlitW-1:0] req_inj_flit, req_ej_flit, rsp_inj_flit, rsp_ej_flit;
 
-  noc_mesh #(.X(X), .Y(Y), .FlitW(FlitW), .Depth(Depth)) u_req_mesh (
+  noc_mesh #(.X(X), .Y(Y), .FlitW(FlitW), .Depth(Depth), .PipeAlloc(PipeAlloc)) u_req_mesh (
     .clk_i,
     .rst_ni,
     .inject_valid_i(req_inj_valid),
@@ -51,7 +52,7 @@ module noc_dual_mesh
     .eject_flit_o  (req_ej_flit)
   );
 
-  noc_mesh #(.X(X), .Y(Y), .FlitW(FlitW), .Depth(Depth)) u_rsp_mesh (
+  noc_mesh #(.X(X), .Y(Y), .FlitW(FlitW), .Depth(Depth), .PipeAlloc(PipeAlloc)) u_rsp_mesh (
     .clk_i,
     .rst_ni,
     .inject_valid_i(rsp_inj_valid),

@@ -11,7 +11,8 @@ module noc_mesh
   parameter int X     = 2,
   parameter int Y     = 2,
   parameter int FlitW = 34,  // including the head/tail bits, see noc_pkg
-  parameter int Depth = 2    // router input FIFO depth
+  parameter int Depth = 2,   // router input FIFO depth
+  parameter int PipeAlloc = 0  // 1: registered allocation in every router (noc_router)
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -51,7 +52,7 @@ module noc_mesh
     for (genvar xx = 0; xx < X; xx++) begin : g_x
       localparam int Node = yy * X + xx;
 
-      noc_router #(.FlitW(FlitW), .Depth(Depth)) u_router (
+      noc_router #(.FlitW(FlitW), .Depth(Depth), .PipeAlloc(PipeAlloc)) u_router (
         .clk_i,
         .rst_ni,
         .x_i        (CoordW'(xx)),

@@ -9,6 +9,16 @@
 // output per cycle. Zero-load latency: 1 cycle per router (the buffer write); the switch is
 // combinational from the front of a buffer to the next router's buffer input.
 //
+// PipeAlloc = 1 (FPGA timing, docs/fpga.md) takes the allocation out of the cycle in which the
+// flit crosses the switch: the route is computed as a flit enters its input buffer and stored
+// beside it (look-ahead), and the arbiters' winners are registered (lock_q, owner_q) before
+// the switch uses them. Every output then depends on registers through the switch only (a pop
+// on those and the downstream's ready), and the path buffer head -> route -> arbiter -> pop ->
+// read pointer is cut in two. Cost: a head flit waits one more cycle per router (2 cycles per router at zero load),
+// and a new packet gets an output or leaves an input one cycle after the previous packet's
+// tail (one idle cycle between packets on a link: single-flit packets reach at most half a
+// flit per cycle per port).
+//
 // Written to simulate fast (docs/noc.md, "Simulation speed"): every output depends on
 // registers only; each signal is computed whole in one block (no bit-by-bit writes to shared
 // vectors from many blocks); the pushes and the allocation updates are enables in clocked
@@ -21,7 +31,8 @@ module noc_router
   import noc_pkg::*;
 #(
   parameter int FlitW = 34,  // flit width on every link, including the head/tail bits
-  parameter int Depth = 2    // input FIFO depth in flits
+  parameter int Depth = 2,   // input FIFO depth in flits
+  parameter int PipeAlloc = 0  // 1: registered allocation, look-ahead routing (see above)
 ) (
   input  logic                               clk_i,
   input  logic                               rst_ni,
@@ -42,6 +53,9 @@ module noc_router
   if (Depth < 1) begin : g_bad_depth
     $error("noc_router: Depth must be >= 1 (got %0d)", Depth);
   end
+  if (PipeAlloc != 0 && PipeAlloc != 1) begin : g_bad_pipe
+    $error("noc_router: PipeAlloc must be 0 or 1 (got %0d)", PipeAlloc);
+  end
   if (NumPorts != 5) begin : g_bad_ports
     $error("noc_router: the switch is written for 5 ports (noc_pkg::NumPorts)");
   end
@@ -56,6 +70,8 @@ module noc_router
   localparam int IdxW    = $clog2(P);
   localparam int HeadBit = FlitW - 2;
   localparam int TailBit = FlitW - 1;
+  localparam bit Pipe    = PipeAlloc != 0;
+  localparam int EntW    = FlitW + (Pipe ? P : 0);  // an input buffer entry
 
   // XY dimension-order routing: first along x, then along y (dst = {y, x} in the low bits).
   function automatic logic [IdxW-1:0] xy_route(logic [2*CW-1:0] dst, logic [CW-1:0] x,
@@ -67,6 +83,16 @@ module noc_router
     else                         xy_route = IdxW'(PortLocal);
   endfunction
 
+  // What an input buffer stores of a flit: the flit and, with PipeAlloc, its output request
+  // (one-hot for a head flit, zero for the others), routed on the way in.
+  function automatic logic [EntW-1:0] entry(logic [FlitW-1:0] f, logic [CW-1:0] x,
+                                            logic [CW-1:0] y);
+    logic [P-1:0] r;
+    r = '0;
+    if (Pipe && f[HeadBit]) r[xy_route(f[2*CW-1:0], x, y)] = 1'b1;
+    return EntW'({r, f});
+  endfunction
+
   // ---- Input buffers: a ring of Depth flits per input, registered output ----
   // (A stream_fifo per input would do the same; written in place, the five inputs share one
   // stream check and the simulator has no per-FIFO checks and ports to evaluate.)
@@ -74,16 +100,18 @@ module noc_router
   localparam bit Pow2 = Depth > 1 && (Depth & (Depth - 1)) == 0;  // pointers wrap by themselves
 
   logic [P-1:0]     q_valid, q_pop;
+  logic [EntW-1:0]  q_ent [P];   // front entry of each input
   logic [FlitW-1:0] q_flit [P];  // front flit of each input
 
   for (genvar i = 0; i < P; i++) begin : g_in
-    logic [FlitW-1:0] mem_q [Depth];
+    logic [EntW-1:0]  mem_q [Depth];
     logic [PtrW-1:0]  rd_q, wr_q;
     logic [CntW-1:0]  cnt_q;
 
     assign in_ready_o[i] = cnt_q != CntW'(Depth);
     assign q_valid[i]    = cnt_q != '0;
-    assign q_flit[i]     = mem_q[rd_q];
+    assign q_ent[i]      = mem_q[rd_q];
+    assign q_flit[i]     = q_ent[i][FlitW-1:0];
 
     // The push (the input handshake) is an enable here rather than a combinational signal (see
     // stream_fifo). Storage is not reset: only entries covered by cnt_q are ever read.
@@ -93,7 +121,7 @@ module noc_router
         wr_q  <= '0;
         cnt_q <= '0;
       end else if (in_valid_i[i] && in_ready_o[i]) begin
-        mem_q[wr_q] <= in_flit_i[i];
+        mem_q[wr_q] <= entry(in_flit_i[i], x_i, y_i);
         wr_q        <= (Pow2 || wr_q != PtrW'(Depth - 1)) ? wr_q + 1'b1 : '0;
         if (q_pop[i]) rd_q  <= (Pow2 || rd_q != PtrW'(Depth - 1)) ? rd_q + 1'b1 : '0;
         else          cnt_q <= cnt_q + 1'b1;
@@ -107,16 +135,34 @@ module noc_router
   // ---- Requests: the head flit at the front of input i asks for output route(i) ----
   logic [P-1:0]   q_head;
   logic [P-1:0][P-1:0] req;  // [o][i]: input i requests output o (free or not)
+  logic [P-1:0]      grant;        // free output o is allocated to a new packet this cycle
+  logic [IdxW-1:0]   gnt_idx [P];   // the arbiter's winner for output o
 
-  always_comb begin
-    q_head = '0;
-    req    = '0;
-    for (int i = 0; i < P; i++) begin
-      q_head[i] = q_flit[i][HeadBit];
-      if (q_valid[i] && q_flit[i][HeadBit]) begin
-        // An indexed write, not a shift by route * P: that product became a multiplier on
-        // the router's critical path in FPGA synthesis (docs/fpga.md).
-        req[xy_route(q_flit[i][2*CW-1:0], x_i, y_i)][i] = 1'b1;
+  if (Pipe) begin : g_req_pipe
+    // The request was routed on the way into the buffer. A head flit that has won its output
+    // stays at the front until the registered grant lets it through; its request is then
+    // masked by the output's lock (lock_q), like every other request for a held output.
+    always_comb begin
+      q_head = '0;
+      req    = '0;
+      for (int i = 0; i < P; i++) begin
+        q_head[i] = q_flit[i][HeadBit];
+        if (q_valid[i]) begin
+          for (int o = 0; o < P; o++) req[o][i] = q_ent[i][FlitW+o];
+        end
+      end
+    end
+  end else begin : g_req
+    always_comb begin
+      q_head = '0;
+      req    = '0;
+      for (int i = 0; i < P; i++) begin
+        q_head[i] = q_flit[i][HeadBit];
+        if (q_valid[i] && q_flit[i][HeadBit]) begin
+          // An indexed write, not a shift by route * P: that product became a multiplier on
+          // the router's critical path in FPGA synthesis (docs/fpga.md).
+          req[xy_route(q_flit[i][2*CW-1:0], x_i, y_i)][i] = 1'b1;
+        end
       end
     end
   end
@@ -125,8 +171,6 @@ module noc_router
   // and stays with that input (lock_q, owner_q) until the packet's tail flit has left ----
   logic [P-1:0]      lock_q;
   logic [P-1:0][IdxW-1:0] owner_q;  // [o]: the input output o is locked to
-  logic [P-1:0]      grant;        // free output o is allocated to a new packet this cycle
-  logic [IdxW-1:0]   gnt_idx [P];   // the arbiter's winner for output o
 
   for (genvar o = 0; o < P; o++) begin : g_out
     logic [P-1:0] unused_gnt;  // one-hot form of gnt_idx
@@ -143,20 +187,25 @@ module noc_router
   end
 
   // ---- Switch: output o shows the front flit of the input it is switched to ----
-  logic [P-1:0][IdxW-1:0] sel;  // [o]: the input driving output o
+  logic [P-1:0][IdxW-1:0] alloc;  // [o]: the input output o is allocated to (with a grant now)
+  logic [P-1:0][IdxW-1:0] sel;    // [o]: the input driving output o
+  logic [P-1:0]      drive;     // output o is switched to an input
   logic [P-1:0]      out_tail;  // the flit on output o is its packet's last
 
   always_comb begin
     for (int o = 0; o < P; o++) begin
-      grant[o]            = !lock_q[o] && (req[o] != '0);
-      sel[o]   = lock_q[o] ? owner_q[o] : gnt_idx[o];
+      grant[o] = !lock_q[o] && (req[o] != '0);
+      alloc[o] = lock_q[o] ? owner_q[o] : gnt_idx[o];
+      // PipeAlloc: a grant takes effect in the next cycle, through the registers only.
+      sel[o]   = Pipe ? owner_q[o] : alloc[o];
+      drive[o] = Pipe ? lock_q[o] : lock_q[o] || grant[o];
       // A tree of 2:1 muxes on the select bits (P = 5): Yosys maps it to MUX cells, where an
       // indexed read of q_flit becomes a decoder (about 1.6x the cells at FlitW = 128).
       out_flit_o[o] =
           sel[o][2] ? q_flit[4] :
           sel[o][1] ? (sel[o][0] ? q_flit[3] : q_flit[2]) :
                       (sel[o][0] ? q_flit[1] : q_flit[0]);
-      out_valid_o[o] = (lock_q[o] || grant[o]) && q_valid[sel[o]];
+      out_valid_o[o] = drive[o] && q_valid[sel[o]];
       out_tail[o]    = out_flit_o[o][TailBit];
     end
   end
@@ -182,7 +231,7 @@ module noc_router
       owner_q <= '0;
     end else begin
       lock_q  <= (lock_q | grant) & ~(out_xfer & out_tail);
-      owner_q <= sel;
+      owner_q <= alloc;
     end
   end
 
@@ -203,7 +252,7 @@ module noc_router
       end
     end
     for (int o = 0; o < P; o++) begin
-      if (lock_q[o] || grant[o]) begin
+      if (drive[o]) begin
         twice    = twice | (switched & (P'(1) << sel[o]));
         switched = switched | (P'(1) << sel[o]);
       end

@@ -26,6 +26,7 @@ module luoshu_soc #(
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
   parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
+  parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
   input  logic                            clk_i,
@@ -116,7 +117,7 @@ module luoshu_soc #(
   logic [N*DataW-1:0] tx_data, rx_data;
 
   noc_dual_mesh #(
-    .X(X), .Y(Y), .FlitW(FlitW), .Depth(NocDepth), .MemNodes(MemNodes)
+    .X(X), .Y(Y), .FlitW(FlitW), .Depth(NocDepth), .PipeAlloc(NocPipeAlloc), .MemNodes(MemNodes)
   ) u_net (
     .clk_i,
     .rst_ni,

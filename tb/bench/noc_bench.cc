@@ -7,8 +7,12 @@
 // latency (head accepted by the network -> tail ejected) and source queueing (packet created
 // -> head accepted), mean and 99th percentile. Ends with the headline figures
 // (docs/noc.md; names from BENCHMARKS.md), one per line: `metric_name: value unit`.
+// Each mesh runs with the default routers and then with PipeAlloc=1 (registered allocation,
+// the FPGA build's routers: mesh tag <k>x<k>_pipe), so the cost of that setting shows beside
+// the default; --routers default|pipe picks one.
 //
-//   luoshu_bench_noc [--mesh 4x4 --mesh 2x2 ...] [--csv out.csv] [--quick] [--sim-rate-only]
+//   luoshu_bench_noc [--mesh 4x4 --mesh 2x2 ...] [--routers both|default|pipe] [--csv out.csv]
+//                    [--quick] [--sim-rate-only]
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -22,8 +26,11 @@
 #include <vector>
 
 #include "Vnoc_mesh_2x2.h"
+#include "Vnoc_mesh_2x2_pipe.h"
 #include "Vnoc_mesh_4x4.h"
+#include "Vnoc_mesh_4x4_pipe.h"
 #include "Vnoc_mesh_8x8.h"
+#include "Vnoc_mesh_8x8_pipe.h"
 #include "tb/agents/mesh_driver.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -233,6 +240,8 @@ Point RunPoint(const Traffic& t, double offered, const RunConfig& cfg, double* s
 
 struct MeshRunner {
   int k;
+  int cycles_per_router;  // zero-load: 1, or 2 with PipeAlloc=1
+  std::string tag;        // in figure names and the CSV: 4x4, 4x4_pipe
   std::function<Point(const Traffic&, double, const RunConfig&, double*)> run;
 };
 
@@ -254,9 +263,12 @@ int Main(int argc, char** argv) {
   RunConfig cfg;
   bool quick = false;
   bool rate_only = false;
+  std::string routers = "both";
   desc.add_options()("help,h", "this help")("mesh", po::value(&meshes)->multitoken(),
                                             "2x2, 4x4 and/or 8x8 (default: 4x4)")(
       "csv", po::value(&csv), "write every point to this CSV file")(
+      "routers", po::value(&routers)->default_value("both"),
+      "both, default or pipe (PipeAlloc=1, the FPGA build's routers)")(
       "len", po::value(&cfg.len)->default_value(1), "flits per packet")(
       "measure", po::value(&cfg.measure)->default_value(5000), "measured cycles per point")(
       "seed", po::value(&cfg.seed)->default_value(1), "traffic seed")(
@@ -279,16 +291,26 @@ int Main(int argc, char** argv) {
     std::cerr << "luoshu_bench_noc: --len must be 1..64\n";
     return 2;
   }
+  if (routers != "both" && routers != "default" && routers != "pipe") {
+    std::cerr << "luoshu_bench_noc: --routers must be both, default or pipe (got " << routers
+              << ")\n";
+    return 2;
+  }
+  const bool plain = routers != "pipe", pipe = routers != "default";
   if (meshes.empty()) meshes = {"4x4"};
   std::vector<MeshRunner> runners;
   for (const auto& m : meshes) {
-    if (m == "2x2")
-      runners.push_back({2, RunPoint<Vnoc_mesh_2x2>});
-    else if (m == "4x4")
-      runners.push_back({4, RunPoint<Vnoc_mesh_4x4>});
-    else if (m == "8x8")
-      runners.push_back({8, RunPoint<Vnoc_mesh_8x8>});
-    else {
+    const std::string pm = m + "_pipe";
+    if (m == "2x2") {
+      if (plain) runners.push_back({2, 1, m, RunPoint<Vnoc_mesh_2x2>});
+      if (pipe) runners.push_back({2, 2, pm, RunPoint<Vnoc_mesh_2x2_pipe>});
+    } else if (m == "4x4") {
+      if (plain) runners.push_back({4, 1, m, RunPoint<Vnoc_mesh_4x4>});
+      if (pipe) runners.push_back({4, 2, pm, RunPoint<Vnoc_mesh_4x4_pipe>});
+    } else if (m == "8x8") {
+      if (plain) runners.push_back({8, 1, m, RunPoint<Vnoc_mesh_8x8>});
+      if (pipe) runners.push_back({8, 2, pm, RunPoint<Vnoc_mesh_8x8_pipe>});
+    } else {
       std::cerr << "luoshu_bench_noc: unknown --mesh " << m << " (built: 2x2, 4x4, 8x8)\n";
       return 2;
     }
@@ -311,7 +333,7 @@ int Main(int argc, char** argv) {
   };
   const double step = quick ? 0.1 : 0.05;
   for (const MeshRunner& r : runners) {
-    const std::string tag = std::to_string(r.k) + "x" + std::to_string(r.k);
+    const std::string& tag = r.tag;
     double zero_load = 0;
     for (Pattern p : {Pattern::kUniform, Pattern::kTranspose, Pattern::kHotspot}) {
       if (rate_only) break;
@@ -341,8 +363,8 @@ int Main(int argc, char** argv) {
       }
       if (p == Pattern::kUniform) {
         zero_load = pts[0].net_mean;
-        // Formula: one cycle per router (hops + 1 routers) plus serialization (len - 1).
-        const double formula = pts[0].hops_mean + 1 + (cfg.len - 1);
+        // Formula: t_router cycles per router (hops + 1 routers) plus serialization (len - 1).
+        const double formula = (pts[0].hops_mean + 1) * r.cycles_per_router + (cfg.len - 1);
         fig("noc_zero_load_latency_" + tag, zero_load, "cycles", 2);
         fig("noc_zero_load_latency_formula_" + tag, formula, "cycles", 2);
       }
@@ -354,7 +376,7 @@ int Main(int argc, char** argv) {
       for (const Point& pt : pts) max_acc = std::max(max_acc, pt.accepted);
       fig("noc_max_accepted_" + std::string(Name(p)) + "_" + tag, max_acc, "flits/node/cycle");
     }
-    if (r.k == 4) {
+    if (r.k == 4 && r.cycles_per_router == 1) {
       // Simulation speed, loaded 4x4 (uniform, offered 0.5), median of 3 runs.
       RunConfig c = cfg;
       c.warmup = 0;
@@ -373,8 +395,8 @@ int Main(int argc, char** argv) {
   std::printf(
       "# zero_load_latency: mean network latency (head in -> tail out) at 0.01 flits/node/cycle,"
       " uniform\n"
-      "# zero_load_latency_formula: H x t_router + serialization = mean(hops + 1) x 1 cycle +"
-      " (len - 1)\n"
+      "# zero_load_latency_formula: H x t_router + serialization = mean(hops + 1) x t_router +"
+      " (len - 1); t_router = 1 cycle, 2 with PipeAlloc=1 (_pipe)\n"
       "# saturation: accepted throughput at the highest offered load whose mean latency (source"
       " queueing included) stays <= 3x zero-load and which drained\n"
       "# xy_bound: 1 / (load of the busiest channel under XY routing, injection/ejection"

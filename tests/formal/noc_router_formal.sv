@@ -1,6 +1,7 @@
 // Formal wrapper of noc_router (scripts/formal.sh noc_router), FlitW = 14 (route + framing,
 // the narrowest legal flit), Depth = 2 and 4 (the depths the meshes and the SoC use; other
-// depths: --param Depth=N). Proven by temporal induction, for every traffic of
+// depths: --param Depth=N), and Depth = 2 with PipeAlloc = 1 (registered allocation; Depth 4:
+// --param Depth=4 --param PipeAlloc=1, minutes). Proven by temporal induction, for every traffic of
 // any length from reset on all five inputs, at any router position (x_i, y_i: any constant):
 //   - the stream rule on every output, assuming it on every input;
 //   - one-hot routing: no two outputs offer a flit of the same input in a cycle, and the
@@ -25,7 +26,8 @@
 // Wider flits only add moved bits. Not covered: liveness (no deadlock, no starvation; the
 // output arbiter's fairness is rr_arbiter's own proof, its use here is not), and a mesh.
 module noc_router_formal #(
-  parameter int Depth = 2
+  parameter int Depth = 2,
+  parameter int PipeAlloc = 0
 ) (
   input logic                               clk_i,
   input logic [noc_pkg::CoordW-1:0]         x_i,
@@ -68,7 +70,7 @@ module noc_router_formal #(
   logic [P-1:0]             in_ready, out_valid;
   logic [P-1:0][FlitW-1:0]  out_flit;
 
-  noc_router #(.FlitW(FlitW), .Depth(Depth)) u_dut (
+  noc_router #(.FlitW(FlitW), .Depth(Depth), .PipeAlloc(PipeAlloc)) u_dut (
     .clk_i,
     .rst_ni     (rst_nq),
     .x_i,
@@ -158,7 +160,7 @@ module noc_router_formal #(
           ok_one_output = 1'b0;
         end
       end
-      if (u_dut.lock_q[o] || u_dut.grant[o]) begin
+      if (u_dut.drive[o]) begin
         if (switched[u_dut.sel[o]]) ok_switch_one_hot = 1'b0;
         switched[u_dut.sel[o]] = 1'b1;
       end
@@ -197,9 +199,11 @@ module noc_router_formal #(
   function automatic logic [SlotW-1:0] wrap(logic [SlotW-1:0] slot);  // slot < 2 * Depth
     return slot >= SlotW'(Depth) ? slot - SlotW'(Depth) : slot;
   endfunction
-  logic [P-1:0] inv_buffer, inv_frames;
+  localparam int EntW = FlitW + (PipeAlloc != 0 ? P : 0);  // a buffer entry (noc_router)
+  logic [P-1:0] inv_buffer, inv_frames, inv_route;
   for (genvar i = 0; i < P; i++) begin : g_inv_in
-    logic [FlitW-1:0] entry [Depth];  // entry[k]: the k-th oldest buffered flit
+    logic [EntW-1:0]  slot [Depth];   // slot[k]: the k-th oldest buffer entry
+    logic [FlitW-1:0] entry [Depth];  // its flit
     logic [SeqW-1:0]  cnt;
     logic [SlotW-1:0] rd, wr;
     logic             open;
@@ -208,7 +212,8 @@ module noc_router_formal #(
     assign wr  = SlotW'(u_dut.g_in[i].wr_q);
     always_comb begin
       for (int k = 0; k < Depth; k++) begin
-        entry[k] = u_dut.g_in[i].mem_q[wrap(rd + SlotW'(k))];
+        slot[k]  = u_dut.g_in[i].mem_q[wrap(rd + SlotW'(k))];
+        entry[k] = slot[k][FlitW-1:0];
       end
       inv_buffer[i] = cnt == in_seq_q[i] - out_seq_q[i] && cnt <= SeqW'(Depth) &&
                       rd < SlotW'(Depth) && wr < SlotW'(Depth) && wr == wrap(rd + SlotW'(cnt));
@@ -228,6 +233,22 @@ module noc_router_formal #(
         end
       end
       if (open != in_open_q[i]) inv_frames[i] = 1'b0;
+    end
+    // PipeAlloc: each buffered flit's stored request is its XY output if a head, else none.
+    if (PipeAlloc != 0) begin : g_route
+      always_comb begin
+        inv_route[i] = 1'b1;
+        for (int k = 0; k < Depth; k++) begin
+          for (int o = 0; o < P; o++) begin
+            if (SeqW'(k) < cnt &&
+                slot[k][FlitW+o] != (f_head(entry[k]) && xy_legal(o, entry[k], x_i, y_i))) begin
+              inv_route[i] = 1'b0;
+            end
+          end
+        end
+      end
+    end else begin : g_no_route
+      assign inv_route[i] = 1'b1;
     end
   end
   // Per output: an open packet holds its output, locked to the input it came from; a locked
@@ -252,6 +273,7 @@ module noc_router_formal #(
       assert (inv_buffer == '1);
       assert (inv_frames == '1);
       assert (inv_lock == '1);
+      assert (inv_route == '1);
     end
   end
 

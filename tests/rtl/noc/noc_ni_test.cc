@@ -3,7 +3,8 @@
 // the memory nodes. Each client owns an address range per memory, so the value a read must
 // return is known when the read is issued (requests of one flow arrive in order and a memory
 // node serves them in arrival order). Checked: response kind, tag, source node, length,
-// every read word, and that every request gets exactly one response.
+// every read word, and that every request gets exactly one response. Run on the default
+// routers and on PipeAlloc=1 (registered allocation, the FPGA build's routers).
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "Vnoc_dual_mesh_3x2.h"
+#include "Vnoc_dual_mesh_3x2_pipe.h"
 #include "tb/bits.h"
 #include "tb/noc_flits.h"
 #include "tb/options.h"
@@ -25,7 +27,6 @@ using tb::GetBits;
 using tb::PutBits;
 using tb::Rng;
 using tb::Simulation;
-using Model = Vnoc_dual_mesh_3x2;
 
 constexpr int kX = 3, kY = 2, kN = kX * kY;
 constexpr unsigned kHdrW = 63, kDataW = 64;
@@ -67,6 +68,7 @@ struct TxChannel {
   bool presenting = false;
 };
 
+template <class Model>
 class NiSystem {
  public:
   NiSystem(uint64_t seed, double stall)
@@ -326,9 +328,14 @@ class NiSystem {
 const int kClients[] = {0, 1, 3, 4};
 const int kMems[] = {2, 5};
 
+template <class Model>
+class NocNiTest : public ::testing::Test {};
+using DualMeshes = ::testing::Types<Vnoc_dual_mesh_3x2, Vnoc_dual_mesh_3x2_pipe>;
+TYPED_TEST_SUITE(NocNiTest, DualMeshes);
+
 // Each client writes a block to each memory and reads it back (and an unwritten block).
-TEST(NocNiTest, WriteThenReadBackFromEveryClientToEveryMemory) {
-  NiSystem s(51, 0);
+TYPED_TEST(NocNiTest, WriteThenReadBackFromEveryClientToEveryMemory) {
+  NiSystem<TypeParam> s(51, 0);
   for (int c : kClients) {
     for (int m : kMems) {
       s.Issue(c, m, true, 0x10, 4);
@@ -343,8 +350,9 @@ TEST(NocNiTest, WriteThenReadBackFromEveryClientToEveryMemory) {
 
 // Random mix of reads and writes (1..16 words) over a small address window, so reads often
 // hit earlier writes, with random stalls on every NI channel when `stall` > 0.
+template <class Model>
 void RunRandom(uint64_t seed, double stall) {
-  NiSystem s(seed, stall);
+  NiSystem<Model> s(seed, stall);
   for (int i = 0; i < 150; ++i) {
     for (int c : kClients) {
       const int m = kMems[s.rng().Uniform(0, 1)];
@@ -356,8 +364,8 @@ void RunRandom(uint64_t seed, double stall) {
   EXPECT_GT(s.read_words_checked(), 1000u);
 }
 
-TEST(NocNiTest, RandomReadWriteRoundTrips) { RunRandom(61, 0); }
-TEST(NocNiTest, RandomReadWriteRoundTripsWithStalls) { RunRandom(62, 0.4); }
+TYPED_TEST(NocNiTest, RandomReadWriteRoundTrips) { RunRandom<TypeParam>(61, 0); }
+TYPED_TEST(NocNiTest, RandomReadWriteRoundTripsWithStalls) { RunRandom<TypeParam>(62, 0.4); }
 
 }  // namespace
 }  // namespace luoshu
