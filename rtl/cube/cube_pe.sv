@@ -76,13 +76,29 @@ module cube_pe #(
   end
   assign a_ext = AccW'(mul_a);
   if (LutMul != 0) begin : g_lut_mul
-    // Two's complement b = -b[InW-1] 2^(InW-1) + sum b[i] 2^i; wraps like the product.
+    // Radix-4 Booth: b = sum_j d_j 4^j with digits d_j = -2 b[2j+1] + b[2j] + b[2j-1] in
+    // -2..2, so a x b is ceil(InW/2) partial products d_j a 4^j instead of InW, each a choice
+    // of 0, a or 2a, inverted when d_j < 0 (the +1 that completes each negation is one more
+    // term). Synthesis sums the terms as a tree; all wraps like the product.
+    localparam int NDig = (InW + 1) / 2;
+    logic [AccW-1:0] pp[NDig];
+    logic [AccW-1:0] neg_ones;
     always_comb begin
-      mul = '0;
-      for (int i = 0; i < InW - 1; i++) begin
-        if (mul_b[i]) mul = mul + (a_ext << i);
+      neg_ones = '0;
+      for (int j = 0; j < NDig; j++) begin
+        logic hi, mid, lo, two, one, neg;
+        hi  = (2 * j + 1 < InW) ? mul_b[2*j+1] : mul_b[InW-1];
+        mid = mul_b[2*j];
+        lo  = (j > 0) ? mul_b[2*j-1] : 1'b0;
+        one = mid ^ lo;
+        two = (hi & ~mid & ~lo) | (~hi & mid & lo);
+        neg = hi & ~(mid & lo);
+        pp[j] = (one ? a_ext : '0) | (two ? a_ext << 1 : '0);
+        pp[j] = (neg ? ~pp[j] : pp[j]) << (2 * j);
+        neg_ones[2*j] = neg;
       end
-      if (mul_b[InW-1]) mul = mul - (a_ext << (InW - 1));
+      mul = neg_ones;
+      for (int j = 0; j < NDig; j++) mul = mul + pp[j];
     end
   end else if (DspRegs) begin : g_dsp_mul
 `ifdef LUOSHU_ECP5
