@@ -33,7 +33,7 @@ for g in "${groups[@]}"; do
       # The rows of docs/fpga.md as metrics: fpga_<resource>_<top and parameters>.
       echo "== fpga"
       "$here/scripts/fpga.sh" --top noc_router --param FlitW=146 --param Depth=4 \
-          --top cube --param Dim=8 --out "$build/fpga" |
+          --top cube --param Dim=8 --top cube --param Dim=8 --param PipeMul=2 --out "$build/fpga" |
         awk -F' *[|] *' 'NR > 2 { n = $2; gsub(/[ =]/, "_", n); gsub(/__/, "_", n)
           printf "fpga_lut4_%s: %s\nfpga_ff_%s: %s\nfpga_mult18_%s: %s\nfpga_dp16kd_%s: %s\n", n, $3, n, $4, n, $5, n, $6
           printf "fpga_ramw_%s: %s\nfpga_fmax_%s: %s MHz\n", n, $7, n, $8 }'
