@@ -16,8 +16,8 @@ module cube_pe #(
   parameter int InW     = 8,
   parameter int AccW    = 32,
   parameter int PipeMul = 0,  // 0, 1 or 2 registers between the operands and the accumulator
-  // 1: the product as shifts and adds, no `*`: synthesis builds it in logic, not in a DSP
-  // block, for arrays with more products than the FPGA has multipliers (cube.sv LutMulRows).
+  // 1: the product in logic (radix-4 Booth, no `*`), not in a DSP block, for arrays with
+  // more products than the FPGA has multipliers (cube.sv LutMulRows).
   parameter int LutMul  = 0
 ) (
   input  logic                   clk_i,
@@ -47,17 +47,17 @@ module cube_pe #(
   logic [AccW-1:0] a_ext, mul, prod;
   // ECP5 synthesis (LUOSHU_ECP5, rtl/fpga/ecp5_cells.sv): with PipeMul = 2 a `*` product is a
   // MULT18X18D with its own operand and product registers on, the same two stages as the
-  // registers below. Registers in slices sit apart from the DSP sites (the routes to and from
-  // the DSP took 6 of 10.5 ns), and no tool moves them into the DSP.
+  // registers below. Registers in slices end up apart from the DSP sites, the routes to and
+  // from the DSP then dominate the cycle, and no tool moves them into the DSP (docs/fpga.md).
 `ifdef LUOSHU_ECP5
   localparam bit DspRegs = PipeMul == 2 && LutMul == 0 && InW <= 18;
 `else
   localparam bit DspRegs = 1'b0;
 `endif
   if (PipeMul >= 2 && !DspRegs) begin : g_pipe_ops
-    // a_q / b_q hold the same values but also feed the neighbours, which may sit far from this
-    // PE's DSP block; these registers drive the multiplier alone, so place and route can put
-    // them beside it. Their reset keeps synthesis from merging them into a_q / b_q.
+    // The multiplier's own copies of a_q / b_q (which also feed the neighbours): a register
+    // that drives only the multiplier can sit beside it. Their reset keeps synthesis from
+    // merging them into a_q / b_q, which hold the same values.
     logic signed [InW-1:0] op_a_q, op_b_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
