@@ -34,7 +34,7 @@ for g in "${groups[@]}"; do
       echo "== fpga"
       "$here/scripts/fpga.sh" --top noc_router --param FlitW=146 --param Depth=4 \
           --top noc_router --param FlitW=146 --param Depth=4 --param PipeAlloc=1 \
-          --top cube --param Dim=8 --out "$build/fpga" |
+          --top cube --param Dim=8 --top cube --param Dim=8 --param PipeMul=2 --out "$build/fpga" |
         awk -F' *[|] *' 'NR > 2 { n = $2; gsub(/[ =]/, "_", n); gsub(/__/, "_", n)
           printf "fpga_lut4_%s: %s\nfpga_ff_%s: %s\nfpga_mult18_%s: %s\nfpga_dp16kd_%s: %s\n", n, $3, n, $4, n, $5, n, $6
           printf "fpga_ramw_%s: %s\nfpga_fmax_%s: %s MHz\n", n, $7, n, $8 }'
@@ -42,8 +42,8 @@ for g in "${groups[@]}"; do
       # goes at that clock: compute against the serial link (scripts/bench_board.sh).
       row=$("$here/scripts/fpga.sh" --top luoshu_soc --param NumCores=1 --param NumChannels=1 \
           --param Dim=8 --param L0aBytes=4096 --param L0bBytes=4096 --param L0cBytes=8192 \
-          --param CubePipeMul=1 --param EpiloguePipe=1 --param NocPipeAlloc=1 --out "$build/fpga" |
-          tail -n 1)
+          --param CubePipeMul=2 --param EpiloguePipe=1 --param DecodePipe=1 --param NocPipeAlloc=1 \
+          --out "$build/fpga" | tail -n 1)
       awk -F' *[|] *' '{ printf "fpga_lut4_soc_small_d8: %s\nfpga_dp16kd_soc_small_d8: %s\n", $3, $6
                          printf "fpga_mult18_soc_small_d8: %s\nfpga_fmax_soc_small_d8: %s MHz\n", $5, $8
                          printf "# worst path: %s\n", $9 }' <<<"$row"

@@ -58,15 +58,19 @@ for p in "${params[@]+"${params[@]}"}"; do
   sets+=" -G $p"
 done
 synth="synth -flatten -top $top"
+defines="-DSYNTHESIS"
 if [ -n "$ecp5" ]; then
   ecp5=$(rel "$ecp5")
   [[ "$ecp5" != *[[:space:]\"\']* ]] || { echo "synth.sh: cannot pass an output name with a space or quote to Yosys: '$ecp5'" >&2; exit 2; }
   mkdir -p "$here/$(dirname "$ecp5")"
   synth="synth_ecp5 -top $top -json $ecp5"
+  # The ECP5 cells the RTL instantiates itself under LUOSHU_ECP5 (a DSP with its registers on).
+  defines+=" -DLUOSHU_ECP5"
+  sources=" rtl/fpga/ecp5_cells.sv$sources"
 fi
 # The last stat (the cell count below) goes to the log: the log is named on the command line,
 # which takes any name, unlike a script's `tee -o`.
-script="read_slang -j 1 -Wimplicit-net -DSYNTHESIS -Irtl/common --top $top$sets$sources;
+script="read_slang -j 1 -Wimplicit-net $defines -Irtl/common --top $top$sets$sources;
 hierarchy -check -top $top;
 $synth;
 check -assert;

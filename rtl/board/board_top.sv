@@ -28,7 +28,7 @@ module board_top #(
   parameter int          HeartbeatBits = 24,
   parameter int          StretchBits   = 20,
   // The SoC's FPGA pipelining (docs/fpga.md): on by default, as the board builds it.
-  parameter int          CubePipeMul   = 1,
+  parameter int          CubePipeMul   = 2,
   parameter int          EpiloguePipe  = 1,
   parameter int          DecodePipe    = 1,
   parameter int          NocPipeAlloc  = 1

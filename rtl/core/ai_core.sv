@@ -18,7 +18,7 @@ module ai_core
   parameter int L0cBytes = 131072,
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
-  parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
+  parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier (FPGA)
   parameter int DecodePipe = 0    // 1: two-cycle descriptor validation (sequencer, FPGA timing)
 ) (

@@ -31,7 +31,7 @@ module cube_exec #(
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
   parameter int AbLanes  = (Dim > 16) ? Dim : 16,
-  parameter int CubePipeMul = 0  // cube.sv PipeMul: registered PE products (FPGA timing)
+  parameter int CubePipeMul = 0  // cube.sv PipeMul: PE registers for FPGA timing
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,

@@ -17,7 +17,8 @@ module cube #(
   parameter int InW      = 8,
   parameter int AccW     = 32,
   parameter int OutDepth = 2,
-  // 1: every PE registers its product (cube_pe.sv) for FPGA timing; one cycle more latency.
+  // FPGA timing (cube_pe.sv): 1 registers every PE's product, 2 its multiplier's operands as
+  // well; each register adds one cycle of latency.
   parameter int PipeMul  = 0,
   // The last LutMulRows rows of PEs multiply in logic instead of with `*` (cube_pe.sv LutMul):
   // an FPGA with fewer DSP blocks than Dim^2 keeps the rest on DSPs (docs/fpga.md).
@@ -40,6 +41,9 @@ module cube #(
   end
   if (LutMulRows < 0 || LutMulRows > Dim) begin : g_bad_lut_rows
     $error("cube: LutMulRows must be in 0..Dim (got %0d)", LutMulRows);
+  end
+  if (PipeMul < 0 || PipeMul > 2) begin : g_bad_pipe
+    $error("cube: PipeMul must be 0, 1 or 2 (got %0d)", PipeMul);
   end
   if (OutDepth < 2) begin : g_bad_depth
     $error("cube: OutDepth must be >= 2 for full throughput (got %0d)", OutDepth);
@@ -78,7 +82,7 @@ module cube #(
   // Control travels on anti-diagonals: every PE with i + j = d works on the same k step, so
   // one {valid, last} delay line serves the whole array (PE(i,j) taps stage i + j + 1)
   // instead of a flag pair in each of the Dim^2 PEs.
-  localparam int Pipe = (PipeMul != 0) ? 1 : 0;
+  localparam int Pipe = PipeMul;  // stages between a PE's operands and its accumulator
   logic [1:0]            ctrl_q  [2*Dim+1+Pipe] /* verilator split_var */;
   logic [InW-1:0]        h_a     [Dim][Dim+1] /* verilator split_var */;
   logic [InW-1:0]        v_b     [Dim+1][Dim] /* verilator split_var */;
@@ -106,7 +110,8 @@ module cube #(
 
   for (genvar i = 0; i < Dim; i++) begin : g_row
     for (genvar j = 0; j < Dim; j++) begin : g_col
-      // With PipeMul the PE accumulates one step after it multiplies: control one stage later.
+      // With PipeMul the PE accumulates PipeMul steps after its operands arrive: control that
+      // many stages later.
       cube_pe #(
         .InW(InW), .AccW(AccW), .PipeMul(PipeMul), .LutMul((i >= Dim - LutMulRows) ? 1 : 0)
       ) u_pe (
@@ -123,21 +128,32 @@ module cube #(
   // Row i is complete when the tile's last beat has left its last PE: that PE's registered
   // valid&last is high exactly while the row's results sit in res_q, and rows of a tile
   // finish on consecutive steps, so at most one row_done bit is set.
-  logic [Dim-1:0]            row_done;
-  logic [RowW-1:0]           row_sel;
+  logic [Dim-1:0]            row_done, row_due;
+  logic [RowW-1:0]           row_sel_q;
   logic [Dim-1:0][AccW-1:0]  row_data;
 
   for (genvar i = 0; i < Dim; i++) begin : g_row_done
     assign row_done[i] = ctrl_q[i+Dim+1+Pipe][1] && ctrl_q[i+Dim+1+Pipe][0];
+    assign row_due[i]  = ctrl_q[i+Dim+Pipe][1] && ctrl_q[i+Dim+Pipe][0];  // done after the step
+  end
+
+  // The finished row's index is encoded a step ahead, from the control stage before, on the
+  // same advance that moves the line: the read mux's select (Dim x AccW loads) comes straight
+  // from a register instead of through the encoder in the same cycle.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      row_sel_q <= '0;
+    end else if (advance) begin
+      row_sel_q <= '0;
+      for (int i = 0; i < Dim; i++) begin
+        if (row_due[i]) row_sel_q <= RowW'(i);
+      end
+    end
   end
 
   // Read the finished row by index: a narrow mux per column, not a Dim-wide one-hot OR.
   always_comb begin
-    row_sel = '0;
-    for (int i = 0; i < Dim; i++) begin
-      if (row_done[i]) row_sel = RowW'(i);
-    end
-    for (int j = 0; j < Dim; j++) row_data[j] = res[row_sel][j];
+    for (int j = 0; j < Dim; j++) row_data[j] = res[row_sel_q][j];
   end
 
   stream_fifo #(.Depth(OutDepth), .Width(Dim * AccW + 1)) u_out_fifo (
@@ -157,4 +173,6 @@ module cube #(
                         {out_row_o, out_last_o})
   `ASSERT_ALWAYS(a_one_row_done, clk_i, rst_ni, $onehot0(row_done),
                  "two cube rows finished in the same step")
+  `ASSERT_ALWAYS(a_row_sel, clk_i, rst_ni, row_done == '0 || row_done[row_sel_q],
+                 "the registered row select does not name the finished row")
 endmodule

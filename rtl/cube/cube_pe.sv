@@ -8,15 +8,16 @@
 // the next tile's first product is accumulated in the very next cycle (no drain bubble).
 //
 // PipeMul = 1 registers the product before the accumulator (an FPGA DSP's output register:
-// multiply and carry chain no longer share a cycle); valid_i / last_i then belong to the
-// accumulate stage, one step behind a_i / b_i, and the array taps its control line one stage
-// later (cube.sv).
+// multiply and carry chain no longer share a cycle); PipeMul = 2 also registers the
+// multiplier's operands, so the multiplier runs from registers of its own to the product
+// register. valid_i / last_i belong to the accumulate stage, PipeMul steps behind a_i / b_i,
+// and the array taps its control line PipeMul stages later (cube.sv).
 module cube_pe #(
   parameter int InW     = 8,
   parameter int AccW    = 32,
-  parameter int PipeMul = 0,
-  // 1: the product as shifts and adds, no `*`: synthesis builds it in logic, not in a DSP
-  // block, for arrays with more products than the FPGA has multipliers (cube.sv LutMulRows).
+  parameter int PipeMul = 0,  // 0, 1 or 2 registers between the operands and the accumulator
+  // 1: the product in logic (radix-4 Booth, no `*`), not in a DSP block, for arrays with
+  // more products than the FPGA has multipliers (cube.sv LutMulRows).
   parameter int LutMul  = 0
 ) (
   input  logic                   clk_i,
@@ -33,29 +34,84 @@ module cube_pe #(
   if (AccW < 2 * InW) begin : g_bad_acc
     $error("cube_pe: AccW (%0d) must hold a full product (2*InW = %0d)", AccW, 2 * InW);
   end
+  if (PipeMul < 0 || PipeMul > 2) begin : g_bad_pipe
+    $error("cube_pe: PipeMul must be 0, 1 or 2 (got %0d)", PipeMul);
+  end
 
   logic signed [InW-1:0]  a_q, b_q;
   logic signed [AccW-1:0] acc_q, res_q, sum;
 
   // Multiply unsigned on sign-extended operands: the low AccW bits equal the signed product,
   // and Verilator emits a plain multiply instead of a call per PE (~20% faster simulation).
+  logic signed [InW-1:0] mul_a, mul_b;  // the multiplier's operands
   logic [AccW-1:0] a_ext, mul, prod;
-  assign a_ext = AccW'(a_i);
-  if (LutMul != 0) begin : g_lut_mul
-    // Two's complement b = -b[InW-1] 2^(InW-1) + sum b[i] 2^i; wraps like the product.
-    always_comb begin
-      mul = '0;
-      for (int i = 0; i < InW - 1; i++) begin
-        if (b_i[i]) mul = mul + (a_ext << i);
+  // ECP5 synthesis (LUOSHU_ECP5, rtl/fpga/ecp5_cells.sv): with PipeMul = 2 a `*` product is a
+  // MULT18X18D with its own operand and product registers on, the same two stages as the
+  // registers below. Registers in slices end up apart from the DSP sites, the routes to and
+  // from the DSP then dominate the cycle, and no tool moves them into the DSP (docs/fpga.md).
+`ifdef LUOSHU_ECP5
+  localparam bit DspRegs = PipeMul == 2 && LutMul == 0 && InW <= 18;
+`else
+  localparam bit DspRegs = 1'b0;
+`endif
+  if (PipeMul >= 2 && !DspRegs) begin : g_pipe_ops
+    // The multiplier's own copies of a_q / b_q (which also feed the neighbours): a register
+    // that drives only the multiplier can sit beside it. Their reset keeps synthesis from
+    // merging them into a_q / b_q, which hold the same values.
+    logic signed [InW-1:0] op_a_q, op_b_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        op_a_q <= '0;
+        op_b_q <= '0;
+      end else if (en_i) begin
+        op_a_q <= a_i;
+        op_b_q <= b_i;
       end
-      if (b_i[InW-1]) mul = mul - (a_ext << (InW - 1));
     end
+    assign mul_a = op_a_q;
+    assign mul_b = op_b_q;
+  end else begin : g_comb_ops
+    assign mul_a = a_i;
+    assign mul_b = b_i;
+  end
+  assign a_ext = AccW'(mul_a);
+  if (LutMul != 0) begin : g_lut_mul
+    // Radix-4 Booth: b = sum_j d_j 4^j with digits d_j = -2 b[2j+1] + b[2j] + b[2j-1] in
+    // -2..2, so a x b is ceil(InW/2) partial products d_j a 4^j instead of InW, each a choice
+    // of 0, a or 2a, inverted when d_j < 0 (the +1 that completes each negation is one more
+    // term). Synthesis sums the terms as a tree; all wraps like the product.
+    localparam int NDig = (InW + 1) / 2;
+    logic [AccW-1:0] pp[NDig];
+    logic [AccW-1:0] neg_ones;
+    always_comb begin
+      neg_ones = '0;
+      for (int j = 0; j < NDig; j++) begin
+        logic hi, mid, lo, two, one, neg;
+        hi  = (2 * j + 1 < InW) ? mul_b[2*j+1] : mul_b[InW-1];
+        mid = mul_b[2*j];
+        lo  = (j > 0) ? mul_b[2*j-1] : 1'b0;
+        one = mid ^ lo;
+        two = (hi & ~mid & ~lo) | (~hi & mid & lo);
+        neg = hi & ~(mid & lo);
+        pp[j] = (one ? a_ext : '0) | (two ? a_ext << 1 : '0);
+        pp[j] = (neg ? ~pp[j] : pp[j]) << (2 * j);
+        neg_ones[2*j] = neg;
+      end
+      mul = neg_ones;
+      for (int j = 0; j < NDig; j++) mul = mul + pp[j];
+    end
+  end else if (DspRegs) begin : g_dsp_mul
+`ifdef LUOSHU_ECP5
+    logic signed [2*InW-1:0] p;  // registered twice inside the DSP: no g_pipe_mul below
+    ecp5_mul_regs #(.W(InW)) u_mul (.clk_i, .en_i, .a_i(mul_a), .b_i(mul_b), .p_o(p));
+    assign mul = AccW'(p);
+`endif
   end else begin : g_op_mul
     logic [AccW-1:0] b_ext;
-    assign b_ext = AccW'(b_i);
+    assign b_ext = AccW'(mul_b);
     assign mul   = a_ext * b_ext;
   end
-  if (PipeMul != 0) begin : g_pipe_mul
+  if (PipeMul != 0 && !DspRegs) begin : g_pipe_mul
     // 2*InW bits hold the whole signed product; sign-extended at the adder.
     logic signed [2*InW-1:0] prod_q;
     always_ff @(posedge clk_i) begin

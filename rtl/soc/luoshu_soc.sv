@@ -23,7 +23,7 @@ module luoshu_soc #(
   parameter int RobBeats = 256,   // per core: read beats in flight (reorder buffer)
   parameter int MaxWrites = 8,    // per core: write bursts in flight
   parameter int NocDepth = 4,     // router input buffer depth (flits)
-  parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
+  parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)

@@ -16,6 +16,7 @@
 #include "Vai_core_d16.h"
 #include "Vai_core_d8.h"
 #include "Vai_core_d8_fpga.h"
+#include "Vai_core_d8_fpga_params.h"
 #include "sw/isa/builder.h"
 #include "sw/model/core_model.h"
 #include "tb/agents/core_harness.h"
@@ -163,8 +164,11 @@ int Run(const Options& o) {
   std::printf("# GEMM 96x96x128 on the Dim=8 core (4/4/8 KiB L0), tiles 32x32; result == model\n");
   std::printf("core_cycles_dim8_gemm96: %llu\n", (unsigned long long)plain.cycles);
   std::printf("core_util_dim8_gemm96: %.2f %%\n", Util(plain, 8));
-  std::printf("core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=1 EpiloguePipe=1, %+lld cycles)\n",
-              (unsigned long long)fpga.cycles, (long long)fpga.cycles - (long long)plain.cycles);
+  using FpgaParams = VerilatedParams<Vai_core_d8_fpga>;
+  std::printf(
+      "core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=%lld EpiloguePipe=%lld, %+lld cycles)\n",
+      (unsigned long long)fpga.cycles, FpgaParams::CubePipeMul, FpgaParams::EpiloguePipe,
+      (long long)fpga.cycles - (long long)plain.cycles);
   std::printf("core_util_dim8_fpga_gemm96: %.2f %%\n", Util(fpga, 8));
   return 0;
 }
