@@ -17,6 +17,8 @@ passes).
 
 Tops (the toplevel of an rtl/luoshu_*.core; its file list is used):
   cube noc_router noc_mesh ai_core luoshu_soc board_top ulx3s_top host_bridge
+or any module declared in a core's rtl files (e.g. mte_in, mte_out, sequencer), placed alone
+with the file list of the smallest core that holds it.
 Options:
   --out DIR   netlists, logs and reports (default: build/fpga in the checkout)
   --lpf FILE  place and route on the package pins of a constraint file instead of out of
@@ -57,11 +59,21 @@ while [ $# -gt 0 ]; do
 done
 [ ${#tops[@]} -gt 0 ] || { usage >&2; exit 2; }
 
-# The core file whose toplevel is $1 (one line: "toplevel: NAME" in its default target).
-core_of() { grep -l -E "^ +toplevel: $1\$" "$here"/rtl/luoshu_*.core 2>/dev/null | head -n 1; }
+# The core file whose toplevel is $1 (one line: "toplevel: NAME" in its default target), else
+# the smallest core whose rtl folder holds a file declaring module $1 (a block placed alone,
+# out of context: e.g. mte_out from the AI core's files).
+core_of() {
+  local c
+  c=$(grep -l -E "^ +toplevel: $1\$" "$here"/rtl/luoshu_*.core 2>/dev/null | head -n 1)
+  [ -n "$c" ] || c=$(for f in $(grep -l -E "^\s*module\s+$1(\s|#|\(|$)" "$here"/rtl/*/*.sv 2>/dev/null); do
+    rel=${f#"$here"/rtl/}
+    grep -l -E "^ +- $rel\$" "$here"/rtl/luoshu_*.core 2>/dev/null
+  done | xargs -r wc -l | grep -v ' total$' | sort -n | awk 'NR==1 {print $2}')
+  echo "$c"
+}
 known=$(sed -n -E 's/^ +toplevel: (\w+)$/\1/p' "$here"/rtl/luoshu_*.core | paste -sd ' ')
 for t in "${tops[@]}"; do
-  [ -n "$(core_of "$t")" ] || { echo "fpga.sh: unknown top '$t'; tops with a core file: $known" >&2; exit 2; }
+  [ -n "$(core_of "$t")" ] || { echo "fpga.sh: unknown top '$t'; tops with a core file: $known (or a module in one of their rtl files)" >&2; exit 2; }
 done
 
 py="$venv/bin/python"

@@ -48,7 +48,9 @@ module mte_out #(
   parameter int L0cBytes = 131072,
   parameter int NumWindows = 4,
   parameter int BiasCols = 256,
-  parameter int EpiloguePipe = 0  // epilogue.sv Pipe: a register before its multiplier (FPGA)
+  // epilogue.sv Pipe (FPGA): 1 = a register before its multiplier; 2 = also one before its
+  // saturation
+  parameter int EpiloguePipe = 0
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -404,7 +406,8 @@ module mte_out #(
   logic [OffW-1:0]      d_next_roff;
 
   // Framing of the chunk whose L0C data arrives now (p1) and of the epilogue's output (p2).
-  logic                 p1_valid_q, p1_last_q, p2_last, epi_valid, epi_busy;
+  logic                 p1_valid_q, p1_last_q, p2_last, epi_valid;
+  logic [$clog2(EpiloguePipe+2)-1:0] epi_busy;  // chunks inside the epilogue's extra stages
   logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid;
   logic [OffW-1:0]      p1_off_q, p2_off;
   logic [BankSelW-1:0]  p1_bank_q;  // int32: the bank that holds the chunk's bias
@@ -533,7 +536,8 @@ module mte_out #(
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
   logic blk_idle;
-  assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && !epi_valid && !ck_valid && !rl_busy;
+  assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && (epi_busy == '0) && !epi_valid &&
+                    !ck_valid && !rl_busy;
 
   always_comb begin
     state_d = state_q;
