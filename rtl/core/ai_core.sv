@@ -19,7 +19,8 @@ module ai_core
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
-  parameter int EpiloguePipe = 0  // 1: a register before the STORE epilogue's multiplier (FPGA)
+  parameter int StoreCheckPipe = 0,  // 1: MTE-out's CheckPipe, a registered STORE pre-pass (FPGA)
+  parameter int EpiloguePipe = 0  // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -215,7 +216,7 @@ module ai_core
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
-    .EpiloguePipe(EpiloguePipe)
+    .EpiloguePipe(EpiloguePipe), .CheckPipe(StoreCheckPipe)
   ) u_mte_out (
     .clk_i,
     .rst_ni,

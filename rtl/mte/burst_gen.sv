@@ -6,8 +6,8 @@
 //
 // start_i loads a transfer; a transfer in progress is dropped (an engine that stopped early,
 // on a fault, starts over). An empty transfer (no rows or no bytes) has no bursts. stride_i is
-// read at each row change, so it stays stable until the transfer is done. Taking a row's
-// last burst moves to the next row in the same cycle: bursts leave back to back.
+// read with start_i and at each row change, so it stays stable until the transfer is done.
+// Taking a row's last burst moves to the next row in the same cycle: bursts leave back to back.
 // Addresses are 32 bits; a row's end carries into bit 32, so a row that ends at 2^32 is
 // issued. Rows past 2^32 are the caller's to refuse (the engines' window pre-passes do).
 `include "luoshu_assert.svh"
@@ -47,17 +47,17 @@ module burst_gen #(
   // Timing (docs/fpga.md): each burst's length and row end are registers, computed in the
   // cycle before it is offered, for the three cases the next cycle can bring (a new
   // transfer, the next burst of the row, the next row's first burst), so a consumer's ready
-  // only selects among them. The offered bursts and their timing are those of the plain rule.
+  // only selects among them; the next row's start is a register too, one row ahead. The
+  // offered bursts and their timing are those of the plain rule.
   logic            busy_q;
   logic [15:0]     rows_q;           // rows left, the current one included
-  logic [31:0]     row_q;            // current row's first byte
+  logic [31:0]     next_row_q;       // the next row's first byte
   logic [LenW-1:0] row_bytes_q;
   logic [32:0]     addr_q;           // the burst's address (beat-aligned)
   logic [RbW-1:0]  row_beats_q;      // beats left in the row, this burst's included
   logic [12:0]     page_beats_q;     // beats from addr_q to the next 4 KiB boundary
   logic [8:0]      beats_q;          // this burst
   logic            row_last_q;       // it ends the row
-  logic [31:0]     row_next;
   logic            fire;
 
   // Beats of a row of `bytes` bytes whose first byte is at offset `off` within its beat.
@@ -69,38 +69,37 @@ module burst_gen #(
   function automatic logic [12:0] page_beats_of(input logic [11:0] a);
     page_beats_of = (13'd4096 - {1'b0, a & ~12'(BeatBytes - 1)}) >> OffW;
   endfunction
-  // A burst: up to 256 beats, to the page boundary, to the row's end.
-  function automatic logic [8:0] beats_of(input logic [RbW-1:0] row_beats,
+  // A burst: up to 256 beats, to the page boundary, to the row's end; and whether it ends
+  // the row (both compares side by side, not one behind the other).
+  function automatic logic [9:0] burst_of(input logic [RbW-1:0] row_beats,
                                           input logic [12:0] page_beats);
-    logic [8:0] b;
-    b = 9'd256;
-    if (page_beats < 13'(b)) b = page_beats[8:0];
-    if (CmpW'(row_beats) < CmpW'(b)) b = 9'(row_beats);
-    beats_of = b;
+    logic [8:0] cap;
+    cap = (page_beats < 13'd256) ? page_beats[8:0] : 9'd256;
+    burst_of = {(CmpW'(row_beats) < CmpW'(cap)) ? 9'(row_beats) : cap,
+                CmpW'(row_beats) <= CmpW'(cap)};
   endfunction
 
   // The candidates: first burst of a new transfer (s), next burst of this row (n), first
   // burst of the next row (r).
   logic [RbW-1:0] s_row_beats, n_row_beats, r_row_beats;
   logic [12:0]    s_page_beats, n_page_beats, r_page_beats;
-  logic [8:0]     s_beats, n_beats, r_beats;
+  logic [9:0]     s_burst, n_burst, r_burst;  // {beats, row last}
   logic [32:0]    n_addr;
 
   assign s_row_beats  = row_beats_of(addr_i[OffW-1:0], row_bytes_i);
   assign s_page_beats = page_beats_of(addr_i[11:0]);
-  assign s_beats      = beats_of(s_row_beats, s_page_beats);
+  assign s_burst      = burst_of(s_row_beats, s_page_beats);
 
   assign n_addr       = addr_q + 33'({beats_q, OffW'(0)});
   assign n_row_beats  = row_beats_q - RbW'(beats_q);
   // A burst that reaches the page boundary leaves a whole page ahead.
   assign n_page_beats = (page_beats_q == 13'(beats_q)) ? 13'(4096 / BeatBytes)
                                                        : page_beats_q - 13'(beats_q);
-  assign n_beats      = beats_of(n_row_beats, n_page_beats);
+  assign n_burst      = burst_of(n_row_beats, n_page_beats);
 
-  assign row_next     = row_q + stride_i;
-  assign r_row_beats  = row_beats_of(row_next[OffW-1:0], row_bytes_q);
-  assign r_page_beats = page_beats_of(row_next[11:0]);
-  assign r_beats      = beats_of(r_row_beats, r_page_beats);
+  assign r_row_beats  = row_beats_of(next_row_q[OffW-1:0], row_bytes_q);
+  assign r_page_beats = page_beats_of(next_row_q[11:0]);
+  assign r_burst      = burst_of(r_row_beats, r_page_beats);
 
   assign fire = burst_valid_o && burst_ready_i;
 
@@ -126,28 +125,25 @@ module burst_gen #(
   always_ff @(posedge clk_i) begin
     if (start_i) begin
       rows_q       <= rows_i;
-      row_q        <= addr_i;
+      next_row_q   <= addr_i + stride_i;
       row_bytes_q  <= row_bytes_i;
       addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
       row_beats_q  <= s_row_beats;
       page_beats_q <= s_page_beats;
-      beats_q      <= s_beats;
-      row_last_q   <= (CmpW'(s_row_beats) == CmpW'(s_beats));
+      {beats_q, row_last_q} <= s_burst;
     end else if (fire) begin
       if (row_last_q) begin
         rows_q       <= rows_q - 16'd1;
-        row_q        <= row_next;
-        addr_q       <= {1'b0, row_next[31:OffW], OffW'(0)};
+        next_row_q   <= next_row_q + stride_i;
+        addr_q       <= {1'b0, next_row_q[31:OffW], OffW'(0)};
         row_beats_q  <= r_row_beats;
         page_beats_q <= r_page_beats;
-        beats_q      <= r_beats;
-        row_last_q   <= (CmpW'(r_row_beats) == CmpW'(r_beats));
+        {beats_q, row_last_q} <= r_burst;
       end else begin
         addr_q       <= n_addr;
         row_beats_q  <= n_row_beats;
         page_beats_q <= n_page_beats;
-        beats_q      <= n_beats;
-        row_last_q   <= (CmpW'(n_row_beats) == CmpW'(n_beats));
+        {beats_q, row_last_q} <= n_burst;
       end
     end
   end

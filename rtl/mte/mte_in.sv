@@ -206,7 +206,7 @@ module mte_in #(
     .addr_i          (desc.src_addr),
     .row_bytes_i     (desc.valid_cols),
     .rows_i          (desc.valid_rows),
-    .stride_i        (c_stride_q),
+    .stride_i        (cmd_accept ? desc.src_stride : c_stride_q),
     .burst_valid_o   (iss_active),
     .burst_ready_i   (iss_ready),
     .burst_addr_o    (iss_addr),

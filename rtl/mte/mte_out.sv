@@ -50,7 +50,10 @@ module mte_out #(
   parameter int BiasCols = 256,
   // epilogue.sv Pipe (FPGA): 1 = a register before its multiplier; 2 = also one before its
   // saturation
-  parameter int EpiloguePipe = 0
+  parameter int EpiloguePipe = 0,
+  // 1 (FPGA): the pre-pass registers the hull's length before its window check (one cycle
+  // more per STORE)
+  parameter int CheckPipe = 0
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -112,10 +115,14 @@ module mte_out #(
   if (NumWindows < 1) begin : g_bad_win
     $error("mte_out: NumWindows must be >= 1 (got %0d)", NumWindows);
   end
+  if (CheckPipe != 0 && CheckPipe != 1) begin : g_bad_check_pipe
+    $error("mte_out: CheckPipe must be 0 or 1 (got %0d)", CheckPipe);
+  end
 
   typedef enum logic [3:0] {
     StIdle,
     StChkBias,  // bias range; the hull length is computed
+    StChkLen,   // (CheckPipe) the hull length's register
     StChkHull,  // all rows at once
     StChkRows,  // row by row (the hull is not inside one window)
     StBlock,    // set up one column block
@@ -188,7 +195,17 @@ module mte_out #(
   logic        wc_write, wc_ok;
 
   // The product is registered before the add: a multiply-add cone is slow to synthesize.
-  assign hull_len = 49'(hull_prod_q) + 49'(row_bytes);
+  // With CheckPipe the sum is registered too, so the add and the window check's own add and
+  // compares are in different cycles.
+  if (CheckPipe != 0) begin : g_hull_len_q
+    logic [48:0] hull_len_q;
+    always_ff @(posedge clk_i) begin
+      if (state_q == StChkLen) hull_len_q <= 49'(hull_prod_q) + 49'(row_bytes);
+    end
+    assign hull_len = hull_len_q;
+  end else begin : g_hull_len
+    assign hull_len = 49'(hull_prod_q) + 49'(row_bytes);
+  end
   assign chk_next = {1'b0, chk_addr_q} + {1'b0, dst_stride_q};
 
   always_comb begin
@@ -553,9 +570,10 @@ module mte_out #(
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else begin
-          state_d = StChkHull;
+          state_d = (CheckPipe != 0) ? StChkLen : StChkHull;
         end
       end
+      StChkLen: state_d = StChkHull;
       StChkHull: begin
         cb_d    = '0;  // (the passes start here too: see the address registers)
         state_d = (hull_len[48:33] == '0 && wc_ok) ? StBlock : StChkRows;

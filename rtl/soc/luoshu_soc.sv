@@ -24,7 +24,8 @@ module luoshu_soc #(
   parameter int MaxWrites = 8,    // per core: write bursts in flight
   parameter int NocDepth = 4,     // router input buffer depth (flits)
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
-  parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier
+  parameter int StoreCheckPipe = 0, // 1: a registered STORE pre-pass (ai_core.sv)
+  parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (ai_core.sv)
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
   input  logic                            clk_i,
@@ -225,7 +226,7 @@ module luoshu_soc #(
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
-        .EpiloguePipe(EpiloguePipe)
+        .EpiloguePipe(EpiloguePipe), .StoreCheckPipe(StoreCheckPipe)
       ) u_core (
         .clk_i,
         .rst_ni,

@@ -11,6 +11,7 @@ module ai_core_tb #(
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,
+  parameter int StoreCheckPipe = 0,
   parameter int EpiloguePipe = 0
 ) (
   input  logic                        clk_i,
@@ -57,7 +58,8 @@ module ai_core_tb #(
     .QueueDepth(QueueDepth),
     .NumWindows(NumWindows),
     .CubePipeMul(CubePipeMul),
-    .EpiloguePipe(EpiloguePipe)
+    .EpiloguePipe(EpiloguePipe),
+    .StoreCheckPipe(StoreCheckPipe)
   ) u_core (
     .clk_i,
     .rst_ni,

@@ -17,7 +17,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "Vmte_out_tb_d16.h"
@@ -51,19 +50,13 @@ constexpr int kNumWindows = 4;
 constexpr uint64_t kBiasWindow = 60 << 10;
 constexpr uint64_t kDataOffset = 64 << 10;
 
-// EpiloguePipe of a configuration (0 unless it was set).
-template <class P, class = void>
-struct EpiloguePipeOf : std::integral_constant<int, 0> {};
-template <class P>
-struct EpiloguePipeOf<P, std::void_t<decltype(P::EpiloguePipe)>>
-    : std::integral_constant<int, int(P::EpiloguePipe)> {};
-
 // A Verilated configuration and the parameters it was built with (V<name>_params.h).
 template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
   static constexpr int kDim = P::Dim;
-  static constexpr int kEpiloguePipe = EpiloguePipeOf<P>::value;
+  // Cycles of latency per STORE that the FPGA build's registers add (not per beat).
+  static constexpr int kPipeCycles = int(P::EpiloguePipe + P::CheckPipe);
   static constexpr uint32_t kL0cBytes = P::L0cBytes, kBiasCols = P::BiasCols;
   // Elements per L0C read for int8 out: a beat's worth, at most the largest power of two
   // <= Dim (the L0C read port's width).
@@ -161,7 +154,7 @@ class MteOutTest : public ::testing::Test {
   static constexpr uint32_t kElems = C::kL0cBytes / 4;
   static constexpr uint32_t kBiasCols = C::kBiasCols;
   static constexpr uint32_t kInt8Lanes = C::kInt8Lanes;
-  static constexpr int kEpiloguePipe = C::kEpiloguePipe;
+  static constexpr int kPipeCycles = C::kPipeCycles;
 
   MteOutTest() : rng_(tb::SeedFromEnv(1)) {}
 
@@ -768,8 +761,9 @@ TYPED_TEST(MteOutTest, MemErrorOnWriteResponseDrainsEveryResponse) {
 // Long rows move close to one beat per cycle, int32 and int8 alike (int8 reads a beat's worth
 // of elements per L0C read, if Dim allows: kInt8Lanes bytes per cycle), also at an unaligned
 // destination; so do many short aligned rows. Measured twice: from the command to the last B
-// (less the epilogue's extra stages, EpiloguePipe cycles of latency per STORE that do not
-// change the rate), and the W stream alone (first to last beat), held to a tighter floor.
+// (less the cycles of latency per STORE that the FPGA build's registers add, EpiloguePipe +
+// CheckPipe, which do not change the rate), and the W stream alone (first to last beat), held
+// to a tighter floor.
 TYPED_TEST(MteOutTest, SustainsBeatRateOnLongRows) {
   this->Start();
   constexpr uint32_t kE = TestFixture::kElems;
@@ -794,12 +788,12 @@ TYPED_TEST(MteOutTest, SustainsBeatRateOnLongRows) {
                                c.cols, c.int8);
     const Outcome o = this->StoreAndCheck(x);
     const double bytes = double(c.rows) * c.cols * Esize(x);
-    const double rate = bytes / double(o.cycles - TestFixture::kEpiloguePipe);
+    const double rate = bytes / double(o.cycles - TestFixture::kPipeCycles);
     const double w_rate = bytes / double(o.w_cycles);
     std::printf(
-        "mte_out Dim=%d EpiloguePipe=%d: %.2f bytes/cycle on %s (%u x %u, %lu cycles; "
+        "mte_out Dim=%d, %d pipeline cycles: %.2f bytes/cycle on %s (%u x %u, %lu cycles; "
         "W stream %.2f bytes/cycle, %lu cycles)\n",
-        TestFixture::kDim, TestFixture::kEpiloguePipe, rate, c.what, c.rows, c.cols,
+        TestFixture::kDim, TestFixture::kPipeCycles, rate, c.what, c.rows, c.cols,
         static_cast<unsigned long>(o.cycles), w_rate, static_cast<unsigned long>(o.w_cycles));
     EXPECT_GE(rate, c.floor) << c.what;
     EXPECT_GE(w_rate, c.w_floor) << c.what << ": W stream";
