@@ -42,17 +42,28 @@ module realigner #(
   logic [2*BeatBytes-1:0]      sh_strb;
   logic [BeatBytes-1:0][7:0]   merged_data;
   logic [BeatBytes-1:0]        merged_strb;
-  logic                        out_free, take, ends_beat;
+  logic                        out_free, take, ends_beat, spills;
+  logic [BeatBytes-1:0]        len_strb;                // the chunk's bytes from lane 0
+  logic [CntW:0]               in_end;                  // its end within the beat (exclusive)
 
+  // The chunk's extent from small compares and one short add (no wide subtract): the
+  // chunk FIFO read in MTE-out, these and the beat registers' enable share one cycle (FPGA
+  // timing).
+  always_comb begin
+    for (int i = 0; i < BeatBytes; i++) len_strb[i] = (CntW'(i) < in_nbytes_i);
+  end
+  assign in_end  = (CntW + 1)'(in_off_i) + (CntW + 1)'(in_nbytes_i);
   assign sh_data = (2*BeatBytes*8)'(in_data_i) << {in_off_i, 3'b000};
-  assign sh_strb = (((2*BeatBytes)'(1) << in_nbytes_i) - (2*BeatBytes)'(1)) << in_off_i;
+  assign sh_strb = (2*BeatBytes)'(len_strb) << in_off_i;
+  assign spills  = (in_end > (CntW + 1)'(BeatBytes));   // into the next beat
   always_comb begin
     for (int i = 0; i < BeatBytes; i++) begin
       merged_data[i] = sh_strb[i] ? sh_data[i] : cur_data_q[i];
     end
   end
   assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
-  assign ends_beat   = sh_strb[BeatBytes-1] || in_last_i;  // reaches the beat's end, or the row's
+  // Reaches the beat's end, or the row's.
+  assign ends_beat   = (in_end >= (CntW + 1)'(BeatBytes)) || in_last_i;
   assign out_free    = !out_valid_q || out_ready_i;
   assign in_ready_o  = out_free && !flush_q;
   assign take        = in_valid_i && in_ready_o;
@@ -77,7 +88,7 @@ module realigner #(
         out_strb_d  = merged_strb;
         cur_data_d  = sh_data[2*BeatBytes-1:BeatBytes];
         cur_strb_d  = sh_strb[2*BeatBytes-1:BeatBytes];
-        flush_d     = in_last_i && (sh_strb[2*BeatBytes-1:BeatBytes] != '0);
+        flush_d     = in_last_i && spills;
       end else begin
         cur_data_d = merged_data;
         cur_strb_d = merged_strb;
