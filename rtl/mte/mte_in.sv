@@ -14,7 +14,8 @@
 //           so every row lies inside the box: if the box is inside one window, so is every
 //           row, and issuing starts. Otherwise (rows in different windows, or a fault) one
 //           valid row per cycle from row 0, the same result as checking every row. Cost:
-//           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails.
+//           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails
+//           (CheckPipe: two cycles per check, see the parameter).
 //           Row addresses are computed with a carry, exactly like the model
 //           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
 //           low memory, it is outside every window; so is a box past 2^32.
@@ -44,6 +45,9 @@ module mte_in #(
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int NumWindows = 4,
+  // 1 (FPGA): each pre-pass window check takes two cycles, its verdict from a register (one
+  // cycle more per LOAD, and one more per row when rows are checked one by one)
+  parameter int CheckPipe = 0,
   // Bytes per L0A/L0B access (docs/core.md); derived, not settable.
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes
 ) (
@@ -86,6 +90,9 @@ module mte_in #(
   end
   if (NumWindows < 1) begin : g_bad_windows
     $error("mte_in: NumWindows must be >= 1 (got %0d)", NumWindows);
+  end
+  if (CheckPipe != 0 && CheckPipe != 1) begin : g_bad_check_pipe
+    $error("mte_in: CheckPipe must be 0 or 1 (got %0d)", CheckPipe);
   end
 
   localparam int OffW = $clog2(BeatBytes);        // byte offset inside a beat
@@ -183,6 +190,24 @@ module mte_in #(
   assign chk_end = {2'b0, chk_addr_q[31:0]} + {1'b0, chk_len};
   assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 34'h1_0000_0000) &&
                    (!chk_box_q || box_len_q[47:33] == '0);
+
+  // The verdict the front end acts on, and whether it acts this cycle. With CheckPipe a check
+  // takes two cycles: the verdict into a register, then the decision, so the check's adds and
+  // compares and the state logic behind it are in different cycles.
+  logic chk_pass, chk_decide;
+  if (CheckPipe != 0) begin : g_chk_q
+    logic chk_ok_q, chk_wait_q;
+    always_ff @(posedge clk_i) begin
+      chk_ok_q <= chk_ok;
+      if (!rst_ni) chk_wait_q <= 1'b0;
+      else chk_wait_q <= !chk_wait_q && (f_state_q == FCheck) && (!chk_box_q || box_done);
+    end
+    assign chk_pass   = chk_ok_q;
+    assign chk_decide = chk_wait_q;
+  end else begin : g_chk
+    assign chk_pass   = chk_ok;
+    assign chk_decide = 1'b1;
+  end
 
   // ------------------------------------------------------------------ issuer (AR)
   logic                  iss_active;                  // bursts left to issue
@@ -356,14 +381,16 @@ module mte_in #(
             if (box_b_q[0]) box_len_d = box_len_q + box_a_q;
             box_a_d = box_a_q << 1;
             box_b_d = box_b_q >> 1;
-          end else begin
+          end else if (chk_decide) begin
             chk_box_d = 1'b0;
-            if (chk_ok) begin
+            if (chk_pass) begin
               p_checked_d = 1'b1;
               f_state_d   = FIssue;
             end
           end
-        end else if (!chk_ok) begin
+        end else if (!chk_decide) begin
+          f_state_d = FCheck;  // the verdict is on its way
+        end else if (!chk_pass) begin
           p_checked_d = 1'b1;
           p_acc_d     = 1'b1;
           f_state_d   = FIdle;

@@ -6,8 +6,9 @@
 // Phases of one command:
 //   1. Pre-pass (window_check, one instance shared by the steps): the bias range (read), then
 //      the hull [dst_addr, last row's end) in one check; only if the hull is not inside one
-//      writable window, every row on its own, one per cycle. A failure ends the command with
-//      FaultAccess before any access (no bias, L0C or memory access at all).
+//      writable window, every row on its own, one per cycle (CheckPipe: two cycles per check,
+//      see the parameter). A failure ends the command with FaultAccess before any access (no
+//      bias, L0C or memory access at all).
 //   2. With bias: column blocks of BiasCols. For each block, read its bias (AR bursts; R beats
 //      realigned by the bias address's word offset into rows of Lanes words, row k in sram
 //      bank k mod Banks), then store that block of every row. Without bias the whole row is
@@ -51,8 +52,8 @@ module mte_out #(
   // epilogue.sv Pipe (FPGA): 1 = a register before its multiplier; 2 = also one before its
   // saturation
   parameter int EpiloguePipe = 0,
-  // 1 (FPGA): the pre-pass registers the hull's length before its window check (one cycle
-  // more per STORE)
+  // 1 (FPGA): the pre-pass registers the hull's length and each window check's verdict (three
+  // cycles more per STORE, and one more per row when rows are checked one by one)
   parameter int CheckPipe = 0
 ) (
   input  logic                                 clk_i,
@@ -234,6 +235,24 @@ module mte_out #(
     .ok_o    (wc_ok)
   );
 
+  // The verdict the state machine acts on, and whether it acts this cycle. With CheckPipe a
+  // check takes two cycles: the window check into a register, then the decision, so the
+  // check's adds and compares and the state logic behind it are in different cycles.
+  logic wc_pass, chk_decide;
+  if (CheckPipe != 0) begin : g_wc_q
+    logic wc_ok_q, chk_wait_q;
+    always_ff @(posedge clk_i) begin
+      wc_ok_q <= wc_ok;
+      if (!rst_ni) chk_wait_q <= 1'b0;
+      else chk_wait_q <= !chk_wait_q && (state_q inside {StChkBias, StChkHull, StChkRows});
+    end
+    assign wc_pass    = wc_ok_q;
+    assign chk_decide = chk_wait_q;
+  end else begin : g_wc
+    assign wc_pass    = wc_ok;
+    assign chk_decide = 1'b1;
+  end
+
   always_comb begin
     chk_addr_d = chk_addr_q;
     chk_ovf_d  = chk_ovf_q;
@@ -242,7 +261,7 @@ module mte_out #(
       chk_addr_d = dst_addr_q;
       chk_ovf_d  = 1'b0;
       chk_row_d  = '0;
-    end else if (state_q == StChkRows) begin
+    end else if (state_q == StChkRows && chk_decide) begin
       chk_addr_d = chk_next[31:0];
       chk_ovf_d  = chk_ovf_q || chk_next[32];
       chk_row_d  = chk_row_q + 16'd1;
@@ -566,7 +585,9 @@ module mte_out #(
         if (cmd_fire) state_d = StChkBias;
       end
       StChkBias: begin
-        if (bias_en_q && !wc_ok) begin
+        if (!chk_decide) begin
+          state_d = StChkBias;
+        end else if (bias_en_q && !wc_pass) begin
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else begin
@@ -575,11 +596,13 @@ module mte_out #(
       end
       StChkLen: state_d = StChkHull;
       StChkHull: begin
-        cb_d    = '0;  // (the passes start here too: see the address registers)
-        state_d = (hull_len[48:33] == '0 && wc_ok) ? StBlock : StChkRows;
+        cb_d = '0;  // (the passes start here too: see the address registers)
+        if (chk_decide) state_d = (hull_len[48:33] == '0 && wc_pass) ? StBlock : StChkRows;
       end
       StChkRows: begin
-        if (chk_ovf_q || !wc_ok) begin
+        if (!chk_decide) begin
+          state_d = StChkRows;
+        end else if (chk_ovf_q || !wc_pass) begin
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else if (chk_row_q == rows_m1) begin
