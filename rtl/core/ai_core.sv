@@ -19,7 +19,7 @@ module ai_core
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
-  parameter int MteCheckPipe = 0,  // 1: both MTEs' CheckPipe, registered pre-pass checks (FPGA)
+  parameter int MteCtrlPipe = 0,  // 1: both MTEs' CtrlPipe, registered pre-pass checks (FPGA)
   parameter int EpiloguePipe = 0  // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
 ) (
   input  logic                        clk_i,
@@ -167,7 +167,7 @@ module ai_core
 
   mte_in #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
-    .NumWindows(NumWindows), .CheckPipe(MteCheckPipe)
+    .NumWindows(NumWindows), .CtrlPipe(MteCtrlPipe)
   ) u_mte_in (
     .clk_i,
     .rst_ni,
@@ -216,7 +216,7 @@ module ai_core
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
-    .EpiloguePipe(EpiloguePipe), .CheckPipe(MteCheckPipe)
+    .EpiloguePipe(EpiloguePipe), .CtrlPipe(MteCtrlPipe)
   ) u_mte_out (
     .clk_i,
     .rst_ni,

@@ -15,7 +15,7 @@
 //           row, and issuing starts. Otherwise (rows in different windows, or a fault) one
 //           valid row per cycle from row 0, the same result as checking every row. Cost:
 //           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails
-//           (CheckPipe: two cycles per check, see the parameter).
+//           (CtrlPipe: two cycles per check, see the parameter).
 //           Row addresses are computed with a carry, exactly like the model
 //           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
 //           low memory, it is outside every window; so is a box past 2^32.
@@ -47,7 +47,7 @@ module mte_in #(
   parameter int NumWindows = 4,
   // 1 (FPGA): each pre-pass window check takes two cycles, its verdict from a register (one
   // cycle more per LOAD, and one more per row when rows are checked one by one)
-  parameter int CheckPipe = 0,
+  parameter int CtrlPipe = 0,
   // Bytes per L0A/L0B access (docs/core.md); derived, not settable.
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes
 ) (
@@ -91,8 +91,8 @@ module mte_in #(
   if (NumWindows < 1) begin : g_bad_windows
     $error("mte_in: NumWindows must be >= 1 (got %0d)", NumWindows);
   end
-  if (CheckPipe != 0 && CheckPipe != 1) begin : g_bad_check_pipe
-    $error("mte_in: CheckPipe must be 0 or 1 (got %0d)", CheckPipe);
+  if (CtrlPipe != 0 && CtrlPipe != 1) begin : g_bad_ctrl_pipe
+    $error("mte_in: CtrlPipe must be 0 or 1 (got %0d)", CtrlPipe);
   end
 
   localparam int OffW = $clog2(BeatBytes);        // byte offset inside a beat
@@ -191,11 +191,11 @@ module mte_in #(
   assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 34'h1_0000_0000) &&
                    (!chk_box_q || box_len_q[47:33] == '0);
 
-  // The verdict the front end acts on, and whether it acts this cycle. With CheckPipe a check
+  // The verdict the front end acts on, and whether it acts this cycle. With CtrlPipe a check
   // takes two cycles: the verdict into a register, then the decision, so the check's adds and
   // compares and the state logic behind it are in different cycles.
   logic chk_pass, chk_decide;
-  if (CheckPipe != 0) begin : g_chk_q
+  if (CtrlPipe != 0) begin : g_chk_q
     logic chk_ok_q, chk_wait_q;
     always_ff @(posedge clk_i) begin
       chk_ok_q <= chk_ok;

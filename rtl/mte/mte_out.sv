@@ -6,7 +6,7 @@
 // Phases of one command:
 //   1. Pre-pass (window_check, one instance shared by the steps): the bias range (read), then
 //      the hull [dst_addr, last row's end) in one check; only if the hull is not inside one
-//      writable window, every row on its own, one per cycle (CheckPipe: two cycles per check,
+//      writable window, every row on its own, one per cycle (CtrlPipe: two cycles per check,
 //      see the parameter). A failure ends the command with FaultAccess before any access (no
 //      bias, L0C or memory access at all).
 //   2. With bias: column blocks of BiasCols. For each block, read its bias (AR bursts; R beats
@@ -52,9 +52,10 @@ module mte_out #(
   // epilogue.sv Pipe (FPGA): 1 = a register before its multiplier; 2 = also one before its
   // saturation
   parameter int EpiloguePipe = 0,
-  // 1 (FPGA): the pre-pass registers the hull's length and each window check's verdict (three
-  // cycles more per STORE, and one more per row when rows are checked one by one)
-  parameter int CheckPipe = 0
+  // 1 (FPGA): registers in the control path: the pre-pass's hull length and each window
+  // check's verdict, and a column block's setup (four cycles more per STORE, one more per
+  // further column block, and one more per row when rows are checked one by one)
+  parameter int CtrlPipe = 0
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -116,16 +117,17 @@ module mte_out #(
   if (NumWindows < 1) begin : g_bad_win
     $error("mte_out: NumWindows must be >= 1 (got %0d)", NumWindows);
   end
-  if (CheckPipe != 0 && CheckPipe != 1) begin : g_bad_check_pipe
-    $error("mte_out: CheckPipe must be 0 or 1 (got %0d)", CheckPipe);
+  if (CtrlPipe != 0 && CtrlPipe != 1) begin : g_bad_ctrl_pipe
+    $error("mte_out: CtrlPipe must be 0 or 1 (got %0d)", CtrlPipe);
   end
 
   typedef enum logic [3:0] {
     StIdle,
     StChkBias,  // bias range; the hull length is computed
-    StChkLen,   // (CheckPipe) the hull length's register
+    StChkLen,   // (CtrlPipe) the hull length's register
     StChkHull,  // all rows at once
     StChkRows,  // row by row (the hull is not inside one window)
+    StSetup,    // (CtrlPipe) one column block's start values into registers
     StBlock,    // set up one column block
     StBias,     // read the block's bias
     StStore,    // store the block
@@ -152,6 +154,7 @@ module mte_out #(
   logic [4:0]  shift_q;
 
   state_e state_q, state_d;
+  localparam state_e BlockFirst = (CtrlPipe != 0) ? StSetup : StBlock;  // a block's first state
   logic   cmd_fire;
   assign sts_o.ready = (state_q == StIdle);
   assign cmd_fire    = cmd_i.valid && sts_o.ready;
@@ -196,9 +199,9 @@ module mte_out #(
   logic        wc_write, wc_ok;
 
   // The product is registered before the add: a multiply-add cone is slow to synthesize.
-  // With CheckPipe the sum is registered too, so the add and the window check's own add and
+  // With CtrlPipe the sum is registered too, so the add and the window check's own add and
   // compares are in different cycles.
-  if (CheckPipe != 0) begin : g_hull_len_q
+  if (CtrlPipe != 0) begin : g_hull_len_q
     logic [48:0] hull_len_q;
     always_ff @(posedge clk_i) begin
       if (state_q == StChkLen) hull_len_q <= 49'(hull_prod_q) + 49'(row_bytes);
@@ -235,11 +238,11 @@ module mte_out #(
     .ok_o    (wc_ok)
   );
 
-  // The verdict the state machine acts on, and whether it acts this cycle. With CheckPipe a
+  // The verdict the state machine acts on, and whether it acts this cycle. With CtrlPipe a
   // check takes two cycles: the window check into a register, then the decision, so the
   // check's adds and compares and the state logic behind it are in different cycles.
   logic wc_pass, chk_decide;
-  if (CheckPipe != 0) begin : g_wc_q
+  if (CtrlPipe != 0) begin : g_wc_q
     logic wc_ok_q, chk_wait_q;
     always_ff @(posedge clk_i) begin
       wc_ok_q <= wc_ok;
@@ -277,15 +280,17 @@ module mte_out #(
 
   // ---------------------------------------------------------------- column blocks
   logic [15:0]     cb_q, cb_d;      // first column of the block
-  logic [15:0]     nb_q, nb_new;    // columns in the block; of the next block
+  logic [15:0]     nb_q, nb_new, nb_new_c;  // columns in the block; of the next block
   logic [15:0]     cols_left;
   logic [17:0]     cb_bytes;        // cb * esize
-  logic [17:0]     blk_bytes;       // nb_new * esize
+  logic [17:0]     blk_bytes, blk_bytes_c;  // nb_new * esize
+  logic [31:0]     aw_start, aw_start_c;    // the block's first byte in row 0
   assign cols_left = cols_q - cb_q;
   // Without bias the whole row is one block.
-  assign nb_new    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
-  assign cb_bytes  = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
-  assign blk_bytes = int8_q ? 18'(nb_new) : {nb_new, 2'b00};
+  assign nb_new_c    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
+  assign cb_bytes    = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
+  assign blk_bytes_c = int8_q ? 18'(nb_new_c) : {nb_new_c, 2'b00};
+  assign aw_start_c  = pass_dst_q + 32'(cb_bytes);
 
   // Passes: normally one pass stores every row, block after block. If rows overlap in memory
   // (dst_stride < row bytes) and there are several blocks, that order would let a later block
@@ -314,10 +319,28 @@ module mte_out #(
   logic                 bias_we;
   logic [BiasRowW-1:0]  bias_waddr;
   logic [OffW-1:0]      bias_wo;     // word offset of the bias within its beat
-  logic [31:0]          bias_start;  // below 2^32: the pre-pass checked the bias range
+  logic [31:0]          bias_start, bias_start_c;  // below 2^32: the pre-pass checked it
   logic [15:0]          bias_rows;   // sram rows of this block
 
-  assign bias_start = bias_addr_q + 32'({cb_q, 2'b00});
+  assign bias_start_c = bias_addr_q + 32'({cb_q, 2'b00});
+  // A block's start values: with CtrlPipe registered in StSetup (cb_q is stable from there on),
+  // so their arithmetic and the burst generators' first-burst arithmetic at the start are in
+  // different cycles.
+  if (CtrlPipe != 0) begin : g_setup_q
+    always_ff @(posedge clk_i) begin
+      if (state_q == StSetup) begin
+        nb_new     <= nb_new_c;
+        blk_bytes  <= blk_bytes_c;
+        aw_start   <= aw_start_c;
+        bias_start <= bias_start_c;
+      end
+    end
+  end else begin : g_setup
+    assign nb_new     = nb_new_c;
+    assign blk_bytes  = blk_bytes_c;
+    assign aw_start   = aw_start_c;
+    assign bias_start = bias_start_c;
+  end
   // The block's bias, [bias_start, + 4 nb): one row.
   logic [8:0] unused_ar_beats;
   logic       unused_ar_row_last;
@@ -397,7 +420,7 @@ module mte_out #(
     .clk_i,
     .rst_ni,
     .start_i         (state_q == StBlock),
-    .addr_i          (pass_dst_q + 32'(cb_bytes)),
+    .addr_i          (aw_start),
     .row_bytes_i     (blk_bytes),
     .rows_i          (pass_last + 16'd1),
     .stride_i        (dst_stride_q),
@@ -591,13 +614,13 @@ module mte_out #(
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else begin
-          state_d = (CheckPipe != 0) ? StChkLen : StChkHull;
+          state_d = (CtrlPipe != 0) ? StChkLen : StChkHull;
         end
       end
       StChkLen: state_d = StChkHull;
       StChkHull: begin
         cb_d = '0;  // (the passes start here too: see the address registers)
-        if (chk_decide) state_d = (hull_len[48:33] == '0 && wc_pass) ? StBlock : StChkRows;
+        if (chk_decide) state_d = (hull_len[48:33] == '0 && wc_pass) ? BlockFirst : StChkRows;
       end
       StChkRows: begin
         if (!chk_decide) begin
@@ -606,9 +629,10 @@ module mte_out #(
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else if (chk_row_q == rows_m1) begin
-          state_d = StBlock;
+          state_d = BlockFirst;
         end
       end
+      StSetup: state_d = StBlock;
       StBlock: state_d = bias_en_q ? StBias : StStore;
       StBias: begin
         if (r_cnt_q == r_total_q && !bflush_q) begin
@@ -619,10 +643,10 @@ module mte_out #(
         if (blk_idle) begin
           if (more_blocks && !b_err_q) begin
             cb_d    = cb_q + 16'(BiasCols);
-            state_d = StBlock;
+            state_d = BlockFirst;
           end else if (more_passes && !b_err_q) begin
             cb_d    = '0;
-            state_d = StBlock;
+            state_d = BlockFirst;
           end else begin
             state_d = StWaitB;
           end

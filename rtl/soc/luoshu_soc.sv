@@ -24,7 +24,7 @@ module luoshu_soc #(
   parameter int MaxWrites = 8,    // per core: write bursts in flight
   parameter int NocDepth = 4,     // router input buffer depth (flits)
   parameter int CubePipeMul = 0,  // 1: registered cube products (FPGA timing, docs/fpga.md)
-  parameter int MteCheckPipe = 0, // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
+  parameter int MteCtrlPipe = 0, // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
   parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (ai_core.sv)
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
@@ -226,7 +226,7 @@ module luoshu_soc #(
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
-        .EpiloguePipe(EpiloguePipe), .MteCheckPipe(MteCheckPipe)
+        .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe)
       ) u_core (
         .clk_i,
         .rst_ni,

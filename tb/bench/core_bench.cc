@@ -164,7 +164,7 @@ int Run(const Options& o) {
   std::printf("core_cycles_dim8_gemm96: %llu\n", (unsigned long long)plain.cycles);
   std::printf("core_util_dim8_gemm96: %.2f %%\n", Util(plain, 8));
   std::printf(
-      "core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=1 EpiloguePipe=2 MteCheckPipe=1, %+lld "
+      "core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=1 EpiloguePipe=2 MteCtrlPipe=1, %+lld "
       "cycles)\n",
       (unsigned long long)fpga.cycles, (long long)fpga.cycles - (long long)plain.cycles);
   std::printf("core_util_dim8_fpga_gemm96: %.2f %%\n", Util(fpga, 8));

@@ -11,7 +11,7 @@ module ai_core_tb #(
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,
-  parameter int MteCheckPipe = 0,
+  parameter int MteCtrlPipe = 0,
   parameter int EpiloguePipe = 0
 ) (
   input  logic                        clk_i,
@@ -59,7 +59,7 @@ module ai_core_tb #(
     .NumWindows(NumWindows),
     .CubePipeMul(CubePipeMul),
     .EpiloguePipe(EpiloguePipe),
-    .MteCheckPipe(MteCheckPipe)
+    .MteCtrlPipe(MteCtrlPipe)
   ) u_core (
     .clk_i,
     .rst_ni,

@@ -55,11 +55,12 @@ template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
   static constexpr int kDim = P::Dim;
-  // Cycles of latency per STORE that the FPGA build's registers add (not per beat): the
-  // epilogue's stages, and with CheckPipe a second cycle for the bias and hull checks and one
-  // for the hull's length. With CheckPipe a row checked on its own takes two cycles.
-  static constexpr int kPipeCycles = int(P::EpiloguePipe + 3 * P::CheckPipe);
-  static constexpr int kRowCheckCycles = int(1 + P::CheckPipe);
+  // Cycles of latency per single-block STORE that the FPGA build's registers add (not per
+  // beat): the epilogue's stages, and with CtrlPipe a second cycle for the bias and hull
+  // checks, one for the hull's length and one for the block's setup. With CtrlPipe a row
+  // checked on its own takes two cycles.
+  static constexpr int kPipeCycles = int(P::EpiloguePipe + 4 * P::CtrlPipe);
+  static constexpr int kRowCheckCycles = int(1 + P::CtrlPipe);
   static constexpr uint32_t kL0cBytes = P::L0cBytes, kBiasCols = P::BiasCols;
   // Elements per L0C read for int8 out: a beat's worth, at most the largest power of two
   // <= Dim (the L0C read port's width).
@@ -677,7 +678,7 @@ TYPED_TEST(MteOutTest, AccessFaultTouchesNothing) {
     EXPECT_LE(o.cycles,
               uint64_t(c.rows) * TestFixture::kRowCheckCycles + 6 + TestFixture::kPipeCycles)
         << "the pre-pass checks one row per cycle (" << TestFixture::kRowCheckCycles
-        << " with CheckPipe)";
+        << " with CtrlPipe)";
   }
   // Rows alternating between the two writable windows (the stride jumps the gap): legal.
   auto x = this->Block(0, 16, w1_end - 64, 0x1000 + 64, 3, 16);
