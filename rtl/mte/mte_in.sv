@@ -256,6 +256,7 @@ module mte_in #(
   logic [AddrW-1:0] rw_next_q, rw_next_d;         // L0 address of the next row
   logic [OffW-1:0]  rw_lo;                        // first useful byte of this beat
   logic [CntW-1:0]  rw_avail, rw_cnt;             // bytes from rw_lo on / useful bytes
+  logic [CntW-1:0]  rw_avail_q, rw_avail_d;       // rw_avail, kept in a register (timing)
   logic             rw_row_end;
   logic             r_fire, r_write;
   logic [BeatBytes*8-1:0] r_shifted;
@@ -266,7 +267,7 @@ module mte_in #(
   assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
-  assign rw_avail = CntW'(BeatBytes) - CntW'(rw_lo);
+  assign rw_avail = rw_avail_q;
   assign rw_row_end = (rw_rem_q <= 16'(rw_avail));
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
   assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
@@ -459,9 +460,10 @@ module mte_in #(
           rw_dst_d   = rw_next_q;
           rw_next_d  = rw_next_q + AddrW'(b_row_bytes_q);
         end else begin
+          // Not the row's end: all of rw_avail is useful (no add waits for the compare).
           rw_first_d = 1'b0;
-          rw_rem_d   = rw_rem_q - 16'(rw_cnt);
-          rw_dst_d   = rw_dst_q + AddrW'(rw_cnt);
+          rw_rem_d   = rw_rem_q - 16'(rw_avail);
+          rw_dst_d   = rw_dst_q + AddrW'(rw_avail);
         end
       end
       // Zero walker.
@@ -522,6 +524,9 @@ module mte_in #(
       end
       z_phase_d = ZRows;
     end
+    // Bytes of the next beat from its first useful one: what rw_avail is from rw_first and
+    // rw_page, made a cycle early.
+    rw_avail_d = CntW'(BeatBytes) - (rw_first_d ? CntW'(rw_page_d[OffW-1:0]) : CntW'(0));
   end
 
   always_ff @(posedge clk_i) begin
@@ -589,6 +594,7 @@ module mte_in #(
     ar_len_q   <= ar_len_d;
     rw_page_q  <= rw_page_d;
     rw_first_q <= rw_first_d;
+    rw_avail_q <= rw_avail_d;
     rw_rem_q   <= rw_rem_d;
     rw_dst_q   <= rw_dst_d;
     rw_next_q  <= rw_next_d;
