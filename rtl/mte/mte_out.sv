@@ -290,7 +290,6 @@ module mte_out #(
   assign nb_new_c    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
   assign cb_bytes    = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
   assign blk_bytes_c = int8_q ? 18'(nb_new_c) : {nb_new_c, 2'b00};
-  assign aw_start_c  = pass_dst_q + 32'(cb_bytes);
 
   // Passes: normally one pass stores every row, block after block. If rows overlap in memory
   // (dst_stride < row bytes) and there are several blocks, that order would let a later block
@@ -302,6 +301,7 @@ module mte_out #(
   logic [31:0] pass_dst_q, pass_dst_d;   // its first row's dst address
   logic [31:0] pass_elem_q, pass_elem_d; // ... and L0C element
   logic        more_blocks, more_passes;
+  assign aw_start_c  = pass_dst_q + 32'(cb_bytes);
   assign row_major   = bias_en_q && (cols_q > 16'(BiasCols)) &&
                        (dst_stride_q < 32'(row_bytes));
   assign pass_last   = row_major ? 16'd0 : rows_m1;
