@@ -140,8 +140,10 @@ module mte_out #(
     logic [CntW-1:0]           nbytes;  // 1..BeatBytes
     logic [OffW-1:0]           off;     // destination offset of byte 0 within its beat
     logic                      last;    // last chunk of the row (block)
+    logic                      fills;   // off + nbytes >= BeatBytes (realigner.sv)
+    logic                      spills;  // off + nbytes > BeatBytes
   } chunk_t;
-  localparam int ChunkW = BeatBytes * 8 + CntW + OffW + 1;  // $bits(chunk_t), for Yosys
+  localparam int ChunkW = BeatBytes * 8 + CntW + OffW + 3;  // $bits(chunk_t), for Yosys
 
   // ---------------------------------------------------------------- descriptor
   luoshu_isa_pkg::store_desc_t desc;
@@ -544,6 +546,9 @@ module mte_out #(
     ck_in.nbytes = int8_q ? CntW'(p2_nvalid) : CntW'({p2_nvalid, 2'b00});
     ck_in.off    = p2_off;
     ck_in.last   = p2_last;
+    // Made before the FIFO, so the realigner does not add behind its read.
+    ck_in.fills  = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) >= (CntW + 1)'(BeatBytes);
+    ck_in.spills = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) > (CntW + 1)'(BeatBytes);
     if (int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
     else ck_in.data = epi_x[Lanes-1:0];
   end
@@ -571,6 +576,8 @@ module mte_out #(
     .in_nbytes_i (ck.nbytes),
     .in_off_i    (ck.off),
     .in_last_i   (ck.last),
+    .in_fills_i  (ck.fills),
+    .in_spills_i (ck.spills),
     .out_valid_o (rl_valid),
     .out_ready_i (wb_valid && mem_wr_rsp_i.w_ready),
     .out_data_o  (mem_wr_req_o.w_data),
