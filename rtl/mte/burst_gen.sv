@@ -74,7 +74,7 @@ module burst_gen #(
   function automatic logic [9:0] burst_of(input logic [RbW-1:0] row_beats,
                                           input logic [12:0] page_beats);
     logic [8:0] cap;
-    cap = (page_beats < 13'd256) ? page_beats[8:0] : 9'd256;
+    cap = (page_beats[12:8] == '0) ? page_beats[8:0] : 9'd256;  // < 256: no carry chain
     burst_of = {(CmpW'(row_beats) < CmpW'(cap)) ? 9'(row_beats) : cap,
                 CmpW'(row_beats) <= CmpW'(cap)};
   endfunction
