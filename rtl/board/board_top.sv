@@ -29,7 +29,8 @@ module board_top #(
   parameter int          StretchBits   = 20,
   // The SoC's FPGA pipelining (docs/fpga.md): on by default, as the board builds it.
   parameter int          CubePipeMul   = 2,
-  parameter int          EpiloguePipe  = 1,
+  parameter int          EpiloguePipe  = 2,
+  parameter int          MteCtrlPipe   = 1,
   parameter int          DecodePipe    = 1,
   parameter int          NocPipeAlloc  = 1
 ) (
@@ -102,7 +103,7 @@ module board_top #(
   luoshu_soc #(
     .NumCores(1), .NumChannels(1), .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes), .CubePipeMul(CubePipeMul), .EpiloguePipe(EpiloguePipe),
-    .DecodePipe(DecodePipe), .NocPipeAlloc(NocPipeAlloc)
+    .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe), .NocPipeAlloc(NocPipeAlloc)
   ) u_soc (
     .clk_i, .rst_ni,
     .s_axil_awvalid_i(axil_awvalid), .s_axil_awready_o(axil_awready),

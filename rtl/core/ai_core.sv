@@ -19,7 +19,8 @@ module ai_core
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
-  parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier (FPGA)
+  parameter int MteCtrlPipe = 0,  // 1: both MTEs' CtrlPipe, registered pre-pass checks (FPGA)
+  parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
   parameter int DecodePipe = 0    // 1: two-cycle descriptor validation (sequencer, FPGA timing)
 ) (
   input  logic                        clk_i,
@@ -168,7 +169,7 @@ module ai_core
 
   mte_in #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
-    .NumWindows(NumWindows)
+    .NumWindows(NumWindows), .CtrlPipe(MteCtrlPipe)
   ) u_mte_in (
     .clk_i,
     .rst_ni,
@@ -217,7 +218,7 @@ module ai_core
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
-    .EpiloguePipe(EpiloguePipe)
+    .EpiloguePipe(EpiloguePipe), .CtrlPipe(MteCtrlPipe)
   ) u_mte_out (
     .clk_i,
     .rst_ni,

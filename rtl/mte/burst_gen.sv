@@ -6,8 +6,8 @@
 //
 // start_i loads a transfer; a transfer in progress is dropped (an engine that stopped early,
 // on a fault, starts over). An empty transfer (no rows or no bytes) has no bursts. stride_i is
-// read at each row change, so it stays stable until the transfer is done. Taking a row's
-// last burst moves to the next row in the same cycle: bursts leave back to back.
+// read with start_i and at each row change, so it stays stable until the transfer is done.
+// Taking a row's last burst moves to the next row in the same cycle: bursts leave back to back.
 // Addresses are 32 bits; a row's end carries into bit 32, so a row that ends at 2^32 is
 // issued. Rows past 2^32 are the caller's to refuse (the engines' window pre-passes do).
 `include "luoshu_assert.svh"
@@ -40,35 +40,74 @@ module burst_gen #(
   end
 
   localparam int OffW = $clog2(BeatBytes);
+  localparam int SumW = (LenW > OffW ? LenW : OffW) + 2;  // a row's offset + bytes + round-up
+  localparam int RbW = SumW - OffW;                        // beats of a row
+  localparam int CmpW = RbW > 13 ? RbW : 13;
 
+  // Timing (docs/fpga.md): each burst's length and row end are registers, computed in the
+  // cycle before it is offered, for the three cases the next cycle can bring (a new
+  // transfer, the next burst of the row, the next row's first burst), so a consumer's ready
+  // only selects among them; the next row's start is a register too, one row ahead. The
+  // offered bursts and their timing are those of the plain rule.
   logic            busy_q;
   logic [15:0]     rows_q;           // rows left, the current one included
-  logic [31:0]     row_q;            // current row's first byte
-  logic [32:0]     end_q;            // current row's end (exclusive)
-  logic [32:0]     addr_q;           // next beat (beat-aligned)
-  logic [33-OffW:0] row_beats;       // beats left in the row
-  logic [12:0]     page_beats;       // beats to the next 4 KiB boundary
-  logic [8:0]      beats;
-  logic [31:0]     row_next;
+  logic [31:0]     next_row_q;       // the next row's first byte
+  logic [LenW-1:0] row_bytes_q;
+  logic [32:0]     addr_q;           // the burst's address (beat-aligned)
+  logic [RbW-1:0]  row_beats_q;      // beats left in the row, this burst's included
+  logic [12:0]     page_beats_q;     // beats from addr_q to the next 4 KiB boundary
+  logic [8:0]      beats_q;          // this burst
+  logic            row_last_q;       // it ends the row
   logic            fire;
 
-  // Rounded up: a row ending inside a beat still needs that beat.
-  assign row_beats  = (34 - OffW)'(end_q[32:OffW]) + (34 - OffW)'(end_q[OffW-1:0] != '0) -
-                      (34 - OffW)'(addr_q[32:OffW]);
-  assign page_beats = (13'd4096 - {1'b0, addr_q[11:0]}) >> OffW;
-  always_comb begin
-    beats = 9'd256;
-    if (page_beats < 13'(beats)) beats = page_beats[8:0];
-    if (row_beats < (34 - OffW)'(beats)) beats = 9'(row_beats);
-  end
-  assign row_next = row_q + stride_i;
-  assign fire     = burst_valid_o && burst_ready_i;
+  // Beats of a row of `bytes` bytes whose first byte is at offset `off` within its beat.
+  function automatic logic [RbW-1:0] row_beats_of(input logic [OffW-1:0] off,
+                                                  input logic [LenW-1:0] bytes);
+    row_beats_of = RbW'((SumW'(off) + SumW'(bytes) + SumW'(BeatBytes - 1)) >> OffW);
+  endfunction
+  // Beats from the beat of address bits [11:0] to the next 4 KiB boundary.
+  function automatic logic [12:0] page_beats_of(input logic [11:0] a);
+    page_beats_of = (13'd4096 - {1'b0, a & ~12'(BeatBytes - 1)}) >> OffW;
+  endfunction
+  // A burst: up to 256 beats, to the page boundary, to the row's end; and whether it ends
+  // the row (both compares side by side, not one behind the other).
+  function automatic logic [9:0] burst_of(input logic [RbW-1:0] row_beats,
+                                          input logic [12:0] page_beats);
+    logic [8:0] cap;
+    cap = (page_beats[12:8] == '0) ? page_beats[8:0] : 9'd256;  // < 256: no carry chain
+    burst_of = {(CmpW'(row_beats) < CmpW'(cap)) ? 9'(row_beats) : cap,
+                CmpW'(row_beats) <= CmpW'(cap)};
+  endfunction
+
+  // The candidates: first burst of a new transfer (s), next burst of this row (n), first
+  // burst of the next row (r).
+  logic [RbW-1:0] s_row_beats, n_row_beats, r_row_beats;
+  logic [12:0]    s_page_beats, n_page_beats, r_page_beats;
+  logic [9:0]     s_burst, n_burst, r_burst;  // {beats, row last}
+  logic [32:0]    n_addr;
+
+  assign s_row_beats  = row_beats_of(addr_i[OffW-1:0], row_bytes_i);
+  assign s_page_beats = page_beats_of(addr_i[11:0]);
+  assign s_burst      = burst_of(s_row_beats, s_page_beats);
+
+  assign n_addr       = addr_q + 33'({beats_q, OffW'(0)});
+  assign n_row_beats  = row_beats_q - RbW'(beats_q);
+  // A burst that reaches the page boundary leaves a whole page ahead.
+  assign n_page_beats = (page_beats_q == 13'(beats_q)) ? 13'(4096 / BeatBytes)
+                                                       : page_beats_q - 13'(beats_q);
+  assign n_burst      = burst_of(n_row_beats, n_page_beats);
+
+  assign r_row_beats  = row_beats_of(next_row_q[OffW-1:0], row_bytes_q);
+  assign r_page_beats = page_beats_of(next_row_q[11:0]);
+  assign r_burst      = burst_of(r_row_beats, r_page_beats);
+
+  assign fire = burst_valid_o && burst_ready_i;
 
   assign burst_valid_o    = busy_q;
   assign burst_addr_o     = addr_q[31:0];
-  assign burst_beats_o    = beats;
-  assign burst_len_o      = 8'(beats - 9'd1);
-  assign burst_row_last_o = ((34 - OffW)'(beats) == row_beats);
+  assign burst_beats_o    = beats_q;
+  assign burst_len_o      = 8'(beats_q - 9'd1);
+  assign burst_row_last_o = row_last_q;
 
   // Clocked-enable style, for simulation speed (docs/core.md, "Register style"): the ready
   // input reaches this next-state logic, so as always_comb Verilator evaluates it again on
@@ -78,25 +117,33 @@ module burst_gen #(
       busy_q <= 1'b0;
     end else if (start_i) begin
       busy_q <= (rows_i != '0) && (row_bytes_i != '0);
-    end else if (fire && burst_row_last_o) begin
+    end else if (fire && row_last_q) begin
       busy_q <= (rows_q != 16'd1);
     end
   end
   // Address registers: only read while busy.
   always_ff @(posedge clk_i) begin
     if (start_i) begin
-      rows_q <= rows_i;
-      row_q  <= addr_i;
-      end_q  <= {1'b0, addr_i} + 33'(row_bytes_i);
-      addr_q <= {1'b0, addr_i[31:OffW], OffW'(0)};
+      rows_q       <= rows_i;
+      next_row_q   <= addr_i + stride_i;
+      row_bytes_q  <= row_bytes_i;
+      addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
+      row_beats_q  <= s_row_beats;
+      page_beats_q <= s_page_beats;
+      {beats_q, row_last_q} <= s_burst;
     end else if (fire) begin
-      if (burst_row_last_o) begin
-        rows_q <= rows_q - 16'd1;
-        row_q  <= row_next;
-        end_q  <= end_q + {1'b0, stride_i};
-        addr_q <= {1'b0, row_next[31:OffW], OffW'(0)};
+      if (row_last_q) begin
+        rows_q       <= rows_q - 16'd1;
+        next_row_q   <= next_row_q + stride_i;
+        addr_q       <= {1'b0, next_row_q[31:OffW], OffW'(0)};
+        row_beats_q  <= r_row_beats;
+        page_beats_q <= r_page_beats;
+        {beats_q, row_last_q} <= r_burst;
       end else begin
-        addr_q <= addr_q + 33'({beats, OffW'(0)});
+        addr_q       <= n_addr;
+        row_beats_q  <= n_row_beats;
+        page_beats_q <= n_page_beats;
+        {beats_q, row_last_q} <= n_burst;
       end
     end
   end
@@ -105,6 +152,6 @@ module burst_gen #(
   `ASSERT_STREAM_STABLE(a_burst_stable, clk_i, rst_ni && !start_i, burst_valid_o, burst_ready_i,
                         {burst_addr_o, burst_len_o, burst_row_last_o})
   `ASSERT_ALWAYS(a_burst_in_page, clk_i, rst_ni,
-                 !burst_valid_o || 22'(addr_q[11:0]) + 22'({beats, OffW'(0)}) <= 22'd4096,
+                 !burst_valid_o || 22'(addr_q[11:0]) + 22'({beats_q, OffW'(0)}) <= 22'd4096,
                  "burst crosses a 4 KiB boundary")
 endmodule

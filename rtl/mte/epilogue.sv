@@ -11,12 +11,15 @@
 // out with valid_o that many cycles later (outputs hold until the next valid input), with
 // tag_i (the caller's framing) beside them. A register sits right after the multiplier:
 // besides timing, it keeps the multiplier out of the rounding and saturation cone, which
-// otherwise takes Yosys/ABC minutes per lane. Pipe = 1 adds one before the multiplier (x), so
-// the L0C read, the bias add and the 32 x 16 multiply no longer share a cycle (FPGA timing).
+// otherwise takes Yosys/ABC minutes per lane. Pipe >= 1 adds one before the multiplier (x), so
+// the L0C read, the bias add and the 32 x 16 multiply no longer share a cycle; Pipe = 2 also
+// registers the rounded and shifted product before the saturation, so the rounding add, the
+// shift and the saturation no longer share a cycle either (FPGA timing).
 module epilogue #(
   parameter int Lanes = 4,
-  parameter int Pipe  = 0,  // 0 or 1 extra stage
-  parameter int TagW  = 1
+  parameter int Pipe  = 0,  // 0, 1 or 2 extra stages
+  parameter int TagW  = 1,
+  localparam int BusyW = $clog2(Pipe + 2)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -28,7 +31,7 @@ module epilogue #(
   input  logic [15:0]            scale_i,  // signed
   input  logic [4:0]             shift_i,
   input  logic [TagW-1:0]        tag_i,
-  output logic                   busy_o,   // an input is inside the extra stage (Pipe = 1)
+  output logic [BusyW-1:0]       busy_o,   // inputs inside the extra stages (0..Pipe)
   output logic                   valid_o,
   output logic [TagW-1:0]        tag_o,
   output logic [Lanes-1:0][31:0] x_o,
@@ -38,8 +41,8 @@ module epilogue #(
     $error("epilogue: Lanes must be >= 1 (got %0d)", Lanes);
   end
 
-  if (Pipe != 0 && Pipe != 1) begin : g_bad_pipe
-    $error("epilogue: Pipe must be 0 or 1 (got %0d)", Pipe);
+  if (Pipe < 0 || Pipe > 2) begin : g_bad_pipe
+    $error("epilogue: Pipe must be 0, 1 or 2 (got %0d)", Pipe);
   end
 
   // Stage s: the multiplier's inputs (the ports, or the extra stage's registers).
@@ -48,6 +51,7 @@ module epilogue #(
   logic [4:0]            shift_s;
   logic [TagW-1:0]       tag_s;
   logic [Lanes-1:0][31:0] x_in, x_s;  // x of each lane before / at stage s
+  logic                   valid_a;     // an input in the stage before the multiplier
 
   if (Pipe != 0) begin : g_pipe
     logic valid_a_q;
@@ -64,37 +68,64 @@ module epilogue #(
       end
     end
     assign valid_s = valid_a_q;
-    assign busy_o  = valid_a_q;
+    assign valid_a = valid_a_q;
   end else begin : g_no_pipe
     assign valid_s = valid_i;
     assign scale_s = scale_i;
     assign shift_s = shift_i;
     assign tag_s   = tag_i;
     assign x_s     = x_in;
-    assign busy_o  = 1'b0;
+    assign valid_a = 1'b0;
   end
 
-  logic       valid_q;
-  logic [4:0] shift_q;
-  logic [47:0] half;  // 2^(shift-1), shared by every lane; 0 when shift is 0
+  // Stage q: the product register.
+  logic            valid_q;
+  logic [4:0]      shift_q;
+  logic [TagW-1:0] tag_q;
+  logic [47:0]     half_q, half_neg_q;  // 2^(shift-1), and minus 1 for a negative product
+  logic [47:0]     half_s;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) valid_q <= 1'b0;
     else valid_q <= valid_s;
   end
+  // The rounding constants depend on the shift alone: made beside the multiplier, so the
+  // rounding add takes them from a register. Ties away from zero: a negative product rounds
+  // its tie down (the -1), never at shift 0.
+  assign half_s = (shift_s == '0) ? '0 : (48'd1 << (shift_s - 5'd1));
   always_ff @(posedge clk_i) begin
     if (valid_s) begin
-      shift_q <= shift_s;
-      tag_o   <= tag_s;
+      shift_q    <= shift_s;
+      tag_q      <= tag_s;
+      half_q     <= half_s;
+      half_neg_q <= (shift_s == '0) ? '0 : half_s - 48'd1;
     end
   end
-  assign valid_o = valid_q;
-  assign half    = (shift_q == '0) ? '0 : (48'd1 << (shift_q - 5'd1));
+
+  // The output stage: the product register (Pipe <= 1), or the rounded and shifted product's
+  // register behind it (Pipe = 2).
+  logic valid_r;
+  if (Pipe == 2) begin : g_pipe_r
+    logic valid_r_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) valid_r_q <= 1'b0;
+      else valid_r_q <= valid_q;
+    end
+    always_ff @(posedge clk_i) begin
+      if (valid_q) tag_o <= tag_q;
+    end
+    assign valid_r = valid_r_q;
+    assign busy_o  = BusyW'(valid_a) + BusyW'(valid_q);
+  end else begin : g_no_pipe_r
+    assign valid_r = valid_q;
+    assign tag_o   = tag_q;
+    assign busy_o  = BusyW'(valid_a);
+  end
+  assign valid_o = valid_r;
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic        [31:0] sum, x_q;
-    logic signed [47:0] p, p_q, r;
-    logic               neg;
+    logic        [31:0] sum, x_q, x_r;
+    logic signed [47:0] p, p_q, rnd, r;  // rnd: rounded and shifted; r: its register or rnd
 
     assign sum     = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
     assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
@@ -109,12 +140,21 @@ module epilogue #(
       end
     end
 
-    // Ties away from zero: a negative product rounds its tie down (the -1), never at shift 0.
-    assign neg = p_q[47] && (shift_q != '0);
     // The cast keeps the shift arithmetic (the unsigned operands make the sum unsigned).
-    assign r   = signed'(p_q + half - 48'(neg)) >>> shift_q;
+    assign rnd = signed'(p_q + (p_q[47] ? half_neg_q : half_q)) >>> shift_q;
 
-    assign x_o[l] = x_q;
+    if (Pipe == 2) begin : g_r
+      always_ff @(posedge clk_i) begin
+        if (valid_q) begin
+          r   <= rnd;
+          x_r <= x_q;
+        end
+      end
+    end else begin : g_no_r
+      assign r   = rnd;
+      assign x_r = x_q;
+    end
+    assign x_o[l] = x_r;
     // Saturate: r fits int8 iff bits [47:7] are all copies of the sign.
     always_comb begin
       if (!r[47] && (r[46:7] != '0))      q_o[l] = 8'h7f;

@@ -14,7 +14,8 @@
 //           so every row lies inside the box: if the box is inside one window, so is every
 //           row, and issuing starts. Otherwise (rows in different windows, or a fault) one
 //           valid row per cycle from row 0, the same result as checking every row. Cost:
-//           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails.
+//           bit_width(valid_rows - 1) + 1 cycles, plus up to valid_rows when the box fails
+//           (CtrlPipe: two cycles per check, see the parameter).
 //           Row addresses are computed with a carry, exactly like the model
 //           (sw/model/core_model.cc ExecLoad, 64-bit): a row at or past 2^32 does not wrap to
 //           low memory, it is outside every window; so is a box past 2^32.
@@ -44,6 +45,9 @@ module mte_in #(
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int NumWindows = 4,
+  // 1 (FPGA): each pre-pass window check takes two cycles, its verdict from a register (one
+  // cycle more per LOAD, and one more per row when rows are checked one by one)
+  parameter int CtrlPipe = 0,
   // Bytes per L0A/L0B access (docs/core.md); derived, not settable.
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes
 ) (
@@ -86,6 +90,9 @@ module mte_in #(
   end
   if (NumWindows < 1) begin : g_bad_windows
     $error("mte_in: NumWindows must be >= 1 (got %0d)", NumWindows);
+  end
+  if (CtrlPipe != 0 && CtrlPipe != 1) begin : g_bad_ctrl_pipe
+    $error("mte_in: CtrlPipe must be 0 or 1 (got %0d)", CtrlPipe);
   end
 
   localparam int OffW = $clog2(BeatBytes);        // byte offset inside a beat
@@ -184,6 +191,24 @@ module mte_in #(
   assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 34'h1_0000_0000) &&
                    (!chk_box_q || box_len_q[47:33] == '0);
 
+  // The verdict the front end acts on, and whether it acts this cycle. With CtrlPipe a check
+  // takes two cycles: the verdict into a register, then the decision, so the check's adds and
+  // compares and the state logic behind it are in different cycles.
+  logic chk_pass, chk_decide;
+  if (CtrlPipe != 0) begin : g_chk_q
+    logic chk_ok_q, chk_wait_q;
+    always_ff @(posedge clk_i) begin
+      chk_ok_q <= chk_ok;
+      if (!rst_ni) chk_wait_q <= 1'b0;
+      else chk_wait_q <= !chk_wait_q && (f_state_q == FCheck) && (!chk_box_q || box_done);
+    end
+    assign chk_pass   = chk_ok_q;
+    assign chk_decide = chk_wait_q;
+  end else begin : g_chk
+    assign chk_pass   = chk_ok;
+    assign chk_decide = 1'b1;
+  end
+
   // ------------------------------------------------------------------ issuer (AR)
   logic                  iss_active;                  // bursts left to issue
   logic                  iss_ready;                   // the AR register takes a burst
@@ -206,7 +231,7 @@ module mte_in #(
     .addr_i          (desc.src_addr),
     .row_bytes_i     (desc.valid_cols),
     .rows_i          (desc.valid_rows),
-    .stride_i        (c_stride_q),
+    .stride_i        (cmd_accept ? desc.src_stride : c_stride_q),
     .burst_valid_o   (iss_active),
     .burst_ready_i   (iss_ready),
     .burst_addr_o    (iss_addr),
@@ -231,6 +256,7 @@ module mte_in #(
   logic [AddrW-1:0] rw_next_q, rw_next_d;         // L0 address of the next row
   logic [OffW-1:0]  rw_lo;                        // first useful byte of this beat
   logic [CntW-1:0]  rw_avail, rw_cnt;             // bytes from rw_lo on / useful bytes
+  logic [CntW-1:0]  rw_avail_q, rw_avail_d;       // rw_avail, kept in a register (timing)
   logic             rw_row_end;
   logic             r_fire, r_write;
   logic [BeatBytes*8-1:0] r_shifted;
@@ -241,7 +267,7 @@ module mte_in #(
   assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
-  assign rw_avail = CntW'(BeatBytes) - CntW'(rw_lo);
+  assign rw_avail = rw_avail_q;
   assign rw_row_end = (rw_rem_q <= 16'(rw_avail));
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
   assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
@@ -356,14 +382,16 @@ module mte_in #(
             if (box_b_q[0]) box_len_d = box_len_q + box_a_q;
             box_a_d = box_a_q << 1;
             box_b_d = box_b_q >> 1;
-          end else begin
+          end else if (chk_decide) begin
             chk_box_d = 1'b0;
-            if (chk_ok) begin
+            if (chk_pass) begin
               p_checked_d = 1'b1;
               f_state_d   = FIssue;
             end
           end
-        end else if (!chk_ok) begin
+        end else if (!chk_decide) begin
+          f_state_d = FCheck;  // the verdict is on its way
+        end else if (!chk_pass) begin
           p_checked_d = 1'b1;
           p_acc_d     = 1'b1;
           f_state_d   = FIdle;
@@ -432,9 +460,10 @@ module mte_in #(
           rw_dst_d   = rw_next_q;
           rw_next_d  = rw_next_q + AddrW'(b_row_bytes_q);
         end else begin
+          // Not the row's end: all of rw_avail is useful (no add waits for the compare).
           rw_first_d = 1'b0;
-          rw_rem_d   = rw_rem_q - 16'(rw_cnt);
-          rw_dst_d   = rw_dst_q + AddrW'(rw_cnt);
+          rw_rem_d   = rw_rem_q - 16'(rw_avail);
+          rw_dst_d   = rw_dst_q + AddrW'(rw_avail);
         end
       end
       // Zero walker.
@@ -495,6 +524,9 @@ module mte_in #(
       end
       z_phase_d = ZRows;
     end
+    // Bytes of the next beat from its first useful one: what rw_avail is from rw_first and
+    // rw_page, made a cycle early.
+    rw_avail_d = CntW'(BeatBytes) - (rw_first_d ? CntW'(rw_page_d[OffW-1:0]) : CntW'(0));
   end
 
   always_ff @(posedge clk_i) begin
@@ -562,6 +594,7 @@ module mte_in #(
     ar_len_q   <= ar_len_d;
     rw_page_q  <= rw_page_d;
     rw_first_q <= rw_first_d;
+    rw_avail_q <= rw_avail_d;
     rw_rem_q   <= rw_rem_d;
     rw_dst_q   <= rw_dst_d;
     rw_next_q  <= rw_next_d;

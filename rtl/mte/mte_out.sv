@@ -6,8 +6,9 @@
 // Phases of one command:
 //   1. Pre-pass (window_check, one instance shared by the steps): the bias range (read), then
 //      the hull [dst_addr, last row's end) in one check; only if the hull is not inside one
-//      writable window, every row on its own, one per cycle. A failure ends the command with
-//      FaultAccess before any access (no bias, L0C or memory access at all).
+//      writable window, every row on its own, one per cycle (CtrlPipe: two cycles per check,
+//      see the parameter). A failure ends the command with FaultAccess before any access (no
+//      bias, L0C or memory access at all).
 //   2. With bias: column blocks of BiasCols. For each block, read its bias (AR bursts; R beats
 //      realigned by the bias address's word offset into rows of Lanes words, row k in sram
 //      bank k mod Banks), then store that block of every row. Without bias the whole row is
@@ -48,7 +49,13 @@ module mte_out #(
   parameter int L0cBytes = 131072,
   parameter int NumWindows = 4,
   parameter int BiasCols = 256,
-  parameter int EpiloguePipe = 0  // epilogue.sv Pipe: a register before its multiplier (FPGA)
+  // epilogue.sv Pipe (FPGA): 1 = a register before its multiplier; 2 = also one before its
+  // saturation
+  parameter int EpiloguePipe = 0,
+  // 1 (FPGA): registers in the control path: the pre-pass's hull length and each window
+  // check's verdict, and a column block's setup (four cycles more per STORE, one more per
+  // further column block, and one more per row when rows are checked one by one)
+  parameter int CtrlPipe = 0
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -110,12 +117,17 @@ module mte_out #(
   if (NumWindows < 1) begin : g_bad_win
     $error("mte_out: NumWindows must be >= 1 (got %0d)", NumWindows);
   end
+  if (CtrlPipe != 0 && CtrlPipe != 1) begin : g_bad_ctrl_pipe
+    $error("mte_out: CtrlPipe must be 0 or 1 (got %0d)", CtrlPipe);
+  end
 
   typedef enum logic [3:0] {
     StIdle,
     StChkBias,  // bias range; the hull length is computed
+    StChkLen,   // (CtrlPipe) the hull length's register
     StChkHull,  // all rows at once
     StChkRows,  // row by row (the hull is not inside one window)
+    StSetup,    // (CtrlPipe) one column block's start values into registers
     StBlock,    // set up one column block
     StBias,     // read the block's bias
     StStore,    // store the block
@@ -128,8 +140,10 @@ module mte_out #(
     logic [CntW-1:0]           nbytes;  // 1..BeatBytes
     logic [OffW-1:0]           off;     // destination offset of byte 0 within its beat
     logic                      last;    // last chunk of the row (block)
+    logic                      fills;   // off + nbytes >= BeatBytes (realigner.sv)
+    logic                      spills;  // off + nbytes > BeatBytes
   } chunk_t;
-  localparam int ChunkW = BeatBytes * 8 + CntW + OffW + 1;  // $bits(chunk_t), for Yosys
+  localparam int ChunkW = BeatBytes * 8 + CntW + OffW + 3;  // $bits(chunk_t), for Yosys
 
   // ---------------------------------------------------------------- descriptor
   luoshu_isa_pkg::store_desc_t desc;
@@ -142,6 +156,7 @@ module mte_out #(
   logic [4:0]  shift_q;
 
   state_e state_q, state_d;
+  localparam state_e BlockFirst = (CtrlPipe != 0) ? StSetup : StBlock;  // a block's first state
   logic   cmd_fire;
   assign sts_o.ready = (state_q == StIdle);
   assign cmd_fire    = cmd_i.valid && sts_o.ready;
@@ -186,7 +201,17 @@ module mte_out #(
   logic        wc_write, wc_ok;
 
   // The product is registered before the add: a multiply-add cone is slow to synthesize.
-  assign hull_len = 49'(hull_prod_q) + 49'(row_bytes);
+  // With CtrlPipe the sum is registered too, so the add and the window check's own add and
+  // compares are in different cycles.
+  if (CtrlPipe != 0) begin : g_hull_len_q
+    logic [48:0] hull_len_q;
+    always_ff @(posedge clk_i) begin
+      if (state_q == StChkLen) hull_len_q <= 49'(hull_prod_q) + 49'(row_bytes);
+    end
+    assign hull_len = hull_len_q;
+  end else begin : g_hull_len
+    assign hull_len = 49'(hull_prod_q) + 49'(row_bytes);
+  end
   assign chk_next = {1'b0, chk_addr_q} + {1'b0, dst_stride_q};
 
   always_comb begin
@@ -215,6 +240,24 @@ module mte_out #(
     .ok_o    (wc_ok)
   );
 
+  // The verdict the state machine acts on, and whether it acts this cycle. With CtrlPipe a
+  // check takes two cycles: the window check into a register, then the decision, so the
+  // check's adds and compares and the state logic behind it are in different cycles.
+  logic wc_pass, chk_decide;
+  if (CtrlPipe != 0) begin : g_wc_q
+    logic wc_ok_q, chk_wait_q;
+    always_ff @(posedge clk_i) begin
+      wc_ok_q <= wc_ok;
+      if (!rst_ni) chk_wait_q <= 1'b0;
+      else chk_wait_q <= !chk_wait_q && (state_q inside {StChkBias, StChkHull, StChkRows});
+    end
+    assign wc_pass    = wc_ok_q;
+    assign chk_decide = chk_wait_q;
+  end else begin : g_wc
+    assign wc_pass    = wc_ok;
+    assign chk_decide = 1'b1;
+  end
+
   always_comb begin
     chk_addr_d = chk_addr_q;
     chk_ovf_d  = chk_ovf_q;
@@ -223,7 +266,7 @@ module mte_out #(
       chk_addr_d = dst_addr_q;
       chk_ovf_d  = 1'b0;
       chk_row_d  = '0;
-    end else if (state_q == StChkRows) begin
+    end else if (state_q == StChkRows && chk_decide) begin
       chk_addr_d = chk_next[31:0];
       chk_ovf_d  = chk_ovf_q || chk_next[32];
       chk_row_d  = chk_row_q + 16'd1;
@@ -239,15 +282,16 @@ module mte_out #(
 
   // ---------------------------------------------------------------- column blocks
   logic [15:0]     cb_q, cb_d;      // first column of the block
-  logic [15:0]     nb_q, nb_new;    // columns in the block; of the next block
+  logic [15:0]     nb_q, nb_new, nb_new_c;  // columns in the block; of the next block
   logic [15:0]     cols_left;
   logic [17:0]     cb_bytes;        // cb * esize
-  logic [17:0]     blk_bytes;       // nb_new * esize
+  logic [17:0]     blk_bytes, blk_bytes_c;  // nb_new * esize
+  logic [31:0]     aw_start, aw_start_c;    // the block's first byte in row 0
   assign cols_left = cols_q - cb_q;
   // Without bias the whole row is one block.
-  assign nb_new    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
-  assign cb_bytes  = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
-  assign blk_bytes = int8_q ? 18'(nb_new) : {nb_new, 2'b00};
+  assign nb_new_c    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
+  assign cb_bytes    = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
+  assign blk_bytes_c = int8_q ? 18'(nb_new_c) : {nb_new_c, 2'b00};
 
   // Passes: normally one pass stores every row, block after block. If rows overlap in memory
   // (dst_stride < row bytes) and there are several blocks, that order would let a later block
@@ -259,6 +303,7 @@ module mte_out #(
   logic [31:0] pass_dst_q, pass_dst_d;   // its first row's dst address
   logic [31:0] pass_elem_q, pass_elem_d; // ... and L0C element
   logic        more_blocks, more_passes;
+  assign aw_start_c  = pass_dst_q + 32'(cb_bytes);
   assign row_major   = bias_en_q && (cols_q > 16'(BiasCols)) &&
                        (dst_stride_q < 32'(row_bytes));
   assign pass_last   = row_major ? 16'd0 : rows_m1;
@@ -276,10 +321,28 @@ module mte_out #(
   logic                 bias_we;
   logic [BiasRowW-1:0]  bias_waddr;
   logic [OffW-1:0]      bias_wo;     // word offset of the bias within its beat
-  logic [31:0]          bias_start;  // below 2^32: the pre-pass checked the bias range
+  logic [31:0]          bias_start, bias_start_c;  // below 2^32: the pre-pass checked it
   logic [15:0]          bias_rows;   // sram rows of this block
 
-  assign bias_start = bias_addr_q + 32'({cb_q, 2'b00});
+  assign bias_start_c = bias_addr_q + 32'({cb_q, 2'b00});
+  // A block's start values: with CtrlPipe registered in StSetup (cb_q is stable from there on),
+  // so their arithmetic and the burst generators' first-burst arithmetic at the start are in
+  // different cycles.
+  if (CtrlPipe != 0) begin : g_setup_q
+    always_ff @(posedge clk_i) begin
+      if (state_q == StSetup) begin
+        nb_new     <= nb_new_c;
+        blk_bytes  <= blk_bytes_c;
+        aw_start   <= aw_start_c;
+        bias_start <= bias_start_c;
+      end
+    end
+  end else begin : g_setup
+    assign nb_new     = nb_new_c;
+    assign blk_bytes  = blk_bytes_c;
+    assign aw_start   = aw_start_c;
+    assign bias_start = bias_start_c;
+  end
   // The block's bias, [bias_start, + 4 nb): one row.
   logic [8:0] unused_ar_beats;
   logic       unused_ar_row_last;
@@ -359,7 +422,7 @@ module mte_out #(
     .clk_i,
     .rst_ni,
     .start_i         (state_q == StBlock),
-    .addr_i          (pass_dst_q + 32'(cb_bytes)),
+    .addr_i          (aw_start),
     .row_bytes_i     (blk_bytes),
     .rows_i          (pass_last + 16'd1),
     .stride_i        (dst_stride_q),
@@ -404,7 +467,8 @@ module mte_out #(
   logic [OffW-1:0]      d_next_roff;
 
   // Framing of the chunk whose L0C data arrives now (p1) and of the epilogue's output (p2).
-  logic                 p1_valid_q, p1_last_q, p2_last, epi_valid, epi_busy;
+  logic                 p1_valid_q, p1_last_q, p2_last, epi_valid;
+  logic [$clog2(EpiloguePipe+2)-1:0] epi_busy;  // chunks inside the epilogue's extra stages
   logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid;
   logic [OffW-1:0]      p1_off_q, p2_off;
   logic [BankSelW-1:0]  p1_bank_q;  // int32: the bank that holds the chunk's bias
@@ -482,6 +546,9 @@ module mte_out #(
     ck_in.nbytes = int8_q ? CntW'(p2_nvalid) : CntW'({p2_nvalid, 2'b00});
     ck_in.off    = p2_off;
     ck_in.last   = p2_last;
+    // Made before the FIFO, so the realigner does not add behind its read.
+    ck_in.fills  = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) >= (CntW + 1)'(BeatBytes);
+    ck_in.spills = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) > (CntW + 1)'(BeatBytes);
     if (int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
     else ck_in.data = epi_x[Lanes-1:0];
   end
@@ -509,6 +576,8 @@ module mte_out #(
     .in_nbytes_i (ck.nbytes),
     .in_off_i    (ck.off),
     .in_last_i   (ck.last),
+    .in_fills_i  (ck.fills),
+    .in_spills_i (ck.spills),
     .out_valid_o (rl_valid),
     .out_ready_i (wb_valid && mem_wr_rsp_i.w_ready),
     .out_data_o  (mem_wr_req_o.w_data),
@@ -533,7 +602,8 @@ module mte_out #(
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
   logic blk_idle;
-  assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && !epi_valid && !ck_valid && !rl_busy;
+  assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && (epi_busy == '0) && !epi_valid &&
+                    !ck_valid && !rl_busy;
 
   always_comb begin
     state_d = state_q;
@@ -545,25 +615,31 @@ module mte_out #(
         if (cmd_fire) state_d = StChkBias;
       end
       StChkBias: begin
-        if (bias_en_q && !wc_ok) begin
+        if (!chk_decide) begin
+          state_d = StChkBias;
+        end else if (bias_en_q && !wc_pass) begin
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else begin
-          state_d = StChkHull;
+          state_d = (CtrlPipe != 0) ? StChkLen : StChkHull;
         end
       end
+      StChkLen: state_d = StChkHull;
       StChkHull: begin
-        cb_d    = '0;  // (the passes start here too: see the address registers)
-        state_d = (hull_len[48:33] == '0 && wc_ok) ? StBlock : StChkRows;
+        cb_d = '0;  // (the passes start here too: see the address registers)
+        if (chk_decide) state_d = (hull_len[48:33] == '0 && wc_pass) ? BlockFirst : StChkRows;
       end
       StChkRows: begin
-        if (chk_ovf_q || !wc_ok) begin
+        if (!chk_decide) begin
+          state_d = StChkRows;
+        end else if (chk_ovf_q || !wc_pass) begin
           state_d = StDone;
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else if (chk_row_q == rows_m1) begin
-          state_d = StBlock;
+          state_d = BlockFirst;
         end
       end
+      StSetup: state_d = StBlock;
       StBlock: state_d = bias_en_q ? StBias : StStore;
       StBias: begin
         if (r_cnt_q == r_total_q && !bflush_q) begin
@@ -574,10 +650,10 @@ module mte_out #(
         if (blk_idle) begin
           if (more_blocks && !b_err_q) begin
             cb_d    = cb_q + 16'(BiasCols);
-            state_d = StBlock;
+            state_d = BlockFirst;
           end else if (more_passes && !b_err_q) begin
             cb_d    = '0;
-            state_d = StBlock;
+            state_d = BlockFirst;
           end else begin
             state_d = StWaitB;
           end

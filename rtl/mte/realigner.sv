@@ -20,6 +20,11 @@ module realigner #(
   input  logic [CntW-1:0]           in_nbytes_i,  // 1..BeatBytes
   input  logic [OffW-1:0]           in_off_i,
   input  logic                      in_last_i,
+  // in_off_i + in_nbytes_i >= BeatBytes (the chunk reaches its beat's end), > BeatBytes (it
+  // spills into the next beat): given, not computed here, so a caller can make them before
+  // its FIFO and the beat registers' enables do not wait for an add (FPGA timing).
+  input  logic                      in_fills_i,
+  input  logic                      in_spills_i,
   // Beats.
   output logic                      out_valid_o,
   input  logic                      out_ready_i,
@@ -43,16 +48,22 @@ module realigner #(
   logic [BeatBytes-1:0][7:0]   merged_data;
   logic [BeatBytes-1:0]        merged_strb;
   logic                        out_free, take, ends_beat;
+  logic [BeatBytes-1:0]        len_strb;                // the chunk's bytes from lane 0
 
+  // The chunk's bytes from small compares (no wide subtract behind the caller's FIFO read).
+  always_comb begin
+    for (int i = 0; i < BeatBytes; i++) len_strb[i] = (CntW'(i) < in_nbytes_i);
+  end
   assign sh_data = (2*BeatBytes*8)'(in_data_i) << {in_off_i, 3'b000};
-  assign sh_strb = (((2*BeatBytes)'(1) << in_nbytes_i) - (2*BeatBytes)'(1)) << in_off_i;
+  assign sh_strb = (2*BeatBytes)'(len_strb) << in_off_i;
   always_comb begin
     for (int i = 0; i < BeatBytes; i++) begin
       merged_data[i] = sh_strb[i] ? sh_data[i] : cur_data_q[i];
     end
   end
   assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
-  assign ends_beat   = sh_strb[BeatBytes-1] || in_last_i;  // reaches the beat's end, or the row's
+  // Reaches the beat's end, or the row's.
+  assign ends_beat   = in_fills_i || in_last_i;
   assign out_free    = !out_valid_q || out_ready_i;
   assign in_ready_o  = out_free && !flush_q;
   assign take        = in_valid_i && in_ready_o;
@@ -77,7 +88,7 @@ module realigner #(
         out_strb_d  = merged_strb;
         cur_data_d  = sh_data[2*BeatBytes-1:BeatBytes];
         cur_strb_d  = sh_strb[2*BeatBytes-1:BeatBytes];
-        flush_d     = in_last_i && (sh_strb[2*BeatBytes-1:BeatBytes] != '0);
+        flush_d     = in_last_i && in_spills_i;
       end else begin
         cur_data_d = merged_data;
         cur_strb_d = merged_strb;
@@ -112,7 +123,15 @@ module realigner #(
                  !in_valid_i || (in_nbytes_i != '0 && 32'(in_nbytes_i) <= BeatBytes),
                  "chunk of 0 or more than BeatBytes bytes")
   `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o,
-                        {in_data_i, in_nbytes_i, in_off_i, in_last_i})
+                        {in_data_i, in_nbytes_i, in_off_i, in_last_i, in_fills_i, in_spills_i})
+`ifndef SYNTHESIS
+  logic [CntW:0] in_end;  // the chunk's end within its beat (exclusive)
+  assign in_end = (CntW + 1)'(in_off_i) + (CntW + 1)'(in_nbytes_i);
+  `ASSERT_ALWAYS(a_fills, clk_i, rst_ni,
+                 !in_valid_i || (in_fills_i == (in_end >= (CntW + 1)'(BeatBytes)) &&
+                                 in_spills_i == (in_end > (CntW + 1)'(BeatBytes))),
+                 "in_fills_i / in_spills_i do not match in_off_i + in_nbytes_i")
+`endif
   `ASSERT_STREAM_STABLE(a_out_stable, clk_i, rst_ni, out_valid_o, out_ready_i,
                         {out_data_o, out_strb_o})
 endmodule

@@ -24,7 +24,8 @@ module luoshu_soc #(
   parameter int MaxWrites = 8,    // per core: write bursts in flight
   parameter int NocDepth = 4,     // router input buffer depth (flits)
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
-  parameter int EpiloguePipe = 0, // 1: a register before the STORE epilogue's multiplier
+  parameter int MteCtrlPipe = 0,  // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
+  parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (ai_core.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
   localparam int IdW = 2          // AXI ID = the requesting core's index
@@ -227,7 +228,7 @@ module luoshu_soc #(
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
-        .EpiloguePipe(EpiloguePipe), .DecodePipe(DecodePipe)
+        .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe)
       ) u_core (
         .clk_i,
         .rst_ni,

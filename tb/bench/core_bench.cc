@@ -166,8 +166,10 @@ int Run(const Options& o) {
   std::printf("core_util_dim8_gemm96: %.2f %%\n", Util(plain, 8));
   using FpgaParams = VerilatedParams<Vai_core_d8_fpga>;
   std::printf(
-      "core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=%lld EpiloguePipe=%lld, %+lld cycles)\n",
+      "core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=%lld EpiloguePipe=%lld MteCtrlPipe=%lld "
+      "DecodePipe=%lld, %+lld cycles)\n",
       (unsigned long long)fpga.cycles, FpgaParams::CubePipeMul, FpgaParams::EpiloguePipe,
+      FpgaParams::MteCtrlPipe, FpgaParams::DecodePipe,
       (long long)fpga.cycles - (long long)plain.cycles);
   std::printf("core_util_dim8_fpga_gemm96: %.2f %%\n", Util(fpga, 8));
   return 0;

@@ -11,6 +11,7 @@ module ai_core_tb #(
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,
+  parameter int MteCtrlPipe = 0,
   parameter int EpiloguePipe = 0,
   parameter int DecodePipe = 0
 ) (
@@ -59,6 +60,7 @@ module ai_core_tb #(
     .NumWindows(NumWindows),
     .CubePipeMul(CubePipeMul),
     .EpiloguePipe(EpiloguePipe),
+    .MteCtrlPipe(MteCtrlPipe),
     .DecodePipe(DecodePipe)
   ) u_core (
     .clk_i,

@@ -1,19 +1,24 @@
 // epilogue (rtl/mte/epilogue.sv, Lanes = 4) against sw/model/epilogue.h, bit-exact: every
 // combination of bias_en / relu over edge values of c, bias, scale and every shift; exact
 // rounding ties at every shift; the worked examples of docs/isa.md; seeded random vectors with
-// the configuration changing every cycle; and the valid / hold behaviour of the one-cycle pipe.
+// the configuration changing every cycle; and the valid / hold behaviour of the pipe. As built
+// (Pipe = 0, one cycle) and with the FPGA build's Pipe = 2 (three cycles, a vector every cycle).
 #include "sw/model/epilogue.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "Vepilogue_l4.h"
+#include "Vepilogue_l4_params.h"
+#include "Vepilogue_l4_pipe2.h"
+#include "Vepilogue_l4_pipe2_params.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -44,8 +49,11 @@ std::string Describe(const Vec& v, int lane) {
   return os.str();
 }
 
+template <class Model>
 class EpilogueTest : public ::testing::Test {
  protected:
+  static constexpr int kLatency = 1 + int(VerilatedParams<Model>::Pipe);  // cycles
+
   EpilogueTest() : sim_(tb::CurrentTestName()) { sim_.Reset(); }
 
   void Drive(const Vec& v, bool valid = true) {
@@ -61,15 +69,41 @@ class EpilogueTest : public ::testing::Test {
     d.valid_i = valid;
   }
 
-  // Drives one vector for a cycle and checks all lanes against the model; false on a mismatch
-  // (reported with the inputs; stops after a few so a broken build does not flood the log).
+  // Drives one vector for a cycle and checks the outputs of the vector kLatency cycles back
+  // (if any) against the model: a vector every cycle. False on a mismatch.
   bool Run(const Vec& v) {
+    pending_.push_back({v, sim_.cycle()});
     Drive(v);
     sim_.Step();
+    return !OldestIsOut() || CheckOldest();
+  }
+
+  // No valid input until every vector driven is out and checked; the outputs then hold the
+  // last one's results.
+  bool Flush() {
+    Drive(Vec(), /*valid=*/false);
+    bool ok = true;
+    while (!pending_.empty()) {
+      sim_.Step();
+      if (OldestIsOut()) ok = CheckOldest() && ok;
+    }
+    return ok;
+  }
+  bool RunOne(const Vec& v) { return Run(v) && Flush(); }
+
+  // Checks all lanes of the oldest vector in flight against the model and retires it; false on
+  // a mismatch (reported with the inputs; stops after a few so a broken build does not flood
+  // the log).
+  bool OldestIsOut() const {
+    return !pending_.empty() && sim_.cycle() - pending_.front().second == kLatency;
+  }
+  bool CheckOldest() {
+    const Vec v = pending_.front().first;
+    pending_.pop_front();
     ++checked_;
     auto& d = sim_.dut();
     if (!d.valid_o) {
-      ADD_FAILURE() << "valid_o low one cycle after valid_i";
+      ADD_FAILURE() << "valid_o low " << kLatency << " cycles after valid_i";
       return false;
     }
     bool ok = true;
@@ -101,37 +135,42 @@ class EpilogueTest : public ::testing::Test {
       }
       Run(v);
     }
+    Flush();
   }
 
-  tb::Simulation<Vepilogue_l4> sim_;
+  tb::Simulation<Model> sim_;
+  std::deque<std::pair<Vec, uint64_t>> pending_;  // driven (cycle), not yet checked
   uint64_t checked_ = 0;
   int mismatches_ = 0;
 };
+
+using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2>;
+TYPED_TEST_SUITE(EpilogueTest, Models);
 
 const std::vector<int32_t> kEdges = {kMin, kMin + 1, -65536, -257,  -256,     -129, -128, -127,
                                      -2,   -1,       0,      1,     2,        127,  128,  129,
                                      255,  256,      65535,  65536, kMax - 1, kMax};
 const std::vector<int32_t> kScales = {-32768, -32767, -256, -3, -1, 0, 1, 3, 255, 32766, 32767};
 
-TEST_F(EpilogueTest, EdgeValuesEveryCombination) {
+TYPED_TEST(EpilogueTest, EdgeValuesEveryCombination) {
   std::vector<std::pair<int32_t, int32_t>> cb;
   for (int32_t c : kEdges)
     for (int32_t b : kEdges) cb.push_back({c, b});
   for (int mode = 0; mode < 4; ++mode) {
     for (int32_t scale : kScales) {
       for (int shift = 0; shift < 32; ++shift) {
-        RunElements(cb, {(mode & 1) != 0, (mode & 2) != 0, scale, shift});
-        if (HasFailure()) return;
+        this->RunElements(cb, {(mode & 1) != 0, (mode & 2) != 0, scale, shift});
+        if (this->HasFailure()) return;
       }
     }
   }
-  EXPECT_GT(checked_, 100000u);
+  EXPECT_GT(this->checked_, 100000u);
 }
 
 // p = x * scale exactly halfway between two integers after the shift: ties go away from zero.
 // With scale = s * 2^t (s odd), x = odd * 2^(shift - 1 - t) makes p an odd multiple of
 // 2^(shift - 1), which is a tie; every generated vector is checked to be one.
-TEST_F(EpilogueTest, RoundingTiesGoAwayFromZeroAtEveryShift) {
+TYPED_TEST(EpilogueTest, RoundingTiesGoAwayFromZeroAtEveryShift) {
   tb::Rng rng(tb::SeedFromEnv(7));
   int ties = 0;
   for (int shift = 1; shift < 32; ++shift) {
@@ -152,15 +191,15 @@ TEST_F(EpilogueTest, RoundingTiesGoAwayFromZeroAtEveryShift) {
         cb.push_back({static_cast<int32_t>(x), 0});
         ++ties;
       }
-      RunElements(cb, {false, false, scale, shift});
-      if (HasFailure()) return;
+      this->RunElements(cb, {false, false, scale, shift});
+      if (this->HasFailure()) return;
     }
   }
   EXPECT_GT(ties, 1000);
 }
 
 // The examples of docs/isa.md, with the expected results written out (independent of the model).
-TEST_F(EpilogueTest, IsaDocumentExamples) {
+TYPED_TEST(EpilogueTest, IsaDocumentExamples) {
   struct Case {
     int32_t x;
     int shift;
@@ -174,8 +213,8 @@ TEST_F(EpilogueTest, IsaDocumentExamples) {
     Vec v;
     v.cfg = {false, false, 1, k.shift};
     v.c.fill(k.x);
-    ASSERT_TRUE(Run(v));
-    EXPECT_EQ(static_cast<int8_t>(tb::GetBits(sim_.dut().q_o, 0, 8)), k.want)
+    ASSERT_TRUE(this->RunOne(v));
+    EXPECT_EQ(static_cast<int8_t>(tb::GetBits(this->sim_.dut().q_o, 0, 8)), k.want)
         << k.x << " / 2^" << k.shift;
   }
   // Bias wraps, ReLU clamps after the bias.
@@ -183,18 +222,18 @@ TEST_F(EpilogueTest, IsaDocumentExamples) {
   v.cfg = {true, false, 1, 0};
   v.c = {kMax, kMin, -5, 7};
   v.bias = {1, -1, 3, -10};
-  ASSERT_TRUE(Run(v));
-  EXPECT_EQ(static_cast<int32_t>(tb::GetBits(sim_.dut().x_o, 0, 32)), kMin);
-  EXPECT_EQ(static_cast<int32_t>(tb::GetBits(sim_.dut().x_o, 32, 32)), kMax);
+  ASSERT_TRUE(this->RunOne(v));
+  EXPECT_EQ(static_cast<int32_t>(tb::GetBits(this->sim_.dut().x_o, 0, 32)), kMin);
+  EXPECT_EQ(static_cast<int32_t>(tb::GetBits(this->sim_.dut().x_o, 32, 32)), kMax);
   v.cfg.relu = true;
-  ASSERT_TRUE(Run(v));
-  EXPECT_EQ(tb::GetBits(sim_.dut().x_o, 0, 32), 0u);
-  EXPECT_EQ(static_cast<int32_t>(tb::GetBits(sim_.dut().x_o, 32, 32)), kMax);
-  EXPECT_EQ(tb::GetBits(sim_.dut().x_o, 64, 32), 0u);
-  EXPECT_EQ(tb::GetBits(sim_.dut().x_o, 96, 32), 0u);
+  ASSERT_TRUE(this->RunOne(v));
+  EXPECT_EQ(tb::GetBits(this->sim_.dut().x_o, 0, 32), 0u);
+  EXPECT_EQ(static_cast<int32_t>(tb::GetBits(this->sim_.dut().x_o, 32, 32)), kMax);
+  EXPECT_EQ(tb::GetBits(this->sim_.dut().x_o, 64, 32), 0u);
+  EXPECT_EQ(tb::GetBits(this->sim_.dut().x_o, 96, 32), 0u);
 }
 
-TEST_F(EpilogueTest, RandomVectorsWithTheConfigurationChangingEveryCycle) {
+TYPED_TEST(EpilogueTest, RandomVectorsWithTheConfigurationChangingEveryCycle) {
   tb::Rng rng(tb::SeedFromEnv(3));
   auto value = [&rng]() -> int32_t {
     switch (rng.Uniform(0, 3)) {
@@ -219,23 +258,24 @@ TEST_F(EpilogueTest, RandomVectorsWithTheConfigurationChangingEveryCycle) {
       v.c[l] = value();
       v.bias[l] = value();
     }
-    if (!Run(v) && mismatches_ > 10) break;
+    if (!this->Run(v) && this->mismatches_ > 10) break;
   }
-  EXPECT_EQ(mismatches_, 0);
+  this->Flush();
+  EXPECT_EQ(this->mismatches_, 0);
 }
 
-// One cycle of latency; outputs hold while valid_i is low; valid_o follows valid_i.
-TEST_F(EpilogueTest, OutputsHoldWhileNoInputIsValid) {
+// Outputs hold while valid_i is low; valid_o follows valid_i, 1 + Pipe cycles later.
+TYPED_TEST(EpilogueTest, OutputsHoldWhileNoInputIsValid) {
   Vec a;
   a.cfg = {true, false, 300, 4};
   a.c = {1000, -1000, 77, kMin};
   a.bias = {5, 6, 7, 8};
-  ASSERT_TRUE(Run(a));
+  ASSERT_TRUE(this->RunOne(a));
   auto lanes = [this] {
     std::array<uint64_t, 2 * kLanes> v{};
     for (int l = 0; l < kLanes; ++l) {
-      v[l] = tb::GetBits(sim_.dut().x_o, 32 * l, 32);
-      v[kLanes + l] = tb::GetBits(sim_.dut().q_o, 8 * l, 8);
+      v[l] = tb::GetBits(this->sim_.dut().x_o, 32 * l, 32);
+      v[kLanes + l] = tb::GetBits(this->sim_.dut().q_o, 8 * l, 8);
     }
     return v;
   };
@@ -243,13 +283,13 @@ TEST_F(EpilogueTest, OutputsHoldWhileNoInputIsValid) {
   Vec b = a;
   b.c = {1, 2, 3, 4};
   b.cfg.shift = 0;
-  Drive(b, /*valid=*/false);
+  this->Drive(b, /*valid=*/false);
   for (int i = 0; i < 3; ++i) {
-    sim_.Step();
-    EXPECT_FALSE(sim_.dut().valid_o);
+    this->sim_.Step();
+    EXPECT_FALSE(this->sim_.dut().valid_o);
     EXPECT_EQ(lanes(), held) << "outputs (and the shift they were rounded with) must hold";
   }
-  ASSERT_TRUE(Run(b));
+  ASSERT_TRUE(this->RunOne(b));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@ module mte_in_tb #(
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int NumWindows = 4,
+  parameter int CtrlPipe = 0,
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes,
   localparam int AAddrW = $clog2(L0aBytes),
   localparam int BAddrW = $clog2(L0bBytes),
@@ -42,7 +43,7 @@ module mte_in_tb #(
 
   mte_in #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
-    .NumWindows(NumWindows)
+    .NumWindows(NumWindows), .CtrlPipe(CtrlPipe)
   ) u_dut (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts), .rd_bytes_o,

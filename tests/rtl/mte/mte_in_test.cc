@@ -21,6 +21,8 @@
 #include "Vmte_in_tb_d16_params.h"
 #include "Vmte_in_tb_d32.h"
 #include "Vmte_in_tb_d32_params.h"
+#include "Vmte_in_tb_d8_pipe.h"
+#include "Vmte_in_tb_d8_pipe_params.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
@@ -49,6 +51,7 @@ struct Config {
   static constexpr int kDim = P::Dim;
   static constexpr int kLanes = kDim > kBeatBytes ? kDim : kBeatBytes;
   static constexpr uint32_t kL0a = P::L0aBytes, kL0b = P::L0bBytes;
+  static constexpr int kCtrlPipe = P::CtrlPipe;  // 1: two cycles per pre-pass check
 };
 
 struct Rig {
@@ -75,11 +78,12 @@ struct Outcome {
 
 // Cycles from a LOAD's accept to its first AR when the pre-pass passes on the bounding box
 // (rtl/mte/mte_in.sv CHECK): bit_width(valid_rows - 1) shift-and-add steps, one check, the
-// issuer's AR register. The row-by-row fallback adds valid_rows.
-uint64_t BoxCheckCycles(uint32_t valid_rows) {
+// issuer's AR register; CtrlPipe adds one (the check's second cycle). The row-by-row fallback
+// adds valid_rows (twice that with CtrlPipe).
+uint64_t BoxCheckCycles(uint32_t valid_rows, int ctrl_pipe) {
   uint64_t steps = 0;
   for (uint32_t v = valid_rows - 1; v != 0; v >>= 1) ++steps;
-  return steps + 3;
+  return steps + 3 + ctrl_pipe;
 }
 
 // The bursts a LOAD must issue: those of each valid row (tb::SplitBursts).
@@ -120,6 +124,7 @@ class MteInTest : public ::testing::Test {
  protected:
   using Model = typename C::Model;
   static constexpr int kLanes = C::kLanes;
+  static constexpr int kCtrlPipe = C::kCtrlPipe;
   static uint32_t L0Size(uint32_t buffer) { return buffer ? C::kL0b : C::kL0a; }
 
   MteInTest() : rng_(tb::SeedFromEnv(1)) {}
@@ -426,7 +431,8 @@ class MteInTest : public ::testing::Test {
   void ExpectPrePassCost(const LoadDesc& x, const Outcome& o, int* box, int* rows) {
     const uint64_t len = uint64_t(x.valid_rows - 1) * x.src_stride + x.valid_cols;
     if (model::InsideOneWindow(rig_.windows, x.src_addr, len, /*write=*/false)) {
-      EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows)) << "box check: " << Describe(x);
+      EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows, kCtrlPipe))
+          << "box check: " << Describe(x);
       ++*box;
     } else {
       EXPECT_GE(o.to_first_ar, x.valid_rows) << "row-by-row check: " << Describe(x);
@@ -463,7 +469,8 @@ class MteInTest : public ::testing::Test {
   std::string violation_;
 };
 
-using Configs = ::testing::Types<Config<Vmte_in_tb_d16>, Config<Vmte_in_tb_d32>>;
+using Configs =
+    ::testing::Types<Config<Vmte_in_tb_d16>, Config<Vmte_in_tb_d32>, Config<Vmte_in_tb_d8_pipe>>;
 TYPED_TEST_SUITE(MteInTest, Configs);
 
 TYPED_TEST(MteInTest, AlignedBlockIntoEitherBuffer) {
@@ -584,7 +591,8 @@ TYPED_TEST(MteInTest, AccessFaultMovesNoByte) {
     EXPECT_EQ(o.model, Fault::kAccess) << c.what;
     EXPECT_EQ(o.bursts, 0u) << c.what << ": a read was issued";
     EXPECT_EQ(o.l0_writes, 0u) << c.what << ": L0 was written";
-    EXPECT_LE(o.cycles, BoxCheckCycles(c.rows) + c.rows + 1)
+    constexpr int k = TestFixture::kCtrlPipe;
+    EXPECT_LE(o.cycles, BoxCheckCycles(c.rows, k) + uint64_t(c.rows) * (1 + k) + 1)
         << "the bounding box, then one row per cycle";
   }
   this->ExpectAllL0Matches();
@@ -605,7 +613,8 @@ TYPED_TEST(MteInTest, PrePassChecksTheBoundingBoxThenRowByRow) {
   int n = 0;
   auto fast = [this, &n](const LoadDesc& x) {
     const Outcome o = this->LoadAndCheck(x);
-    EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows)) << "case " << n++ << ": " << Describe(x);
+    EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows, TestFixture::kCtrlPipe))
+        << "case " << n++ << ": " << Describe(x);
   };
   // Bounding box inside one window: a few cycles, however many rows.
   fast(this->Block(0, 0x0, s.mem_base + 0x2003, 256, 128, 80));
@@ -646,7 +655,7 @@ TYPED_TEST(MteInTest, BoundingBoxAtTheTopOfTheAddressSpace) {
   // The last row ends exactly at 2^32: the box check passes.
   auto x = this->Block(0, 0x0, 0xFFFF8000, 0x100, 128, 0x100);
   const Outcome o = this->LoadAndCheck(x);
-  EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows)) << Describe(x);
+  EXPECT_LE(o.to_first_ar, BoxCheckCycles(x.valid_rows, TestFixture::kCtrlPipe)) << Describe(x);
   // The last row runs past 2^32, or starts there.
   this->ExpectAccessFault(this->Block(1, 0x0, 0xFFFF8010, 0x100, 128, 0x100), "last row across");
   this->ExpectAccessFault(this->Block(0, 0x0, 0xFFFF8000, 0x100, 129, 0x10), "last row at 2^32");

@@ -12,6 +12,7 @@ module mte_out_tb #(
   parameter int NumWindows = 4,
   parameter int BiasCols = 256,
   parameter int EpiloguePipe = 0,
+  parameter int CtrlPipe = 0,
   localparam int CAddrW = $clog2(L0cBytes / 4),
   localparam int CntW = $clog2(BeatBytes + 1)
 ) (
@@ -42,7 +43,7 @@ module mte_out_tb #(
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
-    .BiasCols(BiasCols), .EpiloguePipe(EpiloguePipe)
+    .BiasCols(BiasCols), .EpiloguePipe(EpiloguePipe), .CtrlPipe(CtrlPipe)
   ) u_dut (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts),

@@ -136,6 +136,8 @@ class RealignerTest : public ::testing::Test {
     d_.in_nbytes_i = static_cast<uint32_t>(c.data.size());
     d_.in_off_i = c.off;
     d_.in_last_i = c.last;
+    d_.in_fills_i = c.off + c.data.size() >= kBeatBytes;
+    d_.in_spills_i = c.off + c.data.size() > kBeatBytes;
   }
 
   // Sends the rows' chunks with the source idling with probability in_stall and the sink
