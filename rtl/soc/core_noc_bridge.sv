@@ -91,24 +91,26 @@ module core_noc_bridge #(
   // ---------------------------------------------------------------- read: AR -> ROB slots
   logic [8:0]       ar_beats;
   logic             ar_room, ar_fire;
-  logic [UsedW-1:0] rob_used_q;
+  logic [UsedW-1:0] rob_free_q;  // ROB slots not reserved
   logic [SlotW-1:0] rob_tail_q, rob_head_q;
   logic             order_in_ready, rq_in_ready;
   logic             rd_issue;
 
   assign ar_beats            = {1'b0, core_req_i.ar_len} + 9'd1;
-  assign ar_room             = 32'(ar_beats) <= RobBeats - 32'(rob_used_q);
+  // len + 1 beats fit iff len < free: a compare of two registers' worth of bits, no add
+  // (the AR handshake crosses the core's arbiter and this check in one cycle).
+  assign ar_room             = {1'b0, core_req_i.ar_len} < 9'(rob_free_q);  // RobBeats <= 256
   assign core_rsp_o.ar_ready = ar_room && order_in_ready && rq_in_ready;
   assign ar_fire             = core_req_i.ar_valid && core_rsp_o.ar_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      rob_used_q <= '0;
+      rob_free_q <= UsedW'(RobBeats);
       rob_tail_q <= '0;
     end else begin
       if (ar_fire) rob_tail_q <= rob_tail_q + SlotW'(ar_beats);
       if (ar_fire || rd_issue) begin
-        rob_used_q <= rob_used_q + (ar_fire ? UsedW'(ar_beats) : '0) - UsedW'(rd_issue);
+        rob_free_q <= rob_free_q - (ar_fire ? UsedW'(ar_beats) : '0) + UsedW'(rd_issue);
       end
     end
   end
