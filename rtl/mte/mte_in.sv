@@ -195,19 +195,14 @@ module mte_in #(
   // takes two cycles: the verdict into a register, then the decision, so the check's adds and
   // compares and the state logic behind it are in different cycles.
   logic chk_pass, chk_decide;
-  if (CtrlPipe != 0) begin : g_chk_q
-    logic chk_ok_q, chk_wait_q;
-    always_ff @(posedge clk_i) begin
-      chk_ok_q <= chk_ok;
-      if (!rst_ni) chk_wait_q <= 1'b0;
-      else chk_wait_q <= !chk_wait_q && (f_state_q == FCheck) && (!chk_box_q || box_done);
-    end
-    assign chk_pass   = chk_ok_q;
-    assign chk_decide = chk_wait_q;
-  end else begin : g_chk
-    assign chk_pass   = chk_ok;
-    assign chk_decide = 1'b1;
-  end
+  window_verdict #(.Pipe(CtrlPipe)) u_chk_verdict (
+    .clk_i,
+    .rst_ni,
+    .ok_i      (chk_ok),
+    .checking_i((f_state_q == FCheck) && (!chk_box_q || box_done)),
+    .pass_o    (chk_pass),
+    .decide_o  (chk_decide)
+  );
 
   // ------------------------------------------------------------------ issuer (AR)
   logic                  iss_active;                  // bursts left to issue

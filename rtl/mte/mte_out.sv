@@ -244,19 +244,14 @@ module mte_out #(
   // check takes two cycles: the window check into a register, then the decision, so the
   // check's adds and compares and the state logic behind it are in different cycles.
   logic wc_pass, chk_decide;
-  if (CtrlPipe != 0) begin : g_wc_q
-    logic wc_ok_q, chk_wait_q;
-    always_ff @(posedge clk_i) begin
-      wc_ok_q <= wc_ok;
-      if (!rst_ni) chk_wait_q <= 1'b0;
-      else chk_wait_q <= !chk_wait_q && (state_q inside {StChkBias, StChkHull, StChkRows});
-    end
-    assign wc_pass    = wc_ok_q;
-    assign chk_decide = chk_wait_q;
-  end else begin : g_wc
-    assign wc_pass    = wc_ok;
-    assign chk_decide = 1'b1;
-  end
+  window_verdict #(.Pipe(CtrlPipe)) u_chk_verdict (
+    .clk_i,
+    .rst_ni,
+    .ok_i      (wc_ok),
+    .checking_i(state_q inside {StChkBias, StChkHull, StChkRows}),
+    .pass_o    (wc_pass),
+    .decide_o  (chk_decide)
+  );
 
   always_comb begin
     chk_addr_d = chk_addr_q;
