@@ -32,6 +32,8 @@ module board_top #(
   parameter int          EpiloguePipe  = 2,
   parameter int          MteCtrlPipe   = 1,
   parameter int          DecodePipe    = 1,
+  parameter int          L0cReadPipe   = 1,
+  parameter int          MemSlice      = 1,
   parameter int          NocPipeAlloc  = 1
 ) (
   input  logic       clk_i,
@@ -103,7 +105,8 @@ module board_top #(
   luoshu_soc #(
     .NumCores(1), .NumChannels(1), .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes), .CubePipeMul(CubePipeMul), .EpiloguePipe(EpiloguePipe),
-    .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe), .NocPipeAlloc(NocPipeAlloc)
+    .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe), .L0cReadPipe(L0cReadPipe),
+    .MemSlice(MemSlice), .NocPipeAlloc(NocPipeAlloc)
   ) u_soc (
     .clk_i, .rst_ni,
     .s_axil_awvalid_i(axil_awvalid), .s_axil_awready_o(axil_awready),

@@ -21,7 +21,9 @@ module ai_core
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int MteCtrlPipe = 0,  // 1: both MTEs' CtrlPipe, registered pre-pass checks (FPGA)
   parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
-  parameter int DecodePipe = 0    // 1: two-cycle descriptor validation (sequencer, FPGA timing)
+  parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
+  parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
+  parameter int MemSlice = 0      // 1: a register slice on the memory port's requests (FPGA)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -55,6 +57,10 @@ module ai_core
   input  `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mem_rsp_i,
   output luoshu_mem_pkg::rsp_ready_t                        mem_rsp_ready_o
 );
+  if (MemSlice != 0 && MemSlice != 1) begin : g_bad_mem_slice
+    $error("ai_core: MemSlice must be 0 or 1 (got %0d)", MemSlice);
+  end
+
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes;
   localparam int AAddrW = $clog2(L0aBytes);
   localparam int BAddrW = $clog2(L0bBytes);
@@ -69,6 +75,9 @@ module ai_core
   `LUOSHU_MEM_WR_RSP_T [NumWr-1:0]            wr_rsp;
   logic [NumWr-1:0]                           wr_b_ready;
 
+  `LUOSHU_MEM_REQ_T(BeatBytes, luoshu_mem_pkg::IdW) mux_req;
+  `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mux_rsp;
+
   mem_mux #(.NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW)) u_mem_mux (
     .clk_i,
     .rst_ni,
@@ -78,10 +87,26 @@ module ai_core
     .wr_req_i    (wr_req),
     .wr_rsp_o    (wr_rsp),
     .wr_b_ready_i(wr_b_ready),
-    .mem_req_o,
-    .mem_rsp_i,
+    .mem_req_o   (mux_req),
+    .mem_rsp_i   (mux_rsp),
     .mem_rsp_ready_o
   );
+
+  // MemSlice: the mux's arbiters and the slave's ready logic (the NoC bridge's room checks)
+  // meet at flip-flops instead of in one combinational loop of handshakes.
+  if (MemSlice != 0) begin : g_mem_slice
+    mem_req_slice #(.BeatBytes(BeatBytes), .IdW(IdW)) u_mem_slice (
+      .clk_i,
+      .rst_ni,
+      .in_req_i (mux_req),
+      .in_rsp_o (mux_rsp),
+      .out_req_o(mem_req_o),
+      .out_rsp_i(mem_rsp_i)
+    );
+  end else begin : g_mem_direct
+    assign mem_req_o = mux_req;
+    assign mux_rsp   = mem_rsp_i;
+  end
 
   // ---------------------------------------------------------------- sequencer
   cmd_t [NumUnits-1:0] unit_cmd;  // index: Unit*
@@ -153,7 +178,7 @@ module ai_core
     .we_i(l0b_we), .waddr_i(l0b_waddr), .wmask_i(l0b_wmask), .wdata_i(l0b_wdata),
     .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata)
   );
-  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4)) u_l0c (
+  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(l0c_we), .waddr_i(l0c_waddr), .wmask_i(l0c_wmask), .wdata_i(l0c_wdata),
     .re_i(l0c_re), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata)
@@ -192,7 +217,7 @@ module ai_core
 
   cube_exec #(
     .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
-    .CubePipeMul(CubePipeMul)
+    .CubePipeMul(CubePipeMul), .L0cReadPipe(L0cReadPipe)
   ) u_cube_exec (
     .clk_i,
     .rst_ni,
@@ -218,7 +243,7 @@ module ai_core
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
-    .EpiloguePipe(EpiloguePipe), .CtrlPipe(MteCtrlPipe)
+    .EpiloguePipe(EpiloguePipe), .CtrlPipe(MteCtrlPipe), .L0cReadPipe(L0cReadPipe)
   ) u_mte_out (
     .clk_i,
     .rst_ni,

@@ -14,7 +14,10 @@
 //            cube's input register (L0B holds its data while re is low, so a stalled beat
 //            waits there). The last K block of a tile may be partial: it feeds k % Dim beats.
 //   C write  each cube output row goes to L0C; with accumulate, the old row is read first
-//            (this unit has priority on the L0C read port: data the next cycle) and added.
+//            (this unit has priority on the L0C read port: data the next cycle, or the one
+//            after with L0cReadPipe) and added. The rows of one command are distinct L0C rows
+//            and the next command starts after this one's last write, so no row is read
+//            while an earlier write to it is still in this pipeline.
 //
 // Tiles follow each other with no gap: the fetch stage runs up to two blocks ahead across
 // tile boundaries, so for k a multiple of Dim the cube takes a beat every cycle. A partial
@@ -31,7 +34,8 @@ module cube_exec #(
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
   parameter int AbLanes  = (Dim > 16) ? Dim : 16,
-  parameter int CubePipeMul = 0  // cube.sv PipeMul: PE registers for FPGA timing
+  parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing
+  parameter int L0cReadPipe = 0   // 1: L0C read data two cycles after the read (l0_buffer ReadPipe)
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -46,7 +50,8 @@ module cube_exec #(
   output logic                                 l0b_re_o,
   output logic [$clog2(L0bBytes)-1:0]          l0b_raddr_o,
   input  logic [AbLanes-1:0][7:0]              l0b_rdata_i,
-  // L0C read port (word addresses; always served, data the next cycle) and write port.
+  // L0C read port (word addresses; always served, data 1 + L0cReadPipe cycles later) and write
+  // port.
   output logic                                 l0c_re_o,
   output logic [$clog2(L0cBytes/4)-1:0]        l0c_raddr_o,
   input  logic [Dim-1:0][31:0]                 l0c_rdata_i,
@@ -68,6 +73,9 @@ module cube_exec #(
   end
   if (L0cBytes < 4 * Dim || L0cBytes % (4 * Dim) != 0) begin : g_bad_l0c
     $error("cube_exec: L0cBytes (%0d) must be a positive multiple of 4 * Dim", L0cBytes);
+  end
+  if (L0cReadPipe != 0 && L0cReadPipe != 1) begin : g_bad_l0c_pipe
+    $error("cube_exec: L0cReadPipe must be 0 or 1 (got %0d)", L0cReadPipe);
   end
 
   localparam int AW     = $clog2(L0aBytes);
@@ -373,12 +381,42 @@ module cube_exec #(
     end
   end
 
-  assign last_write  = wr_valid_q && wr_last_q;
-  assign l0c_we_o    = wr_valid_q;
-  assign l0c_waddr_o = wr_addr_q;
+  // L0cReadPipe: the row waits one more cycle for the old row's data.
+  logic                 add_valid, add_last;
+  logic [CW-1:0]        add_addr;
+  logic [Dim-1:0][31:0] add_row;
+  if (L0cReadPipe != 0) begin : g_wait_read
+    logic                 wait_valid_q, wait_last_q;
+    logic [CW-1:0]        wait_addr_q;
+    logic [Dim-1:0][31:0] wait_row_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) wait_valid_q <= 1'b0;
+      else wait_valid_q <= wr_valid_q;
+    end
+    always_ff @(posedge clk_i) begin
+      if (wr_valid_q) begin
+        wait_addr_q <= wr_addr_q;
+        wait_row_q  <= wr_row_q;
+        wait_last_q <= wr_last_q;
+      end
+    end
+    assign add_valid = wait_valid_q;
+    assign add_last  = wait_last_q;
+    assign add_addr  = wait_addr_q;
+    assign add_row   = wait_row_q;
+  end else begin : g_add_now
+    assign add_valid = wr_valid_q;
+    assign add_last  = wr_last_q;
+    assign add_addr  = wr_addr_q;
+    assign add_row   = wr_row_q;
+  end
+
+  assign last_write  = add_valid && add_last;
+  assign l0c_we_o    = add_valid;
+  assign l0c_waddr_o = add_addr;
   assign l0c_wmask_o = '1;
   for (genvar j = 0; j < Dim; j++) begin : g_acc
-    assign l0c_wdata_o[j] = wr_row_q[j] + (acc_q ? l0c_rdata_i[j] : 32'd0);
+    assign l0c_wdata_o[j] = add_row[j] + (acc_q ? l0c_rdata_i[j] : 32'd0);
   end
 
   // ---------------------------------------------------------------- checks

@@ -5,15 +5,18 @@
 // one word per bank: bank b serves lane (b - addr) mod Lanes, at word addr / Lanes, or the
 // next word for the banks below the start offset (the access wrapped into the next row).
 //
-// Writes take a per-lane mask. Reads have one cycle of latency (the banks' output registers,
-// then the lane rotation by the registered start offset); rdata_o holds while re_i is low.
-// Read-during-write to the same element returns the old data, as the sram banks do.
+// Writes take a per-lane mask. Reads have 1 + ReadPipe cycles of latency (the banks' output
+// registers, with ReadPipe = 1 a second register behind them (an FPGA block RAM's own output
+// register), then the lane rotation by the registered start offset); rdata_o holds while no
+// read is under way. Read-during-write to the same element returns the old data, as the sram
+// banks do.
 `include "luoshu_assert.svh"
 
 module l0_buffer #(
   parameter int ElemW = 8,
   parameter int Lanes = 16,
-  parameter int Elems = 4096
+  parameter int Elems = 4096,
+  parameter int ReadPipe = 0  // 1: one more cycle of read latency, for FPGA timing (docs/fpga.md)
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
@@ -34,6 +37,9 @@ module l0_buffer #(
   end
   if (ElemW < 1) begin : g_bad_width
     $error("l0_buffer: ElemW must be >= 1 (got %0d)", ElemW);
+  end
+  if (ReadPipe != 0 && ReadPipe != 1) begin : g_bad_read_pipe
+    $error("l0_buffer: ReadPipe must be 0 or 1 (got %0d)", ReadPipe);
   end
 
   localparam int Words   = Elems / Lanes;
@@ -85,10 +91,34 @@ module l0_buffer #(
     if (re_i) roff_q <= roff;
   end
 
+  // ReadPipe: the banks' data and the offset once more, loaded the cycle after a read.
+  logic [Lanes-1:0][ElemW-1:0] lane_src;
+  logic [OffW-1:0]             lane_off;
+  if (ReadPipe != 0) begin : g_read_pipe
+    logic                        re_q;
+    logic [Lanes-1:0][ElemW-1:0] bank_rdata_q;
+    logic [OffW-1:0]             roff_q2;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) re_q <= 1'b0;
+      else re_q <= re_i;
+    end
+    always_ff @(posedge clk_i) begin
+      if (re_q) begin
+        bank_rdata_q <= bank_rdata;
+        roff_q2      <= roff_q;
+      end
+    end
+    assign lane_src = bank_rdata_q;
+    assign lane_off = roff_q2;
+  end else begin : g_read_now
+    assign lane_src = bank_rdata;
+    assign lane_off = roff_q;
+  end
+
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic [OffW-1:0] rbank;
-    assign rbank      = OffW'(l) + roff_q;
-    assign rdata_o[l] = bank_rdata[rbank];
+    assign rbank      = OffW'(l) + lane_off;
+    assign rdata_o[l] = lane_src[rbank];
   end
 
   `ASSERT_ALWAYS(a_waddr_in_range, clk_i, rst_ni, !we_i || (32'(waddr_i) < Elems),

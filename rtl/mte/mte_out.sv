@@ -55,7 +55,10 @@ module mte_out #(
   // 1 (FPGA): registers in the control path: the pre-pass's hull length and each window
   // check's verdict, and a column block's setup (four cycles more per STORE, one more per
   // further column block, and one more per row when rows are checked one by one)
-  parameter int CtrlPipe = 0
+  parameter int CtrlPipe = 0,
+  // 1 (FPGA): L0C read data two cycles after the read (l0_buffer ReadPipe; one more cycle per
+  // STORE block)
+  parameter int L0cReadPipe = 0
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -96,7 +99,7 @@ module mte_out #(
   localparam int BankRows = BiasCols / Int8Lanes;
   localparam int BankRowW = BankRows > 1 ? $clog2(BankRows) : 1;
   // chunk FIFO: the chunks in flight (L0C read, epilogue stages) + 2 for full rate
-  localparam int ChunkDepth = 4 + EpiloguePipe;
+  localparam int ChunkDepth = 4 + EpiloguePipe + L0cReadPipe;
   localparam int WbDepth = 4;     // AW bursts whose W beats may still be pending
   localparam int OutstandingW = 8;  // AW bursts whose B is still owed (saturates: AW waits)
 
@@ -116,6 +119,9 @@ module mte_out #(
   end
   if (NumWindows < 1) begin : g_bad_win
     $error("mte_out: NumWindows must be >= 1 (got %0d)", NumWindows);
+  end
+  if (L0cReadPipe != 0 && L0cReadPipe != 1) begin : g_bad_l0c_pipe
+    $error("mte_out: L0cReadPipe must be 0 or 1 (got %0d)", L0cReadPipe);
   end
   if (CtrlPipe != 0 && CtrlPipe != 1) begin : g_bad_ctrl_pipe
     $error("mte_out: CtrlPipe must be 0 or 1 (got %0d)", CtrlPipe);
@@ -477,17 +483,66 @@ module mte_out #(
   assign d_nvalid     = d_last ? LaneCntW'(d_rem_q) : d_chunk;
   assign d_next_rbase = d_rbase_q + 32'(c_pitch_q);
   assign d_next_roff  = d_roff_q + dst_stride_q[OffW-1:0];
-  assign l0c_rd_req_o = (state_q == StStore) && d_busy_q &&
-                        (32'(ck_count) + 32'(p1_valid_q) + 32'(epi_busy) + 32'(epi_valid) <
-                         ChunkDepth);
+  // Chunks read from L0C and not yet taken out of the chunk FIFO (in the L0C read, the
+  // epilogue, the FIFO), counted rather than summed from each stage, and the room for one more
+  // registered: the sum and compare stay off the read request's path.
+  logic [$clog2(ChunkDepth+1)-1:0] held_q, held_d;
+  logic                            room_q;
+  assign held_d = held_q + $bits(held_q)'(d_fire) - $bits(held_q)'(ck_valid && ck_ready);
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      held_q <= '0;
+      room_q <= 1'b1;
+    end else begin
+      held_q <= held_d;
+      room_q <= 32'(held_d) < ChunkDepth;
+    end
+  end
+  assign l0c_rd_req_o = (state_q == StStore) && d_busy_q && room_q;
   assign l0c_raddr_o  = d_elem_q[CAddrW-1:0];
   assign d_fire       = l0c_rd_req_o && l0c_rd_gnt_i;
 
+  // The chunk whose L0C data arrives next cycle (pd): the one read now, or with L0cReadPipe
+  // the one read last cycle, its framing held in p0 meanwhile.
+  logic                 pd_fire, pd_last;
+  logic [BiasRowW-1:0]  pd_j;
+  logic [LaneCntW-1:0]  pd_nvalid;
+  logic [OffW-1:0]      pd_off;
+  if (L0cReadPipe != 0) begin : g_p0
+    logic                p0_valid_q, p0_last_q;
+    logic [BiasRowW-1:0] p0_j_q;
+    logic [LaneCntW-1:0] p0_nvalid_q;
+    logic [OffW-1:0]     p0_off_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) p0_valid_q <= 1'b0;
+      else p0_valid_q <= d_fire;
+    end
+    always_ff @(posedge clk_i) begin
+      if (d_fire) begin
+        p0_j_q      <= d_j_q;
+        p0_nvalid_q <= d_nvalid;
+        p0_off_q    <= d_off_q;
+        p0_last_q   <= d_last;
+      end
+    end
+    assign pd_fire   = p0_valid_q;
+    assign pd_j      = p0_j_q;
+    assign pd_nvalid = p0_nvalid_q;
+    assign pd_off    = p0_off_q;
+    assign pd_last   = p0_last_q;
+  end else begin : g_p0_none
+    assign pd_fire   = d_fire;
+    assign pd_j      = d_j_q;
+    assign pd_nvalid = d_nvalid;
+    assign pd_off    = d_off_q;
+    assign pd_last   = d_last;
+  end
+
   // Bias row k (Lanes words) is in bank k mod Banks at k / Banks: int8 chunk j is row j of
-  // every bank, int32 chunk j is one bank's row.
+  // every bank, int32 chunk j is one bank's row. Read beside the chunk's L0C data (pd).
   logic [Banks-1:0][Lanes-1:0][31:0] bank_rdata;
   logic [BankRowW-1:0]               bank_raddr;
-  assign bank_raddr = int8_q ? BankRowW'(d_j_q) : BankRowW'(32'(d_j_q) / Banks);
+  assign bank_raddr = int8_q ? BankRowW'(pd_j) : BankRowW'(32'(pd_j) / Banks);
   for (genvar b = 0; b < Banks; b++) begin : g_bias_bank
     sram #(.Words(BankRows), .Width(Lanes * 32)) u_bias (
       .clk_i,
@@ -495,7 +550,7 @@ module mte_out #(
       .we_i    (bias_we && (32'(bias_waddr) % Banks == b)),
       .waddr_i (BankRowW'(32'(bias_waddr) / Banks)),
       .wdata_i (bias_wdata),
-      .re_i    (d_fire && bias_en_q),
+      .re_i    (pd_fire && bias_en_q),
       .raddr_i (bank_raddr),
       .rdata_o (bank_rdata[b])
     );
@@ -597,7 +652,8 @@ module mte_out #(
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
   logic blk_idle;
-  assign blk_idle = !aw_busy && !d_busy_q && !p1_valid_q && (epi_busy == '0) && !epi_valid &&
+  assign blk_idle = !aw_busy && !d_busy_q && !pd_fire && !p1_valid_q && (epi_busy == '0) &&
+                    !epi_valid &&
                     !ck_valid && !rl_busy;
 
   always_comb begin
@@ -758,7 +814,7 @@ module mte_out #(
       state_q    <= state_d;
       fault_q    <= fault_d;
       d_busy_q   <= d_busy_d;
-      p1_valid_q <= d_fire;
+      p1_valid_q <= pd_fire;
       bflush_q   <= bflush_d;
       r_err_q    <= r_err_d;
       b_err_q    <= b_err_d;
@@ -795,11 +851,11 @@ module mte_out #(
       r_end_off_q <= bias_start[OffW-1:0] + OffW'({nb_new, 2'b00});
     end
     if (r_fire) bias_held_q <= r_rot;
-    if (d_fire) begin
-      p1_bank_q   <= BankSelW'(32'(d_j_q) % Banks);
-      p1_nvalid_q <= d_nvalid;
-      p1_off_q    <= d_off_q;
-      p1_last_q   <= d_last;
+    if (pd_fire) begin
+      p1_bank_q   <= BankSelW'(32'(pd_j) % Banks);
+      p1_nvalid_q <= pd_nvalid;
+      p1_off_q    <= pd_off;
+      p1_last_q   <= pd_last;
     end
   end
 
@@ -808,6 +864,10 @@ module mte_out #(
   `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
   `LUOSHU_MEM_ASSERT_WR_STABLE(clk_i, rst_ni, mem_wr_req_o, mem_wr_rsp_i)
   `ASSERT_STREAM_STABLE(a_l0c_stable, clk_i, rst_ni, l0c_rd_req_o, l0c_rd_gnt_i, l0c_raddr_o)
+  `ASSERT_ALWAYS(a_held_counts_stages, clk_i, rst_ni,
+                 32'(held_q) == 32'(ck_count) + 32'(p1_valid_q) + 32'(epi_busy) +
+                                32'(epi_valid) + ((L0cReadPipe != 0) ? 32'(pd_fire) : 32'd0),
+                 "the chunk count disagrees with the chunks in the L0C read, epilogue and FIFO")
   `ASSERT_ALWAYS(a_chunk_room, clk_i, rst_ni, !epi_valid || ck_in_ready,
                  "chunk FIFO overflow: a read was issued without a credit")
   `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || b_owed_q != '0,

@@ -27,6 +27,8 @@ module luoshu_soc #(
   parameter int MteCtrlPipe = 0,  // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
   parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (ai_core.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
+  parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
+  parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
   localparam int IdW = 2          // AXI ID = the requesting core's index
 ) (
@@ -228,7 +230,8 @@ module luoshu_soc #(
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
-        .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe)
+        .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe),
+        .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice)
       ) u_core (
         .clk_i,
         .rst_ni,

@@ -13,7 +13,9 @@ module ai_core_tb #(
   parameter int CubePipeMul = 0,
   parameter int MteCtrlPipe = 0,
   parameter int EpiloguePipe = 0,
-  parameter int DecodePipe = 0
+  parameter int DecodePipe = 0,
+  parameter int L0cReadPipe = 0,
+  parameter int MemSlice = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -61,7 +63,9 @@ module ai_core_tb #(
     .CubePipeMul(CubePipeMul),
     .EpiloguePipe(EpiloguePipe),
     .MteCtrlPipe(MteCtrlPipe),
-    .DecodePipe(DecodePipe)
+    .DecodePipe(DecodePipe),
+    .L0cReadPipe(L0cReadPipe),
+    .MemSlice(MemSlice)
   ) u_core (
     .clk_i,
     .rst_ni,

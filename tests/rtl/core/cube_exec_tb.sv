@@ -12,7 +12,9 @@ module cube_exec_tb #(
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
-  parameter int AbLanes  = (Dim > 16) ? Dim : 16
+  parameter int AbLanes  = (Dim > 16) ? Dim : 16,
+  parameter int CubePipeMul = 0,
+  parameter int L0cReadPipe = 0
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
@@ -49,7 +51,8 @@ module cube_exec_tb #(
   luoshu_unit_pkg::sts_t unit_sts;
 
   cube_exec #(
-    .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes)
+    .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
+    .CubePipeMul(CubePipeMul), .L0cReadPipe(L0cReadPipe)
   ) u_exec (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts), .beat_o,
@@ -82,7 +85,7 @@ module cube_exec_tb #(
   assign c_wmask      = ex_c_we ? ex_c_wmask : '1;
   assign c_wdata      = ex_c_we ? ex_c_wdata : bd_c_wdata_i;
 
-  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4)) u_l0c (
+  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(c_we), .waddr_i(c_waddr), .wmask_i(c_wmask), .wdata_i(c_wdata),
     .re_i(c_re), .raddr_i(c_raddr), .rdata_o(c_rdata)

@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,8 @@
 #include "Vcube_exec_tb_d16_params.h"
 #include "Vcube_exec_tb_d4.h"
 #include "Vcube_exec_tb_d4_params.h"
+#include "Vcube_exec_tb_d8_pipe.h"
+#include "Vcube_exec_tb_d8_pipe_params.h"
 #include "sw/isa/luoshu_isa.h"
 #include "sw/model/core_model.h"
 #include "sw/model/gemm.h"
@@ -40,8 +44,10 @@ struct Config {
   using Model = M;
   static constexpr int kDim = P::Dim;
   static constexpr uint32_t kL0a = P::L0aBytes, kL0b = P::L0bBytes, kL0c = P::L0cBytes;
+  static constexpr size_t kL0cReadLatency = 1 + P::L0cReadPipe;
 };
-using Configs = ::testing::Types<Config<Vcube_exec_tb_d4>, Config<Vcube_exec_tb_d16>>;
+using Configs = ::testing::Types<Config<Vcube_exec_tb_d4>, Config<Vcube_exec_tb_d16>,
+                                 Config<Vcube_exec_tb_d8_pipe>>;
 
 template <class C>
 class CubeExecTest : public ::testing::Test {
@@ -50,6 +56,7 @@ class CubeExecTest : public ::testing::Test {
   static constexpr int kDim = C::kDim;
   static constexpr uint32_t kLanes = kDim > 16 ? kDim : 16;  // AbLanes
   static constexpr uint32_t kL0a = C::kL0a, kL0b = C::kL0b, kCWords = C::kL0c / 4;
+  static constexpr size_t kL0cReadLatency = C::kL0cReadLatency;
   // The top eighth of L0C is never a MATMUL destination: the competing reader checks it.
   static constexpr uint32_t kQuietWords = kCWords / 8, kWorkWords = kCWords - kQuietWords;
 
@@ -125,7 +132,7 @@ class CubeExecTest : public ::testing::Test {
     for (uint32_t w = 0; w < kCWords; w += kDim) {
       d.bd_c_re_i = 1;
       d.bd_c_raddr_i = w;
-      sim_->Step();
+      for (size_t c = 0; c < kL0cReadLatency; ++c) sim_->Step();
       tb::GetBytes(d.bd_c_rdata_o, &got[w], 4 * kDim);
     }
     d.bd_c_re_i = 0;
@@ -230,23 +237,28 @@ class CubeExecTest : public ::testing::Test {
   // is served only when cube_exec leaves the port free; the data must match the model.
   void DriveCompetingReader() {
     auto& d = sim_->dut();
-    if (reader_pending_) {
-      ++reader_checked_;
-      for (int j = 0; j < kDim; ++j) {
-        const auto got = static_cast<int32_t>(tb::GetBits(d.bd_c_rdata_o, 32 * j, 32));
-        EXPECT_EQ(got, l0c_[reader_addr_ + j]) << "competing L0C read at word " << reader_addr_;
+    if (reader_in_flight_.size() == kL0cReadLatency) {  // the oldest read's data is out now
+      if (const auto addr = reader_in_flight_.front()) {
+        ++reader_checked_;
+        for (int j = 0; j < kDim; ++j) {
+          const auto got = static_cast<int32_t>(tb::GetBits(d.bd_c_rdata_o, 32 * j, 32));
+          EXPECT_EQ(got, l0c_[*addr + j]) << "competing L0C read at word " << *addr;
+        }
       }
-      reader_pending_ = false;
+      reader_in_flight_.pop_front();
     }
-    if (!reader_on_ || sim_->in_reset()) return;
-    const bool ask = c_stall_.Stall();
-    d.bd_c_re_i = ask;
-    if (ask) {
-      reader_addr_ = kWorkWords + rng_.Uniform(0, kQuietWords - kDim);
-      d.bd_c_raddr_i = reader_addr_;
-      reader_pending_ = d.bd_c_gnt_o != 0;  // the grant depends on registers only
-      reader_denied_ += !reader_pending_;
+    std::optional<uint32_t> granted;
+    if (reader_on_ && !sim_->in_reset()) {
+      const bool ask = c_stall_.Stall();
+      d.bd_c_re_i = ask;
+      if (ask) {
+        const uint32_t addr = kWorkWords + rng_.Uniform(0, kQuietWords - kDim);
+        d.bd_c_raddr_i = addr;
+        if (d.bd_c_gnt_o != 0) granted = addr;  // the grant depends on registers only
+        reader_denied_ += !granted;
+      }
     }
+    reader_in_flight_.push_back(granted);
   }
   void CompetingReader(double p) {
     reader_on_ = true;
@@ -255,7 +267,7 @@ class CubeExecTest : public ::testing::Test {
   void StopCompetingReader() {
     reader_on_ = false;
     sim_->dut().bd_c_re_i = 0;
-    sim_->Step();
+    for (size_t c = 0; c < kL0cReadLatency; ++c) sim_->Step();
   }
 
   // Cycles from the first to the last beat since MarkBeats(), and the beats in them.
@@ -273,8 +285,8 @@ class CubeExecTest : public ::testing::Test {
   uint64_t accepted_ = 0, dones_ = 0, beats_ = 0, beat_mark_ = 0, first_beat_ = 0, last_beat_ = 0;
   uint64_t accept_cycle_ = 0, done_cycle_ = 0;
   tb::StallInjector c_stall_;
-  bool reader_on_ = false, reader_pending_ = false;
-  uint32_t reader_addr_ = 0;
+  bool reader_on_ = false;
+  std::deque<std::optional<uint32_t>> reader_in_flight_;  // granted reads, oldest first
   uint64_t reader_checked_ = 0, reader_denied_ = 0;
 };
 

@@ -1,15 +1,18 @@
 // l0_buffer at ElemW=12, Lanes=8, Elems=104 (an odd element width, 13 words per bank so the
-// wrap is not a power of two): reads and writes at every alignment and across the wrap,
-// masked writes, old data on read-during-write, rdata held while re_i is low, and seeded
-// random traffic against a C++ array, checked every cycle.
+// wrap is not a power of two), with ReadPipe = 0 and 1 (one more cycle of read latency):
+// reads and writes at every alignment and across the wrap, masked writes, old data on
+// read-during-write, rdata held while no read is under way, and seeded random traffic against a
+// C++ array, checked every cycle.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
 #include "Vl0_buffer_w12l8.h"
+#include "Vl0_buffer_w12l8_pipe.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -22,8 +25,21 @@ constexpr unsigned kElemW = 12, kLanes = 8, kElems = 104;
 constexpr uint32_t kMask = (1u << kElemW) - 1;
 using Lanes = std::array<uint32_t, kLanes>;
 
+struct Plain {
+  using Model = Vl0_buffer_w12l8;
+  static constexpr int kReadLatency = 1;
+};
+struct Piped {  // ReadPipe = 1
+  using Model = Vl0_buffer_w12l8_pipe;
+  static constexpr int kReadLatency = 2;
+};
+
+template <class Config>
 class L0BufferTest : public ::testing::Test {
  protected:
+  using Model = typename Config::Model;
+  static constexpr int kReadLatency = Config::kReadLatency;
+
   L0BufferTest() : sim_(tb::CurrentTestName()), d_(sim_.dut()), ref_(kElems) {
     sim_.Reset();
     Idle();
@@ -66,6 +82,10 @@ class L0BufferTest : public ::testing::Test {
     pending_.clear();
     Idle();
   }
+  // Steps until the read driven this cycle is on rdata_o (idle cycles after the first).
+  void StepRead() {
+    for (int c = 0; c < kReadLatency; ++c) Step();
+  }
   Lanes RandomLanes() {
     Lanes v;
     for (auto& x : v) x = static_cast<uint32_t>(rng_.Bits64()) & kMask;
@@ -79,97 +99,108 @@ class L0BufferTest : public ::testing::Test {
   }
 
   tb::Rng rng_{tb::SeedFromEnv(7)};
-  tb::Simulation<Vl0_buffer_w12l8> sim_;
-  Vl0_buffer_w12l8& d_;
+  tb::Simulation<Model> sim_;
+  Model& d_;
   std::vector<uint32_t> ref_;
   std::vector<std::pair<unsigned, uint32_t>> pending_;
 };
 
-TEST_F(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
-  FillRandom();
+using Configs = ::testing::Types<Plain, Piped>;
+TYPED_TEST_SUITE(L0BufferTest, Configs);
+
+TYPED_TEST(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
+  this->FillRandom();
   for (unsigned a = 0; a < kElems; ++a) {
-    DriveRead(a);
-    const Lanes want = Expected(a);
-    Step();
-    EXPECT_EQ(ReadData(), want) << "read at element " << a;
+    this->DriveRead(a);
+    const Lanes want = this->Expected(a);
+    this->StepRead();
+    EXPECT_EQ(this->ReadData(), want) << "read at element " << a;
   }
 }
 
-TEST_F(L0BufferTest, MaskedWritesAtEveryAddressLandOnTheirElementsOnly) {
-  FillRandom();
+TYPED_TEST(L0BufferTest, MaskedWritesAtEveryAddressLandOnTheirElementsOnly) {
+  this->FillRandom();
   for (unsigned a = 0; a < kElems; ++a) {
-    const auto mask = static_cast<uint8_t>(rng_.Uniform(0, 255));
-    DriveWrite(a, mask, RandomLanes());
-    Step();
+    const auto mask = static_cast<uint8_t>(this->rng_.Uniform(0, 255));
+    this->DriveWrite(a, mask, this->RandomLanes());
+    this->Step();
     // Read back the whole neighbourhood: the written lanes and the elements around them.
     for (unsigned r : {(a + kElems - kLanes) % kElems, a, (a + kLanes) % kElems}) {
-      DriveRead(r);
-      const Lanes want = Expected(r);
-      Step();
-      ASSERT_EQ(ReadData(), want) << "write at " << a << " mask " << int{mask} << ", read at " << r;
+      this->DriveRead(r);
+      const Lanes want = this->Expected(r);
+      this->StepRead();
+      ASSERT_EQ(this->ReadData(), want)
+          << "write at " << a << " mask " << int{mask} << ", read at " << r;
     }
   }
 }
 
-TEST_F(L0BufferTest, ReadDuringWriteReturnsOldData) {
-  FillRandom();
+TYPED_TEST(L0BufferTest, ReadDuringWriteReturnsOldData) {
+  this->FillRandom();
   const unsigned addr = kElems - 3;  // both accesses wrap
-  const Lanes old = Expected(addr - 2);
-  DriveWrite(addr, 0xFF, RandomLanes());
-  DriveRead(addr - 2);  // overlaps the write's first six elements
-  Step();
-  EXPECT_EQ(ReadData(), old);
-  DriveRead(addr - 2);
-  const Lanes now = Expected(addr - 2);
-  Step();
-  EXPECT_EQ(ReadData(), now) << "the write landed";
+  const Lanes old = this->Expected(addr - 2);
+  this->DriveWrite(addr, 0xFF, this->RandomLanes());
+  this->DriveRead(addr - 2);  // overlaps the write's first six elements
+  this->StepRead();
+  EXPECT_EQ(this->ReadData(), old);
+  this->DriveRead(addr - 2);
+  const Lanes now = this->Expected(addr - 2);
+  this->StepRead();
+  EXPECT_EQ(this->ReadData(), now) << "the write landed";
   EXPECT_NE(now, old);
 }
 
-TEST_F(L0BufferTest, HoldsReadDataWhileReadDisabled) {
-  FillRandom();
-  DriveRead(5);
-  const Lanes want = Expected(5);
-  Step();
-  ASSERT_EQ(ReadData(), want);
+TYPED_TEST(L0BufferTest, HoldsReadDataWhileReadDisabled) {
+  this->FillRandom();
+  this->DriveRead(5);
+  const Lanes want = this->Expected(5);
+  this->StepRead();
+  ASSERT_EQ(this->ReadData(), want);
   for (int c = 0; c < 4; ++c) {
-    d_.raddr_i = 60 + c;  // a new address without re_i, and a write over the read elements
-    DriveWrite(5, 0xFF, RandomLanes());
-    Step();
-    EXPECT_EQ(ReadData(), want) << "cycle " << c;
+    this->d_.raddr_i = 60 + c;  // a new address without re_i, and a write over the read elements
+    this->DriveWrite(5, 0xFF, this->RandomLanes());
+    this->Step();
+    EXPECT_EQ(this->ReadData(), want) << "cycle " << c;
   }
 }
 
 // Random reads and writes (idle cycles, both at once, overlapping), rdata checked every cycle
-// once a read has happened; every start alignment and the wrap are covered for both ports.
-TEST_F(L0BufferTest, RandomTrafficMatchesReferenceArray) {
-  FillRandom();
+// once a read has come out (each read's data kReadLatency cycles after it, then held); every
+// start alignment and the wrap are covered for both ports.
+TYPED_TEST(L0BufferTest, RandomTrafficMatchesReferenceArray) {
+  this->FillRandom();
   std::optional<Lanes> want;
+  std::deque<std::optional<Lanes>> in_flight(TestFixture::kReadLatency - 1);
   std::array<int, kLanes> reads_at{}, writes_at{};
   int wrapped_reads = 0, wrapped_writes = 0, overlaps = 0;
   for (int c = 0; c < 20000; ++c) {
-    const bool idle = rng_.Chance(0.2);
-    const bool we = !idle && rng_.Chance(0.6);
-    const bool re = !idle && rng_.Chance(0.6);
-    const auto waddr = static_cast<unsigned>(rng_.Uniform(0, kElems - 1));
-    const auto raddr = rng_.Chance(0.15)
-                           ? (waddr + static_cast<unsigned>(rng_.Uniform(0, kLanes - 1))) % kElems
-                           : static_cast<unsigned>(rng_.Uniform(0, kElems - 1));
+    const bool idle = this->rng_.Chance(0.2);
+    const bool we = !idle && this->rng_.Chance(0.6);
+    const bool re = !idle && this->rng_.Chance(0.6);
+    const auto waddr = static_cast<unsigned>(this->rng_.Uniform(0, kElems - 1));
+    const auto raddr =
+        this->rng_.Chance(0.15)
+            ? (waddr + static_cast<unsigned>(this->rng_.Uniform(0, kLanes - 1))) % kElems
+            : static_cast<unsigned>(this->rng_.Uniform(0, kElems - 1));
+    in_flight.push_back(std::nullopt);
     if (re) {
-      want = Expected(raddr);
+      in_flight.back() = this->Expected(raddr);
       ++reads_at[raddr % kLanes];
       wrapped_reads += raddr + kLanes > kElems;
     }
     if (we) {
-      DriveWrite(waddr, static_cast<uint8_t>(rng_.Uniform(0, 255)), RandomLanes());
+      this->DriveWrite(waddr, static_cast<uint8_t>(this->rng_.Uniform(0, 255)),
+                       this->RandomLanes());
       ++writes_at[waddr % kLanes];
       wrapped_writes += waddr + kLanes > kElems;
       overlaps += re && (raddr + kElems - waddr) % kElems < kLanes;
     }
-    if (re) DriveRead(raddr);
-    Step();
+    if (re) this->DriveRead(raddr);
+    this->Step();
+    if (in_flight.front()) want = in_flight.front();
+    in_flight.pop_front();
     if (want) {
-      ASSERT_EQ(ReadData(), *want) << "cycle " << sim_.cycle() << (re ? ", read" : ", held");
+      ASSERT_EQ(this->ReadData(), *want) << "cycle " << this->sim_.cycle();
     }
   }
   for (unsigned l = 0; l < kLanes; ++l) {

@@ -13,6 +13,7 @@ module mte_out_tb #(
   parameter int BiasCols = 256,
   parameter int EpiloguePipe = 0,
   parameter int CtrlPipe = 0,
+  parameter int L0cReadPipe = 0,
   localparam int CAddrW = $clog2(L0cBytes / 4),
   localparam int CntW = $clog2(BeatBytes + 1)
 ) (
@@ -43,7 +44,8 @@ module mte_out_tb #(
 
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
-    .BiasCols(BiasCols), .EpiloguePipe(EpiloguePipe), .CtrlPipe(CtrlPipe)
+    .BiasCols(BiasCols), .EpiloguePipe(EpiloguePipe), .CtrlPipe(CtrlPipe),
+    .L0cReadPipe(L0cReadPipe)
   ) u_dut (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts),
@@ -59,7 +61,7 @@ module mte_out_tb #(
   `LUOSHU_WIN_FLATTEN(win, NumWindows)
   `LUOSHU_UNIT_FLATTEN(unit_cmd, unit_sts)
 
-  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4)) u_l0c (
+  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(bd_we_i), .waddr_i(bd_waddr_i), .wmask_i('1), .wdata_i(bd_wdata_i),
     .re_i(l0c_rd_req_o && l0c_gnt_i), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata)
