@@ -155,6 +155,26 @@ TYPED_TEST(C2cLinkTest, CorruptedDataFrameFailsItsCrcAndIsResent) {
   EXPECT_EQ(p.Count(0, tb::c2c::kTimeouts), 0u);
 }
 
+// A corrupted frame in the middle of a stream that keeps the lane busy: the receiver finds the
+// frame boundaries again on the gap the sender leaves before its replay, so the NAK alone
+// recovers (without that gap the receiver would wait for the window to run dry, and time out).
+TYPED_TEST(C2cLinkTest, ResyncsOnTheReplayGapWhileTheLaneStaysBusy) {
+  // Latencies 3..8 put the NAK's arrival at every phase of the frame then on the lane.
+  for (int latency = 3; latency <= 8; ++latency) {
+    SCOPED_TRACE("latency " + std::to_string(latency));
+    Pair<TypeParam> p(tb::CurrentTestName(), latency, 9);
+    p.channel(0).Target(FrameKind::kData, Fault::kCorrupt, 40);
+    p.Offer(0, 0, 100);
+    p.Offer(0, 1, 100);
+    this->Deliver(p, 50000, "200 flits A->B, one corrupted in the middle");
+    this->ExpectConsistentCounters(p);
+    EXPECT_EQ(p.channel(0).stats().corrupted[0], 1u);
+    EXPECT_EQ(p.Count(1, tb::c2c::kCrcErrors), 1u);
+    EXPECT_EQ(p.Count(1, tb::c2c::kNaksSent), 1u);
+    EXPECT_EQ(p.Count(0, tb::c2c::kTimeouts), 0u);
+  }
+}
+
 // The only ack of a lone flit is lost: the sender's timer resends the flit, the receiver drops
 // the copy and acks again.
 TYPED_TEST(C2cLinkTest, LostAckEndsInOneTimeoutAndOneResend) {
