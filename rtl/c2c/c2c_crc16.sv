@@ -16,10 +16,12 @@ module c2c_crc16 #(
     $error("c2c_crc16: Width must be >= 1 (got %0d)", Width);
   end
 
+  // (W keeps the elaboration-time tables well formed while a bad Width is being refused.)
+  localparam int W = Width > 0 ? Width : 1;
   localparam logic [15:0] Poly = 16'h1021;
   localparam logic [15:0] Init = 16'hFFFF;
 
-  typedef logic [15:0][Width-1:0] rows_t;
+  typedef logic [15:0][W-1:0] rows_t;
 
   // One step of the shift register with a zero data bit.
   function automatic logic [15:0] step0(logic [15:0] s);
@@ -32,7 +34,7 @@ module c2c_crc16 #(
     rows_t rows;
     logic [15:0] col;
     col = Poly;
-    for (int j = 0; j < Width; j++) begin
+    for (int j = 0; j < W; j++) begin
       for (int i = 0; i < 16; i++) rows[i][j] = col[i];
       col = step0(col);
     end
@@ -43,7 +45,7 @@ module c2c_crc16 #(
   function automatic logic [15:0] init_part();
     logic [15:0] s;
     s = Init;
-    for (int j = 0; j < Width; j++) s = step0(s);
+    for (int j = 0; j < W; j++) s = step0(s);
     return s;
   endfunction
 
@@ -51,6 +53,6 @@ module c2c_crc16 #(
   localparam logic [15:0] Base = init_part();
 
   for (genvar i = 0; i < 16; i++) begin : g_bit
-    assign crc_o[i] = Base[i] ^ (^(data_i & Rows[i]));
+    assign crc_o[i] = Base[i] ^ (^(W'(data_i) & Rows[i]));
   end
 endmodule

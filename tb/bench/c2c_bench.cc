@@ -30,6 +30,8 @@ struct Result {
   double efficiency;  // useful flit bits / lane bits, both directions
   double bound;       // FlitW / data frame bits
   uint64_t resends;
+  double control;  // share of the lane's cycles carrying control frames (acks, naks, credits)
+  double idle;     // share of the lane's cycles with valid low
 };
 
 template <class Model>
@@ -55,12 +57,26 @@ Result Measure(uint64_t cycles, int latency, uint64_t seed, double fer) {
     return n;
   };
   const uint64_t before = delivered();
+  uint64_t words0 = 0, data0 = 0;
+  for (int e = 0; e < 2; ++e) {
+    words0 += p.Count(e, tb::c2c::kLaneWords);
+    data0 += p.Count(e, tb::c2c::kDataFrames);
+  }
   p.sim().Step(cycles);
+  uint64_t words = 0, data = 0;
+  for (int e = 0; e < 2; ++e) {
+    words += p.Count(e, tb::c2c::kLaneWords);
+    data += p.Count(e, tb::c2c::kDataFrames);
+  }
+  words -= words0;
+  data -= data0;
   const uint64_t flits = delivered() - before;
   Result r;
   r.efficiency = static_cast<double>(flits) * kFlitW / (2.0 * cycles * kLaneW);
   r.bound = static_cast<double>(kFlitW) / (p.data_words() * kLaneW);
   r.resends = p.Count(0, tb::c2c::kRetransmits) + p.Count(1, tb::c2c::kRetransmits);
+  r.control = static_cast<double>(words - data * p.data_words()) / (2.0 * cycles);
+  r.idle = 1 - static_cast<double>(words) / (2.0 * cycles);
   // The bench is no test, but a link that lost or reordered a flit would make it meaningless.
   for (int e = 0; e < 2; ++e) {
     for (int v = 0; v < kNumVc; ++v) {
@@ -82,8 +98,11 @@ void Report(uint64_t cycles, int latency, uint64_t seed) {
   constexpr unsigned kLaneW = tb::c2c::LinkPair<Model>::kLaneW;
   const Result clean = Measure<Model>(cycles, latency, seed, 0);
   const Result noisy = Measure<Model>(cycles, latency, seed, 1e-3);
-  std::printf("# w%u: frame format bound %.1f %%; %llu resends at FER 1e-3\n", kLaneW,
-              100 * clean.bound, static_cast<unsigned long long>(noisy.resends));
+  std::printf(
+      "# w%u: frame format bound %.1f %%; lane cycles with control frames %.1f %%, idle "
+      "%.1f %%; %llu resends at FER 1e-3\n",
+      kLaneW, 100 * clean.bound, 100 * clean.control, 100 * clean.idle,
+      static_cast<unsigned long long>(noisy.resends));
   std::printf("c2c_link_efficiency_w%u: %.1f %%\n", kLaneW, 100 * clean.efficiency);
   std::printf("c2c_link_efficiency_w%u_fer1e-3: %.1f %%\n", kLaneW, 100 * noisy.efficiency);
 }
