@@ -330,6 +330,82 @@ module c2c_link import c2c_pkg::*; #(
   logic want_nak;
   assign want_nak = (frm_bad_q || data_ahead) && !nak_sent_q;
 
+  logic [NumVc-1:0][CntW-1:0] sent_d, freed_far_d, freed_d, reported_d;
+  logic [TimerW-1:0] timer_d, busy_d, age_d, refresh_d;
+  logic gap_d, last_vc_d, nak_sent_d, nak_req_d, ack_pending_d, ack_urgent_d, tx_ctrl_d;
+  logic [SeqW-1:0] expected_d;
+  logic [IdxW:0] rcv_since_ack_d;
+  logic [WordW-1:0] tx_words_d, tx_idx_d;
+  logic [NumCounters-1:0][CounterW-1:0] cnt_d;
+
+  always_comb begin
+    sent_d          = sent_q;
+    freed_far_d     = freed_far_q;
+    timer_d         = timer_q + 1'b1;
+    gap_d           = gap_q;
+    last_vc_d       = last_vc_q;
+    expected_d      = expected_q;
+    nak_sent_d      = nak_sent_q;
+    nak_req_d       = nak_req_q;
+    ack_pending_d   = ack_pending_q;
+    ack_urgent_d    = ack_urgent_q;
+    rcv_since_ack_d = rcv_since_ack_q;
+    freed_d         = freed_q;
+    reported_d      = reported_q;
+    tx_ctrl_d       = tx_ctrl_q;
+    tx_words_d      = tx_words_q;
+    tx_idx_d        = tx_idx_q;
+
+    // Sender side. Ack timer: runs while frames are unacknowledged; restarts on progress and
+    // on a replay.
+    if (!outstanding || rewind || ack_ptr_d != ack_ptr_q) timer_d = '0;
+    if (rewind) gap_d = 1'b1;
+    else if (tx_free) gap_d = 1'b0;
+    // Busy lane cycles in a row, held at the limit until the gap it forces.
+    busy_d = !tx_lane_valid_o ? '0 : busy_q != TimerW'(TimeoutCycles) ? busy_q + 1'b1 : busy_q;
+    if (load_new) begin
+      last_vc_d      = new_vc;
+      sent_d[new_vc] = sent_q[new_vc] + 1'b1;
+    end
+    if (credit_evt) freed_far_d = frm_freed;
+
+    // Receiver side.
+    if (data_accept) expected_d = expected_q + 1'b1;
+    if (data_accept) nak_sent_d = 1'b0;
+    else if (want_nak) nak_sent_d = 1'b1;
+    if (want_nak) nak_req_d = 1'b1;
+    else if (load_nak) nak_req_d = 1'b0;
+    // An ack or a nak both report expected_q; a frame taken in the same cycle is reported by
+    // the next one.
+    if (data_accept || data_dup) ack_pending_d = 1'b1;
+    else if (load_ack || load_nak) ack_pending_d = 1'b0;
+    if (data_dup) ack_urgent_d = 1'b1;  // the far end missed an ack: it is resending
+    else if (load_ack || load_nak) ack_urgent_d = 1'b0;
+    if (load_ack || load_nak) rcv_since_ack_d = {{IdxW{1'b0}}, data_accept};
+    else if (data_accept && rcv_since_ack_q != (IdxW+1)'(AckBatch)) begin
+      rcv_since_ack_d = rcv_since_ack_q + 1'b1;
+    end
+    for (int v = 0; v < NumVc; v++) begin
+      if (out_valid_o[v] && out_ready_i[v]) freed_d[v] = freed_q[v] + 1'b1;
+    end
+    if (load_credit) reported_d = freed_q;
+    age_d = (load_ctrl || !(ack_pending_q || credit_pending)) ? '0 :
+            age_q != TimerW'(AgeLimit) ? age_q + 1'b1 : age_q;
+    refresh_d = load_credit ? '0 : refresh_due ? refresh_q : refresh_q + 1'b1;
+
+    // The lane.
+    if (load_ctrl || load_data) begin
+      tx_ctrl_d  = load_ctrl;
+      tx_words_d = WordW'(load_ctrl ? CtrlWords : DataWords);
+      tx_idx_d   = '0;
+    end else if (tx_words_q != '0) begin
+      tx_words_d = tx_words_q - 1'b1;
+      tx_idx_d   = tx_idx_q + 1'b1;
+    end
+
+    for (int i = 0; i < NumCounters; i++) cnt_d[i] = cnt_q[i] + CounterW'(cnt_inc[i]);
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       ack_ptr_q       <= '0;
@@ -356,59 +432,29 @@ module c2c_link import c2c_pkg::*; #(
       tx_idx_q        <= '0;
       cnt_q           <= '0;
     end else begin
-      ack_ptr_q  <= ack_ptr_d;
-      send_ptr_q <= send_ptr_d;
-      next_seq_q <= next_seq_d;
-      // Ack timer: runs while frames are unacknowledged; restarts on progress and on a replay.
-      if (!outstanding || rewind || ack_ptr_d != ack_ptr_q) timer_q <= '0;
-      else timer_q <= timer_q + 1'b1;
-      if (rewind) gap_q <= 1'b1;
-      else if (tx_free) gap_q <= 1'b0;
-      // Busy lane cycles in a row, held at the limit until the gap it forces.
-      busy_q <= !tx_lane_valid_o ? '0 : busy_q != TimerW'(TimeoutCycles) ? busy_q + 1'b1 : busy_q;
-      if (load_new) begin
-        last_vc_q <= new_vc;
-        sent_q[new_vc] <= sent_q[new_vc] + 1'b1;
-      end
-      if (credit_evt) freed_far_q <= frm_freed;
-
-      // Receiver side.
-      if (data_accept) expected_q <= expected_q + 1'b1;
-      if (data_accept) nak_sent_q <= 1'b0;
-      else if (want_nak) nak_sent_q <= 1'b1;
-      if (want_nak) nak_req_q <= 1'b1;
-      else if (load_nak) nak_req_q <= 1'b0;
-      // An ack or a nak both report expected_q; a frame taken in the same cycle is reported
-      // by the next one.
-      if (data_accept || data_dup) ack_pending_q <= 1'b1;
-      else if (load_ack || load_nak) ack_pending_q <= 1'b0;
-      if (data_dup) ack_urgent_q <= 1'b1;  // the far end missed an ack: it is resending
-      else if (load_ack || load_nak) ack_urgent_q <= 1'b0;
-      if (load_ack || load_nak) rcv_since_ack_q <= {{IdxW{1'b0}}, data_accept};
-      else if (data_accept && rcv_since_ack_q != (IdxW+1)'(AckBatch)) begin
-        rcv_since_ack_q <= rcv_since_ack_q + 1'b1;
-      end
-      for (int v = 0; v < NumVc; v++) begin
-        if (out_valid_o[v] && out_ready_i[v]) freed_q[v] <= freed_q[v] + 1'b1;
-      end
-      if (load_credit) reported_q <= freed_q;
-      age_q <= (load_ctrl || !(ack_pending_q || credit_pending)) ? '0 :
-               age_q != TimerW'(AgeLimit) ? age_q + 1'b1 : age_q;
-      refresh_q <= load_credit ? '0 : refresh_due ? refresh_q : refresh_q + 1'b1;
-
-      // The lane.
-      if (load_ctrl || load_data) begin
-        tx_ctrl_q  <= load_ctrl;
-        tx_words_q <= WordW'(load_ctrl ? CtrlWords : DataWords);
-        tx_idx_q   <= '0;
-      end else if (tx_words_q != '0) begin
-        tx_words_q <= tx_words_q - 1'b1;
-        tx_idx_q   <= tx_idx_q + 1'b1;
-      end
-
-      for (int i = 0; i < NumCounters; i++) begin
-        if (cnt_inc[i]) cnt_q[i] <= cnt_q[i] + 1'b1;
-      end
+      ack_ptr_q       <= ack_ptr_d;
+      send_ptr_q      <= send_ptr_d;
+      next_seq_q      <= next_seq_d;
+      sent_q          <= sent_d;
+      freed_far_q     <= freed_far_d;
+      timer_q         <= timer_d;
+      busy_q          <= busy_d;
+      age_q           <= age_d;
+      refresh_q       <= refresh_d;
+      gap_q           <= gap_d;
+      last_vc_q       <= last_vc_d;
+      expected_q      <= expected_d;
+      nak_sent_q      <= nak_sent_d;
+      nak_req_q       <= nak_req_d;
+      ack_pending_q   <= ack_pending_d;
+      ack_urgent_q    <= ack_urgent_d;
+      rcv_since_ack_q <= rcv_since_ack_d;
+      freed_q         <= freed_d;
+      reported_q      <= reported_d;
+      tx_ctrl_q       <= tx_ctrl_d;
+      tx_words_q      <= tx_words_d;
+      tx_idx_q        <= tx_idx_d;
+      cnt_q           <= cnt_d;
     end
   end
 

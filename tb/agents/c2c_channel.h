@@ -70,6 +70,7 @@ struct ChannelStats {
   uint64_t words = 0;           // valid words the sender put on the lane
   uint64_t word_drop_runs = 0;  // runs of words dropped regardless of framing
   uint64_t words_dropped = 0;   // by either kind of drop
+  uint64_t longest_busy = 0;    // the longest run of valid words the sender sent
   uint64_t Faults() const {
     uint64_t n = word_drop_runs;
     for (int k = 0; k < kNumKinds; ++k) n += corrupted[k] + dropped[k];
@@ -106,6 +107,8 @@ class LinkChannel {
   // hole inside a frame (the link sends a frame's words back to back).
   void Send(LaneWord w) {
     LaneWord out = w;
+    busy_ = w.valid ? busy_ + 1 : 0;
+    stats_.longest_busy = std::max(stats_.longest_busy, busy_);
     if (!w.valid) {
       if (left_ != 0) {
         throw std::logic_error("LinkChannel: the sender's lane went idle " + std::to_string(left_) +
@@ -183,6 +186,7 @@ class LinkChannel {
   bool drop_frame_ = false;
   int flip_lo_ = 0, flip_hi_ = 0;  // frame bits [lo, hi) are flipped
   int run_left_ = 0;               // words left in a word-drop run
+  uint64_t busy_ = 0;              // valid words in a row, to now
 };
 
 }  // namespace luoshu::tb::c2c

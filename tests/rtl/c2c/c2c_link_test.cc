@@ -175,6 +175,26 @@ TYPED_TEST(C2cLinkTest, ResyncsOnTheReplayGapWhileTheLaneStaysBusy) {
   }
 }
 
+// A sender with more to send than the lane carries still leaves an idle cycle after at most
+// TimeoutCycles busy ones (where a receiver that lost the frame boundaries finds them again).
+TYPED_TEST(C2cLinkTest, LeavesAGapAtLeastOncePerTimeout) {
+  const int t = TestFixture::kTimeout;
+  Pair<TypeParam> p(tb::CurrentTestName(), 4, 10);
+  const int flits = 3 * t / p.data_words();
+  p.Offer(0, 0, flits);
+  p.Offer(0, 1, flits);
+  this->Deliver(p, 100 * t, "A->B, three timeouts' worth of flits");
+  const uint64_t longest = p.channel(0).stats().longest_busy;
+  std::printf("[          ] longest busy run %llu lane cycles (TimeoutCycles %d)\n",
+              static_cast<unsigned long long>(longest), t);
+  // The limit is checked at a frame boundary: a frame started at the limit finishes.
+  EXPECT_LE(longest, static_cast<uint64_t>(t + p.data_words()));
+  // The lane was saturated: the limit, not the traffic, made the gaps.
+  EXPECT_GE(longest, static_cast<uint64_t>(t));
+  this->ExpectConsistentCounters(p);
+  this->ExpectNoErrors(p);
+}
+
 // The only ack of a lone flit is lost: the sender's timer resends the flit, the receiver drops
 // the copy and acks again.
 TYPED_TEST(C2cLinkTest, LostAckEndsInOneTimeoutAndOneResend) {
