@@ -1,0 +1,66 @@
+// Luoshu chip-to-chip link: frame kinds, field widths and counter numbers shared by the link
+// endpoint (c2c_link) and its test top. See docs/supernode.md for the frame tables.
+//
+// A frame is a whole number of LaneW-bit lane words, sent back to back with the lane valid
+// high; word 0 carries frame bits [LaneW-1:0]. Every frame starts with its kind in bits [1:0]
+// (so the receiver knows its length from word 0) and ends with a CRC-16 in its top 16 bits:
+//
+//   data    [1:0] kind  [2] vc  [3 +: SeqW] seq  [3+SeqW +: FlitW] flit  zeros  crc16
+//   ack/nak [1:0] kind  [2 +: SeqW] next expected seq                     zeros  crc16
+//   credit  [1:0] kind  [2 +: CntW] freed flits vc0  [2+CntW +: CntW] vc1  zeros  crc16
+package c2c_pkg;
+
+  // Virtual channels: one per network, so a blocked request channel never blocks responses.
+  localparam int NumVc = 2;
+  localparam int VcReq = 0;
+  localparam int VcRsp = 1;
+
+  typedef enum logic [1:0] {
+    KindData   = 2'd0,  // one flit of one VC, with its sequence number
+    KindAck    = 2'd1,  // every data frame before seq has arrived
+    KindNak    = 2'd2,  // as ack, and: resend from seq (go-back-N)
+    KindCredit = 2'd3   // flits of each VC the receiver has handed to its chip (absolute)
+  } kind_e;
+
+  localparam int KindW = 2;
+  localparam int CrcW  = 16;
+
+  // Sequence numbers count modulo 2 * ReplayDepth: twice the window, so the receiver tells a
+  // resent old frame from a frame ahead of the one it waits for.
+  function automatic int seq_w(int replay_depth);
+    return $clog2(replay_depth) + 1;
+  endfunction
+  // Credit counts are absolute (modulo 2^CntW), so a lost credit frame is healed by the next.
+  function automatic int cnt_w(int rx_depth);
+    return $clog2(rx_depth + 1) + 1;
+  endfunction
+  function automatic int data_body_bits(int flit_w, int replay_depth);
+    return KindW + 1 + seq_w(replay_depth) + flit_w;
+  endfunction
+  function automatic int ctrl_body_bits(int replay_depth, int rx_depth);
+    int s = seq_w(replay_depth);
+    int c = NumVc * cnt_w(rx_depth);
+    return KindW + (s > c ? s : c);
+  endfunction
+  // Lane words of a data frame and of a control frame (ack, nak, credit).
+  function automatic int data_words(int lane_w, int flit_w, int replay_depth);
+    return (data_body_bits(flit_w, replay_depth) + CrcW + lane_w - 1) / lane_w;
+  endfunction
+  function automatic int ctrl_words(int lane_w, int replay_depth, int rx_depth);
+    return (ctrl_body_bits(replay_depth, rx_depth) + CrcW + lane_w - 1) / lane_w;
+  endfunction
+
+  // Counters (counters_o[i], 32 bits each, wrapping). tb/agents/c2c_channel.h mirrors the order.
+  localparam int CounterW        = 32;
+  localparam int CntLaneWords    = 0;  // lane words sent (cycles with tx_lane_valid_o high)
+  localparam int CntDataFrames   = 1;  // data frames sent, first sends and resends
+  localparam int CntRetransmits  = 2;  // data frames sent again (go-back-N replays)
+  localparam int CntCrcErrors    = 3;  // received frames refused: CRC mismatch or broken framing
+  localparam int CntSeqDrops     = 4;  // good data frames dropped: not the next expected seq
+  localparam int CntNaksSent     = 5;
+  localparam int CntNaksReceived = 6;
+  localparam int CntTimeouts     = 7;  // replays started by the ack timeout
+  localparam int CntFlitsIn      = 8;  // flits taken from the chip (first sends)
+  localparam int NumCounters     = 9;
+
+endpackage
