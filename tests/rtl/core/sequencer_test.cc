@@ -999,7 +999,7 @@ void ExpectFaultAndRecover(Rig<Cfg>& rig, const std::vector<Descriptor>& program
 
 TYPED_TEST(SequencerTest, IllegalOpcodeFaults) {
   Rig<TypeParam> rig(AllMemory(), Timing{}, 41);
-  for (uint32_t opcode : {0u, 5u, 0x81u, 0xffu}) {
+  for (uint32_t opcode : {0u, 9u, 0x81u, 0xffu}) {
     SCOPED_TRACE("opcode " + std::to_string(opcode));
     Descriptor bad{};
     bad[0] = opcode;
@@ -1630,7 +1630,7 @@ TYPED_TEST(SequencerTest, ClearAbandonsABlockedProgram) {
 TYPED_TEST(SequencerTest, DoorbellAfterClearResumesAtHead) {
   Rig<TypeParam> rig(AllMemory(), Timing{}, 75);
   Descriptor bad{};
-  bad[0] = 7;
+  bad[0] = 9;
   RunExpectingFault(rig, {Load().Pack(), Load().Pack(), bad, Load(0, isa::kLd2Ex).Pack()},
                     Fault::kIllegalOpcode, 2);
   EXPECT_EQ(rig.dut().head_o, 3u) << "a decode fault consumes its slot";
