@@ -21,8 +21,9 @@ struct VectorArea {
   uint32_t max_cols = 40;  // a fifth of the commands take up to 10x this (long rows, bursts)
 };
 
-inline isa::Descriptor RandomVectorCommand(const VectorArea& at, Rng* rng, uint32_t wait_mask = 0,
-                                           uint32_t signal_mask = 0) {
+// Appends one random vector command to `b` (its checks apply).
+inline void AddRandomVectorCommand(isa::ProgramBuilder* b, const VectorArea& at, Rng* rng,
+                                   uint32_t wait_mask = 0, uint32_t signal_mask = 0) {
   auto pick = [rng](uint64_t lo, uint64_t hi) {
     return static_cast<uint32_t>(rng->Uniform(static_cast<int64_t>(lo), static_cast<int64_t>(hi)));
   };
@@ -54,7 +55,6 @@ inline isa::Descriptor RandomVectorCommand(const VectorArea& at, Rng* rng, uint3
   if (src_esize == dst_esize && rng->Chance(0.2))
     src[0] = dst, src_stride[0] = dst_stride;  // in place
 
-  isa::ProgramBuilder b;  // checks the fields
   switch (op) {
     case isa::Opcode::kVadd:
     case isa::Opcode::kVmax: {
@@ -64,14 +64,14 @@ inline isa::Descriptor RandomVectorCommand(const VectorArea& at, Rng* rng, uint3
       x.src0_addr = src[0], x.src0_stride = src_stride[0];
       x.src1_addr = src[1], x.src1_stride = src_stride[1];
       if (op == isa::Opcode::kVadd) {
-        b.Vadd(x);
+        b->Vadd(x);
       } else {
         isa::VmaxDesc m;
         m.wait_mask = wait_mask, m.signal_mask = signal_mask, m.int8 = kind == 2;
         m.rows = rows, m.cols = cols, m.dst_addr = dst, m.dst_stride = dst_stride;
         m.src0_addr = src[0], m.src0_stride = src_stride[0];
         m.src1_addr = src[1], m.src1_stride = src_stride[1];
-        b.Vmax(m);
+        b->Vmax(m);
       }
       break;
     }
@@ -82,7 +82,7 @@ inline isa::Descriptor RandomVectorCommand(const VectorArea& at, Rng* rng, uint3
       x.src0_addr = src[0], x.src0_stride = src_stride[0];
       x.scale = static_cast<int32_t>(pick(0, 600)) - 300;
       x.shift = pick(0, 31);
-      b.Vrequant(x);
+      b->Vrequant(x);
       break;
     }
     default: {
@@ -90,10 +90,16 @@ inline isa::Descriptor RandomVectorCommand(const VectorArea& at, Rng* rng, uint3
       x.wait_mask = wait_mask, x.signal_mask = signal_mask;
       x.rows = rows, x.cols = cols, x.dst_addr = dst, x.dst_stride = dst_stride;
       x.src0_addr = src[0], x.src0_stride = src_stride[0];
-      b.Vcopy(x);
+      b->Vcopy(x);
       break;
     }
   }
+}
+
+inline isa::Descriptor RandomVectorCommand(const VectorArea& at, Rng* rng, uint32_t wait_mask = 0,
+                                           uint32_t signal_mask = 0) {
+  isa::ProgramBuilder b;
+  AddRandomVectorCommand(&b, at, rng, wait_mask, signal_mask);
   return b.program().front();
 }
 
