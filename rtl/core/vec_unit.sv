@@ -19,7 +19,8 @@
 //        signed max, int8 signed max, a copy, or (VREQUANT) the STORE epilogue itself
 //        (epilogue.sv, no bias, no ReLU), which every step passes through for one latency;
 //      - each result, placed at its destination offset by the realigner (the one of MTE-out)
-//        becomes strobed beats behind AW bursts from a third burst_gen.
+//        becomes strobed beats, buffered until a whole AW burst's beats are there (bursts of
+//        at most BufBeats / 2 beats from a third burst_gen): an AW never waits for its data.
 //   3. Wait for every B, then sts_o.done (FaultMemError if any R or B carried an error: the
 //      command still moves all its beats, so the destination may be partly written).
 // A destination that overlaps a source other than exactly in place gives an undefined
@@ -423,7 +424,9 @@ module vec_unit
   assign ck_off = wr_first_q ? wr_row_q[OffW-1:0] : wr_off_q;
   assign ck_end = (NbW+1)'(ck_off) + (NbW+1)'(out_head.nbytes);
 
-  logic rl_busy, rl_valid, wb_valid;
+  logic rl_busy, rl_valid, rl_ready, wb_valid;
+  logic [BeatBytes-1:0][7:0] rl_data;
+  logic [BeatBytes-1:0]      rl_strb;
   realigner #(.BeatBytes(BeatBytes)) u_realigner (
     .clk_i,
     .rst_ni,
@@ -436,9 +439,9 @@ module vec_unit
     .in_fills_i  (32'(ck_end) >= BeatBytes),
     .in_spills_i (32'(ck_end) > BeatBytes),
     .out_valid_o (rl_valid),
-    .out_ready_i (wb_valid && mem_wr_rsp_i.w_ready),
-    .out_data_o  (mem_wr_req_o.w_data),
-    .out_strb_o  (mem_wr_req_o.w_strb),
+    .out_ready_i (rl_ready),
+    .out_data_o  (rl_data),
+    .out_strb_o  (rl_strb),
     .busy_o      (rl_busy)
   );
   logic ck_fire;
@@ -462,16 +465,38 @@ module vec_unit
     end
   end
 
+  // W beats wait in a buffer, and an AW goes out only once every beat of its burst is there:
+  // on the SoC's network a write packet holds its path from the header (the AW) to its last
+  // data flit, and if it waited there for data behind this unit's own reads, those reads could
+  // not leave (tests/system: SystemVector). So write bursts are at most MaxBurst beats too.
+  localparam int WqW = $clog2(BufBeats + 1);
+  logic            wq_valid;
+  logic [WqW-1:0]  wq_count, w_owed_q, w_owed_d;  // beats held; of them promised to an AW
+  logic [BeatBytes*9-1:0] wq_out;
+  stream_fifo #(.Depth(BufBeats), .Width(BeatBytes * 9)) u_w_fifo (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i  (rl_valid),
+    .in_ready_o  (rl_ready),
+    .in_data_i   ({rl_strb, rl_data}),
+    .out_valid_o (wq_valid),
+    .out_ready_i (w_fire),
+    .out_data_o  (wq_out),
+    .count_o     (wq_count)
+  );
+  assign {mem_wr_req_o.w_strb, mem_wr_req_o.w_data} = wq_out;
+
   // AW bursts over the destination rows; W beats framed by their lengths, in AW order.
   localparam int WbDepth = 4;
   localparam int OwedW = 6;
   logic       aw_busy, aw_open, aw_fire, wb_in_ready, w_fire, unused_aw_row_last;
-  logic [8:0] unused_aw_beats;
+  logic [8:0] aw_beats;
   logic [7:0] wb_len, w_cnt_q, w_cnt_d;
   logic [OwedW-1:0] b_owed_q, b_owed_d;
   logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
-  assign aw_open = (state_q == StRun) && wb_in_ready && (b_owed_q != '1);
-  burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW)) u_aw_gen (
+  assign aw_open = (state_q == StRun) && wb_in_ready && (b_owed_q != '1) &&
+                   (32'(wq_count) - 32'(w_owed_q) >= 32'(aw_beats));
+  burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_aw_gen (
     .clk_i,
     .rst_ni,
     .start_i         (state_q == StStart),
@@ -483,7 +508,7 @@ module vec_unit
     .burst_ready_i   (aw_open && mem_wr_rsp_i.aw_ready),
     .burst_addr_o    (mem_wr_req_o.aw_addr),
     .burst_len_o     (mem_wr_req_o.aw_len),
-    .burst_beats_o   (unused_aw_beats),
+    .burst_beats_o   (aw_beats),
     .burst_row_last_o(unused_aw_row_last)
   );
   assign mem_wr_req_o.aw_valid = aw_open && aw_busy;
@@ -499,7 +524,7 @@ module vec_unit
     .out_data_o  (wb_len),
     .count_o     (unused_wb_count)
   );
-  assign mem_wr_req_o.w_valid = rl_valid && wb_valid;
+  assign mem_wr_req_o.w_valid = wq_valid && wb_valid;
   assign mem_wr_req_o.w_last  = (w_cnt_q == wb_len);
   assign w_fire               = mem_wr_req_o.w_valid && mem_wr_rsp_i.w_ready;
   assign mem_b_ready_o        = 1'b1;
@@ -510,7 +535,8 @@ module vec_unit
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
   // Every row has left for the realigner and every beat for W; the reads are all in.
-  assign run_idle = (rows_out_q == rows_q) && !aw_busy && !rl_busy && !rl_valid && !wb_valid &&
+  assign run_idle = (rows_out_q == rows_q) && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
+                    !wb_valid &&
                     (rg_valid == '0) && !tag_valid;
 
   always_comb begin
@@ -549,6 +575,7 @@ module vec_unit
       err_d = 1'b1;
     end
     b_owed_d = b_owed_q + OwedW'(aw_fire) - OwedW'(mem_wr_rsp_i.b_valid);
+    w_owed_d = w_owed_q + (aw_fire ? WqW'(aw_beats) : '0) - WqW'(w_fire);
     w_cnt_d  = w_cnt_q;
     if (w_fire) w_cnt_d = mem_wr_req_o.w_last ? '0 : w_cnt_q + 8'd1;
     for (int s = 0; s < 2; s++) begin
@@ -572,6 +599,7 @@ module vec_unit
       fault_q     <= FaultNone;
       err_q       <= 1'b0;
       b_owed_q    <= '0;
+      w_owed_q    <= '0;
       w_cnt_q     <= '0;
       resv_q      <= '0;
       in_flight_q <= '0;
@@ -584,6 +612,7 @@ module vec_unit
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
+      w_owed_q    <= w_owed_d;
       w_cnt_q     <= w_cnt_d;
       resv_q      <= resv_d;
       in_flight_q <= in_flight_d;

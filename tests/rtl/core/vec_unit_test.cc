@@ -2,8 +2,8 @@
 // vector commands run by the unit on device memory served by MemSlave. After every command
 // the whole memory image must equal the reference byte for byte (so bytes outside the
 // destination rows are untouched), and the bursts and byte counts must be exactly the ones
-// the command needs: reads in bursts of at most BufBeats / 2 beats per source row, writes as
-// tb::SplitBursts of each destination row. Faults: ACCESS moves nothing, MEM_ERROR drains
+// the command needs: tb::SplitBursts of every source and destination row, in bursts of at most
+// BufBeats / 2 beats. Faults: ACCESS moves nothing, MEM_ERROR drains
 // every response. Two builds: the default core's unit, and the FPGA build's epilogue stages
 // with a 4-beat buffer (two-beat bursts, so the buffer credits decide on every command).
 #include <gtest/gtest.h>
@@ -192,7 +192,8 @@ class VecUnitTest : public ::testing::Test {
           beats += b.beats;
         }
       }
-      aw_bursts += tb::SplitBursts(v.dst.RowAddr(r), v.DstRowBytes(), kBeatBytes).size();
+      aw_bursts +=
+          tb::SplitBursts(v.dst.RowAddr(r), v.DstRowBytes(), kBeatBytes, C::kMaxBurst).size();
     }
     EXPECT_EQ(o.ar_bursts, ar_bursts) << Describe(d);
     EXPECT_EQ(o.beats_read, beats) << Describe(d);
