@@ -470,7 +470,7 @@ module vec_unit
   // data flit, and if it waited there for data behind this unit's own reads, those reads could
   // not leave (tests/system: SystemVector). So write bursts are at most MaxBurst beats too.
   localparam int WqW = $clog2(BufBeats + 1);
-  logic            wq_valid;
+  logic            wq_valid, w_fire;
   logic [WqW-1:0]  wq_count, w_owed_q, w_owed_d;  // beats held; of them promised to an AW
   logic [BeatBytes*9-1:0] wq_out;
   stream_fifo #(.Depth(BufBeats), .Width(BeatBytes * 9)) u_w_fifo (
@@ -489,7 +489,7 @@ module vec_unit
   // AW bursts over the destination rows; W beats framed by their lengths, in AW order.
   localparam int WbDepth = 4;
   localparam int OwedW = 6;
-  logic       aw_busy, aw_open, aw_fire, wb_in_ready, w_fire, unused_aw_row_last;
+  logic       aw_busy, aw_open, aw_fire, wb_in_ready, unused_aw_row_last;
   logic [8:0] aw_beats;
   logic [7:0] wb_len, w_cnt_q, w_cnt_d;
   logic [OwedW-1:0] b_owed_q, b_owed_d;
