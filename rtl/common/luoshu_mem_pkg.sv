@@ -12,10 +12,12 @@ package luoshu_mem_pkg;
   localparam int RdSeq = 0;  // descriptor fetch
   localparam int RdIn = 1;   // mte_in
   localparam int RdOut = 2;  // mte_out bias
-  localparam int NumRd = 3;
+  localparam int RdVec = 3;  // vec_unit sources
+  localparam int NumRd = 4;
   localparam int WrSeq = 0;  // SYNC write
   localparam int WrOut = 1;  // mte_out
-  localparam int NumWr = 2;
+  localparam int WrVec = 2;  // vec_unit destination
+  localparam int NumWr = 3;
 
   // The master's ready for R and B. Apart from the request struct: a ready may depend on the
   // response (the memory mux routes it by the response's id) while the response may depend on

@@ -1,6 +1,6 @@
-// One Luoshu AI core (docs/core.md): sequencer, MTE-in, cube executor, MTE-out, the three L0
-// buffers and the memory mux, behind one AXI-like memory port and a control/status interface
-// for the SoC's registers.
+// One Luoshu AI core (docs/core.md): sequencer, MTE-in, cube executor, MTE-out and the vector
+// unit (both behind the ST queue), the three L0 buffers and the memory mux, behind one AXI-like
+// memory port and a control/status interface for the SoC's registers.
 //
 // L0C has one read port, shared: cube_exec (accumulate read-modify-write, on the critical
 // path) always wins; mte_out is granted in the cycles the cube does not read. The token
@@ -23,7 +23,8 @@ module ai_core
   parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
   parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
-  parameter int MemSlice = 0      // 1: a register slice on the memory port's requests (FPGA)
+  parameter int MemSlice = 0,     // 1: a register slice on the memory port's requests (FPGA)
+  parameter int VecBufBeats = 16  // vec_unit's beat buffer per source (its read bursts: half)
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -241,14 +242,30 @@ module ai_core
 
   logic [$clog2(BeatBytes+1)-1:0] out_rd_bytes, unused_out_wr_bytes;
 
+  // The ST queue's two units: STOREs go to mte_out, vector commands to vec_unit, one command
+  // at a time (the queue is ready only when both are idle), so the queue stays in order.
+  cmd_t mo_cmd, vec_cmd;
+  sts_t mo_sts, vec_sts;
+  logic st_is_vec;
+  assign st_is_vec = unit_cmd[UnitSt].desc[luoshu_isa_pkg::HdrOpcodeLsb +: luoshu_isa_pkg::OpcodeW]
+                     != luoshu_isa_pkg::OpStore;
+  assign mo_cmd  = '{valid: unit_cmd[UnitSt].valid && !st_is_vec && vec_sts.ready,
+                     desc: unit_cmd[UnitSt].desc};
+  assign vec_cmd = '{valid: unit_cmd[UnitSt].valid && st_is_vec && mo_sts.ready,
+                     desc: unit_cmd[UnitSt].desc};
+  assign unit_sts[UnitSt] = '{ready: mo_sts.ready && vec_sts.ready,
+                              done:  mo_sts.done || vec_sts.done,
+                              fault: mo_sts.done ? mo_sts.fault : vec_sts.fault,
+                              busy:  mo_sts.busy || vec_sts.busy};
+
   mte_out #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0cBytes(L0cBytes), .NumWindows(NumWindows),
     .EpiloguePipe(EpiloguePipe), .CtrlPipe(MteCtrlPipe), .L0cReadPipe(L0cReadPipe)
   ) u_mte_out (
     .clk_i,
     .rst_ni,
-    .cmd_i         (unit_cmd[UnitSt]),
-    .sts_o         (unit_sts[UnitSt]),
+    .cmd_i         (mo_cmd),
+    .sts_o         (mo_sts),
     .rd_bytes_o    (out_rd_bytes),
     .wr_bytes_o    (unused_out_wr_bytes),
     .win_i,
@@ -263,10 +280,29 @@ module ai_core
     .l0c_raddr_o   (mo_c_raddr),
     .l0c_rdata_i   (l0c_rdata)
   );
+  logic [$clog2(BeatBytes+1):0] vec_rd_bytes;
+
+  vec_unit #(
+    .BeatBytes(BeatBytes), .NumWindows(NumWindows), .BufBeats(VecBufBeats),
+    .EpiloguePipe(EpiloguePipe)
+  ) u_vec_unit (
+    .clk_i,
+    .rst_ni,
+    .cmd_i         (vec_cmd),
+    .sts_o         (vec_sts),
+    .rd_bytes_o    (vec_rd_bytes),
+    .win_i,
+    .mem_rd_req_o  (rd_req[RdVec]),
+    .mem_rd_rsp_i  (rd_rsp[RdVec]),
+    .mem_r_ready_o (rd_r_ready[RdVec]),
+    .mem_wr_req_o  (wr_req[WrVec]),
+    .mem_wr_rsp_i  (wr_rsp[WrVec]),
+    .mem_b_ready_o (wr_b_ready[WrVec])
+  );
   // ---------------------------------------------------------------- counters
   // MACs count cube beats (Dim^2 MACs each, padding included, as the model counts m*n*k);
   // bytes read are payload bytes the units consumed (descriptors excluded); bytes written
-  // are the strobed bytes of every W beat (STORE rows and SYNC words).
+  // are the strobed bytes of every W beat (STORE rows, vector destinations and SYNC words).
   logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q, l0c_wait_q;
   logic [$clog2(BeatBytes+1)-1:0] w_strobes;
   assign w_strobes = $bits(w_strobes)'($countones(mem_req_o.w_strb));
@@ -281,7 +317,7 @@ module ai_core
       if (mo_c_req && !mo_c_gnt) l0c_wait_q <= l0c_wait_q + 1'b1;
       cycles_q <= cycles_q + 1'b1;
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
-      rd_bytes_q <= rd_bytes_q + CntW'(in_rd_bytes) + CntW'(out_rd_bytes);
+      rd_bytes_q <= rd_bytes_q + CntW'(in_rd_bytes) + CntW'(out_rd_bytes) + CntW'(vec_rd_bytes);
       if (mem_req_o.w_valid && mem_rsp_i.w_ready) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes);
     end
   end

@@ -2,11 +2,11 @@
 // (sw/model/core_model.cc), combinational. The model reports the first failed check; every
 // field check of an opcode comes before its L0 bounds, so "any field bad -> ILLEGAL_FIELD,
 // else any bound exceeded -> L0_OVERFLOW" is the same answer:
-//   1. opcode not LOAD/MATMUL/STORE/SYNC              -> ILLEGAL_OPCODE
+//   1. opcode not LOAD/MATMUL/STORE/SYNC/VADD/VMAX/VREQUANT/VCOPY -> ILLEGAL_OPCODE
 //   2. reserved bit set, or a token mask names a channel that does not feed (wait) or leave
 //      (signal) the opcode's queue                    -> ILLEGAL_FIELD
 //   3. a field out of range (counts 0, valid_* > size, m/n not multiples of Dim, misaligned
-//      c_offset / int32 dst / bias / SYNC addr)      -> ILLEGAL_FIELD
+//      c_offset / int32 dst / bias / SYNC addr / int32 vector operand) -> ILLEGAL_FIELD
 //   4. a block past the end of L0A / L0B / L0C        -> L0_OVERFLOW
 // The three opcodes with bounds never need more than three products at once, so LOAD and
 // STORE share MATMUL's multipliers (the operand fields sit at the same words).
@@ -104,7 +104,7 @@ module desc_decode
   // ---- header ----
   logic [OpcodeW-1:0] opcode;
   logic [NumChannels-1:0] wait_mask, signal_mask;
-  logic is_load, is_matmul, is_store, is_sync;
+  logic is_load, is_matmul, is_store, is_sync, is_vadd, is_vmax, is_vrequant, is_vcopy;
   assign opcode      = desc[HdrOpcodeLsb +: OpcodeW];
   assign wait_mask   = desc[HdrWaitMaskLsb +: NumChannels];
   assign signal_mask = desc[HdrSignalMaskLsb +: NumChannels];
@@ -112,6 +112,10 @@ module desc_decode
   assign is_matmul   = opcode == OpMatmul;
   assign is_store    = opcode == OpStore;
   assign is_sync     = opcode == OpSync;
+  assign is_vadd     = opcode == OpVadd;
+  assign is_vmax     = opcode == OpVmax;
+  assign is_vrequant = opcode == OpVrequant;
+  assign is_vcopy    = opcode == OpVcopy;
 
   logic [DescBits-1:0]    used_bits;
   logic [NumChannels-1:0] wait_allowed, signal_allowed;
@@ -131,6 +135,22 @@ module desc_decode
       used_bits      = StoreUsedBits;
       wait_allowed   = StoreWaitAllowed;
       signal_allowed = StoreSignalAllowed;
+    end else if (is_vadd) begin
+      used_bits      = VaddUsedBits;
+      wait_allowed   = VaddWaitAllowed;
+      signal_allowed = VaddSignalAllowed;
+    end else if (is_vmax) begin
+      used_bits      = VmaxUsedBits;
+      wait_allowed   = VmaxWaitAllowed;
+      signal_allowed = VmaxSignalAllowed;
+    end else if (is_vrequant) begin
+      used_bits      = VrequantUsedBits;
+      wait_allowed   = VrequantWaitAllowed;
+      signal_allowed = VrequantSignalAllowed;
+    end else if (is_vcopy) begin
+      used_bits      = VcopyUsedBits;
+      wait_allowed   = VcopyWaitAllowed;
+      signal_allowed = VcopySignalAllowed;
     end
   end
 
@@ -166,6 +186,23 @@ module desc_decode
   assign st_int8_out      = desc[StoreInt8OutLsb];
   assign st_bias_en       = desc[StoreBiasEnLsb];
 
+  // Vector commands (one layout for all four, isa.toml): counts, and the word alignment of
+  // each int32 operand's address and stride (src0, src1, dst).
+  logic [CountW-1:0] vec_rows, vec_cols;
+  logic [2:0]        vec_misaligned;
+  assign vec_rows = desc[VaddRowsLsb +: CountW];
+  assign vec_cols = desc[VaddColsLsb +: CountW];
+  assign vec_misaligned = {
+    (desc[VaddDstAddrLsb +: 2] | desc[VaddDstStrideLsb +: 2]) != '0,
+    (desc[VaddSrc1AddrLsb +: 2] | desc[VaddSrc1StrideLsb +: 2]) != '0,
+    (desc[VaddSrc0AddrLsb +: 2] | desc[VaddSrc0StrideLsb +: 2]) != '0};
+  logic [2:0] vec_int32;  // which operands hold int32 elements
+  always_comb begin
+    vec_int32 = 3'b000;
+    if (is_vadd || (is_vmax && !desc[VmaxInt8Lsb])) vec_int32 = 3'b111;
+    if (is_vrequant) vec_int32 = 3'b001;
+  end
+
   // Blocks past the end of their L0: a size above the room after the offset.
   logic over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st;
   assign over_p0_ld = room_t'(p0) > room_ld;
@@ -196,11 +233,14 @@ module desc_decode
       l0_bad    = over_p0_st;
     end else if (is_sync) begin
       field_bad = desc[SyncAddrLsb +: 2] != '0;  // word-aligned
+    end else if (is_vadd || is_vmax || is_vrequant || is_vcopy) begin
+      field_bad = (vec_rows == '0) || (vec_cols == '0) || ((vec_misaligned & vec_int32) != '0);
     end
   end
 
   always_comb begin
-    if (!(is_load || is_matmul || is_store || is_sync)) begin
+    if (!(is_load || is_matmul || is_store || is_sync || is_vadd || is_vmax || is_vrequant ||
+          is_vcopy)) begin
       fault_o = FaultIllegalOpcode;
     end else if (header_bad || field_bad) begin
       fault_o = FaultIllegalField;

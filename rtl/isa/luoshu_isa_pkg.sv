@@ -24,7 +24,11 @@ package luoshu_isa_pkg;
     OpLoad = 8'd1,
     OpMatmul = 8'd2,
     OpStore = 8'd3,
-    OpSync = 8'd4
+    OpSync = 8'd4,
+    OpVadd = 8'd5,
+    OpVmax = 8'd6,
+    OpVrequant = 8'd7,
+    OpVcopy = 8'd8
   } opcode_e;
 
   typedef enum logic [FaultW-1:0] {
@@ -70,9 +74,9 @@ package luoshu_isa_pkg;
 
   // Every opcode and fault code in declaration order, entry i at [i * W +: W]: generate
   // loops run over them (the cover points of each opcode and fault code).
-  localparam int NumOpcodes = 4;
+  localparam int NumOpcodes = 8;
   localparam logic [NumOpcodes*OpcodeW-1:0] Opcodes = {
-    OpSync, OpStore, OpMatmul, OpLoad
+    OpVcopy, OpVrequant, OpVmax, OpVadd, OpSync, OpStore, OpMatmul, OpLoad
   };
   localparam int NumFaults = 7;
   localparam logic [NumFaults*FaultW-1:0] Faults = {
@@ -95,6 +99,14 @@ package luoshu_isa_pkg;
   localparam logic [NumChannels-1:0] StoreSignalAllowed = 4'b1000;
   localparam logic [NumChannels-1:0] SyncWaitAllowed = 4'b0000;
   localparam logic [NumChannels-1:0] SyncSignalAllowed = 4'b0000;
+  localparam logic [NumChannels-1:0] VaddWaitAllowed = 4'b0100;
+  localparam logic [NumChannels-1:0] VaddSignalAllowed = 4'b1000;
+  localparam logic [NumChannels-1:0] VmaxWaitAllowed = 4'b0100;
+  localparam logic [NumChannels-1:0] VmaxSignalAllowed = 4'b1000;
+  localparam logic [NumChannels-1:0] VrequantWaitAllowed = 4'b0100;
+  localparam logic [NumChannels-1:0] VrequantSignalAllowed = 4'b1000;
+  localparam logic [NumChannels-1:0] VcopyWaitAllowed = 4'b0100;
+  localparam logic [NumChannels-1:0] VcopySignalAllowed = 4'b1000;
 
   // Field positions: Lsb is the bit offset in the DescBits-bit descriptor (word * 32 + lsb).
   localparam int HdrOpcodeLsb = 0;
@@ -163,12 +175,78 @@ package luoshu_isa_pkg;
   localparam int SyncAddrW = 32;
   localparam int SyncValueLsb = 64;
   localparam int SyncValueW = 32;
+  localparam int VaddDstAddrLsb = 32;
+  localparam int VaddDstAddrW = 32;
+  localparam int VaddSrc0AddrLsb = 64;
+  localparam int VaddSrc0AddrW = 32;
+  localparam int VaddSrc1AddrLsb = 96;
+  localparam int VaddSrc1AddrW = 32;
+  localparam int VaddRowsLsb = 128;
+  localparam int VaddRowsW = 16;
+  localparam int VaddColsLsb = 144;
+  localparam int VaddColsW = 16;
+  localparam int VaddDstStrideLsb = 160;
+  localparam int VaddDstStrideW = 32;
+  localparam int VaddSrc0StrideLsb = 192;
+  localparam int VaddSrc0StrideW = 32;
+  localparam int VaddSrc1StrideLsb = 224;
+  localparam int VaddSrc1StrideW = 32;
+  localparam int VmaxInt8Lsb = 16;
+  localparam int VmaxInt8W = 1;
+  localparam int VmaxDstAddrLsb = 32;
+  localparam int VmaxDstAddrW = 32;
+  localparam int VmaxSrc0AddrLsb = 64;
+  localparam int VmaxSrc0AddrW = 32;
+  localparam int VmaxSrc1AddrLsb = 96;
+  localparam int VmaxSrc1AddrW = 32;
+  localparam int VmaxRowsLsb = 128;
+  localparam int VmaxRowsW = 16;
+  localparam int VmaxColsLsb = 144;
+  localparam int VmaxColsW = 16;
+  localparam int VmaxDstStrideLsb = 160;
+  localparam int VmaxDstStrideW = 32;
+  localparam int VmaxSrc0StrideLsb = 192;
+  localparam int VmaxSrc0StrideW = 32;
+  localparam int VmaxSrc1StrideLsb = 224;
+  localparam int VmaxSrc1StrideW = 32;
+  localparam int VrequantDstAddrLsb = 32;
+  localparam int VrequantDstAddrW = 32;
+  localparam int VrequantSrc0AddrLsb = 64;
+  localparam int VrequantSrc0AddrW = 32;
+  localparam int VrequantRowsLsb = 128;
+  localparam int VrequantRowsW = 16;
+  localparam int VrequantColsLsb = 144;
+  localparam int VrequantColsW = 16;
+  localparam int VrequantDstStrideLsb = 160;
+  localparam int VrequantDstStrideW = 32;
+  localparam int VrequantSrc0StrideLsb = 192;
+  localparam int VrequantSrc0StrideW = 32;
+  localparam int VrequantScaleLsb = 224;
+  localparam int VrequantScaleW = 16;
+  localparam int VrequantShiftLsb = 240;
+  localparam int VrequantShiftW = 5;
+  localparam int VcopyDstAddrLsb = 32;
+  localparam int VcopyDstAddrW = 32;
+  localparam int VcopySrc0AddrLsb = 64;
+  localparam int VcopySrc0AddrW = 32;
+  localparam int VcopyRowsLsb = 128;
+  localparam int VcopyRowsW = 16;
+  localparam int VcopyColsLsb = 144;
+  localparam int VcopyColsW = 16;
+  localparam int VcopyDstStrideLsb = 160;
+  localparam int VcopyDstStrideW = 32;
+  localparam int VcopySrc0StrideLsb = 192;
+  localparam int VcopySrc0StrideW = 32;
 
   // Bits named by some field, per opcode; every other bit is reserved and must be zero.
   localparam logic [DescBits-1:0] LoadUsedBits = 256'h0000000000000000ffffffffffffffff00ffffffffffffffffffffff0001ffff;
   localparam logic [DescBits-1:0] MatmulUsedBits = 256'h00000000000000000000ffffffffffff00ffffff00ffffff00ffffff0001ffff;
   localparam logic [DescBits-1:0] StoreUsedBits = 256'h001fffffffffffff0000ffffffffffff00ffffffffffffffffffffff0007ffff;
   localparam logic [DescBits-1:0] SyncUsedBits = 256'h0000000000000000000000000000000000000000ffffffffffffffff0001ffff;
+  localparam logic [DescBits-1:0] VaddUsedBits = 256'hffffffffffffffffffffffffffffffffffffffffffffffffffffffff0000ffff;
+  localparam logic [DescBits-1:0] VmaxUsedBits = 256'hffffffffffffffffffffffffffffffffffffffffffffffffffffffff0001ffff;
+  localparam logic [DescBits-1:0] VrequantUsedBits = 256'h001fffffffffffffffffffffffffffff00000000ffffffffffffffff0000ffff;
+  localparam logic [DescBits-1:0] VcopyUsedBits = 256'h00000000ffffffffffffffffffffffff00000000ffffffffffffffff0000ffff;
 
   // One packed struct per descriptor, most significant field first (cast a DescBits vector).
   typedef struct packed {
@@ -238,6 +316,69 @@ package luoshu_isa_pkg;
     logic [3:0] wait_mask;
     logic [7:0] opcode;
   } sync_desc_t;
+
+  typedef struct packed {
+    logic [31:0] src1_stride;
+    logic [31:0] src0_stride;
+    logic [31:0] dst_stride;
+    logic [15:0] cols;
+    logic [15:0] rows;
+    logic [31:0] src1_addr;
+    logic [31:0] src0_addr;
+    logic [31:0] dst_addr;
+    logic [15:0] rsvd16;
+    logic [3:0] signal_mask;
+    logic [3:0] wait_mask;
+    logic [7:0] opcode;
+  } vadd_desc_t;
+
+  typedef struct packed {
+    logic [31:0] src1_stride;
+    logic [31:0] src0_stride;
+    logic [31:0] dst_stride;
+    logic [15:0] cols;
+    logic [15:0] rows;
+    logic [31:0] src1_addr;
+    logic [31:0] src0_addr;
+    logic [31:0] dst_addr;
+    logic [14:0] rsvd17;
+    logic [0:0] int8;
+    logic [3:0] signal_mask;
+    logic [3:0] wait_mask;
+    logic [7:0] opcode;
+  } vmax_desc_t;
+
+  typedef struct packed {
+    logic [10:0] rsvd245;
+    logic [4:0] shift;
+    logic signed [15:0] scale;
+    logic [31:0] src0_stride;
+    logic [31:0] dst_stride;
+    logic [15:0] cols;
+    logic [15:0] rows;
+    logic [31:0] rsvd96;
+    logic [31:0] src0_addr;
+    logic [31:0] dst_addr;
+    logic [15:0] rsvd16;
+    logic [3:0] signal_mask;
+    logic [3:0] wait_mask;
+    logic [7:0] opcode;
+  } vrequant_desc_t;
+
+  typedef struct packed {
+    logic [31:0] rsvd224;
+    logic [31:0] src0_stride;
+    logic [31:0] dst_stride;
+    logic [15:0] cols;
+    logic [15:0] rows;
+    logic [31:0] rsvd96;
+    logic [31:0] src0_addr;
+    logic [31:0] dst_addr;
+    logic [15:0] rsvd16;
+    logic [3:0] signal_mask;
+    logic [3:0] wait_mask;
+    logic [7:0] opcode;
+  } vcopy_desc_t;
 
 endpackage
 // verilator lint_on UNUSEDPARAM

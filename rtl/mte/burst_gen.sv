@@ -1,8 +1,9 @@
 // Burst generator: the transfer engines' one burst-splitting rule (docs/core.md). A transfer
 // is rows_i rows of row_bytes_i bytes, row r starting at addr_i + r * stride_i. Each row is
 // covered by beat-aligned bursts from the beat of its first byte to the beat of its last,
-// cut at every 4 KiB boundary and after 256 beats (the AXI burst rules), one burst per cycle.
-// MTE-in's reads, MTE-out's writes and MTE-out's bias reads all come from here.
+// cut at every 4 KiB boundary and after MaxBeats beats (256: the AXI burst rules), one burst
+// per cycle. MTE-in's reads, MTE-out's writes and MTE-out's bias reads all come from here, and
+// the vector unit's reads (with a smaller MaxBeats: its buffer must hold a whole burst).
 //
 // start_i loads a transfer; a transfer in progress is dropped (an engine that stopped early,
 // on a fault, starts over). An empty transfer (no rows or no bytes) has no bursts. stride_i is
@@ -14,7 +15,8 @@
 
 module burst_gen #(
   parameter int BeatBytes = 16,
-  parameter int LenW = 16  // bits of row_bytes_i
+  parameter int LenW = 16,     // bits of row_bytes_i
+  parameter int MaxBeats = 256 // longest burst: a power of two in 1..256
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
@@ -29,11 +31,14 @@ module burst_gen #(
   input  logic            burst_ready_i,
   output logic [31:0]     burst_addr_o,
   output logic [7:0]      burst_len_o,       // beats - 1, as AXI counts
-  output logic [8:0]      burst_beats_o,     // 1..256
+  output logic [8:0]      burst_beats_o,     // 1..MaxBeats
   output logic            burst_row_last_o   // the burst ends its row
 );
   if (BeatBytes < 4 || BeatBytes > 4096 || (BeatBytes & (BeatBytes - 1)) != 0) begin : g_bad_beat
     $error("burst_gen: BeatBytes must be a power of two in 4..4096 (got %0d)", BeatBytes);
+  end
+  if (MaxBeats < 1 || MaxBeats > 256 || (MaxBeats & (MaxBeats - 1)) != 0) begin : g_bad_max
+    $error("burst_gen: MaxBeats must be a power of two in 1..256 (got %0d)", MaxBeats);
   end
   if (LenW < 1 || LenW > 32) begin : g_bad_len
     $error("burst_gen: LenW must be in 1..32 (got %0d)", LenW);
@@ -69,12 +74,13 @@ module burst_gen #(
   function automatic logic [12:0] page_beats_of(input logic [11:0] a);
     page_beats_of = (13'd4096 - {1'b0, a & ~12'(BeatBytes - 1)}) >> OffW;
   endfunction
-  // A burst: up to 256 beats, to the page boundary, to the row's end; and whether it ends
-  // the row (both compares side by side, not one behind the other).
+  // A burst: up to MaxBeats beats, to the page boundary, to the row's end; and whether it
+  // ends the row (both compares side by side, not one behind the other).
+  localparam int MaxLog = $clog2(MaxBeats);
   function automatic logic [9:0] burst_of(input logic [RbW-1:0] row_beats,
                                           input logic [12:0] page_beats);
     logic [8:0] cap;
-    cap = (page_beats[12:8] == '0) ? page_beats[8:0] : 9'd256;  // < 256: no carry chain
+    cap = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);  // no carry chain
     burst_of = {(CmpW'(row_beats) < CmpW'(cap)) ? 9'(row_beats) : cap,
                 CmpW'(row_beats) <= CmpW'(cap)};
   endfunction

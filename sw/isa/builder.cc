@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "sw/isa/vector.h"
+
 namespace luoshu::isa {
 namespace {
 
@@ -63,6 +65,33 @@ ProgramBuilder& ProgramBuilder::Sync(uint32_t addr, uint32_t value, bool irq) {
   d.irq = irq;
   program_.push_back(d.Pack());
   return *this;
+}
+
+ProgramBuilder& ProgramBuilder::Vector(const Descriptor& d, uint32_t wait, uint32_t signal) {
+  const VectorCommand v = VectorCommandOf(d);
+  const std::string name = OpcodeName(v.op);
+  CheckTokens(v.op, wait, signal);
+  Require(v.rows >= 1 && v.cols >= 1, name + ": rows and cols must be >= 1");
+  for (int i = 0; i <= v.num_srcs; ++i) {
+    const VectorOperand& o = i < v.num_srcs ? v.src[i] : v.dst;
+    Require(o.esize == 1 || (o.addr % 4 == 0 && o.stride % 4 == 0),
+            name + ": an int32 operand needs its address and stride multiples of 4");
+  }
+  program_.push_back(d);
+  return *this;
+}
+
+ProgramBuilder& ProgramBuilder::Vadd(const VaddDesc& d) {
+  return Vector(d.Pack(), d.wait_mask, d.signal_mask);
+}
+ProgramBuilder& ProgramBuilder::Vmax(const VmaxDesc& d) {
+  return Vector(d.Pack(), d.wait_mask, d.signal_mask);
+}
+ProgramBuilder& ProgramBuilder::Vrequant(const VrequantDesc& d) {
+  return Vector(d.Pack(), d.wait_mask, d.signal_mask);
+}
+ProgramBuilder& ProgramBuilder::Vcopy(const VcopyDesc& d) {
+  return Vector(d.Pack(), d.wait_mask, d.signal_mask);
 }
 
 std::vector<Descriptor> BuildGemmProgram(const GemmProgram& p) {

@@ -1,4 +1,4 @@
-// Command builder: emits checked LOAD / MATMUL / STORE / SYNC descriptors, and a
+// Command builder: emits checked LOAD / MATMUL / STORE / SYNC and vector descriptors, and a
 // double-buffered GEMM program (the simple tiler used by tests and benchmarks; the general
 // tiler comes with the host stack). See docs/isa.md for the token protocol it follows.
 #pragma once
@@ -20,11 +20,18 @@ class ProgramBuilder {
   ProgramBuilder& Matmul(const MatmulDesc& d);
   ProgramBuilder& Store(const StoreDesc& d);
   ProgramBuilder& Sync(uint32_t addr, uint32_t value, bool irq);
+  // Vector commands (ST queue, docs/isa.md): rows and cols >= 1, int32 operands' addresses
+  // and strides multiples of 4.
+  ProgramBuilder& Vadd(const VaddDesc& d);
+  ProgramBuilder& Vmax(const VmaxDesc& d);
+  ProgramBuilder& Vrequant(const VrequantDesc& d);
+  ProgramBuilder& Vcopy(const VcopyDesc& d);
   const std::vector<Descriptor>& program() const { return program_; }
   size_t size() const { return program_.size(); }
 
  private:
   void CheckTokens(Opcode op, uint32_t wait, uint32_t signal);
+  ProgramBuilder& Vector(const Descriptor& d, uint32_t wait, uint32_t signal);
   std::vector<Descriptor> program_;
 };
 

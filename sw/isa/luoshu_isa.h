@@ -30,8 +30,12 @@ enum class Opcode : uint8_t {
   kMatmul = 2,
   kStore = 3,
   kSync = 4,
+  kVadd = 5,
+  kVmax = 6,
+  kVrequant = 7,
+  kVcopy = 8,
 };
-inline constexpr Opcode kAllOpcodes[] = {Opcode::kLoad, Opcode::kMatmul, Opcode::kStore, Opcode::kSync};
+inline constexpr Opcode kAllOpcodes[] = {Opcode::kLoad, Opcode::kMatmul, Opcode::kStore, Opcode::kSync, Opcode::kVadd, Opcode::kVmax, Opcode::kVrequant, Opcode::kVcopy};
 
 enum class Queue : uint8_t {
   kLd = 0,  // MTE-in
@@ -103,7 +107,7 @@ inline const char* ChannelName(int bit) {
 }
 
 inline bool IsValidOpcode(uint32_t raw) {
-  return raw == 1 || raw == 2 || raw == 3 || raw == 4;
+  return raw == 1 || raw == 2 || raw == 3 || raw == 4 || raw == 5 || raw == 6 || raw == 7 || raw == 8;
 }
 
 inline const char* OpcodeName(Opcode op) {
@@ -116,6 +120,14 @@ inline const char* OpcodeName(Opcode op) {
       return "STORE";
     case Opcode::kSync:
       return "SYNC";
+    case Opcode::kVadd:
+      return "VADD";
+    case Opcode::kVmax:
+      return "VMAX";
+    case Opcode::kVrequant:
+      return "VREQUANT";
+    case Opcode::kVcopy:
+      return "VCOPY";
   }
   return "?";
 }
@@ -202,6 +214,14 @@ inline Queue QueueOf(Opcode op) {
       return Queue::kSt;
     case Opcode::kSync:
       return Queue::kSeq;
+    case Opcode::kVadd:
+      return Queue::kSt;
+    case Opcode::kVmax:
+      return Queue::kSt;
+    case Opcode::kVrequant:
+      return Queue::kSt;
+    case Opcode::kVcopy:
+      return Queue::kSt;
   }
   throw std::invalid_argument("QueueOf: not an opcode");
 }
@@ -217,6 +237,14 @@ inline uint32_t WaitAllowedMask(Opcode op) {
       return 0x4;
     case Opcode::kSync:
       return 0x0;
+    case Opcode::kVadd:
+      return 0x4;
+    case Opcode::kVmax:
+      return 0x4;
+    case Opcode::kVrequant:
+      return 0x4;
+    case Opcode::kVcopy:
+      return 0x4;
   }
   return 0;
 }
@@ -232,6 +260,14 @@ inline uint32_t SignalAllowedMask(Opcode op) {
       return 0x8;
     case Opcode::kSync:
       return 0x0;
+    case Opcode::kVadd:
+      return 0x8;
+    case Opcode::kVmax:
+      return 0x8;
+    case Opcode::kVrequant:
+      return 0x8;
+    case Opcode::kVcopy:
+      return 0x8;
   }
   return 0;
 }
@@ -243,6 +279,10 @@ inline uint32_t UsedBits(Opcode op, int word) {
       {0x0001ffffu, 0x00ffffffu, 0x00ffffffu, 0x00ffffffu, 0xffffffffu, 0x0000ffffu, 0x00000000u, 0x00000000u},  // MATMUL
       {0x0007ffffu, 0xffffffffu, 0xffffffffu, 0x00ffffffu, 0xffffffffu, 0x0000ffffu, 0xffffffffu, 0x001fffffu},  // STORE
       {0x0001ffffu, 0xffffffffu, 0xffffffffu, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u},  // SYNC
+      {0x0000ffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},  // VADD
+      {0x0001ffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu},  // VMAX
+      {0x0000ffffu, 0xffffffffu, 0xffffffffu, 0x00000000u, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0x001fffffu},  // VREQUANT
+      {0x0000ffffu, 0xffffffffu, 0xffffffffu, 0x00000000u, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0x00000000u},  // VCOPY
   };
   int row = 0;
   switch (op) {
@@ -257,6 +297,18 @@ inline uint32_t UsedBits(Opcode op, int word) {
       break;
     case Opcode::kSync:
       row = 3;
+      break;
+    case Opcode::kVadd:
+      row = 4;
+      break;
+    case Opcode::kVmax:
+      row = 5;
+      break;
+    case Opcode::kVrequant:
+      row = 6;
+      break;
+    case Opcode::kVcopy:
+      row = 7;
       break;
   }
   return kUsed[row][word];
@@ -305,6 +357,37 @@ inline constexpr FieldInfo kFields[] = {
     {"SYNC", "irq", 0, 16, 1, false},
     {"SYNC", "addr", 1, 0, 32, false},
     {"SYNC", "value", 2, 0, 32, false},
+    {"VADD", "dst_addr", 1, 0, 32, false},
+    {"VADD", "src0_addr", 2, 0, 32, false},
+    {"VADD", "src1_addr", 3, 0, 32, false},
+    {"VADD", "rows", 4, 0, 16, false},
+    {"VADD", "cols", 4, 16, 16, false},
+    {"VADD", "dst_stride", 5, 0, 32, false},
+    {"VADD", "src0_stride", 6, 0, 32, false},
+    {"VADD", "src1_stride", 7, 0, 32, false},
+    {"VMAX", "int8", 0, 16, 1, false},
+    {"VMAX", "dst_addr", 1, 0, 32, false},
+    {"VMAX", "src0_addr", 2, 0, 32, false},
+    {"VMAX", "src1_addr", 3, 0, 32, false},
+    {"VMAX", "rows", 4, 0, 16, false},
+    {"VMAX", "cols", 4, 16, 16, false},
+    {"VMAX", "dst_stride", 5, 0, 32, false},
+    {"VMAX", "src0_stride", 6, 0, 32, false},
+    {"VMAX", "src1_stride", 7, 0, 32, false},
+    {"VREQUANT", "dst_addr", 1, 0, 32, false},
+    {"VREQUANT", "src0_addr", 2, 0, 32, false},
+    {"VREQUANT", "rows", 4, 0, 16, false},
+    {"VREQUANT", "cols", 4, 16, 16, false},
+    {"VREQUANT", "dst_stride", 5, 0, 32, false},
+    {"VREQUANT", "src0_stride", 6, 0, 32, false},
+    {"VREQUANT", "scale", 7, 0, 16, true},
+    {"VREQUANT", "shift", 7, 16, 5, false},
+    {"VCOPY", "dst_addr", 1, 0, 32, false},
+    {"VCOPY", "src0_addr", 2, 0, 32, false},
+    {"VCOPY", "rows", 4, 0, 16, false},
+    {"VCOPY", "cols", 4, 16, 16, false},
+    {"VCOPY", "dst_stride", 5, 0, 32, false},
+    {"VCOPY", "src0_stride", 6, 0, 32, false},
 };
 
 namespace detail {
@@ -654,6 +737,317 @@ struct SyncDesc {
 
   bool operator==(const SyncDesc& o) const {
     return wait_mask == o.wait_mask && signal_mask == o.signal_mask && irq == o.irq && addr == o.addr && value == o.value;
+  }
+};
+
+// VADD (ST queue).
+struct VaddDesc {
+  static constexpr Opcode kOpcode = Opcode::kVadd;
+  uint32_t wait_mask = 0;  // Before starting, take one token from each channel whose bit is set (block until all are > 0).
+  uint32_t signal_mask = 0;  // After finishing, give one token to each channel whose bit is set (a command does not start while one of them is at token_max).
+  uint32_t dst_addr = 0;  // Device address of destination element (0, 0).
+  uint32_t src0_addr = 0;  // Device address of source element (0, 0) of the first operand.
+  uint32_t src1_addr = 0;  // Device address of element (0, 0) of the second operand.
+  uint32_t rows = 0;  // Rows.
+  uint32_t cols = 0;  // Elements per row.
+  uint32_t dst_stride = 0;  // Bytes between the starts of consecutive destination rows.
+  uint32_t src0_stride = 0;  // Bytes between the starts of consecutive source rows of the first operand.
+  uint32_t src1_stride = 0;  // Bytes between the starts of consecutive rows of the second operand.
+
+  Descriptor Pack() const {
+    Descriptor d{};
+    detail::PutBits(&d, 0, 0, 8, static_cast<int64_t>(Opcode::kVadd), false, "VADD.opcode");
+    detail::PutBits(&d, 0, 8, 4, wait_mask, false, "VADD.wait_mask");
+    detail::PutBits(&d, 0, 12, 4, signal_mask, false, "VADD.signal_mask");
+    detail::PutBits(&d, 1, 0, 32, dst_addr, false, "VADD.dst_addr");
+    detail::PutBits(&d, 2, 0, 32, src0_addr, false, "VADD.src0_addr");
+    detail::PutBits(&d, 3, 0, 32, src1_addr, false, "VADD.src1_addr");
+    detail::PutBits(&d, 4, 0, 16, rows, false, "VADD.rows");
+    detail::PutBits(&d, 4, 16, 16, cols, false, "VADD.cols");
+    detail::PutBits(&d, 5, 0, 32, dst_stride, false, "VADD.dst_stride");
+    detail::PutBits(&d, 6, 0, 32, src0_stride, false, "VADD.src0_stride");
+    detail::PutBits(&d, 7, 0, 32, src1_stride, false, "VADD.src1_stride");
+    return d;
+  }
+
+  static VaddDesc Unpack(const Descriptor& d) {
+    VaddDesc r;
+    r.wait_mask = detail::GetBits(d, 0, 8, 4);
+    r.signal_mask = detail::GetBits(d, 0, 12, 4);
+    r.dst_addr = detail::GetBits(d, 1, 0, 32);
+    r.src0_addr = detail::GetBits(d, 2, 0, 32);
+    r.src1_addr = detail::GetBits(d, 3, 0, 32);
+    r.rows = detail::GetBits(d, 4, 0, 16);
+    r.cols = detail::GetBits(d, 4, 16, 16);
+    r.dst_stride = detail::GetBits(d, 5, 0, 32);
+    r.src0_stride = detail::GetBits(d, 6, 0, 32);
+    r.src1_stride = detail::GetBits(d, 7, 0, 32);
+    return r;
+  }
+
+  // Field access by name (tools, tests); false if there is no such field.
+  bool Set(const std::string& field, int64_t v) {
+    if (field == "wait_mask") return wait_mask = detail::ToU32(v, "VADD.wait_mask"), true;
+    if (field == "signal_mask") return signal_mask = detail::ToU32(v, "VADD.signal_mask"), true;
+    if (field == "dst_addr") return dst_addr = detail::ToU32(v, "VADD.dst_addr"), true;
+    if (field == "src0_addr") return src0_addr = detail::ToU32(v, "VADD.src0_addr"), true;
+    if (field == "src1_addr") return src1_addr = detail::ToU32(v, "VADD.src1_addr"), true;
+    if (field == "rows") return rows = detail::ToU32(v, "VADD.rows"), true;
+    if (field == "cols") return cols = detail::ToU32(v, "VADD.cols"), true;
+    if (field == "dst_stride") return dst_stride = detail::ToU32(v, "VADD.dst_stride"), true;
+    if (field == "src0_stride") return src0_stride = detail::ToU32(v, "VADD.src0_stride"), true;
+    if (field == "src1_stride") return src1_stride = detail::ToU32(v, "VADD.src1_stride"), true;
+    return false;
+  }
+
+  bool Get(const std::string& field, int64_t* v) const {
+    if (field == "wait_mask") return *v = wait_mask, true;
+    if (field == "signal_mask") return *v = signal_mask, true;
+    if (field == "dst_addr") return *v = dst_addr, true;
+    if (field == "src0_addr") return *v = src0_addr, true;
+    if (field == "src1_addr") return *v = src1_addr, true;
+    if (field == "rows") return *v = rows, true;
+    if (field == "cols") return *v = cols, true;
+    if (field == "dst_stride") return *v = dst_stride, true;
+    if (field == "src0_stride") return *v = src0_stride, true;
+    if (field == "src1_stride") return *v = src1_stride, true;
+    return false;
+  }
+
+  bool operator==(const VaddDesc& o) const {
+    return wait_mask == o.wait_mask && signal_mask == o.signal_mask && dst_addr == o.dst_addr && src0_addr == o.src0_addr && src1_addr == o.src1_addr && rows == o.rows && cols == o.cols && dst_stride == o.dst_stride && src0_stride == o.src0_stride && src1_stride == o.src1_stride;
+  }
+};
+
+// VMAX (ST queue).
+struct VmaxDesc {
+  static constexpr Opcode kOpcode = Opcode::kVmax;
+  uint32_t wait_mask = 0;  // Before starting, take one token from each channel whose bit is set (block until all are > 0).
+  uint32_t signal_mask = 0;  // After finishing, give one token to each channel whose bit is set (a command does not start while one of them is at token_max).
+  uint32_t int8 = 0;  // Element type of all three operands.
+  uint32_t dst_addr = 0;  // Device address of destination element (0, 0).
+  uint32_t src0_addr = 0;  // Device address of source element (0, 0) of the first operand.
+  uint32_t src1_addr = 0;  // Device address of element (0, 0) of the second operand.
+  uint32_t rows = 0;  // Rows.
+  uint32_t cols = 0;  // Elements per row.
+  uint32_t dst_stride = 0;  // Bytes between the starts of consecutive destination rows.
+  uint32_t src0_stride = 0;  // Bytes between the starts of consecutive source rows of the first operand.
+  uint32_t src1_stride = 0;  // Bytes between the starts of consecutive rows of the second operand.
+
+  Descriptor Pack() const {
+    Descriptor d{};
+    detail::PutBits(&d, 0, 0, 8, static_cast<int64_t>(Opcode::kVmax), false, "VMAX.opcode");
+    detail::PutBits(&d, 0, 8, 4, wait_mask, false, "VMAX.wait_mask");
+    detail::PutBits(&d, 0, 12, 4, signal_mask, false, "VMAX.signal_mask");
+    detail::PutBits(&d, 0, 16, 1, int8, false, "VMAX.int8");
+    detail::PutBits(&d, 1, 0, 32, dst_addr, false, "VMAX.dst_addr");
+    detail::PutBits(&d, 2, 0, 32, src0_addr, false, "VMAX.src0_addr");
+    detail::PutBits(&d, 3, 0, 32, src1_addr, false, "VMAX.src1_addr");
+    detail::PutBits(&d, 4, 0, 16, rows, false, "VMAX.rows");
+    detail::PutBits(&d, 4, 16, 16, cols, false, "VMAX.cols");
+    detail::PutBits(&d, 5, 0, 32, dst_stride, false, "VMAX.dst_stride");
+    detail::PutBits(&d, 6, 0, 32, src0_stride, false, "VMAX.src0_stride");
+    detail::PutBits(&d, 7, 0, 32, src1_stride, false, "VMAX.src1_stride");
+    return d;
+  }
+
+  static VmaxDesc Unpack(const Descriptor& d) {
+    VmaxDesc r;
+    r.wait_mask = detail::GetBits(d, 0, 8, 4);
+    r.signal_mask = detail::GetBits(d, 0, 12, 4);
+    r.int8 = detail::GetBits(d, 0, 16, 1);
+    r.dst_addr = detail::GetBits(d, 1, 0, 32);
+    r.src0_addr = detail::GetBits(d, 2, 0, 32);
+    r.src1_addr = detail::GetBits(d, 3, 0, 32);
+    r.rows = detail::GetBits(d, 4, 0, 16);
+    r.cols = detail::GetBits(d, 4, 16, 16);
+    r.dst_stride = detail::GetBits(d, 5, 0, 32);
+    r.src0_stride = detail::GetBits(d, 6, 0, 32);
+    r.src1_stride = detail::GetBits(d, 7, 0, 32);
+    return r;
+  }
+
+  // Field access by name (tools, tests); false if there is no such field.
+  bool Set(const std::string& field, int64_t v) {
+    if (field == "wait_mask") return wait_mask = detail::ToU32(v, "VMAX.wait_mask"), true;
+    if (field == "signal_mask") return signal_mask = detail::ToU32(v, "VMAX.signal_mask"), true;
+    if (field == "int8") return int8 = detail::ToU32(v, "VMAX.int8"), true;
+    if (field == "dst_addr") return dst_addr = detail::ToU32(v, "VMAX.dst_addr"), true;
+    if (field == "src0_addr") return src0_addr = detail::ToU32(v, "VMAX.src0_addr"), true;
+    if (field == "src1_addr") return src1_addr = detail::ToU32(v, "VMAX.src1_addr"), true;
+    if (field == "rows") return rows = detail::ToU32(v, "VMAX.rows"), true;
+    if (field == "cols") return cols = detail::ToU32(v, "VMAX.cols"), true;
+    if (field == "dst_stride") return dst_stride = detail::ToU32(v, "VMAX.dst_stride"), true;
+    if (field == "src0_stride") return src0_stride = detail::ToU32(v, "VMAX.src0_stride"), true;
+    if (field == "src1_stride") return src1_stride = detail::ToU32(v, "VMAX.src1_stride"), true;
+    return false;
+  }
+
+  bool Get(const std::string& field, int64_t* v) const {
+    if (field == "wait_mask") return *v = wait_mask, true;
+    if (field == "signal_mask") return *v = signal_mask, true;
+    if (field == "int8") return *v = int8, true;
+    if (field == "dst_addr") return *v = dst_addr, true;
+    if (field == "src0_addr") return *v = src0_addr, true;
+    if (field == "src1_addr") return *v = src1_addr, true;
+    if (field == "rows") return *v = rows, true;
+    if (field == "cols") return *v = cols, true;
+    if (field == "dst_stride") return *v = dst_stride, true;
+    if (field == "src0_stride") return *v = src0_stride, true;
+    if (field == "src1_stride") return *v = src1_stride, true;
+    return false;
+  }
+
+  bool operator==(const VmaxDesc& o) const {
+    return wait_mask == o.wait_mask && signal_mask == o.signal_mask && int8 == o.int8 && dst_addr == o.dst_addr && src0_addr == o.src0_addr && src1_addr == o.src1_addr && rows == o.rows && cols == o.cols && dst_stride == o.dst_stride && src0_stride == o.src0_stride && src1_stride == o.src1_stride;
+  }
+};
+
+// VREQUANT (ST queue).
+struct VrequantDesc {
+  static constexpr Opcode kOpcode = Opcode::kVrequant;
+  uint32_t wait_mask = 0;  // Before starting, take one token from each channel whose bit is set (block until all are > 0).
+  uint32_t signal_mask = 0;  // After finishing, give one token to each channel whose bit is set (a command does not start while one of them is at token_max).
+  uint32_t dst_addr = 0;  // Device address of destination element (0, 0).
+  uint32_t src0_addr = 0;  // Device address of source element (0, 0).
+  uint32_t rows = 0;  // Rows.
+  uint32_t cols = 0;  // Elements per row.
+  uint32_t dst_stride = 0;  // Bytes between the starts of consecutive destination rows.
+  uint32_t src0_stride = 0;  // Bytes between the starts of consecutive source rows.
+  int32_t scale = 0;  // Requantization multiplier (as STORE).
+  uint32_t shift = 0;  // Requantization right shift, rounded (as STORE).
+
+  Descriptor Pack() const {
+    Descriptor d{};
+    detail::PutBits(&d, 0, 0, 8, static_cast<int64_t>(Opcode::kVrequant), false, "VREQUANT.opcode");
+    detail::PutBits(&d, 0, 8, 4, wait_mask, false, "VREQUANT.wait_mask");
+    detail::PutBits(&d, 0, 12, 4, signal_mask, false, "VREQUANT.signal_mask");
+    detail::PutBits(&d, 1, 0, 32, dst_addr, false, "VREQUANT.dst_addr");
+    detail::PutBits(&d, 2, 0, 32, src0_addr, false, "VREQUANT.src0_addr");
+    detail::PutBits(&d, 4, 0, 16, rows, false, "VREQUANT.rows");
+    detail::PutBits(&d, 4, 16, 16, cols, false, "VREQUANT.cols");
+    detail::PutBits(&d, 5, 0, 32, dst_stride, false, "VREQUANT.dst_stride");
+    detail::PutBits(&d, 6, 0, 32, src0_stride, false, "VREQUANT.src0_stride");
+    detail::PutBits(&d, 7, 0, 16, scale, true, "VREQUANT.scale");
+    detail::PutBits(&d, 7, 16, 5, shift, false, "VREQUANT.shift");
+    return d;
+  }
+
+  static VrequantDesc Unpack(const Descriptor& d) {
+    VrequantDesc r;
+    r.wait_mask = detail::GetBits(d, 0, 8, 4);
+    r.signal_mask = detail::GetBits(d, 0, 12, 4);
+    r.dst_addr = detail::GetBits(d, 1, 0, 32);
+    r.src0_addr = detail::GetBits(d, 2, 0, 32);
+    r.rows = detail::GetBits(d, 4, 0, 16);
+    r.cols = detail::GetBits(d, 4, 16, 16);
+    r.dst_stride = detail::GetBits(d, 5, 0, 32);
+    r.src0_stride = detail::GetBits(d, 6, 0, 32);
+    r.scale = detail::GetSigned(d, 7, 0, 16);
+    r.shift = detail::GetBits(d, 7, 16, 5);
+    return r;
+  }
+
+  // Field access by name (tools, tests); false if there is no such field.
+  bool Set(const std::string& field, int64_t v) {
+    if (field == "wait_mask") return wait_mask = detail::ToU32(v, "VREQUANT.wait_mask"), true;
+    if (field == "signal_mask") return signal_mask = detail::ToU32(v, "VREQUANT.signal_mask"), true;
+    if (field == "dst_addr") return dst_addr = detail::ToU32(v, "VREQUANT.dst_addr"), true;
+    if (field == "src0_addr") return src0_addr = detail::ToU32(v, "VREQUANT.src0_addr"), true;
+    if (field == "rows") return rows = detail::ToU32(v, "VREQUANT.rows"), true;
+    if (field == "cols") return cols = detail::ToU32(v, "VREQUANT.cols"), true;
+    if (field == "dst_stride") return dst_stride = detail::ToU32(v, "VREQUANT.dst_stride"), true;
+    if (field == "src0_stride") return src0_stride = detail::ToU32(v, "VREQUANT.src0_stride"), true;
+    if (field == "scale") return scale = detail::ToI32(v, "VREQUANT.scale"), true;
+    if (field == "shift") return shift = detail::ToU32(v, "VREQUANT.shift"), true;
+    return false;
+  }
+
+  bool Get(const std::string& field, int64_t* v) const {
+    if (field == "wait_mask") return *v = wait_mask, true;
+    if (field == "signal_mask") return *v = signal_mask, true;
+    if (field == "dst_addr") return *v = dst_addr, true;
+    if (field == "src0_addr") return *v = src0_addr, true;
+    if (field == "rows") return *v = rows, true;
+    if (field == "cols") return *v = cols, true;
+    if (field == "dst_stride") return *v = dst_stride, true;
+    if (field == "src0_stride") return *v = src0_stride, true;
+    if (field == "scale") return *v = scale, true;
+    if (field == "shift") return *v = shift, true;
+    return false;
+  }
+
+  bool operator==(const VrequantDesc& o) const {
+    return wait_mask == o.wait_mask && signal_mask == o.signal_mask && dst_addr == o.dst_addr && src0_addr == o.src0_addr && rows == o.rows && cols == o.cols && dst_stride == o.dst_stride && src0_stride == o.src0_stride && scale == o.scale && shift == o.shift;
+  }
+};
+
+// VCOPY (ST queue).
+struct VcopyDesc {
+  static constexpr Opcode kOpcode = Opcode::kVcopy;
+  uint32_t wait_mask = 0;  // Before starting, take one token from each channel whose bit is set (block until all are > 0).
+  uint32_t signal_mask = 0;  // After finishing, give one token to each channel whose bit is set (a command does not start while one of them is at token_max).
+  uint32_t dst_addr = 0;  // Device address of destination element (0, 0).
+  uint32_t src0_addr = 0;  // Device address of source element (0, 0).
+  uint32_t rows = 0;  // Rows.
+  uint32_t cols = 0;  // Elements per row (bytes).
+  uint32_t dst_stride = 0;  // Bytes between the starts of consecutive destination rows.
+  uint32_t src0_stride = 0;  // Bytes between the starts of consecutive source rows.
+
+  Descriptor Pack() const {
+    Descriptor d{};
+    detail::PutBits(&d, 0, 0, 8, static_cast<int64_t>(Opcode::kVcopy), false, "VCOPY.opcode");
+    detail::PutBits(&d, 0, 8, 4, wait_mask, false, "VCOPY.wait_mask");
+    detail::PutBits(&d, 0, 12, 4, signal_mask, false, "VCOPY.signal_mask");
+    detail::PutBits(&d, 1, 0, 32, dst_addr, false, "VCOPY.dst_addr");
+    detail::PutBits(&d, 2, 0, 32, src0_addr, false, "VCOPY.src0_addr");
+    detail::PutBits(&d, 4, 0, 16, rows, false, "VCOPY.rows");
+    detail::PutBits(&d, 4, 16, 16, cols, false, "VCOPY.cols");
+    detail::PutBits(&d, 5, 0, 32, dst_stride, false, "VCOPY.dst_stride");
+    detail::PutBits(&d, 6, 0, 32, src0_stride, false, "VCOPY.src0_stride");
+    return d;
+  }
+
+  static VcopyDesc Unpack(const Descriptor& d) {
+    VcopyDesc r;
+    r.wait_mask = detail::GetBits(d, 0, 8, 4);
+    r.signal_mask = detail::GetBits(d, 0, 12, 4);
+    r.dst_addr = detail::GetBits(d, 1, 0, 32);
+    r.src0_addr = detail::GetBits(d, 2, 0, 32);
+    r.rows = detail::GetBits(d, 4, 0, 16);
+    r.cols = detail::GetBits(d, 4, 16, 16);
+    r.dst_stride = detail::GetBits(d, 5, 0, 32);
+    r.src0_stride = detail::GetBits(d, 6, 0, 32);
+    return r;
+  }
+
+  // Field access by name (tools, tests); false if there is no such field.
+  bool Set(const std::string& field, int64_t v) {
+    if (field == "wait_mask") return wait_mask = detail::ToU32(v, "VCOPY.wait_mask"), true;
+    if (field == "signal_mask") return signal_mask = detail::ToU32(v, "VCOPY.signal_mask"), true;
+    if (field == "dst_addr") return dst_addr = detail::ToU32(v, "VCOPY.dst_addr"), true;
+    if (field == "src0_addr") return src0_addr = detail::ToU32(v, "VCOPY.src0_addr"), true;
+    if (field == "rows") return rows = detail::ToU32(v, "VCOPY.rows"), true;
+    if (field == "cols") return cols = detail::ToU32(v, "VCOPY.cols"), true;
+    if (field == "dst_stride") return dst_stride = detail::ToU32(v, "VCOPY.dst_stride"), true;
+    if (field == "src0_stride") return src0_stride = detail::ToU32(v, "VCOPY.src0_stride"), true;
+    return false;
+  }
+
+  bool Get(const std::string& field, int64_t* v) const {
+    if (field == "wait_mask") return *v = wait_mask, true;
+    if (field == "signal_mask") return *v = signal_mask, true;
+    if (field == "dst_addr") return *v = dst_addr, true;
+    if (field == "src0_addr") return *v = src0_addr, true;
+    if (field == "rows") return *v = rows, true;
+    if (field == "cols") return *v = cols, true;
+    if (field == "dst_stride") return *v = dst_stride, true;
+    if (field == "src0_stride") return *v = src0_stride, true;
+    return false;
+  }
+
+  bool operator==(const VcopyDesc& o) const {
+    return wait_mask == o.wait_mask && signal_mask == o.signal_mask && dst_addr == o.dst_addr && src0_addr == o.src0_addr && rows == o.rows && cols == o.cols && dst_stride == o.dst_stride && src0_stride == o.src0_stride;
   }
 };
 

@@ -6,6 +6,7 @@
 #include "sw/common/hex.h"
 #include "sw/model/epilogue.h"
 #include "sw/model/gemm.h"
+#include "sw/model/vector.h"
 
 namespace luoshu::model {
 namespace {
@@ -137,6 +138,24 @@ Fault ValidateDescriptor(const isa::Descriptor& d, const CoreConfig& cfg, std::s
       const auto x = isa::SyncDesc::Unpack(d);
       ck.Require(x.addr % 4 == 0, Fault::kIllegalField,
                  "SYNC addr " + Hex(x.addr) + " is not a multiple of 4");
+      break;
+    }
+    case Opcode::kVadd:
+    case Opcode::kVmax:
+    case Opcode::kVrequant:
+    case Opcode::kVcopy: {
+      const auto v = isa::VectorCommandOf(d);
+      ck.Require(v.rows >= 1, Fault::kIllegalField, name + " rows must be >= 1");
+      ck.Require(v.cols >= 1, Fault::kIllegalField, name + " cols must be >= 1");
+      const char* names[3] = {"src0", "src1", "dst"};
+      const isa::VectorOperand* ops[3] = {&v.src[0], v.num_srcs > 1 ? &v.src[1] : nullptr, &v.dst};
+      for (int i = 0; i < 3; ++i) {
+        if (!ops[i] || ops[i]->esize == 1) continue;
+        ck.Require(ops[i]->addr % 4 == 0 && ops[i]->stride % 4 == 0, Fault::kIllegalField,
+                   name + " int32 " + names[i] +
+                       " needs its address and stride multiples of 4, got " + Hex(ops[i]->addr) +
+                       " and " + std::to_string(ops[i]->stride));
+      }
       break;
     }
   }
@@ -356,6 +375,12 @@ void CoreModel::Execute(int queue) {
     case Opcode::kStore:
       ok = ExecStore(c);
       break;
+    case Opcode::kVadd:
+    case Opcode::kVmax:
+    case Opcode::kVrequant:
+    case Opcode::kVcopy:
+      ok = ExecVector(c);
+      break;
     case Opcode::kSync:
       break;  // never queued
   }
@@ -462,6 +487,46 @@ bool CoreModel::ExecStore(const Command& c) {
     mem_->Write(x.dst_addr + r * x.dst_stride, row.data(), row.size());
   }
   counters_.bytes_written += uint64_t{x.rows} * row.size();
+  return true;
+}
+
+bool CoreModel::ExecVector(const Command& c) {
+  const auto v = isa::VectorCommandOf(c.desc);
+  const std::string name = isa::OpcodeName(v.op);
+  // Every range's window before any memory check, so ACCESS wins over MEM_ERROR as in the
+  // RTL, whose window pre-pass runs before its first read.
+  struct Range {
+    uint64_t addr, len;
+    bool write;
+    const char* what;
+  };
+  std::vector<Range> ranges;
+  for (uint32_t r = 0; r < v.rows; ++r) {
+    for (int s = 0; s < v.num_srcs; ++s) {
+      ranges.push_back(
+          {v.src[s].RowAddr(r), v.SrcRowBytes(), false, s ? "src1 row read" : "src0 row read"});
+    }
+    ranges.push_back({v.dst.RowAddr(r), v.DstRowBytes(), true, "dst row write"});
+  }
+  for (const Range& g : ranges) {
+    if (!InsideOneWindow(config_.windows, g.addr, g.len, g.write)) {
+      return CheckAccess(c, g.addr, g.len, g.write, (name + " " + g.what).c_str());
+    }
+  }
+  for (const Range& g : ranges) {
+    if (!mem_->Contains(g.addr, g.len)) {
+      return CheckAccess(c, g.addr, g.len, g.write, (name + " " + g.what).c_str());
+    }
+  }
+  std::vector<uint8_t> src0(v.SrcRowBytes()), src1(v.SrcRowBytes()), dst(v.DstRowBytes());
+  for (uint32_t r = 0; r < v.rows; ++r) {
+    mem_->Read(v.src[0].RowAddr(r), src0.data(), src0.size());
+    if (v.num_srcs > 1) mem_->Read(v.src[1].RowAddr(r), src1.data(), src1.size());
+    VectorRow(v, src0.data(), src1.data(), dst.data());
+    mem_->Write(v.dst.RowAddr(r), dst.data(), dst.size());
+  }
+  counters_.bytes_read += uint64_t{v.rows} * v.SrcRowBytes() * v.num_srcs;
+  counters_.bytes_written += uint64_t{v.rows} * v.DstRowBytes();
   return true;
 }
 

@@ -141,6 +141,7 @@ class CoreModel {
   bool ExecLoad(const Command& c);
   bool ExecMatmul(const Command& c);
   bool ExecStore(const Command& c);
+  bool ExecVector(const Command& c);  // VADD, VMAX, VREQUANT, VCOPY
   bool ExecSync(const Command& c);
   // Window + memory checks for a device access; on failure raises the fault and returns false.
   bool CheckAccess(const Command& c, uint64_t addr, uint64_t len, bool write, const char* what);

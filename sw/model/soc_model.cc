@@ -7,6 +7,7 @@
 
 #include "sw/common/hex.h"
 #include "sw/hal/reg_map.h"
+#include "sw/isa/vector.h"
 
 namespace luoshu::model {
 namespace {
@@ -310,6 +311,14 @@ void SocModel::EstimateUnitEvents(int c, uint32_t head, size_t first) {
       case isa::Opcode::kStore: {
         const auto x = isa::StoreDesc::Unpack(d);
         cycles = CeilDiv(uint64_t{x.rows} * x.cols * (x.int8_out ? 1 : 4), 16);
+        break;
+      }
+      case isa::Opcode::kVadd:
+      case isa::Opcode::kVmax:
+      case isa::Opcode::kVrequant:
+      case isa::Opcode::kVcopy: {
+        const auto v = isa::VectorCommandOf(d);
+        cycles = CeilDiv(uint64_t{v.rows} * v.SrcRowBytes() * v.num_srcs, 16);
         break;
       }
       case isa::Opcode::kSync:

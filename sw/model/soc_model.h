@@ -26,6 +26,7 @@
 // that signal the tokens it waits for have finished (the k-th wait on a channel pairs with the
 // k-th signal) and any SYNC before it has finished; a SYNC starts when every queue is free.
 // It lasts LOAD: bytes read / 16, MATMUL: m * n * k / Dim^2, STORE: bytes written / 16,
+// vector commands: bytes read / 16,
 // SYNC: kSyncCycles (at least one cycle each). Commands that fault get none. This is a
 // schedule of the estimate's own; Now() and the completion times above do not depend on it.
 #pragma once

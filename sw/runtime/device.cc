@@ -8,6 +8,7 @@
 
 #include "sw/common/hex.h"
 #include "sw/hal/stop.h"
+#include "sw/isa/vector.h"
 
 namespace luoshu {
 namespace {
@@ -63,6 +64,19 @@ std::vector<CommandAccess> AccessesOf(const isa::Descriptor& d) {
     case isa::Opcode::kSync: {
       const auto s = isa::SyncDesc::Unpack(d);
       out.push_back({"writes", s.addr, 4, true});
+      break;
+    }
+    case isa::Opcode::kVadd:
+    case isa::Opcode::kVmax:
+    case isa::Opcode::kVrequant:
+    case isa::Opcode::kVcopy: {
+      const auto v = isa::VectorCommandOf(d);
+      for (uint32_t r = 0; r < v.rows; ++r) {
+        for (int s = 0; s < v.num_srcs; ++s) {
+          out.push_back({"reads", v.src[s].RowAddr(r), v.SrcRowBytes(), false});
+        }
+        out.push_back({"writes", v.dst.RowAddr(r), v.DstRowBytes(), true});
+      }
       break;
     }
     default:

@@ -8,6 +8,13 @@
 // ST2EX to the next block) so the program is race-free: every legal interleaving of the
 // queues leaves the same memory image (prove it with CoreModel's schedule_seed).
 //
+// With vector_chance > 0, a block's STORE is followed (with that probability) by one to three
+// random vector commands (tb/workloads/random_vector.h) in the same ST queue: their sources
+// lie in [c, c + 0x8000) (where the STOREs write, so they read what the STOREs before them
+// wrote, in queue order, with no token) or are their own destination (in place), their
+// destinations in [c + 0x8000, c + kStreamCSpan); half the time the last of them gives the
+// block's ST2EX token instead of the STORE.
+//
 // The stream touches only these ranges of device memory (StreamLayout gives their bases):
 //   reads   [a, a + kStreamASpan), [b, b + kStreamBSpan), [bias, bias + kStreamBiasSpan)
 //   writes  [c, c + kStreamCSpan), the SYNC word at sync (4 bytes)
@@ -23,6 +30,7 @@
 #include "sw/isa/builder.h"
 #include "sw/model/core_model.h"
 #include "tb/random.h"
+#include "tb/workloads/random_vector.h"
 
 namespace luoshu::tb {
 
@@ -82,10 +90,10 @@ inline isa::GemmProgram RandomGemm(const model::CoreConfig& cfg, const StreamLay
 }
 
 // Block i of the stream is 4 descriptors (LOAD A, LOAD B, MATMUL, STORE), then one SYNC:
-// 4 * blocks + 1 descriptors.
+// 4 * blocks + 1 descriptors (up to 3 more per block with vector_chance > 0).
 inline std::vector<isa::Descriptor> RandomCommandStream(const model::CoreConfig& cfg,
                                                         const StreamLayout& at, int blocks,
-                                                        Rng* rng) {
+                                                        Rng* rng, double vector_chance = 0) {
   isa::ProgramBuilder b;
   const int d = cfg.dim;
   auto pick = [rng](int64_t lo, int64_t hi) { return static_cast<uint32_t>(rng->Uniform(lo, hi)); };
@@ -138,7 +146,15 @@ inline std::vector<isa::Descriptor> RandomCommandStream(const model::CoreConfig&
     st.dst_addr = at.c + esize * pick(0, 0x1000);
     st.wait_mask = isa::kEx2St;
     st.signal_mask = last ? 0 : isa::kSt2Ex;
+    const int vectors = rng->Chance(vector_chance) ? static_cast<int>(rng->Uniform(1, 3)) : 0;
+    const bool vector_signals = vectors > 0 && st.signal_mask != 0 && rng->Chance(0.5);
+    if (vector_signals) st.signal_mask = 0;
     b.Load(la).Load(lb).Matmul(mm).Store(st);
+    const VectorArea area{at.c, 0x8000, at.c + 0x8000, kStreamCSpan - 0x8000, 4, 24};
+    for (int v = 0; v < vectors; ++v) {
+      const bool signals = vector_signals && v + 1 == vectors;
+      AddRandomVectorCommand(&b, area, rng, 0, signals ? isa::kSt2Ex : 0);
+    }
     prev = mm;
   }
   b.Sync(at.sync, at.sync_value, true);

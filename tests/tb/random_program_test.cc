@@ -1,7 +1,8 @@
 // The random program generators of tb/workloads/random_program.h make only legal programs, for
 // every seed: a random GEMM's program fits the ring it was drawn for (seeds 73 and 105 of
 // AiCoreTest/1.RandomProgramsWithStallyMemory once drew 1285 descriptors for a 1024-slot
-// ring), the model accepts and runs it, and a command stream has 4 descriptors per block.
+// ring), the model accepts and runs it, a command stream has 4 descriptors per block, and one
+// with vector commands keeps the ISA's overlap rule and stays race-free.
 #include "tb/workloads/random_program.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "sw/isa/builder.h"
+#include "sw/isa/vector.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
 #include "tb/gtest_util.h"
@@ -80,6 +82,46 @@ TEST(RandomProgramTest, RandomCommandStreamIsFourDescriptorsPerBlockAndASync) {
   for (int blocks = 1; blocks <= 6; ++blocks) {
     EXPECT_EQ(tb::RandomCommandStream(model::CoreConfig{}, kAt, blocks, &rng).size(),
               size_t(4 * blocks + 1));
+  }
+}
+
+// With vector commands: one to three after each STORE, sources below c + 0x8000 or in place,
+// destinations above it (the ISA's overlap rule), and the stream stays race-free: a random
+// legal interleaving in the model leaves the same memory.
+TEST(RandomProgramTest, RandomCommandStreamWithVectorCommandsIsLegalAndRaceFree) {
+  for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(5), 100)) {
+    const int blocks = static_cast<int>(r.rng.Uniform(1, 6));
+    const auto prog = tb::RandomCommandStream(Dim4(), kAt, blocks, &r.rng, 1.0);
+    ASSERT_GE(prog.size(), size_t(5 * blocks + 1));
+    ASSERT_LE(prog.size(), size_t(7 * blocks + 1));
+    for (const auto& d : prog) {
+      if (!isa::IsVectorOpcode(static_cast<isa::Opcode>(isa::RawOpcode(d)))) continue;
+      const auto v = isa::VectorCommandOf(d);
+      const uint64_t split = kAt.c + 0x8000;
+      EXPECT_GE(v.dst.addr, split);
+      for (uint32_t row : {0u, v.rows - 1}) {
+        EXPECT_LE(v.dst.RowAddr(row) + v.DstRowBytes(), kAt.c + tb::kStreamCSpan);
+      }
+      for (int s = 0; s < v.num_srcs; ++s) {
+        const bool in_place = v.src[s].addr == v.dst.addr && v.src[s].stride == v.dst.stride;
+        EXPECT_TRUE(in_place || v.src[s].RowAddr(v.rows - 1) + v.SrcRowBytes() <= split);
+      }
+    }
+    std::vector<std::vector<uint8_t>> images;
+    for (uint64_t schedule : {uint64_t{0}, r.rng.Bits64() | 1}) {
+      model::CoreConfig cfg = Dim4();
+      cfg.windows = {{0, kMemBytes, true}};
+      cfg.schedule_seed = schedule;
+      model::DeviceMemory mem(0, kMemBytes);
+      for (uint32_t a = 0; a < kMemBytes; a += 4) mem.Write32(a, a * 2654435761u);
+      model::CoreModel core(cfg, &mem);
+      core.SetRing(kRing, 1024);
+      core.Submit(prog);
+      ASSERT_EQ(core.Run(), model::CoreState::kIdle) << core.fault().message;
+      images.emplace_back(tb::kStreamCSpan);
+      mem.Read(kAt.c, images.back().data(), tb::kStreamCSpan);
+    }
+    EXPECT_TRUE(images[0] == images[1]) << "not race-free";
   }
 }
 

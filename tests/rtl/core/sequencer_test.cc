@@ -24,6 +24,7 @@
 #include "Vsequencer_small_pipe_params.h"
 #include "sw/isa/builder.h"
 #include "sw/isa/luoshu_isa.h"
+#include "sw/isa/vector.h"
 #include "sw/model/core_model.h"
 #include "sw/model/memory.h"
 #include "tb/agents/core_ports.h"
@@ -104,6 +105,20 @@ Fault UnitFault(const std::vector<Window>& windows, const model::DeviceMemory& m
     for (uint64_t r = 0; r < x.valid_rows; ++r) {
       const Fault f = AccessFault(windows, mem, x.src_addr + r * x.src_stride, x.valid_cols, false);
       if (f != Fault::kNone) return f;
+    }
+  } else if (isa::IsVectorOpcode(op)) {
+    // Every row's window first, then memory (ACCESS before MEM_ERROR, as the model).
+    const auto v = isa::VectorCommandOf(d);
+    for (bool memory : {false, true}) {
+      for (uint32_t r = 0; r < v.rows; ++r) {
+        for (int o = 0; o <= v.num_srcs; ++o) {
+          const bool write = o == v.num_srcs;
+          const uint64_t a = write ? v.dst.RowAddr(r) : v.src[o].RowAddr(r);
+          const uint64_t len = write ? v.DstRowBytes() : v.SrcRowBytes();
+          const Fault f = AccessFault(windows, mem, a, len, write);
+          if (f == Fault::kAccess || (memory && f != Fault::kNone)) return f;
+        }
+      }
     }
   } else if (op == Opcode::kStore) {
     const auto x = isa::StoreDesc::Unpack(d);
@@ -999,7 +1014,7 @@ void ExpectFaultAndRecover(Rig<Cfg>& rig, const std::vector<Descriptor>& program
 
 TYPED_TEST(SequencerTest, IllegalOpcodeFaults) {
   Rig<TypeParam> rig(AllMemory(), Timing{}, 41);
-  for (uint32_t opcode : {0u, 5u, 0x81u, 0xffu}) {
+  for (uint32_t opcode : {0u, 9u, 0x81u, 0xffu}) {
     SCOPED_TRACE("opcode " + std::to_string(opcode));
     Descriptor bad{};
     bad[0] = opcode;
@@ -1232,7 +1247,7 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
   for (int trial : tb::Steps(500)) {
     Descriptor d{};
     const uint32_t op = rng.Chance(0.1) ? static_cast<uint32_t>(rng.Uniform(0, 255))
-                                        : static_cast<uint32_t>(rng.Uniform(1, 4));
+                                        : static_cast<uint32_t>(rng.Uniform(1, 8));
     const uint32_t masks = rng.Chance(0.8) ? 0 : static_cast<uint32_t>(rng.Uniform(0, 255));
     d[0] = op | masks << 8;
     for (int w = 1; w < isa::kDescriptorWords; ++w) d[w] = static_cast<uint32_t>(rng.Bits64());
@@ -1280,13 +1295,37 @@ TYPED_TEST(SequencerTest, RandomDescriptorsDecodeLikeTheModel) {
         d = Sync(kSync + static_cast<uint32_t>(rng.Uniform(0, 63)) * (rng.Chance(0.9) ? 4 : 1),
                  static_cast<uint32_t>(rng.Bits64()), rng.Chance(0.5));
         break;
+      case 5:  // VADD, VMAX, VREQUANT, VCOPY: one layout; sometimes misaligned int32 operands
+      case 6:
+      case 7:
+      case 8: {
+        auto x = isa::VaddDesc::Unpack(d);
+        auto word = [&] { return rng.Chance(0.9) ? 4u : 1u; };
+        x.rows = pick16() % 6;
+        x.cols = pick16() % 40;
+        x.dst_addr = kData + static_cast<uint32_t>(rng.Uniform(0, 64)) * word();
+        x.dst_stride = static_cast<uint32_t>(rng.Uniform(0, 64)) * word();
+        x.src0_addr = static_cast<uint32_t>(rng.Uniform(0, kMemBytes / 4 + 64)) * word();
+        x.src0_stride = static_cast<uint32_t>(rng.Uniform(0, 64)) * word();
+        x.src1_addr = static_cast<uint32_t>(rng.Uniform(0, kMemBytes / 4)) * word();
+        x.src1_stride = static_cast<uint32_t>(rng.Uniform(0, 64)) * word();
+        d = x.Pack();
+        d[0] = (d[0] & ~0xffu) | op;
+        if (op == 6) d[0] |= static_cast<uint32_t>(rng.Uniform(0, 1)) << 16;  // VMAX int8
+        if (op == 7) d[7] = static_cast<uint32_t>(rng.Bits64()) & 0x1fffff;   // scale, shift
+        if (op == 7 || op == 8) d[3] = rng.Chance(0.9) ? 0 : d[3];            // reserved word
+        if (op == 8) d[7] = rng.Chance(0.9) ? 0 : d[7];
+        break;
+      }
       default:
         break;
     }
-    // Maybe a reserved bit. Not in a STORE's addresses: the model would then write the SYNC
-    // words the comparison reads.
+    // Maybe a reserved bit. Not in a STORE's or vector command's destination: the model would
+    // then write the SYNC words the comparison reads.
     const int flip_word = static_cast<int>(rng.Uniform(0, 7));
-    if (rng.Chance(0.1) && !(op == 3 && (flip_word == 1 || flip_word == 2 || flip_word == 6))) {
+    const bool dst_word = (op == 3 && (flip_word == 1 || flip_word == 2 || flip_word == 6)) ||
+                          (op >= 5 && op <= 8 && (flip_word == 1 || flip_word == 5));
+    if (rng.Chance(0.1) && !dst_word) {
       d[flip_word] ^= 1u << rng.Uniform(0, 31);
     }
     const Fault want = model::ValidateDescriptor(d, cfg, nullptr);
@@ -1630,7 +1669,7 @@ TYPED_TEST(SequencerTest, ClearAbandonsABlockedProgram) {
 TYPED_TEST(SequencerTest, DoorbellAfterClearResumesAtHead) {
   Rig<TypeParam> rig(AllMemory(), Timing{}, 75);
   Descriptor bad{};
-  bad[0] = 7;
+  bad[0] = 9;
   RunExpectingFault(rig, {Load().Pack(), Load().Pack(), bad, Load(0, isa::kLd2Ex).Pack()},
                     Fault::kIllegalOpcode, 2);
   EXPECT_EQ(rig.dut().head_o, 3u) << "a decode fault consumes its slot";

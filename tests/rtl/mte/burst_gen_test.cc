@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "Vburst_gen_b16.h"
+#include "Vburst_gen_b16_m4.h"
+#include "Vburst_gen_b16_m4_params.h"
 #include "Vburst_gen_b16_params.h"
 #include "Vburst_gen_b4.h"
 #include "Vburst_gen_b4_params.h"
@@ -41,11 +43,11 @@ struct Seen {
 };
 
 // The reference: every row's bursts; the last of each row ends it.
-std::vector<Seen> Expected(const Transfer& t, uint64_t beat_bytes) {
+std::vector<Seen> Expected(const Transfer& t, uint64_t beat_bytes, uint64_t max_beats = 256) {
   std::vector<Seen> out;
   if (t.row_bytes == 0) return out;
   for (uint64_t r = 0; r < t.rows; ++r) {
-    const auto row = tb::SplitBursts(t.addr + r * t.stride, t.row_bytes, beat_bytes);
+    const auto row = tb::SplitBursts(t.addr + r * t.stride, t.row_bytes, beat_bytes, max_beats);
     for (size_t i = 0; i < row.size(); ++i) out.push_back({row[i], i + 1 == row.size()});
   }
   return out;
@@ -56,6 +58,7 @@ class BurstGenTest : public ::testing::Test {
  protected:
   static constexpr uint64_t kBeatBytes = VerilatedParams<Model>::BeatBytes;
   static constexpr uint64_t kMaxRowBytes = (uint64_t(1) << VerilatedParams<Model>::LenW) - 1;
+  static constexpr uint64_t kMaxBeats = VerilatedParams<Model>::MaxBeats;
 
   BurstGenTest() : sim_(tb::CurrentTestName()), d_(sim_.dut()) { sim_.Reset(); }
 
@@ -101,7 +104,7 @@ class BurstGenTest : public ::testing::Test {
   }
 
   void ExpectBursts(const Transfer& t, double stall_p, uint64_t seed) {
-    const auto want = Expected(t, kBeatBytes);
+    const auto want = Expected(t, kBeatBytes, kMaxBeats);
     tb::Rng rng(seed);
     Start(t);
     uint64_t cycles = 0;
@@ -119,8 +122,16 @@ class BurstGenTest : public ::testing::Test {
   Model& d_;
 };
 
-using Models = ::testing::Types<Vburst_gen_b16, Vburst_gen_b4>;
+using Models = ::testing::Types<Vburst_gen_b16, Vburst_gen_b4, Vburst_gen_b16_m4>;
 TYPED_TEST_SUITE(BurstGenTest, Models);
+
+TEST(BurstGenReferenceTest, MaxBeatsCutsLongBursts) {
+  // 10 beats from a page start in bursts of at most 4: 4 + 4 + 2; a page boundary still cuts.
+  const auto b = tb::SplitBursts(0x6000, 10 * 16, 16, 4);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_EQ(b[2], (tb::Burst{0x6080, 2}));
+  EXPECT_EQ(tb::SplitBursts(0x7000 - 16, 3 * 16, 16, 4).size(), 2u);
+}
 
 TYPED_TEST(BurstGenTest, BoundaryCases) {
   const uint64_t bb = this->kBeatBytes;

@@ -266,5 +266,47 @@ TEST(GemmProgramTest, RefusesBadShapesAndTilesThatDoNotFit) {
   ExpectThrowWith([&] { BuildGemmProgram(p); }, "row pitch");
 }
 
+TEST(BuilderVectorTest, ChecksFieldsAndTokensLikeStore) {
+  VaddDesc add;
+  add.rows = add.cols = 2;
+  add.src0_addr = 0x100, add.src1_addr = 0x200, add.dst_addr = 0x300;
+  add.wait_mask = kEx2St, add.signal_mask = kSt2Ex;
+  ProgramBuilder b;
+  b.Vadd(add);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(RawOpcode(b.program()[0]), static_cast<uint32_t>(Opcode::kVadd));
+  EXPECT_EQ(QueueOf(Opcode::kVadd), Queue::kSt) << "vector commands share the STORE queue";
+  auto refuses = [](auto f, const std::string& text) {
+    try {
+      f();
+      ADD_FAILURE() << "no exception; wanted '" << text << "'";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+    }
+  };
+  auto x = add;
+  x.rows = 0;
+  refuses([&] { ProgramBuilder().Vadd(x); }, "rows and cols must be >= 1");
+  x = add;
+  x.src1_stride = 2;
+  refuses([&] { ProgramBuilder().Vadd(x); }, "multiples of 4");
+  x = add;
+  x.wait_mask = kLd2Ex;
+  refuses([&] { ProgramBuilder().Vadd(x); }, "does not feed the VADD queue");
+  VmaxDesc m;
+  m.rows = m.cols = 1, m.int8 = 1, m.src0_addr = 1, m.src1_addr = 2, m.dst_addr = 3;
+  EXPECT_NO_THROW(ProgramBuilder().Vmax(m)) << "int8 operands take any alignment";
+  m.int8 = 0;
+  refuses([&] { ProgramBuilder().Vmax(m); }, "multiples of 4");
+  VrequantDesc q;
+  q.rows = q.cols = 1, q.src0_addr = 4, q.dst_addr = 5, q.scale = -7, q.shift = 31;
+  EXPECT_NO_THROW(ProgramBuilder().Vrequant(q));
+  q.src0_addr = 6;
+  refuses([&] { ProgramBuilder().Vrequant(q); }, "multiples of 4");
+  VcopyDesc c;
+  c.rows = 1, c.cols = 0;
+  refuses([&] { ProgramBuilder().Vcopy(c); }, "rows and cols must be >= 1");
+}
+
 }  // namespace
 }  // namespace luoshu::isa

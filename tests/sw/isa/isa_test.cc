@@ -65,6 +65,14 @@ Descriptor PackFor(Opcode op, const std::map<std::string, int64_t>& v) {
       return Codec<StoreDesc>::Pack(v);
     case Opcode::kSync:
       return Codec<SyncDesc>::Pack(v);
+    case Opcode::kVadd:
+      return Codec<VaddDesc>::Pack(v);
+    case Opcode::kVmax:
+      return Codec<VmaxDesc>::Pack(v);
+    case Opcode::kVrequant:
+      return Codec<VrequantDesc>::Pack(v);
+    case Opcode::kVcopy:
+      return Codec<VcopyDesc>::Pack(v);
   }
   return {};
 }
@@ -80,6 +88,14 @@ std::map<std::string, int64_t> UnpackFor(Opcode op, const Descriptor& d,
       return Codec<StoreDesc>::Unpack(d, like);
     case Opcode::kSync:
       return Codec<SyncDesc>::Unpack(d, like);
+    case Opcode::kVadd:
+      return Codec<VaddDesc>::Unpack(d, like);
+    case Opcode::kVmax:
+      return Codec<VmaxDesc>::Unpack(d, like);
+    case Opcode::kVrequant:
+      return Codec<VrequantDesc>::Unpack(d, like);
+    case Opcode::kVcopy:
+      return Codec<VcopyDesc>::Unpack(d, like);
   }
   return {};
 }
@@ -171,7 +187,7 @@ TEST(IsaEncodingTest, PackRefusesValuesThatDoNotFit) {
 
 TEST(IsaEncodingTest, OpcodesFaultsAndChannelsAreNamed) {
   EXPECT_FALSE(IsValidOpcode(0)) << "zeroed memory must not be a program";
-  EXPECT_FALSE(IsValidOpcode(5));
+  EXPECT_FALSE(IsValidOpcode(9));
   EXPECT_FALSE(IsValidOpcode(255));
   for (Opcode op : kAllOpcodes) EXPECT_TRUE(IsValidOpcode(static_cast<uint32_t>(op)));
   EXPECT_STREQ(OpcodeName(Opcode::kMatmul), "MATMUL");

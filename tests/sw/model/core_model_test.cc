@@ -12,10 +12,12 @@
 #include "sw/isa/builder.h"
 #include "sw/model/epilogue.h"
 #include "sw/model/gemm.h"
+#include "sw/model/vector.h"
 #include "tb/gtest_util.h"
 #include "tb/options.h"
 #include "tb/random.h"
 #include "tb/workloads/matrices.h"
+#include "tb/workloads/random_vector.h"
 
 namespace luoshu::model {
 namespace {
@@ -540,6 +542,250 @@ TEST(CoreFaultTest, TokenDeadlockIsAFaultNotAHang) {
     for (int i = 0; i < 5; ++i) b.Store(blk.st);
     b.Matmul(blk.mm);
     ExpectFaultThenRecover(&rig, b.program(), Fault::kDeadlock, 0, "sequencer holds STORE @4");
+  }
+}
+
+// ---- Vector commands (VADD, VMAX, VREQUANT, VCOPY): element-wise on device-memory blocks.
+
+constexpr uint32_t kVecSrc = 0x20000, kVecDst = 0x60000, kVecSpan = 0x20000;
+constexpr uint32_t kVecBoth = kVecDst + kVecSpan - kVecSrc;  // both areas
+
+// Expected memory after `d`, computed element by element from the ISA text (not VectorRow).
+void ApplyVectorReference(const isa::Descriptor& d, DeviceMemory* mem) {
+  const auto v = isa::VectorCommandOf(d);
+  for (uint32_t r = 0; r < v.rows; ++r) {
+    for (uint32_t c = 0; c < v.cols; ++c) {
+      auto src = [&](int s) -> int64_t {
+        const uint64_t a = v.src[s].RowAddr(r) + uint64_t{c} * v.src[s].esize;
+        return v.src[s].esize == 4 ? static_cast<int32_t>(mem->Read32(a))
+                                   : static_cast<int8_t>(mem->Read8(a));
+      };
+      const uint64_t dst = v.dst.RowAddr(r) + uint64_t{c} * v.dst.esize;
+      int64_t x = 0;
+      switch (v.op) {
+        case Opcode::kVadd:
+          x = static_cast<int32_t>(static_cast<uint32_t>(src(0)) + static_cast<uint32_t>(src(1)));
+          break;
+        case Opcode::kVmax:
+          x = std::max(src(0), src(1));
+          break;
+        case Opcode::kVrequant: {
+          const double q =
+              std::round(static_cast<double>(src(0)) * v.scale / std::ldexp(1.0, v.shift));
+          x = std::clamp<int64_t>(static_cast<int64_t>(q), -128, 127);  // round(): ties away
+          break;
+        }
+        default:
+          x = src(0);
+          break;
+      }
+      if (v.dst.esize == 4) {
+        mem->Write32(dst, static_cast<uint32_t>(x));
+      } else {
+        mem->Write8(dst, static_cast<uint8_t>(x));
+      }
+    }
+  }
+}
+
+void RandomFill(DeviceMemory* mem, uint32_t addr, uint32_t len, tb::Rng* rng) {
+  for (uint32_t i = 0; i < len; i += 8) {
+    const uint64_t x = rng->Bits64();
+    mem->Write(addr + i, &x, std::min<uint32_t>(8, len - i));
+  }
+}
+
+TEST(CoreVectorTest, RandomCommandsMatchTheElementReference) {
+  tb::Rng rng(tb::SeedFromEnv(517));
+  const tb::VectorArea area{kVecSrc, kVecSpan, kVecDst, kVecSpan};
+  int in_place = 0;
+  for (int i = 0; i < 300; ++i) {
+    Rig rig(SmallCore(4));
+    RandomFill(&rig.mem, kVecSrc, kVecBoth, &rng);
+    const isa::Descriptor d = tb::RandomVectorCommand(area, &rng);
+    const auto v = isa::VectorCommandOf(d);
+    in_place += v.src[0].addr == v.dst.addr;
+    DeviceMemory want(0, kMemBytes);
+    std::vector<uint8_t> image(kMemBytes);
+    rig.mem.Read(0, image.data(), kMemBytes);
+    want.Write(0, image.data(), kMemBytes);
+    ApplyVectorReference(d, &want);
+    ASSERT_EQ(rig.Run({d}), CoreState::kIdle) << rig.core.fault().message;
+    std::vector<uint8_t> got(kVecBoth), exp(kVecBoth);
+    rig.mem.Read(kVecSrc, got.data(), got.size());
+    want.Read(kVecSrc, exp.data(), exp.size());
+    ASSERT_EQ(got, exp) << "command " << i << ": " << isa::OpcodeName(v.op) << " rows " << v.rows
+                        << " cols " << v.cols;
+    EXPECT_EQ(rig.core.counters().retired[static_cast<int>(isa::Queue::kSt)], 1u);
+    EXPECT_EQ(rig.core.counters().bytes_read, uint64_t{v.rows} * v.SrcRowBytes() * v.num_srcs);
+    EXPECT_EQ(rig.core.counters().bytes_written, uint64_t{v.rows} * v.DstRowBytes());
+  }
+  EXPECT_GT(in_place, 10) << "the generator should make in-place commands";
+}
+
+TEST(CoreVectorTest, EdgeValues) {
+  Rig rig(SmallCore(4));
+  const uint32_t a[4] = {0x7fffffffu, 0x80000000u, 0xffffffffu, 5};
+  const uint32_t b[4] = {1, 0xffffffffu, 1, 0xfffffffbu};
+  rig.mem.WriteWords(kVecSrc, a, 4);
+  rig.mem.WriteWords(kVecSrc + 16, b, 4);
+  isa::ProgramBuilder p;
+  isa::VaddDesc add;
+  add.rows = 1, add.cols = 4, add.src0_addr = kVecSrc, add.src1_addr = kVecSrc + 16;
+  add.dst_addr = kVecDst;
+  isa::VmaxDesc mx;
+  mx.rows = 1, mx.cols = 4, mx.src0_addr = kVecSrc, mx.src1_addr = kVecSrc + 16;
+  mx.dst_addr = kVecDst + 16;
+  isa::VmaxDesc mx8 = mx;
+  mx8.int8 = 1, mx8.cols = 16, mx8.dst_addr = kVecDst + 32;
+  isa::VrequantDesc rq;
+  rq.rows = 1, rq.cols = 4, rq.src0_addr = kVecSrc + 16, rq.dst_addr = kVecDst + 48;
+  rq.scale = -3, rq.shift = 1;  // b * -3 / 2: -1.5 -> -2, 1.5 -> 2, 7.5 -> 8 (ties away)
+  p.Vadd(add).Vmax(mx).Vmax(mx8).Vrequant(rq);
+  ASSERT_EQ(rig.Run(p.program()), CoreState::kIdle) << rig.core.fault().message;
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 0), 0x80000000u) << "int32 wrap-around";
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 4), 0x7fffffffu);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 8), 0u);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 12), 0u);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 16), 0x7fffffffu) << "signed max";
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 20), 0xffffffffu);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 24), 1u);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 28), 5u);
+  // int8 max of the same bytes, e.g. {ff,ff,ff,7f} vs {01,00,00,00} -> {01,00,00,7f}.
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 32), 0x7f000001u);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 36), 0xff000000u);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 40), 0x00000001u);
+  EXPECT_EQ(rig.mem.Read32(kVecDst + 44), 0x00000005u);
+  for (int c = 0; c < 4; ++c) {
+    EXPECT_EQ(static_cast<int8_t>(rig.mem.Read8(kVecDst + 48 + c)),
+              Requantize(static_cast<int32_t>(b[c]), -3, 1))
+        << "VREQUANT is the STORE epilogue's requantization";
+  }
+  EXPECT_EQ(static_cast<int8_t>(rig.mem.Read8(kVecDst + 48)), -2);
+  EXPECT_EQ(static_cast<int8_t>(rig.mem.Read8(kVecDst + 49)), 2);
+  EXPECT_EQ(static_cast<int8_t>(rig.mem.Read8(kVecDst + 51)), 8);
+}
+
+TEST(CoreVectorTest, RunsInOrderAfterTheStoreItReads) {
+  // STORE writes C, then VADD adds C to itself into D and VCOPY copies D: all in the ST queue,
+  // so no token is needed, under any legal interleaving.
+  for (uint64_t seed : {0, 1, 2, 3, 4, 5}) {
+    Rig rig(SmallCore(4, seed));
+    FillOperands(&rig.mem);
+    Block blk;
+    isa::ProgramBuilder b;
+    isa::VaddDesc add;
+    add.rows = 4, add.cols = 4, add.src0_addr = add.src1_addr = kC, add.dst_addr = kVecDst;
+    add.src0_stride = add.src1_stride = add.dst_stride = 16;
+    isa::VcopyDesc cp;
+    cp.rows = 1, cp.cols = 64, cp.src0_addr = kVecDst, cp.dst_addr = kVecDst + 0x100;
+    b.Load(blk.la).Load(blk.lb).Matmul(blk.mm).Store(blk.st).Vadd(add).Vcopy(cp);
+    ASSERT_EQ(rig.Run(b.program()), CoreState::kIdle) << rig.core.fault().message;
+    for (int i = 0; i < 16; ++i) {
+      EXPECT_EQ(rig.mem.Read32(kVecDst + 0x100 + 4 * i), 2 * rig.mem.Read32(kC + 4 * i)) << i;
+    }
+    EXPECT_NE(rig.mem.Read32(kC), 0u);
+  }
+}
+
+TEST(CoreVectorTest, TokensAsForStore) {
+  // A vector command may wait on EX2ST and signal ST2EX, like STORE; nothing else.
+  Block blk;
+  isa::VaddDesc add;
+  add.rows = add.cols = 1, add.src0_addr = add.src1_addr = kVecSrc, add.dst_addr = kVecDst;
+  add.wait_mask = isa::kEx2St;
+  add.signal_mask = isa::kSt2Ex;
+  EXPECT_NO_THROW(isa::ProgramBuilder().Vadd(add));
+  add.wait_mask = isa::kLd2Ex;
+  EXPECT_THROW(isa::ProgramBuilder().Vadd(add), std::invalid_argument);
+  Rig rig(SmallCore(4));
+  ExpectFaultThenRecover(&rig, {add.Pack()}, Fault::kIllegalField, 0, "VADD may not wait on LD2EX");
+}
+
+TEST(CoreVectorTest, IllegalFields) {
+  isa::VaddDesc add;
+  add.rows = add.cols = 2, add.src0_addr = add.src1_addr = kVecSrc, add.dst_addr = kVecDst;
+  add.src0_stride = add.src1_stride = add.dst_stride = 8;
+  auto expect = [](const isa::Descriptor& d, const std::string& why) {
+    Rig rig(SmallCore(4));
+    ExpectFaultThenRecover(&rig, {d}, Fault::kIllegalField, 0, why);
+  };
+  {
+    auto x = add;
+    x.rows = 0;
+    expect(x.Pack(), "rows must be >= 1");
+    x = add;
+    x.cols = 0;
+    expect(x.Pack(), "cols must be >= 1");
+    x = add;
+    x.src1_addr += 2;
+    expect(x.Pack(), "int32 src1 needs");
+    x = add;
+    x.dst_stride = 6;
+    expect(x.Pack(), "int32 dst needs");
+  }
+  {
+    isa::VmaxDesc m;
+    m.rows = m.cols = 1, m.int8 = 1, m.src0_addr = kVecSrc + 1, m.src1_addr = kVecSrc + 3;
+    m.dst_addr = kVecDst + 5, m.dst_stride = 3;  // int8: any alignment
+    Rig rig(SmallCore(4));
+    EXPECT_EQ(rig.Run({m.Pack()}), CoreState::kIdle) << rig.core.fault().message;
+    m.int8 = 0;
+    expect(m.Pack(), "int32 src0 needs");
+  }
+  {
+    isa::VrequantDesc q;
+    q.rows = q.cols = 1, q.src0_addr = kVecSrc, q.dst_addr = kVecDst + 1;  // int8 dst: any
+    Rig rig(SmallCore(4));
+    EXPECT_EQ(rig.Run({q.Pack()}), CoreState::kIdle) << rig.core.fault().message;
+    q.src0_stride = 2;
+    expect(q.Pack(), "int32 src0 needs");
+  }
+  {
+    isa::VcopyDesc c;
+    c.rows = c.cols = 1, c.src0_addr = kVecSrc, c.dst_addr = kVecDst;
+    auto d = c.Pack();
+    d[3] = 1;  // word 3 (src1_addr) is reserved for VCOPY
+    expect(d, "reserved bits");
+  }
+}
+
+TEST(CoreVectorTest, AccessAndMemoryFaultsMoveNoByte) {
+  CoreConfig cfg = SmallCore(4);
+  // Sources readable, [kVecDst, +0x1000) read-only, the rest of memory writable; a granted
+  // window past the end of memory (error responses).
+  cfg.windows = {{0, kVecDst, true},
+                 {kVecDst, 0x1000, false},
+                 {kVecDst + 0x1000, kMemBytes - kVecDst - 0x1000, true},
+                 {kMemBytes, 0x10000, true}};
+  isa::VaddDesc add;
+  add.rows = 3, add.cols = 4, add.src0_addr = add.src1_addr = kVecSrc;
+  add.src0_stride = add.src1_stride = add.dst_stride = 16;
+  add.dst_addr = kVecDst + 0x1000;
+  {
+    Rig rig(cfg);
+    auto x = add;
+    x.dst_addr = kVecDst + 0x1000 - 32;  // row 2 is fine, rows 0-1 in the read-only window
+    rig.mem.Fill(kVecDst, 0x2000, 0x77);
+    ExpectFaultThenRecover(&rig, {add.Pack(), x.Pack()}, Fault::kAccess, 1, "writable",
+                           kVecDst + 0x1800);
+    EXPECT_EQ(rig.mem.Read32(kVecDst + 0x1000 - 32), 0x77777777u) << "nothing written";
+  }
+  {
+    Rig rig(cfg);
+    auto x = add;
+    x.src1_addr = kMemBytes + 0x10000 - 32;  // rows 0-1 answer with errors, row 2 outside all
+    rig.mem.Fill(kVecDst + 0x1000, 64, 0x77);
+    ExpectFaultThenRecover(&rig, {x.Pack()}, Fault::kAccess, 0, "VADD src1 row read",
+                           kVecDst + 0x1800);
+    EXPECT_EQ(rig.mem.Read32(kVecDst + 0x1000), 0x77777777u) << "ACCESS wins over MEM_ERROR";
+  }
+  {
+    Rig rig(cfg);
+    auto x = add;
+    x.src0_addr = kMemBytes + 0x100;
+    ExpectFaultThenRecover(&rig, {x.Pack()}, Fault::kMemError, 0, "error response",
+                           kVecDst + 0x1800);
   }
 }
 
