@@ -460,10 +460,29 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Queues and units
   // ---------------------------------------------------------------------------------------
+  // The channels' flags are registers loaded from the next counts (tok_d) rather than
+  // compares on tok_q: they feed every queue head's token check, on the path into the starts.
   for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
-    assign tok_nonzero[c] = tok_q[c] != '0;
-    assign tok_full[c]    = tok_q[c] == TokenW'(TokenMax);
-    assign tok_near_full[c] = tok_q[c] == TokenW'(TokenMax - 1);
+    logic nonzero_q, full_q, near_full_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        nonzero_q   <= 1'b0;
+        full_q      <= 1'b0;
+        near_full_q <= 1'b0;
+      end else begin
+        nonzero_q   <= tok_d[c] != '0;
+        full_q      <= tok_d[c] == TokenW'(TokenMax);
+        near_full_q <= tok_d[c] == TokenW'(TokenMax - 1);
+      end
+    end
+    assign tok_nonzero[c]   = nonzero_q;
+    assign tok_full[c]      = full_q;
+    assign tok_near_full[c] = near_full_q;
+    `ASSERT_ALWAYS(a_tok_flags, clk_i, rst_ni,
+                   {nonzero_q, full_q, near_full_q} ==
+                   {tok_q[c] != '0, tok_q[c] == TokenW'(TokenMax),
+                    tok_q[c] == TokenW'(TokenMax - 1)},
+                   "a token channel's flags disagree with its count")
   end
 
   // A fault raised this cycle stops every start. A deadlock is left out: it is raised only
