@@ -460,10 +460,29 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Queues and units
   // ---------------------------------------------------------------------------------------
+  // The channels' flags are registers loaded from the next counts (tok_d) rather than
+  // compares on tok_q: they feed every queue head's token check, on the path into the starts.
   for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
-    assign tok_nonzero[c] = tok_q[c] != '0;
-    assign tok_full[c]    = tok_q[c] == TokenW'(TokenMax);
-    assign tok_near_full[c] = tok_q[c] == TokenW'(TokenMax - 1);
+    logic nonzero_q, full_q, near_full_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        nonzero_q   <= 1'b0;
+        full_q      <= 1'b0;
+        near_full_q <= 1'b0;
+      end else begin
+        nonzero_q   <= tok_d[c] != '0;
+        full_q      <= tok_d[c] == TokenW'(TokenMax);
+        near_full_q <= tok_d[c] == TokenW'(TokenMax - 1);
+      end
+    end
+    assign tok_nonzero[c]   = nonzero_q;
+    assign tok_full[c]      = full_q;
+    assign tok_near_full[c] = near_full_q;
+    `ASSERT_ALWAYS(a_tok_flags, clk_i, rst_ni,
+                   {nonzero_q, full_q, near_full_q} ==
+                   {tok_q[c] != '0, tok_q[c] == TokenW'(TokenMax),
+                    tok_q[c] == TokenW'(TokenMax - 1)},
+                   "a token channel's flags disagree with its count")
   end
 
   // A fault raised this cycle stops every start. A deadlock is left out: it is raised only
@@ -608,21 +627,26 @@ module sequencer
   // Found a cycle early and registered (oldest_index_q), off the fault path: the queue heads
   // cannot have changed in the cycle before a deadlock is raised (a push then would have
   // emptied decode, a pop started a unit, and a clear's flush stops decode from refilling).
-  logic [31:0]     oldest_index_q;
-  logic            old_found;
-  logic [SeqW-1:0] old_seq, old_diff;
+  // Every pair of heads is compared at once (one subtraction each, in parallel) rather than
+  // in a chain: the oldest valid head is older than every other valid one (stamps are unique
+  // and live ones span less than half the stamp range, so the modular compare is an order).
+  logic [31:0] oldest_index_q;
+  logic [NumUnits-1:0][NumUnits-1:0] older;  // older[u][v]: head u was decoded before head v
+  logic [NumUnits-1:0] is_oldest;
+  for (genvar u = 0; u < NumUnits; u++) begin : g_oldest
+    for (genvar v = 0; v < NumUnits; v++) begin : g_vs
+      logic [SeqW-1:0] diff;
+      assign diff        = h_seq[u] - h_seq[v];
+      assign older[u][v] = (u == v) || !q_out_valid[v] || diff[SeqW-1];
+    end
+    assign is_oldest[u] = q_out_valid[u] && (&older[u]);
+  end
+  `ASSERT_ALWAYS(a_one_oldest, clk_i, rst_ni, (q_out_valid == '0) || $onehot(is_oldest),
+                 "the queue heads' decode stamps do not name exactly one oldest head")
   always_comb begin
-    old_found    = 1'b0;
-    old_seq      = '0;
-    old_diff     = '0;
     oldest_index = dec_index_q;
     for (int u = 0; u < NumUnits; u++) begin
-      old_diff = h_seq[u] - old_seq;
-      if (q_out_valid[u] && (!old_found || old_diff[SeqW-1])) begin
-        old_found    = 1'b1;
-        old_seq      = h_seq[u];
-        oldest_index = h_index[u];
-      end
+      if (is_oldest[u]) oldest_index = h_index[u];
     end
   end
 

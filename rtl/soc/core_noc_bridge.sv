@@ -346,7 +346,21 @@ module core_noc_bridge #(
   logic                out_in_ready;
   logic [$clog2(OutDepth+1)-1:0] out_count;
 
-  assign rd_issue = ord_valid && rob_valid_q[rob_head_q] &&
+  // Whether the head slot holds its beat, kept in a register of its own (the slot's valid bit
+  // through a RobBeats-wide mux would start the pop path): loaded with the next head's bit,
+  // or set when the head's beat arrives.
+  logic             head_valid_q, head_valid_d;
+  logic [SlotW-1:0] rob_head_next_q;  // rob_head_q + 1
+  always_comb begin
+    if (rd_issue) begin
+      head_valid_d = rob_valid_q[rob_head_next_q] ||
+                     (rx_data_valid_i && rx_slot_q == rob_head_next_q);
+    end else begin
+      head_valid_d = head_valid_q || (rx_data_valid_i && rx_slot_q == rob_head_q);
+    end
+  end
+
+  assign rd_issue = ord_valid && head_valid_q &&
                     (32'(out_count) + 32'(rd_pend_q) < OutDepth);
   assign ord_pop  = rd_issue && (beat_q == ord_len);
 
@@ -365,13 +379,17 @@ module core_noc_bridge #(
     if (!rst_ni) begin
       rob_valid_q <= '0;
       rob_head_q  <= '0;
+      rob_head_next_q <= SlotW'(1);
+      head_valid_q <= 1'b0;
       beat_q      <= '0;
       rd_pend_q   <= 1'b0;
     end else begin
       if (rx_data_valid_i) rob_valid_q[rx_slot_q] <= 1'b1;
+      head_valid_q <= head_valid_d;
       if (rd_issue) begin
         rob_valid_q[rob_head_q] <= 1'b0;
-        rob_head_q <= rob_head_q + 1'b1;
+        rob_head_q <= rob_head_next_q;
+        rob_head_next_q <= rob_head_next_q + 1'b1;
         beat_q     <= ord_pop ? 8'd0 : beat_q + 8'd1;
       end
       rd_pend_q <= rd_issue;
@@ -406,6 +424,9 @@ module core_noc_bridge #(
 `endif
 
   // ---------------------------------------------------------------- checks
+  `ASSERT_ALWAYS(a_head_valid, clk_i, rst_ni,
+                 head_valid_q == rob_valid_q[rob_head_q] && rob_head_next_q == rob_head_q + 1'b1,
+                 "the ROB head's registered valid bit disagrees with the slot's")
   `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, core_req_i.ar_valid, core_rsp_o.ar_ready,
                         {core_req_i.ar_addr, core_req_i.ar_len, core_req_i.ar_id})
   `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, core_rsp_o.r_valid, core_rsp_ready_i.r_ready,
