@@ -170,8 +170,7 @@ int Run(const Options& o) {
       "DecodePipe=%lld L0cReadPipe=%lld MemSlice=%lld, %+lld cycles)\n",
       (unsigned long long)fpga.cycles, FpgaParams::CubePipeMul, FpgaParams::EpiloguePipe,
       FpgaParams::MteCtrlPipe, FpgaParams::DecodePipe, FpgaParams::L0cReadPipe,
-      FpgaParams::MemSlice,
-      (long long)fpga.cycles - (long long)plain.cycles);
+      FpgaParams::MemSlice, (long long)fpga.cycles - (long long)plain.cycles);
   std::printf("core_util_dim8_fpga_gemm96: %.2f %%\n", Util(fpga, 8));
   return 0;
 }

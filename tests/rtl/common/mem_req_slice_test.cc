@@ -59,23 +59,23 @@ void RunRandom(double in_stall, double out_stall, uint64_t seed, bool expect_ful
                                   tb::StallInjector(in_stall, &rng));
   };
   auto addr_sink = [&](auto* ready, auto* valid, auto* addr, auto* len, auto* id) {
-    return tb::StreamSink<Addr>(
-        &sim,
-        {[=](bool r) { *ready = r; }, [=] { return *valid != 0; },
-         [=] {
-           return Addr{static_cast<uint32_t>(*addr), static_cast<uint8_t>(*len),
-                       static_cast<uint8_t>(*id)};
-         }},
-        tb::StallInjector(out_stall, &rng));
+    return tb::StreamSink<Addr>(&sim,
+                                {[=](bool r) { *ready = r; }, [=] { return *valid != 0; },
+                                 [=] {
+                                   return Addr{static_cast<uint32_t>(*addr),
+                                               static_cast<uint8_t>(*len),
+                                               static_cast<uint8_t>(*id)};
+                                 }},
+                                tb::StallInjector(out_stall, &rng));
   };
   auto ar_src = addr_source(&d.in_ar_valid_i, &d.in_ar_ready_o, &d.in_ar_addr_i, &d.in_ar_len_i,
                             &d.in_ar_id_i);
   auto aw_src = addr_source(&d.in_aw_valid_i, &d.in_aw_ready_o, &d.in_aw_addr_i, &d.in_aw_len_i,
                             &d.in_aw_id_i);
-  auto ar_sink = addr_sink(&d.mem_ar_ready_i, &d.mem_ar_valid_o, &d.mem_ar_addr_o,
-                           &d.mem_ar_len_o, &d.mem_ar_id_o);
-  auto aw_sink = addr_sink(&d.mem_aw_ready_i, &d.mem_aw_valid_o, &d.mem_aw_addr_o,
-                           &d.mem_aw_len_o, &d.mem_aw_id_o);
+  auto ar_sink = addr_sink(&d.mem_ar_ready_i, &d.mem_ar_valid_o, &d.mem_ar_addr_o, &d.mem_ar_len_o,
+                           &d.mem_ar_id_o);
+  auto aw_sink = addr_sink(&d.mem_aw_ready_i, &d.mem_aw_valid_o, &d.mem_aw_addr_o, &d.mem_aw_len_o,
+                           &d.mem_aw_id_o);
   tb::StreamSource<Beat> w_src(&sim,
                                {[&](bool v) { d.in_w_valid_i = v; },
                                 [&](const Beat& b) {
@@ -86,16 +86,14 @@ void RunRandom(double in_stall, double out_stall, uint64_t seed, bool expect_ful
                                 },
                                 [&] { return d.in_w_ready_o != 0; }},
                                tb::StallInjector(in_stall, &rng));
-  tb::StreamSink<Beat> w_sink(&sim,
-                              {[&](bool r) { d.mem_w_ready_i = r; },
-                               [&] { return d.mem_w_valid_o != 0; },
-                               [&] {
-                                 return Beat{tb::GetBits(d.mem_w_data_o, 0, 64),
-                                             tb::GetBits(d.mem_w_data_o, 64, 64),
-                                             static_cast<uint16_t>(d.mem_w_strb_o),
-                                             d.mem_w_last_o != 0};
-                               }},
-                              tb::StallInjector(out_stall, &rng));
+  tb::StreamSink<Beat> w_sink(
+      &sim,
+      {[&](bool r) { d.mem_w_ready_i = r; }, [&] { return d.mem_w_valid_o != 0; },
+       [&] {
+         return Beat{tb::GetBits(d.mem_w_data_o, 0, 64), tb::GetBits(d.mem_w_data_o, 64, 64),
+                     static_cast<uint16_t>(d.mem_w_strb_o), d.mem_w_last_o != 0};
+       }},
+      tb::StallInjector(out_stall, &rng));
   tb::InOrderScoreboard<Addr> ar_sb, aw_sb;
   tb::InOrderScoreboard<Beat> w_sb;
   const size_t kItems = 2000;
@@ -104,8 +102,7 @@ void RunRandom(double in_stall, double out_stall, uint64_t seed, bool expect_ful
                   static_cast<uint8_t>(rng.Uniform(0, 3))};
     const Addr aw{static_cast<uint32_t>(rng.Bits64()), static_cast<uint8_t>(rng.Bits64()),
                   static_cast<uint8_t>(rng.Uniform(0, 3))};
-    const Beat w{rng.Bits64(), rng.Bits64(), static_cast<uint16_t>(rng.Bits64()),
-                 rng.Chance(0.3)};
+    const Beat w{rng.Bits64(), rng.Bits64(), static_cast<uint16_t>(rng.Bits64()), rng.Chance(0.3)};
     ar_src.Push(ar);
     ar_sb.Expect(ar);
     aw_src.Push(aw);
