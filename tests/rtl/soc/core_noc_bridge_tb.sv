@@ -67,6 +67,7 @@ module core_noc_bridge_tb #(
   ) u_bridge (
     .clk_i,
     .rst_ni,
+    .chip_id_i(3'd0),  // one chip (Remote = 0)
     .core_req_i(core_req),
     .core_rsp_o(core_rsp),
     .core_rsp_ready_i(core_rsp_ready),
