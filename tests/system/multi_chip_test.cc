@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -86,6 +87,8 @@ class MultiChipTest : public ::testing::Test {
     o.latency = 16;
     o.mem_size = kMemSize;
     o.memory.latency = 30;
+    o.memory.ar_stall = o.memory.aw_stall = o.memory.w_stall = 0.1;  // backpressure too
+    o.memory.r_stall = o.memory.b_stall = 0.1;
     o.seed = seed;
     o.name = tb::CurrentTestName();
     o.faults.corrupt.fill(fault_rate);
@@ -125,8 +128,10 @@ class MultiChipTest : public ::testing::Test {
     for (auto& m : models) m->Run();
 
     std::vector<driver::CoreStatus> status;
+    uint64_t done_at = 0;  // lane cycle (of chip 0) by which every core had finished
     for (size_t i = 0; i < jobs.size(); ++i) {
       status.push_back(drivers[i]->Wait(0, 2000000));
+      done_at = std::max(done_at, mc.lane_cycles(0));
       const model::CoreModel& m = *models[i];
       EXPECT_EQ(static_cast<int>(status.back().fault), static_cast<int>(m.fault().code))
           << "chip " << jobs[i].chip << ": " << status.back().ToString()
@@ -135,7 +140,7 @@ class MultiChipTest : public ::testing::Test {
     }
     // Let every write land (a core is idle once its SYNC is written; other chips' stores may
     // still be on the links for a faulted core's drain), then compare.
-    mc.Step(20000);
+    mc.Step(3000);
     for (int c = 0; c < topo.chips(); ++c) {
       std::vector<uint8_t> rtl(kMemSize), want(kMemSize);
       mc.memory(c).Read(ChipBase(c), rtl.data(), kMemSize);
@@ -152,9 +157,10 @@ class MultiChipTest : public ::testing::Test {
         for (uint64_t f : mc.wire(c, p).stats().frames) frames += f;
       }
     }
-    std::printf("[          ] %s: %llu lane cycles, %llu frames, %llu faults injected\n",
-                topo.Name().c_str(), static_cast<unsigned long long>(mc.lane_cycles(0)),
-                static_cast<unsigned long long>(frames), static_cast<unsigned long long>(faults));
+    std::printf(
+        "[          ] %s: cores done by lane cycle %llu, %llu frames, %llu faults injected\n",
+        topo.Name().c_str(), static_cast<unsigned long long>(done_at),
+        static_cast<unsigned long long>(frames), static_cast<unsigned long long>(faults));
     if (fault_rate > 0) {
       EXPECT_GT(faults, 0u) << "no fault was injected: raise the rate";
     }
@@ -189,16 +195,32 @@ TEST_F(MultiChipTest, TwoByTwoTorusAcrossBothDimensions) {
   }
 }
 
+TEST_F(MultiChipTest, TwoByFourTorusTwoHopsAlongY) {
+  // Eight chips, 2 x 4: core c reads A across X, B two hops along Y (a tie: the plus way,
+  // across the Y dateline for y = 2, 3) and writes C one hop down Y (the minus way).
+  const Topology t = Topology::Torus(2, 4);
+  std::vector<Job> jobs;
+  for (int c = 0; c < 8; ++c) {
+    const int x = c % 2, y = c / 2;
+    jobs.push_back({c, y * 2 + (1 - x), ((y + 2) % 4) * 2 + x, ((y + 3) % 4) * 2 + x});
+  }
+  for (const auto& s : Run(t, jobs, 0.01, tb::SeedFromEnv(65))) {
+    EXPECT_EQ(s.state, hal::CoreState::kIdle) << s.ToString();
+  }
+}
+
 TEST_F(MultiChipTest, RemoteAddressOutsideTheWindowsFaults) {
-  // Chip 0 reads A on chip 1 without a window for it: ACCESS at the first LOAD of A, and
-  // nothing reaches chip 1 (its memory stays as the model's).
-  const Job j{0, 1, 0, 1};
-  std::vector<hal::Window> win = Windows(j);
+  // Chip 0 reads A on chip 1 without a window for it: ACCESS at the first LOAD of A, nothing of
+  // it reaches chip 1. Meanwhile chip 1's core runs its own remote GEMM to completion.
+  const Job j0{0, 1, 0, 1}, j1{1, 0, 1, 0};
+  std::vector<hal::Window> win = Windows(j0);
   win.erase(win.begin() + 1);  // no window on chip 1's A
-  const auto status = Run(Topology::Ring(2), {j}, 0.01, tb::SeedFromEnv(64), {win});
-  ASSERT_EQ(status.size(), 1u);
+  const auto status =
+      Run(Topology::Ring(2), {j0, j1}, 0.01, tb::SeedFromEnv(64), {win, Windows(j1)});
+  ASSERT_EQ(status.size(), 2u);
   EXPECT_EQ(status[0].state, hal::CoreState::kFaulted);
   EXPECT_EQ(status[0].fault, isa::Fault::kAccess);
+  EXPECT_EQ(status[1].state, hal::CoreState::kIdle) << status[1].ToString();
 }
 
 }  // namespace
