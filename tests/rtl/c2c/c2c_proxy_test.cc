@@ -10,6 +10,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,21 @@ class Harness {
   }
   size_t offered() const { return offered_.size(); }
   int max_in_flight() const { return max_in_flight_; }
+  // While held, the memory answers nothing.
+  void Hold(bool on) { hold_ = on; }
+  size_t requests_at_mesh() const { return tx_hdr_->received().size(); }
+  tb::MemHdr request_at_mesh(size_t i) const {
+    return tb::MemHdr::Unpack(tx_hdr_->received().at(i).w[0]);
+  }
+  // The header of the i-th response packet.
+  tb::MemHdr response(size_t i) const {
+    size_t n = 0;
+    for (const Wide& f : rsp_->received()) {
+      if (!((f.w[2] >> (kFlitW - 2 - 128)) & 1)) continue;  // not a head flit
+      if (n++ == i) return tb::MemHdr::Unpack(f.w[0] & ((uint64_t(1) << 63) - 1));
+    }
+    throw std::out_of_range("no response " + std::to_string(i));
+  }
 
   // Checks what went into the mesh against what was offered; returns "" or the first problem.
   std::string CheckRequests() {
@@ -227,7 +243,7 @@ class Harness {
     }
     // Entries taken: requests that reached the mesh minus responses the proxy has taken.
     max_in_flight_ = std::max(max_in_flight_, static_cast<int>(seen_ - rx_hdr_->sent()));
-    if (pending_.empty() || !rx_hdr_->Idle() || !rx_data_->Idle()) return;
+    if (hold_ || pending_.empty() || !rx_hdr_->Idle() || !rx_data_->Idle()) return;
     const size_t i = static_cast<size_t>(rng_.Uniform(0, pending_.size() - 1));
     if (pending_[i].ready_at > sim_.cycle()) return;
     const tb::MemHdr out = pending_[i].out;
@@ -262,7 +278,53 @@ class Harness {
   std::map<uint32_t, tb::MemHdr> origin_;  // entry -> the request it stands for
   std::map<uint32_t, Answer> answered_;    // addr -> answer (addresses are unique)
   int max_in_flight_ = 0;
+  bool hold_ = false;
 };
+
+// One read from core (3, 1) of chip 5, tag 0x42, at a byte address of channel 1 (bit 12 set):
+// it enters the mesh for channel 1's node (2, 1) with the first table entry as tag and the chip
+// bits cleared; the response goes back to core (3, 1) with tag 0x42 and chip 5.
+TEST(C2cProxyTest, OneReadGoesToItsChannelAndBackToItsRequester) {
+  Harness h(tb::CurrentTestName(), 1, 0);
+  Request q;
+  q.hdr.kind = tb::kMemRead;
+  q.hdr.len = 2;
+  q.hdr.tag = 0x42;
+  q.hdr.src = 1 << 3 | 3;
+  q.hdr.addr = 5u << 28 | (0x2000123u & ~0xffu) | 0x100;  // beat address bit 8: channel 1
+  h.Offer(q);
+  h.sim().RunUntil([&] { return h.responses() == 1; }, 1000, "one response");
+  const tb::MemHdr out = h.request_at_mesh(0);
+  EXPECT_EQ(out.dst, (1u << 3) | 2u);  // channel 1 at (2, 1)
+  EXPECT_EQ(out.tag, 0u);
+  EXPECT_EQ(out.addr, q.hdr.addr & 0x0fffffffu);
+  const tb::MemHdr back = h.response(0);
+  EXPECT_EQ(back.dst, q.hdr.src);
+  EXPECT_EQ(back.tag, 0x42u);
+  EXPECT_EQ(back.addr >> 28, 5u);
+  EXPECT_EQ(back.kind, tb::kMemReadResp);
+  EXPECT_EQ(h.CheckResponses(), "");
+}
+
+// With the memory silent, exactly Entries requests enter the mesh; the next waits until a
+// response frees an entry, and then takes that entry.
+TEST(C2cProxyTest, AFullTableHoldsTheNextRequest) {
+  Harness h(tb::CurrentTestName(), 2, 0);
+  h.Hold(true);
+  for (int i = 0; i <= kEntries; ++i) {
+    Request q = h.RandomRequest();
+    q.hdr.addr = (q.hdr.addr & ~0xfffu) | static_cast<uint32_t>(i);  // unique
+    h.Offer(q);
+  }
+  h.sim().Step(200);
+  EXPECT_EQ(h.requests_at_mesh(), static_cast<size_t>(kEntries));
+  h.Hold(false);
+  h.sim().RunUntil([&] { return h.responses() == h.offered(); }, 2000, "all responses");
+  EXPECT_EQ(h.requests_at_mesh(), static_cast<size_t>(kEntries + 1));
+  EXPECT_LT(h.request_at_mesh(kEntries).tag, static_cast<uint32_t>(kEntries));
+  EXPECT_EQ(h.CheckRequests(), "");
+  EXPECT_EQ(h.CheckResponses(), "");
+}
 
 TEST(C2cProxyTest, RandomRequestsComeBackToTheirRequesters) {
   for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(71), 6)) {
