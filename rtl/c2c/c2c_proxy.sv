@@ -117,7 +117,7 @@ module c2c_proxy
   logic              req_fire;
   logic [1:0]        req_ch;
   assign req    = in_hdr;
-  assign req_ch = req.addr[9:8] & 2'(NumChannels - 1);  // byte address bits [13:12]
+  assign req_ch = noc_pkg::channel_of(req.addr, NumChannels);
   always_comb begin
     req_out           = req;
     req_out.route.dst = '{y: ChanY[req_ch], x: ChanX[req_ch]};

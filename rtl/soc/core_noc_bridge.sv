@@ -87,7 +87,7 @@ module core_noc_bridge #(
                                                          logic [7:0] len, logic [7:0] tag);
     logic [1:0] ch;
     logic       remote;
-    ch     = beat_addr[9:8] & 2'(NumChannels - 1);  // byte address bits [13:12]
+    ch     = noc_pkg::channel_of(32'(beat_addr), NumChannels);
     remote = Remote && beat_addr[27:25] != chip_id_i;  // byte address bits [31:29]
     req_hdr = {1'b0, remote ? {1'b0, chip_id_i} : 4'b0, beat_addr, len, tag, kind, 6'b0,
                remote ? GwY : ChanY[ch], remote ? GwX : ChanX[ch]};
