@@ -101,6 +101,8 @@ module board_top #(
   logic [127:0]   rdata, wdata;
   logic [15:0]    wstrb;
   logic [3:0]     cmd_start, unused_cmd_done;
+  logic           unused_link_valid;  // one chip: no link ports (NumLinks = 0)
+  logic [15:0]    unused_link_lane;
 
   luoshu_soc #(
     .NumCores(1), .NumChannels(1), .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
@@ -109,6 +111,9 @@ module board_top #(
     .MemSlice(MemSlice), .NocPipeAlloc(NocPipeAlloc)
   ) u_soc (
     .clk_i, .rst_ni,
+    .chip_id_i(3'd0), .dim_x_i(4'd1), .dim_y_i(4'd1),
+    .link_tx_valid_o(unused_link_valid), .link_tx_lane_o(unused_link_lane),
+    .link_rx_valid_i(1'b0), .link_rx_lane_i(16'd0),
     .s_axil_awvalid_i(axil_awvalid), .s_axil_awready_o(axil_awready),
     .s_axil_awaddr_i(axil_awaddr), .s_axil_wvalid_i(axil_wvalid),
     .s_axil_wready_o(axil_wready), .s_axil_wdata_i(axil_wdata), .s_axil_wstrb_i(axil_wstrb),

@@ -19,7 +19,8 @@ module c2c_link import c2c_pkg::*; #(
   parameter int LaneW = 16,
   parameter int ReplayDepth = 8,   // frames sent and not yet acknowledged, power of two
   parameter int RxDepth = 4,       // receive buffer per VC, in flits (= the far end's credits)
-  parameter int TimeoutCycles = 512
+  parameter int TimeoutCycles = 512,
+  parameter int NumVc = 2          // 2: request + response; 4: two dateline classes of each
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -39,11 +40,12 @@ module c2c_link import c2c_pkg::*; #(
   // Counters (c2c_pkg::Cnt*), for the host.
   output logic [NumCounters-1:0][CounterW-1:0] counters_o
 );
+  localparam int VcW = vc_w(NumVc);
   localparam int SeqW = seq_w(ReplayDepth);
   localparam int IdxW = $clog2(ReplayDepth);
   localparam int CntW = cnt_w(RxDepth);
-  localparam int DataWords = data_words(LaneW, FlitW, ReplayDepth);
-  localparam int CtrlWords = ctrl_words(LaneW, ReplayDepth, RxDepth);
+  localparam int DataWords = data_words(LaneW, FlitW, ReplayDepth, NumVc);
+  localparam int CtrlWords = ctrl_words(LaneW, ReplayDepth, RxDepth, NumVc);
   localparam int FrameW = DataWords * LaneW;          // the longest frame: a data frame
   localparam int BodyW = FrameW - CrcW;               // CRC input, zero-extended to this
   localparam int CtrlBodyW = CtrlWords * LaneW - CrcW;
@@ -65,6 +67,9 @@ module c2c_link import c2c_pkg::*; #(
   if (ReplayDepth < 2 || ReplayDepth > 128 || (ReplayDepth & (ReplayDepth - 1)) != 0)
   begin : g_bad_replay
     $error("c2c_link: ReplayDepth must be a power of two 2..128 (got %0d)", ReplayDepth);
+  end
+  if (NumVc != 2 && NumVc != 4) begin : g_bad_vc
+    $error("c2c_link: NumVc must be 2 or 4 (got %0d)", NumVc);
   end
   if (RxDepth < 1 || RxDepth > 64) begin : g_bad_rx
     $error("c2c_link: RxDepth must be 1..64 (got %0d)", RxDepth);
@@ -159,14 +164,18 @@ module c2c_link import c2c_pkg::*; #(
 
   kind_e                     frm_kind;
   logic [SeqW-1:0]           frm_seq;   // data: the frame's seq; ack / nak: next expected
-  logic                      frm_vc;
+  logic [VcW-1:0]            frm_vc;
   logic [FlitW-1:0]          frm_flit;
   logic [NumVc-1:0][CntW-1:0] frm_freed;
   assign frm_kind = kind_e'(frm_q[KindW-1:0]);
-  assign frm_vc   = frm_q[KindW];
-  assign frm_seq  = frm_kind == KindData ? frm_q[KindW+1 +: SeqW] : frm_q[KindW +: SeqW];
-  assign frm_flit = frm_q[KindW+1+SeqW +: FlitW];
+  assign frm_vc   = frm_q[KindW +: VcW];
+  assign frm_seq  = frm_kind == KindData ? frm_q[KindW+VcW +: SeqW] : frm_q[KindW +: SeqW];
+  assign frm_flit = frm_q[KindW+VcW+SeqW +: FlitW];
   assign frm_freed = frm_q[KindW +: NumVc*CntW];
+`ifndef SYNTHESIS
+  logic unused_frm;  // the CRC (checked as the frame arrived) and the padding above the flit
+  assign unused_frm = ^frm_q[FrameW-1:KindW+VcW+SeqW+FlitW];
+`endif
 
   // ------------------------------------------------------------------ receive: sequence
   logic [SeqW-1:0] expected_q, seq_dist;
@@ -187,7 +196,7 @@ module c2c_link import c2c_pkg::*; #(
   assign credit_evt  = frm_valid_q && frm_kind == KindCredit;
 
   for (genvar v = 0; v < NumVc; v++) begin : g_rx_fifo
-    assign fifo_push[v] = data_accept && frm_vc == 1'(v);
+    assign fifo_push[v] = data_accept && frm_vc == VcW'(v);
     stream_fifo #(.Depth(RxDepth), .Width(FlitW)) u_fifo (
       .clk_i,
       .rst_ni,
@@ -209,8 +218,9 @@ module c2c_link import c2c_pkg::*; #(
   logic [SeqW-1:0] ack_ptr_d, send_ptr_d, next_seq_d;
   logic [NumVc-1:0][CntW-1:0] sent_q, freed_far_q;       // flits sent / freed by the far end
   logic [TimerW-1:0] timer_q, busy_q, age_q, refresh_q;
-  logic gap_q, last_vc_q;
-  logic [ReplayDepth-1:0]            replay_vc_q;
+  logic gap_q;
+  logic [VcW-1:0] last_vc_q;
+  logic [ReplayDepth-1:0][VcW-1:0]   replay_vc_q;
   logic [ReplayDepth-1:0][FlitW-1:0] replay_flit_q;
   // Receiver bookkeeping that the sender reports.
   logic nak_sent_q, nak_req_q, ack_pending_q, ack_urgent_q;
@@ -224,7 +234,8 @@ module c2c_link import c2c_pkg::*; #(
   // ------------------------------------------------------------------ send: choice
   logic outstanding, timeout, rewind, tx_free, can_load, window_ok, replaying;
   logic [NumVc-1:0] new_ok;
-  logic new_avail, data_avail, new_vc, credit_pending, credit_urgent, ack_urgent, refresh_due;
+  logic [VcW-1:0] new_vc;
+  logic new_avail, data_avail, credit_pending, credit_urgent, ack_urgent, refresh_due;
   logic load_nak, load_ack, load_credit, load_data, load_new, load_ctrl;
 
   assign outstanding = next_seq_q != ack_ptr_q;
@@ -240,8 +251,13 @@ module c2c_link import c2c_pkg::*; #(
   end
   assign new_avail  = window_ok && new_ok != '0;
   assign data_avail = replaying || new_avail;
-  // Round robin between the VCs: the one not sent last wins a tie.
-  assign new_vc     = new_ok[1] && (!new_ok[0] || !last_vc_q);
+  // Round robin between the VCs: the first ready one after the one sent last.
+  always_comb begin
+    new_vc = '0;
+    for (int k = NumVc; k >= 1; k--) begin
+      if (new_ok[VcW'(32'(last_vc_q) + k)]) new_vc = VcW'(32'(last_vc_q) + k);
+    end
+  end
 
   always_comb begin
     credit_pending = 1'b0;
@@ -268,11 +284,11 @@ module c2c_link import c2c_pkg::*; #(
   assign load_ctrl   = load_nak || load_ack || load_credit;
 
   for (genvar v = 0; v < NumVc; v++) begin : g_in_ready
-    assign in_ready_o[v] = load_new && new_vc == 1'(v);
+    assign in_ready_o[v] = load_new && new_vc == VcW'(v);
   end
 
   logic [IdxW-1:0] send_idx;
-  logic            data_vc;
+  logic [VcW-1:0]  data_vc;
   logic [FlitW-1:0] data_flit;
   assign send_idx  = send_ptr_q[IdxW-1:0];
   assign data_vc   = replaying ? replay_vc_q[send_idx] : new_vc;
@@ -288,9 +304,9 @@ module c2c_link import c2c_pkg::*; #(
       tx_body_d[KindW +: NumVc*CntW] = freed_q;
     end else begin
       tx_body_d[KindW-1:0]            = KindData;
-      tx_body_d[KindW]                = data_vc;
-      tx_body_d[KindW+1 +: SeqW]      = send_ptr_q;
-      tx_body_d[KindW+1+SeqW +: FlitW] = data_flit;
+      tx_body_d[KindW +: VcW]             = data_vc;
+      tx_body_d[KindW+VcW +: SeqW]        = send_ptr_q;
+      tx_body_d[KindW+VcW+SeqW +: FlitW]  = data_flit;
     end
   end
 
@@ -332,7 +348,8 @@ module c2c_link import c2c_pkg::*; #(
 
   logic [NumVc-1:0][CntW-1:0] sent_d, freed_far_d, freed_d, reported_d;
   logic [TimerW-1:0] timer_d, busy_d, age_d, refresh_d;
-  logic gap_d, last_vc_d, nak_sent_d, nak_req_d, ack_pending_d, ack_urgent_d, tx_ctrl_d;
+  logic [VcW-1:0] last_vc_d;
+  logic gap_d, nak_sent_d, nak_req_d, ack_pending_d, ack_urgent_d, tx_ctrl_d;
   logic [SeqW-1:0] expected_d;
   logic [IdxW:0] rcv_since_ack_d;
   logic [WordW-1:0] tx_words_d, tx_idx_d;
@@ -418,7 +435,7 @@ module c2c_link import c2c_pkg::*; #(
       age_q           <= '0;
       refresh_q       <= '0;
       gap_q           <= 1'b0;
-      last_vc_q       <= 1'b0;
+      last_vc_q       <= '0;
       expected_q      <= '0;
       nak_sent_q      <= 1'b0;
       nak_req_q       <= 1'b0;

@@ -14,6 +14,9 @@ module noc_ni
   import noc_pkg::*;
 #(
   parameter int FlitW = 66,
+  // 1: route.src passes through as given (a chip gateway packing packets it did not make,
+  // docs/supernode.md); x_i / y_i are then unused.
+  parameter bit KeepSrc = 0,
   localparam int DataW = FlitW - FrameW
 ) (
   input  logic                        clk_i,
@@ -61,7 +64,7 @@ module noc_ni
   assign hdr_has_data = kind_has_data(tx_hdr.kind) && (hdr_len != '0);
   always_comb begin
     hdr_out           = tx_hdr;
-    hdr_out.route.src = '{y: y_i, x: x_i};  // this node
+    if (!KeepSrc) hdr_out.route.src = '{y: y_i, x: x_i};  // this node
   end
 
   always_comb begin
@@ -113,7 +116,7 @@ module noc_ni
 
 `ifndef SYNTHESIS
   logic unused_head_bits;
-  assign unused_head_bits = ^net_in_flit_i[DataW-1:HdrW];
+  assign unused_head_bits = ^{net_in_flit_i[DataW-1:HdrW], x_i, y_i};  // x, y: see KeepSrc
 `endif
   `ASSERT_STREAM_STABLE(a_tx_hdr_stable, clk_i, rst_ni, tx_hdr_valid_i, tx_hdr_ready_o, tx_hdr_i)
   `ASSERT_STREAM_STABLE(a_tx_data_stable, clk_i, rst_ni, tx_data_valid_i, tx_data_ready_o,

@@ -65,6 +65,12 @@ package noc_pkg;
 
   localparam int MemHdrW = $bits(mem_hdr_t);  // 63
 
+  // The memory channel of a beat address (byte address >> 4): the SoC interleaves channels in
+  // 4 KiB pages, channel = byte address bits [12 +: log2(num_channels)] (docs/soc.md).
+  function automatic logic [1:0] channel_of(logic [AddrW-1:0] beat_addr, int num_channels);
+    return beat_addr[9:8] & 2'(num_channels - 1);
+  endfunction
+
   // Whether a packet of this kind carries data flits after its header.
   function automatic logic kind_has_data(kind_e kind);
     return kind == KindWrite || kind == KindReadResp;

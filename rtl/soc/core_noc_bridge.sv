@@ -19,6 +19,11 @@
 // Interleaving: channel c = addr[12 +: log2(NumChannels)]; its node is (x, y) =
 // (ChanX[c], ChanY[c]).
 // Addresses on the network are global beat addresses (byte >> 4).
+//
+// Supernode (Remote = 1, docs/supernode.md): a burst whose chip id (byte address [31:29]) is
+// not chip_id_i goes to the chip gateway node (GwX, GwY) instead, with this chip's id in the
+// header's addr[30:28] (above the beat address); its responses come back from that node,
+// which counts as one more channel for the write halves' error bookkeeping.
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -29,10 +34,14 @@ module core_noc_bridge #(
   parameter logic [3:0][2:0] ChanX = 12'o2222,
   parameter logic [3:0][2:0] ChanY = 12'o3210,
   parameter int         RobBeats = 256,   // read reorder buffer, power of two 16..256
-  parameter int         MaxWrites = 8     // write bursts in flight
+  parameter int         MaxWrites = 8,    // write bursts in flight
+  parameter bit         Remote = 0,       // 1: other chips' addresses go to the gateway
+  parameter logic [2:0] GwX = 3'd0,       // the gateway node (Remote = 1)
+  parameter logic [2:0] GwY = 3'd0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
+  input  logic [2:0]                  chip_id_i,  // this chip (Remote = 1; else unused)
   // Core side: ai_core's memory port (16-byte beats).
   input  `LUOSHU_MEM_REQ_T(16, luoshu_mem_pkg::IdW) core_req_i,
   output `LUOSHU_MEM_RSP_T(16, luoshu_mem_pkg::IdW) core_rsp_o,
@@ -77,8 +86,11 @@ module core_noc_bridge #(
   function automatic logic [noc_pkg::MemHdrW-1:0] req_hdr(logic [1:0] kind, logic [27:0] beat_addr,
                                                          logic [7:0] len, logic [7:0] tag);
     logic [1:0] ch;
-    ch = beat_addr[9:8] & 2'(NumChannels - 1);  // byte address bits [13:12]
-    req_hdr = {1'b0, 4'b0, beat_addr, len, tag, kind, 6'b0, ChanY[ch], ChanX[ch]};
+    logic       remote;
+    ch     = noc_pkg::channel_of(32'(beat_addr), NumChannels);
+    remote = Remote && beat_addr[27:25] != chip_id_i;  // byte address bits [31:29]
+    req_hdr = {1'b0, remote ? {1'b0, chip_id_i} : 4'b0, beat_addr, len, tag, kind, 6'b0,
+               remote ? GwY : ChanY[ch], remote ? GwX : ChanX[ch]};
   endfunction
 
   // Length of the part `second` of a burst of len+1 beats (split at 128 when longer).
@@ -298,22 +310,27 @@ module core_noc_bridge #(
     end
   end
 
-  // Which channel answered (route.src is the memory node).
-  logic [1:0] rx_ch;
+  // Which channel answered (route.src is the memory node; the gateway counts as channel
+  // NumChannels).
+  logic [2:0] rx_ch;
   logic       rx_ch_known;
   always_comb begin
     rx_ch       = '0;
     rx_ch_known = 1'b0;
     for (int c = 0; c < NumChannels; c++) begin
       if (rx_hdr.route.src == {ChanY[c], ChanX[c]}) begin
-        rx_ch       = 2'(c);
+        rx_ch       = 3'(c);
         rx_ch_known = 1'b1;
       end
+    end
+    if (Remote && rx_hdr.route.src == {GwY, GwX}) begin
+      rx_ch       = 3'(NumChannels);
+      rx_ch_known = 1'b1;
     end
   end
 
   // Write responses: a first half's err waits for the second half from the same channel.
-  logic [3:0] wr_pend_err_q;
+  logic [4:0] wr_pend_err_q;
   logic       b_push, b_in_ready, b_err;
   logic [$clog2(MaxWrites+1)-1:0] unused_b_count;
   assign b_push = rx_write && !rx_hdr.tag[2];

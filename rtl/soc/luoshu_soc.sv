@@ -9,6 +9,15 @@
 // Device memory interleaves across channels in 4 KiB pages: channel = addr[12 +: ChanBits].
 // A core burst never crosses 4 KiB, so each burst goes to exactly one channel; the channel's
 // AXI address is the device address with the channel bits taken out (noc_axi_master).
+//
+// Supernode (NumLinks = 2 or 4, docs/supernode.md): byte address bits [31:29] name a chip.
+// One more mesh column (two nodes on a one-row mesh) holds the chip gateway (a memory node:
+// this chip's requests for other chips, and their responses) and the proxy (a client: other
+// chips' requests for this chip's memory); a request switch and a response switch join them
+// with NumLinks c2c_link endpoints (four VCs: two dateline classes of each network), whose
+// lanes are pins. chip_id_i and the torus dimensions dim_x_i, dim_y_i (a ring of n: n x 1)
+// are pins too, so one model serves every chip of a simulation. NumLinks = 0 (the default)
+// builds the one-chip SoC exactly as before; the supernode pins are then unused.
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -30,10 +39,25 @@ module luoshu_soc #(
   parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
   parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
-  localparam int IdW = 2          // AXI ID = the requesting core's index
+  parameter int NumLinks = 0,     // chip-to-chip link ports: 0 (one chip), 2 (ring), 4 (torus)
+  parameter int LinkLaneW = 16,   // c2c_link parameters of every link port
+  parameter int LinkReplayDepth = 16,
+  parameter int LinkRxDepth = 8,
+  parameter int LinkTimeout = 1024,
+  parameter int ProxyEntries = 16,  // other chips' requests in flight on this chip
+  localparam int IdW = 2,         // AXI ID = the requesting core's index
+  localparam int LinkPorts = NumLinks > 0 ? NumLinks : 1
 ) (
   input  logic                            clk_i,
   input  logic                            rst_ni,
+  // Supernode (NumLinks > 0): this chip, the topology, the link lanes (LinkPorts each way).
+  input  logic [2:0]                      chip_id_i,
+  input  logic [3:0]                      dim_x_i,
+  input  logic [3:0]                      dim_y_i,
+  output logic [LinkPorts-1:0]            link_tx_valid_o,
+  output logic [LinkPorts-1:0][LinkLaneW-1:0] link_tx_lane_o,
+  input  logic [LinkPorts-1:0]            link_rx_valid_i,
+  input  logic [LinkPorts-1:0][LinkLaneW-1:0] link_rx_lane_i,
   // Host: AXI4-Lite slave (the register map, docs/regs.md).
   input  logic                            s_axil_awvalid_i,
   output logic                            s_axil_awready_o,
@@ -90,8 +114,17 @@ module luoshu_soc #(
 );
   localparam int MaxCores = 4;  // the register map has four core blocks
   localparam int CoreCols = NumCores / NumChannels;
-  localparam int X = CoreCols + 1;
   localparam int Y = NumChannels;
+  localparam bit Super = NumLinks > 0;
+  localparam int BaseX = CoreCols + 1;  // the one-chip mesh's width; channels at BaseX - 1
+  localparam int X = BaseX + (Super ? (Y == 1 ? 2 : 1) : 0);
+  // Supernode nodes: the gateway at (BaseX, 0); the proxy above it, or beside it on one row.
+  localparam int GwX = BaseX;
+  localparam int GwY = 0;
+  localparam int ProxyX = Y == 1 ? BaseX + 1 : BaseX;
+  localparam int ProxyY = Y == 1 ? 0 : 1;
+  localparam int GwNode = GwY * X + GwX;
+  localparam int ProxyNode = ProxyY * X + ProxyX;
   localparam int N = X * Y;
   localparam int ChanBits = $clog2(NumChannels);
   localparam int FlitW = 146;  // 2 frame bits + {strobes, 16 data bytes} per data flit
@@ -104,13 +137,17 @@ module luoshu_soc #(
   if (NumCores < 1 || NumCores > MaxCores || NumCores % NumChannels != 0) begin : g_bad_cores
     $error("luoshu_soc: NumCores must be 1..4 and a multiple of NumChannels");
   end
+  if (NumLinks != 0 && NumLinks != 2 && NumLinks != 4) begin : g_bad_links
+    $error("luoshu_soc: NumLinks must be 0, 2 or 4 (got %0d)", NumLinks);
+  end
 
   // Memory channel c sits at (X-1, c): the mesh's MemNodes mask and the bridges' channel
   // coordinates. Written out for up to 4 channels.
   localparam logic [63:0] MemNodes =
-      (64'd1 << (X - 1)) | (NumChannels > 1 ? 64'd1 << (2 * X - 1) : 64'd0) |
-      (NumChannels > 2 ? (64'd1 << (3 * X - 1)) | (64'd1 << (4 * X - 1)) : 64'd0);
-  localparam logic [3:0][2:0] ChanX = {4{3'(X - 1)}};
+      (64'd1 << (BaseX - 1)) | (NumChannels > 1 ? 64'd1 << (X + BaseX - 1) : 64'd0) |
+      (NumChannels > 2 ? (64'd1 << (2 * X + BaseX - 1)) | (64'd1 << (3 * X + BaseX - 1)) : 64'd0) |
+      (Super ? 64'd1 << GwNode : 64'd0);
+  localparam logic [3:0][2:0] ChanX = {4{3'(BaseX - 1)}};
   localparam logic [3:0][2:0] ChanY = {3'd3, 3'd2, 3'd1, 3'd0};
 
   // ---------------------------------------------------------------- network
@@ -276,10 +313,11 @@ module luoshu_soc #(
 
       core_noc_bridge #(
         .NumChannels(NumChannels), .ChanX(ChanX), .ChanY(ChanY), .RobBeats(RobBeats),
-        .MaxWrites(MaxWrites)
+        .MaxWrites(MaxWrites), .Remote(Super), .GwX(3'(GwX)), .GwY(3'(GwY))
       ) u_bridge (
         .clk_i,
         .rst_ni,
+        .chip_id_i,
         .core_req_i     (mem_req),
         .core_rsp_o     (mem_rsp),
         .core_rsp_ready_i(mem_rsp_ready),
@@ -324,7 +362,7 @@ module luoshu_soc #(
 
   // ---------------------------------------------------------------- memory channels
   for (genvar ch = 0; ch < NumChannels; ch++) begin : g_chan
-    localparam int Node = ch * X + X - 1;
+    localparam int Node = ch * X + BaseX - 1;
     // One AXI id per core; a core has at most MaxWrites write bursts in flight.
     noc_axi_master #(
       .IdW(IdW), .IdX(CoreCols), .ChanBits(ChanBits), .MaxReadsPerId(64),
@@ -375,6 +413,173 @@ module luoshu_soc #(
       .m_axi_bvalid_i (m_axi_bvalid_i[ch]),
       .m_axi_bready_o (m_axi_bready_o[ch])
     );
+  end
+
+  // ---------------------------------------------------------------- supernode
+  if (Super) begin : g_super
+    localparam int P = 1 + c2c_pkg::NumClasses * NumLinks;  // switch ports: 0 = local
+    localparam int NumVc = 2 * c2c_pkg::NumClasses;         // vc = class * 2 + network
+    logic [P-1:0]            rq_in_valid, rq_in_ready, rq_out_valid, rq_out_ready;
+    logic [P-1:0]            rs_in_valid, rs_in_ready, rs_out_valid, rs_out_ready;
+    logic [P-1:0][FlitW-1:0] rq_in_flit, rq_out_flit, rs_in_flit, rs_out_flit;
+
+    // Gateway: requests for other chips leave the request mesh here as packets for the
+    // request switch; responses from the response switch enter the response mesh (to the
+    // core named in route.dst). A packing NI that keeps route.src (the requesting core).
+    logic gw_unused_last;
+    noc_ni #(.FlitW(FlitW), .KeepSrc(1)) u_gateway (
+      .clk_i,
+      .rst_ni,
+      .x_i            ('0),
+      .y_i            ('0),
+      .tx_hdr_valid_i (rx_hdr_valid[GwNode]),
+      .tx_hdr_ready_o (rx_hdr_ready[GwNode]),
+      .tx_hdr_i       (rx_hdr[GwNode*HdrW +: HdrW]),
+      .tx_data_valid_i(rx_data_valid[GwNode]),
+      .tx_data_ready_o(rx_data_ready[GwNode]),
+      .tx_data_i      (rx_data[GwNode*DataW +: DataW]),
+      .net_out_valid_o(rq_in_valid[0]),
+      .net_out_ready_i(rq_in_ready[0]),
+      .net_out_flit_o (rq_in_flit[0]),
+      .net_in_valid_i (rs_out_valid[0]),
+      .net_in_ready_o (rs_out_ready[0]),
+      .net_in_flit_i  (rs_out_flit[0]),
+      .rx_hdr_valid_o (tx_hdr_valid[GwNode]),
+      .rx_hdr_ready_i (tx_hdr_ready[GwNode]),
+      .rx_hdr_o       (tx_hdr[GwNode*HdrW +: HdrW]),
+      .rx_data_valid_o(tx_data_valid[GwNode]),
+      .rx_data_ready_i(tx_data_ready[GwNode]),
+      .rx_data_o      (tx_data[GwNode*DataW +: DataW]),
+      .rx_data_last_o (gw_unused_last)
+    );
+
+    c2c_proxy #(
+      .FlitW(FlitW), .NumChannels(NumChannels), .ChanX(ChanX), .ChanY(ChanY),
+      .Entries(ProxyEntries)
+    ) u_proxy (
+      .clk_i,
+      .rst_ni,
+      .req_in_valid_i (rq_out_valid[0]),
+      .req_in_ready_o (rq_out_ready[0]),
+      .req_in_flit_i  (rq_out_flit[0]),
+      .rsp_out_valid_o(rs_in_valid[0]),
+      .rsp_out_ready_i(rs_in_ready[0]),
+      .rsp_out_flit_o (rs_in_flit[0]),
+      .tx_hdr_valid_o (tx_hdr_valid[ProxyNode]),
+      .tx_hdr_ready_i (tx_hdr_ready[ProxyNode]),
+      .tx_hdr_o       (tx_hdr[ProxyNode*HdrW +: HdrW]),
+      .tx_data_valid_o(tx_data_valid[ProxyNode]),
+      .tx_data_ready_i(tx_data_ready[ProxyNode]),
+      .tx_data_o      (tx_data[ProxyNode*DataW +: DataW]),
+      .rx_hdr_valid_i (rx_hdr_valid[ProxyNode]),
+      .rx_hdr_ready_o (rx_hdr_ready[ProxyNode]),
+      .rx_hdr_i       (rx_hdr[ProxyNode*HdrW +: HdrW]),
+      .rx_data_valid_i(rx_data_valid[ProxyNode]),
+      .rx_data_ready_o(rx_data_ready[ProxyNode]),
+      .rx_data_i      (rx_data[ProxyNode*DataW +: DataW]),
+      .rx_data_last_i (rx_data_last[ProxyNode])
+    );
+
+    c2c_switch #(.FlitW(FlitW), .NumLinks(NumLinks), .Response(1'b0)) u_req_switch (
+      .clk_i,
+      .rst_ni,
+      .chip_id_i,
+      .dim_x_i,
+      .dim_y_i,
+      .in_valid_i (rq_in_valid),
+      .in_ready_o (rq_in_ready),
+      .in_flit_i  (rq_in_flit),
+      .out_valid_o(rq_out_valid),
+      .out_ready_i(rq_out_ready),
+      .out_flit_o (rq_out_flit)
+    );
+    c2c_switch #(.FlitW(FlitW), .NumLinks(NumLinks), .Response(1'b1)) u_rsp_switch (
+      .clk_i,
+      .rst_ni,
+      .chip_id_i,
+      .dim_x_i,
+      .dim_y_i,
+      .in_valid_i (rs_in_valid),
+      .in_ready_o (rs_in_ready),
+      .in_flit_i  (rs_in_flit),
+      .out_valid_o(rs_out_valid),
+      .out_ready_i(rs_out_ready),
+      .out_flit_o (rs_out_flit)
+    );
+
+    // Link port l carries switch port 1 + 2 l + class of each network as vc = class * 2 + net.
+    for (genvar l = 0; l < NumLinks; l++) begin : g_link
+      logic [NumVc-1:0]            in_valid, in_ready, out_valid, out_ready;
+      logic [NumVc-1:0][FlitW-1:0] in_flit, out_flit;
+      logic [c2c_pkg::NumCounters-1:0][c2c_pkg::CounterW-1:0] counters;
+      for (genvar c = 0; c < c2c_pkg::NumClasses; c++) begin : g_class
+        localparam int Port = 1 + c2c_pkg::NumClasses * l + c;
+        assign in_valid[2*c]      = rq_out_valid[Port];
+        assign in_flit[2*c]       = rq_out_flit[Port];
+        assign rq_out_ready[Port] = in_ready[2*c];
+        assign in_valid[2*c+1]    = rs_out_valid[Port];
+        assign in_flit[2*c+1]     = rs_out_flit[Port];
+        assign rs_out_ready[Port] = in_ready[2*c+1];
+        assign rq_in_valid[Port]  = out_valid[2*c];
+        assign rq_in_flit[Port]   = out_flit[2*c];
+        assign out_ready[2*c]     = rq_in_ready[Port];
+        assign rs_in_valid[Port]  = out_valid[2*c+1];
+        assign rs_in_flit[Port]   = out_flit[2*c+1];
+        assign out_ready[2*c+1]   = rs_in_ready[Port];
+      end
+      c2c_link #(
+        .FlitW(FlitW), .LaneW(LinkLaneW), .ReplayDepth(LinkReplayDepth), .RxDepth(LinkRxDepth),
+        .TimeoutCycles(LinkTimeout), .NumVc(NumVc)
+      ) u_link (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i     (in_valid),
+        .in_ready_o     (in_ready),
+        .in_flit_i      (in_flit),
+        .out_valid_o    (out_valid),
+        .out_ready_i    (out_ready),
+        .out_flit_o     (out_flit),
+        .tx_lane_valid_o(link_tx_valid_o[l]),
+        .tx_lane_o      (link_tx_lane_o[l]),
+        .rx_lane_valid_i(link_rx_valid_i[l]),
+        .rx_lane_i      (link_rx_lane_i[l]),
+        .counters_o     (counters)
+      );
+`ifndef SYNTHESIS
+      logic unused_counters;  // a later slice maps them to host registers
+      assign unused_counters = ^counters;
+`endif
+    end
+
+    // Nodes of the supernode column that are neither gateway nor proxy (a 4-row mesh).
+    for (genvar y = 0; y < Y; y++) begin : g_spare
+      localparam int Node = y * X + BaseX;
+      if (Node != GwNode && Node != ProxyNode) begin : g_node
+        assign tx_hdr_valid[Node]  = 1'b0;
+        assign tx_hdr[Node*HdrW +: HdrW] = '0;
+        assign tx_data_valid[Node] = 1'b0;
+        assign tx_data[Node*DataW +: DataW] = '0;
+        assign rx_hdr_ready[Node]  = 1'b1;
+        assign rx_data_ready[Node] = 1'b1;
+`ifndef SYNTHESIS
+        logic unused_spare;
+        assign unused_spare = ^{tx_hdr_ready[Node], tx_data_ready[Node], rx_hdr_valid[Node],
+                                rx_hdr[Node*HdrW +: HdrW], rx_data_valid[Node],
+                                rx_data[Node*DataW +: DataW], rx_data_last[Node]};
+`endif
+      end
+    end
+`ifndef SYNTHESIS
+    logic unused_super;
+    assign unused_super = ^{gw_unused_last, rx_data_last[GwNode]};
+`endif
+  end else begin : g_one_chip
+    assign link_tx_valid_o = '0;
+    assign link_tx_lane_o  = '0;
+`ifndef SYNTHESIS
+    logic unused_super;
+    assign unused_super = ^{chip_id_i, dim_x_i, dim_y_i, link_rx_valid_i, link_rx_lane_i};
+`endif
   end
 
   // Cover points (coverage build only): each interrupt source of some core raised while its

@@ -24,6 +24,11 @@ class DeviceMemory {
 
   uint64_t base() const { return base_; }
   uint64_t size() const { return bytes_.size(); }
+  // A supernode's other chips (docs/supernode.md): one more zero-filled range [base, base +
+  // size) that Contains, Read and Write also serve, so one image holds every chip's memory
+  // (keyed by the chip id in the address). base() and size() stay the first range's.
+  // Throws std::invalid_argument if it overlaps a range already there.
+  void AddRegion(uint64_t base, uint64_t size);
   // True if [addr, addr + len) lies inside the image (len 0: always true).
   bool Contains(uint64_t addr, uint64_t len) const;
 
@@ -40,8 +45,16 @@ class DeviceMemory {
 
  private:
   void Check(uint64_t addr, uint64_t len, const char* what) const;
+  // The range holding [addr, addr + len) and the offset of addr in it; nullptr if none does.
+  uint8_t* Find(uint64_t addr, uint64_t len);
+  const uint8_t* Find(uint64_t addr, uint64_t len) const;
   uint64_t base_;
   std::vector<uint8_t> bytes_;
+  struct Region {
+    uint64_t base;
+    std::vector<uint8_t> bytes;
+  };
+  std::vector<Region> more_;  // AddRegion
 };
 
 }  // namespace luoshu::model

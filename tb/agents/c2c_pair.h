@@ -34,11 +34,11 @@ inline std::ostream& operator<<(std::ostream& os, const Flit& f) {
   return os << buf;
 }
 
-constexpr int kNumVc = 2;  // c2c_pkg::NumVc: 0 requests, 1 responses
-
 template <class Model>
 class LinkPair {
  public:
+  // VCs per link (c2c_link NumVc): vc = class * 2 + network (0 requests, 1 responses).
+  static constexpr int kNumVc = VerilatedParams<Model>::NumVc;
   static constexpr unsigned kFlitW = VerilatedParams<Model>::FlitW;
   static constexpr unsigned kLaneW = VerilatedParams<Model>::LaneW;
   static_assert(kFlitW <= 192, "Flit holds up to 192 bits");

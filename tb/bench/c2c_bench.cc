@@ -24,7 +24,6 @@ namespace luoshu {
 namespace {
 
 namespace po = boost::program_options;
-using tb::c2c::kNumVc;
 
 struct Result {
   double efficiency;  // useful flit bits / lane bits, both directions
@@ -38,6 +37,7 @@ template <class Model>
 Result Measure(uint64_t cycles, int latency, uint64_t seed, double fer) {
   using Pair = tb::c2c::LinkPair<Model>;
   constexpr unsigned kFlitW = Pair::kFlitW, kLaneW = Pair::kLaneW;
+  constexpr int kNumVc = Pair::kNumVc;
   Pair p("c2c_bench_w" + std::to_string(kLaneW), latency, seed);
   tb::c2c::FaultRates f;
   f.corrupt.fill(fer);

@@ -3,6 +3,7 @@
 // the same port types in every configuration. Channels the configuration lacks are tied
 // off (their outputs read 0). Up to two channels. The timeline pulses of up to four cores
 // come out as two 16-bit pins (core c at [4c +: 4], bit = isa::Queue; absent cores read 0).
+// A supernode chip (NumLinks > 0) has its chip id, topology and link lanes as pins.
 module soc_tb #(
   parameter int NumCores = 4,
   parameter int NumChannels = 2,
@@ -10,10 +11,25 @@ module soc_tb #(
   parameter int L0aBytes = 65536,
   parameter int L0bBytes = 65536,
   parameter int L0cBytes = 131072,
-  parameter int QueueDepth = 8
+  parameter int QueueDepth = 8,
+  parameter int NumLinks = 0,      // supernode chip: link ports (luoshu_soc); 0: one chip
+  parameter int LinkLaneW = 16,
+  parameter int LinkReplayDepth = 16,
+  parameter int LinkRxDepth = 8,
+  localparam int LinkPorts = NumLinks > 0 ? NumLinks : 1
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
+  input  logic [2:0]  chip_id_i,
+  input  logic [3:0]  dim_x_i,
+  input  logic [3:0]  dim_y_i,
+  output logic [LinkPorts-1:0]            link_tx_valid_o,
+  output logic [LinkPorts-1:0][LinkLaneW-1:0] link_tx_lane_o,
+  input  logic [LinkPorts-1:0]            link_rx_valid_i,
+  input  logic [LinkPorts-1:0][LinkLaneW-1:0] link_rx_lane_i,
+  // The links' frame lengths in lane words, for the C++ wire's fault injector.
+  output logic [7:0]  link_data_words_o,
+  output logic [7:0]  link_ctrl_words_o,
   input  logic        s_axil_awvalid_i,
   output logic        s_axil_awready_o,
   input  logic [10:0] s_axil_awaddr_i,
@@ -78,15 +94,25 @@ module soc_tb #(
   logic [M-1:0]        wlast, wvalid, wready, bvalid, bready;
   logic [NumCores*4-1:0] cmd_start, cmd_done;
 
+  assign link_data_words_o = 8'(c2c_pkg::data_words(LinkLaneW, 146, LinkReplayDepth, 4));
+  assign link_ctrl_words_o = 8'(c2c_pkg::ctrl_words(LinkLaneW, LinkReplayDepth, LinkRxDepth, 4));
   assign cmd_start_o = 16'(cmd_start);
   assign cmd_done_o  = 16'(cmd_done);
 
   luoshu_soc #(
     .NumCores(NumCores), .NumChannels(NumChannels), .Dim(Dim), .L0aBytes(L0aBytes),
-    .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .QueueDepth(QueueDepth)
+    .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumLinks(NumLinks),
+    .LinkLaneW(LinkLaneW), .LinkReplayDepth(LinkReplayDepth), .LinkRxDepth(LinkRxDepth)
   ) u_soc (
     .clk_i,
     .rst_ni,
+    .chip_id_i,
+    .dim_x_i,
+    .dim_y_i,
+    .link_tx_valid_o,
+    .link_tx_lane_o,
+    .link_rx_valid_i,
+    .link_rx_lane_i,
     .s_axil_awvalid_i,
     .s_axil_awready_o,
     .s_axil_awaddr_i,

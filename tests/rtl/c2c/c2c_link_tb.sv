@@ -7,7 +7,8 @@ module c2c_link_tb import c2c_pkg::*; #(
   parameter int LaneW = 16,
   parameter int ReplayDepth = 8,
   parameter int RxDepth = 4,
-  parameter int TimeoutCycles = 512
+  parameter int TimeoutCycles = 512,
+  parameter int NumVc = 2
 ) (
   input  logic                                       clk_i,
   input  logic                                       rst_ni,
@@ -25,8 +26,8 @@ module c2c_link_tb import c2c_pkg::*; #(
   output logic [7:0]                                 data_words_o,
   output logic [7:0]                                 ctrl_words_o
 );
-  assign data_words_o = 8'(data_words(LaneW, FlitW, ReplayDepth));
-  assign ctrl_words_o = 8'(ctrl_words(LaneW, ReplayDepth, RxDepth));
+  assign data_words_o = 8'(data_words(LaneW, FlitW, ReplayDepth, NumVc));
+  assign ctrl_words_o = 8'(ctrl_words(LaneW, ReplayDepth, RxDepth, NumVc));
 
   for (genvar e = 0; e < 2; e++) begin : g_end
     c2c_link #(
@@ -34,7 +35,8 @@ module c2c_link_tb import c2c_pkg::*; #(
       .LaneW(LaneW),
       .ReplayDepth(ReplayDepth),
       .RxDepth(RxDepth),
-      .TimeoutCycles(TimeoutCycles)
+      .TimeoutCycles(TimeoutCycles),
+      .NumVc(NumVc)
     ) u_link (
       .clk_i,
       .rst_ni,

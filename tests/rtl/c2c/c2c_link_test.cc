@@ -15,6 +15,8 @@
 #include "Vc2c_link_tb_w32_params.h"
 #include "Vc2c_link_tb_w8.h"
 #include "Vc2c_link_tb_w8_params.h"
+#include "Vc2c_link_tb_w8v4.h"
+#include "Vc2c_link_tb_w8v4_params.h"
 #include "tb/agents/c2c_channel.h"
 #include "tb/agents/c2c_pair.h"
 #include "tb/gtest_util.h"
@@ -28,7 +30,6 @@ using tb::c2c::Fault;
 using tb::c2c::FaultRates;
 using tb::c2c::FrameKind;
 using tb::c2c::kNumKinds;
-using tb::c2c::kNumVc;
 
 template <class Model>
 using Pair = tb::c2c::LinkPair<Model>;
@@ -39,6 +40,7 @@ class C2cLinkTest : public ::testing::Test {
   static constexpr int kRxDepth = VerilatedParams<Model>::RxDepth;
   static constexpr int kReplayDepth = VerilatedParams<Model>::ReplayDepth;
   static constexpr int kTimeout = VerilatedParams<Model>::TimeoutCycles;
+  static constexpr int kNumVc = Pair<Model>::kNumVc;
 
   // Runs until every offered flit has arrived (watchdog: `max_cycles`), then a while longer so
   // that late acks settle, and checks the streams.
@@ -71,18 +73,20 @@ class C2cLinkTest : public ::testing::Test {
     }
   }
 };
-using Models = ::testing::Types<Vc2c_link_tb_w8, Vc2c_link_tb_w32>;
+using Models = ::testing::Types<Vc2c_link_tb_w8, Vc2c_link_tb_w8v4, Vc2c_link_tb_w32>;
 TYPED_TEST_SUITE(C2cLinkTest, Models);
 
 TYPED_TEST(C2cLinkTest, CarriesOneFlitOnEachVcEachWay) {
   Pair<TypeParam> p(tb::CurrentTestName(), 3, 1);
   for (int e = 0; e < 2; ++e) {
-    for (int v = 0; v < kNumVc; ++v) p.Offer(e, v, 1);
+    for (int v = 0; v < TestFixture::kNumVc; ++v) p.Offer(e, v, 1);
   }
   this->Deliver(p, 2000, "one flit per VC each way");
   this->ExpectConsistentCounters(p);
   this->ExpectNoErrors(p);
-  for (int e = 0; e < 2; ++e) EXPECT_EQ(p.Count(e, tb::c2c::kDataFrames), 2u);
+  for (int e = 0; e < 2; ++e) {
+    EXPECT_EQ(p.Count(e, tb::c2c::kDataFrames), static_cast<uint32_t>(TestFixture::kNumVc));
+  }
 }
 
 // A stream of 4-flit packets one way on one VC, the receiver always ready: the lane carries
@@ -255,7 +259,7 @@ TYPED_TEST(C2cLinkTest, LostCreditFramesAreHealedByTheRefresh) {
 struct RandomCase {
   int latency;
   double stall;
-  int flits[2][kNumVc];
+  int flits[2][4];  // [endpoint][vc]; a model uses its first NumVc
 };
 RandomCase DrawCase(tb::Rng& rng, int max_flits) {
   RandomCase c{};
@@ -272,7 +276,7 @@ TYPED_TEST(C2cLinkTest, RandomTrafficBothWaysWithStalls) {
     const RandomCase c = DrawCase(r.rng, 120);
     Pair<TypeParam> p(tb::CurrentTestName(), c.latency, r.seed, c.stall);
     for (int e = 0; e < 2; ++e) {
-      for (int v = 0; v < kNumVc; ++v) p.Offer(e, v, c.flits[e][v]);
+      for (int v = 0; v < TestFixture::kNumVc; ++v) p.Offer(e, v, c.flits[e][v]);
     }
     this->Deliver(p, 400000, "random traffic");
     this->ExpectConsistentCounters(p);
@@ -296,7 +300,7 @@ TYPED_TEST(C2cLinkTest, RandomTrafficWithFaultsOnEveryFrameKind) {
     f.max_drop_words = static_cast<int>(r.rng.Uniform(1, 2 * p.data_words()));
     for (int e = 0; e < 2; ++e) {
       p.channel(e).SetRates(f);
-      for (int v = 0; v < kNumVc; ++v) p.Offer(e, v, c.flits[e][v]);
+      for (int v = 0; v < TestFixture::kNumVc; ++v) p.Offer(e, v, c.flits[e][v]);
     }
     this->Deliver(p, 2000000, "random traffic with faults");
     this->ExpectConsistentCounters(p);
@@ -335,7 +339,7 @@ TYPED_TEST(C2cLinkTest, RandomReceiverStallsForLongStretches) {
     for (int k = 0; k < kNumKinds; ++k) f.corrupt[k] = f.drop[k] = 0.01;
     for (int e = 0; e < 2; ++e) {
       p.channel(e).SetRates(f);
-      for (int v = 0; v < kNumVc; ++v) p.Offer(e, v, c.flits[e][v] + 20);
+      for (int v = 0; v < TestFixture::kNumVc; ++v) p.Offer(e, v, c.flits[e][v] + 20);
     }
     for (int stretch = 0; stretch < 6; ++stretch) {
       const int e = static_cast<int>(r.rng.Uniform(0, 1)),

@@ -9,10 +9,14 @@ module core_noc_bridge_tb #(
   parameter logic [3:0][2:0] ChanX = 12'o2222,
   parameter logic [3:0][2:0] ChanY = 12'o3210,
   parameter int         RobBeats = 256,   // read reorder buffer, power of two 16..256
-  parameter int         MaxWrites = 8     // write bursts in flight
+  parameter int         MaxWrites = 8,    // write bursts in flight
+  parameter bit         Remote = 0,       // supernode: other chips' addresses to the gateway
+  parameter logic [2:0] GwX = 3'd0,
+  parameter logic [2:0] GwY = 3'd0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
+  input  logic [2:0]                  chip_id_i,  // Remote = 1
   // Core side: ai_core's memory port, flat.
   input  logic                        core_ar_valid_i,
   output logic                        core_ar_ready_o,
@@ -63,10 +67,14 @@ module core_noc_bridge_tb #(
     .ChanX(ChanX),
     .ChanY(ChanY),
     .RobBeats(RobBeats),
-    .MaxWrites(MaxWrites)
+    .MaxWrites(MaxWrites),
+    .Remote(Remote),
+    .GwX(GwX),
+    .GwY(GwY)
   ) u_bridge (
     .clk_i,
     .rst_ni,
+    .chip_id_i,
     .core_req_i(core_req),
     .core_rsp_o(core_rsp),
     .core_rsp_ready_i(core_rsp_ready),

@@ -42,5 +42,23 @@ TEST(DeviceMemoryTest, OutOfBoundsAccessThrowsWithTheRange) {
   EXPECT_THROW(DeviceMemory(0xffffff00u, 0x200), std::invalid_argument);
 }
 
+// A supernode image: other chips' memories as more regions; an access may not span two.
+TEST(DeviceMemoryTest, RegionsOfOtherChipsServeEveryAccess) {
+  DeviceMemory mem(0x0, 0x100);
+  mem.AddRegion(0x20000000, 0x100);
+  mem.AddRegion(0x40000000, 0x40);
+  mem.Write32(0x200000fc, 0xcafef00du);
+  EXPECT_EQ(mem.Read32(0x200000fc), 0xcafef00du);
+  EXPECT_EQ(mem.Read8(0x40000000), 0);
+  EXPECT_TRUE(mem.Contains(0x40000000, 0x40));
+  EXPECT_FALSE(mem.Contains(0x40000000, 0x41));
+  EXPECT_FALSE(mem.Contains(0xfc, 8));  // the end of one region is no start of the next
+  EXPECT_EQ(mem.base(), 0u);            // base and size stay the first range's
+  EXPECT_EQ(mem.size(), 0x100u);
+  EXPECT_THROW(mem.Read32(0x20000100), MemoryError);
+  EXPECT_THROW(mem.AddRegion(0x200000f0, 0x20), std::invalid_argument);  // overlaps
+  EXPECT_THROW(mem.AddRegion(0x60000000, 0), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace luoshu::model
