@@ -426,14 +426,33 @@ module sequencer
   assign dec_try     = f_out_valid && !dec_q && !fault_q && !flush_q && !clear_i;
   assign disp_ok     = dec_q && !fault_q && !flush_q && !clear_i;
 
+  // The decoded command's destination, registered as the head enters decode (the head does
+  // not change while dec_q holds): the opcode compares stay off the path from the FIFO head
+  // through dispatch to the FIFO's pop.
+  logic [NumUnits-1:0] dec_queue_q;  // one-hot LD / EX / ST queue, zero for SYNC
+  logic                dec_sync_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      dec_queue_q <= '0;
+      dec_sync_q  <= 1'b0;
+    end else if (dec_try) begin
+      for (int u = 0; u < NumUnits; u++) dec_queue_q[u] <= !dec_is_sync && dec_unit == 2'(u);
+      dec_sync_q <= dec_is_sync;
+    end
+  end
+  `ASSERT_ALWAYS(a_dec_dest, clk_i, rst_ni,
+                 !dec_q || (dec_sync_q == dec_is_sync &&
+                            dec_queue_q == (dec_is_sync ? '0 : NumUnits'(1) << dec_unit)),
+                 "the registered dispatch destination disagrees with the decode head")
+
   assign q_in_data = {dec_seq_q, dec_index_q, f_desc};
   for (genvar u = 0; u < NumUnits; u++) begin : g_dispatch
     // Valid only with room, so a fault or clear never withdraws an offered entry.
-    assign q_in_valid[u] = disp_ok && !dec_is_sync && (dec_unit == 2'(u)) && q_in_ready[u];
+    assign q_in_valid[u] = disp_ok && dec_queue_q[u] && q_in_ready[u];
   end
   assign disp_fire = |q_in_valid;
-  assign can_dispatch = dec_is_sync ? (queues_empty && units_idle && !sync_busy_q)
-                                    : q_in_ready[dec_unit];
+  assign can_dispatch = dec_sync_q ? (queues_empty && units_idle && !sync_busy_q)
+                                   : (dec_queue_q & q_in_ready) != '0;
 
   always_comb begin
     dec_d       = dec_q;
@@ -581,7 +600,7 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // SYNC: one word write once everything before it has retired
   // ---------------------------------------------------------------------------------------
-  assign sync_can = disp_ok && dec_is_sync && !sync_busy_q && queues_empty && units_idle;
+  assign sync_can = disp_ok && dec_sync_q && !sync_busy_q && queues_empty && units_idle;
 
   window_check #(.NumWindows(NumWindows)) u_sync_win (
     .win_i         (win_i),
