@@ -137,7 +137,7 @@ module sequencer
   // one spare bit orders them by the sign of a difference.
   localparam int SeqW         = $clog2(3 * QueueDepth + 4) + 1;
   // {validation fault, fetch fault, descriptor}
-  localparam int FEntryW      = 2 * FaultW + DescBits;
+  localparam int FEntryW      = 1 + 2 * FaultW + DescBits;  // {faulty, validation, fetch, desc}
   localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
 
   // ---------------------------------------------------------------------------------------
@@ -169,6 +169,7 @@ module sequencer
   logic [$clog2(FetchDepth+1)-1:0]  f_count;
   logic [DescBits-1:0]              f_desc;
   logic [FaultW-1:0]                f_fault;
+  logic                             f_faulty;  // f_fault or val_fault set
 
   // Decode.
   logic            dec_q, dec_d;  // the FIFO head has entered decode (validated, legal)
@@ -351,8 +352,11 @@ module sequencer
 
   assign f_in_valid = push_r || push_acc;
   // The ACCESS slot carries no descriptor: its fetch fault wins before validation counts.
-  assign f_in_data  = push_acc ? {FaultNone, FaultAccess, {DescBits{1'b0}}}
-                               : {r_val_fault, p_bad ? FaultMemError : FaultNone, p_desc};
+  // The leading bit says "either fault is set", computed before the FIFO so the head's fault
+  // test (which stops every start the same cycle) is one flop, not two code compares.
+  assign f_in_data  = push_acc ? {1'b1, FaultNone, FaultAccess, {DescBits{1'b0}}}
+                               : {p_bad || r_val_fault != FaultNone, r_val_fault,
+                                  p_bad ? FaultMemError : FaultNone, p_desc};
 
   // HeadReg: decode, dispatch, SYNC and the fault checks read the head from a register.
   stream_fifo #(.Depth(FetchDepth), .Width(FEntryW), .HeadReg(1)) u_fetch_fifo (
@@ -369,6 +373,10 @@ module sequencer
   assign f_desc  = f_out_data[DescBits-1:0];
   assign f_fault   = f_out_data[DescBits +: FaultW];
   assign val_fault = f_out_data[DescBits + FaultW +: FaultW];
+  assign f_faulty  = f_out_data[FEntryW-1];
+  `ASSERT_ALWAYS(a_f_faulty, clk_i, rst_ni,
+                 !f_out_valid || f_faulty == (f_fault != FaultNone || val_fault != FaultNone),
+                 "the fetch FIFO head's fault flag disagrees with its fault codes")
 
   always_comb begin
     ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
@@ -706,7 +714,7 @@ module sequencer
     end
   end
   assign raise_now = (|unit_fault) || (b_live && mem_wr_rsp_i.b_err) || sync_acc_fault ||
-                     (dec_try && (f_fault != FaultNone || val_fault != FaultNone));
+                     (dec_try && f_faulty);
   assign fault_set = raise && !fault_q;
 
   assign in_flight = !units_idle || (fetch_out_q != '0) || sync_busy_q;
