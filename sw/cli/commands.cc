@@ -146,12 +146,16 @@ bool Parse(const Args& args, const po::options_description& desc, const std::str
   return true;
 }
 
-void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "") {
+}  // namespace
+
+void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why) {
   if (v < lo || v > hi) {
     throw UsageError(std::string("--") + name + "=" + std::to_string(v) + " is out of range: use " +
                      std::to_string(lo) + ".." + std::to_string(hi) + why);
   }
 }
+
+namespace {
 
 hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_map& vm,
                                      const std::string& run_name) {
@@ -540,7 +544,8 @@ int Compare(const Matrix<T>& got, const Matrix<T>& want) {
   return bad;
 }
 
-// "SCALE,SHIFT" -> values.
+}  // namespace
+
 void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
   const auto comma = text.find(',');
   auto num = [&](const std::string& s, long lo, long hi, const char* what) {
@@ -564,6 +569,8 @@ void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
   *scale = static_cast<int32_t>(num(text.substr(0, comma), -32768, 32767, "SCALE"));
   *shift = static_cast<int>(num(text.substr(comma + 1), 0, 31, "SHIFT"));
 }
+
+namespace {
 
 // Loads a .npy operand; a problem with the file is bad input (exit 2).
 template <class T>
@@ -828,6 +835,10 @@ int Gemm(const Args& args) {
 }
 
 int Mlp(const Args& args) {
+  // Across several simulated chips: its own options (sw/cli/supernode_commands.cc).
+  for (const std::string& a : args) {
+    if (a == "--chips" || a.rfind("--chips=", 0) == 0) return MlpChips(args);
+  }
   DeviceFlags f;
   int64_t batch = 256, in = 256, hidden = 512, out = 128;
   std::string w1_path, b1_path, w2_path, b2_path, x_path, out_path, requant = "1,8", timeline;
@@ -849,6 +860,9 @@ int Mlp(const Args& args) {
                                                  "write Y (int32, batch x out) to a .npy file")(
       "no-check", po::bool_switch(&no_check), "do not compare with the reference")(
       "cores", po::value<int64_t>()->default_value(0), "cores to use (0: all)")(
+      "chips", po::value<int64_t>(),
+      "tensor-parallel across N (2..8) simulated chips joined by links: see "
+      "luoshu mlp --chips N --help for its options")(
       "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
       "clock for the effective TOPS figure")("timeline", po::value(&timeline),
                                              "write a Chrome trace-event JSON (Perfetto)");
