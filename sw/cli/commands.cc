@@ -324,6 +324,30 @@ void PrintLinkStats(const Device& dev, bool indented) {
   std::printf("%s%s\n", indented ? "  link                " : "link               ", line.c_str());
 }
 
+// The chip-to-chip link ports and their counters (LINK[p], docs/supernode.md), a line per port;
+// the lane's utilization is its busy cycles (LANE_WORDS) over core 0's CYCLES.
+void PrintChipLinks(const Device& dev) {
+  driver::Driver& d = dev.driver();
+  if (d.links() == 0) {
+    std::printf("chip-to-chip links none (one chip: CONFIG.LINKS = 0)\n");
+    return;
+  }
+  const uint64_t cycles = d.Counter(0, driver::CounterSel::kCycles);
+  std::printf("chip-to-chip links %d ports\n", d.links());
+  for (int p = 0; p < d.links(); ++p) {
+    const driver::LinkCounters c = d.AllLinkCounters(p);
+    const uint64_t words = c[driver::LinkCounterSel::kLaneWords];
+    std::printf("  port %d            lane busy %.1f %%", p,
+                cycles ? 100.0 * static_cast<double>(words) / static_cast<double>(cycles) : 0.0);
+    for (int s = 0; s < driver::kNumLinkCounters; ++s) {
+      const auto sel = static_cast<driver::LinkCounterSel>(s);
+      std::printf(", %s %llu", driver::LinkCounterName(sel),
+                  static_cast<unsigned long long>(c[sel]));
+    }
+    std::printf("\n");
+  }
+}
+
 // "12.3 MiB"; "96.0 KiB" below a MiB (a board's memory).
 std::string Mib(uint64_t bytes) {
   char b[32];
@@ -613,6 +637,7 @@ int Info(const Args& args) {
               Mib(dev.memory_bytes()).c_str(),
               static_cast<unsigned long long>(dev.bus().mem_base()),
               Mib(dev.allocator().bytes_free()).c_str());
+  PrintChipLinks(dev);
   PrintLinkStats(dev, false);
   return 0;
 }

@@ -139,7 +139,9 @@ uint32_t SocModel::HardwareValue(uint32_t offset) {
                     LUOSHU_REGS__CONFIG_L0__L0C_KIB_bp);
   }
   if (offset < reg::kCoreBase) return reg::Find(offset)->reset;  // ID, VERSION: constants
-  const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  // One chip: no link ports (CONFIG.LINKS = 0); luoshu_soc.sv ties their blocks to 0.
+  if (offset >= reg::kLinkBase) return 0;
+  const int c = reg::CoreOf(offset);
   const uint32_t field = (offset - reg::kCoreBase) % reg::kCoreStride;
   const Core& k = cores_[c];
   if (!k.model) return 0;  // luoshu_soc.sv ties an absent core's status inputs to 0
@@ -178,13 +180,9 @@ uint32_t SocModel::ReadReg(uint32_t offset) {
   const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
   if (!info) throw hal::BusError("SLVERR: read of unmapped register offset " + Hex(offset));
   uint32_t v = (Storage(offset) & info->rw) | (HardwareValue(offset) & info->ro);
-  if (info->w1c) {
-    const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
-    v |= cores_[c].int_status & info->w1c;
-  }
-  if (offset >= reg::kCoreBase &&
-      (offset - reg::kCoreBase) % reg::kCoreStride == reg::kCntLo) {  // swacc: latch the top
-    const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  const int c = reg::CoreOf(offset);
+  if (c >= 0 && info->w1c) v |= cores_[c].int_status & info->w1c;
+  if (c >= 0 && (offset - reg::kCoreBase) % reg::kCoreStride == reg::kCntLo) {  // swacc: latch
     if (cores_[c].model) {
       cores_[c].cnt_hi =
           static_cast<uint32_t>(CounterValue(c, Storage(reg::Core(c, reg::kCntSel))) >> 32);
@@ -198,8 +196,8 @@ void SocModel::WriteReg(uint32_t offset, uint32_t value) {
   const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
   if (!info) throw hal::BusError("SLVERR: write of unmapped register offset " + Hex(offset));
   storage_[offset / 4] = (Storage(offset) & ~info->rw) | (value & info->rw);
-  if (offset < reg::kCoreBase) return;  // globals are read-only
-  const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  const int c = reg::CoreOf(offset);
+  if (c < 0) return;  // globals are read-only; link blocks only store CNT_SEL
   const uint32_t field = (offset - reg::kCoreBase) % reg::kCoreStride;
   cores_[c].int_status &= ~(value & info->w1c);
   if (value & info->pulse) Clear(c);  // CTRL.CLEAR, the only pulse

@@ -50,11 +50,13 @@ TEST(SocModelTest, IdentityAndConfiguration) {
   cfg.l0c_bytes = 64 << 10;
   SocModel soc(cfg);
   EXPECT_EQ(soc.ReadReg(reg::kId), 0x4C534855u);
-  EXPECT_EQ(soc.ReadReg(reg::kVersion), 0x00010000u);
+  EXPECT_EQ(soc.ReadReg(reg::kVersion), 0x00010001u) << "1.1: with the link blocks";
   const uint32_t c = soc.ReadReg(reg::kConfig);
   EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__DIM_bm, LUOSHU_REGS__CONFIG__DIM_bp), 8u);
   EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__CORES_bm, LUOSHU_REGS__CONFIG__CORES_bp), 3u);
   EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__CHANNELS_bm, LUOSHU_REGS__CONFIG__CHANNELS_bp), 4u);
+  EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__LINKS_bm, LUOSHU_REGS__CONFIG__LINKS_bp), 0u)
+      << "the model is one chip";
   const uint32_t l0 = soc.ReadReg(reg::kConfigL0);
   EXPECT_EQ(Field(l0, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bp), 32u);
   EXPECT_EQ(Field(l0, LUOSHU_REGS__CONFIG_L0__L0B_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0B_KIB_bp), 16u);
@@ -76,12 +78,14 @@ TEST(SocModelTest, RejectsConfigurationsTheMapCannotDescribe) {
 
 TEST(SocModelTest, UnmappedAndUnalignedOffsetsAnswerSlverr) {
   SocModel soc;
-  for (uint32_t off : {0x010u, 0x0FCu, 0x102u, reg::Core(0, 0x1C), reg::Core(1, 0x34),
-                       reg::Core(2, 0x80), reg::Core(3, 0xFC), 0x500u, 0x800u, 0xFFFFFFFCu}) {
+  for (uint32_t off :
+       {0x010u, 0x0FCu, 0x102u, reg::Core(0, 0x1C), reg::Core(1, 0x34), reg::Core(2, 0x80),
+        reg::Core(3, 0xFC), reg::Link(0, 0xC), reg::Link(3, 0x10), 0x800u, 0xFFFFFFFCu}) {
     EXPECT_THROW(soc.ReadReg(off), hal::BusError) << std::hex << off;
     EXPECT_THROW(soc.WriteReg(off, 1), hal::BusError) << std::hex << off;
   }
   EXPECT_NO_THROW(soc.ReadReg(reg::Core(3, reg::kCntHi)));
+  EXPECT_NO_THROW(soc.ReadReg(reg::Link(3, reg::kLinkCntHi)));
 }
 
 TEST(SocModelTest, StorageReadsBackMaskedToItsFields) {
