@@ -13,6 +13,7 @@ constexpr uint64_t kChipBits = 29;  // ChipBase(c) = c << 29
 // one command carries up to 65535 rows (256 MiB).
 constexpr uint64_t kRowBytes = 4096;
 constexpr uint64_t kMaxRows = 65535;
+constexpr uint64_t kDefaultCommandBytes = 256 << 10;
 // Core shares of a range are multiples of one beat (16 bytes), so no beat is split.
 constexpr uint64_t kBeatBytes = 16;
 
@@ -69,8 +70,12 @@ std::vector<int> SnakeOrder(const CollectiveTopology& t) {
 class PlanBuilder {
  public:
   PlanBuilder(const std::string& name, const CollectiveTopology& t, int rank, int cores,
-              uint64_t addr, uint64_t bytes)
-      : cores_(cores), addr_(addr) {
+              uint64_t addr, uint64_t bytes, const CollectiveOptions& o)
+      : cores_(cores),
+        addr_(addr),
+        max_rows_(std::max<uint64_t>(
+            1, std::min(kMaxRows,
+                        (o.command_bytes ? o.command_bytes : kDefaultCommandBytes) / kRowBytes))) {
     plan_.name = name;
     plan_.rank = rank;
     plan_.topology = t;
@@ -115,13 +120,13 @@ class PlanBuilder {
 
   // dst = src1 (VCOPY) or dst + src1 (VADD, in place) over `bytes` contiguous bytes: blocks of
   // kRowBytes rows, then the tail.
-  static void Emit(CoreWork* w, isa::Opcode op, uint64_t dst, uint64_t src1, uint64_t bytes) {
+  void Emit(CoreWork* w, isa::Opcode op, uint64_t dst, uint64_t src1, uint64_t bytes) {
     const uint64_t esize = op == isa::Opcode::kVadd ? 4 : 1;
     uint64_t done = 0;
     while (done < bytes) {
       const uint64_t left = bytes - done;
       const uint64_t row = std::min(left, kRowBytes);
-      const uint64_t rows = std::min(left / row, kMaxRows);
+      const uint64_t rows = std::min(left / row, max_rows_);
       const uint32_t d = static_cast<uint32_t>(dst + done);
       const uint32_t s1 = static_cast<uint32_t>(src1 + done);
       const uint32_t cols = static_cast<uint32_t>(row / esize);
@@ -145,6 +150,7 @@ class PlanBuilder {
 
   int cores_;
   uint64_t addr_;
+  uint64_t max_rows_;  // per command
   CollectivePlan plan_;
 };
 
@@ -250,7 +256,7 @@ CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, u
     Fail(who + ": the torus2d algorithm needs a torus with dim_x and dim_y >= 2, got " +
          TopoText(t) + ": use the ring algorithm");
   }
-  PlanBuilder b(who + " " + AllReduceAlgorithmName(algo), t, rank, cores, addr, elements * 4);
+  PlanBuilder b(who + " " + AllReduceAlgorithmName(algo), t, rank, cores, addr, elements * 4, o);
   const Range all{0, elements * 4};
   if (algo == AllReduceAlgorithm::kRing) {
     const std::vector<int> ring = RingOrder(t);
@@ -273,7 +279,6 @@ CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, u
 
 CollectivePlan PlanAllGather(const CollectiveTopology& t, int rank, int cores, uint64_t addr,
                              uint64_t bytes, const CollectiveOptions& o) {
-  (void)o;
   const std::string who = "allgather";
   CheckTopology(who, t, rank, cores);
   CheckAddress(who, rank, addr, bytes);
@@ -287,7 +292,7 @@ CollectivePlan PlanAllGather(const CollectiveTopology& t, int rank, int cores, u
   const uint64_t part = bytes / t.size;
   auto part_of = [&](int r) { return Range{part * r, part * (r + 1)}; };
   const bool torus = t.dim_x > 1 && t.dim_y > 1;
-  PlanBuilder b(who + (torus ? " torus2d" : " ring"), t, rank, cores, addr, bytes);
+  PlanBuilder b(who + (torus ? " torus2d" : " ring"), t, rank, cores, addr, bytes, o);
   if (!torus) {
     const std::vector<int> ring = RingOrder(t);
     std::vector<Range> parts;
@@ -332,7 +337,7 @@ CollectivePlan PlanBroadcast(const CollectiveTopology& t, int rank, int cores, u
   const uint64_t units = (bytes + kBeatBytes - 1) / kBeatBytes;
   const int pieces = static_cast<int>(
       std::max<uint64_t>(1, std::min<uint64_t>(units, o.pieces > 0 ? o.pieces : t.size)));
-  PlanBuilder b(who, t, rank, cores, addr, bytes);
+  PlanBuilder b(who, t, rank, cores, addr, bytes, o);
   const int d = PositionOf(chain, rank);
   const int steps = t.size > 1 ? t.size - 2 + pieces : 0;
   for (int s = 0; s < steps; ++s) {

@@ -45,6 +45,10 @@ struct CollectiveOptions {
   int cores = 0;  // cores per chip that share each step's work (0 = all)
   // Broadcast: pieces the buffer is pipelined in along the chain (0 = one per chip).
   int pieces = 0;
+  // The most bytes one vector command moves (0 = 256 KiB): a long transfer is a run of
+  // commands, so the stream's head moves (the runtime's hang watchdog sees progress) and a
+  // fault names a small piece. Rounded down to whole 4 KiB rows.
+  uint64_t command_bytes = 0;
   std::string label = "";  // names the work in fault messages ("" = the collective's name)
 };
 

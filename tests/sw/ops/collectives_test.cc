@@ -118,6 +118,33 @@ TEST(CollectivePlanTest, AllReduceStepsAndLinkTraffic) {
   EXPECT_EQ(torus.steps.size(), 8u);
   EXPECT_EQ(torus.link_bytes_read, e * 4 * 2 * (4 + 3) / 8);
   for (const auto& s : torus.steps) EXPECT_EQ(s.work.size(), 4u);  // every core has a share
+  // Long transfers are runs of commands of at most command_bytes (default 256 KiB).
+  auto big = ops::PlanAllReduce({2, 2, 1}, 0, 1, ChipBase(0) + 0x1000, 1 << 20);
+  EXPECT_EQ(big.steps[0].work[0].commands.size(), 8u);  // 2 MiB
+  ops::CollectiveOptions o;
+  o.command_bytes = 10000;  // two 4 KiB rows
+  auto small = ops::PlanAllReduce({2, 2, 1}, 0, 1, ChipBase(0) + 0x1000, 1 << 14, o);
+  for (const auto& d : small.steps[0].work[0].commands) {
+    EXPECT_LE(isa::VectorCommandOf(d).rows, 2u);
+  }
+  EXPECT_EQ(small.steps[0].work[0].commands.size(), 4u);  // 32 KiB
+}
+
+TEST(CollectivePlanTest, SmallCommandsGiveTheSameSum) {
+  const CollectiveTopology t{3, 3, 1};
+  const uint64_t e = 10000, seed = tb::SeedFromEnv(1306);
+  ops::CollectiveOptions o;
+  o.command_bytes = 4096;
+  auto mem = SupernodeMemory(t.size, kChipBytes);
+  ASSERT_EQ(RunOnCoreModels(
+                t, 2, e * 4, seed,
+                [&](int r) { return ops::PlanAllReduce(t, r, 2, ChipBase(r) + kBufOffset, e, o); },
+                [&](int r) { return Bytes(RankData(seed, r, e)); }, mem.get()),
+            "");
+  for (int r = 0; r < t.size; ++r) {
+    EXPECT_EQ(FirstDifference(Int32At(*mem, ChipBase(r) + kBufOffset, e), SumOfRanks(seed, 3, e)),
+              "");
+  }
 }
 
 TEST(CollectivePlanTest, AllGatherMatchesTheHostReference) {
