@@ -65,14 +65,24 @@ std::vector<int> SnakeOrder(const CollectiveTopology& t) {
   return order;
 }
 
-// Builds one rank's plan: steps of commands per core. Every command reads the buffer on one
-// other chip (or none) and writes this rank's copy.
+// One operand of a vector command: bytes at `offset` in the collective's buffer (or its
+// scratch) on chip `chip`; every rank's buffer and scratch sit at the same offsets.
+struct Operand {
+  int chip;
+  bool scratch;
+  uint64_t offset;
+};
+
+// Builds one rank's plan: steps of commands per core.
 class PlanBuilder {
  public:
   PlanBuilder(const std::string& name, const CollectiveTopology& t, int rank, int cores,
-              uint64_t addr, uint64_t bytes, const CollectiveOptions& o)
+              uint64_t addr, uint64_t bytes, const CollectiveOptions& o, uint64_t scratch = 0,
+              uint64_t scratch_bytes = 0)
       : cores_(cores),
         addr_(addr),
+        scratch_(scratch),
+        scratch_bytes_(scratch_bytes),
         max_rows_(std::max<uint64_t>(
             1, std::min(kMaxRows,
                         (o.command_bytes ? o.command_bytes : kDefaultCommandBytes) / kRowBytes))) {
@@ -82,64 +92,96 @@ class PlanBuilder {
     plan_.bytes = bytes;
   }
 
+  int rank() const { return plan_.rank; }
   // Starts a step (the barrier before it is implied).
   void Step() { plan_.steps.emplace_back(); }
+  // The scratch half the next pushed partial sum goes to, alternating, so a step never writes
+  // the half its receiver reads in the same step.
+  uint64_t TakeHalf() {
+    const uint64_t h = half_;
+    half_ ^= 1;
+    return h * (scratch_bytes_ / 2);
+  }
+  uint64_t LastHalf() const { return (half_ ^ 1) * (scratch_bytes_ / 2); }
 
-  // In the current step: this rank's range r becomes (VADD) its own plus chip `src`'s range r,
-  // or (VCOPY) chip `src`'s range r; spread over the cores.
-  void Pull(isa::Opcode op, int src, Range r) {
-    if (r.size() == 0) return;
-    const uint64_t remote = ChipBase(src) + (addr_ - ChipBase(plan_.rank));
-    const uint64_t beats = (r.size() + kBeatBytes - 1) / kBeatBytes;
+  // In the current step: dst = src0 (VCOPY) or src0 + src1 (VADD) over `bytes`, spread over
+  // the cores in whole beats.
+  void Vector(isa::Opcode op, Operand dst, Operand src0, Operand src1, uint64_t bytes) {
+    if (bytes == 0) return;
+    const uint64_t beats = (bytes + kBeatBytes - 1) / kBeatBytes;
     PlanStep& step = plan_.steps.back();
+    const bool add = op == isa::Opcode::kVadd;
     for (int c = 0; c < cores_; ++c) {
-      const uint64_t b = std::min(r.end, r.begin + beats * c / cores_ * kBeatBytes);
-      const uint64_t e = std::min(r.end, r.begin + beats * (c + 1) / cores_ * kBeatBytes);
+      const uint64_t b = std::min(bytes, beats * c / cores_ * kBeatBytes);
+      const uint64_t e = std::min(bytes, beats * (c + 1) / cores_ * kBeatBytes);
       if (e <= b) continue;
-      CoreWork& w = Work(&step, c, remote);
-      Emit(&w, op, addr_ + b, remote + b, e - b);
+      CoreWork& w = Work(&step, c);
+      Touch(&w, dst, true);
+      Touch(&w, src0, false);
+      if (add) Touch(&w, src1, false);
+      Emit(&w, op, Addr(dst) + b, Addr(src0) + b, add ? Addr(src1) + b : 0, e - b);
     }
-    plan_.link_bytes_read += r.size();
+    for (const Operand* x : {&dst, &src0}) {
+      if (x->chip != plan_.rank) plan_.link_bytes += bytes;
+    }
+    if (add && src1.chip != plan_.rank) plan_.link_bytes += bytes;
   }
 
   CollectivePlan Take() { return std::move(plan_); }
 
  private:
-  CoreWork& Work(PlanStep* step, int core, uint64_t remote) {
+  uint64_t Base(const Operand& x) const {
+    return ChipBase(x.chip) + ((x.scratch ? scratch_ : addr_) - ChipBase(plan_.rank));
+  }
+  uint64_t Addr(const Operand& x) const { return Base(x) + x.offset; }
+
+  CoreWork& Work(PlanStep* step, int core) {
     for (CoreWork& w : step->work) {
       if (w.core == core) return w;
     }
     CoreWork w;
     w.core = core;
-    // The whole buffer here (written) and on the source chip (read): the same windows in
-    // every step of a ring, so the runtime never has to rewrite them between steps.
-    w.accesses = {{addr_, plan_.bytes, true}, {remote, plan_.bytes, false}};
     step->work.push_back(std::move(w));
     return step->work.back();
   }
 
-  // dst = src1 (VCOPY) or dst + src1 (VADD, in place) over `bytes` contiguous bytes: blocks of
+  // The whole buffer (or scratch) on the operand's chip: the windows change only when a step
+  // touches other buffers, never within a phase.
+  void Touch(CoreWork* w, const Operand& x, bool write) {
+    const uint64_t base = Base(x);
+    for (Access& a : w->accesses) {
+      if (a.addr == base) {
+        a.write = a.write || write;
+        return;
+      }
+    }
+    w->accesses.push_back({base, x.scratch ? scratch_bytes_ : plan_.bytes, write});
+  }
+
+  // dst = src0 (VCOPY) or src0 + src1 (VADD) over `bytes` contiguous bytes: blocks of
   // kRowBytes rows, then the tail.
-  void Emit(CoreWork* w, isa::Opcode op, uint64_t dst, uint64_t src1, uint64_t bytes) {
+  void Emit(CoreWork* w, isa::Opcode op, uint64_t dst, uint64_t src0, uint64_t src1,
+            uint64_t bytes) {
     const uint64_t esize = op == isa::Opcode::kVadd ? 4 : 1;
     uint64_t done = 0;
     while (done < bytes) {
       const uint64_t left = bytes - done;
       const uint64_t row = std::min(left, kRowBytes);
       const uint64_t rows = std::min(left / row, max_rows_);
-      const uint32_t d = static_cast<uint32_t>(dst + done);
-      const uint32_t s1 = static_cast<uint32_t>(src1 + done);
       const uint32_t cols = static_cast<uint32_t>(row / esize);
       const uint32_t stride = static_cast<uint32_t>(row);
       if (op == isa::Opcode::kVadd) {
         isa::VaddDesc v;
-        v.dst_addr = d, v.src0_addr = d, v.src1_addr = s1;  // in place: acc = acc + remote
+        v.dst_addr = static_cast<uint32_t>(dst + done);
+        v.src0_addr = static_cast<uint32_t>(src0 + done);
+        v.src1_addr = static_cast<uint32_t>(src1 + done);
         v.rows = static_cast<uint32_t>(rows), v.cols = cols;
         v.dst_stride = v.src0_stride = v.src1_stride = stride;
         w->commands.push_back(v.Pack());
       } else {
         isa::VcopyDesc v;
-        v.dst_addr = d, v.src0_addr = s1;
+        v.dst_addr = static_cast<uint32_t>(dst + done);
+        v.src0_addr = static_cast<uint32_t>(src0 + done);
         v.rows = static_cast<uint32_t>(rows), v.cols = cols;
         v.dst_stride = v.src0_stride = stride;
         w->commands.push_back(v.Pack());
@@ -149,30 +191,70 @@ class PlanBuilder {
   }
 
   int cores_;
-  uint64_t addr_;
+  uint64_t addr_, scratch_, scratch_bytes_;
   uint64_t max_rows_;  // per command
+  uint64_t half_ = 0;
   CollectivePlan plan_;
 };
 
-// A ring through `group` (ranks in ring order, each pulling from the one before it); this
-// rank is group[i]. parts[p] is the range of part p.
-// Reduce-scatter: g - 1 steps; at the end position i holds the sum of part (i + 1) mod g.
+Operand Data(int chip, const Range& r) { return {chip, false, r.begin}; }
+
+// A ring through `group` (ranks in ring order); this rank is group[i], its predecessor
+// group[i - 1], its successor group[i + 1]. parts[p] is the range of part p. `join`: the
+// first step's commands go into the current step instead of a step of their own: after a
+// push reduce-scatter's final add of the same range, which each core's queue runs first on the
+// beats that core then sends.
+//
+// Reduce-scatter: at the end position i holds the sum of part (i + 1) mod g.
+// Pull: g - 1 steps; in step s position i adds its predecessor's part (i - s - 1) into its
+// own. Push: in step s position i sends part (i - s) to its successor's scratch: its own
+// values in step 0 (VCOPY), later its own plus what it received in step s - 1 (one VADD with
+// local sources and the successor's scratch as destination); after the g - 1 steps a final
+// step adds what arrived into part (i + 1), locally. Every link carries only writes.
 void RingReduceScatter(PlanBuilder* b, const std::vector<int>& group, int i,
-                       const std::vector<Range>& parts) {
+                       const std::vector<Range>& parts, bool push, bool join) {
   const int g = static_cast<int>(group.size());
+  const int me = group[i], prev = group[Mod(i - 1, g)], next = group[Mod(i + 1, g)];
+  if (g < 2) return;
   for (int s = 0; s < g - 1; ++s) {
+    if (!(join && s == 0)) b->Step();
+    if (!push) {
+      const Range& r = parts[Mod(i - s - 1, g)];
+      b->Vector(isa::Opcode::kVadd, Data(me, r), Data(me, r), Data(prev, r), r.size());
+      continue;
+    }
+    const Range& r = parts[Mod(i - s, g)];
+    const uint64_t received = b->LastHalf();
+    const Operand to{next, true, b->TakeHalf()};
+    if (s == 0) {
+      b->Vector(isa::Opcode::kVcopy, to, Data(me, r), {}, r.size());
+    } else {
+      b->Vector(isa::Opcode::kVadd, to, Data(me, r), {me, true, received}, r.size());
+    }
+  }
+  if (push) {
     b->Step();
-    b->Pull(isa::Opcode::kVadd, group[Mod(i - 1, g)], parts[Mod(i - s - 1, g)]);
+    const Range& r = parts[Mod(i + 1, g)];
+    b->Vector(isa::Opcode::kVadd, Data(me, r), Data(me, r), {me, true, b->LastHalf()}, r.size());
   }
 }
 
-// All-gather: position i starts with part (i + shift) mod g complete; g - 1 steps.
+// All-gather: position i starts with part (i + shift) mod g complete; g - 1 steps. In step
+// s position i gets part (i + shift - 1 - s) from its predecessor: pulled by i, or pushed by
+// the predecessor (push: position i sends part (i + shift - s) to its successor).
 void RingAllGather(PlanBuilder* b, const std::vector<int>& group, int i,
-                   const std::vector<Range>& parts, int shift) {
+                   const std::vector<Range>& parts, int shift, bool push, bool join) {
   const int g = static_cast<int>(group.size());
+  const int me = group[i], prev = group[Mod(i - 1, g)], next = group[Mod(i + 1, g)];
   for (int s = 0; s < g - 1; ++s) {
-    b->Step();
-    b->Pull(isa::Opcode::kVcopy, group[Mod(i - 1, g)], parts[Mod(i + shift - 1 - s, g)]);
+    if (!(join && s == 0)) b->Step();
+    if (push) {
+      const Range& r = parts[Mod(i + shift - s, g)];
+      b->Vector(isa::Opcode::kVcopy, Data(next, r), Data(me, r), {}, r.size());
+    } else {
+      const Range& r = parts[Mod(i + shift - 1 - s, g)];
+      b->Vector(isa::Opcode::kVcopy, Data(me, r), Data(prev, r), {}, r.size());
+    }
   }
 }
 
@@ -243,12 +325,10 @@ std::vector<int> RingOrder(const CollectiveTopology& t) {
   return order;
 }
 
-CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, uint64_t addr,
-                             uint64_t elements, const CollectiveOptions& o) {
-  const std::string who = "allreduce";
-  CheckTopology(who, t, rank, cores);
-  CheckAddress(who, rank, addr, elements * 4);
-  AllReduceAlgorithm algo = o.algorithm;
+namespace {
+
+AllReduceAlgorithm Resolve(const std::string& who, const CollectiveTopology& t,
+                           AllReduceAlgorithm algo) {
   if (algo == AllReduceAlgorithm::kAuto) {
     algo = t.dim_x > 1 && t.dim_y > 1 ? AllReduceAlgorithm::kTorus2d : AllReduceAlgorithm::kRing;
   }
@@ -256,23 +336,57 @@ CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, u
     Fail(who + ": the torus2d algorithm needs a torus with dim_x and dim_y >= 2, got " +
          TopoText(t) + ": use the ring algorithm");
   }
-  PlanBuilder b(who + " " + AllReduceAlgorithmName(algo), t, rank, cores, addr, elements * 4, o);
+  return algo;
+}
+
+}  // namespace
+
+uint64_t AllReduceScratchBytes(const CollectiveTopology& t, uint64_t elements,
+                               const CollectiveOptions& o) {
+  if (!o.push || t.size < 2) return 0;
+  // Two halves, each at least the largest part of the first reduce-scatter (the ring's, or
+  // the rows' on a torus; the columns' parts are smaller), in whole 64-byte blocks.
+  const int g =
+      Resolve("allreduce", t, o.algorithm) == AllReduceAlgorithm::kRing ? t.size : t.dim_x;
+  return 2 * (((elements + g - 1) / g * 4 + 63) / 64 * 64);
+}
+
+CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, uint64_t addr,
+                             uint64_t elements, const CollectiveOptions& o, uint64_t scratch) {
+  const std::string who = "allreduce";
+  CheckTopology(who, t, rank, cores);
+  CheckAddress(who, rank, addr, elements * 4);
+  const AllReduceAlgorithm algo = Resolve(who, t, o.algorithm);
+  const uint64_t scratch_bytes = AllReduceScratchBytes(t, elements, o);
+  if (scratch_bytes > 0) {
+    if (scratch == 0) {
+      Fail(who + ": pushing needs a scratch buffer of AllReduceScratchBytes() = " +
+           std::to_string(scratch_bytes) +
+           " bytes at the same offset on every rank (or set push = false)");
+    }
+    CheckAddress(who + " scratch", rank, scratch, scratch_bytes);
+  }
+  PlanBuilder b(who + " " + AllReduceAlgorithmName(algo) + (o.push ? " push" : " pull"), t, rank,
+                cores, addr, elements * 4, o, scratch, scratch_bytes);
   const Range all{0, elements * 4};
+  const bool push = o.push;
   if (algo == AllReduceAlgorithm::kRing) {
     const std::vector<int> ring = RingOrder(t);
     const int i = PositionOf(ring, rank);
     const std::vector<Range> parts = EvenParts(all, t.size, 4);
-    RingReduceScatter(&b, ring, i, parts);
-    RingAllGather(&b, ring, i, parts, 1);
+    RingReduceScatter(&b, ring, i, parts, push, false);
+    RingAllGather(&b, ring, i, parts, 1, push, push);
   } else {
     const std::vector<int> row = RowOf(t, rank), col = ColumnOf(t, rank);
     const int x = PositionOf(row, rank), y = PositionOf(col, rank);
     const std::vector<Range> xparts = EvenParts(all, t.dim_x, 4);
-    RingReduceScatter(&b, row, x, xparts);
+    RingReduceScatter(&b, row, x, xparts, push, false);
     const std::vector<Range> yparts = EvenParts(xparts[Mod(x + 1, t.dim_x)], t.dim_y, 4);
-    RingReduceScatter(&b, col, y, yparts);
-    RingAllGather(&b, col, y, yparts, 1);
-    RingAllGather(&b, row, x, xparts, 1);
+    // Not joined: the rows' final add and the columns' first sends cover different ranges, so
+    // with several cores one core's send could read what another core is still adding.
+    RingReduceScatter(&b, col, y, yparts, push, false);
+    RingAllGather(&b, col, y, yparts, 1, push, push);
+    RingAllGather(&b, row, x, xparts, 1, push, false);
   }
   return b.Take();
 }
@@ -297,7 +411,7 @@ CollectivePlan PlanAllGather(const CollectiveTopology& t, int rank, int cores, u
     const std::vector<int> ring = RingOrder(t);
     std::vector<Range> parts;
     for (int r : ring) parts.push_back(part_of(r));
-    RingAllGather(&b, ring, PositionOf(ring, rank), parts, 0);
+    RingAllGather(&b, ring, PositionOf(ring, rank), parts, 0, o.push, false);
   } else {
     // Along the row: every rank then has its row's parts, which are contiguous; then the rows'
     // blocks along the column.
@@ -307,8 +421,8 @@ CollectivePlan PlanAllGather(const CollectiveTopology& t, int rank, int cores, u
     for (int y = 0; y < t.dim_y; ++y) {
       yparts.push_back({part * t.dim_x * y, part * t.dim_x * (y + 1)});
     }
-    RingAllGather(&b, row, PositionOf(row, rank), xparts, 0);
-    RingAllGather(&b, col, PositionOf(col, rank), yparts, 0);
+    RingAllGather(&b, row, PositionOf(row, rank), xparts, 0, o.push, false);
+    RingAllGather(&b, col, PositionOf(col, rank), yparts, 0, o.push, false);
   }
   return b.Take();
 }
@@ -342,11 +456,12 @@ CollectivePlan PlanBroadcast(const CollectiveTopology& t, int rank, int cores, u
   const int steps = t.size > 1 ? t.size - 2 + pieces : 0;
   for (int s = 0; s < steps; ++s) {
     b.Step();
-    const int k = s - (d - 1);
-    if (d > 0 && k >= 0 && k < pieces) {
+    // Position d gets piece s - (d - 1) from d - 1 (pull), or sends piece s - d to d + 1.
+    const int from = o.push ? d : d - 1, k = s - from;
+    if (from >= 0 && from + 1 < t.size && k >= 0 && k < pieces) {
       Range r = Part(units, pieces, k, kBeatBytes);
       r.end = std::min(r.end, bytes);
-      b.Pull(isa::Opcode::kVcopy, chain[d - 1], r);
+      b.Vector(isa::Opcode::kVcopy, Data(chain[from + 1], r), Data(chain[from], r), {}, r.size());
     }
   }
   return b.Take();
@@ -368,11 +483,13 @@ CollectiveResult RunPlan(Device& dev, Communicator& comm, const CollectivePlan& 
   comm.Barrier();     // ... on every rank
   r.start_cycle = dev.Now();
   for (size_t s = 0; s < plan.steps.size(); ++s) {
+    const uint64_t step_start = dev.Now();
     for (const CoreWork& w : plan.steps[s].work) {
       dev.stream(w.core).Enqueue(w.commands, w.accesses, name + " step " + std::to_string(s));
     }
     dev.Synchronize();
     comm.Barrier();
+    r.step_cycles.push_back(dev.Now() - step_start);
   }
   r.end_cycle = dev.Now();
   return r;
@@ -402,8 +519,14 @@ CollectiveResult AllReduce(Device& dev, Communicator& comm, Buffer* buf,
     Fail(who + ": sums int32 values, the buffer is " + DTypeName(buf->dtype()) + " " +
          buf->shape().ToString() + ": allocate it as DType::kInt32");
   }
-  const CollectivePlan plan = PlanAllReduce(TopologyOf(comm), comm.rank(), CoresOf(dev, o, who),
-                                            buf->addr(), buf->shape().elements(), o);
+  const CollectiveTopology t = TopologyOf(comm);
+  const uint64_t elements = buf->shape().elements();
+  // Allocated by every rank in the same order: the same offset everywhere.
+  const uint64_t scratch_bytes = AllReduceScratchBytes(t, elements, o);
+  Buffer scratch;
+  if (scratch_bytes > 0) scratch = dev.Alloc({static_cast<int>(scratch_bytes)}, DType::kInt8);
+  const CollectivePlan plan = PlanAllReduce(t, comm.rank(), CoresOf(dev, o, who), buf->addr(),
+                                            elements, o, scratch_bytes ? scratch.addr() : 0);
   return RunPlan(dev, comm, plan, o.label);
 }
 

@@ -7,10 +7,11 @@
 //
 // Each is a plan plus a runner. The plan (Plan*) is pure data, built the same way on every
 // rank from the topology and the buffer's address: steps, each a list of vector commands
-// (VADD, VCOPY) per core with the device ranges they touch. A rank's commands only ever write
-// its own chip's memory; they read the same buffer on its ring predecessor through the links
-// (pull). Within a step no rank writes what another rank reads, and a step reads only what
-// earlier steps wrote, so the steps are separated by a barrier and nothing else. The runner
+// (VADD, VCOPY) per core with the device ranges they touch. A rank's commands read the same
+// buffer on its ring predecessor through the links and write its own (pull), or, for copies
+// with CollectiveOptions::push, read its own and write its successor's. Within a step no rank
+// writes what another rank reads or writes, and a step reads only what earlier steps wrote, so
+// the steps are separated by a barrier and nothing else. The runner
 // (RunPlan) enqueues a step on the Device's streams, synchronizes, meets the other ranks at the
 // Communicator's barrier, and goes on. Buffers must be allocated symmetrically (the same
 // allocations in the same order on every rank: the same offset from ChipBase).
@@ -49,6 +50,11 @@ struct CollectiveOptions {
   // commands, so the stream's head moves (the runtime's hang watchdog sees progress) and a
   // fault names a small piece. Rounded down to whole 4 KiB rows.
   uint64_t command_bytes = 0;
+  // Transfers write the next chip's memory (push) instead of reading the previous chip's
+  // (pull). Writes keep more bytes in flight than a vector command's reads (the bridge's write
+  // bursts against the vector unit's read buffer), about twice the rate per link. All-reduce
+  // then sends partial sums to a scratch buffer on the next chip (AllReduceScratchBytes).
+  bool push = true;
   std::string label = "";  // names the work in fault messages ("" = the collective's name)
 };
 
@@ -71,7 +77,7 @@ struct CollectivePlan {
   CollectiveTopology topology;
   uint64_t bytes = 0;  // the buffer
   std::vector<PlanStep> steps;
-  uint64_t link_bytes_read = 0;  // this rank's bytes pulled from other chips
+  uint64_t link_bytes = 0;  // bytes this rank's commands move between chips
 };
 
 // The ring order of every rank, each next to the one before and after it (the last next to
@@ -84,8 +90,13 @@ std::vector<int> RingOrder(const CollectiveTopology& t);
 // AllReduce: `elements` int32 values (any count >= 1). AllGather: `bytes` divisible by the
 // number of ranks (the parts are bytes / n each). Broadcast: `bytes` >= 1, root 0..n-1.
 // InvalidArgument says what is wrong and what to do.
+// AllReduce with push also needs `scratch`: AllReduceScratchBytes() bytes at the same offset
+// on every rank (0 when it needs none).
+uint64_t AllReduceScratchBytes(const CollectiveTopology& t, uint64_t elements,
+                               const CollectiveOptions& o = {});
 CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, uint64_t addr,
-                             uint64_t elements, const CollectiveOptions& o = {});
+                             uint64_t elements, const CollectiveOptions& o = {},
+                             uint64_t scratch = 0);
 CollectivePlan PlanAllGather(const CollectiveTopology& t, int rank, int cores, uint64_t addr,
                              uint64_t bytes, const CollectiveOptions& o = {});
 CollectivePlan PlanBroadcast(const CollectiveTopology& t, int rank, int cores, uint64_t addr,
@@ -95,8 +106,9 @@ struct CollectiveResult {
   std::string name;
   int steps = 0;
   uint64_t bytes = 0;
-  uint64_t start_cycle = 0;  // this rank's device cycle when every rank had arrived
-  uint64_t end_cycle = 0;    // this rank's device cycle after the last step's barrier
+  uint64_t start_cycle = 0;           // this rank's device cycle when every rank had arrived
+  uint64_t end_cycle = 0;             // this rank's device cycle after the last step's barrier
+  std::vector<uint64_t> step_cycles;  // each step's, its barrier included
   uint64_t cycles() const { return end_cycle - start_cycle; }
 };
 

@@ -68,20 +68,24 @@ inline void RunOnRtl(const Topology& t, uint64_t seed, double fault_rate,
   if (fault_rate > 0) EXPECT_GT(faults, 0u) << "no link fault was injected: raise the rate";
 }
 
-// Every collective once, odd sizes: all-reduce with the algorithm(s) the topology allows,
-// all-gather, broadcast from the last rank.
+// Every collective once, odd sizes: all-reduce pushing and pulling with the algorithm(s) the
+// topology allows, all-gather pushing, broadcast pulling from the last rank.
 inline std::string AllCollectives(Communicator& comm, Device& dev, uint64_t seed) {
   std::string err;
   ops::CollectiveOptions ring;
   ring.algorithm = ops::AllReduceAlgorithm::kRing;
   err += AllReduceCase(dev, comm, seed, 1001, ring).error;
+  ring.push = false;
+  err += AllReduceCase(dev, comm, seed + 4, 1001, ring).error;
   if (comm.dim_y() > 1) {
     ops::CollectiveOptions torus;
     torus.algorithm = ops::AllReduceAlgorithm::kTorus2d;
     err += AllReduceCase(dev, comm, seed + 1, 777, torus).error;
   }
   err += AllGatherCase(dev, comm, seed + 2, 60 * comm.size()).error;
-  err += BroadcastCase(dev, comm, seed + 3, 301, comm.size() - 1).error;
+  ops::CollectiveOptions pull;
+  pull.push = false;
+  err += BroadcastCase(dev, comm, seed + 3, 301, comm.size() - 1, pull).error;
   return err;
 }
 

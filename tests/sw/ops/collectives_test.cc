@@ -25,6 +25,7 @@ using ::testing::HasSubstr;
 
 constexpr uint64_t kChipBytes = 1 << 20;
 constexpr uint64_t kBufOffset = 0x1040;  // not a power of two: no accidental alignment
+constexpr uint64_t kScratchOffset = 0x40000;
 
 std::vector<CollectiveTopology> Topologies() {
   std::vector<CollectiveTopology> t;
@@ -78,15 +79,17 @@ TEST(CollectivePlanTest, AllReduceMatchesTheHostReference) {
         for (int cores : {1, 3}) {
           const std::string what = Name(t) + " " + ops::AllReduceAlgorithmName(algo) + ", " +
                                    std::to_string(e) + " values, " + std::to_string(cores) +
-                                   " cores";
+                                   " cores" + (cores == 3 ? ", push" : ", pull");
           auto mem = SupernodeMemory(t.size, kChipBytes);
           ops::CollectiveOptions o;
           o.algorithm = algo;
+          o.push = cores == 3;  // the all-gather phase pushes
           const uint64_t s = seed + e + t.size;
           const std::string err = RunOnCoreModels(
               t, cores, e * 4, seed,
               [&](int r) {
-                return ops::PlanAllReduce(t, r, cores, ChipBase(r) + kBufOffset, e, o);
+                return ops::PlanAllReduce(t, r, cores, ChipBase(r) + kBufOffset, e, o,
+                                          ChipBase(r) + kScratchOffset);
               },
               [&](int r) { return Bytes(RankData(s, r, e)); }, mem.get());
           ASSERT_EQ(err, "") << what;
@@ -108,20 +111,31 @@ TEST(CollectivePlanTest, AllReduceMatchesTheHostReference) {
 TEST(CollectivePlanTest, AllReduceStepsAndLinkTraffic) {
   // Ring: 2 (n - 1) steps, each pulling 1/n of the buffer; torus 2 x 4: 2 (1 + 3) steps,
   // 2 (1/2 + 3/8) of the buffer pulled.
+  // The same for push (the reduce-scatter's final add shares a step with the next phase).
   const uint64_t e = 8 * 1024;
-  auto ring = ops::PlanAllReduce({8, 8, 1}, 3, 1, ChipBase(3) + 0x1000, e);
-  EXPECT_EQ(ring.steps.size(), 14u);
-  EXPECT_EQ(ring.link_bytes_read, e * 4 * 2 * 7 / 8);
-  EXPECT_EQ(ring.name, "allreduce ring");
-  auto torus = ops::PlanAllReduce({8, 2, 4}, 5, 4, ChipBase(5) + 0x1000, e);
-  EXPECT_EQ(torus.name, "allreduce torus2d");
-  EXPECT_EQ(torus.steps.size(), 8u);
-  EXPECT_EQ(torus.link_bytes_read, e * 4 * 2 * (4 + 3) / 8);
-  for (const auto& s : torus.steps) EXPECT_EQ(s.work.size(), 4u);  // every core has a share
+  for (bool push : {false, true}) {
+    ops::CollectiveOptions o;
+    o.push = push;
+    const uint64_t scratch = push ? ChipBase(3) + 0x80000 : 0;
+    auto ring = ops::PlanAllReduce({8, 8, 1}, 3, 1, ChipBase(3) + 0x1000, e, o, scratch);
+    EXPECT_EQ(ring.steps.size(), 14u);
+    EXPECT_EQ(ring.link_bytes, e * 4 * 2 * 7 / 8);
+    EXPECT_EQ(ring.name, push ? "allreduce ring push" : "allreduce ring pull");
+    auto torus = ops::PlanAllReduce({8, 2, 4}, 3, 4, ChipBase(3) + 0x1000, e, o, scratch);
+    EXPECT_EQ(torus.name, push ? "allreduce torus2d push" : "allreduce torus2d pull");
+    EXPECT_EQ(torus.steps.size(), push ? 9u : 8u);  // push: the columns' phase starts apart
+    EXPECT_EQ(torus.link_bytes, e * 4 * 2 * (4 + 3) / 8);
+    for (const auto& s : torus.steps) EXPECT_EQ(s.work.size(), 4u);  // every core has a share
+  }
+  EXPECT_EQ(ops::AllReduceScratchBytes({8, 8, 1}, e), 2 * e * 4 / 8);
+  EXPECT_EQ(ops::AllReduceScratchBytes({8, 2, 4}, e), 2 * e * 4 / 2);
+  EXPECT_EQ(ops::AllReduceScratchBytes({8, 8, 1}, 9), 128u);  // whole 64-byte halves
   // Long transfers are runs of commands of at most command_bytes (default 256 KiB).
-  auto big = ops::PlanAllReduce({2, 2, 1}, 0, 1, ChipBase(0) + 0x1000, 1 << 20);
+  ops::CollectiveOptions pull;
+  pull.push = false;
+  auto big = ops::PlanAllReduce({2, 2, 1}, 0, 1, ChipBase(0) + 0x1000, 1 << 20, pull);
   EXPECT_EQ(big.steps[0].work[0].commands.size(), 8u);  // 2 MiB
-  ops::CollectiveOptions o;
+  ops::CollectiveOptions o = pull;
   o.command_bytes = 10000;  // two 4 KiB rows
   auto small = ops::PlanAllReduce({2, 2, 1}, 0, 1, ChipBase(0) + 0x1000, 1 << 14, o);
   for (const auto& d : small.steps[0].work[0].commands) {
@@ -138,7 +152,10 @@ TEST(CollectivePlanTest, SmallCommandsGiveTheSameSum) {
   auto mem = SupernodeMemory(t.size, kChipBytes);
   ASSERT_EQ(RunOnCoreModels(
                 t, 2, e * 4, seed,
-                [&](int r) { return ops::PlanAllReduce(t, r, 2, ChipBase(r) + kBufOffset, e, o); },
+                [&](int r) {
+                  return ops::PlanAllReduce(t, r, 2, ChipBase(r) + kBufOffset, e, o,
+                                            ChipBase(r) + kScratchOffset);
+                },
                 [&](int r) { return Bytes(RankData(seed, r, e)); }, mem.get()),
             "");
   for (int r = 0; r < t.size; ++r) {
@@ -152,6 +169,8 @@ TEST(CollectivePlanTest, AllGatherMatchesTheHostReference) {
   for (const auto& t : Topologies()) {
     for (uint64_t part : {1, 13, 4096, 5003}) {
       for (int cores : {1, 3}) {
+        ops::CollectiveOptions o;
+        o.push = cores == 3;
         const uint64_t bytes = part * t.size;
         auto mem = SupernodeMemory(t.size, kChipBytes);
         auto data = [&](int r) {
@@ -162,7 +181,9 @@ TEST(CollectivePlanTest, AllGatherMatchesTheHostReference) {
         };
         const std::string err = RunOnCoreModels(
             t, cores, bytes, seed,
-            [&](int r) { return ops::PlanAllGather(t, r, cores, ChipBase(r) + kBufOffset, bytes); },
+            [&](int r) {
+              return ops::PlanAllGather(t, r, cores, ChipBase(r) + kBufOffset, bytes, o);
+            },
             data, mem.get());
         ASSERT_EQ(err, "") << Name(t);
         std::vector<uint8_t> want(bytes);
@@ -188,6 +209,7 @@ TEST(CollectivePlanTest, BroadcastMatchesTheHostReference) {
         const uint64_t e = 3001;
         ops::CollectiveOptions o;
         o.pieces = pieces;
+        o.push = pieces != 1;
         auto mem = SupernodeMemory(t.size, kChipBytes);
         const std::string err = RunOnCoreModels(
             t, 2, e * 4, seed,
@@ -213,7 +235,9 @@ TEST(CollectivePlanTest, TheRaceCheckFindsAStepWithoutItsBarrier) {
   const CollectiveTopology t{4, 4, 1};
   std::vector<ops::CollectivePlan> plans;
   for (int r = 0; r < 4; ++r) {
-    auto p = ops::PlanAllReduce(t, r, 1, ChipBase(r) + 0x1000, 4096);
+    ops::CollectiveOptions pull;
+    pull.push = false;
+    auto p = ops::PlanAllReduce(t, r, 1, ChipBase(r) + 0x1000, 4096, pull);
     ASSERT_EQ(CheckPlanRaces({p}), "");
     auto& a = p.steps[0].work[0].commands;
     const auto& b = p.steps[1].work[0].commands;
@@ -222,6 +246,30 @@ TEST(CollectivePlanTest, TheRaceCheckFindsAStepWithoutItsBarrier) {
     plans.push_back(p);
   }
   EXPECT_THAT(CheckPlanRaces(plans), HasSubstr("reads what rank"));
+  // Within a rank: the torus's columns' first sends joined to the rows' final add, over
+  // several cores, is the race the plan avoids by a step of its own.
+  ops::CollectiveOptions push;
+  for (int cores : {1, 3}) {
+    std::vector<ops::CollectivePlan> joined;
+    const CollectiveTopology torus{4, 2, 2};
+    for (int r = 0; r < 4; ++r) {
+      auto p = ops::PlanAllReduce(torus, r, cores, ChipBase(r) + 0x1000, 4096, push,
+                                  ChipBase(r) + 0x80000);
+      for (auto& w : p.steps[2].work) {
+        for (auto& w1 : p.steps[1].work) {
+          if (w1.core == w.core)
+            w1.commands.insert(w1.commands.end(), w.commands.begin(), w.commands.end());
+        }
+      }
+      p.steps.erase(p.steps.begin() + 2);
+      joined.push_back(p);
+    }
+    if (cores == 1) {
+      EXPECT_EQ(CheckPlanRaces(joined), "");
+    } else {
+      EXPECT_THAT(CheckPlanRaces(joined), HasSubstr("core"));
+    }
+  }
 }
 
 TEST(CollectivePlanTest, RingOrderJoinsNeighbours) {
@@ -261,6 +309,9 @@ TEST(CollectivePlanTest, BadInputIsRefused) {
               HasSubstr("the root 7 is not one of the 4 ranks"));
   EXPECT_THAT(tb::ErrorOf<InvalidArgument>([&] { ops::PlanAllReduce(ring, 1, 0, a, 100); }),
               HasSubstr("needs at least one core"));
+  EXPECT_THAT(tb::ErrorOf<InvalidArgument>([&] { ops::PlanAllReduce(ring, 1, 1, a, 100); }),
+              HasSubstr("pushing needs a scratch buffer of AllReduceScratchBytes() = 256 bytes "
+                        "at the same offset on every rank (or set push = false)"));
 }
 
 // ---- the runtime path: Devices, threads, Barrier
@@ -275,7 +326,7 @@ TEST(CollectiveRuntimeTest, AllReduceAllGatherBroadcastOnFourChips) {
       std::string& err = errors[comm.rank()];
       CaseResult a = AllReduceCase(dev, comm, seed, 12345);
       err += a.error;
-      EXPECT_EQ(a.run.steps, t.dim_y > 1 ? 4 : 6);
+      EXPECT_EQ(a.run.steps, t.dim_y > 1 ? 5 : 6);  // push (the default): the torus 1 more
       EXPECT_GT(a.run.cycles(), 0u);
       err += AllGatherCase(dev, comm, seed, 4 * 999).error;
       err += BroadcastCase(dev, comm, seed, 777, 2).error;

@@ -87,12 +87,13 @@ inline std::string ExecutePlans(const std::vector<ops::CollectivePlan>& plans,
 // A byte range one command reads or writes on some chip.
 struct Touch {
   uint64_t begin, end;
-  int rank;  // whose plan
+  int rank, core;  // whose command
 };
 
 // Checks the synchronization argument of sw/ops/collectives.h on the plans themselves: every
-// command writes only its own rank's chip, and within a step no rank reads bytes that another
-// rank writes. Returns "" or the first violation.
+// command reads or writes only its own rank's chip and one neighbour's, and within a step no
+// rank, nor another core of the same rank, reads or writes bytes that one writes (a core's own
+// commands run in order). Returns "" or the first violation.
 inline std::string CheckPlanRaces(const std::vector<ops::CollectivePlan>& plans) {
   for (size_t s = 0; s < plans[0].steps.size(); ++s) {
     std::vector<Touch> reads, writes;
@@ -100,26 +101,32 @@ inline std::string CheckPlanRaces(const std::vector<ops::CollectivePlan>& plans)
       for (const auto& w : p.steps[s].work) {
         for (const auto& d : w.commands) {
           const isa::VectorCommand v = isa::VectorCommandOf(d);
+          const uint64_t src_chip = v.src[v.num_srcs - 1].addr >> 29, dst_chip = v.dst.addr >> 29;
+          const uint64_t own = static_cast<uint64_t>(p.rank);
+          if (src_chip != own && dst_chip != own) {
+            return "rank " + std::to_string(p.rank) + " moves chip " + std::to_string(src_chip) +
+                   " to chip " + std::to_string(dst_chip) + " in step " + std::to_string(s);
+          }
           for (uint32_t row = 0; row < v.rows; ++row) {
             const uint64_t dst = v.dst.RowAddr(row);
-            if (dst >> 29 != static_cast<uint64_t>(p.rank)) {
-              return "rank " + std::to_string(p.rank) + " writes chip " +
-                     std::to_string(dst >> 29) + " in step " + std::to_string(s);
-            }
-            writes.push_back({dst, dst + v.DstRowBytes(), p.rank});
+            writes.push_back({dst, dst + v.DstRowBytes(), p.rank, w.core});
             for (int i = 0; i < v.num_srcs; ++i) {
               const uint64_t a = v.src[i].RowAddr(row);
-              reads.push_back({a, a + v.SrcRowBytes(), p.rank});
+              reads.push_back({a, a + v.SrcRowBytes(), p.rank, w.core});
             }
           }
         }
       }
     }
     for (const Touch& w : writes) {
-      for (const Touch& r : reads) {
-        if (r.rank != w.rank && r.begin < w.end && w.begin < r.end) {
-          return "step " + std::to_string(s) + ": rank " + std::to_string(r.rank) +
-                 " reads what rank " + std::to_string(w.rank) + " writes";
+      for (const auto* list : {&reads, &writes}) {
+        for (const Touch& r : *list) {
+          if ((r.rank != w.rank || r.core != w.core) && r.begin < w.end && w.begin < r.end) {
+            return "step " + std::to_string(s) + ": rank " + std::to_string(r.rank) + " core " +
+                   std::to_string(r.core) + (list == &reads ? " reads" : " writes") +
+                   " what rank " + std::to_string(w.rank) + " core " + std::to_string(w.core) +
+                   " writes";
+          }
         }
       }
     }
