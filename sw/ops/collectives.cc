@@ -211,11 +211,15 @@ Operand Data(int chip, const Range& r) { return {chip, false, r.begin}; }
 // values in step 0 (VCOPY), later its own plus what it received in step s - 1 (one VADD with
 // local sources and the successor's scratch as destination); after the g - 1 steps a final
 // step adds what arrived into part (i + 1), locally. Every link carries only writes.
-void RingReduceScatter(PlanBuilder* b, const std::vector<int>& group, int i,
+// With two positions the sums pull even when `push`: a push would add a final local add of
+// half the buffer to two transfers of half the buffer each. Returns whether it pushed (its
+// last step is the final add, which the next phase may join).
+bool RingReduceScatter(PlanBuilder* b, const std::vector<int>& group, int i,
                        const std::vector<Range>& parts, bool push, bool join) {
   const int g = static_cast<int>(group.size());
   const int me = group[i], prev = group[Mod(i - 1, g)], next = group[Mod(i + 1, g)];
-  if (g < 2) return;
+  if (g < 2) return false;
+  push = push && g > 2;
   for (int s = 0; s < g - 1; ++s) {
     if (!(join && s == 0)) b->Step();
     if (!push) {
@@ -237,6 +241,7 @@ void RingReduceScatter(PlanBuilder* b, const std::vector<int>& group, int i,
     const Range& r = parts[Mod(i + 1, g)];
     b->Vector(isa::Opcode::kVadd, Data(me, r), Data(me, r), {me, true, b->LastHalf()}, r.size());
   }
+  return push;
 }
 
 // All-gather: position i starts with part (i + shift) mod g complete; g - 1 steps. In step
@@ -343,7 +348,7 @@ AllReduceAlgorithm Resolve(const std::string& who, const CollectiveTopology& t,
 
 uint64_t AllReduceScratchBytes(const CollectiveTopology& t, uint64_t elements,
                                const CollectiveOptions& o) {
-  if (!o.push || t.size < 2) return 0;
+  if (!o.push || t.size < 3) return 0;  // two ranks' sums pull (RingReduceScatter)
   // Two halves, each at least the largest part of the first reduce-scatter (the ring's, or
   // the rows' on a torus; the columns' parts are smaller), in whole 64-byte blocks.
   const int g =
@@ -374,18 +379,18 @@ CollectivePlan PlanAllReduce(const CollectiveTopology& t, int rank, int cores, u
     const std::vector<int> ring = RingOrder(t);
     const int i = PositionOf(ring, rank);
     const std::vector<Range> parts = EvenParts(all, t.size, 4);
-    RingReduceScatter(&b, ring, i, parts, push, false);
-    RingAllGather(&b, ring, i, parts, 1, push, push);
+    const bool pushed = RingReduceScatter(&b, ring, i, parts, push, false);
+    RingAllGather(&b, ring, i, parts, 1, push, pushed);
   } else {
     const std::vector<int> row = RowOf(t, rank), col = ColumnOf(t, rank);
     const int x = PositionOf(row, rank), y = PositionOf(col, rank);
     const std::vector<Range> xparts = EvenParts(all, t.dim_x, 4);
-    RingReduceScatter(&b, row, x, xparts, push, false);
+    RingReduceScatter(&b, row, x, xparts, push, false);  // its last step stands alone
     const std::vector<Range> yparts = EvenParts(xparts[Mod(x + 1, t.dim_x)], t.dim_y, 4);
     // Not joined: the rows' final add and the columns' first sends cover different ranges, so
     // with several cores one core's send could read what another core is still adding.
-    RingReduceScatter(&b, col, y, yparts, push, false);
-    RingAllGather(&b, col, y, yparts, 1, push, push);
+    const bool pushed = RingReduceScatter(&b, col, y, yparts, push, false);
+    RingAllGather(&b, col, y, yparts, 1, push, pushed);
     RingAllGather(&b, row, x, xparts, 1, push, false);
   }
   return b.Take();

@@ -55,7 +55,7 @@ tb::SupernodeOptions Options(const Config& c, const tb::c2c::Topology& t, uint64
   tb::SupernodeOptions o;
   o.topology = t;
   o.latency = c.latency;
-  o.mem_size = (bytes + (2 << 20)) / (1 << 20) * (1 << 20);
+  o.mem_size = (2 * bytes + (2 << 20)) / (1 << 20) * (1 << 20);  // buffer, scratch, rings
   o.memory.latency = 30;
   o.seed = c.seed;
   o.name = "bench_supernode";

@@ -123,7 +123,8 @@ TEST(CollectivePlanTest, AllReduceStepsAndLinkTraffic) {
     EXPECT_EQ(ring.name, push ? "allreduce ring push" : "allreduce ring pull");
     auto torus = ops::PlanAllReduce({8, 2, 4}, 3, 4, ChipBase(3) + 0x1000, e, o, scratch);
     EXPECT_EQ(torus.name, push ? "allreduce torus2d push" : "allreduce torus2d pull");
-    EXPECT_EQ(torus.steps.size(), push ? 9u : 8u);  // push: the columns' phase starts apart
+    // Rows of 2 pull, columns of 4 push: 1 + (3 + 1) + (3 - 1, joined) + 1.
+    EXPECT_EQ(torus.steps.size(), 8u);
     EXPECT_EQ(torus.link_bytes, e * 4 * 2 * (4 + 3) / 8);
     for (const auto& s : torus.steps) EXPECT_EQ(s.work.size(), 4u);  // every core has a share
   }
@@ -246,30 +247,24 @@ TEST(CollectivePlanTest, TheRaceCheckFindsAStepWithoutItsBarrier) {
     plans.push_back(p);
   }
   EXPECT_THAT(CheckPlanRaces(plans), HasSubstr("reads what rank"));
-  // Within a rank: the torus's columns' first sends joined to the rows' final add, over
-  // several cores, is the race the plan avoids by a step of its own.
-  ops::CollectiveOptions push;
-  for (int cores : {1, 3}) {
-    std::vector<ops::CollectivePlan> joined;
-    const CollectiveTopology torus{4, 2, 2};
-    for (int r = 0; r < 4; ++r) {
-      auto p = ops::PlanAllReduce(torus, r, cores, ChipBase(r) + 0x1000, 4096, push,
-                                  ChipBase(r) + 0x80000);
-      for (auto& w : p.steps[2].work) {
-        for (auto& w1 : p.steps[1].work) {
-          if (w1.core == w.core)
-            w1.commands.insert(w1.commands.end(), w.commands.begin(), w.commands.end());
+  // The 4 x 2 torus's column phase joined to the rows' final add (step 3): a race (between
+  // the cores of a rank, and the columns' pull reads what the neighbour adds).
+  std::vector<ops::CollectivePlan> joined;
+  const CollectiveTopology torus{8, 4, 2};
+  for (int r = 0; r < 8; ++r) {
+    auto p = ops::PlanAllReduce(torus, r, 3, ChipBase(r) + 0x1000, 4096, {}, ChipBase(r) + 0x80000);
+    ASSERT_EQ(CheckPlanRaces({p}), "");
+    for (auto& w : p.steps[4].work) {
+      for (auto& w3 : p.steps[3].work) {
+        if (w3.core == w.core) {
+          w3.commands.insert(w3.commands.end(), w.commands.begin(), w.commands.end());
         }
       }
-      p.steps.erase(p.steps.begin() + 2);
-      joined.push_back(p);
     }
-    if (cores == 1) {
-      EXPECT_EQ(CheckPlanRaces(joined), "");
-    } else {
-      EXPECT_THAT(CheckPlanRaces(joined), HasSubstr("core"));
-    }
+    p.steps.erase(p.steps.begin() + 4);
+    joined.push_back(p);
   }
+  EXPECT_THAT(CheckPlanRaces(joined), HasSubstr("what rank"));
 }
 
 TEST(CollectivePlanTest, RingOrderJoinsNeighbours) {
@@ -326,7 +321,7 @@ TEST(CollectiveRuntimeTest, AllReduceAllGatherBroadcastOnFourChips) {
       std::string& err = errors[comm.rank()];
       CaseResult a = AllReduceCase(dev, comm, seed, 12345);
       err += a.error;
-      EXPECT_EQ(a.run.steps, t.dim_y > 1 ? 5 : 6);  // push (the default): the torus 1 more
+      EXPECT_EQ(a.run.steps, t.dim_y > 1 ? 4 : 6);
       EXPECT_GT(a.run.cycles(), 0u);
       err += AllGatherCase(dev, comm, seed, 4 * 999).error;
       err += BroadcastCase(dev, comm, seed, 777, 2).error;
