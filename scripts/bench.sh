@@ -2,6 +2,7 @@
 # Runs Luoshu's benchmarks; each prints `metric_name: value unit` lines.
 #   scripts/bench.sh [group...]     groups: model cube core noc soc ops c2c replay build (default: all)
 #                                   and fpga (ECP5 place and route, ~15 min; only when named)
+#                                   and supernode (all-reduce on 2..8 chips, ~20 min; only when named)
 # Wall-clock figures (sim rates, build time) are medians and noisy on shared machines;
 # cycle counts and utilization are exact.
 set -euo pipefail
@@ -11,7 +12,7 @@ groups=("$@")
 [ ${#groups[@]} -gt 0 ] || groups=(model cube core noc soc ops c2c replay build)
 for g in "${groups[@]}"; do
   case "$g" in
-    cube|model|core|soc|c2c)
+    cube|model|core|soc|c2c|supernode)
       "$here/scripts/build.sh" >/dev/null
       cmake --build "$build" --target "luoshu_bench_$g" >/dev/null
       echo "== $g"; "$build/tb/bench/luoshu_bench_$g" ;;

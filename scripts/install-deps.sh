@@ -14,6 +14,7 @@ required=(
   python3-matplotlib           # benchmark plots (run with /usr/bin/python3)
   python3-numpy                # .npy interop tests (tests/sw/common; /usr/bin/python3)
   lcov                         # genhtml: the coverage HTML report (scripts/coverage.sh), ~0.5 MB
+  openmpi-bin libopenmpi-dev   # multi-chip runs with one chip per MPI rank (docs/supernode.md)
 )
 optional=(
   gtkwave                      # wave viewer for build/waves/*.fst (not needed by tests)

@@ -180,6 +180,7 @@ void SimController::Reset(unsigned cycles) {
 }
 
 void SimController::Step(uint64_t n) {
+  MakeCurrent();
   for (uint64_t i = 0; i < n; ++i) {
     // The falling edge shares its eval with the new inputs: no design logic uses negedge,
     // so two evals per cycle suffice (a third costs ~1/3 of the simulation time).

@@ -135,6 +135,10 @@ class SimController {
   virtual void Eval() = 0;
   virtual void Dump(uint64_t time) = 0;
   virtual bool GotError() = 0;
+  // Makes this simulation's context the calling thread's Verilator context: an RTL assertion
+  // reports to the thread's context, so a process with several models (on several threads)
+  // must point it at the model about to run.
+  virtual void MakeCurrent() {}
 
   // Opens the wave (and writes the block's GTKWave save file next to it) per `opts`.
   // `open` opens the FST at the given path; `gtkw_block` names tb/gtkw/<block>.gtkw.
@@ -236,6 +240,7 @@ class Simulation : public SimController {
  protected:
   void Eval() override { model_->eval(); }
   bool GotError() override { return context_->gotError(); }
+  void MakeCurrent() override { Verilated::threadContextp(context_.get()); }
   void Dump(uint64_t time) override {
 #if LUOSHU_TRACE_COMPILED
     if (fst_ && TraceActive()) fst_->dump(time);

@@ -20,9 +20,11 @@ uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
-SocModel::SocModel(const SocConfig& config)
+SocModel::SocModel(const SocConfig& config, DeviceMemory* shared)
     : config_(config),
-      memory_(config.mem_base, config.mem_size),
+      own_memory_(shared ? nullptr
+                         : std::make_unique<DeviceMemory>(config.mem_base, config.mem_size)),
+      memory_(shared ? shared : own_memory_.get()),
       storage_(regs::kRegsSpanBytes / 4, 0) {
   auto bad = [](const std::string& what) { throw hal::ConfigError("SocModel: " + what); };
   if (config.cores < 1 || config.cores > reg::kMaxCores) {
@@ -39,6 +41,10 @@ SocModel::SocModel(const SocConfig& config)
           " must be a positive multiple of 1 KiB below 1 MiB (CONFIG_L0 counts KiB in 10 bits)");
     }
   }
+  if (shared && !shared->Contains(config.mem_base, config.mem_size)) {
+    bad("the shared memory image does not hold this SoC's memory [" + Hex(config.mem_base) + ", " +
+        Hex(config.mem_base + config.mem_size) + ")");
+  }
   for (const auto& r : regs::kRegisters) storage_[r.offset / 4] = r.reset & r.rw;
   CoreConfig cc;
   cc.dim = config.dim;
@@ -47,7 +53,7 @@ SocModel::SocModel(const SocConfig& config)
   cc.l0c_bytes = config.l0c_bytes;
   cc.queue_depth = config.queue_depth;
   for (int c = 0; c < config.cores; ++c) {
-    cores_[c].model = std::make_unique<CoreModel>(cc, &memory_);
+    cores_[c].model = std::make_unique<CoreModel>(cc, memory_);
   }
 }
 
@@ -289,8 +295,8 @@ void SocModel::EstimateUnitEvents(int c, uint32_t head, size_t first) {
   for (size_t i = first; i < retired.size(); ++i) {
     const RetireEvent& e = retired[i];
     isa::Descriptor d{};
-    memory_.ReadWords(uint64_t{m.ring_base()} + uint64_t{e.index} * isa::kDescriptorBytes, d.data(),
-                      isa::kDescriptorWords);
+    memory_->ReadWords(uint64_t{m.ring_base()} + uint64_t{e.index} * isa::kDescriptorBytes,
+                       d.data(), isa::kDescriptorWords);
     const int q = static_cast<int>(isa::QueueOf(e.op));
     const auto hdr = isa::SyncDesc::Unpack(d);
     uint64_t start = std::max({doorbell, k.decoded[e.index], k.sync_done, k.unit_free[q]});
@@ -363,10 +369,20 @@ std::vector<hal::UnitEvent> SocModel::TakeUnitEvents() {
   return out;
 }
 
+void SocModel::CheckHostRange(uint64_t addr, uint64_t len, const char* what) const {
+  // Only a shared image holds more than this SoC's memory (other chips' regions).
+  if (addr < config_.mem_base || addr + len > config_.mem_base + config_.mem_size) {
+    throw MemoryError(std::string("host ") + what + " of [" + Hex(addr) + ", " + Hex(addr + len) +
+                      ") outside this SoC's memory [" + Hex(config_.mem_base) + ", " +
+                      Hex(config_.mem_base + config_.mem_size) + ")");
+  }
+}
+
 void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {
   Tick(1 + len / 16);
   try {
-    memory_.Write(addr, src, len);
+    CheckHostRange(addr, len, "write");
+    memory_->Write(addr, src, len);
   } catch (const MemoryError& e) {
     throw hal::BusError(std::string("DECERR: host write: ") + e.what());
   }
@@ -375,7 +391,8 @@ void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {
 void SocModel::ReadMem(uint64_t addr, void* dst, uint64_t len) {
   Tick(1 + len / 16);
   try {
-    memory_.Read(addr, dst, len);
+    CheckHostRange(addr, len, "read");
+    memory_->Read(addr, dst, len);
   } catch (const MemoryError& e) {
     throw hal::BusError(std::string("DECERR: host read: ") + e.what());
   }

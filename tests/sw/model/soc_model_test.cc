@@ -240,5 +240,36 @@ TEST(SocModelTest, HostMemoryOutsideDeviceMemoryIsABusError) {
   EXPECT_NO_THROW(soc.ReadMem(soc.mem_base() + soc.mem_size() - 8, buf, 8));
 }
 
+// A supernode's chip (sw/ops/collectives.h tests): its cores run on a shared image of every
+// chip's memory, the host sees only its own chip's.
+TEST(SocModelTest, SharedMemoryReachesOtherChipsFromTheCoresOnly) {
+  constexpr uint64_t kChip1 = uint64_t{1} << 29, kSize = 1 << 20;
+  model::DeviceMemory shared(0, kSize);
+  shared.AddRegion(kChip1, kSize);
+  SocConfig cfg;
+  cfg.cores = 1;
+  cfg.mem_base = kChip1;
+  cfg.mem_size = kSize;
+  SocModel soc(cfg, &shared);
+  EXPECT_EQ(soc.mem_base(), kChip1);
+  EXPECT_EQ(soc.mem_size(), kSize);
+  uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  EXPECT_THROW(soc.WriteMem(0x100, buf, 8), hal::BusError);  // chip 0: not this host's
+  shared.Write(0x100, buf, 8);
+  // The core copies chip 0's bytes into chip 1 under a window over both.
+  soc.WriteReg(reg::Win(0, 1, reg::kWinBase), 0);
+  soc.WriteReg(reg::Win(0, 1, reg::kWinSize), 0x1000);
+  GrantAllAndSetRing(&soc, 0, static_cast<uint32_t>(kChip1 + 0x8000), 8);
+  isa::VcopyDesc v;
+  v.dst_addr = static_cast<uint32_t>(kChip1 + 0x200), v.src0_addr = 0x100;
+  v.rows = 1, v.cols = 8, v.dst_stride = v.src0_stride = 8;
+  RunProgram(&soc, 0, static_cast<uint32_t>(kChip1 + 0x8000), {v.Pack()});
+  uint8_t got[8] = {};
+  soc.ReadMem(kChip1 + 0x200, got, 8);
+  EXPECT_EQ(std::vector<uint8_t>(got, got + 8), std::vector<uint8_t>(buf, buf + 8));
+  model::DeviceMemory other(0, kSize);
+  EXPECT_THROW(SocModel(cfg, &other), hal::ConfigError);  // does not hold chip 1's memory
+}
+
 }  // namespace
 }  // namespace luoshu

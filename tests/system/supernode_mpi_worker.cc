@@ -1,0 +1,43 @@
+// The MPI side of the supernode tests (supernode_test.cc): started by them as
+//   mpirun -np N supernode_mpi_worker <chips> <seed> <fault rate> <rounds>
+// every rank runs the neighbour-GEMM program on its chip (tb/soc/spmd_gemm_program.h, which
+// checks its results bit-exact); rank 0 prints every rank's end record as one line
+//   result <encoded words...>
+// for the test to compare with the same run in one process. A failing rank prints
+// "rank R: message" and aborts the job (non-zero exit).
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include "tests/system/supernode_cases.h"
+
+int main(int argc, char** argv) {
+  using namespace luoshu;
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: %s <chips> <seed> <fault rate> <rounds>\n", argv[0]);
+    return 2;
+  }
+  const int chips = std::atoi(argv[1]);
+  const uint64_t seed = std::strtoull(argv[2], nullptr, 0);
+  const double fault_rate = std::atof(argv[3]);
+  const int rounds = std::atoi(argv[4]);
+  try {
+    tb::SupernodeOptions o = supernode_test::Options(chips, seed, fault_rate, "supernode_mpi");
+    o.transport = tb::SpmdTransport::kMpi;
+    tb::Supernode<supernode_test::Chip> node(o);
+    const auto results =
+        node.Run(supernode_test::NeighbourGemmProgram(supernode_test::GemmParams(seed, rounds)));
+    if (tb::spmd::MpiWorldRank() == 0) {
+      for (const auto& r : results) {
+        std::printf("result");
+        for (uint64_t v : r.Encode()) std::printf(" %llu", static_cast<unsigned long long>(v));
+        std::printf("\n");
+      }
+      std::fprintf(stderr, "MPI run: %.2f s\n", node.seconds());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rank %d: %s\n", tb::spmd::MpiWorldRank(), e.what());
+    return 1;
+  }
+  return 0;
+}
