@@ -244,25 +244,25 @@ class Supernode {
           m.push_back(w.data);
         }
         if (m.size() != kHeader + 2 * latency()) {
-          throw std::logic_error("rank " + std::to_string(me) + ": a window of " +
-                                 std::to_string((m.size() - kHeader) / 2) + " lane words");
+          throw std::logic_error("a window of " + std::to_string((m.size() - kHeader) / 2) +
+                                 " lane words");
         }
       }
       t_->Exchange(me, out_, &in_);
       for (int p = 0; p < chip_.links(); ++p) {
         const std::vector<uint64_t>& m = in_[p];
         if (m[0] != epoch_ || m[1] != boundary_) {
-          throw std::logic_error("rank " + std::to_string(me) + ": the neighbour on port " +
-                                 std::to_string(p) + " is at barrier " + std::to_string(m[0]) +
-                                 ", boundary " + std::to_string(m[1]) + "; this rank at " +
-                                 std::to_string(epoch_) + ", " + std::to_string(boundary_));
+          throw std::logic_error("the neighbour on port " + std::to_string(p) + " is at barrier " +
+                                 std::to_string(m[0]) + ", boundary " + std::to_string(m[1]) +
+                                 "; this rank at " + std::to_string(epoch_) + ", " +
+                                 std::to_string(boundary_));
         }
         for (int r = 0; r < size(); ++r) {
           const uint64_t a = m[2 + r];
           if (a == 0) continue;
           if (arrived_[r] != 0 && arrived_[r] != a) {
-            throw std::logic_error("rank " + std::to_string(me) + ": two arrivals of rank " +
-                                   std::to_string(r) + " at barrier " + std::to_string(epoch_));
+            throw std::logic_error("two arrivals of rank " + std::to_string(r) + " at barrier " +
+                                   std::to_string(epoch_));
           }
           arrived_[r] = a;
         }
