@@ -116,7 +116,6 @@ class Supernode {
   // MPI: this process's rank) and every chip to the common end. Returns the results of every
   // rank in one process; under MPI rank 0 gets every rank's, the others their own.
   std::vector<RankResult> Run(const Program& program) {
-    const auto start = std::chrono::steady_clock::now();
     spmd::ScopedInterruptHandler interrupts;
     std::unique_ptr<spmd::Transport> t =
         opt_.transport == SpmdTransport::kMpi
@@ -126,6 +125,7 @@ class Supernode {
     for (int i = 0; i < t->local_ranks(); ++i) {
       ranks.push_back(std::make_unique<Rank>(opt_, t->first_rank() + i, t.get()));
     }
+    const auto start = std::chrono::steady_clock::now();
     if (ranks.size() == 1) {
       ranks[0]->Run(program);
     } else {
@@ -133,16 +133,17 @@ class Supernode {
       for (auto& r : ranks) threads.emplace_back([&r, &program] { r->Run(program); });
       for (auto& th : threads) th.join();
     }
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!t->failure().empty()) throw SupernodeError(t->failure());
     std::vector<std::vector<uint64_t>> local;
     for (auto& r : ranks) local.push_back(r->Result().Encode());
     std::vector<RankResult> out;
     for (const auto& v : t->Gather(local)) out.push_back(RankResult::Decode(v));
-    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
   }
 
-  // Wall time of the last Run (building the chips included).
+  // Wall time of the last Run's simulation: from the chips built and reset to every rank of
+  // this process done (under MPI: this rank; they all end at the same window boundary).
   double seconds() const { return seconds_; }
 
  private:
