@@ -9,7 +9,8 @@
 // Prints
 //   inproc_sim_rate_<n>chip: <chip-cycles/s>
 //   mpi_sim_rate_<n>rank: <chip-cycles/s> (<ratio> x one process)
-// and `#` lines with the runs' cycles and times. Wall-clock figures: the best of --repeat runs.
+// and `#` lines with the runs' cycles and times (and the in-process rate with one model per
+// core, for comparison with the default baton). Wall-clock figures: the best of --repeat runs.
 //
 //   luoshu_bench_spmd [--chips 2,4,8] [--rounds R] [--repeat N] [--running K] [--no-mpi]
 //   luoshu_bench_spmd --worker --chips N ...     (one MPI run; what mpirun starts)
@@ -115,8 +116,8 @@ int Main(int argc, char** argv) {
       "rounds", po::value(&rounds)->default_value(rounds), "rounds of the neighbour-GEMM program")(
       "repeat", po::value(&repeat)->default_value(repeat), "runs per figure (the best is kept)")(
       "running", po::value(&running)->default_value(running),
-      "in one process: models simulating at once (1: a baton)")("no-mpi", po::bool_switch(&no_mpi),
-                                                                "only the in-process runs")(
+      "in one process: models simulating at once (0: one per core; 1: a baton)")(
+      "no-mpi", po::bool_switch(&no_mpi), "only the in-process runs")(
       "worker", po::bool_switch(&worker), "one MPI run (started by mpirun)");
   po::variables_map vm;
   po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -148,14 +149,25 @@ int Main(int argc, char** argv) {
   const bool mpi = !no_mpi && tb::spmd::MpiBuilt() && !tb::spmd::MpirunPath().empty();
   if (!no_mpi && !mpi) std::printf("# no MPI in this build: in-process figures only\n");
   const std::string self = SelfPath();
-  for (int n : chips) {
-    Run one;
+  auto best_in_process = [&](int n, int run) {
+    Run best;
     for (int i = 0; i < repeat; ++i) {
-      const Run r = RunOnce(n, rounds, tb::SpmdTransport::kInProcess, running);
-      if (one.seconds == 0 || r.seconds < one.seconds) one = r;
+      const Run r = RunOnce(n, rounds, tb::SpmdTransport::kInProcess, run);
+      if (best.seconds == 0 || r.seconds < best.seconds) best = r;
     }
-    std::printf("# %d chips, one process (running %d): %llu chip-cycles in %.3f s\n", n, running,
-                static_cast<unsigned long long>(one.chip_cycles), one.seconds);
+    return best;
+  };
+  for (int n : chips) {
+    if (running == 1) {
+      const Run cores = best_in_process(n, 0);
+      std::printf(
+          "# %d chips, one process, one model per core: %llu chip-cycles in %.3f s, %.0f/s\n", n,
+          static_cast<unsigned long long>(cores.chip_cycles), cores.seconds, cores.Rate());
+    }
+    const Run one = best_in_process(n, running);
+    std::printf(
+        "# %d chips, one process (running %d, 0: one per core): %llu chip-cycles in %.3f s\n", n,
+        running, static_cast<unsigned long long>(one.chip_cycles), one.seconds);
     std::printf("inproc_sim_rate_%dchip: %.0f\n", n, one.Rate());
     if (!mpi) continue;
     const Run m = RunMpi(self, n, rounds, repeat);

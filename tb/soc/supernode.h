@@ -52,8 +52,9 @@ enum class SpmdTransport { kInProcess, kMpi };
 
 struct SupernodeOptions : LinkedChipOptions {
   SpmdTransport transport = SpmdTransport::kInProcess;
-  // In one process: how many chips' models may simulate at once (1: a baton). The results do
-  // not depend on it.
+  // In one process: how many chips' models may simulate at once (1: a baton; 0: as many as the
+  // machine has cores). The results do not depend on it; the speed does, both ways
+  // (docs/supernode.md, "Measured").
   int running = 1;
   // Lane cycles a rank waits in Barrier() (or at the end of its program) for the others before
   // the run fails.
@@ -120,7 +121,7 @@ class Supernode {
     std::unique_ptr<spmd::Transport> t =
         opt_.transport == SpmdTransport::kMpi
             ? spmd::MakeMpiTransport(opt_.topology, MessageWords())
-            : spmd::MakeInProcessTransport(opt_.topology, MessageWords(), opt_.running);
+            : spmd::MakeInProcessTransport(opt_.topology, MessageWords(), Running());
     std::vector<std::unique_ptr<Rank>> ranks;
     for (int i = 0; i < t->local_ranks(); ++i) {
       ranks.push_back(std::make_unique<Rank>(opt_, t->first_rank() + i, t.get()));
@@ -140,6 +141,12 @@ class Supernode {
     std::vector<RankResult> out;
     for (const auto& v : t->Gather(local)) out.push_back(RankResult::Decode(v));
     return out;
+  }
+
+  // Models simulating at once in one process.
+  int Running() const {
+    if (opt_.running > 0) return opt_.running;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   }
 
   // Wall time of the last Run's simulation: from the chips built and reset to every rank of
