@@ -336,7 +336,7 @@ int MlpChips(const Args& args) {
   auto random = [&](int rows, int cols) {
     Matrix<int8_t> m(rows, cols);
     for (int r = 0; r < rows; ++r)
-      for (int k = 0; k < cols; ++k) m(r, k) = static_cast<int8_t>(rng());
+      for (int k = 0; k < cols; ++k) m.at(r, k) = static_cast<int8_t>(rng());
     return m;
   };
   const Matrix<int8_t> x = random(int(batch), int(in));
@@ -378,7 +378,7 @@ int MlpChips(const Args& args) {
     if (!no_check) {
       const Matrix<int32_t> y = r.output.Download<int32_t>();
       for (int i = 0; i < y.rows(); ++i)
-        for (int j = 0; j < y.cols(); ++j) bad += y(i, j) != want(i, j);
+        for (int j = 0; j < y.cols(); ++j) bad += y.at(i, j) != want.at(i, j);
     }
     RankValues v;
     AppendLinkCounters(dev, &v);
