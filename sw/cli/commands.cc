@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "sw/cli/progress.h"
 #include "sw/common/npy.h"
 #include "sw/common/shell.h"
 #include "sw/hal/replay.h"
@@ -400,35 +401,7 @@ Matrix<T> RandomMatrix(std::mt19937_64* rng, int rows, int cols) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Progress on a terminal: one line on stderr, only for runs longer than about a second.
-
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) != 0), t0_(Clock::now()) {}
-  ~Progress() { Done(); }
-  void Update(uint64_t cycle, uint64_t done, uint64_t total) {
-    if (!tty_) return;
-    const auto now = Clock::now();
-    if (now - t0_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(200)) {
-      return;
-    }
-    last_ = now;
-    const double s = std::chrono::duration<double>(now - t0_).count();
-    std::fprintf(stderr, "\r  cycle %llu, %llu of %llu commands done, %.0f cycles/s   ",
-                 static_cast<unsigned long long>(cycle), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total), cycle / s);
-    shown_ = true;
-  }
-  void Done() {
-    if (shown_) std::fprintf(stderr, "\r%80s\r", "");
-    shown_ = false;
-  }
-
- private:
-  bool tty_;
-  bool shown_ = false;
-  Clock::time_point t0_, last_{};
-};
+// Progress on a terminal (sw/cli/progress.h).
 
 // Counts commands for the progress line.
 struct WorkTracker {

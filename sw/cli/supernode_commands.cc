@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sw/cli/commands.h"
+#include "sw/cli/progress.h"
 #include "sw/model/gemm.h"
 #include "sw/ops/collectives.h"
 #include "sw/ops/tensor_parallel_mlp.h"
@@ -191,6 +192,12 @@ std::vector<int32_t> RankInput(uint64_t seed, int rank, uint64_t elements) {
   return v;
 }
 
+// Rank 0's device shows the run's progress (only the process that reports: one process, or
+// MPI rank 0).
+void ShowProgress(Communicator& comm, Device& dev, Progress* p, const char* what) {
+  if (comm.rank() == 0) dev.set_progress([p, what](uint64_t cycle) { p->Update(cycle, what); });
+}
+
 }  // namespace
 
 int AllReduce(const Args& args) {
@@ -247,7 +254,9 @@ int AllReduce(const Args& args) {
     std::fflush(stdout);
   }
 
+  Progress progress;
   const SupernodeRun run = RunSupernode(c, [&](Communicator& comm, Device& dev) {
+    ShowProgress(comm, dev, &progress, "all-reduce");
     Buffer buf = dev.Upload(RankInput(c.seed, comm.rank(), elements));
     const ops::CollectiveResult r = ops::AllReduce(dev, comm, &buf, o);
     uint64_t bad = 0, first_bad = UINT64_MAX;
@@ -272,6 +281,7 @@ int AllReduce(const Args& args) {
     v.insert(v.end(), {r.cycles(), uint64_t(r.steps), bad, first_bad});
     return v;
   });
+  progress.Done();
   if (!run.root) return 0;
 
   const SupernodeRankEnd& r0 = run.ranks.at(0);
@@ -370,7 +380,9 @@ int MlpChips(const Args& args) {
                 c.link_width, c.link_latency, c.link_error_rate);
     std::fflush(stdout);
   }
+  Progress progress;
   const SupernodeRun run = RunSupernode(c, [&](Communicator& comm, Device& dev) {
+    ShowProgress(comm, dev, &progress, "tensor-parallel MLP");
     ops::TensorParallelMlp net(dev, comm, w);
     Buffer dx = dev.Upload(x);
     const ops::TensorParallelMlpRun r = net.Run(dx);
@@ -385,6 +397,7 @@ int MlpChips(const Args& args) {
     v.insert(v.end(), {r.cycles(), r.allreduce.cycles(), uint64_t(net.slice()), bad});
     return v;
   });
+  progress.Done();
   if (!run.root) return 0;
   const SupernodeRankEnd& r0 = run.ranks.at(0);
   std::printf(" network\n");

@@ -43,7 +43,8 @@ SupernodeRun RunOn(const SupernodeConfig& c, const SupernodeProgram& program) {
       return program(comm, dev);
     });
   } catch (const SupernodeError& e) {
-    if (std::string(e.what()) == "interrupted") throw Interrupted("interrupted");
+    // SIGINT / SIGTERM: the harness stops every rank and names the signal.
+    if (std::string(e.what()).find("interrupted") != std::string::npos) throw Interrupted(e.what());
     throw RankFailed(e.what());
   }
   SupernodeRun run;
