@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Luoshu's benchmarks; each prints `metric_name: value unit` lines.
-#   scripts/bench.sh [group...]     groups: model cube core noc soc ops c2c replay build (default: all)
+#   scripts/bench.sh [group...]     groups: model cube core noc soc ops c2c spmd replay build (default: all)
 #                                   and fpga (ECP5 place and route, ~15 min; only when named)
 #                                   and supernode (all-reduce on 2..8 chips, ~20 min; only when named)
 # Wall-clock figures (sim rates, build time) are medians and noisy on shared machines;
@@ -9,10 +9,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${LUOSHU_BUILD_DIR:-$here/build}
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(model cube core noc soc ops c2c replay build)
+[ ${#groups[@]} -gt 0 ] || groups=(model cube core noc soc ops c2c spmd replay build)
 for g in "${groups[@]}"; do
   case "$g" in
-    cube|model|core|soc|c2c|supernode)
+    cube|model|core|soc|c2c|spmd|supernode)
       "$here/scripts/build.sh" >/dev/null
       cmake --build "$build" --target "luoshu_bench_$g" >/dev/null
       echo "== $g"; "$build/tb/bench/luoshu_bench_$g" ;;
@@ -50,6 +50,6 @@ for g in "${groups[@]}"; do
                          printf "fpga_mult18_soc_small_d8: %s\nfpga_fmax_soc_small_d8: %s MHz\n", $5, $8
                          printf "# worst path: %s\n", $9 }' <<<"$row"
       "$here/scripts/bench_board.sh" "$(awk -F' *[|] *' '{ print $8 }' <<<"$row")" ;;
-    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, c2c, replay, build, fpga)" >&2; exit 2 ;;
+    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, c2c, spmd, replay, build, fpga)" >&2; exit 2 ;;
   esac
 done

@@ -240,7 +240,10 @@ class Simulation : public SimController {
  protected:
   void Eval() override { model_->eval(); }
   bool GotError() override { return context_->gotError(); }
-  void MakeCurrent() override { Verilated::threadContextp(context_.get()); }
+  void MakeCurrent() override {
+    // Only when it changes: setting it also writes Verilator's global "last context".
+    if (Verilated::threadContextp() != context_.get()) Verilated::threadContextp(context_.get());
+  }
   void Dump(uint64_t time) override {
 #if LUOSHU_TRACE_COMPILED
     if (fst_ && TraceActive()) fst_->dump(time);

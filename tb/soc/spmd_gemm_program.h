@@ -92,7 +92,6 @@ inline void NeighbourGemms(Communicator& comm, hal::HostBus& bus, const Neighbou
   const int me = comm.rank(), up = topo.Neighbour(me, 0), down = topo.Neighbour(me, 1);
   const uint64_t base = ChipBase(me);
   auto at = [](int chip, uint32_t off) { return static_cast<uint32_t>(ChipBase(chip) + off); };
-  const std::string who = "rank " + std::to_string(me) + ": ";
 
   driver::Driver d(&bus);
   d.SetWindows(0, {{base, bus.mem_size(), true},
@@ -113,7 +112,7 @@ inline void NeighbourGemms(Communicator& comm, hal::HostBus& bus, const Neighbou
     g.irq = true;
     d.Submit(0, isa::BuildGemmProgram(g));
     const driver::CoreStatus s = d.Wait(0, p.wait_cycles);
-    if (s.state != hal::CoreState::kIdle) throw std::runtime_error(who + s.ToString());
+    if (s.state != hal::CoreState::kIdle) throw std::runtime_error(s.ToString());
   };
 
   for (int round = 0; round < p.rounds; ++round) {
@@ -131,12 +130,12 @@ inline void NeighbourGemms(Communicator& comm, hal::HostBus& bus, const Neighbou
     const auto r1_want = spmd_gemm::R1Reference(p, me, topo.Neighbour(down, 1), round);
     std::vector<int8_t> r1(r1_want.size());
     bus.ReadMem(base + L::kR1, r1.data(), r1.size());
-    if (r1 != r1_want) throw std::runtime_error(who + "R1 differs from the reference");
+    if (r1 != r1_want) throw std::runtime_error("R1 differs from the reference");
     const auto c2_want =
         spmd_gemm::MatMul(r1_want, Operand(p.seed, up, round, 1, size_t(p.k) * p.n), p.m, p.n, p.k);
     std::vector<int32_t> c2(c2_want.size());
     bus.ReadMem(base + L::kC2, c2.data(), c2.size() * 4);
-    if (c2 != c2_want) throw std::runtime_error(who + "C2 differs from the reference");
+    if (c2 != c2_want) throw std::runtime_error("C2 differs from the reference");
   }
 }
 

@@ -1,19 +1,29 @@
 // The MPI transport of SPMD supernode runs (tb/soc/spmd_transport.h): this process is one rank
 // of an Open MPI job, rank r simulates chip r. Per window each rank posts a receive from and a
 // send to the neighbour of every link port (nonblocking, tag = the sending port) and polls them
-// to completion, yielding the core between polls (ranks may outnumber cores) and watching for
-// an interrupt. A failing rank prints "rank R: message" and aborts the job (MPI_Abort), so no
-// rank is left waiting for it. Built only where CMake found MPI (else spmd_no_mpi.cc).
+// to completion, watching for an interrupt: yielding the core for the first 20 us, then
+// sleeping 50 us between polls. A failing rank prints "rank R: message" and aborts the job
+// (MPI_Abort), so no rank is left waiting for it. Built only where CMake found MPI (else
+// spmd_no_mpi.cc).
 #include <mpi.h>
 #include <sched.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "tb/soc/spmd_transport.h"
 
 namespace luoshu::tb::spmd {
 namespace {
+
+// A waiting rank polls and yields the core for kSpin, then sleeps kSleep between polls. The
+// neighbours of a rank on idle cores answer within the spin; on a busy machine (or with more
+// ranks than cores) a rank that keeps its core delays the one it waits for, and much shorter
+// sleeps cost more in wake-ups than they save (measured: docs/supernode.md).
+constexpr auto kSpin = std::chrono::microseconds(20);
+constexpr auto kSleep = std::chrono::microseconds(50);
 
 void FinalizeAtExit() {
   int finalized = 0;
@@ -67,6 +77,7 @@ class MpiTransport : public Transport {
       MPI_Isend(out[p].data(), static_cast<int>(words_), MPI_UINT64_T, topo_.Neighbour(rank, p), p,
                 comm_, &req[links + p]);
     }
+    const auto start = std::chrono::steady_clock::now();
     for (;;) {
       int done = 0;
       MPI_Testall(2 * links, req, &done, MPI_STATUSES_IGNORE);
@@ -74,7 +85,11 @@ class MpiTransport : public Transport {
       if (const int sig = InterruptSignal()) {
         Fail(rank, "interrupted (signal " + std::to_string(sig) + ")");
       }
-      sched_yield();
+      if (std::chrono::steady_clock::now() - start < kSpin) {
+        sched_yield();
+      } else {
+        std::this_thread::sleep_for(kSleep);
+      }
     }
   }
 
@@ -102,6 +117,7 @@ class MpiTransport : public Transport {
   const c2c::Topology topo_;
   const size_t words_;
   MPI_Comm comm_ = MPI_COMM_NULL;
+
   int rank_ = 0;
 };
 

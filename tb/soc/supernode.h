@@ -34,6 +34,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -52,8 +53,9 @@ enum class SpmdTransport { kInProcess, kMpi };
 
 struct SupernodeOptions : LinkedChipOptions {
   SpmdTransport transport = SpmdTransport::kInProcess;
-  // In one process: how many chips' models may simulate at once (1: a baton). The results do
-  // not depend on it.
+  // In one process: how many chips' models may simulate at once (1: a baton; 0: as many as the
+  // machine has cores). The results do not depend on it; the speed does, both ways
+  // (docs/supernode.md, "Measured").
   int running = 1;
   // Lane cycles a rank waits in Barrier() (or at the end of its program) for the others before
   // the run fails.
@@ -116,16 +118,16 @@ class Supernode {
   // MPI: this process's rank) and every chip to the common end. Returns the results of every
   // rank in one process; under MPI rank 0 gets every rank's, the others their own.
   std::vector<RankResult> Run(const Program& program) {
-    const auto start = std::chrono::steady_clock::now();
     spmd::ScopedInterruptHandler interrupts;
     std::unique_ptr<spmd::Transport> t =
         opt_.transport == SpmdTransport::kMpi
             ? spmd::MakeMpiTransport(opt_.topology, MessageWords())
-            : spmd::MakeInProcessTransport(opt_.topology, MessageWords(), opt_.running);
+            : spmd::MakeInProcessTransport(opt_.topology, MessageWords(), Running());
     std::vector<std::unique_ptr<Rank>> ranks;
     for (int i = 0; i < t->local_ranks(); ++i) {
       ranks.push_back(std::make_unique<Rank>(opt_, t->first_rank() + i, t.get()));
     }
+    const auto start = std::chrono::steady_clock::now();
     if (ranks.size() == 1) {
       ranks[0]->Run(program);
     } else {
@@ -133,16 +135,23 @@ class Supernode {
       for (auto& r : ranks) threads.emplace_back([&r, &program] { r->Run(program); });
       for (auto& th : threads) th.join();
     }
+    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!t->failure().empty()) throw SupernodeError(t->failure());
     std::vector<std::vector<uint64_t>> local;
     for (auto& r : ranks) local.push_back(r->Result().Encode());
     std::vector<RankResult> out;
     for (const auto& v : t->Gather(local)) out.push_back(RankResult::Decode(v));
-    seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
   }
 
-  // Wall time of the last Run (building the chips included).
+  // Models simulating at once in one process.
+  int Running() const {
+    if (opt_.running > 0) return opt_.running;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  }
+
+  // Wall time of the last Run's simulation: from the chips built and reset to every rank of
+  // this process done (under MPI: this rank; they all end at the same window boundary).
   double seconds() const { return seconds_; }
 
  private:
@@ -244,25 +253,25 @@ class Supernode {
           m.push_back(w.data);
         }
         if (m.size() != kHeader + 2 * latency()) {
-          throw std::logic_error("rank " + std::to_string(me) + ": a window of " +
-                                 std::to_string((m.size() - kHeader) / 2) + " lane words");
+          throw std::logic_error("a window of " + std::to_string((m.size() - kHeader) / 2) +
+                                 " lane words");
         }
       }
       t_->Exchange(me, out_, &in_);
       for (int p = 0; p < chip_.links(); ++p) {
         const std::vector<uint64_t>& m = in_[p];
         if (m[0] != epoch_ || m[1] != boundary_) {
-          throw std::logic_error("rank " + std::to_string(me) + ": the neighbour on port " +
-                                 std::to_string(p) + " is at barrier " + std::to_string(m[0]) +
-                                 ", boundary " + std::to_string(m[1]) + "; this rank at " +
-                                 std::to_string(epoch_) + ", " + std::to_string(boundary_));
+          throw std::logic_error("the neighbour on port " + std::to_string(p) + " is at barrier " +
+                                 std::to_string(m[0]) + ", boundary " + std::to_string(m[1]) +
+                                 "; this rank at " + std::to_string(epoch_) + ", " +
+                                 std::to_string(boundary_));
         }
         for (int r = 0; r < size(); ++r) {
           const uint64_t a = m[2 + r];
           if (a == 0) continue;
           if (arrived_[r] != 0 && arrived_[r] != a) {
-            throw std::logic_error("rank " + std::to_string(me) + ": two arrivals of rank " +
-                                   std::to_string(r) + " at barrier " + std::to_string(epoch_));
+            throw std::logic_error("two arrivals of rank " + std::to_string(r) + " at barrier " +
+                                   std::to_string(epoch_));
           }
           arrived_[r] = a;
         }

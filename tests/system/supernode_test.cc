@@ -6,48 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <cstdio>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "tb/gtest_util.h"
-#include "tests/system/supernode_cases.h"
+#include "tests/system/supernode_checks.h"
 
 namespace luoshu::supernode_test {
 namespace {
-
-using tb::RankResult;
-using tb::Supernode;
-using tb::SupernodeError;
-
-std::vector<RankResult> RunGemms(tb::SupernodeOptions o, int rounds, int running = 1) {
-  o.running = running;
-  Supernode<Chip> node(o);
-  return node.Run(NeighbourGemmProgram(GemmParams(o.seed, rounds)));
-}
-
-// Every chip stops at the same cycle (the end is a barrier); faults were injected.
-void ExpectCommonEnd(const std::vector<RankResult>& rs, int chips) {
-  ASSERT_EQ(rs.size(), static_cast<size_t>(chips));
-  uint64_t faults = 0;
-  for (const auto& r : rs) {
-    EXPECT_EQ(r.cycles, rs[0].cycles) << r.ToString();
-    EXPECT_EQ(r.lane_cycles % 16, 0u) << r.ToString();
-    faults += r.Faults();
-    std::printf("[          ] %s\n", r.ToString().c_str());
-  }
-  EXPECT_GT(faults, 0u) << "no fault was injected: raise the rate";
-}
-
-void ExpectSame(const std::vector<RankResult>& a, const std::vector<RankResult>& b) {
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_TRUE(a[i].SameEnd(b[i])) << a[i].ToString() << "\n vs " << b[i].ToString();
-    EXPECT_EQ(a[i].Encode(), b[i].Encode()) << "rank " << i << ": link statistics differ";
-  }
-}
 
 TEST(SupernodeTest, RingOfTwoNeighbourGemmsAreBitExactAndIndependentOfScheduling) {
   const uint64_t seed = tb::SeedFromEnv(71);
@@ -144,45 +110,6 @@ TEST(SupernodeTest, AnInterruptStopsEveryRank) {
   } catch (const SupernodeError& e) {
     EXPECT_NE(std::string(e.what()).find("interrupted (signal 2)"), std::string::npos) << e.what();
   }
-}
-
-// The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
-std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate, int rounds) {
-  const std::string cmd =
-      tb::spmd::MpirunCommand(chips, std::string(LUOSHU_SUPERNODE_WORKER) + " " +
-                                         std::to_string(chips) + " " + std::to_string(seed) + " " +
-                                         std::to_string(fault_rate) + " " + std::to_string(rounds));
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot start: " + cmd);
-  std::string out;
-  char buf[4096];
-  while (fgets(buf, sizeof buf, pipe)) out += buf;
-  const int status = pclose(pipe);
-  if (status != 0) {
-    ADD_FAILURE() << cmd << " exited with " << status << "; its output:\n" << out;
-    return {};
-  }
-  std::vector<RankResult> rs;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream in(line);
-    std::string word;
-    if (!(in >> word) || word != "result") continue;
-    std::vector<uint64_t> v;
-    for (unsigned long long x; in >> x;) v.push_back(x);
-    rs.push_back(RankResult::Decode(v));
-  }
-  return rs;
-}
-
-void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
-  if (!tb::spmd::MpiBuilt()) GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";
-  if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake";
-  const double rate = 0.01;
-  const auto one = RunGemms(Options(chips, seed, rate, "supernode_mpi"), rounds);
-  ExpectCommonEnd(one, chips);
-  const auto mpi = RunUnderMpi(chips, seed, rate, rounds);
-  ExpectSame(one, mpi);
 }
 
 TEST(SupernodeMpiTest, TwoRanksMatchOneProcess) {
