@@ -8,13 +8,14 @@
 // Each is a plan plus a runner. The plan (Plan*) is pure data, built the same way on every
 // rank from the topology and the buffer's address: steps, each a list of vector commands
 // (VADD, VCOPY) per core with the device ranges they touch. A rank's commands read the same
-// buffer on its ring predecessor through the links and write its own (pull), or, for copies
-// with CollectiveOptions::push, read its own and write its successor's. Within a step no rank
-// writes what another rank reads or writes, and a step reads only what earlier steps wrote, so
-// the steps are separated by a barrier and nothing else. The runner
-// (RunPlan) enqueues a step on the Device's streams, synchronizes, meets the other ranks at the
-// Communicator's barrier, and goes on. Buffers must be allocated symmetrically (the same
-// allocations in the same order on every rank: the same offset from ChipBase).
+// buffer on its ring predecessor through the links and write its own (pull), or, with
+// CollectiveOptions::push (the default), read its own and write its successor's buffer (or,
+// for partial sums, its successor's scratch). Within a step no rank, and no other core of a
+// rank, writes what another reads or writes, and a step reads only what earlier steps wrote,
+// so the steps are separated by a barrier and nothing else. The runner (RunPlan) enqueues a
+// step on the Device's streams, synchronizes, meets the other ranks at the Communicator's
+// barrier, and goes on. Buffers must be allocated symmetrically (the same allocations in the
+// same order on every rank: the same offset from ChipBase).
 #pragma once
 
 #include <cstdint>
@@ -51,9 +52,10 @@ struct CollectiveOptions {
   // fault names a small piece. Rounded down to whole 4 KiB rows.
   uint64_t command_bytes = 0;
   // Transfers write the next chip's memory (push) instead of reading the previous chip's
-  // (pull). Writes keep more bytes in flight than a vector command's reads (the bridge's write
-  // bursts against the vector unit's read buffer), about twice the rate per link. All-reduce
-  // then sends partial sums to a scratch buffer on the next chip (AllReduceScratchBytes).
+  // (pull). Writes keep more bytes in flight than a vector command's reads in the default
+  // core (the bridge's write bursts against the vector unit's 16-beat read buffer): about
+  // twice the rate per link. All-reduce then sends partial sums to a scratch buffer on the
+  // next chip (AllReduceScratchBytes); a ring of two still pulls its sums.
   bool push = true;
   std::string label = "";  // names the work in fault messages ("" = the collective's name)
 };

@@ -1,15 +1,14 @@
 // The MPI transport of SPMD supernode runs (tb/soc/spmd_transport.h): this process is one rank
 // of an Open MPI job, rank r simulates chip r. Per window each rank posts a receive from and a
 // send to the neighbour of every link port (nonblocking, tag = the sending port) and polls them
-// to completion, watching for an interrupt: yielding the core between polls, or sleeping
-// between them when this node runs more ranks than it has cores (a waiting rank must leave its
-// core to the rank it waits for). A failing rank prints "rank R: message" and aborts the job
+// to completion, watching for an interrupt: yielding the core for the first 20 us, then
+// sleeping 50 us between polls. A failing rank prints "rank R: message" and aborts the job
 // (MPI_Abort), so no rank is left waiting for it. Built only where CMake found MPI (else
 // spmd_no_mpi.cc).
 #include <mpi.h>
 #include <sched.h>
-#include <time.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -19,8 +18,12 @@
 namespace luoshu::tb::spmd {
 namespace {
 
-constexpr uint64_t kOversubscribedSpin = 10;
-constexpr long kSleepNs = 5000;
+// A waiting rank polls and yields the core for kSpin, then sleeps kSleep between polls. The
+// neighbours of a rank on idle cores answer within the spin; on a busy machine (or with more
+// ranks than cores) a rank that keeps its core delays the one it waits for, and much shorter
+// sleeps cost more in wake-ups than they save (measured: docs/supernode.md).
+constexpr auto kSpin = std::chrono::microseconds(20);
+constexpr auto kSleep = std::chrono::microseconds(50);
 
 void FinalizeAtExit() {
   int finalized = 0;
@@ -44,13 +47,6 @@ class MpiTransport : public Transport {
     MPI_Comm_rank(comm_, &rank_);
     int size = 0;
     MPI_Comm_size(comm_, &size);
-    MPI_Comm node;
-    MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-    int here = 1;
-    MPI_Comm_size(node, &here);
-    MPI_Comm_free(&node);
-    const unsigned cores = std::thread::hardware_concurrency();
-    if (cores != 0 && static_cast<unsigned>(here) > cores) spin_ = kOversubscribedSpin;
     if (size != t.chips()) {
       MPI_Comm_free(&comm_);
       throw std::runtime_error("supernode run under MPI: a " + t.Name() + " needs " +
@@ -81,18 +77,18 @@ class MpiTransport : public Transport {
       MPI_Isend(out[p].data(), static_cast<int>(words_), MPI_UINT64_T, topo_.Neighbour(rank, p), p,
                 comm_, &req[links + p]);
     }
-    for (uint64_t polls = 0;; ++polls) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
       int done = 0;
       MPI_Testall(2 * links, req, &done, MPI_STATUSES_IGNORE);
       if (done) return;
       if (const int sig = InterruptSignal()) {
         Fail(rank, "interrupted (signal " + std::to_string(sig) + ")");
       }
-      if (polls < spin_) {
+      if (std::chrono::steady_clock::now() - start < kSpin) {
         sched_yield();
       } else {
-        const timespec ts{0, kSleepNs};
-        nanosleep(&ts, nullptr);
+        std::this_thread::sleep_for(kSleep);
       }
     }
   }
@@ -121,10 +117,7 @@ class MpiTransport : public Transport {
   const c2c::Topology topo_;
   const size_t words_;
   MPI_Comm comm_ = MPI_COMM_NULL;
-  // Polls that yield the core before the wait sleeps between polls (only when this node runs
-  // more ranks than it has cores: then a waiting rank must leave its core to the rank it waits
-  // for; otherwise yielding polls answer fastest).
-  uint64_t spin_ = UINT64_MAX;
+
   int rank_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -33,24 +34,27 @@ inline Device DeviceOn(hal::HostBus& bus) {
   return Device(std::make_unique<tb::BorrowedBus>(&bus), kRingSlots);
 }
 
-inline tb::SupernodeOptions RtlOptions(const Topology& t, uint64_t seed, double fault_rate) {
+inline tb::SupernodeOptions RtlOptions(const Topology& t, uint64_t seed, double fault_rate,
+                                       const std::string& name) {
   tb::SupernodeOptions o;
   o.topology = t;
   o.latency = 16;
   o.mem_size = 1 << 20;
   o.memory.latency = 30;
   o.seed = seed;
-  o.name = tb::CurrentTestName();
+  o.name = name;  // the wave files' (no effect on the run)
   o.faults.corrupt.fill(fault_rate);
   o.faults.drop.fill(fault_rate);
   return o;
 }
 
 // Runs `cases(comm, dev)` on every rank; each returns "" or what was wrong. Prints the
-// per-rank cycles and link faults, and fails the test on any rank's error.
-inline void RunOnRtl(const Topology& t, uint64_t seed, double fault_rate,
-                     const std::function<std::string(Communicator&, Device&)>& cases) {
-  tb::Supernode<Chip> node(RtlOptions(t, seed, fault_rate));
+// per-rank cycles and link faults, fails the test on any rank's error, and returns every
+// rank's end record (cycles, memory hash, link statistics).
+inline std::vector<tb::RankResult> RunOnRtl(
+    const Topology& t, uint64_t seed, double fault_rate,
+    const std::function<std::string(Communicator&, Device&)>& cases) {
+  tb::Supernode<Chip> node(RtlOptions(t, seed, fault_rate, tb::CurrentTestName()));
   std::mutex mu;
   std::vector<std::string> errors(t.chips());
   const auto results = node.Run([&](Communicator& comm, hal::HostBus& bus) {
@@ -66,6 +70,7 @@ inline void RunOnRtl(const Topology& t, uint64_t seed, double fault_rate,
               static_cast<unsigned long long>(faults), node.seconds());
   for (int r = 0; r < t.chips(); ++r) EXPECT_EQ(errors[r], "") << t.Name() << " rank " << r;
   if (fault_rate > 0) EXPECT_GT(faults, 0u) << "no link fault was injected: raise the rate";
+  return results;
 }
 
 // Every collective once, odd sizes: all-reduce pushing and pulling with the algorithm(s) the
@@ -87,6 +92,23 @@ inline std::string AllCollectives(Communicator& comm, Device& dev, uint64_t seed
   pull.push = false;
   err += BroadcastCase(dev, comm, seed + 3, 301, comm.size() - 1, pull).error;
   return err;
+}
+
+// The programs the MPI worker (supernode_collectives_mpi_worker.cc) runs by name, so a test
+// can run the same one in one process: "all" (AllCollectives), "mlp" (the tensor-parallel MLP
+// and a 20,011-value all-reduce).
+inline std::function<std::string(Communicator&, Device&)> NamedCase(const std::string& name,
+                                                                    uint64_t seed) {
+  if (name == "all") {
+    return [seed](Communicator& comm, Device& dev) { return AllCollectives(comm, dev, seed); };
+  }
+  if (name == "mlp") {
+    return [seed](Communicator& comm, Device& dev) {
+      return TensorParallelMlpCase(dev, comm, seed, {8, 16, 64, 12}, true).error +
+             AllReduceCase(dev, comm, seed + 9, 20011).error;
+    };
+  }
+  throw std::invalid_argument("no collective case called '" + name + "' (all, mlp)");
 }
 
 }  // namespace luoshu::collective_test

@@ -47,13 +47,11 @@ inline void ExpectSame(const std::vector<RankResult>& a, const std::vector<RankR
   }
 }
 
-// The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
-inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
-                                           int rounds) {
-  const std::string cmd =
-      tb::spmd::MpirunCommand(chips, std::string(LUOSHU_SUPERNODE_WORKER) + " " +
-                                         std::to_string(chips) + " " + std::to_string(seed) + " " +
-                                         std::to_string(fault_rate) + " " + std::to_string(rounds));
+// Runs `worker_and_args` (a worker binary and its arguments) under `mpirun -np ranks` and
+// returns the end records rank 0 printed ("result <encoded words...>" lines); a non-zero exit
+// is a test failure (and no records).
+inline std::vector<RankResult> RunWorkerUnderMpi(int ranks, const std::string& worker_and_args) {
+  const std::string cmd = tb::spmd::MpirunCommand(ranks, worker_and_args);
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start: " + cmd);
   std::string out;
@@ -77,6 +75,15 @@ inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double faul
   return rs;
 }
 
+#ifdef LUOSHU_SUPERNODE_WORKER
+// The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
+inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
+                                           int rounds) {
+  return RunWorkerUnderMpi(chips, std::string(LUOSHU_SUPERNODE_WORKER) + " " +
+                                      std::to_string(chips) + " " + std::to_string(seed) + " " +
+                                      std::to_string(fault_rate) + " " + std::to_string(rounds));
+}
+
 inline void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
   if (!tb::spmd::MpiBuilt()) GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";
   if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake";
@@ -86,5 +93,7 @@ inline void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
   const auto mpi = RunUnderMpi(chips, seed, rate, rounds);
   ExpectSame(one, mpi);
 }
+
+#endif  // LUOSHU_SUPERNODE_WORKER
 
 }  // namespace luoshu::supernode_test

@@ -3,6 +3,7 @@
 // corrupted and 0.5 % dropped on every link; bit-exact against the host reference on every
 // rank. The 8-chip runs are in supernode_collectives_long_test.cc (label long).
 #include "tests/system/collective_rtl_cases.h"
+#include "tests/system/supernode_checks.h"
 
 namespace luoshu::collective_test {
 namespace {
@@ -32,6 +33,24 @@ TEST(SupernodeCollectivesTest, TensorParallelMlpOnFourChips) {
   RunOnRtl(Topology::Torus(2, 2), seed, kFaults, [&](Communicator& comm, Device& dev) {
     return TensorParallelMlpCase(dev, comm, seed, {8, 16, 30, 12}, true).error;
   });
+}
+
+// The same program under mpirun, one process per chip: the same cycles, memory images and link
+// statistics as in one process (and every rank's check passes in both).
+void ExpectMpiMatchesOneProcess(const Topology& t, uint64_t seed, double fault_rate,
+                                const std::string& name) {
+  if (!tb::spmd::MpiBuilt()) GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";
+  if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake";
+  const auto one = RunOnRtl(t, seed, fault_rate, NamedCase(name, seed));
+  const auto mpi = supernode_test::RunWorkerUnderMpi(
+      t.chips(), std::string(LUOSHU_COLLECTIVES_WORKER) + " " + std::to_string(t.dim_x) + " " +
+                     std::to_string(t.dim_y) + " " + std::to_string(seed) + " " +
+                     std::to_string(fault_rate) + " " + name);
+  supernode_test::ExpectSame(one, mpi);
+}
+
+TEST(SupernodeCollectivesMpiTest, RingOfTwoMatchesOneProcess) {
+  ExpectMpiMatchesOneProcess(Topology::Ring(2), tb::SeedFromEnv(1405), kFaults, "all");
 }
 
 }  // namespace
