@@ -35,7 +35,9 @@ module desc_decode
   end
 
   // ---- shared products, from desc_i ----
-  // p0: LOAD rows * row_bytes | MATMUL m * k | STORE (rows - 1) * c_pitch
+  // p0: LOAD rows * row_bytes | MATMUL m * k | STORE rows * c_pitch (its block spans
+  // (rows - 1) * c_pitch + cols: the c_pitch is added to the room instead, so no decrement
+  // sits in front of the multiplier)
   // p1: MATMUL k * n;  p2: MATMUL m * n
   localparam int CountW  = LoadRowsW;
   localparam int ProdW   = 2 * CountW;
@@ -46,7 +48,7 @@ module desc_decode
   assign in_m    = desc_i[MatmulMLsb +: CountW];
   assign in_n    = desc_i[MatmulNLsb +: CountW];
   assign in_k    = desc_i[MatmulKLsb +: CountW];
-  assign in_a    = in_op == OpStore ? desc_i[StoreRowsLsb +: CountW] - 1'b1
+  assign in_a    = in_op == OpStore ? desc_i[StoreRowsLsb +: CountW]
                                     : (in_op == OpLoad ? desc_i[LoadRowsLsb +: CountW] : in_m);
   assign in_b    = in_op == OpStore ? desc_i[StoreCPitchLsb +: CountW]
                                     : (in_op == OpLoad ? desc_i[LoadRowBytesLsb +: CountW] : in_k);
@@ -69,8 +71,11 @@ module desc_decode
   assign in_room_a  = room(L0aBytes, desc_i[MatmulAOffsetLsb +: OffsetW]);
   assign in_room_b  = room(L0bBytes, desc_i[MatmulBOffsetLsb +: OffsetW]);
   assign in_room_c  = room(L0cBytes, desc_i[MatmulCOffsetLsb +: OffsetW]) >>> 2;
+  // (rows - 1) * c_pitch + cols <= room  iff  rows * c_pitch <= room - cols + c_pitch (rows
+  // of 0 is an illegal field, which wins over the overflow).
   assign in_room_st = (room(L0cBytes, desc_i[StoreCOffsetLsb +: OffsetW]) >>> 2) -
-                      room_t'(desc_i[StoreColsLsb +: CountW]);
+                      room_t'(desc_i[StoreColsLsb +: CountW]) +
+                      room_t'(desc_i[StoreCPitchLsb +: CountW]);
 
   logic [DescBits-1:0] desc;   // the descriptor the checks below look at
   logic [ProdW-1:0]    p0, p1, p2;
