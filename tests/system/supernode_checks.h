@@ -47,19 +47,28 @@ inline void ExpectSame(const std::vector<RankResult>& a, const std::vector<RankR
   }
 }
 
+// Runs the MPI worker (supernode_mpi_worker.cc) on `chips` ranks with the arguments after
+// the chip count; returns its exit status, its output in *out (standard output, and standard
+// error too if `with_errors`: then lines of the two may interleave).
+inline int RunWorker(int chips, const std::string& args, std::string* out,
+                     bool with_errors = false) {
+  const std::string cmd = tb::spmd::MpirunCommand(chips, std::string(LUOSHU_SUPERNODE_WORKER) +
+                                                             " " + std::to_string(chips) + " " +
+                                                             args + (with_errors ? " 2>&1" : ""));
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) throw std::runtime_error("cannot start: " + cmd);
+  char buf[4096];
+  while (fgets(buf, sizeof buf, pipe)) *out += buf;
+  return pclose(pipe);
+}
+
 // The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
 inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
                                            int rounds) {
   const std::string cmd =
-      tb::spmd::MpirunCommand(chips, std::string(LUOSHU_SUPERNODE_WORKER) + " " +
-                                         std::to_string(chips) + " " + std::to_string(seed) + " " +
-                                         std::to_string(fault_rate) + " " + std::to_string(rounds));
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot start: " + cmd);
+      std::to_string(seed) + " " + std::to_string(fault_rate) + " " + std::to_string(rounds);
   std::string out;
-  char buf[4096];
-  while (fgets(buf, sizeof buf, pipe)) out += buf;
-  const int status = pclose(pipe);
+  const int status = RunWorker(chips, cmd, &out);
   if (status != 0) {
     ADD_FAILURE() << cmd << " exited with " << status << "; its output:\n" << out;
     return {};
@@ -77,9 +86,17 @@ inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double faul
   return rs;
 }
 
+// Skips the test (with the reason) where mpirun cannot be used.
+#define LUOSHU_SKIP_WITHOUT_MPI()                                                       \
+  do {                                                                                  \
+    if (!tb::spmd::MpiBuilt()) {                                                        \
+      GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";            \
+    }                                                                                   \
+    if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake"; \
+  } while (0)
+
 inline void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
-  if (!tb::spmd::MpiBuilt()) GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";
-  if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake";
+  LUOSHU_SKIP_WITHOUT_MPI();
   const double rate = 0.01;
   const auto one = RunGemms(Options(chips, seed, rate, "supernode_mpi"), rounds);
   ExpectCommonEnd(one, chips);
