@@ -2,6 +2,7 @@
 # Runs Luoshu's benchmarks; each prints `metric_name: value unit` lines.
 #   scripts/bench.sh [group...]     groups: model cube core noc soc ops c2c spmd replay build (default: all)
 #                                   and fpga (ECP5 place and route, ~15 min; only when named)
+#                                   and supernode (all-reduce on 2..8 chips and the spmd rates, ~25 min; only when named)
 # Wall-clock figures (sim rates, build time) are medians and noisy on shared machines;
 # cycle counts and utilization are exact.
 set -euo pipefail
@@ -15,6 +16,11 @@ for g in "${groups[@]}"; do
       "$here/scripts/build.sh" >/dev/null
       cmake --build "$build" --target "luoshu_bench_$g" >/dev/null
       echo "== $g"; "$build/tb/bench/luoshu_bench_$g" ;;
+    supernode)
+      # The all-reduce bus bandwidth and the MLP speed-up, then the co-simulation rates.
+      "$here/scripts/build.sh" >/dev/null
+      cmake --build "$build" --target luoshu_bench_supernode luoshu_bench_spmd >/dev/null
+      echo "== supernode"; "$build/tb/bench/luoshu_bench_supernode"; "$build/tb/bench/luoshu_bench_spmd" ;;
     ops)
       "$here/scripts/build.sh" >/dev/null
       cmake --build "$build" --target luoshu_bench_ops >/dev/null
@@ -49,6 +55,6 @@ for g in "${groups[@]}"; do
                          printf "fpga_mult18_soc_small_d8: %s\nfpga_fmax_soc_small_d8: %s MHz\n", $5, $8
                          printf "# worst path: %s\n", $9 }' <<<"$row"
       "$here/scripts/bench_board.sh" "$(awk -F' *[|] *' '{ print $8 }' <<<"$row")" ;;
-    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, c2c, spmd, replay, build, fpga)" >&2; exit 2 ;;
+    *) echo "bench.sh: unknown group '$g' (use model, cube, core, noc, soc, ops, c2c, spmd, replay, build, fpga, supernode)" >&2; exit 2 ;;
   esac
 done

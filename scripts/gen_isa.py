@@ -111,7 +111,8 @@ def validate(isa):
     fvals = [f["value"] for f in isa["faults"]]
     if len(set(fvals)) != len(fvals) or max(fvals) >= (1 << p["fault_width"]):
         raise IsaError("fault values must be unique and fit in fault_width")
-    for table, width in (("states", "state_width"), ("counters", "counter_select_width")):
+    for table, width in (("states", "state_width"), ("counters", "counter_select_width"),
+                         ("link_counters", "counter_select_width")):
         vals = [e["value"] for e in isa[table]]
         if sorted(vals) != list(range(len(vals))) or len(vals) > (1 << p[width]):
             raise IsaError(f"{table} values must be 0..N-1 and fit in {width}")
@@ -150,7 +151,7 @@ def gen_sv(isa):
     w(f"// {BANNER}")
     w("//")
     w("// Luoshu command ISA: descriptor encodings, opcodes, token channels, fault codes, core")
-    w("// states and performance counter numbers.")
+    w("// states, performance counter and link counter numbers.")
     w("// A descriptor is DescWords little-endian 32-bit words; bit b of word i is bit")
     w("// i * 32 + b of the DescBits-bit vector (word 0 in the low bits). See docs/isa.md.")
     w("//")
@@ -190,6 +191,11 @@ def gen_sv(isa):
     w(f"  localparam int CntW = {p['counter_width']};")
     w(f"  localparam int NumCounters = {len(isa['counters'])};")
     sv_enum("CntSelW", p["counter_select_width"], "Cnt", isa["counters"], "counter_e")
+    w("")
+    w("  // Chip-to-chip link counters (LINK[p].CNT_SEL; c2c_link counters_o[i]), CntW bits each.")
+    w(f"  localparam int NumLinkCounters = {len(isa['link_counters'])};")
+    sv_enum("CntSelW", p["counter_select_width"], "LinkCnt", isa["link_counters"],
+            "link_counter_e")
     w("")
     w("  // Every opcode and fault code in declaration order, entry i at [i * W +: W]: generate")
     w("  // loops run over them (the cover points of each opcode and fault code).")
@@ -327,6 +333,13 @@ def gen_cc(isa):
     w(f"inline constexpr int kNumCounters = {len(isa['counters'])};")
     w(f"inline constexpr int kCounterWidth = {p['counter_width']};")
     w("")
+    w(f"// Chip-to-chip link counters (LINK[p].CNT_SEL), each {p['counter_width']} bits.")
+    w("enum class LinkCounter : int {")
+    for c in isa["link_counters"]:
+        w(f"  k{camel(c['name'])} = {c['value']},  // {c['doc']}")
+    w("};")
+    w(f"inline constexpr int kNumLinkCounters = {len(isa['link_counters'])};")
+    w("")
     w("// Token channels: bit masks for wait_mask / signal_mask.")
     for c in isa["channels"]:
         w(f"inline constexpr uint32_t k{camel(c['name'])} = 1u << {c['bit']};  // {c['from']} -> {c['to']}, {c['kind']}")
@@ -365,7 +378,8 @@ def gen_cc(isa):
     w("}")
     w("")
     for enum, table, fn in (("CoreState", "states", "CoreStateName"),
-                            ("Counter", "counters", "CounterName")):
+                            ("Counter", "counters", "CounterName"),
+                            ("LinkCounter", "link_counters", "LinkCounterName")):
         w(f"inline const char* {fn}({enum} v) {{")
         w("  switch (v) {")
         for e in isa[table]:
@@ -616,6 +630,16 @@ def gen_doc_tables(isa):
     w("| select | counter | counts |")
     w("| --- | --- | --- |")
     for c in isa["counters"]:
+        w(f"| {c['value']} | `{c['name']}` | {md_escape(c['doc'])} |")
+    w("")
+    w("### Link counters")
+    w("")
+    w(f"One set per chip-to-chip link port, selected by the port's LINK[p].CNT_SEL; each counts "
+      f"from reset, {p['counter_width']} bits wide (docs/supernode.md).")
+    w("")
+    w("| select | counter | counts |")
+    w("| --- | --- | --- |")
+    for c in isa["link_counters"]:
         w(f"| {c['value']} | `{c['name']}` | {md_escape(c['doc'])} |")
     w("")
     w(DOC_END)

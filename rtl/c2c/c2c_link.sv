@@ -37,7 +37,7 @@ module c2c_link import c2c_pkg::*; #(
   output logic [LaneW-1:0]                     tx_lane_o,
   input  logic                                 rx_lane_valid_i,
   input  logic [LaneW-1:0]                     rx_lane_i,
-  // Counters (c2c_pkg::Cnt*), for the host.
+  // Counters (luoshu_isa_pkg::LinkCnt*), for the host (LINK[p].CNT_SEL, docs/regs.md).
   output logic [NumCounters-1:0][CounterW-1:0] counters_o
 );
   localparam int VcW = vc_w(NumVc);
@@ -331,15 +331,15 @@ module c2c_link import c2c_pkg::*; #(
   logic [NumCounters-1:0]               cnt_inc;
   always_comb begin
     cnt_inc = '0;
-    cnt_inc[CntLaneWords]    = tx_lane_valid_o;
-    cnt_inc[CntDataFrames]   = load_data;
-    cnt_inc[CntRetransmits]  = load_data && replaying;
-    cnt_inc[CntCrcErrors]    = frm_bad_q;
-    cnt_inc[CntSeqDrops]     = data_dup || data_ahead;
-    cnt_inc[CntNaksSent]     = load_nak;
-    cnt_inc[CntNaksReceived] = nak_evt;
-    cnt_inc[CntTimeouts]     = timeout;
-    cnt_inc[CntFlitsIn]      = load_new;
+    cnt_inc[luoshu_isa_pkg::LinkCntLaneWords]    = tx_lane_valid_o;
+    cnt_inc[luoshu_isa_pkg::LinkCntDataFrames]   = load_data;
+    cnt_inc[luoshu_isa_pkg::LinkCntRetransmits]  = load_data && replaying;
+    cnt_inc[luoshu_isa_pkg::LinkCntCrcErrors]    = frm_bad_q;
+    cnt_inc[luoshu_isa_pkg::LinkCntSeqDrops]     = data_dup || data_ahead;
+    cnt_inc[luoshu_isa_pkg::LinkCntNaksSent]     = load_nak;
+    cnt_inc[luoshu_isa_pkg::LinkCntNaksReceived] = nak_evt;
+    cnt_inc[luoshu_isa_pkg::LinkCntTimeouts]     = timeout;
+    cnt_inc[luoshu_isa_pkg::LinkCntFlitsIn]      = load_new;
   end
   assign counters_o = cnt_q;
 

@@ -1,4 +1,4 @@
-// Luoshu chip-to-chip link: frame kinds, field widths and counter numbers shared by the link
+// Luoshu chip-to-chip link: frame kinds, field widths and counter sizes shared by the link
 // endpoint (c2c_link) and its test top. See docs/supernode.md for the frame tables.
 //
 // A frame is a whole number of LaneW-bit lane words, sent back to back with the lane valid
@@ -73,17 +73,10 @@ package c2c_pkg;
   // Dateline classes per network on a link: vc = class * 2 + network.
   localparam int NumClasses = 2;
 
-  // Counters (counters_o[i], 32 bits each, wrapping). tb/agents/c2c_channel.h mirrors the order.
-  localparam int CounterW        = 32;
-  localparam int CntLaneWords    = 0;  // lane words sent (cycles with tx_lane_valid_o high)
-  localparam int CntDataFrames   = 1;  // data frames sent, first sends and resends
-  localparam int CntRetransmits  = 2;  // data frames sent again (go-back-N replays)
-  localparam int CntCrcErrors    = 3;  // received frames refused: CRC mismatch or broken framing
-  localparam int CntSeqDrops     = 4;  // good data frames dropped: not the next expected seq
-  localparam int CntNaksSent     = 5;
-  localparam int CntNaksReceived = 6;
-  localparam int CntTimeouts     = 7;  // replays started by the ack timeout
-  localparam int CntFlitsIn      = 8;  // flits taken from the chip (first sends)
-  localparam int NumCounters     = 9;
+  // Counters (counters_o[i], wrapping): their numbers and width come from the ISA source
+  // (sw/isa/isa.toml link_counters, luoshu_isa_pkg::LinkCnt*), which the host's LINK[p].CNT_SEL,
+  // the driver and tb/agents/c2c_channel.h use too.
+  localparam int CounterW    = luoshu_isa_pkg::CntW;
+  localparam int NumCounters = luoshu_isa_pkg::NumLinkCounters;
 
 endpackage

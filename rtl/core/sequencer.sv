@@ -137,7 +137,7 @@ module sequencer
   // one spare bit orders them by the sign of a difference.
   localparam int SeqW         = $clog2(3 * QueueDepth + 4) + 1;
   // {validation fault, fetch fault, descriptor}
-  localparam int FEntryW      = 2 * FaultW + DescBits;
+  localparam int FEntryW      = 1 + 2 * FaultW + DescBits;  // {faulty, validation, fetch, desc}
   localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
 
   // ---------------------------------------------------------------------------------------
@@ -169,6 +169,7 @@ module sequencer
   logic [$clog2(FetchDepth+1)-1:0]  f_count;
   logic [DescBits-1:0]              f_desc;
   logic [FaultW-1:0]                f_fault;
+  logic                             f_faulty;  // f_fault or val_fault set
 
   // Decode.
   logic            dec_q, dec_d;  // the FIFO head has entered decode (validated, legal)
@@ -351,8 +352,11 @@ module sequencer
 
   assign f_in_valid = push_r || push_acc;
   // The ACCESS slot carries no descriptor: its fetch fault wins before validation counts.
-  assign f_in_data  = push_acc ? {FaultNone, FaultAccess, {DescBits{1'b0}}}
-                               : {r_val_fault, p_bad ? FaultMemError : FaultNone, p_desc};
+  // The leading bit says "either fault is set", computed before the FIFO so the head's fault
+  // test (which stops every start the same cycle) is one flop, not two code compares.
+  assign f_in_data  = push_acc ? {1'b1, FaultNone, FaultAccess, {DescBits{1'b0}}}
+                               : {p_bad || r_val_fault != FaultNone, r_val_fault,
+                                  p_bad ? FaultMemError : FaultNone, p_desc};
 
   // HeadReg: decode, dispatch, SYNC and the fault checks read the head from a register.
   stream_fifo #(.Depth(FetchDepth), .Width(FEntryW), .HeadReg(1)) u_fetch_fifo (
@@ -369,6 +373,10 @@ module sequencer
   assign f_desc  = f_out_data[DescBits-1:0];
   assign f_fault   = f_out_data[DescBits +: FaultW];
   assign val_fault = f_out_data[DescBits + FaultW +: FaultW];
+  assign f_faulty  = f_out_data[FEntryW-1];
+  `ASSERT_ALWAYS(a_f_faulty, clk_i, rst_ni,
+                 !f_out_valid || f_faulty == (f_fault != FaultNone || val_fault != FaultNone),
+                 "the fetch FIFO head's fault flag disagrees with its fault codes")
 
   always_comb begin
     ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
@@ -426,14 +434,33 @@ module sequencer
   assign dec_try     = f_out_valid && !dec_q && !fault_q && !flush_q && !clear_i;
   assign disp_ok     = dec_q && !fault_q && !flush_q && !clear_i;
 
+  // The decoded command's destination, registered as the head enters decode (the head does
+  // not change while dec_q holds): the opcode compares stay off the path from the FIFO head
+  // through dispatch to the FIFO's pop.
+  logic [NumUnits-1:0] dec_queue_q;  // one-hot LD / EX / ST queue, zero for SYNC
+  logic                dec_sync_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      dec_queue_q <= '0;
+      dec_sync_q  <= 1'b0;
+    end else if (dec_try) begin
+      for (int u = 0; u < NumUnits; u++) dec_queue_q[u] <= !dec_is_sync && dec_unit == 2'(u);
+      dec_sync_q <= dec_is_sync;
+    end
+  end
+  `ASSERT_ALWAYS(a_dec_dest, clk_i, rst_ni,
+                 !dec_q || (dec_sync_q == dec_is_sync &&
+                            dec_queue_q == (dec_is_sync ? '0 : NumUnits'(1) << dec_unit)),
+                 "the registered dispatch destination disagrees with the decode head")
+
   assign q_in_data = {dec_seq_q, dec_index_q, f_desc};
   for (genvar u = 0; u < NumUnits; u++) begin : g_dispatch
     // Valid only with room, so a fault or clear never withdraws an offered entry.
-    assign q_in_valid[u] = disp_ok && !dec_is_sync && (dec_unit == 2'(u)) && q_in_ready[u];
+    assign q_in_valid[u] = disp_ok && dec_queue_q[u] && q_in_ready[u];
   end
   assign disp_fire = |q_in_valid;
-  assign can_dispatch = dec_is_sync ? (queues_empty && units_idle && !sync_busy_q)
-                                    : q_in_ready[dec_unit];
+  assign can_dispatch = dec_sync_q ? (queues_empty && units_idle && !sync_busy_q)
+                                   : (dec_queue_q & q_in_ready) != '0;
 
   always_comb begin
     dec_d       = dec_q;
@@ -581,7 +608,7 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // SYNC: one word write once everything before it has retired
   // ---------------------------------------------------------------------------------------
-  assign sync_can = disp_ok && dec_is_sync && !sync_busy_q && queues_empty && units_idle;
+  assign sync_can = disp_ok && dec_sync_q && !sync_busy_q && queues_empty && units_idle;
 
   window_check #(.NumWindows(NumWindows)) u_sync_win (
     .win_i         (win_i),
@@ -687,7 +714,7 @@ module sequencer
     end
   end
   assign raise_now = (|unit_fault) || (b_live && mem_wr_rsp_i.b_err) || sync_acc_fault ||
-                     (dec_try && (f_fault != FaultNone || val_fault != FaultNone));
+                     (dec_try && f_faulty);
   assign fault_set = raise && !fault_q;
 
   assign in_flight = !units_idle || (fetch_out_q != '0) || sync_busy_q;

@@ -33,6 +33,7 @@ module luoshu_regs (
   input  logic [7:0] config_dim_i,
   input  logic [3:0] config_cores_i,
   input  logic [3:0] config_channels_i,
+  input  logic [3:0] config_links_i,
   input  logic [9:0] config_l0_l0a_kib_i,
   input  logic [9:0] config_l0_l0b_kib_i,
   input  logic [9:0] config_l0_l0c_kib_i,
@@ -59,6 +60,10 @@ module luoshu_regs (
   output logic [3:0][3:0][31:0] core_win_base_o,
   output logic [3:0][3:0][31:0] core_win_size_o,
   output logic [3:0][3:0] core_win_flags_o,
+  output logic [3:0][3:0] link_cnt_sel_o,
+  input  logic [3:0][31:0] link_cnt_lo_i,
+  output logic [3:0] link_cnt_lo_swacc_o,
+  input  logic [3:0][15:0] link_cnt_hi_i,
   output logic [3:0] core_int_status_intr_o
 );
 
@@ -118,6 +123,7 @@ module luoshu_regs (
   logic [3:0][3:0][31:0] core_win_base_q, core_win_base_d;
   logic [3:0][3:0][31:0] core_win_size_q, core_win_size_d;
   logic [3:0][3:0] core_win_flags_q, core_win_flags_d;
+  logic [3:0][3:0] link_cnt_sel_q, link_cnt_sel_d;
 
   always_comb begin
     core_ring_base_d = core_ring_base_q;
@@ -136,6 +142,7 @@ module luoshu_regs (
     core_win_base_d = core_win_base_q;
     core_win_size_d = core_win_size_q;
     core_win_flags_d = core_win_flags_q;
+    link_cnt_sel_d = link_cnt_sel_q;
     wr_hit = 1'b0;
     if (wr_fire) begin
       unique case (s_axil_awaddr_i)
@@ -539,6 +546,46 @@ module luoshu_regs (
           wr_hit = 1'b1;
           core_win_flags_d[3][3] = (core_win_flags_q[3][3] & ~wmask[0:0]) | (s_axil_wdata_i[0:0] & wmask[0:0]);
         end
+        11'h500: begin  // LINK.CNT_SEL[0]
+          wr_hit = 1'b1;
+          link_cnt_sel_d[0] = (link_cnt_sel_q[0] & ~wmask[3:0]) | (s_axil_wdata_i[3:0] & wmask[3:0]);
+        end
+        11'h504: begin  // LINK.CNT_LO[0]
+          wr_hit = 1'b1;
+        end
+        11'h508: begin  // LINK.CNT_HI[0]
+          wr_hit = 1'b1;
+        end
+        11'h510: begin  // LINK.CNT_SEL[1]
+          wr_hit = 1'b1;
+          link_cnt_sel_d[1] = (link_cnt_sel_q[1] & ~wmask[3:0]) | (s_axil_wdata_i[3:0] & wmask[3:0]);
+        end
+        11'h514: begin  // LINK.CNT_LO[1]
+          wr_hit = 1'b1;
+        end
+        11'h518: begin  // LINK.CNT_HI[1]
+          wr_hit = 1'b1;
+        end
+        11'h520: begin  // LINK.CNT_SEL[2]
+          wr_hit = 1'b1;
+          link_cnt_sel_d[2] = (link_cnt_sel_q[2] & ~wmask[3:0]) | (s_axil_wdata_i[3:0] & wmask[3:0]);
+        end
+        11'h524: begin  // LINK.CNT_LO[2]
+          wr_hit = 1'b1;
+        end
+        11'h528: begin  // LINK.CNT_HI[2]
+          wr_hit = 1'b1;
+        end
+        11'h530: begin  // LINK.CNT_SEL[3]
+          wr_hit = 1'b1;
+          link_cnt_sel_d[3] = (link_cnt_sel_q[3] & ~wmask[3:0]) | (s_axil_wdata_i[3:0] & wmask[3:0]);
+        end
+        11'h534: begin  // LINK.CNT_LO[3]
+          wr_hit = 1'b1;
+        end
+        11'h538: begin  // LINK.CNT_HI[3]
+          wr_hit = 1'b1;
+        end
         default: ;
       endcase
     end
@@ -565,6 +612,7 @@ module luoshu_regs (
       core_win_base_q <= {16{32'h0}};
       core_win_size_q <= {16{32'h0}};
       core_win_flags_q <= {16{1'h0}};
+      link_cnt_sel_q <= {4{4'h0}};
     end else begin
       core_ring_base_q <= core_ring_base_d;
       core_ring_size_q <= core_ring_size_d;
@@ -582,6 +630,7 @@ module luoshu_regs (
       core_win_base_q <= core_win_base_d;
       core_win_size_q <= core_win_size_d;
       core_win_flags_q <= core_win_flags_d;
+      link_cnt_sel_q <= link_cnt_sel_d;
     end
   end
 
@@ -598,6 +647,7 @@ module luoshu_regs (
   assign core_win_base_o = core_win_base_q;
   assign core_win_size_o = core_win_size_q;
   assign core_win_flags_o = core_win_flags_q;
+  assign link_cnt_sel_o = link_cnt_sel_q;
   assign core_int_status_intr_o[0] = (|(core_int_status_fault_q[0] & core_int_mask_fault_q[0])) | (|(core_int_status_ctl_error_q[0] & core_int_mask_ctl_error_q[0])) | (|(core_int_status_sync_q[0] & core_int_mask_sync_q[0]));
   assign core_int_status_intr_o[1] = (|(core_int_status_fault_q[1] & core_int_mask_fault_q[1])) | (|(core_int_status_ctl_error_q[1] & core_int_mask_ctl_error_q[1])) | (|(core_int_status_sync_q[1] & core_int_mask_sync_q[1]));
   assign core_int_status_intr_o[2] = (|(core_int_status_fault_q[2] & core_int_mask_fault_q[2])) | (|(core_int_status_ctl_error_q[2] & core_int_mask_ctl_error_q[2])) | (|(core_int_status_sync_q[2] & core_int_mask_sync_q[2]));
@@ -609,6 +659,10 @@ module luoshu_regs (
   assign core_cnt_lo_swacc_o[1] = rd_fire && s_axil_araddr_i == 11'h22c;
   assign core_cnt_lo_swacc_o[2] = rd_fire && s_axil_araddr_i == 11'h32c;
   assign core_cnt_lo_swacc_o[3] = rd_fire && s_axil_araddr_i == 11'h42c;
+  assign link_cnt_lo_swacc_o[0] = rd_fire && s_axil_araddr_i == 11'h504;
+  assign link_cnt_lo_swacc_o[1] = rd_fire && s_axil_araddr_i == 11'h514;
+  assign link_cnt_lo_swacc_o[2] = rd_fire && s_axil_araddr_i == 11'h524;
+  assign link_cnt_lo_swacc_o[3] = rd_fire && s_axil_araddr_i == 11'h534;
 
   // ---------------------------------------------------------------- read mux
   always_comb begin
@@ -621,7 +675,7 @@ module luoshu_regs (
       end
       11'h4: begin
         rd_hit = 1'b1;
-        rdata_d[15:0] = 16'h0;
+        rdata_d[15:0] = 16'h1;
         rdata_d[31:16] = 16'h1;
       end
       11'h8: begin
@@ -629,6 +683,7 @@ module luoshu_regs (
         rdata_d[7:0] = config_dim_i;
         rdata_d[11:8] = config_cores_i;
         rdata_d[15:12] = config_channels_i;
+        rdata_d[19:16] = config_links_i;
       end
       11'hc: begin
         rd_hit = 1'b1;
@@ -1035,6 +1090,54 @@ module luoshu_regs (
       11'h478: begin
         rd_hit = 1'b1;
         rdata_d[0:0] = core_win_flags_q[3][3];
+      end
+      11'h500: begin
+        rd_hit = 1'b1;
+        rdata_d[3:0] = link_cnt_sel_q[0];
+      end
+      11'h504: begin
+        rd_hit = 1'b1;
+        rdata_d[31:0] = link_cnt_lo_i[0];
+      end
+      11'h508: begin
+        rd_hit = 1'b1;
+        rdata_d[15:0] = link_cnt_hi_i[0];
+      end
+      11'h510: begin
+        rd_hit = 1'b1;
+        rdata_d[3:0] = link_cnt_sel_q[1];
+      end
+      11'h514: begin
+        rd_hit = 1'b1;
+        rdata_d[31:0] = link_cnt_lo_i[1];
+      end
+      11'h518: begin
+        rd_hit = 1'b1;
+        rdata_d[15:0] = link_cnt_hi_i[1];
+      end
+      11'h520: begin
+        rd_hit = 1'b1;
+        rdata_d[3:0] = link_cnt_sel_q[2];
+      end
+      11'h524: begin
+        rd_hit = 1'b1;
+        rdata_d[31:0] = link_cnt_lo_i[2];
+      end
+      11'h528: begin
+        rd_hit = 1'b1;
+        rdata_d[15:0] = link_cnt_hi_i[2];
+      end
+      11'h530: begin
+        rd_hit = 1'b1;
+        rdata_d[3:0] = link_cnt_sel_q[3];
+      end
+      11'h534: begin
+        rd_hit = 1'b1;
+        rdata_d[31:0] = link_cnt_lo_i[3];
+      end
+      11'h538: begin
+        rd_hit = 1'b1;
+        rdata_d[15:0] = link_cnt_hi_i[3];
       end
       default: ;
     endcase

@@ -16,8 +16,9 @@
 // chips' requests for this chip's memory); a request switch and a response switch join them
 // with NumLinks c2c_link endpoints (four VCs: two dateline classes of each network), whose
 // lanes are pins. chip_id_i and the torus dimensions dim_x_i, dim_y_i (a ring of n: n x 1)
-// are pins too, so one model serves every chip of a simulation. NumLinks = 0 (the default)
-// builds the one-chip SoC exactly as before; the supernode pins are then unused.
+// are pins too, so one model serves every chip of a simulation. Each link port's counters are
+// host registers (LINK[l], docs/regs.md). NumLinks = 0 (the default) builds the one-chip SoC
+// exactly as before; the supernode pins are then unused and the LINK blocks read 0.
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -38,6 +39,7 @@ module luoshu_soc #(
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
   parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
   parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
+  parameter int VecBufBeats = 16, // per core: the vector unit's beat buffer per source (ai_core)
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
   parameter int NumLinks = 0,     // chip-to-chip link ports: 0 (one chip), 2 (ring), 4 (torus)
   parameter int LinkLaneW = 16,   // c2c_link parameters of every link port
@@ -113,6 +115,7 @@ module luoshu_soc #(
   output logic [NumChannels-1:0]          m_axi_bready_o
 );
   localparam int MaxCores = 4;  // the register map has four core blocks
+  localparam int MaxLinks = c2c_pkg::NumLinkPorts;  // and four link blocks
   localparam int CoreCols = NumCores / NumChannels;
   localparam int Y = NumChannels;
   localparam bit Super = NumLinks > 0;
@@ -188,6 +191,11 @@ module luoshu_soc #(
   logic [MaxCores-1:0]             unused_mask_fault, unused_mask_ctl_error, unused_mask_sync;
   logic [MaxCores-1:0][3:0][31:0]  reg_win_base, reg_win_size;
   logic [MaxCores-1:0][3:0]        reg_win_flags;
+  // One entry per link block (blocks >= NumLinks read 0).
+  logic [MaxLinks-1:0][3:0]        reg_link_cnt_sel;
+  logic [MaxLinks-1:0]             reg_link_cnt_lo_read;
+  logic [MaxLinks-1:0][31:0]       reg_link_cnt_lo;
+  logic [MaxLinks-1:0][15:0]       reg_link_cnt_hi;
 
   luoshu_regs u_regs (
     .clk_i,
@@ -212,6 +220,7 @@ module luoshu_soc #(
     .config_dim_i               (8'(Dim)),
     .config_cores_i             (4'(NumCores)),
     .config_channels_i          (4'(NumChannels)),
+    .config_links_i             (4'(NumLinks)),
     .config_l0_l0a_kib_i        (10'(L0aBytes / 1024)),
     .config_l0_l0b_kib_i        (10'(L0bBytes / 1024)),
     .config_l0_l0c_kib_i        (10'(L0cBytes / 1024)),
@@ -238,6 +247,10 @@ module luoshu_soc #(
     .core_win_base_o            (reg_win_base),
     .core_win_size_o            (reg_win_size),
     .core_win_flags_o           (reg_win_flags),
+    .link_cnt_sel_o             (reg_link_cnt_sel),
+    .link_cnt_lo_i              (reg_link_cnt_lo),
+    .link_cnt_lo_swacc_o        (reg_link_cnt_lo_read),
+    .link_cnt_hi_i              (reg_link_cnt_hi),
     .core_int_status_intr_o     (reg_intr)
   );
 
@@ -268,7 +281,7 @@ module luoshu_soc #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
         .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe),
-        .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice)
+        .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice), .VecBufBeats(VecBufBeats)
       ) u_core (
         .clk_i,
         .rst_ni,
@@ -512,6 +525,8 @@ module luoshu_soc #(
       logic [NumVc-1:0]            in_valid, in_ready, out_valid, out_ready;
       logic [NumVc-1:0][FlitW-1:0] in_flit, out_flit;
       logic [c2c_pkg::NumCounters-1:0][c2c_pkg::CounterW-1:0] counters;
+      logic [c2c_pkg::CounterW-1:0] cnt_value;
+      logic [15:0] cnt_hi_q;
       for (genvar c = 0; c < c2c_pkg::NumClasses; c++) begin : g_class
         localparam int Port = 1 + c2c_pkg::NumClasses * l + c;
         assign in_valid[2*c]      = rq_out_valid[Port];
@@ -545,10 +560,21 @@ module luoshu_soc #(
         .rx_lane_i      (link_rx_lane_i[l]),
         .counters_o     (counters)
       );
-`ifndef SYNTHESIS
-      logic unused_counters;  // a later slice maps them to host registers
-      assign unused_counters = ^counters;
-`endif
+
+      // The host's LINK[l] block: CNT_SEL picks a counter (beyond the last one: 0); reading
+      // CNT_LO latches the high half, so LO then HI is one consistent value, as for the cores.
+      always_comb begin
+        cnt_value = '0;
+        for (int i = 0; i < c2c_pkg::NumCounters; i++) begin
+          if (reg_link_cnt_sel[l] == 4'(i)) cnt_value = counters[i];
+        end
+      end
+      assign reg_link_cnt_lo[l] = cnt_value[31:0];
+      assign reg_link_cnt_hi[l] = cnt_hi_q;
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) cnt_hi_q <= '0;
+        else if (reg_link_cnt_lo_read[l]) cnt_hi_q <= cnt_value[47:32];
+      end
     end
 
     // Nodes of the supernode column that are neither gateway nor proxy (a 4-row mesh).
@@ -579,6 +605,16 @@ module luoshu_soc #(
 `ifndef SYNTHESIS
     logic unused_super;
     assign unused_super = ^{chip_id_i, dim_x_i, dim_y_i, link_rx_valid_i, link_rx_lane_i};
+`endif
+  end
+
+  // Link register blocks of ports this SoC does not have read 0.
+  for (genvar l = NumLinks; l < MaxLinks; l++) begin : g_no_link
+    assign reg_link_cnt_lo[l] = '0;
+    assign reg_link_cnt_hi[l] = '0;
+`ifndef SYNTHESIS
+    logic unused_link_regs;
+    assign unused_link_regs = ^{reg_link_cnt_sel[l], reg_link_cnt_lo_read[l]};
 `endif
   end
 

@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 
+#include "sw/cli/progress.h"
 #include "sw/common/npy.h"
 #include "sw/common/shell.h"
 #include "sw/hal/replay.h"
@@ -146,12 +147,16 @@ bool Parse(const Args& args, const po::options_description& desc, const std::str
   return true;
 }
 
-void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "") {
+}  // namespace
+
+void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why) {
   if (v < lo || v > hi) {
     throw UsageError(std::string("--") + name + "=" + std::to_string(v) + " is out of range: use " +
                      std::to_string(lo) + ".." + std::to_string(hi) + why);
   }
 }
+
+namespace {
 
 hal::BackendOptions BackendOptionsOf(const DeviceFlags& f, const po::variables_map& vm,
                                      const std::string& run_name) {
@@ -320,6 +325,30 @@ void PrintLinkStats(const Device& dev, bool indented) {
   std::printf("%s%s\n", indented ? "  link                " : "link               ", line.c_str());
 }
 
+// The chip-to-chip link ports and their counters (LINK[p], docs/supernode.md), a line per port;
+// the lane's utilization is its busy cycles (LANE_WORDS) over core 0's CYCLES.
+void PrintChipLinks(const Device& dev) {
+  driver::Driver& d = dev.driver();
+  if (d.links() == 0) {
+    std::printf("chip-to-chip links none (one chip: CONFIG.LINKS = 0)\n");
+    return;
+  }
+  const uint64_t cycles = d.Counter(0, driver::CounterSel::kCycles);
+  std::printf("chip-to-chip links %d ports\n", d.links());
+  for (int p = 0; p < d.links(); ++p) {
+    const driver::LinkCounters c = d.AllLinkCounters(p);
+    const uint64_t words = c[driver::LinkCounterSel::kLaneWords];
+    std::printf("  port %d            lane busy %.1f %%", p,
+                cycles ? 100.0 * static_cast<double>(words) / static_cast<double>(cycles) : 0.0);
+    for (int s = 0; s < driver::kNumLinkCounters; ++s) {
+      const auto sel = static_cast<driver::LinkCounterSel>(s);
+      std::printf(", %s %llu", driver::LinkCounterName(sel),
+                  static_cast<unsigned long long>(c[sel]));
+    }
+    std::printf("\n");
+  }
+}
+
 // "12.3 MiB"; "96.0 KiB" below a MiB (a board's memory).
 std::string Mib(uint64_t bytes) {
   char b[32];
@@ -372,35 +401,7 @@ Matrix<T> RandomMatrix(std::mt19937_64* rng, int rows, int cols) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Progress on a terminal: one line on stderr, only for runs longer than about a second.
-
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) != 0), t0_(Clock::now()) {}
-  ~Progress() { Done(); }
-  void Update(uint64_t cycle, uint64_t done, uint64_t total) {
-    if (!tty_) return;
-    const auto now = Clock::now();
-    if (now - t0_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(200)) {
-      return;
-    }
-    last_ = now;
-    const double s = std::chrono::duration<double>(now - t0_).count();
-    std::fprintf(stderr, "\r  cycle %llu, %llu of %llu commands done, %.0f cycles/s   ",
-                 static_cast<unsigned long long>(cycle), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total), cycle / s);
-    shown_ = true;
-  }
-  void Done() {
-    if (shown_) std::fprintf(stderr, "\r%80s\r", "");
-    shown_ = false;
-  }
-
- private:
-  bool tty_;
-  bool shown_ = false;
-  Clock::time_point t0_, last_{};
-};
+// Progress on a terminal (sw/cli/progress.h).
 
 // Counts commands for the progress line.
 struct WorkTracker {
@@ -540,7 +541,8 @@ int Compare(const Matrix<T>& got, const Matrix<T>& want) {
   return bad;
 }
 
-// "SCALE,SHIFT" -> values.
+}  // namespace
+
 void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
   const auto comma = text.find(',');
   auto num = [&](const std::string& s, long lo, long hi, const char* what) {
@@ -564,6 +566,8 @@ void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
   *scale = static_cast<int32_t>(num(text.substr(0, comma), -32768, 32767, "SCALE"));
   *shift = static_cast<int>(num(text.substr(comma + 1), 0, 31, "SHIFT"));
 }
+
+namespace {
 
 // Loads a .npy operand; a problem with the file is bad input (exit 2).
 template <class T>
@@ -606,6 +610,7 @@ int Info(const Args& args) {
               Mib(dev.memory_bytes()).c_str(),
               static_cast<unsigned long long>(dev.bus().mem_base()),
               Mib(dev.allocator().bytes_free()).c_str());
+  PrintChipLinks(dev);
   PrintLinkStats(dev, false);
   return 0;
 }
@@ -828,6 +833,10 @@ int Gemm(const Args& args) {
 }
 
 int Mlp(const Args& args) {
+  // Across several simulated chips: its own options (sw/cli/supernode_commands.cc).
+  for (const std::string& a : args) {
+    if (a == "--chips" || a.rfind("--chips=", 0) == 0) return MlpChips(args);
+  }
   DeviceFlags f;
   int64_t batch = 256, in = 256, hidden = 512, out = 128;
   std::string w1_path, b1_path, w2_path, b2_path, x_path, out_path, requant = "1,8", timeline;
@@ -849,6 +858,9 @@ int Mlp(const Args& args) {
                                                  "write Y (int32, batch x out) to a .npy file")(
       "no-check", po::bool_switch(&no_check), "do not compare with the reference")(
       "cores", po::value<int64_t>()->default_value(0), "cores to use (0: all)")(
+      "chips", po::value<int64_t>(),
+      "tensor-parallel across N (2..8) simulated chips joined by links: see "
+      "luoshu mlp --chips N --help for its options")(
       "clock-mhz", po::value(&clock_mhz)->default_value(clock_mhz),
       "clock for the effective TOPS figure")("timeline", po::value(&timeline),
                                              "write a Chrome trace-event JSON (Perfetto)");

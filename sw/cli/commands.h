@@ -2,6 +2,7 @@
 // reference only; backends are opened by name (registered by main.cc, the composition root).
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -16,9 +17,18 @@ class UsageError : public std::runtime_error {
 
 using Args = std::vector<std::string>;
 
+// Refuses --NAME=v outside lo..hi (UsageError; `why` is appended to the message).
+void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "");
+// "SCALE,SHIFT" of a requantization (UsageError when malformed or out of range).
+void ParseRequant(const std::string& text, int32_t* scale, int* shift);
+
 int Info(const Args& args);
 int Gemm(const Args& args);
 int Mlp(const Args& args);
+// On a simulated supernode (sw/cli/supernode_commands.cc): an all-reduce, and the
+// tensor-parallel MLP (`luoshu mlp --chips N` comes here).
+int AllReduce(const Args& args);
+int MlpChips(const Args& args);
 // Re-runs a checkpointed gemm / mlp run from its checkpoint (sw/hal/replay.h).
 int Replay(const Args& args);
 // After a failed run that wrote checkpoints: prints (stderr) the `luoshu replay` command that

@@ -20,6 +20,7 @@
 #include "sw/hal/state.h"
 #include "sw/hal/stop.h"
 #include "sw/runtime/errors.h"
+#include "tb/soc/supernode_runner.h"
 
 namespace {
 
@@ -30,7 +31,10 @@ void Usage(std::FILE* to) {
                "  info   the device: backend, configuration, DIM, cores, channels, L0, memory\n"
                "  gemm   C = epilogue(A x B) through the runtime, random or .npy operands,\n"
                "         checked against the functional model, with a performance report\n"
-               "  mlp    a two-layer int8 MLP (linear+bias+ReLU+requant, then linear)\n"
+               "  mlp    a two-layer int8 MLP (linear+bias+ReLU+requant, then linear); with\n"
+               "         --chips N tensor-parallel across N simulated chips\n"
+               "  allreduce  an int32 all-reduce across N simulated chips joined by links\n"
+               "         (one process, or one chip per MPI rank with mpirun ... --mpi)\n"
                "  replay re-run a checkpointed gemm / mlp run from a checkpoint, with a wave\n"
                "backends: --backend model (bit-exact functional model), rtl (Verilated SoC) or\n"
                "  board --device PATH (a board or the board simulator over a serial link)\n"
@@ -58,6 +62,7 @@ int main(int argc, char** argv) {
   hal::RegisterModelBackend();
   hal::RegisterRtlBackend();
   hal::RegisterBoardBackend();
+  tb::RegisterSupernodeRunner();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   const std::string who = "luoshu " + cmd + ": ";
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
     if (cmd == "info") return cli::Info(args);
     if (cmd == "gemm") return cli::Gemm(args);
     if (cmd == "mlp") return cli::Mlp(args);
+    if (cmd == "allreduce") return cli::AllReduce(args);
     if (cmd == "replay") return cli::Replay(args);
     std::fprintf(stderr, "luoshu: unknown command '%s'\n", cmd.c_str());
     Usage(stderr);
@@ -97,6 +103,9 @@ int main(int argc, char** argv) {
   } catch (const DeviceHang& e) {
     std::cerr << who << "device hang: " << e.what() << "\n";
     cli::PrintReplayHint();
+    return 3;
+  } catch (const RankFailed& e) {  // a chip of a supernode run faulted, hung or threw
+    std::cerr << who << e.what() << "\n";
     return 3;
   } catch (const hal::LinkError& e) {  // the board stopped answering
     std::cerr << who << e.what() << "\n";

@@ -52,6 +52,8 @@ Driver::Driver(HostBus* bus) : bus_(bus) {
       reg::Get(config, LUOSHU_REGS__CONFIG__CORES_bm, LUOSHU_REGS__CONFIG__CORES_bp));
   info_.channels = static_cast<int>(
       reg::Get(config, LUOSHU_REGS__CONFIG__CHANNELS_bm, LUOSHU_REGS__CONFIG__CHANNELS_bp));
+  info_.links = static_cast<int>(
+      reg::Get(config, LUOSHU_REGS__CONFIG__LINKS_bm, LUOSHU_REGS__CONFIG__LINKS_bp));
   const uint32_t l0 = bus_->ReadReg(reg::kConfigL0);
   info_.l0a_bytes =
       reg::Get(l0, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bp) << 10;
@@ -60,10 +62,11 @@ Driver::Driver(HostBus* bus) : bus_(bus) {
   info_.l0c_bytes =
       reg::Get(l0, LUOSHU_REGS__CONFIG_L0__L0C_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0C_KIB_bp) << 10;
   if (info_.cores < 1 || info_.cores > reg::kMaxCores || info_.dim < 2 || info_.l0a_bytes == 0 ||
-      info_.l0b_bytes == 0 || info_.l0c_bytes == 0) {
+      info_.l0b_bytes == 0 || info_.l0c_bytes == 0 || info_.links > reg::kMaxLinks) {
     throw DriverError("Driver: implausible configuration (CONFIG " + Hex(config) + ", CONFIG_L0 " +
                       Hex(l0) + "): " + std::to_string(info_.cores) + " cores, Dim " +
-                      std::to_string(info_.dim) + "; is the SoC out of reset?");
+                      std::to_string(info_.dim) + ", " + std::to_string(info_.links) +
+                      " link ports; is the SoC out of reset?");
   }
   rings_.resize(info_.cores);
 }
@@ -72,6 +75,15 @@ void Driver::CheckCore(int core, const char* what) const {
   if (core < 0 || core >= info_.cores) {
     throw DriverError(std::string("Driver::") + what + ": no core " + std::to_string(core) +
                       ", this SoC has cores 0.." + std::to_string(info_.cores - 1));
+  }
+}
+
+void Driver::CheckLink(int port, const char* what) const {
+  if (port < 0 || port >= info_.links) {
+    throw DriverError(std::string("Driver::") + what + ": no link port " + std::to_string(port) +
+                      (info_.links == 0
+                           ? std::string(", this SoC has none (CONFIG.LINKS = 0)")
+                           : ", this SoC has ports 0.." + std::to_string(info_.links - 1)));
   }
 }
 
@@ -254,6 +266,30 @@ uint64_t Driver::Counter(int core, CounterSel sel) {
   const uint64_t lo = Read(core, reg::kCntLo);  // latches bits 47:32 into CNT_HI
   const uint64_t hi = Read(core, reg::kCntHi) & LUOSHU_CORE_REGS__CNT_HI__VALUE_bm;
   return hi << 32 | lo;
+}
+
+uint64_t Driver::LinkCounter(int port, LinkCounterSel sel) {
+  CheckLink(port, "LinkCounter");
+  const int s = static_cast<int>(sel);
+  if (s < 0 || s >= kNumLinkCounters) {
+    throw DriverError("Driver::LinkCounter: no link counter " + std::to_string(s) + " (0.." +
+                      std::to_string(kNumLinkCounters - 1) + ")");
+  }
+  bus_->WriteReg(reg::Link(port, reg::kLinkCntSel), static_cast<uint32_t>(s));
+  const uint64_t lo = bus_->ReadReg(reg::Link(port, reg::kLinkCntLo));  // latches 47:32
+  const uint64_t hi =
+      bus_->ReadReg(reg::Link(port, reg::kLinkCntHi)) & LUOSHU_LINK_REGS__CNT_HI__VALUE_bm;
+  return hi << 32 | lo;
+}
+
+LinkCounters Driver::AllLinkCounters(int port) {
+  CheckLink(port, "AllLinkCounters");
+  LinkCounters c;
+  c.port = port;
+  for (int s = 0; s < kNumLinkCounters; ++s) {
+    c.value[s] = LinkCounter(port, static_cast<LinkCounterSel>(s));
+  }
+  return c;
 }
 
 CoreStatus Driver::Wait(int core, uint64_t timeout_cycles) {

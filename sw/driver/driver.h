@@ -3,6 +3,7 @@
 // counters, and waits for completion. It reaches the SoC only through a HostBus.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -39,6 +40,18 @@ using CounterSel = isa::Counter;  // generated from sw/isa/isa.toml
 using isa::CounterName;
 inline constexpr int kNumCounters = isa::kNumCounters;
 
+// Chip-to-chip link counters (LINK[p].CNT_SEL, docs/isa.md "Link counters").
+using LinkCounterSel = isa::LinkCounter;  // generated from sw/isa/isa.toml
+using isa::LinkCounterName;
+inline constexpr int kNumLinkCounters = isa::kNumLinkCounters;
+
+// Every counter of one link port, read one after the other (each one a consistent value).
+struct LinkCounters {
+  int port = 0;
+  std::array<uint64_t, kNumLinkCounters> value{};
+  uint64_t operator[](LinkCounterSel c) const { return value[static_cast<size_t>(c)]; }
+};
+
 struct CoreStatus {
   int core = 0;
   CoreState state = CoreState::kIdle;
@@ -54,6 +67,7 @@ struct CoreStatus {
 struct DeviceInfo {
   uint32_t version_major = 0, version_minor = 0;
   int dim = 0, cores = 0, channels = 0;
+  int links = 0;  // chip-to-chip link ports (0: a chip without links)
   uint32_t l0a_bytes = 0, l0b_bytes = 0, l0c_bytes = 0;
 };
 
@@ -70,6 +84,7 @@ class Driver {
   HostBus* bus() const { return bus_; }
   const DeviceInfo& info() const { return info_; }
   int cores() const { return info_.cores; }
+  int links() const { return info_.links; }
 
   // Grants `core` these windows (at most 4; each 1 byte .. < 4 GiB, inside the 32-bit address
   // space); the other window registers are zeroed (unused).
@@ -93,6 +108,9 @@ class Driver {
 
   // 48-bit performance counter.
   uint64_t Counter(int core, CounterSel sel);
+  // 48-bit counter of chip-to-chip link port `port` (0 .. links() - 1), and all of them.
+  uint64_t LinkCounter(int port, LinkCounterSel sel);
+  LinkCounters AllLinkCounters(int port);
 
   // Waits until `core` has finished what was submitted (idle with head == tail) or faulted,
   // and returns its status. Sleeps on the interrupt line when any of the core's interrupts is
@@ -104,6 +122,7 @@ class Driver {
     uint32_t base = 0, slots = 0, tail = 0;
   };
   void CheckCore(int core, const char* what) const;
+  void CheckLink(int port, const char* what) const;
   uint32_t Read(int core, uint32_t field) { return bus_->ReadReg(reg::Core(core, field)); }
   void Write(int core, uint32_t field, uint32_t v) { bus_->WriteReg(reg::Core(core, field), v); }
   // Writes a ring register; throws if the core answered with CTL_ERROR.

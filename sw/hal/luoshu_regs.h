@@ -21,7 +21,7 @@ extern "C" {
 #define LUOSHU_REGS__VERSION__MINOR_bm 0xffff
 #define LUOSHU_REGS__VERSION__MINOR_bp 0
 #define LUOSHU_REGS__VERSION__MINOR_bw 16
-#define LUOSHU_REGS__VERSION__MINOR_reset 0x0
+#define LUOSHU_REGS__VERSION__MINOR_reset 0x1
 #define LUOSHU_REGS__VERSION__MAJOR_bm 0xffff0000
 #define LUOSHU_REGS__VERSION__MAJOR_bp 16
 #define LUOSHU_REGS__VERSION__MAJOR_bw 16
@@ -37,6 +37,9 @@ extern "C" {
 #define LUOSHU_REGS__CONFIG__CHANNELS_bm 0xf000
 #define LUOSHU_REGS__CONFIG__CHANNELS_bp 12
 #define LUOSHU_REGS__CONFIG__CHANNELS_bw 4
+#define LUOSHU_REGS__CONFIG__LINKS_bm 0xf0000
+#define LUOSHU_REGS__CONFIG__LINKS_bp 16
+#define LUOSHU_REGS__CONFIG__LINKS_bw 4
 
 // reg - luoshu_regs::CONFIG_L0
 #define LUOSHU_REGS__CONFIG_L0__L0A_KIB_bm 0x3ff
@@ -181,6 +184,30 @@ typedef struct __attribute__ ((__packed__)) {
     uint8_t RESERVED_80_ff[0x80];
 } luoshu_core_regs__stride100_t;
 
+// reg - luoshu_link_regs::CNT_SEL
+#define LUOSHU_LINK_REGS__CNT_SEL__SEL_bm 0xf
+#define LUOSHU_LINK_REGS__CNT_SEL__SEL_bp 0
+#define LUOSHU_LINK_REGS__CNT_SEL__SEL_bw 4
+#define LUOSHU_LINK_REGS__CNT_SEL__SEL_reset 0x0
+
+// reg - luoshu_link_regs::CNT_LO
+#define LUOSHU_LINK_REGS__CNT_LO__VALUE_bm 0xffffffff
+#define LUOSHU_LINK_REGS__CNT_LO__VALUE_bp 0
+#define LUOSHU_LINK_REGS__CNT_LO__VALUE_bw 32
+
+// reg - luoshu_link_regs::CNT_HI
+#define LUOSHU_LINK_REGS__CNT_HI__VALUE_bm 0xffff
+#define LUOSHU_LINK_REGS__CNT_HI__VALUE_bp 0
+#define LUOSHU_LINK_REGS__CNT_HI__VALUE_bw 16
+
+// regfile - luoshu_link_regs
+typedef struct __attribute__ ((__packed__)) {
+    uint32_t CNT_SEL;
+    uint32_t CNT_LO;
+    uint32_t CNT_HI;
+    uint8_t RESERVED_c_f[0x4];
+} luoshu_link_regs__stride10_t;
+
 // addrmap - luoshu_regs
 typedef struct __attribute__ ((__packed__)) {
     uint32_t ID;
@@ -189,10 +216,11 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t CONFIG_L0;
     uint8_t RESERVED_10_ff[0xf0];
     luoshu_core_regs__stride100_t CORE[4];
+    luoshu_link_regs__stride10_t LINK[4];
 } luoshu_regs_t;
 
 
-static_assert(sizeof(luoshu_regs_t) == 0x500, "Packing error");
+static_assert(sizeof(luoshu_regs_t) == 0x540, "Packing error");
 
 #ifdef __cplusplus
 }

@@ -85,6 +85,20 @@ enum class Counter : int {
 inline constexpr int kNumCounters = 16;
 inline constexpr int kCounterWidth = 48;
 
+// Chip-to-chip link counters (LINK[p].CNT_SEL), each 48 bits.
+enum class LinkCounter : int {
+  kLaneWords = 0,  // Lane words sent: cycles the transmit lane carried a word (the link's utilization against CYCLES).
+  kDataFrames = 1,  // Data frames sent (one flit each), first sends and resends.
+  kRetransmits = 2,  // Data frames sent again (go-back-N replays after a NAK or an ack timeout).
+  kCrcErrors = 3,  // Received frames refused: CRC mismatch or a frame cut short (the lane went idle inside it).
+  kSeqDrops = 4,  // Good data frames received and dropped: not the next expected sequence number.
+  kNaksSent = 5,  // NAK frames sent (resend requests to the far end).
+  kNaksReceived = 6,  // NAK frames received (each rewinds the sender).
+  kTimeouts = 7,  // Replays started because no ack came within the ack timeout.
+  kFlitsIn = 8,  // Flits taken from the chip's networks and sent for the first time.
+};
+inline constexpr int kNumLinkCounters = 9;
+
 // Token channels: bit masks for wait_mask / signal_mask.
 inline constexpr uint32_t kLd2Ex = 1u << 0;  // LD -> EX, RAW
 inline constexpr uint32_t kEx2Ld = 1u << 1;  // EX -> LD, WAR
@@ -200,6 +214,30 @@ inline const char* CounterName(Counter v) {
       return "cycles";
     case Counter::kL0CWait:
       return "l0c_wait";
+  }
+  return "?";
+}
+
+inline const char* LinkCounterName(LinkCounter v) {
+  switch (v) {
+    case LinkCounter::kLaneWords:
+      return "lane_words";
+    case LinkCounter::kDataFrames:
+      return "data_frames";
+    case LinkCounter::kRetransmits:
+      return "retransmits";
+    case LinkCounter::kCrcErrors:
+      return "crc_errors";
+    case LinkCounter::kSeqDrops:
+      return "seq_drops";
+    case LinkCounter::kNaksSent:
+      return "naks_sent";
+    case LinkCounter::kNaksReceived:
+      return "naks_received";
+    case LinkCounter::kTimeouts:
+      return "timeouts";
+    case LinkCounter::kFlitsIn:
+      return "flits_in";
   }
   return "?";
 }

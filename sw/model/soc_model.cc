@@ -20,9 +20,11 @@ uint64_t CeilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 
 }  // namespace
 
-SocModel::SocModel(const SocConfig& config)
+SocModel::SocModel(const SocConfig& config, DeviceMemory* shared)
     : config_(config),
-      memory_(config.mem_base, config.mem_size),
+      own_memory_(shared ? nullptr
+                         : std::make_unique<DeviceMemory>(config.mem_base, config.mem_size)),
+      memory_(shared ? shared : own_memory_.get()),
       storage_(regs::kRegsSpanBytes / 4, 0) {
   auto bad = [](const std::string& what) { throw hal::ConfigError("SocModel: " + what); };
   if (config.cores < 1 || config.cores > reg::kMaxCores) {
@@ -39,6 +41,10 @@ SocModel::SocModel(const SocConfig& config)
           " must be a positive multiple of 1 KiB below 1 MiB (CONFIG_L0 counts KiB in 10 bits)");
     }
   }
+  if (shared && !shared->Contains(config.mem_base, config.mem_size)) {
+    bad("the shared memory image does not hold this SoC's memory [" + Hex(config.mem_base) + ", " +
+        Hex(config.mem_base + config.mem_size) + ")");
+  }
   for (const auto& r : regs::kRegisters) storage_[r.offset / 4] = r.reset & r.rw;
   CoreConfig cc;
   cc.dim = config.dim;
@@ -47,7 +53,7 @@ SocModel::SocModel(const SocConfig& config)
   cc.l0c_bytes = config.l0c_bytes;
   cc.queue_depth = config.queue_depth;
   for (int c = 0; c < config.cores; ++c) {
-    cores_[c].model = std::make_unique<CoreModel>(cc, &memory_);
+    cores_[c].model = std::make_unique<CoreModel>(cc, memory_);
   }
 }
 
@@ -139,7 +145,9 @@ uint32_t SocModel::HardwareValue(uint32_t offset) {
                     LUOSHU_REGS__CONFIG_L0__L0C_KIB_bp);
   }
   if (offset < reg::kCoreBase) return reg::Find(offset)->reset;  // ID, VERSION: constants
-  const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  // One chip: no link ports (CONFIG.LINKS = 0); luoshu_soc.sv ties their blocks to 0.
+  if (offset >= reg::kLinkBase) return 0;
+  const int c = reg::CoreOf(offset);
   const uint32_t field = (offset - reg::kCoreBase) % reg::kCoreStride;
   const Core& k = cores_[c];
   if (!k.model) return 0;  // luoshu_soc.sv ties an absent core's status inputs to 0
@@ -178,13 +186,9 @@ uint32_t SocModel::ReadReg(uint32_t offset) {
   const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
   if (!info) throw hal::BusError("SLVERR: read of unmapped register offset " + Hex(offset));
   uint32_t v = (Storage(offset) & info->rw) | (HardwareValue(offset) & info->ro);
-  if (info->w1c) {
-    const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
-    v |= cores_[c].int_status & info->w1c;
-  }
-  if (offset >= reg::kCoreBase &&
-      (offset - reg::kCoreBase) % reg::kCoreStride == reg::kCntLo) {  // swacc: latch the top
-    const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  const int c = reg::CoreOf(offset);
+  if (c >= 0 && info->w1c) v |= cores_[c].int_status & info->w1c;
+  if (c >= 0 && (offset - reg::kCoreBase) % reg::kCoreStride == reg::kCntLo) {  // swacc: latch
     if (cores_[c].model) {
       cores_[c].cnt_hi =
           static_cast<uint32_t>(CounterValue(c, Storage(reg::Core(c, reg::kCntSel))) >> 32);
@@ -198,8 +202,8 @@ void SocModel::WriteReg(uint32_t offset, uint32_t value) {
   const regs::RegisterInfo* info = offset % 4 == 0 ? reg::Find(offset) : nullptr;
   if (!info) throw hal::BusError("SLVERR: write of unmapped register offset " + Hex(offset));
   storage_[offset / 4] = (Storage(offset) & ~info->rw) | (value & info->rw);
-  if (offset < reg::kCoreBase) return;  // globals are read-only
-  const int c = static_cast<int>((offset - reg::kCoreBase) / reg::kCoreStride);
+  const int c = reg::CoreOf(offset);
+  if (c < 0) return;  // globals are read-only; link blocks only store CNT_SEL
   const uint32_t field = (offset - reg::kCoreBase) % reg::kCoreStride;
   cores_[c].int_status &= ~(value & info->w1c);
   if (value & info->pulse) Clear(c);  // CTRL.CLEAR, the only pulse
@@ -291,8 +295,8 @@ void SocModel::EstimateUnitEvents(int c, uint32_t head, size_t first) {
   for (size_t i = first; i < retired.size(); ++i) {
     const RetireEvent& e = retired[i];
     isa::Descriptor d{};
-    memory_.ReadWords(uint64_t{m.ring_base()} + uint64_t{e.index} * isa::kDescriptorBytes, d.data(),
-                      isa::kDescriptorWords);
+    memory_->ReadWords(uint64_t{m.ring_base()} + uint64_t{e.index} * isa::kDescriptorBytes,
+                       d.data(), isa::kDescriptorWords);
     const int q = static_cast<int>(isa::QueueOf(e.op));
     const auto hdr = isa::SyncDesc::Unpack(d);
     uint64_t start = std::max({doorbell, k.decoded[e.index], k.sync_done, k.unit_free[q]});
@@ -365,10 +369,20 @@ std::vector<hal::UnitEvent> SocModel::TakeUnitEvents() {
   return out;
 }
 
+void SocModel::CheckHostRange(uint64_t addr, uint64_t len, const char* what) const {
+  // Only a shared image holds more than this SoC's memory (other chips' regions).
+  if (addr < config_.mem_base || addr + len > config_.mem_base + config_.mem_size) {
+    throw MemoryError(std::string("host ") + what + " of [" + Hex(addr) + ", " + Hex(addr + len) +
+                      ") outside this SoC's memory [" + Hex(config_.mem_base) + ", " +
+                      Hex(config_.mem_base + config_.mem_size) + ")");
+  }
+}
+
 void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {
   Tick(1 + len / 16);
   try {
-    memory_.Write(addr, src, len);
+    CheckHostRange(addr, len, "write");
+    memory_->Write(addr, src, len);
   } catch (const MemoryError& e) {
     throw hal::BusError(std::string("DECERR: host write: ") + e.what());
   }
@@ -377,7 +391,8 @@ void SocModel::WriteMem(uint64_t addr, const void* src, uint64_t len) {
 void SocModel::ReadMem(uint64_t addr, void* dst, uint64_t len) {
   Tick(1 + len / 16);
   try {
-    memory_.Read(addr, dst, len);
+    CheckHostRange(addr, len, "read");
+    memory_->Read(addr, dst, len);
   } catch (const MemoryError& e) {
     throw hal::BusError(std::string("DECERR: host read: ") + e.what());
   }

@@ -54,14 +54,20 @@ class SocModel : public hal::HostBus {
   static constexpr uint64_t kSyncCycles = 4;    // a SYNC's word write (unit events only)
 
   // Throws std::invalid_argument for a configuration the register map cannot describe.
-  explicit SocModel(const SocConfig& config = {});
+  explicit SocModel(const SocConfig& config = {}) : SocModel(config, nullptr) {}
+  // One chip of a supernode: the cores run on `shared`, one image of every chip's memory
+  // (DeviceMemory::AddRegion), so their vector commands reach the other chips' memory as the
+  // RTL's do through the links; the host still sees only this SoC's memory [config.mem_base,
+  // + config.mem_size), which `shared` must hold. Not thread-safe across the chips beyond
+  // what the programs guarantee (no two chips touching the same bytes at once).
+  SocModel(const SocConfig& config, DeviceMemory* shared);
 
   uint32_t ReadReg(uint32_t offset) override;
   void WriteReg(uint32_t offset, uint32_t value) override;
   void WriteMem(uint64_t addr, const void* src, uint64_t len) override;
   void ReadMem(uint64_t addr, void* dst, uint64_t len) override;
-  uint64_t mem_base() const override { return memory_.base(); }
-  uint64_t mem_size() const override { return memory_.size(); }
+  uint64_t mem_base() const override { return config_.mem_base; }
+  uint64_t mem_size() const override { return config_.mem_size; }
   bool WaitIrq(uint64_t max_cycles) override;
   uint64_t Now() const override { return now_; }
   std::string Describe() const override;
@@ -70,7 +76,7 @@ class SocModel : public hal::HostBus {
 
   // For tests.
   const SocConfig& config() const { return config_; }
-  DeviceMemory& memory() { return memory_; }
+  DeviceMemory& memory() { return *memory_; }
   const CoreModel& core(int c) const;
   bool irq_line() const;
 
@@ -106,7 +112,9 @@ class SocModel : public hal::HostBus {
   void EstimateUnitEvents(int c, uint32_t head, size_t first);
 
   SocConfig config_;
-  DeviceMemory memory_;
+  void CheckHostRange(uint64_t addr, uint64_t len, const char* what) const;
+  std::unique_ptr<DeviceMemory> own_memory_;  // null when shared
+  DeviceMemory* memory_;
   std::array<Core, 4> cores_;
   std::vector<uint32_t> storage_;  // read-write bits of every register, by offset / 4
   uint64_t now_ = 0;

@@ -58,4 +58,11 @@ class Interrupted : public Error {
   using Error::Error;
 };
 
+// A rank of a supernode run failed ("rank R: what went wrong"): its device faulted or hung, or
+// its program threw. The other ranks were stopped.
+class RankFailed : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace luoshu

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/isa/luoshu_isa.h"
 #include "tb/random.h"
 
 namespace luoshu::tb::c2c {
@@ -35,19 +36,21 @@ inline const char* KindName(FrameKind k) {
   return kNames[static_cast<int>(k)];
 }
 
-// c2c_pkg::Cnt*: the endpoint's counters_o, 32 bits each.
+// The endpoint's counters_o, kCounterWidth bits each: isa::LinkCounter (sw/isa/isa.toml, which
+// the RTL's luoshu_isa_pkg::LinkCnt* and the host's LINK[p].CNT_SEL use too), unscoped here.
 enum Counter {
-  kLaneWords,
-  kDataFrames,
-  kRetransmits,
-  kCrcErrors,
-  kSeqDrops,
-  kNaksSent,
-  kNaksReceived,
-  kTimeouts,
-  kFlitsIn,
-  kNumCounters
+  kLaneWords = static_cast<int>(isa::LinkCounter::kLaneWords),
+  kDataFrames = static_cast<int>(isa::LinkCounter::kDataFrames),
+  kRetransmits = static_cast<int>(isa::LinkCounter::kRetransmits),
+  kCrcErrors = static_cast<int>(isa::LinkCounter::kCrcErrors),
+  kSeqDrops = static_cast<int>(isa::LinkCounter::kSeqDrops),
+  kNaksSent = static_cast<int>(isa::LinkCounter::kNaksSent),
+  kNaksReceived = static_cast<int>(isa::LinkCounter::kNaksReceived),
+  kTimeouts = static_cast<int>(isa::LinkCounter::kTimeouts),
+  kFlitsIn = static_cast<int>(isa::LinkCounter::kFlitsIn),
+  kNumCounters = isa::kNumLinkCounters
 };
+constexpr int kCounterWidth = isa::kCounterWidth;
 
 struct LaneWord {
   bool valid = false;

@@ -102,8 +102,8 @@ class LinkPair {
   StreamSink<Flit>& sink(int e, int v) { return *sink_[e * kNumVc + v]; }
 
   // Endpoint e's counter c (counters_o).
-  uint32_t Count(int e, Counter c) {
-    return static_cast<uint32_t>(GetBits(sim_.dut().counters_o, (e * kNumCounters + c) * 32, 32));
+  uint64_t Count(int e, Counter c) {
+    return GetBits(sim_.dut().counters_o, (e * kNumCounters + c) * kCounterWidth, kCounterWidth);
   }
 
   // A random flit; its low 32 bits name the stream (e, v) and the flit's number in it, so a

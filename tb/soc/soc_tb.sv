@@ -16,6 +16,7 @@ module soc_tb #(
   parameter int LinkLaneW = 16,
   parameter int LinkReplayDepth = 16,
   parameter int LinkRxDepth = 8,
+  parameter int VecBufBeats = 16,  // the vector unit's beat buffer per source (collectives)
   localparam int LinkPorts = NumLinks > 0 ? NumLinks : 1
 ) (
   input  logic        clk_i,
@@ -102,7 +103,8 @@ module soc_tb #(
   luoshu_soc #(
     .NumCores(NumCores), .NumChannels(NumChannels), .Dim(Dim), .L0aBytes(L0aBytes),
     .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumLinks(NumLinks),
-    .LinkLaneW(LinkLaneW), .LinkReplayDepth(LinkReplayDepth), .LinkRxDepth(LinkRxDepth)
+    .LinkLaneW(LinkLaneW), .LinkReplayDepth(LinkReplayDepth), .LinkRxDepth(LinkRxDepth),
+    .VecBufBeats(VecBufBeats)
   ) u_soc (
     .clk_i,
     .rst_ni,

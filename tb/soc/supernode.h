@@ -71,6 +71,10 @@ struct RankResult {
   uint64_t windows = 0;                  // window boundaries (exchanges)
   uint64_t barriers = 0;                 // Barrier() calls
   std::vector<c2c::ChannelStats> links;  // the wire leaving each link port
+  std::vector<uint64_t> values;          // what the program returned (RunWithValues)
+
+  // Values a program may hand back (gathered with the record: fixed length under MPI).
+  static constexpr size_t kMaxValues = 16;
 
   // Everything but the statistics: what must match between MPI and one process.
   bool SameEnd(const RankResult& o) const {
@@ -105,6 +109,9 @@ template <class Top>
 class Supernode {
  public:
   using Program = std::function<void(Communicator&, hal::HostBus&)>;
+  // A program that hands back up to RankResult::kMaxValues words (its rank's RankResult::values,
+  // on rank 0 for every rank under MPI): what a tool reports, e.g. a check's mismatch count.
+  using ValuedProgram = std::function<std::vector<uint64_t>(Communicator&, hal::HostBus&)>;
 
   explicit Supernode(const SupernodeOptions& o) : opt_(o) {
     const c2c::Topology& t = o.topology;
@@ -118,6 +125,12 @@ class Supernode {
   // MPI: this process's rank) and every chip to the common end. Returns the results of every
   // rank in one process; under MPI rank 0 gets every rank's, the others their own.
   std::vector<RankResult> Run(const Program& program) {
+    return RunWithValues([&](Communicator& c, hal::HostBus& b) {
+      program(c, b);
+      return std::vector<uint64_t>{};
+    });
+  }
+  std::vector<RankResult> RunWithValues(const ValuedProgram& program) {
     spmd::ScopedInterruptHandler interrupts;
     std::unique_ptr<spmd::Transport> t =
         opt_.transport == SpmdTransport::kMpi
@@ -179,10 +192,15 @@ class Supernode {
     }
 
     // The rank's thread (or the MPI process's main): the program, then the end barrier.
-    void Run(const Program& program) {
+    void Run(const ValuedProgram& program) {
       try {
         t_->Acquire(rank());
-        program(*this, chip_.bus());
+        values_ = program(*this, chip_.bus());
+        if (values_.size() > RankResult::kMaxValues) {
+          throw std::invalid_argument("the program returned " + std::to_string(values_.size()) +
+                                      " values, at most " + std::to_string(RankResult::kMaxValues) +
+                                      " travel");
+        }
         Wait(true);
       } catch (const spmd::Stopped&) {
       } catch (const std::exception& e) {
@@ -202,6 +220,7 @@ class Supernode {
       r.windows = boundary_;
       r.barriers = barriers_;
       for (int p = 0; p < chip_.links(); ++p) r.links.push_back(chip_.wire(p).stats());
+      r.values = values_;
       return r;
     }
 
@@ -324,6 +343,7 @@ class Supernode {
     uint64_t epoch_ = 0;     // barriers completed (the end included)
     uint64_t barriers_ = 0;
     bool waiting_ = false, ending_ = false;
+    std::vector<uint64_t> values_;
     std::array<uint64_t, c2c::kMaxChips> arrived_{};  // at barrier epoch_: boundary | kEnd
     spmd::Messages out_, in_;
   };
@@ -341,8 +361,11 @@ inline std::vector<uint64_t> RankResult::Encode() const {
     for (int k = 0; k < c2c::kNumKinds; ++k) v.push_back(s.dropped[k]);
     for (uint64_t x : {s.words, s.word_drop_runs, s.words_dropped, s.longest_busy}) v.push_back(x);
   }
-  // Fixed length (four ports), so that MPI can gather records of one size.
+  // Fixed length (four ports, then the values), so that MPI can gather records of one size.
   v.resize(7 + c2c::kNumLinkPorts * (3 * c2c::kNumKinds + 4), 0);
+  v.push_back(values.size());
+  v.insert(v.end(), values.begin(), values.end());
+  v.resize(v.size() + kMaxValues - values.size(), 0);
   return v;
 }
 
@@ -366,6 +389,9 @@ inline RankResult RankResult::Decode(const std::vector<uint64_t>& v) {
     }
     r.links.push_back(s);
   }
+  i = 7 + c2c::kNumLinkPorts * (3 * c2c::kNumKinds + 4);
+  const size_t nv = v.at(i++);
+  r.values.assign(v.begin() + i, v.begin() + i + nv);
   return r;
 }
 

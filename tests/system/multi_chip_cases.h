@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -164,8 +165,12 @@ class MultiChipTest : public ::testing::Test {
     if (fault_rate > 0) {
       EXPECT_GT(faults, 0u) << "no fault was injected: raise the rate";
     }
+    if (after_run) after_run(mc);
     return status;
   }
+
+  // Called at the end of Run with the chips, still running (to read their link counters).
+  std::function<void(tb::MultiChip<Chip>&)> after_run;
 };
 
 }  // namespace luoshu::multi_chip_test

@@ -7,6 +7,7 @@
 // is in multi_chip_cases.h; longer runs in multi_chip_long_test.cc (label long).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <vector>
 
 #include "tests/system/multi_chip_cases.h"
@@ -67,6 +68,157 @@ TEST_F(MultiChipTest, RemoteAddressOutsideTheWindowsFaults) {
   EXPECT_EQ(status[0].state, hal::CoreState::kFaulted);
   EXPECT_EQ(status[0].fault, isa::Fault::kAccess);
   EXPECT_EQ(status[1].state, hal::CoreState::kIdle) << status[1].ToString();
+}
+
+// ---- link counters, read by the host (LINK[p], docs/supernode.md)
+
+using driver::LinkCounterSel;
+using tb::c2c::FrameKind;
+
+// Four ack timeouts of the chips' links (luoshu_soc's LinkTimeout, 1024 cycles): long enough
+// for replays and late acks to settle once the faults stop.
+constexpr uint64_t kSettleCycles = 4 * 1024;
+
+// Chip c's link port p as the driver reads it. On a wired port the lane words are read again
+// between two looks at the wire's statistics (the chip runs during a register access), which
+// bound them.
+struct PortReading {
+  driver::LinkCounters counters;
+  uint64_t words_before = 0, words_after = 0;
+};
+PortReading ReadPort(tb::MultiChip<Chip>& mc, driver::Driver& d, int c, int p) {
+  PortReading r;
+  r.counters = d.AllLinkCounters(p);
+  if (p < mc.topology().Links()) {
+    r.words_before = mc.wire(c, p).stats().words;
+    r.counters.value[static_cast<int>(LinkCounterSel::kLaneWords)] =
+        d.LinkCounter(p, LinkCounterSel::kLaneWords);
+    r.words_after = mc.wire(c, p).stats().words;
+  }
+  return r;
+}
+
+// Remote GEMMs on a ring of two with faults on every frame kind of every link, then the
+// faults off and the links quiet: what the host reads from each chip's LINK blocks against
+// what the C++ wires saw and did. Exact: data frames and NAKs sent (the wire sees every frame
+// its sender puts on the lane), first sends + resends = data frames, lane words between two
+// looks at the wire. Bounds: CRC errors at the receiver <= frames corrupted on the way (each
+// refused frame was hit; a frame arriving while the receiver resynchronizes is not counted),
+// NAKs received <= NAKs sent - NAKs lost, some resend when a data frame was lost, and as many
+// flits in on some port of each chip (a ring of two sends both ways on its X+ port). The ports
+// a ring leaves unwired only ever sent credits.
+TEST_F(MultiChipTest, HostReadsLinkCountersThatAgreeWithTheInjectedFaults) {
+  const Topology topo = Topology::Ring(2);
+  int checked = 0;
+  after_run = [&](tb::MultiChip<Chip>& mc) {
+    for (int c = 0; c < mc.chips(); ++c) {
+      for (int p = 0; p < topo.Links(); ++p) mc.wire(c, p).SetRates({});
+    }
+    mc.Step(kSettleCycles);  // faults off
+    std::vector<std::unique_ptr<driver::Driver>> drivers;
+    std::vector<std::vector<PortReading>> port(mc.chips());
+    for (int c = 0; c < mc.chips(); ++c) {
+      drivers.push_back(std::make_unique<driver::Driver>(&mc.bus(c)));
+      ASSERT_EQ(drivers[c]->links(), P::NumLinks);
+      for (int p = 0; p < P::NumLinks; ++p) port[c].push_back(ReadPort(mc, *drivers[c], c, p));
+    }
+    uint64_t lost_total = 0, resends_total = 0;
+    std::vector<uint64_t> flits_in(mc.chips());
+    for (int c = 0; c < mc.chips(); ++c) {
+      for (int p = 0; p < P::NumLinks; ++p) {
+        SCOPED_TRACE("chip " + std::to_string(c) + " port " + std::to_string(p));
+        const driver::LinkCounters& k = port[c][p].counters;
+        const auto n = [&](LinkCounterSel s) { return k[s]; };
+        EXPECT_EQ(n(LinkCounterSel::kDataFrames),
+                  n(LinkCounterSel::kFlitsIn) + n(LinkCounterSel::kRetransmits));
+        if (p >= topo.Links()) {  // unwired: credit refreshes out, nothing in
+          EXPECT_GT(n(LinkCounterSel::kLaneWords), 0u);
+          for (int s = 1; s < driver::kNumLinkCounters; ++s) {
+            EXPECT_EQ(k.value[s], 0u) << driver::LinkCounterName(static_cast<LinkCounterSel>(s));
+          }
+          continue;
+        }
+        const tb::c2c::ChannelStats& out = mc.wire(c, p).stats();
+        const int far = topo.Neighbour(c, p), far_port = Topology::Opposite(p);
+        const driver::LinkCounters& f = port[far][far_port].counters;
+        EXPECT_LE(port[c][p].words_before, n(LinkCounterSel::kLaneWords));
+        EXPECT_LE(n(LinkCounterSel::kLaneWords), port[c][p].words_after);
+        const auto kind = [](FrameKind k) { return static_cast<int>(k); };
+        EXPECT_EQ(n(LinkCounterSel::kDataFrames), out.frames[kind(FrameKind::kData)]);
+        EXPECT_EQ(n(LinkCounterSel::kNaksSent), out.frames[kind(FrameKind::kNak)]);
+        uint64_t corrupted = 0;
+        for (uint64_t x : out.corrupted) corrupted += x;
+        EXPECT_LE(f[LinkCounterSel::kCrcErrors], corrupted);
+        if (corrupted > 0) {
+          EXPECT_GE(f[LinkCounterSel::kCrcErrors], 1u);
+        }
+        const uint64_t naks_lost =
+            out.corrupted[kind(FrameKind::kNak)] + out.dropped[kind(FrameKind::kNak)];
+        EXPECT_LE(f[LinkCounterSel::kNaksReceived], n(LinkCounterSel::kNaksSent) - naks_lost);
+        const uint64_t data_lost =
+            out.corrupted[kind(FrameKind::kData)] + out.dropped[kind(FrameKind::kData)];
+        if (data_lost > 0) {
+          EXPECT_GE(n(LinkCounterSel::kRetransmits), 1u);
+        }
+        flits_in[c] += n(LinkCounterSel::kFlitsIn);
+        lost_total += data_lost;
+        resends_total += n(LinkCounterSel::kRetransmits);
+        ++checked;
+        std::printf(
+            "[          ] chip %d port %d: %llu lane words, %llu data frames (%llu resent), "
+            "%llu corrupted + %llu dropped on the way, %llu CRC errors and %llu NAKs at the far "
+            "end, %llu timeouts\n",
+            c, p, static_cast<unsigned long long>(n(LinkCounterSel::kLaneWords)),
+            static_cast<unsigned long long>(n(LinkCounterSel::kDataFrames)),
+            static_cast<unsigned long long>(n(LinkCounterSel::kRetransmits)),
+            static_cast<unsigned long long>(corrupted),
+            static_cast<unsigned long long>(out.dropped[0] + out.dropped[1] + out.dropped[2] +
+                                            out.dropped[3]),
+            static_cast<unsigned long long>(f[LinkCounterSel::kCrcErrors]),
+            static_cast<unsigned long long>(f[LinkCounterSel::kNaksSent]),
+            static_cast<unsigned long long>(n(LinkCounterSel::kTimeouts)));
+      }
+    }
+    for (int c = 0; c < mc.chips(); ++c) {
+      EXPECT_GT(flits_in[c], 0u) << "chip " << c << ": its GEMM's traffic left on some link";
+    }
+    EXPECT_GT(lost_total, 0u) << "no data frame was lost: raise the fault rate";
+    EXPECT_GE(resends_total, 1u);
+  };
+  const std::vector<Job> jobs = {{0, 1, 0, 1}, {1, 0, 1, 0}};
+  for (const auto& s : Run(topo, jobs, 0.03, tb::SeedFromEnv(66))) {
+    EXPECT_EQ(s.state, hal::CoreState::kIdle) << s.ToString();
+  }
+  EXPECT_EQ(checked, 2 * topo.Links());
+}
+
+// Chips that were never given work: every link counter but the lane words (credit refreshes)
+// reads 0 on every port, and the driver refuses a port the SoC does not have.
+TEST_F(MultiChipTest, IdleLinksCountNothingButCreditRefreshes) {
+  tb::MultiChipOptions o;
+  o.topology = Topology::Ring(2);
+  o.mem_size = kMemSize;
+  o.name = tb::CurrentTestName();
+  tb::MultiChip<Chip> mc(o);
+  mc.Step(kSettleCycles);
+  for (int c = 0; c < mc.chips(); ++c) {
+    driver::Driver d(&mc.bus(c));
+    ASSERT_EQ(d.links(), P::NumLinks);
+    for (int p = 0; p < P::NumLinks; ++p) {
+      SCOPED_TRACE("chip " + std::to_string(c) + " port " + std::to_string(p));
+      const PortReading r = ReadPort(mc, d, c, p);
+      EXPECT_GT(r.counters[LinkCounterSel::kLaneWords], 0u) << "credit refreshes";
+      for (int s = 1; s < driver::kNumLinkCounters; ++s) {
+        EXPECT_EQ(r.counters.value[s], 0u)
+            << driver::LinkCounterName(static_cast<LinkCounterSel>(s));
+      }
+      if (p < o.topology.Links()) {
+        EXPECT_LE(r.words_before, r.counters[LinkCounterSel::kLaneWords]);
+        EXPECT_LE(r.counters[LinkCounterSel::kLaneWords], r.words_after);
+      }
+    }
+    EXPECT_THROW(d.LinkCounter(P::NumLinks, LinkCounterSel::kLaneWords), driver::DriverError);
+  }
 }
 
 }  // namespace

@@ -47,14 +47,13 @@ inline void ExpectSame(const std::vector<RankResult>& a, const std::vector<RankR
   }
 }
 
-// Runs the MPI worker (supernode_mpi_worker.cc) on `chips` ranks with the arguments after
-// the chip count; returns its exit status, its output in *out (standard output, and standard
-// error too if `with_errors`: then lines of the two may interleave).
-inline int RunWorker(int chips, const std::string& args, std::string* out,
-                     bool with_errors = false) {
-  const std::string cmd = tb::spmd::MpirunCommand(chips, std::string(LUOSHU_SUPERNODE_WORKER) +
-                                                             " " + std::to_string(chips) + " " +
-                                                             args + (with_errors ? " 2>&1" : ""));
+// Runs `worker_and_args` (a worker binary and its arguments) under `mpirun -np ranks`; returns
+// its exit status and its output in *out (standard output, and standard error too if
+// `with_errors`: then lines of the two may interleave).
+inline int RunMpi(int ranks, const std::string& worker_and_args, std::string* out,
+                  bool with_errors = false) {
+  const std::string cmd =
+      tb::spmd::MpirunCommand(ranks, worker_and_args + (with_errors ? " 2>&1" : ""));
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start: " + cmd);
   char buf[4096];
@@ -62,15 +61,15 @@ inline int RunWorker(int chips, const std::string& args, std::string* out,
   return pclose(pipe);
 }
 
-// The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
-inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
-                                           int rounds) {
-  const std::string cmd =
-      std::to_string(seed) + " " + std::to_string(fault_rate) + " " + std::to_string(rounds);
+// Runs `worker_and_args` under `mpirun -np ranks` and returns the end records rank 0 printed
+// ("result <encoded words...>" lines); a non-zero exit is a test failure (and no records).
+inline std::vector<RankResult> RunWorkerUnderMpi(int ranks, const std::string& worker_and_args) {
   std::string out;
-  const int status = RunWorker(chips, cmd, &out);
+  const int status = RunMpi(ranks, worker_and_args, &out);
   if (status != 0) {
-    ADD_FAILURE() << cmd << " exited with " << status << "; its output:\n" << out;
+    ADD_FAILURE() << worker_and_args << " on " << ranks << " ranks exited with " << status
+                  << "; its output:\n"
+                  << out;
     return {};
   }
   std::vector<RankResult> rs;
@@ -95,6 +94,15 @@ inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double faul
     if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake"; \
   } while (0)
 
+#ifdef LUOSHU_SUPERNODE_WORKER
+// The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
+inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
+                                           int rounds) {
+  return RunWorkerUnderMpi(chips, std::string(LUOSHU_SUPERNODE_WORKER) + " " +
+                                      std::to_string(chips) + " " + std::to_string(seed) + " " +
+                                      std::to_string(fault_rate) + " " + std::to_string(rounds));
+}
+
 inline void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
   LUOSHU_SKIP_WITHOUT_MPI();
   const double rate = 0.01;
@@ -103,5 +111,7 @@ inline void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
   const auto mpi = RunUnderMpi(chips, seed, rate, rounds);
   ExpectSame(one, mpi);
 }
+
+#endif  // LUOSHU_SUPERNODE_WORKER
 
 }  // namespace luoshu::supernode_test

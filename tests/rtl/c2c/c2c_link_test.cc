@@ -319,12 +319,14 @@ TYPED_TEST(C2cLinkTest, RandomTrafficWithFaultsOnEveryFrameKind) {
         EXPECT_GE(p.Count(e, tb::c2c::kRetransmits), 1u);
       }
       std::printf(
-          "[          ] %s: %llu frames, %llu faults; %u CRC errors, %u resends, "
-          "%u timeouts\n",
+          "[          ] %s: %llu frames, %llu faults; %llu CRC errors, %llu resends, "
+          "%llu timeouts\n",
           e ? "B->A" : "A->B",
           static_cast<unsigned long long>(s.frames[0] + s.frames[1] + s.frames[2] + s.frames[3]),
-          static_cast<unsigned long long>(s.Faults()), p.Count(1 - e, tb::c2c::kCrcErrors),
-          p.Count(e, tb::c2c::kRetransmits), p.Count(e, tb::c2c::kTimeouts));
+          static_cast<unsigned long long>(s.Faults()),
+          static_cast<unsigned long long>(p.Count(1 - e, tb::c2c::kCrcErrors)),
+          static_cast<unsigned long long>(p.Count(e, tb::c2c::kRetransmits)),
+          static_cast<unsigned long long>(p.Count(e, tb::c2c::kTimeouts)));
     }
   }
 }

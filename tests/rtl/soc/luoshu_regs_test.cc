@@ -4,8 +4,8 @@
 // identity and configuration, reset values, read/write round trips with byte strobes on every
 // core's registers and windows, the doorbell and control pulses, read-only status from the
 // core, interrupt status (set by hardware, write-1-to-clear, masked onto the line), the
-// counter-read strobe and SLVERR on unmapped addresses. Then the generated table
-// (sw/hal/luoshu_regs_table.h) drives tb/checkers/reg_check.h over every register.
+// counter-read strobes (core and link blocks) and SLVERR on unmapped addresses. Then the
+// generated table (sw/hal/luoshu_regs_table.h) drives tb/checkers/reg_check.h over every register.
 #include "sw/hal/luoshu_regs.h"
 
 #include <gtest/gtest.h>
@@ -28,12 +28,16 @@ namespace {
 
 using Core = luoshu_core_regs__stride100_t;
 using Win = luoshu_core_regs__WIN__stride10_t;
+using Link = luoshu_link_regs__stride10_t;
 
 constexpr uint32_t CoreAddr(int c, size_t field) {
   return offsetof(luoshu_regs_t, CORE) + c * sizeof(Core) + field;
 }
 constexpr uint32_t WinAddr(int c, int w, size_t field) {
   return CoreAddr(c, offsetof(Core, WIN) + w * sizeof(Win) + field);
+}
+constexpr uint32_t LinkAddr(int l, size_t field) {
+  return offsetof(luoshu_regs_t, LINK) + l * sizeof(Link) + field;
 }
 
 struct Rig {
@@ -42,6 +46,7 @@ struct Rig {
     d.config_dim_i = 16;
     d.config_cores_i = 4;
     d.config_channels_i = 2;
+    d.config_links_i = 4;
     d.config_l0_l0a_kib_i = 64;
     d.config_l0_l0b_kib_i = 64;
     d.config_l0_l0c_kib_i = 128;
@@ -60,6 +65,7 @@ TEST(LuoshuRegsTest, IdentityConfigurationAndResetValues) {
   EXPECT_EQ((cfg & LUOSHU_REGS__CONFIG__DIM_bm) >> LUOSHU_REGS__CONFIG__DIM_bp, 16u);
   EXPECT_EQ((cfg & LUOSHU_REGS__CONFIG__CORES_bm) >> LUOSHU_REGS__CONFIG__CORES_bp, 4u);
   EXPECT_EQ((cfg & LUOSHU_REGS__CONFIG__CHANNELS_bm) >> LUOSHU_REGS__CONFIG__CHANNELS_bp, 2u);
+  EXPECT_EQ((cfg & LUOSHU_REGS__CONFIG__LINKS_bm) >> LUOSHU_REGS__CONFIG__LINKS_bp, 4u);
   const uint32_t l0 = r.host.Read(offsetof(luoshu_regs_t, CONFIG_L0));
   EXPECT_EQ((l0 & LUOSHU_REGS__CONFIG_L0__L0C_KIB_bm) >> LUOSHU_REGS__CONFIG_L0__L0C_KIB_bp, 128u);
   for (int c = 0; c < 4; ++c) {
@@ -67,6 +73,8 @@ TEST(LuoshuRegsTest, IdentityConfigurationAndResetValues) {
               uint32_t(LUOSHU_CORE_REGS__RING_BASE__BASE_reset));
     EXPECT_EQ(r.host.Read(CoreAddr(c, offsetof(Core, INT_MASK))), 0u);
     EXPECT_EQ(r.host.Read(WinAddr(c, 3, offsetof(Win, SIZE))), 0u);
+    EXPECT_EQ(r.host.Read(LinkAddr(c, offsetof(Link, CNT_SEL))),
+              uint32_t(LUOSHU_LINK_REGS__CNT_SEL__SEL_reset));
   }
 }
 
@@ -193,36 +201,53 @@ TEST(LuoshuRegsTest, HardwareSetWinsOverAClearInTheSameCycle) {
 }
 
 // CNT_LO's access strobe is high for exactly the cycle that samples the value the read
-// returns, on the read core only; the SoC latches CNT_HI on it. CNT_HI reads and CNT_LO
-// writes do not strobe.
+// returns, on the read block only; the SoC latches CNT_HI on it. CNT_HI reads and CNT_LO
+// writes do not strobe. The same for a core block's counter and a link block's: `value` and
+// `swacc` are the blocks' CNT_LO inputs and strobes, `addr(block, field)` a register's address.
+template <class Value, class Swacc, class Addr>
+void ExpectCounterLowStrobes(Rig& r, Value value, Swacc swacc, Addr addr, size_t cnt_lo,
+                             size_t cnt_hi, size_t cnt_sel) {
+  uint32_t counter = 0x1000;
+  std::vector<uint32_t> strobed;  // counter values on strobe cycles
+  int strobes = 0, wrong_block = 0;
+  const tb::HookHandle driver = r.sim.OnDrive([&] {
+    ++counter;  // a live counter: a different value every cycle
+    for (int c = 0; c < 4; ++c) tb::PutBits(value(), 32 * c, 32, counter + c);
+  });
+  const tb::HookHandle monitor = r.sim.OnSample([&] {
+    strobes += __builtin_popcount(swacc());
+    wrong_block += __builtin_popcount(swacc() & ~0b0100u);
+    if (swacc() & 0b0100) strobed.push_back(counter + 2);
+  });
+  const uint32_t v = r.host.Read(addr(2, cnt_lo));
+  r.sim.Step(3);
+  ASSERT_EQ(strobes, 1) << "one read, one strobe";
+  EXPECT_EQ(wrong_block, 0);
+  EXPECT_EQ(v, strobed.at(0)) << "the read returns the value of the strobe cycle";
+  r.host.Read(addr(2, cnt_hi));
+  r.host.Write(addr(2, cnt_lo), 0);
+  r.host.Read(addr(2, cnt_sel));
+  r.sim.Step(3);
+  EXPECT_EQ(strobes, 1) << "only CNT_LO reads strobe";
+  for (int i = 0; i < 3; ++i) r.host.Read(addr(2, cnt_lo));
+  r.sim.Step(3);
+  EXPECT_EQ(strobes, 4) << "every read strobes once";
+}
+
 TEST(LuoshuRegsTest, CounterLowReadStrobesSwaccOnTheSamplingCycle) {
   Rig r;
   auto& d = r.sim.dut();
-  uint32_t counter = 0x1000;
-  std::vector<uint32_t> strobed;  // counter values on strobe cycles
-  int strobes = 0, wrong_core = 0;
-  const tb::HookHandle driver = r.sim.OnDrive([&] {
-    ++counter;  // a live counter: a different value every cycle
-    for (int c = 0; c < 4; ++c) tb::PutBits(d.core_cnt_lo_i, 32 * c, 32, counter + c);
-  });
-  const tb::HookHandle monitor = r.sim.OnSample([&] {
-    strobes += __builtin_popcount(d.core_cnt_lo_swacc_o);
-    wrong_core += __builtin_popcount(d.core_cnt_lo_swacc_o & ~0b0100u);
-    if (d.core_cnt_lo_swacc_o & 0b0100) strobed.push_back(counter + 2);
-  });
-  const uint32_t v = r.host.Read(CoreAddr(2, offsetof(Core, CNT_LO)));
-  r.sim.Step(3);
-  ASSERT_EQ(strobes, 1) << "one read, one strobe";
-  EXPECT_EQ(wrong_core, 0);
-  EXPECT_EQ(v, strobed.at(0)) << "the read returns the value of the strobe cycle";
-  r.host.Read(CoreAddr(2, offsetof(Core, CNT_HI)));
-  r.host.Write(CoreAddr(2, offsetof(Core, CNT_LO)), 0);
-  r.host.Read(CoreAddr(2, offsetof(Core, CNT_SEL)));
-  r.sim.Step(3);
-  EXPECT_EQ(strobes, 1) << "only CNT_LO reads strobe";
-  for (int i = 0; i < 3; ++i) r.host.Read(CoreAddr(2, offsetof(Core, CNT_LO)));
-  r.sim.Step(3);
-  EXPECT_EQ(strobes, 4) << "every read strobes once";
+  ExpectCounterLowStrobes(
+      r, [&]() -> auto& { return d.core_cnt_lo_i; }, [&] { return d.core_cnt_lo_swacc_o; },
+      CoreAddr, offsetof(Core, CNT_LO), offsetof(Core, CNT_HI), offsetof(Core, CNT_SEL));
+}
+
+TEST(LuoshuRegsTest, LinkCounterLowReadStrobesSwaccOnTheSamplingCycle) {
+  Rig r;
+  auto& d = r.sim.dut();
+  ExpectCounterLowStrobes(
+      r, [&]() -> auto& { return d.link_cnt_lo_i; }, [&] { return d.link_cnt_lo_swacc_o; },
+      LinkAddr, offsetof(Link, CNT_LO), offsetof(Link, CNT_HI), offsetof(Link, CNT_SEL));
 }
 
 TEST(LuoshuRegsTest, UnmappedAddressesAnswerSlverr) {
@@ -232,7 +257,9 @@ TEST(LuoshuRegsTest, UnmappedAddressesAnswerSlverr) {
   EXPECT_EQ(resp, 2u) << "hole after the global registers";
   EXPECT_EQ(r.host.Read(CoreAddr(1, 0x34), &resp), 0u);
   EXPECT_EQ(resp, 2u) << "hole in a core block";
-  EXPECT_EQ(r.host.Write(0x7fc, ~0u), 2u) << "beyond the last core";
+  EXPECT_EQ(r.host.Read(LinkAddr(1, 0xc), &resp), 0u);
+  EXPECT_EQ(resp, 2u) << "hole in a link block";
+  EXPECT_EQ(r.host.Write(0x7fc, ~0u), 2u) << "beyond the last link block";
   EXPECT_EQ(r.host.Write(offsetof(luoshu_regs_t, ID) + 2, 0), 2u) << "unaligned";
   EXPECT_EQ(r.host.Read(offsetof(luoshu_regs_t, ID), &resp), uint32_t(LUOSHU_REGS__ID__ID_reset));
   EXPECT_EQ(resp, 0u) << "a mapped read after errors is OKAY again";
@@ -255,6 +282,8 @@ TEST(LuoshuRegsTest, TableDrivenAccessChecksOnEveryRegister) {
     tb::PutBits(d.core_cnt_hi_i, 16 * c, 16, rng.Bits64());
     tb::PutBits(d.core_status_state_i, 2 * c, 2, rng.Bits64());
     tb::PutBits(d.core_status_fault_code_i, 4 * c, 4, rng.Bits64());
+    tb::PutBits(d.link_cnt_lo_i, 32 * c, 32, rng.Bits64());
+    tb::PutBits(d.link_cnt_hi_i, 16 * c, 16, rng.Bits64());
   }
   tb::RegCheckHooks hooks;
   hooks.seed = rng.Bits64();
@@ -281,7 +310,7 @@ TEST(LuoshuRegsTest, TableDrivenAccessChecksOnEveryRegister) {
       regs::kRegisters, hooks);
   for (const std::string& e : errors) ADD_FAILURE() << e;
   EXPECT_GE(w1c_sets, 4) << "the w1c checks ran on every core's INT_STATUS";
-  EXPECT_EQ(regs::kNumRegisters, 4u + 4 * (12 + 4 * 3)) << "the table holds every register";
+  EXPECT_EQ(regs::kNumRegisters, 4u + 4 * (12 + 4 * 3) + 4 * 3) << "the table holds every register";
 }
 
 }  // namespace

@@ -139,6 +139,24 @@ TEST(DeviceTest, CoreIndexIsCheckedAgainstConfig) {
   EXPECT_THROW(r.drv.Wait(2, 10), DriverError);
 }
 
+// The model is one chip: CONFIG.LINKS = 0, every link block reads 0, and the driver refuses
+// every link port, saying why. (Chips with links: tests/system/multi_chip_test.cc.)
+TEST(DeviceTest, LinkPortsAreCheckedAgainstConfig) {
+  Rig r(SocConfig{});
+  EXPECT_EQ(r.drv.links(), 0);
+  EXPECT_EQ(r.drv.info().version_minor, 1u) << "1.1: the link blocks";
+  EXPECT_THAT(
+      tb::ErrorOf<DriverError>([&] { r.drv.LinkCounter(0, driver::LinkCounterSel::kLaneWords); }),
+      AllOf(HasSubstr("no link port 0"), HasSubstr("CONFIG.LINKS = 0")));
+  EXPECT_THROW(r.drv.AllLinkCounters(-1), DriverError);
+  for (int l = 0; l < reg::kMaxLinks; ++l) {
+    r.soc.WriteReg(reg::Link(l, reg::kLinkCntSel), 2);
+    EXPECT_EQ(r.soc.ReadReg(reg::Link(l, reg::kLinkCntSel)), 2u) << "storage, as in the RTL";
+    EXPECT_EQ(r.soc.ReadReg(reg::Link(l, reg::kLinkCntLo)), 0u);
+    EXPECT_EQ(r.soc.ReadReg(reg::Link(l, reg::kLinkCntHi)), 0u);
+  }
+}
+
 TEST(DeviceTest, BadWindowsAreRefusedBeforeAnyWrite) {
   Rig r;
   r.drv.SetWindows(0, {{0x1000, 0x100, true}, {0x8000, 0x10, false}});

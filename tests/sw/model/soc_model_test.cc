@@ -50,11 +50,13 @@ TEST(SocModelTest, IdentityAndConfiguration) {
   cfg.l0c_bytes = 64 << 10;
   SocModel soc(cfg);
   EXPECT_EQ(soc.ReadReg(reg::kId), 0x4C534855u);
-  EXPECT_EQ(soc.ReadReg(reg::kVersion), 0x00010000u);
+  EXPECT_EQ(soc.ReadReg(reg::kVersion), 0x00010001u) << "1.1: with the link blocks";
   const uint32_t c = soc.ReadReg(reg::kConfig);
   EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__DIM_bm, LUOSHU_REGS__CONFIG__DIM_bp), 8u);
   EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__CORES_bm, LUOSHU_REGS__CONFIG__CORES_bp), 3u);
   EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__CHANNELS_bm, LUOSHU_REGS__CONFIG__CHANNELS_bp), 4u);
+  EXPECT_EQ(Field(c, LUOSHU_REGS__CONFIG__LINKS_bm, LUOSHU_REGS__CONFIG__LINKS_bp), 0u)
+      << "the model is one chip";
   const uint32_t l0 = soc.ReadReg(reg::kConfigL0);
   EXPECT_EQ(Field(l0, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0A_KIB_bp), 32u);
   EXPECT_EQ(Field(l0, LUOSHU_REGS__CONFIG_L0__L0B_KIB_bm, LUOSHU_REGS__CONFIG_L0__L0B_KIB_bp), 16u);
@@ -76,12 +78,14 @@ TEST(SocModelTest, RejectsConfigurationsTheMapCannotDescribe) {
 
 TEST(SocModelTest, UnmappedAndUnalignedOffsetsAnswerSlverr) {
   SocModel soc;
-  for (uint32_t off : {0x010u, 0x0FCu, 0x102u, reg::Core(0, 0x1C), reg::Core(1, 0x34),
-                       reg::Core(2, 0x80), reg::Core(3, 0xFC), 0x500u, 0x800u, 0xFFFFFFFCu}) {
+  for (uint32_t off :
+       {0x010u, 0x0FCu, 0x102u, reg::Core(0, 0x1C), reg::Core(1, 0x34), reg::Core(2, 0x80),
+        reg::Core(3, 0xFC), reg::Link(0, 0xC), reg::Link(3, 0x10), 0x800u, 0xFFFFFFFCu}) {
     EXPECT_THROW(soc.ReadReg(off), hal::BusError) << std::hex << off;
     EXPECT_THROW(soc.WriteReg(off, 1), hal::BusError) << std::hex << off;
   }
   EXPECT_NO_THROW(soc.ReadReg(reg::Core(3, reg::kCntHi)));
+  EXPECT_NO_THROW(soc.ReadReg(reg::Link(3, reg::kLinkCntHi)));
 }
 
 TEST(SocModelTest, StorageReadsBackMaskedToItsFields) {
@@ -234,6 +238,37 @@ TEST(SocModelTest, HostMemoryOutsideDeviceMemoryIsABusError) {
   EXPECT_THROW(soc.WriteMem(soc.mem_base() - 4, buf, 8), hal::BusError);
   EXPECT_THROW(soc.ReadMem(soc.mem_base() + soc.mem_size() - 4, buf, 8), hal::BusError);
   EXPECT_NO_THROW(soc.ReadMem(soc.mem_base() + soc.mem_size() - 8, buf, 8));
+}
+
+// A supernode's chip (sw/ops/collectives.h tests): its cores run on a shared image of every
+// chip's memory, the host sees only its own chip's.
+TEST(SocModelTest, SharedMemoryReachesOtherChipsFromTheCoresOnly) {
+  constexpr uint64_t kChip1 = uint64_t{1} << 29, kSize = 1 << 20;
+  model::DeviceMemory shared(0, kSize);
+  shared.AddRegion(kChip1, kSize);
+  SocConfig cfg;
+  cfg.cores = 1;
+  cfg.mem_base = kChip1;
+  cfg.mem_size = kSize;
+  SocModel soc(cfg, &shared);
+  EXPECT_EQ(soc.mem_base(), kChip1);
+  EXPECT_EQ(soc.mem_size(), kSize);
+  uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  EXPECT_THROW(soc.WriteMem(0x100, buf, 8), hal::BusError);  // chip 0: not this host's
+  shared.Write(0x100, buf, 8);
+  // The core copies chip 0's bytes into chip 1 under a window over both.
+  soc.WriteReg(reg::Win(0, 1, reg::kWinBase), 0);
+  soc.WriteReg(reg::Win(0, 1, reg::kWinSize), 0x1000);
+  GrantAllAndSetRing(&soc, 0, static_cast<uint32_t>(kChip1 + 0x8000), 8);
+  isa::VcopyDesc v;
+  v.dst_addr = static_cast<uint32_t>(kChip1 + 0x200), v.src0_addr = 0x100;
+  v.rows = 1, v.cols = 8, v.dst_stride = v.src0_stride = 8;
+  RunProgram(&soc, 0, static_cast<uint32_t>(kChip1 + 0x8000), {v.Pack()});
+  uint8_t got[8] = {};
+  soc.ReadMem(kChip1 + 0x200, got, 8);
+  EXPECT_EQ(std::vector<uint8_t>(got, got + 8), std::vector<uint8_t>(buf, buf + 8));
+  model::DeviceMemory other(0, kSize);
+  EXPECT_THROW(SocModel(cfg, &other), hal::ConfigError);  // does not hold chip 1's memory
 }
 
 }  // namespace
