@@ -198,8 +198,8 @@ class Supernode {
         values_ = program(*this, chip_.bus());
         if (values_.size() > RankResult::kMaxValues) {
           throw std::invalid_argument("the program returned " + std::to_string(values_.size()) +
-                                      " values, at most " +
-                                      std::to_string(RankResult::kMaxValues) + " travel");
+                                      " values, at most " + std::to_string(RankResult::kMaxValues) +
+                                      " travel");
         }
         Wait(true);
       } catch (const spmd::Stopped&) {

@@ -47,19 +47,29 @@ inline void ExpectSame(const std::vector<RankResult>& a, const std::vector<RankR
   }
 }
 
-// Runs `worker_and_args` (a worker binary and its arguments) under `mpirun -np ranks` and
-// returns the end records rank 0 printed ("result <encoded words...>" lines); a non-zero exit
-// is a test failure (and no records).
-inline std::vector<RankResult> RunWorkerUnderMpi(int ranks, const std::string& worker_and_args) {
-  const std::string cmd = tb::spmd::MpirunCommand(ranks, worker_and_args);
+// Runs `worker_and_args` (a worker binary and its arguments) under `mpirun -np ranks`; returns
+// its exit status and its output in *out (standard output, and standard error too if
+// `with_errors`: then lines of the two may interleave).
+inline int RunMpi(int ranks, const std::string& worker_and_args, std::string* out,
+                  bool with_errors = false) {
+  const std::string cmd =
+      tb::spmd::MpirunCommand(ranks, worker_and_args + (with_errors ? " 2>&1" : ""));
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start: " + cmd);
-  std::string out;
   char buf[4096];
-  while (fgets(buf, sizeof buf, pipe)) out += buf;
-  const int status = pclose(pipe);
+  while (fgets(buf, sizeof buf, pipe)) *out += buf;
+  return pclose(pipe);
+}
+
+// Runs `worker_and_args` under `mpirun -np ranks` and returns the end records rank 0 printed
+// ("result <encoded words...>" lines); a non-zero exit is a test failure (and no records).
+inline std::vector<RankResult> RunWorkerUnderMpi(int ranks, const std::string& worker_and_args) {
+  std::string out;
+  const int status = RunMpi(ranks, worker_and_args, &out);
   if (status != 0) {
-    ADD_FAILURE() << cmd << " exited with " << status << "; its output:\n" << out;
+    ADD_FAILURE() << worker_and_args << " on " << ranks << " ranks exited with " << status
+                  << "; its output:\n"
+                  << out;
     return {};
   }
   std::vector<RankResult> rs;
@@ -75,6 +85,15 @@ inline std::vector<RankResult> RunWorkerUnderMpi(int ranks, const std::string& w
   return rs;
 }
 
+// Skips the test (with the reason) where mpirun cannot be used.
+#define LUOSHU_SKIP_WITHOUT_MPI()                                                       \
+  do {                                                                                  \
+    if (!tb::spmd::MpiBuilt()) {                                                        \
+      GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";            \
+    }                                                                                   \
+    if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake"; \
+  } while (0)
+
 #ifdef LUOSHU_SUPERNODE_WORKER
 // The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
 inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
@@ -85,8 +104,7 @@ inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double faul
 }
 
 inline void ExpectMpiMatchesOneProcess(int chips, uint64_t seed, int rounds) {
-  if (!tb::spmd::MpiBuilt()) GTEST_SKIP() << "this build has no MPI (Open MPI not found by CMake)";
-  if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake";
+  LUOSHU_SKIP_WITHOUT_MPI();
   const double rate = 0.01;
   const auto one = RunGemms(Options(chips, seed, rate, "supernode_mpi"), rounds);
   ExpectCommonEnd(one, chips);

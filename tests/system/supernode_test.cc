@@ -116,5 +116,14 @@ TEST(SupernodeMpiTest, TwoRanksMatchOneProcess) {
   ExpectMpiMatchesOneProcess(2, tb::SeedFromEnv(73), 1);
 }
 
+TEST(SupernodeMpiTest, ARankExceptionEndsTheJobWithItsMessage) {
+  // Rank 1 throws while rank 0 waits for it in a barrier: the job ends, not hangs, and says
+  // which rank failed and why.
+  LUOSHU_SKIP_WITHOUT_MPI();
+  std::string out;
+  EXPECT_NE(RunMpi(2, std::string(LUOSHU_SUPERNODE_WORKER) + " 2 1 0 1 1", &out, true), 0) << out;
+  EXPECT_NE(out.find("rank 1: boom"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace luoshu::supernode_test
