@@ -3,10 +3,10 @@
 // process by default, one chip per MPI rank with --mpi (`mpirun -np N luoshu ... --mpi`). The
 // results are the same either way: cycle counts and memory images (the hashes printed).
 // The simulator is reached through sw/runtime/supernode.h (registered by main.cc).
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cinttypes>
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <random>
@@ -51,8 +51,8 @@ void AddSupernodeOptions(po::options_description* d, SupernodeFlags* f) {
       "probability per frame of a corrupted and, separately, of a dropped frame on every "
       "link, [0, 0.2]: the links retransmit, the result must not change")(
       "mem-mib", po::value(&f->mem_mib)->default_value(f->mem_mib),
-      "device memory per chip in MiB (1..512)")(
-      "seed", po::value(&f->seed)->default_value(f->seed), "seed for data and link errors (>= 0)")(
+      "device memory per chip in MiB (1..512)")("seed", po::value(&f->seed)->default_value(f->seed),
+                                                "seed for data and link errors (>= 0)")(
       "mpi", po::bool_switch(&f->mpi),
       "one chip per MPI rank: start as mpirun -np CHIPS luoshu ... --mpi");
 }
@@ -114,7 +114,8 @@ SupernodeConfig ConfigOf(const SupernodeFlags& f, const std::string& run_name) {
   const int world = EnvInt("OMPI_COMM_WORLD_SIZE");
   if (f.mpi && world == 0) {
     throw UsageError("--mpi runs one chip per MPI rank: start it as mpirun -np " +
-                     std::to_string(f.chips) + " luoshu ... --mpi (as root also "
+                     std::to_string(f.chips) +
+                     " luoshu ... --mpi (as root also "
                      "--allow-run-as-root), or drop --mpi to run every chip in this process");
   }
   if (f.mpi && world != f.chips) {
@@ -170,8 +171,9 @@ void PrintRun(const SupernodeConfig& c, const SupernodeRun& run) {
   }
   std::printf(" links (host registers, every chip)\n");
   std::printf("  data frames         %" PRIu64 "\n", frames);
-  std::printf("  retransmitted       %" PRIu64 " (CRC errors seen %" PRIu64 ", ack timeouts %" PRIu64
-              "; frames corrupted or dropped by the injector %" PRIu64 ")\n",
+  std::printf("  retransmitted       %" PRIu64 " (CRC errors seen %" PRIu64
+              ", ack timeouts %" PRIu64 "; frames corrupted or dropped by the injector %" PRIu64
+              ")\n",
               resent, crc, timeouts, injected);
   std::printf(" simulation\n");
   std::printf("  mode                %s\n",
@@ -219,7 +221,8 @@ int AllReduce(const Args& args) {
   const SupernodeConfig c = ConfigOf(f, "allreduce");
   CheckRange("bytes", bytes, 4, int64_t(c.mem_bytes), " and a multiple of 4 (int32 values)");
   if (bytes % 4 != 0) {
-    throw UsageError("--bytes=" + std::to_string(bytes) + " is not a multiple of 4: the values are int32");
+    throw UsageError("--bytes=" + std::to_string(bytes) +
+                     " is not a multiple of 4: the values are int32");
   }
   ops::CollectiveOptions o;
   if (algorithm == "auto") {
@@ -242,10 +245,10 @@ int AllReduce(const Args& args) {
   }
   const bool root = !c.mpi || EnvInt("OMPI_COMM_WORLD_RANK") == 0;
   if (root) {
-    const ops::AllReduceAlgorithm shown =
-        o.algorithm != ops::AllReduceAlgorithm::kAuto ? o.algorithm
-        : c.dim_y > 1                                 ? ops::AllReduceAlgorithm::kTorus2d
-                                                      : ops::AllReduceAlgorithm::kRing;
+    const ops::AllReduceAlgorithm shown = o.algorithm != ops::AllReduceAlgorithm::kAuto
+                                              ? o.algorithm
+                                          : c.dim_y > 1 ? ops::AllReduceAlgorithm::kTorus2d
+                                                        : ops::AllReduceAlgorithm::kRing;
     std::printf("luoshu allreduce: int32 sum of %" PRId64 " bytes on every chip, %s, %s, %s\n",
                 bytes, TopologyName(c).c_str(), ops::AllReduceAlgorithmName(shown),
                 o.push ? "push" : "pull");
@@ -265,7 +268,8 @@ int AllReduce(const Args& args) {
       for (int k = 0; k < comm.size(); ++k) {
         const std::vector<int32_t> in = RankInput(c.seed, k, elements);
         for (uint64_t i = 0; i < elements; ++i) {
-          want[i] = static_cast<int32_t>(static_cast<uint32_t>(want[i]) + static_cast<uint32_t>(in[i]));
+          want[i] =
+              static_cast<int32_t>(static_cast<uint32_t>(want[i]) + static_cast<uint32_t>(in[i]));
         }
       }
       const std::vector<int32_t> got = buf.DownloadVector<int32_t>();
@@ -291,9 +295,10 @@ int AllReduce(const Args& args) {
   std::printf(" all-reduce\n");
   std::printf("  cycles              %" PRIu64 " (%" PRIu64 " steps, a barrier after each)\n",
               cycles, steps);
-  std::printf("  bus bandwidth       %.3f bytes/cycle (bytes x 2(n-1)/n / cycles), %.1f %% of "
-              "the %.0f-byte lane\n",
-              busbw, 100 * busbw / lane, lane);
+  std::printf(
+      "  bus bandwidth       %.3f bytes/cycle (bytes x 2(n-1)/n / cycles), %.1f %% of "
+      "the %.0f-byte lane\n",
+      busbw, 100 * busbw / lane, lane);
   PrintRun(c, run);
   if (no_check) {
     std::printf("NOT CHECKED (--no-check)\n");
@@ -303,7 +308,8 @@ int AllReduce(const Args& args) {
   for (const SupernodeRankEnd& r : run.ranks) {
     const uint64_t bad = r.values.at(kLinkWords + 2);
     if (bad) {
-      std::printf("FAIL: chip %d: %" PRIu64 " of %" PRIu64 " values differ from the host reference, "
+      std::printf("FAIL: chip %d: %" PRIu64 " of %" PRIu64
+                  " values differ from the host reference, "
                   "the first at index %" PRIu64 "\n",
                   r.rank, bad, elements, r.values.at(kLinkWords + 3));
       ++failed;
@@ -328,8 +334,8 @@ int MlpChips(const Args& args) {
       "hidden features (split across the chips; padded with zero units to a multiple)")(
       "out-features", po::value(&out)->default_value(out), "output features")(
       "requant", po::value(&requant)->default_value(requant),
-      "SCALE,SHIFT of layer 1's requantization")(
-      "no-check", po::bool_switch(&no_check), "do not compare with the host reference");
+      "SCALE,SHIFT of layer 1's requantization")("no-check", po::bool_switch(&no_check),
+                                                 "do not compare with the host reference");
   AddSupernodeOptions(&desc, &f);
   po::variables_map vm;
   if (!ParseArgs(args, desc, "mlp --chips N", &vm)) return 0;
@@ -372,10 +378,11 @@ int MlpChips(const Args& args) {
   }
   const bool root = !c.mpi || EnvInt("OMPI_COMM_WORLD_RANK") == 0;
   if (root) {
-    std::printf("luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
-                "tensor-parallel on %s (W1 by columns, W2 by rows, one all-reduce), seed %" PRId64 "\n",
-                x.rows(), x.cols(), w.w1.rows(), w.w1.cols(), w.w2.rows(), w.w2.cols(),
-                TopologyName(c).c_str(), f.seed);
+    std::printf(
+        "luoshu mlp: Y = (requant(relu(X W1 + b1)) W2 + b2), X %dx%d, W1 %dx%d, W2 %dx%d, "
+        "tensor-parallel on %s (W1 by columns, W2 by rows, one all-reduce), seed %" PRId64 "\n",
+        x.rows(), x.cols(), w.w1.rows(), w.w1.cols(), w.w2.rows(), w.w2.cols(),
+        TopologyName(c).c_str(), f.seed);
     std::printf(" links               %d-bit lanes, %d cycles each way, %g errors per frame\n",
                 c.link_width, c.link_latency, c.link_error_rate);
     std::fflush(stdout);

@@ -16,10 +16,10 @@
 namespace luoshu {
 
 struct SupernodeConfig {
-  int dim_x = 2, dim_y = 1;      // a ring of n chips is n x 1; a torus 2 x 2 or 2 x 4
-  int link_width = 16;           // lane bits (SupernodeLinkWidths(): the chips built)
-  int link_latency = 16;         // lane cycles each way; the lookahead of the co-simulation
-  double link_error_rate = 0;    // per frame, corrupted and, separately, dropped
+  int dim_x = 2, dim_y = 1;       // a ring of n chips is n x 1; a torus 2 x 2 or 2 x 4
+  int link_width = 16;            // lane bits (SupernodeLinkWidths(): the chips built)
+  int link_latency = 16;          // lane cycles each way; the lookahead of the co-simulation
+  double link_error_rate = 0;     // per frame, corrupted and, separately, dropped
   uint64_t mem_bytes = 16 << 20;  // per chip
   uint64_t seed = 1;
   bool mpi = false;  // one chip per MPI rank (this process: its rank's chip only)
@@ -48,7 +48,8 @@ struct SupernodeRun {
 
 // A rank's program: its Communicator and a Device on its chip (the runner opens it).
 using SupernodeProgram = std::function<RankValues(Communicator&, Device&)>;
-using SupernodeRunner = std::function<SupernodeRun(const SupernodeConfig&, const SupernodeProgram&)>;
+using SupernodeRunner =
+    std::function<SupernodeRun(const SupernodeConfig&, const SupernodeProgram&)>;
 
 // Registers the runner and the lane widths it has chips for (the composition root, once).
 void RegisterSupernodeRunner(std::vector<int> link_widths, SupernodeRunner runner);

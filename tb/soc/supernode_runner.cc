@@ -72,7 +72,8 @@ void RegisterSupernodeRunner() {
   luoshu::RegisterSupernodeRunner(
       {VerilatedParams<Vsoc_chip>::LinkLaneW, VerilatedParams<Vsoc_chip_w64>::LinkLaneW},
       [](const SupernodeConfig& c, const SupernodeProgram& p) {
-        if (c.link_width == VerilatedParams<Vsoc_chip_w64>::LinkLaneW) return RunOn<Vsoc_chip_w64>(c, p);
+        if (c.link_width == VerilatedParams<Vsoc_chip_w64>::LinkLaneW)
+          return RunOn<Vsoc_chip_w64>(c, p);
         if (c.link_width == VerilatedParams<Vsoc_chip>::LinkLaneW) return RunOn<Vsoc_chip>(c, p);
         throw InvalidArgument("no chip model with " + std::to_string(c.link_width) + "-bit lanes");
       });
