@@ -567,6 +567,18 @@ void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
   *shift = static_cast<int>(num(text.substr(comma + 1), 0, 31, "SHIFT"));
 }
 
+void RandomMlp(std::mt19937_64* rng, int batch, int in, int hidden, int out, Matrix<int8_t>* x,
+               ops::MlpWeights* w) {
+  *x = RandomMatrix<int8_t>(rng, batch, in);
+  w->w1 = RandomMatrix<int8_t>(rng, in, hidden);
+  w->w2 = RandomMatrix<int8_t>(rng, hidden, out);
+  std::uniform_int_distribution<int32_t> u(-4096, 4096);
+  w->b1.resize(hidden);
+  w->b2.resize(out);
+  for (auto& v : w->b1) v = u(*rng);
+  for (auto& v : w->b2) v = u(*rng);
+}
+
 namespace {
 
 // Loads a .npy operand; a problem with the file is bad input (exit 2).
@@ -902,14 +914,7 @@ int Mlp(const Args& args) {
       throw UsageError(e.what());
     }
   } else {
-    x = RandomMatrix<int8_t>(&rng, int(batch), int(in));
-    w.w1 = RandomMatrix<int8_t>(&rng, int(in), int(hidden));
-    w.w2 = RandomMatrix<int8_t>(&rng, int(hidden), int(out));
-    std::uniform_int_distribution<int32_t> u(-4096, 4096);
-    w.b1.resize(hidden);
-    w.b2.resize(out);
-    for (auto& v : w.b1) v = u(rng);
-    for (auto& v : w.b2) v = u(rng);
+    RandomMlp(&rng, int(batch), int(in), int(hidden), int(out), &x, &w);
   }
   w.scale1 = scale;
   w.shift1 = shift;

@@ -3,9 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "sw/common/matrix.h"
+#include "sw/ops/mlp.h"
 
 namespace luoshu::cli {
 
@@ -21,6 +25,9 @@ using Args = std::vector<std::string>;
 void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "");
 // "SCALE,SHIFT" of a requantization (UsageError when malformed or out of range).
 void ParseRequant(const std::string& text, int32_t* scale, int* shift);
+// Random X (batch x in) and weights of `luoshu mlp` (one and several chips draw the same).
+void RandomMlp(std::mt19937_64* rng, int batch, int in, int hidden, int out, Matrix<int8_t>* x,
+               ops::MlpWeights* w);
 
 int Info(const Args& args);
 int Gemm(const Args& args);

@@ -137,6 +137,12 @@ SupernodeConfig ConfigOf(const SupernodeFlags& f, const std::string& run_name) {
   return c;
 }
 
+void PrintLinks(const SupernodeConfig& c) {
+  std::printf(" links               %d-bit lanes, %d cycles each way, %g errors per frame\n",
+              c.link_width, c.link_latency, c.link_error_rate);
+  std::fflush(stdout);
+}
+
 std::string TopologyName(const SupernodeConfig& c) {
   if (c.dim_y == 1) return "ring of " + std::to_string(c.dim_x);
   return std::to_string(c.dim_x) + " x " + std::to_string(c.dim_y) + " torus";
@@ -252,9 +258,7 @@ int AllReduce(const Args& args) {
     std::printf("luoshu allreduce: int32 sum of %" PRId64 " bytes on every chip, %s, %s, %s\n",
                 bytes, TopologyName(c).c_str(), ops::AllReduceAlgorithmName(shown),
                 o.push ? "push" : "pull");
-    std::printf(" links               %d-bit lanes, %d cycles each way, %g errors per frame\n",
-                c.link_width, c.link_latency, c.link_error_rate);
-    std::fflush(stdout);
+    PrintLinks(c);
   }
 
   Progress progress;
@@ -349,21 +353,9 @@ int MlpChips(const Args& args) {
   ParseRequant(requant, &scale, &shift);
 
   std::mt19937_64 rng(static_cast<uint64_t>(f.seed));
-  auto random = [&](int rows, int cols) {
-    Matrix<int8_t> m(rows, cols);
-    for (int r = 0; r < rows; ++r)
-      for (int k = 0; k < cols; ++k) m.at(r, k) = static_cast<int8_t>(rng());
-    return m;
-  };
-  const Matrix<int8_t> x = random(int(batch), int(in));
+  Matrix<int8_t> x;
   ops::MlpWeights w;
-  w.w1 = random(int(in), int(hidden));
-  w.w2 = random(int(hidden), int(out));
-  std::uniform_int_distribution<int32_t> u(-4096, 4096);
-  w.b1.resize(hidden);
-  w.b2.resize(out);
-  for (auto& v : w.b1) v = u(rng);
-  for (auto& v : w.b2) v = u(rng);
+  RandomMlp(&rng, int(batch), int(in), int(hidden), int(out), &x, &w);
   w.scale1 = scale;
   w.shift1 = shift;
   try {
@@ -383,9 +375,7 @@ int MlpChips(const Args& args) {
         "tensor-parallel on %s (W1 by columns, W2 by rows, one all-reduce), seed %" PRId64 "\n",
         x.rows(), x.cols(), w.w1.rows(), w.w1.cols(), w.w2.rows(), w.w2.cols(),
         TopologyName(c).c_str(), f.seed);
-    std::printf(" links               %d-bit lanes, %d cycles each way, %g errors per frame\n",
-                c.link_width, c.link_latency, c.link_error_rate);
-    std::fflush(stdout);
+    PrintLinks(c);
   }
   Progress progress;
   const SupernodeRun run = RunSupernode(c, [&](Communicator& comm, Device& dev) {
