@@ -255,55 +255,56 @@ module vec_unit
   logic [1:0][NbW-1:0] st_nbytes;
   logic [1:0][NbW:0]  al_taken;  // bytes of the row taken from a beat this cycle
   beat_t [1:0]         st_data;
+  // An aligner's bytes after a cycle that moves some: a step taken (a beat leaves, or the
+  // row's tail and then nothing is left), then `count` bytes of a popped beat from its byte
+  // `start` placed after the `n_kept` bytes kept. A function called only in such a cycle: as
+  // continuous logic Verilator would do these wide shifts every cycle (simulation speed).
+  function automatic logic [2*BeatBytes-1:0][7:0] aligned(
+      input logic [2*BeatBytes-1:0][7:0] acc, input logic take, input logic last,
+      input logic pop, input beat_t data, input logic [OffW-1:0] start,
+      input logic [NbW:0] count, input logic [NbW:0] n_kept);
+    logic [2*BeatBytes-1:0][7:0] kept, placed;
+    beat_t shifted;
+    kept = acc;
+    if (take) kept = last ? '0 : {{BeatBytes{8'h00}}, acc[2*BeatBytes-1:BeatBytes]};
+    shifted = beat_t'(data >> (8 * start));
+    placed = '0;
+    for (int i = 0; i < BeatBytes; i++) begin
+      if (i < 32'(count)) placed[i] = shifted[i];
+    end
+    // Bytes past n_kept are zero (kept so), so a beat is placed with an OR.
+    return pop ? kept | (placed << (8 * n_kept)) : kept;
+  endfunction
   for (genvar s = 0; s < 2; s++) begin : g_align
-    logic [2*BeatBytes-1:0][7:0] acc_q, acc_d, kept, placed;
+    logic [2*BeatBytes-1:0][7:0] acc_q;
     logic [NbW:0]               n_q, n_d, n_kept;  // bytes held, 0..2 * BeatBytes
     logic [RowW-1:0]             left_q, left_d;    // bytes of the row not yet taken
     logic [OffW-1:0]             start;
     logic [NbW:0]               count;
     logic [RowW-1:0]             avail;
-    beat_t                       shifted;
     assign st_valid[s]  = (32'(n_q) >= BeatBytes) || (left_q == '0 && n_q != '0);
     assign st_last[s]   = (left_q == '0) && (32'(n_q) <= BeatBytes);
     assign st_nbytes[s] = (32'(n_q) >= BeatBytes) ? NbW'(BeatBytes) : NbW'(n_q);
     assign st_data[s]   = acc_q[BeatBytes-1:0];
-    // After this cycle's step: a whole beat leaves (shift by one beat), or a row's tail
-    // (then nothing is left).
+    // Bytes held after this cycle's step: a whole beat leaves, or a row's tail (then none).
     always_comb begin
-      kept   = acc_q;
       n_kept = n_q;
-      if (st_take[s]) begin
-        if (st_last[s]) begin
-          kept   = '0;  // bytes past n_q are kept zero, so a beat is placed with an OR
-          n_kept = '0;
-        end else begin
-          kept   = {{BeatBytes{8'h00}}, acc_q[2*BeatBytes-1:BeatBytes]};
-          n_kept = n_q - (NbW+1)'(BeatBytes);
-        end
-      end
+      if (st_take[s]) n_kept = st_last[s] ? '0 : n_q - (NbW+1)'(BeatBytes);
     end
     // The beat on offer: its first byte of the row, and how many of its bytes the row takes.
     assign start   = beat[s].first ? beat[s].off : '0;
     assign avail   = beat[s].first ? src_bytes_q : left_q;
     assign count   = (32'(avail) < BeatBytes - 32'(start)) ? (NbW+1)'(avail)
                                                            : (NbW+1)'(BeatBytes - 32'(start));
-    assign shifted = beat_t'(beat[s].data >> (8 * start));
     assign buf_pop[s] = buf_valid[s] && (32'(n_kept) <= BeatBytes) &&
                         (!beat[s].first || n_kept == '0);
     always_comb begin
-      placed = '0;
-      for (int i = 0; i < BeatBytes; i++) begin
-        if (i < 32'(count)) placed[i] = shifted[i];
-      end
-      acc_d  = kept;
       n_d    = n_kept;
       left_d = left_q;
       if (state_q == StStart) begin
-        acc_d  = '0;
         n_d    = '0;
         left_d = '0;
       end else if (buf_pop[s]) begin
-        acc_d  = kept | (placed << (8 * n_kept));
         n_d    = n_kept + count;
         left_d = avail - RowW'(count);
       end
@@ -317,7 +318,15 @@ module vec_unit
         left_q <= left_d;
       end
     end
-    always_ff @(posedge clk_i) acc_q <= acc_d;  // datapath: n_q says what is valid
+    // Datapath (n_q says what is valid), loaded only in a cycle that moves bytes.
+    always_ff @(posedge clk_i) begin
+      if (state_q == StStart) begin
+        acc_q <= '0;
+      end else if (buf_pop[s] || st_take[s]) begin
+        acc_q <= aligned(acc_q, st_take[s], st_last[s], buf_pop[s], beat[s].data, start, count,
+                         n_kept);
+      end
+    end
     assign al_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
   end
   assign rd_bytes_o = al_taken[0] + al_taken[1];

@@ -37,15 +37,13 @@ module realigner #(
     $error("realigner: BeatBytes must be a power of two >= 2 (got %0d)", BeatBytes);
   end
 
-  logic [BeatBytes-1:0][7:0]   cur_data_q, cur_data_d;  // the beat being filled
+  logic [BeatBytes-1:0][7:0]   cur_data_q;              // the beat being filled
   logic [BeatBytes-1:0]        cur_strb_q, cur_strb_d;
-  logic [BeatBytes-1:0][7:0]   out_data_q, out_data_d;  // the beat on offer
+  logic [BeatBytes-1:0][7:0]   out_data_q;              // the beat on offer
   logic [BeatBytes-1:0]        out_strb_q, out_strb_d;
   logic                        out_valid_q, out_valid_d;
   logic                        flush_q, flush_d;        // the filled beat leaves next
-  logic [2*BeatBytes-1:0][7:0] sh_data;                 // the chunk at its offset, 2 beats
-  logic [2*BeatBytes-1:0]      sh_strb;
-  logic [BeatBytes-1:0][7:0]   merged_data;
+  logic [2*BeatBytes-1:0]      sh_strb;                 // the chunk's bytes at its offset
   logic [BeatBytes-1:0]        merged_strb;
   logic                        out_free, take, ends_beat;
   logic [BeatBytes-1:0]        len_strb;                // the chunk's bytes from lane 0
@@ -54,43 +52,47 @@ module realigner #(
   always_comb begin
     for (int i = 0; i < BeatBytes; i++) len_strb[i] = (CntW'(i) < in_nbytes_i);
   end
-  assign sh_data = (2*BeatBytes*8)'(in_data_i) << {in_off_i, 3'b000};
   assign sh_strb = (2*BeatBytes)'(len_strb) << in_off_i;
-  always_comb begin
-    for (int i = 0; i < BeatBytes; i++) begin
-      merged_data[i] = sh_strb[i] ? sh_data[i] : cur_data_q[i];
-    end
-  end
   assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
-  // Reaches the beat's end, or the row's.
+
+  // The data path as functions, called only in the always_ff branches that load a data
+  // register: as continuous logic Verilator would shift and merge every cycle, chunk or not
+  // (simulation speed). The chunk at its offset spans two beats: the first merges into the
+  // beat being filled, the second (what spills) starts the next one.
+  function automatic logic [BeatBytes-1:0][7:0] merged(input logic [BeatBytes-1:0][7:0] cur,
+                                                       input logic [BeatBytes-1:0][7:0] data,
+                                                       input logic [OffW-1:0] off,
+                                                       input logic [BeatBytes-1:0] strb);
+    logic [BeatBytes-1:0][7:0] sh;
+    sh = data << {off, 3'b000};
+    for (int i = 0; i < BeatBytes; i++) merged[i] = strb[i] ? sh[i] : cur[i];
+  endfunction
+  function automatic logic [BeatBytes-1:0][7:0] spilled(input logic [BeatBytes-1:0][7:0] data,
+                                                        input logic [OffW-1:0] off);
+    return (BeatBytes*8)'(((2*BeatBytes*8)'(data) << {off, 3'b000}) >> (BeatBytes*8));
+  endfunction
+
   assign ends_beat   = in_fills_i || in_last_i;
   assign out_free    = !out_valid_q || out_ready_i;
   assign in_ready_o  = out_free && !flush_q;
   assign take        = in_valid_i && in_ready_o;
-
   always_comb begin
-    cur_data_d  = cur_data_q;
     cur_strb_d  = cur_strb_q;
-    out_data_d  = out_data_q;
     out_strb_d  = out_strb_q;
     out_valid_d = out_valid_q && !out_ready_i;
     flush_d     = flush_q;
     if (out_free && flush_q) begin
       out_valid_d = 1'b1;
-      out_data_d  = cur_data_q;
       out_strb_d  = cur_strb_q;
       cur_strb_d  = '0;
       flush_d     = 1'b0;
     end else if (take) begin
       if (ends_beat) begin
         out_valid_d = 1'b1;
-        out_data_d  = merged_data;
         out_strb_d  = merged_strb;
-        cur_data_d  = sh_data[2*BeatBytes-1:BeatBytes];
         cur_strb_d  = sh_strb[2*BeatBytes-1:BeatBytes];
         flush_d     = in_last_i && in_spills_i;
       end else begin
-        cur_data_d = merged_data;
         cur_strb_d = merged_strb;
       end
     end
@@ -107,11 +109,20 @@ module realigner #(
       flush_q     <= flush_d;
     end
   end
-  // Beat data: only shown with its valid and strobes.
+  // Beat data: only shown with its valid and strobes (no reset). Loaded only in the cycles
+  // the control logic above moves a chunk or a beat, with the same choices.
   always_ff @(posedge clk_i) begin
-    cur_data_q <= cur_data_d;
-    out_data_q <= out_data_d;
     out_strb_q <= out_strb_d;
+    if (out_free && flush_q) begin
+      out_data_q <= cur_data_q;
+    end else if (take) begin
+      if (ends_beat) begin
+        out_data_q <= merged(cur_data_q, in_data_i, in_off_i, sh_strb[BeatBytes-1:0]);
+        cur_data_q <= spilled(in_data_i, in_off_i);
+      end else begin
+        cur_data_q <= merged(cur_data_q, in_data_i, in_off_i, sh_strb[BeatBytes-1:0]);
+      end
+    end
   end
 
   assign out_valid_o = out_valid_q;

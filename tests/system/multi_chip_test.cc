@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "sw/hal/reg_map.h"
 #include "tests/system/multi_chip_cases.h"
 
 namespace luoshu::multi_chip_test {
@@ -193,7 +194,8 @@ TEST_F(MultiChipTest, HostReadsLinkCountersThatAgreeWithTheInjectedFaults) {
 }
 
 // Chips that were never given work: every link counter but the lane words (credit refreshes)
-// reads 0 on every port, and the driver refuses a port the SoC does not have.
+// reads 0 on every port, a select beyond the last counter reads 0, and the driver refuses a
+// port the SoC does not have.
 TEST_F(MultiChipTest, IdleLinksCountNothingButCreditRefreshes) {
   tb::MultiChipOptions o;
   o.topology = Topology::Ring(2);
@@ -218,6 +220,12 @@ TEST_F(MultiChipTest, IdleLinksCountNothingButCreditRefreshes) {
       }
     }
     EXPECT_THROW(d.LinkCounter(P::NumLinks, LinkCounterSel::kLaneWords), driver::DriverError);
+    // A select beyond the last counter reads 0, even on a port whose lane words move.
+    for (uint32_t sel = driver::kNumLinkCounters; sel < 16; ++sel) {
+      mc.bus(c).WriteReg(hal::reg::Link(0, hal::reg::kLinkCntSel), sel);
+      EXPECT_EQ(mc.bus(c).ReadReg(hal::reg::Link(0, hal::reg::kLinkCntLo)), 0u) << "select " << sel;
+      EXPECT_EQ(mc.bus(c).ReadReg(hal::reg::Link(0, hal::reg::kLinkCntHi)), 0u) << "select " << sel;
+    }
   }
 }
 
