@@ -251,8 +251,8 @@ int main(int argc, char** argv) {
       "# chips: soc_chip_w64 (1 core, Dim %d, 4 link ports, %d-bit lanes, RxDepth %d, "
       "VecBufBeats %d, ProxyWriteBufBeats %d), link latency %d, memory latency 30; "
       "all-reduce %s\n",
-      P::Dim, P::LinkLaneW, P::LinkRxDepth, static_cast<int>(P::VecBufBeats),
-      static_cast<int>(P::ProxyWriteBufBeats), c.latency,
+      static_cast<int>(P::Dim), static_cast<int>(P::LinkLaneW), static_cast<int>(P::LinkRxDepth),
+      static_cast<int>(P::VecBufBeats), static_cast<int>(P::ProxyWriteBufBeats), c.latency,
       c.push ? "pushing (partial sums to the next chip's scratch)" : "pulling");
   // The bound: the better of pulling and pushing a buffer over one link.
   const Run pull = LinkBound(c, false), push = LinkBound(c, true);
