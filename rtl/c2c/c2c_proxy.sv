@@ -11,6 +11,14 @@
 // from its entry, frees it and leaves for the response switch. Data flits pass unchanged.
 // A request waits while every entry is taken: entries free as responses leave, and responses
 // always leave (docs/supernode.md, "Deadlock freedom").
+//
+// WriteBufBeats > 0: write data goes through a FIFO of that many flits, and a write's header
+// enters the mesh only once min(len, WriteBufBeats) of its data flits are in it. A write
+// arrives at the link's rate (a 64-bit lane: a flit per 3 cycles); cut through (0, the
+// default) its packet holds the memory node's mesh port for its whole arrival, and the local
+// core's reads of that channel wait behind it (docs/supernode.md, "Ring rate"). Buffered, it
+// holds the port for its length at one flit per cycle. The data FIFO only waits on the link,
+// so a held header is always released.
 `include "luoshu_assert.svh"
 
 module c2c_proxy
@@ -21,6 +29,7 @@ module c2c_proxy
   parameter logic [3:0][2:0] ChanX = 12'o2222,  // channel c's node, as core_noc_bridge
   parameter logic [3:0][2:0] ChanY = 12'o3210,
   parameter int Entries = 16,  // remote requests in flight on this chip
+  parameter int WriteBufBeats = 0,  // 0: write data cut through; else the FIFO (above)
   localparam int HdrW = noc_pkg::MemHdrW,
   localparam int DataW = FlitW - noc_pkg::FrameW
 ) (
@@ -53,6 +62,9 @@ module c2c_proxy
   end
   if (NumChannels != 1 && NumChannels != 2 && NumChannels != 4) begin : g_bad_channels
     $error("c2c_proxy: NumChannels must be 1, 2 or 4 (got %0d)", NumChannels);
+  end
+  if (WriteBufBeats < 0 || WriteBufBeats == 1 || WriteBufBeats > 256) begin : g_bad_wbuf
+    $error("c2c_proxy: WriteBufBeats must be 0 or 2..256 (got %0d)", WriteBufBeats);
   end
 
   localparam int IdxW = Entries > 1 ? $clog2(Entries) : 1;
@@ -126,24 +138,69 @@ module c2c_proxy
   end
 
   // The header is registered: its tag (the entry) is chosen once, when it is taken.
-  logic hdr_in_ready;
+  logic              hdr_in_ready, hdr_valid, hdr_release;
+  noc_pkg::mem_hdr_t hdr;
   spill_register #(.Width(HdrW)) u_req_hdr (
     .clk_i,
     .rst_ni,
     .in_valid_i (in_hdr_valid && free_any),
     .in_ready_o (hdr_in_ready),
     .in_data_i  (req_out),
-    .out_valid_o(tx_hdr_valid_o),
-    .out_ready_i(tx_hdr_ready_i),
-    .out_data_o (tx_hdr_o)
+    .out_valid_o(hdr_valid),
+    .out_ready_i(tx_hdr_ready_i && hdr_release),
+    .out_data_o (hdr)
   );
-  assign in_hdr_ready = hdr_in_ready && free_any;
-  assign req_fire     = in_hdr_valid && in_hdr_ready;
+  assign tx_hdr_valid_o = hdr_valid && hdr_release;
+  assign tx_hdr_o       = hdr;
+  assign in_hdr_ready   = hdr_in_ready && free_any;
+  assign req_fire       = in_hdr_valid && in_hdr_ready;
 
   // Write data follows its header (the NI takes it once the header has gone).
-  assign tx_data_valid_o = in_data_valid;
-  assign tx_data_o       = in_data;
-  assign in_data_ready   = tx_data_ready_i;
+  if (WriteBufBeats == 0) begin : g_cut_through
+    assign tx_data_valid_o = in_data_valid;
+    assign tx_data_o       = in_data;
+    assign in_data_ready   = tx_data_ready_i;
+    assign hdr_release     = 1'b1;
+  end else begin : g_write_buf
+    localparam int CntW = $clog2(WriteBufBeats + 1);
+    localparam int PendW = noc_pkg::LenW + 2;  // up to 255 + WriteBufBeats
+    logic [CntW-1:0]  count;
+    // Data flits of writes whose header has left and that have not left themselves (some
+    // may not have arrived yet): they are in the FIFO before the held header's.
+    logic [PendW-1:0] pending_q, pending_d, avail, want;
+    logic buf_valid;
+    stream_fifo #(.Depth(WriteBufBeats), .Width(DataW)) u_write_data (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (in_data_valid),
+      .in_ready_o (in_data_ready),
+      .in_data_i  (in_data),
+      .out_valid_o(buf_valid),
+      .out_ready_i(tx_data_ready_i && pending_q != '0),
+      .out_data_o (tx_data_o),
+      .count_o    (count)
+    );
+    // A flit is offered only once its header has left (the held header's flits wait).
+    assign tx_data_valid_o = buf_valid && pending_q != '0;
+    // The held write's flits in the FIFO (then the next packets' ones, in order).
+    assign avail = PendW'(count) > pending_q ? PendW'(count) - pending_q : '0;
+    assign want  = 32'(hdr.len) < WriteBufBeats ? PendW'(hdr.len) : PendW'(WriteBufBeats);
+    assign hdr_release = hdr.kind != noc_pkg::KindWrite || avail >= want;
+    always_comb begin
+      pending_d = pending_q;
+      if (tx_hdr_valid_o && tx_hdr_ready_i && hdr.kind == noc_pkg::KindWrite) begin
+        pending_d = pending_d + PendW'(hdr.len);
+      end
+      if (tx_data_valid_o && tx_data_ready_i) pending_d = pending_d - 1'b1;
+    end
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) pending_q <= '0;
+      else pending_q <= pending_d;
+    end
+    `ASSERT_ALWAYS(a_pending_bounded, clk_i, rst_ni,
+                   32'(pending_q) <= 32'(WriteBufBeats) + 32'(1 << noc_pkg::LenW),
+                   "more write flits owed to the mesh than headers announced")
+  end
 
   // ---------------------------------------------------------------- responses
   noc_pkg::mem_hdr_t rsp, rsp_out;

@@ -47,6 +47,7 @@ module luoshu_soc #(
   parameter int LinkRxDepth = 8,
   parameter int LinkTimeout = 1024,
   parameter int ProxyEntries = 16,  // other chips' requests in flight on this chip
+  parameter int ProxyWriteBufBeats = 0,  // c2c_proxy WriteBufBeats: 0 cut through (docs/supernode.md)
   localparam int IdW = 2,         // AXI ID = the requesting core's index
   localparam int LinkPorts = NumLinks > 0 ? NumLinks : 1
 ) (
@@ -468,7 +469,7 @@ module luoshu_soc #(
 
     c2c_proxy #(
       .FlitW(FlitW), .NumChannels(NumChannels), .ChanX(ChanX), .ChanY(ChanY),
-      .Entries(ProxyEntries)
+      .Entries(ProxyEntries), .WriteBufBeats(ProxyWriteBufBeats)
     ) u_proxy (
       .clk_i,
       .rst_ni,

@@ -9,7 +9,9 @@
 //       steps), which is what every step of a ring all-reduce does. A ring all-reduce moves
 //       2 (n - 1) / n of the buffer over every link, all links at once, so its bus bandwidth
 //       cannot beat the ring rate; the headline ratio is against it, the lone rate is printed
-//       beside it (every chip then also receives while it sends, which costs ~20 %).
+//       beside it (every chip then also receives while it sends: with the proxy's write buffer
+//       the two are within 1 %, cut through the ring ran at 80 %; docs/supernode.md, "Ring
+//       rate").
 // busbw = bytes x 2 (n - 1) / n / cycles (cycles: rank 0's, from the barrier all ranks leave
 // together to the end of the last step). Every run is checked bit-exact against the host sum.
 // Also the tensor-parallel MLP's speed-up from 1 to 4 chips (device cycles).
@@ -247,8 +249,10 @@ int main(int argc, char** argv) {
   const double raw = P::LinkLaneW / 8.0;
   std::printf(
       "# chips: soc_chip_w64 (1 core, Dim %d, 4 link ports, %d-bit lanes, RxDepth %d, "
-      "VecBufBeats 64), link latency %d, memory latency 30; all-reduce %s\n",
-      P::Dim, P::LinkLaneW, P::LinkRxDepth, c.latency,
+      "VecBufBeats %d, ProxyWriteBufBeats %d), link latency %d, memory latency 30; "
+      "all-reduce %s\n",
+      static_cast<int>(P::Dim), static_cast<int>(P::LinkLaneW), static_cast<int>(P::LinkRxDepth),
+      static_cast<int>(P::VecBufBeats), static_cast<int>(P::ProxyWriteBufBeats), c.latency,
       c.push ? "pushing (partial sums to the next chip's scratch)" : "pulling");
   // The bound: the better of pulling and pushing a buffer over one link.
   const Run pull = LinkBound(c, false), push = LinkBound(c, true);

@@ -17,6 +17,7 @@ module soc_tb #(
   parameter int LinkReplayDepth = 16,
   parameter int LinkRxDepth = 8,
   parameter int VecBufBeats = 16,  // the vector unit's beat buffer per source (collectives)
+  parameter int ProxyWriteBufBeats = 0,  // luoshu_soc: remote writes buffered in the proxy
   localparam int LinkPorts = NumLinks > 0 ? NumLinks : 1
 ) (
   input  logic        clk_i,
@@ -104,7 +105,7 @@ module soc_tb #(
     .NumCores(NumCores), .NumChannels(NumChannels), .Dim(Dim), .L0aBytes(L0aBytes),
     .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumLinks(NumLinks),
     .LinkLaneW(LinkLaneW), .LinkReplayDepth(LinkReplayDepth), .LinkRxDepth(LinkRxDepth),
-    .VecBufBeats(VecBufBeats)
+    .VecBufBeats(VecBufBeats), .ProxyWriteBufBeats(ProxyWriteBufBeats)
   ) u_soc (
     .clk_i,
     .rst_ni,

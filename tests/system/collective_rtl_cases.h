@@ -50,11 +50,13 @@ inline tb::SupernodeOptions RtlOptions(const Topology& t, uint64_t seed, double 
 
 // Runs `cases(comm, dev)` on every rank; each returns "" or what was wrong. Prints the
 // per-rank cycles and link faults, fails the test on any rank's error, and returns every
-// rank's end record (cycles, memory hash, link statistics).
-inline std::vector<tb::RankResult> RunOnRtl(
+// rank's end record (cycles, memory hash, link statistics). On the tests' chip, or another
+// supernode chip model (`C`).
+template <class C = Chip>
+std::vector<tb::RankResult> RunOnRtl(
     const Topology& t, uint64_t seed, double fault_rate,
     const std::function<std::string(Communicator&, Device&)>& cases) {
-  tb::Supernode<Chip> node(RtlOptions(t, seed, fault_rate, tb::CurrentTestName()));
+  tb::Supernode<C> node(RtlOptions(t, seed, fault_rate, tb::CurrentTestName()));
   std::mutex mu;
   std::vector<std::string> errors(t.chips());
   const auto results = node.Run([&](Communicator& comm, hal::HostBus& bus) {

@@ -1,7 +1,11 @@
 // The collectives and the tensor-parallel MLP on the RTL (SPMD, tb/soc/supernode.h, one thread
 // per chip): a ring of 2, a ring of 4 and a 2 x 2 torus, with 0.5 % of the frames of every kind
 // corrupted and 0.5 % dropped on every link; bit-exact against the host reference on every
-// rank. The 8-chip runs are in supernode_collectives_long_test.cc (label long).
+// rank. The 8-chip runs are in supernode_collectives_long_test.cc (label long). The ring of 4
+// also on the benchmark's chip (soc_chip_w64: 64-bit lanes, remote writes buffered in the
+// proxy).
+#include "Vsoc_chip_w64.h"
+#include "Vsoc_chip_w64_params.h"
 #include "tests/system/collective_rtl_cases.h"
 #include "tests/system/supernode_checks.h"
 
@@ -20,6 +24,14 @@ TEST(SupernodeCollectivesTest, RingOfFour) {
   const uint64_t seed = tb::SeedFromEnv(1402);
   RunOnRtl(Topology::Ring(4), seed, kFaults,
            [&](Communicator& comm, Device& dev) { return AllCollectives(comm, dev, seed); });
+}
+
+TEST(SupernodeCollectivesTest, RingOfFourOnTheBenchmarkChip) {
+  static_assert(VerilatedParams<Vsoc_chip_w64>::ProxyWriteBufBeats > 0);
+  const uint64_t seed = tb::SeedFromEnv(1406);
+  RunOnRtl<Vsoc_chip_w64>(Topology::Ring(4), seed, kFaults, [&](Communicator& comm, Device& dev) {
+    return AllCollectives(comm, dev, seed);
+  });
 }
 
 TEST(SupernodeCollectivesTest, TwoByTwoTorus) {

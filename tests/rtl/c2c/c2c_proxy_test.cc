@@ -2,7 +2,9 @@
 // and tag) go into the mesh to the channel of their address with a table entry as tag; a C++
 // memory answers them in random order; every response packet must carry back the requester's
 // core, tag and chip, with the memory's data. Stalls on every port; the table (4 entries)
-// bounds the requests in flight.
+// bounds the requests in flight. Every test runs on both builds: c2c_proxy (write data cut
+// through) and c2c_proxy_wbuf (WriteBufBeats 2: a write's header waits for min(len, 2) of its
+// data flits; writes are 1..4 flits, so some are longer than the buffer).
 #include <gtest/gtest.h>
 
 #include <array>
@@ -16,6 +18,8 @@
 
 #include "Vc2c_proxy.h"
 #include "Vc2c_proxy_params.h"
+#include "Vc2c_proxy_wbuf.h"
+#include "Vc2c_proxy_wbuf_params.h"
 #include "tb/agents/stream.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
@@ -27,8 +31,6 @@
 namespace luoshu {
 namespace {
 
-using Model = Vc2c_proxy;
-constexpr int kEntries = VerilatedParams<Model>::Entries;
 constexpr int kFlitW = 146, kDataW = 144;
 
 // A 146-bit flit or a 144-bit data word: w[i] = bits [64i +: 64].
@@ -66,8 +68,11 @@ struct Request {
   std::vector<Wide> data;  // write data
 };
 
+template <class Model>
 class Harness {
  public:
+  static constexpr int kEntries = VerilatedParams<Model>::Entries;
+
   Harness(const std::string& name, uint64_t seed, double stall) : rng_(seed), sim_(name) {
     using Src = tb::StreamSource<Wide>;
     using Sink = tb::StreamSink<Wide>;
@@ -115,6 +120,14 @@ class Harness {
   tb::Simulation<Model>& sim() { return sim_; }
   tb::Rng& rng() { return rng_; }
 
+  // The flits of a request one by one (Offer's bookkeeping at the head flit).
+  void OfferHead(const Request& r) {
+    req_->Push(HeadFlit(r.hdr.Pack(), r.data.empty()));
+    offered_.push_back(r);
+  }
+  void OfferData(const Request& r, size_t k) {
+    req_->Push(DataFlit(r.data.at(k), k + 1 == r.data.size()));
+  }
   void Offer(const Request& r) {
     const bool data = r.hdr.kind == tb::kMemWrite;
     req_->Push(HeadFlit(r.hdr.Pack(), !data));
@@ -281,11 +294,16 @@ class Harness {
   bool hold_ = false;
 };
 
+template <class Model>
+class C2cProxyTest : public ::testing::Test {};
+using Builds = ::testing::Types<Vc2c_proxy, Vc2c_proxy_wbuf>;
+TYPED_TEST_SUITE(C2cProxyTest, Builds);
+
 // One read from core (3, 1) of chip 5, tag 0x42, at a byte address of channel 1 (bit 12 set):
 // it enters the mesh for channel 1's node (2, 1) with the first table entry as tag and the chip
 // bits cleared; the response goes back to core (3, 1) with tag 0x42 and chip 5.
-TEST(C2cProxyTest, OneReadGoesToItsChannelAndBackToItsRequester) {
-  Harness h(tb::CurrentTestName(), 1, 0);
+TYPED_TEST(C2cProxyTest, OneReadGoesToItsChannelAndBackToItsRequester) {
+  Harness<TypeParam> h(tb::CurrentTestName(), 1, 0);
   Request q;
   q.hdr.kind = tb::kMemRead;
   q.hdr.len = 2;
@@ -308,28 +326,29 @@ TEST(C2cProxyTest, OneReadGoesToItsChannelAndBackToItsRequester) {
 
 // With the memory silent, exactly Entries requests enter the mesh; the next waits until a
 // response frees an entry, and then takes that entry.
-TEST(C2cProxyTest, AFullTableHoldsTheNextRequest) {
-  Harness h(tb::CurrentTestName(), 2, 0);
+TYPED_TEST(C2cProxyTest, AFullTableHoldsTheNextRequest) {
+  Harness<TypeParam> h(tb::CurrentTestName(), 2, 0);
   h.Hold(true);
-  for (int i = 0; i <= kEntries; ++i) {
+  for (int i = 0; i <= Harness<TypeParam>::kEntries; ++i) {
     Request q = h.RandomRequest();
     q.hdr.addr = (q.hdr.addr & ~0xfffu) | static_cast<uint32_t>(i);  // unique
     h.Offer(q);
   }
   h.sim().Step(200);
-  EXPECT_EQ(h.requests_at_mesh(), static_cast<size_t>(kEntries));
+  EXPECT_EQ(h.requests_at_mesh(), static_cast<size_t>(Harness<TypeParam>::kEntries));
   h.Hold(false);
   h.sim().RunUntil([&] { return h.responses() == h.offered(); }, 2000, "all responses");
-  EXPECT_EQ(h.requests_at_mesh(), static_cast<size_t>(kEntries + 1));
-  EXPECT_LT(h.request_at_mesh(kEntries).tag, static_cast<uint32_t>(kEntries));
+  EXPECT_EQ(h.requests_at_mesh(), static_cast<size_t>(Harness<TypeParam>::kEntries + 1));
+  EXPECT_LT(h.request_at_mesh(Harness<TypeParam>::kEntries).tag,
+            static_cast<uint32_t>(Harness<TypeParam>::kEntries));
   EXPECT_EQ(h.CheckRequests(), "");
   EXPECT_EQ(h.CheckResponses(), "");
 }
 
-TEST(C2cProxyTest, RandomRequestsComeBackToTheirRequesters) {
+TYPED_TEST(C2cProxyTest, RandomRequestsComeBackToTheirRequesters) {
   for (tb::Round& r : tb::Rounds(tb::SeedFromEnv(71), 6)) {
     const double stall = static_cast<double>(r.rng.Uniform(0, 5)) / 10;
-    Harness h(tb::CurrentTestName(), r.seed, stall);
+    Harness<TypeParam> h(tb::CurrentTestName(), r.seed, stall);
     std::map<uint32_t, bool> used;
     for (int i = 0; i < 60; ++i) {
       Request q = h.RandomRequest();
@@ -341,9 +360,57 @@ TEST(C2cProxyTest, RandomRequestsComeBackToTheirRequesters) {
     h.sim().Step(10);
     EXPECT_EQ(h.CheckRequests(), "");
     EXPECT_EQ(h.CheckResponses(), "");
-    EXPECT_LE(h.max_in_flight(), kEntries) << "more requests in flight than table entries";
-    EXPECT_EQ(h.max_in_flight(), kEntries) << "the table never filled: the test is too gentle";
+    EXPECT_LE(h.max_in_flight(), Harness<TypeParam>::kEntries)
+        << "more requests in flight than table entries";
+    EXPECT_EQ(h.max_in_flight(), Harness<TypeParam>::kEntries)
+        << "the table never filled: the test is too gentle";
   }
+}
+
+// WriteBufBeats 2: a 3-flit write's header stays in the proxy until two of its data flits are
+// there (its first alone is not enough), then the three leave; a read behind it is not held
+// by anything but the write's header. Cut through, the header leaves before any data.
+TEST(C2cProxyWriteBufTest, AWriteHeaderWaitsForItsFirstFlits) {
+  static_assert(VerilatedParams<Vc2c_proxy_wbuf>::WriteBufBeats == 2);
+  Harness<Vc2c_proxy_wbuf> h(tb::CurrentTestName(), 3, 0);
+  Request w;
+  w.hdr.kind = tb::kMemWrite;
+  w.hdr.len = 3;
+  w.hdr.src = 1;
+  w.hdr.addr = 2u << 28 | 0x10;
+  for (uint32_t k = 0; k < w.hdr.len; ++k) w.data.push_back(Wide{{k + 1, 2 * k, 0}});
+  h.OfferHead(w);
+  h.sim().Step(30);
+  EXPECT_EQ(h.requests_at_mesh(), 0u) << "the header left without its data";
+  h.OfferData(w, 0);
+  h.sim().Step(30);
+  EXPECT_EQ(h.requests_at_mesh(), 0u) << "the header left with one of min(3, 2) flits";
+  h.OfferData(w, 1);
+  h.sim().RunUntil([&] { return h.requests_at_mesh() == 1; }, 30, "the header");
+  h.OfferData(w, 2);
+  Request r = w;
+  r.hdr.kind = tb::kMemRead;
+  r.hdr.addr = 2u << 28 | 0x20;
+  r.data.clear();
+  h.Offer(r);
+  h.sim().RunUntil([&] { return h.responses() == 2; }, 1000, "both responses");
+  EXPECT_EQ(h.CheckRequests(), "");
+  EXPECT_EQ(h.CheckResponses(), "");
+}
+
+TEST(C2cProxyWriteBufTest, CutThroughSendsTheHeaderAtOnce) {
+  Harness<Vc2c_proxy> h(tb::CurrentTestName(), 3, 0);
+  Request w;
+  w.hdr.kind = tb::kMemWrite;
+  w.hdr.len = 2;
+  w.hdr.addr = 1u << 28;
+  w.data = {Wide{{1, 0, 0}}, Wide{{2, 0, 0}}};
+  h.OfferHead(w);
+  h.sim().RunUntil([&] { return h.requests_at_mesh() == 1; }, 30, "the header");
+  h.OfferData(w, 0);
+  h.OfferData(w, 1);
+  h.sim().RunUntil([&] { return h.responses() == 1; }, 1000, "the response");
+  EXPECT_EQ(h.CheckRequests(), "");
 }
 
 }  // namespace
