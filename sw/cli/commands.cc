@@ -567,6 +567,16 @@ void ParseRequant(const std::string& text, int32_t* scale, int* shift) {
   *shift = static_cast<int>(num(text.substr(comma + 1), 0, 31, "SHIFT"));
 }
 
+void SetRequantAndCheck(const Matrix<int8_t>& x, int32_t scale, int shift, ops::MlpWeights* w) {
+  w->scale1 = scale;
+  w->shift1 = shift;
+  try {
+    ops::CheckMlp(x, *w);
+  } catch (const InvalidArgument& e) {
+    throw UsageError(e.what());
+  }
+}
+
 void RandomMlp(std::mt19937_64* rng, int batch, int in, int hidden, int out, Matrix<int8_t>* x,
                ops::MlpWeights* w) {
   *x = RandomMatrix<int8_t>(rng, batch, in);
@@ -916,13 +926,7 @@ int Mlp(const Args& args) {
   } else {
     RandomMlp(&rng, int(batch), int(in), int(hidden), int(out), &x, &w);
   }
-  w.scale1 = scale;
-  w.shift1 = shift;
-  try {
-    ops::CheckMlp(x, w);
-  } catch (const InvalidArgument& e) {
-    throw UsageError(e.what());
-  }
+  SetRequantAndCheck(x, scale, shift, &w);
 
   Device dev = OpenDevice(f, vm, "mlp_" + f.backend + "_" + f.soc, "mlp", args);
   if (cores > dev.cores()) {

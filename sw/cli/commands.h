@@ -25,6 +25,8 @@ using Args = std::vector<std::string>;
 void CheckRange(const char* name, int64_t v, int64_t lo, int64_t hi, const std::string& why = "");
 // "SCALE,SHIFT" of a requantization (UsageError when malformed or out of range).
 void ParseRequant(const std::string& text, int32_t* scale, int* shift);
+// Layer 1's requantization into `w`, then ops::CheckMlp (its InvalidArgument as UsageError).
+void SetRequantAndCheck(const Matrix<int8_t>& x, int32_t scale, int shift, ops::MlpWeights* w);
 // Random X (batch x in) and weights of `luoshu mlp` (one and several chips draw the same).
 void RandomMlp(std::mt19937_64* rng, int batch, int in, int hidden, int out, Matrix<int8_t>* x,
                ops::MlpWeights* w);

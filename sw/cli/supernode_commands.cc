@@ -8,6 +8,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -192,6 +193,27 @@ void PrintRun(const SupernodeConfig& c, const SupernodeRun& run) {
   }
 }
 
+// The verdict: every rank's mismatch count is its values[at]. Prints NOT CHECKED, a FAIL line
+// per chip that differs (what(rank, count) says how), or PASS: `pass`. Returns the exit code.
+int ReportChecks(const SupernodeRun& run, bool no_check, int at,
+                 const std::function<std::string(const SupernodeRankEnd&, uint64_t)>& what,
+                 const std::string& pass) {
+  if (no_check) {
+    std::printf("NOT CHECKED (--no-check)\n");
+    return 0;
+  }
+  int failed = 0;
+  for (const SupernodeRankEnd& r : run.ranks) {
+    if (const uint64_t bad = r.values.at(at)) {
+      std::printf("FAIL: chip %d: %s\n", r.rank, what(r, bad).c_str());
+      ++failed;
+    }
+  }
+  if (failed) return 1;
+  std::printf("PASS: %s\n", pass.c_str());
+  return 0;
+}
+
 // Rank r's input of the all-reduce: reproducible from the seed on every rank.
 std::vector<int32_t> RankInput(uint64_t seed, int rank, uint64_t elements) {
   std::mt19937_64 rng(seed * 1000003 + static_cast<uint64_t>(rank));
@@ -304,25 +326,14 @@ int AllReduce(const Args& args) {
       "the %.0f-byte lane\n",
       busbw, 100 * busbw / lane, lane);
   PrintRun(c, run);
-  if (no_check) {
-    std::printf("NOT CHECKED (--no-check)\n");
-    return 0;
-  }
-  int failed = 0;
-  for (const SupernodeRankEnd& r : run.ranks) {
-    const uint64_t bad = r.values.at(kLinkWords + 2);
-    if (bad) {
-      std::printf("FAIL: chip %d: %" PRIu64 " of %" PRIu64
-                  " values differ from the host reference, "
-                  "the first at index %" PRIu64 "\n",
-                  r.rank, bad, elements, r.values.at(kLinkWords + 3));
-      ++failed;
-    }
-  }
-  if (failed) return 1;
-  std::printf("PASS: every chip holds the host reference sum (%" PRIu64 " int32 values)\n",
-              elements);
-  return 0;
+  return ReportChecks(
+      run, no_check, kLinkWords + 2,
+      [&](const SupernodeRankEnd& r, uint64_t bad) {
+        return std::to_string(bad) + " of " + std::to_string(elements) +
+               " values differ from the host reference, the first at index " +
+               std::to_string(r.values.at(kLinkWords + 3));
+      },
+      "every chip holds the host reference sum (" + std::to_string(elements) + " int32 values)");
 }
 
 int MlpChips(const Args& args) {
@@ -356,13 +367,7 @@ int MlpChips(const Args& args) {
   Matrix<int8_t> x;
   ops::MlpWeights w;
   RandomMlp(&rng, int(batch), int(in), int(hidden), int(out), &x, &w);
-  w.scale1 = scale;
-  w.shift1 = shift;
-  try {
-    ops::CheckMlp(x, w);
-  } catch (const InvalidArgument& e) {
-    throw UsageError(e.what());
-  }
+  SetRequantAndCheck(x, scale, shift, &w);
   Matrix<int32_t> want;
   if (!no_check) {
     const Matrix<int8_t> h = model::LinearInt8(x, w.w1, w.b1, true, w.scale1, w.shift1);
@@ -403,22 +408,14 @@ int MlpChips(const Args& args) {
   std::printf("  all-reduce          %" PRIu64 " cycles\n", r0.values.at(kLinkWords + 1));
   std::printf("  hidden units        %" PRIu64 " per chip\n", r0.values.at(kLinkWords + 2));
   PrintRun(c, run);
-  if (no_check) {
-    std::printf("NOT CHECKED (--no-check)\n");
-    return 0;
-  }
-  int failed = 0;
-  for (const SupernodeRankEnd& r : run.ranks) {
-    if (const uint64_t bad = r.values.at(kLinkWords + 3)) {
-      std::printf("FAIL: chip %d: %" PRIu64 " of %lld values of Y differ from the host reference\n",
-                  r.rank, bad, static_cast<long long>(batch * out));
-      ++failed;
-    }
-  }
-  if (failed) return 1;
-  std::printf("PASS: Y on every chip is bit-exact with the one-chip host reference (%lld values)\n",
-              static_cast<long long>(batch * out));
-  return 0;
+  return ReportChecks(
+      run, no_check, kLinkWords + 3,
+      [&](const SupernodeRankEnd&, uint64_t bad) {
+        return std::to_string(bad) + " of " + std::to_string(batch * out) +
+               " values of Y differ from the host reference";
+      },
+      "Y on every chip is bit-exact with the one-chip host reference (" +
+          std::to_string(batch * out) + " values)");
 }
 
 }  // namespace luoshu::cli

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "tests/system/collective_rtl_cases.h"
+#include "tests/system/mpi_worker.h"
 
 int main(int argc, char** argv) {
   using namespace luoshu;
@@ -21,7 +22,7 @@ int main(int argc, char** argv) {
   }
   const Topology t = Topology::Torus(std::atoi(argv[1]), std::atoi(argv[2]));
   const uint64_t seed = std::strtoull(argv[3], nullptr, 0);
-  try {
+  return tb::ReportMpiRun([&](double* seconds) {
     tb::SupernodeOptions o = RtlOptions(t, seed, std::atof(argv[4]), "collectives_mpi");
     o.transport = tb::SpmdTransport::kMpi;
     tb::Supernode<Chip> node(o);
@@ -31,17 +32,7 @@ int main(int argc, char** argv) {
       const std::string error = program(comm, dev);
       if (!error.empty()) throw std::runtime_error(error);
     });
-    if (tb::spmd::MpiWorldRank() == 0) {
-      for (const auto& r : results) {
-        std::printf("result");
-        for (uint64_t v : r.Encode()) std::printf(" %llu", static_cast<unsigned long long>(v));
-        std::printf("\n");
-      }
-      std::fprintf(stderr, "MPI run: %.2f s\n", node.seconds());
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rank %d: %s\n", tb::spmd::MpiWorldRank(), e.what());
-    return 1;
-  }
-  return 0;
+    *seconds = node.seconds();
+    return results;
+  });
 }

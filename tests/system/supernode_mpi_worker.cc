@@ -12,6 +12,7 @@
 #include <exception>
 #include <stdexcept>
 
+#include "tests/system/mpi_worker.h"
 #include "tests/system/supernode_cases.h"
 
 int main(int argc, char** argv) {
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
   const double fault_rate = std::atof(argv[3]);
   const int rounds = std::atoi(argv[4]);
   const int failing = argc == 6 ? std::atoi(argv[5]) : -1;
-  try {
+  return tb::ReportMpiRun([&](double* seconds) {
     tb::SupernodeOptions o = supernode_test::Options(chips, seed, fault_rate, "supernode_mpi");
     o.transport = tb::SpmdTransport::kMpi;
     tb::Supernode<supernode_test::Chip> node(o);
@@ -40,17 +41,7 @@ int main(int argc, char** argv) {
       if (failing >= 0) comm.Barrier();  // waits for the failing rank, which never comes
       gemms(comm, bus);
     });
-    if (tb::spmd::MpiWorldRank() == 0) {
-      for (const auto& r : results) {
-        std::printf("result");
-        for (uint64_t v : r.Encode()) std::printf(" %llu", static_cast<unsigned long long>(v));
-        std::printf("\n");
-      }
-      std::fprintf(stderr, "MPI run: %.2f s\n", node.seconds());
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rank %d: %s\n", tb::spmd::MpiWorldRank(), e.what());
-    return 1;
-  }
-  return 0;
+    *seconds = node.seconds();
+    return results;
+  });
 }
