@@ -26,6 +26,7 @@
 
 #include "Vsoc_chip.h"
 #include "Vsoc_chip_params.h"
+#include "sw/common/shell.h"
 #include "tb/soc/spmd_gemm_program.h"
 #include "tb/soc/supernode.h"
 
@@ -79,7 +80,7 @@ Run RunOnce(int chips, int rounds, tb::SpmdTransport transport, int running) {
 // The MPI runs, through mpirun on this program in --worker mode; the best of `repeat`.
 Run RunMpi(const std::string& self, int chips, int rounds, int repeat) {
   const std::string cmd = tb::spmd::MpirunCommand(
-      chips, self + " --worker --chips " + std::to_string(chips) + " --rounds " +
+      chips, ShellWord(self) + " --worker --chips " + std::to_string(chips) + " --rounds " +
                  std::to_string(rounds) + " --repeat " + std::to_string(repeat));
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) throw std::runtime_error("cannot start " + cmd);

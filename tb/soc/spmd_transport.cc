@@ -12,6 +12,8 @@
 #include <deque>
 #include <mutex>
 
+#include "sw/common/shell.h"
+
 namespace luoshu::tb::spmd {
 namespace {
 
@@ -162,7 +164,7 @@ std::string MpirunCommand(int np, const std::string& program) {
   setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
   std::string mpirun = MpirunPath();
   if (mpirun.empty()) mpirun = "mpirun";
-  std::string cmd = mpirun;
+  std::string cmd = ShellWord(mpirun);
   if (geteuid() == 0) cmd += " --allow-run-as-root";
   return cmd + " --oversubscribe -np " + std::to_string(np) + " " + program;
 }

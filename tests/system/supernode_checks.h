@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/common/shell.h"
 #include "tb/gtest_util.h"
 #include "tests/system/supernode_cases.h"
 
@@ -98,8 +99,8 @@ inline std::vector<RankResult> RunWorkerUnderMpi(int ranks, const std::string& w
 // The MPI run of RunGemms(Options(chips, seed, fault_rate), rounds), via mpirun.
 inline std::vector<RankResult> RunUnderMpi(int chips, uint64_t seed, double fault_rate,
                                            int rounds) {
-  return RunWorkerUnderMpi(chips, std::string(LUOSHU_SUPERNODE_WORKER) + " " +
-                                      std::to_string(chips) + " " + std::to_string(seed) + " " +
+  return RunWorkerUnderMpi(chips, ShellWord(LUOSHU_SUPERNODE_WORKER) + " " + std::to_string(chips) +
+                                      " " + std::to_string(seed) + " " +
                                       std::to_string(fault_rate) + " " + std::to_string(rounds));
 }
 

@@ -1,5 +1,6 @@
 // The collectives and the tensor-parallel MLP on 8 Verilated chips (label long): a ring of 8
 // and a 2 x 4 torus, 1 % + 1 % link faults, larger sizes than the default suite's.
+#include "sw/common/shell.h"
 #include "tests/system/collective_rtl_cases.h"
 #include "tests/system/supernode_checks.h"
 
@@ -30,7 +31,7 @@ TEST(SupernodeCollectivesLongTest, EightRanksUnderMpiMatchOneProcess) {
   const uint64_t seed = tb::SeedFromEnv(1413);
   const Topology t = Topology::Ring(8);
   const auto one = RunOnRtl(t, seed, kFaults, NamedCase("mlp", seed));
-  const auto mpi = supernode_test::RunWorkerUnderMpi(8, std::string(LUOSHU_COLLECTIVES_WORKER) +
+  const auto mpi = supernode_test::RunWorkerUnderMpi(8, ShellWord(LUOSHU_COLLECTIVES_WORKER) +
                                                             " 8 1 " + std::to_string(seed) + " " +
                                                             std::to_string(kFaults) + " mlp");
   supernode_test::ExpectSame(one, mpi);

@@ -6,6 +6,7 @@
 // proxy).
 #include "Vsoc_chip_w64.h"
 #include "Vsoc_chip_w64_params.h"
+#include "sw/common/shell.h"
 #include "tests/system/collective_rtl_cases.h"
 #include "tests/system/supernode_checks.h"
 
@@ -55,7 +56,7 @@ void ExpectMpiMatchesOneProcess(const Topology& t, uint64_t seed, double fault_r
   if (tb::spmd::MpirunPath().empty()) GTEST_SKIP() << "no mpirun was found by CMake";
   const auto one = RunOnRtl(t, seed, fault_rate, NamedCase(name, seed));
   const auto mpi = supernode_test::RunWorkerUnderMpi(
-      t.chips(), std::string(LUOSHU_COLLECTIVES_WORKER) + " " + std::to_string(t.dim_x) + " " +
+      t.chips(), ShellWord(LUOSHU_COLLECTIVES_WORKER) + " " + std::to_string(t.dim_x) + " " +
                      std::to_string(t.dim_y) + " " + std::to_string(seed) + " " +
                      std::to_string(fault_rate) + " " + name);
   supernode_test::ExpectSame(one, mpi);

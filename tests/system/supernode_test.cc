@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sw/common/shell.h"
 #include "tb/gtest_util.h"
 #include "tests/system/supernode_checks.h"
 
@@ -121,7 +122,7 @@ TEST(SupernodeMpiTest, ARankExceptionEndsTheJobWithItsMessage) {
   // which rank failed and why.
   LUOSHU_SKIP_WITHOUT_MPI();
   std::string out;
-  EXPECT_NE(RunMpi(2, std::string(LUOSHU_SUPERNODE_WORKER) + " 2 1 0 1 1", &out, true), 0) << out;
+  EXPECT_NE(RunMpi(2, ShellWord(LUOSHU_SUPERNODE_WORKER) + " 2 1 0 1 1", &out, true), 0) << out;
   EXPECT_NE(out.find("rank 1: boom"), std::string::npos) << out;
 }
 
