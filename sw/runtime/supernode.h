@@ -27,8 +27,8 @@ struct SupernodeConfig {
   int chips() const { return dim_x * dim_y; }
 };
 
-// What a rank's program hands back (gathered to rank 0 under MPI): up to kRankValues words.
-constexpr int kRankValues = 16;
+// What a rank's program hands back (gathered to rank 0 under MPI); the runner says how many
+// words travel (the Verilated runner: tb::RankResult::kMaxValues) and refuses more.
 using RankValues = std::vector<uint64_t>;
 
 struct SupernodeRankEnd {
