@@ -66,3 +66,52 @@ module ecp5_mul_regs #(
   logic unused_high;  // a W x W product fits 2*W bits
   assign unused_high = ^p[35:2*W];
 endmodule
+
+// EHXPLLL as a black box with the ports and parameters used here (synth_ecp5's cell library
+// gives the rest their defaults).
+(* blackbox *)
+module EHXPLLL #(
+  parameter int    CLKI_DIV         = 1,
+  parameter int    CLKFB_DIV        = 1,
+  parameter int    CLKOP_DIV        = 8,
+  parameter int    CLKOP_CPHASE     = 0,
+  parameter int    CLKOP_FPHASE     = 0,
+  parameter string CLKOP_ENABLE     = "ENABLED",
+  parameter string FEEDBK_PATH      = "CLKOP",
+  parameter string OUTDIVIDER_MUXA  = "DIVA",
+  parameter string PLLRST_ENA       = "DISABLED",
+  parameter string INTFB_WAKE       = "DISABLED",
+  parameter string STDBY_ENABLE     = "DISABLED",
+  parameter string DPHASE_SOURCE    = "DISABLED"
+) (
+  input  logic CLKI, CLKFB, RST, STDBY, PHASESEL0, PHASESEL1, PHASEDIR, PHASESTEP, PHASELOADREG,
+    PLLWAKESYNC, ENCLKOP,
+  output logic CLKOP, LOCK
+);
+endmodule
+
+// The ULX3S's 25 MHz oscillator multiplied to OutMhz by one EHXPLLL, the VCO at 600 MHz: the
+// divider settings are those `ecppll -i 25 -o OutMhz` prints (yowasp-ecppll), for the
+// frequencies that divide the VCO exactly.
+module ecp5_pll_25mhz #(
+  parameter int OutMhz = 100
+) (
+  input  logic clk_25mhz_i,
+  output logic clk_o,
+  output logic locked_o
+);
+  localparam int OpDiv  = OutMhz == 0 ? 1 : 600 / OutMhz;
+  localparam int FbDiv  = OutMhz / 25;
+  localparam int CPhase = OutMhz == 25 ? 11 : OutMhz == 50 ? 5 : OutMhz == 75 ? 4 : 2;
+  if (OutMhz != 25 && OutMhz != 50 && OutMhz != 75 && OutMhz != 100) begin : g_bad_freq
+    $error("ecp5_pll_25mhz: OutMhz must be 25, 50, 75 or 100 (got %0d)", OutMhz);
+  end
+  EHXPLLL #(
+    .CLKI_DIV(1), .CLKFB_DIV(FbDiv), .CLKOP_DIV(OpDiv), .CLKOP_CPHASE(CPhase), .CLKOP_FPHASE(0),
+    .CLKOP_ENABLE("ENABLED"), .FEEDBK_PATH("CLKOP")
+  ) u_pll (
+    .CLKI(clk_25mhz_i), .CLKFB(clk_o), .RST(1'b0), .STDBY(1'b0), .PHASESEL0(1'b0),
+    .PHASESEL1(1'b0), .PHASEDIR(1'b1), .PHASESTEP(1'b1), .PHASELOADREG(1'b1), .PLLWAKESYNC(1'b0),
+    .ENCLKOP(1'b0), .CLKOP(clk_o), .LOCK(locked_o)
+  );
+endmodule
