@@ -19,6 +19,7 @@ module ai_core
   parameter int QueueDepth = 8,
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
+  parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows multiplying in logic (FPGA)
   parameter int MteCtrlPipe = 0,  // 1: both MTEs' CtrlPipe, registered pre-pass checks (FPGA)
   parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
@@ -218,7 +219,7 @@ module ai_core
 
   cube_exec #(
     .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
-    .CubePipeMul(CubePipeMul), .L0cReadPipe(L0cReadPipe)
+    .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows), .L0cReadPipe(L0cReadPipe)
   ) u_cube_exec (
     .clk_i,
     .rst_ni,

@@ -35,6 +35,7 @@ module cube_exec #(
   parameter int L0cBytes = 131072,
   parameter int AbLanes  = (Dim > 16) ? Dim : 16,
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing
+  parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows whose products are logic
   parameter int L0cReadPipe = 0   // 1: L0C read data two cycles after the read (l0_buffer ReadPipe)
 ) (
   input  logic                                 clk_i,
@@ -314,7 +315,7 @@ module cube_exec #(
   logic                 out_valid, out_last;
   logic [Dim-1:0][31:0] out_row;
 
-  cube #(.Dim(Dim), .PipeMul(CubePipeMul)) u_cube (
+  cube #(.Dim(Dim), .PipeMul(CubePipeMul), .LutMulRows(CubeLutMulRows)) u_cube (
     .clk_i,
     .rst_ni,
     .in_valid_i (in_valid_q),

@@ -34,6 +34,7 @@ module luoshu_soc #(
   parameter int MaxWrites = 8,    // per core: write bursts in flight
   parameter int NocDepth = 4,     // router input buffer depth (flits)
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
+  parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows multiplying in logic (FPGA)
   parameter int MteCtrlPipe = 0,  // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
   parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (ai_core.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
@@ -280,7 +281,7 @@ module luoshu_soc #(
 
       ai_core #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
-        .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul),
+        .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows),
         .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe),
         .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice), .VecBufBeats(VecBufBeats)
       ) u_core (

@@ -14,6 +14,7 @@ module cube_exec_tb #(
   parameter int L0cBytes = 131072,
   parameter int AbLanes  = (Dim > 16) ? Dim : 16,
   parameter int CubePipeMul = 0,
+  parameter int CubeLutMulRows = 0,
   parameter int L0cReadPipe = 0
 ) (
   input  logic                                clk_i,
@@ -52,7 +53,7 @@ module cube_exec_tb #(
 
   cube_exec #(
     .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
-    .CubePipeMul(CubePipeMul), .L0cReadPipe(L0cReadPipe)
+    .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows), .L0cReadPipe(L0cReadPipe)
   ) u_exec (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts), .beat_o,
