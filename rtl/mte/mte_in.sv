@@ -167,29 +167,29 @@ module mte_in #(
   logic        chk_box_q, chk_box_d;         // checking the bounding box, not yet rows
   logic [15:0] chk_rows_q, chk_rows_d;       // rows still to check, this one included
   logic [32:0] chk_addr_q, chk_addr_d;       // this row's start, bit 32 = past 2^32
+  // The checked range's end: the box's, chk_addr + its length (valid_rows - 1) * stride +
+  // valid_cols < 2^49, summed by shift-and-add; then each row's, chk_addr + valid_cols, moved
+  // on by the stride with the row. Kept as a register (not a length added to the address in
+  // front of the window compares, docs/fpga.md); a_chk_end checks it against the sum.
+  logic [48:0] chk_end_q, chk_end_d;
   logic        wc_ok, chk_ok;
-  logic [32:0] chk_len;
-  logic [33:0] chk_end;
-  // Bounding box length (valid_rows - 1) * stride + valid_cols < 2^48, by shift-and-add.
-  logic [47:0] box_len_q, box_len_d;
   logic [47:0] box_a_q, box_a_d;             // stride << bits already added
   logic [15:0] box_b_q, box_b_d;             // bits of valid_rows - 1 still to add
   logic        box_done;
 
   assign box_done = (box_b_q == '0);
-  assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, c_valid_cols_q};
-  window_check #(.NumWindows(NumWindows)) u_window_check (
+  // Never empty: a check runs only when valid_rows and valid_cols are both nonzero.
+  window_check_end #(.NumWindows(NumWindows)) u_window_check (
     .win_i,
     .addr_i (chk_addr_q[31:0]),
-    .len_i  (chk_len),
+    .end_i  (chk_end_q[33:0]),
+    .empty_i(1'b0),
     .write_i(1'b0),
     .ok_o   (wc_ok)
   );
   // The RTL cannot address past 2^32, so a row (or box) that reaches there is refused even if
   // a (misconfigured) window extends past it; the model sees no window there either.
-  assign chk_end = {2'b0, chk_addr_q[31:0]} + {1'b0, chk_len};
-  assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 34'h1_0000_0000) &&
-                   (!chk_box_q || box_len_q[47:33] == '0);
+  assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end_q <= 49'h1_0000_0000);
 
   // The verdict the front end acts on, and whether it acts this cycle. With CtrlPipe a check
   // takes two cycles: the verdict into a register, then the decision, so the check's adds and
@@ -348,7 +348,7 @@ module mte_in #(
     chk_box_d    = chk_box_q;
     chk_rows_d   = chk_rows_q;
     chk_addr_d   = chk_addr_q;
-    box_len_d    = box_len_q;
+    chk_end_d    = chk_end_q;
     box_a_d      = box_a_q;
     box_b_d      = box_b_q;
     ar_valid_d   = ar_valid_q;
@@ -364,7 +364,7 @@ module mte_in #(
           chk_box_d    = 1'b1;
           chk_rows_d   = desc.valid_rows;
           chk_addr_d   = {1'b0, desc.src_addr};
-          box_len_d    = 48'(desc.valid_cols);
+          chk_end_d    = 49'(desc.src_addr) + 49'(desc.valid_cols);
           box_a_d      = 48'(desc.src_stride);
           box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
           f_state_d    = has_reads ? FCheck : FIdle;
@@ -374,11 +374,12 @@ module mte_in #(
         if (chk_box_q) begin
           // Bounding box: its length one bit per cycle, then one check; rows if it fails.
           if (!box_done) begin
-            if (box_b_q[0]) box_len_d = box_len_q + box_a_q;
+            if (box_b_q[0]) chk_end_d = chk_end_q + 49'(box_a_q);
             box_a_d = box_a_q << 1;
             box_b_d = box_b_q >> 1;
           end else if (chk_decide) begin
             chk_box_d = 1'b0;
+            chk_end_d = 49'(chk_addr_q[31:0]) + 49'(c_valid_cols_q);  // row 0's end
             if (chk_pass) begin
               p_checked_d = 1'b1;
               f_state_d   = FIssue;
@@ -393,6 +394,8 @@ module mte_in #(
         end else begin
           chk_rows_d = chk_rows_q - 16'd1;
           chk_addr_d = {1'b0, chk_addr_q[31:0]} + {1'b0, c_stride_q};
+          // The next row's end (exact unless its start passes 2^32, refused all the same).
+          chk_end_d  = chk_end_q + 49'(c_stride_q);
           if (chk_rows_q == 16'd1) begin
             p_checked_d = 1'b1;
             f_state_d   = FIssue;
@@ -582,7 +585,7 @@ module mte_in #(
     end
     chk_rows_q <= chk_rows_d;
     chk_addr_q <= chk_addr_d;
-    box_len_q  <= box_len_d;
+    chk_end_q  <= chk_end_d;
     box_a_q    <= box_a_d;
     box_b_q    <= box_b_d;
     ar_addr_q  <= ar_addr_d;
@@ -631,6 +634,19 @@ module mte_in #(
   `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni,
                  !r_fire || err_q || mem_rd_rsp_i.r_last == rw_exp_last,
                  "R last does not match the end of a burst this unit issued")
+  // The plain box length, for the check that chk_end_q is the checked range's end.
+  logic [47:0] ref_box_len_q;
+  always_ff @(posedge clk_i) begin
+    if (cmd_accept) ref_box_len_q <= 48'(desc.valid_cols);
+    else if (f_state_q == FCheck && chk_box_q && !box_done && box_b_q[0]) begin
+      ref_box_len_q <= ref_box_len_q + box_a_q;
+    end
+  end
+  `ASSERT_ALWAYS(a_chk_end, clk_i, rst_ni,
+                 f_state_q != FCheck || chk_addr_q[32] ||
+                 chk_end_q == 49'(chk_addr_q[31:0]) + (chk_box_q ? 49'(ref_box_len_q)
+                                                                : 49'(c_valid_cols_q)),
+                 "the checked range's end is not its start plus its length")
   `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
   `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || sts_o.busy,
