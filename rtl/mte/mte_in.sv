@@ -102,6 +102,7 @@ module mte_in #(
   localparam int LenW = AddrW + 1;                // L0 byte counts (up to a whole buffer)
   localparam int BytesW = $clog2(AbLanes + 1);
   localparam int CntW = OffW + 1;                 // bytes of one beat, 0..BeatBytes
+  localparam int LaneBits = $clog2(AbLanes);
   // Beats owed by the memory system at most: 2 x 256-beat bursts hide ~500 cycles of latency
   // at full rate, and bound the counter.
   localparam int MaxOutBeats = 512;
@@ -226,7 +227,9 @@ module mte_in #(
     .addr_i          (desc.src_addr),
     .row_bytes_i     (desc.valid_cols),
     .rows_i          (desc.valid_rows),
-    .stride_i        (cmd_accept ? desc.src_stride : c_stride_q),
+    // read at the accept (in FIdle) and at row changes (in FIssue): selected by the state,
+    // not by the accept, which would put the accept's logic in front of its adds
+    .stride_i        ((f_state_q == FIdle) ? desc.src_stride : c_stride_q),
     .burst_valid_o   (iss_active),
     .burst_ready_i   (iss_ready),
     .burst_addr_o    (iss_addr),
@@ -278,7 +281,6 @@ module mte_in #(
   logic [AddrW-1:0] z_addr_q, z_addr_d;
   logic [LenW-1:0]  z_rem_q, z_rem_d;             // bytes left in the current run
   logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
-  logic [LenW-1:0]  z_chunk;
   logic             z_run_end, z_to_tail, z_go, z_write;
   // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles from the
   // back end taking the command, hidden behind the memory latency unless nothing is read;
@@ -288,8 +290,10 @@ module mte_in #(
   logic             mul_done;
 
   assign mul_done  = (mul_b_q == '0);
-  assign z_chunk   = (z_rem_q < LenW'(AbLanes)) ? z_rem_q : LenW'(AbLanes);
-  assign z_run_end = (z_rem_q <= LenW'(AbLanes));
+  // A run's last write: z_rem <= AbLanes, as bit tests (AbLanes is a power of two), not a
+  // carry chain in front of the walker's state and the write mask. Before it each write is
+  // AbLanes bytes.
+  assign z_run_end = ((z_rem_q >> LaneBits) == '0) || (z_rem_q == LenW'(AbLanes));
   assign z_to_tail = (z_phase_q == ZRows) && z_run_end && (z_rows_q == 16'd1);
   assign z_go      = (b_state_q == BRun) && !b_acc_q && (z_phase_q != ZDone) &&
                      (mul_done || !z_to_tail) && !err_q && !r_fire;
@@ -304,10 +308,12 @@ module mte_in #(
   logic [AbLanes*8-1:0]     w_data_q, w_data_d;
   logic [BytesW-1:0]        w_rd_q, w_rd_d;
 
-  // Write mask of the first n lanes.
+  // Write mask of the first n lanes (all of them for n >= AbLanes), from bit tests.
   function automatic logic [AbLanes-1:0] lanes_below(input logic [LenW-1:0] n);
     logic [AbLanes-1:0] m;
-    for (int l = 0; l < AbLanes; l++) m[l] = (LenW'(l) < n);
+    for (int l = 0; l < AbLanes; l++) begin
+      m[l] = ((n >> LaneBits) != '0) || (LaneBits'(l) < n[LaneBits-1:0]);
+    end
     lanes_below = m;
   endfunction
 
@@ -325,7 +331,7 @@ module mte_in #(
       w_rd_d   = BytesW'(rw_cnt);
     end else if (z_write) begin
       w_we_d   = 1'b1;
-      w_mask_d = lanes_below(z_chunk);
+      w_mask_d = lanes_below(z_rem_q);  // = the first min(z_rem, AbLanes) lanes
     end
   end
 
@@ -467,8 +473,8 @@ module mte_in #(
       // Zero walker.
       if (z_go) begin
         if (!z_run_end) begin
-          z_addr_d = z_addr_q + AddrW'(z_chunk);
-          z_rem_d  = z_rem_q - z_chunk;
+          z_addr_d = z_addr_q + AddrW'(AbLanes);
+          z_rem_d  = z_rem_q - LenW'(AbLanes);
         end else if (z_phase_q == ZTail) begin
           z_phase_d = ZDone;
         end else if (z_rows_q == 16'd1) begin
@@ -647,6 +653,19 @@ module mte_in #(
                  chk_end_q == 49'(chk_addr_q[31:0]) + (chk_box_q ? 49'(ref_box_len_q)
                                                                 : 49'(c_valid_cols_q)),
                  "the checked range's end is not its start plus its length")
+  `ASSERT_ALWAYS(a_z_run_end, clk_i, rst_ni, z_run_end == (z_rem_q <= LenW'(AbLanes)),
+                 "the zero walker's run end is not z_rem <= AbLanes")
+  // The write masks from bit tests against the plain compares.
+  logic [AbLanes-1:0] ref_z_mask, ref_r_mask;
+  always_comb begin
+    for (int l = 0; l < AbLanes; l++) begin
+      ref_z_mask[l] = LenW'(l) < ((z_rem_q < LenW'(AbLanes)) ? z_rem_q : LenW'(AbLanes));
+      ref_r_mask[l] = l < int'(rw_cnt);
+    end
+  end
+  `ASSERT_ALWAYS(a_w_mask, clk_i, rst_ni,
+                 lanes_below(z_rem_q) == ref_z_mask && lanes_below(LenW'(rw_cnt)) == ref_r_mask,
+                 "a write mask from bit tests is not the first lanes")
   `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
   `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || sts_o.busy,

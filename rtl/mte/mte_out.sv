@@ -158,7 +158,7 @@ module mte_out #(
   logic        relu_q, bias_en_q, int8_q;
   logic [31:0] dst_addr_q, dst_stride_q, bias_addr_q;
   logic [31:0] c_elem_q;  // c_offset / 4
-  logic [15:0] rows_q, cols_q, c_pitch_q, scale_q;
+  logic [15:0] rows_m1_q, cols_q, c_pitch_q, scale_q;  // rows - 1, not rows
   logic [4:0]  shift_q;
 
   state_e state_q, state_d;
@@ -176,7 +176,7 @@ module mte_out #(
       dst_addr_q   <= desc.dst_addr;
       dst_stride_q <= desc.dst_stride;
       c_elem_q     <= 32'(desc.c_offset[23:2]);
-      rows_q       <= desc.rows;
+      rows_m1_q    <= desc.rows - 16'd1;
       cols_q       <= desc.cols;
       c_pitch_q    <= desc.c_pitch;
       bias_addr_q  <= desc.bias_addr;
@@ -193,7 +193,7 @@ module mte_out #(
   logic [17:0] row_bytes;
   logic [15:0] rows_m1;
   assign row_bytes = int8_q ? 18'(cols_q) : {cols_q, 2'b00};
-  assign rows_m1   = rows_q - 16'd1;
+  assign rows_m1   = rows_m1_q;
 
   // ---------------------------------------------------------------- pre-pass
   logic [47:0] hull_prod_q;  // (rows-1) * stride
@@ -327,8 +327,28 @@ module mte_out #(
     end
   end
 
+  // (rows - 1) * stride. With CtrlPipe in the two cycles of StChkBias (its verdict's
+  // register makes it two): the two 16 x 16 products of the stride's halves into registers,
+  // then their sum, so a multiplier and a wide add are in different cycles (a_hull_prod).
+  if (CtrlPipe != 0) begin : g_hull_prod_q
+    logic [31:0] prod_lo_q, prod_hi_q;
+    always_ff @(posedge clk_i) begin
+      if (state_q == StChkBias) begin
+        prod_lo_q   <= 32'(rows_m1) * 32'(dst_stride_q[15:0]);
+        prod_hi_q   <= 32'(rows_m1) * 32'(dst_stride_q[31:16]);
+        hull_prod_q <= 48'(prod_lo_q) + {prod_hi_q, 16'b0};
+      end
+    end
+    `ASSERT_ALWAYS(a_hull_prod, clk_i, rst_ni,
+                   state_q != StChkLen || hull_prod_q == 48'(rows_m1) * 48'(dst_stride_q),
+                   "the hull's product, summed from its halves, is not (rows - 1) * stride")
+  end else begin : g_hull_prod
+    always_ff @(posedge clk_i) begin
+      if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
+    end
+  end
+
   always_ff @(posedge clk_i) begin
-    if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
     chk_addr_q <= chk_addr_d;
     chk_ovf_q  <= chk_ovf_d;
     chk_row_q  <= chk_row_d;
