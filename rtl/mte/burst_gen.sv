@@ -101,7 +101,9 @@ module burst_gen #(
   // burst of the next row (r).
   logic [RbW-1:0]    s_row_beats;
   logic [12:0]       s_page_beats;
-  logic [11:0]       next_row_lo;  // next_row_q's bits [11:0] as loaded this cycle
+  // next_row_q's bits [11:0] as a start or a row change loads them: two adds, chosen behind,
+  // so start_i (a consumer's accept) is not in front of them
+  logic [11:0]       s_next_lo, r_next_lo;
   logic [BurstW-1:0] s_burst, n_burst, r_burst;  // {beats, row last, row left, page left}
   logic [32:0]       n_addr;
 
@@ -112,7 +114,8 @@ module burst_gen #(
   assign n_addr       = addr_q + 33'({beats_q, OffW'(0)});
   assign n_burst      = burst_of(row_rem_q, page_rem_q);
 
-  assign next_row_lo  = (start_i ? addr_i[11:0] : next_row_q[11:0]) + stride_i[11:0];
+  assign s_next_lo    = addr_i[11:0] + stride_i[11:0];
+  assign r_next_lo    = next_row_q[11:0] + stride_i[11:0];
   assign r_burst      = burst_of(r_row_beats_q, r_page_beats_q);
 
   assign fire = burst_valid_o && burst_ready_i;
@@ -141,16 +144,16 @@ module burst_gen #(
       rows_q       <= rows_i;
       next_row_q   <= addr_i + stride_i;
       row_bytes_q  <= row_bytes_i;
-      r_row_beats_q  <= row_beats_of(next_row_lo[OffW-1:0], row_bytes_i);
-      r_page_beats_q <= page_beats_of(next_row_lo);
+      r_row_beats_q  <= row_beats_of(s_next_lo[OffW-1:0], row_bytes_i);
+      r_page_beats_q <= page_beats_of(s_next_lo);
       addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
       {beats_q, row_last_q, row_rem_q, page_rem_q} <= s_burst;
     end else if (fire) begin
       if (row_last_q) begin
         rows_q       <= rows_q - 16'd1;
         next_row_q   <= next_row_q + stride_i;
-        r_row_beats_q  <= row_beats_of(next_row_lo[OffW-1:0], row_bytes_q);
-        r_page_beats_q <= page_beats_of(next_row_lo);
+        r_row_beats_q  <= row_beats_of(r_next_lo[OffW-1:0], row_bytes_q);
+        r_page_beats_q <= page_beats_of(r_next_lo);
         addr_q       <= {1'b0, next_row_q[31:OffW], OffW'(0)};
         {beats_q, row_last_q, row_rem_q, page_rem_q} <= r_burst;
       end else begin
