@@ -247,6 +247,7 @@ module mte_in #(
 
   // ------------------------------------------------------------------ response walker (R)
   logic [15:0]      rw_rows_q, rw_rows_d;         // rows whose beats are still to come
+  logic             rw_more_q, rw_more_d;         // rw_rows != 0, as a flag (a_rw_more)
   logic [11:0]      rw_page_q, rw_page_d;         // current row's start address mod 4 KiB
   logic             rw_first_q, rw_first_d;       // next beat is the row's first
   logic [15:0]      rw_rem_q, rw_rem_d;           // row bytes still to come
@@ -261,7 +262,7 @@ module mte_in #(
 
   // Beats of the next command wait (briefly) until this one's zeros are written; after an
   // error every owed beat is drained, whichever command asked for it.
-  assign mem_r_ready_o = (b_state_q == BRun) && !b_acc_q && (err_q || rw_rows_q != '0);
+  assign mem_r_ready_o = (b_state_q == BRun) && !b_acc_q && (err_q || rw_more_q);
   assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
@@ -299,7 +300,7 @@ module mte_in #(
                      (mul_done || !z_to_tail) && !err_q && !r_fire;
   assign z_write   = z_go && (z_rem_q != '0);
   assign b_done    = err_q ? (out_q == '0 && f_state_q != FIssue)
-                           : (b_acc_q || (rw_rows_q == '0 && z_phase_q == ZDone));
+                           : (b_acc_q || (!rw_more_q && z_phase_q == ZDone));
 
   // ------------------------------------------------------------------ L0 write register
   logic                     w_we_q, w_we_d;
@@ -431,6 +432,7 @@ module mte_in #(
     err_d      = err_q;
     out_d      = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
     rw_rows_d  = rw_rows_q;
+    rw_more_d  = rw_more_q;
     rw_page_d  = rw_page_q;
     rw_first_d = rw_first_q;
     rw_rem_d   = rw_rem_q;
@@ -457,7 +459,10 @@ module mte_in #(
       if (r_fire) begin
         if (mem_rd_rsp_i.r_err) err_d = 1'b1;
         if (rw_row_end) begin
-          if (rw_rows_q != '0) rw_rows_d = rw_rows_q - 16'd1;
+          if (rw_more_q) begin
+            rw_rows_d = rw_rows_q - 16'd1;
+            rw_more_d = (rw_rows_q != 16'd1);
+          end
           rw_page_d  = rw_page_q + b_stride_q;
           rw_first_d = 1'b1;
           rw_rem_d   = b_valid_cols_q;
@@ -504,6 +509,7 @@ module mte_in #(
     if (b_take) begin
       b_state_d  = BRun;
       rw_rows_d  = c_reads_q ? c_valid_rows_q : '0;
+      rw_more_d  = c_reads_q;  // (valid_rows != 0 then)
       rw_page_d  = c_page_q;
       rw_first_d = 1'b1;
       rw_rem_d   = c_valid_cols_q;
@@ -546,6 +552,7 @@ module mte_in #(
       out_q        <= '0;
       err_q        <= 1'b0;
       rw_rows_q    <= '0;
+      rw_more_q    <= 1'b0;
       z_phase_q    <= ZDone;
       mul_b_q      <= '0;
       w_we_q       <= 1'b0;
@@ -562,6 +569,7 @@ module mte_in #(
       out_q        <= out_d;
       err_q        <= err_d;
       rw_rows_q    <= rw_rows_d;
+      rw_more_q    <= rw_more_d;
       z_phase_q    <= z_phase_d;
       mul_b_q      <= mul_b_d;
       w_we_q       <= w_we_d;
@@ -653,6 +661,8 @@ module mte_in #(
                  chk_end_q == 49'(chk_addr_q[31:0]) + (chk_box_q ? 49'(ref_box_len_q)
                                                                 : 49'(c_valid_cols_q)),
                  "the checked range's end is not its start plus its length")
+  `ASSERT_ALWAYS(a_rw_more, clk_i, rst_ni, rw_more_q == (rw_rows_q != '0),
+                 "the response walker's rows-left flag disagrees with its count")
   `ASSERT_ALWAYS(a_z_run_end, clk_i, rst_ni, z_run_end == (z_rem_q <= LenW'(AbLanes)),
                  "the zero walker's run end is not z_rem <= AbLanes")
   // The write masks from bit tests against the plain compares.
