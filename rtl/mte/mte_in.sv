@@ -310,7 +310,7 @@ module mte_in #(
   logic [BytesW-1:0]        w_rd_q, w_rd_d;
 
   // Write mask of the first n lanes (all of them for n >= AbLanes), from bit tests.
-  function automatic logic [AbLanes-1:0] lanes_below(input logic [LenW-1:0] n);
+  function automatic logic [AbLanes-1:0] lanes_below(input logic [31:0] n);
     logic [AbLanes-1:0] m;
     for (int l = 0; l < AbLanes; l++) begin
       m[l] = ((n >> LaneBits) != '0) || (LaneBits'(l) < n[LaneBits-1:0]);
@@ -327,12 +327,14 @@ module mte_in #(
     if (r_write) begin
       w_we_d   = 1'b1;
       w_addr_d = rw_dst_q;
-      w_mask_d = lanes_below(LenW'(rw_cnt));
+      // rw_cnt is min(rw_rem, rw_avail): its lanes are those below both, so the mask does not
+      // wait for the row-end compare
+      w_mask_d = lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail));
       w_data_d[BeatBytes*8-1:0] = r_shifted;
       w_rd_d   = BytesW'(rw_cnt);
     end else if (z_write) begin
       w_we_d   = 1'b1;
-      w_mask_d = lanes_below(z_rem_q);  // = the first min(z_rem, AbLanes) lanes
+      w_mask_d = lanes_below(32'(z_rem_q));  // = the first min(z_rem, AbLanes) lanes
     end
   end
 
@@ -674,7 +676,8 @@ module mte_in #(
     end
   end
   `ASSERT_ALWAYS(a_w_mask, clk_i, rst_ni,
-                 lanes_below(z_rem_q) == ref_z_mask && lanes_below(LenW'(rw_cnt)) == ref_r_mask,
+                 lanes_below(32'(z_rem_q)) == ref_z_mask &&
+                 (lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail))) == ref_r_mask,
                  "a write mask from bit tests is not the first lanes")
   `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
