@@ -92,9 +92,11 @@ module epilogue #(
   end
   // The rounding constant: 2^(shift-1), minus 1 for a negative product (ties away from zero:
   // a negative product rounds its tie down), none at shift 0. Made beside the multiplier, each
-  // lane's from the signs of its operands (the product is negative iff they differ and neither
-  // is zero), so the rounding add takes it from a register, not through a mux on the product's
-  // sign (a_round_const checks it against that mux).
+  // lane's from the signs of its operands, so the rounding add takes it from a register, not
+  // through a mux on the product's sign. The operands' signs differ for a negative product
+  // and may for a zero one, whose result is 0 with either constant (both are below 2^shift);
+  // a zero test on x instead would put the bias add in front of it and make ABC take
+  // minutes on the Pipe = 0 netlist. a_round_const checks the rounded value against the mux.
   assign half_s = (shift_s == '0) ? '0 : (31'd1 << (shift_s - 5'd1));
   always_ff @(posedge clk_i) begin
     if (valid_s) begin
@@ -134,7 +136,7 @@ module epilogue #(
     assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
     // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
     assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
-    assign neg_s   = (x_s[l][31] != scale_s[15]) && (x_s[l] != '0) && (scale_s != '0);
+    assign neg_s   = (x_s[l][31] != scale_s[15]);
 
     // Datapath registers: no reset (valid_o says when they mean something).
     always_ff @(posedge clk_i) begin
@@ -151,9 +153,9 @@ module epilogue #(
     logic [47:0] half_ref;
     assign half_ref = (shift_q == '0) ? '0 : (48'd1 << (shift_q - 5'd1));
     `ASSERT_ALWAYS(a_round_const, clk_i, rst_ni,
-                   !valid_q || 48'(round_q) == ((p_q[47] && shift_q != '0) ? half_ref - 48'd1
-                                                                           : half_ref),
-                   "the registered rounding constant disagrees with the product's sign")
+                   !valid_q || rnd == (signed'(p_q + ((p_q[47] && shift_q != '0) ?
+                                                      half_ref - 48'd1 : half_ref)) >>> shift_q),
+                   "the rounding with the registered constant differs from the product-sign mux")
 `endif
 
     if (Pipe == 2) begin : g_r
