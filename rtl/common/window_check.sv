@@ -1,7 +1,7 @@
 // Memory-window check: is the byte range [addr_i, addr_i + len_i) in_window ONE of the granted
 // windows (a writable one if write_i)? Combinational. A window of size 0 is unused; len 0 is
 // always allowed. 33-bit arithmetic, so a range or window that ends exactly at 2^32 is fine
-// and one that would wrap past it is not.
+// and one that would wrap past it is not. The compares are window_check_end.sv's.
 //
 // Used by the sequencer (descriptor fetch, SYNC write) and the transfer engines (every row of
 // a LOAD or STORE, the bias vector) before they touch memory: ARCHITECTURE.md section 4.
@@ -19,15 +19,14 @@ module window_check #(
   end
 
   logic [33:0] range_end;
-  logic [NumWindows-1:0] in_window;
   assign range_end = {2'b0, addr_i} + {1'b0, len_i};
 
-  for (genvar w = 0; w < NumWindows; w++) begin : g_win
-    logic [33:0] win_end;
-    assign win_end = {2'b0, win_i[w].base} + {1'b0, win_i[w].size};
-    assign in_window[w] = (win_i[w].size != '0) && (addr_i >= win_i[w].base) &&
-                       (range_end <= win_end) && (!write_i || win_i[w].writable);
-  end
-
-  assign ok_o = (len_i == '0) || (|in_window);
+  window_check_end #(.NumWindows(NumWindows)) u_check (
+    .win_i,
+    .addr_i,
+    .end_i  (range_end),
+    .empty_i(len_i == '0),
+    .write_i,
+    .ok_o
+  );
 endmodule

@@ -52,15 +52,20 @@ module burst_gen #(
   // Timing (docs/fpga.md): each burst's length and row end are registers, computed in the
   // cycle before it is offered, for the three cases the next cycle can bring (a new
   // transfer, the next burst of the row, the next row's first burst), so a consumer's ready
-  // only selects among them; the next row's start is a register too, one row ahead. The
-  // offered bursts and their timing are those of the plain rule.
+  // only selects among them; the next row's start is a register too, one row ahead, and so
+  // are what the row and the page have left after the burst on offer, so the next burst of a
+  // row needs one compare, not a subtract and then a compare; so are the next row's beats and
+  // beats to its page boundary, for its first burst. The offered bursts and their timing are
+  // those of the plain rule.
   logic            busy_q;
   logic [15:0]     rows_q;           // rows left, the current one included
   logic [31:0]     next_row_q;       // the next row's first byte
   logic [LenW-1:0] row_bytes_q;
   logic [32:0]     addr_q;           // the burst's address (beat-aligned)
-  logic [RbW-1:0]  row_beats_q;      // beats left in the row, this burst's included
-  logic [12:0]     page_beats_q;     // beats from addr_q to the next 4 KiB boundary
+  logic [RbW-1:0]  row_rem_q;        // beats left in the row after this burst (if not its last)
+  logic [12:0]     page_rem_q;       // beats from there to the next 4 KiB boundary (ditto)
+  logic [RbW-1:0]  r_row_beats_q;    // the next row's beats
+  logic [12:0]     r_page_beats_q;   // ... and from its first to the next 4 KiB boundary
   logic [8:0]      beats_q;          // this burst
   logic            row_last_q;       // it ends the row
   logic            fire;
@@ -74,38 +79,44 @@ module burst_gen #(
   function automatic logic [12:0] page_beats_of(input logic [11:0] a);
     page_beats_of = (13'd4096 - {1'b0, a & ~12'(BeatBytes - 1)}) >> OffW;
   endfunction
-  // A burst: up to MaxBeats beats, to the page boundary, to the row's end; and whether it
-  // ends the row (both compares side by side, not one behind the other).
+  // A burst: up to MaxBeats beats, to the page boundary, to the row's end; whether it ends the
+  // row; and, if it does not, the row's and the page's beats after it. A burst that does not
+  // end its row is the cap: it reaches the page boundary (the next one has a whole page ahead)
+  // or is MaxBeats long, so both are a subtract beside the compare, not behind it.
   localparam int MaxLog = $clog2(MaxBeats);
-  function automatic logic [9:0] burst_of(input logic [RbW-1:0] row_beats,
-                                          input logic [12:0] page_beats);
-    logic [8:0] cap;
-    cap = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);  // no carry chain
-    burst_of = {(CmpW'(row_beats) < CmpW'(cap)) ? 9'(row_beats) : cap,
-                CmpW'(row_beats) <= CmpW'(cap)};
+  localparam int BurstW = 9 + 1 + RbW + 13;
+  function automatic logic [BurstW-1:0] burst_of(input logic [RbW-1:0] row_beats,
+                                                 input logic [12:0] page_beats);
+    logic [8:0]  cap;
+    logic        last;
+    logic [12:0] page_rem;
+    cap  = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);  // no carry chain
+    last = CmpW'(row_beats) <= CmpW'(cap);
+    page_rem = (page_beats <= 13'(MaxBeats)) ? 13'(4096 / BeatBytes)
+                                             : page_beats - 13'(MaxBeats);
+    burst_of = {last ? 9'(row_beats) : cap, last, row_beats - RbW'(cap), page_rem};
   endfunction
 
   // The candidates: first burst of a new transfer (s), next burst of this row (n), first
   // burst of the next row (r).
-  logic [RbW-1:0] s_row_beats, n_row_beats, r_row_beats;
-  logic [12:0]    s_page_beats, n_page_beats, r_page_beats;
-  logic [9:0]     s_burst, n_burst, r_burst;  // {beats, row last}
-  logic [32:0]    n_addr;
+  logic [RbW-1:0]    s_row_beats;
+  logic [12:0]       s_page_beats;
+  // next_row_q's bits [11:0] as a start or a row change loads them: two adds, chosen behind,
+  // so start_i (a consumer's accept) is not in front of them
+  logic [11:0]       s_next_lo, r_next_lo;
+  logic [BurstW-1:0] s_burst, n_burst, r_burst;  // {beats, row last, row left, page left}
+  logic [32:0]       n_addr;
 
   assign s_row_beats  = row_beats_of(addr_i[OffW-1:0], row_bytes_i);
   assign s_page_beats = page_beats_of(addr_i[11:0]);
   assign s_burst      = burst_of(s_row_beats, s_page_beats);
 
   assign n_addr       = addr_q + 33'({beats_q, OffW'(0)});
-  assign n_row_beats  = row_beats_q - RbW'(beats_q);
-  // A burst that reaches the page boundary leaves a whole page ahead.
-  assign n_page_beats = (page_beats_q == 13'(beats_q)) ? 13'(4096 / BeatBytes)
-                                                       : page_beats_q - 13'(beats_q);
-  assign n_burst      = burst_of(n_row_beats, n_page_beats);
+  assign n_burst      = burst_of(row_rem_q, page_rem_q);
 
-  assign r_row_beats  = row_beats_of(next_row_q[OffW-1:0], row_bytes_q);
-  assign r_page_beats = page_beats_of(next_row_q[11:0]);
-  assign r_burst      = burst_of(r_row_beats, r_page_beats);
+  assign s_next_lo    = addr_i[11:0] + stride_i[11:0];
+  assign r_next_lo    = next_row_q[11:0] + stride_i[11:0];
+  assign r_burst      = burst_of(r_row_beats_q, r_page_beats_q);
 
   assign fire = burst_valid_o && burst_ready_i;
 
@@ -133,26 +144,63 @@ module burst_gen #(
       rows_q       <= rows_i;
       next_row_q   <= addr_i + stride_i;
       row_bytes_q  <= row_bytes_i;
+      r_row_beats_q  <= row_beats_of(s_next_lo[OffW-1:0], row_bytes_i);
+      r_page_beats_q <= page_beats_of(s_next_lo);
       addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
-      row_beats_q  <= s_row_beats;
-      page_beats_q <= s_page_beats;
-      {beats_q, row_last_q} <= s_burst;
+      {beats_q, row_last_q, row_rem_q, page_rem_q} <= s_burst;
     end else if (fire) begin
       if (row_last_q) begin
         rows_q       <= rows_q - 16'd1;
         next_row_q   <= next_row_q + stride_i;
+        r_row_beats_q  <= row_beats_of(r_next_lo[OffW-1:0], row_bytes_q);
+        r_page_beats_q <= page_beats_of(r_next_lo);
         addr_q       <= {1'b0, next_row_q[31:OffW], OffW'(0)};
-        row_beats_q  <= r_row_beats;
-        page_beats_q <= r_page_beats;
-        {beats_q, row_last_q} <= r_burst;
+        {beats_q, row_last_q, row_rem_q, page_rem_q} <= r_burst;
       end else begin
         addr_q       <= n_addr;
-        row_beats_q  <= n_row_beats;
-        page_beats_q <= n_page_beats;
-        {beats_q, row_last_q} <= n_burst;
+        {beats_q, row_last_q, row_rem_q, page_rem_q} <= n_burst;
       end
     end
   end
+
+`ifndef SYNTHESIS
+  // The plain rule's registers (the row's beats left with this burst, the beats to the page
+  // boundary), for the check that the look-ahead ones equal what they replace.
+  logic [RbW-1:0] ref_row_beats_q;
+  logic [12:0]    ref_page_beats_q;
+  always_ff @(posedge clk_i) begin
+    if (start_i) begin
+      ref_row_beats_q  <= s_row_beats;
+      ref_page_beats_q <= s_page_beats;
+    end else if (fire) begin
+      if (row_last_q) begin
+        ref_row_beats_q  <= row_beats_of(next_row_q[OffW-1:0], row_bytes_q);
+        ref_page_beats_q <= page_beats_of(next_row_q[11:0]);
+      end else begin
+        ref_row_beats_q  <= ref_row_beats_q - RbW'(beats_q);
+        ref_page_beats_q <= (ref_page_beats_q == 13'(beats_q)) ? 13'(4096 / BeatBytes)
+                                                               : ref_page_beats_q - 13'(beats_q);
+      end
+    end
+  end
+  `ASSERT_ALWAYS(a_rem_regs, clk_i, rst_ni,
+                 !busy_q || row_last_q ||
+                 (row_rem_q == ref_row_beats_q - RbW'(beats_q) &&
+                  page_rem_q == ((ref_page_beats_q == 13'(beats_q)) ? 13'(4096 / BeatBytes)
+                                                                    : ref_page_beats_q - 13'(beats_q))),
+                 "the row's or page's beats after the burst disagree with the plain rule")
+  `ASSERT_ALWAYS(a_next_row_regs, clk_i, rst_ni,
+                 !busy_q || (r_row_beats_q == row_beats_of(next_row_q[OffW-1:0], row_bytes_q) &&
+                             r_page_beats_q == page_beats_of(next_row_q[11:0])),
+                 "the next row's registered beats disagree with its start and length")
+  logic [12:0] ref_cap;  // min(page beats, MaxBeats)
+  assign ref_cap = (ref_page_beats_q > 13'(MaxBeats)) ? 13'(MaxBeats) : ref_page_beats_q;
+  `ASSERT_ALWAYS(a_burst_rule, clk_i, rst_ni,
+                 !busy_q || (row_last_q == (CmpW'(ref_row_beats_q) <= CmpW'(ref_cap)) &&
+                             CmpW'(beats_q) == (row_last_q ? CmpW'(ref_row_beats_q)
+                                                           : CmpW'(ref_cap))),
+                 "the burst on offer is not min(row, page, MaxBeats) beats")
+`endif
 
   // A start drops the burst on offer, so the stream rule holds between starts.
   `ASSERT_STREAM_STABLE(a_burst_stable, clk_i, rst_ni && !start_i, burst_valid_o, burst_ready_i,

@@ -15,6 +15,8 @@
 // the L0C read, the bias add and the 32 x 16 multiply no longer share a cycle; Pipe = 2 also
 // registers the rounded and shifted product before the saturation, so the rounding add, the
 // shift and the saturation no longer share a cycle either (FPGA timing).
+`include "luoshu_assert.svh"
+
 module epilogue #(
   parameter int Lanes = 4,
   parameter int Pipe  = 0,  // 0, 1 or 2 extra stages
@@ -82,23 +84,24 @@ module epilogue #(
   logic            valid_q;
   logic [4:0]      shift_q;
   logic [TagW-1:0] tag_q;
-  logic [47:0]     half_q, half_neg_q;  // 2^(shift-1), and minus 1 for a negative product
-  logic [47:0]     half_s;
+  logic [30:0]     half_s;              // 2^(shift-1) (0 for shift 0)
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) valid_q <= 1'b0;
     else valid_q <= valid_s;
   end
-  // The rounding constants depend on the shift alone: made beside the multiplier, so the
-  // rounding add takes them from a register. Ties away from zero: a negative product rounds
-  // its tie down (the -1), never at shift 0.
-  assign half_s = (shift_s == '0) ? '0 : (48'd1 << (shift_s - 5'd1));
+  // The rounding constant: 2^(shift-1), minus 1 for a negative product (ties away from zero:
+  // a negative product rounds its tie down), none at shift 0. Made beside the multiplier, each
+  // lane's from the signs of its operands, so the rounding add takes it from a register, not
+  // through a mux on the product's sign. The operands' signs differ for a negative product
+  // and may for a zero one, whose result is 0 with either constant (both are below 2^shift);
+  // a zero test on x instead would put the bias add in front of it and make ABC take
+  // minutes on the Pipe = 0 netlist. a_round_const checks the rounded value against the mux.
+  assign half_s = (shift_s == '0) ? '0 : (31'd1 << (shift_s - 5'd1));
   always_ff @(posedge clk_i) begin
     if (valid_s) begin
       shift_q    <= shift_s;
       tag_q      <= tag_s;
-      half_q     <= half_s;
-      half_neg_q <= (shift_s == '0) ? '0 : half_s - 48'd1;
     end
   end
 
@@ -126,22 +129,34 @@ module epilogue #(
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic        [31:0] sum, x_q, x_r;
     logic signed [47:0] p, p_q, rnd, r;  // rnd: rounded and shifted; r: its register or rnd
+    logic               neg_s;
+    logic        [30:0] round_q;             // the rounding constant for p_q
 
     assign sum     = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
     assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
     // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
     assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
+    assign neg_s   = (x_s[l][31] != scale_s[15]);
 
     // Datapath registers: no reset (valid_o says when they mean something).
     always_ff @(posedge clk_i) begin
       if (valid_s) begin
-        x_q <= x_s[l];
-        p_q <= p;
+        x_q     <= x_s[l];
+        p_q     <= p;
+        round_q <= (neg_s && half_s != '0) ? half_s - 31'd1 : half_s;
       end
     end
 
     // The cast keeps the shift arithmetic (the unsigned operands make the sum unsigned).
-    assign rnd = signed'(p_q + (p_q[47] ? half_neg_q : half_q)) >>> shift_q;
+    assign rnd = signed'(p_q + 48'(round_q)) >>> shift_q;
+`ifndef SYNTHESIS
+    logic [47:0] half_ref;
+    assign half_ref = (shift_q == '0) ? '0 : (48'd1 << (shift_q - 5'd1));
+    `ASSERT_ALWAYS(a_round_const, clk_i, rst_ni,
+                   !valid_q || rnd == (signed'(p_q + ((p_q[47] && shift_q != '0) ?
+                                                      half_ref - 48'd1 : half_ref)) >>> shift_q),
+                   "the rounding with the registered constant differs from the product-sign mux")
+`endif
 
     if (Pipe == 2) begin : g_r
       always_ff @(posedge clk_i) begin

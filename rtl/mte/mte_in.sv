@@ -102,6 +102,7 @@ module mte_in #(
   localparam int LenW = AddrW + 1;                // L0 byte counts (up to a whole buffer)
   localparam int BytesW = $clog2(AbLanes + 1);
   localparam int CntW = OffW + 1;                 // bytes of one beat, 0..BeatBytes
+  localparam int LaneBits = $clog2(AbLanes);
   // Beats owed by the memory system at most: 2 x 256-beat bursts hide ~500 cycles of latency
   // at full rate, and bound the counter.
   localparam int MaxOutBeats = 512;
@@ -167,29 +168,29 @@ module mte_in #(
   logic        chk_box_q, chk_box_d;         // checking the bounding box, not yet rows
   logic [15:0] chk_rows_q, chk_rows_d;       // rows still to check, this one included
   logic [32:0] chk_addr_q, chk_addr_d;       // this row's start, bit 32 = past 2^32
+  // The checked range's end: the box's, chk_addr + its length (valid_rows - 1) * stride +
+  // valid_cols < 2^49, summed by shift-and-add; then each row's, chk_addr + valid_cols, moved
+  // on by the stride with the row. Kept as a register (not a length added to the address in
+  // front of the window compares, docs/fpga.md); a_chk_end checks it against the sum.
+  logic [48:0] chk_end_q, chk_end_d;
   logic        wc_ok, chk_ok;
-  logic [32:0] chk_len;
-  logic [33:0] chk_end;
-  // Bounding box length (valid_rows - 1) * stride + valid_cols < 2^48, by shift-and-add.
-  logic [47:0] box_len_q, box_len_d;
   logic [47:0] box_a_q, box_a_d;             // stride << bits already added
   logic [15:0] box_b_q, box_b_d;             // bits of valid_rows - 1 still to add
   logic        box_done;
 
   assign box_done = (box_b_q == '0);
-  assign chk_len  = chk_box_q ? box_len_q[32:0] : {17'b0, c_valid_cols_q};
-  window_check #(.NumWindows(NumWindows)) u_window_check (
+  // Never empty: a check runs only when valid_rows and valid_cols are both nonzero.
+  window_check_end #(.NumWindows(NumWindows)) u_window_check (
     .win_i,
     .addr_i (chk_addr_q[31:0]),
-    .len_i  (chk_len),
+    .end_i  (chk_end_q[33:0]),
+    .empty_i(1'b0),
     .write_i(1'b0),
     .ok_o   (wc_ok)
   );
   // The RTL cannot address past 2^32, so a row (or box) that reaches there is refused even if
   // a (misconfigured) window extends past it; the model sees no window there either.
-  assign chk_end = {2'b0, chk_addr_q[31:0]} + {1'b0, chk_len};
-  assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end <= 34'h1_0000_0000) &&
-                   (!chk_box_q || box_len_q[47:33] == '0);
+  assign chk_ok  = wc_ok && !chk_addr_q[32] && (chk_end_q <= 49'h1_0000_0000);
 
   // The verdict the front end acts on, and whether it acts this cycle. With CtrlPipe a check
   // takes two cycles: the verdict into a register, then the decision, so the check's adds and
@@ -226,7 +227,9 @@ module mte_in #(
     .addr_i          (desc.src_addr),
     .row_bytes_i     (desc.valid_cols),
     .rows_i          (desc.valid_rows),
-    .stride_i        (cmd_accept ? desc.src_stride : c_stride_q),
+    // read at the accept (in FIdle) and at row changes (in FIssue): selected by the state,
+    // not by the accept, which would put the accept's logic in front of its adds
+    .stride_i        ((f_state_q == FIdle) ? desc.src_stride : c_stride_q),
     .burst_valid_o   (iss_active),
     .burst_ready_i   (iss_ready),
     .burst_addr_o    (iss_addr),
@@ -244,6 +247,7 @@ module mte_in #(
 
   // ------------------------------------------------------------------ response walker (R)
   logic [15:0]      rw_rows_q, rw_rows_d;         // rows whose beats are still to come
+  logic             rw_more_q, rw_more_d;         // rw_rows != 0, as a flag (a_rw_more)
   logic [11:0]      rw_page_q, rw_page_d;         // current row's start address mod 4 KiB
   logic             rw_first_q, rw_first_d;       // next beat is the row's first
   logic [15:0]      rw_rem_q, rw_rem_d;           // row bytes still to come
@@ -258,7 +262,7 @@ module mte_in #(
 
   // Beats of the next command wait (briefly) until this one's zeros are written; after an
   // error every owed beat is drained, whichever command asked for it.
-  assign mem_r_ready_o = (b_state_q == BRun) && !b_acc_q && (err_q || rw_rows_q != '0);
+  assign mem_r_ready_o = (b_state_q == BRun) && !b_acc_q && (err_q || rw_more_q);
   assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
@@ -278,7 +282,6 @@ module mte_in #(
   logic [AddrW-1:0] z_addr_q, z_addr_d;
   logic [LenW-1:0]  z_rem_q, z_rem_d;             // bytes left in the current run
   logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
-  logic [LenW-1:0]  z_chunk;
   logic             z_run_end, z_to_tail, z_go, z_write;
   // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles from the
   // back end taking the command, hidden behind the memory latency unless nothing is read;
@@ -288,14 +291,16 @@ module mte_in #(
   logic             mul_done;
 
   assign mul_done  = (mul_b_q == '0);
-  assign z_chunk   = (z_rem_q < LenW'(AbLanes)) ? z_rem_q : LenW'(AbLanes);
-  assign z_run_end = (z_rem_q <= LenW'(AbLanes));
+  // A run's last write: z_rem <= AbLanes, as bit tests (AbLanes is a power of two), not a
+  // carry chain in front of the walker's state and the write mask. Before it each write is
+  // AbLanes bytes.
+  assign z_run_end = ((z_rem_q >> LaneBits) == '0) || (z_rem_q == LenW'(AbLanes));
   assign z_to_tail = (z_phase_q == ZRows) && z_run_end && (z_rows_q == 16'd1);
   assign z_go      = (b_state_q == BRun) && !b_acc_q && (z_phase_q != ZDone) &&
                      (mul_done || !z_to_tail) && !err_q && !r_fire;
   assign z_write   = z_go && (z_rem_q != '0);
   assign b_done    = err_q ? (out_q == '0 && f_state_q != FIssue)
-                           : (b_acc_q || (rw_rows_q == '0 && z_phase_q == ZDone));
+                           : (b_acc_q || (!rw_more_q && z_phase_q == ZDone));
 
   // ------------------------------------------------------------------ L0 write register
   logic                     w_we_q, w_we_d;
@@ -304,10 +309,12 @@ module mte_in #(
   logic [AbLanes*8-1:0]     w_data_q, w_data_d;
   logic [BytesW-1:0]        w_rd_q, w_rd_d;
 
-  // Write mask of the first n lanes.
-  function automatic logic [AbLanes-1:0] lanes_below(input logic [LenW-1:0] n);
+  // Write mask of the first n lanes (all of them for n >= AbLanes), from bit tests.
+  function automatic logic [AbLanes-1:0] lanes_below(input logic [31:0] n);
     logic [AbLanes-1:0] m;
-    for (int l = 0; l < AbLanes; l++) m[l] = (LenW'(l) < n);
+    for (int l = 0; l < AbLanes; l++) begin
+      m[l] = ((n >> LaneBits) != '0) || (LaneBits'(l) < n[LaneBits-1:0]);
+    end
     lanes_below = m;
   endfunction
 
@@ -320,12 +327,14 @@ module mte_in #(
     if (r_write) begin
       w_we_d   = 1'b1;
       w_addr_d = rw_dst_q;
-      w_mask_d = lanes_below(LenW'(rw_cnt));
+      // rw_cnt is min(rw_rem, rw_avail): its lanes are those below both, so the mask does not
+      // wait for the row-end compare
+      w_mask_d = lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail));
       w_data_d[BeatBytes*8-1:0] = r_shifted;
       w_rd_d   = BytesW'(rw_cnt);
     end else if (z_write) begin
       w_we_d   = 1'b1;
-      w_mask_d = lanes_below(z_chunk);
+      w_mask_d = lanes_below(32'(z_rem_q));  // = the first min(z_rem, AbLanes) lanes
     end
   end
 
@@ -348,7 +357,7 @@ module mte_in #(
     chk_box_d    = chk_box_q;
     chk_rows_d   = chk_rows_q;
     chk_addr_d   = chk_addr_q;
-    box_len_d    = box_len_q;
+    chk_end_d    = chk_end_q;
     box_a_d      = box_a_q;
     box_b_d      = box_b_q;
     ar_valid_d   = ar_valid_q;
@@ -364,7 +373,7 @@ module mte_in #(
           chk_box_d    = 1'b1;
           chk_rows_d   = desc.valid_rows;
           chk_addr_d   = {1'b0, desc.src_addr};
-          box_len_d    = 48'(desc.valid_cols);
+          chk_end_d    = 49'(desc.src_addr) + 49'(desc.valid_cols);
           box_a_d      = 48'(desc.src_stride);
           box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
           f_state_d    = has_reads ? FCheck : FIdle;
@@ -374,11 +383,12 @@ module mte_in #(
         if (chk_box_q) begin
           // Bounding box: its length one bit per cycle, then one check; rows if it fails.
           if (!box_done) begin
-            if (box_b_q[0]) box_len_d = box_len_q + box_a_q;
+            if (box_b_q[0]) chk_end_d = chk_end_q + 49'(box_a_q);
             box_a_d = box_a_q << 1;
             box_b_d = box_b_q >> 1;
           end else if (chk_decide) begin
             chk_box_d = 1'b0;
+            chk_end_d = 49'(chk_addr_q[31:0]) + 49'(c_valid_cols_q);  // row 0's end
             if (chk_pass) begin
               p_checked_d = 1'b1;
               f_state_d   = FIssue;
@@ -393,6 +403,8 @@ module mte_in #(
         end else begin
           chk_rows_d = chk_rows_q - 16'd1;
           chk_addr_d = {1'b0, chk_addr_q[31:0]} + {1'b0, c_stride_q};
+          // The next row's end (exact unless its start passes 2^32, refused all the same).
+          chk_end_d  = chk_end_q + 49'(c_stride_q);
           if (chk_rows_q == 16'd1) begin
             p_checked_d = 1'b1;
             f_state_d   = FIssue;
@@ -422,6 +434,7 @@ module mte_in #(
     err_d      = err_q;
     out_d      = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
     rw_rows_d  = rw_rows_q;
+    rw_more_d  = rw_more_q;
     rw_page_d  = rw_page_q;
     rw_first_d = rw_first_q;
     rw_rem_d   = rw_rem_q;
@@ -448,7 +461,10 @@ module mte_in #(
       if (r_fire) begin
         if (mem_rd_rsp_i.r_err) err_d = 1'b1;
         if (rw_row_end) begin
-          if (rw_rows_q != '0) rw_rows_d = rw_rows_q - 16'd1;
+          if (rw_more_q) begin
+            rw_rows_d = rw_rows_q - 16'd1;
+            rw_more_d = (rw_rows_q != 16'd1);
+          end
           rw_page_d  = rw_page_q + b_stride_q;
           rw_first_d = 1'b1;
           rw_rem_d   = b_valid_cols_q;
@@ -464,8 +480,8 @@ module mte_in #(
       // Zero walker.
       if (z_go) begin
         if (!z_run_end) begin
-          z_addr_d = z_addr_q + AddrW'(z_chunk);
-          z_rem_d  = z_rem_q - z_chunk;
+          z_addr_d = z_addr_q + AddrW'(AbLanes);
+          z_rem_d  = z_rem_q - LenW'(AbLanes);
         end else if (z_phase_q == ZTail) begin
           z_phase_d = ZDone;
         end else if (z_rows_q == 16'd1) begin
@@ -495,6 +511,7 @@ module mte_in #(
     if (b_take) begin
       b_state_d  = BRun;
       rw_rows_d  = c_reads_q ? c_valid_rows_q : '0;
+      rw_more_d  = c_reads_q;  // (valid_rows != 0 then)
       rw_page_d  = c_page_q;
       rw_first_d = 1'b1;
       rw_rem_d   = c_valid_cols_q;
@@ -537,6 +554,7 @@ module mte_in #(
       out_q        <= '0;
       err_q        <= 1'b0;
       rw_rows_q    <= '0;
+      rw_more_q    <= 1'b0;
       z_phase_q    <= ZDone;
       mul_b_q      <= '0;
       w_we_q       <= 1'b0;
@@ -553,6 +571,7 @@ module mte_in #(
       out_q        <= out_d;
       err_q        <= err_d;
       rw_rows_q    <= rw_rows_d;
+      rw_more_q    <= rw_more_d;
       z_phase_q    <= z_phase_d;
       mul_b_q      <= mul_b_d;
       w_we_q       <= w_we_d;
@@ -582,7 +601,7 @@ module mte_in #(
     end
     chk_rows_q <= chk_rows_d;
     chk_addr_q <= chk_addr_d;
-    box_len_q  <= box_len_d;
+    chk_end_q  <= chk_end_d;
     box_a_q    <= box_a_d;
     box_b_q    <= box_b_d;
     ar_addr_q  <= ar_addr_d;
@@ -631,6 +650,35 @@ module mte_in #(
   `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni,
                  !r_fire || err_q || mem_rd_rsp_i.r_last == rw_exp_last,
                  "R last does not match the end of a burst this unit issued")
+  // The plain box length, for the check that chk_end_q is the checked range's end.
+  logic [47:0] ref_box_len_q;
+  always_ff @(posedge clk_i) begin
+    if (cmd_accept) ref_box_len_q <= 48'(desc.valid_cols);
+    else if (f_state_q == FCheck && chk_box_q && !box_done && box_b_q[0]) begin
+      ref_box_len_q <= ref_box_len_q + box_a_q;
+    end
+  end
+  `ASSERT_ALWAYS(a_chk_end, clk_i, rst_ni,
+                 f_state_q != FCheck || chk_addr_q[32] ||
+                 chk_end_q == 49'(chk_addr_q[31:0]) + (chk_box_q ? 49'(ref_box_len_q)
+                                                                : 49'(c_valid_cols_q)),
+                 "the checked range's end is not its start plus its length")
+  `ASSERT_ALWAYS(a_rw_more, clk_i, rst_ni, rw_more_q == (rw_rows_q != '0),
+                 "the response walker's rows-left flag disagrees with its count")
+  `ASSERT_ALWAYS(a_z_run_end, clk_i, rst_ni, z_run_end == (z_rem_q <= LenW'(AbLanes)),
+                 "the zero walker's run end is not z_rem <= AbLanes")
+  // The write masks from bit tests against the plain compares.
+  logic [AbLanes-1:0] ref_z_mask, ref_r_mask;
+  always_comb begin
+    for (int l = 0; l < AbLanes; l++) begin
+      ref_z_mask[l] = LenW'(l) < ((z_rem_q < LenW'(AbLanes)) ? z_rem_q : LenW'(AbLanes));
+      ref_r_mask[l] = l < int'(rw_cnt);
+    end
+  end
+  `ASSERT_ALWAYS(a_w_mask, clk_i, rst_ni,
+                 lanes_below(32'(z_rem_q)) == ref_z_mask &&
+                 (lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail))) == ref_r_mask,
+                 "a write mask from bit tests is not the first lanes")
   `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
                  "R beat that no AR asked for")
   `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || sts_o.busy,

@@ -158,7 +158,7 @@ module mte_out #(
   logic        relu_q, bias_en_q, int8_q;
   logic [31:0] dst_addr_q, dst_stride_q, bias_addr_q;
   logic [31:0] c_elem_q;  // c_offset / 4
-  logic [15:0] rows_q, cols_q, c_pitch_q, scale_q;
+  logic [15:0] rows_m1_q, cols_q, c_pitch_q, scale_q;  // rows - 1, not rows
   logic [4:0]  shift_q;
 
   state_e state_q, state_d;
@@ -176,7 +176,7 @@ module mte_out #(
       dst_addr_q   <= desc.dst_addr;
       dst_stride_q <= desc.dst_stride;
       c_elem_q     <= 32'(desc.c_offset[23:2]);
-      rows_q       <= desc.rows;
+      rows_m1_q    <= desc.rows - 16'd1;
       cols_q       <= desc.cols;
       c_pitch_q    <= desc.c_pitch;
       bias_addr_q  <= desc.bias_addr;
@@ -193,7 +193,7 @@ module mte_out #(
   logic [17:0] row_bytes;
   logic [15:0] rows_m1;
   assign row_bytes = int8_q ? 18'(cols_q) : {cols_q, 2'b00};
-  assign rows_m1   = rows_q - 16'd1;
+  assign rows_m1   = rows_m1_q;
 
   // ---------------------------------------------------------------- pre-pass
   logic [47:0] hull_prod_q;  // (rows-1) * stride
@@ -205,6 +205,7 @@ module mte_out #(
   logic [31:0] wc_addr;
   logic [32:0] wc_len;
   logic        wc_write, wc_ok;
+  logic        wc_pass, chk_decide;     // the verdict, and whether it is taken this cycle
 
   // The product is registered before the add: a multiply-add cone is slow to synthesize.
   // With CtrlPipe the sum is registered too, so the add and the window check's own add and
@@ -238,18 +239,70 @@ module mte_out #(
     endcase
   end
 
-  window_check #(.NumWindows(NumWindows)) u_window_check (
-    .win_i,
-    .addr_i  (wc_addr),
-    .len_i   (wc_len),
-    .write_i (wc_write),
-    .ok_o    (wc_ok)
-  );
+  // The checked range. Without CtrlPipe, the mux above into window_check (its add, then its
+  // compares). With it, the range's start, end and emptiness are registers, loaded before each
+  // check (the bias range with the command, the hull in StChkLen, row 0 as the hull's verdict
+  // is taken, each next row as the last one's is), so the compares start from flip-flops, not
+  // from the state, a mux and an add; a_wc_regs checks them against the mux and the add.
+  if (CtrlPipe != 0) begin : g_wc_q
+    logic [31:0] wc_addr_q;
+    logic [33:0] wc_end_q, row0_end_q;  // row 0's end: dst_addr + row bytes
+    logic        wc_empty_q, wc_write_q;
+    always_ff @(posedge clk_i) begin
+      if (cmd_fire) begin
+        row0_end_q <= 34'(desc.dst_addr) +
+                      (desc.int8_out[0] ? 34'(desc.cols) : 34'({desc.cols, 2'b00}));
+      end
+      if (cmd_fire) begin
+        wc_addr_q  <= desc.bias_addr;
+        wc_end_q   <= 34'(desc.bias_addr) + 34'({desc.cols, 2'b00});
+        wc_empty_q <= (desc.cols == '0);
+        wc_write_q <= 1'b0;
+      end else if (state_q == StChkLen) begin
+        // (the end is exact when the hull is below 2^33, the only case its verdict counts)
+        wc_addr_q  <= dst_addr_q;
+        wc_end_q   <= row0_end_q + 34'(hull_prod_q);
+        wc_empty_q <= (hull_prod_q == '0) && (row_bytes == '0);
+        wc_write_q <= 1'b1;
+      end else if (state_q == StChkHull && chk_decide) begin
+        wc_addr_q  <= dst_addr_q;
+        wc_end_q   <= row0_end_q;
+        wc_empty_q <= (row_bytes == '0);
+      end else if (state_q == StChkRows && chk_decide) begin
+        // (exact until a row's start passes 2^32, refused all the same: chk_ovf)
+        wc_addr_q  <= chk_next[31:0];
+        wc_end_q   <= wc_end_q + 34'(dst_stride_q);
+      end
+    end
+    window_check_end #(.NumWindows(NumWindows)) u_window_check (
+      .win_i,
+      .addr_i  (wc_addr_q),
+      .end_i   (wc_end_q),
+      .empty_i (wc_empty_q),
+      .write_i (wc_write_q),
+      .ok_o    (wc_ok)
+    );
+    `ASSERT_ALWAYS(a_wc_regs, clk_i, rst_ni,
+                   !(state_q inside {StChkBias, StChkHull, StChkRows}) ||
+                   (state_q == StChkRows && chk_ovf_q) ||
+                   (state_q == StChkHull && hull_len[48:33] != '0) ||
+                   (wc_addr_q == wc_addr && wc_write_q == wc_write &&
+                    wc_empty_q == (wc_len == '0) &&
+                    (wc_empty_q || wc_end_q == {2'b0, wc_addr} + {1'b0, wc_len})),
+                   "the registered window-check range disagrees with the one it replaces")
+  end else begin : g_wc
+    window_check #(.NumWindows(NumWindows)) u_window_check (
+      .win_i,
+      .addr_i  (wc_addr),
+      .len_i   (wc_len),
+      .write_i (wc_write),
+      .ok_o    (wc_ok)
+    );
+  end
 
   // The verdict the state machine acts on, and whether it acts this cycle. With CtrlPipe a
   // check takes two cycles: the window check into a register, then the decision, so the
   // check's adds and compares and the state logic behind it are in different cycles.
-  logic wc_pass, chk_decide;
   window_verdict #(.Pipe(CtrlPipe)) u_chk_verdict (
     .clk_i,
     .rst_ni,
@@ -274,8 +327,28 @@ module mte_out #(
     end
   end
 
+  // (rows - 1) * stride. With CtrlPipe in the two cycles of StChkBias (its verdict's
+  // register makes it two): the two 16 x 16 products of the stride's halves into registers,
+  // then their sum, so a multiplier and a wide add are in different cycles (a_hull_prod).
+  if (CtrlPipe != 0) begin : g_hull_prod_q
+    logic [31:0] prod_lo_q, prod_hi_q;
+    always_ff @(posedge clk_i) begin
+      if (state_q == StChkBias) begin
+        prod_lo_q   <= 32'(rows_m1) * 32'(dst_stride_q[15:0]);
+        prod_hi_q   <= 32'(rows_m1) * 32'(dst_stride_q[31:16]);
+        hull_prod_q <= 48'(prod_lo_q) + {prod_hi_q, 16'b0};
+      end
+    end
+    `ASSERT_ALWAYS(a_hull_prod, clk_i, rst_ni,
+                   state_q != StChkLen || hull_prod_q == 48'(rows_m1) * 48'(dst_stride_q),
+                   "the hull's product, summed from its halves, is not (rows - 1) * stride")
+  end else begin : g_hull_prod
+    always_ff @(posedge clk_i) begin
+      if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
+    end
+  end
+
   always_ff @(posedge clk_i) begin
-    if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
     chk_addr_q <= chk_addr_d;
     chk_ovf_q  <= chk_ovf_d;
     chk_row_q  <= chk_row_d;
@@ -308,8 +381,20 @@ module mte_out #(
   assign row_major   = bias_en_q && (cols_q > 16'(BiasCols)) &&
                        (dst_stride_q < 32'(row_bytes));
   assign pass_last   = row_major ? 16'd0 : rows_m1;
-  assign more_blocks = ({16'b0, cb_q} + 32'(nb_q) < 32'(cols_q));
-  assign more_passes = row_major && (pass_row_q != rows_m1);
+  // Whether another block or pass follows, registered when the block starts (StBlock): cb_q,
+  // nb_q and the pass's row stay put until its StStore is over, so the flags equal the sum and
+  // compares they replace there (a_more_blocks_reg) and the StStore decision starts from
+  // flip-flops. cb + nb < cols is cols - cb > BiasCols with bias (nb is then BiasCols or all
+  // columns left), never without.
+  logic more_blocks_q, more_passes_q;
+  always_ff @(posedge clk_i) begin
+    if (state_q == StBlock) begin
+      more_blocks_q <= bias_en_q && (cols_left > 16'(BiasCols));
+      more_passes_q <= row_major && (pass_row_q != rows_m1);
+    end
+  end
+  assign more_blocks = more_blocks_q;
+  assign more_passes = more_passes_q;
 
   // ---------------------------------------------------------------- bias read
   logic                 ar_valid, r_fire;
@@ -868,6 +953,11 @@ module mte_out #(
                  32'(held_q) == 32'(ck_count) + 32'(p1_valid_q) + 32'(epi_busy) +
                                 32'(epi_valid) + ((L0cReadPipe != 0) ? 32'(pd_fire) : 32'd0),
                  "the chunk count disagrees with the chunks in the L0C read, epilogue and FIFO")
+  `ASSERT_ALWAYS(a_more_blocks_reg, clk_i, rst_ni,
+                 state_q != StStore ||
+                 (more_blocks == ({16'b0, cb_q} + 32'(nb_q) < 32'(cols_q)) &&
+                  more_passes == (row_major && (pass_row_q != rows_m1))),
+                 "the registered block and pass flags disagree with the sums they replace")
   `ASSERT_ALWAYS(a_chunk_room, clk_i, rst_ni, !epi_valid || ck_in_ready,
                  "chunk FIFO overflow: a read was issued without a credit")
   `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || b_owed_q != '0,
