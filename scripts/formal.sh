@@ -46,7 +46,8 @@ case "$block" in
   stream_fifo)
     rtl=(rtl/common/stream_fifo.sv)
     configs=("Depth=1" "Depth=2" "Depth=3" "Depth=1 HeadReg=1" "Depth=2 HeadReg=1"
-             "Depth=3 HeadReg=1") ;;
+             "Depth=3 HeadReg=1" "Depth=2 HeadReg=1 HeadLsb=1 HeadW=2"
+             "Depth=3 HeadReg=1 HeadLsb=1 HeadW=2") ;;
   spill_register)
     rtl=(rtl/common/spill_register.sv)
     configs=("Width=4") ;;

@@ -4,12 +4,18 @@
 // HeadReg = 1 keeps the head entry in its own register as well (same cycles): out_data_o
 // then comes straight from a flip-flop instead of through the storage's read multiplexer
 // (on an FPGA, distributed RAM), which shortens paths that start at the head (docs/fpga.md).
+// HeadLsb / HeadW narrow the head register to the field [HeadLsb +: HeadW] of the entry (the
+// rest of out_data_o is the storage's read, as without HeadReg): a pop then loads HeadW
+// flip-flops, not Width, which keeps a late pop's fanout small (the sequencer's queues: the
+// head's token masks are the register, the 260-bit command is read from distributed RAM).
 `include "luoshu_assert.svh"
 
 module stream_fifo #(
   parameter int Depth = 2,
   parameter int Width = 8,
-  parameter int HeadReg = 0
+  parameter int HeadReg = 0,
+  parameter int HeadLsb = 0,
+  parameter int HeadW = Width
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -26,6 +32,10 @@ module stream_fifo #(
   end
   if (Width < 1) begin : g_bad_width
     $error("stream_fifo: Width must be >= 1 (got %0d)", Width);
+  end
+  if (HeadLsb < 0 || HeadW < 1 || HeadLsb + HeadW > Width) begin : g_bad_head_field
+    $error("stream_fifo: the head field [HeadLsb +: HeadW] must lie in the entry (got %0d, %0d)",
+           HeadLsb, HeadW);
   end
 
   localparam int PtrW = Depth > 1 ? $clog2(Depth) : 1;
@@ -68,17 +78,26 @@ module stream_fifo #(
   if (HeadReg != 0) begin : g_head_reg
     // The head changes on a pop (to the next stored entry, or to the entry pushed now when
     // the FIFO held one) and on a push into an empty FIFO.
-    logic [Width-1:0] head_q;
+    logic [HeadW-1:0] head_q;
     logic [PtrW-1:0]  rd_next;
-    assign rd_next = (Pow2 || rd_ptr_q != PtrW'(Depth - 1)) ? rd_ptr_q + 1'b1 : '0;
+    logic [Width-1:0] next_entry, stored_head;
+    assign rd_next    = (Pow2 || rd_ptr_q != PtrW'(Depth - 1)) ? rd_ptr_q + 1'b1 : '0;
+    assign next_entry = mem_q[rd_next];
     always_ff @(posedge clk_i) begin
       if (pop && count_q > CntW'(1)) begin
-        head_q <= mem_q[rd_next];
+        head_q <= next_entry[HeadLsb +: HeadW];
       end else if (push && (count_q == '0 || pop)) begin
-        head_q <= in_data_i;
+        head_q <= in_data_i[HeadLsb +: HeadW];
       end
     end
-    assign out_data_o = head_q;
+    assign stored_head = mem_q[rd_ptr_q];
+    always_comb begin
+      out_data_o = stored_head;
+      out_data_o[HeadLsb +: HeadW] = head_q;
+    end
+    `ASSERT_ALWAYS(a_head_reg, clk_i, rst_ni,
+                   count_q == '0 || head_q == stored_head[HeadLsb +: HeadW],
+                   "the head register disagrees with the stored head entry")
   end else begin : g_head_mem
     assign out_data_o = mem_q[rd_ptr_q];
   end

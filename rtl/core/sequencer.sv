@@ -139,6 +139,8 @@ module sequencer
   // {validation fault, fetch fault, descriptor}
   localparam int FEntryW      = 1 + 2 * FaultW + DescBits;  // {faulty, validation, fetch, desc}
   localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
+  // The header's wait and signal masks (signal above wait): a queue's head register.
+  localparam int MasksW       = HdrSignalMaskLsb + NumChannels - HdrWaitMaskLsb;
 
   // ---------------------------------------------------------------------------------------
   // Declarations
@@ -157,8 +159,10 @@ module sequencer
   logic                 fetch_stop_q, fetch_stop_d;  // an erroring slot is on its way
   logic                 acc_pending_q, acc_pending_d;  // ACCESS slot waits behind the bursts
   logic                 r_err_q, r_err_d;
-  logic [31:0]          fetch_addr;
+  logic [31:0]          fetch_addr_q, fetch_addr_d;  // ring_base + 32 fetch_ptr, kept in step
+  logic                 fetch_wrap;  // the fetch pointer is on the ring's last slot
   logic                 fetch_win_ok, fetch_win_ok_q, fetch_chk_q, fetch_go, fetch_issue;
+  logic                 fetch_may, fetch_step;
   logic                 r_end, r_bad, push_r, push_acc;
   logic [DescBits-1:0]  r_desc;
   logic                 p_end, p_bad;    // a fetched slot at the fetch FIFO's input
@@ -226,7 +230,7 @@ module sequencer
   logic [31:0]       raise_index, oldest_index;
 
   // Control.
-  logic        ring_args_ok, ring_set_ok, doorbell_ok, ctl_change;
+  logic        ring_args_ok, ring_set_ok, doorbell_ok;
   logic [31:0] size_eff;
 
   // Counters.
@@ -256,18 +260,23 @@ module sequencer
   // in-flight state (work_live -> ring_set_ok).
   assign doorbell_ok  = doorbell_i &&
                         (ring_set_ok ? tail_i < ring_size_i : tail_i < ring_size_q);
-  assign ctl_change   = ring_set_ok || clear_i;
   assign ctl_error_d  = (ring_set_i && !ring_set_ok) || (doorbell_i && !doorbell_ok);
 
   // ---------------------------------------------------------------------------------------
   // Fetch: AR requests ahead of decode, R beats assembled into the fetch FIFO
   // ---------------------------------------------------------------------------------------
   assign draining   = flush_q || (|drop_q) || (|sec_drop_q) || sync_drop_q || fetch_discard_q;
-  assign fetch_addr = ring_base_q + (fetch_ptr_q << SlotShift);
+  // The next slot's address is a register moved with the fetch pointer (the next slot's, the
+  // ring base at a wrap or a ring set, the head's at a clear), not a sum of the two: the sum's
+  // carry chain stood in front of the window check's (its longest path, docs/fpga.md).
+  assign fetch_wrap = fetch_ptr_q + 32'd1 == ring_size_q;  // as next_slot
+  `ASSERT_ALWAYS(a_fetch_addr, clk_i, rst_ni,
+                 fetch_addr_q == ring_base_q + (fetch_ptr_q << SlotShift),
+                 "the fetch address register disagrees with the ring base and fetch pointer")
 
   window_check #(.NumWindows(NumWindows)) u_fetch_win (
     .win_i         (win_i),
-    .addr_i        (fetch_addr),
+    .addr_i        (fetch_addr_q),
     .len_i         (33'(DescBytes)),
     .write_i       (1'b0),
     .ok_o          (fetch_win_ok)
@@ -281,14 +290,19 @@ module sequencer
   always_ff @(posedge clk_i) fetch_win_ok_q <= fetch_win_ok;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) fetch_chk_q <= 1'b0;
-    else fetch_chk_q <= !(fetch_issue || clear_i || ring_set_ok);
+    else fetch_chk_q <= !(fetch_step || clear_i || ring_set_ok);
   end
 
-  assign fetch_go = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
-                    !ar_valid_q && fetch_chk_q &&
-                    !ctl_change && (fetch_ptr_q != tail_q) &&
-                    (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
-  assign fetch_issue = fetch_go && fetch_win_ok_q;
+  // A ring set stops the fetch, but it is late (it waits for the in-flight state, work_live),
+  // so it only gates what it does not override: fetch_step moves the pointer, address and AR
+  // address (a ring set loads the first two, and the AR is not offered then), fetch_issue
+  // also raises the AR and counts the burst.
+  assign fetch_may   = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
+                       !ar_valid_q && fetch_chk_q && !clear_i && (fetch_ptr_q != tail_q) &&
+                       (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
+  assign fetch_go    = fetch_may && !ring_set_ok;
+  assign fetch_step  = fetch_may && fetch_win_ok_q;
+  assign fetch_issue = fetch_step && !ring_set_ok;
 
   // R: r_ready is always high (the FIFO has room for every burst requested).
   assign mem_r_ready_o = 1'b1;
@@ -382,26 +396,32 @@ module sequencer
     ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
     ar_addr_d       = ar_addr_q;
     fetch_ptr_d     = fetch_ptr_q;
+    fetch_addr_d    = fetch_addr_q;
     fetch_out_d     = fetch_out_q - FetchCntW'(p_end);
     acc_pending_d   = acc_pending_q && !push_acc;
     fetch_stop_d    = fetch_stop_q || (push_r && p_bad);
     r_err_d         = mem_rd_rsp_i.r_valid ? (r_bad && !mem_rd_rsp_i.r_last) : r_err_q;
+    if (fetch_step) begin
+      ar_addr_d    = fetch_addr_q;
+      fetch_ptr_d  = fetch_wrap ? '0 : fetch_ptr_q + 32'd1;
+      fetch_addr_d = fetch_wrap ? ring_base_q : fetch_addr_q + 32'(DescBytes);
+    end
     if (fetch_issue) begin
-      ar_valid_d  = 1'b1;
-      ar_addr_d   = fetch_addr;
-      fetch_ptr_d = next_slot(fetch_ptr_q, ring_size_q);
-      fetch_out_d = fetch_out_d + 1'b1;
+      ar_valid_d   = 1'b1;
+      fetch_out_d  = fetch_out_d + 1'b1;
     end else if (fetch_go) begin  // outside the windows: fault ACCESS when it reaches decode
       acc_pending_d = 1'b1;
       fetch_stop_d  = 1'b1;
     end
     if (clear_i) begin
       fetch_ptr_d   = head_q;  // refetch from the first slot not decoded
+      fetch_addr_d  = ring_base_q + (head_q << SlotShift);
       acc_pending_d = 1'b0;
       fetch_stop_d  = 1'b0;
     end
     if (ring_set_ok) begin
       fetch_ptr_d   = '0;
+      fetch_addr_d  = ring_base_i;
       acc_pending_d = 1'b0;
       fetch_stop_d  = 1'b0;
     end
@@ -518,8 +538,12 @@ module sequencer
   assign run_ok = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear_i;
 
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit
-    // HeadReg: the head feeds the token check, the start and the unit's command.
-    stream_fifo #(.Depth(QueueDepth), .Width(QEntryW), .HeadReg(1)) u_queue (
+    // HeadReg on the head's wait and signal masks only: they feed the token check and so the
+    // start and the pop. A pop loads these 8 flip-flops; the rest of the head (the unit's
+    // command, its ring index and stamp) is the storage's read at the registered read pointer.
+    // (A 260-bit head register made the pop's fanout the longest path, mostly routing.)
+    stream_fifo #(.Depth(QueueDepth), .Width(QEntryW), .HeadReg(1),
+                  .HeadLsb(HdrWaitMaskLsb), .HeadW(MasksW)) u_queue (
       .clk_i      (clk_i),
       .rst_ni     (rst_ni),
       .in_valid_i (q_in_valid[u]),
@@ -769,6 +793,7 @@ module sequencer
       head_q          <= '0;
       tail_q          <= '0;
       fetch_ptr_q     <= '0;
+      fetch_addr_q    <= '0;
       ctl_error_q     <= 1'b0;
       ar_valid_q      <= 1'b0;
       fetch_out_q     <= '0;
@@ -801,6 +826,7 @@ module sequencer
       head_q          <= head_d;
       tail_q          <= tail_d;
       fetch_ptr_q     <= fetch_ptr_d;
+      fetch_addr_q    <= fetch_addr_d;
       ctl_error_q     <= ctl_error_d;
       ar_valid_q      <= ar_valid_d;
       fetch_out_q     <= fetch_out_d;

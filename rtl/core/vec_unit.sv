@@ -221,17 +221,24 @@ module vec_unit
   assign r_fire        = mem_rd_rsp_i.r_valid;
   assign r_burst_end   = (r_cnt_q == tag.len);
 
-  // Each source's beat buffer: {first beat of a row, its offset, error, data}.
+  // Each source's beat buffer: {first beat of a row, its offset, the bytes of the row a first
+  // beat holds, error, data}. first_cnt (min(row bytes, BeatBytes - off)) is worked out as the
+  // beat arrives, not at the aligner, where its subtraction and compare stood between the
+  // buffer's head and the aligner's byte placement (the unit's longest path, docs/fpga.md).
   typedef struct packed {
     logic            first;
     logic [OffW-1:0] off;
+    logic [NbW:0]    first_cnt;
     logic            err;
     beat_t           data;
   } beat_in_t;
   beat_in_t  beat_in;
   beat_in_t [1:0] beat;
   logic [1:0] buf_valid, buf_in_ready;
-  assign beat_in = '{first: tag.first && (r_cnt_q == '0), off: tag.off,
+  logic [NbW:0] first_cnt;
+  assign first_cnt = (32'(src_bytes_q) < BeatBytes - 32'(tag.off))
+                     ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
+  assign beat_in = '{first: tag.first && (r_cnt_q == '0), off: tag.off, first_cnt: first_cnt,
                      err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
   for (genvar s = 0; s < 2; s++) begin : g_buf
     logic [$clog2(BufBeats+1)-1:0] unused_count;
@@ -294,8 +301,15 @@ module vec_unit
     // The beat on offer: its first byte of the row, and how many of its bytes the row takes.
     assign start   = beat[s].first ? beat[s].off : '0;
     assign avail   = beat[s].first ? src_bytes_q : left_q;
-    assign count   = (32'(avail) < BeatBytes - 32'(start)) ? (NbW+1)'(avail)
-                                                           : (NbW+1)'(BeatBytes - 32'(start));
+    // min(avail, BeatBytes - start): a first beat's from the buffer, a later one's (start 0)
+    // a compare of left_q with BeatBytes.
+    assign count   = beat[s].first ? beat[s].first_cnt :
+                     (32'(left_q) < BeatBytes) ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
+    `ASSERT_ALWAYS(a_count, clk_i, rst_ni,
+                   !buf_valid[s] || count == ((32'(avail) < BeatBytes - 32'(start))
+                                              ? (NbW+1)'(avail)
+                                              : (NbW+1)'(BeatBytes - 32'(start))),
+                   "the aligner's byte count disagrees with min(available, BeatBytes - start)")
     assign buf_pop[s] = buf_valid[s] && (32'(n_kept) <= BeatBytes) &&
                         (!beat[s].first || n_kept == '0);
     always_comb begin

@@ -146,12 +146,13 @@ module core_noc_bridge #(
     .count_o    (unused_rq_count)
   );
 
-  // AR order for the R side: {id, len}.
+  // AR order for the R side: {id, len}. HeadReg (same cycles): the head's len decides the
+  // pop (ord_pop, the last beat of the head AR), which the storage's read would start.
   logic       ord_valid, ord_pop;
   logic [1:0] ord_id;
   logic [7:0] ord_len;
   logic [$clog2(OrderDepth+1)-1:0] unused_ord_count;
-  stream_fifo #(.Depth(OrderDepth), .Width(10)) u_ar_order (
+  stream_fifo #(.Depth(OrderDepth), .Width(10), .HeadReg(1)) u_ar_order (
     .clk_i,
     .rst_ni,
     .in_valid_i (ar_fire),
@@ -255,11 +256,20 @@ module core_noc_bridge #(
   // The choice is held while it waits (stream rule on tx_hdr).
   localparam int WrMaxWait = 64;
   localparam int CreditW = 9;  // read beats that passed a write: up to 128 + 128
-  logic                           hdr_lock_q, hdr_sel_q, hdr_sel, wr_starved;
+  logic                           hdr_lock_q, hdr_sel_q, hdr_sel, wr_starved, wr_credit_enough;
   logic [$clog2(WrMaxWait+1)-1:0] wr_wait_q;
   logic [CreditW-1:0]             wr_credit_q;
-  assign wr_starved = (wr_wait_q == $bits(wr_wait_q)'(WrMaxWait)) ||
-                      (wr_credit_q >= CreditW'(wr_part_len));
+  // wr_credit_q >= wr_part_len, compared with the head's len itself (no part_len subtraction
+  // in front of the compare, on the path from the AW FIFO's head into the header choice):
+  // a burst of len + 1 <= 128 beats, a first half's 128, a second half's len - 127 (len >= 128,
+  // so len - 128 is len[6:0]).
+  assign wr_credit_enough = !wr_split     ? wr_credit_q > CreditW'(wa_len) :
+                            !wr_second_q  ? wr_credit_q >= CreditW'(128) :
+                                            wr_credit_q > CreditW'(wa_len[6:0]);
+  `ASSERT_ALWAYS(a_wr_credit_enough, clk_i, rst_ni,
+                 !wa_valid || wr_credit_enough == (wr_credit_q >= CreditW'(wr_part_len)),
+                 "the write header's credit compare disagrees with its part length")
+  assign wr_starved = (wr_wait_q == $bits(wr_wait_q)'(WrMaxWait)) || wr_credit_enough;
   assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || wr_starved));
   assign tx_hdr_valid_o = hdr_sel ? wr_hdr_valid : rq_valid;
   assign tx_hdr_o       = hdr_sel ? wr_hdr : rd_hdr;

@@ -9,11 +9,14 @@
 // The FIFO never looks at its payload, so a narrow Width stands for every width; the pointer
 // logic differs for power-of-two depths and the others, so the proofs run Depth = 1, 2 and 3,
 // each with and without HeadReg (with it, the head register always equals the stored head
-// entry, so both settings give the same output every cycle).
+// entry, so both settings give the same output every cycle), and with a head register on a
+// field of the entry only (HeadLsb, HeadW: the same output again).
 module stream_fifo_formal #(
   parameter int Depth = 2,
   parameter int Width = 4,
-  parameter int HeadReg = 0
+  parameter int HeadReg = 0,
+  parameter int HeadLsb = 0,
+  parameter int HeadW = Width
 ) (
   input logic             clk_i,
   input logic             in_valid_i,
@@ -32,7 +35,8 @@ module stream_fifo_formal #(
   logic [Width-1:0] out_data;
   logic [CntW-1:0]  count;
 
-  stream_fifo #(.Depth(Depth), .Width(Width), .HeadReg(HeadReg)) u_dut (
+  stream_fifo #(.Depth(Depth), .Width(Width), .HeadReg(HeadReg), .HeadLsb(HeadLsb),
+                .HeadW(HeadW)) u_dut (
     .clk_i,
     .rst_ni     (rst_nq),
     .in_valid_i,

@@ -1,6 +1,6 @@
 // stream_fifo: directed fill/drain and seeded random traffic with stalls on both sides,
 // for a multi-entry and a single-entry configuration, and with the head register (HeadReg)
-// at a power-of-two and another depth.
+// at a power-of-two and another depth, and on a field of the entry only (HeadLsb, HeadW).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include "Vstream_fifo_d1w32_params.h"
 #include "Vstream_fifo_d3w32_head.h"
 #include "Vstream_fifo_d3w32_head_params.h"
+#include "Vstream_fifo_d3w32_headfield.h"
+#include "Vstream_fifo_d3w32_headfield_params.h"
 #include "Vstream_fifo_d4w32.h"
 #include "Vstream_fifo_d4w32_head.h"
 #include "Vstream_fifo_d4w32_head_params.h"
@@ -30,7 +32,7 @@ struct Fifo {
 template <class Model>
 class StreamFifoTest : public ::testing::Test {};
 using Models = ::testing::Types<Vstream_fifo_d4w32, Vstream_fifo_d1w32, Vstream_fifo_d4w32_head,
-                                Vstream_fifo_d3w32_head>;
+                                Vstream_fifo_d3w32_head, Vstream_fifo_d3w32_headfield>;
 TYPED_TEST_SUITE(StreamFifoTest, Models);
 
 TYPED_TEST(StreamFifoTest, FillsToDepthThenDrainsInOrder) {
