@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Luoshu's benchmarks; each prints `metric_name: value unit` lines.
 #   scripts/bench.sh [group...]     groups: model cube core noc soc ops c2c spmd replay build (default: all)
-#                                   and fpga (ECP5 place and route, ~15 min; only when named)
+#                                   and fpga (ECP5 place and route, ~1 hour; only when named)
 #                                   and supernode (all-reduce on 2..8 chips and the spmd rates, ~25 min; only when named)
 # Wall-clock figures (sim rates, build time) are medians and noisy on shared machines;
 # cycle counts and utilization are exact.
@@ -44,8 +44,9 @@ for g in "${groups[@]}"; do
         awk -F' *[|] *' 'NR > 2 { n = $2; gsub(/[ =]/, "_", n); gsub(/__/, "_", n)
           printf "fpga_lut4_%s: %s\nfpga_ff_%s: %s\nfpga_mult18_%s: %s\nfpga_dp16kd_%s: %s\n", n, $3, n, $4, n, $5, n, $6
           printf "fpga_ramw_%s: %s\nfpga_fmax_%s: %s MHz\n", n, $7, n, $8 }'
-      # The small SoC at Dim=8 as the board builds it (~12 min), then where the board's time
-      # goes at that clock: compute against the serial link (scripts/bench_board.sh).
+      # The small SoC at Dim=8 as the board builds it (about an hour here: placement ~17 min,
+      # routing ~37 min), then where the board's time goes at that clock: compute against the
+      # serial link (scripts/bench_board.sh).
       row=$("$here/scripts/fpga.sh" --top luoshu_soc --param NumCores=1 --param NumChannels=1 \
           --param Dim=8 --param L0aBytes=4096 --param L0bBytes=4096 --param L0cBytes=8192 \
           --param CubePipeMul=2 --param EpiloguePipe=2 --param MteCtrlPipe=1 --param DecodePipe=1 \
