@@ -161,7 +161,9 @@ module vec_unit
   logic [1:0][31:0]  rg_addr;
   logic [1:0][7:0]   rg_len;
   logic [1:0][8:0]   rg_beats;
-  logic [1:0][ResvW-1:0] resv_q, resv_d;     // beats reserved in each buffer (in flight + held)
+  // Beats of each buffer not reserved (in flight or held): kept as the room, so an issue
+  // test is one compare (as a sum and a compare it was the unit's longest path, docs/fpga.md).
+  logic [1:0][ResvW-1:0] room_q, room_d;
   logic [1:0][31:0]  rd_row_q, rd_row_d;     // each source's current row start (its offset)
   logic [1:0]        rd_first_q, rd_first_d; // the next burst starts a row
   logic [1:0]        buf_pop;
@@ -182,7 +184,7 @@ module vec_unit
       .burst_beats_o   (rg_beats[s]),
       .burst_row_last_o(rg_row_last[s])
     );
-    assign can_issue[s] = rg_valid[s] && (32'(resv_q[s]) + 32'(rg_beats[s]) <= BufBeats);
+    assign can_issue[s] = rg_valid[s] && (rg_beats[s] <= 9'(room_q[s]));
   end
   // Alternate between the sources; a choice on offer is held until taken (stream rule: a
   // source's can_issue only falls when its burst is taken).
@@ -238,8 +240,14 @@ module vec_unit
   logic [NbW:0] first_cnt;
   assign first_cnt = (32'(src_bytes_q) < BeatBytes - 32'(tag.off))
                      ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
-  assign beat_in = '{first: tag.first && (r_cnt_q == '0), off: tag.off, first_cnt: first_cnt,
-                     err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
+  // A row's first beat enters its buffer shifted down by the row's offset (lane 0 = the row's
+  // first byte), which takes that shift off the aligner's path. In a block with an if, so
+  // the simulation shifts only for a first beat (Verilator: simulation speed).
+  always_comb begin
+    beat_in = '{first: tag.first && (r_cnt_q == '0), off: tag.off, first_cnt: first_cnt,
+                err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
+    if (beat_in.first) beat_in.data = beat_t'(mem_rd_rsp_i.r_data >> (8 * tag.off));
+  end
   for (genvar s = 0; s < 2; s++) begin : g_buf
     logic [$clog2(BufBeats+1)-1:0] unused_count;
     stream_fifo #(.Depth(BufBeats), .Width($bits(beat_in_t))) u_beat_fifo (
@@ -263,24 +271,30 @@ module vec_unit
   logic [1:0][NbW:0]  al_taken;  // bytes of the row taken from a beat this cycle
   beat_t [1:0]         st_data;
   // An aligner's bytes after a cycle that moves some: a step taken (a beat leaves, or the
-  // row's tail and then nothing is left), then `count` bytes of a popped beat from its byte
-  // `start` placed after the `n_kept` bytes kept. A function called only in such a cycle: as
-  // continuous logic Verilator would do these wide shifts every cycle (simulation speed).
+  // row's tail and then nothing is left), then a popped beat's first bytes (`mask`, the row's
+  // bytes in it, already at lane 0) placed after the bytes kept. The placement shift is by
+  // n_q, a register, into a window of three beats; the step (late: both sources and the
+  // output FIFO decide it) only selects which two beats of it to keep: kept n_q bytes, or
+  // n_q - BeatBytes after a step (the only case a beat is popped with n_q > BeatBytes).
+  // Bytes past the ones held are zero (kept so), so a beat is placed with an OR. A function
+  // called only in a cycle that moves bytes: as continuous logic Verilator would do these
+  // wide shifts every cycle (simulation speed).
   function automatic logic [2*BeatBytes-1:0][7:0] aligned(
       input logic [2*BeatBytes-1:0][7:0] acc, input logic take, input logic last,
-      input logic pop, input beat_t data, input logic [OffW-1:0] start,
-      input logic [NbW:0] count, input logic [NbW:0] n_kept);
+      input logic pop, input beat_t data, input logic [BeatBytes-1:0] mask,
+      input logic [NbW:0] n);
     logic [2*BeatBytes-1:0][7:0] kept, placed;
-    beat_t shifted;
-    kept = acc;
-    if (take) kept = last ? '0 : {{BeatBytes{8'h00}}, acc[2*BeatBytes-1:BeatBytes]};
-    shifted = beat_t'(data >> (8 * start));
-    placed = '0;
-    for (int i = 0; i < BeatBytes; i++) begin
-      if (i < 32'(count)) placed[i] = shifted[i];
+    logic [3*BeatBytes-1:0][7:0] window;
+    beat_t masked;
+    for (int i = 0; i < BeatBytes; i++) masked[i] = mask[i] ? data[i] : 8'h00;
+    window = (3*BeatBytes*8)'(masked) << (8 * n);
+    kept   = acc;
+    placed = window[2*BeatBytes-1:0];
+    if (take) begin
+      kept   = last ? '0 : {{BeatBytes{8'h00}}, acc[2*BeatBytes-1:BeatBytes]};
+      placed = last ? (2*BeatBytes*8)'(masked) : window[3*BeatBytes-1:BeatBytes];
     end
-    // Bytes past n_kept are zero (kept so), so a beat is placed with an OR.
-    return pop ? kept | (placed << (8 * n_kept)) : kept;
+    return pop ? kept | placed : kept;
   endfunction
   for (genvar s = 0; s < 2; s++) begin : g_align
     logic [2*BeatBytes-1:0][7:0] acc_q;
@@ -288,7 +302,9 @@ module vec_unit
     logic [RowW-1:0]             left_q, left_d;    // bytes of the row not yet taken
     logic [OffW-1:0]             start;
     logic [NbW:0]               count;
+    logic [BeatBytes-1:0]        mask;               // count as a thermometer
     logic [RowW-1:0]             avail;
+    logic                        left_short;         // left_q < BeatBytes
     assign st_valid[s]  = (32'(n_q) >= BeatBytes) || (left_q == '0 && n_q != '0);
     assign st_last[s]   = (left_q == '0) && (32'(n_q) <= BeatBytes);
     assign st_nbytes[s] = (32'(n_q) >= BeatBytes) ? NbW'(BeatBytes) : NbW'(n_q);
@@ -302,16 +318,28 @@ module vec_unit
     assign start   = beat[s].first ? beat[s].off : '0;
     assign avail   = beat[s].first ? src_bytes_q : left_q;
     // min(avail, BeatBytes - start): a first beat's from the buffer, a later one's (start 0)
-    // a compare of left_q with BeatBytes.
+    // left_q against BeatBytes, a test of its high bits (a compare was a carry chain).
+    assign left_short = (left_q[RowW-1:OffW] == '0);
     assign count   = beat[s].first ? beat[s].first_cnt :
-                     (32'(left_q) < BeatBytes) ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
+                     left_short ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
+    // Thermometers as shifts of ones (a compare per lane became carry chains).
+    assign mask = beat[s].first ? ~({BeatBytes{1'b1}} << beat[s].first_cnt)
+                : left_short    ? ~({BeatBytes{1'b1}} << left_q[OffW-1:0]) : '1;
     `ASSERT_ALWAYS(a_count, clk_i, rst_ni,
                    !buf_valid[s] || count == ((32'(avail) < BeatBytes - 32'(start))
                                               ? (NbW+1)'(avail)
                                               : (NbW+1)'(BeatBytes - 32'(start))),
                    "the aligner's byte count disagrees with min(available, BeatBytes - start)")
-    assign buf_pop[s] = buf_valid[s] && (32'(n_kept) <= BeatBytes) &&
-                        (!beat[s].first || n_kept == '0);
+    // n_kept <= BeatBytes and (for a row's first beat) n_kept == 0, from n_q's bits and the
+    // step: a step that is not the row's tail leaves n_q - BeatBytes (n_q >= BeatBytes then).
+    assign buf_pop[s] = buf_valid[s] &&
+                        (beat[s].first ? (st_take[s] && (st_last[s] || 32'(n_q) == BeatBytes)) ||
+                                         n_q == '0
+                                       : st_take[s] || 32'(n_q) <= BeatBytes);
+    `ASSERT_ALWAYS(a_pop, clk_i, rst_ni,
+                   buf_pop[s] == (buf_valid[s] && (32'(n_kept) <= BeatBytes) &&
+                                  (!beat[s].first || n_kept == '0)),
+                   "the aligner's pop disagrees with the bytes it keeps")
     always_comb begin
       n_d    = n_kept;
       left_d = left_q;
@@ -337,8 +365,7 @@ module vec_unit
       if (state_q == StStart) begin
         acc_q <= '0;
       end else if (buf_pop[s] || st_take[s]) begin
-        acc_q <= aligned(acc_q, st_take[s], st_last[s], buf_pop[s], beat[s].data, start, count,
-                         n_kept);
+        acc_q <= aligned(acc_q, st_take[s], st_last[s], buf_pop[s], beat[s].data, mask, n_q);
       end
     end
     assign al_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
@@ -602,7 +629,7 @@ module vec_unit
     w_cnt_d  = w_cnt_q;
     if (w_fire) w_cnt_d = mem_wr_req_o.w_last ? '0 : w_cnt_q + 8'd1;
     for (int s = 0; s < 2; s++) begin
-      resv_d[s]     = resv_q[s] + ResvW'(rg_fire[s] ? rg_beats[s] : 9'd0) - ResvW'(buf_pop[s]);
+      room_d[s]     = room_q[s] - ResvW'(rg_fire[s] ? rg_beats[s] : 9'd0) + ResvW'(buf_pop[s]);
       rd_row_d[s]   = rd_row_q[s];
       rd_first_d[s] = rd_first_q[s];
       if (state_q == StStart) begin
@@ -624,7 +651,7 @@ module vec_unit
       b_owed_q    <= '0;
       w_owed_q    <= '0;
       w_cnt_q     <= '0;
-      resv_q      <= '0;
+      room_q      <= {2{ResvW'(BufBeats)}};
       in_flight_q <= '0;
       r_cnt_q     <= '0;
       ar_hold_q   <= 1'b0;
@@ -637,7 +664,7 @@ module vec_unit
       b_owed_q    <= b_owed_d;
       w_owed_q    <= w_owed_d;
       w_cnt_q     <= w_cnt_d;
-      resv_q      <= resv_d;
+      room_q      <= room_d;
       in_flight_q <= in_flight_d;
       if (r_fire) r_cnt_q <= r_burst_end ? '0 : r_cnt_q + 8'd1;
       ar_hold_q   <= mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
