@@ -305,8 +305,16 @@ module vec_unit
     logic [BeatBytes-1:0]        mask;               // count as a thermometer
     logic [RowW-1:0]             avail;
     logic                        left_short;         // left_q < BeatBytes
-    assign st_valid[s]  = (32'(n_q) >= BeatBytes) || (left_q == '0 && n_q != '0);
-    assign st_last[s]   = (left_q == '0) && (32'(n_q) <= BeatBytes);
+    logic                        left_zero_q, left_zero_d;  // left_q == 0, a register
+    logic                        n_full, n_le_beat;  // n_q >= BeatBytes, n_q <= BeatBytes
+    // n_q's compares as tests of its bits and the row's end as a flag: these start the step
+    // decision, which gates every aligner's pop (the unit's longest paths, docs/fpga.md).
+    assign n_full       = (n_q[NbW:OffW] != '0);
+    assign n_le_beat    = (n_q[NbW:OffW] == '0) || (n_q[NbW:OffW] == 1 && n_q[OffW-1:0] == '0);
+    assign st_valid[s]  = n_full || (left_zero_q && n_q != '0);
+    assign st_last[s]   = left_zero_q && n_le_beat;
+    `ASSERT_ALWAYS(a_left_zero, clk_i, rst_ni, left_zero_q == (left_q == '0),
+                   "the aligner's row-end flag disagrees with the bytes left")
     assign st_nbytes[s] = (32'(n_q) >= BeatBytes) ? NbW'(BeatBytes) : NbW'(n_q);
     assign st_data[s]   = acc_q[BeatBytes-1:0];
     // Bytes held after this cycle's step: a whole beat leaves, or a row's tail (then none).
@@ -333,31 +341,36 @@ module vec_unit
     // n_kept <= BeatBytes and (for a row's first beat) n_kept == 0, from n_q's bits and the
     // step: a step that is not the row's tail leaves n_q - BeatBytes (n_q >= BeatBytes then).
     assign buf_pop[s] = buf_valid[s] &&
-                        (beat[s].first ? (st_take[s] && (st_last[s] || 32'(n_q) == BeatBytes)) ||
+                        (beat[s].first ? (st_take[s] && (st_last[s] || (n_full && n_le_beat))) ||
                                          n_q == '0
-                                       : st_take[s] || 32'(n_q) <= BeatBytes);
+                                       : st_take[s] || n_le_beat);
     `ASSERT_ALWAYS(a_pop, clk_i, rst_ni,
                    buf_pop[s] == (buf_valid[s] && (32'(n_kept) <= BeatBytes) &&
                                   (!beat[s].first || n_kept == '0)),
                    "the aligner's pop disagrees with the bytes it keeps")
     always_comb begin
-      n_d    = n_kept;
-      left_d = left_q;
+      n_d         = n_kept;
+      left_d      = left_q;
+      left_zero_d = left_zero_q;
       if (state_q == StStart) begin
-        n_d    = '0;
-        left_d = '0;
+        n_d         = '0;
+        left_d      = '0;
+        left_zero_d = 1'b1;
       end else if (buf_pop[s]) begin
-        n_d    = n_kept + count;
-        left_d = avail - RowW'(count);
+        n_d         = n_kept + count;
+        left_d      = avail - RowW'(count);
+        left_zero_d = (avail == RowW'(count));  // beside the subtract, not after it
       end
     end
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
-        n_q    <= '0;
-        left_q <= '0;
+        n_q         <= '0;
+        left_q      <= '0;
+        left_zero_q <= 1'b1;
       end else begin
-        n_q    <= n_d;
-        left_q <= left_d;
+        n_q         <= n_d;
+        left_q      <= left_d;
+        left_zero_q <= left_zero_d;
       end
     end
     // Datapath (n_q says what is valid), loaded only in a cycle that moves bytes.
@@ -374,13 +387,16 @@ module vec_unit
 
   // ---------------------------------------------------------------- compute
   // A step of each source goes in when both are there and the output FIFO has room for it
-  // and for every step still in the epilogue.
-  logic [$clog2(OutDepth+1)-1:0] out_count;
+  // and for every step still in the epilogue: slots_q counts that room (OutDepth less the
+  // FIFO's count and the steps in the epilogue) so the test is not an add and a compare.
+  logic [$clog2(OutDepth+1)-1:0] out_count, slots_q, slots_d;
   logic [2:0]                    in_flight_q, in_flight_d;
   logic                          step_valid, step_fire, epi_valid;
   assign step_valid = st_valid[0] && (st_valid[1] || !two_q);
-  assign step_fire  = step_valid && (32'(out_count) + 32'(in_flight_q) < OutDepth) &&
-                      (state_q == StRun);
+  assign step_fire  = step_valid && (slots_q != '0) && (state_q == StRun);
+  `ASSERT_ALWAYS(a_slots, clk_i, rst_ni,
+                 32'(slots_q) + 32'(out_count) + 32'(in_flight_q) == OutDepth,
+                 "the vector unit's output slots disagree with the FIFO and the epilogue")
   assign st_take    = {step_fire && two_q, step_fire};
 
   beat_t res;
@@ -496,6 +512,7 @@ module vec_unit
   );
   logic ck_fire;
   assign ck_fire = out_valid && out_ready;
+  assign slots_d = slots_q - $bits(slots_q)'(step_fire) + $bits(slots_q)'(ck_fire);
   always_comb begin
     wr_row_d   = wr_row_q;
     wr_first_d = wr_first_q;
@@ -522,6 +539,7 @@ module vec_unit
   localparam int WqW = $clog2(BufBeats + 1);
   logic            wq_valid, w_fire;
   logic [WqW-1:0]  wq_count, w_owed_q, w_owed_d;  // beats held; of them promised to an AW
+  logic [WqW-1:0]  w_free_q, w_free_d;  // held, not promised: wq_count - w_owed_q, a register
   logic [BeatBytes*9-1:0] wq_out;
   stream_fifo #(.Depth(BufBeats), .Width(BeatBytes * 9)) u_w_fifo (
     .clk_i,
@@ -545,7 +563,9 @@ module vec_unit
   logic [OwedW-1:0] b_owed_q, b_owed_d;
   logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
   assign aw_open = (state_q == StRun) && wb_in_ready && (b_owed_q != '1) &&
-                   (32'(wq_count) - 32'(w_owed_q) >= 32'(aw_beats));
+                   (9'(w_free_q) >= aw_beats);
+  `ASSERT_ALWAYS(a_w_free, clk_i, rst_ni, w_free_q == wq_count - w_owed_q,
+                 "the vector unit's unpromised W beats disagree with the buffer and the AWs")
   burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_aw_gen (
     .clk_i,
     .rst_ni,
@@ -626,6 +646,7 @@ module vec_unit
     end
     b_owed_d = b_owed_q + OwedW'(aw_fire) - OwedW'(mem_wr_rsp_i.b_valid);
     w_owed_d = w_owed_q + (aw_fire ? WqW'(aw_beats) : '0) - WqW'(w_fire);
+    w_free_d = w_free_q - (aw_fire ? WqW'(aw_beats) : '0) + WqW'(rl_valid && rl_ready);
     w_cnt_d  = w_cnt_q;
     if (w_fire) w_cnt_d = mem_wr_req_o.w_last ? '0 : w_cnt_q + 8'd1;
     for (int s = 0; s < 2; s++) begin
@@ -650,9 +671,11 @@ module vec_unit
       err_q       <= 1'b0;
       b_owed_q    <= '0;
       w_owed_q    <= '0;
+      w_free_q    <= '0;
       w_cnt_q     <= '0;
       room_q      <= {2{ResvW'(BufBeats)}};
       in_flight_q <= '0;
+      slots_q     <= $bits(slots_q)'(OutDepth);
       r_cnt_q     <= '0;
       ar_hold_q   <= 1'b0;
       ar_sel_q    <= 1'b0;
@@ -663,9 +686,11 @@ module vec_unit
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
       w_owed_q    <= w_owed_d;
+      w_free_q    <= w_free_d;
       w_cnt_q     <= w_cnt_d;
       room_q      <= room_d;
       in_flight_q <= in_flight_d;
+      slots_q     <= slots_d;
       if (r_fire) r_cnt_q <= r_burst_end ? '0 : r_cnt_q + 8'd1;
       ar_hold_q   <= mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
       ar_sel_q    <= ar_sel;

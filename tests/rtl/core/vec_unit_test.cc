@@ -347,7 +347,9 @@ TYPED_TEST(VecUnitTest, StreamsLongRows) {
   const Outcome oc = this->RunAndCheck(c.Pack());
   this->RecordProperty("vcopy_cycles", std::to_string(oc.cycles));
   // (The 4-beat buffer keeps one source's reads 4 beats deep: not enough for the round trip.)
-  if (2 * TypeParam::kMaxBurst >= 16) EXPECT_LT(oc.cycles, 1.3 * (2 * 8192 / kBeatBytes) + 100);
+  if (2 * TypeParam::kMaxBurst >= 16) {
+    EXPECT_LT(oc.cycles, 1.3 * (2 * 8192 / kBeatBytes) + 100);
+  }
 }
 
 TYPED_TEST(VecUnitTest, RandomCommands) {
