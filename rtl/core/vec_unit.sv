@@ -78,6 +78,7 @@ module vec_unit
   typedef enum logic [1:0] { FnAdd, FnMax, FnRequant, FnCopy } fn_e;
   typedef enum logic [2:0] { StIdle, StCheck, StStart, StRun, StWaitB, StDone } state_e;
   state_e state_q, state_d;
+  logic   run_q;  // state_q == StRun as a flop of its own: it gates every step and pop
 
   logic cmd_fire;
   assign sts_o.ready = (state_q == StIdle);
@@ -91,7 +92,13 @@ module vec_unit
 
   fn_e         fn_q;
   logic        two_q, src4_q;  // two sources; int32 source elements
-  logic [15:0] rows_q;
+  logic [15:0] rows_q, rows_m1_q;  // rows, and rows - 1 (the pre-pass's last row)
+  logic [RowW-1:0] in_src_bytes, in_dst_bytes;  // the command's, as it is taken
+  assign in_src_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) <<
+                        (((in_op == OpVadd) || (in_op == OpVrequant) ||
+                          (in_op == OpVmax && !in_int8)) ? 2 : 0);
+  assign in_dst_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) <<
+                        (((in_op == OpVadd) || (in_op == OpVmax && !in_int8)) ? 2 : 0);
   logic [RowW-1:0] src_bytes_q, dst_bytes_q;  // bytes of a source row, a destination row
   logic [2:0][31:0] addr_q, stride_q;         // src0, src1, dst
   logic [15:0] scale_q;
@@ -107,11 +114,9 @@ module vec_unit
       two_q       <= (in_op == OpVadd) || (in_op == OpVmax);
       src4_q      <= (in_op == OpVadd) || (in_op == OpVrequant) || (in_op == OpVmax && !in_int8);
       rows_q      <= cmd_i.desc[VaddRowsLsb +: 16];
-      src_bytes_q <= RowW'(cmd_i.desc[VaddColsLsb +: 16]) <<
-                     (((in_op == OpVadd) || (in_op == OpVrequant) || (in_op == OpVmax && !in_int8))
-                      ? 2 : 0);
-      dst_bytes_q <= RowW'(cmd_i.desc[VaddColsLsb +: 16]) <<
-                     (((in_op == OpVadd) || (in_op == OpVmax && !in_int8)) ? 2 : 0);
+      rows_m1_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd1;
+      src_bytes_q <= in_src_bytes;
+      dst_bytes_q <= in_dst_bytes;
       addr_q      <= {cmd_i.desc[VaddDstAddrLsb +: 32], cmd_i.desc[VaddSrc1AddrLsb +: 32],
                       cmd_i.desc[VaddSrc0AddrLsb +: 32]};
       stride_q    <= {cmd_i.desc[VaddDstStrideLsb +: 32], cmd_i.desc[VaddSrc1StrideLsb +: 32],
@@ -124,34 +129,49 @@ module vec_unit
   // ---------------------------------------------------------------- window pre-pass
   logic [15:0]      chk_row_q, chk_row_d;
   logic [2:0][32:0] chk_addr_q, chk_addr_d;  // row starts; bit 32: past the address space
+  // The rows' ends (start + length) as registers moved with the starts, so the add is not in
+  // front of the window compares (this pre-pass was the unit's longest path, docs/fpga.md).
+  // Past 2^32 an end is not looked at: the start's sticky bit 32 fails the row first.
+  logic [2:0][33:0] chk_end_q, chk_end_d;
+  logic [2:0][RowW-1:0] in_len;  // each range's length, from the command as it is taken
+  assign in_len = {in_dst_bytes, (in_op == OpVadd || in_op == OpVmax) ? in_src_bytes : '0,
+                   in_src_bytes};
   logic [2:0]       chk_ok;
   for (genvar o = 0; o < 3; o++) begin : g_chk
     logic [32:0] len;
     assign len = (o == 1 && !two_q) ? 33'd0 : (o == 2 ? 33'(dst_bytes_q) : 33'(src_bytes_q));
     logic ok;
-    window_check #(.NumWindows(NumWindows)) u_window_check (
+    window_check_end #(.NumWindows(NumWindows)) u_window_check (
       .win_i,
       .addr_i (chk_addr_q[o][31:0]),
-      .len_i  (len),
+      .end_i  (chk_end_q[o]),
+      .empty_i(len == '0),
       .write_i(o == 2),
       .ok_o   (ok)
     );
     assign chk_ok[o] = ok && (len == '0 || !chk_addr_q[o][32]);
+    `ASSERT_ALWAYS(a_chk_end, clk_i, rst_ni,
+                   state_q != StCheck || chk_addr_q[o][32] ||
+                   chk_end_q[o] == 34'(chk_addr_q[o]) + 34'(len),
+                   "the vector unit's pre-pass row end disagrees with start + length")
   end
   always_comb begin
     chk_row_d  = chk_row_q;
     chk_addr_d = chk_addr_q;
+    chk_end_d  = chk_end_q;
     if (state_q == StIdle) begin
       chk_row_d  = '0;
       chk_addr_d = {{1'b0, cmd_i.desc[VaddDstAddrLsb +: 32]},
                     {1'b0, cmd_i.desc[VaddSrc1AddrLsb +: 32]},
                     {1'b0, cmd_i.desc[VaddSrc0AddrLsb +: 32]}};
+      for (int o = 0; o < 3; o++) chk_end_d[o] = 34'(chk_addr_d[o]) + 34'(in_len[o]);
     end else if (state_q == StCheck) begin
       chk_row_d = chk_row_q + 16'd1;
       for (int o = 0; o < 3; o++) begin
         // Once past 2^32 a row start stays there (bit 32 sticks).
         chk_addr_d[o] = chk_addr_q[o] + {1'b0, stride_q[o]};
         if (chk_addr_q[o][32]) chk_addr_d[o][32] = 1'b1;
+        chk_end_d[o] = chk_end_q[o] + 34'(stride_q[o]);
       end
     end
   end
@@ -268,7 +288,7 @@ module vec_unit
   // A row's first beat is taken only into an empty aligner, so a step never mixes rows.
   logic [1:0]          st_valid, st_last, st_take;
   logic [1:0][NbW-1:0] st_nbytes;
-  logic [1:0][NbW:0]  al_taken;  // bytes of the row taken from a beat this cycle
+  logic [1:0][NbW:0]  st_taken;  // bytes of the row taken from a beat this cycle
   beat_t [1:0]         st_data;
   // An aligner's bytes after a cycle that moves some: a step taken (a beat leaves, or the
   // row's tail and then nothing is left), then a popped beat's first bytes (`mask`, the row's
@@ -315,7 +335,7 @@ module vec_unit
     assign st_last[s]   = left_zero_q && n_le_beat;
     `ASSERT_ALWAYS(a_left_zero, clk_i, rst_ni, left_zero_q == (left_q == '0),
                    "the aligner's row-end flag disagrees with the bytes left")
-    assign st_nbytes[s] = (32'(n_q) >= BeatBytes) ? NbW'(BeatBytes) : NbW'(n_q);
+    assign st_nbytes[s] = n_full ? NbW'(BeatBytes) : NbW'(n_q);
     assign st_data[s]   = acc_q[BeatBytes-1:0];
     // Bytes held after this cycle's step: a whole beat leaves, or a row's tail (then none).
     always_comb begin
@@ -381,9 +401,9 @@ module vec_unit
         acc_q <= aligned(acc_q, st_take[s], st_last[s], buf_pop[s], beat[s].data, mask, n_q);
       end
     end
-    assign al_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
+    assign st_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
   end
-  assign rd_bytes_o = al_taken[0] + al_taken[1];
+  assign rd_bytes_o = st_taken[0] + st_taken[1];
 
   // ---------------------------------------------------------------- compute
   // A step of each source goes in when both are there and the output FIFO has room for it
@@ -393,11 +413,13 @@ module vec_unit
   logic [2:0]                    in_flight_q, in_flight_d;
   logic                          step_valid, step_fire, epi_valid;
   assign step_valid = st_valid[0] && (st_valid[1] || !two_q);
-  assign step_fire  = step_valid && (slots_q != '0) && (state_q == StRun);
+  assign step_fire  = step_valid && (slots_q != '0) && run_q;
+  `ASSERT_ALWAYS(a_run, clk_i, rst_ni, run_q == (state_q == StRun),
+                 "the vector unit's run flag disagrees with its state")
   `ASSERT_ALWAYS(a_slots, clk_i, rst_ni,
                  32'(slots_q) + 32'(out_count) + 32'(in_flight_q) == OutDepth,
                  "the vector unit's output slots disagree with the FIFO and the epilogue")
-  assign st_take    = {step_fire && two_q, step_fire};
+  assign st_take     = {step_fire && two_q, step_fire};
 
   beat_t res;
   always_comb begin
@@ -562,7 +584,7 @@ module vec_unit
   logic [7:0] wb_len, w_cnt_q, w_cnt_d;
   logic [OwedW-1:0] b_owed_q, b_owed_d;
   logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
-  assign aw_open = (state_q == StRun) && wb_in_ready && (b_owed_q != '1) &&
+  assign aw_open = run_q && wb_in_ready && (b_owed_q != '1) &&
                    (9'(w_free_q) >= aw_beats);
   `ASSERT_ALWAYS(a_w_free, clk_i, rst_ni, w_free_q == wq_count - w_owed_q,
                  "the vector unit's unpromised W beats disagree with the buffer and the AWs")
@@ -621,7 +643,7 @@ module vec_unit
         if (chk_ok != '1) begin
           state_d = StDone;
           fault_d = FaultAccess;
-        end else if (chk_row_q == rows_q - 16'd1) begin
+        end else if (chk_row_q == rows_m1_q) begin
           state_d = StStart;
         end
       end
@@ -667,6 +689,7 @@ module vec_unit
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q     <= StIdle;
+      run_q       <= 1'b0;
       fault_q     <= FaultNone;
       err_q       <= 1'b0;
       b_owed_q    <= '0;
@@ -682,6 +705,7 @@ module vec_unit
       rows_out_q  <= '0;
     end else begin
       state_q     <= state_d;
+      run_q       <= (state_d == StRun);
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
@@ -701,6 +725,7 @@ module vec_unit
   always_ff @(posedge clk_i) begin
     chk_row_q  <= chk_row_d;
     chk_addr_q <= chk_addr_d;
+    chk_end_q  <= chk_end_d;
     rd_row_q   <= rd_row_d;
     rd_first_q <= rd_first_d;
     wr_row_q   <= wr_row_d;
