@@ -41,7 +41,7 @@ module vec_unit
   input  logic                                  rst_ni,
   input  luoshu_unit_pkg::cmd_t                 cmd_i,
   output luoshu_unit_pkg::sts_t                 sts_o,
-  output logic [NbW:0]                         rd_bytes_o,  // payload bytes taken this cycle
+  output logic [NbW:0]                         rd_bytes_o,  // payload bytes taken (a cycle on)
   input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
   output `LUOSHU_MEM_RD_REQ_T                   mem_rd_req_o,
   input  `LUOSHU_MEM_RD_RSP_T(BeatBytes)        mem_rd_rsp_i,
@@ -288,7 +288,7 @@ module vec_unit
   // A row's first beat is taken only into an empty aligner, so a step never mixes rows.
   logic [1:0]          st_valid, st_last, st_take;
   logic [1:0][NbW-1:0] st_nbytes;
-  logic [1:0][NbW:0]  st_taken;  // bytes of the row taken from a beat this cycle
+  logic [1:0][NbW:0]  al_taken;  // bytes of the row taken from a beat this cycle
   beat_t [1:0]         st_data;
   // An aligner's bytes after a cycle that moves some: a step taken (a beat leaves, or the
   // row's tail and then nothing is left), then a popped beat's first bytes (`mask`, the row's
@@ -401,9 +401,15 @@ module vec_unit
         acc_q <= aligned(acc_q, st_take[s], st_last[s], buf_pop[s], beat[s].data, mask, n_q);
       end
     end
-    assign st_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
+    assign al_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
   end
-  assign rd_bytes_o = st_taken[0] + st_taken[1];
+  // The bytes taken reach the core's counter from a flop, a cycle after their pops: a pop ends
+  // the step decision, and in the SoC this sum into the core's counter adder was the longest
+  // path (docs/fpga.md). The counter is read after done, which comes cycles after the last pop.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) rd_bytes_o <= '0;
+    else rd_bytes_o <= al_taken[0] + al_taken[1];
+  end
 
   // ---------------------------------------------------------------- compute
   // A step of each source goes in when both are there and the output FIFO has room for it
