@@ -93,12 +93,14 @@ module vec_unit
   fn_e         fn_q;
   logic        two_q, src4_q;  // two sources; int32 source elements
   logic [15:0] rows_q, rows_m1_q;  // rows, and rows - 1 (the pre-pass's last row)
-  logic [RowW-1:0] in_src_bytes, in_dst_bytes;  // the command's, as it is taken
-  assign in_src_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) <<
-                        (((in_op == OpVadd) || (in_op == OpVrequant) ||
-                          (in_op == OpVmax && !in_int8)) ? 2 : 0);
-  assign in_dst_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) <<
-                        (((in_op == OpVadd) || (in_op == OpVmax && !in_int8)) ? 2 : 0);
+  // The command as it is taken: two sources, int32 sources, int32 results, row bytes.
+  logic            in_two, in_src4, in_dst4;
+  logic [RowW-1:0] in_src_bytes, in_dst_bytes;
+  assign in_two       = (in_op == OpVadd) || (in_op == OpVmax);
+  assign in_src4      = (in_op == OpVadd) || (in_op == OpVrequant) || (in_op == OpVmax && !in_int8);
+  assign in_dst4      = (in_op == OpVadd) || (in_op == OpVmax && !in_int8);
+  assign in_src_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) << (in_src4 ? 2 : 0);
+  assign in_dst_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) << (in_dst4 ? 2 : 0);
   logic [RowW-1:0] src_bytes_q, dst_bytes_q;  // bytes of a source row, a destination row
   logic [2:0][31:0] addr_q, stride_q;         // src0, src1, dst
   logic [15:0] scale_q;
@@ -111,8 +113,8 @@ module vec_unit
         OpVrequant: fn_q <= FnRequant;
         default:    fn_q <= FnCopy;
       endcase
-      two_q       <= (in_op == OpVadd) || (in_op == OpVmax);
-      src4_q      <= (in_op == OpVadd) || (in_op == OpVrequant) || (in_op == OpVmax && !in_int8);
+      two_q       <= in_two;
+      src4_q      <= in_src4;
       rows_q      <= cmd_i.desc[VaddRowsLsb +: 16];
       rows_m1_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd1;
       src_bytes_q <= in_src_bytes;
@@ -134,8 +136,7 @@ module vec_unit
   // Past 2^32 an end is not looked at: the start's sticky bit 32 fails the row first.
   logic [2:0][33:0] chk_end_q, chk_end_d;
   logic [2:0][RowW-1:0] in_len;  // each range's length, from the command as it is taken
-  assign in_len = {in_dst_bytes, (in_op == OpVadd || in_op == OpVmax) ? in_src_bytes : '0,
-                   in_src_bytes};
+  assign in_len = {in_dst_bytes, in_two ? in_src_bytes : '0, in_src_bytes};
   logic [2:0]       chk_ok;
   for (genvar o = 0; o < 3; o++) begin : g_chk
     logic [32:0] len;
