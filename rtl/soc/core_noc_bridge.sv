@@ -351,7 +351,9 @@ module core_noc_bridge #(
     else if (rx_write) wr_pend_err_q[rx_ch] <= rx_hdr.tag[2] && rx_hdr.err;
   end
 
-  stream_fifo #(.Depth(MaxWrites), .Width(3)) u_b (
+  // HeadReg: the response reaches the sequencer's SYNC check from a flop, not through a
+  // distributed-RAM read (the small SoC's worst FPGA path, docs/fpga.md); same cycles.
+  stream_fifo #(.Depth(MaxWrites), .Width(3), .HeadReg(1)) u_b (
     .clk_i,
     .rst_ni,
     .in_valid_i (b_push),
