@@ -25,6 +25,7 @@ module ai_core
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
   parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
   parameter int MemSlice = 0,     // 1: a register slice on the memory port's requests (FPGA)
+  parameter int UnitSlice = 0,    // 1: a register slice on each unit's command (FPGA timing)
   parameter int VecBufBeats = 16  // vec_unit's beat buffer per source (its read bursts: half)
 ) (
   input  logic                        clk_i,
@@ -61,6 +62,9 @@ module ai_core
 );
   if (MemSlice != 0 && MemSlice != 1) begin : g_bad_mem_slice
     $error("ai_core: MemSlice must be 0 or 1 (got %0d)", MemSlice);
+  end
+  if (UnitSlice != 0 && UnitSlice != 1) begin : g_bad_unit_slice
+    $error("ai_core: UnitSlice must be 0 or 1 (got %0d)", UnitSlice);
   end
 
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes;
@@ -111,8 +115,8 @@ module ai_core
   end
 
   // ---------------------------------------------------------------- sequencer
-  cmd_t [NumUnits-1:0] unit_cmd;  // index: Unit*
-  sts_t [NumUnits-1:0] unit_sts;
+  cmd_t [NumUnits-1:0] seq_cmd, unit_cmd;  // index: Unit*; the sequencer's, the units' side
+  sts_t [NumUnits-1:0] seq_sts, unit_sts;
 
   localparam int CntW = luoshu_isa_pkg::CntW;
   logic [3:0][CntW-1:0] cnt_retired;
@@ -149,8 +153,8 @@ module ai_core
     .cnt_stall_o    (cnt_stall),
     .cmd_start_o,
     .cmd_done_o,
-    .cmd_o          (unit_cmd),
-    .sts_i          (unit_sts),
+    .cmd_o          (seq_cmd),
+    .sts_i          (seq_sts),
     .mem_rd_req_o   (rd_req[RdSeq]),
     .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
@@ -158,6 +162,35 @@ module ai_core
     .mem_wr_rsp_i   (wr_rsp[WrSeq]),
     .mem_b_ready_o  (wr_b_ready[WrSeq])
   );
+
+  // UnitSlice: a one-entry register between the sequencer and each unit. The sequencer hands
+  // the command over when the register is empty (the unit may still be busy) and the unit
+  // takes it from flip-flops: its start no longer waits on the sequencer's token, fault and
+  // dispatch logic in the same cycle (FPGA timing, docs/fpga.md). A command in the register
+  // counts as started (its wait tokens taken; a clear lets it run and ignores its done, as
+  // for one at the unit). Cost: a cycle from the hand-over to the unit's start.
+  if (UnitSlice != 0) begin : g_unit_slice
+    for (genvar u = 0; u < NumUnits; u++) begin : g_unit
+      logic in_ready;
+      logic unused_count;
+      stream_fifo #(.Depth(1), .Width(luoshu_isa_pkg::DescBits)) u_cmd (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i (seq_cmd[u].valid),
+        .in_ready_o (in_ready),
+        .in_data_i  (seq_cmd[u].desc),
+        .out_valid_o(unit_cmd[u].valid),
+        .out_ready_i(unit_sts[u].ready),
+        .out_data_o (unit_cmd[u].desc),
+        .count_o    (unused_count)
+      );
+      assign seq_sts[u] = '{ready: in_ready, done: unit_sts[u].done, fault: unit_sts[u].fault,
+                            busy: unit_sts[u].busy};
+    end
+  end else begin : g_unit_direct
+    assign unit_cmd = seq_cmd;
+    assign seq_sts  = unit_sts;
+  end
 
   // ---------------------------------------------------------------- L0 buffers
   logic                        l0a_we, l0b_we, l0a_re, l0b_re;
@@ -307,6 +340,11 @@ module ai_core
   logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q, l0c_wait_q;
   logic [$clog2(BeatBytes+1)-1:0] w_strobes;
   assign w_strobes = $bits(w_strobes)'($countones(mem_req_o.w_strb));
+  // The byte counts reach the 48-bit counters a cycle late, from registers: the units' counts
+  // come late in their cycle from the R paths, the strobes from the W handshake (FPGA timing).
+  // The counters are read after done, which comes cycles after the last beat.
+  logic [BytesW+1:0]              rd_inc_q;  // below 2^BytesW + 2^BytesW + 2^(BytesW+1)
+  logic [$clog2(BeatBytes+1)-1:0] wr_inc_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       macs_q     <= '0;
@@ -314,12 +352,17 @@ module ai_core
       wr_bytes_q <= '0;
       cycles_q   <= '0;
       l0c_wait_q <= '0;
+      rd_inc_q   <= '0;
+      wr_inc_q   <= '0;
     end else begin
       if (mo_c_req && !mo_c_gnt) l0c_wait_q <= l0c_wait_q + 1'b1;
       cycles_q <= cycles_q + 1'b1;
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
-      rd_bytes_q <= rd_bytes_q + CntW'(in_rd_bytes) + CntW'(out_rd_bytes) + CntW'(vec_rd_bytes);
-      if (mem_req_o.w_valid && mem_rsp_i.w_ready) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes);
+      rd_inc_q   <= $bits(rd_inc_q)'(in_rd_bytes) + $bits(rd_inc_q)'(out_rd_bytes) +
+                    $bits(rd_inc_q)'(vec_rd_bytes);
+      wr_inc_q   <= (mem_req_o.w_valid && mem_rsp_i.w_ready) ? w_strobes : '0;
+      rd_bytes_q <= rd_bytes_q + CntW'(rd_inc_q);
+      wr_bytes_q <= wr_bytes_q + CntW'(wr_inc_q);
     end
   end
 

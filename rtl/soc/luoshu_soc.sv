@@ -40,6 +40,7 @@ module luoshu_soc #(
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
   parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
   parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
+  parameter int UnitSlice = 0,    // 1: a register slice on each core's unit commands (FPGA)
   parameter int VecBufBeats = 16, // per core: the vector unit's beat buffer per source (ai_core)
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
   parameter int NumLinks = 0,     // chip-to-chip link ports: 0 (one chip), 2 (ring), 4 (torus)
@@ -283,7 +284,8 @@ module luoshu_soc #(
         .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes),
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows),
         .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe),
-        .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice), .VecBufBeats(VecBufBeats)
+        .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice), .UnitSlice(UnitSlice),
+        .VecBufBeats(VecBufBeats)
       ) u_core (
         .clk_i,
         .rst_ni,

@@ -15,7 +15,8 @@ module ai_core_tb #(
   parameter int EpiloguePipe = 0,
   parameter int DecodePipe = 0,
   parameter int L0cReadPipe = 0,
-  parameter int MemSlice = 0
+  parameter int MemSlice = 0,
+  parameter int UnitSlice = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -65,7 +66,8 @@ module ai_core_tb #(
     .MteCtrlPipe(MteCtrlPipe),
     .DecodePipe(DecodePipe),
     .L0cReadPipe(L0cReadPipe),
-    .MemSlice(MemSlice)
+    .MemSlice(MemSlice),
+    .UnitSlice(UnitSlice)
   ) u_core (
     .clk_i,
     .rst_ni,
