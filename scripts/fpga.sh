@@ -9,11 +9,11 @@ usage: scripts/fpga.sh --top MODULE [--param NAME=VALUE]... [--top MODULE ...] [
 
 Each --top is synthesized with the project's Yosys (synth_ecp5, slang front end, through
 scripts/synth.sh) and placed and routed with nextpnr-ecp5 for the LFE5U-85F, package CABGA381,
-speed grade 6, out of context (no I/O buffers), 100 MHz target, seed 1. A --param applies to
-the --top before it. Prints a Markdown table: one row per top with LUT4 (logic cells after
-packing), flip-flops, MULT18X18D, DP16KD, distributed RAM (TRELLIS_RAMW), Fmax from nextpnr's
-timing report and the worst path (its delay, and from -> to through the signals it
-passes).
+speed grade 6, out of context (no I/O buffers), 100 MHz target, seed 1, nextpnr's static
+(electrostatic) placer (HeAP, its default, with --lpf). A --param applies to the --top before
+it. Prints a Markdown table: one row per top with LUT4 (logic cells after packing),
+flip-flops, MULT18X18D, DP16KD, distributed RAM (TRELLIS_RAMW), Fmax from nextpnr's timing
+report and the worst path (its delay, and from -> to through the signals it passes).
 
 Tops: the toplevel of an rtl/luoshu_*.core (its file list is used):
   cube noc_router noc_mesh ai_core luoshu_soc board_top ulx3s_top host_bridge
@@ -127,7 +127,10 @@ for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
   # nextpnr runs in the output folder with relative names (the WebAssembly runtime sees the
   # working folder as it is; see synth.sh on absolute paths).
   # (an LPF is copied beside the netlist for the same reason).
-  context=(--out-of-context)
+  # Out of context the static placer: on the small SoC its wire length is a quarter below
+  # HeAP's (nextpnr's default) and its Fmax higher, 49.4 against 46.8 MHz on the same netlist
+  # (docs/fpga.md). With pins, I/O and the PLL, HeAP, with which the board top was built.
+  context=(--out-of-context --placer static)
   if [ -n "$lpf" ]; then
     cp "$lpf" "$out/$name.lpf"
     context=(--lpf "$name.lpf")
