@@ -29,12 +29,13 @@ module board_top #(
   parameter int          StretchBits   = 20,
   // The SoC's FPGA pipelining (docs/fpga.md): on by default, as the board builds it.
   parameter int          CubePipeMul   = 2,
-  parameter int          EpiloguePipe  = 2,
+  parameter int          EpiloguePipe  = 3,
   parameter int          MteCtrlPipe   = 1,
   parameter int          DecodePipe    = 1,
   parameter int          L0cReadPipe   = 1,
   parameter int          MemSlice      = 1,
   parameter int          UnitSlice     = 1,
+  parameter int          VecStepSlice  = 1,
   parameter int          NocPipeAlloc  = 1
 ) (
   input  logic       clk_i,
@@ -109,7 +110,8 @@ module board_top #(
     .NumCores(1), .NumChannels(1), .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes), .CubePipeMul(CubePipeMul), .EpiloguePipe(EpiloguePipe),
     .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe), .L0cReadPipe(L0cReadPipe),
-    .MemSlice(MemSlice), .UnitSlice(UnitSlice), .NocPipeAlloc(NocPipeAlloc)
+    .MemSlice(MemSlice), .UnitSlice(UnitSlice), .VecStepSlice(VecStepSlice),
+    .NocPipeAlloc(NocPipeAlloc)
   ) u_soc (
     .clk_i, .rst_ni,
     .chip_id_i(3'd0), .dim_x_i(4'd1), .dim_y_i(4'd1),

@@ -20,12 +20,13 @@ module ai_core
   parameter int NumWindows = 4,
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows multiplying in logic (FPGA)
-  parameter int MteCtrlPipe = 0,  // 1: both MTEs' CtrlPipe, registered pre-pass checks (FPGA)
-  parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (FPGA; mte_out.sv)
+  parameter int MteCtrlPipe = 0,  // 1: the MTEs' and vec_unit's CtrlPipe: pre-pass verdicts (FPGA)
+  parameter int EpiloguePipe = 0, // 1-3: registers in the STORE epilogue (FPGA; mte_out.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
   parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
   parameter int MemSlice = 0,     // 1: a register slice on the memory port's requests (FPGA)
   parameter int UnitSlice = 0,    // 1: a register slice on each unit's command (FPGA timing)
+  parameter int VecStepSlice = 0, // 1: a register after each vector-unit aligner (FPGA timing)
   parameter int VecBufBeats = 16  // vec_unit's beat buffer per source (its read bursts: half)
 ) (
   input  logic                        clk_i,
@@ -318,7 +319,8 @@ module ai_core
 
   vec_unit #(
     .BeatBytes(BeatBytes), .NumWindows(NumWindows), .BufBeats(VecBufBeats),
-    .EpiloguePipe(EpiloguePipe)
+    .EpiloguePipe(EpiloguePipe), .StepSlice(VecStepSlice),
+    .CtrlPipe(MteCtrlPipe)
   ) u_vec_unit (
     .clk_i,
     .rst_ni,

@@ -34,7 +34,9 @@ module vec_unit
   parameter int BeatBytes = 16,
   parameter int NumWindows = 4,
   parameter int BufBeats = 16,     // beat buffer per source; bursts of at most BufBeats / 2
-  parameter int EpiloguePipe = 0,  // epilogue.sv Pipe (the FPGA build's 2, like MTE-out)
+  parameter int EpiloguePipe = 0,  // epilogue.sv Pipe (the FPGA build's 3, like MTE-out)
+  parameter int StepSlice = 0,     // 1: a register after each aligner (the FPGA build's)
+  parameter int CtrlPipe = 0,      // 1: the pre-pass verdict a cycle late (ai_core: MteCtrlPipe)
   localparam int NbW = $clog2(BeatBytes + 1)
 ) (
   input  logic                                  clk_i,
@@ -56,6 +58,12 @@ module vec_unit
   if (BufBeats < 2 || BufBeats > 256 || (BufBeats & (BufBeats - 1)) != 0) begin : g_bad_buf
     $error("vec_unit: BufBeats must be a power of two in 2..256 (got %0d)", BufBeats);
   end
+  if (CtrlPipe != 0 && CtrlPipe != 1) begin : g_bad_ctrl_pipe
+    $error("vec_unit: CtrlPipe must be 0 or 1 (got %0d)", CtrlPipe);
+  end
+  if (StepSlice != 0 && StepSlice != 1) begin : g_bad_step_slice
+    $error("vec_unit: StepSlice must be 0 or 1 (got %0d)", StepSlice);
+  end
   // One layout for all four opcodes (isa.toml): the unit reads VADD's field positions.
   if (VaddDstAddrLsb != VcopyDstAddrLsb || VaddSrc0AddrLsb != VrequantSrc0AddrLsb ||
       VaddRowsLsb != VmaxRowsLsb || VaddColsLsb != VcopyColsLsb ||
@@ -70,13 +78,15 @@ module vec_unit
   localparam int ResvW = $clog2(BufBeats + 1);
   localparam int TagDepth = 2 * BufBeats;        // bursts in flight: at most one per beat
   localparam int RowW = 18;                      // bytes of a row: cols * 4 < 2^18
-  localparam int OutDepth = 4;                   // >= the epilogue's latency + 1
+  localparam int OutDepth = EpiloguePipe > 2 ? EpiloguePipe + 2 : 4;  // >= epilogue latency + 1
 
   typedef logic [BeatBytes-1:0][7:0] beat_t;
 
   // ---------------------------------------------------------------- command
   typedef enum logic [1:0] { FnAdd, FnMax, FnRequant, FnCopy } fn_e;
-  typedef enum logic [2:0] { StIdle, StCheck, StStart, StRun, StWaitB, StDone } state_e;
+  typedef enum logic [2:0] {
+    StIdle, StCheck, StVerdict, StStart, StRun, StWaitB, StDone
+  } state_e;
   state_e state_q, state_d;
   logic   run_q;  // state_q == StRun as a flop of its own: it gates every step and pop
 
@@ -177,6 +187,23 @@ module vec_unit
     end
   end
 
+  // The verdict on a row: at once, or (CtrlPipe) from a register a cycle later, so the window
+  // compares and the state logic acting on them are in different cycles (the unit's longest
+  // path, docs/fpga.md); the rows are still checked one a cycle, and StVerdict waits for the
+  // last row's verdict (one cycle more per command).
+  logic chk_fail;
+  if (CtrlPipe != 0) begin : g_chk_reg
+    logic chk_pass_q, chk_vld_q;  // the verdict on the row checked in the cycle before
+    always_ff @(posedge clk_i) begin
+      chk_pass_q <= (chk_ok == '1);
+      if (!rst_ni) chk_vld_q <= 1'b0;
+      else chk_vld_q <= (state_q == StCheck);
+    end
+    assign chk_fail = chk_vld_q && !chk_pass_q;
+  end else begin : g_chk_now
+    assign chk_fail = (state_q == StCheck) && (chk_ok != '1);
+  end
+
   // ---------------------------------------------------------------- reads
   logic [1:0]        rg_valid, rg_row_last, rg_fire, can_issue;
   logic [1:0][31:0]  rg_addr;
@@ -226,10 +253,13 @@ module vec_unit
   tag_t tag_in, tag;
   logic tag_valid, r_fire, r_burst_end;
   logic [7:0] r_cnt_q;
+  logic       r_first_q;  // r_cnt_q == 0, a register: the next R beat is its burst's first
   logic [$clog2(TagDepth+1)-1:0] unused_tag_count;
   assign tag_in = '{src: ar_sel, first: rd_first_q[ar_sel],
                     off: rd_row_q[ar_sel][OffW-1:0], len: rg_len[ar_sel]};
-  stream_fifo #(.Depth(TagDepth), .Width($bits(tag_t))) u_tag_fifo (
+  // The head in a register (same cycles): its offset drives the first beat's shift into the
+  // beat buffer, which from the distributed-RAM read was the unit's longest path (docs/fpga.md).
+  stream_fifo #(.Depth(TagDepth), .Width($bits(tag_t)), .HeadReg(1)) u_tag_fifo (
     .clk_i,
     .rst_ni,
     .in_valid_i  (ar_fire),
@@ -252,6 +282,8 @@ module vec_unit
     logic            first;
     logic [OffW-1:0] off;
     logic [NbW:0]    first_cnt;
+    logic            first_last;  // the row ends in its first beat
+    logic            first_step;  // the first beat is a step itself (the row ends there, or off 0)
     logic            err;
     beat_t           data;
   } beat_in_t;
@@ -259,13 +291,15 @@ module vec_unit
   beat_in_t [1:0] beat;
   logic [1:0] buf_valid, buf_in_ready;
   logic [NbW:0] first_cnt;
-  assign first_cnt = (32'(src_bytes_q) < BeatBytes - 32'(tag.off))
-                     ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
+  logic         first_last;
+  assign first_last = (32'(src_bytes_q) <= BeatBytes - 32'(tag.off));
+  assign first_cnt  = first_last ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
   // A row's first beat enters its buffer shifted down by the row's offset (lane 0 = the row's
   // first byte), which takes that shift off the aligner's path. In a block with an if, so
   // the simulation shifts only for a first beat (Verilator: simulation speed).
   always_comb begin
-    beat_in = '{first: tag.first && (r_cnt_q == '0), off: tag.off, first_cnt: first_cnt,
+    beat_in = '{first: tag.first && r_first_q, off: tag.off, first_cnt: first_cnt,
+                first_last: first_last, first_step: first_last || tag.off == '0,
                 err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
     if (beat_in.first) beat_in.data = beat_t'(mem_rd_rsp_i.r_data >> (8 * tag.off));
   end
@@ -285,121 +319,110 @@ module vec_unit
   end
 
   // ---------------------------------------------------------------- aligners
-  // Per source: up to two beats of the current row's bytes, lane 0 = the next byte of the row.
-  // A row's first beat is taken only into an empty aligner, so a step never mixes rows.
-  logic [1:0]          st_valid, st_last, st_take;
-  logic [1:0][NbW-1:0] st_nbytes;
-  logic [1:0][NbW:0]  al_taken;  // bytes of the row taken from a beat this cycle
-  beat_t [1:0]         st_data;
-  // An aligner's bytes after a cycle that moves some: a step taken (a beat leaves, or the
-  // row's tail and then nothing is left), then a popped beat's first bytes (`mask`, the row's
-  // bytes in it, already at lane 0) placed after the bytes kept. The placement shift is by
-  // n_q, a register, into a window of three beats; the step (late: both sources and the
-  // output FIFO decide it) only selects which two beats of it to keep: kept n_q bytes, or
-  // n_q - BeatBytes after a step (the only case a beat is popped with n_q > BeatBytes).
-  // Bytes past the ones held are zero (kept so), so a beat is placed with an OR. A function
-  // called only in a cycle that moves bytes: as continuous logic Verilator would do these
-  // wide shifts every cycle (simulation speed).
-  function automatic logic [2*BeatBytes-1:0][7:0] aligned(
-      input logic [2*BeatBytes-1:0][7:0] acc, input logic take, input logic last,
-      input logic pop, input beat_t data, input logic [BeatBytes-1:0] mask,
-      input logic [NbW:0] n);
-    logic [2*BeatBytes-1:0][7:0] kept, placed;
-    logic [3*BeatBytes-1:0][7:0] window;
-    beat_t masked;
-    for (int i = 0; i < BeatBytes; i++) masked[i] = mask[i] ? data[i] : 8'h00;
-    window = (3*BeatBytes*8)'(masked) << (8 * n);
-    kept   = acc;
-    placed = window[2*BeatBytes-1:0];
-    if (take) begin
-      kept   = last ? '0 : {{BeatBytes{8'h00}}, acc[2*BeatBytes-1:BeatBytes]};
-      placed = last ? (2*BeatBytes*8)'(masked) : window[3*BeatBytes-1:BeatBytes];
-    end
-    return pop ? kept | placed : kept;
+  // Per source: the row's bytes as steps of BeatBytes (lane 0 = the step's first byte of the
+  // row; only a row's last step is short). A row whose first byte sits at offset `off` of its
+  // beat needs two beats for each step: the beat's bytes rotated down by `off`, the lanes
+  // below B - off (k) from the carry (the previous beat's rotated top), the rest from this
+  // beat, whose own lanes below k are the next carry. The rotation is by a register (the row's
+  // offset), so a beat's bytes reach the step through one byte multiplexer that does not wait
+  // for any decision. A row's first beat enters its buffer already shifted down by `off`: it
+  // is a step itself (off = 0, or a row that ends in it) or becomes the carry. A row whose
+  // last beat leaves bytes in the carry ends with a step of the carry alone (a flush), taken
+  // in the same cycle as the next row's first beat when that beat only fills the carry.
+  // What pops a beat needs only the head's first flag, the flush flag and whether the step is
+  // taken: no byte counts or sums stand before the pop.
+  // A beat's bytes rotated down by off (lane i holds byte (i + off) % B), and the step's lanes
+  // below k from the carry.
+  function automatic beat_t rotated(input beat_t data, input logic [OffW-1:0] off);
+    return beat_t'({data, data} >> {off, 3'b000});
   endfunction
+  function automatic beat_t merged(input beat_t carry, input beat_t rot,
+                                   input logic [BeatBytes-1:0] low);
+    for (int i = 0; i < BeatBytes; i++) merged[i] = low[i] ? carry[i] : rot[i];
+  endfunction
+  logic [1:0]          al_valid, al_last, al_take;
+  logic [1:0][NbW-1:0] al_nbytes;
+  beat_t [1:0]         al_data;
+  logic [1:0][NbW:0]   al_taken;  // bytes of the row taken from a beat this cycle
   for (genvar s = 0; s < 2; s++) begin : g_align
-    logic [2*BeatBytes-1:0][7:0] acc_q;
-    logic [NbW:0]               n_q, n_d, n_kept;  // bytes held, 0..2 * BeatBytes
-    logic [RowW-1:0]             left_q, left_d;    // bytes of the row not yet taken
-    logic [OffW-1:0]             start;
-    logic [NbW:0]               count;
-    logic [BeatBytes-1:0]        mask;               // count as a thermometer
-    logic [RowW-1:0]             avail;
-    logic                        left_short;         // left_q < BeatBytes
-    logic                        left_zero_q, left_zero_d;  // left_q == 0, a register
-    logic                        n_full, n_le_beat;  // n_q >= BeatBytes, n_q <= BeatBytes
-    // n_q's compares as tests of its bits and the row's end as a flag: these start the step
-    // decision, which gates every aligner's pop (the unit's longest paths, docs/fpga.md).
-    assign n_full       = (n_q[NbW:OffW] != '0);
-    assign n_le_beat    = (n_q[NbW:OffW] == '0) || (n_q[NbW:OffW] == 1 && n_q[OffW-1:0] == '0);
-    assign st_valid[s]  = n_full || (left_zero_q && n_q != '0);
-    assign st_last[s]   = left_zero_q && n_le_beat;
-    `ASSERT_ALWAYS(a_left_zero, clk_i, rst_ni, left_zero_q == (left_q == '0),
-                   "the aligner's row-end flag disagrees with the bytes left")
-    assign st_nbytes[s] = n_full ? NbW'(BeatBytes) : NbW'(n_q);
-    assign st_data[s]   = acc_q[BeatBytes-1:0];
-    // Bytes held after this cycle's step: a whole beat leaves, or a row's tail (then none).
+    beat_t                carry_q;
+    logic [BeatBytes-1:0] low_q;          // lanes below k: from the carry
+    logic [OffW-1:0]      off_q;          // the row's offset in its beats
+    logic [NbW:0]         lim_q;          // B - k: off, or B for an aligned row
+    logic [RowW-1:0]      left_q, left_d; // bytes of the row still in the buffer or to come
+    logic                 flush_q, flush_d;
+    logic [NbW-1:0]       tail_q;         // the flush step's bytes
+    logic                 head_step, mid_last, mid_short;
+    logic [NbW:0]         count;          // bytes of the row the head beat holds
+    // The head is a later beat of the row exactly while bytes of the row are still to come.
+    `ASSERT_ALWAYS(a_row_order, clk_i, rst_ni,
+                   !buf_valid[s] || state_q != StRun || beat[s].first == (left_q == '0),
+                   "the aligner's head beat is not where the row's byte count says")
+    `ASSERT_ALWAYS(a_flush_next_row, clk_i, rst_ni, !flush_q || !buf_valid[s] || beat[s].first,
+                   "the aligner flushes a row's tail with a beat of that row still buffered")
+    assign mid_short = (left_q[RowW-1:OffW] == '0) ||
+                       (left_q[RowW-1:OffW] == 1 && left_q[OffW-1:0] == '0);  // left <= B
+    assign mid_last  = mid_short && ((NbW+1)'(left_q) <= lim_q);
+    assign count     = beat[s].first ? beat[s].first_cnt :
+                       mid_short ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
+    assign head_step = !beat[s].first || beat[s].first_step;
+    assign al_valid[s] = flush_q || (buf_valid[s] && head_step);
+    // The step's bytes only while a beat is there or a flush is due (Verilator: no wide
+    // rotation in the cycles the unit is idle).
     always_comb begin
-      n_kept = n_q;
-      if (st_take[s]) n_kept = st_last[s] ? '0 : n_q - (NbW+1)'(BeatBytes);
+      al_data[s]   = carry_q;  // a flush: the carry alone
+      al_nbytes[s] = tail_q;
+      al_last[s]   = 1'b1;
+      if (!flush_q && buf_valid[s]) begin
+        if (beat[s].first) begin
+          al_data[s]   = beat[s].data;
+          al_nbytes[s] = NbW'(beat[s].first_cnt);
+          al_last[s]   = beat[s].first_last;
+        end else begin
+          al_data[s]   = merged(carry_q, rotated(beat[s].data, off_q), low_q);
+          al_nbytes[s] = mid_last ? NbW'(left_q) + NbW'(BeatBytes - 32'(lim_q))
+                                  : NbW'(BeatBytes);
+          al_last[s]   = mid_last;
+        end
+      end
     end
-    // The beat on offer: its first byte of the row, and how many of its bytes the row takes.
-    assign start   = beat[s].first ? beat[s].off : '0;
-    assign avail   = beat[s].first ? src_bytes_q : left_q;
-    // min(avail, BeatBytes - start): a first beat's from the buffer, a later one's (start 0)
-    // left_q against BeatBytes, a test of its high bits (a compare was a carry chain).
-    assign left_short = (left_q[RowW-1:OffW] == '0);
-    assign count   = beat[s].first ? beat[s].first_cnt :
-                     left_short ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
-    // Thermometers as shifts of ones (a compare per lane became carry chains).
-    assign mask = beat[s].first ? ~({BeatBytes{1'b1}} << beat[s].first_cnt)
-                : left_short    ? ~({BeatBytes{1'b1}} << left_q[OffW-1:0]) : '1;
-    `ASSERT_ALWAYS(a_count, clk_i, rst_ni,
-                   !buf_valid[s] || count == ((32'(avail) < BeatBytes - 32'(start))
-                                              ? (NbW+1)'(avail)
-                                              : (NbW+1)'(BeatBytes - 32'(start))),
-                   "the aligner's byte count disagrees with min(available, BeatBytes - start)")
-    // n_kept <= BeatBytes and (for a row's first beat) n_kept == 0, from n_q's bits and the
-    // step: a step that is not the row's tail leaves n_q - BeatBytes (n_q >= BeatBytes then).
-    assign buf_pop[s] = buf_valid[s] &&
-                        (beat[s].first ? (st_take[s] && (st_last[s] || (n_full && n_le_beat))) ||
-                                         n_q == '0
-                                       : st_take[s] || n_le_beat);
-    `ASSERT_ALWAYS(a_pop, clk_i, rst_ni,
-                   buf_pop[s] == (buf_valid[s] && (32'(n_kept) <= BeatBytes) &&
-                                  (!beat[s].first || n_kept == '0)),
-                   "the aligner's pop disagrees with the bytes it keeps")
+    // During a flush only a first beat that just fills the carry goes with it.
+    assign buf_pop[s] = buf_valid[s] && (flush_q ? !head_step && al_take[s]
+                                                 : !head_step || al_take[s]);
     always_comb begin
-      n_d         = n_kept;
-      left_d      = left_q;
-      left_zero_d = left_zero_q;
+      left_d  = left_q;
+      flush_d = flush_q && !al_take[s];
       if (state_q == StStart) begin
-        n_d         = '0;
-        left_d      = '0;
-        left_zero_d = 1'b1;
+        left_d  = '0;
+        flush_d = 1'b0;
       end else if (buf_pop[s]) begin
-        n_d         = n_kept + count;
-        left_d      = avail - RowW'(count);
-        left_zero_d = (avail == RowW'(count));  // beside the subtract, not after it
+        left_d = beat[s].first ? src_bytes_q - RowW'(beat[s].first_cnt) : left_q - RowW'(count);
+        // A later beat that ends the row with bytes past its step leaves them in the carry.
+        if (!beat[s].first && mid_short && !mid_last) flush_d = 1'b1;
       end
     end
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
-        n_q         <= '0;
-        left_q      <= '0;
-        left_zero_q <= 1'b1;
+        left_q  <= '0;
+        flush_q <= 1'b0;
       end else begin
-        n_q         <= n_d;
-        left_q      <= left_d;
-        left_zero_q <= left_zero_d;
+        left_q  <= left_d;
+        flush_q <= flush_d;
       end
     end
-    // Datapath (n_q says what is valid), loaded only in a cycle that moves bytes.
+    // Datapath and the row's shape: loaded only with a pop.
     always_ff @(posedge clk_i) begin
-      if (state_q == StStart) begin
-        acc_q <= '0;
-      end else if (buf_pop[s] || st_take[s]) begin
-        acc_q <= aligned(acc_q, st_take[s], st_last[s], buf_pop[s], beat[s].data, mask, n_q);
+      if (buf_pop[s]) begin
+        if (beat[s].first) begin
+          carry_q <= beat[s].data;
+          off_q   <= beat[s].off;
+          lim_q   <= (beat[s].off == '0) ? (NbW+1)'(BeatBytes) : (NbW+1)'(beat[s].off);
+          low_q   <= (beat[s].off == '0)
+                     ? '0 : ~({BeatBytes{1'b1}} << (BeatBytes - 32'(beat[s].off)));
+        end else begin
+          carry_q <= rotated(beat[s].data, off_q);  // lanes below k: the next step's first bytes
+          tail_q  <= NbW'((NbW+1)'(left_q) - lim_q);
+        end
       end
     end
     assign al_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
@@ -410,6 +433,40 @@ module vec_unit
   always_ff @(posedge clk_i) begin
     if (!rst_ni) rd_bytes_o <= '0;
     else rd_bytes_o <= al_taken[0] + al_taken[1];
+  end
+
+  // StepSlice = 1: each aligner's steps pass a two-entry FIFO with its head in a register,
+  // so what pops a beat waits on that FIFO's room (a flop), not on the other source and the
+  // output slots (the step decision), and the compute starts at a flip-flop; a command takes
+  // one cycle more.
+  logic [1:0]          st_valid, st_last, st_take;
+  logic [1:0][NbW-1:0] st_nbytes;
+  beat_t [1:0]         st_data;
+  for (genvar s = 0; s < 2; s++) begin : g_step
+    if (StepSlice != 0) begin : g_slice
+      logic [$bits(beat_t)+NbW:0] slice_out;
+      logic                       slice_ready;
+      logic [1:0]                 unused_count;
+      assign al_take[s] = slice_ready && run_q;
+      stream_fifo #(.Depth(2), .Width($bits(beat_t) + NbW + 1), .HeadReg(1)) u_step_slice (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i (al_valid[s] && run_q),
+        .in_ready_o (slice_ready),
+        .in_data_i  ({al_last[s], al_nbytes[s], al_data[s]}),
+        .out_valid_o(st_valid[s]),
+        .out_ready_i(st_take[s]),
+        .out_data_o (slice_out),
+        .count_o    (unused_count)
+      );
+      assign {st_last[s], st_nbytes[s], st_data[s]} = slice_out;
+    end else begin : g_direct
+      assign st_valid[s]  = al_valid[s];
+      assign st_last[s]   = al_last[s];
+      assign st_nbytes[s] = al_nbytes[s];
+      assign st_data[s]   = al_data[s];
+      assign al_take[s]   = st_take[s];
+    end
   end
 
   // ---------------------------------------------------------------- compute
@@ -461,7 +518,7 @@ module vec_unit
     logic [NbW-1:0] nbytes;  // destination bytes
     beat_t           data;
   } out_t;
-  out_t epi_tag_in, epi_tag, out_in, out_head;
+  out_t epi_tag_in, epi_tag, out_in;
   logic [Lanes32-1:0][31:0] epi_c, unused_epi_x;
   logic [Lanes32-1:0][7:0]  epi_q;
   logic [$clog2(EpiloguePipe+2)-1:0] unused_epi_busy;
@@ -495,29 +552,45 @@ module vec_unit
   end
   assign in_flight_d = in_flight_q + 3'(step_fire) - 3'(epi_valid);
 
-  logic out_valid, out_ready, out_in_ready;
-  stream_fifo #(.Depth(OutDepth), .Width($bits(out_t))) u_out_fifo (
-    .clk_i,
-    .rst_ni,
-    .in_valid_i  (epi_valid),
-    .in_ready_o  (out_in_ready),
-    .in_data_i   (out_in),
-    .out_valid_o (out_valid),
-    .out_ready_i (out_ready),
-    .out_data_o  (out_head),
-    .count_o     (out_count)
-  );
-
   // ---------------------------------------------------------------- destination
-  // Each step's bytes go to the next place in its destination row.
+  // Each step's bytes go to the next place in its destination row: worked out as the step
+  // enters the output FIFO (steps leave it in the same order), so the realigner's offset and
+  // fill flags come from the FIFO's head register, not from an add behind its
+  // distributed-RAM read (the unit's longest path, docs/fpga.md).
+  typedef struct packed {
+    logic            last;
+    logic [NbW-1:0]  nbytes;
+    logic [OffW-1:0] off;     // the chunk's first byte's place in its beat
+    logic            fills;   // off + nbytes >= BeatBytes
+    logic            spills;  // off + nbytes > BeatBytes
+    beat_t           data;
+  } chunk_t;
+  chunk_t ck_in, ck_head;
   logic [31:0]     wr_row_q, wr_row_d;   // the destination row's start
   logic            wr_first_q, wr_first_d;
   logic [OffW-1:0] wr_off_q, wr_off_d;   // where the next chunk of the row goes in its beat
   logic [15:0]     rows_out_q, rows_out_d;
   logic [OffW-1:0] ck_off;
-  logic [NbW:0]   ck_end;
+  logic [NbW:0]    ck_end;
   assign ck_off = wr_first_q ? wr_row_q[OffW-1:0] : wr_off_q;
-  assign ck_end = (NbW+1)'(ck_off) + (NbW+1)'(out_head.nbytes);
+  assign ck_end = (NbW+1)'(ck_off) + (NbW+1)'(out_in.nbytes);
+  assign ck_in  = '{last: out_in.last, nbytes: out_in.nbytes, off: ck_off,
+                    fills: 32'(ck_end) >= BeatBytes, spills: 32'(ck_end) > BeatBytes,
+                    data: out_in.data};
+
+  logic out_valid, out_ready, out_in_ready;
+  stream_fifo #(.Depth(OutDepth), .Width($bits(chunk_t)), .HeadReg(1),
+                .HeadLsb($bits(beat_t)), .HeadW($bits(chunk_t) - $bits(beat_t))) u_out_fifo (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i  (epi_valid),
+    .in_ready_o  (out_in_ready),
+    .in_data_i   (ck_in),
+    .out_valid_o (out_valid),
+    .out_ready_i (out_ready),
+    .out_data_o  (ck_head),
+    .count_o     (out_count)
+  );
 
   logic rl_busy, rl_valid, rl_ready, wb_valid;
   logic [BeatBytes-1:0][7:0] rl_data;
@@ -527,12 +600,12 @@ module vec_unit
     .rst_ni,
     .in_valid_i  (out_valid),
     .in_ready_o  (out_ready),
-    .in_data_i   (out_head.data),
-    .in_nbytes_i (out_head.nbytes),
-    .in_off_i    (ck_off),
-    .in_last_i   (out_head.last),
-    .in_fills_i  (32'(ck_end) >= BeatBytes),
-    .in_spills_i (32'(ck_end) > BeatBytes),
+    .in_data_i   (ck_head.data),
+    .in_nbytes_i (ck_head.nbytes),
+    .in_off_i    (ck_head.off),
+    .in_last_i   (ck_head.last),
+    .in_fills_i  (ck_head.fills),
+    .in_spills_i (ck_head.spills),
     .out_valid_o (rl_valid),
     .out_ready_i (rl_ready),
     .out_data_o  (rl_data),
@@ -551,13 +624,13 @@ module vec_unit
       wr_row_d   = addr_q[2];
       wr_first_d = 1'b1;
       rows_out_d = '0;
-    end else if (ck_fire) begin
-      wr_off_d   = OffW'(ck_end);
-      wr_first_d = out_head.last;
-      if (out_head.last) begin
-        wr_row_d   = wr_row_q + stride_q[2];
-        rows_out_d = rows_out_q + 16'd1;
+    end else begin
+      if (epi_valid) begin
+        wr_off_d   = OffW'(ck_end);
+        wr_first_d = out_in.last;
+        if (out_in.last) wr_row_d = wr_row_q + stride_q[2];
       end
+      if (ck_fire && ck_head.last) rows_out_d = rows_out_q + 16'd1;
     end
   end
 
@@ -647,10 +720,18 @@ module vec_unit
         if (cmd_fire) state_d = StCheck;
       end
       StCheck: begin
-        if (chk_ok != '1) begin
+        if (chk_fail) begin
           state_d = StDone;
           fault_d = FaultAccess;
         end else if (chk_row_q == rows_m1_q) begin
+          state_d = (CtrlPipe != 0) ? StVerdict : StStart;
+        end
+      end
+      StVerdict: begin
+        if (chk_fail) begin
+          state_d = StDone;
+          fault_d = FaultAccess;
+        end else begin
           state_d = StStart;
         end
       end
@@ -707,6 +788,7 @@ module vec_unit
       in_flight_q <= '0;
       slots_q     <= $bits(slots_q)'(OutDepth);
       r_cnt_q     <= '0;
+      r_first_q   <= 1'b1;
       ar_hold_q   <= 1'b0;
       ar_sel_q    <= 1'b0;
       rows_out_q  <= '0;
@@ -722,7 +804,10 @@ module vec_unit
       room_q      <= room_d;
       in_flight_q <= in_flight_d;
       slots_q     <= slots_d;
-      if (r_fire) r_cnt_q <= r_burst_end ? '0 : r_cnt_q + 8'd1;
+      if (r_fire) begin
+        r_cnt_q   <= r_burst_end ? '0 : r_cnt_q + 8'd1;
+        r_first_q <= r_burst_end;
+      end
       ar_hold_q   <= mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
       ar_sel_q    <= ar_sel;
       rows_out_q  <= rows_out_d;
@@ -744,6 +829,8 @@ module vec_unit
   `ASSERT_STREAM_STABLE(a_cmd_stable, clk_i, rst_ni, cmd_i.valid, sts_o.ready, cmd_i.desc)
   `LUOSHU_MEM_ASSERT_RD_STABLE(clk_i, rst_ni, mem_rd_req_o, mem_rd_rsp_i)
   `LUOSHU_MEM_ASSERT_WR_STABLE(clk_i, rst_ni, mem_wr_req_o, mem_wr_rsp_i)
+  `ASSERT_ALWAYS(a_r_first, clk_i, rst_ni, r_first_q == (r_cnt_q == '0),
+                 "the vector unit's first-beat flag disagrees with its R beat count")
   `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || tag_valid,
                  "R beat with no burst in flight")
   `ASSERT_ALWAYS(a_r_room, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || buf_in_ready[tag.src],

@@ -14,12 +14,15 @@
 // otherwise takes Yosys/ABC minutes per lane. Pipe >= 1 adds one before the multiplier (x), so
 // the L0C read, the bias add and the 32 x 16 multiply no longer share a cycle; Pipe = 2 also
 // registers the rounded and shifted product before the saturation, so the rounding add, the
-// shift and the saturation no longer share a cycle either (FPGA timing).
+// shift and the saturation no longer share a cycle either (FPGA timing); Pipe = 3 also
+// registers the product as two partial products (x's low 17 bits and its high 15, each times
+// scale: one MULT18X18D each on an ECP5), added in the next cycle, so a DSP's delay and the
+// 48-bit add no longer share one either.
 `include "luoshu_assert.svh"
 
 module epilogue #(
   parameter int Lanes = 4,
-  parameter int Pipe  = 0,  // 0, 1 or 2 extra stages
+  parameter int Pipe  = 0,  // 0 to 3 extra stages
   parameter int TagW  = 1,
   localparam int BusyW = $clog2(Pipe + 2)
 ) (
@@ -43,8 +46,8 @@ module epilogue #(
     $error("epilogue: Lanes must be >= 1 (got %0d)", Lanes);
   end
 
-  if (Pipe < 0 || Pipe > 2) begin : g_bad_pipe
-    $error("epilogue: Pipe must be 0, 1 or 2 (got %0d)", Pipe);
+  if (Pipe < 0 || Pipe > 3) begin : g_bad_pipe
+    $error("epilogue: Pipe must be 0, 1, 2 or 3 (got %0d)", Pipe);
   end
 
   // Stage s: the multiplier's inputs (the ports, or the extra stage's registers).
@@ -80,6 +83,36 @@ module epilogue #(
     assign valid_a = 1'b0;
   end
 
+  // Stage p: what the product register takes (stage s, or with Pipe = 3 the partial
+  // products' stage m behind it).
+  logic            valid_p, valid_m;
+  logic [4:0]      shift_p;
+  logic [TagW-1:0] tag_p;
+  if (Pipe == 3) begin : g_pipe_m
+    logic            valid_m_q;
+    logic [4:0]      shift_m;
+    logic [TagW-1:0] tag_m;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) valid_m_q <= 1'b0;
+      else valid_m_q <= valid_s;
+    end
+    always_ff @(posedge clk_i) begin
+      if (valid_s) begin
+        shift_m <= shift_s;
+        tag_m   <= tag_s;
+      end
+    end
+    assign valid_m = valid_m_q;
+    assign valid_p = valid_m_q;
+    assign shift_p = shift_m;
+    assign tag_p   = tag_m;
+  end else begin : g_no_pipe_m
+    assign valid_m = 1'b0;
+    assign valid_p = valid_s;
+    assign shift_p = shift_s;
+    assign tag_p   = tag_s;
+  end
+
   // Stage q: the product register.
   logic            valid_q;
   logic [4:0]      shift_q;
@@ -88,7 +121,7 @@ module epilogue #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) valid_q <= 1'b0;
-    else valid_q <= valid_s;
+    else valid_q <= valid_p;
   end
   // The rounding constant: 2^(shift-1), minus 1 for a negative product (ties away from zero:
   // a negative product rounds its tie down), none at shift 0. Made beside the multiplier, each
@@ -99,16 +132,16 @@ module epilogue #(
   // minutes on the Pipe = 0 netlist. a_round_const checks the rounded value against the mux.
   assign half_s = (shift_s == '0) ? '0 : (31'd1 << (shift_s - 5'd1));
   always_ff @(posedge clk_i) begin
-    if (valid_s) begin
-      shift_q    <= shift_s;
-      tag_q      <= tag_s;
+    if (valid_p) begin
+      shift_q    <= shift_p;
+      tag_q      <= tag_p;
     end
   end
 
   // The output stage: the product register (Pipe <= 1), or the rounded and shifted product's
-  // register behind it (Pipe = 2).
+  // register behind it (Pipe >= 2).
   logic valid_r;
-  if (Pipe == 2) begin : g_pipe_r
+  if (Pipe >= 2) begin : g_pipe_r
     logic valid_r_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) valid_r_q <= 1'b0;
@@ -118,32 +151,55 @@ module epilogue #(
       if (valid_q) tag_o <= tag_q;
     end
     assign valid_r = valid_r_q;
-    assign busy_o  = BusyW'(valid_a) + BusyW'(valid_q);
+    assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m) + BusyW'(valid_q);
   end else begin : g_no_pipe_r
     assign valid_r = valid_q;
     assign tag_o   = tag_q;
-    assign busy_o  = BusyW'(valid_a);
+    assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m);  // valid_m: 0 below Pipe = 3
   end
   assign valid_o = valid_r;
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic        [31:0] sum, x_q, x_r;
+    logic        [31:0] sum, x_p, x_q, x_r;
     logic signed [47:0] p, p_q, rnd, r;  // rnd: rounded and shifted; r: its register or rnd
     logic               neg_s;
-    logic        [30:0] round_q;             // the rounding constant for p_q
+    logic        [30:0] round_s, round_p, round_q;  // the rounding constant for the product
 
     assign sum     = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
     assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
-    // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
-    assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
     assign neg_s   = (x_s[l][31] != scale_s[15]);
+    assign round_s = (neg_s && half_s != '0) ? half_s - 31'd1 : half_s;
+    // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
+    if (Pipe == 3) begin : g_partial
+      // x = hi * 2^17 + lo, hi signed (x's bits 31:17), lo unsigned (bits 16:0): each partial
+      // product fits one 18 x 18 signed multiplier.
+      logic signed [33:0] lo_m;
+      logic signed [30:0] hi_m;
+      logic        [31:0] x_m;
+      logic        [30:0] round_m;
+      always_ff @(posedge clk_i) begin
+        if (valid_s) begin
+          lo_m    <= 34'(signed'({1'b0, x_s[l][16:0]})) * 34'(signed'(scale_s));
+          hi_m    <= 31'(signed'(x_s[l][31:17])) * 31'(signed'(scale_s));
+          x_m     <= x_s[l];
+          round_m <= round_s;
+        end
+      end
+      assign p       = 48'(lo_m) + (48'(hi_m) <<< 17);
+      assign x_p     = x_m;
+      assign round_p = round_m;
+    end else begin : g_whole
+      assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
+      assign x_p     = x_s[l];
+      assign round_p = round_s;
+    end
 
     // Datapath registers: no reset (valid_o says when they mean something).
     always_ff @(posedge clk_i) begin
-      if (valid_s) begin
-        x_q     <= x_s[l];
+      if (valid_p) begin
+        x_q     <= x_p;
         p_q     <= p;
-        round_q <= (neg_s && half_s != '0) ? half_s - 31'd1 : half_s;
+        round_q <= round_p;
       end
     end
 
@@ -158,7 +214,7 @@ module epilogue #(
                    "the rounding with the registered constant differs from the product-sign mux")
 `endif
 
-    if (Pipe == 2) begin : g_r
+    if (Pipe >= 2) begin : g_r
       always_ff @(posedge clk_i) begin
         if (valid_q) begin
           r   <= rnd;

@@ -694,7 +694,10 @@ module mte_out #(
     else ck_in.data = epi_x[Lanes-1:0];
   end
 
-  stream_fifo #(.Depth(ChunkDepth), .Width(ChunkW)) u_chunk_fifo (
+  // The framing fields (below the data in chunk_t) come from a head register (same cycles):
+  // the realigner's strobes start there, not at a distributed-RAM read (docs/fpga.md).
+  stream_fifo #(.Depth(ChunkDepth), .Width(ChunkW), .HeadReg(1), .HeadLsb(0),
+                .HeadW(ChunkW - BeatBytes * 8)) u_chunk_fifo (
     .clk_i,
     .rst_ni,
     .in_valid_i  (epi_valid),

@@ -36,11 +36,12 @@ module luoshu_soc #(
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows multiplying in logic (FPGA)
   parameter int MteCtrlPipe = 0,  // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
-  parameter int EpiloguePipe = 0, // 1, 2: registers in the STORE epilogue (ai_core.sv)
+  parameter int EpiloguePipe = 0, // 1-3: registers in the STORE epilogue (ai_core.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
   parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
   parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
   parameter int UnitSlice = 0,    // 1: a register slice on each core's unit commands (FPGA)
+  parameter int VecStepSlice = 0, // 1: a register after each vector-unit aligner (FPGA)
   parameter int VecBufBeats = 16, // per core: the vector unit's beat buffer per source (ai_core)
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
   parameter int NumLinks = 0,     // chip-to-chip link ports: 0 (one chip), 2 (ring), 4 (torus)
@@ -285,7 +286,7 @@ module luoshu_soc #(
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows),
         .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe),
         .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice), .UnitSlice(UnitSlice),
-        .VecBufBeats(VecBufBeats)
+        .VecStepSlice(VecStepSlice),        .VecBufBeats(VecBufBeats)
       ) u_core (
         .clk_i,
         .rst_ni,

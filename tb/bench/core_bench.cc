@@ -167,10 +167,11 @@ int Run(const Options& o) {
   using FpgaParams = VerilatedParams<Vai_core_d8_fpga>;
   std::printf(
       "core_cycles_dim8_fpga_gemm96: %llu (CubePipeMul=%lld EpiloguePipe=%lld MteCtrlPipe=%lld "
-      "DecodePipe=%lld L0cReadPipe=%lld MemSlice=%lld UnitSlice=%lld, %+lld cycles)\n",
+      "DecodePipe=%lld L0cReadPipe=%lld MemSlice=%lld UnitSlice=%lld VecStepSlice=%lld, %+lld "
+      "cycles)\n",
       (unsigned long long)fpga.cycles, FpgaParams::CubePipeMul, FpgaParams::EpiloguePipe,
       FpgaParams::MteCtrlPipe, FpgaParams::DecodePipe, FpgaParams::L0cReadPipe,
-      FpgaParams::MemSlice, FpgaParams::UnitSlice,
+      FpgaParams::MemSlice, FpgaParams::UnitSlice, FpgaParams::VecStepSlice,
       (long long)fpga.cycles - (long long)plain.cycles);
   std::printf("core_util_dim8_fpga_gemm96: %.2f %%\n", Util(fpga, 8));
   return 0;

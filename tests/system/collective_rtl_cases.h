@@ -71,7 +71,9 @@ std::vector<tb::RankResult> RunOnRtl(
               t.Name().c_str(), static_cast<unsigned long long>(results[0].cycles),
               static_cast<unsigned long long>(faults), node.seconds());
   for (int r = 0; r < t.chips(); ++r) EXPECT_EQ(errors[r], "") << t.Name() << " rank " << r;
-  if (fault_rate > 0) EXPECT_GT(faults, 0u) << "no link fault was injected: raise the rate";
+  if (fault_rate > 0) {
+    EXPECT_GT(faults, 0u) << "no link fault was injected: raise the rate";
+  }
   return results;
 }
 

@@ -16,7 +16,8 @@ module ai_core_tb #(
   parameter int DecodePipe = 0,
   parameter int L0cReadPipe = 0,
   parameter int MemSlice = 0,
-  parameter int UnitSlice = 0
+  parameter int UnitSlice = 0,
+  parameter int VecStepSlice = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -67,7 +68,8 @@ module ai_core_tb #(
     .DecodePipe(DecodePipe),
     .L0cReadPipe(L0cReadPipe),
     .MemSlice(MemSlice),
-    .UnitSlice(UnitSlice)
+    .UnitSlice(UnitSlice),
+    .VecStepSlice(VecStepSlice)
   ) u_core (
     .clk_i,
     .rst_ni,

@@ -8,6 +8,8 @@ module vec_unit_tb #(
   parameter int NumWindows = 4,
   parameter int BufBeats = 16,
   parameter int EpiloguePipe = 0,
+  parameter int StepSlice = 0,
+  parameter int CtrlPipe = 0,
   localparam int NbW = $clog2(BeatBytes + 1)
 ) (
   input  logic       clk_i,
@@ -28,7 +30,8 @@ module vec_unit_tb #(
 
   vec_unit #(
     .BeatBytes(BeatBytes), .NumWindows(NumWindows), .BufBeats(BufBeats),
-    .EpiloguePipe(EpiloguePipe)
+    .EpiloguePipe(EpiloguePipe), .StepSlice(StepSlice),
+    .CtrlPipe(CtrlPipe)
   ) u_dut (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts),

@@ -2,7 +2,8 @@
 // combination of bias_en / relu over edge values of c, bias, scale and every shift; exact
 // rounding ties at every shift; the worked examples of docs/isa.md; seeded random vectors with
 // the configuration changing every cycle; and the valid / hold behaviour of the pipe. As built
-// (Pipe = 0, one cycle) and with the FPGA build's Pipe = 2 (three cycles, a vector every cycle).
+// (Pipe = 0, one cycle), with Pipe = 2 (three cycles, a vector every cycle) and with the FPGA
+// build's Pipe = 3 (four cycles: the product as two partial products added a cycle later).
 #include "sw/model/epilogue.h"
 
 #include <gtest/gtest.h>
@@ -19,6 +20,8 @@
 #include "Vepilogue_l4_params.h"
 #include "Vepilogue_l4_pipe2.h"
 #include "Vepilogue_l4_pipe2_params.h"
+#include "Vepilogue_l4_pipe3.h"
+#include "Vepilogue_l4_pipe3_params.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -144,7 +147,7 @@ class EpilogueTest : public ::testing::Test {
   int mismatches_ = 0;
 };
 
-using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2>;
+using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3>;
 TYPED_TEST_SUITE(EpilogueTest, Models);
 
 const std::vector<int32_t> kEdges = {kMin, kMin + 1, -65536, -257,  -256,     -129, -128, -127,
