@@ -53,6 +53,7 @@ module sequencer
   // 1: a fetched slot passes two registers before the fetch FIFO, and its validation
   // (desc_decode Pipe) takes two cycles: the decoder's multipliers, sums and compares get a
   // cycle each (FPGA timing, docs/fpga.md). Two more slots are requested ahead to cover them.
+  // A ring set also takes effect a cycle after its pulse (decided in the pulse's cycle).
   parameter int DecodePipe = 0
 ) (
   input  logic                        clk_i,
@@ -231,6 +232,8 @@ module sequencer
 
   // Control.
   logic        ring_args_ok, ring_set_ok, doorbell_ok;
+  logic        rs_set, rs_accept;  // the ring set acted on this cycle; ring_set_i acceptable
+  logic [31:0] rs_base, rs_size;   // its arguments
   logic [31:0] size_eff;
 
   // Counters.
@@ -254,13 +257,40 @@ module sequencer
   // only while no command is in flight (idle, or right after a clear).
   assign ring_args_ok = (ring_base_i[SlotShift-1:0] == '0) && (ring_size_i >= 32'd2) &&
                         ({6'b0, ring_base_i} + {1'b0, ring_size_i, 5'b0} <= 38'h1_0000_0000);
-  assign ring_set_ok  = ring_set_i && ring_args_ok && (clear_i || (!fault_q && !work_live));
-  assign size_eff     = ring_set_ok ? ring_size_i : ring_size_q;
+  assign rs_accept    = ring_set_i && ring_args_ok && (clear_i || (!fault_q && !work_live));
+  // DecodePipe: the ring set acts a cycle after its pulse, accepted or refused as it would
+  // have been in the pulse's cycle (registered), so the in-flight state (work_live) and the
+  // loads the set enables are in different cycles (the sequencer's longest path alone,
+  // docs/fpga.md). Nothing is fetched in the pulse's cycle, so no command starts between the
+  // decision and the set. A clear in the set's cycle came after it (halt_d).
+  if (DecodePipe != 0) begin : g_ring_set_reg
+    logic        rs_set_q, rs_ok_q;
+    logic [31:0] rs_base_q, rs_size_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) rs_set_q <= 1'b0;
+      else rs_set_q <= ring_set_i;
+      rs_ok_q   <= rs_accept;
+      rs_base_q <= ring_base_i;
+      rs_size_q <= ring_size_i;
+    end
+    assign rs_set      = rs_set_q;
+    assign ring_set_ok = rs_set_q && rs_ok_q;
+    assign rs_base     = rs_base_q;
+    assign rs_size     = rs_size_q;
+    `ASSERT_ALWAYS(a_ring_set_alone, clk_i, rst_ni, !(ring_set_i && (doorbell_i || rs_set_q)),
+                   "a ring set in the cycle of a doorbell or of another ring set")
+  end else begin : g_ring_set_now
+    assign rs_set      = ring_set_i;
+    assign ring_set_ok = rs_accept;
+    assign rs_base     = ring_base_i;
+    assign rs_size     = ring_size_i;
+  end
+  assign size_eff     = ring_set_ok ? rs_size : ring_size_q;
   // Both bounds compared at once, the choice after: keeps the compare off the path from the
   // in-flight state (work_live -> ring_set_ok).
   assign doorbell_ok  = doorbell_i &&
-                        (ring_set_ok ? tail_i < ring_size_i : tail_i < ring_size_q);
-  assign ctl_error_d  = (ring_set_i && !ring_set_ok) || (doorbell_i && !doorbell_ok);
+                        (ring_set_ok ? tail_i < rs_size : tail_i < ring_size_q);
+  assign ctl_error_d  = (rs_set && !ring_set_ok) || (doorbell_i && !doorbell_ok);
 
   // ---------------------------------------------------------------------------------------
   // Fetch: AR requests ahead of decode, R beats assembled into the fetch FIFO
@@ -299,6 +329,7 @@ module sequencer
   // also raises the AR and counts the burst.
   assign fetch_may   = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
                        !ar_valid_q && fetch_chk_q && !clear_i && (fetch_ptr_q != tail_q) &&
+                       !(DecodePipe != 0 && ring_set_i) &&
                        (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
   assign fetch_go    = fetch_may && !ring_set_ok;
   assign fetch_step  = fetch_may && fetch_win_ok_q;
@@ -421,7 +452,7 @@ module sequencer
     end
     if (ring_set_ok) begin
       fetch_ptr_d   = '0;
-      fetch_addr_d  = ring_base_i;
+      fetch_addr_d  = rs_base;
       acc_pending_d = 1'b0;
       fetch_stop_d  = 1'b0;
     end
@@ -775,13 +806,16 @@ module sequencer
     // As the model after Clear(): stopped (idle, or blocked if the ring still holds commands)
     // until the host reprograms the ring or rings the doorbell.
     halt_d  = (clear_i || halt_q) && !ring_set_ok && !doorbell_ok;
+    // DecodePipe: a clear in the cycle a ring set acts came after the set's pulse, so the set
+    // does not lift it (a doorbell then does, as it would a cycle after the set).
+    if (DecodePipe != 0) halt_d = (clear_i || (halt_q && !ring_set_ok)) && !doorbell_ok;
   end
 
   // ---------------------------------------------------------------------------------------
   // Registers
   // ---------------------------------------------------------------------------------------
   always_comb begin
-    ring_base_d = ring_set_ok ? ring_base_i : ring_base_q;
+    ring_base_d = ring_set_ok ? rs_base : ring_base_q;
     ring_size_d = size_eff;
     tail_d      = doorbell_ok ? tail_i : (ring_set_ok ? '0 : tail_q);
   end

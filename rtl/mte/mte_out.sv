@@ -373,19 +373,20 @@ module mte_out #(
   // re-reading the bias), so rows land in order as in the model.
   logic        row_major, row_major_c;
   logic [15:0] pass_row_q, pass_row_d;   // the pass's first row
-  logic [15:0] pass_last;                // its last row within the pass
+  logic [15:0] pass_last, pass_last_c;   // its last row within the pass
   logic [31:0] pass_dst_q, pass_dst_d;   // its first row's dst address
   logic [31:0] pass_elem_q, pass_elem_d; // ... and L0C element
   logic        more_blocks, more_passes;
   assign aw_start_c  = pass_dst_q + 32'(cb_bytes);
   assign row_major_c = bias_en_q && (cols_q > 16'(BiasCols)) &&
                        (dst_stride_q < 32'(row_bytes));
+  assign pass_last_c = row_major_c ? 16'd0 : rows_m1;
   // Both from flip-flops: the fields they compare are held from cmd_fire on and first used in
   // StBlock, at least two cycles later (a_row_major), so the compares leave the paths into the
   // chunk pipeline's busy flag and the burst generators' start (FPGA timing).
   always_ff @(posedge clk_i) begin
     row_major <= row_major_c;
-    pass_last <= row_major_c ? 16'd0 : rows_m1;
+    pass_last <= pass_last_c;
   end
   // Whether another block or pass follows, registered when the block starts (StBlock): cb_q,
   // nb_q and the pass's row stay put until its StStore is over, so the flags equal the sum and
@@ -969,7 +970,7 @@ module mte_out #(
                  "the registered block and pass flags disagree with the sums they replace")
   `ASSERT_ALWAYS(a_row_major, clk_i, rst_ni,
                  state_q == StIdle || state_q == StChkBias ||
-                 (row_major == row_major_c && pass_last == (row_major_c ? 16'd0 : rows_m1)),
+                 (row_major == row_major_c && pass_last == pass_last_c),
                  "the registered pass order disagrees with the descriptor's fields")
   `ASSERT_ALWAYS(a_chunk_room, clk_i, rst_ni, !epi_valid || ck_in_ready,
                  "chunk FIFO overflow: a read was issued without a credit")

@@ -56,6 +56,8 @@ template <class M, class P = VerilatedParams<M>>
 struct Config {
   using Model = M;
   static constexpr int kDim = P::Dim, kDepth = P::QueueDepth;
+  // A ring set acts (and a refused one pulses ctl_error) this many cycles after its pulse.
+  static constexpr int kRingSetDelay = int(P::DecodePipe);
   static constexpr uint32_t kL0a = P::L0aBytes, kL0b = P::L0bBytes, kL0c = P::L0cBytes;
 };
 using D16 = Config<Vsequencer_d16>;
@@ -1718,26 +1720,27 @@ TYPED_TEST(SequencerTest, RefusedControlWritesPulseCtlErrorAndChangeNothing) {
   Rig<TypeParam> rig(AllMemory(), t, 81);
   rig.SetRing(kRing, 16);
   uint64_t errors = rig.ctl_errors();
-  auto expect_refused = [&](const char* what) {
-    rig.sim().Step(1);
+  auto expect_refused = [&](const char* what, int delay) {
+    rig.sim().Step(1 + delay);
     EXPECT_EQ(rig.ctl_errors(), ++errors) << what;
   };
+  constexpr int kSet = TypeParam::kRingSetDelay;
   rig.Doorbell(16);
-  expect_refused("tail == ring size");
+  expect_refused("tail == ring size", 0);
   EXPECT_EQ(rig.dut().tail_o, 0u);
   rig.RtlSetRing(kRing + 16, 16);
-  expect_refused("base not 32-byte aligned");
+  expect_refused("base not 32-byte aligned", kSet);
   rig.RtlSetRing(kRing, 1);
-  expect_refused("one slot");
+  expect_refused("one slot", kSet);
   rig.RtlSetRing(0xfffff000u, 200);
-  expect_refused("ring past the address space");
+  expect_refused("ring past the address space", kSet);
   // The ring is still (kRing, 16): a program there runs.
   ProgramGen gen;
   gen.dim = TypeParam::kDim;
   rig.Submit(gen.Program(rig.rng(), 10));
   rig.sim().Step(20);
   rig.RtlSetRing(kRing + 0x1000, 16);
-  expect_refused("commands in flight");
+  expect_refused("commands in flight", kSet);
   rig.Run();
   rig.ExpectMatchesModel();
   EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
