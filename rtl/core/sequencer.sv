@@ -262,7 +262,7 @@ module sequencer
   // have been in the pulse's cycle (registered), so the in-flight state (work_live) and the
   // loads the set enables are in different cycles (the sequencer's longest path alone,
   // docs/fpga.md). Nothing is fetched in the pulse's cycle, so no command starts between the
-  // decision and the set. A clear in the set's cycle came after it (halt_d).
+  // decision and the set.
   if (DecodePipe != 0) begin : g_ring_set_reg
     logic        rs_set_q, rs_ok_q;
     logic [31:0] rs_base_q, rs_size_q;
@@ -805,10 +805,10 @@ module sequencer
     flush_d = clear_i || (flush_q && (f_out_valid || !queues_empty));
     // As the model after Clear(): stopped (idle, or blocked if the ring still holds commands)
     // until the host reprograms the ring or rings the doorbell.
+    // (DecodePipe: a clear in the cycle a delayed ring set acts came after its pulse, and the
+    // set lifts the halt anyway: unseen, as the set leaves the ring empty, and the next
+    // doorbell would lift it.)
     halt_d  = (clear_i || halt_q) && !ring_set_ok && !doorbell_ok;
-    // DecodePipe: a clear in the cycle a ring set acts came after the set's pulse, so the set
-    // does not lift it (a doorbell then does, as it would a cycle after the set).
-    if (DecodePipe != 0) halt_d = (clear_i || (halt_q && !ring_set_ok)) && !doorbell_ok;
   end
 
   // ---------------------------------------------------------------------------------------

@@ -1714,6 +1714,25 @@ TYPED_TEST(SequencerTest, FirstFaultWinsAndFaultedWaitsForTheUnits) {
 // ---------------------------------------------------------------------------------------
 // Control errors
 // ---------------------------------------------------------------------------------------
+// A ring set in the cycle after a doorbell: nothing has been fetched yet, so the set is
+// taken and the submitted commands never run (with DecodePipe the set acts a cycle later,
+// and the fetch must not start in between).
+TYPED_TEST(SequencerTest, RingSetRightAfterADoorbellDropsTheUnfetchedCommands) {
+  Rig<TypeParam> rig(AllMemory(), Timing{}, 84);
+  rig.SetRing(kRing, 16);
+  rig.sim().Step(8);  // the fetch is ready to issue on the doorbell's next cycle
+  ProgramGen gen;
+  gen.dim = TypeParam::kDim;
+  rig.Submit(gen.Program(rig.rng(), 6));
+  rig.SetRing(kRing + 0x400, 16);
+  const uint64_t errors = rig.ctl_errors();
+  rig.Run();
+  rig.ExpectMatchesModel();
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
+  EXPECT_EQ(rig.ctl_errors(), errors) << "the ring set was refused";
+  for (int q = 0; q < 4; ++q) EXPECT_EQ(rig.Retired(q), 0u) << "queue " << q;
+}
+
 TYPED_TEST(SequencerTest, RefusedControlWritesPulseCtlErrorAndChangeNothing) {
   Timing t;
   t.run_min = t.run_max = 30;
