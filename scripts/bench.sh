@@ -44,13 +44,15 @@ for g in "${groups[@]}"; do
         awk -F' *[|] *' 'NR > 2 { n = $2; gsub(/[ =]/, "_", n); gsub(/__/, "_", n)
           printf "fpga_lut4_%s: %s\nfpga_ff_%s: %s\nfpga_mult18_%s: %s\nfpga_dp16kd_%s: %s\n", n, $3, n, $4, n, $5, n, $6
           printf "fpga_ramw_%s: %s\nfpga_fmax_%s: %s MHz\n", n, $7, n, $8 }'
-      # The small SoC at Dim=8 as the board builds it (45 minutes to an hour here: placement
-      # 10-17 min, routing 20-37), then where the board's time goes at that clock: compute
-      # against the serial link (scripts/bench_board.sh).
+      # The small SoC at Dim=8 as the board builds it (45 minutes to an hour and a half here:
+      # placement 5-17 min, routing 20-78, most of it on the last congested arcs), then where
+      # the board's time goes at that clock: compute against the serial link
+      # (scripts/bench_board.sh).
       row=$("$here/scripts/fpga.sh" --top luoshu_soc --param NumCores=1 --param NumChannels=1 \
           --param Dim=8 --param L0aBytes=4096 --param L0bBytes=4096 --param L0cBytes=8192 \
           --param CubePipeMul=2 --param EpiloguePipe=3 --param MteCtrlPipe=1 --param DecodePipe=1 \
-          --param L0cReadPipe=1 --param MemSlice=1 --param UnitSlice=1 --param VecStepSlice=1 --param NocPipeAlloc=1 \
+          --param L0cReadPipe=1 --param MemSlice=1 --param UnitSlice=1 --param VecStepSlice=1 \
+          --param NocPipeAlloc=1 \
           --out "$build/fpga" | tail -n 1)
       awk -F' *[|] *' '{ printf "fpga_lut4_soc_small_d8: %s\nfpga_dp16kd_soc_small_d8: %s\n", $3, $6
                          printf "fpga_mult18_soc_small_d8: %s\nfpga_fmax_soc_small_d8: %s MHz\n", $5, $8

@@ -151,13 +151,13 @@ module epilogue #(
       if (valid_q) tag_o <= tag_q;
     end
     assign valid_r = valid_r_q;
-    assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m) + BusyW'(valid_q);
   end else begin : g_no_pipe_r
     assign valid_r = valid_q;
     assign tag_o   = tag_q;
-    assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m);  // valid_m: 0 below Pipe = 3
   end
   assign valid_o = valid_r;
+  // Inputs inside the extra stages: a, m (Pipe = 3) and, when it is not the output, q.
+  assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m) + BusyW'(Pipe >= 2 && valid_q);
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic        [31:0] sum, x_p, x_q, x_r;

@@ -286,7 +286,7 @@ module luoshu_soc #(
         .QueueDepth(QueueDepth), .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows),
         .EpiloguePipe(EpiloguePipe), .MteCtrlPipe(MteCtrlPipe), .DecodePipe(DecodePipe),
         .L0cReadPipe(L0cReadPipe), .MemSlice(MemSlice), .UnitSlice(UnitSlice),
-        .VecStepSlice(VecStepSlice),        .VecBufBeats(VecBufBeats)
+        .VecStepSlice(VecStepSlice), .VecBufBeats(VecBufBeats)
       ) u_core (
         .clk_i,
         .rst_ni,
