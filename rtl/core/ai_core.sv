@@ -24,7 +24,7 @@ module ai_core
   parameter int EpiloguePipe = 0, // 1-3: registers in the STORE epilogue (FPGA; mte_out.sv)
   parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
   parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
-  parameter int MemSlice = 0,     // 1: a register slice on the memory port's requests (FPGA)
+  parameter int MemSlice = 0,     // 1: register slices on the memory requests, both sides of the mux
   parameter int UnitSlice = 0,    // 1: a register slice on each unit's command (FPGA timing)
   parameter int VecStepSlice = 0, // 1: a register after each vector-unit aligner (FPGA timing)
   parameter int VecBufBeats = 16  // vec_unit's beat buffer per source (its read bursts: half)
@@ -85,7 +85,10 @@ module ai_core
   `LUOSHU_MEM_REQ_T(BeatBytes, luoshu_mem_pkg::IdW) mux_req;
   `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mux_rsp;
 
-  mem_mux #(.NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW)) u_mem_mux (
+  // MemSlice also slices each client's AR and AW before the mux's arbiters (ClientSlice).
+  mem_mux #(
+    .NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW), .ClientSlice(MemSlice)
+  ) u_mem_mux (
     .clk_i,
     .rst_ni,
     .rd_req_i    (rd_req),

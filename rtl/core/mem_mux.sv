@@ -6,6 +6,11 @@
 // AW order: each accepted AW pushes its client index into a small FIFO, and the W channel
 // serves the client at its head until that burst's last beat. AW waits while the FIFO is full
 // (it only fills by our own pushes, so valid never drops without a transfer).
+//
+// ClientSlice=1 puts a spill_register on each client's AR and AW before the arbiters: one
+// client's valid no longer reaches another client's ready (and its address counters) through
+// the grant in the same cycle, which on the FPGA was the core's longest route. A request
+// takes one cycle more to reach the port; W beats still wait for their AW's grant.
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -14,7 +19,8 @@ module mem_mux #(
   parameter int NumWr = 2,
   parameter int BeatBytes = 16,
   parameter int IdW = 2,          // id width on the shared port
-  parameter int WOrderDepth = 4   // AW bursts whose W beats may still be pending
+  parameter int WOrderDepth = 4,  // AW bursts whose W beats may still be pending
+  parameter int ClientSlice = 0   // 1: a register slice on each client's AR and AW (FPGA)
 ) (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -37,19 +43,30 @@ module mem_mux #(
   if ((NumRd > (1 << IdW)) || (NumWr > (1 << IdW))) begin : g_bad_idw
     $error("mem_mux: IdW=%0d cannot name %0d read / %0d write clients", IdW, NumRd, NumWr);
   end
+  if (ClientSlice != 0 && ClientSlice != 1) begin : g_bad_client_slice
+    $error("mem_mux: ClientSlice must be 0 or 1 (got %0d)", ClientSlice);
+  end
 
   localparam int RdIdxW = NumRd > 1 ? $clog2(NumRd) : 1;
   localparam int WrIdxW = NumWr > 1 ? $clog2(NumWr) : 1;
 
   // ---- Read: AR merged, R routed by id ----
-  logic [NumRd-1:0]       rd_ar_valid, rd_ar_ready;
+  logic [NumRd-1:0]       rd_ar_valid, rd_ar_ready, rd_ar_ready_in;
   logic [NumRd-1:0][39:0] ar_payload;
   logic [39:0]            ar_out;
   logic [RdIdxW-1:0]      ar_idx;
   for (genvar c = 0; c < NumRd; c++) begin : g_rd
-    assign rd_ar_valid[c] = rd_req_i[c].ar_valid;
-    assign ar_payload[c]  = {rd_req_i[c].ar_len, rd_req_i[c].ar_addr};
-    assign rd_rsp_o[c]    = '{ar_ready: rd_ar_ready[c],
+    spill_register #(.Width(40), .Bypass(1 - ClientSlice)) u_ar_slice (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (rd_req_i[c].ar_valid),
+      .in_ready_o (rd_ar_ready_in[c]),
+      .in_data_i  ({rd_req_i[c].ar_len, rd_req_i[c].ar_addr}),
+      .out_valid_o(rd_ar_valid[c]),
+      .out_ready_i(rd_ar_ready[c]),
+      .out_data_o (ar_payload[c])
+    );
+    assign rd_rsp_o[c]    = '{ar_ready: rd_ar_ready_in[c],
                               r_valid: mem_rsp_i.r_valid && (32'(mem_rsp_i.r_id) == c),
                               r_data: mem_rsp_i.r_data, r_last: mem_rsp_i.r_last,
                               r_err: mem_rsp_i.r_err};
@@ -71,7 +88,7 @@ module mem_mux #(
                                    rd_r_ready_i[RdIdxW'(mem_rsp_i.r_id)];
 
   // ---- Write: AW merged, W in AW order, B routed by id ----
-  logic [NumWr-1:0]       wr_aw_valid, wr_aw_ready;
+  logic [NumWr-1:0]       wr_aw_valid, wr_aw_ready, wr_aw_ready_in;
   logic [NumWr-1:0][39:0] aw_payload;
   logic [39:0]            aw_out;
   logic [WrIdxW-1:0]      aw_idx;
@@ -79,9 +96,17 @@ module mem_mux #(
   logic [WrIdxW-1:0]      w_owner;
   logic [$clog2(WOrderDepth+1)-1:0] unused_order_count;
   for (genvar c = 0; c < NumWr; c++) begin : g_wr
-    assign wr_aw_valid[c] = wr_req_i[c].aw_valid;
-    assign aw_payload[c]  = {wr_req_i[c].aw_len, wr_req_i[c].aw_addr};
-    assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready[c],
+    spill_register #(.Width(40), .Bypass(1 - ClientSlice)) u_aw_slice (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (wr_req_i[c].aw_valid),
+      .in_ready_o (wr_aw_ready_in[c]),
+      .in_data_i  ({wr_req_i[c].aw_len, wr_req_i[c].aw_addr}),
+      .out_valid_o(wr_aw_valid[c]),
+      .out_ready_i(wr_aw_ready[c]),
+      .out_data_o (aw_payload[c])
+    );
+    assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready_in[c],
                               w_ready: order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready,
                               b_valid: mem_rsp_i.b_valid && (32'(mem_rsp_i.b_id) == c),
                               b_err: mem_rsp_i.b_err};

@@ -7,7 +7,8 @@ module mem_mux_tb #(
   parameter int NumWr = 2,
   parameter int BeatBytes = 16,
   parameter int IdW = 2,          // id width on the shared port
-  parameter int WOrderDepth = 4   // AW bursts whose W beats may still be pending
+  parameter int WOrderDepth = 4,  // AW bursts whose W beats may still be pending
+  parameter int ClientSlice = 0   // 1: a register slice on each client's AR and AW
 ) (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -67,7 +68,8 @@ module mem_mux_tb #(
   assign b_err_o  = wr_rsp[0].b_err;
 
   mem_mux #(
-    .NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW), .WOrderDepth(WOrderDepth)
+    .NumRd(NumRd), .NumWr(NumWr), .BeatBytes(BeatBytes), .IdW(IdW), .WOrderDepth(WOrderDepth),
+    .ClientSlice(ClientSlice)
   ) u_mux (
     .clk_i,
     .rst_ni,
