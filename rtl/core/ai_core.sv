@@ -84,6 +84,7 @@ module ai_core
 
   `LUOSHU_MEM_REQ_T(BeatBytes, luoshu_mem_pkg::IdW) mux_req;
   `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mux_rsp;
+  luoshu_mem_pkg::rsp_ready_t                        mux_rsp_ready;
 
   // MemSlice also slices each client's AR and AW before the mux's arbiters (ClientSlice).
   mem_mux #(
@@ -99,23 +100,27 @@ module ai_core
     .wr_b_ready_i(wr_b_ready),
     .mem_req_o   (mux_req),
     .mem_rsp_i   (mux_rsp),
-    .mem_rsp_ready_o
+    .mem_rsp_ready_o(mux_rsp_ready)
   );
 
-  // MemSlice: the mux's arbiters and the slave's ready logic (the NoC bridge's room checks)
-  // meet at flip-flops instead of in one combinational loop of handshakes.
+  // MemSlice: the mux's arbiters and clients and the slave's ready logic (the NoC bridge's
+  // room checks, its reorder buffer) meet at flip-flops instead of in one combinational loop
+  // of handshakes.
   if (MemSlice != 0) begin : g_mem_slice
-    mem_req_slice #(.BeatBytes(BeatBytes), .IdW(IdW)) u_mem_slice (
+    mem_port_slice #(.BeatBytes(BeatBytes), .IdW(IdW)) u_mem_slice (
       .clk_i,
       .rst_ni,
-      .in_req_i (mux_req),
-      .in_rsp_o (mux_rsp),
-      .out_req_o(mem_req_o),
-      .out_rsp_i(mem_rsp_i)
+      .in_req_i       (mux_req),
+      .in_rsp_o       (mux_rsp),
+      .in_rsp_ready_i (mux_rsp_ready),
+      .out_req_o      (mem_req_o),
+      .out_rsp_i      (mem_rsp_i),
+      .out_rsp_ready_o(mem_rsp_ready_o)
     );
   end else begin : g_mem_direct
-    assign mem_req_o = mux_req;
-    assign mux_rsp   = mem_rsp_i;
+    assign mem_req_o       = mux_req;
+    assign mux_rsp         = mem_rsp_i;
+    assign mem_rsp_ready_o = mux_rsp_ready;
   end
 
   // ---------------------------------------------------------------- sequencer

@@ -73,18 +73,21 @@ module spill_register_formal #(
   // ---- Induction strengthening: where the scoreboard's items sit in entries A and B ----
   // (Names the DUT's internals, only so that the induction step closes; asserted like the
   // properties, so each is proven too.) B, when full, holds the older item.
-  logic a_full, b_full;
-  assign a_full = u_dut.a_full_q;
-  assign b_full = u_dut.b_full_q;
+  logic             a_full, b_full;
+  logic [Width-1:0] a_data, b_data;
+  assign a_full = u_dut.g_slice.a_full_q;
+  assign b_full = u_dut.g_slice.b_full_q;
+  assign a_data = u_dut.g_slice.a_data_q;
+  assign b_data = u_dut.g_slice.b_data_q;
   logic inv_occ, inv_tracked_entry;
   assign inv_occ = occ == SeqW'(a_full) + SeqW'(b_full);
   always_comb begin
     inv_tracked_entry = 1'b1;
     if (tracking) begin
       if (track_off == '0) begin
-        inv_tracked_entry = b_full ? u_dut.b_data_q == track_data : u_dut.a_data_q == track_data;
+        inv_tracked_entry = b_full ? b_data == track_data : a_data == track_data;
       end else begin  // second in line: behind B, in A
-        inv_tracked_entry = b_full && a_full && u_dut.a_data_q == track_data;
+        inv_tracked_entry = b_full && a_full && a_data == track_data;
       end
     end
   end

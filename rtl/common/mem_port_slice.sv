@@ -1,11 +1,12 @@
-// A register slice on the core memory port's request channels (docs/fpga.md): AR, AW and W
-// each pass a spill_register, so the master's valid and payload and the slave's ready each
-// end at a flip-flop on this boundary, and no combinational path runs from one side's
-// handshake logic into the other's. One cycle more per request; one request per cycle per
-// channel still. R and B (and their readies) pass straight through.
+// A register slice on all five channels of the core memory port (docs/fpga.md): AR, AW, W,
+// R and B each pass a spill_register, so every valid and payload and every ready ends at a
+// flip-flop on this boundary, and no combinational path runs from one side's handshake logic
+// into the other's (R: the slave's reorder-buffer read -> a client's accept -> R ready back
+// into the reorder buffer). One cycle more per request and per response; one item per cycle
+// per channel still.
 `include "luoshu_mem.svh"
 
-module mem_req_slice #(
+module mem_port_slice #(
   parameter int BeatBytes = 16,
   parameter int IdW = 2
 ) (
@@ -14,12 +15,15 @@ module mem_req_slice #(
   // From the master (the core's memory mux).
   input  `LUOSHU_MEM_REQ_T(BeatBytes, IdW)     in_req_i,
   output `LUOSHU_MEM_RSP_T(BeatBytes, IdW)     in_rsp_o,
+  input  luoshu_mem_pkg::rsp_ready_t           in_rsp_ready_i,
   // To the slave (the NoC bridge).
   output `LUOSHU_MEM_REQ_T(BeatBytes, IdW)     out_req_o,
-  input  `LUOSHU_MEM_RSP_T(BeatBytes, IdW)     out_rsp_i
+  input  `LUOSHU_MEM_RSP_T(BeatBytes, IdW)     out_rsp_i,
+  output luoshu_mem_pkg::rsp_ready_t           out_rsp_ready_o
 );
   localparam int AxW = luoshu_mem_pkg::AddrW + luoshu_mem_pkg::LenW + IdW;
   localparam int WW  = BeatBytes * 8 + BeatBytes + 1;
+  localparam int RW  = BeatBytes * 8 + 2 + IdW;
 
   logic ar_ready, aw_ready, w_ready;
 
@@ -56,10 +60,29 @@ module mem_req_slice #(
     .out_data_o ({out_req_o.w_data, out_req_o.w_strb, out_req_o.w_last})
   );
 
-  always_comb begin
-    in_rsp_o          = out_rsp_i;
-    in_rsp_o.ar_ready = ar_ready;
-    in_rsp_o.aw_ready = aw_ready;
-    in_rsp_o.w_ready  = w_ready;
-  end
+  spill_register #(.Width(RW)) u_r (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (out_rsp_i.r_valid),
+    .in_ready_o (out_rsp_ready_o.r_ready),
+    .in_data_i  ({out_rsp_i.r_data, out_rsp_i.r_last, out_rsp_i.r_err, out_rsp_i.r_id}),
+    .out_valid_o(in_rsp_o.r_valid),
+    .out_ready_i(in_rsp_ready_i.r_ready),
+    .out_data_o ({in_rsp_o.r_data, in_rsp_o.r_last, in_rsp_o.r_err, in_rsp_o.r_id})
+  );
+
+  spill_register #(.Width(1 + IdW)) u_b (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (out_rsp_i.b_valid),
+    .in_ready_o (out_rsp_ready_o.b_ready),
+    .in_data_i  ({out_rsp_i.b_err, out_rsp_i.b_id}),
+    .out_valid_o(in_rsp_o.b_valid),
+    .out_ready_i(in_rsp_ready_i.b_ready),
+    .out_data_o ({in_rsp_o.b_err, in_rsp_o.b_id})
+  );
+
+  assign in_rsp_o.ar_ready = ar_ready;
+  assign in_rsp_o.aw_ready = aw_ready;
+  assign in_rsp_o.w_ready  = w_ready;
 endmodule

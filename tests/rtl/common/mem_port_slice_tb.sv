@@ -1,8 +1,8 @@
-// Test top for mem_req_slice: the master side as in_* pins, the slave side as the usual flat
+// Test top for mem_port_slice: the master side as in_* pins, the slave side as the usual flat
 // memory pins (mem_*), BeatBytes=16, IdW=2.
 `include "luoshu_mem.svh"
 
-module mem_req_slice_tb (
+module mem_port_slice_tb (
   input  logic                             clk_i,
   input  logic                             rst_ni,
   input  logic                             in_ar_valid_i,
@@ -34,7 +34,7 @@ module mem_req_slice_tb (
 );
   `LUOSHU_MEM_REQ_T(16, 2) in_req, out_req;
   `LUOSHU_MEM_RSP_T(16, 2) in_rsp, out_rsp;
-  luoshu_mem_pkg::rsp_ready_t rsp_ready;
+  luoshu_mem_pkg::rsp_ready_t in_rsp_ready, out_rsp_ready;
 
   assign in_req = '{ar_valid: in_ar_valid_i, ar_addr: in_ar_addr_i, ar_len: in_ar_len_i,
                     ar_id: in_ar_id_i, aw_valid: in_aw_valid_i, aw_addr: in_aw_addr_i,
@@ -51,12 +51,13 @@ module mem_req_slice_tb (
   assign in_b_valid_o  = in_rsp.b_valid;
   assign in_b_err_o    = in_rsp.b_err;
   assign in_b_id_o     = in_rsp.b_id;
-  assign rsp_ready     = '{r_ready: in_r_ready_i, b_ready: in_b_ready_i};
+  assign in_rsp_ready  = '{r_ready: in_r_ready_i, b_ready: in_b_ready_i};
 
-  mem_req_slice #(.BeatBytes(16), .IdW(2)) u_dut (
+  mem_port_slice #(.BeatBytes(16), .IdW(2)) u_dut (
     .clk_i, .rst_ni,
-    .in_req_i(in_req), .in_rsp_o(in_rsp), .out_req_o(out_req), .out_rsp_i(out_rsp)
+    .in_req_i(in_req), .in_rsp_o(in_rsp), .in_rsp_ready_i(in_rsp_ready),
+    .out_req_o(out_req), .out_rsp_i(out_rsp), .out_rsp_ready_o(out_rsp_ready)
   );
 
-  `LUOSHU_MEM_FLATTEN(out_req, out_rsp, rsp_ready)
+  `LUOSHU_MEM_FLATTEN(out_req, out_rsp, out_rsp_ready)
 endmodule
