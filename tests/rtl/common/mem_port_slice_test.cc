@@ -49,8 +49,8 @@ struct Rsp {  // R (data, last, err, id) or B (err, id; data and last 0)
   }
 };
 std::ostream& operator<<(std::ostream& s, const Rsp& r) {
-  return s << "{data " << r.hi << ":" << r.lo << " last " << r.last << " err " << r.err
-           << " id " << int{r.id} << "}";
+  return s << "{data " << r.hi << ":" << r.lo << " last " << r.last << " err " << r.err << " id "
+           << int{r.id} << "}";
 }
 
 // Random traffic on the five channels; in_stall / out_stall are the chances that a source
@@ -137,7 +137,9 @@ void RunRandom(double in_stall, double out_stall, uint64_t seed, bool expect_ful
   tb::StreamSink<Rsp> b_sink(
       &sim,
       {[&](bool r) { d.in_b_ready_i = r; }, [&] { return d.in_b_valid_o != 0; },
-       [&] { return Rsp{0, 0, false, d.in_b_err_o != 0, static_cast<uint8_t>(d.in_b_id_o)}; }},
+       [&] {
+         return Rsp{0, 0, false, d.in_b_err_o != 0, static_cast<uint8_t>(d.in_b_id_o)};
+       }},
       tb::StallInjector(out_stall, &rng));
   tb::InOrderScoreboard<Addr> ar_sb, aw_sb;
   tb::InOrderScoreboard<Beat> w_sb;
