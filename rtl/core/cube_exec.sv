@@ -315,7 +315,11 @@ module cube_exec #(
   logic                 out_valid, out_last;
   logic [Dim-1:0][31:0] out_row;
 
-  cube #(.Dim(Dim), .PipeMul(CubePipeMul), .LutMulRows(CubeLutMulRows)) u_cube (
+  // No output FIFO (OutDepth = 0): L0C's write port takes every row at once, so the cube
+  // never waits for its output and its PEs need no clock enable.
+  cube #(
+    .Dim(Dim), .OutDepth(0), .PipeMul(CubePipeMul), .LutMulRows(CubeLutMulRows)
+  ) u_cube (
     .clk_i,
     .rst_ni,
     .in_valid_i (in_valid_q),
@@ -324,7 +328,7 @@ module cube_exec #(
     .in_b_i     (l0b_rdata_i[Dim-1:0]),
     .in_last_i  (in_last_q),
     .out_valid_o(out_valid),
-    .out_ready_i(1'b1),  // L0C's write port is ours alone: every row is taken at once
+    .out_ready_i(1'b1),
     .out_row_o  (out_row),
     .out_last_o (out_last)
   );

@@ -16,6 +16,10 @@ module cube #(
   parameter int Dim      = 4,
   parameter int InW      = 8,
   parameter int AccW     = 32,
+  // Output FIFO depth; 0: no FIFO and no output back-pressure: the consumer takes every row
+  // the cycle it comes (out_ready_i must be high then, a_out_taken), so the array never
+  // stops for the output and its clock enable (advance) is a constant, not a net from the
+  // FIFO's count to every PE (cube_exec: L0C's write port takes every row).
   parameter int OutDepth = 2,
   // FPGA timing (cube_pe.sv): 1 registers every PE's product, 2 its multiplier's operands as
   // well; each register adds one cycle of latency.
@@ -45,8 +49,8 @@ module cube #(
   if (PipeMul < 0 || PipeMul > 2) begin : g_bad_pipe
     $error("cube: PipeMul must be 0, 1 or 2 (got %0d)", PipeMul);
   end
-  if (OutDepth < 2) begin : g_bad_depth
-    $error("cube: OutDepth must be >= 2 for full throughput (got %0d)", OutDepth);
+  if (OutDepth == 1 || OutDepth < 0) begin : g_bad_depth
+    $error("cube: OutDepth must be 0 or >= 2 for full throughput (got %0d)", OutDepth);
   end
 
   localparam int CntW = $clog2(Dim + 1);
@@ -54,8 +58,8 @@ module cube #(
 
   // ---------------------------------------------------------------- flow control
   // The array moves as one: it advances whenever the output FIFO can take a row (at most
-  // one row finishes per step). The FIFO's ready is registered, so no combinational path
-  // runs from out_ready_i to in_ready_o.
+  // one row finishes per step; always with OutDepth = 0). The FIFO's ready is registered, so
+  // no combinational path runs from out_ready_i to in_ready_o.
   logic advance, fifo_ready, accept, too_soon;
   logic [CntW-1:0] since_last_q;  // steps since the last accepted last-beat, saturating at Dim
 
@@ -156,16 +160,32 @@ module cube #(
     for (int j = 0; j < Dim; j++) row_data[j] = res[row_sel_q][j];
   end
 
-  stream_fifo #(.Depth(OutDepth), .Width(Dim * AccW + 1)) u_out_fifo (
-    .clk_i, .rst_ni,
-    .in_valid_i(advance && (row_done != '0)),
-    .in_ready_o(fifo_ready),
-    .in_data_i({row_done[Dim-1], row_data}),
-    .out_valid_o,
-    .out_ready_i,
-    .out_data_o({out_last_o, out_row_o}),
-    .count_o()
-  );
+  if (OutDepth != 0) begin : g_out_fifo
+    stream_fifo #(.Depth(OutDepth), .Width(Dim * AccW + 1)) u_out_fifo (
+      .clk_i, .rst_ni,
+      .in_valid_i(advance && (row_done != '0)),
+      .in_ready_o(fifo_ready),
+      .in_data_i({row_done[Dim-1], row_data}),
+      .out_valid_o,
+      .out_ready_i,
+      .out_data_o({out_last_o, out_row_o}),
+      .count_o()
+    );
+  end else begin : g_out_reg
+    // The row a FIFO would show the next cycle, in a register: the same cycles.
+    logic out_valid_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) out_valid_q <= 1'b0;
+      else out_valid_q <= row_done != '0;
+    end
+    always_ff @(posedge clk_i) begin
+      if (row_done != '0) {out_last_o, out_row_o} <= {row_done[Dim-1], row_data};
+    end
+    assign out_valid_o = out_valid_q;
+    assign fifo_ready  = 1'b1;
+    `ASSERT_ALWAYS(a_out_taken, clk_i, rst_ni, !out_valid_o || out_ready_i,
+                   "OutDepth = 0: a cube row was not taken the cycle it came out")
+  end
 
   `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o,
                         {in_a_i, in_b_i, in_last_i})

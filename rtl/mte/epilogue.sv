@@ -13,11 +13,16 @@
 // besides timing, it keeps the multiplier out of the rounding and saturation cone, which
 // otherwise takes Yosys/ABC minutes per lane. Pipe >= 1 adds one before the multiplier (x), so
 // the L0C read, the bias add and the 32 x 16 multiply no longer share a cycle; Pipe = 2 also
-// registers the rounded and shifted product before the saturation, so the rounding add, the
-// shift and the saturation no longer share a cycle either (FPGA timing); Pipe = 3 also
+// registers the int8 result, so the rounding add and the saturation no longer share a cycle
+// with what takes q_o (FPGA timing); Pipe = 3 also
 // registers the product as two partial products (x's low 17 bits and its high 15, each times
 // scale: one MULT18X18D each on an ECP5), added in the next cycle, so a DSP's delay and the
 // 48-bit add no longer share one either.
+//
+// No shifter: of the rounded sum t (48 bits), q keeps bits shift+7..shift when t >>> shift
+// fits int8, that is when bits 47..shift+7 of t all equal its sign; a select per bit and a
+// masked compare (the mask from shift, shared by the lanes) instead of a 48-bit barrel
+// shifter per lane (a_q_ref checks q against the shift in simulation).
 `include "luoshu_assert.svh"
 
 module epilogue #(
@@ -129,7 +134,7 @@ module epilogue #(
   // through a mux on the product's sign. The operands' signs differ for a negative product
   // and may for a zero one, whose result is 0 with either constant (both are below 2^shift);
   // a zero test on x instead would put the bias add in front of it and make ABC take
-  // minutes on the Pipe = 0 netlist. a_round_const checks the rounded value against the mux.
+  // minutes on the Pipe = 0 netlist. a_q_ref checks the result against the product-sign mux.
   assign half_s = (shift_s == '0) ? '0 : (31'd1 << (shift_s - 5'd1));
   always_ff @(posedge clk_i) begin
     if (valid_p) begin
@@ -138,8 +143,8 @@ module epilogue #(
     end
   end
 
-  // The output stage: the product register (Pipe <= 1), or the rounded and shifted product's
-  // register behind it (Pipe >= 2).
+  // The output stage: the product register (Pipe <= 1), or the int8 result's register behind
+  // it (Pipe >= 2).
   logic valid_r;
   if (Pipe >= 2) begin : g_pipe_r
     logic valid_r_q;
@@ -159,9 +164,16 @@ module epilogue #(
   // Inputs inside the extra stages: a, m (Pipe = 3) and, when it is not the output, q.
   assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m) + BusyW'(Pipe >= 2 && valid_q);
 
+  // keep_q[i]: bit i of the rounded sum lies at or above bit shift+7, so it must equal the sign
+  // for the result to fit int8 (bits 7..38 can; 39..46 always do, shift being at most 31).
+  logic [46:7] keep_q;
+  always_comb begin
+    for (int i = 7; i <= 46; i++) keep_q[i] = (i >= 32'(shift_q) + 7);
+  end
+
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic        [31:0] sum, x_p, x_q, x_r;
-    logic signed [47:0] p, p_q, rnd, r;  // rnd: rounded and shifted; r: its register or rnd
+    logic signed [47:0] p, p_q;
     logic               neg_s;
     logic        [30:0] round_s, round_p, round_q;  // the rounding constant for the product
 
@@ -203,34 +215,45 @@ module epilogue #(
       end
     end
 
-    // The cast keeps the shift arithmetic (the unsigned operands make the sum unsigned).
-    assign rnd = signed'(p_q + 48'(round_q)) >>> shift_q;
+    // The rounded sum, and the result as bits shift+7..shift of it, saturated when the bits
+    // above do not all equal its sign (the masked compare).
+    logic [47:0] t;
+    logic [7:0]  sel, q;
+    logic        fits;
+    assign t = p_q + 48'(round_q);
+    always_comb begin
+      for (int b = 0; b < 8; b++) sel[b] = t[32'(shift_q) + b];
+    end
+    assign fits = ((t[46:7] ^ {40{t[47]}}) & keep_q) == '0;
+    assign q    = fits ? sel : (t[47] ? 8'h80 : 8'h7f);
 `ifndef SYNTHESIS
-    logic [47:0] half_ref;
+    // The reference: the rounding constant by the product's sign, the arithmetic shift, and
+    // the saturation of the shifted value.
+    logic        [47:0] half_ref;
+    logic signed [47:0] rnd;
+    logic        [7:0]  q_ref;
     assign half_ref = (shift_q == '0) ? '0 : (48'd1 << (shift_q - 5'd1));
-    `ASSERT_ALWAYS(a_round_const, clk_i, rst_ni,
-                   !valid_q || rnd == (signed'(p_q + ((p_q[47] && shift_q != '0) ?
-                                                      half_ref - 48'd1 : half_ref)) >>> shift_q),
-                   "the rounding with the registered constant differs from the product-sign mux")
+    assign rnd = signed'(p_q + ((p_q[47] && shift_q != '0) ? half_ref - 48'd1 : half_ref)) >>>
+                 shift_q;
+    assign q_ref = (!rnd[47] && rnd[46:7] != '0) ? 8'h7f :
+                   (rnd[47] && rnd[46:7] != '1) ? 8'h80 : rnd[7:0];
+    `ASSERT_ALWAYS(a_q_ref, clk_i, rst_ni, !valid_q || q == q_ref,
+                   "the int8 result differs from the shifted, saturated product")
 `endif
 
     if (Pipe >= 2) begin : g_r
+      logic [7:0] q_r;
       always_ff @(posedge clk_i) begin
         if (valid_q) begin
-          r   <= rnd;
+          q_r <= q;
           x_r <= x_q;
         end
       end
+      assign q_o[l] = q_r;
     end else begin : g_no_r
-      assign r   = rnd;
-      assign x_r = x_q;
+      assign q_o[l] = q;
+      assign x_r    = x_q;
     end
     assign x_o[l] = x_r;
-    // Saturate: r fits int8 iff bits [47:7] are all copies of the sign.
-    always_comb begin
-      if (!r[47] && (r[46:7] != '0))      q_o[l] = 8'h7f;
-      else if (r[47] && (r[46:7] != '1))  q_o[l] = 8'h80;
-      else                                q_o[l] = r[7:0];
-    end
   end
 endmodule
