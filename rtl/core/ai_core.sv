@@ -178,6 +178,9 @@ module ai_core
   // dispatch logic in the same cycle (FPGA timing, docs/fpga.md). A command in the register
   // counts as started (its wait tokens taken; a clear lets it run and ignores its done, as
   // for one at the unit). Cost: a cycle from the hand-over to the unit's start.
+  // The unit's done, fault and busy reach the sequencer through a register as well, so a
+  // unit's finish (its fault logic) and the sequencer's dispatch (which a fault stops) do not
+  // share a cycle: the sequencer sees each done a cycle later, as from a unit a cycle slower.
   if (UnitSlice != 0) begin : g_unit_slice
     for (genvar u = 0; u < NumUnits; u++) begin : g_unit
       logic in_ready;
@@ -193,8 +196,19 @@ module ai_core
         .out_data_o (unit_cmd[u].desc),
         .count_o    (unused_count)
       );
-      assign seq_sts[u] = '{ready: in_ready, done: unit_sts[u].done, fault: unit_sts[u].fault,
-                            busy: unit_sts[u].busy};
+      logic                              done_q, busy_q;
+      logic [luoshu_isa_pkg::FaultW-1:0] fault_q;
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) begin
+          done_q <= 1'b0;
+          busy_q <= 1'b0;
+        end else begin
+          done_q <= unit_sts[u].done;
+          busy_q <= unit_sts[u].busy;
+        end
+      end
+      always_ff @(posedge clk_i) fault_q <= unit_sts[u].fault;
+      assign seq_sts[u] = '{ready: in_ready, done: done_q, fault: fault_q, busy: busy_q};
     end
   end else begin : g_unit_direct
     assign unit_cmd = seq_cmd;
