@@ -166,9 +166,14 @@ module epilogue #(
 
   // keep_q[i]: bit i of the rounded sum lies at or above bit shift+7, so it must equal the sign
   // for the result to fit int8 (bits 7..38 can; 39..46 always do, shift being at most 31).
-  logic [46:7] keep_q;
+  // Made from the shift a stage early and registered beside it: the compares stay off the
+  // path from the rounding add to the result.
+  logic [46:7] keep_p, keep_q;
   always_comb begin
-    for (int i = 7; i <= 46; i++) keep_q[i] = (i >= 32'(shift_q) + 7);
+    for (int i = 7; i <= 46; i++) keep_p[i] = (i >= 32'(shift_p) + 7);
+  end
+  always_ff @(posedge clk_i) begin
+    if (valid_p) keep_q <= keep_p;
   end
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
