@@ -25,6 +25,10 @@ module spill_register #(
     $error("spill_register: Width must be >= 1 (got %0d)", Width);
   end
 
+  if (Bypass != 0 && Bypass != 1) begin : g_bad_bypass
+    $error("spill_register: Bypass must be 0 or 1 (got %0d)", Bypass);
+  end
+
   if (Bypass != 0) begin : g_bypass
     assign in_ready_o  = out_ready_i;
     assign out_valid_o = in_valid_i;
