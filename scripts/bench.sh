@@ -45,7 +45,7 @@ for g in "${groups[@]}"; do
           printf "fpga_lut4_%s: %s\nfpga_ff_%s: %s\nfpga_mult18_%s: %s\nfpga_dp16kd_%s: %s\n", n, $3, n, $4, n, $5, n, $6
           printf "fpga_ramw_%s: %s\nfpga_fmax_%s: %s MHz\n", n, $7, n, $8 }'
       # The small SoC at Dim=8 as the board builds it (45 minutes to an hour and a half here:
-      # placement 5-17 min, routing 20-78, most of it on the last congested arcs), then where
+      # placement 5-17 min, routing 10-78, most of it on the last congested arcs), then where
       # the board's time goes at that clock: compute against the serial link
       # (scripts/bench_board.sh).
       row=$("$here/scripts/fpga.sh" --top luoshu_soc --param NumCores=1 --param NumChannels=1 \
