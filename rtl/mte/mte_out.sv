@@ -746,10 +746,26 @@ module mte_out #(
   logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
-  logic blk_idle;
+  logic blk_idle, blk_done;
   assign blk_idle = !aw_busy && !d_busy_q && !pd_fire && !p1_valid_q && (epi_busy == '0) &&
                     !epi_valid &&
                     !ck_valid && !rl_busy;
+  // Whether StStore's block is over. With CtrlPipe the idle flags are registered first, so the
+  // AND of eight units' flags leaves the path into the next pass's registers and the state
+  // (FPGA timing), one cycle per block: in StStore nothing starts, so idle stays idle, and the
+  // register is clear on entry (it held StBlock's or StBias's cycle).
+  if (CtrlPipe != 0) begin : g_blk_done_q
+    logic blk_done_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) blk_done_q <= 1'b0;
+      else         blk_done_q <= (state_q == StStore) && blk_idle;
+    end
+    assign blk_done = blk_done_q;
+    `ASSERT_ALWAYS(a_blk_done_idle, clk_i, rst_ni, !blk_done_q || blk_idle,
+                   "the block went busy again after it was idle in StStore")
+  end else begin : g_blk_done
+    assign blk_done = blk_idle;
+  end
 
   always_comb begin
     state_d = state_q;
@@ -793,7 +809,7 @@ module mte_out #(
         end
       end
       StStore: begin
-        if (blk_idle) begin
+        if (blk_done) begin
           if (more_blocks && !b_err_q) begin
             cb_d    = cb_q + 16'(BiasCols);
             state_d = BlockFirst;
@@ -845,7 +861,7 @@ module mte_out #(
       pass_row_d  = '0;
       pass_dst_d  = dst_addr_q;
       pass_elem_d = c_elem_q;
-    end else if (state_q == StStore && blk_idle && !more_blocks) begin
+    end else if (state_q == StStore && blk_done && !more_blocks) begin
       pass_row_d  = pass_row_q + 16'd1;
       pass_dst_d  = pass_dst_q + dst_stride_q;
       pass_elem_d = pass_elem_q + 32'(c_pitch_q);
