@@ -16,8 +16,8 @@
 // registers the int8 result, so the rounding add and the saturation no longer share a cycle
 // with what takes q_o (FPGA timing); Pipe = 3 also
 // registers the product as two partial products (x's low 17 bits and its high 15, each times
-// scale: one MULT18X18D each on an ECP5), added in the next cycle, so a DSP's delay and the
-// 48-bit add no longer share one either.
+// scale: one MULT18X18D each on an ECP5), added with the rounding constant in the next cycle,
+// so a DSP's delay and the 48-bit adds no longer share one either, nor the adds the select.
 //
 // No shifter: of the rounded sum t (48 bits), q keeps bits shift+7..shift when t >>> shift
 // fits int8, that is when bits 47..shift+7 of t all equal its sign; a select per bit and a
@@ -180,7 +180,13 @@ module epilogue #(
     logic        [31:0] sum, x_p, x_q, x_r;
     logic signed [47:0] p, p_q;
     logic               neg_s;
-    logic        [30:0] round_s, round_p, round_q;  // the rounding constant for the product
+    logic        [30:0] round_s;  // the rounding constant for the product
+`ifndef SYNTHESIS
+    logic signed [47:0] prod_p, prod_q;  // the product alone (the reference's)
+    always_ff @(posedge clk_i) begin
+      if (valid_p) prod_q <= prod_p;
+    end
+`endif
 
     assign sum     = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
     assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
@@ -202,13 +208,19 @@ module epilogue #(
           round_m <= round_s;
         end
       end
-      assign p       = 48'(lo_m) + (48'(hi_m) <<< 17);
+      // The rounding constant joins the partial products' add here (two carry chains in
+      // this stage), so the result stage is the select and the compare alone (FPGA timing).
+      assign p       = 48'(lo_m) + 48'(round_m) + (48'(hi_m) <<< 17);
       assign x_p     = x_m;
-      assign round_p = round_m;
+`ifndef SYNTHESIS
+      assign prod_p  = 48'(lo_m) + (48'(hi_m) <<< 17);
+`endif
     end else begin : g_whole
       assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
       assign x_p     = x_s[l];
-      assign round_p = round_s;
+`ifndef SYNTHESIS
+      assign prod_p  = p;
+`endif
     end
 
     // Datapath registers: no reset (valid_o says when they mean something).
@@ -216,7 +228,6 @@ module epilogue #(
       if (valid_p) begin
         x_q     <= x_p;
         p_q     <= p;
-        round_q <= round_p;
       end
     end
 
@@ -225,7 +236,15 @@ module epilogue #(
     logic [47:0] t;
     logic [7:0]  sel, q;
     logic        fits;
-    assign t = p_q + 48'(round_q);
+    if (Pipe == 3) begin : g_t_rounded
+      assign t = p_q;  // rounded in stage p
+    end else begin : g_t_add
+      logic [30:0] round_q;
+      always_ff @(posedge clk_i) begin
+        if (valid_p) round_q <= round_s;
+      end
+      assign t = p_q + 48'(round_q);
+    end
     always_comb begin
       for (int b = 0; b < 8; b++) sel[b] = t[32'(shift_q) + b];
     end
@@ -238,8 +257,8 @@ module epilogue #(
     logic signed [47:0] rnd;
     logic        [7:0]  q_ref;
     assign half_ref = (shift_q == '0) ? '0 : (48'd1 << (shift_q - 5'd1));
-    assign rnd = signed'(p_q + ((p_q[47] && shift_q != '0) ? half_ref - 48'd1 : half_ref)) >>>
-                 shift_q;
+    assign rnd = signed'(prod_q + ((prod_q[47] && shift_q != '0) ? half_ref - 48'd1 : half_ref))
+                 >>> shift_q;
     assign q_ref = (!rnd[47] && rnd[46:7] != '0) ? 8'h7f :
                    (rnd[47] && rnd[46:7] != '1) ? 8'h80 : rnd[7:0];
     `ASSERT_ALWAYS(a_q_ref, clk_i, rst_ni, !valid_q || q == q_ref,
