@@ -65,6 +65,9 @@ def signal(cell):
     """The signal a packed cell is named after (as scripts/fpga.sh shows it)."""
     name = re.split(r"_(?:LUT4|PFUMX|L6MUX21|TRELLIS_\w+|CCU2C|MULT18X18D|DP16KD|DO)(?:_|$)|\$",
                     cell)[0]
+    # A block RAM's pin (mem_q.0.0_DIA5: the cells Yosys adds at its data and address pins)
+    # counts as the memory.
+    name = re.sub(r"_(?:DI|DO|AD)[AB]\d+$", "", name)
     return re.sub(r"(\.\d+)+$", "", name)
 
 

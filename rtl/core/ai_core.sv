@@ -123,6 +123,48 @@ module ai_core
     assign mem_rsp_ready_o = mux_rsp_ready;
   end
 
+  // ---------------------------------------------------------------- host control
+  // UnitSlice also registers the host's control writes (ring, tail, doorbell, clear, IRQ
+  // acknowledge) and the windows, all together: they come from the SoC's register block,
+  // wherever it is placed, and a clear reaches the sequencer's dispatch, token and fault logic
+  // in the cycle it arrives (FPGA timing, docs/fpga.md). The core sees every write a cycle
+  // later. The counter select is not registered: a register read returns the value it selects.
+  logic [31:0]                         h_ring_base, h_ring_size, h_tail;
+  logic                                h_ring_set, h_doorbell, h_clear, h_irq_ack;
+  luoshu_mem_pkg::win_t [NumWindows-1:0] h_win;
+  if (UnitSlice != 0) begin : g_host_slice
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        h_ring_set <= 1'b0;
+        h_doorbell <= 1'b0;
+        h_clear    <= 1'b0;
+        h_irq_ack  <= 1'b0;
+        h_win      <= '0;
+      end else begin
+        h_ring_set <= ring_set_i;
+        h_doorbell <= doorbell_i;
+        h_clear    <= clear_i;
+        h_irq_ack  <= irq_ack_i;
+        h_win      <= win_i;
+      end
+    end
+    // Values: no reset, they are delayed with the pulses that read them (ring set, doorbell).
+    always_ff @(posedge clk_i) begin
+      h_ring_base <= ring_base_i;
+      h_ring_size <= ring_size_i;
+      h_tail      <= tail_i;
+    end
+  end else begin : g_host_direct
+    assign h_ring_base = ring_base_i;
+    assign h_ring_size = ring_size_i;
+    assign h_tail      = tail_i;
+    assign h_ring_set  = ring_set_i;
+    assign h_doorbell  = doorbell_i;
+    assign h_clear     = clear_i;
+    assign h_irq_ack   = irq_ack_i;
+    assign h_win       = win_i;
+  end
+
   // ---------------------------------------------------------------- sequencer
   cmd_t [NumUnits-1:0] seq_cmd, unit_cmd;  // index: Unit*; the sequencer's, the units' side
   sts_t [NumUnits-1:0] seq_sts, unit_sts;
@@ -140,15 +182,15 @@ module ai_core
   ) u_sequencer (
     .clk_i,
     .rst_ni,
-    .ring_set_i,
-    .ring_base_i,
-    .ring_size_i,
-    .doorbell_i,
-    .tail_i,
-    .clear_i,
-    .irq_ack_i,
+    .ring_set_i     (h_ring_set),
+    .ring_base_i    (h_ring_base),
+    .ring_size_i    (h_ring_size),
+    .doorbell_i     (h_doorbell),
+    .tail_i         (h_tail),
+    .clear_i        (h_clear),
+    .irq_ack_i      (h_irq_ack),
     .ctl_error_o,
-    .win_i,
+    .win_i          (h_win),
     .state_o,
     .head_o,
     .tail_o,
@@ -259,7 +301,7 @@ module ai_core
     .cmd_i         (unit_cmd[UnitLd]),
     .sts_o         (unit_sts[UnitLd]),
     .rd_bytes_o    (in_rd_bytes),
-    .win_i,
+    .win_i          (h_win),
     .mem_rd_req_o  (rd_req[RdIn]),
     .mem_rd_rsp_i  (rd_rsp[RdIn]),
     .mem_r_ready_o (rd_r_ready[RdIn]),
@@ -325,7 +367,7 @@ module ai_core
     .sts_o         (mo_sts),
     .rd_bytes_o    (out_rd_bytes),
     .wr_bytes_o    (unused_out_wr_bytes),
-    .win_i,
+    .win_i          (h_win),
     .mem_rd_req_o  (rd_req[RdOut]),
     .mem_rd_rsp_i  (rd_rsp[RdOut]),
     .mem_r_ready_o (rd_r_ready[RdOut]),
@@ -349,7 +391,7 @@ module ai_core
     .cmd_i         (vec_cmd),
     .sts_o         (vec_sts),
     .rd_bytes_o    (vec_rd_bytes),
-    .win_i,
+    .win_i          (h_win),
     .mem_rd_req_o  (rd_req[RdVec]),
     .mem_rd_rsp_i  (rd_rsp[RdVec]),
     .mem_r_ready_o (rd_r_ready[RdVec]),

@@ -416,13 +416,39 @@ module cube_exec #(
     assign add_row   = wr_row_q;
   end
 
-  assign last_write  = add_valid && add_last;
-  assign l0c_we_o    = add_valid;
-  assign l0c_waddr_o = add_addr;
-  assign l0c_wmask_o = '1;
+  logic [Dim-1:0][31:0] sum_row;
   for (genvar j = 0; j < Dim; j++) begin : g_acc
-    assign l0c_wdata_o[j] = add_row[j] + (acc_q ? l0c_rdata_i[j] : 32'd0);
+    assign sum_row[j] = add_row[j] + (acc_q ? l0c_rdata_i[j] : 32'd0);
   end
+  // L0cReadPipe also registers the sum before L0C's write port, so the read's lane rotation,
+  // the add and the write's lane rotation are not one path (FPGA timing). The rows of one
+  // command are distinct, and the command is done only after its last write.
+  if (L0cReadPipe != 0) begin : g_write_reg
+    logic                 wq_valid_q, wq_last_q;
+    logic [CW-1:0]        wq_addr_q;
+    logic [Dim-1:0][31:0] wq_row_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) wq_valid_q <= 1'b0;
+      else wq_valid_q <= add_valid;
+    end
+    always_ff @(posedge clk_i) begin
+      if (add_valid) begin
+        wq_addr_q <= add_addr;
+        wq_row_q  <= sum_row;
+        wq_last_q <= add_last;
+      end
+    end
+    assign last_write  = wq_valid_q && wq_last_q;
+    assign l0c_we_o    = wq_valid_q;
+    assign l0c_waddr_o = wq_addr_q;
+    assign l0c_wdata_o = wq_row_q;
+  end else begin : g_write_now
+    assign last_write  = add_valid && add_last;
+    assign l0c_we_o    = add_valid;
+    assign l0c_waddr_o = add_addr;
+    assign l0c_wdata_o = sum_row;
+  end
+  assign l0c_wmask_o = '1;
 
   // ---------------------------------------------------------------- checks
   // The sequencer validated the descriptor: opcode, token masks, reserved bits and the low

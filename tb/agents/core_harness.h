@@ -54,9 +54,10 @@ class CoreHarness {
     ring_size_ = size;
     tail_ = 0;
     Pulse(&ring_set_);
-    // With DecodePipe the set acts a cycle after its pulse (sequencer.sv): head and tail are
-    // the new ring's from then on, and Submit reads the head.
-    sim_->Step(1);
+    // With DecodePipe the set acts a cycle after its pulse (sequencer.sv), and with UnitSlice
+    // the pulse reaches the sequencer a cycle late (ai_core.sv): head and tail are the new
+    // ring's from then on, and Submit reads the head.
+    sim_->Step(2);
   }
   void Doorbell(uint32_t tail) {
     tail_ = tail;

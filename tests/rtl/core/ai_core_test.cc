@@ -208,24 +208,31 @@ TYPED_TEST(AiCoreTest, RandomProgramsWithStallyMemory) {
 }
 
 // Many K steps per tile: the cube's accumulate reads of L0C run while MTE-out drains the
-// previous tile from the other half, so the shared L0C read port is contended.
+// previous tile from the other half, so the shared L0C read port is contended. Which store
+// speed makes the two meet depends on the build's pipelining, so several are run (each must
+// be bit-exact) and at least one must contend.
 TYPED_TEST(AiCoreTest, AccumulateWhileStoringSharesTheL0cPort) {
   tb::Rng rng(tb::SeedFromEnv(45));
-  tb::MemSlaveConfig fast;
-  fast.latency = fast.write_latency = 1;
-  fast.write_bytes_per_cycle = 0.5;  // slow stores: each overlaps the next tile's K steps
-  Pair<TypeParam> p(fast, rng.Bits64());
-  const int d = p.cfg.dim;
-  auto g = Gemm(p.cfg, 4 * d, 4 * d, 16 * d);
-  g.tile_m = g.tile_n = 2 * d;
-  g.tile_k = 4 * d;
-  p.Randomize(kA, 0x1f000, &rng);
-  p.Randomize(kB, 0x1f000, &rng);
-  p.Run(isa::BuildGemmProgram(g));
-  p.ExpectSameStatus();
-  p.ExpectSameMemory(kC, 0x10000);
-  p.ExpectSameCounters();
-  EXPECT_GT(p.core.Counter(CoreCounter::kL0CWait), 0u) << "the port was never contended";
+  uint64_t waits = 0;
+  for (double store_bytes_per_cycle : {0.25, 0.5, 0.75, 1.0}) {
+    SCOPED_TRACE("store bytes per cycle " + std::to_string(store_bytes_per_cycle));
+    tb::MemSlaveConfig fast;
+    fast.latency = fast.write_latency = 1;
+    fast.write_bytes_per_cycle = store_bytes_per_cycle;  // slow stores overlap the next K steps
+    Pair<TypeParam> p(fast, rng.Bits64());
+    const int d = p.cfg.dim;
+    auto g = Gemm(p.cfg, 4 * d, 4 * d, 16 * d);
+    g.tile_m = g.tile_n = 2 * d;
+    g.tile_k = 4 * d;
+    p.Randomize(kA, 0x1f000, &rng);
+    p.Randomize(kB, 0x1f000, &rng);
+    p.Run(isa::BuildGemmProgram(g));
+    p.ExpectSameStatus();
+    p.ExpectSameMemory(kC, 0x10000);
+    p.ExpectSameCounters();
+    waits += p.core.Counter(CoreCounter::kL0CWait);
+  }
+  EXPECT_GT(waits, 0u) << "the port was never contended";
 }
 
 // Random legal command streams (tb/workloads/random_program.h) with vector commands after the
