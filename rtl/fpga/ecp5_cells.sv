@@ -26,11 +26,13 @@ module MULT18X18D #(
 endmodule
 
 // A signed W x W multiply on one MULT18X18D with its input and output registers on (CLK0,
-// CE0 = en_i): p is the product of the a and b of two enabled edges before. Yosys and
+// CE0 = en_i): p is the product of the a and b of two enabled edges before. InRegs = 0 leaves
+// the input registers off: p is the product of a and b at the last enabled edge. Yosys and
 // nextpnr-ecp5 leave a DSP's registers off and never move flip-flops into them, so a design
 // that wants them instantiates the cell.
 module ecp5_mul_regs #(
-  parameter int W = 8
+  parameter int W = 8,
+  parameter bit InRegs = 1
 ) (
   input  logic                  clk_i,
   input  logic                  en_i,
@@ -46,7 +48,8 @@ module ecp5_mul_regs #(
   assign a = 18'(a_i);  // sign-extended: the cell multiplies signed 18-bit operands
   assign b = 18'(b_i);
   MULT18X18D #(
-    .REG_INPUTA_CLK("CLK0"), .REG_INPUTB_CLK("CLK0"), .REG_OUTPUT_CLK("CLK0")
+    .REG_INPUTA_CLK(InRegs ? "CLK0" : "NONE"), .REG_INPUTB_CLK(InRegs ? "CLK0" : "NONE"),
+    .REG_OUTPUT_CLK("CLK0")
   ) u_mult (
     .A0(a[0]), .A1(a[1]), .A2(a[2]), .A3(a[3]), .A4(a[4]), .A5(a[5]), .A6(a[6]), .A7(a[7]),
     .A8(a[8]), .A9(a[9]), .A10(a[10]), .A11(a[11]), .A12(a[12]), .A13(a[13]), .A14(a[14]),
@@ -63,8 +66,10 @@ module ecp5_mul_regs #(
     .P29(p[29]), .P30(p[30]), .P31(p[31]), .P32(p[32]), .P33(p[33]), .P34(p[34]), .P35(p[35])
   );
   assign p_o = p[2*W-1:0];
-  logic unused_high;  // a W x W product fits 2*W bits
-  assign unused_high = ^p[35:2*W];
+  if (W < 18) begin : g_unused_high
+    logic unused_high;  // a W x W product fits 2*W bits
+    assign unused_high = ^p[35:2*W];
+  end
 endmodule
 
 // EHXPLLL as a black box with the ports and parameters used here (synth_ecp5's cell library

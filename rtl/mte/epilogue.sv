@@ -200,10 +200,31 @@ module epilogue #(
       logic signed [30:0] hi_m;
       logic        [31:0] x_m;
       logic        [30:0] round_m;
+`ifdef LUOSHU_ECP5
+      // ECP5 synthesis (rtl/fpga/ecp5_cells.sv): each partial product on a MULT18X18D with its
+      // product register on (the same register, enabled by valid_s), so the stage's route
+      // from the DSP to flip-flops in slices is gone.
+      logic signed [35:0] lo_p, hi_p;
+      ecp5_mul_regs #(.W(18), .InRegs(1'b0)) u_lo_mul (
+        .clk_i, .en_i(valid_s), .a_i(18'(signed'({1'b0, x_s[l][16:0]}))),
+        .b_i(18'(signed'(scale_s))), .p_o(lo_p));
+      ecp5_mul_regs #(.W(18), .InRegs(1'b0)) u_hi_mul (
+        .clk_i, .en_i(valid_s), .a_i(18'(signed'(x_s[l][31:17]))),
+        .b_i(18'(signed'(scale_s))), .p_o(hi_p));
+      assign lo_m = 34'(lo_p);
+      assign hi_m = 31'(hi_p);
+      logic unused_p;  // both products fit their registers' widths
+      assign unused_p = ^{lo_p[35:34], hi_p[35:31]};
+`else
       always_ff @(posedge clk_i) begin
         if (valid_s) begin
-          lo_m    <= 34'(signed'({1'b0, x_s[l][16:0]})) * 34'(signed'(scale_s));
-          hi_m    <= 31'(signed'(x_s[l][31:17])) * 31'(signed'(scale_s));
+          lo_m <= 34'(signed'({1'b0, x_s[l][16:0]})) * 34'(signed'(scale_s));
+          hi_m <= 31'(signed'(x_s[l][31:17])) * 31'(signed'(scale_s));
+        end
+      end
+`endif
+      always_ff @(posedge clk_i) begin
+        if (valid_s) begin
           x_m     <= x_s[l];
           round_m <= round_s;
         end
