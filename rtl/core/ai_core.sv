@@ -268,12 +268,16 @@ module ai_core
   logic [Dim-1:0]              l0c_wmask;
   logic [Dim-1:0][31:0]        l0c_wdata, l0c_rdata;
 
-  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
+  // With the cube's operand registers (CubePipeMul = 2, the FPGA build) the L0A and L0B reads
+  // also take a register behind the block RAMs, so their clock-to-out and the lane rotation
+  // are not one path into the A block buffers and the cube's B input (FPGA timing).
+  localparam int AbReadPipe = (CubePipeMul >= 2) ? 1 : 0;
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes), .ReadPipe(AbReadPipe)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(l0a_we), .waddr_i(l0a_waddr), .wmask_i(l0a_wmask), .wdata_i(l0a_wdata),
     .re_i(l0a_re), .raddr_i(l0a_raddr), .rdata_o(l0a_rdata)
   );
-  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes)) u_l0b (
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(l0b_we), .waddr_i(l0b_waddr), .wmask_i(l0b_wmask), .wdata_i(l0b_wdata),
     .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata)
@@ -317,7 +321,8 @@ module ai_core
 
   cube_exec #(
     .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
-    .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows), .L0cReadPipe(L0cReadPipe)
+    .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows), .L0cReadPipe(L0cReadPipe),
+    .AbReadPipe(AbReadPipe)
   ) u_cube_exec (
     .clk_i,
     .rst_ni,

@@ -12,7 +12,8 @@
 //   beat     per beat, one L0B read (row kk of the B tile, Dim contiguous bytes) and one
 //            column of the current A block; the L0B read data register and a_col_q are the
 //            cube's input register (L0B holds its data while re is low, so a stalled beat
-//            waits there). The last K block of a tile may be partial: it feeds k % Dim beats.
+//            waits there; with AbReadPipe a beat is issued only when the cube will take it).
+//            The last K block of a tile may be partial: it feeds k % Dim beats.
 //   C write  each cube output row goes to L0C; with accumulate, the old row is read first
 //            (this unit has priority on the L0C read port: data the next cycle, or the one
 //            after with L0cReadPipe) and added. The rows of one command are distinct L0C rows
@@ -36,7 +37,8 @@ module cube_exec #(
   parameter int AbLanes  = (Dim > 16) ? Dim : 16,
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing
   parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows whose products are logic
-  parameter int L0cReadPipe = 0   // 1: L0C read data two cycles after the read (l0_buffer ReadPipe)
+  parameter int L0cReadPipe = 0,  // 1: L0C read data two cycles after the read (l0_buffer ReadPipe)
+  parameter int AbReadPipe = 0    // 1: L0A and L0B read data two cycles after the read (ReadPipe)
 ) (
   input  logic                                 clk_i,
   input  logic                                 rst_ni,
@@ -77,6 +79,9 @@ module cube_exec #(
   end
   if (L0cReadPipe != 0 && L0cReadPipe != 1) begin : g_bad_l0c_pipe
     $error("cube_exec: L0cReadPipe must be 0 or 1 (got %0d)", L0cReadPipe);
+  end
+  if (AbReadPipe != 0 && AbReadPipe != 1) begin : g_bad_ab_pipe
+    $error("cube_exec: AbReadPipe must be 0 or 1 (got %0d)", AbReadPipe);
   end
 
   localparam int AW     = $clog2(L0aBytes);
@@ -151,7 +156,9 @@ module cube_exec #(
   logic          bt_rsel_q;
   logic          wsel_free;
 
-  assign wsel_free = !full_q[f_wsel_q] || (release_buf && bt_rsel_q == f_wsel_q);
+  logic          release_next;         // (AbReadPipe) the beat stage takes that last column next cycle
+  assign wsel_free = !full_q[f_wsel_q] || (release_buf && bt_rsel_q == f_wsel_q) ||
+                     (release_next && bt_rsel_q == f_wsel_q);
   assign f_issue   = f_active_q && wsel_free;
   assign l0a_re_o  = f_issue;
   assign l0a_raddr_o = f_addr_q;
@@ -206,24 +213,46 @@ module cube_exec #(
     end
   end
 
-  // Read data lands the cycle after the read.
+  // Read data lands the cycle after the read (two with AbReadPipe: the row's place waits one
+  // more cycle; a refilled buffer's first row then lands two cycles after its release).
+  logic              iss_valid_q, iss_last_q, iss_buf_q;
+  logic [LogDim-1:0] iss_row_q;
   logic              land_valid_q, land_last_q, land_buf_q;
   logic [LogDim-1:0] land_row_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      land_valid_q <= 1'b0;
+      iss_valid_q <= 1'b0;
     end else begin
-      land_valid_q <= f_issue;
+      iss_valid_q <= f_issue;
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (f_issue) begin
-      land_buf_q  <= f_wsel_q;
-      land_row_q  <= f_row_q;
-      land_last_q <= (f_row_q == LogDim'(Dim - 1));
+      iss_buf_q  <= f_wsel_q;
+      iss_row_q  <= f_row_q;
+      iss_last_q <= (f_row_q == LogDim'(Dim - 1));
     end
+  end
+
+  if (AbReadPipe != 0) begin : g_land_wait
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) land_valid_q <= 1'b0;
+      else land_valid_q <= iss_valid_q;
+    end
+    always_ff @(posedge clk_i) begin
+      if (iss_valid_q) begin
+        land_buf_q  <= iss_buf_q;
+        land_row_q  <= iss_row_q;
+        land_last_q <= iss_last_q;
+      end
+    end
+  end else begin : g_land_now
+    assign land_valid_q = iss_valid_q;
+    assign land_buf_q   = iss_buf_q;
+    assign land_row_q   = iss_row_q;
+    assign land_last_q  = iss_last_q;
   end
 
   // ---------------------------------------------------------------- beats
@@ -238,11 +267,15 @@ module cube_exec #(
   assign bt_col       = bt_kk_q[LogDim-1:0];
   assign bt_tile_end  = (bt_kk_q == k_q - 1'b1);
   assign bt_block_end = bt_tile_end || (bt_col == LogDim'(Dim - 1));
-  assign bt_issue     = bt_active_q && full_q[bt_rsel_q] && (!in_valid_q || in_ready);
+  // The cube's input: the beat register (a_col_q with the L0B read data), or with AbReadPipe
+  // a second register behind it, since L0B's data comes a cycle later.
+  logic                cb_valid, cb_last, bt_room;
+  logic [Dim-1:0][7:0] cb_a;
+  assign bt_issue     = bt_active_q && full_q[bt_rsel_q] && bt_room;
   assign release_buf  = bt_issue && bt_block_end;
   assign l0b_re_o     = bt_issue;
   assign l0b_raddr_o  = bt_addr_q;
-  assign beat_o       = in_valid_q && in_ready;
+  assign beat_o       = cb_valid && in_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -256,8 +289,8 @@ module cube_exec #(
                    bt_ti_q == tiles_m_q - 1'b1) begin
         bt_active_q <= 1'b0;
       end
-      if (bt_issue)      in_valid_q <= 1'b1;
-      else if (in_ready) in_valid_q <= 1'b0;
+      if (bt_issue)                          in_valid_q <= 1'b1;
+      else if (AbReadPipe != 0 || in_ready)  in_valid_q <= 1'b0;
       // Set and clear never meet: a buffer still landing rows is not full, so not released.
       for (int s = 0; s < 2; s++) begin
         if (land_valid_q && land_last_q && land_buf_q == 1'(s)) full_q[s] <= 1'b1;
@@ -311,6 +344,58 @@ module cube_exec #(
     assign a_col[i] = bt_rsel_q ? abuf1_q[i][bt_col] : abuf0_q[i][bt_col];
   end
 
+  // With AbReadPipe a row lands two cycles after its read, so the refill of a buffer may start
+  // a cycle before its last column is taken (the first row lands the cycle after), which keeps
+  // a beat per cycle across blocks: only when that beat surely comes next cycle, i.e. it is no
+  // tile end, or the tile has at least Dim beats (the cube then never refuses its last beat).
+  if (AbReadPipe != 0) begin : g_release_next
+    logic next_tile_end, next_block_end;
+    assign next_tile_end  = (bt_kk_q + 1'b1 == k_q - 1'b1);
+    assign next_block_end = next_tile_end || (bt_col == LogDim'(Dim - 2));
+    assign release_next   = bt_issue && !bt_block_end && next_block_end &&
+                            (!next_tile_end || k_q >= cnt_t'(Dim));
+  end else begin : g_no_release_next
+    assign release_next = 1'b0;
+  end
+
+  if (AbReadPipe != 0) begin : g_beat_wait
+    // A beat reaches the cube two cycles after its issue and cannot wait there (L0B's data is
+    // gone by then), so it is issued only if the cube will take it: the cube refuses a tile's
+    // last beat fewer than Dim steps after the previous one (cube.sv too_soon), counted here
+    // at issue, two cycles ahead of the cube's own count. Other beats it always takes.
+    localparam int CntW = $clog2(Dim + 1);
+    logic [CntW-1:0]     since_iss_q;
+    logic                cb_valid_q, cb_last_q;
+    logic [Dim-1:0][7:0] cb_a_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        since_iss_q <= CntW'(Dim);
+        cb_valid_q  <= 1'b0;
+      end else begin
+        if (bt_issue && bt_tile_end)        since_iss_q <= CntW'(1);
+        else if (since_iss_q != CntW'(Dim)) since_iss_q <= since_iss_q + 1'b1;
+        cb_valid_q <= in_valid_q;
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      if (in_valid_q) begin
+        cb_a_q    <= a_col_q;
+        cb_last_q <= in_last_q;
+      end
+    end
+    assign bt_room  = !(bt_tile_end && since_iss_q < CntW'(Dim));
+    assign cb_valid = cb_valid_q;
+    assign cb_last  = cb_last_q;
+    assign cb_a     = cb_a_q;
+    `ASSERT_ALWAYS(a_beat_taken, clk_i, rst_ni, !cb_valid_q || in_ready,
+                   "AbReadPipe: the cube refused a beat issued two cycles before")
+  end else begin : g_beat_now
+    assign bt_room  = !in_valid_q || in_ready;
+    assign cb_valid = in_valid_q;
+    assign cb_last  = in_last_q;
+    assign cb_a     = a_col_q;
+  end
+
   // ---------------------------------------------------------------- cube
   logic                 out_valid, out_last;
   logic [Dim-1:0][31:0] out_row;
@@ -322,11 +407,11 @@ module cube_exec #(
   ) u_cube (
     .clk_i,
     .rst_ni,
-    .in_valid_i (in_valid_q),
+    .in_valid_i (cb_valid),
     .in_ready_o (in_ready),
-    .in_a_i     (a_col_q),
+    .in_a_i     (cb_a),
     .in_b_i     (l0b_rdata_i[Dim-1:0]),
-    .in_last_i  (in_last_q),
+    .in_last_i  (cb_last),
     .out_valid_o(out_valid),
     .out_ready_i(1'b1),
     .out_row_o  (out_row),

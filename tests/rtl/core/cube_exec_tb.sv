@@ -15,7 +15,8 @@ module cube_exec_tb #(
   parameter int AbLanes  = (Dim > 16) ? Dim : 16,
   parameter int CubePipeMul = 0,
   parameter int CubeLutMulRows = 0,
-  parameter int L0cReadPipe = 0
+  parameter int L0cReadPipe = 0,
+  parameter int AbReadPipe = 0
 ) (
   input  logic                                clk_i,
   input  logic                                rst_ni,
@@ -53,7 +54,8 @@ module cube_exec_tb #(
 
   cube_exec #(
     .Dim(Dim), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes), .L0cBytes(L0cBytes), .AbLanes(AbLanes),
-    .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows), .L0cReadPipe(L0cReadPipe)
+    .CubePipeMul(CubePipeMul), .CubeLutMulRows(CubeLutMulRows), .L0cReadPipe(L0cReadPipe),
+    .AbReadPipe(AbReadPipe)
   ) u_exec (
     .clk_i, .rst_ni,
     .cmd_i(unit_cmd), .sts_o(unit_sts), .beat_o,
@@ -65,13 +67,13 @@ module cube_exec_tb #(
   );
   `LUOSHU_UNIT_FLATTEN(unit_cmd, unit_sts)
 
-  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes), .ReadPipe(AbReadPipe)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(bd_a_we_i), .waddr_i(bd_a_waddr_i), .wmask_i('1), .wdata_i(bd_a_wdata_i),
     .re_i(a_re), .raddr_i(a_raddr), .rdata_o(a_rdata)
   );
 
-  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes)) u_l0b (
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(bd_b_we_i), .waddr_i(bd_b_waddr_i), .wmask_i('1), .wdata_i(bd_b_wdata_i),
     .re_i(b_re), .raddr_i(b_raddr), .rdata_o(b_rdata)
