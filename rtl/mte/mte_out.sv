@@ -65,7 +65,7 @@ module mte_out #(
   // Command (docs/core.md "Unit command interface").
   input  luoshu_unit_pkg::cmd_t                 cmd_i,
   output luoshu_unit_pkg::sts_t                 sts_o,
-  output logic [$clog2(BeatBytes+1)-1:0]       rd_bytes_o,
+  output logic [$clog2(BeatBytes+1)-1:0]       rd_bytes_o,  // bias bytes taken (a cycle on)
   output logic [$clog2(BeatBytes+1)-1:0]       wr_bytes_o,
   // Granted windows.
   input  luoshu_mem_pkg::win_t [NumWindows-1:0] win_i,
@@ -497,7 +497,13 @@ module mte_out #(
   assign r_hi = (r_cnt_q == r_total_q - 16'd1 && r_end_off_q != '0) ? CntW'(r_end_off_q)
                                                                     : CntW'(BeatBytes);
   assign r_lo = (r_cnt_q == '0) ? CntW'(bias_start[OffW-1:0]) : '0;
-  assign rd_bytes_o = (r_fire && !mem_rd_rsp_i.r_err) ? r_hi - r_lo : '0;
+  // A cycle on, from a register (as the vector unit's): the count's compares and subtraction
+  // and the core's sum of the units' counts were one path (FPGA timing). Done comes cycles
+  // after the last bias beat.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) rd_bytes_o <= '0;
+    else rd_bytes_o <= (r_fire && !mem_rd_rsp_i.r_err) ? r_hi - r_lo : '0;
+  end
 
   logic unused_r;
   assign unused_r = mem_rd_rsp_i.r_last;  // beats are counted, not framed
