@@ -217,8 +217,8 @@ module cube_exec #(
   // more cycle; a refilled buffer's first row then lands two cycles after its release).
   logic              iss_valid_q, iss_last_q, iss_buf_q;
   logic [LogDim-1:0] iss_row_q;
-  logic              land_valid_q, land_last_q, land_buf_q;
-  logic [LogDim-1:0] land_row_q;
+  logic              land_valid, land_last, land_buf;
+  logic [LogDim-1:0] land_row;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -236,24 +236,14 @@ module cube_exec #(
     end
   end
 
-  if (AbReadPipe != 0) begin : g_land_wait
-    always_ff @(posedge clk_i) begin
-      if (!rst_ni) land_valid_q <= 1'b0;
-      else land_valid_q <= iss_valid_q;
-    end
-    always_ff @(posedge clk_i) begin
-      if (iss_valid_q) begin
-        land_buf_q  <= iss_buf_q;
-        land_row_q  <= iss_row_q;
-        land_last_q <= iss_last_q;
-      end
-    end
-  end else begin : g_land_now
-    assign land_valid_q = iss_valid_q;
-    assign land_buf_q   = iss_buf_q;
-    assign land_row_q   = iss_row_q;
-    assign land_last_q  = iss_last_q;
-  end
+  pipe_reg #(.Width(LogDim + 2), .Bypass(AbReadPipe == 0 ? 1 : 0)) u_land_wait (
+    .clk_i,
+    .rst_ni,
+    .valid_i(iss_valid_q),
+    .data_i ({iss_buf_q, iss_row_q, iss_last_q}),
+    .valid_o(land_valid),
+    .data_o ({land_buf, land_row, land_last})
+  );
 
   // ---------------------------------------------------------------- beats
   logic              bt_active_q;
@@ -293,7 +283,7 @@ module cube_exec #(
       else if (AbReadPipe != 0 || in_ready)  in_valid_q <= 1'b0;
       // Set and clear never meet: a buffer still landing rows is not full, so not released.
       for (int s = 0; s < 2; s++) begin
-        if (land_valid_q && land_last_q && land_buf_q == 1'(s)) full_q[s] <= 1'b1;
+        if (land_valid && land_last && land_buf == 1'(s)) full_q[s] <= 1'b1;
         else if (release_buf && bt_rsel_q == 1'(s))             full_q[s] <= 1'b0;
       end
     end
@@ -336,8 +326,8 @@ module cube_exec #(
   logic [Dim-1:0][Dim-1:0][7:0] abuf0_q, abuf1_q;
   for (genvar i = 0; i < Dim; i++) begin : g_abuf
     always_ff @(posedge clk_i) begin
-      if (land_valid_q && land_row_q == LogDim'(i)) begin
-        if (land_buf_q) abuf1_q[i] <= l0a_rdata_i[Dim-1:0];
+      if (land_valid && land_row == LogDim'(i)) begin
+        if (land_buf) abuf1_q[i] <= l0a_rdata_i[Dim-1:0];
         else            abuf0_q[i] <= l0a_rdata_i[Dim-1:0];
       end
     end
@@ -358,42 +348,35 @@ module cube_exec #(
     assign release_next = 1'b0;
   end
 
+  pipe_reg #(.Width(Dim * 8 + 1), .Bypass(AbReadPipe == 0 ? 1 : 0)) u_beat_wait (
+    .clk_i,
+    .rst_ni,
+    .valid_i(in_valid_q),
+    .data_i ({a_col_q, in_last_q}),
+    .valid_o(cb_valid),
+    .data_o ({cb_a, cb_last})
+  );
   if (AbReadPipe != 0) begin : g_beat_wait
     // A beat reaches the cube two cycles after its issue and cannot wait there (L0B's data is
     // gone by then), so it is issued only if the cube will take it: the cube refuses a tile's
     // last beat fewer than Dim steps after the previous one (cube.sv too_soon), counted here
     // at issue, two cycles ahead of the cube's own count. Other beats it always takes.
     localparam int CntW = $clog2(Dim + 1);
-    logic [CntW-1:0]     since_iss_q;
-    logic                cb_valid_q, cb_last_q;
-    logic [Dim-1:0][7:0] cb_a_q;
+    logic [CntW-1:0] since_iss_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         since_iss_q <= CntW'(Dim);
-        cb_valid_q  <= 1'b0;
-      end else begin
-        if (bt_issue && bt_tile_end)        since_iss_q <= CntW'(1);
-        else if (since_iss_q != CntW'(Dim)) since_iss_q <= since_iss_q + 1'b1;
-        cb_valid_q <= in_valid_q;
+      end else if (bt_issue && bt_tile_end) begin
+        since_iss_q <= CntW'(1);
+      end else if (since_iss_q != CntW'(Dim)) begin
+        since_iss_q <= since_iss_q + 1'b1;
       end
     end
-    always_ff @(posedge clk_i) begin
-      if (in_valid_q) begin
-        cb_a_q    <= a_col_q;
-        cb_last_q <= in_last_q;
-      end
-    end
-    assign bt_room  = !(bt_tile_end && since_iss_q < CntW'(Dim));
-    assign cb_valid = cb_valid_q;
-    assign cb_last  = cb_last_q;
-    assign cb_a     = cb_a_q;
-    `ASSERT_ALWAYS(a_beat_taken, clk_i, rst_ni, !cb_valid_q || in_ready,
+    assign bt_room = !(bt_tile_end && since_iss_q < CntW'(Dim));
+    `ASSERT_ALWAYS(a_beat_taken, clk_i, rst_ni, !cb_valid || in_ready,
                    "AbReadPipe: the cube refused a beat issued two cycles before")
   end else begin : g_beat_now
-    assign bt_room  = !in_valid_q || in_ready;
-    assign cb_valid = in_valid_q;
-    assign cb_last  = in_last_q;
-    assign cb_a     = a_col_q;
+    assign bt_room = !in_valid_q || in_ready;
   end
 
   // ---------------------------------------------------------------- cube
@@ -475,31 +458,14 @@ module cube_exec #(
   logic                 add_valid, add_last;
   logic [CW-1:0]        add_addr;
   logic [Dim-1:0][31:0] add_row;
-  if (L0cReadPipe != 0) begin : g_wait_read
-    logic                 wait_valid_q, wait_last_q;
-    logic [CW-1:0]        wait_addr_q;
-    logic [Dim-1:0][31:0] wait_row_q;
-    always_ff @(posedge clk_i) begin
-      if (!rst_ni) wait_valid_q <= 1'b0;
-      else wait_valid_q <= wr_valid_q;
-    end
-    always_ff @(posedge clk_i) begin
-      if (wr_valid_q) begin
-        wait_addr_q <= wr_addr_q;
-        wait_row_q  <= wr_row_q;
-        wait_last_q <= wr_last_q;
-      end
-    end
-    assign add_valid = wait_valid_q;
-    assign add_last  = wait_last_q;
-    assign add_addr  = wait_addr_q;
-    assign add_row   = wait_row_q;
-  end else begin : g_add_now
-    assign add_valid = wr_valid_q;
-    assign add_last  = wr_last_q;
-    assign add_addr  = wr_addr_q;
-    assign add_row   = wr_row_q;
-  end
+  pipe_reg #(.Width(CW + Dim * 32 + 1), .Bypass(L0cReadPipe == 0 ? 1 : 0)) u_wait_read (
+    .clk_i,
+    .rst_ni,
+    .valid_i(wr_valid_q),
+    .data_i ({wr_addr_q, wr_row_q, wr_last_q}),
+    .valid_o(add_valid),
+    .data_o ({add_addr, add_row, add_last})
+  );
 
   logic [Dim-1:0][31:0] sum_row;
   for (genvar j = 0; j < Dim; j++) begin : g_acc
@@ -508,31 +474,16 @@ module cube_exec #(
   // L0cReadPipe also registers the sum before L0C's write port, so the read's lane rotation,
   // the add and the write's lane rotation are not one path (FPGA timing). The rows of one
   // command are distinct, and the command is done only after its last write.
-  if (L0cReadPipe != 0) begin : g_write_reg
-    logic                 wq_valid_q, wq_last_q;
-    logic [CW-1:0]        wq_addr_q;
-    logic [Dim-1:0][31:0] wq_row_q;
-    always_ff @(posedge clk_i) begin
-      if (!rst_ni) wq_valid_q <= 1'b0;
-      else wq_valid_q <= add_valid;
-    end
-    always_ff @(posedge clk_i) begin
-      if (add_valid) begin
-        wq_addr_q <= add_addr;
-        wq_row_q  <= sum_row;
-        wq_last_q <= add_last;
-      end
-    end
-    assign last_write  = wq_valid_q && wq_last_q;
-    assign l0c_we_o    = wq_valid_q;
-    assign l0c_waddr_o = wq_addr_q;
-    assign l0c_wdata_o = wq_row_q;
-  end else begin : g_write_now
-    assign last_write  = add_valid && add_last;
-    assign l0c_we_o    = add_valid;
-    assign l0c_waddr_o = add_addr;
-    assign l0c_wdata_o = sum_row;
-  end
+  logic wq_last;
+  pipe_reg #(.Width(CW + Dim * 32 + 1), .Bypass(L0cReadPipe == 0 ? 1 : 0)) u_write_reg (
+    .clk_i,
+    .rst_ni,
+    .valid_i(add_valid),
+    .data_i ({add_addr, sum_row, add_last}),
+    .valid_o(l0c_we_o),
+    .data_o ({l0c_waddr_o, l0c_wdata_o, wq_last})
+  );
+  assign last_write = l0c_we_o && wq_last;
   assign l0c_wmask_o = '1;
 
   // ---------------------------------------------------------------- checks
@@ -553,6 +504,6 @@ module cube_exec #(
   `ASSERT_ALWAYS(a_rows_only_while_busy, clk_i, rst_ni, !out_valid || busy_q,
                  "a cube row came out while no command was running")
   `ASSERT_ALWAYS(a_full_set_clear_apart, clk_i, rst_ni,
-                 !(land_valid_q && land_last_q && release_buf && land_buf_q == bt_rsel_q),
+                 !(land_valid && land_last && release_buf && land_buf == bt_rsel_q),
                  "an A block buffer was filled and released in the same cycle")
 endmodule
