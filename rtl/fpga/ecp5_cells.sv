@@ -5,6 +5,10 @@
 
 // MULT18X18D as a black box with the ports and parameters used here: synth_ecp5 replaces it
 // with its own cell library's definition and keeps the parameters.
+// A black box: its ports are for synthesis to connect, so lint sees them unused.
+// verilator lint_off UNUSEDSIGNAL
+// verilator lint_off UNDRIVEN
+// verilator lint_off UNUSEDPARAM
 (* blackbox *)
 module MULT18X18D #(
   parameter string REG_INPUTA_CLK = "NONE",
@@ -24,6 +28,9 @@ module MULT18X18D #(
     P18, P19, P20, P21, P22, P23, P24, P25, P26, P27, P28, P29, P30, P31, P32, P33, P34, P35
 );
 endmodule
+// verilator lint_on UNUSEDSIGNAL
+// verilator lint_on UNDRIVEN
+// verilator lint_on UNUSEDPARAM
 
 // A signed W x W multiply on one MULT18X18D with its input and output registers on (CLK0,
 // CE0 = en_i): p is the product of the a and b of two enabled edges before. InRegs = 0 leaves
@@ -74,6 +81,10 @@ endmodule
 
 // EHXPLLL as a black box with the ports and parameters used here (synth_ecp5's cell library
 // gives the rest their defaults).
+// A black box: its ports are for synthesis to connect, so lint sees them unused.
+// verilator lint_off UNUSEDSIGNAL
+// verilator lint_off UNDRIVEN
+// verilator lint_off UNUSEDPARAM
 (* blackbox *)
 module EHXPLLL #(
   parameter int    CLKI_DIV         = 1,
@@ -94,6 +105,9 @@ module EHXPLLL #(
   output logic CLKOP, LOCK
 );
 endmodule
+// verilator lint_on UNUSEDSIGNAL
+// verilator lint_on UNDRIVEN
+// verilator lint_on UNUSEDPARAM
 
 // The ULX3S's 25 MHz oscillator multiplied to OutMhz by one EHXPLLL, the VCO at 600 MHz: the
 // divider settings are those `ecppll -i 25 -o OutMhz` prints (yowasp-ecppll), for the
