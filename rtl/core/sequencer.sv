@@ -680,9 +680,26 @@ module sequencer
   assign sync_start     = sync_can && sync_win_ok_q;
   assign sync_acc_fault = sync_can && !sync_win_ok_q;
   assign mem_b_ready_o  = 1'b1;
-  assign b_fire         = mem_wr_rsp_i.b_valid && sync_busy_q;
+  // DecodePipe: the SYNC's write response from a register, so the memory port's B (its slice
+  // and the core's mux) and the fault it raises, which stops every start, are not one path
+  // into dispatch (FPGA timing). The SYNC retires a cycle later.
+  logic b_valid, b_err;
+  if (DecodePipe != 0) begin : g_b_reg
+    logic b_valid_q, b_err_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) b_valid_q <= 1'b0;
+      else b_valid_q <= mem_wr_rsp_i.b_valid;
+      b_err_q <= mem_wr_rsp_i.b_err;
+    end
+    assign b_valid = b_valid_q;
+    assign b_err   = b_err_q;
+  end else begin : g_b_now
+    assign b_valid = mem_wr_rsp_i.b_valid;
+    assign b_err   = mem_wr_rsp_i.b_err;
+  end
+  assign b_fire         = b_valid && sync_busy_q;
   assign b_live         = b_fire && !sync_drop_q && !clear_i;
-  assign sync_ok        = b_live && !mem_wr_rsp_i.b_err;
+  assign sync_ok        = b_live && !b_err;
 
   always_comb begin
     sync_busy_d  = (sync_busy_q && !b_fire) || sync_start;
@@ -749,7 +766,7 @@ module sequencer
     end else if (unit_fault[2]) begin
       raise_code  = u_done_fault[2];
       raise_index = run_index_q[2];
-    end else if (b_live && mem_wr_rsp_i.b_err) begin
+    end else if (b_live && b_err) begin
       raise_code  = FaultMemError;
       raise_index = dec_index_q;
     end else if (sync_acc_fault) begin
@@ -768,7 +785,7 @@ module sequencer
       raise = 1'b0;
     end
   end
-  assign raise_now = (|unit_fault) || (b_live && mem_wr_rsp_i.b_err) || sync_acc_fault ||
+  assign raise_now = (|unit_fault) || (b_live && b_err) || sync_acc_fault ||
                      (dec_try && f_faulty);
   assign fault_set = raise && !fault_q;
 
@@ -992,5 +1009,5 @@ module sequencer
   `COVER(cov_ring_wrap, clk_i, rst_ni, dec_try && f_fault == FaultNone &&
          head_q + 32'd1 == ring_size_q)
   `COVER(cov_memerr_fetch, clk_i, rst_ni, mem_rd_rsp_i.r_valid && mem_rd_rsp_i.r_err)
-  `COVER(cov_memerr_sync, clk_i, rst_ni, b_fire && mem_wr_rsp_i.b_err)
+  `COVER(cov_memerr_sync, clk_i, rst_ni, b_fire && b_err)
 endmodule
