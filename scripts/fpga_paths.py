@@ -142,7 +142,7 @@ def longest(edges, starts):
     return arrival, pred
 
 
-def trace(pin, pred, starts):
+def trace(pin, pred):
     steps = []
     while pin in pred:
         a, d, kind = pred[pin]
@@ -183,7 +183,7 @@ def main():
         if key in seen:
             continue
         seen.add(key)
-        start, steps = trace(p, pred, starts)
+        start, steps = trace(p, pred)
         routing = sum(d for _, _, d, k in steps if k == "routing")
         levels = sum(1 for a, _, _, k in steps if k == "logic" and not a[0].endswith("$PACKER_GND"))
         names = [signal(start[0])] + [signal(b[0]) for _, b, _, k in steps if k == "routing"]
