@@ -187,6 +187,7 @@ def main():
         routing = sum(d for _, _, d, k in steps if k == "routing")
         levels = sum(1 for a, _, _, k in steps if k == "logic" and not a[0].endswith("$PACKER_GND"))
         names = [signal(start[0])] + [signal(b[0]) for _, b, _, k in steps if k == "routing"]
+        names = [n for n in names if n]  # cells Yosys named after no signal ($auto...)
         names = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
         print(f"{t:6.2f} ns  {100 * routing / t:3.0f} % routing  {levels:2d} cells  " + " -> ".join(names))
         shown += 1
