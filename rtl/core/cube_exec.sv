@@ -220,21 +220,14 @@ module cube_exec #(
   logic              land_valid, land_last, land_buf;
   logic [LogDim-1:0] land_row;
 
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      iss_valid_q <= 1'b0;
-    end else begin
-      iss_valid_q <= f_issue;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (f_issue) begin
-      iss_buf_q  <= f_wsel_q;
-      iss_row_q  <= f_row_q;
-      iss_last_q <= (f_row_q == LogDim'(Dim - 1));
-    end
-  end
+  pipe_reg #(.Width(LogDim + 2)) u_land (
+    .clk_i,
+    .rst_ni,
+    .valid_i(f_issue),
+    .data_i ({f_wsel_q, f_row_q, f_row_q == LogDim'(Dim - 1)}),
+    .valid_o(iss_valid_q),
+    .data_o ({iss_buf_q, iss_row_q, iss_last_q})
+  );
 
   pipe_reg #(.Width(LogDim + 2), .Bypass(AbReadPipe == 0 ? 1 : 0)) u_land_wait (
     .clk_i,
@@ -438,21 +431,14 @@ module cube_exec #(
     end
   end
 
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      wr_valid_q <= 1'b0;
-    end else begin
-      wr_valid_q <= out_valid;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (out_valid) begin
-      wr_addr_q <= wb_addr_q;
-      wr_row_q  <= out_row;
-      wr_last_q <= wb_cmd_end;
-    end
-  end
+  pipe_reg #(.Width(CW + Dim * 32 + 1)) u_row_out (
+    .clk_i,
+    .rst_ni,
+    .valid_i(out_valid),
+    .data_i ({wb_addr_q, out_row, wb_cmd_end}),
+    .valid_o(wr_valid_q),
+    .data_o ({wr_addr_q, wr_row_q, wr_last_q})
+  );
 
   // L0cReadPipe: the row waits one more cycle for the old row's data.
   logic                 add_valid, add_last;
