@@ -96,7 +96,12 @@ module cube_exec #(
   luoshu_isa_pkg::matmul_desc_t desc;
   logic         accept;
   logic         busy_q, acc_q;
-  cnt_t         k_q, n_q, tiles_m_q, tiles_n_q;
+  cnt_t         k_q, n_q;
+  // The last tile indices and k - 1 from registers (loaded with the command), so the loops'
+  // end tests are compares of registers, not a subtraction and a compare (on the FPGA the
+  // A fetch's read enable came after such a chain).
+  cnt_t         k_last_q, ti_last_q, tj_last_q;
+  logic         k_one_q, k_two_q;
   logic         last_write;  // the command's final L0C row is written this cycle
   logic         done_q;
 
@@ -123,8 +128,11 @@ module cube_exec #(
       acc_q     <= desc.accumulate;
       k_q       <= desc.k;
       n_q       <= desc.n;
-      tiles_m_q <= desc.m >> LogDim;
-      tiles_n_q <= desc.n >> LogDim;
+      ti_last_q <= (desc.m >> LogDim) - 1'b1;
+      tj_last_q <= (desc.n >> LogDim) - 1'b1;
+      k_last_q  <= desc.k - 1'b1;
+      k_one_q   <= desc.k == cnt_t'(1);
+      k_two_q   <= desc.k == cnt_t'(2);
     end
   end
 
@@ -169,7 +177,7 @@ module cube_exec #(
     end else if (accept) begin
       f_active_q <= 1'b1;
     end else if (f_issue && f_row_q == LogDim'(Dim - 1) && f_kleft_q <= cnt_t'(Dim) &&
-                 f_tj_q == tiles_n_q - 1'b1 && f_ti_q == tiles_m_q - 1'b1) begin
+                 f_tj_q == tj_last_q && f_ti_q == ti_last_q) begin
       f_active_q <= 1'b0;
     end
   end
@@ -197,7 +205,7 @@ module cube_exec #(
           f_addr_q  <= f_blk_q + AW'(Dim);
         end else begin  // next tile: same A strip for the next tj, the next strip after the last
           f_kleft_q <= k_q;
-          if (f_tj_q == tiles_n_q - 1'b1) begin
+          if (f_tj_q == tj_last_q) begin
             f_tj_q    <= '0;
             f_ti_q    <= f_ti_q + 1'b1;
             f_strip_q <= f_strip_q + a_strip;
@@ -248,7 +256,10 @@ module cube_exec #(
   logic [LogDim-1:0] bt_col;
 
   assign bt_col       = bt_kk_q[LogDim-1:0];
-  assign bt_tile_end  = (bt_kk_q == k_q - 1'b1);
+  // Whether beat kk is its tile's last (kk == k - 1) and whether the next one is, as flags
+  // kept beside kk (same cycles).
+  logic              bt_end_q, bt_next_end_q;
+  assign bt_tile_end  = bt_end_q;
   assign bt_block_end = bt_tile_end || (bt_col == LogDim'(Dim - 1));
   // The cube's input: the beat register (a_col_q with the L0B read data), or with AbReadPipe
   // a second register behind it, since L0B's data comes a cycle later.
@@ -268,8 +279,8 @@ module cube_exec #(
     end else begin
       if (accept) begin
         bt_active_q <= 1'b1;
-      end else if (bt_issue && bt_tile_end && bt_tj_q == tiles_n_q - 1'b1 &&
-                   bt_ti_q == tiles_m_q - 1'b1) begin
+      end else if (bt_issue && bt_tile_end && bt_tj_q == tj_last_q &&
+                   bt_ti_q == ti_last_q) begin
         bt_active_q <= 1'b0;
       end
       if (bt_issue)                          in_valid_q <= 1'b1;
@@ -287,6 +298,8 @@ module cube_exec #(
       bt_ti_q   <= '0;
       bt_tj_q   <= '0;
       bt_kk_q   <= '0;
+      bt_end_q      <= desc.k == cnt_t'(1);
+      bt_next_end_q <= desc.k == cnt_t'(2);
       bt_rsel_q <= 1'b0;
       bt_tile_q <= BW'(desc.b_offset);
       bt_addr_q <= BW'(desc.b_offset);
@@ -296,10 +309,14 @@ module cube_exec #(
       if (bt_block_end) bt_rsel_q <= !bt_rsel_q;
       if (!bt_tile_end) begin
         bt_kk_q   <= bt_kk_q + 1'b1;
+        bt_end_q      <= bt_next_end_q;
+        bt_next_end_q <= bt_kk_q + cnt_t'(2) == k_last_q;
         bt_addr_q <= bt_addr_q + b_n;
       end else begin
         bt_kk_q <= '0;
-        if (bt_tj_q == tiles_n_q - 1'b1) begin
+        bt_end_q      <= k_one_q;
+        bt_next_end_q <= k_two_q;
+        if (bt_tj_q == tj_last_q) begin
           bt_tj_q   <= '0;
           bt_ti_q   <= bt_ti_q + 1'b1;
           // Back to b_offset: the last column block started at b_offset + n - Dim.
@@ -333,7 +350,7 @@ module cube_exec #(
   // tile end, or the tile has at least Dim beats (the cube then never refuses its last beat).
   if (AbReadPipe != 0) begin : g_release_next
     logic next_tile_end, next_block_end;
-    assign next_tile_end  = (bt_kk_q + 1'b1 == k_q - 1'b1);
+    assign next_tile_end  = bt_next_end_q;
     assign next_block_end = next_tile_end || (bt_col == LogDim'(Dim - 2));
     assign release_next   = bt_issue && !bt_block_end && next_block_end &&
                             (!next_tile_end || k_q >= cnt_t'(Dim));
@@ -403,7 +420,7 @@ module cube_exec #(
   logic [Dim-1:0][31:0] wr_row_q;
   logic          wb_cmd_end;
 
-  assign wb_cmd_end  = out_last && wb_tj_q == tiles_n_q - 1'b1 && wb_ti_q == tiles_m_q - 1'b1;
+  assign wb_cmd_end  = out_last && wb_tj_q == tj_last_q && wb_ti_q == ti_last_q;
   assign l0c_re_o    = out_valid && acc_q;
   assign l0c_raddr_o = wb_addr_q;
 
@@ -417,7 +434,7 @@ module cube_exec #(
     end else if (out_valid) begin
       if (!out_last) begin
         wb_addr_q <= wb_addr_q + c_n;
-      end else if (wb_tj_q == tiles_n_q - 1'b1) begin
+      end else if (wb_tj_q == tj_last_q) begin
         wb_tj_q    <= '0;
         wb_ti_q    <= wb_ti_q + 1'b1;
         wb_strip_q <= wb_strip_q + c_strip;
@@ -489,6 +506,10 @@ module cube_exec #(
                  "MATMUL m, n must be positive multiples of Dim and k >= 1")
   `ASSERT_ALWAYS(a_rows_only_while_busy, clk_i, rst_ni, !out_valid || busy_q,
                  "a cube row came out while no command was running")
+  `ASSERT_ALWAYS(a_bt_end_flags, clk_i, rst_ni,
+                 !bt_active_q || (bt_end_q == (bt_kk_q == k_q - 1'b1) &&
+                                  bt_next_end_q == (bt_kk_q + 1'b1 == k_q - 1'b1)),
+                 "the beat stage's tile-end flags disagree with its column count")
   `ASSERT_ALWAYS(a_full_set_clear_apart, clk_i, rst_ni,
                  !(land_valid && land_last && release_buf && land_buf == bt_rsel_q),
                  "an A block buffer was filled and released in the same cycle")

@@ -10,7 +10,8 @@
 // ClientSlice=1 puts a spill_register on each client's AR and AW before the arbiters: one
 // client's valid no longer reaches another client's ready (and its address counters) through
 // the grant in the same cycle, which on the FPGA was the core's longest route. A request
-// takes one cycle more to reach the port; W beats still wait for their AW's grant.
+// takes one cycle more to reach the port; W beats still wait for their AW's grant. W has a
+// slice per client too (a beat a cycle later, at full rate).
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -20,7 +21,7 @@ module mem_mux #(
   parameter int BeatBytes = 16,
   parameter int IdW = 2,          // id width on the shared port
   parameter int WOrderDepth = 4,  // AW bursts whose W beats may still be pending
-  parameter int ClientSlice = 0   // 1: a register slice on each client's AR and AW (FPGA)
+  parameter int ClientSlice = 0   // 1: a register slice on each client's AR, AW and W (FPGA)
 ) (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -95,6 +96,9 @@ module mem_mux #(
   logic                   aw_valid, aw_ready, order_in_ready, order_valid;
   logic [WrIdxW-1:0]      w_owner;
   logic [$clog2(WOrderDepth+1)-1:0] unused_order_count;
+  localparam int WBits = BeatBytes * 9 + 1;  // data, strobes, last
+  logic [NumWr-1:0]            w_valid, w_ready_in;
+  logic [NumWr-1:0][WBits-1:0] w_payload;
   for (genvar c = 0; c < NumWr; c++) begin : g_wr
     spill_register #(.Width(40), .Bypass(1 - ClientSlice)) u_aw_slice (
       .clk_i,
@@ -106,8 +110,20 @@ module mem_mux #(
       .out_ready_i(wr_aw_ready[c]),
       .out_data_o (aw_payload[c])
     );
+    // W as well: the client's W ready is its slice's (a flop), not the order FIFO's head and
+    // the port's ready through the owner's select (which ran into MTE-out's realigner pops).
+    spill_register #(.Width(WBits), .Bypass(1 - ClientSlice)) u_w_slice (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (wr_req_i[c].w_valid),
+      .in_ready_o (w_ready_in[c]),
+      .in_data_i  ({wr_req_i[c].w_last, wr_req_i[c].w_strb, wr_req_i[c].w_data}),
+      .out_valid_o(w_valid[c]),
+      .out_ready_i(order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready),
+      .out_data_o (w_payload[c])
+    );
     assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready_in[c],
-                              w_ready: order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready,
+                              w_ready: w_ready_in[c],
                               b_valid: mem_rsp_i.b_valid && (32'(mem_rsp_i.b_id) == c),
                               b_err: mem_rsp_i.b_err};
   end
@@ -127,7 +143,7 @@ module mem_mux #(
   assign {mem_req_o.aw_len, mem_req_o.aw_addr} = aw_out;
   assign mem_req_o.aw_id    = IdW'(aw_idx);
 
-  stream_fifo #(.Depth(WOrderDepth), .Width(WrIdxW)) u_w_order (
+  stream_fifo #(.Depth(WOrderDepth), .Width(WrIdxW), .HeadReg(ClientSlice)) u_w_order (
     .clk_i,
     .rst_ni,
     .in_valid_i (mem_req_o.aw_valid && mem_rsp_i.aw_ready),
@@ -138,10 +154,8 @@ module mem_mux #(
     .out_data_o (w_owner),
     .count_o    (unused_order_count)
   );
-  assign mem_req_o.w_valid       = order_valid && wr_req_i[w_owner].w_valid;
-  assign mem_req_o.w_data        = wr_req_i[w_owner].w_data;
-  assign mem_req_o.w_strb        = wr_req_i[w_owner].w_strb;
-  assign mem_req_o.w_last        = wr_req_i[w_owner].w_last;
+  assign mem_req_o.w_valid = order_valid && w_valid[w_owner];
+  assign {mem_req_o.w_last, mem_req_o.w_strb, mem_req_o.w_data} = w_payload[w_owner];
   assign mem_rsp_ready_o.b_ready = (32'(mem_rsp_i.b_id) < NumWr) &&
                                    wr_b_ready_i[WrIdxW'(mem_rsp_i.b_id)];
 

@@ -3,7 +3,7 @@
 // gaps and random ready drops; every read beat must return the client's own data in its
 // request order, every write must land (W beats follow AW order across clients), and every
 // B must reach the client that wrote. Both settings of ClientSlice (the FPGA build's register
-// slice on each client's AR and AW) run every test.
+// slice on each client's AR, AW and W) run every test.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -55,7 +55,7 @@ class MemMuxTest : public ::testing::Test {
 using Models = ::testing::Types<Vmem_mux, Vmem_mux_client_slice>;
 TYPED_TEST_SUITE(MemMuxTest, Models);
 
-// With the shared port refusing every request, a client's AR and AW are taken only into its
+// With the shared port refusing every request, a client's AR, AW and W are taken only into its
 // own slice (two each, from registered readies that the port's ready cannot reach in the same
 // cycle); without the slice nothing is taken until the port takes it.
 TYPED_TEST(MemMuxTest, ClientReadyComesFromTheClientsOwnSlice) {
@@ -67,26 +67,32 @@ TYPED_TEST(MemMuxTest, ClientReadyComesFromTheClientsOwnSlice) {
   d.mem_aw_ready_i = 0;
   d.rd_ar_valid_i = (1u << kRd) - 1;
   d.wr_aw_valid_i = (1u << kWr) - 1;
-  int ar_taken[kRd] = {}, aw_taken[kWr] = {};
+  d.mem_w_ready_i = 0;
+  d.wr_w_valid_i = (1u << kWr) - 1;
+  int ar_taken[kRd] = {}, aw_taken[kWr] = {}, w_taken[kWr] = {};
   for (int cycle = 0; cycle < 8; ++cycle) {
     d.eval();
     for (int c = 0; c < kRd; ++c) ar_taken[c] += GetBits(d.rd_ar_ready_o, c, 1);
     for (int c = 0; c < kWr; ++c) aw_taken[c] += GetBits(d.wr_aw_ready_o, c, 1);
+    for (int c = 0; c < kWr; ++c) w_taken[c] += GetBits(d.wr_w_ready_o, c, 1);
     sim.Step();
   }
   const int want = TestFixture::kClientSlice ? 2 : 0;
   for (int c = 0; c < kRd; ++c) EXPECT_EQ(ar_taken[c], want) << "read client " << c;
   for (int c = 0; c < kWr; ++c) EXPECT_EQ(aw_taken[c], want) << "write client " << c;
+  for (int c = 0; c < kWr; ++c) EXPECT_EQ(w_taken[c], want) << "W of write client " << c;
   EXPECT_TRUE(d.mem_ar_valid_o);
   EXPECT_TRUE(d.mem_aw_valid_o);
   // The port's ready rising reaches a client's ready only through a clock edge (sliced).
-  const uint32_t ar_ready = d.rd_ar_ready_o, aw_ready = d.wr_aw_ready_o;
+  const uint32_t ar_ready = d.rd_ar_ready_o, aw_ready = d.wr_aw_ready_o, w_ready = d.wr_w_ready_o;
   d.mem_ar_ready_i = 1;
   d.mem_aw_ready_i = 1;
+  d.mem_w_ready_i = 1;
   d.eval();
   if (TestFixture::kClientSlice) {
     EXPECT_EQ(d.rd_ar_ready_o, ar_ready);
     EXPECT_EQ(d.wr_aw_ready_o, aw_ready);
+    EXPECT_EQ(d.wr_w_ready_o, w_ready);
   } else {
     EXPECT_NE(d.rd_ar_ready_o, 0u) << "the granted client sees the port's ready at once";
     EXPECT_NE(d.wr_aw_ready_o, 0u);
