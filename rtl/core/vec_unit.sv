@@ -305,7 +305,9 @@ module vec_unit
   end
   for (genvar s = 0; s < 2; s++) begin : g_buf
     logic [$clog2(BufBeats+1)-1:0] unused_count;
-    stream_fifo #(.Depth(BufBeats), .Width($bits(beat_in_t))) u_beat_fifo (
+    // StepSlice: the head from a register too (same cycles), not through the distributed RAM's
+    // read multiplexer at the read pointer (fanout 144), on the path into the aligner.
+    stream_fifo #(.Depth(BufBeats), .Width($bits(beat_in_t)), .HeadReg(StepSlice)) u_beat_fifo (
       .clk_i,
       .rst_ni,
       .in_valid_i  (r_fire && (tag.src == 1'(s))),

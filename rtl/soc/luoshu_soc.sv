@@ -384,7 +384,7 @@ module luoshu_soc #(
     // One AXI id per core; a core has at most MaxWrites write bursts in flight.
     noc_axi_master #(
       .IdW(IdW), .IdX(CoreCols), .ChanBits(ChanBits), .MaxReadsPerId(64),
-      .MaxWritesPerId(MaxWrites)
+      .MaxWritesPerId(MaxWrites), .RxSlice(NocPipeAlloc)
     ) u_master (
       .clk_i,
       .rst_ni,

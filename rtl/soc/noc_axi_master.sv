@@ -27,6 +27,10 @@ module noc_axi_master #(
   // already bounded by each client (core_noc_bridge MaxWrites).
   parameter int MaxReadsPerId = 32,
   parameter int MaxWritesPerId = 8,
+  // 1: the request header through a register slice first, so the network's buffer read and
+  // this decode (kind, id, the per-id FIFO's room) are not one path back into the router's
+  // pop (FPGA timing; one cycle more per request, full rate).
+  parameter int RxSlice = 0,
   localparam int HdrW = noc_pkg::MemHdrW,
   localparam int DataW = 144   // 16 strobes + 128 data bits (FlitW = 146)
 ) (
@@ -91,6 +95,9 @@ module noc_axi_master #(
   begin : g_bad_maxperid
     $error("noc_axi_master: MaxReadsPerId and MaxWritesPerId must be 1..64");
   end
+  if (RxSlice != 0 && RxSlice != 1) begin : g_bad_rx_slice
+    $error("noc_axi_master: RxSlice must be 0 or 1 (got %0d)", RxSlice);
+  end
 
   localparam int NumIds = 1 << IdW;
   localparam int AddrW = noc_pkg::AddrW;
@@ -120,7 +127,17 @@ module noc_axi_master #(
   logic [NumIds-1:0] rd_in_ready, wr_in_ready;
   logic              ar_in_ready, aw_in_ready;
 
-  assign req       = rx_hdr_i;
+  logic rx_valid, rx_ready;
+  spill_register #(.Width(HdrW), .Bypass(1 - RxSlice)) u_rx_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (rx_hdr_valid_i),
+    .in_ready_o (rx_hdr_ready_o),
+    .in_data_i  (rx_hdr_i),
+    .out_valid_o(rx_valid),
+    .out_ready_i(rx_ready),
+    .out_data_o (req)
+  );
   assign req_read  = req.kind == noc_pkg::KindRead;
   assign req_id    = IdW'(32'(req.route.src.y) * IdX + 32'(req.route.src.x));
   assign req_byte  = {req.addr[27:0], 4'b0};
@@ -128,9 +145,9 @@ module noc_axi_master #(
   assign req_pend  = {req.route.src, req.tag, req.len, req.addr};
 
   // A request needs room for its AXI address beat and its FIFO entry.
-  assign rx_hdr_ready_o = req_read ? (ar_in_ready && rd_in_ready[req_id])
-                                   : (aw_in_ready && wr_in_ready[req_id]);
-  assign req_fire = rx_hdr_valid_i && rx_hdr_ready_o;
+  assign rx_ready = req_read ? (ar_in_ready && rd_in_ready[req_id])
+                             : (aw_in_ready && wr_in_ready[req_id]);
+  assign req_fire = rx_valid && rx_ready;
 
   // {id, addr, len-1}: AXI length counts beats minus one.
   logic [AxW-1:0] ax_in, ar_out, aw_out;
@@ -166,11 +183,16 @@ module noc_axi_master #(
 
   // A write's data flits follow its header on rx (one packet at a time), so they are W beats
   // in AW order.
+  // With RxSlice a write's data flits wait until its header has left the slice (w_left_q).
+  logic rx_data_open, w_in_ready;
+  logic [LenW-1:0] w_left_q;
+  assign rx_data_open    = (RxSlice == 0) || (w_left_q != '0);
+  assign rx_data_ready_o = w_in_ready && rx_data_open;
   spill_register #(.Width(DataW + 1)) u_w (
     .clk_i,
     .rst_ni,
-    .in_valid_i (rx_data_valid_i),
-    .in_ready_o (rx_data_ready_o),
+    .in_valid_i (rx_data_valid_i && rx_data_open),
+    .in_ready_o (w_in_ready),
     .in_data_i  ({rx_data_last_i, rx_data_i}),
     .out_valid_o(m_axi_wvalid_o),
     .out_ready_i(m_axi_wready_i),
@@ -284,7 +306,7 @@ module noc_axi_master #(
 
   // The id and beat count of the R burst in progress, and the beats a write still owes.
   logic [IdW-1:0]  r_id_q;
-  logic [LenW-1:0] r_beats_q, w_left_q;
+  logic [LenW-1:0] r_beats_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       r_id_q    <= '0;
@@ -303,17 +325,18 @@ module noc_axi_master #(
   end
 
   `ASSERT_ALWAYS(a_req_kind, clk_i, rst_ni,
-                 !rx_hdr_valid_i || req.kind == noc_pkg::KindRead || req.kind == noc_pkg::KindWrite,
+                 !rx_valid || req.kind == noc_pkg::KindRead || req.kind == noc_pkg::KindWrite,
                  "request header of a response kind")
-  `ASSERT_ALWAYS(a_req_len, clk_i, rst_ni, !rx_hdr_valid_i || req.len != '0,
+  `ASSERT_ALWAYS(a_req_len, clk_i, rst_ni, !rx_valid || req.len != '0,
                  "request of 0 beats")
-  `ASSERT_ALWAYS(a_req_addr, clk_i, rst_ni, !rx_hdr_valid_i || req.addr[31:28] == '0,
+  `ASSERT_ALWAYS(a_req_addr, clk_i, rst_ni, !rx_valid || req.addr[31:28] == '0,
                  "request beat address beyond the 32-bit byte address space")
   `ASSERT_ALWAYS(a_req_page, clk_i, rst_ni,
-                 !rx_hdr_valid_i || 9'(req_byte[11:4]) + 9'(req.len) <= 9'd256,
+                 !rx_valid || 9'(req_byte[11:4]) + 9'(req.len) <= 9'd256,
                  "request burst crosses a 4 KiB page")
   `ASSERT_ALWAYS(a_w_framing, clk_i, rst_ni,
-                 !rx_data_valid_i || (w_left_q != '0 && rx_data_last_i == (w_left_q == 8'd1)),
+                 !rx_data_valid_i || (w_left_q != '0 ? rx_data_last_i == (w_left_q == 8'd1)
+                                                     : RxSlice != 0),  // (held until its header)
                  "write data flit outside its packet, or tail not on the len-th flit")
   `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !m_axi_rvalid_i || rd_out_valid[m_axi_rid_i],
                  "R beat with an id that has no read in flight")

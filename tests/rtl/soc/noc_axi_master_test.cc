@@ -46,7 +46,7 @@ struct Cfg<Vnoc_axi_master_c1> {  // channel 1 of 2, defaults
   static constexpr int kMaxReads = 32, kMaxWrites = 8;
 };
 template <>
-struct Cfg<Vnoc_axi_master_c2> {  // channel 2 of 4, 3-bit ids, 2- and 3-deep FIFOs
+struct Cfg<Vnoc_axi_master_c2> {  // channel 2 of 4, 3-bit ids, 2- and 3-deep FIFOs, RxSlice
   static constexpr int kChanBits = 2, kChannel = 2, kIdW = 3, kIdX = 3;
   static constexpr int kMaxReads = 2, kMaxWrites = 3;
 };
