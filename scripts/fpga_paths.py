@@ -5,9 +5,9 @@ nextpnr's report names one critical path per clock; after one fix the next run (
 part of an hour for the SoC) shows the next. This reads the routed delays nextpnr wrote
 (--sdf: every cell's arcs and every routed connection, the same figures its own timing uses,
 the slow corner) and times every flip-flop, block RAM and DSP input, so one run shows the
-paths to pipeline: the N worst endpoints, one per register (a bus counts once), each with its
-delay, the share of routing, the signals it passes, and how many endpoints miss the period
-per unit.
+paths to pipeline: how many endpoints miss the period per unit, the N registers with the most
+failing endpoints behind them, and the N worst endpoints, one per register (a bus counts
+once), each with its delay, the share of routing and the signals it passes.
 
 usage: fpga_paths.py [--count N] [--period NS] DESIGN.sdf
 """
@@ -75,6 +75,15 @@ def unit(cell):
     """The first two instance levels of a cell (u_core.u_mte_out, ...), generate blocks left out."""
     parts = [p for p in signal(cell).split(".")[:-1] if p.startswith("u_")]
     return ".".join(parts[:2]) or "(top)"
+
+
+def relative(name, base):
+    """name without the instance levels it shares with base (u_core.u_mte_out.x -> .x)."""
+    a, b = name.split("."), base.split(".")
+    n = 0
+    while n < min(len(a), len(b)) - 1 and a[n] == b[n]:
+        n += 1
+    return "." * (n > 0) + ".".join(a[n:])
 
 
 def load(path):
@@ -174,6 +183,20 @@ def main():
     if per_unit:
         print("endpoints missing it, per unit: " +
               ", ".join(f"{u} {n}" for u, n in per_unit.most_common(12)))
+    if failing:
+        # The registers the most failing endpoints start from: one register (a flag, a pointer)
+        # often stands before hundreds of endpoints, so cutting its path clears them together.
+        by_start = collections.defaultdict(list)
+        for t, p in failing:
+            by_start[signal(trace(p, pred)[0][0])].append((t, signal(p[0])))
+        top = sorted(by_start.items(), key=lambda kv: (-len(kv[1]), -max(kv[1])[0]))
+        print(f"\nthe {min(args.count, len(top))} registers with the most of them behind "
+              "(endpoints, worst, from -> the registers they end in):")
+        for start, hits in top[:args.count]:
+            to = collections.Counter(relative(e, start) for _, e in hits)
+            print(f"{len(hits):6d}  {max(hits)[0]:6.2f} ns  {start} -> " +
+                  ", ".join(f"{e} {n}" for e, n in to.most_common(3)) +
+                  (", ..." if len(to) > 3 else ""))
     print(f"\nthe {args.count} worst paths, one per register (delay, routing share, logic cells, "
           "from -> through -> to):")
     seen = set()
