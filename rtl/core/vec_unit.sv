@@ -216,6 +216,7 @@ module vec_unit
   logic [1:0]        rd_first_q, rd_first_d; // the next burst starts a row
   logic [1:0]        buf_pop;
   logic              ar_sel, ar_sel_q, ar_hold_q, ar_fire, tag_in_ready;
+  logic [1:0]        fits;       // the burst on offer fits its buffer's room
   for (genvar s = 0; s < 2; s++) begin : g_rd_gen
     burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_rd_gen (
       .clk_i,
@@ -232,12 +233,51 @@ module vec_unit
       .burst_beats_o   (rg_beats[s]),
       .burst_row_last_o(rg_row_last[s])
     );
-    assign can_issue[s] = rg_valid[s] && (rg_beats[s] <= 9'(room_q[s]));
+    assign can_issue[s] = rg_valid[s] && fits[s];
+  end
+  // StepSlice: whether the burst on offer fits comes from a register, so the burst
+  // generators' step (their load enables, fanout ~74 each) no longer waits on the beats <= room
+  // compare (a carry chain). Worked out on the next cycle's room: exact while the burst stays
+  // on offer; after a source's burst is taken (or at a start) its next burst's beats are not
+  // known yet, so then only a room of MaxBurst or more counts (a burst can wait a cycle). The
+  // compares are made on this cycle's room for both values of the pop (+0, +1), which, with
+  // the take, only selects among them: no carry chain behind the pop or the take.
+  for (genvar s = 0; s < 2; s++) begin : g_fits
+    if (StepSlice != 0) begin : g_reg
+      logic       fits_q, moved_q;
+      logic [1:0] fit_keep, fit_took, fit_idle;  // by the pop: the burst stays, taken, a start
+      for (genvar p = 0; p < 2; p++) begin : g_pop
+        assign fit_idle[p] = 32'(room_q[s]) + p >= MaxBurst;
+        assign fit_keep[p] = fit_idle[p] || 32'(room_q[s]) + p >= 32'(rg_beats[s]);
+        assign fit_took[p] = 32'(room_q[s]) + p >= MaxBurst + 32'(rg_beats[s]);
+      end
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) begin
+          fits_q  <= 1'b1;  // the room is whole
+          moved_q <= 1'b1;
+        end else begin
+          // = room_d >= MaxBurst || (no take, no start, and room_d >= the burst's beats)
+          fits_q  <= rg_fire[s] ? fit_took[buf_pop[s]] :
+                     (state_q == StStart) ? fit_idle[buf_pop[s]] : fit_keep[buf_pop[s]];
+          moved_q <= rg_fire[s] || state_q == StStart;  // the burst on offer is a new one
+        end
+      end
+      assign fits[s] = fits_q;
+      // Never a burst that does not fit; and the compare itself unless the burst is new.
+      `ASSERT_ALWAYS(a_fits, clk_i, rst_ni, !rg_valid[s] ||
+                     ((!fits_q || rg_beats[s] <= 9'(room_q[s])) &&
+                      (moved_q || fits_q == (rg_beats[s] <= 9'(room_q[s])))),
+                     "the vector unit's registered burst fit disagrees with the buffer's room")
+    end else begin : g_now
+      assign fits[s] = (rg_beats[s] <= 9'(room_q[s]));
+    end
   end
   // Alternate between the sources; a choice on offer is held until taken (stream rule: a
   // source's can_issue only falls when its burst is taken).
   assign ar_sel = ar_hold_q ? ar_sel_q : (can_issue[1] && (!can_issue[0] || !ar_sel_q));
-  assign mem_rd_req_o.ar_valid = can_issue[ar_sel] && tag_in_ready;
+  // The bursts-in-flight FIFO never fills: each of its bursts holds at least one reserved beat,
+  // and there are TagDepth of those in all (a_tag_room), so it is not in front of the AR.
+  assign mem_rd_req_o.ar_valid = can_issue[ar_sel];
   assign mem_rd_req_o.ar_addr  = rg_addr[ar_sel];
   assign mem_rd_req_o.ar_len   = rg_len[ar_sel];
   assign ar_fire  = mem_rd_req_o.ar_valid && mem_rd_rsp_i.ar_ready;
@@ -270,6 +310,8 @@ module vec_unit
     .out_data_o  (tag),
     .count_o     (unused_tag_count)
   );
+  `ASSERT_ALWAYS(a_tag_room, clk_i, rst_ni, !mem_rd_req_o.ar_valid || tag_in_ready,
+                 "a read burst offered with its bursts-in-flight FIFO full")
   assign mem_r_ready_o = 1'b1;  // room was reserved at the AR
   assign r_fire        = mem_rd_rsp_i.r_valid;
   assign r_burst_end   = (r_cnt_q == tag.len);
@@ -287,9 +329,13 @@ module vec_unit
     logic            err;
     beat_t           data;
   } beat_in_t;
-  beat_in_t  beat_in;
+  beat_in_t  beat_r, beat_w, beat_in;  // an R beat as it comes; as it is written; shifted
+  logic            src_w, valid_w;        // the beat written: its source, a beat is there
+  logic [OffW-1:0] sh_r, sh_w;            // a row's first beat's shift (its offset), else 0
+  logic            r_stage_busy;          // StepSlice: a beat in the R stage
   beat_in_t [1:0] beat;
-  logic [1:0] buf_valid, buf_in_ready;
+  logic [1:0] buf_valid, buf_out_valid, buf_in_ready;  // buf_valid: buf_out_valid, or its register
+  logic [1:0][$clog2(BufBeats+1)-1:0] buf_count;
   logic [NbW:0] first_cnt;
   logic         first_last;
   assign first_last = (32'(src_bytes_q) <= BeatBytes - 32'(tag.off));
@@ -297,27 +343,73 @@ module vec_unit
   // A row's first beat enters its buffer shifted down by the row's offset (lane 0 = the row's
   // first byte), which takes that shift off the aligner's path. In a block with an if, so
   // the simulation shifts only for a first beat (Verilator: simulation speed).
+  assign beat_r = '{first: tag.first && r_first_q, off: tag.off, first_cnt: first_cnt,
+                    first_last: first_last, first_step: first_last || tag.off == '0,
+                    err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
+  assign sh_r   = beat_r.first ? tag.off : '0;
+  // StepSlice: each R beat, its flags and its shift pass a register before the shift into its
+  // buffer, so the shift's select comes from flip-flops, not from the burst's first-beat flag
+  // and the bursts-in-flight head (r_first_q -> the select, fanout ~180); a beat reaches its
+  // buffer a cycle later (its room was reserved at the AR).
+  if (StepSlice != 0) begin : g_r_stage
+    logic            valid_q, src_q;
+    logic [OffW-1:0] sh_q;
+    beat_in_t        beat_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) valid_q <= 1'b0;
+      else valid_q <= r_fire;
+    end
+    always_ff @(posedge clk_i) begin  // shown only with valid_q: not reset
+      beat_q <= beat_r;
+      src_q  <= tag.src;
+      sh_q   <= sh_r;
+    end
+    assign valid_w      = valid_q;
+    assign beat_w       = beat_q;
+    assign src_w        = src_q;
+    assign sh_w         = sh_q;
+    assign r_stage_busy = valid_q;
+  end else begin : g_r_direct
+    assign valid_w      = r_fire;
+    assign beat_w       = beat_r;
+    assign src_w        = tag.src;
+    assign sh_w         = sh_r;
+    assign r_stage_busy = 1'b0;
+  end
   always_comb begin
-    beat_in = '{first: tag.first && r_first_q, off: tag.off, first_cnt: first_cnt,
-                first_last: first_last, first_step: first_last || tag.off == '0,
-                err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
-    if (beat_in.first) beat_in.data = beat_t'(mem_rd_rsp_i.r_data >> (8 * tag.off));
+    beat_in = beat_w;
+    if (sh_w != '0) beat_in.data = beat_t'(beat_w.data >> (8 * sh_w));
   end
   for (genvar s = 0; s < 2; s++) begin : g_buf
-    logic [$clog2(BufBeats+1)-1:0] unused_count;
     // StepSlice: the head from a register too (same cycles), not through the distributed RAM's
     // read multiplexer at the read pointer (fanout 144), on the path into the aligner.
     stream_fifo #(.Depth(BufBeats), .Width($bits(beat_in_t)), .HeadReg(StepSlice)) u_beat_fifo (
       .clk_i,
       .rst_ni,
-      .in_valid_i  (r_fire && (tag.src == 1'(s))),
+      .in_valid_i  (valid_w && (src_w == 1'(s))),
       .in_ready_o  (buf_in_ready[s]),
       .in_data_i   (beat_in),
-      .out_valid_o (buf_valid[s]),
+      .out_valid_o (buf_out_valid[s]),
       .out_ready_i (buf_pop[s]),
       .out_data_o  (beat[s]),
-      .count_o     (unused_count)
+      .count_o     (buf_count[s])
     );
+    // StepSlice: "the buffer holds a beat" from a register of its own (same cycles), set from
+    // the count and this cycle's push and pop, so the pop (fanout ~164: the aligner's carry and
+    // row registers, the room) starts at flip-flops, not at the count's compare.
+    if (StepSlice != 0) begin : g_valid_reg
+      logic valid_q;
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) valid_q <= 1'b0;
+        else valid_q <= (valid_w && src_w == 1'(s) && buf_in_ready[s]) || (buf_count[s] > 1) ||
+                        (buf_out_valid[s] && !buf_pop[s]);
+      end
+      assign buf_valid[s] = valid_q;
+      `ASSERT_ALWAYS(a_buf_valid_reg, clk_i, rst_ni, valid_q == buf_out_valid[s],
+                     "the vector unit's beat-buffer valid register disagrees with the buffer")
+    end else begin : g_valid_now
+      assign buf_valid[s] = buf_out_valid[s];
+    end
   end
 
   // ---------------------------------------------------------------- aligners
@@ -440,16 +532,30 @@ module vec_unit
   // StepSlice = 1: each aligner's steps pass a two-entry FIFO with its head in a register,
   // so what pops a beat waits on that FIFO's room (a flop), not on the other source and the
   // output slots (the step decision), and the compute starts at a flip-flop; a command takes
-  // one cycle more.
-  logic [1:0]          st_valid, st_last, st_take;
+  // one cycle more. The aligner's take (run_q and the FIFO's room) is a register of its own
+  // (same cycles), set from the FIFO's count and this cycle's push and pop; so is whether the
+  // FIFO will hold a step (sl_filled), for the step decision's register below.
+  logic [1:0]          st_valid, st_last, st_take, sl_filled;
+  logic                run_next;  // run_q's next value
+  assign run_next = (state_d == StRun);
   logic [1:0][NbW-1:0] st_nbytes;
   beat_t [1:0]         st_data;
   for (genvar s = 0; s < 2; s++) begin : g_step
     if (StepSlice != 0) begin : g_slice
       logic [$bits(beat_t)+NbW:0] slice_out;
-      logic                       slice_ready;
-      logic [1:0]                 unused_count;
-      assign al_take[s] = slice_ready && run_q;
+      logic                       slice_ready, take_q, sl_push, sl_pop;
+      logic [1:0]                 sl_count, sl_next;
+      assign sl_push = al_valid[s] && run_q && slice_ready;
+      assign sl_pop  = st_valid[s] && st_take[s];
+      assign sl_next = sl_count + 2'(sl_push) - 2'(sl_pop);
+      assign sl_filled[s] = (sl_next != '0);
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) take_q <= 1'b0;
+        else take_q <= run_next && (sl_next != 2'd2);
+      end
+      assign al_take[s] = take_q;
+      `ASSERT_ALWAYS(a_take_reg, clk_i, rst_ni, take_q == (slice_ready && run_q),
+                     "the vector unit's aligner take register disagrees with the step FIFO's room")
       stream_fifo #(.Depth(2), .Width($bits(beat_t) + NbW + 1), .HeadReg(1)) u_step_slice (
         .clk_i,
         .rst_ni,
@@ -459,7 +565,7 @@ module vec_unit
         .out_valid_o(st_valid[s]),
         .out_ready_i(st_take[s]),
         .out_data_o (slice_out),
-        .count_o    (unused_count)
+        .count_o    (sl_count)
       );
       assign {st_last[s], st_nbytes[s], st_data[s]} = slice_out;
     end else begin : g_direct
@@ -468,6 +574,7 @@ module vec_unit
       assign st_nbytes[s] = al_nbytes[s];
       assign st_data[s]   = al_data[s];
       assign al_take[s]   = st_take[s];
+      assign sl_filled[s] = 1'b0;
     end
   end
 
@@ -479,13 +586,37 @@ module vec_unit
   logic [2:0]                    in_flight_q, in_flight_d;
   logic                          step_valid, step_fire, epi_valid;
   assign step_valid = st_valid[0] && (st_valid[1] || !two_q);
-  assign step_fire  = step_valid && (slots_q != '0) && run_q;
+  // StepSlice: the step decision from registers (same cycles), set from the next cycle's run
+  // flag, slots and step FIFOs, so the step FIFOs' head registers (fanout ~134 each), the
+  // epilogue's stage registers and the slots start at a flip-flop, not at this AND of five.
+  if (StepSlice != 0) begin : g_fire_reg
+    logic fire_q, fire2_q, fire_d, two_next;
+    assign two_next = cmd_fire ? in_two : two_q;
+    assign fire_d   = run_next && (slots_d != '0) && sl_filled[0] && (sl_filled[1] || !two_next);
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        fire_q  <= 1'b0;
+        fire2_q <= 1'b0;
+      end else begin
+        fire_q  <= fire_d;
+        fire2_q <= fire_d && two_next;
+      end
+    end
+    assign step_fire = fire_q;
+    assign st_take   = {fire2_q, fire_q};
+    `ASSERT_ALWAYS(a_fire_reg, clk_i, rst_ni,
+                   fire_q == (step_valid && (slots_q != '0) && run_q) &&
+                   fire2_q == (fire_q && two_q),
+                   "the vector unit's step register disagrees with its step decision")
+  end else begin : g_fire_now
+    assign step_fire = step_valid && (slots_q != '0) && run_q;
+    assign st_take   = {step_fire && two_q, step_fire};
+  end
   `ASSERT_ALWAYS(a_run, clk_i, rst_ni, run_q == (state_q == StRun),
                  "the vector unit's run flag disagrees with its state")
   `ASSERT_ALWAYS(a_slots, clk_i, rst_ni,
                  32'(slots_q) + 32'(out_count) + 32'(in_flight_q) == OutDepth,
                  "the vector unit's output slots disagree with the FIFO and the epilogue")
-  assign st_take     = {step_fire && two_q, step_fire};
 
   beat_t res;
   always_comb begin
@@ -665,9 +796,47 @@ module vec_unit
   logic [8:0] aw_beats;
   logic [7:0] wb_len, w_cnt_q, w_cnt_d;
   logic [OwedW-1:0] b_owed_q, b_owed_d;
-  logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
-  assign aw_open = run_q && wb_in_ready && (b_owed_q != '1) &&
-                   (9'(w_free_q) >= aw_beats);
+  logic [$clog2(WbDepth+1)-1:0] wb_count;
+  logic       aw_open_now;  // what aw_open is, worked out from this cycle's registers
+  assign aw_open_now = run_q && wb_in_ready && (b_owed_q != '1) && (9'(w_free_q) >= aw_beats);
+  // StepSlice: aw_open from a register, so the AW burst generator's step (its load enables,
+  // fanout ~70) no longer waits on the W-beats >= burst compare and the AND behind it. Worked
+  // out on the next cycle's values: exact while the burst stays on offer; after an AW (or at a
+  // start) the next burst's beats are not known yet, so then only MaxBurst held W beats count.
+  if (StepSlice != 0) begin : g_aw_open_reg
+    logic open_q, moved_q;
+    logic [$clog2(WbDepth+1)-1:0] wb_next;
+    assign wb_next = wb_count + $bits(wb_next)'(aw_fire) -
+                     $bits(wb_next)'(w_fire && mem_wr_req_o.w_last);
+    // As for the reads' fit: the compares on this cycle's W beats for both values of the
+    // push (+0, +1), the AW and the push only selecting among them.
+    logic       w_push;
+    logic [1:0] fit_keep, fit_took, fit_idle;
+    assign w_push = rl_valid && rl_ready;
+    for (genvar p = 0; p < 2; p++) begin : g_push
+      assign fit_idle[p] = 32'(w_free_q) + p >= MaxBurst;
+      assign fit_keep[p] = fit_idle[p] || 32'(w_free_q) + p >= 32'(aw_beats);
+      assign fit_took[p] = 32'(w_free_q) + p >= MaxBurst + 32'(aw_beats);
+    end
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        open_q  <= 1'b0;
+        moved_q <= 1'b1;
+      end else begin
+        // the fit: w_free_d >= MaxBurst || (no AW, no start, and w_free_d >= the burst's beats)
+        open_q  <= run_next && (wb_next != $bits(wb_next)'(WbDepth)) && (b_owed_d != '1) &&
+                   (aw_fire ? fit_took[w_push] :
+                    (state_q == StStart) ? fit_idle[w_push] : fit_keep[w_push]);
+        moved_q <= aw_fire || state_q == StStart;  // the burst on offer is a new one
+      end
+    end
+    assign aw_open = open_q;
+    `ASSERT_ALWAYS(a_aw_open_reg, clk_i, rst_ni,
+                   (!open_q || aw_open_now) && (moved_q || !aw_busy || open_q == aw_open_now),
+                   "the vector unit's AW open register disagrees with the W beats and the AWs")
+  end else begin : g_aw_open_now
+    assign aw_open = aw_open_now;
+  end
   `ASSERT_ALWAYS(a_w_free, clk_i, rst_ni, w_free_q == wq_count - w_owed_q,
                  "the vector unit's unpromised W beats disagree with the buffer and the AWs")
   burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_aw_gen (
@@ -696,7 +865,7 @@ module vec_unit
     .out_valid_o (wb_valid),
     .out_ready_i (w_fire && mem_wr_req_o.w_last),
     .out_data_o  (wb_len),
-    .count_o     (unused_wb_count)
+    .count_o     (wb_count)
   );
   assign mem_wr_req_o.w_valid = wq_valid && wb_valid;
   assign mem_wr_req_o.w_last  = (w_cnt_q == wb_len);
@@ -711,7 +880,7 @@ module vec_unit
   // Every row has left for the realigner and every beat for W; the reads are all in.
   assign run_idle = (rows_out_q == rows_q) && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
                     !wb_valid &&
-                    (rg_valid == '0) && !tag_valid;
+                    (rg_valid == '0) && !tag_valid && !r_stage_busy;
 
   always_comb begin
     state_d = state_q;
@@ -835,7 +1004,7 @@ module vec_unit
                  "the vector unit's first-beat flag disagrees with its R beat count")
   `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || tag_valid,
                  "R beat with no burst in flight")
-  `ASSERT_ALWAYS(a_r_room, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || buf_in_ready[tag.src],
+  `ASSERT_ALWAYS(a_r_room, clk_i, rst_ni, !valid_w || buf_in_ready[src_w],
                  "R beat with no room reserved in its buffer")
   `ASSERT_ALWAYS(a_out_room, clk_i, rst_ni, !epi_valid || out_in_ready,
                  "epilogue result with no room in the output FIFO")
@@ -849,4 +1018,7 @@ module vec_unit
 
   logic unused;
   assign unused = mem_rd_rsp_i.r_last;  // beats are counted, not framed
+  // Read only by StepSlice's registers (the next cycle's values).
+  logic unused_step_slice;
+  assign unused_step_slice = ^{run_next, buf_count, sl_filled, wb_count};
 endmodule

@@ -146,22 +146,23 @@ module core_noc_bridge #(
     .count_o    (unused_rq_count)
   );
 
-  // AR order for the R side: {id, len}. HeadReg (same cycles): the head's len decides the
-  // pop (ord_pop, the last beat of the head AR), which the storage's read would start.
-  logic       ord_valid, ord_pop;
+  // AR order for the R side: {id, len == 0, len}. HeadReg (same cycles): the head's len
+  // decides the pop (ord_pop, the last beat of the head AR), which the storage's read would
+  // start; len == 0 is that decision for a head's first beat, ready in the head register.
+  logic       ord_valid, ord_pop, ord_len0;
   logic [1:0] ord_id;
   logic [7:0] ord_len;
-  logic [$clog2(OrderDepth+1)-1:0] unused_ord_count;
-  stream_fifo #(.Depth(OrderDepth), .Width(10), .HeadReg(1)) u_ar_order (
+  logic [$clog2(OrderDepth+1)-1:0] ord_count;
+  stream_fifo #(.Depth(OrderDepth), .Width(11), .HeadReg(1)) u_ar_order (
     .clk_i,
     .rst_ni,
     .in_valid_i (ar_fire),
     .in_ready_o (order_in_ready),
-    .in_data_i  ({core_req_i.ar_id, core_req_i.ar_len}),
+    .in_data_i  ({core_req_i.ar_id, core_req_i.ar_len == 8'd0, core_req_i.ar_len}),
     .out_valid_o(ord_valid),
     .out_ready_i(ord_pop),
-    .out_data_o ({ord_id, ord_len}),
-    .count_o    (unused_ord_count)
+    .out_data_o ({ord_id, ord_len0, ord_len}),
+    .count_o    (ord_count)
   );
 
   // Read request headers; a long burst sends its second half after the first.
@@ -256,9 +257,10 @@ module core_noc_bridge #(
   // The choice is held while it waits (stream rule on tx_hdr).
   localparam int WrMaxWait = 64;
   localparam int CreditW = 9;  // read beats that passed a write: up to 128 + 128
-  logic                           hdr_lock_q, hdr_sel_q, hdr_sel, wr_starved, wr_credit_enough;
+  logic                           hdr_lock_q, hdr_sel_q, hdr_sel, wr_credit_enough;
+  logic                           wr_starved_q, wr_starved_d, wr_credit_next_enough;
   logic [$clog2(WrMaxWait+1)-1:0] wr_wait_q;
-  logic [CreditW-1:0]             wr_credit_q;
+  logic [CreditW-1:0]             wr_credit_q, wr_credit_next;
   // wr_credit_q >= wr_part_len, compared with the head's len itself (no part_len subtraction
   // in front of the compare, on the path from the AW FIFO's head into the header choice):
   // a burst of len + 1 <= 128 beats, a first half's 128, a second half's len - 127 (len >= 128,
@@ -269,8 +271,22 @@ module core_noc_bridge #(
   `ASSERT_ALWAYS(a_wr_credit_enough, clk_i, rst_ni,
                  !wa_valid || wr_credit_enough == (wr_credit_q >= CreditW'(wr_part_len)),
                  "the write header's credit compare disagrees with its part length")
-  assign wr_starved = (wr_wait_q == $bits(wr_wait_q)'(WrMaxWait)) || wr_credit_enough;
-  assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || wr_starved));
+  // Whether the waiting write has waited long enough is a register (same cycles): the credit's
+  // add and compare no longer lie between the credit and the header choice, whose select
+  // drives the whole tx header. Next value: cleared with the credit; else set once the wait
+  // reaches WrMaxWait or a read header brings the credit up to the part length. While a write
+  // header waits, its len, split and half stay (the AW FIFO pops only after the data).
+  assign wr_credit_next = wr_credit_q + CreditW'(rd_hdr_len);
+  assign wr_credit_next_enough = !wr_split    ? wr_credit_next > CreditW'(wa_len) :
+                                 !wr_second_q ? wr_credit_next >= CreditW'(128) :
+                                                wr_credit_next > CreditW'(wa_len[6:0]);
+  assign wr_starved_d = wr_hdr_valid && !wr_hdr_fire &&
+                        (wr_starved_q || wr_wait_q == $bits(wr_wait_q)'(WrMaxWait - 1) ||
+                         (rd_hdr_fire && wr_credit_next_enough));
+  `ASSERT_ALWAYS(a_wr_starved, clk_i, rst_ni,
+                 wr_starved_q == ((wr_wait_q == $bits(wr_wait_q)'(WrMaxWait)) || wr_credit_enough),
+                 "the registered write-starved flag disagrees with the wait and credit")
+  assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || wr_starved_q));
   assign tx_hdr_valid_o = hdr_sel ? wr_hdr_valid : rq_valid;
   assign tx_hdr_o       = hdr_sel ? wr_hdr : rd_hdr;
   assign rd_hdr_fire    = !hdr_sel && rq_valid && tx_hdr_ready_i;
@@ -278,19 +294,21 @@ module core_noc_bridge #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      hdr_lock_q  <= 1'b0;
-      hdr_sel_q   <= 1'b0;
-      wr_wait_q   <= '0;
-      wr_credit_q <= '0;
+      hdr_lock_q   <= 1'b0;
+      hdr_sel_q    <= 1'b0;
+      wr_wait_q    <= '0;
+      wr_credit_q  <= '0;
+      wr_starved_q <= 1'b0;
     end else begin
-      hdr_lock_q <= tx_hdr_valid_o && !tx_hdr_ready_i;
-      hdr_sel_q  <= hdr_sel;
+      hdr_lock_q   <= tx_hdr_valid_o && !tx_hdr_ready_i;
+      hdr_sel_q    <= hdr_sel;
+      wr_starved_q <= wr_starved_d;
       if (!wr_hdr_valid || wr_hdr_fire) begin
         wr_wait_q   <= '0;
         wr_credit_q <= '0;
       end else begin
-        if (!wr_starved) wr_wait_q <= wr_wait_q + 1'b1;
-        if (rd_hdr_fire && !wr_starved) wr_credit_q <= wr_credit_q + CreditW'(rd_hdr_len);
+        if (!wr_starved_q) wr_wait_q <= wr_wait_q + 1'b1;
+        if (rd_hdr_fire && !wr_starved_q) wr_credit_q <= wr_credit_next;
       end
     end
   end
@@ -367,17 +385,27 @@ module core_noc_bridge #(
   assign b_fire = core_rsp_o.b_valid && core_rsp_ready_i.b_ready;
 
   // ---------------------------------------------------------------- ROB -> R in AR order
-  logic [RobBeats-1:0] rob_valid_q;  // slot holds a beat not yet read out
+  // The issue (rd_issue: the head beat goes to R) is one LUT of flip-flops with few loads (the
+  // small SoC's worst FPGA path ran the order FIFO's count -> the issue, fanout 409 -> the
+  // last-beat compare -> the FIFO's pop): the order FIFO's non-empty flag, the R FIFO's room
+  // and the head AR's last beat are registers, the ROB reads whenever its head holds a beat,
+  // and a slot's valid bit is cleared the cycle after its issue. Same cycles (asserted below).
+  logic [RobBeats-1:0] rob_valid_q;  // slot holds a beat not yet read out (or issued just now)
   logic [RobW-1:0]     rob_rdata;
   logic [7:0]          beat_q;       // beat of the AR at the order FIFO's head
+  logic                beat_first_q; // beat_q == 0
+  logic                beat_last_q;  // beat_q == ord_len, while beat_q != 0
+  logic                ord_last, ord_valid_q, ord_valid_d, out_room_q, out_room_d;
   logic                rd_pend_q, rd_pend_last_q;
   logic [1:0]          rd_pend_id_q;
-  logic                out_in_ready;
+  logic [SlotW-1:0]    rd_pend_slot_q;  // the head slot a cycle ago: the one issued if rd_pend_q
+  logic                out_in_ready, r_pop;
   logic [$clog2(OutDepth+1)-1:0] out_count;
 
   // Whether the head slot holds its beat, kept in a register of its own (the slot's valid bit
   // through a RobBeats-wide mux would start the pop path): loaded with the next head's bit,
-  // or set when the head's beat arrives.
+  // or set when the head's beat arrives. (The slot issued a cycle ago, still marked, is
+  // neither the head nor the next: RobBeats >= 16.)
   logic             head_valid_q, head_valid_d;
   logic [SlotW-1:0] rob_head_next_q;  // rob_head_q + 1
   always_comb begin
@@ -389,43 +417,62 @@ module core_noc_bridge #(
     end
   end
 
-  assign rd_issue = ord_valid && head_valid_q &&
-                    (32'(out_count) + 32'(rd_pend_q) < OutDepth);
-  assign ord_pop  = rd_issue && (beat_q == ord_len);
+  // Next values of the flags: the order FIFO is non-empty after a push, or if it held two, or
+  // one not popped; the R FIFO has room if its entries after this cycle's pop plus the beat
+  // read now stay below OutDepth; the head's last beat is its first if its len is 0, else
+  // beat_q + 1 == len, set as beat_q steps (the head AR stays until its pop).
+  assign r_pop       = core_rsp_o.r_valid && core_rsp_ready_i.r_ready;
+  assign ord_valid_d = ar_fire || ord_count > $bits(ord_count)'(1) || (ord_valid_q && !ord_pop);
+  assign out_room_d  = 32'(out_count) + 32'(rd_pend_q) + 32'(rd_issue) < OutDepth + 32'(r_pop);
+  assign ord_last    = beat_first_q ? ord_len0 : beat_last_q;
+  assign rd_issue    = ord_valid_q && head_valid_q && out_room_q;
+  assign ord_pop     = rd_issue && ord_last;
 
+  // A read while the head holds its beat: the one R takes is the read at an issue (rd_pend_q
+  // the cycle after); the head slot is not written while it holds its beat.
   sram #(.Words(RobBeats), .Width(RobW)) u_rob (
     .clk_i,
     .rst_ni,
     .we_i   (rx_data_valid_i),
     .waddr_i(rx_slot_q),
     .wdata_i(rx_data_i[RobW-1:0]),
-    .re_i   (rd_issue),
+    .re_i   (head_valid_q),
     .raddr_i(rob_head_q),
     .rdata_o(rob_rdata)
   );
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      rob_valid_q <= '0;
-      rob_head_q  <= '0;
+      rob_valid_q     <= '0;
+      rob_head_q      <= '0;
       rob_head_next_q <= SlotW'(1);
-      head_valid_q <= 1'b0;
-      beat_q      <= '0;
-      rd_pend_q   <= 1'b0;
+      head_valid_q    <= 1'b0;
+      beat_q          <= '0;
+      beat_first_q    <= 1'b1;
+      beat_last_q     <= 1'b0;
+      ord_valid_q     <= 1'b0;
+      out_room_q      <= 1'b1;
+      rd_pend_q       <= 1'b0;
     end else begin
       if (rx_data_valid_i) rob_valid_q[rx_slot_q] <= 1'b1;
+      // A cycle late: no beat comes for a slot the cycle after it is freed (a_rob_slot_free).
+      if (rd_pend_q) rob_valid_q[rd_pend_slot_q] <= 1'b0;
       head_valid_q <= head_valid_d;
+      ord_valid_q  <= ord_valid_d;
+      out_room_q   <= out_room_d;
       if (rd_issue) begin
-        rob_valid_q[rob_head_q] <= 1'b0;
-        rob_head_q <= rob_head_next_q;
+        rob_head_q      <= rob_head_next_q;
         rob_head_next_q <= rob_head_next_q + 1'b1;
-        beat_q     <= ord_pop ? 8'd0 : beat_q + 8'd1;
+        beat_q          <= ord_pop ? 8'd0 : beat_q + 8'd1;
+        beat_first_q    <= ord_pop;
+        beat_last_q     <= beat_q + 8'd1 == ord_len;
       end
       rd_pend_q <= rd_issue;
     end
   end
 
   always_ff @(posedge clk_i) begin
+    rd_pend_slot_q <= rob_head_q;
     if (rd_issue) begin
       rd_pend_id_q   <= ord_id;
       rd_pend_last_q <= ord_pop;
@@ -456,6 +503,14 @@ module core_noc_bridge #(
   `ASSERT_ALWAYS(a_head_valid, clk_i, rst_ni,
                  head_valid_q == rob_valid_q[rob_head_q] && rob_head_next_q == rob_head_q + 1'b1,
                  "the ROB head's registered valid bit disagrees with the slot's")
+  // The issue's registered inputs equal what they replace (the FIFO's count, the R FIFO's
+  // count plus the read in flight, beat_q == len), so rd_issue and ord_pop do too.
+  `ASSERT_ALWAYS(a_rd_issue_flags, clk_i, rst_ni,
+                 ord_valid_q == ord_valid &&
+                 out_room_q == (32'(out_count) + 32'(rd_pend_q) < OutDepth) &&
+                 beat_first_q == (beat_q == 8'd0) &&
+                 (!ord_valid || ord_last == (beat_q == ord_len)),
+                 "the R side's registered issue flags disagree with the counts they replace")
   `ASSERT_STREAM_STABLE(a_ar_stable, clk_i, rst_ni, core_req_i.ar_valid, core_rsp_o.ar_ready,
                         {core_req_i.ar_addr, core_req_i.ar_len, core_req_i.ar_id})
   `ASSERT_STREAM_STABLE(a_r_stable, clk_i, rst_ni, core_rsp_o.r_valid, core_rsp_ready_i.r_ready,
