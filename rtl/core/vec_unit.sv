@@ -687,8 +687,8 @@ module vec_unit
 
   // ---------------------------------------------------------------- destination
   // Each step's bytes go to the next place in its destination row: worked out as the step
-  // enters the output FIFO (steps leave it in the same order), so the realigner's offset and
-  // fill flags come from the FIFO's head register, not from an add behind its
+  // enters the output FIFO (steps leave it in the same order), so the realigner's offset, fill
+  // flags and strobes come from the FIFO's head register, not from an add or a shift behind its
   // distributed-RAM read (the unit's longest path, docs/fpga.md).
   typedef struct packed {
     logic            last;
@@ -696,6 +696,7 @@ module vec_unit
     logic [OffW-1:0] off;     // the chunk's first byte's place in its beat
     logic            fills;   // off + nbytes >= BeatBytes
     logic            spills;  // off + nbytes > BeatBytes
+    logic [2*BeatBytes-1:0] strb;  // the bytes at off, this beat and the next (realigner.sv)
     beat_t           data;
   } chunk_t;
   chunk_t ck_in, ck_head;
@@ -705,11 +706,13 @@ module vec_unit
   logic [15:0]     rows_out_q, rows_out_d;
   logic [OffW-1:0] ck_off;
   logic [NbW:0]    ck_end;
+  logic [BeatBytes-1:0] ck_len;  // the chunk's bytes from lane 0
   assign ck_off = wr_first_q ? wr_row_q[OffW-1:0] : wr_off_q;
   assign ck_end = (NbW+1)'(ck_off) + (NbW+1)'(out_in.nbytes);
+  assign ck_len = ~(BeatBytes'('1) << out_in.nbytes);
   assign ck_in  = '{last: out_in.last, nbytes: out_in.nbytes, off: ck_off,
                     fills: 32'(ck_end) >= BeatBytes, spills: 32'(ck_end) > BeatBytes,
-                    data: out_in.data};
+                    strb: (2*BeatBytes)'(ck_len) << ck_off, data: out_in.data};
 
   logic out_valid, out_ready, out_in_ready;
   stream_fifo #(.Depth(OutDepth), .Width($bits(chunk_t)), .HeadReg(1),
@@ -739,6 +742,7 @@ module vec_unit
     .in_last_i   (ck_head.last),
     .in_fills_i  (ck_head.fills),
     .in_spills_i (ck_head.spills),
+    .in_strb_i   (ck_head.strb),
     .out_valid_o (rl_valid),
     .out_ready_i (rl_ready),
     .out_data_o  (rl_data),

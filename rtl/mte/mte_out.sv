@@ -148,8 +148,9 @@ module mte_out #(
     logic                      last;    // last chunk of the row (block)
     logic                      fills;   // off + nbytes >= BeatBytes (realigner.sv)
     logic                      spills;  // off + nbytes > BeatBytes
+    logic [2*BeatBytes-1:0]    strb;    // the bytes at off, this beat and the next (realigner.sv)
   } chunk_t;
-  localparam int ChunkW = BeatBytes * 8 + CntW + OffW + 3;  // $bits(chunk_t), for Yosys
+  localparam int ChunkW = BeatBytes * 10 + CntW + OffW + 3;  // $bits(chunk_t), for Yosys
 
   // ---------------------------------------------------------------- descriptor
   luoshu_isa_pkg::store_desc_t desc;
@@ -575,6 +576,7 @@ module mte_out #(
   logic                 ck_in_ready, ck_valid, ck_ready;
   logic [$clog2(ChunkDepth+1)-1:0] ck_count;
   chunk_t               ck_in, ck;
+  logic [BeatBytes-1:0] ck_len;  // the chunk's bytes from lane 0
 
   assign d_chunk      = int8_q ? LaneCntW'(Int8Lanes) : LaneCntW'(Lanes);
   assign d_last       = (d_rem_q <= 16'(d_chunk));
@@ -721,9 +723,11 @@ module mte_out #(
     ck_in.nbytes = int8_q ? CntW'(p2_nvalid) : CntW'({p2_nvalid, 2'b00});
     ck_in.off    = p2_off;
     ck_in.last   = p2_last;
-    // Made before the FIFO, so the realigner does not add behind its read.
+    // Made before the FIFO, so the realigner neither adds nor shifts behind its read.
     ck_in.fills  = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) >= (CntW + 1)'(BeatBytes);
     ck_in.spills = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) > (CntW + 1)'(BeatBytes);
+    ck_len       = ~(BeatBytes'('1) << ck_in.nbytes);
+    ck_in.strb   = (2*BeatBytes)'(ck_len) << p2_off;
     if (int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
     else ck_in.data = epi_x[Lanes-1:0];
   end
@@ -756,6 +760,7 @@ module mte_out #(
     .in_last_i   (ck.last),
     .in_fills_i  (ck.fills),
     .in_spills_i (ck.spills),
+    .in_strb_i   (ck.strb),
     .out_valid_o (rl_valid),
     .out_ready_i (wb_valid && mem_wr_rsp_i.w_ready),
     .out_data_o  (mem_wr_req_o.w_data),

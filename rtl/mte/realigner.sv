@@ -25,6 +25,10 @@ module realigner #(
   // its FIFO and the beat registers' enables do not wait for an add (FPGA timing).
   input  logic                      in_fills_i,
   input  logic                      in_spills_i,
+  // The chunk's byte strobes at its offset, over its beat (low half) and the next (high half):
+  // ((1 << in_nbytes_i) - 1) << in_off_i. Also given, for the same reason: the beat registers'
+  // byte selects then start at a flip-flop, not at a compare and a shift behind the FIFO.
+  input  logic [2*BeatBytes-1:0]    in_strb_i,
   // Beats.
   output logic                      out_valid_o,
   input  logic                      out_ready_i,
@@ -46,13 +50,8 @@ module realigner #(
   logic [2*BeatBytes-1:0]      sh_strb;                 // the chunk's bytes at its offset
   logic [BeatBytes-1:0]        merged_strb;
   logic                        out_free, take, ends_beat;
-  logic [BeatBytes-1:0]        len_strb;                // the chunk's bytes from lane 0
 
-  // The chunk's bytes from small compares (no wide subtract behind the caller's FIFO read).
-  always_comb begin
-    for (int i = 0; i < BeatBytes; i++) len_strb[i] = (CntW'(i) < in_nbytes_i);
-  end
-  assign sh_strb = (2*BeatBytes)'(len_strb) << in_off_i;
+  assign sh_strb = in_strb_i;  // made by the caller before its FIFO (a_strb)
   assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
 
   // The data path as functions, called only in the always_ff branches that load a data
@@ -134,7 +133,8 @@ module realigner #(
                  !in_valid_i || (in_nbytes_i != '0 && 32'(in_nbytes_i) <= BeatBytes),
                  "chunk of 0 or more than BeatBytes bytes")
   `ASSERT_STREAM_STABLE(a_in_stable, clk_i, rst_ni, in_valid_i, in_ready_o,
-                        {in_data_i, in_nbytes_i, in_off_i, in_last_i, in_fills_i, in_spills_i})
+                        {in_data_i, in_nbytes_i, in_off_i, in_last_i, in_fills_i, in_spills_i,
+                         in_strb_i})
 `ifndef SYNTHESIS
   logic [CntW:0] in_end;  // the chunk's end within its beat (exclusive)
   assign in_end = (CntW + 1)'(in_off_i) + (CntW + 1)'(in_nbytes_i);
@@ -142,6 +142,16 @@ module realigner #(
                  !in_valid_i || (in_fills_i == (in_end >= (CntW + 1)'(BeatBytes)) &&
                                  in_spills_i == (in_end > (CntW + 1)'(BeatBytes))),
                  "in_fills_i / in_spills_i do not match in_off_i + in_nbytes_i")
+  // The chunk's bytes from lane 0 (compares), at its offset: what in_strb_i stands for.
+  function automatic logic [2*BeatBytes-1:0] chunk_strb(input logic [CntW-1:0] nbytes,
+                                                        input logic [OffW-1:0] off);
+    logic [BeatBytes-1:0] len;
+    for (int i = 0; i < BeatBytes; i++) len[i] = (CntW'(i) < nbytes);
+    return (2*BeatBytes)'(len) << off;
+  endfunction
+  `ASSERT_ALWAYS(a_strb, clk_i, rst_ni,
+                 !in_valid_i || in_strb_i == chunk_strb(in_nbytes_i, in_off_i),
+                 "in_strb_i does not match in_nbytes_i bytes at offset in_off_i")
 `endif
   `ASSERT_STREAM_STABLE(a_out_stable, clk_i, rst_ni, out_valid_o, out_ready_i,
                         {out_data_o, out_strb_o})

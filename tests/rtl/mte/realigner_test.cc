@@ -138,6 +138,8 @@ class RealignerTest : public ::testing::Test {
     d_.in_last_i = c.last;
     d_.in_fills_i = c.off + c.data.size() >= kBeatBytes;
     d_.in_spills_i = c.off + c.data.size() > kBeatBytes;
+    // The chunk's bytes at its offset, over its beat and the next.
+    d_.in_strb_i = static_cast<uint32_t>(((uint64_t{1} << c.data.size()) - 1) << c.off);
   }
 
   // Sends the rows' chunks with the source idling with probability in_stall and the sink
