@@ -225,19 +225,23 @@ module ai_core
   // share a cycle: the sequencer sees each done a cycle later, as from a unit a cycle slower.
   if (UnitSlice != 0) begin : g_unit_slice
     for (genvar u = 0; u < NumUnits; u++) begin : g_unit
-      logic in_ready;
-      logic unused_count;
-      stream_fifo #(.Depth(1), .Width(luoshu_isa_pkg::DescBits)) u_cmd (
-        .clk_i,
-        .rst_ni,
-        .in_valid_i (seq_cmd[u].valid),
-        .in_ready_o (in_ready),
-        .in_data_i  (seq_cmd[u].desc),
-        .out_valid_o(unit_cmd[u].valid),
-        .out_ready_i(unit_sts[u].ready),
-        .out_data_o (unit_cmd[u].desc),
-        .count_o    (unused_count)
-      );
+      // A one-entry FIFO (a stream_fifo of Depth 1: no push while full), written out so the
+      // command register loads whatever the sequencer offers while it is empty: its enable
+      // is a flip-flop, not the sequencer's late start (FPGA timing; same cycles).
+      logic                                in_ready, cmd_valid_q;
+      logic [luoshu_isa_pkg::DescBits-1:0] cmd_desc_q;
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) cmd_valid_q <= 1'b0;
+        else cmd_valid_q <= cmd_valid_q ? !unit_sts[u].ready : seq_cmd[u].valid;
+      end
+      always_ff @(posedge clk_i) begin
+        if (!cmd_valid_q) cmd_desc_q <= seq_cmd[u].desc;
+      end
+      assign in_ready          = !cmd_valid_q;
+      assign unit_cmd[u].valid = cmd_valid_q;
+      assign unit_cmd[u].desc  = cmd_desc_q;
+      `ASSERT_STREAM_STABLE(a_slice_cmd_stable, clk_i, rst_ni, cmd_valid_q, unit_sts[u].ready,
+                            cmd_desc_q)
       logic                              done_q, busy_q;
       logic [luoshu_isa_pkg::FaultW-1:0] fault_q;
       always_ff @(posedge clk_i) begin

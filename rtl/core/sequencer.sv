@@ -221,6 +221,7 @@ module sequencer
   logic        sync_irq_q, sync_irq_d;
   logic        sync_can, sync_win_ok, sync_win_ok_q, sync_start, sync_acc_fault, b_fire, b_live;
   logic        sync_ok;
+  logic        b_valid, b_err, b_ok, b_bad;  // the response seen; b_ok / b_bad: its verdict
 
   // Faults, state, irq.
   logic              fault_q, fault_d, faulted_q, faulted_d, irq_q, irq_d;
@@ -488,15 +489,21 @@ module sequencer
   // The decoded command's destination, registered as the head enters decode (the head does
   // not change while dec_q holds): the opcode compares stay off the path from the FIFO head
   // through dispatch to the FIFO's pop.
-  logic [NumUnits-1:0] dec_queue_q;  // one-hot LD / EX / ST queue, zero for SYNC
+  logic [NumUnits-1:0] dec_queue_q, dec_queue_d;  // one-hot LD / EX / ST queue, zero for SYNC
   logic                dec_sync_q;
+  always_comb begin
+    dec_queue_d = dec_queue_q;
+    if (dec_try) begin
+      for (int u = 0; u < NumUnits; u++) dec_queue_d[u] = !dec_is_sync && dec_unit == 2'(u);
+    end
+  end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       dec_queue_q <= '0;
       dec_sync_q  <= 1'b0;
-    end else if (dec_try) begin
-      for (int u = 0; u < NumUnits; u++) dec_queue_q[u] <= !dec_is_sync && dec_unit == 2'(u);
-      dec_sync_q <= dec_is_sync;
+    end else begin
+      dec_queue_q <= dec_queue_d;
+      if (dec_try) dec_sync_q <= dec_is_sync;
     end
   end
   `ASSERT_ALWAYS(a_dec_dest, clk_i, rst_ni,
@@ -505,9 +512,28 @@ module sequencer
                  "the registered dispatch destination disagrees with the decode head")
 
   assign q_in_data = {dec_seq_q, dec_index_q, f_desc};
+  // The offer to each queue: decode holds a command for it, no clear is flushing, and the
+  // queue has room, as one register per queue (disp_q) loaded from the next state (the next
+  // count from this cycle's push and pop) rather than an AND of five flip-flops and the
+  // queue's count compare: the offer drives the queue's write and, through the fetch FIFO's
+  // pop, its head register (FPGA timing, docs/fpga.md; same cycles, asserted). A fault or a
+  // clear this cycle still gates it.
+  logic [NumUnits-1:0] disp_q, disp_d, q_pop;
   for (genvar u = 0; u < NumUnits; u++) begin : g_dispatch
+    assign q_pop[u]  = q_out_valid[u] && q_out_ready[u];
+    // Room next cycle: a pop makes it; else full now, or one short and pushed now, leaves none.
+    assign disp_d[u] = dec_d && !flush_d && dec_queue_d[u] &&
+                       (q_pop[u] || !(q_count[u] == QCntW'(QueueDepth) ||
+                                      (q_count[u] == QCntW'(QueueDepth - 1) && q_in_valid[u])));
     // Valid only with room, so a fault or clear never withdraws an offered entry.
-    assign q_in_valid[u] = disp_ok && dec_queue_q[u] && q_in_ready[u];
+    assign q_in_valid[u] = disp_q[u] && !fault_q && !clear_i;
+    `ASSERT_ALWAYS(a_disp_reg, clk_i, rst_ni,
+                   disp_q[u] == (dec_q && !flush_q && dec_queue_q[u] && q_in_ready[u]),
+                   "the registered dispatch offer disagrees with decode, flush and room")
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) disp_q <= '0;
+    else disp_q <= disp_d;
   end
   assign disp_fire = |q_in_valid;
   assign can_dispatch = dec_sync_q ? (queues_empty && units_idle && !sync_busy_q)
@@ -566,7 +592,40 @@ module sequencer
   // A fault raised this cycle stops every start. A deadlock is left out: it is raised only
   // when no queue head is ready, and then nothing starts anyway (this keeps the queue heads'
   // token checks off the path into the starts).
-  assign run_ok = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear_i;
+  // For FPGA timing (same cycles, asserted against the plain form, run_ok): a register says
+  // a fault or a flush stops the starts (stop_q), one says a unit's done would count
+  // (armed_q: a command runs there that no clear or fault abandoned), the clear is taken once
+  // rather than in every fault term, and unit u's own fault is left out of u's start: u
+  // starts only when free (no command, so no done) and takes a second command only when not
+  // done. A unit's done then reaches the starts through two LUT levels, not five.
+  logic                stop_q, run_base;
+  logic [NumUnits-1:0] armed_q, u_fault_now, run_ok_u;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      stop_q  <= 1'b0;
+      armed_q <= '0;
+    end else begin
+      stop_q  <= fault_d || flush_d;
+      armed_q <= run_d & ~drop_d;
+    end
+  end
+  assign run_ok   = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear_i;
+  // No stop, no clear and no fault raised this cycle by SYNC or decode (their terms with the
+  // clear, fault and flush already excluded).
+  assign run_base = !stop_q && !clear_i && !b_bad &&
+                    !(dec_q && dec_sync_q && !sync_busy_q && queues_empty && units_idle &&
+                      !sync_win_ok_q) &&
+                    !(f_out_valid && !dec_q && f_faulty);
+  for (genvar u = 0; u < NumUnits; u++) begin : g_run_ok
+    assign u_fault_now[u] = u_done[u] && armed_q[u] && u_done_fault[u] != FaultNone;
+    assign run_ok_u[u]    = run_base && ((u_fault_now & ~(NumUnits'(1) << u)) == '0);
+    `ASSERT_ALWAYS(a_run_ok_unit, clk_i, rst_ni,
+                   !(unit_free[u] || !u_done[u]) || run_ok_u[u] == run_ok,
+                   "a unit's start condition disagrees with the stop of every start")
+  end
+  `ASSERT_ALWAYS(a_stop_armed, clk_i, rst_ni,
+                 stop_q == (fault_q || flush_q) && armed_q == (run_q & ~drop_q),
+                 "the registered stop or done-counts flags disagree with fault, flush, run, drop")
 
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit
     // HeadReg on the head's wait and signal masks only: they feed the token check and so the
@@ -595,7 +654,7 @@ module sequencer
     assign tok_ok[u]     = ((h_wait[u] & ~tok_nonzero) == '0) && ((h_signal[u] & tok_full) == '0);
     assign head_ready[u] = q_out_valid[u] && tok_ok[u];
     assign unit_free[u]  = !pres_q[u] && !run_q[u];
-    assign start[u]      = head_ready[u] && unit_free[u] && run_ok;
+    assign start[u]      = head_ready[u] && unit_free[u] && run_ok_u[u];
     assign u_cmd_ready[u]  = sts_i[u].ready;
     assign u_done[u]       = sts_i[u].done;
     assign u_done_fault[u] = sts_i[u].fault;
@@ -608,14 +667,13 @@ module sequencer
     // cannot push a channel the second signals past TokenMax (the model would wait for the
     // first's done, then find room).
     assign early[u] = Overlap[u] && head_ready[u] && run_q[u] && !pres_q[u] && !sec_q[u] &&
-                      !u_done[u] && !drop_q[u] && u_cmd_ready[u] && run_ok &&
+                      !u_done[u] && !drop_q[u] && u_cmd_ready[u] && run_ok_u[u] &&
                       ((h_signal[u] & run_signal_q[u] & tok_near_full) == '0);
 
     assign done_ev[u]    = run_q[u] && u_done[u];
-    assign done_ok[u]    = done_ev[u] && !drop_q[u] && !clear_i &&
+    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear_i &&
                            u_done_fault[u] == FaultNone;
-    assign unit_fault[u] = done_ev[u] && !drop_q[u] && !clear_i &&
-                           u_done_fault[u] != FaultNone;
+    assign unit_fault[u] = u_fault_now[u] && !clear_i;
 
     always_comb begin
       pres_d[u]       = (pres_q[u] && !hs[u]) || start[u];
@@ -682,24 +740,42 @@ module sequencer
   assign mem_b_ready_o  = 1'b1;
   // DecodePipe: the SYNC's write response from a register, so the memory port's B (its slice
   // and the core's mux) and the fault it raises, which stops every start, are not one path
-  // into dispatch (FPGA timing). The SYNC retires a cycle later.
-  logic b_valid, b_err;
+  // into dispatch (FPGA timing). The SYNC retires a cycle later. Whether the registered
+  // response retires the SYNC or faults it (b_ok, b_bad: a B for a SYNC no clear abandoned)
+  // is registered with it, from the SYNC's next state (same cycles, asserted), so the fetch
+  // FIFO's pop and the stop of the starts see one flip-flop, not the SYNC's state.
   if (DecodePipe != 0) begin : g_b_reg
-    logic b_valid_q, b_err_q;
+    logic b_valid_q, b_err_q, b_ok_q, b_bad_q, b_want;
+    assign b_want = mem_wr_rsp_i.b_valid && sync_busy_d && !sync_drop_d;
     always_ff @(posedge clk_i) begin
-      if (!rst_ni) b_valid_q <= 1'b0;
-      else b_valid_q <= mem_wr_rsp_i.b_valid;
+      if (!rst_ni) begin
+        b_valid_q <= 1'b0;
+        b_ok_q    <= 1'b0;
+        b_bad_q   <= 1'b0;
+      end else begin
+        b_valid_q <= mem_wr_rsp_i.b_valid;
+        b_ok_q    <= b_want && !mem_wr_rsp_i.b_err;
+        b_bad_q   <= b_want && mem_wr_rsp_i.b_err;
+      end
       b_err_q <= mem_wr_rsp_i.b_err;
     end
     assign b_valid = b_valid_q;
     assign b_err   = b_err_q;
+    assign b_ok    = b_ok_q;
+    assign b_bad   = b_bad_q;
+    `ASSERT_ALWAYS(a_b_flags, clk_i, rst_ni,
+                   {b_ok_q, b_bad_q} == {b_fire && !sync_drop_q && !b_err_q,
+                                         b_fire && !sync_drop_q && b_err_q},
+                   "the registered SYNC response flags disagree with the response and the SYNC")
   end else begin : g_b_now
     assign b_valid = mem_wr_rsp_i.b_valid;
     assign b_err   = mem_wr_rsp_i.b_err;
+    assign b_ok    = b_fire && !sync_drop_q && !b_err;
+    assign b_bad   = b_fire && !sync_drop_q && b_err;
   end
   assign b_fire         = b_valid && sync_busy_q;
   assign b_live         = b_fire && !sync_drop_q && !clear_i;
-  assign sync_ok        = b_live && !b_err;
+  assign sync_ok        = b_ok && !clear_i;
 
   always_comb begin
     sync_busy_d  = (sync_busy_q && !b_fire) || sync_start;
@@ -766,7 +842,7 @@ module sequencer
     end else if (unit_fault[2]) begin
       raise_code  = u_done_fault[2];
       raise_index = run_index_q[2];
-    end else if (b_live && b_err) begin
+    end else if (b_bad && !clear_i) begin
       raise_code  = FaultMemError;
       raise_index = dec_index_q;
     end else if (sync_acc_fault) begin

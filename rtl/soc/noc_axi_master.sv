@@ -127,19 +127,23 @@ module noc_axi_master #(
   logic [NumIds-1:0] rd_in_ready, wr_in_ready;
   logic              ar_in_ready, aw_in_ready;
 
-  logic rx_valid, rx_ready;
-  spill_register #(.Width(HdrW), .Bypass(1 - RxSlice)) u_rx_slice (
+  // The kind and the AXI id are decoded before the slice and travel with the header, so with
+  // RxSlice the accept (the per-id FIFO's room) starts at the slice's flip-flops.
+  noc_pkg::mem_hdr_t rx_hdr;
+  logic              rx_valid, rx_ready;
+  logic [IdW-1:0]    rx_id;
+  assign rx_hdr = rx_hdr_i;
+  assign rx_id  = IdW'(32'(rx_hdr.route.src.y) * IdX + 32'(rx_hdr.route.src.x));
+  spill_register #(.Width(1 + IdW + HdrW), .Bypass(1 - RxSlice)) u_rx_slice (
     .clk_i,
     .rst_ni,
     .in_valid_i (rx_hdr_valid_i),
     .in_ready_o (rx_hdr_ready_o),
-    .in_data_i  (rx_hdr_i),
+    .in_data_i  ({rx_hdr.kind == noc_pkg::KindRead, rx_id, rx_hdr}),
     .out_valid_o(rx_valid),
     .out_ready_i(rx_ready),
-    .out_data_o (req)
+    .out_data_o ({req_read, req_id, req})
   );
-  assign req_read  = req.kind == noc_pkg::KindRead;
-  assign req_id    = IdW'(32'(req.route.src.y) * IdX + 32'(req.route.src.x));
   assign req_byte  = {req.addr[27:0], 4'b0};
   assign req_local = ((req_byte >> (12 + ChanBits)) << 12) | {20'b0, req_byte[11:0]};
   assign req_pend  = {req.route.src, req.tag, req.len, req.addr};
