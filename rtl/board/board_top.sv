@@ -29,7 +29,7 @@ module board_top #(
   parameter int          StretchBits   = 20,
   // The SoC's FPGA pipelining (docs/fpga.md): on by default, as the board builds it.
   parameter int          CubePipeMul   = 2,
-  parameter int          EpiloguePipe  = 3,
+  parameter int          EpiloguePipe  = 4,
   parameter int          MteCtrlPipe   = 1,
   parameter int          DecodePipe    = 1,
   parameter int          L0cReadPipe   = 1,

@@ -17,7 +17,10 @@
 // with what takes q_o (FPGA timing); Pipe = 3 also
 // registers the product as two partial products (x's low 17 bits and its high 15, each times
 // scale: one MULT18X18D each on an ECP5), added with the rounding constant in the next cycle,
-// so a DSP's delay and the 48-bit adds no longer share one either, nor the adds the select.
+// so a DSP's delay and the 48-bit adds no longer share one either, nor the adds the select;
+// Pipe = 4 also registers the inputs (c, the bias already gated by bias_en, relu, scale, shift,
+// tag), so the bias add and ReLU start at flip-flops, not behind the caller's L0C lane
+// rotation and bias select (FPGA timing).
 //
 // No shifter: of the rounded sum t (48 bits), q keeps bits shift+7..shift when t >>> shift
 // fits int8, that is when bits 47..shift+7 of t all equal its sign; a select per bit and a
@@ -27,7 +30,7 @@
 
 module epilogue #(
   parameter int Lanes = 4,
-  parameter int Pipe  = 0,  // 0 to 3 extra stages
+  parameter int Pipe  = 0,  // 0 to 4 extra stages
   parameter int TagW  = 1,
   localparam int BusyW = $clog2(Pipe + 2)
 ) (
@@ -51,8 +54,54 @@ module epilogue #(
     $error("epilogue: Lanes must be >= 1 (got %0d)", Lanes);
   end
 
-  if (Pipe < 0 || Pipe > 3) begin : g_bad_pipe
-    $error("epilogue: Pipe must be 0, 1, 2 or 3 (got %0d)", Pipe);
+  if (Pipe < 0 || Pipe > 4) begin : g_bad_pipe
+    $error("epilogue: Pipe must be 0, 1, 2, 3 or 4 (got %0d)", Pipe);
+  end
+
+  // Stage e: the inputs (the ports, or with Pipe = 4 their registers). The bias comes gated by
+  // bias_en, so the add behind it is c + bias alone.
+  logic                   valid_e, relu_e;
+  logic [Lanes-1:0][31:0] c_e, bias_e, bias_in;
+  logic [15:0]            scale_e;
+  logic [4:0]             shift_e;
+  logic [TagW-1:0]        tag_e;
+  assign bias_in = bias_en_i ? bias_i : '0;
+  if (Pipe == 4) begin : g_pipe_e
+    logic valid_e_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) valid_e_q <= 1'b0;
+      else valid_e_q <= valid_i;
+    end
+    // Datapath registers: no reset and no enable (stage s takes them only under valid_e), so
+    // valid_i does not fan out to them as a clock enable.
+    always_ff @(posedge clk_i) begin
+      c_e     <= c_i;
+      bias_e  <= bias_in;
+      relu_e  <= relu_i;
+      scale_e <= scale_i;
+      shift_e <= shift_i;
+      tag_e   <= tag_i;
+    end
+    assign valid_e = valid_e_q;
+  end else begin : g_no_pipe_e
+    assign valid_e = valid_i;
+    assign c_e     = c_i;
+    assign bias_e  = bias_in;
+    assign relu_e  = relu_i;
+    assign scale_e = scale_i;
+    assign shift_e = shift_i;
+    assign tag_e   = tag_i;
+  end
+
+  // The rounding constants, made from the shift before stage s: 2^(shift-1) and 2^(shift-1) - 1
+  // (both 0 for shift 0), each bit a compare of the shift, no decrement. Registered beside
+  // the shift (Pipe >= 1), so the rounding constant is a 2:1 mux on the product's sign.
+  logic [30:0] half_e, half_m1_e, half_s, half_m1_s;
+  always_comb begin
+    for (int i = 0; i < 31; i++) begin
+      half_e[i]    = (32'(shift_e) == i + 1);
+      half_m1_e[i] = (32'(shift_e) > i + 1);
+    end
   end
 
   // Stage s: the multiplier's inputs (the ports, or the extra stage's registers).
@@ -67,33 +116,37 @@ module epilogue #(
     logic valid_a_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) valid_a_q <= 1'b0;
-      else valid_a_q <= valid_i;
+      else valid_a_q <= valid_e;
     end
     always_ff @(posedge clk_i) begin
-      if (valid_i) begin
-        scale_s <= scale_i;
-        shift_s <= shift_i;
-        tag_s   <= tag_i;
-        x_s     <= x_in;
+      if (valid_e) begin
+        scale_s   <= scale_e;
+        shift_s   <= shift_e;
+        tag_s     <= tag_e;
+        half_s    <= half_e;
+        half_m1_s <= half_m1_e;
+        x_s       <= x_in;
       end
     end
     assign valid_s = valid_a_q;
     assign valid_a = valid_a_q;
   end else begin : g_no_pipe
-    assign valid_s = valid_i;
-    assign scale_s = scale_i;
-    assign shift_s = shift_i;
-    assign tag_s   = tag_i;
-    assign x_s     = x_in;
-    assign valid_a = 1'b0;
+    assign valid_s   = valid_e;
+    assign scale_s   = scale_e;
+    assign shift_s   = shift_e;
+    assign tag_s     = tag_e;
+    assign half_s    = half_e;
+    assign half_m1_s = half_m1_e;
+    assign x_s       = x_in;
+    assign valid_a   = 1'b0;
   end
 
-  // Stage p: what the product register takes (stage s, or with Pipe = 3 the partial
+  // Stage p: what the product register takes (stage s, or with Pipe >= 3 the partial
   // products' stage m behind it).
   logic            valid_p, valid_m;
   logic [4:0]      shift_p;
   logic [TagW-1:0] tag_p;
-  if (Pipe == 3) begin : g_pipe_m
+  if (Pipe >= 3) begin : g_pipe_m
     logic            valid_m_q;
     logic [4:0]      shift_m;
     logic [TagW-1:0] tag_m;
@@ -122,20 +175,19 @@ module epilogue #(
   logic            valid_q;
   logic [4:0]      shift_q;
   logic [TagW-1:0] tag_q;
-  logic [30:0]     half_s;              // 2^(shift-1) (0 for shift 0)
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) valid_q <= 1'b0;
     else valid_q <= valid_p;
   end
   // The rounding constant: 2^(shift-1), minus 1 for a negative product (ties away from zero:
-  // a negative product rounds its tie down), none at shift 0. Made beside the multiplier, each
-  // lane's from the signs of its operands, so the rounding add takes it from a register, not
-  // through a mux on the product's sign. The operands' signs differ for a negative product
-  // and may for a zero one, whose result is 0 with either constant (both are below 2^shift);
-  // a zero test on x instead would put the bias add in front of it and make ABC take
-  // minutes on the Pipe = 0 netlist. a_q_ref checks the result against the product-sign mux.
-  assign half_s = (shift_s == '0) ? '0 : (31'd1 << (shift_s - 5'd1));
+  // a negative product rounds its tie down), none at shift 0. Chosen beside the multiplier,
+  // each lane's from the signs of its operands between the two constants of stage s, so the
+  // rounding add takes it from a register, not through a mux on the product's sign. The
+  // operands' signs differ for a negative product and may for a zero one, whose result is 0
+  // with either constant (both are below 2^shift); a zero test on x instead would put the
+  // bias add in front of it and make ABC take minutes on the Pipe = 0 netlist. a_q_ref checks
+  // the result against the product-sign mux.
   always_ff @(posedge clk_i) begin
     if (valid_p) begin
       shift_q    <= shift_p;
@@ -161,8 +213,10 @@ module epilogue #(
     assign tag_o   = tag_q;
   end
   assign valid_o = valid_r;
-  // Inputs inside the extra stages: a, m (Pipe = 3) and, when it is not the output, q.
-  assign busy_o  = BusyW'(valid_a) + BusyW'(valid_m) + BusyW'(Pipe >= 2 && valid_q);
+  // Inputs inside the extra stages: e (Pipe = 4), a, m (Pipe >= 3) and, when it is not the
+  // output, q.
+  assign busy_o  = BusyW'(Pipe == 4 && valid_e) + BusyW'(valid_a) + BusyW'(valid_m) +
+                   BusyW'(Pipe >= 2 && valid_q);
 
   // keep_q[i]: bit i of the rounded sum lies at or above bit shift+7, so it must equal the sign
   // for the result to fit int8 (bits 7..38 can; 39..46 always do, shift being at most 31).
@@ -188,12 +242,12 @@ module epilogue #(
     end
 `endif
 
-    assign sum     = bias_en_i ? c_i[l] + bias_i[l] : c_i[l];
-    assign x_in[l] = (relu_i && sum[31]) ? '0 : sum;
+    assign sum     = c_e[l] + bias_e[l];
+    assign x_in[l] = (relu_e && sum[31]) ? '0 : sum;
     assign neg_s   = (x_s[l][31] != scale_s[15]);
-    assign round_s = (neg_s && half_s != '0) ? half_s - 31'd1 : half_s;
+    assign round_s = neg_s ? half_m1_s : half_s;
     // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
-    if (Pipe == 3) begin : g_partial
+    if (Pipe >= 3) begin : g_partial
       // x = hi * 2^17 + lo, hi signed (x's bits 31:17), lo unsigned (bits 16:0): each partial
       // product fits one 18 x 18 signed multiplier.
       logic signed [33:0] lo_m;
@@ -257,7 +311,7 @@ module epilogue #(
     logic [47:0] t;
     logic [7:0]  sel, q;
     logic        fits;
-    if (Pipe == 3) begin : g_t_rounded
+    if (Pipe >= 3) begin : g_t_rounded
       assign t = p_q;  // rounded in stage p
     end else begin : g_t_add
       logic [30:0] round_q;

@@ -2,8 +2,9 @@
 // combination of bias_en / relu over edge values of c, bias, scale and every shift; exact
 // rounding ties at every shift; the worked examples of docs/isa.md; seeded random vectors with
 // the configuration changing every cycle; and the valid / hold behaviour of the pipe. As built
-// (Pipe = 0, one cycle), with Pipe = 2 (three cycles, a vector every cycle) and with the FPGA
-// build's Pipe = 3 (four cycles: the product as two partial products added a cycle later).
+// (Pipe = 0, one cycle), with Pipe = 2 (three cycles, a vector every cycle), with Pipe = 3 (four
+// cycles: the product as two partial products added a cycle later) and with the FPGA build's
+// Pipe = 4 (five: the inputs registered too); busy_o against the vectors in flight.
 #include "sw/model/epilogue.h"
 
 #include <gtest/gtest.h>
@@ -22,6 +23,8 @@
 #include "Vepilogue_l4_pipe2_params.h"
 #include "Vepilogue_l4_pipe3.h"
 #include "Vepilogue_l4_pipe3_params.h"
+#include "Vepilogue_l4_pipe4.h"
+#include "Vepilogue_l4_pipe4_params.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -78,6 +81,7 @@ class EpilogueTest : public ::testing::Test {
     pending_.push_back({v, sim_.cycle()});
     Drive(v);
     sim_.Step();
+    CheckBusy();
     return !OldestIsOut() || CheckOldest();
   }
 
@@ -88,11 +92,25 @@ class EpilogueTest : public ::testing::Test {
     bool ok = true;
     while (!pending_.empty()) {
       sim_.Step();
+      CheckBusy();
       if (OldestIsOut()) ok = CheckOldest() && ok;
     }
     return ok;
   }
   bool RunOne(const Vec& v) { return Run(v) && Flush(); }
+
+  // busy_o counts the vectors inside the extra stages: driven 1 to Pipe cycles ago.
+  void CheckBusy() {
+    int inside = 0;
+    for (const auto& p : pending_) {
+      const uint64_t age = sim_.cycle() - p.second;
+      inside += (age >= 1 && age < uint64_t(kLatency)) ? 1 : 0;
+    }
+    if (int(sim_.dut().busy_o) != inside && ++mismatches_ <= 10) {
+      ADD_FAILURE() << "busy_o " << int(sim_.dut().busy_o) << ", " << inside
+                    << " vectors inside the extra stages";
+    }
+  }
 
   // Checks all lanes of the oldest vector in flight against the model and retires it; false on
   // a mismatch (reported with the inputs; stops after a few so a broken build does not flood
@@ -147,7 +165,8 @@ class EpilogueTest : public ::testing::Test {
   int mismatches_ = 0;
 };
 
-using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3>;
+using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3,
+                                 Vepilogue_l4_pipe4>;
 TYPED_TEST_SUITE(EpilogueTest, Models);
 
 const std::vector<int32_t> kEdges = {kMin, kMin + 1, -65536, -257,  -256,     -129, -128, -127,
