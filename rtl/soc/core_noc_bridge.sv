@@ -37,7 +37,11 @@ module core_noc_bridge #(
   parameter int         MaxWrites = 8,    // write bursts in flight
   parameter bit         Remote = 0,       // 1: other chips' addresses go to the gateway
   parameter logic [2:0] GwX = 3'd0,       // the gateway node (Remote = 1)
-  parameter logic [2:0] GwY = 3'd0
+  parameter logic [2:0] GwY = 3'd0,
+  // 1: responses pass a register stage first (no back-pressure: rx is always ready), so the
+  // response mesh's buffer read and the reorder buffer's slot writes are not one path (FPGA
+  // timing; a cycle more per response)
+  parameter int         RxPipe = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -66,6 +70,9 @@ module core_noc_bridge #(
   end
   if (RobBeats < 16 || RobBeats > 256 || (RobBeats & (RobBeats - 1)) != 0) begin : g_bad_rob
     $error("core_noc_bridge: RobBeats must be a power of two in 16..256 (got %0d)", RobBeats);
+  end
+  if (RxPipe != 0 && RxPipe != 1) begin : g_bad_rx_pipe
+    $error("core_noc_bridge: RxPipe must be 0 or 1 (got %0d)", RxPipe);
   end
   if (MaxWrites < 1 || MaxWrites > 64) begin : g_bad_writes
     $error("core_noc_bridge: MaxWrites must be 1..64 (got %0d)", MaxWrites);
@@ -315,15 +322,24 @@ module core_noc_bridge #(
 
   // ---------------------------------------------------------------- rx: responses
   // Always ready: read beats have reserved slots, write responses a reserved B FIFO entry.
+  logic                        rx_hdr_valid, rx_data_valid, rx_data_last;
+  logic [noc_pkg::MemHdrW-1:0] rx_hdr_bits;
+  logic [143:0]                rx_data;
+  pipe_reg #(.Width(noc_pkg::MemHdrW), .Bypass(RxPipe == 0 ? 1 : 0)) u_rx_hdr_pipe (
+    .clk_i, .rst_ni, .valid_i(rx_hdr_valid_i), .data_i(rx_hdr_i),
+    .valid_o(rx_hdr_valid), .data_o(rx_hdr_bits));
+  pipe_reg #(.Width(145), .Bypass(RxPipe == 0 ? 1 : 0)) u_rx_data_pipe (
+    .clk_i, .rst_ni, .valid_i(rx_data_valid_i), .data_i({rx_data_last_i, rx_data_i}),
+    .valid_o(rx_data_valid), .data_o({rx_data_last, rx_data}));
   noc_pkg::mem_hdr_t rx_hdr;
   logic              rx_read, rx_write;
   logic [SlotW-1:0]  rx_slot_q;
   logic [7:0]        rx_left_q;  // data flits still due for the current read response
-  assign rx_hdr          = rx_hdr_i;
+  assign rx_hdr          = rx_hdr_bits;
   assign rx_hdr_ready_o  = 1'b1;
   assign rx_data_ready_o = 1'b1;
-  assign rx_read         = rx_hdr_valid_i && (rx_hdr.kind == noc_pkg::KindReadResp);
-  assign rx_write        = rx_hdr_valid_i && (rx_hdr.kind == noc_pkg::KindWriteResp);
+  assign rx_read         = rx_hdr_valid && (rx_hdr.kind == noc_pkg::KindReadResp);
+  assign rx_write        = rx_hdr_valid && (rx_hdr.kind == noc_pkg::KindWriteResp);
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -332,7 +348,7 @@ module core_noc_bridge #(
     end else if (rx_read) begin
       rx_slot_q <= SlotW'(rx_hdr.tag);
       rx_left_q <= rx_hdr.len;
-    end else if (rx_data_valid_i) begin
+    end else if (rx_data_valid) begin
       rx_slot_q <= rx_slot_q + 1'b1;
       rx_left_q <= rx_left_q - 8'd1;
     end
@@ -411,9 +427,9 @@ module core_noc_bridge #(
   always_comb begin
     if (rd_issue) begin
       head_valid_d = rob_valid_q[rob_head_next_q] ||
-                     (rx_data_valid_i && rx_slot_q == rob_head_next_q);
+                     (rx_data_valid && rx_slot_q == rob_head_next_q);
     end else begin
-      head_valid_d = head_valid_q || (rx_data_valid_i && rx_slot_q == rob_head_q);
+      head_valid_d = head_valid_q || (rx_data_valid && rx_slot_q == rob_head_q);
     end
   end
 
@@ -433,9 +449,9 @@ module core_noc_bridge #(
   sram #(.Words(RobBeats), .Width(RobW)) u_rob (
     .clk_i,
     .rst_ni,
-    .we_i   (rx_data_valid_i),
+    .we_i   (rx_data_valid),
     .waddr_i(rx_slot_q),
-    .wdata_i(rx_data_i[RobW-1:0]),
+    .wdata_i(rx_data[RobW-1:0]),
     .re_i   (head_valid_q),
     .raddr_i(rob_head_q),
     .rdata_o(rob_rdata)
@@ -454,7 +470,7 @@ module core_noc_bridge #(
       out_room_q      <= 1'b1;
       rd_pend_q       <= 1'b0;
     end else begin
-      if (rx_data_valid_i) rob_valid_q[rx_slot_q] <= 1'b1;
+      if (rx_data_valid) rob_valid_q[rx_slot_q] <= 1'b1;
       // A cycle late: no beat comes for a slot the cycle after it is freed (a_rob_slot_free).
       if (rd_pend_q) rob_valid_q[rd_pend_slot_q] <= 1'b0;
       head_valid_q <= head_valid_d;
@@ -495,8 +511,8 @@ module core_noc_bridge #(
   // Not used: response headers' addr and len (a read's length is in its reserved slots),
   // the read response header's err (errors come per beat), the data flits' spare bits.
   logic unused_rx;
-  assign unused_rx = ^{rx_hdr.addr, rx_hdr.tag[7:3], rx_data_i[143:RobW], rx_data_last_i,
-                       rx_hdr_i[noc_pkg::RouteW/2-1:0]};
+  assign unused_rx = ^{rx_hdr.addr, rx_hdr.tag[7:3], rx_data[143:RobW], rx_data_last,
+                       rx_hdr_bits[noc_pkg::RouteW/2-1:0]};
 `endif
 
   // ---------------------------------------------------------------- checks
@@ -541,15 +557,15 @@ module core_noc_bridge #(
   `ASSERT_ALWAYS(a_w_last, clk_i, rst_ni,
                  !w_fire || (core_req_i.w_last == (wr_left_q == 8'd1 && !wr_first_half)),
                  "W last does not mark the final beat of its AW burst")
-  `ASSERT_ALWAYS(a_rx_kind, clk_i, rst_ni, !rx_hdr_valid_i || rx_read || rx_write,
+  `ASSERT_ALWAYS(a_rx_kind, clk_i, rst_ni, !rx_hdr_valid || rx_read || rx_write,
                  "rx header is not a response")
   `ASSERT_ALWAYS(a_rx_read_len, clk_i, rst_ni,
                  !rx_read || (rx_hdr.len != '0 && rx_hdr.len <= 8'd128 && rx_left_q == '0),
                  "read response of a bad length, or before the previous one's data ended")
-  `ASSERT_ALWAYS(a_rx_data, clk_i, rst_ni, !rx_data_valid_i || (rx_left_q != '0 &&
-                 rx_data_last_i == (rx_left_q == 8'd1)),
+  `ASSERT_ALWAYS(a_rx_data, clk_i, rst_ni, !rx_data_valid || (rx_left_q != '0 &&
+                 rx_data_last == (rx_left_q == 8'd1)),
                  "rx data flit outside a read response, or tail on the wrong flit")
-  `ASSERT_ALWAYS(a_rob_slot_free, clk_i, rst_ni, !rx_data_valid_i || !rob_valid_q[rx_slot_q],
+  `ASSERT_ALWAYS(a_rob_slot_free, clk_i, rst_ni, !rx_data_valid || !rob_valid_q[rx_slot_q],
                  "read response beat for a slot that already holds one")
   `ASSERT_ALWAYS(a_rx_src, clk_i, rst_ni, !rx_write || rx_ch_known,
                  "write response from a node that is no memory channel")

@@ -331,7 +331,7 @@ module luoshu_soc #(
 
       core_noc_bridge #(
         .NumChannels(NumChannels), .ChanX(ChanX), .ChanY(ChanY), .RobBeats(RobBeats),
-        .MaxWrites(MaxWrites), .Remote(Super), .GwX(3'(GwX)), .GwY(3'(GwY))
+        .MaxWrites(MaxWrites), .Remote(Super), .GwX(3'(GwX)), .GwY(3'(GwY)), .RxPipe(NocPipeAlloc)
       ) u_bridge (
         .clk_i,
         .rst_ni,

@@ -12,7 +12,8 @@ module core_noc_bridge_tb #(
   parameter int         MaxWrites = 8,    // write bursts in flight
   parameter bit         Remote = 0,       // supernode: other chips' addresses to the gateway
   parameter logic [2:0] GwX = 3'd0,
-  parameter logic [2:0] GwY = 3'd0
+  parameter logic [2:0] GwY = 3'd0,
+  parameter int         RxPipe = 0        // the FPGA build's response register
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -70,7 +71,8 @@ module core_noc_bridge_tb #(
     .MaxWrites(MaxWrites),
     .Remote(Remote),
     .GwX(GwX),
-    .GwY(GwY)
+    .GwY(GwY),
+    .RxPipe(RxPipe)
   ) u_bridge (
     .clk_i,
     .rst_ni,
