@@ -165,8 +165,8 @@ class EpilogueTest : public ::testing::Test {
   int mismatches_ = 0;
 };
 
-using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3,
-                                 Vepilogue_l4_pipe4>;
+using Models =
+    ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3, Vepilogue_l4_pipe4>;
 TYPED_TEST_SUITE(EpilogueTest, Models);
 
 const std::vector<int32_t> kEdges = {kMin, kMin + 1, -65536, -257,  -256,     -129, -128, -127,
