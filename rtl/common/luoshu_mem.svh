@@ -197,8 +197,8 @@
 
 `define LUOSHU_WIN_FLATTEN(win, n) \
   for (genvar w_ = 0; w_ < (n); w_++) begin : g_win_flat \
-    assign win[w_] = '{base: win_base_i[w_], size: win_size_i[w_], \
-                       writable: win_writable_i[w_]}; \
+    assign win[w_] = luoshu_mem_pkg::win_make(win_base_i[w_], win_size_i[w_], \
+                                              win_writable_i[w_]); \
   end
 
 `endif  // LUOSHU_MEM_SVH

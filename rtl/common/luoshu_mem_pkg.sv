@@ -30,9 +30,20 @@ package luoshu_mem_pkg;
 
   // One memory window (docs/core.md "Windows"): the bytes [base, base + size) the core may
   // read (and write if writable); size 0 = unused, 33 bits so a window can end at 2^32.
+  // limit (base + size) and used (size != 0) are made once where the window is set (win_make),
+  // not in each of the core's seven window checks: the add and the zero test are then off
+  // every check's path, and the checks are two compares each (docs/fpga.md).
   typedef struct packed {
     logic [AddrW-1:0] base;
     logic [AddrW:0]   size;
     logic             writable;
+    logic [AddrW+1:0] limit;
+    logic             used;
   } win_t;
+
+  function automatic win_t win_make(logic [AddrW-1:0] base, logic [AddrW:0] size,
+                                    logic writable);
+    win_make = '{base: base, size: size, writable: writable,
+                 limit: {2'b0, base} + {1'b0, size}, used: size != '0};
+  endfunction
 endpackage

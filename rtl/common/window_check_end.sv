@@ -20,12 +20,13 @@ module window_check_end #(
     $error("window_check_end: NumWindows must be >= 1 (got %0d)", NumWindows);
   end
 
+  // The window's end and used flag come with it (luoshu_mem_pkg::win_make): two compares here.
   logic [NumWindows-1:0] in_window;
   for (genvar w = 0; w < NumWindows; w++) begin : g_win
-    logic [33:0] win_end;
-    assign win_end = {2'b0, win_i[w].base} + {1'b0, win_i[w].size};
-    assign in_window[w] = (win_i[w].size != '0) && (addr_i >= win_i[w].base) &&
-                       (end_i <= win_end) && (!write_i || win_i[w].writable);
+    assign in_window[w] = win_i[w].used && (addr_i >= win_i[w].base) &&
+                          (end_i <= win_i[w].limit) && (!write_i || win_i[w].writable);
+    logic unused_size;  // in limit and used
+    assign unused_size = ^win_i[w].size;
   end
 
   assign ok_o = empty_i || (|in_window);

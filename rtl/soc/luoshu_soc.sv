@@ -277,8 +277,8 @@ module luoshu_soc #(
 
       // Window sizes are 32-bit registers; the core takes 33 bits (4 GiB windows).
       for (genvar w = 0; w < 4; w++) begin : g_win
-        assign win[w] = '{base: reg_win_base[c][w], size: {1'b0, reg_win_size[c][w]},
-                          writable: reg_win_flags[c][w]};
+        assign win[w] = luoshu_mem_pkg::win_make(reg_win_base[c][w], {1'b0, reg_win_size[c][w]},
+                                                 reg_win_flags[c][w]);
       end
 
       ai_core #(
