@@ -244,7 +244,7 @@ endfunction()
 
 # luoshu_rtl_gates(NAME id TOP module SOURCES f.sv... [PARAMS A=1 B=2] [SYNTH_LABELS long])
 # Adds two CTest gates: lint.<id> (verilator --lint-only -Wall, waivers only from the one
-# waiver file) and synth.<id> (Yosys synthesis, fails on any error or unresolved module).
+# waiver file; as simulated and as synthesized, scripts/lint.sh) and synth.<id> (Yosys synthesis, fails on any error or unresolved module).
 # SYNTH_LABELS adds labels to the synthesis gate (e.g. "long" for a big configuration that
 # takes minutes and so runs only on request: scripts/test.sh -L long).
 function(luoshu_rtl_gates)
@@ -252,7 +252,7 @@ function(luoshu_rtl_gates)
   _luoshu_params(vl_params ys_params ${A_PARAMS})
   _luoshu_relative(sources ${PROJECT_SOURCE_DIR} ${LUOSHU_WAIVERS} ${A_SOURCES})
   add_test(NAME lint.${A_NAME}
-    COMMAND ${VERILATOR_EXECUTABLE} --lint-only -Wall --assert ${_vl_cov_define} -Irtl/common
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/lint.sh ${VERILATOR_EXECUTABLE} ${_vl_cov_define} -Irtl/common
             --top-module ${A_TOP} ${vl_params} ${sources}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(lint.${A_NAME} PROPERTIES LABELS "gate;lint")
