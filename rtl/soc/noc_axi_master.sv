@@ -17,6 +17,8 @@
 // bits above the 4 KiB page are removed: local = {addr[31:12+ChanBits], addr[11:0]}.
 // AR, AW and W leave from spill registers (registered AXI outputs, full throughput); R and B
 // are not buffered: R beats go straight to tx (RREADY follows the NI's ready).
+// The accept of a request and the choice of a response read per-id flags kept in registers
+// (the FIFO has room, the FIFO is not empty), computed a cycle early (same cycles, asserted).
 `include "luoshu_assert.svh"
 
 module noc_axi_master #(
@@ -29,7 +31,9 @@ module noc_axi_master #(
   parameter int MaxWritesPerId = 8,
   // 1: the request header through a register slice first, so the network's buffer read and
   // this decode (kind, id, the per-id FIFO's room) are not one path back into the router's
-  // pop (FPGA timing; one cycle more per request, full rate).
+  // pop; and the response header through one on its way out, so the choice among the AXI
+  // ids and the NI's framing are not one path into the router's buffer (FPGA timing; one
+  // cycle more per request and per response, full rate).
   parameter int RxSlice = 0,
   localparam int HdrW = noc_pkg::MemHdrW,
   localparam int DataW = 144   // 16 strobes + 128 data bits (FlitW = 146)
@@ -119,48 +123,71 @@ module noc_axi_master #(
   } pend_t;
 
   // ---- Requests ----
-  noc_pkg::mem_hdr_t req;
-  logic              req_read, req_fire;
-  logic [IdW-1:0]    req_id;
+  // A request as the slice carries it: the kind and the AXI id are decoded before the slice,
+  // so with RxSlice the accept (the id's flag below) starts at the slice's flip-flops.
+  typedef struct packed {
+    logic              read;
+    logic [IdW-1:0]    id;
+    noc_pkg::mem_hdr_t hdr;
+  } req_t;
+
+  noc_pkg::mem_hdr_t rx_hdr;
+  req_t              rx_req, req;
+  logic              rx_valid, rx_ready, req_fire;
   logic [31:0]       req_byte, req_local;
   pend_t             req_pend;
-  logic [NumIds-1:0] rd_in_ready, wr_in_ready;
+  logic [NumIds-1:0] rd_push, wr_push;
   logic              ar_in_ready, aw_in_ready;
+  logic [NumIds-1:0] rd_ok_q, wr_ok_q;  // a read (write) of id i can be taken now
 
-  // The kind and the AXI id are decoded before the slice and travel with the header, so with
-  // RxSlice the accept (the per-id FIFO's room) starts at the slice's flip-flops.
-  noc_pkg::mem_hdr_t rx_hdr;
-  logic              rx_valid, rx_ready;
-  logic [IdW-1:0]    rx_id;
   assign rx_hdr = rx_hdr_i;
-  assign rx_id  = IdW'(32'(rx_hdr.route.src.y) * IdX + 32'(rx_hdr.route.src.x));
-  spill_register #(.Width(1 + IdW + HdrW), .Bypass(1 - RxSlice)) u_rx_slice (
-    .clk_i,
-    .rst_ni,
-    .in_valid_i (rx_hdr_valid_i),
-    .in_ready_o (rx_hdr_ready_o),
-    .in_data_i  ({rx_hdr.kind == noc_pkg::KindRead, rx_id, rx_hdr}),
-    .out_valid_o(rx_valid),
-    .out_ready_i(rx_ready),
-    .out_data_o ({req_read, req_id, req})
-  );
-  assign req_byte  = {req.addr[27:0], 4'b0};
-  assign req_local = ((req_byte >> (12 + ChanBits)) << 12) | {20'b0, req_byte[11:0]};
-  assign req_pend  = {req.route.src, req.tag, req.len, req.addr};
+  assign rx_req = '{read: rx_hdr.kind == noc_pkg::KindRead,
+                    id: IdW'(32'(rx_hdr.route.src.y) * IdX + 32'(rx_hdr.route.src.x)),
+                    hdr: rx_hdr};
 
-  // A request needs room for its AXI address beat and its FIFO entry.
-  assign rx_ready = req_read ? (ar_in_ready && rd_in_ready[req_id])
-                             : (aw_in_ready && wr_in_ready[req_id]);
+  if (RxSlice != 0) begin : g_rx_slice
+    // Two entries with the head in a register: a spill register's cycles, without the
+    // multiplexer in front of its output.
+    logic [1:0] unused_count;
+    stream_fifo #(.Depth(2), .Width($bits(req_t)), .HeadReg(1)) u_rx_slice (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i (rx_hdr_valid_i),
+      .in_ready_o (rx_hdr_ready_o),
+      .in_data_i  (rx_req),
+      .out_valid_o(rx_valid),
+      .out_ready_i(rx_ready),
+      .out_data_o (req),
+      .count_o    (unused_count)
+    );
+  end else begin : g_rx_wire
+    assign rx_valid       = rx_hdr_valid_i;
+    assign rx_hdr_ready_o = rx_ready;
+    assign req            = rx_req;
+  end
+
+  assign req_byte  = {req.hdr.addr[27:0], 4'b0};
+  assign req_local = ((req_byte >> (12 + ChanBits)) << 12) | {20'b0, req_byte[11:0]};
+  assign req_pend  = {req.hdr.route.src, req.hdr.tag, req.hdr.len, req.hdr.addr};
+
+  // A request needs room for its AXI address beat and its FIFO entry: the flag of its id.
+  assign rx_ready = req.read ? rd_ok_q[req.id] : wr_ok_q[req.id];
   assign req_fire = rx_valid && rx_ready;
+  always_comb begin
+    rd_push = '0;
+    wr_push = '0;
+    if (req_fire && req.read) rd_push[req.id] = 1'b1;
+    if (req_fire && !req.read) wr_push[req.id] = 1'b1;
+  end
 
   // {id, addr, len-1}: AXI length counts beats minus one.
   logic [AxW-1:0] ax_in, ar_out, aw_out;
-  assign ax_in = {req_id, req_local, req.len - 8'd1};
+  assign ax_in = {req.id, req_local, req.hdr.len - 8'd1};
 
   spill_register #(.Width(AxW)) u_ar (
     .clk_i,
     .rst_ni,
-    .in_valid_i (req_fire && req_read),
+    .in_valid_i (req_fire && req.read),
     .in_ready_o (ar_in_ready),
     .in_data_i  (ax_in),
     .out_valid_o(m_axi_arvalid_o),
@@ -174,7 +201,7 @@ module noc_axi_master #(
   spill_register #(.Width(AxW)) u_aw (
     .clk_i,
     .rst_ni,
-    .in_valid_i (req_fire && !req_read),
+    .in_valid_i (req_fire && !req.read),
     .in_ready_o (aw_in_ready),
     .in_data_i  (ax_in),
     .out_valid_o(m_axi_awvalid_o),
@@ -187,11 +214,17 @@ module noc_axi_master #(
 
   // A write's data flits follow its header on rx (one packet at a time), so they are W beats
   // in AW order.
-  // With RxSlice a write's data flits wait until its header has left the slice (w_left_q).
+  // With RxSlice a write's data flits wait until its header has left the slice (w_left_q:
+  // the flits its write still owes; without RxSlice only checked).
   logic rx_data_open, w_in_ready;
   logic [LenW-1:0] w_left_q;
   assign rx_data_open    = (RxSlice == 0) || (w_left_q != '0);
   assign rx_data_ready_o = w_in_ready && rx_data_open;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) w_left_q <= '0;
+    else if (req_fire && !req.read) w_left_q <= req.hdr.len;
+    else if (rx_data_valid_i && rx_data_ready_o) w_left_q <= w_left_q - 1'b1;
+  end
   spill_register #(.Width(DataW + 1)) u_w (
     .clk_i,
     .rst_ni,
@@ -204,44 +237,98 @@ module noc_axi_master #(
   );
 
   // ---- Per-id FIFOs of requests awaiting their response ----
-  logic [NumIds-1:0]            rd_out_valid, wr_out_valid;
-  logic [NumIds-1:0][PendW-1:0] rd_out, wr_out;
-  logic [NumIds-1:0][$clog2(MaxReadsPerId + 1)-1:0]  unused_rd_count;
-  logic [NumIds-1:0][$clog2(MaxWritesPerId + 1)-1:0] unused_wr_count;
-  logic                         r_pop, b_pop;
+  localparam int RdCntW = $clog2(MaxReadsPerId + 1);
+  localparam int WrCntW = $clog2(MaxWritesPerId + 1);
+  logic [NumIds-1:0]              rd_in_ready, wr_in_ready, rd_out_valid, wr_out_valid;
+  logic [NumIds-1:0]              rd_pop, wr_pop;
+  logic [NumIds-1:0][PendW-1:0]   rd_out, wr_out;
+  logic [NumIds-1:0][RdCntW-1:0]  rd_count;
+  logic [NumIds-1:0][WrCntW-1:0]  wr_count;
+  logic                           r_pop, b_pop;
 
+  // HeadReg (same cycles, with RxSlice): the response header is chosen from flip-flops, not
+  // through a FIFO's read multiplexer (a one-entry FIFO has none).
+  localparam int RdHeadReg = (RxSlice != 0 && MaxReadsPerId > 1) ? 1 : 0;
+  localparam int WrHeadReg = (RxSlice != 0 && MaxWritesPerId > 1) ? 1 : 0;
   for (genvar i = 0; i < NumIds; i++) begin : g_id
-    stream_fifo #(.Depth(MaxReadsPerId), .Width(PendW)) u_rd_pend (
+    stream_fifo #(.Depth(MaxReadsPerId), .Width(PendW), .HeadReg(RdHeadReg)) u_rd_pend (
       .clk_i,
       .rst_ni,
-      .in_valid_i (req_fire && req_read && req_id == IdW'(i)),
+      .in_valid_i (rd_push[i]),
       .in_ready_o (rd_in_ready[i]),
       .in_data_i  (req_pend),
       .out_valid_o(rd_out_valid[i]),
-      .out_ready_i(r_pop && m_axi_rid_i == IdW'(i)),
+      .out_ready_i(rd_pop[i]),
       .out_data_o (rd_out[i]),
-      .count_o    (unused_rd_count[i])
+      .count_o    (rd_count[i])
     );
-    stream_fifo #(.Depth(MaxWritesPerId), .Width(PendW)) u_wr_pend (
+    stream_fifo #(.Depth(MaxWritesPerId), .Width(PendW), .HeadReg(WrHeadReg)) u_wr_pend (
       .clk_i,
       .rst_ni,
-      .in_valid_i (req_fire && !req_read && req_id == IdW'(i)),
+      .in_valid_i (wr_push[i]),
       .in_ready_o (wr_in_ready[i]),
       .in_data_i  (req_pend),
       .out_valid_o(wr_out_valid[i]),
-      .out_ready_i(b_pop && m_axi_bid_i == IdW'(i)),
+      .out_ready_i(wr_pop[i]),
       .out_data_o (wr_out[i]),
-      .count_o    (unused_wr_count[i])
+      .count_o    (wr_count[i])
     );
+    assign rd_pop[i] = r_pop && m_axi_rid_i == IdW'(i);
+    assign wr_pop[i] = b_pop && m_axi_bid_i == IdW'(i);
   end
+
+  // The per-id flags for the next cycle, from this cycle's pushes and pops: an id's FIFO has
+  // room next unless this push fills it (a pop always leaves room), and holds an entry next
+  // if this push adds one or a pop does not take its last. The AR (AW) register holds two;
+  // it has room next if AXI takes one now, or it has room now and does not fill up from one.
+  logic [NumIds-1:0] rd_ok_d, wr_ok_d, rd_valid_q, rd_valid_d, wr_valid_q, wr_valid_d;
+  logic              ar_ready_d, aw_ready_d;
+  assign ar_ready_d = m_axi_arready_i ||
+                      (ar_in_ready && !(m_axi_arvalid_o && req_fire && req.read));
+  assign aw_ready_d = m_axi_awready_i ||
+                      (aw_in_ready && !(m_axi_awvalid_o && req_fire && !req.read));
+  always_comb begin
+    for (int i = 0; i < NumIds; i++) begin
+      rd_ok_d[i]    = ar_ready_d && (rd_pop[i] || (rd_in_ready[i] &&
+                      !(rd_push[i] && rd_count[i] == RdCntW'(MaxReadsPerId - 1))));
+      wr_ok_d[i]    = aw_ready_d && (wr_pop[i] || (wr_in_ready[i] &&
+                      !(wr_push[i] && wr_count[i] == WrCntW'(MaxWritesPerId - 1))));
+      rd_valid_d[i] = rd_push[i] || (rd_out_valid[i] && !(rd_pop[i] && rd_count[i] == RdCntW'(1)));
+      wr_valid_d[i] = wr_push[i] || (wr_out_valid[i] && !(wr_pop[i] && wr_count[i] == WrCntW'(1)));
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rd_ok_q    <= '1;  // empty FIFOs and AR / AW registers
+      wr_ok_q    <= '1;
+      rd_valid_q <= '0;
+      wr_valid_q <= '0;
+    end else begin
+      rd_ok_q    <= rd_ok_d;
+      wr_ok_q    <= wr_ok_d;
+      rd_valid_q <= rd_valid_d;
+      wr_valid_q <= wr_valid_d;
+    end
+  end
+  `ASSERT_ALWAYS(a_rd_ok_reg, clk_i, rst_ni, rd_ok_q == ({NumIds{ar_in_ready}} & rd_in_ready),
+                 "registered read accept flags disagree with the AR register's and FIFOs' room")
+  `ASSERT_ALWAYS(a_wr_ok_reg, clk_i, rst_ni, wr_ok_q == ({NumIds{aw_in_ready}} & wr_in_ready),
+                 "registered write accept flags disagree with the AW register's and FIFOs' room")
+  `ASSERT_ALWAYS(a_rd_valid_reg, clk_i, rst_ni, rd_valid_q == rd_out_valid,
+                 "registered read FIFO valid flags disagree with the FIFOs")
+  `ASSERT_ALWAYS(a_wr_valid_reg, clk_i, rst_ni, wr_valid_q == wr_out_valid,
+                 "registered write FIFO valid flags disagree with the FIFOs")
 
   // ---- Responses ----
   pend_t                r_pend, b_pend;
   noc_pkg::mem_hdr_t    rd_rsp, wr_rsp;
   logic [1:0]           rsp_valid, rsp_ready;
   logic [1:0][HdrW-1:0] rsp_hdr;
+  logic                 rsp_out_valid, rsp_out_ready;
+  logic [HdrW-1:0]      rsp_out;
   logic                 unused_rsp_idx;
-  logic                 r_in_burst_q, r_in_burst_d;  // the current R burst's header is out
+  logic                 r_in_burst_q, r_in_burst_d;  // the current R burst's header is sent
   logic                 r_beat, r_err;
 
   assign r_pend = rd_out[m_axi_rid_i];
@@ -264,8 +351,8 @@ module noc_axi_master #(
   end
 
   // Input 0: the header of the R burst waiting at the port; input 1: a B.
-  assign rsp_valid[0] = m_axi_rvalid_i && !r_in_burst_q && rd_out_valid[m_axi_rid_i];
-  assign rsp_valid[1] = m_axi_bvalid_i && wr_out_valid[m_axi_bid_i];
+  assign rsp_valid[0] = m_axi_rvalid_i && !r_in_burst_q && rd_valid_q[m_axi_rid_i];
+  assign rsp_valid[1] = m_axi_bvalid_i && wr_valid_q[m_axi_bid_i];
   assign rsp_hdr[0]   = rd_rsp;
   assign rsp_hdr[1]   = wr_rsp;
 
@@ -275,10 +362,23 @@ module noc_axi_master #(
     .in_valid_i (rsp_valid),
     .in_ready_o (rsp_ready),
     .in_data_i  (rsp_hdr),
+    .out_valid_o(rsp_out_valid),
+    .out_ready_i(rsp_out_ready),
+    .out_data_o (rsp_out),
+    .out_idx_o  (unused_rsp_idx)
+  );
+
+  // With RxSlice the header waits here a cycle; a read's data flits need not: the NI takes
+  // them only once their header is out.
+  spill_register #(.Width(HdrW), .Bypass(1 - RxSlice)) u_tx_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (rsp_out_valid),
+    .in_ready_o (rsp_out_ready),
+    .in_data_i  (rsp_out),
     .out_valid_o(tx_hdr_valid_o),
     .out_ready_i(tx_hdr_ready_i),
-    .out_data_o (tx_hdr_o),
-    .out_idx_o  (unused_rsp_idx)
+    .out_data_o (tx_hdr_o)
   );
 
   // R beats: data flits once their burst's header is out; the last one frees the FIFO entry.
@@ -306,16 +406,15 @@ module noc_axi_master #(
 `ifndef SYNTHESIS
   // ---- Checks ----
   logic unused_req_bits;
-  assign unused_req_bits = ^{req.err, req.route.dst};
+  assign unused_req_bits = ^{req.hdr.err, req.hdr.route.dst};
 
-  // The id and beat count of the R burst in progress, and the beats a write still owes.
+  // The id and beat count of the R burst in progress.
   logic [IdW-1:0]  r_id_q;
   logic [LenW-1:0] r_beats_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       r_id_q    <= '0;
       r_beats_q <= '0;
-      w_left_q  <= '0;
     end else begin
       if (rsp_valid[0] && rsp_ready[0]) begin
         r_id_q    <= m_axi_rid_i;
@@ -323,20 +422,19 @@ module noc_axi_master #(
       end else if (r_beat) begin
         r_beats_q <= r_beats_q + 1'b1;
       end
-      if (req_fire && !req_read) w_left_q <= req.len;
-      else if (rx_data_valid_i && rx_data_ready_o) w_left_q <= w_left_q - 1'b1;
     end
   end
 
   `ASSERT_ALWAYS(a_req_kind, clk_i, rst_ni,
-                 !rx_valid || req.kind == noc_pkg::KindRead || req.kind == noc_pkg::KindWrite,
+                 !rx_valid || req.hdr.kind == noc_pkg::KindRead ||
+                 req.hdr.kind == noc_pkg::KindWrite,
                  "request header of a response kind")
-  `ASSERT_ALWAYS(a_req_len, clk_i, rst_ni, !rx_valid || req.len != '0,
+  `ASSERT_ALWAYS(a_req_len, clk_i, rst_ni, !rx_valid || req.hdr.len != '0,
                  "request of 0 beats")
-  `ASSERT_ALWAYS(a_req_addr, clk_i, rst_ni, !rx_valid || req.addr[31:28] == '0,
+  `ASSERT_ALWAYS(a_req_addr, clk_i, rst_ni, !rx_valid || req.hdr.addr[31:28] == '0,
                  "request beat address beyond the 32-bit byte address space")
   `ASSERT_ALWAYS(a_req_page, clk_i, rst_ni,
-                 !rx_valid || 9'(req_byte[11:4]) + 9'(req.len) <= 9'd256,
+                 !rx_valid || 9'(req_byte[11:4]) + 9'(req.hdr.len) <= 9'd256,
                  "request burst crosses a 4 KiB page")
   `ASSERT_ALWAYS(a_w_framing, clk_i, rst_ni,
                  !rx_data_valid_i || (w_left_q != '0 ? rx_data_last_i == (w_left_q == 8'd1)

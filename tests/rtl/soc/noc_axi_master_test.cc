@@ -22,6 +22,7 @@
 
 #include "Vnoc_axi_master_c1.h"
 #include "Vnoc_axi_master_c2.h"
+#include "Vnoc_axi_master_fpga.h"
 #include "sw/model/memory.h"
 #include "tb/agents/mem_slave.h"
 #include "tb/bits.h"
@@ -37,7 +38,8 @@ namespace {
 using tb::GetBits;
 using tb::PutBits;
 
-// The two configurations (rtl/soc/CMakeLists.txt): which channel the node serves, the id map.
+// The configurations (rtl/soc/CMakeLists.txt, tests/rtl/soc/CMakeLists.txt): which channel the
+// node serves, the id map.
 template <class Top>
 struct Cfg;
 template <>
@@ -49,6 +51,11 @@ template <>
 struct Cfg<Vnoc_axi_master_c2> {  // channel 2 of 4, 3-bit ids, 2- and 3-deep FIFOs, RxSlice
   static constexpr int kChanBits = 2, kChannel = 2, kIdW = 3, kIdX = 3;
   static constexpr int kMaxReads = 2, kMaxWrites = 3;
+};
+template <>
+struct Cfg<Vnoc_axi_master_fpga> {  // the FPGA build's only channel: IdX 1, RxSlice
+  static constexpr int kChanBits = 0, kChannel = 0, kIdW = 2, kIdX = 1;
+  static constexpr int kMaxReads = 64, kMaxWrites = 8;
 };
 
 constexpr int kBeat = 16;
@@ -430,7 +437,7 @@ class Bench {
 
 template <class Top>
 class NocAxiMasterTest : public ::testing::Test {};
-using Tops = ::testing::Types<Vnoc_axi_master_c1, Vnoc_axi_master_c2>;
+using Tops = ::testing::Types<Vnoc_axi_master_c1, Vnoc_axi_master_c2, Vnoc_axi_master_fpga>;
 TYPED_TEST_SUITE(NocAxiMasterTest, Tops);
 
 TYPED_TEST(NocAxiMasterTest, WriteThenReadBackThroughTheChannel) {
