@@ -20,11 +20,13 @@ module window_check_end #(
     $error("window_check_end: NumWindows must be >= 1 (got %0d)", NumWindows);
   end
 
-  // The window's end and used flag come with it (luoshu_mem_pkg::win_make): two compares here.
+  // The window's end and used flag come with it (luoshu_mem_pkg::win_make): two compares here,
+  // both written as >= (Yosys maps >= and < to a carry chain alone; <= and > get a LUT tree
+  // besides, three levels deeper on ECP5).
   logic [NumWindows-1:0] in_window;
   for (genvar w = 0; w < NumWindows; w++) begin : g_win
     assign in_window[w] = win_i[w].used && (addr_i >= win_i[w].base) &&
-                          (end_i <= win_i[w].limit) && (!write_i || win_i[w].writable);
+                          (win_i[w].limit >= end_i) && (!write_i || win_i[w].writable);
     logic unused_size;  // in limit and used
     assign unused_size = ^win_i[w].size;
   end

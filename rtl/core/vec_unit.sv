@@ -15,9 +15,10 @@
 //        with the row start's offset on a row's first beat;
 //      - an aligner per source turns its beats into steps of up to BeatBytes bytes of one row,
 //        starting at the row's first byte (a step ends a row short only at the row's end);
-//      - the two sources' steps are taken together and computed lane by lane: int32 add or
-//        signed max, int8 signed max, a copy, or (VREQUANT) the STORE epilogue itself
-//        (epilogue.sv, no bias, no ReLU), which every step passes through for one latency;
+//      - the two sources' steps are taken together and computed lane by lane around the
+//        STORE epilogue (epilogue.sv), which every step passes through for one latency: int32
+//        add (its bias add), int32 or int8 signed max (compared before it, selected after),
+//        a copy (its x: no bias, no ReLU) or VREQUANT (its q);
 //      - each result, placed at its destination offset by the realigner (the one of MTE-out)
 //        becomes strobed beats, buffered until a whole AW burst's beats are there (bursts of
 //        at most BufBeats / 2 beats from a third burst_gen): an AW never waits for its data.
@@ -85,7 +86,7 @@ module vec_unit
   // ---------------------------------------------------------------- command
   typedef enum logic [1:0] { FnAdd, FnMax, FnRequant, FnCopy } fn_e;
   typedef enum logic [2:0] {
-    StIdle, StCheck, StVerdict, StStart, StRun, StWaitB, StDone
+    StIdle, StPrep, StCheck, StVerdict, StStart, StRun, StWaitB, StDone
   } state_e;
   state_e state_q, state_d;
   logic   run_q;  // state_q == StRun as a flop of its own: it gates every step and pop
@@ -101,7 +102,8 @@ module vec_unit
   assign in_int8 = cmd_i.desc[VmaxInt8Lsb];
 
   fn_e         fn_q;
-  logic        two_q, src4_q;  // two sources; int32 source elements
+  logic        two_q;             // two sources
+  logic        max32_q, max8_q;   // VMAX of int32, of int8 elements
   logic [15:0] rows_q, rows_m1_q;  // rows, and rows - 1 (the pre-pass's last row)
   // The command as it is taken: two sources, int32 sources, int32 results, row bytes.
   logic            in_two, in_src4, in_dst4;
@@ -124,7 +126,8 @@ module vec_unit
         default:    fn_q <= FnCopy;
       endcase
       two_q       <= in_two;
-      src4_q      <= in_src4;
+      max32_q     <= (in_op == OpVmax) && !in_int8;
+      max8_q      <= (in_op == OpVmax) && in_int8;
       rows_q      <= cmd_i.desc[VaddRowsLsb +: 16];
       rows_m1_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd1;
       src_bytes_q <= in_src_bytes;
@@ -143,29 +146,44 @@ module vec_unit
   logic [2:0][32:0] chk_addr_q, chk_addr_d;  // row starts; bit 32: past the address space
   // The rows' ends (start + length) as registers moved with the starts, so the add is not in
   // front of the window compares (this pre-pass was the unit's longest path, docs/fpga.md).
-  // Past 2^32 an end is not looked at: the start's sticky bit 32 fails the row first.
-  logic [2:0][33:0] chk_end_q, chk_end_d;
-  logic [2:0][RowW-1:0] in_len;  // each range's length, from the command as it is taken
-  assign in_len = {in_dst_bytes, in_two ? in_src_bytes : '0, in_src_bytes};
-  logic [2:0]       chk_ok;
+  // Past 2^32 an end is not looked at: the start's sticky bit 32 fails the row first. Row 0's
+  // ends are added as the command is taken, or (CtrlPipe) in StPrep, a cycle later, from the
+  // registered command: the opcode's decode and the length's shift in front of that add were
+  // the path into these registers (docs/fpga.md).
+  logic [2:0][33:0]     chk_end_q, chk_end_d;
+  logic [2:0][RowW-1:0] in_len, chk_len;  // each range's length: as the command is taken; held
+  assign in_len  = {in_dst_bytes, in_two ? in_src_bytes : '0, in_src_bytes};
+  assign chk_len = {dst_bytes_q, two_q ? src_bytes_q : '0, src_bytes_q};
+  // Each range against each window on its own (a window_check_end of one window), so that
+  // with CtrlPipe the OR over the windows, as the AND over the ranges, is behind the register.
+  logic [2:0][NumWindows-1:0] chk_in_win;  // the row's range lies inside the window
+  logic [2:0]                 chk_empty, chk_below;  // the range is empty; starts below 2^32
   for (genvar o = 0; o < 3; o++) begin : g_chk
-    logic [32:0] len;
-    assign len = (o == 1 && !two_q) ? 33'd0 : (o == 2 ? 33'(dst_bytes_q) : 33'(src_bytes_q));
-    logic ok;
-    window_check_end #(.NumWindows(NumWindows)) u_window_check (
-      .win_i,
-      .addr_i (chk_addr_q[o][31:0]),
-      .end_i  (chk_end_q[o]),
-      .empty_i(len == '0),
-      .write_i(o == 2),
-      .ok_o   (ok)
-    );
-    assign chk_ok[o] = ok && (len == '0 || !chk_addr_q[o][32]);
+    for (genvar w = 0; w < NumWindows; w++) begin : g_win
+      window_check_end #(.NumWindows(1)) u_window_check (
+        .win_i  (win_i[w]),
+        .addr_i (chk_addr_q[o][31:0]),
+        .end_i  (chk_end_q[o]),
+        .empty_i(1'b0),
+        .write_i(o == 2),
+        .ok_o   (chk_in_win[o][w])
+      );
+    end
+    assign chk_empty[o] = (chk_len[o] == '0);
+    assign chk_below[o] = !chk_addr_q[o][32];
     `ASSERT_ALWAYS(a_chk_end, clk_i, rst_ni,
                    state_q != StCheck || chk_addr_q[o][32] ||
-                   chk_end_q[o] == 34'(chk_addr_q[o]) + 34'(len),
+                   chk_end_q[o] == 34'(chk_addr_q[o]) + 34'(chk_len[o]),
                    "the vector unit's pre-pass row end disagrees with start + length")
   end
+  // A row passes when each of its ranges is empty, or starts below 2^32 inside a window.
+  function automatic logic chk_pass_of(input logic [2:0][NumWindows-1:0] in_win,
+                                       input logic [2:0] empty, input logic [2:0] below);
+    chk_pass_of = 1'b1;
+    for (int o = 0; o < 3; o++) begin
+      if (!empty[o] && !(below[o] && in_win[o] != '0)) chk_pass_of = 1'b0;
+    end
+  endfunction
   always_comb begin
     chk_row_d  = chk_row_q;
     chk_addr_d = chk_addr_q;
@@ -175,7 +193,11 @@ module vec_unit
       chk_addr_d = {{1'b0, cmd_i.desc[VaddDstAddrLsb +: 32]},
                     {1'b0, cmd_i.desc[VaddSrc1AddrLsb +: 32]},
                     {1'b0, cmd_i.desc[VaddSrc0AddrLsb +: 32]}};
-      for (int o = 0; o < 3; o++) chk_end_d[o] = 34'(chk_addr_d[o]) + 34'(in_len[o]);
+      if (CtrlPipe == 0) begin
+        for (int o = 0; o < 3; o++) chk_end_d[o] = 34'(chk_addr_d[o]) + 34'(in_len[o]);
+      end
+    end else if (state_q == StPrep) begin
+      for (int o = 0; o < 3; o++) chk_end_d[o] = 34'(chk_addr_q[o]) + 34'(chk_len[o]);
     end else if (state_q == StCheck) begin
       chk_row_d = chk_row_q + 16'd1;
       for (int o = 0; o < 3; o++) begin
@@ -187,21 +209,27 @@ module vec_unit
     end
   end
 
-  // The verdict on a row: at once, or (CtrlPipe) from a register a cycle later, so the window
+  // The verdict on a row: at once, or (CtrlPipe) from registers a cycle later, so the window
   // compares and the state logic acting on them are in different cycles (the unit's longest
   // path, docs/fpga.md); the rows are still checked one a cycle, and StVerdict waits for the
-  // last row's verdict (one cycle more per command).
+  // last row's verdict (one cycle more per command, and StPrep one more). The registers take
+  // each window compare's own result: the OR over the windows and the AND over the ranges are
+  // made behind them.
   logic chk_fail;
   if (CtrlPipe != 0) begin : g_chk_reg
-    logic chk_pass_q, chk_vld_q;  // the verdict on the row checked in the cycle before
+    logic [2:0][NumWindows-1:0] in_win_q;  // the row checked in the cycle before
+    logic [2:0]                 empty_q, below_q;
+    logic                       chk_vld_q;
     always_ff @(posedge clk_i) begin
-      chk_pass_q <= (chk_ok == '1);
+      in_win_q <= chk_in_win;
+      empty_q  <= chk_empty;
+      below_q  <= chk_below;
       if (!rst_ni) chk_vld_q <= 1'b0;
       else chk_vld_q <= (state_q == StCheck);
     end
-    assign chk_fail = chk_vld_q && !chk_pass_q;
+    assign chk_fail = chk_vld_q && !chk_pass_of(in_win_q, empty_q, below_q);
   end else begin : g_chk_now
-    assign chk_fail = (state_q == StCheck) && (chk_ok != '1);
+    assign chk_fail = (state_q == StCheck) && !chk_pass_of(chk_in_win, chk_empty, chk_below);
   end
 
   // ---------------------------------------------------------------- reads
@@ -269,7 +297,7 @@ module vec_unit
                       (moved_q || fits_q == (rg_beats[s] <= 9'(room_q[s])))),
                      "the vector unit's registered burst fit disagrees with the buffer's room")
     end else begin : g_now
-      assign fits[s] = (rg_beats[s] <= 9'(room_q[s]));
+      assign fits[s] = (9'(room_q[s]) >= rg_beats[s]);  // >=: a carry chain (see window_check_end)
     end
   end
   // Alternate between the sources; a choice on offer is held until taken (stream rule: a
@@ -338,7 +366,7 @@ module vec_unit
   logic [1:0][$clog2(BufBeats+1)-1:0] buf_count;
   logic [NbW:0] first_cnt;
   logic         first_last;
-  assign first_last = (32'(src_bytes_q) <= BeatBytes - 32'(tag.off));
+  assign first_last = (BeatBytes - 32'(tag.off) >= 32'(src_bytes_q));
   assign first_cnt  = first_last ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
   // A row's first beat enters its buffer shifted down by the row's offset (lane 0 = the row's
   // first byte), which takes that shift off the aligner's path. In a block with an if, so
@@ -454,9 +482,13 @@ module vec_unit
                    "the aligner's head beat is not where the row's byte count says")
     `ASSERT_ALWAYS(a_flush_next_row, clk_i, rst_ni, !flush_q || !buf_valid[s] || beat[s].first,
                    "the aligner flushes a row's tail with a beat of that row still buffered")
+    // Beats come only for a run's reads, and a run ends when every row has left: outside
+    // StRun the aligner has nothing to take, so its take needs no run term (StepSlice).
+    `ASSERT_ALWAYS(a_aligner_idle, clk_i, rst_ni, run_q || (!buf_valid[s] && !flush_q),
+                   "the aligner holds a beat or a flush outside StRun")
     assign mid_short = (left_q[RowW-1:OffW] == '0) ||
                        (left_q[RowW-1:OffW] == 1 && left_q[OffW-1:0] == '0);  // left <= B
-    assign mid_last  = mid_short && ((NbW+1)'(left_q) <= lim_q);
+    assign mid_last  = mid_short && (lim_q >= (NbW+1)'(left_q));
     assign count     = beat[s].first ? beat[s].first_cnt :
                        mid_short ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
     assign head_step = !beat[s].first || beat[s].first_step;
@@ -532,29 +564,30 @@ module vec_unit
   // StepSlice = 1: each aligner's steps pass a two-entry FIFO with its head in a register,
   // so what pops a beat waits on that FIFO's room (a flop), not on the other source and the
   // output slots (the step decision), and the compute starts at a flip-flop; a command takes
-  // one cycle more. The aligner's take (run_q and the FIFO's room) is a register of its own
-  // (same cycles), set from the FIFO's count and this cycle's push and pop; so is whether the
-  // FIFO will hold a step (sl_filled), for the step decision's register below.
+  // one cycle more. The aligner's take (the FIFO's room) is a register of its own (same
+  // cycles), set from the FIFO's count and this cycle's push and pop; so is whether the FIFO
+  // will hold a step (sl_filled), for the step decision's register below. Neither needs the
+  // run flag: outside StRun an aligner has no beat and no flush (a_aligner_idle) and its step
+  // FIFO is empty, so the end of a run (run_idle, a wide AND) is not in front of them.
   logic [1:0]          st_valid, st_last, st_take, sl_filled;
-  logic                run_next;  // run_q's next value
-  assign run_next = (state_d == StRun);
   logic [1:0][NbW-1:0] st_nbytes;
   beat_t [1:0]         st_data;
   for (genvar s = 0; s < 2; s++) begin : g_step
     if (StepSlice != 0) begin : g_slice
       logic [$bits(beat_t)+NbW:0] slice_out;
       logic                       slice_ready, take_q, sl_push, sl_pop;
-      logic [1:0]                 sl_count, sl_next;
-      assign sl_push = al_valid[s] && run_q && slice_ready;
+      logic [1:0]                 sl_count;
+      // The FIFO's push (al_valid only in StRun, a_aligner_idle; take_q is its room) and pop,
+      // and its next count as the two flags the registers need: no add and compare before them.
+      assign sl_push = al_valid[s] && take_q;
       assign sl_pop  = st_valid[s] && st_take[s];
-      assign sl_next = sl_count + 2'(sl_push) - 2'(sl_pop);
-      assign sl_filled[s] = (sl_next != '0);
+      assign sl_filled[s] = sl_push || sl_count == 2'd2 || (sl_count == 2'd1 && !sl_pop);
       always_ff @(posedge clk_i) begin
-        if (!rst_ni) take_q <= 1'b0;
-        else take_q <= run_next && (sl_next != 2'd2);
+        if (!rst_ni) take_q <= 1'b1;  // the FIFO is empty
+        else take_q <= sl_pop || !(sl_count == 2'd2 || (sl_count == 2'd1 && sl_push));
       end
       assign al_take[s] = take_q;
-      `ASSERT_ALWAYS(a_take_reg, clk_i, rst_ni, take_q == (slice_ready && run_q),
+      `ASSERT_ALWAYS(a_take_reg, clk_i, rst_ni, take_q == slice_ready,
                      "the vector unit's aligner take register disagrees with the step FIFO's room")
       stream_fifo #(.Depth(2), .Width($bits(beat_t) + NbW + 1), .HeadReg(1)) u_step_slice (
         .clk_i,
@@ -585,21 +618,26 @@ module vec_unit
   logic [$clog2(OutDepth+1)-1:0] out_count, slots_q, slots_d;
   logic [2:0]                    in_flight_q, in_flight_d;
   logic                          step_valid, step_fire, epi_valid;
+  logic                          ck_fire;  // a chunk leaves the output FIFO
   assign step_valid = st_valid[0] && (st_valid[1] || !two_q);
-  // StepSlice: the step decision from registers (same cycles), set from the next cycle's run
-  // flag, slots and step FIFOs, so the step FIFOs' head registers (fanout ~134 each), the
+  // StepSlice: the step decision from registers (same cycles), set from the next cycle's
+  // slots and step FIFOs, so the step FIFOs' head registers (fanout ~134 each), the
   // epilogue's stage registers and the slots start at a flip-flop, not at this AND of five.
+  // The step FIFOs hold steps only in StRun, and none when a command is taken: the run flag
+  // and the command's source count need not be worked out for the next cycle (a_fire_reg).
   if (StepSlice != 0) begin : g_fire_reg
-    logic fire_q, fire2_q, fire_d, two_next;
-    assign two_next = cmd_fire ? in_two : two_q;
-    assign fire_d   = run_next && (slots_d != '0) && sl_filled[0] && (sl_filled[1] || !two_next);
+    logic fire_q, fire2_q, fire_d, slots_left;
+    // slots_d != 0, with the chunk taken (late: behind the realigner and the W buffer's room)
+    // an OR term alone: a take frees a slot, and a step takes one only when there is one.
+    assign slots_left = ck_fire || (step_fire ? slots_q > 1 : slots_q != '0);
+    assign fire_d     = slots_left && sl_filled[0] && (sl_filled[1] || !two_q);
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         fire_q  <= 1'b0;
         fire2_q <= 1'b0;
       end else begin
         fire_q  <= fire_d;
-        fire2_q <= fire_d && two_next;
+        fire2_q <= fire_d && two_q;
       end
     end
     assign step_fire = fire_q;
@@ -618,54 +656,74 @@ module vec_unit
                  32'(slots_q) + 32'(out_count) + 32'(in_flight_q) == OutDepth,
                  "the vector unit's output slots disagree with the FIFO and the epilogue")
 
-  beat_t res;
+  // The compute, around the epilogue that every step passes (one latency for all). VADD's
+  // int32 add is the epilogue's own bias add (c = src0, bias = src1), behind its input stage;
+  // VMAX's compares are made here and the epilogue's tag carries which bytes are src1's, and
+  // src1, to the select at its output; VREQUANT is its q, VCOPY its x (src0: no bias, no
+  // ReLU). So only a compare stands between the step registers and the epilogue's input
+  // (the add or the compare, then the opcode's select, did: docs/fpga.md).
+  // Written "<", not ">": Yosys makes a carry chain of "<" and ">=", LUTs of ">" and "<=".
+  logic [Lanes32-1:0]   gt32;   // src1 > src0, per int32 lane
+  logic [BeatBytes-1:0] gt8;    // ... per int8 byte
+  logic [BeatBytes-1:0] pick1;  // VMAX: the result's byte is src1's
   always_comb begin
-    res = st_data[0];  // FnCopy
-    unique case (fn_q)
-      FnAdd: begin
-        for (int l = 0; l < Lanes32; l++) begin
-          res[4*l +: 4] = st_data[0][4*l +: 4] + st_data[1][4*l +: 4];
-        end
-      end
-      FnMax: begin
-        if (src4_q) begin
-          for (int l = 0; l < Lanes32; l++) begin
-            if ($signed(st_data[1][4*l +: 4]) > $signed(st_data[0][4*l +: 4])) begin
-              res[4*l +: 4] = st_data[1][4*l +: 4];
-            end
-          end
-        end else begin
-          for (int i = 0; i < BeatBytes; i++) begin
-            if ($signed(st_data[1][i]) > $signed(st_data[0][i])) res[i] = st_data[1][i];
-          end
-        end
-      end
-      default: ;  // FnRequant: the epilogue's q; FnCopy: src0
-    endcase
+    for (int l = 0; l < Lanes32; l++) begin
+      gt32[l] = $signed(st_data[0][4*l +: 4]) < $signed(st_data[1][4*l +: 4]);
+    end
+    for (int i = 0; i < BeatBytes; i++) begin
+      gt8[i]   = $signed(st_data[0][i]) < $signed(st_data[1][i]);
+      pick1[i] = (max32_q && gt32[i / 4]) || (max8_q && gt8[i]);
+    end
   end
 
-  // Every step passes the epilogue (one latency for all); its tag carries the step's result
-  // and framing, its q the VREQUANT bytes.
+  // Each step's place in its destination row, worked out as it enters the epilogue (steps
+  // leave it in order): where it starts and ends in its beat travel in the tag, so the
+  // chunk's fill flags and strobes at the output start from the tag's registers, not from a
+  // choice between the row's start and where the chunk before ended, and an add (docs/fpga.md;
+  // a_dst_off checks them against that choice).
+  logic [NbW-1:0]  dst_nbytes;            // the step's destination bytes
+  logic [NbW:0]    dst_end;               // where they end: past the beat if they spill over
+  logic [OffW-1:0] dst_off_q, dst_off_d;  // where the next step's first byte goes in its beat
+  logic [OffW-1:0] row_off_q, row_off_d;  // where the destination row starts in its beat
+  assign dst_nbytes = (fn_q == FnRequant) ? st_nbytes[0] >> 2 : st_nbytes[0];
+  assign dst_end    = (NbW+1)'(dst_off_q) + (NbW+1)'(dst_nbytes);
+  always_comb begin
+    dst_off_d = dst_off_q;
+    row_off_d = row_off_q;
+    if (state_q == StStart) begin
+      dst_off_d = addr_q[2][OffW-1:0];
+      row_off_d = addr_q[2][OffW-1:0];
+    end else if (step_fire) begin
+      if (st_last[0]) begin
+        row_off_d = row_off_q + stride_q[2][OffW-1:0];
+        dst_off_d = row_off_d;
+      end else begin
+        dst_off_d = OffW'(dst_end);
+      end
+    end
+  end
+
   typedef struct packed {
-    logic            last;
-    logic [NbW-1:0] nbytes;  // destination bytes
-    beat_t           data;
-  } out_t;
-  out_t epi_tag_in, epi_tag, out_in;
-  logic [Lanes32-1:0][31:0] epi_c, unused_epi_x;
+    logic                 last;
+    logic [NbW-1:0]       nbytes;  // destination bytes
+    logic [OffW-1:0]      off;     // the first one's place in its beat
+    logic [NbW:0]         off_end; // off + nbytes
+    logic [BeatBytes-1:0] pick1;
+    beat_t                src1;
+  } epi_tag_t;
+  epi_tag_t                 epi_tag_in, epi_tag;
+  logic [Lanes32-1:0][31:0] epi_x;
   logic [Lanes32-1:0][7:0]  epi_q;
   logic [$clog2(EpiloguePipe+2)-1:0] unused_epi_busy;
-  assign epi_c      = st_data[0];
-  assign epi_tag_in = '{last: st_last[0],
-                        nbytes: (fn_q == FnRequant) ? st_nbytes[0] >> 2 : st_nbytes[0],
-                        data: res};
-  epilogue #(.Lanes(Lanes32), .Pipe(EpiloguePipe), .TagW($bits(out_t))) u_epilogue (
+  assign epi_tag_in = '{last: st_last[0], nbytes: dst_nbytes, off: dst_off_q, off_end: dst_end,
+                        pick1: pick1, src1: st_data[1]};
+  epilogue #(.Lanes(Lanes32), .Pipe(EpiloguePipe), .TagW($bits(epi_tag_t))) u_epilogue (
     .clk_i,
     .rst_ni,
     .valid_i  (step_fire),
-    .c_i      (epi_c),
-    .bias_i   ('0),
-    .bias_en_i(1'b0),
+    .c_i      (st_data[0]),
+    .bias_i   (st_data[1]),
+    .bias_en_i(fn_q == FnAdd),
     .relu_i   (1'b0),
     .scale_i  (scale_q),
     .shift_i  (shift_q),
@@ -673,23 +731,27 @@ module vec_unit
     .busy_o   (unused_epi_busy),
     .valid_o  (epi_valid),
     .tag_o    (epi_tag),
-    .x_o      (unused_epi_x),
+    .x_o      (epi_x),
     .q_o      (epi_q)
   );
+  beat_t out_data;
   always_comb begin
-    out_in = epi_tag;
+    out_data = beat_t'(epi_x);
+    for (int i = 0; i < BeatBytes; i++) begin
+      if (epi_tag.pick1[i]) out_data[i] = epi_tag.src1[i];
+    end
     if (fn_q == FnRequant) begin
-      out_in.data              = '0;
-      out_in.data[Lanes32-1:0] = epi_q;
+      out_data              = '0;
+      out_data[Lanes32-1:0] = epi_q;
     end
   end
   assign in_flight_d = in_flight_q + 3'(step_fire) - 3'(epi_valid);
 
   // ---------------------------------------------------------------- destination
-  // Each step's bytes go to the next place in its destination row: worked out as the step
-  // enters the output FIFO (steps leave it in the same order), so the realigner's offset, fill
-  // flags and strobes come from the FIFO's head register, not from an add or a shift behind its
-  // distributed-RAM read (the unit's longest path, docs/fpga.md).
+  // Each chunk's fill flags and strobes are worked out as it enters the output FIFO (steps
+  // leave it in the same order), so the realigner's offset, fill flags and strobes come from
+  // the FIFO's head register, not from an add or a shift behind its distributed-RAM read (the
+  // unit's longest path, docs/fpga.md).
   typedef struct packed {
     logic            last;
     logic [NbW-1:0]  nbytes;
@@ -700,19 +762,38 @@ module vec_unit
     beat_t           data;
   } chunk_t;
   chunk_t ck_in, ck_head;
-  logic [31:0]     wr_row_q, wr_row_d;   // the destination row's start
-  logic            wr_first_q, wr_first_d;
-  logic [OffW-1:0] wr_off_q, wr_off_d;   // where the next chunk of the row goes in its beat
-  logic [15:0]     rows_out_q, rows_out_d;
-  logic [OffW-1:0] ck_off;
-  logic [NbW:0]    ck_end;
-  logic [BeatBytes-1:0] ck_len;  // the chunk's bytes from lane 0
-  assign ck_off = wr_first_q ? wr_row_q[OffW-1:0] : wr_off_q;
-  assign ck_end = (NbW+1)'(ck_off) + (NbW+1)'(out_in.nbytes);
-  assign ck_len = ~(BeatBytes'('1) << out_in.nbytes);
-  assign ck_in  = '{last: out_in.last, nbytes: out_in.nbytes, off: ck_off,
-                    fills: 32'(ck_end) >= BeatBytes, spills: 32'(ck_end) > BeatBytes,
-                    strb: (2*BeatBytes)'(ck_len) << ck_off, data: out_in.data};
+  logic [15:0] rows_out_q, rows_out_d;
+  // The strobes as two thermometers, lanes from off up to the end: each bit two compares of a
+  // register with a constant, not a shifter.
+  assign ck_in = '{last: epi_tag.last, nbytes: epi_tag.nbytes, off: epi_tag.off,
+                   fills: 32'(epi_tag.off_end) >= BeatBytes,
+                   spills: 32'(epi_tag.off_end) > BeatBytes,
+                   strb: ~({2*BeatBytes{1'b1}} << epi_tag.off_end) &
+                         ({2*BeatBytes{1'b1}} << epi_tag.off),
+                   data: out_data};
+`ifndef SYNTHESIS
+  // The place as it was worked out here before: the row's start for a row's first chunk, else
+  // where the chunk before it ended; the end, the offset plus the bytes.
+  logic [31:0]     ref_row_q;
+  logic            ref_first_q;
+  logic [OffW-1:0] ref_off_q, ref_off;
+  logic [NbW:0]    ref_end;
+  assign ref_off = ref_first_q ? ref_row_q[OffW-1:0] : ref_off_q;
+  assign ref_end = (NbW+1)'(ref_off) + (NbW+1)'(epi_tag.nbytes);
+  always_ff @(posedge clk_i) begin
+    if (state_q == StStart) begin
+      ref_row_q   <= addr_q[2];
+      ref_first_q <= 1'b1;
+    end else if (epi_valid) begin
+      ref_off_q   <= OffW'(ref_end);
+      ref_first_q <= epi_tag.last;
+      if (epi_tag.last) ref_row_q <= ref_row_q + stride_q[2];
+    end
+  end
+  `ASSERT_ALWAYS(a_dst_off, clk_i, rst_ni,
+                 !epi_valid || (epi_tag.off == ref_off && epi_tag.off_end == ref_end),
+                 "the vector unit's destination offset disagrees with the rows and chunks before")
+`endif
 
   logic out_valid, out_ready, out_in_ready;
   stream_fifo #(.Depth(OutDepth), .Width($bits(chunk_t)), .HeadReg(1),
@@ -749,27 +830,25 @@ module vec_unit
     .out_strb_o  (rl_strb),
     .busy_o      (rl_busy)
   );
-  logic ck_fire;
   assign ck_fire = out_valid && out_ready;
   assign slots_d = slots_q - $bits(slots_q)'(step_fire) + $bits(slots_q)'(ck_fire);
+  // Every row has left (rows_out_q == rows_q) as a register of its own, so the end of a run
+  // (run_idle) does not wait on a 16-bit compare; rows_q holds through the run (a_rows_out_done).
+  logic rows_out_done_q, rows_out_done_d;
   always_comb begin
-    wr_row_d   = wr_row_q;
-    wr_first_d = wr_first_q;
-    wr_off_d   = wr_off_q;
-    rows_out_d = rows_out_q;
+    rows_out_d      = rows_out_q;
+    rows_out_done_d = rows_out_done_q;
     if (state_q == StStart) begin
-      wr_row_d   = addr_q[2];
-      wr_first_d = 1'b1;
-      rows_out_d = '0;
-    end else begin
-      if (epi_valid) begin
-        wr_off_d   = OffW'(ck_end);
-        wr_first_d = out_in.last;
-        if (out_in.last) wr_row_d = wr_row_q + stride_q[2];
-      end
-      if (ck_fire && ck_head.last) rows_out_d = rows_out_q + 16'd1;
+      rows_out_d      = '0;
+      rows_out_done_d = (rows_q == '0);
+    end else if (ck_fire && ck_head.last) begin
+      rows_out_d      = rows_out_q + 16'd1;
+      rows_out_done_d = (rows_out_q == rows_m1_q);
     end
   end
+  `ASSERT_ALWAYS(a_rows_out_done, clk_i, rst_ni,
+                 !run_q || rows_out_done_q == (rows_out_q == rows_q),
+                 "the vector unit's all-rows-out flag disagrees with its row count")
 
   // W beats wait in a buffer, and an AW goes out only once every beat of its burst is there:
   // on the SoC's network a write packet holds its path from the header (the AW) to its last
@@ -801,8 +880,12 @@ module vec_unit
   logic [7:0] wb_len, w_cnt_q, w_cnt_d;
   logic [OwedW-1:0] b_owed_q, b_owed_d;
   logic [$clog2(WbDepth+1)-1:0] wb_count;
-  logic       aw_open_now;  // what aw_open is, worked out from this cycle's registers
-  assign aw_open_now = run_q && wb_in_ready && (b_owed_q != '1) && (9'(w_free_q) >= aw_beats);
+  // What aw_open is, worked out from this cycle's registers. No run term: the AW burst
+  // generator has bursts only in StRun (a_aw_in_run).
+  logic       aw_open_now;
+  assign aw_open_now = wb_in_ready && (b_owed_q != '1) && (9'(w_free_q) >= aw_beats);
+  `ASSERT_ALWAYS(a_aw_in_run, clk_i, rst_ni, !aw_busy || run_q,
+                 "the vector unit's AW burst generator has bursts outside StRun")
   // StepSlice: aw_open from a register, so the AW burst generator's step (its load enables,
   // fanout ~70) no longer waits on the W-beats >= burst compare and the AND behind it. Worked
   // out on the next cycle's values: exact while the burst stays on offer; after an AW (or at a
@@ -828,7 +911,7 @@ module vec_unit
         moved_q <= 1'b1;
       end else begin
         // the fit: w_free_d >= MaxBurst || (no AW, no start, and w_free_d >= the burst's beats)
-        open_q  <= run_next && (wb_next != $bits(wb_next)'(WbDepth)) && (b_owed_d != '1) &&
+        open_q  <= (wb_next != $bits(wb_next)'(WbDepth)) && (b_owed_d != '1) &&
                    (aw_fire ? fit_took[w_push] :
                     (state_q == StStart) ? fit_idle[w_push] : fit_keep[w_push]);
         moved_q <= aw_fire || state_q == StStart;  // the burst on offer is a new one
@@ -882,7 +965,7 @@ module vec_unit
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
   // Every row has left for the realigner and every beat for W; the reads are all in.
-  assign run_idle = (rows_out_q == rows_q) && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
+  assign run_idle = rows_out_done_q && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
                     !wb_valid &&
                     (rg_valid == '0) && !tag_valid && !r_stage_busy;
 
@@ -892,8 +975,9 @@ module vec_unit
     unique case (state_q)
       StIdle: begin
         fault_d = FaultNone;
-        if (cmd_fire) state_d = StCheck;
+        if (cmd_fire) state_d = (CtrlPipe != 0) ? StPrep : StCheck;
       end
+      StPrep:  state_d = StCheck;
       StCheck: begin
         if (chk_fail) begin
           state_d = StDone;
@@ -990,14 +1074,14 @@ module vec_unit
   end
   // Set up in StIdle / StStart before use: not reset.
   always_ff @(posedge clk_i) begin
-    chk_row_q  <= chk_row_d;
-    chk_addr_q <= chk_addr_d;
-    chk_end_q  <= chk_end_d;
-    rd_row_q   <= rd_row_d;
-    rd_first_q <= rd_first_d;
-    wr_row_q   <= wr_row_d;
-    wr_first_q <= wr_first_d;
-    wr_off_q   <= wr_off_d;
+    chk_row_q       <= chk_row_d;
+    chk_addr_q      <= chk_addr_d;
+    chk_end_q       <= chk_end_d;
+    rd_row_q        <= rd_row_d;
+    rd_first_q      <= rd_first_d;
+    dst_off_q       <= dst_off_d;
+    row_off_q       <= row_off_d;
+    rows_out_done_q <= rows_out_done_d;
   end
 
   // ---------------------------------------------------------------- assertions
@@ -1024,5 +1108,5 @@ module vec_unit
   assign unused = mem_rd_rsp_i.r_last;  // beats are counted, not framed
   // Read only by StepSlice's registers (the next cycle's values).
   logic unused_step_slice;
-  assign unused_step_slice = ^{run_next, buf_count, sl_filled, wb_count};
+  assign unused_step_slice = ^{buf_count, sl_filled, wb_count};
 endmodule

@@ -272,9 +272,10 @@ module core_noc_bridge #(
   // in front of the compare, on the path from the AW FIFO's head into the header choice):
   // a burst of len + 1 <= 128 beats, a first half's 128, a second half's len - 127 (len >= 128,
   // so len - 128 is len[6:0]).
-  assign wr_credit_enough = !wr_split     ? wr_credit_q > CreditW'(wa_len) :
+  // (Written as < and >=: Yosys maps those to a carry chain alone, <= and > to a LUT tree too.)
+  assign wr_credit_enough = !wr_split     ? CreditW'(wa_len) < wr_credit_q :
                             !wr_second_q  ? wr_credit_q >= CreditW'(128) :
-                                            wr_credit_q > CreditW'(wa_len[6:0]);
+                                            CreditW'(wa_len[6:0]) < wr_credit_q;
   `ASSERT_ALWAYS(a_wr_credit_enough, clk_i, rst_ni,
                  !wa_valid || wr_credit_enough == (wr_credit_q >= CreditW'(wr_part_len)),
                  "the write header's credit compare disagrees with its part length")
@@ -284,9 +285,9 @@ module core_noc_bridge #(
   // reaches WrMaxWait or a read header brings the credit up to the part length. While a write
   // header waits, its len, split and half stay (the AW FIFO pops only after the data).
   assign wr_credit_next = wr_credit_q + CreditW'(rd_hdr_len);
-  assign wr_credit_next_enough = !wr_split    ? wr_credit_next > CreditW'(wa_len) :
+  assign wr_credit_next_enough = !wr_split    ? CreditW'(wa_len) < wr_credit_next :
                                  !wr_second_q ? wr_credit_next >= CreditW'(128) :
-                                                wr_credit_next > CreditW'(wa_len[6:0]);
+                                                CreditW'(wa_len[6:0]) < wr_credit_next;
   assign wr_starved_d = wr_hdr_valid && !wr_hdr_fire &&
                         (wr_starved_q || wr_wait_q == $bits(wr_wait_q)'(WrMaxWait - 1) ||
                          (rd_hdr_fire && wr_credit_next_enough));

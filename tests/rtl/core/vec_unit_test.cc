@@ -356,6 +356,18 @@ TYPED_TEST(VecUnitTest, StreamsLongRows) {
   }
 }
 
+// Writes far slower than reads: the W buffer, the realigner and the output FIFO fill up, so
+// steps wait for output slots (the step decision's look-ahead at the last slot, StepSlice).
+TYPED_TEST(VecUnitTest, SlowWritesFillTheOutputFifo) {
+  Rig s;
+  s.mem.latency = 2;
+  s.mem.write_latency = 2;
+  s.mem.write_bytes_per_cycle = 3;
+  s.mem.w_stall = 0.5;
+  this->Start(s);
+  this->RandomCommands(40);
+}
+
 TYPED_TEST(VecUnitTest, RandomCommands) {
   this->Start();
   this->RandomCommands(150);
