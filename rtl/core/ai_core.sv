@@ -129,6 +129,9 @@ module ai_core
   // wherever it is placed, and a clear reaches the sequencer's dispatch, token and fault logic
   // in the cycle it arrives (FPGA timing, docs/fpga.md). The core sees every write a cycle
   // later. The counter select is not registered: a register read returns the value it selects.
+  // Under DecodePipe the sequencer registers the clear itself (a clear acts there a cycle
+  // after its pulse, so each queue's dispatch offer has it a cycle ahead instead of behind
+  // one flip-flop's fanout): it is not registered here again, and still arrives a cycle late.
   logic [31:0]                         h_ring_base, h_ring_size, h_tail;
   logic                                h_ring_set, h_doorbell, h_clear, h_irq_ack;
   luoshu_mem_pkg::win_t [NumWindows-1:0] h_win;
@@ -137,16 +140,22 @@ module ai_core
       if (!rst_ni) begin
         h_ring_set <= 1'b0;
         h_doorbell <= 1'b0;
-        h_clear    <= 1'b0;
         h_irq_ack  <= 1'b0;
         h_win      <= '0;
       end else begin
         h_ring_set <= ring_set_i;
         h_doorbell <= doorbell_i;
-        h_clear    <= clear_i;
         h_irq_ack  <= irq_ack_i;
         h_win      <= win_i;
       end
+    end
+    if (DecodePipe == 0) begin : g_clear_reg
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) h_clear <= 1'b0;
+        else h_clear <= clear_i;
+      end
+    end else begin : g_clear_in_sequencer
+      assign h_clear = clear_i;
     end
     // Values: no reset, they are delayed with the pulses that read them (ring set, doorbell).
     always_ff @(posedge clk_i) begin

@@ -10,9 +10,11 @@
 //   4. a block past the end of L0A / L0B / L0C        -> L0_OVERFLOW
 // The three opcodes with bounds never need more than three products at once, so LOAD and
 // STORE share MATMUL's multipliers (the operand fields sit at the same words).
-// Pipe = 1 registers the descriptor and the three products: fault_o is the verdict on the
-// desc_i of the cycle before, and the multipliers no longer share a cycle with the block-end
-// sums and compares (FPGA timing, docs/fpga.md). Pipe = 0 is combinational (clk_i unused).
+// Pipe = 1 takes two cycles: fault_o is the verdict on the desc_i of two cycles before. The
+// first register holds the descriptor and p0's two operands (picked by opcode), the second the
+// three products and the room after each offset, so the opcode select, the multipliers and
+// the block-end compares each get a cycle (FPGA timing, docs/fpga.md). Pipe = 0 is
+// combinational (clk_i unused).
 module desc_decode
   import luoshu_isa_pkg::*;
 #(
@@ -34,7 +36,7 @@ module desc_decode
     $error("desc_decode: Pipe must be 0 or 1 (got %0d)", Pipe);
   end
 
-  // ---- shared products, from desc_i ----
+  // ---- shared products ----
   // p0: LOAD rows * row_bytes | MATMUL m * k | STORE rows * c_pitch (its block spans
   // (rows - 1) * c_pitch + cols: the c_pitch is added to the room instead, so no decrement
   // sits in front of the multiplier)
@@ -42,20 +44,45 @@ module desc_decode
   localparam int CountW  = LoadRowsW;
   localparam int ProdW   = 2 * CountW;
   logic [OpcodeW-1:0]  in_op;
-  logic [CountW-1:0]   in_m, in_n, in_k, in_a, in_b;
-  logic [3*ProdW-1:0]  in_prod;  // {p2, p1, p0} of desc_i
-  assign in_op   = desc_i[HdrOpcodeLsb +: OpcodeW];
-  assign in_m    = desc_i[MatmulMLsb +: CountW];
-  assign in_n    = desc_i[MatmulNLsb +: CountW];
-  assign in_k    = desc_i[MatmulKLsb +: CountW];
-  assign in_a    = in_op == OpStore ? desc_i[StoreRowsLsb +: CountW]
-                                    : (in_op == OpLoad ? desc_i[LoadRowsLsb +: CountW] : in_m);
-  assign in_b    = in_op == OpStore ? desc_i[StoreCPitchLsb +: CountW]
-                                    : (in_op == OpLoad ? desc_i[LoadRowBytesLsb +: CountW] : in_k);
-  assign in_prod = {ProdW'(in_m) * ProdW'(in_n), ProdW'(in_k) * ProdW'(in_n),
-                    ProdW'(in_a) * ProdW'(in_b)};
+  logic [CountW-1:0]   in_a, in_b;  // p0's operands of desc_i
+  assign in_op = desc_i[HdrOpcodeLsb +: OpcodeW];
+  assign in_a  = in_op == OpStore ? desc_i[StoreRowsLsb +: CountW]
+                                  : (in_op == OpLoad ? desc_i[LoadRowsLsb +: CountW]
+                                                     : desc_i[MatmulMLsb +: CountW]);
+  assign in_b  = in_op == OpStore ? desc_i[StoreCPitchLsb +: CountW]
+                                  : (in_op == OpLoad ? desc_i[LoadRowBytesLsb +: CountW]
+                                                     : desc_i[MatmulKLsb +: CountW]);
 
-  // ---- room in L0 after each block's offset, from desc_i (negative: none) ----
+  // Stage 1: the descriptor the products and rooms are made from, with p0's operands. Pipe = 1
+  // registers them, so the opcode select is not in front of the multiplier.
+  logic [DescBits-1:0] desc1;
+  logic [CountW-1:0]   op_a, op_b;
+  if (Pipe != 0) begin : g_ops
+    logic [DescBits-1:0] desc1_q;
+    logic [CountW-1:0]   op_a_q, op_b_q;
+    always_ff @(posedge clk_i) begin
+      desc1_q <= desc_i;
+      op_a_q  <= in_a;
+      op_b_q  <= in_b;
+    end
+    assign desc1 = desc1_q;
+    assign op_a  = op_a_q;
+    assign op_b  = op_b_q;
+  end else begin : g_ops_comb
+    assign desc1 = desc_i;
+    assign op_a  = in_a;
+    assign op_b  = in_b;
+  end
+
+  logic [CountW-1:0]  in_m, in_n, in_k;
+  logic [3*ProdW-1:0] in_prod;  // {p2, p1, p0} of desc1
+  assign in_m    = desc1[MatmulMLsb +: CountW];
+  assign in_n    = desc1[MatmulNLsb +: CountW];
+  assign in_k    = desc1[MatmulKLsb +: CountW];
+  assign in_prod = {ProdW'(in_m) * ProdW'(in_n), ProdW'(in_k) * ProdW'(in_n),
+                    ProdW'(op_a) * ProdW'(op_b)};
+
+  // ---- room in L0 after each block's offset, from desc1 (negative: none) ----
   // A block fits iff its size, a product, is at most the room, so the check after the
   // products is one compare per block, no sum. int32 blocks (MATMUL's C, STORE's C rows):
   // offset + 4 x <= L0c iff x <= floor((L0c - offset) / 4).
@@ -66,17 +93,18 @@ module desc_decode
     room = room_t'(size) - room_t'(offset);
   endfunction
   room_t in_room_ld, in_room_a, in_room_b, in_room_c, in_room_st;
-  assign in_room_ld = room(desc_i[LoadDstBufferLsb] ? L0bBytes : L0aBytes,
-                           desc_i[LoadDstOffsetLsb +: OffsetW]);
-  assign in_room_a  = room(L0aBytes, desc_i[MatmulAOffsetLsb +: OffsetW]);
-  assign in_room_b  = room(L0bBytes, desc_i[MatmulBOffsetLsb +: OffsetW]);
-  assign in_room_c  = room(L0cBytes, desc_i[MatmulCOffsetLsb +: OffsetW]) >>> 2;
+  assign in_room_ld = room(desc1[LoadDstBufferLsb] ? L0bBytes : L0aBytes,
+                           desc1[LoadDstOffsetLsb +: OffsetW]);
+  assign in_room_a  = room(L0aBytes, desc1[MatmulAOffsetLsb +: OffsetW]);
+  assign in_room_b  = room(L0bBytes, desc1[MatmulBOffsetLsb +: OffsetW]);
+  assign in_room_c  = room(L0cBytes, desc1[MatmulCOffsetLsb +: OffsetW]) >>> 2;
   // (rows - 1) * c_pitch + cols <= room  iff  rows * c_pitch <= room - cols + c_pitch (rows
   // of 0 is an illegal field, which wins over the overflow).
-  assign in_room_st = (room(L0cBytes, desc_i[StoreCOffsetLsb +: OffsetW]) >>> 2) -
-                      room_t'(desc_i[StoreColsLsb +: CountW]) +
-                      room_t'(desc_i[StoreCPitchLsb +: CountW]);
+  assign in_room_st = (room(L0cBytes, desc1[StoreCOffsetLsb +: OffsetW]) >>> 2) -
+                      room_t'(desc1[StoreColsLsb +: CountW]) +
+                      room_t'(desc1[StoreCPitchLsb +: CountW]);
 
+  // Stage 2: Pipe = 1 registers the products and rooms.
   logic [DescBits-1:0] desc;   // the descriptor the checks below look at
   logic [ProdW-1:0]    p0, p1, p2;
   room_t               room_ld, room_a, room_b, room_c, room_st;
@@ -85,7 +113,7 @@ module desc_decode
     logic [3*ProdW-1:0]  prod_q;
     room_t               room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q;
     always_ff @(posedge clk_i) begin
-      desc_q    <= desc_i;
+      desc_q    <= desc1;
       prod_q    <= in_prod;
       room_ld_q <= in_room_ld;
       room_a_q  <= in_room_a;
@@ -100,7 +128,7 @@ module desc_decode
   end else begin : g_comb
     logic unused_clk;
     assign unused_clk   = clk_i;
-    assign desc         = desc_i;
+    assign desc         = desc1;
     assign {p2, p1, p0} = in_prod;
     assign {room_ld, room_a, room_b, room_c, room_st} =
         {in_room_ld, in_room_a, in_room_b, in_room_c, in_room_st};
@@ -208,13 +236,14 @@ module desc_decode
     if (is_vrequant) vec_int32 = 3'b001;
   end
 
-  // Blocks past the end of their L0: a size above the room after the offset.
+  // Blocks past the end of their L0: a size above the room after the offset. (Written as <:
+  // Yosys maps < and >= to a carry chain alone, > and <= to a LUT tree besides.)
   logic over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st;
-  assign over_p0_ld = room_t'(p0) > room_ld;
-  assign over_p0_a  = room_t'(p0) > room_a;
-  assign over_p1_b  = room_t'(p1) > room_b;
-  assign over_p2_c  = room_t'(p2) > room_c;
-  assign over_p0_st = room_t'(p0) > room_st;
+  assign over_p0_ld = room_ld < room_t'(p0);
+  assign over_p0_a  = room_a < room_t'(p0);
+  assign over_p1_b  = room_b < room_t'(p1);
+  assign over_p2_c  = room_c < room_t'(p2);
+  assign over_p0_st = room_st < room_t'(p0);
 
   localparam logic [CountW-1:0] DimMask = CountW'(Dim - 1);
 
@@ -223,8 +252,8 @@ module desc_decode
     field_bad = 1'b0;
     l0_bad    = 1'b0;
     if (is_load) begin
-      field_bad = (ld_rows == '0) || (ld_row_bytes == '0) || (ld_valid_rows > ld_rows) ||
-                  (ld_valid_cols > ld_row_bytes);
+      field_bad = (ld_rows == '0) || (ld_row_bytes == '0) || (ld_rows < ld_valid_rows) ||
+                  (ld_row_bytes < ld_valid_cols);
       l0_bad    = over_p0_ld;
     end else if (is_matmul) begin
       field_bad = (mm_m == '0) || ((mm_m & DimMask) != '0) || (mm_n == '0) ||

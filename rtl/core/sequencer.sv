@@ -53,7 +53,8 @@ module sequencer
   // 1: a fetched slot passes two registers before the fetch FIFO, and its validation
   // (desc_decode Pipe) takes two cycles: the decoder's multipliers, sums and compares get a
   // cycle each (FPGA timing, docs/fpga.md). Two more slots are requested ahead to cover them.
-  // A ring set also takes effect a cycle after its pulse (decided in the pulse's cycle).
+  // A ring set also takes effect a cycle after its pulse (decided in the pulse's cycle), and
+  // so does a clear (after a doorbell or ring set of the same cycle).
   parameter int DecodePipe = 0
 ) (
   input  logic                        clk_i,
@@ -137,8 +138,10 @@ module sequencer
   // Decode order stamp: at most 3 QueueDepth + 1 commands are alive, so a wrapping stamp with
   // one spare bit orders them by the sign of a difference.
   localparam int SeqW         = $clog2(3 * QueueDepth + 4) + 1;
-  // {validation fault, fetch fault, descriptor}
-  localparam int FEntryW      = 1 + 2 * FaultW + DescBits;  // {faulty, validation, fetch, desc}
+  // The end of a SYNC's word (its address + 4), the range end its window check compares.
+  localparam int SyncEndW     = 33;
+  // {faulty, SYNC word end, validation fault, fetch fault, descriptor}
+  localparam int FEntryW      = 1 + SyncEndW + 2 * FaultW + DescBits;
   localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
   // The header's wait and signal masks (signal above wait): a queue's head register.
   localparam int MasksW       = HdrSignalMaskLsb + NumChannels - HdrWaitMaskLsb;
@@ -149,6 +152,9 @@ module sequencer
   logic [31:0] ring_base_q, ring_base_d, ring_size_q, ring_size_d;
   logic [31:0] head_q, head_d, tail_q, tail_d, fetch_ptr_q, fetch_ptr_d;
   logic        ctl_error_q, ctl_error_d;
+  // The clear acting this cycle; the one acting next cycle where it is known (DecodePipe);
+  // the one acting this cycle that no register saw coming (no DecodePipe).
+  logic        clear, clear_next, clear_late;
   logic        flush_q, flush_d;  // a clear is flushing the fetch FIFO and the queues
   logic        halt_q, halt_d;    // cleared: fetch nothing until the host sets the ring or tail
 
@@ -167,7 +173,7 @@ module sequencer
   logic                 r_end, r_bad, push_r, push_acc;
   logic [DescBits-1:0]  r_desc;
   logic                 p_end, p_bad;    // a fetched slot at the fetch FIFO's input
-  logic [DescBits-1:0]  p_desc, dec_in;  // ... its descriptor; the decoder's input
+  logic [DescBits-1:0]  p_desc;  // ... its descriptor
 
   logic                             f_in_valid, f_in_ready, f_out_valid, f_out_ready;
   logic [FEntryW-1:0]               f_in_data, f_out_data;
@@ -175,6 +181,7 @@ module sequencer
   logic [DescBits-1:0]              f_desc;
   logic [FaultW-1:0]                f_fault;
   logic                             f_faulty;  // f_fault or val_fault set
+  logic [SyncEndW-1:0]              p_sync_end, f_sync_end;  // the slot's SYNC word end
 
   // Decode.
   logic            dec_q, dec_d;  // the FIFO head has entered decode (validated, legal)
@@ -250,6 +257,26 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Control registers
   // ---------------------------------------------------------------------------------------
+  // DecodePipe: a clear acts a cycle after its pulse, so the registers that a clear gates
+  // (each queue's dispatch offer, the stop of the starts) are loaded with it a cycle ahead,
+  // and the host's clear, one flip-flop wherever it is placed, no longer fans out into the
+  // queues' write enables (FPGA timing, docs/fpga.md; ai_core then leaves it unregistered, so
+  // the core's cycles stay the same).
+  if (DecodePipe != 0) begin : g_clear_reg
+    logic clear_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) clear_q <= 1'b0;
+      else clear_q <= clear_i;
+    end
+    assign clear      = clear_q;
+    assign clear_next = clear_i;
+    assign clear_late = 1'b0;
+  end else begin : g_clear_now
+    assign clear      = clear_i;
+    assign clear_next = 1'b0;
+    assign clear_late = clear_i;
+  end
+
   // Work that still counts: anything but what a clear has already abandoned.
   assign work_live = (!flush_q && (dec_q || f_out_valid || !queues_empty || acc_pending_q)) ||
                      (fetch_out_q != '0 && !fetch_discard_q) || (|((pres_q | run_q) & ~drop_q)) ||
@@ -258,7 +285,7 @@ module sequencer
   // only while no command is in flight (idle, or right after a clear).
   assign ring_args_ok = (ring_base_i[SlotShift-1:0] == '0) && (ring_size_i >= 32'd2) &&
                         ({6'b0, ring_base_i} + {1'b0, ring_size_i, 5'b0} <= 38'h1_0000_0000);
-  assign rs_accept    = ring_set_i && ring_args_ok && (clear_i || (!fault_q && !work_live));
+  assign rs_accept    = ring_set_i && ring_args_ok && (clear || (!fault_q && !work_live));
   // DecodePipe: the ring set acts a cycle after its pulse, accepted or refused as it would
   // have been in the pulse's cycle (registered), so the in-flight state (work_live) and the
   // loads the set enables are in different cycles (the sequencer's longest path alone,
@@ -318,18 +345,32 @@ module sequencer
   // and ring. It is low for a cycle after either changes, which costs no cycle: after an issue
   // ar_valid_q holds the next one off for a cycle anyway, and after a ring set or a clear the
   // tail takes a cycle to move. The windows the fetch sees are those of the cycle before.
+  // Whether the pointer has not reached the tail is registered too, from the next tail (each
+  // possible next tail compared, the choice after), so the 32-bit compare is off the same
+  // path: the pointer does not move while fetch_chk_q is high, so there it is exact (same
+  // cycles, asserted).
+  logic fetch_more_q;  // fetch_ptr_q != tail_q, where fetch_chk_q is high
   always_ff @(posedge clk_i) fetch_win_ok_q <= fetch_win_ok;
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) fetch_chk_q <= 1'b0;
-    else fetch_chk_q <= !(fetch_step || clear_i || ring_set_ok);
+    if (!rst_ni) begin
+      fetch_chk_q  <= 1'b0;
+      fetch_more_q <= 1'b0;
+    end else begin
+      fetch_chk_q  <= !(fetch_step || clear || ring_set_ok);
+      fetch_more_q <= doorbell_ok ? fetch_ptr_q != tail_i :
+                      ring_set_ok ? fetch_ptr_q != '0 : fetch_ptr_q != tail_q;
+    end
   end
+  `ASSERT_ALWAYS(a_fetch_more, clk_i, rst_ni,
+                 !fetch_chk_q || fetch_more_q == (fetch_ptr_q != tail_q),
+                 "the registered fetch pointer / tail compare disagrees with them")
 
   // A ring set stops the fetch, but it is late (it waits for the in-flight state, work_live),
   // so it only gates what it does not override: fetch_step moves the pointer, address and AR
   // address (a ring set loads the first two, and the AR is not offered then), fetch_issue
   // also raises the AR and counts the burst.
   assign fetch_may   = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
-                       !ar_valid_q && fetch_chk_q && !clear_i && (fetch_ptr_q != tail_q) &&
+                       !ar_valid_q && fetch_chk_q && !clear && fetch_more_q &&
                        !(DecodePipe != 0 && ring_set_i) &&
                        (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
   assign fetch_go    = fetch_may && !ring_set_ok;
@@ -365,8 +406,8 @@ module sequencer
     assign r_desc = {mem_rd_rsp_i.r_data, rbuf_q};
   end
 
-  // The slot reaches the fetch FIFO with its validation verdict: at once, or through the
-  // decode pipeline (the fetch counts it as outstanding until then).
+  // The slot reaches the fetch FIFO with its validation verdict: at once, or two cycles
+  // later beside the decoder's two registers (the fetch counts it as outstanding until then).
   if (DecodePipe != 0) begin : g_decode_pipe
     logic                end1_q, end2_q, bad1_q, bad2_q;
     logic [DescBits-1:0] desc1_q, desc2_q;
@@ -388,20 +429,21 @@ module sequencer
     assign p_end  = end2_q;
     assign p_bad  = bad2_q;
     assign p_desc = desc2_q;
-    assign dec_in = desc1_q;
   end else begin : g_decode_now
     assign p_end  = r_end;
     assign p_bad  = r_bad;
     assign p_desc = r_desc;
-    assign dec_in = r_desc;
   end
 
   assign f_in_valid = push_r || push_acc;
   // The ACCESS slot carries no descriptor: its fetch fault wins before validation counts.
   // The leading bit says "either fault is set", computed before the FIFO so the head's fault
-  // test (which stops every start the same cycle) is one flop, not two code compares.
-  assign f_in_data  = push_acc ? {1'b1, FaultNone, FaultAccess, {DescBits{1'b0}}}
-                               : {p_bad || r_val_fault != FaultNone, r_val_fault,
+  // test (which stops every start the same cycle) is one flop, not two code compares. The
+  // SYNC word's end is added before the FIFO too, so the window check at the head compares
+  // (u_sync_win) without an add in front (read as a SYNC's only).
+  assign p_sync_end = SyncEndW'(p_desc[SyncAddrLsb +: 32]) + SyncEndW'(4);
+  assign f_in_data  = push_acc ? {1'b1, SyncEndW'(4), FaultNone, FaultAccess, {DescBits{1'b0}}}
+                               : {p_bad || r_val_fault != FaultNone, p_sync_end, r_val_fault,
                                   p_bad ? FaultMemError : FaultNone, p_desc};
 
   // HeadReg: decode, dispatch, SYNC and the fault checks read the head from a register.
@@ -419,10 +461,15 @@ module sequencer
   assign f_desc  = f_out_data[DescBits-1:0];
   assign f_fault   = f_out_data[DescBits +: FaultW];
   assign val_fault = f_out_data[DescBits + FaultW +: FaultW];
+  assign f_sync_end = f_out_data[DescBits + 2 * FaultW +: SyncEndW];
   assign f_faulty  = f_out_data[FEntryW-1];
   `ASSERT_ALWAYS(a_f_faulty, clk_i, rst_ni,
                  !f_out_valid || f_faulty == (f_fault != FaultNone || val_fault != FaultNone),
                  "the fetch FIFO head's fault flag disagrees with its fault codes")
+  `ASSERT_ALWAYS(a_f_sync_end, clk_i, rst_ni,
+                 !f_out_valid ||
+                 f_sync_end == SyncEndW'(f_desc[SyncAddrLsb +: 32]) + SyncEndW'(4),
+                 "the fetch FIFO head's SYNC word end disagrees with its address")
 
   always_comb begin
     ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
@@ -445,7 +492,7 @@ module sequencer
       acc_pending_d = 1'b1;
       fetch_stop_d  = 1'b1;
     end
-    if (clear_i) begin
+    if (clear) begin
       fetch_ptr_d   = head_q;  // refetch from the first slot not decoded
       fetch_addr_d  = ring_base_q + (head_q << SlotShift);
       acc_pending_d = 1'b0;
@@ -457,7 +504,7 @@ module sequencer
       acc_pending_d = 1'b0;
       fetch_stop_d  = 1'b0;
     end
-    fetch_discard_d = (fetch_discard_q || clear_i) && (fetch_out_d != '0);
+    fetch_discard_d = (fetch_discard_q || clear) && (fetch_out_d != '0);
   end
 
   assign mem_rd_req_o.ar_valid = ar_valid_q;
@@ -467,7 +514,8 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Decode and dispatch
   // ---------------------------------------------------------------------------------------
-  // Validates each slot as it enters the fetch FIFO (val_fault: the verdict at the head).
+  // Validates each slot as it arrives (DecodePipe: over the two cycles it takes to the fetch
+  // FIFO); val_fault is the verdict at the head.
   desc_decode #(
     .Dim     (Dim),
     .L0aBytes(L0aBytes),
@@ -476,25 +524,27 @@ module sequencer
     .Pipe    (DecodePipe)
   ) u_decode (
     .clk_i  (clk_i),
-    .desc_i (dec_in),
+    .desc_i (r_desc),
     .fault_o(r_val_fault)
   );
 
   assign dec_opcode  = f_desc[HdrOpcodeLsb +: OpcodeW];
   assign dec_is_sync = dec_opcode == OpSync;
   assign dec_unit    = (dec_opcode == OpLoad) ? 2'd0 : (dec_opcode == OpMatmul) ? 2'd1 : 2'd2;
-  assign dec_try     = f_out_valid && !dec_q && !fault_q && !flush_q && !clear_i;
-  assign disp_ok     = dec_q && !fault_q && !flush_q && !clear_i;
+  assign dec_try     = f_out_valid && !dec_q && !fault_q && !flush_q && !clear;
+  assign disp_ok     = dec_q && !fault_q && !flush_q && !clear;
 
   // The decoded command's destination, registered as the head enters decode (the head does
   // not change while dec_q holds): the opcode compares stay off the path from the FIFO head
   // through dispatch to the FIFO's pop.
   logic [NumUnits-1:0] dec_queue_q, dec_queue_d;  // one-hot LD / EX / ST queue, zero for SYNC
-  logic                dec_sync_q;
+  logic                dec_sync_q, dec_sync_d;
   always_comb begin
     dec_queue_d = dec_queue_q;
+    dec_sync_d  = dec_sync_q;
     if (dec_try) begin
       for (int u = 0; u < NumUnits; u++) dec_queue_d[u] = !dec_is_sync && dec_unit == 2'(u);
+      dec_sync_d = dec_is_sync;
     end
   end
   always_ff @(posedge clk_i) begin
@@ -503,7 +553,7 @@ module sequencer
       dec_sync_q  <= 1'b0;
     end else begin
       dec_queue_q <= dec_queue_d;
-      if (dec_try) dec_sync_q <= dec_is_sync;
+      dec_sync_q  <= dec_sync_d;
     end
   end
   `ASSERT_ALWAYS(a_dec_dest, clk_i, rst_ni,
@@ -522,14 +572,16 @@ module sequencer
   for (genvar u = 0; u < NumUnits; u++) begin : g_dispatch
     assign q_pop[u]  = q_out_valid[u] && q_out_ready[u];
     // Room next cycle: a pop makes it; else full now, or one short and pushed now, leaves none.
-    assign disp_d[u] = dec_d && !flush_d && dec_queue_d[u] &&
+    // A clear known a cycle ahead is in the register too.
+    assign disp_d[u] = dec_d && !flush_d && dec_queue_d[u] && !clear_next &&
                        (q_pop[u] || !(q_count[u] == QCntW'(QueueDepth) ||
                                       (q_count[u] == QCntW'(QueueDepth - 1) && q_in_valid[u])));
     // Valid only with room, so a fault or clear never withdraws an offered entry.
-    assign q_in_valid[u] = disp_q[u] && !fault_q && !clear_i;
+    assign q_in_valid[u] = disp_q[u] && !fault_q && !clear_late;
     `ASSERT_ALWAYS(a_disp_reg, clk_i, rst_ni,
-                   disp_q[u] == (dec_q && !flush_q && dec_queue_q[u] && q_in_ready[u]),
-                   "the registered dispatch offer disagrees with decode, flush and room")
+                   disp_q[u] == (dec_q && !flush_q && dec_queue_q[u] && q_in_ready[u] &&
+                                 !(clear && !clear_late)),
+                   "the registered dispatch offer disagrees with decode, flush, clear and room")
   end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) disp_q <= '0;
@@ -555,7 +607,7 @@ module sequencer
       end
     end
     if (disp_fire || sync_ok) dec_d = 1'b0;
-    if (clear_i) dec_d = 1'b0;
+    if (clear) dec_d = 1'b0;
     if (ring_set_ok) head_d = '0;
   end
 
@@ -593,11 +645,12 @@ module sequencer
   // when no queue head is ready, and then nothing starts anyway (this keeps the queue heads'
   // token checks off the path into the starts).
   // For FPGA timing (same cycles, asserted against the plain form, run_ok): a register says
-  // a fault or a flush stops the starts (stop_q), one says a unit's done would count
-  // (armed_q: a command runs there that no clear or fault abandoned), the clear is taken once
-  // rather than in every fault term, and unit u's own fault is left out of u's start: u
-  // starts only when free (no command, so no done) and takes a second command only when not
-  // done. A unit's done then reaches the starts through two LUT levels, not five.
+  // a fault, a flush or a clear known a cycle ahead stops the starts (stop_q), one says a
+  // unit's done would count (armed_q: a command runs there that no clear or fault
+  // abandoned), the clear is taken once rather than in every fault term, and unit u's own
+  // fault is left out of u's start: u starts only when free (no command, so no done) and
+  // takes a second command only when not done. A unit's done then reaches the starts through
+  // two LUT levels, not five.
   logic                stop_q, run_base;
   logic [NumUnits-1:0] armed_q, u_fault_now, run_ok_u;
   always_ff @(posedge clk_i) begin
@@ -605,14 +658,14 @@ module sequencer
       stop_q  <= 1'b0;
       armed_q <= '0;
     end else begin
-      stop_q  <= fault_d || flush_d;
+      stop_q  <= fault_d || flush_d || clear_next;
       armed_q <= run_d & ~drop_d;
     end
   end
-  assign run_ok   = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear_i;
+  assign run_ok   = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear;
   // No stop, no clear and no fault raised this cycle by SYNC or decode (their terms with the
   // clear, fault and flush already excluded).
-  assign run_base = !stop_q && !clear_i && !b_bad &&
+  assign run_base = !stop_q && !clear_late && !b_bad &&
                     !(dec_q && dec_sync_q && !sync_busy_q && queues_empty && units_idle &&
                       !sync_win_ok_q) &&
                     !(f_out_valid && !dec_q && f_faulty);
@@ -624,7 +677,8 @@ module sequencer
                    "a unit's start condition disagrees with the stop of every start")
   end
   `ASSERT_ALWAYS(a_stop_armed, clk_i, rst_ni,
-                 stop_q == (fault_q || flush_q) && armed_q == (run_q & ~drop_q),
+                 stop_q == (fault_q || flush_q || (clear && !clear_late)) &&
+                 armed_q == (run_q & ~drop_q),
                  "the registered stop or done-counts flags disagree with fault, flush, run, drop")
 
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit
@@ -671,9 +725,9 @@ module sequencer
                       ((h_signal[u] & run_signal_q[u] & tok_near_full) == '0);
 
     assign done_ev[u]    = run_q[u] && u_done[u];
-    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear_i &&
+    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear &&
                            u_done_fault[u] == FaultNone;
-    assign unit_fault[u] = u_fault_now[u] && !clear_i;
+    assign unit_fault[u] = u_fault_now[u] && !clear;
 
     always_comb begin
       pres_d[u]       = (pres_q[u] && !hs[u]) || start[u];
@@ -685,11 +739,11 @@ module sequencer
                                                                         run_signal_q[u];
       // A clear abandons the unit's commands: their dones are ignored when they come. So
       // does a fault of the first: the model never starts the second.
-      drop_d[u]       = clear_i ? (pres_q[u] || (run_q[u] && !u_done[u]) || sec_q[u])
+      drop_d[u]       = clear ? (pres_q[u] || (run_q[u] && !u_done[u]) || sec_q[u])
                       : (u_done[u] && sec_q[u]) ? (sec_drop_q[u] || unit_fault[u])
                                                 : (drop_q[u] && !done_ev[u]);
       sec_d[u]        = (sec_q[u] && !u_done[u]) || early[u];
-      sec_drop_d[u]   = (sec_drop_q[u] || clear_i) && sec_q[u] && !u_done[u];
+      sec_drop_d[u]   = (sec_drop_q[u] || clear) && sec_q[u] && !u_done[u];
       sec_index_d[u]  = early[u] ? h_index[u] : sec_index_q[u];
       sec_signal_d[u] = early[u] ? h_signal[u] : sec_signal_q[u];
       sec_wait_d[u]   = early[u] ? h_wait[u] : sec_wait_q[u];
@@ -713,8 +767,8 @@ module sequencer
         tok_return[c] = tok_return[c] | (unit_fault[u] & sec_q[u] & ~sec_drop_q[u] &
                                          sec_wait_q[u][c]);
       end
-      tok_d[c] = clear_i ? '0 : tok_q[c] - TokenW'(tok_take[c]) + TokenW'(tok_give[c]);
-      if (!clear_i && tok_return[c] && tok_d[c] != TokenW'(TokenMax)) tok_d[c] = tok_d[c] + 1'b1;
+      tok_d[c] = clear ? '0 : tok_q[c] - TokenW'(tok_take[c]) + TokenW'(tok_give[c]);
+      if (!clear && tok_return[c] && tok_d[c] != TokenW'(TokenMax)) tok_d[c] = tok_d[c] + 1'b1;
     end
   end
 
@@ -723,10 +777,12 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   assign sync_can = disp_ok && dec_sync_q && !sync_busy_q && queues_empty && units_idle;
 
-  window_check #(.NumWindows(NumWindows)) u_sync_win (
+  // As a window_check of 4 bytes, with the word's end from the FIFO entry.
+  window_check_end #(.NumWindows(NumWindows)) u_sync_win (
     .win_i         (win_i),
     .addr_i        (f_desc[SyncAddrLsb +: 32]),
-    .len_i         (33'd4),
+    .end_i         (34'(f_sync_end)),
+    .empty_i       (1'b0),
     .write_i       (1'b1),
     .ok_o          (sync_win_ok)
   );
@@ -774,12 +830,12 @@ module sequencer
     assign b_bad   = b_fire && !sync_drop_q && b_err;
   end
   assign b_fire         = b_valid && sync_busy_q;
-  assign b_live         = b_fire && !sync_drop_q && !clear_i;
-  assign sync_ok        = b_ok && !clear_i;
+  assign b_live         = b_fire && !sync_drop_q && !clear;
+  assign sync_ok        = b_ok && !clear;
 
   always_comb begin
     sync_busy_d  = (sync_busy_q && !b_fire) || sync_start;
-    sync_drop_d  = clear_i ? (sync_busy_q && !b_fire) : (sync_drop_q && !b_fire);
+    sync_drop_d  = clear ? (sync_busy_q && !b_fire) : (sync_drop_q && !b_fire);
     aw_valid_d   = (aw_valid_q && !mem_wr_rsp_i.aw_ready) || sync_start;
     w_valid_d    = (w_valid_q && !mem_wr_rsp_i.w_ready) || sync_start;
     sync_addr_d  = sync_start ? f_desc[SyncAddrLsb +: 32] : sync_addr_q;
@@ -825,8 +881,37 @@ module sequencer
     end
   end
 
-  assign deadlock = dec_q && !can_dispatch && !(|head_ready) && units_idle && !sync_busy_q &&
-                    !fault_q && !flush_q && !clear_i;
+  // The parts of a deadlock that take the most logic are found a cycle early as well and
+  // registered (stuck_q), off the fault path: no queue head is ready (each head's token
+  // check), and decode's command cannot go to its queue (full, or a SYNC with commands
+  // queued). While decode holds a command and the units are idle, nothing moved in the cycle
+  // before: no push (it would have emptied decode), no pop (a start leaves its unit busy, a
+  // clear's flush leaves decode empty), so the heads and counts are that cycle's; nothing
+  // started, so no token was taken, and neither a clear (it flushes) nor a unit's fault (it
+  // faults) acted: the channels' counts are that cycle's plus its dones' signals (same
+  // cycles, asserted).
+  logic                   stuck_q;
+  logic [NumChannels-1:0] nonzero_next, full_next;  // the flags after this cycle's gives alone
+  logic [NumUnits-1:0]    ready_next;
+  for (genvar c = 0; c < NumChannels; c++) begin : g_give_flags
+    assign nonzero_next[c] = tok_give[c] ? !tok_full[c] : tok_nonzero[c];
+    assign full_next[c]    = tok_give[c] ? tok_near_full[c] : tok_full[c];
+  end
+  for (genvar u = 0; u < NumUnits; u++) begin : g_ready_next
+    assign ready_next[u] = q_out_valid[u] && ((h_wait[u] & ~nonzero_next) == '0) &&
+                           ((h_signal[u] & full_next) == '0);
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) stuck_q <= 1'b0;
+    else stuck_q <= !(|ready_next) && (dec_sync_d ? !queues_empty
+                                                  : (dec_queue_d & q_in_ready) == '0);
+  end
+  assign deadlock = dec_q && units_idle && !sync_busy_q && !fault_q && !flush_q && !clear &&
+                    stuck_q;
+  `ASSERT_ALWAYS(a_deadlock_reg, clk_i, rst_ni,
+                 deadlock == (dec_q && !can_dispatch && !(|head_ready) && units_idle &&
+                              !sync_busy_q && !fault_q && !flush_q && !clear),
+                 "the deadlock from its registered part disagrees with the heads and queues")
 
   // Several faults in one cycle: the units' commands are older than decode's.
   always_comb begin
@@ -842,7 +927,7 @@ module sequencer
     end else if (unit_fault[2]) begin
       raise_code  = u_done_fault[2];
       raise_index = run_index_q[2];
-    end else if (b_bad && !clear_i) begin
+    end else if (b_bad && !clear) begin
       raise_code  = FaultMemError;
       raise_index = dec_index_q;
     end else if (sync_acc_fault) begin
@@ -872,18 +957,24 @@ module sequencer
                      !acc_pending_q && units_idle && !sync_busy_q &&
                      (head_q == tail_q || halt_q);
 
+  // Without a fault the code and index are zero (asserted), as raise_code and raise_index are
+  // when nothing is raised, so the code and index registers load the raise until a fault is
+  // set: the raise decision (a deadlock's last) is not their enable.
+  `ASSERT_ALWAYS(a_no_fault_zero, clk_i, rst_ni,
+                 fault_q || (fault_code_q == FaultNone && fault_index_q == '0),
+                 "a fault code or index is set without a fault")
   always_comb begin
-    fault_d       = (fault_q || fault_set) && !clear_i;
-    fault_code_d  = fault_set ? raise_code : fault_code_q;
-    fault_index_d = fault_set ? raise_index : fault_index_q;
-    if (clear_i) begin
+    fault_d       = (fault_q || fault_set) && !clear;
+    fault_code_d  = fault_q ? fault_code_q : raise_code;
+    fault_index_d = fault_q ? fault_index_q : raise_index;
+    if (clear) begin
       fault_code_d  = FaultNone;
       fault_index_d = '0;
     end
     // Faulted (and the error irq) once everything in flight has finished.
-    faulted_d = fault_q && !clear_i && (faulted_q || !in_flight);
-    irq_d     = !clear_i && ((irq_q && !irq_ack_i) || (faulted_d && !faulted_q) ||
-                             (sync_ok && sync_irq_q));
+    faulted_d = fault_q && !clear && (faulted_q || !in_flight);
+    irq_d     = !clear && ((irq_q && !irq_ack_i) || (faulted_d && !faulted_q) ||
+                           (sync_ok && sync_irq_q));
   end
 
   always_comb begin
@@ -895,13 +986,13 @@ module sequencer
   end
 
   always_comb begin
-    flush_d = clear_i || (flush_q && (f_out_valid || !queues_empty));
+    flush_d = clear || (flush_q && (f_out_valid || !queues_empty));
     // As the model after Clear(): stopped (idle, or blocked if the ring still holds commands)
     // until the host reprograms the ring or rings the doorbell.
-    // (DecodePipe: a clear in the cycle a delayed ring set acts came after its pulse, and the
-    // set lifts the halt anyway: unseen, as the set leaves the ring empty, and the next
-    // doorbell would lift it.)
-    halt_d  = (clear_i || halt_q) && !ring_set_ok && !doorbell_ok;
+    // (DecodePipe: a clear acting in the cycle a delayed ring set acts was pulsed with or
+    // after the set, and the set lifts the halt anyway: unseen, as the set leaves the ring
+    // empty, and the next doorbell would lift it.)
+    halt_d  = (clear || halt_q) && !ring_set_ok && !doorbell_ok;
   end
 
   // ---------------------------------------------------------------------------------------
@@ -1007,13 +1098,15 @@ module sequencer
       cnt_busy_q    <= '0;
       cnt_stall_q   <= '0;
     end else begin
+      // Increments as enables: the event is the flip-flops' enable, not an input of the
+      // 48-bit carry chain (a queue head's token check -> the stall count, FPGA timing).
       for (int u = 0; u < NumUnits; u++) begin
-        cnt_retired_q[u] <= cnt_retired_q[u] + CntW'(done_ok[u]);
-        cnt_busy_q[u]    <= cnt_busy_q[u] + CntW'(u_busy[u]);
-        cnt_stall_q[u]   <= cnt_stall_q[u] + CntW'(q_out_valid[u] && unit_free[u] && !tok_ok[u]);
+        if (done_ok[u]) cnt_retired_q[u] <= cnt_retired_q[u] + 1'b1;
+        if (u_busy[u]) cnt_busy_q[u] <= cnt_busy_q[u] + 1'b1;
+        if (q_out_valid[u] && unit_free[u] && !tok_ok[u]) cnt_stall_q[u] <= cnt_stall_q[u] + 1'b1;
       end
-      cnt_retired_q[SeqQ] <= cnt_retired_q[SeqQ] + CntW'(sync_ok);
-      cnt_fetched_q       <= cnt_fetched_q + CntW'(dec_try && f_fault == FaultNone);
+      if (sync_ok) cnt_retired_q[SeqQ] <= cnt_retired_q[SeqQ] + 1'b1;
+      if (dec_try && f_fault == FaultNone) cnt_fetched_q <= cnt_fetched_q + 1'b1;
     end
   end
 
@@ -1032,7 +1125,7 @@ module sequencer
   // Timeline pulses: a command counts from the handshake that hands it to its unit (not one a
   // clear has abandoned) to the done that retires it; SYNC from its write to the write's B.
   for (genvar u = 0; u < NumUnits; u++) begin : g_cmd_pulse
-    assign cmd_start_o[u] = (hs[u] || early[u]) && !drop_q[u] && !clear_i;
+    assign cmd_start_o[u] = (hs[u] || early[u]) && !drop_q[u] && !clear;
   end
   assign cmd_start_o[SeqQ] = sync_start;
   assign cmd_done_o        = {sync_ok, done_ok};
