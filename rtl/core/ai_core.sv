@@ -173,6 +173,13 @@ module ai_core
     assign h_irq_ack   = irq_ack_i;
     assign h_win       = win_i;
   end
+  // Every window check reads limit and used as made by luoshu_mem_pkg::win_make.
+  for (genvar w = 0; w < NumWindows; w++) begin : g_win_made
+    `ASSERT_ALWAYS(a_win_made, clk_i, rst_ni,
+                   h_win[w] == luoshu_mem_pkg::win_make(h_win[w].base, h_win[w].size,
+                                                        h_win[w].writable),
+                   "a window's limit or used flag is not its base + size (use win_make)")
+  end
 
   // ---------------------------------------------------------------- sequencer
   cmd_t [NumUnits-1:0] seq_cmd, unit_cmd;  // index: Unit*; the sequencer's, the units' side

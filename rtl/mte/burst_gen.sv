@@ -91,7 +91,7 @@ module burst_gen #(
     logic        last;
     logic [12:0] page_rem;
     cap  = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);  // no carry chain
-    last = CmpW'(row_beats) <= CmpW'(cap);
+    last = CmpW'(cap) >= CmpW'(row_beats);  // >=: a carry chain (window_check_end)
     page_rem = (page_beats <= 13'(MaxBeats)) ? 13'(4096 / BeatBytes)
                                              : page_beats - 13'(MaxBeats);
     burst_of = {last ? 9'(row_beats) : cap, last, row_beats - RbW'(cap), page_rem};

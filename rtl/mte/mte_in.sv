@@ -135,32 +135,36 @@ module mte_in #(
   logic             err_q, err_d;            // an error response: see the header
 
   // The accepted command's fields; the back end copies what it needs when it takes the command
-  // (the next accept waits for that).
+  // (the next accept waits for that). They load in every cycle the unit is ready, so their
+  // enable is a flip-flop, not the accept: nothing reads them before a command is accepted.
   logic             c_buf_q;                 // 0 = L0A, 1 = L0B
   logic [31:0]      c_stride_q;
   logic [15:0]      c_rows_q, c_row_bytes_q, c_valid_rows_q, c_valid_cols_q;
-  logic [11:0]      c_page_q;                // src_addr mod 4 KiB
+  logic [31:0]      c_src_q;                 // src_addr
   logic [AddrW-1:0] c_dst_q;
   logic             c_reads_q;               // some byte comes from memory
   logic             p_valid_q, p_valid_d;    // the accepted command waits for the back end
   logic             p_checked_q, p_checked_d;  // its pre-pass is over
   logic             p_acc_q, p_acc_d;        // and failed (ACCESS)
   logic             b_take;                  // the back end takes it this cycle
+  logic             ready_q, ready_d;        // sts_o.ready
   logic             cmd_accept;
   logic             has_reads;
 
   // The back end's command.
   logic             b_buf_q;
-  logic             b_acc_q;                 // its pre-pass failed: finish with ACCESS
+  logic             b_acc_q, b_acc_d;        // its pre-pass failed: finish with ACCESS
   logic [11:0]      b_stride_q;              // src_stride mod 4 KiB (the walker's pages)
   logic [15:0]      b_row_bytes_q, b_valid_cols_q;
   logic             b_done;                  // its last beat and zero are written
 
-  // Not behind a command that is failing (error response, or ACCESS at the back end): the
-  // model would never start the next one, so it must not move a byte.
-  assign sts_o.ready = (f_state_q == FIdle) && !p_valid_q && !err_q &&
-                       !(b_state_q != BIdle && b_acc_q);
-  assign cmd_accept  = cmd_i.valid && sts_o.ready;
+  // Ready: the front end is free and not behind a command that is failing (error response, or
+  // ACCESS at the back end): the model would never start the next one, so it must not move a
+  // byte. A register loaded from the next state (same cycles, a_ready_reg): the back end's
+  // state and error logic stood in front of the accept and, through it, of every register the
+  // accept loads (on the FPGA, 109 endpoints behind b_acc_q).
+  assign sts_o.ready = ready_q;
+  assign cmd_accept  = cmd_i.valid && ready_q;
   assign has_reads   = (desc.valid_rows != '0) && (desc.valid_cols != '0);
   assign b_take      = p_valid_q && p_checked_q && (b_state_q != BRun);
 
@@ -176,9 +180,9 @@ module mte_in #(
   logic        wc_ok, chk_ok;
   logic [47:0] box_a_q, box_a_d;             // stride << bits already added
   logic [15:0] box_b_q, box_b_d;             // bits of valid_rows - 1 still to add
-  logic        box_done;
-
-  assign box_done = (box_b_q == '0);
+  // box_b == 0 as a flag made with box_b (a_box_done), not a compare in front of the state
+  // and the range end's select
+  logic        box_done_q, box_done_d;
   // Never empty: a check runs only when valid_rows and valid_cols are both nonzero.
   window_check_end #(.NumWindows(NumWindows)) u_window_check (
     .win_i,
@@ -200,7 +204,7 @@ module mte_in #(
     .clk_i,
     .rst_ni,
     .ok_i      (chk_ok),
-    .checking_i((f_state_q == FCheck) && (!chk_box_q || box_done)),
+    .checking_i((f_state_q == FCheck) && (!chk_box_q || box_done_q)),
     .pass_o    (chk_pass),
     .decide_o  (chk_decide)
   );
@@ -215,21 +219,32 @@ module mte_in #(
   logic                  ar_valid_q, ar_valid_d;
   logic [31:0]           ar_addr_q, ar_addr_d;
   logic [7:0]            ar_len_q, ar_len_d;
+  logic                  ar_free;                     // the AR register is empty or leaving
   logic                  ar_load;
-  logic [OutW-1:0]       out_q, out_d;                // beats requested, not yet received
+  // Beats that may still be requested: MaxOutBeats minus those requested and not yet received
+  // (a_room). What is left after the burst on offer is one subtract of two flip-flops, and
+  // whether the burst fits is its sign: a carry chain, not a compare's LUT tree.
+  logic [OutW-1:0]       room_q, room_d;
+  logic [OutW:0]         room_left;
+  logic                  gen_start_q;                 // a command was accepted last cycle
 
-  // The valid rows, loaded at each accept (none if nothing is read; a CHECK fault leaves them,
-  // unissued, until the next accept). Only the front end's command uses it.
+  // The valid rows (none if nothing is read; a CHECK fault leaves them, unissued, until the
+  // next accept). Only the front end's command uses it. It starts in the cycle after the
+  // accept, from the held command: its bursts are read in FIssue, two cycles after the accept
+  // at the earliest (a_gen_start), and its first-burst arithmetic no longer has the accept and
+  // the command port in front of it.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) gen_start_q <= 1'b0;
+    else gen_start_q <= cmd_accept;
+  end
   burst_gen #(.BeatBytes(BeatBytes), .LenW(16)) u_burst_gen (
     .clk_i,
     .rst_ni,
-    .start_i         (cmd_accept),
-    .addr_i          (desc.src_addr),
-    .row_bytes_i     (desc.valid_cols),
-    .rows_i          (desc.valid_rows),
-    // read at the accept (in FIdle) and at row changes (in FIssue): selected by the state,
-    // not by the accept, which would put the accept's logic in front of its adds
-    .stride_i        ((f_state_q == FIdle) ? desc.src_stride : c_stride_q),
+    .start_i         (gen_start_q),
+    .addr_i          (c_src_q),
+    .row_bytes_i     (c_valid_cols_q),
+    .rows_i          (c_valid_rows_q),
+    .stride_i        (c_stride_q),
     .burst_valid_o   (iss_active),
     .burst_ready_i   (iss_ready),
     .burst_addr_o    (iss_addr),
@@ -237,8 +252,9 @@ module mte_in #(
     .burst_beats_o   (iss_beats),
     .burst_row_last_o(iss_row_last)
   );
-  assign iss_ready = (f_state_q == FIssue) && !err_q && (!ar_valid_q || mem_rd_rsp_i.ar_ready) &&
-                     ((OutW + 1)'(out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats));
+  assign ar_free   = !ar_valid_q || mem_rd_rsp_i.ar_ready;
+  assign room_left = {1'b0, room_q} - (OutW + 1)'(iss_beats);
+  assign iss_ready = (f_state_q == FIssue) && !err_q && ar_free && !room_left[OutW];
   assign ar_load   = iss_active && iss_ready;
 
   assign mem_rd_req_o.ar_valid = ar_valid_q;
@@ -271,7 +287,7 @@ module mte_in #(
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
   assign rw_avail = rw_avail_q;
-  assign rw_row_end = (rw_rem_q <= 16'(rw_avail));
+  assign rw_row_end = (16'(rw_avail) >= rw_rem_q);  // >=: a carry chain (window_check_end)
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
   assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
 
@@ -303,7 +319,7 @@ module mte_in #(
   assign z_go      = (b_state_q == BRun) && !b_acc_q && (z_phase_q != ZDone) &&
                      (mul_done || !z_to_tail) && !err_q && !r_fire;
   assign z_write   = z_go && (z_rem_q != '0);
-  assign b_done    = err_q ? (out_q == '0 && f_state_q != FIssue)
+  assign b_done    = err_q ? (room_q == OutW'(MaxOutBeats) && f_state_q != FIssue)
                            : (b_acc_q || (!rw_more_q && z_phase_q == ZDone));
 
   // ------------------------------------------------------------------ L0 write register
@@ -364,32 +380,39 @@ module mte_in #(
     chk_end_d    = chk_end_q;
     box_a_d      = box_a_q;
     box_b_d      = box_b_q;
-    ar_valid_d   = ar_valid_q;
-    ar_addr_d    = ar_addr_q;
-    ar_len_d     = ar_len_q;
+    box_done_d   = box_done_q;
+    ar_valid_d   = ar_load || (ar_valid_q && !mem_rd_rsp_i.ar_ready);
+    // Loaded whenever the AR register is free (its payload only counts while valid), so the
+    // burst's take is their valid's input only, not their enable.
+    ar_addr_d    = ar_free ? iss_addr : ar_addr_q;
+    ar_len_d     = ar_free ? iss_len : ar_len_q;
 
     unique case (f_state_q)
       FIdle: begin
+        // The pre-pass registers load the offered command in every idle cycle (only FCheck
+        // reads them), so the accept selects none of them: it only moves the state.
+        chk_box_d    = 1'b1;
+        chk_rows_d   = desc.valid_rows;
+        chk_addr_d   = {1'b0, desc.src_addr};
+        chk_end_d    = 49'(desc.src_addr) + 49'(desc.valid_cols);
+        box_a_d      = 48'(desc.src_stride);
+        box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
+        box_done_d   = (desc.valid_rows == 16'd1);
         if (cmd_accept) begin
           p_valid_d    = 1'b1;
           p_checked_d  = !has_reads;
           p_acc_d      = 1'b0;
-          chk_box_d    = 1'b1;
-          chk_rows_d   = desc.valid_rows;
-          chk_addr_d   = {1'b0, desc.src_addr};
-          chk_end_d    = 49'(desc.src_addr) + 49'(desc.valid_cols);
-          box_a_d      = 48'(desc.src_stride);
-          box_b_d      = desc.valid_rows - 16'd1;  // only used when has_reads
           f_state_d    = has_reads ? FCheck : FIdle;
         end
       end
       FCheck: begin
         if (chk_box_q) begin
           // Bounding box: its length one bit per cycle, then one check; rows if it fails.
-          if (!box_done) begin
+          if (!box_done_q) begin
             if (box_b_q[0]) chk_end_d = chk_end_q + 49'(box_a_q);
-            box_a_d = box_a_q << 1;
-            box_b_d = box_b_q >> 1;
+            box_a_d    = box_a_q << 1;
+            box_b_d    = box_b_q >> 1;
+            box_done_d = (box_b_q[15:1] == '0);
           end else if (chk_decide) begin
             chk_box_d = 1'b0;
             chk_end_d = 49'(chk_addr_q[31:0]) + 49'(c_valid_cols_q);  // row 0's end
@@ -422,13 +445,6 @@ module mte_in #(
       end
       default: f_state_d = FIdle;
     endcase
-    if (ar_load) begin
-      ar_valid_d = 1'b1;
-      ar_addr_d  = iss_addr;
-      ar_len_d   = iss_len;
-    end else if (mem_rd_rsp_i.ar_ready) begin
-      ar_valid_d = 1'b0;
-    end
   end
 
   // ------------------------------------------------------------------ next state: back end
@@ -436,7 +452,7 @@ module mte_in #(
     b_state_d  = b_state_q;
     fault_d    = fault_q;
     err_d      = err_q;
-    out_d      = out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
+    room_d     = (ar_load ? room_left[OutW-1:0] : room_q) + OutW'(r_fire);
     rw_rows_d  = rw_rows_q;
     rw_more_d  = rw_more_q;
     rw_page_d  = rw_page_q;
@@ -516,7 +532,7 @@ module mte_in #(
       b_state_d  = BRun;
       rw_rows_d  = c_reads_q ? c_valid_rows_q : '0;
       rw_more_d  = c_reads_q;  // (valid_rows != 0 then)
-      rw_page_d  = c_page_q;
+      rw_page_d  = c_src_q[11:0];
       rw_first_d = 1'b1;
       rw_rem_d   = c_valid_cols_q;
       rw_dst_d   = c_dst_q;
@@ -555,7 +571,7 @@ module mte_in #(
       p_acc_q      <= 1'b0;
       chk_box_q    <= 1'b0;
       ar_valid_q   <= 1'b0;
-      out_q        <= '0;
+      room_q       <= OutW'(MaxOutBeats);
       err_q        <= 1'b0;
       rw_rows_q    <= '0;
       rw_more_q    <= 1'b0;
@@ -572,7 +588,7 @@ module mte_in #(
       p_acc_q      <= p_acc_d;
       chk_box_q    <= chk_box_d;
       ar_valid_q   <= ar_valid_d;
-      out_q        <= out_d;
+      room_q       <= room_d;
       err_q        <= err_d;
       rw_rows_q    <= rw_rows_d;
       rw_more_q    <= rw_more_d;
@@ -583,24 +599,39 @@ module mte_in #(
     end
   end
 
+  // The registered readies, from the next state. For the command's: with a command waiting,
+  // ready only if the back end takes it and it passed its pre-pass; without one, the back
+  // end's next state is not idle exactly when it runs now, so its done logic stays out.
+  assign b_acc_d = b_take ? p_acc_q : b_acc_q;
+  assign ready_d = (f_state_d == FIdle) && !cmd_accept && !err_d &&
+                   (p_valid_q ? b_take && !p_acc_q : !(b_state_q == BRun && b_acc_q));
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) r_ready_q <= 1'b0;
-    else r_ready_q <= (b_state_d == BRun) && !(b_take ? p_acc_q : b_acc_q) && (err_d || rw_more_d);
+    if (!rst_ni) begin
+      r_ready_q <= 1'b0;
+      ready_q   <= 1'b1;
+    end else begin
+      r_ready_q <= (b_state_d == BRun) && !b_acc_d && (err_d || rw_more_d);
+      ready_q   <= ready_d;
+    end
   end
   `ASSERT_ALWAYS(a_r_ready_reg, clk_i, rst_ni,
                  r_ready_q == ((b_state_q == BRun) && !b_acc_q && (err_q || rw_more_q)),
                  "MTE-in's registered R ready disagrees with its back end's state")
+  `ASSERT_ALWAYS(a_ready_reg, clk_i, rst_ni,
+                 ready_q == ((f_state_q == FIdle) && !p_valid_q && !err_q &&
+                             !(b_state_q != BIdle && b_acc_q)),
+                 "MTE-in's registered command ready disagrees with its state")
 
   // Datapath and walker registers: only read while the control state above says so.
   always_ff @(posedge clk_i) begin
-    if (cmd_accept) begin
+    if (ready_q) begin
       c_buf_q        <= desc.dst_buffer;
       c_stride_q     <= desc.src_stride;
       c_rows_q       <= desc.rows;
       c_row_bytes_q  <= desc.row_bytes;
       c_valid_rows_q <= desc.valid_rows;
       c_valid_cols_q <= desc.valid_cols;
-      c_page_q       <= desc.src_addr[11:0];
+      c_src_q        <= desc.src_addr;
       c_dst_q        <= AddrW'(desc.dst_offset);
       c_reads_q      <= has_reads;
     end
@@ -616,6 +647,7 @@ module mte_in #(
     chk_end_q  <= chk_end_d;
     box_a_q    <= box_a_d;
     box_b_q    <= box_b_d;
+    box_done_q <= box_done_d;
     ar_addr_q  <= ar_addr_d;
     ar_len_q   <= ar_len_d;
     rw_page_q  <= rw_page_d;
@@ -666,10 +698,12 @@ module mte_in #(
   logic [47:0] ref_box_len_q;
   always_ff @(posedge clk_i) begin
     if (cmd_accept) ref_box_len_q <= 48'(desc.valid_cols);
-    else if (f_state_q == FCheck && chk_box_q && !box_done && box_b_q[0]) begin
+    else if (f_state_q == FCheck && chk_box_q && box_b_q[0]) begin
       ref_box_len_q <= ref_box_len_q + box_a_q;
     end
   end
+  `ASSERT_ALWAYS(a_box_done, clk_i, rst_ni, f_state_q != FCheck || box_done_q == (box_b_q == '0),
+                 "the bounding box's done flag disagrees with its bits left")
   `ASSERT_ALWAYS(a_chk_end, clk_i, rst_ni,
                  f_state_q != FCheck || chk_addr_q[32] ||
                  chk_end_q == 49'(chk_addr_q[31:0]) + (chk_box_q ? 49'(ref_box_len_q)
@@ -691,7 +725,22 @@ module mte_in #(
                  lanes_below(32'(z_rem_q)) == ref_z_mask &&
                  (lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail))) == ref_r_mask,
                  "a write mask from bit tests is not the first lanes")
-  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || out_q != '0,
+  // The plain count of beats owed, for the check that room_q is what it leaves and that a
+  // burst fits exactly when it did with the count.
+  logic [OutW-1:0] ref_out_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) ref_out_q <= '0;
+    else ref_out_q <= ref_out_q + (ar_load ? OutW'(iss_beats) : '0) - (r_fire ? OutW'(1) : '0);
+  end
+  `ASSERT_ALWAYS(a_room, clk_i, rst_ni,
+                 room_q == OutW'(MaxOutBeats) - ref_out_q &&
+                 (!room_left[OutW] ==
+                  ((OutW + 1)'(ref_out_q) + (OutW + 1)'(iss_beats) <= (OutW + 1)'(MaxOutBeats))),
+                 "the read room disagrees with the beats owed")
+  `ASSERT_ALWAYS(a_gen_start, clk_i, rst_ni, !gen_start_q || f_state_q != FIssue,
+                 "the burst generator starts while its bursts are being issued")
+  `ASSERT_ALWAYS(a_r_owed, clk_i, rst_ni,
+                 !mem_rd_rsp_i.r_valid || room_q != OutW'(MaxOutBeats),
                  "R beat that no AR asked for")
   `ASSERT_ALWAYS(a_r_ready_idle, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || sts_o.busy,
                  "R beat outside a command")
