@@ -123,6 +123,9 @@ module luoshu_soc #(
   localparam int CoreCols = NumCores / NumChannels;
   localparam int Y = NumChannels;
   localparam bit Super = NumLinks > 0;
+  // The AXI ids a memory channel sees: core c's is c (noc_axi_master's src.y * IdX + src.x);
+  // the supernode's proxy takes another, so there all four.
+  localparam int MasterIds = Super ? 4 : NumCores;
   localparam int BaseX = CoreCols + 1;  // the one-chip mesh's width; channels at BaseX - 1
   localparam int X = BaseX + (Super ? (Y == 1 ? 2 : 1) : 0);
   // Supernode nodes: the gateway at (BaseX, 0); the proxy above it, or beside it on one row.
@@ -384,7 +387,7 @@ module luoshu_soc #(
     // One AXI id per core; a core has at most MaxWrites write bursts in flight.
     noc_axi_master #(
       .IdW(IdW), .IdX(CoreCols), .ChanBits(ChanBits), .MaxReadsPerId(64),
-      .MaxWritesPerId(MaxWrites), .RxSlice(NocPipeAlloc)
+      .MaxWritesPerId(MaxWrites), .RxSlice(NocPipeAlloc), .UsedIds(MasterIds)
     ) u_master (
       .clk_i,
       .rst_ni,

@@ -35,6 +35,9 @@ module noc_axi_master #(
   // ids and the NI's framing are not one path into the router's buffer (FPGA timing; one
   // cycle more per request and per response, full rate).
   parameter int RxSlice = 0,
+  // The ids requests can carry (0 .. UsedIds-1): the SoC's sources. Ids above have no FIFOs
+  // (a one-core SoC needs one id's, not four: FPGA area); a request with one is a bug (asserted).
+  parameter int UsedIds = 1 << IdW,
   localparam int HdrW = noc_pkg::MemHdrW,
   localparam int DataW = 144   // 16 strobes + 128 data bits (FlitW = 146)
 ) (
@@ -102,8 +105,12 @@ module noc_axi_master #(
   if (RxSlice != 0 && RxSlice != 1) begin : g_bad_rx_slice
     $error("noc_axi_master: RxSlice must be 0 or 1 (got %0d)", RxSlice);
   end
+  if (UsedIds < 1 || UsedIds > (1 << IdW)) begin : g_bad_used_ids
+    $error("noc_axi_master: UsedIds must be 1..2^IdW (got %0d)", UsedIds);
+  end
 
   localparam int NumIds = 1 << IdW;
+  localparam logic [NumIds-1:0] UsedMask = NumIds'((1 << UsedIds) - 1);
   localparam int AddrW = noc_pkg::AddrW;
   localparam int LenW = noc_pkg::LenW;
   localparam int TagW = noc_pkg::TagW;
@@ -251,28 +258,40 @@ module noc_axi_master #(
   localparam int RdHeadReg = (RxSlice != 0 && MaxReadsPerId > 1) ? 1 : 0;
   localparam int WrHeadReg = (RxSlice != 0 && MaxWritesPerId > 1) ? 1 : 0;
   for (genvar i = 0; i < NumIds; i++) begin : g_id
-    stream_fifo #(.Depth(MaxReadsPerId), .Width(PendW), .HeadReg(RdHeadReg)) u_rd_pend (
-      .clk_i,
-      .rst_ni,
-      .in_valid_i (rd_push[i]),
-      .in_ready_o (rd_in_ready[i]),
-      .in_data_i  (req_pend),
-      .out_valid_o(rd_out_valid[i]),
-      .out_ready_i(rd_pop[i]),
-      .out_data_o (rd_out[i]),
-      .count_o    (rd_count[i])
-    );
-    stream_fifo #(.Depth(MaxWritesPerId), .Width(PendW), .HeadReg(WrHeadReg)) u_wr_pend (
-      .clk_i,
-      .rst_ni,
-      .in_valid_i (wr_push[i]),
-      .in_ready_o (wr_in_ready[i]),
-      .in_data_i  (req_pend),
-      .out_valid_o(wr_out_valid[i]),
-      .out_ready_i(wr_pop[i]),
-      .out_data_o (wr_out[i]),
-      .count_o    (wr_count[i])
-    );
+    if (i < UsedIds) begin : g_used
+      stream_fifo #(.Depth(MaxReadsPerId), .Width(PendW), .HeadReg(RdHeadReg)) u_rd_pend (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i (rd_push[i]),
+        .in_ready_o (rd_in_ready[i]),
+        .in_data_i  (req_pend),
+        .out_valid_o(rd_out_valid[i]),
+        .out_ready_i(rd_pop[i]),
+        .out_data_o (rd_out[i]),
+        .count_o    (rd_count[i])
+      );
+      stream_fifo #(.Depth(MaxWritesPerId), .Width(PendW), .HeadReg(WrHeadReg)) u_wr_pend (
+        .clk_i,
+        .rst_ni,
+        .in_valid_i (wr_push[i]),
+        .in_ready_o (wr_in_ready[i]),
+        .in_data_i  (req_pend),
+        .out_valid_o(wr_out_valid[i]),
+        .out_ready_i(wr_pop[i]),
+        .out_data_o (wr_out[i]),
+        .count_o    (wr_count[i])
+      );
+    end else begin : g_unused
+      // No request of this id comes (a_req_id_used): no FIFOs; its flags are constants.
+      assign rd_in_ready[i]  = 1'b0;
+      assign wr_in_ready[i]  = 1'b0;
+      assign rd_out_valid[i] = 1'b0;
+      assign wr_out_valid[i] = 1'b0;
+      assign rd_out[i]       = '0;
+      assign wr_out[i]       = '0;
+      assign rd_count[i]     = '0;
+      assign wr_count[i]     = '0;
+    end
     assign rd_pop[i] = r_pop && m_axi_rid_i == IdW'(i);
     assign wr_pop[i] = b_pop && m_axi_bid_i == IdW'(i);
   end
@@ -300,8 +319,8 @@ module noc_axi_master #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      rd_ok_q    <= '1;  // empty FIFOs and AR / AW registers
-      wr_ok_q    <= '1;
+      rd_ok_q    <= UsedMask;  // empty FIFOs and AR / AW registers
+      wr_ok_q    <= UsedMask;
       rd_valid_q <= '0;
       wr_valid_q <= '0;
     end else begin
@@ -429,6 +448,8 @@ module noc_axi_master #(
                  !rx_valid || req.hdr.kind == noc_pkg::KindRead ||
                  req.hdr.kind == noc_pkg::KindWrite,
                  "request header of a response kind")
+  `ASSERT_ALWAYS(a_req_id_used, clk_i, rst_ni, !rx_valid || 32'(req.id) < UsedIds,
+                 "request from a source whose AXI id is above UsedIds (no FIFO for it)")
   `ASSERT_ALWAYS(a_req_len, clk_i, rst_ni, !rx_valid || req.hdr.len != '0,
                  "request of 0 beats")
   `ASSERT_ALWAYS(a_req_addr, clk_i, rst_ni, !rx_valid || req.hdr.addr[31:28] == '0,
