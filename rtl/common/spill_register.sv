@@ -2,9 +2,12 @@
 // per cycle in and out. in_ready_o comes straight from a flop, so it cuts the combinational
 // path from out_ready_i to in_ready_o; use it to break long ready chains between blocks.
 //
-// Entry A takes every accepted input. While the output is free, A moves on each cycle: to the
-// output if out_ready_i takes it, else into entry B (the skid slot). When both are full,
-// B holds the older item and is shown first, and in_ready_o is low until B drains.
+// The output comes straight from a register too (entry O, the older item): an item goes into O
+// when O is free next cycle (empty, or taken now), else into the skid entry S; when O is taken
+// while S holds an item, S moves into O. So out_data_o has no multiplexer in front of it (the
+// consumer's logic starts at flip-flops; PULP's shows entry B or A through one) and S loads
+// whenever it is empty (its enable a flop). The handshakes are PULP's: ready while fewer than
+// two items are held, valid while any is (formal.spill_register proves the FIFO behaviour).
 // Bypass=1 (as in PULP's) makes it a wire, so a block can make its slice a parameter.
 `include "luoshu_assert.svh"
 
@@ -34,43 +37,34 @@ module spill_register #(
     assign out_valid_o = in_valid_i;
     assign out_data_o  = in_data_i;
   end else begin : g_slice
-    logic             a_full_q, a_full_d, b_full_q, b_full_d;
-    logic [Width-1:0] a_data_q, b_data_q;
-    logic             a_fill, a_drain, b_fill, b_drain;
+    logic             out_full_q, skid_full_q;  // skid_full_q implies out_full_q
+    logic [Width-1:0] out_data_q, skid_data_q;
+    logic             push, out_free;
 
-    assign in_ready_o  = !a_full_q || !b_full_q;
-    assign out_valid_o = a_full_q || b_full_q;
-    assign out_data_o  = b_full_q ? b_data_q : a_data_q;
+    assign in_ready_o  = !skid_full_q;
+    assign out_valid_o = out_full_q;
+    assign out_data_o  = out_data_q;
 
-    assign a_fill  = in_valid_i && in_ready_o;
-    // A empties whenever B is free: to the output if it is taken, else into B.
-    assign a_drain = a_full_q && !b_full_q;
-    assign b_fill  = a_drain && !out_ready_i;
-    assign b_drain = b_full_q && out_ready_i;
-
-    always_comb begin
-      a_full_d = a_full_q;
-      b_full_d = b_full_q;
-      if (a_fill) a_full_d = 1'b1;
-      else if (a_drain) a_full_d = 1'b0;
-      if (b_fill) b_full_d = 1'b1;
-      else if (b_drain) b_full_d = 1'b0;
-    end
+    assign push     = in_valid_i && !skid_full_q;
+    assign out_free = !out_full_q || out_ready_i;  // O can take an item this edge
 
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
-        a_full_q <= 1'b0;
-        b_full_q <= 1'b0;
-      end else begin
-        a_full_q <= a_full_d;
-        b_full_q <= b_full_d;
+        out_full_q  <= 1'b0;
+        skid_full_q <= 1'b0;
+      end else if (out_free) begin
+        out_full_q  <= skid_full_q || push;  // S moves on (no push while S is full), or the input
+        skid_full_q <= 1'b0;
+      end else if (push) begin
+        skid_full_q <= 1'b1;
       end
     end
 
-    // Data registers are not reset: they are only shown while their full flag is set.
+    // O loads whenever it is free (an item or, if none, a value nobody reads); S whenever it
+    // is empty (what it takes counts only with skid_full_q).
     always_ff @(posedge clk_i) begin
-      if (a_fill) a_data_q <= in_data_i;
-      if (b_fill) b_data_q <= a_data_q;
+      if (out_free) out_data_q <= skid_full_q ? skid_data_q : in_data_i;
+      if (!skid_full_q) skid_data_q <= in_data_i;
     end
   end
 

@@ -70,24 +70,24 @@ module spill_register_formal #(
     end
   end
 
-  // ---- Induction strengthening: where the scoreboard's items sit in entries A and B ----
+  // ---- Induction strengthening: where the scoreboard's items sit in entries O and S ----
   // (Names the DUT's internals, only so that the induction step closes; asserted like the
-  // properties, so each is proven too.) B, when full, holds the older item.
-  logic             a_full, b_full;
-  logic [Width-1:0] a_data, b_data;
-  assign a_full = u_dut.g_slice.a_full_q;
-  assign b_full = u_dut.g_slice.b_full_q;
-  assign a_data = u_dut.g_slice.a_data_q;
-  assign b_data = u_dut.g_slice.b_data_q;
+  // properties, so each is proven too.) O holds the older item; S is full only with O.
+  logic             out_full, skid_full;
+  logic [Width-1:0] out_data_q, skid_data;
+  assign out_full   = u_dut.g_slice.out_full_q;
+  assign skid_full  = u_dut.g_slice.skid_full_q;
+  assign out_data_q = u_dut.g_slice.out_data_q;
+  assign skid_data  = u_dut.g_slice.skid_data_q;
   logic inv_occ, inv_tracked_entry;
-  assign inv_occ = occ == SeqW'(a_full) + SeqW'(b_full);
+  assign inv_occ = occ == SeqW'(out_full) + SeqW'(skid_full) && (!skid_full || out_full);
   always_comb begin
     inv_tracked_entry = 1'b1;
     if (tracking) begin
       if (track_off == '0) begin
-        inv_tracked_entry = b_full ? b_data == track_data : a_data == track_data;
-      end else begin  // second in line: behind B, in A
-        inv_tracked_entry = b_full && a_full && a_data == track_data;
+        inv_tracked_entry = out_full && out_data_q == track_data;
+      end else begin  // second in line: in S
+        inv_tracked_entry = skid_full && skid_data == track_data;
       end
     end
   end
