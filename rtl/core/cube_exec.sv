@@ -97,11 +97,15 @@ module cube_exec #(
   logic         accept;
   logic         busy_q, acc_q;
   cnt_t         k_q, n_q;
-  // The last tile indices and k - 1 from registers (loaded with the command), so the loops'
-  // end tests are compares of registers, not a subtraction and a compare (on the FPGA the
-  // A fetch's read enable came after such a chain).
-  cnt_t         k_last_q, ti_last_q, tj_last_q;
+  // The last tile indices from registers (loaded with the command), so the loops' end tests
+  // are compares of registers, not a subtraction and a compare (on the FPGA the A fetch's read
+  // enable came after such a chain); so are the counts one before them (for k, two before the
+  // last beat, k - 3), so the flags that say "the next one is the last" compare a counter with
+  // a register, with no add in front (FPGA timing).
+  cnt_t         ti_last_q, tj_last_q;
+  cnt_t         k_last_m2_q, ti_last_m1_q, tj_last_m1_q;
   logic         k_one_q, k_two_q;
+  logic         k_ge_dim_q;  // k >= Dim: a tile's last beat never waits (AbReadPipe's refill)
   logic         last_write;  // the command's final L0C row is written this cycle
   logic         done_q;
 
@@ -125,14 +129,17 @@ module cube_exec #(
 
   always_ff @(posedge clk_i) begin
     if (accept) begin
-      acc_q     <= desc.accumulate;
-      k_q       <= desc.k;
-      n_q       <= desc.n;
-      ti_last_q <= (desc.m >> LogDim) - 1'b1;
-      tj_last_q <= (desc.n >> LogDim) - 1'b1;
-      k_last_q  <= desc.k - 1'b1;
-      k_one_q   <= desc.k == cnt_t'(1);
-      k_two_q   <= desc.k == cnt_t'(2);
+      acc_q        <= desc.accumulate;
+      k_q          <= desc.k;
+      n_q          <= desc.n;
+      ti_last_q    <= (desc.m >> LogDim) - 1'b1;
+      tj_last_q    <= (desc.n >> LogDim) - 1'b1;
+      k_last_m2_q  <= desc.k - cnt_t'(3);
+      ti_last_m1_q <= (desc.m >> LogDim) - cnt_t'(2);
+      tj_last_m1_q <= (desc.n >> LogDim) - cnt_t'(2);
+      k_one_q      <= desc.k == cnt_t'(1);
+      k_two_q      <= desc.k == cnt_t'(2);
+      k_ge_dim_q   <= desc.k >= cnt_t'(Dim);
     end
   end
 
@@ -155,6 +162,10 @@ module cube_exec #(
   logic          f_wsel_q;             // block buffer being filled
   logic [AW-1:0] f_strip_q, f_blk_q, f_addr_q;  // A strip (row ti*Dim), block start, this row
   logic          f_issue;
+  // Its loop-end tests as flags kept beside the counters (a_f_flags), so the read enable meets
+  // flip-flops, not 16-bit compares, on its way into the counters' loads (FPGA timing)
+  logic          f_more_k_q;           // f_kleft_q > Dim: another K block of this tile follows
+  logic          f_tj_last_q, f_ti_last_q;  // f_tj_q == tj_last_q, f_ti_q == ti_last_q
 
   // Block buffers: full_q[s] once all Dim rows of buffer s have landed, until the beat stage
   // takes its last column. A buffer may be refilled in the very cycle its last column is
@@ -165,8 +176,7 @@ module cube_exec #(
   logic          wsel_free;
 
   logic          release_next;         // (AbReadPipe) the beat stage takes that last column next cycle
-  assign wsel_free = !full_q[f_wsel_q] || (release_buf && bt_rsel_q == f_wsel_q) ||
-                     (release_next && bt_rsel_q == f_wsel_q);
+  logic          next_release;         // ... if it issues now (flip-flops only)
   assign f_issue   = f_active_q && wsel_free;
   assign l0a_re_o  = f_issue;
   assign l0a_raddr_o = f_addr_q;
@@ -176,22 +186,25 @@ module cube_exec #(
       f_active_q <= 1'b0;
     end else if (accept) begin
       f_active_q <= 1'b1;
-    end else if (f_issue && f_row_q == LogDim'(Dim - 1) && f_kleft_q <= cnt_t'(Dim) &&
-                 f_tj_q == tj_last_q && f_ti_q == ti_last_q) begin
+    end else if (f_issue && f_row_q == LogDim'(Dim - 1) && !f_more_k_q && f_tj_last_q &&
+                 f_ti_last_q) begin
       f_active_q <= 1'b0;
     end
   end
 
   always_ff @(posedge clk_i) begin
     if (accept) begin
-      f_ti_q    <= '0;
-      f_tj_q    <= '0;
-      f_kleft_q <= desc.k;
-      f_row_q   <= '0;
-      f_wsel_q  <= 1'b0;
-      f_strip_q <= AW'(desc.a_offset);
-      f_blk_q   <= AW'(desc.a_offset);
-      f_addr_q  <= AW'(desc.a_offset);
+      f_ti_q      <= '0;
+      f_tj_q      <= '0;
+      f_kleft_q   <= desc.k;
+      f_more_k_q  <= desc.k > cnt_t'(Dim);
+      f_tj_last_q <= (desc.n >> LogDim) == cnt_t'(1);
+      f_ti_last_q <= (desc.m >> LogDim) == cnt_t'(1);
+      f_row_q     <= '0;
+      f_wsel_q    <= 1'b0;
+      f_strip_q   <= AW'(desc.a_offset);
+      f_blk_q     <= AW'(desc.a_offset);
+      f_addr_q    <= AW'(desc.a_offset);
     end else if (f_issue) begin
       if (f_row_q != LogDim'(Dim - 1)) begin
         f_row_q  <= f_row_q + 1'b1;
@@ -199,22 +212,27 @@ module cube_exec #(
       end else begin
         f_row_q  <= '0;
         f_wsel_q <= !f_wsel_q;
-        if (f_kleft_q > cnt_t'(Dim)) begin  // next K block of the same tile
-          f_kleft_q <= f_kleft_q - cnt_t'(Dim);
-          f_blk_q   <= f_blk_q + AW'(Dim);
-          f_addr_q  <= f_blk_q + AW'(Dim);
+        if (f_more_k_q) begin  // next K block of the same tile
+          f_kleft_q  <= f_kleft_q - cnt_t'(Dim);
+          f_more_k_q <= f_kleft_q > cnt_t'(2 * Dim);
+          f_blk_q    <= f_blk_q + AW'(Dim);
+          f_addr_q   <= f_blk_q + AW'(Dim);
         end else begin  // next tile: same A strip for the next tj, the next strip after the last
-          f_kleft_q <= k_q;
-          if (f_tj_q == tj_last_q) begin
-            f_tj_q    <= '0;
-            f_ti_q    <= f_ti_q + 1'b1;
-            f_strip_q <= f_strip_q + a_strip;
-            f_blk_q   <= f_strip_q + a_strip;
-            f_addr_q  <= f_strip_q + a_strip;
+          f_kleft_q  <= k_q;
+          f_more_k_q <= k_q > cnt_t'(Dim);
+          if (f_tj_last_q) begin
+            f_tj_q      <= '0;
+            f_tj_last_q <= tj_last_q == '0;
+            f_ti_q      <= f_ti_q + 1'b1;
+            f_ti_last_q <= f_ti_q == ti_last_m1_q;
+            f_strip_q   <= f_strip_q + a_strip;
+            f_blk_q     <= f_strip_q + a_strip;
+            f_addr_q    <= f_strip_q + a_strip;
           end else begin
-            f_tj_q   <= f_tj_q + 1'b1;
-            f_blk_q  <= f_strip_q;
-            f_addr_q <= f_strip_q;
+            f_tj_q      <= f_tj_q + 1'b1;
+            f_tj_last_q <= f_tj_q == tj_last_m1_q;
+            f_blk_q     <= f_strip_q;
+            f_addr_q    <= f_strip_q;
           end
         end
       end
@@ -257,16 +275,24 @@ module cube_exec #(
 
   assign bt_col       = bt_kk_q[LogDim-1:0];
   // Whether beat kk is its tile's last (kk == k - 1) and whether the next one is, as flags
-  // kept beside kk (same cycles).
-  logic              bt_end_q, bt_next_end_q;
+  // kept beside kk (same cycles); so are whether its column is its block's last and whether
+  // the next one's is (a_bt_col_flags), for the A fetch's refill decision behind them.
+  logic              bt_end_q, bt_next_end_q, bt_col_last_q, bt_col_next_last_q;
   assign bt_tile_end  = bt_end_q;
-  assign bt_block_end = bt_tile_end || (bt_col == LogDim'(Dim - 1));
+  assign bt_block_end = bt_tile_end || bt_col_last_q;
   // The cube's input: the beat register (a_col_q with the L0B read data), or with AbReadPipe
   // a second register behind it, since L0B's data comes a cycle later.
   logic                cb_valid, cb_last, bt_room;
   logic [Dim-1:0][7:0] cb_a;
   assign bt_issue     = bt_active_q && full_q[bt_rsel_q] && bt_room;
   assign release_buf  = bt_issue && bt_block_end;
+  // !full_q[f_wsel_q] || (bt_rsel_q == f_wsel_q && (release_buf || release_next)) (a_wsel_free)
+  // with the beat stage's issue opened up: on the same buffer its full flag is the one tested
+  // first, so the rest of the issue is flip-flops and flags, not the issue's own AND (FPGA
+  // timing: the fetch's read enable loads its counters).
+  assign wsel_free    = !full_q[f_wsel_q] ||
+                        (bt_rsel_q == f_wsel_q && bt_active_q && bt_room &&
+                         (bt_block_end || next_release));
   assign l0b_re_o     = bt_issue;
   assign l0b_raddr_o  = bt_addr_q;
   assign beat_o       = cb_valid && in_ready;
@@ -300,6 +326,8 @@ module cube_exec #(
       bt_kk_q   <= '0;
       bt_end_q      <= desc.k == cnt_t'(1);
       bt_next_end_q <= desc.k == cnt_t'(2);
+      bt_col_last_q      <= 1'b0;
+      bt_col_next_last_q <= Dim == 2;
       bt_rsel_q <= 1'b0;
       bt_tile_q <= BW'(desc.b_offset);
       bt_addr_q <= BW'(desc.b_offset);
@@ -310,12 +338,16 @@ module cube_exec #(
       if (!bt_tile_end) begin
         bt_kk_q   <= bt_kk_q + 1'b1;
         bt_end_q      <= bt_next_end_q;
-        bt_next_end_q <= bt_kk_q + cnt_t'(2) == k_last_q;
+        bt_next_end_q <= bt_kk_q == k_last_m2_q;
+        bt_col_last_q      <= bt_col_next_last_q;
+        bt_col_next_last_q <= bt_col + LogDim'(2) == LogDim'(Dim - 1);
         bt_addr_q <= bt_addr_q + b_n;
       end else begin
         bt_kk_q <= '0;
         bt_end_q      <= k_one_q;
         bt_next_end_q <= k_two_q;
+        bt_col_last_q      <= 1'b0;
+        bt_col_next_last_q <= Dim == 2;
         if (bt_tj_q == tj_last_q) begin
           bt_tj_q   <= '0;
           bt_ti_q   <= bt_ti_q + 1'b1;
@@ -351,10 +383,11 @@ module cube_exec #(
   if (AbReadPipe != 0) begin : g_release_next
     logic next_tile_end, next_block_end;
     assign next_tile_end  = bt_next_end_q;
-    assign next_block_end = next_tile_end || (bt_col == LogDim'(Dim - 2));
-    assign release_next   = bt_issue && !bt_block_end && next_block_end &&
-                            (!next_tile_end || k_q >= cnt_t'(Dim));
+    assign next_block_end = next_tile_end || bt_col_next_last_q;
+    assign next_release   = !bt_block_end && next_block_end && (!next_tile_end || k_ge_dim_q);
+    assign release_next   = bt_issue && next_release;
   end else begin : g_no_release_next
+    assign next_release = 1'b0;
     assign release_next = 1'b0;
   end
 
@@ -510,6 +543,21 @@ module cube_exec #(
                  !bt_active_q || (bt_end_q == (bt_kk_q == k_q - 1'b1) &&
                                   bt_next_end_q == (bt_kk_q + 1'b1 == k_q - 1'b1)),
                  "the beat stage's tile-end flags disagree with its column count")
+  `ASSERT_ALWAYS(a_wsel_free, clk_i, rst_ni,
+                 wsel_free == (!full_q[f_wsel_q] ||
+                               (bt_rsel_q == f_wsel_q && (release_buf || release_next))),
+                 "the A fetch's buffer-free term disagrees with the releases it opens up")
+  `ASSERT_ALWAYS(a_f_flags, clk_i, rst_ni,
+                 !f_active_q || (f_more_k_q == (f_kleft_q > cnt_t'(Dim)) &&
+                                 f_tj_last_q == (f_tj_q == tj_last_q) &&
+                                 f_ti_last_q == (f_ti_q == ti_last_q)),
+                 "the A fetch's loop-end flags disagree with its counters")
+  `ASSERT_ALWAYS(a_bt_col_flags, clk_i, rst_ni,
+                 !bt_active_q || (bt_col_last_q == (bt_col == LogDim'(Dim - 1)) &&
+                                  bt_col_next_last_q == (bt_col == LogDim'(Dim - 2))),
+                 "the beat stage's block-end flags disagree with its column")
+  `ASSERT_ALWAYS(a_k_ge_dim, clk_i, rst_ni, !busy_q || k_ge_dim_q == (k_q >= cnt_t'(Dim)),
+                 "the registered k >= Dim flag disagrees with k")
   `ASSERT_ALWAYS(a_full_set_clear_apart, clk_i, rst_ni,
                  !(land_valid && land_last && release_buf && land_buf == bt_rsel_q),
                  "an A block buffer was filled and released in the same cycle")

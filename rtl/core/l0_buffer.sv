@@ -56,13 +56,21 @@ module l0_buffer #(
   assign roff       = Lanes > 1 ? OffW'(raddr_i) : '0;
   assign wword      = WordW'(waddr_i >> OffBits);
   assign rword      = WordW'(raddr_i >> OffBits);
-  assign wword_next = (wword == WordW'(Words - 1)) ? '0 : wword + 1'b1;
-  assign rword_next = (rword == WordW'(Words - 1)) ? '0 : rword + 1'b1;
+  // A power-of-two count of words wraps by itself: no compare between the address and the
+  // banks' (FPGA timing: L0C's read address comes through the port's arbitration).
+  if (Words > 1 && (Words & (Words - 1)) == 0) begin : g_next_wraps
+    assign wword_next = wword + 1'b1;
+    assign rword_next = rword + 1'b1;
+  end else begin : g_next_cmp
+    assign wword_next = (wword == WordW'(Words - 1)) ? '0 : wword + 1'b1;
+    assign rword_next = (rword == WordW'(Words - 1)) ? '0 : rword + 1'b1;
+  end
 
-  // Banks below the start offset hold the access's tail, in the next word.
+  // Banks below the start offset hold the access's tail, in the next word: a thermometer of
+  // the offset made by a shift, not by a subtraction (no carry chain before the banks).
   logic [Lanes-1:0] wnext, rnext;
-  assign wnext = (Lanes'(1) << woff) - 1'b1;
-  assign rnext = (Lanes'(1) << roff) - 1'b1;
+  assign wnext = ~(Lanes'('1) << woff);
+  assign rnext = ~(Lanes'('1) << roff);
 
   logic [Lanes-1:0][ElemW-1:0] bank_rdata;
 
@@ -86,39 +94,64 @@ module l0_buffer #(
     );
   end
 
-  // The banks hold their data while re_i is low; so does the offset that rotates it.
+  // The banks hold their data while re_i is low; so do the lane selects that rotate it: lane
+  // l takes bank (l + offset) mod Lanes, one select register per lane loaded with the read,
+  // so the rotation's muxes start at flip-flops, not behind an add (FPGA timing: L0C's
+  // rotation feeds the cube's accumulate add). roff_q is the offset they replace (a_lane_sel);
+  // both are reset to offset 0, so they agree before the first read too.
+  logic [Lanes-1:0][OffW-1:0] rsel, rsel_ident, rsel_q;
+  for (genvar l = 0; l < Lanes; l++) begin : g_rsel
+    assign rsel[l]       = OffW'(l) + roff;
+    assign rsel_ident[l] = OffW'(l);
+  end
   always_ff @(posedge clk_i) begin
-    if (re_i) roff_q <= roff;
+    if (!rst_ni) begin
+      roff_q <= '0;
+      rsel_q <= rsel_ident;
+    end else if (re_i) begin
+      roff_q <= roff;
+      rsel_q <= rsel;
+    end
   end
 
-  // ReadPipe: the banks' data and the offset once more, loaded the cycle after a read.
+  // ReadPipe: the banks' data and the selects once more, loaded the cycle after a read.
   logic [Lanes-1:0][ElemW-1:0] lane_src;
+  logic [Lanes-1:0][OffW-1:0]  lane_sel;
   logic [OffW-1:0]             lane_off;
   if (ReadPipe != 0) begin : g_read_pipe
     logic                        re_q;
     logic [Lanes-1:0][ElemW-1:0] bank_rdata_q;
+    logic [Lanes-1:0][OffW-1:0]  rsel_q2;
     logic [OffW-1:0]             roff_q2;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) re_q <= 1'b0;
       else re_q <= re_i;
     end
     always_ff @(posedge clk_i) begin
-      if (re_q) begin
-        bank_rdata_q <= bank_rdata;
-        roff_q2      <= roff_q;
+      if (re_q) bank_rdata_q <= bank_rdata;
+    end
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) begin
+        rsel_q2 <= rsel_ident;
+        roff_q2 <= '0;
+      end else if (re_q) begin
+        rsel_q2 <= rsel_q;
+        roff_q2 <= roff_q;
       end
     end
     assign lane_src = bank_rdata_q;
+    assign lane_sel = rsel_q2;
     assign lane_off = roff_q2;
   end else begin : g_read_now
     assign lane_src = bank_rdata;
+    assign lane_sel = rsel_q;
     assign lane_off = roff_q;
   end
 
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    logic [OffW-1:0] rbank;
-    assign rbank      = OffW'(l) + lane_off;
-    assign rdata_o[l] = lane_src[rbank];
+    assign rdata_o[l] = lane_src[lane_sel[l]];
+    `ASSERT_ALWAYS(a_lane_sel, clk_i, rst_ni, lane_sel[l] == OffW'(l) + lane_off,
+                   "a lane's registered select disagrees with the read's offset")
   end
 
   `ASSERT_ALWAYS(a_waddr_in_range, clk_i, rst_ni, !we_i || (32'(waddr_i) < Elems),

@@ -54,7 +54,8 @@ module mte_out #(
   parameter int EpiloguePipe = 0,
   // 1 (FPGA): registers in the control path: the pre-pass's hull length and each window
   // check's verdict, and a column block's setup (four cycles more per STORE, one more per
-  // further column block, and one more per row when rows are checked one by one)
+  // further column block, and one more per row when rows are checked one by one); and the
+  // windows, so the checks see them a cycle late (no cycle more)
   parameter int CtrlPipe = 0,
   // 1 (FPGA): L0C read data two cycles after the read (l0_buffer ReadPipe; one more cycle per
   // STORE block)
@@ -162,15 +163,40 @@ module mte_out #(
   logic [15:0] rows_m1_q, cols_q, c_pitch_q, scale_q;  // rows - 1, not rows
   logic [4:0]  shift_q;
 
-  state_e state_q, state_d;
+  // The state is one-hot (st_q[S]: in state S): every decode outside the state logic (the
+  // burst generators' starts, the window check's loads, the chunk pipeline's start, the
+  // handshakes) is a flip-flop, not a compare that fans out to hundreds of loads, and each
+  // flag's next value is an OR of a few branch conditions (FPGA timing; the same cycles).
+  // state_q is its binary name, for the checks and the waves (a_state_flags: one-hot).
+  localparam int NumStates = int'(StDone) + 1;
   localparam state_e BlockFirst = (CtrlPipe != 0) ? StSetup : StBlock;  // a block's first state
-  logic   cmd_fire;
-  assign sts_o.ready = (state_q == StIdle);
-  assign cmd_fire    = cmd_i.valid && sts_o.ready;
-  assign sts_o.busy  = (state_q != StIdle);
-
+  function automatic logic [NumStates-1:0] go(state_e s);
+    return NumStates'(1) << s;
+  endfunction
+  logic [NumStates-1:0] st_q, st_d;
+  state_e               state_q, state_d;
+  always_comb begin
+    state_d = StIdle;
+    for (int s = 0; s < NumStates; s++) begin
+      if (st_d[s]) state_d = state_e'(s);
+    end
+  end
   always_ff @(posedge clk_i) begin
-    if (cmd_fire) begin
+    if (!rst_ni) st_q <= go(StIdle);
+    else         st_q <= st_d;
+  end
+  `ASSERT_ALWAYS(a_state_flags, clk_i, rst_ni, st_q == go(state_q),
+                 "the state flags are not one-hot")
+  logic   cmd_fire;
+  assign sts_o.ready = st_q[StIdle];
+  assign cmd_fire    = cmd_i.valid && sts_o.ready;
+  assign sts_o.busy  = !st_q[StIdle];
+
+  // The descriptor is loaded in every idle cycle, not only as it is taken: the last idle cycle
+  // is the one that takes it, and nothing reads these registers while idle, so the command's
+  // valid is not in front of ~300 load enables (FPGA timing; the same values in use).
+  always_ff @(posedge clk_i) begin
+    if (st_q[StIdle]) begin
       relu_q       <= desc.relu[0];
       bias_en_q    <= desc.bias_en[0];
       int8_q       <= desc.int8_out[0];
@@ -199,9 +225,11 @@ module mte_out #(
   // ---------------------------------------------------------------- pre-pass
   logic [47:0] hull_prod_q;  // (rows-1) * stride
   logic [48:0] hull_len;     // ... + row_bytes: the hull's length
+  logic        hull_fits;    // hull_len < 2^33: the one-window check of the hull counts
   logic [31:0] chk_addr_q, chk_addr_d;  // row by row: this row's start
   logic        chk_ovf_q, chk_ovf_d;    // ... which passed 2^32
   logic [15:0] chk_row_q, chk_row_d;
+  logic        chk_last_q, chk_last_d;  // chk_row == rows - 1, kept beside it (a_chk_last)
   logic [32:0] chk_next;
   logic [31:0] wc_addr;
   logic [32:0] wc_len;
@@ -211,14 +239,25 @@ module mte_out #(
   // The product is registered before the add: a multiply-add cone is slow to synthesize.
   // With CtrlPipe the sum is registered too, so the add and the window check's own add and
   // compares are in different cycles.
+  // So is whether it fits (a_hull_fits): its compare leaves the path into the state.
   if (CtrlPipe != 0) begin : g_hull_len_q
-    logic [48:0] hull_len_q;
+    logic [48:0] hull_sum, hull_len_q;
+    logic        hull_fits_q;
+    assign hull_sum = 49'(hull_prod_q) + 49'(row_bytes);
     always_ff @(posedge clk_i) begin
-      if (state_q == StChkLen) hull_len_q <= 49'(hull_prod_q) + 49'(row_bytes);
+      if (st_q[StChkLen]) begin
+        hull_len_q  <= hull_sum;
+        hull_fits_q <= hull_sum[48:33] == '0;
+      end
     end
-    assign hull_len = hull_len_q;
+    assign hull_len  = hull_len_q;
+    assign hull_fits = hull_fits_q;
+    `ASSERT_ALWAYS(a_hull_fits, clk_i, rst_ni,
+                   state_q != StChkHull || hull_fits_q == (hull_len[48:33] == '0),
+                   "the registered hull-fits flag disagrees with the hull's length")
   end else begin : g_hull_len
-    assign hull_len = 49'(hull_prod_q) + 49'(row_bytes);
+    assign hull_len  = 49'(hull_prod_q) + 49'(row_bytes);
+    assign hull_fits = hull_len[48:33] == '0;
   end
   assign chk_next = {1'b0, chk_addr_q} + {1'b0, dst_stride_q};
 
@@ -226,18 +265,14 @@ module mte_out #(
     wc_addr  = chk_addr_q;
     wc_len   = 33'(row_bytes);
     wc_write = 1'b1;
-    unique case (state_q)
-      StChkBias: begin
-        wc_addr  = bias_addr_q;
-        wc_len   = {15'b0, cols_q, 2'b00};
-        wc_write = 1'b0;
-      end
-      StChkHull: begin
-        wc_addr = dst_addr_q;
-        wc_len  = hull_len[32:0];
-      end
-      default: ;
-    endcase
+    if (st_q[StChkBias]) begin
+      wc_addr  = bias_addr_q;
+      wc_len   = {15'b0, cols_q, 2'b00};
+      wc_write = 1'b0;
+    end else if (st_q[StChkHull]) begin
+      wc_addr = dst_addr_q;
+      wc_len  = hull_len[32:0];
+    end
   end
 
   // The checked range. Without CtrlPipe, the mux above into window_check (its add, then its
@@ -245,38 +280,48 @@ module mte_out #(
   // check (the bias range with the command, the hull in StChkLen, row 0 as the hull's verdict
   // is taken, each next row as the last one's is), so the compares start from flip-flops, not
   // from the state, a mux and an add; a_wc_regs checks them against the mux and the add.
+  //
+  // The windows are registered here too: the compares start at flip-flops beside them, not at
+  // the core's window registers, which reach every unit's checks (FPGA timing). A check sees
+  // the windows of the cycle before (as the sequencer's own checks do); no cycle is added.
   if (CtrlPipe != 0) begin : g_wc_q
+    luoshu_mem_pkg::win_t [NumWindows-1:0] win_q;
     logic [31:0] wc_addr_q;
     logic [33:0] wc_end_q, row0_end_q;  // row 0's end: dst_addr + row bytes
     logic        wc_empty_q, wc_write_q;
+    logic        hull_empty_q, row_empty_q;  // no multiply or add before the emptiness
     always_ff @(posedge clk_i) begin
-      if (cmd_fire) begin
+      win_q <= win_i;
+      if (st_q[StIdle]) begin  // (loaded while idle, as the descriptor)
         row0_end_q <= 34'(desc.dst_addr) +
                       (desc.int8_out[0] ? 34'(desc.cols) : 34'({desc.cols, 2'b00}));
+        // (rows - 1) * stride is 0 iff a factor is; the row bytes are 0 iff cols is
+        hull_empty_q <= (desc.rows == 16'd1 || desc.dst_stride == '0) && desc.cols == '0;
+        row_empty_q  <= desc.cols == '0;
       end
-      if (cmd_fire) begin
+      if (st_q[StIdle]) begin
         wc_addr_q  <= desc.bias_addr;
         wc_end_q   <= 34'(desc.bias_addr) + 34'({desc.cols, 2'b00});
         wc_empty_q <= (desc.cols == '0);
         wc_write_q <= 1'b0;
-      end else if (state_q == StChkLen) begin
+      end else if (st_q[StChkLen]) begin
         // (the end is exact when the hull is below 2^33, the only case its verdict counts)
         wc_addr_q  <= dst_addr_q;
         wc_end_q   <= row0_end_q + 34'(hull_prod_q);
-        wc_empty_q <= (hull_prod_q == '0) && (row_bytes == '0);
+        wc_empty_q <= hull_empty_q;
         wc_write_q <= 1'b1;
-      end else if (state_q == StChkHull && chk_decide) begin
+      end else if (st_q[StChkHull] && chk_decide) begin
         wc_addr_q  <= dst_addr_q;
         wc_end_q   <= row0_end_q;
-        wc_empty_q <= (row_bytes == '0);
-      end else if (state_q == StChkRows && chk_decide) begin
+        wc_empty_q <= row_empty_q;
+      end else if (st_q[StChkRows] && chk_decide) begin
         // (exact until a row's start passes 2^32, refused all the same: chk_ovf)
         wc_addr_q  <= chk_next[31:0];
         wc_end_q   <= wc_end_q + 34'(dst_stride_q);
       end
     end
     window_check_end #(.NumWindows(NumWindows)) u_window_check (
-      .win_i,
+      .win_i   (win_q),
       .addr_i  (wc_addr_q),
       .end_i   (wc_end_q),
       .empty_i (wc_empty_q),
@@ -308,7 +353,7 @@ module mte_out #(
     .clk_i,
     .rst_ni,
     .ok_i      (wc_ok),
-    .checking_i(state_q inside {StChkBias, StChkHull, StChkRows}),
+    .checking_i(st_q[StChkBias] || st_q[StChkHull] || st_q[StChkRows]),
     .pass_o    (wc_pass),
     .decide_o  (chk_decide)
   );
@@ -317,15 +362,16 @@ module mte_out #(
     chk_addr_d = chk_addr_q;
     chk_ovf_d  = chk_ovf_q;
     chk_row_d  = chk_row_q;
-    if (state_q == StChkHull) begin
+    if (st_q[StChkHull]) begin
       chk_addr_d = dst_addr_q;
       chk_ovf_d  = 1'b0;
       chk_row_d  = '0;
-    end else if (state_q == StChkRows && chk_decide) begin
+    end else if (st_q[StChkRows] && chk_decide) begin
       chk_addr_d = chk_next[31:0];
       chk_ovf_d  = chk_ovf_q || chk_next[32];
       chk_row_d  = chk_row_q + 16'd1;
     end
+    chk_last_d = (chk_row_d == rows_m1);
   end
 
   // (rows - 1) * stride. With CtrlPipe in the two cycles of StChkBias (its verdict's
@@ -334,7 +380,7 @@ module mte_out #(
   if (CtrlPipe != 0) begin : g_hull_prod_q
     logic [31:0] prod_lo_q, prod_hi_q;
     always_ff @(posedge clk_i) begin
-      if (state_q == StChkBias) begin
+      if (st_q[StChkBias]) begin
         prod_lo_q   <= 32'(rows_m1) * 32'(dst_stride_q[15:0]);
         prod_hi_q   <= 32'(rows_m1) * 32'(dst_stride_q[31:16]);
         hull_prod_q <= 48'(prod_lo_q) + {prod_hi_q, 16'b0};
@@ -345,7 +391,7 @@ module mte_out #(
                    "the hull's product, summed from its halves, is not (rows - 1) * stride")
   end else begin : g_hull_prod
     always_ff @(posedge clk_i) begin
-      if (state_q == StChkBias) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
+      if (st_q[StChkBias]) hull_prod_q <= 48'(rows_m1) * 48'(dst_stride_q);
     end
   end
 
@@ -353,18 +399,20 @@ module mte_out #(
     chk_addr_q <= chk_addr_d;
     chk_ovf_q  <= chk_ovf_d;
     chk_row_q  <= chk_row_d;
+    chk_last_q <= chk_last_d;
   end
 
   // ---------------------------------------------------------------- column blocks
   logic [15:0]     cb_q, cb_d;      // first column of the block
   logic [15:0]     nb_q, nb_new, nb_new_c;  // columns in the block; of the next block
-  logic [15:0]     cols_left;
+  // cols - cb, kept beside cb (a_cols_left): the subtract and the compare behind it were one
+  // path into the burst generators' row length (FPGA timing)
+  logic [15:0]     cols_left_q, cols_left_d;
   logic [17:0]     cb_bytes;        // cb * esize
   logic [17:0]     blk_bytes, blk_bytes_c;  // nb_new * esize
   logic [31:0]     aw_start, aw_start_c;    // the block's first byte in row 0
-  assign cols_left = cols_q - cb_q;
   // Without bias the whole row is one block.
-  assign nb_new_c    = (bias_en_q && cols_left > 16'(BiasCols)) ? 16'(BiasCols) : cols_left;
+  assign nb_new_c    = (bias_en_q && cols_left_q > 16'(BiasCols)) ? 16'(BiasCols) : cols_left_q;
   assign cb_bytes    = int8_q ? 18'(cb_q) : {cb_q, 2'b00};
   assign blk_bytes_c = int8_q ? 18'(nb_new_c) : {nb_new_c, 2'b00};
 
@@ -396,8 +444,8 @@ module mte_out #(
   // columns left), never without.
   logic more_blocks_q, more_passes_q;
   always_ff @(posedge clk_i) begin
-    if (state_q == StBlock) begin
-      more_blocks_q <= bias_en_q && (cols_left > 16'(BiasCols));
+    if (st_q[StBlock]) begin
+      more_blocks_q <= bias_en_q && (cols_left_q > 16'(BiasCols));
       more_passes_q <= row_major && (pass_row_q != rows_m1);
     end
   end
@@ -407,7 +455,8 @@ module mte_out #(
   // ---------------------------------------------------------------- bias read
   logic                 ar_valid, r_fire;
   logic [15:0]          r_cnt_q, r_cnt_d;  // beats received in this block
-  logic [15:0]          r_total_q;   // beats owed in this block
+  logic [15:0]          r_total_q, r_total_c;  // beats owed in this block
+  logic                 r_all_q, r_all_d;      // r_cnt == r_total, kept beside them (a_r_all)
   logic [OffW-1:0]      r_end_off_q; // valid bytes in the last beat (0 = all)
   logic                 r_err_q, b_err_q;
   logic                 bflush_q;    // the last sram row still has to be written
@@ -424,7 +473,7 @@ module mte_out #(
   // different cycles.
   if (CtrlPipe != 0) begin : g_setup_q
     always_ff @(posedge clk_i) begin
-      if (state_q == StSetup) begin
+      if (st_q[StSetup]) begin
         nb_new     <= nb_new_c;
         blk_bytes  <= blk_bytes_c;
         aw_start   <= aw_start_c;
@@ -443,25 +492,27 @@ module mte_out #(
   burst_gen #(.BeatBytes(BeatBytes), .LenW(18)) u_ar_gen (
     .clk_i,
     .rst_ni,
-    .start_i         ((state_q == StBlock) && bias_en_q),
+    .start_i         (st_q[StBlock] && bias_en_q),
     .addr_i          (bias_start),
     .row_bytes_i     ({nb_new, 2'b00}),
     .rows_i          (16'd1),
     .stride_i        (32'd0),
     .burst_valid_o   (ar_valid),
-    .burst_ready_i   ((state_q == StBias) && mem_rd_rsp_i.ar_ready),
+    .burst_ready_i   (st_q[StBias] && mem_rd_rsp_i.ar_ready),
     .burst_addr_o    (mem_rd_req_o.ar_addr),
     .burst_len_o     (mem_rd_req_o.ar_len),
     .burst_beats_o   (unused_ar_beats),
     .burst_row_last_o(unused_ar_row_last)
   );
-  assign mem_rd_req_o.ar_valid = (state_q == StBias) && ar_valid;
-  assign mem_r_ready_o  = (state_q == StBias);
+  assign mem_rd_req_o.ar_valid = st_q[StBias] && ar_valid;
+  assign mem_r_ready_o  = st_q[StBias];
   assign r_fire         = mem_rd_rsp_i.r_valid && mem_r_ready_o;
 
   // 4 * cb is a multiple of BeatBytes (BiasCols is a multiple of Lanes), so every block's bias
   // starts at the same word offset within its beat.
   assign bias_wo   = bias_addr_q[OffW-1:0] >> 2;
+  assign r_total_c = 16'((32'(bias_start[OffW-1:0]) + 32'({nb_new, 2'b00}) + BeatBytes - 1) >>
+                         OffW);
   assign bias_rows = 16'((32'(nb_q) + Lanes - 1) / Lanes);
   assign r_words   = mem_rd_rsp_i.r_data;
 
@@ -516,12 +567,16 @@ module mte_out #(
   logic [7:0]  wb_len, w_cnt_q;
   logic [OutstandingW-1:0] b_owed_q;
 
-  // The block's columns of every row of the pass.
-  assign aw_open = (state_q == StStore) && wb_in_ready && (b_owed_q != '1);
+  // The block's columns of every row of the pass. An AW may go out in StStore with room in
+  // the W framing FIFO and a B credit: a flip-flop loaded from the next state and the next
+  // FIFO and B counts (a_aw_open_reg), so the generator's accept and the loads behind it
+  // start there (FPGA timing; the same cycles).
+  logic aw_open_q;
+  assign aw_open = aw_open_q;
   burst_gen #(.BeatBytes(BeatBytes), .LenW(18)) u_aw_gen (
     .clk_i,
     .rst_ni,
-    .start_i         (state_q == StBlock),
+    .start_i         (st_q[StBlock]),
     .addr_i          (aw_start),
     .row_bytes_i     (blk_bytes),
     .rows_i          (pass_last + 16'd1),
@@ -537,7 +592,7 @@ module mte_out #(
   assign aw_fire        = mem_wr_req_o.aw_valid && mem_wr_rsp_i.aw_ready;
 
   // W framing: the length of every burst the memory has taken, in order.
-  logic [$clog2(WbDepth+1)-1:0] unused_wb_count;
+  logic [$clog2(WbDepth+1)-1:0] wb_count;
   stream_fifo #(.Depth(WbDepth), .Width(8)) u_wb_fifo (
     .clk_i,
     .rst_ni,
@@ -547,7 +602,7 @@ module mte_out #(
     .out_valid_o (wb_valid),
     .out_ready_i (w_fire && mem_wr_req_o.w_last),
     .out_data_o  (wb_len),
-    .count_o     (unused_wb_count)
+    .count_o     (wb_count)
   );
 
   assign mem_b_ready_o = 1'b1;
@@ -562,6 +617,8 @@ module mte_out #(
   logic [15:0]          d_row_q, d_row_d;
   logic                 d_busy_q, d_busy_d;
   logic                 d_last, d_fire;
+  logic                 d_last_q, d_last_d;        // d_rem <= d_chunk, kept beside d_rem
+  logic                 nb_one_chunk_q;            // nb <= d_chunk: a row of the block is one chunk
   logic [LaneCntW-1:0]  d_chunk, d_nvalid;      // elements of a full chunk; of this one
   logic [31:0]          d_next_rbase;
   logic [OffW-1:0]      d_next_roff;
@@ -579,7 +636,9 @@ module mte_out #(
   logic [BeatBytes-1:0] ck_len;  // the chunk's bytes from lane 0
 
   assign d_chunk      = int8_q ? LaneCntW'(Int8Lanes) : LaneCntW'(Lanes);
-  assign d_last       = (d_rem_q <= 16'(d_chunk));
+  // The row's last chunk from a flag (a_d_last): the compare left the path from the L0C grant
+  // to the chunk registers (FPGA timing; the same cycles).
+  assign d_last       = d_last_q;
   assign d_nvalid     = d_last ? LaneCntW'(d_rem_q) : d_chunk;
   assign d_next_rbase = d_rbase_q + 32'(c_pitch_q);
   assign d_next_roff  = d_roff_q + dst_stride_q[OffW-1:0];
@@ -598,7 +657,7 @@ module mte_out #(
       room_q <= 32'(held_d) < ChunkDepth;
     end
   end
-  assign l0c_rd_req_o = (state_q == StStore) && d_busy_q && room_q;
+  assign l0c_rd_req_o = st_q[StStore] && d_busy_q && room_q;
   assign l0c_raddr_o  = d_elem_q[CAddrW-1:0];
   assign d_fire       = l0c_rd_req_o && l0c_rd_gnt_i;
 
@@ -782,7 +841,7 @@ module mte_out #(
 
   // ---------------------------------------------------------------- control
   logic [luoshu_isa_pkg::FaultW-1:0] fault_q, fault_d;
-  assign sts_o.done  = (state_q == StDone);
+  assign sts_o.done  = st_q[StDone];
   assign sts_o.fault = fault_q;
   logic blk_idle, blk_done;
   assign blk_idle = !aw_busy && !d_busy_q && !pd_fire && !p1_valid_q && (epi_busy == '0) &&
@@ -796,7 +855,7 @@ module mte_out #(
     logic blk_done_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) blk_done_q <= 1'b0;
-      else         blk_done_q <= (state_q == StStore) && blk_idle;
+      else         blk_done_q <= st_q[StStore] && blk_idle;
     end
     assign blk_done = blk_done_q;
     `ASSERT_ALWAYS(a_blk_done_idle, clk_i, rst_ni, !blk_done_q || blk_idle,
@@ -806,68 +865,72 @@ module mte_out #(
   end
 
   always_comb begin
-    state_d = state_q;
-    cb_d    = cb_q;
-    fault_d = fault_q;
-    unique case (state_q)
-      StIdle: begin
+    st_d        = st_q;
+    cb_d        = cb_q;
+    cols_left_d = cols_left_q;
+    fault_d     = fault_q;
+    unique case (1'b1)
+      st_q[StIdle]: begin
         fault_d = luoshu_isa_pkg::FaultNone;
-        if (cmd_fire) state_d = StChkBias;
+        if (cmd_fire) st_d = go(StChkBias);
       end
-      StChkBias: begin
+      st_q[StChkBias]: begin
         if (!chk_decide) begin
-          state_d = StChkBias;
+          st_d = go(StChkBias);
         end else if (bias_en_q && !wc_pass) begin
-          state_d = StDone;
+          st_d = go(StDone);
           fault_d = luoshu_isa_pkg::FaultAccess;
         end else begin
-          state_d = (CtrlPipe != 0) ? StChkLen : StChkHull;
+          st_d = go((CtrlPipe != 0) ? StChkLen : StChkHull);
         end
       end
-      StChkLen: state_d = StChkHull;
-      StChkHull: begin
-        cb_d = '0;  // (the passes start here too: see the address registers)
-        if (chk_decide) state_d = (hull_len[48:33] == '0 && wc_pass) ? BlockFirst : StChkRows;
+      st_q[StChkLen]: st_d = go(StChkHull);
+      st_q[StChkHull]: begin
+        cb_d        = '0;  // (the passes start here too: see the address registers)
+        cols_left_d = cols_q;
+        if (chk_decide) st_d = (hull_fits && wc_pass) ? go(BlockFirst) : go(StChkRows);
       end
-      StChkRows: begin
+      st_q[StChkRows]: begin
         if (!chk_decide) begin
-          state_d = StChkRows;
+          st_d = go(StChkRows);
         end else if (chk_ovf_q || !wc_pass) begin
-          state_d = StDone;
+          st_d = go(StDone);
           fault_d = luoshu_isa_pkg::FaultAccess;
-        end else if (chk_row_q == rows_m1) begin
-          state_d = BlockFirst;
+        end else if (chk_last_q) begin
+          st_d = go(BlockFirst);
         end
       end
-      StSetup: state_d = StBlock;
-      StBlock: state_d = bias_en_q ? StBias : StStore;
-      StBias: begin
-        if (r_cnt_q == r_total_q && !bflush_q) begin
-          state_d = r_err_q ? StWaitB : StStore;
+      st_q[StSetup]: st_d = go(StBlock);
+      st_q[StBlock]: st_d = bias_en_q ? go(StBias) : go(StStore);
+      st_q[StBias]: begin
+        if (r_all_q && !bflush_q) begin
+          st_d = r_err_q ? go(StWaitB) : go(StStore);
         end
       end
-      StStore: begin
+      st_q[StStore]: begin
         if (blk_done) begin
           if (more_blocks && !b_err_q) begin
-            cb_d    = cb_q + 16'(BiasCols);
-            state_d = BlockFirst;
+            cb_d        = cb_q + 16'(BiasCols);
+            cols_left_d = cols_left_q - 16'(BiasCols);
+            st_d        = go(BlockFirst);
           end else if (more_passes && !b_err_q) begin
-            cb_d    = '0;
-            state_d = BlockFirst;
+            cb_d        = '0;
+            cols_left_d = cols_q;
+            st_d        = go(BlockFirst);
           end else begin
-            state_d = StWaitB;
+            st_d = go(StWaitB);
           end
         end
       end
-      StWaitB: begin
+      st_q[StWaitB]: begin
         if (b_owed_q == '0) begin
-          state_d = StDone;
+          st_d = go(StDone);
           fault_d = (r_err_q || b_err_q) ? luoshu_isa_pkg::FaultMemError
                                          : luoshu_isa_pkg::FaultNone;
         end
       end
-      StDone: state_d = StIdle;
-      default: state_d = StIdle;
+      st_q[StDone]: st_d = go(StIdle);
+      default: st_d = go(StIdle);
     endcase
   end
 
@@ -895,18 +958,22 @@ module mte_out #(
     pass_row_d  = pass_row_q;
     pass_dst_d  = pass_dst_q;
     pass_elem_d = pass_elem_q;
-    if (state_q == StChkHull) begin
+    if (st_q[StChkHull]) begin
       pass_row_d  = '0;
       pass_dst_d  = dst_addr_q;
       pass_elem_d = c_elem_q;
-    end else if (state_q == StStore && blk_done && !more_blocks) begin
+    end else if (st_q[StStore] && blk_done && !more_blocks) begin
       pass_row_d  = pass_row_q + 16'd1;
       pass_dst_d  = pass_dst_q + dst_stride_q;
       pass_elem_d = pass_elem_q + 32'(c_pitch_q);
     end
     r_cnt_d = r_cnt_q;
-    if (state_q == StBlock) r_cnt_d = '0;
+    if (st_q[StBlock]) r_cnt_d = '0;
     else if (r_fire) r_cnt_d = r_cnt_q + 16'd1;
+    // (the compare from registers, the beat only choosing it)
+    r_all_d = r_all_q;
+    if (st_q[StBlock]) r_all_d = (r_total_c == '0);
+    else if (r_fire)   r_all_d = (r_cnt_q == r_total_q - 16'd1);
 
     // Chunk pipeline: row 0 of the block, then chunk by chunk.
     d_busy_d  = d_busy_q;
@@ -917,7 +984,7 @@ module mte_out #(
     d_roff_d  = d_roff_q;
     d_off_d   = d_off_q;
     d_row_d   = d_row_q;
-    if (state_q == StBlock) begin
+    if (st_q[StBlock]) begin
       d_busy_d  = 1'b1;
       d_rbase_d = pass_elem_q + 32'(cb_q);
       d_elem_d  = pass_elem_q + 32'(cb_q);
@@ -945,7 +1012,22 @@ module mte_out #(
         if (int8_q) d_off_d = d_off_q + OffW'(Int8Lanes);
       end
     end
+    // (from registers: the next row's length, or what this row has left beyond the chunk)
+    d_last_d = d_last_q;
+    if (st_q[StBlock]) d_last_d = (nb_new <= 16'(d_chunk));
+    else if (d_fire)   d_last_d = d_last_q ? nb_one_chunk_q : (d_rem_q <= 16'({d_chunk, 1'b0}));
   end
+
+  logic [$clog2(WbDepth+1)-1:0] wb_count_d;
+  assign wb_count_d = wb_count + $bits(wb_count)'(aw_fire) -
+                      $bits(wb_count)'(w_fire && mem_wr_req_o.w_last);
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) aw_open_q <= 1'b0;
+    else aw_open_q <= st_d[StStore] && (32'(wb_count_d) != WbDepth) && (b_owed_d != '1);
+  end
+  `ASSERT_ALWAYS(a_aw_open_reg, clk_i, rst_ni,
+                 aw_open_q == ((state_q == StStore) && wb_in_ready && (b_owed_q != '1)),
+                 "the registered AW opening disagrees with the state, W FIFO and B count")
 
   // Control state (reset).
   always_ff @(posedge clk_i) begin
@@ -976,13 +1058,16 @@ module mte_out #(
   // not reset.
   always_ff @(posedge clk_i) begin
     cb_q        <= cb_d;
+    cols_left_q <= cols_left_d;
     pass_row_q  <= pass_row_d;
     pass_dst_q  <= pass_dst_d;
     pass_elem_q <= pass_elem_d;
     r_cnt_q     <= r_cnt_d;
+    r_all_q     <= r_all_d;
     d_rbase_q   <= d_rbase_d;
     d_elem_q    <= d_elem_d;
     d_rem_q     <= d_rem_d;
+    d_last_q    <= d_last_d;
     d_j_q       <= d_j_d;
     d_roff_q    <= d_roff_d;
     d_off_q     <= d_off_d;
@@ -993,11 +1078,11 @@ module mte_out #(
   // size and bias framing in StBlock, the previous bias beat, and the framing of the chunk
   // whose L0C data arrives now (p1; the epilogue carries it on as p2).
   always_ff @(posedge clk_i) begin
-    if (state_q == StBlock) begin
-      nb_q        <= nb_new;
-      r_total_q   <= 16'((32'(bias_start[OffW-1:0]) + 32'({nb_new, 2'b00}) + BeatBytes - 1) >>
-                         OffW);
-      r_end_off_q <= bias_start[OffW-1:0] + OffW'({nb_new, 2'b00});
+    if (st_q[StBlock]) begin
+      nb_q           <= nb_new;
+      nb_one_chunk_q <= (nb_new <= 16'(d_chunk));
+      r_total_q      <= r_total_c;
+      r_end_off_q    <= bias_start[OffW-1:0] + OffW'({nb_new, 2'b00});
     end
     if (r_fire) bias_held_q <= r_rot;
     if (pd_fire) begin
@@ -1022,6 +1107,18 @@ module mte_out #(
                  (more_blocks == ({16'b0, cb_q} + 32'(nb_q) < 32'(cols_q)) &&
                   more_passes == (row_major && (pass_row_q != rows_m1))),
                  "the registered block and pass flags disagree with the sums they replace")
+  // The flags the state decisions read instead of a 16-bit compare each.
+  `ASSERT_ALWAYS(a_r_all, clk_i, rst_ni, state_q != StBias || r_all_q == (r_cnt_q == r_total_q),
+                 "the registered all-beats-in flag disagrees with the bias beat count")
+  `ASSERT_ALWAYS(a_chk_last, clk_i, rst_ni,
+                 state_q != StChkRows || chk_last_q == (chk_row_q == rows_m1),
+                 "the registered last-row flag disagrees with the row count")
+  `ASSERT_ALWAYS(a_d_last, clk_i, rst_ni, !d_busy_q || d_last_q == (d_rem_q <= 16'(d_chunk)),
+                 "the registered last-chunk flag disagrees with the elements left")
+  `ASSERT_ALWAYS(a_cols_left, clk_i, rst_ni,
+                 !(state_q inside {StSetup, StBlock, StBias, StStore}) ||
+                 cols_left_q == cols_q - cb_q,
+                 "the registered columns left disagree with cols - cb")
   `ASSERT_ALWAYS(a_row_major, clk_i, rst_ni,
                  state_q == StIdle || state_q == StChkBias ||
                  (row_major == row_major_c && pass_last == pass_last_c),

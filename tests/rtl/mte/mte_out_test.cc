@@ -709,6 +709,10 @@ TYPED_TEST(MteOutTest, AddressesDoNotWrapPastTheTopOfTheAddressSpace) {
   // A huge stride: row 2 lies far past 2^32.
   o = this->StoreAndCheck(this->Block(0, 1, 0xFFF20000, 0x7FFFFFFF, 3, 1, true));
   EXPECT_EQ(o.fault, Fault::kAccess);
+  // A hull of 2^34 bytes and a row: cut to the window check's 34 bits its end would be row 0's,
+  // inside a window, so the hull must be refused for its length first.
+  o = this->StoreAndCheck(this->Block(0, 1, 0xFFF20000, 0x80000000, 9, 1, true));
+  EXPECT_EQ(o.fault, Fault::kAccess);
 }
 
 // An error response on the bias read: MEM_ERROR, every R beat drained, nothing written when it
