@@ -249,9 +249,9 @@ module sequencer
   logic [CntW-1:0]      cnt_fetched_q;
   logic [2:0][CntW-1:0] cnt_busy_q, cnt_stall_q;
 
-  // The ring slot after `slot` in a ring of `size` slots.
-  function automatic logic [31:0] next_slot(input logic [31:0] slot, input logic [31:0] size);
-    next_slot = (slot + 32'd1 == size) ? 32'd0 : slot + 32'd1;
+  // The ring slot after `slot` in a ring whose last slot is `last`.
+  function automatic logic [31:0] next_slot(input logic [31:0] slot, input logic [31:0] last);
+    next_slot = (slot == last) ? 32'd0 : slot + 32'd1;
   endfunction
 
   // ---------------------------------------------------------------------------------------
@@ -327,7 +327,17 @@ module sequencer
   // The next slot's address is a register moved with the fetch pointer (the next slot's, the
   // ring base at a wrap or a ring set, the head's at a clear), not a sum of the two: the sum's
   // carry chain stood in front of the window check's (its longest path, docs/fpga.md).
-  assign fetch_wrap = fetch_ptr_q + 32'd1 == ring_size_q;  // as next_slot
+  // The ring's last slot is a register of its own (size - 1, set with the size), so the wrap
+  // tests of the fetch pointer and the head are an equality, no add in front of it (the add
+  // and compare ran into the fetch pointer's and address's 64 loads, FPGA timing, docs/fpga.md).
+  logic [31:0] ring_last_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) ring_last_q <= '1;  // size 0
+    else if (ring_set_ok) ring_last_q <= rs_size - 32'd1;
+  end
+  `ASSERT_ALWAYS(a_ring_last, clk_i, rst_ni, ring_last_q == ring_size_q - 32'd1,
+                 "the ring's last-slot register disagrees with the ring size")
+  assign fetch_wrap = fetch_ptr_q == ring_last_q;  // as next_slot
   `ASSERT_ALWAYS(a_fetch_addr, clk_i, rst_ni,
                  fetch_addr_q == ring_base_q + (fetch_ptr_q << SlotShift),
                  "the fetch address register disagrees with the ring base and fetch pointer")
@@ -383,7 +393,18 @@ module sequencer
   assign r_bad  = r_err_q || mem_rd_rsp_i.r_err;
   assign push_r = p_end && !fetch_discard_q && !fault_q;
   // The ACCESS slot enters the FIFO once the bursts before it are in (keeps ring order).
-  assign push_acc = acc_pending_q && (fetch_out_q == '0) && !fetch_discard_q;
+  // From a register loaded with the next state (same cycles, asserted): push_acc selects the
+  // fetch FIFO's write data and drives its push, so the burst count's zero test is kept off
+  // those ~150 loads (FPGA timing, docs/fpga.md).
+  logic push_acc_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) push_acc_q <= 1'b0;
+    else push_acc_q <= acc_pending_d && (fetch_out_d == '0) && !fetch_discard_d;
+  end
+  assign push_acc = push_acc_q;
+  `ASSERT_ALWAYS(a_push_acc_reg, clk_i, rst_ni,
+                 push_acc_q == (acc_pending_q && (fetch_out_q == '0) && !fetch_discard_q),
+                 "the registered ACCESS push disagrees with its pending flag and the bursts")
 
   if (BeatsPerDesc == 1) begin : g_one_beat
     assign r_desc = mem_rd_rsp_i.r_data;
@@ -524,6 +545,7 @@ module sequencer
     .Pipe    (DecodePipe)
   ) u_decode (
     .clk_i  (clk_i),
+    .rst_ni (rst_ni),
     .desc_i (r_desc),
     .fault_o(r_val_fault)
   );
@@ -598,7 +620,7 @@ module sequencer
     seq_d       = seq_q;
     head_d      = head_q;
     if (dec_try && f_fault == FaultNone) begin
-      head_d = next_slot(head_q, ring_size_q);
+      head_d = next_slot(head_q, ring_last_q);
       if (val_fault == FaultNone) begin
         dec_d       = 1'b1;
         dec_index_d = head_q;
@@ -616,21 +638,49 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Queues and units
   // ---------------------------------------------------------------------------------------
-  // The channels' flags are registers loaded from the next counts (tok_d) rather than
-  // compares on tok_q: they feed every queue head's token check, on the path into the starts.
+  // The channels' flags are registers loaded with the next counts rather than compares on
+  // tok_q: they feed every queue head's token check, on the path into the starts.
+  // A channel's next count is one of four values made from tok_q alone (one less, the same,
+  // one more, two more), each with its flags: this cycle's take and give (give - take) pick
+  // one of the first three, and the return of an abandoned second command's wait the next
+  // one up unless the pick is at TokenMax (saturating). So a unit's done only selects; it
+  // does not run through an add, a subtract and the flag compares (FPGA timing: a unit's
+  // registered done -> the counts and flags, docs/fpga.md; same values, asserted).
   for (genvar c = 0; c < NumChannels; c++) begin : g_tok_flags
     logic nonzero_q, full_q, near_full_q;
+    logic [3:0][TokenW-1:0] cand;  // tok_q - 1 + i
+    logic [3:0]             cand_nonzero, cand_full, cand_near_full;
+    logic [1:0]             step, pick;  // indices into cand
+    always_comb begin
+      for (int i = 0; i < 4; i++) begin
+        cand[i]           = tok_q[c] + TokenW'(i) - TokenW'(1);
+        cand_nonzero[i]   = cand[i] != '0;
+        cand_full[i]      = cand[i] == TokenW'(TokenMax);
+        cand_near_full[i] = cand[i] == TokenW'(TokenMax - 1);
+      end
+    end
+    assign step     = (tok_take[c] == tok_give[c]) ? 2'd1 : (tok_give[c] ? 2'd2 : 2'd0);
+    assign pick     = step + 2'(tok_return[c] && !cand_full[step]);
+    assign tok_d[c] = clear ? '0 : cand[pick];
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         nonzero_q   <= 1'b0;
         full_q      <= 1'b0;
         near_full_q <= 1'b0;
-      end else begin
-        nonzero_q   <= tok_d[c] != '0;
-        full_q      <= tok_d[c] == TokenW'(TokenMax);
-        near_full_q <= tok_d[c] == TokenW'(TokenMax - 1);
+      end else begin  // a clear empties the channel: none of the three (TokenMax >= 2)
+        nonzero_q   <= !clear && cand_nonzero[pick];
+        full_q      <= !clear && cand_full[pick];
+        near_full_q <= !clear && cand_near_full[pick];
       end
     end
+`ifndef SYNTHESIS
+    logic [TokenW-1:0] sum;  // the count as a sum: the give, the take, the saturating return
+    assign sum = tok_q[c] - TokenW'(tok_take[c]) + TokenW'(tok_give[c]);
+    `ASSERT_ALWAYS(a_tok_pick, clk_i, rst_ni,
+                   tok_d[c] == (clear ? '0 : sum + TokenW'(tok_return[c] &&
+                                                          sum != TokenW'(TokenMax))),
+                   "a token channel's picked next count disagrees with its sum")
+`endif
     assign tok_nonzero[c]   = nonzero_q;
     assign tok_full[c]      = full_q;
     assign tok_near_full[c] = near_full_q;
@@ -767,8 +817,6 @@ module sequencer
         tok_return[c] = tok_return[c] | (unit_fault[u] & sec_q[u] & ~sec_drop_q[u] &
                                          sec_wait_q[u][c]);
       end
-      tok_d[c] = clear ? '0 : tok_q[c] - TokenW'(tok_take[c]) + TokenW'(tok_give[c]);
-      if (!clear && tok_return[c] && tok_d[c] != TokenW'(TokenMax)) tok_d[c] = tok_d[c] + 1'b1;
     end
   end
 
@@ -891,15 +939,25 @@ module sequencer
   // faults) acted: the channels' counts are that cycle's plus its dones' signals (same
   // cycles, asserted).
   logic                   stuck_q;
-  logic [NumChannels-1:0] nonzero_next, full_next;  // the flags after this cycle's gives alone
+  logic [NumChannels-1:0] nonzero_next, full_next;  // after the gives (a_ready_next)
   logic [NumUnits-1:0]    ready_next;
   for (genvar c = 0; c < NumChannels; c++) begin : g_give_flags
     assign nonzero_next[c] = tok_give[c] ? !tok_full[c] : tok_nonzero[c];
     assign full_next[c]    = tok_give[c] ? tok_near_full[c] : tok_full[c];
   end
+  // Each head's check per channel both ways (the channel given to or not: from registers
+  // alone), the give picking one, so a unit's done is a select in front of the AND over the
+  // channels rather than its start (FPGA timing: a unit's registered done -> stuck_q).
   for (genvar u = 0; u < NumUnits; u++) begin : g_ready_next
-    assign ready_next[u] = q_out_valid[u] && ((h_wait[u] & ~nonzero_next) == '0) &&
-                           ((h_signal[u] & full_next) == '0);
+    logic [NumChannels-1:0] ok_given, ok_kept, ok_next;  // head u's token check per channel
+    assign ok_given = ~(h_wait[u] & tok_full) & ~(h_signal[u] & tok_near_full);
+    assign ok_kept  = ~(h_wait[u] & ~tok_nonzero) & ~(h_signal[u] & tok_full);
+    assign ok_next  = (tok_give & ok_given) | (~tok_give & ok_kept);
+    assign ready_next[u] = q_out_valid[u] && (&ok_next);
+    `ASSERT_ALWAYS(a_ready_next, clk_i, rst_ni,
+                   ready_next[u] == (q_out_valid[u] && ((h_wait[u] & ~nonzero_next) == '0) &&
+                                     ((h_signal[u] & full_next) == '0)),
+                   "a head's token check after the gives disagrees with the given flags")
   end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) stuck_q <= 1'b0;
