@@ -995,7 +995,7 @@ module vec_unit
         end
       end
       StStart: state_d = StRun;
-      StRun:   if (run_idle) state_d = StWaitB;
+      StRun:   state_d = StRun;  // its end: below
       StWaitB: begin
         if (b_owed_q == '0) begin
           state_d = StDone;
@@ -1005,6 +1005,10 @@ module vec_unit
       StDone:  state_d = StIdle;
       default: state_d = StIdle;
     endcase
+    // Timing: the run's end is selected by run_q (== StRun, a_run) behind the state decode, so
+    // run_idle (every FIFO, the realigner and the generators empty: a wide AND) is one LUT from
+    // state_q and run_q, not behind the case's mux tree (docs/fpga.md).
+    if (run_q) state_d = run_idle ? StWaitB : StRun;
   end
 
   always_comb begin
@@ -1053,7 +1057,7 @@ module vec_unit
       rows_out_q  <= '0;
     end else begin
       state_q     <= state_d;
-      run_q       <= (state_d == StRun);
+      run_q       <= run_q ? !run_idle : (state_q == StStart);  // state_d == StRun (a_run)
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;

@@ -48,6 +48,7 @@ module burst_gen #(
   localparam int SumW = (LenW > OffW ? LenW : OffW) + 2;  // a row's offset + bytes + round-up
   localparam int RbW = SumW - OffW;                        // beats of a row
   localparam int CmpW = RbW > 13 ? RbW : 13;
+  localparam int LoW = OffW + 2;                           // a beat's offset + bytes + round-up
 
   // Timing (docs/fpga.md): each burst's length and row end are registers, computed in the
   // cycle before it is offered, for the three cases the next cycle can bring (a new
@@ -71,9 +72,13 @@ module burst_gen #(
   logic            fire;
 
   // Beats of a row of `bytes` bytes whose first byte is at offset `off` within its beat.
+  // Timing: the beat's bytes (offset, low length bits, round-up) give a carry of 0..2 from a
+  // few LUTs, so the whole-length part is one carry chain with a 2-bit addend, not two adds.
   function automatic logic [RbW-1:0] row_beats_of(input logic [OffW-1:0] off,
                                                   input logic [LenW-1:0] bytes);
-    row_beats_of = RbW'((SumW'(off) + SumW'(bytes) + SumW'(BeatBytes - 1)) >> OffW);
+    logic [1:0] carry;
+    carry = 2'((LoW'(off) + LoW'(bytes & LenW'(BeatBytes - 1)) + LoW'(BeatBytes - 1)) >> OffW);
+    row_beats_of = RbW'(bytes >> OffW) + RbW'(carry);
   endfunction
   // Beats from the beat of address bits [11:0] to the next 4 KiB boundary.
   function automatic logic [12:0] page_beats_of(input logic [11:0] a);
@@ -91,9 +96,12 @@ module burst_gen #(
     logic        last;
     logic [12:0] page_rem;
     cap  = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);  // no carry chain
-    last = CmpW'(cap) >= CmpW'(row_beats);  // >=: a carry chain (window_check_end)
-    page_rem = (page_beats <= 13'(MaxBeats)) ? 13'(4096 / BeatBytes)
-                                             : page_beats - 13'(MaxBeats);
+    // cap >= row_beats with a 10-bit carry chain (window_check_end's >=): cap is at most 256,
+    // so row beats above bit 8 are a plain OR beside it
+    last = ((row_beats >> 9) == '0) && (10'(cap) >= 10'(row_beats));
+    // page_beats <= MaxBeats as constant compares (no carry chain); page_beats is never 0
+    page_rem = ((page_beats >> MaxLog) == '0 || page_beats == 13'(MaxBeats))
+                 ? 13'(4096 / BeatBytes) : page_beats - 13'(MaxBeats);
     burst_of = {last ? 9'(row_beats) : cap, last, row_beats - RbW'(cap), page_rem};
   endfunction
 

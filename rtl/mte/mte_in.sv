@@ -102,6 +102,7 @@ module mte_in #(
   localparam int LenW = AddrW + 1;                // L0 byte counts (up to a whole buffer)
   localparam int BytesW = $clog2(AbLanes + 1);
   localparam int CntW = OffW + 1;                 // bytes of one beat, 0..BeatBytes
+  localparam int AvW = CntW + 1;                  // up to two beats' bytes
   localparam int LaneBits = $clog2(AbLanes);
   // Beats owed by the memory system at most: 2 x 256-beat bursts hide ~500 cycles of latency
   // at full rate, and bound the counter.
@@ -272,7 +273,8 @@ module mte_in #(
   logic [OffW-1:0]  rw_lo;                        // first useful byte of this beat
   logic [CntW-1:0]  rw_avail, rw_cnt;             // bytes from rw_lo on / useful bytes
   logic [CntW-1:0]  rw_avail_q, rw_avail_d;       // rw_avail, kept in a register (timing)
-  logic             rw_row_end;
+  logic             rw_row_end;                   // the beat ends its row
+  logic             rw_row_end_q, rw_row_end_d;   // rw_row_end, kept in a register (timing)
   logic             r_fire, r_write;
   logic [BeatBytes*8-1:0] r_shifted;
 
@@ -287,7 +289,18 @@ module mte_in #(
   assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
   assign rw_avail = rw_avail_q;
-  assign rw_row_end = (16'(rw_avail) >= rw_rem_q);  // >=: a carry chain (window_check_end)
+  // Whether a beat with `avail` bytes from its first useful one ends a row with `rem` left:
+  // avail >= rem as an AvW-bit carry chain (window_check_end's >=) beside an OR of rem's high
+  // bits, as avail has only AvW.
+  function automatic logic row_end_of(input logic [AvW-1:0] avail, input logic [15:0] rem);
+    row_end_of = ((rem >> AvW) == '0) && (AvW'(avail) >= AvW'(rem));
+  endfunction
+  // Timing: the row's end is a register, from the next state's candidates (docs/fpga.md): as
+  // a compare of rw_avail_q with rw_rem_q it led R's ready and every walker register.
+  assign rw_row_end = rw_row_end_q;
+  `ASSERT_ALWAYS(a_rw_row_end_reg, clk_i, rst_ni,
+                 rw_row_end_q == (16'(rw_avail) >= rw_rem_q),
+                 "MTE-in's registered row end disagrees with the bytes the row has left")
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
   assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
 
@@ -559,6 +572,23 @@ module mte_in #(
     // Bytes of the next beat from its first useful one: what rw_avail is from rw_first and
     // rw_page, made a cycle early.
     rw_avail_d = CntW'(BeatBytes) - (rw_first_d ? CntW'(rw_page_d[OffW-1:0]) : CntW'(0));
+    // rw_row_end's next value, each case from registers (no subtract before the compare): no
+    // beat, a new command's first row, the next row, or the rest of this row, where the next
+    // beat is a whole one, so rem - avail <= BeatBytes is rem <= avail + BeatBytes.
+    rw_row_end_d = row_end_of(AvW'(BeatBytes) - (rw_first_q ? AvW'(rw_page_q[OffW-1:0]) : '0),
+                              rw_rem_q);  // no change: rw_avail_d is this, rw_rem_d is rw_rem_q
+    if (b_take) begin
+      rw_row_end_d = row_end_of(AvW'(BeatBytes) - AvW'(c_src_q[OffW-1:0]),
+                                c_valid_cols_q);
+    end else if (b_state_q == BRun && r_fire) begin
+      if (rw_row_end_q) begin
+        rw_row_end_d = row_end_of(AvW'(BeatBytes) -
+                                    AvW'(OffW'(rw_page_q[OffW-1:0] + b_stride_q[OffW-1:0])),
+                                  b_valid_cols_q);
+      end else begin
+        rw_row_end_d = row_end_of(AvW'(rw_avail_q) + AvW'(BeatBytes), rw_rem_q);
+      end
+    end
   end
 
   always_ff @(posedge clk_i) begin
@@ -654,6 +684,7 @@ module mte_in #(
     rw_first_q <= rw_first_d;
     rw_avail_q <= rw_avail_d;
     rw_rem_q   <= rw_rem_d;
+    rw_row_end_q <= rw_row_end_d;
     rw_dst_q   <= rw_dst_d;
     rw_next_q  <= rw_next_d;
     z_rows_q   <= z_rows_d;
