@@ -5,6 +5,10 @@
 # sees it. UNUSED is off in the second pass: what only assertions read is unused there.
 # Usage: lint.sh VERILATOR ARGS... (the sources and options of the first pass)
 set -euo pipefail
+if [ $# -lt 2 ]; then
+  echo "lint.sh: usage: lint.sh VERILATOR ARGS... (the lint.* gates call it; see cmake/Luoshu.cmake)" >&2
+  exit 2
+fi
 verilator=$1
 shift
 "$verilator" --lint-only -Wall --assert "$@"
