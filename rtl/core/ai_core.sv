@@ -292,17 +292,24 @@ module ai_core
   // also take a register behind the block RAMs, so their clock-to-out and the lane rotation
   // are not one path into the A block buffers and the cube's B input (FPGA timing).
   localparam int AbReadPipe = (CubePipeMul >= 2) ? 1 : 0;
-  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes), .ReadPipe(AbReadPipe)) u_l0a (
+  // The same FPGA settings drop the banks' old-data promise on read-during-write: a program's
+  // tokens keep a buffer's reader and writer on different tiles, so no unit meets another's
+  // write (the banks assert it); each block RAM is then bare, without the flip-flops and LUTs
+  // that emulate old data on the write-address path (docs/fpga.md).
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes), .ReadPipe(AbReadPipe),
+              .RdwOld(AbReadPipe == 0)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(l0a_we), .waddr_i(l0a_waddr), .wmask_i(l0a_wmask), .wdata_i(l0a_wdata),
     .re_i(l0a_re), .raddr_i(l0a_raddr), .rdata_o(l0a_rdata)
   );
-  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe)) u_l0b (
+  l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe),
+              .RdwOld(AbReadPipe == 0)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(l0b_we), .waddr_i(l0b_waddr), .wmask_i(l0b_wmask), .wdata_i(l0b_wdata),
     .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata)
   );
-  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe)) u_l0c (
+  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe),
+              .RdwOld(L0cReadPipe == 0)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(l0c_we), .waddr_i(l0c_waddr), .wmask_i(l0c_wmask), .wdata_i(l0c_wdata),
     .re_i(l0c_re), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata)

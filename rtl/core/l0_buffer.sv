@@ -9,14 +9,16 @@
 // registers, with ReadPipe = 1 a second register behind them (an FPGA block RAM's own output
 // register), then the lane rotation by the registered start offset); rdata_o holds while no
 // read is under way. Read-during-write to the same element returns the old data, as the sram
-// banks do.
+// banks do; with RdwOld = 0 it must not happen (the banks assert it), so FPGA tools map each
+// bank to a bare block RAM without the logic that emulates old data.
 `include "luoshu_assert.svh"
 
 module l0_buffer #(
   parameter int ElemW = 8,
   parameter int Lanes = 16,
   parameter int Elems = 4096,
-  parameter int ReadPipe = 0  // 1: one more cycle of read latency, for FPGA timing (docs/fpga.md)
+  parameter int ReadPipe = 0,  // 1: one more cycle of read latency, for FPGA timing (docs/fpga.md)
+  parameter bit RdwOld = 1     // 0: no read meets a write to its element (sram's RdwOld)
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
@@ -82,7 +84,7 @@ module l0_buffer #(
     assign wword_b = wnext[b] ? wword_next : wword;
     assign rword_b = rnext[b] ? rword_next : rword;
 
-    sram #(.Words(Words), .Width(ElemW)) u_bank (
+    sram #(.Words(Words), .Width(ElemW), .RdwOld(RdwOld)) u_bank (
       .clk_i,
       .rst_ni,
       .we_i   (we_i && wmask_i[wlane]),
