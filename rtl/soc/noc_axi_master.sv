@@ -15,8 +15,8 @@
 // of different ids (AXI4 would allow it; our memory slaves do not): asserted.
 // Addresses: a header carries the global beat address (byte address >> 4); the channel-select
 // bits above the 4 KiB page are removed: local = {addr[31:12+ChanBits], addr[11:0]}.
-// AR, AW and W leave from spill registers (registered AXI outputs, full throughput); R and B
-// are not buffered: R beats go straight to tx (RREADY follows the NI's ready).
+// AR, AW and W leave from spill registers (registered AXI outputs, full throughput); B is not
+// buffered, nor R without RxSlice: R beats go straight to tx (RREADY follows the NI's ready).
 // The accept of a request and the choice of a response read per-id flags kept in registers
 // (the FIFO has room, the FIFO is not empty), computed a cycle early (same cycles, asserted).
 `include "luoshu_assert.svh"
@@ -31,9 +31,10 @@ module noc_axi_master #(
   parameter int MaxWritesPerId = 8,
   // 1: the request header through a register slice first, so the network's buffer read and
   // this decode (kind, id, the per-id FIFO's room) are not one path back into the router's
-  // pop; and the response header through one on its way out, so the choice among the AXI
-  // ids and the NI's framing are not one path into the router's buffer (FPGA timing; one
-  // cycle more per request and per response, full rate).
+  // pop; and the response header and the read data flits through one each on their way out,
+  // so the choice among the AXI ids, the NI's framing and the network's ready are not one
+  // path with the router's buffer or the per-id FIFO's pop (FPGA timing; one cycle more per
+  // request and per response, full rate).
   parameter int RxSlice = 0,
   // The ids requests can carry (0 .. UsedIds-1): the SoC's sources. Ids above have no FIFOs
   // (a one-core SoC needs one id's, not four: FPGA area); a request with one is a bug (asserted).
@@ -131,16 +132,19 @@ module noc_axi_master #(
 
   // ---- Requests ----
   // A request as the slice carries it: the kind and the AXI id are decoded before the slice,
-  // so with RxSlice the accept (the id's flag below) starts at the slice's flip-flops.
+  // the id also one-hot over the ids with FIFOs (none set for an id above), so with RxSlice
+  // each FIFO's push (and the accept) is one gate of the slice's flip-flops and the id's
+  // flag below, not a multiplexer of the ids' flags.
   typedef struct packed {
-    logic              read;
-    logic [IdW-1:0]    id;
-    noc_pkg::mem_hdr_t hdr;
+    logic               read;
+    logic [UsedIds-1:0] id_sel;
+    logic [IdW-1:0]     id;
+    noc_pkg::mem_hdr_t  hdr;
   } req_t;
 
   noc_pkg::mem_hdr_t rx_hdr;
   req_t              rx_req, req;
-  logic              rx_valid, rx_ready, req_fire;
+  logic              rx_valid, rx_ready, rd_fire, wr_fire;
   logic [31:0]       req_byte, req_local;
   pend_t             req_pend;
   logic [NumIds-1:0] rd_push, wr_push;
@@ -148,9 +152,11 @@ module noc_axi_master #(
   logic [NumIds-1:0] rd_ok_q, wr_ok_q;  // a read (write) of id i can be taken now
 
   assign rx_hdr = rx_hdr_i;
-  assign rx_req = '{read: rx_hdr.kind == noc_pkg::KindRead,
-                    id: IdW'(32'(rx_hdr.route.src.y) * IdX + 32'(rx_hdr.route.src.x)),
-                    hdr: rx_hdr};
+  always_comb begin
+    rx_req      = '{read: rx_hdr.kind == noc_pkg::KindRead, id_sel: '0, id: '0, hdr: rx_hdr};
+    rx_req.id   = IdW'(32'(rx_hdr.route.src.y) * IdX + 32'(rx_hdr.route.src.x));
+    for (int i = 0; i < UsedIds; i++) rx_req.id_sel[i] = rx_req.id == IdW'(i);
+  end
 
   if (RxSlice != 0) begin : g_rx_slice
     // Two entries with the head in a register: a spill register's cycles, without the
@@ -178,14 +184,17 @@ module noc_axi_master #(
   assign req_pend  = {req.hdr.route.src, req.hdr.tag, req.hdr.len, req.hdr.addr};
 
   // A request needs room for its AXI address beat and its FIFO entry: the flag of its id.
-  assign rx_ready = req.read ? rd_ok_q[req.id] : wr_ok_q[req.id];
-  assign req_fire = rx_valid && rx_ready;
   always_comb begin
     rd_push = '0;
     wr_push = '0;
-    if (req_fire && req.read) rd_push[req.id] = 1'b1;
-    if (req_fire && !req.read) wr_push[req.id] = 1'b1;
+    for (int i = 0; i < UsedIds; i++) begin
+      rd_push[i] = rx_valid && req.id_sel[i] && req.read && rd_ok_q[i];
+      wr_push[i] = rx_valid && req.id_sel[i] && !req.read && wr_ok_q[i];
+    end
   end
+  assign rd_fire  = |rd_push;
+  assign wr_fire  = |wr_push;
+  assign rx_ready = |(req.id_sel & (req.read ? rd_ok_q[UsedIds-1:0] : wr_ok_q[UsedIds-1:0]));
 
   // {id, addr, len-1}: AXI length counts beats minus one.
   logic [AxW-1:0] ax_in, ar_out, aw_out;
@@ -194,7 +203,7 @@ module noc_axi_master #(
   spill_register #(.Width(AxW)) u_ar (
     .clk_i,
     .rst_ni,
-    .in_valid_i (req_fire && req.read),
+    .in_valid_i (rd_fire),
     .in_ready_o (ar_in_ready),
     .in_data_i  (ax_in),
     .out_valid_o(m_axi_arvalid_o),
@@ -208,7 +217,7 @@ module noc_axi_master #(
   spill_register #(.Width(AxW)) u_aw (
     .clk_i,
     .rst_ni,
-    .in_valid_i (req_fire && !req.read),
+    .in_valid_i (wr_fire),
     .in_ready_o (aw_in_ready),
     .in_data_i  (ax_in),
     .out_valid_o(m_axi_awvalid_o),
@@ -229,7 +238,7 @@ module noc_axi_master #(
   assign rx_data_ready_o = w_in_ready && rx_data_open;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) w_left_q <= '0;
-    else if (req_fire && !req.read) w_left_q <= req.hdr.len;
+    else if (wr_fire) w_left_q <= req.hdr.len;
     else if (rx_data_valid_i && rx_data_ready_o) w_left_q <= w_left_q - 1'b1;
   end
   spill_register #(.Width(DataW + 1)) u_w (
@@ -303,9 +312,9 @@ module noc_axi_master #(
   logic [NumIds-1:0] rd_ok_d, wr_ok_d, rd_valid_q, rd_valid_d, wr_valid_q, wr_valid_d;
   logic              ar_ready_d, aw_ready_d;
   assign ar_ready_d = m_axi_arready_i ||
-                      (ar_in_ready && !(m_axi_arvalid_o && req_fire && req.read));
+                      (ar_in_ready && !(m_axi_arvalid_o && rd_fire));
   assign aw_ready_d = m_axi_awready_i ||
-                      (aw_in_ready && !(m_axi_awvalid_o && req_fire && !req.read));
+                      (aw_in_ready && !(m_axi_awvalid_o && wr_fire));
   always_comb begin
     for (int i = 0; i < NumIds; i++) begin
       rd_ok_d[i]    = ar_ready_d && (rd_pop[i] || (rd_in_ready[i] &&
@@ -401,10 +410,25 @@ module noc_axi_master #(
   );
 
   // R beats: data flits once their burst's header is out; the last one frees the FIFO entry.
-  assign r_err           = m_axi_rresp_i == 2'b10 || m_axi_rresp_i == 2'b11;  // SLVERR, DECERR
-  assign tx_data_valid_o = m_axi_rvalid_i && r_in_burst_q;
-  assign tx_data_o       = {15'b0, r_err, m_axi_rdata_i};
-  assign m_axi_rready_o  = r_in_burst_q && tx_data_ready_i;
+  // With RxSlice the flits leave through a slice of their own (the NI takes them after their
+  // header, which waits in u_tx_slice), so RREADY and the FIFO's pop start at its flip-flops,
+  // not at the network's ready. A burst's last beat then frees its entry before the NI takes
+  // it, and the next header need not wait for that.
+  logic [128:0] tx_r;  // {err, data}
+  logic         r_slice_ready;
+  assign r_err = m_axi_rresp_i == 2'b10 || m_axi_rresp_i == 2'b11;  // SLVERR, DECERR
+  spill_register #(.Width(1 + 128), .Bypass(1 - RxSlice)) u_r_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (m_axi_rvalid_i && r_in_burst_q),
+    .in_ready_o (r_slice_ready),
+    .in_data_i  ({r_err, m_axi_rdata_i}),
+    .out_valid_o(tx_data_valid_o),
+    .out_ready_i(tx_data_ready_i),
+    .out_data_o (tx_r)
+  );
+  assign tx_data_o       = {15'b0, tx_r};
+  assign m_axi_rready_o  = r_in_burst_q && r_slice_ready;
   assign r_beat          = m_axi_rvalid_i && m_axi_rready_o;
   assign r_pop           = r_beat && m_axi_rlast_i;
   // B: taken with its header.
@@ -444,6 +468,13 @@ module noc_axi_master #(
     end
   end
 
+  // The one-hot id in the slice gives the accept and the push of the id's own flag.
+  `ASSERT_ALWAYS(a_req_id_sel, clk_i, rst_ni,
+                 !rx_valid ||
+                 (rx_ready == (req.read ? rd_ok_q[req.id] : wr_ok_q[req.id]) &&
+                  rd_push == (NumIds'(rx_ready && req.read) << req.id) &&
+                  wr_push == (NumIds'(rx_ready && !req.read) << req.id)),
+                 "request accept or FIFO push disagrees with the request's kind and id")
   `ASSERT_ALWAYS(a_req_kind, clk_i, rst_ni,
                  !rx_valid || req.hdr.kind == noc_pkg::KindRead ||
                  req.hdr.kind == noc_pkg::KindWrite,

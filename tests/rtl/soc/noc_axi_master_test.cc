@@ -545,6 +545,7 @@ void RandomTraffic(const Knobs& k, int requests, uint64_t seed) {
     }
   }
   b.Run(200000);
+  ::testing::Test::RecordProperty("cycles", std::to_string(b.sim().cycle()));
   EXPECT_TRUE(b.fails().empty()) << b.Errors();
   EXPECT_EQ(b.CompareMemory(), "");
   if (k.out_of_order) {
