@@ -105,6 +105,7 @@ module vec_unit
   logic        two_q;             // two sources
   logic        max32_q, max8_q;   // VMAX of int32, of int8 elements
   logic [15:0] rows_q, rows_m1_q;  // rows, and rows - 1 (the pre-pass's last row)
+  logic [15:0] rows_m2_q;          // rows - 2: the row before the pre-pass's last
   // The command as it is taken: two sources, int32 sources, int32 results, row bytes.
   logic            in_two, in_src4, in_dst4;
   logic [RowW-1:0] in_src_bytes, in_dst_bytes;
@@ -130,6 +131,7 @@ module vec_unit
       max8_q      <= (in_op == OpVmax) && in_int8;
       rows_q      <= cmd_i.desc[VaddRowsLsb +: 16];
       rows_m1_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd1;
+      rows_m2_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd2;
       src_bytes_q <= in_src_bytes;
       dst_bytes_q <= in_dst_bytes;
       addr_q      <= {cmd_i.desc[VaddDstAddrLsb +: 32], cmd_i.desc[VaddSrc1AddrLsb +: 32],
@@ -143,6 +145,9 @@ module vec_unit
 
   // ---------------------------------------------------------------- window pre-pass
   logic [15:0]      chk_row_q, chk_row_d;
+  // The row checked is the last (chk_row_q == rows_m1_q) as a register of its own (same
+  // cycles), so the state's next value does not wait on a 16-bit compare (a_chk_last).
+  logic             chk_last_q, chk_last_d;
   logic [2:0][32:0] chk_addr_q, chk_addr_d;  // row starts; bit 32: past the address space
   // The rows' ends (start + length) as registers moved with the starts, so the add is not in
   // front of the window compares (this pre-pass was the unit's longest path, docs/fpga.md).
@@ -186,10 +191,12 @@ module vec_unit
   endfunction
   always_comb begin
     chk_row_d  = chk_row_q;
+    chk_last_d = chk_last_q;
     chk_addr_d = chk_addr_q;
     chk_end_d  = chk_end_q;
     if (state_q == StIdle) begin
       chk_row_d  = '0;
+      chk_last_d = (cmd_i.desc[VaddRowsLsb +: 16] == 16'd1);
       chk_addr_d = {{1'b0, cmd_i.desc[VaddDstAddrLsb +: 32]},
                     {1'b0, cmd_i.desc[VaddSrc1AddrLsb +: 32]},
                     {1'b0, cmd_i.desc[VaddSrc0AddrLsb +: 32]}};
@@ -199,7 +206,8 @@ module vec_unit
     end else if (state_q == StPrep) begin
       for (int o = 0; o < 3; o++) chk_end_d[o] = 34'(chk_addr_q[o]) + 34'(chk_len[o]);
     end else if (state_q == StCheck) begin
-      chk_row_d = chk_row_q + 16'd1;
+      chk_row_d  = chk_row_q + 16'd1;
+      chk_last_d = (chk_row_q == rows_m2_q);  // the next row is the last
       for (int o = 0; o < 3; o++) begin
         // Once past 2^32 a row start stays there (bit 32 sticks).
         chk_addr_d[o] = chk_addr_q[o] + {1'b0, stride_q[o]};
@@ -208,6 +216,10 @@ module vec_unit
       end
     end
   end
+
+  `ASSERT_ALWAYS(a_chk_last, clk_i, rst_ni,
+                 state_q != StCheck || chk_last_q == (chk_row_q == rows_m1_q),
+                 "the vector unit's last-row flag disagrees with its pre-pass row count")
 
   // The verdict on a row: at once, or (CtrlPipe) from registers a cycle later, so the window
   // compares and the state logic acting on them are in different cycles (the unit's longest
@@ -344,6 +356,10 @@ module vec_unit
   assign r_fire        = mem_rd_rsp_i.r_valid;
   assign r_burst_end   = (r_cnt_q == tag.len);
 
+  // A beat's bytes rotated down by off: lane i holds byte (i + off) % B.
+  function automatic beat_t rotated(input beat_t data, input logic [OffW-1:0] off);
+    return beat_t'({data, data} >> {off, 3'b000});
+  endfunction
   // Each source's beat buffer: {first beat of a row, its offset, the bytes of the row a first
   // beat holds, error, data}. first_cnt (min(row bytes, BeatBytes - off)) is worked out as the
   // beat arrives, not at the aligner, where its subtraction and compare stood between the
@@ -354,12 +370,14 @@ module vec_unit
     logic [NbW:0]    first_cnt;
     logic            first_last;  // the row ends in its first beat
     logic            first_step;  // the first beat is a step itself (the row ends there, or off 0)
+    // After the first beat: the row's bytes left are at most B (its next beat is its last),
+    // and they end in the next beat's step (no flush): the aligner's mid_short and mid_last.
+    logic            first_short, first_mlast;
     logic            err;
     beat_t           data;
   } beat_in_t;
-  beat_in_t  beat_r, beat_w, beat_in;  // an R beat as it comes; as it is written; shifted
+  beat_in_t  beat_r, beat_w, beat_in;  // an R beat as it comes; as it is written; rotated
   logic            src_w, valid_w;        // the beat written: its source, a beat is there
-  logic [OffW-1:0] sh_r, sh_w;            // a row's first beat's shift (its offset), else 0
   logic            r_stage_busy;          // StepSlice: a beat in the R stage
   beat_in_t [1:0] beat;
   logic [1:0] buf_valid, buf_out_valid, buf_in_ready;  // buf_valid: buf_out_valid, or its register
@@ -368,20 +386,24 @@ module vec_unit
   logic         first_last;
   assign first_last = (BeatBytes - 32'(tag.off) >= 32'(src_bytes_q));
   assign first_cnt  = first_last ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
-  // A row's first beat enters its buffer shifted down by the row's offset (lane 0 = the row's
-  // first byte), which takes that shift off the aligner's path. In a block with an if, so
-  // the simulation shifts only for a first beat (Verilator: simulation speed).
+  // The bytes left after the first beat: 0 if the row ends there, else row + off - B; they
+  // end in the next beat's step if that is at most the offset (B for an aligned row), which
+  // for an offset row is row <= B. Narrow: rows of 4B bytes or more are never short after one
+  // beat (a 7-bit add for B = 16).
+  localparam int ShortW = OffW + 3;
+  logic first_short;
+  assign first_short = ((src_bytes_q >> (OffW + 2)) == '0) &&
+                       (ShortW'(src_bytes_q) + ShortW'(tag.off) <= ShortW'(2 * BeatBytes));
   assign beat_r = '{first: tag.first && r_first_q, off: tag.off, first_cnt: first_cnt,
                     first_last: first_last, first_step: first_last || tag.off == '0,
+                    first_short: first_short,
+                    first_mlast: (tag.off == '0) ? first_short : 32'(src_bytes_q) <= BeatBytes,
                     err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
-  assign sh_r   = beat_r.first ? tag.off : '0;
-  // StepSlice: each R beat, its flags and its shift pass a register before the shift into its
-  // buffer, so the shift's select comes from flip-flops, not from the burst's first-beat flag
-  // and the bursts-in-flight head (r_first_q -> the select, fanout ~180); a beat reaches its
-  // buffer a cycle later (its room was reserved at the AR).
+  // StepSlice: each R beat and its flags pass a register before the rotation into its buffer,
+  // so the rotation's select comes from flip-flops, not from the bursts-in-flight head (fanout
+  // ~180); a beat reaches its buffer a cycle later (its room was reserved at the AR).
   if (StepSlice != 0) begin : g_r_stage
     logic            valid_q, src_q;
-    logic [OffW-1:0] sh_q;
     beat_in_t        beat_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) valid_q <= 1'b0;
@@ -390,23 +412,25 @@ module vec_unit
     always_ff @(posedge clk_i) begin  // shown only with valid_q: not reset
       beat_q <= beat_r;
       src_q  <= tag.src;
-      sh_q   <= sh_r;
     end
     assign valid_w      = valid_q;
     assign beat_w       = beat_q;
     assign src_w        = src_q;
-    assign sh_w         = sh_q;
     assign r_stage_busy = valid_q;
   end else begin : g_r_direct
     assign valid_w      = r_fire;
     assign beat_w       = beat_r;
     assign src_w        = tag.src;
-    assign sh_w         = sh_r;
     assign r_stage_busy = 1'b0;
   end
+  // Every beat enters its buffer rotated down by its row's offset (lane i holds byte
+  // (i + off) % B; a row's first beat then has the row's first byte in lane 0), which takes
+  // that rotation off the aligner's path: the burst's tag holds the row's offset for each of
+  // its beats (a_beat_off), so the rotation's select is not behind the first-beat flag. In a
+  // block with an if, so the simulation rotates only for an offset row (simulation speed).
   always_comb begin
     beat_in = beat_w;
-    if (sh_w != '0) beat_in.data = beat_t'(beat_w.data >> (8 * sh_w));
+    if (beat_w.off != '0) beat_in.data = rotated(beat_w.data, beat_w.off);
   end
   for (genvar s = 0; s < 2; s++) begin : g_buf
     // StepSlice: the head from a register too (same cycles), not through the distributed RAM's
@@ -445,19 +469,16 @@ module vec_unit
   // row; only a row's last step is short). A row whose first byte sits at offset `off` of its
   // beat needs two beats for each step: the beat's bytes rotated down by `off`, the lanes
   // below B - off (k) from the carry (the previous beat's rotated top), the rest from this
-  // beat, whose own lanes below k are the next carry. The rotation is by a register (the row's
-  // offset), so a beat's bytes reach the step through one byte multiplexer that does not wait
-  // for any decision. A row's first beat enters its buffer already shifted down by `off`: it
-  // is a step itself (off = 0, or a row that ends in it) or becomes the carry. A row whose
-  // last beat leaves bytes in the carry ends with a step of the carry alone (a flush), taken
-  // in the same cycle as the next row's first beat when that beat only fills the carry.
+  // beat, whose own lanes below k are the next carry. Every beat enters its buffer already
+  // rotated by `off`, so a beat's bytes reach the step through one byte select by a register
+  // (low_q), not through the rotation (the FPGA build's path from the buffer's head register
+  // into the step FIFO). A row's first beat is a step itself (off = 0, or a row that ends in
+  // it) or becomes the carry. A row whose last beat leaves bytes in the carry ends with a
+  // step of the carry alone (a flush), taken in the same cycle as the next row's first beat
+  // when that beat only fills the carry.
   // What pops a beat needs only the head's first flag, the flush flag and whether the step is
   // taken: no byte counts or sums stand before the pop.
-  // A beat's bytes rotated down by off (lane i holds byte (i + off) % B), and the step's lanes
-  // below k from the carry.
-  function automatic beat_t rotated(input beat_t data, input logic [OffW-1:0] off);
-    return beat_t'({data, data} >> {off, 3'b000});
-  endfunction
+  // The step's lanes below k from the carry, the rest from the beat (rotated in its buffer).
   function automatic beat_t merged(input beat_t carry, input beat_t rot,
                                    input logic [BeatBytes-1:0] low);
     for (int i = 0; i < BeatBytes; i++) merged[i] = low[i] ? carry[i] : rot[i];
@@ -469,26 +490,37 @@ module vec_unit
   for (genvar s = 0; s < 2; s++) begin : g_align
     beat_t                carry_q;
     logic [BeatBytes-1:0] low_q;          // lanes below k: from the carry
-    logic [OffW-1:0]      off_q;          // the row's offset in its beats
+    logic [OffW-1:0]      off_q;          // the row's offset in its beats (a_beat_off)
     logic [NbW:0]         lim_q;          // B - k: off, or B for an aligned row
     logic [RowW-1:0]      left_q, left_d; // bytes of the row still in the buffer or to come
     logic                 flush_q, flush_d;
     logic [NbW-1:0]       tail_q;         // the flush step's bytes
-    logic                 head_step, mid_last, mid_short;
+    logic                 head_step;
+    // left_q <= B (the head is the row's last beat), and its bytes end in this step (left_q
+    // <= lim_q: no flush after it), as registers (same cycles): the step's byte count, its
+    // last flag and the pop's byte count no longer wait on compares of left_q (the FPGA
+    // build's path from left_q into the step FIFO and the bytes-read counter). Set with
+    // left_q: from the first beat's flags, or for a later beat from left_q - B's compares.
+    logic                 mid_short, mid_last, mid_short_d, mid_last_d;
     logic [NbW:0]         count;          // bytes of the row the head beat holds
     // The head is a later beat of the row exactly while bytes of the row are still to come.
     `ASSERT_ALWAYS(a_row_order, clk_i, rst_ni,
                    !buf_valid[s] || state_q != StRun || beat[s].first == (left_q == '0),
                    "the aligner's head beat is not where the row's byte count says")
+    // A later beat of a row comes rotated by the row's offset: its burst's tag holds it too.
+    `ASSERT_ALWAYS(a_beat_off, clk_i, rst_ni,
+                   !buf_valid[s] || beat[s].first || beat[s].off == off_q,
+                   "the aligner's later beat was rotated by another offset than its row's")
     `ASSERT_ALWAYS(a_flush_next_row, clk_i, rst_ni, !flush_q || !buf_valid[s] || beat[s].first,
                    "the aligner flushes a row's tail with a beat of that row still buffered")
     // Beats come only for a run's reads, and a run ends when every row has left: outside
     // StRun the aligner has nothing to take, so its take needs no run term (StepSlice).
     `ASSERT_ALWAYS(a_aligner_idle, clk_i, rst_ni, run_q || (!buf_valid[s] && !flush_q),
                    "the aligner holds a beat or a flush outside StRun")
-    assign mid_short = (left_q[RowW-1:OffW] == '0) ||
-                       (left_q[RowW-1:OffW] == 1 && left_q[OffW-1:0] == '0);  // left <= B
-    assign mid_last  = mid_short && (lim_q >= (NbW+1)'(left_q));
+    `ASSERT_ALWAYS(a_mid_regs, clk_i, rst_ni,
+                   mid_short == (32'(left_q) <= BeatBytes) &&
+                   mid_last == (mid_short && lim_q >= (NbW+1)'(left_q)),
+                   "the aligner's row-end registers disagree with the row's bytes left")
     assign count     = beat[s].first ? beat[s].first_cnt :
                        mid_short ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
     assign head_step = !beat[s].first || beat[s].first_step;
@@ -505,7 +537,7 @@ module vec_unit
           al_nbytes[s] = NbW'(beat[s].first_cnt);
           al_last[s]   = beat[s].first_last;
         end else begin
-          al_data[s]   = merged(carry_q, rotated(beat[s].data, off_q), low_q);
+          al_data[s]   = merged(carry_q, beat[s].data, low_q);
           al_nbytes[s] = mid_last ? NbW'(left_q) + NbW'(BeatBytes - 32'(lim_q))
                                   : NbW'(BeatBytes);
           al_last[s]   = mid_last;
@@ -516,24 +548,42 @@ module vec_unit
     assign buf_pop[s] = buf_valid[s] && (flush_q ? !head_step && al_take[s]
                                                  : !head_step || al_take[s]);
     always_comb begin
-      left_d  = left_q;
-      flush_d = flush_q && !al_take[s];
+      left_d      = left_q;
+      mid_short_d = mid_short;
+      mid_last_d  = mid_last;
+      flush_d     = flush_q && !al_take[s];
       if (state_q == StStart) begin
-        left_d  = '0;
-        flush_d = 1'b0;
+        left_d      = '0;
+        mid_short_d = 1'b1;
+        mid_last_d  = 1'b1;
+        flush_d     = 1'b0;
       end else if (buf_pop[s]) begin
-        left_d = beat[s].first ? src_bytes_q - RowW'(beat[s].first_cnt) : left_q - RowW'(count);
+        if (beat[s].first) begin
+          left_d      = src_bytes_q - RowW'(beat[s].first_cnt);
+          mid_short_d = beat[s].first_short;
+          mid_last_d  = beat[s].first_mlast;
+        end else begin
+          left_d      = left_q - RowW'(count);
+          // the row's last beat leaves 0 bytes; any other B fewer (lim_q stays)
+          mid_short_d = mid_short || 32'(left_q) <= 2 * BeatBytes;
+          mid_last_d  = mid_short || (32'(left_q) <= 2 * BeatBytes &&
+                                      32'(left_q) <= 32'(lim_q) + BeatBytes);
+        end
         // A later beat that ends the row with bytes past its step leaves them in the carry.
         if (!beat[s].first && mid_short && !mid_last) flush_d = 1'b1;
       end
     end
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
-        left_q  <= '0;
-        flush_q <= 1'b0;
+        left_q    <= '0;
+        mid_short <= 1'b1;
+        mid_last  <= 1'b1;
+        flush_q   <= 1'b0;
       end else begin
-        left_q  <= left_d;
-        flush_q <= flush_d;
+        left_q    <= left_d;
+        mid_short <= mid_short_d;
+        mid_last  <= mid_last_d;
+        flush_q   <= flush_d;
       end
     end
     // Datapath and the row's shape: loaded only with a pop.
@@ -546,7 +596,7 @@ module vec_unit
           low_q   <= (beat[s].off == '0)
                      ? '0 : ~({BeatBytes{1'b1}} << (BeatBytes - 32'(beat[s].off)));
         end else begin
-          carry_q <= rotated(beat[s].data, off_q);  // lanes below k: the next step's first bytes
+          carry_q <= beat[s].data;  // lanes below k: the next step's first bytes
           tail_q  <= NbW'((NbW+1)'(left_q) - lim_q);
         end
       end
@@ -751,7 +801,9 @@ module vec_unit
   // Each chunk's fill flags and strobes are worked out as it enters the output FIFO (steps
   // leave it in the same order), so the realigner's offset, fill flags and strobes come from
   // the FIFO's head register, not from an add or a shift behind its distributed-RAM read (the
-  // unit's longest path, docs/fpga.md).
+  // unit's longest path, docs/fpga.md). The chunk's bytes are in that register too: their
+  // placement shift in the realigner ran from the read pointer through the distributed-RAM
+  // read (the FPGA build's path into the realigner's beat registers).
   typedef struct packed {
     logic            last;
     logic [NbW-1:0]  nbytes;
@@ -796,8 +848,7 @@ module vec_unit
 `endif
 
   logic out_valid, out_ready, out_in_ready;
-  stream_fifo #(.Depth(OutDepth), .Width($bits(chunk_t)), .HeadReg(1),
-                .HeadLsb($bits(beat_t)), .HeadW($bits(chunk_t) - $bits(beat_t))) u_out_fifo (
+  stream_fifo #(.Depth(OutDepth), .Width($bits(chunk_t)), .HeadReg(1)) u_out_fifo (
     .clk_i,
     .rst_ni,
     .in_valid_i  (epi_valid),
@@ -859,11 +910,22 @@ module vec_unit
   logic [WqW-1:0]  wq_count, w_owed_q, w_owed_d;  // beats held; of them promised to an AW
   logic [WqW-1:0]  w_free_q, w_free_d;  // held, not promised: wq_count - w_owed_q, a register
   logic [BeatBytes*9-1:0] wq_out;
+  logic            w_room_q, w_room_d, w_push, w_in_ready;
+  // The buffer's room (its in_ready) as a register of its own (same cycles), set from its count
+  // and this cycle's push and pop: the realigner's ready, and through it the output FIFO's pop,
+  // the rows-out count and the AW-open register, start at a flip-flop, not at the count's
+  // compare (the FPGA build's path from the count into the AW-open register).
+  assign w_push   = rl_valid && w_room_q;
+  assign w_room_d = !((32'(wq_count) == BufBeats && !w_fire) ||
+                      (32'(wq_count) == BufBeats - 1 && w_push && !w_fire));
+  assign rl_ready = w_room_q;
+  `ASSERT_ALWAYS(a_w_room_reg, clk_i, rst_ni, w_room_q == w_in_ready,
+                 "the vector unit's W-buffer room register disagrees with the buffer's count")
   stream_fifo #(.Depth(BufBeats), .Width(BeatBytes * 9)) u_w_fifo (
     .clk_i,
     .rst_ni,
     .in_valid_i  (rl_valid),
-    .in_ready_o  (rl_ready),
+    .in_ready_o  (w_in_ready),
     .in_data_i   ({rl_strb, rl_data}),
     .out_valid_o (wq_valid),
     .out_ready_i (w_fire),
@@ -892,14 +954,19 @@ module vec_unit
   // start) the next burst's beats are not known yet, so then only MaxBurst held W beats count.
   if (StepSlice != 0) begin : g_aw_open_reg
     logic open_q, moved_q;
-    logic [$clog2(WbDepth+1)-1:0] wb_next;
-    assign wb_next = wb_count + $bits(wb_next)'(aw_fire) -
-                     $bits(wb_next)'(w_fire && mem_wr_req_o.w_last);
+    // The length FIFO and the bursts owed B stay short of full next cycle: compares of this
+    // cycle's counts, the AW, the last W beat and the B only selecting (no add before them).
+    // Each for both outcomes of the AW: with it (_aw), without it (_keep).
+    logic wb_room_aw, wb_room_keep, b_room_aw, b_room_keep, wb_pop;
+    assign wb_pop       = w_fire && mem_wr_req_o.w_last;
+    assign wb_room_keep = !(32'(wb_count) == WbDepth && !wb_pop);
+    assign wb_room_aw   = wb_room_keep && !(32'(wb_count) == WbDepth - 1 && !wb_pop);
+    assign b_room_keep  = !(b_owed_q == '1 && !mem_wr_rsp_i.b_valid);
+    assign b_room_aw    = !((b_owed_q == '1 && mem_wr_rsp_i.b_valid) ||
+                            (b_owed_q == OwedW'(2**OwedW - 2) && !mem_wr_rsp_i.b_valid));
     // As for the reads' fit: the compares on this cycle's W beats for both values of the
     // push (+0, +1), the AW and the push only selecting among them.
-    logic       w_push;
     logic [1:0] fit_keep, fit_took, fit_idle;
-    assign w_push = rl_valid && rl_ready;
     for (genvar p = 0; p < 2; p++) begin : g_push
       assign fit_idle[p] = 32'(w_free_q) + p >= MaxBurst;
       assign fit_keep[p] = fit_idle[p] || 32'(w_free_q) + p >= 32'(aw_beats);
@@ -911,9 +978,10 @@ module vec_unit
         moved_q <= 1'b1;
       end else begin
         // the fit: w_free_d >= MaxBurst || (no AW, no start, and w_free_d >= the burst's beats)
-        open_q  <= (wb_next != $bits(wb_next)'(WbDepth)) && (b_owed_d != '1) &&
-                   (aw_fire ? fit_took[w_push] :
-                    (state_q == StStart) ? fit_idle[w_push] : fit_keep[w_push]);
+        // both outcomes of the AW worked out beside it, the AW (behind its ready) selecting
+        open_q  <= aw_fire ? wb_room_aw && b_room_aw && fit_took[w_push]
+                           : wb_room_keep && b_room_keep &&
+                             ((state_q == StStart) ? fit_idle[w_push] : fit_keep[w_push]);
         moved_q <= aw_fire || state_q == StStart;  // the burst on offer is a new one
       end
     end
@@ -943,7 +1011,9 @@ module vec_unit
   );
   assign mem_wr_req_o.aw_valid = aw_open && aw_busy;
   assign aw_fire = mem_wr_req_o.aw_valid && mem_wr_rsp_i.aw_ready;
-  stream_fifo #(.Depth(WbDepth), .Width(8)) u_wb_fifo (
+  // The head in a register (same cycles): the burst's length reaches the last-beat compare,
+  // and through it the AW-open register, from a flip-flop, not the distributed-RAM read.
+  stream_fifo #(.Depth(WbDepth), .Width(8), .HeadReg(1)) u_wb_fifo (
     .clk_i,
     .rst_ni,
     .in_valid_i  (aw_fire),
@@ -955,19 +1025,43 @@ module vec_unit
     .count_o     (wb_count)
   );
   assign mem_wr_req_o.w_valid = wq_valid && wb_valid;
-  assign mem_wr_req_o.w_last  = (w_cnt_q == wb_len);
+  // Bursts are at most MaxBurst beats: the beat count and the length compared on the bits
+  // below MaxBurst only (a_w_len), fewer LUTs before the AW-open register.
+  localparam int WLenW = MaxBurst > 1 ? $clog2(MaxBurst) : 1;
+  assign mem_wr_req_o.w_last  = (w_cnt_q[WLenW-1:0] == wb_len[WLenW-1:0]);
+  `ASSERT_ALWAYS(a_w_len, clk_i, rst_ni,
+                 !wb_valid || (32'(wb_len) < MaxBurst && w_cnt_q <= wb_len),
+                 "the vector unit's W burst is longer than MaxBurst or its beat count past it")
   assign w_fire               = mem_wr_req_o.w_valid && mem_wr_rsp_i.w_ready;
   assign mem_b_ready_o        = 1'b1;
 
   // ---------------------------------------------------------------- control
   logic [FaultW-1:0] fault_q, fault_d;
-  logic              err_q, err_d, run_idle;
+  logic              err_q, err_d, run_idle, run_end;
   assign sts_o.done  = (state_q == StDone);
   assign sts_o.fault = fault_q;
   // Every row has left for the realigner and every beat for W; the reads are all in.
   assign run_idle = rows_out_done_q && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
                     !wb_valid &&
                     (rg_valid == '0) && !tag_valid && !r_stage_busy;
+  // The run ends once it is idle: at once, or (CtrlPipe) a cycle later from a register, so
+  // that wide AND over the unit's FIFOs, realigner and generators and the state logic are in
+  // different cycles (the FPGA build's path from the bursts-in-flight count into state_q). The
+  // cycle it adds is spent in StWaitB's wait for the last B anyway, unless that B comes back
+  // within a cycle of the last W beat. Nothing starts again in a run that is idle: every row
+  // has left and every burst is out, so the register's verdict still holds (a_idle_holds).
+  if (CtrlPipe != 0) begin : g_end_reg
+    logic idle_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) idle_q <= 1'b0;
+      else idle_q <= run_q && run_idle && !idle_q;  // once: the run ends with this cycle
+    end
+    assign run_end = idle_q;
+    `ASSERT_ALWAYS(a_idle_holds, clk_i, rst_ni, !idle_q || (run_q && run_idle),
+                   "the vector unit's registered end of run no longer finds the run idle")
+  end else begin : g_end_now
+    assign run_end = run_idle;
+  end
 
   always_comb begin
     state_d = state_q;
@@ -982,7 +1076,7 @@ module vec_unit
         if (chk_fail) begin
           state_d = StDone;
           fault_d = FaultAccess;
-        end else if (chk_row_q == rows_m1_q) begin
+        end else if (chk_last_q) begin
           state_d = (CtrlPipe != 0) ? StVerdict : StStart;
         end
       end
@@ -1006,9 +1100,10 @@ module vec_unit
       default: state_d = StIdle;
     endcase
     // Timing: the run's end is selected by run_q (== StRun, a_run) behind the state decode, so
-    // run_idle (every FIFO, the realigner and the generators empty: a wide AND) is one LUT from
-    // state_q and run_q, not behind the case's mux tree (docs/fpga.md).
-    if (run_q) state_d = run_idle ? StWaitB : StRun;
+    // run_end (run_idle: every FIFO, the realigner and the generators empty, a wide AND; or
+    // its register) is one LUT from state_q and run_q, not behind the case's mux tree
+    // (docs/fpga.md).
+    if (run_q) state_d = run_end ? StWaitB : StRun;
   end
 
   always_comb begin
@@ -1019,7 +1114,7 @@ module vec_unit
     end
     b_owed_d = b_owed_q + OwedW'(aw_fire) - OwedW'(mem_wr_rsp_i.b_valid);
     w_owed_d = w_owed_q + (aw_fire ? WqW'(aw_beats) : '0) - WqW'(w_fire);
-    w_free_d = w_free_q - (aw_fire ? WqW'(aw_beats) : '0) + WqW'(rl_valid && rl_ready);
+    w_free_d = w_free_q - (aw_fire ? WqW'(aw_beats) : '0) + WqW'(w_push);
     w_cnt_d  = w_cnt_q;
     if (w_fire) w_cnt_d = mem_wr_req_o.w_last ? '0 : w_cnt_q + 8'd1;
     for (int s = 0; s < 2; s++) begin
@@ -1046,6 +1141,7 @@ module vec_unit
       b_owed_q    <= '0;
       w_owed_q    <= '0;
       w_free_q    <= '0;
+      w_room_q    <= 1'b1;
       w_cnt_q     <= '0;
       room_q      <= {2{ResvW'(BufBeats)}};
       in_flight_q <= '0;
@@ -1057,12 +1153,13 @@ module vec_unit
       rows_out_q  <= '0;
     end else begin
       state_q     <= state_d;
-      run_q       <= run_q ? !run_idle : (state_q == StStart);  // state_d == StRun (a_run)
+      run_q       <= run_q ? !run_end : (state_q == StStart);  // state_d == StRun (a_run)
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
       w_owed_q    <= w_owed_d;
       w_free_q    <= w_free_d;
+      w_room_q    <= w_room_d;
       w_cnt_q     <= w_cnt_d;
       room_q      <= room_d;
       in_flight_q <= in_flight_d;
@@ -1079,6 +1176,7 @@ module vec_unit
   // Set up in StIdle / StStart before use: not reset.
   always_ff @(posedge clk_i) begin
     chk_row_q       <= chk_row_d;
+    chk_last_q      <= chk_last_d;
     chk_addr_q      <= chk_addr_d;
     chk_end_q       <= chk_end_d;
     rd_row_q        <= rd_row_d;

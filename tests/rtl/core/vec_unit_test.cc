@@ -4,8 +4,9 @@
 // destination rows are untouched), and the bursts and byte counts must be exactly the ones
 // the command needs: tb::SplitBursts of every source and destination row, in bursts of at most
 // BufBeats / 2 beats. Faults: ACCESS moves nothing, MEM_ERROR drains
-// every response. Two builds: the default core's unit, and the FPGA build's epilogue stages
-// with a 4-beat buffer (two-beat bursts, so the buffer credits decide on every command).
+// every response. Three builds: the default core's unit, the FPGA build's epilogue stages
+// with a 4-beat buffer (two-beat bursts, so the buffer credits decide on every command), and
+// the FPGA build's unit itself (its 16-beat buffer).
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -17,6 +18,8 @@
 #include "Vvec_unit_tb_params.h"
 #include "Vvec_unit_tb_pipe2.h"
 #include "Vvec_unit_tb_pipe2_params.h"
+#include "Vvec_unit_tb_fpga.h"
+#include "Vvec_unit_tb_fpga_params.h"
 #include "sw/isa/builder.h"
 #include "sw/isa/vector.h"
 #include "sw/model/core_model.h"
@@ -242,7 +245,8 @@ class VecUnitTest : public ::testing::Test {
   std::string violation_;
 };
 
-using Configs = ::testing::Types<Config<Vvec_unit_tb>, Config<Vvec_unit_tb_pipe2>>;
+using Configs = ::testing::Types<Config<Vvec_unit_tb>, Config<Vvec_unit_tb_pipe2>,
+                                 Config<Vvec_unit_tb_fpga>>;
 TYPED_TEST_SUITE(VecUnitTest, Configs);
 
 isa::Descriptor Vadd(uint64_t dst, uint64_t a, uint64_t b, uint32_t rows, uint32_t cols,
@@ -366,6 +370,21 @@ TYPED_TEST(VecUnitTest, SlowWritesFillTheOutputFifo) {
   s.mem.w_stall = 0.5;
   this->Start(s);
   this->RandomCommands(40);
+}
+
+// W beats held back and B responses late: the AWs' length FIFO fills up, and so do the bursts
+// owed a B (63 at most), so the AW-open look-ahead meets both of its limits.
+TYPED_TEST(VecUnitTest, BackedUpWritesFillTheAwQueues) {
+  Rig s;
+  s.mem.write_latency = 400;
+  s.mem.w_stall = 0.8;
+  this->Start(s);
+  isa::VcopyDesc c;  // a one-beat burst per row, 100 rows
+  c.rows = 100, c.cols = 8;
+  c.dst_addr = static_cast<uint32_t>(kDst + 4), c.dst_stride = 16;
+  c.src0_addr = static_cast<uint32_t>(kSrc + 1), c.src0_stride = 5;
+  this->RunAndCheck(c.Pack());
+  this->RunAndCheck(Vadd(kDst + 0x2000, kSrc, kSrc + 0x1000, 90, 1, 36, 4, 8));
 }
 
 TYPED_TEST(VecUnitTest, RandomCommands) {
