@@ -99,12 +99,12 @@ module cube_exec #(
   cnt_t         k_q, n_q;
   // The last tile indices from registers (loaded with the command), so the loops' end tests
   // are compares of registers, not a subtraction and a compare (on the FPGA the A fetch's read
-  // enable came after such a chain); so are the counts one before them (for k, two before the
-  // last beat, k - 3), so the flags that say "the next one is the last" compare a counter with
-  // a register, with no add in front (FPGA timing).
+  // enable came after such a chain); so are the counts one before them (for k, three before
+  // the last beat, k - 4), so the flags that say "the next one is the last" compare a counter
+  // with a register, with no add in front (FPGA timing).
   cnt_t         ti_last_q, tj_last_q;
-  cnt_t         k_last_m2_q, ti_last_m1_q, tj_last_m1_q;
-  logic         k_one_q, k_two_q;
+  cnt_t         k_last_m3_q, ti_last_m1_q, tj_last_m1_q;
+  logic         k_one_q, k_two_q, k_three_q;
   logic         k_ge_dim_q;  // k >= Dim: a tile's last beat never waits (AbReadPipe's refill)
   logic         last_write;  // the command's final L0C row is written this cycle
   logic         done_q;
@@ -134,11 +134,12 @@ module cube_exec #(
       n_q          <= desc.n;
       ti_last_q    <= (desc.m >> LogDim) - 1'b1;
       tj_last_q    <= (desc.n >> LogDim) - 1'b1;
-      k_last_m2_q  <= desc.k - cnt_t'(3);
+      k_last_m3_q  <= desc.k - cnt_t'(4);
       ti_last_m1_q <= (desc.m >> LogDim) - cnt_t'(2);
       tj_last_m1_q <= (desc.n >> LogDim) - cnt_t'(2);
       k_one_q      <= desc.k == cnt_t'(1);
       k_two_q      <= desc.k == cnt_t'(2);
+      k_three_q    <= desc.k == cnt_t'(3);
       k_ge_dim_q   <= desc.k >= cnt_t'(Dim);
     end
   end
@@ -177,6 +178,9 @@ module cube_exec #(
 
   logic          release_next;         // (AbReadPipe) the beat stage takes that last column next cycle
   logic          next_release;         // ... if it issues now (flip-flops only)
+  // The beat stage releases buffer bt_rsel_q now or surely next cycle if that buffer is full:
+  // bt_rel_now, with AbReadPipe from a register (a_rel_ok_reg).
+  logic          bt_rel_now, bt_rel_ok;
   assign f_issue   = f_active_q && wsel_free;
   assign l0a_re_o  = f_issue;
   assign l0a_raddr_o = f_addr_q;
@@ -278,6 +282,24 @@ module cube_exec #(
   // kept beside kk (same cycles); so are whether its column is its block's last and whether
   // the next one's is (a_bt_col_flags), for the A fetch's refill decision behind them.
   logic              bt_end_q, bt_next_end_q, bt_col_last_q, bt_col_next_last_q;
+  // ... and whether the one after the next is (kk + 2 == k - 1), so that bt_next_end_q's next
+  // state is a flip-flop too, for the release term computed from it (bt_rel_ok).
+  logic              bt_next2_end_q;
+  // So are its tile loops' end tests (a_bt_tile_flags): bt_tj_q == tj_last_q, bt_ti_q == ti_last_q.
+  logic              bt_tj_last_q, bt_ti_last_q;
+  // The next state of bt_active_q and the four flags before, within a command (bt_run: an
+  // issue moves them) and as a command starts (bt_start, taken on accept; no beat issues then,
+  // a_accept_idle). Kept apart so that with AbReadPipe the A fetch's registered release term
+  // takes the command's valid in its last select only (it comes from the core's unit slice;
+  // FPGA timing).
+  typedef struct packed {
+    logic active;         // bt_active_q
+    logic tile_end;       // bt_end_q
+    logic next_end;       // bt_next_end_q
+    logic col_last;       // bt_col_last_q
+    logic col_next_last;  // bt_col_next_last_q
+  } bt_flags_t;
+  bt_flags_t         bt_run, bt_start, bt_next;
   assign bt_tile_end  = bt_end_q;
   assign bt_block_end = bt_tile_end || bt_col_last_q;
   // The cube's input: the beat register (a_col_q with the L0B read data), or with AbReadPipe
@@ -288,11 +310,10 @@ module cube_exec #(
   assign release_buf  = bt_issue && bt_block_end;
   // !full_q[f_wsel_q] || (bt_rsel_q == f_wsel_q && (release_buf || release_next)) (a_wsel_free)
   // with the beat stage's issue opened up: on the same buffer its full flag is the one tested
-  // first, so the rest of the issue is flip-flops and flags, not the issue's own AND (FPGA
-  // timing: the fetch's read enable loads its counters).
-  assign wsel_free    = !full_q[f_wsel_q] ||
-                        (bt_rsel_q == f_wsel_q && bt_active_q && bt_room &&
-                         (bt_block_end || next_release));
+  // first, so the rest of the issue is the beat stage's own state, bt_rel_ok (FPGA timing: the
+  // fetch's read enable loads its counters).
+  assign bt_rel_now   = bt_active_q && bt_room && (bt_block_end || next_release);
+  assign wsel_free    = !full_q[f_wsel_q] || (bt_rsel_q == f_wsel_q && bt_rel_ok);
   assign l0b_re_o     = bt_issue;
   assign l0b_raddr_o  = bt_addr_q;
   assign beat_o       = cb_valid && in_ready;
@@ -303,12 +324,7 @@ module cube_exec #(
       in_valid_q  <= 1'b0;
       full_q      <= '0;
     end else begin
-      if (accept) begin
-        bt_active_q <= 1'b1;
-      end else if (bt_issue && bt_tile_end && bt_tj_q == tj_last_q &&
-                   bt_ti_q == ti_last_q) begin
-        bt_active_q <= 1'b0;
-      end
+      bt_active_q <= bt_next.active;
       if (bt_issue)                          in_valid_q <= 1'b1;
       else if (AbReadPipe != 0 || in_ready)  in_valid_q <= 1'b0;
       // Set and clear never meet: a buffer still landing rows is not full, so not released.
@@ -319,43 +335,70 @@ module cube_exec #(
     end
   end
 
+  always_comb begin
+    bt_run = '{active: bt_active_q, tile_end: bt_end_q, next_end: bt_next_end_q,
+               col_last: bt_col_last_q, col_next_last: bt_col_next_last_q};
+    if (bt_issue) begin
+      if (!bt_tile_end) begin
+        bt_run.tile_end      = bt_next_end_q;
+        bt_run.next_end      = bt_next2_end_q;
+        bt_run.col_last      = bt_col_next_last_q;
+        bt_run.col_next_last = bt_col + LogDim'(2) == LogDim'(Dim - 1);
+      end else begin
+        bt_run = '{active: !(bt_tj_last_q && bt_ti_last_q),  // not the command's last beat
+                   tile_end: k_one_q, next_end: k_two_q, col_last: 1'b0,
+                   col_next_last: Dim == 2};
+      end
+    end
+  end
+  assign bt_start = '{active: 1'b1, tile_end: desc.k == cnt_t'(1), next_end: desc.k == cnt_t'(2),
+                      col_last: 1'b0, col_next_last: Dim == 2};
+  assign bt_next  = accept ? bt_start : bt_run;
+
+  // The cube's input register loads with the issue alone: no beat issues while a command can
+  // be accepted (a_accept_idle), so the command's valid does not reach its load enable.
   always_ff @(posedge clk_i) begin
+    if (bt_issue) begin
+      a_col_q   <= a_col;
+      in_last_q <= bt_tile_end;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    bt_end_q           <= bt_next.tile_end;
+    bt_next_end_q      <= bt_next.next_end;
+    bt_col_last_q      <= bt_next.col_last;
+    bt_col_next_last_q <= bt_next.col_next_last;
     if (accept) begin
       bt_ti_q   <= '0;
       bt_tj_q   <= '0;
+      bt_tj_last_q <= (desc.n >> LogDim) == cnt_t'(1);
+      bt_ti_last_q <= (desc.m >> LogDim) == cnt_t'(1);
       bt_kk_q   <= '0;
-      bt_end_q      <= desc.k == cnt_t'(1);
-      bt_next_end_q <= desc.k == cnt_t'(2);
-      bt_col_last_q      <= 1'b0;
-      bt_col_next_last_q <= Dim == 2;
+      bt_next2_end_q <= desc.k == cnt_t'(3);
       bt_rsel_q <= 1'b0;
       bt_tile_q <= BW'(desc.b_offset);
       bt_addr_q <= BW'(desc.b_offset);
     end else if (bt_issue) begin
-      a_col_q   <= a_col;
-      in_last_q <= bt_tile_end;
       if (bt_block_end) bt_rsel_q <= !bt_rsel_q;
       if (!bt_tile_end) begin
         bt_kk_q   <= bt_kk_q + 1'b1;
-        bt_end_q      <= bt_next_end_q;
-        bt_next_end_q <= bt_kk_q == k_last_m2_q;
-        bt_col_last_q      <= bt_col_next_last_q;
-        bt_col_next_last_q <= bt_col + LogDim'(2) == LogDim'(Dim - 1);
+        bt_next2_end_q <= bt_kk_q == k_last_m3_q;
         bt_addr_q <= bt_addr_q + b_n;
       end else begin
         bt_kk_q <= '0;
-        bt_end_q      <= k_one_q;
-        bt_next_end_q <= k_two_q;
-        bt_col_last_q      <= 1'b0;
-        bt_col_next_last_q <= Dim == 2;
-        if (bt_tj_q == tj_last_q) begin
+        bt_next2_end_q <= k_three_q;
+        if (bt_tj_last_q) begin
           bt_tj_q   <= '0;
+          bt_tj_last_q <= tj_last_q == '0;
           bt_ti_q   <= bt_ti_q + 1'b1;
+          bt_ti_last_q <= bt_ti_q == ti_last_m1_q;
           // Back to b_offset: the last column block started at b_offset + n - Dim.
           bt_tile_q <= bt_tile_q - BW'(n_q) + BW'(Dim);
           bt_addr_q <= bt_tile_q - BW'(n_q) + BW'(Dim);
         end else begin
           bt_tj_q   <= bt_tj_q + 1'b1;
+          bt_tj_last_q <= bt_tj_q == tj_last_m1_q;
           bt_tile_q <= bt_tile_q + BW'(Dim);
           bt_addr_q <= bt_tile_q + BW'(Dim);
         end
@@ -389,6 +432,7 @@ module cube_exec #(
   end else begin : g_no_release_next
     assign next_release = 1'b0;
     assign release_next = 1'b0;
+    assign bt_rel_ok    = bt_rel_now;
   end
 
   pipe_reg #(.Width(Dim * 8 + 1), .Bypass(AbReadPipe == 0 ? 1 : 0)) u_beat_wait (
@@ -405,17 +449,37 @@ module cube_exec #(
     // last beat fewer than Dim steps after the previous one (cube.sv too_soon), counted here
     // at issue, two cycles ahead of the cube's own count. Other beats it always takes.
     localparam int CntW = $clog2(Dim + 1);
-    logic [CntW-1:0] since_iss_q;
+    logic [CntW-1:0] since_iss_q, since_iss_d;
+    always_comb begin
+      since_iss_d = since_iss_q;
+      if (bt_issue && bt_tile_end)         since_iss_d = CntW'(1);
+      else if (since_iss_q != CntW'(Dim))  since_iss_d = since_iss_q + 1'b1;
+    end
+    assign bt_room = !(bt_tile_end && since_iss_q < CntW'(Dim));
+
+    // The release term of the A fetch's buffer-free test, bt_rel_now, from the next state of
+    // the beat stage's flags a cycle early: the fetch's read enable then starts at flip-flops
+    // (FPGA timing). next_block_end && (!next_tile_end || k >= Dim) is written as its two cases.
+    function automatic logic rel_term(bt_flags_t f, logic k_ge_dim, logic [CntW-1:0] since);
+      return f.active && !(f.tile_end && since < CntW'(Dim)) &&
+             (f.tile_end || f.col_last || (f.next_end && k_ge_dim) ||
+              (f.col_next_last && !f.next_end));
+    endfunction
+    logic rel_ok_q, rel_ok_d;
+    assign rel_ok_d = accept ? rel_term(bt_start, desc.k >= cnt_t'(Dim), since_iss_d)
+                             : rel_term(bt_run, k_ge_dim_q, since_iss_d);
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         since_iss_q <= CntW'(Dim);
-      end else if (bt_issue && bt_tile_end) begin
-        since_iss_q <= CntW'(1);
-      end else if (since_iss_q != CntW'(Dim)) begin
-        since_iss_q <= since_iss_q + 1'b1;
+        rel_ok_q    <= 1'b0;
+      end else begin
+        since_iss_q <= since_iss_d;
+        rel_ok_q    <= rel_ok_d;
       end
     end
-    assign bt_room = !(bt_tile_end && since_iss_q < CntW'(Dim));
+    assign bt_rel_ok = rel_ok_q;
+    `ASSERT_ALWAYS(a_rel_ok_reg, clk_i, rst_ni, rel_ok_q == bt_rel_now,
+                   "the registered buffer-release term disagrees with the beat stage")
     `ASSERT_ALWAYS(a_beat_taken, clk_i, rst_ni, !cb_valid || in_ready,
                    "AbReadPipe: the cube refused a beat issued two cycles before")
   end else begin : g_beat_now
@@ -447,13 +511,16 @@ module cube_exec #(
   // ---------------------------------------------------------------- C write-back
   // Stage 1 (cube row out): read the old row when accumulating. Stage 2: add, write.
   cnt_t          wb_ti_q, wb_tj_q;
+  // Its loop-end tests as flags beside the counters (a_wb_flags): the row's address and the
+  // command's end come from flip-flops, not 16-bit compares (FPGA timing).
+  logic          wb_tj_last_q, wb_ti_last_q;  // wb_tj_q == tj_last_q, wb_ti_q == ti_last_q
   logic [CW-1:0] wb_strip_q, wb_tile_q, wb_addr_q;  // C strip (row ti*Dim), tile, this row
   logic          wr_valid_q, wr_last_q;
   logic [CW-1:0] wr_addr_q;
   logic [Dim-1:0][31:0] wr_row_q;
   logic          wb_cmd_end;
 
-  assign wb_cmd_end  = out_last && wb_tj_q == tj_last_q && wb_ti_q == ti_last_q;
+  assign wb_cmd_end  = out_last && wb_tj_last_q && wb_ti_last_q;
   assign l0c_re_o    = out_valid && acc_q;
   assign l0c_raddr_o = wb_addr_q;
 
@@ -461,20 +528,25 @@ module cube_exec #(
     if (accept) begin
       wb_ti_q    <= '0;
       wb_tj_q    <= '0;
+      wb_tj_last_q <= (desc.n >> LogDim) == cnt_t'(1);
+      wb_ti_last_q <= (desc.m >> LogDim) == cnt_t'(1);
       wb_strip_q <= CW'(desc.c_offset >> 2);
       wb_tile_q  <= CW'(desc.c_offset >> 2);
       wb_addr_q  <= CW'(desc.c_offset >> 2);
     end else if (out_valid) begin
       if (!out_last) begin
         wb_addr_q <= wb_addr_q + c_n;
-      end else if (wb_tj_q == tj_last_q) begin
+      end else if (wb_tj_last_q) begin
         wb_tj_q    <= '0;
+        wb_tj_last_q <= tj_last_q == '0;
         wb_ti_q    <= wb_ti_q + 1'b1;
+        wb_ti_last_q <= wb_ti_q == ti_last_m1_q;
         wb_strip_q <= wb_strip_q + c_strip;
         wb_tile_q  <= wb_strip_q + c_strip;
         wb_addr_q  <= wb_strip_q + c_strip;
       end else begin
         wb_tj_q   <= wb_tj_q + 1'b1;
+        wb_tj_last_q <= wb_tj_q == tj_last_m1_q;
         wb_tile_q <= wb_tile_q + CW'(Dim);
         wb_addr_q <= wb_tile_q + CW'(Dim);
       end
@@ -541,7 +613,8 @@ module cube_exec #(
                  "a cube row came out while no command was running")
   `ASSERT_ALWAYS(a_bt_end_flags, clk_i, rst_ni,
                  !bt_active_q || (bt_end_q == (bt_kk_q == k_q - 1'b1) &&
-                                  bt_next_end_q == (bt_kk_q + 1'b1 == k_q - 1'b1)),
+                                  bt_next_end_q == (bt_kk_q + 1'b1 == k_q - 1'b1) &&
+                                  bt_next2_end_q == (bt_kk_q + cnt_t'(2) == k_q - 1'b1)),
                  "the beat stage's tile-end flags disagree with its column count")
   `ASSERT_ALWAYS(a_wsel_free, clk_i, rst_ni,
                  wsel_free == (!full_q[f_wsel_q] ||
@@ -556,6 +629,16 @@ module cube_exec #(
                  !bt_active_q || (bt_col_last_q == (bt_col == LogDim'(Dim - 1)) &&
                                   bt_col_next_last_q == (bt_col == LogDim'(Dim - 2))),
                  "the beat stage's block-end flags disagree with its column")
+  `ASSERT_ALWAYS(a_bt_tile_flags, clk_i, rst_ni,
+                 !bt_active_q || (bt_tj_last_q == (bt_tj_q == tj_last_q) &&
+                                  bt_ti_last_q == (bt_ti_q == ti_last_q)),
+                 "the beat stage's tile-end flags disagree with its tile counters")
+  `ASSERT_ALWAYS(a_wb_flags, clk_i, rst_ni,
+                 !busy_q || (wb_tj_last_q == (wb_tj_q == tj_last_q) &&
+                             wb_ti_last_q == (wb_ti_q == ti_last_q)),
+                 "the C write-back's tile-end flags disagree with its tile counters")
+  `ASSERT_ALWAYS(a_accept_idle, clk_i, rst_ni, !accept || (!bt_active_q && !f_active_q),
+                 "a command was accepted while the previous one still issues beats or reads")
   `ASSERT_ALWAYS(a_k_ge_dim, clk_i, rst_ni, !busy_q || k_ge_dim_q == (k_q >= cnt_t'(Dim)),
                  "the registered k >= Dim flag disagrees with k")
   `ASSERT_ALWAYS(a_full_set_clear_apart, clk_i, rst_ni,

@@ -7,8 +7,8 @@
 //
 // Writes take a per-lane mask. Reads have 1 + ReadPipe cycles of latency (the banks' output
 // registers, with ReadPipe = 1 a second register behind them (an FPGA block RAM's own output
-// register), then the lane rotation by the registered start offset); rdata_o holds while no
-// read is under way. Read-during-write to the same element returns the old data, as the sram
+// register), then the lane rotation by the registered start offset; RotateEarly puts the
+// rotation before that second register instead); rdata_o holds while no read is under way. Read-during-write to the same element returns the old data, as the sram
 // banks do; with RdwOld = 0 it must not happen (the banks assert it), so FPGA tools map each
 // bank to a bare block RAM without the logic that emulates old data.
 `include "luoshu_assert.svh"
@@ -18,7 +18,13 @@ module l0_buffer #(
   parameter int Lanes = 16,
   parameter int Elems = 4096,
   parameter int ReadPipe = 0,  // 1: one more cycle of read latency, for FPGA timing (docs/fpga.md)
-  parameter bit RdwOld = 1     // 0: no read meets a write to its element (sram's RdwOld)
+  parameter bit RdwOld = 1,    // 0: no read meets a write to its element (sram's RdwOld)
+  // ReadPipe: 1 rotates the lanes between the banks and the second register, so the reader
+  // gets registered lane-ordered data; 0 rotates behind it. The default takes the rotation
+  // early where it is one 8:1 mux (on ECP5 one slice's LUT4s with PFUMX and L6MUX), a single
+  // logic level after the block RAM's slow clock-to-out (FPGA timing: L0C's rotation no longer
+  // shares a cycle with the cube's accumulate add).
+  parameter bit RotateEarly = Lanes <= 8
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
@@ -116,44 +122,59 @@ module l0_buffer #(
     end
   end
 
-  // ReadPipe: the banks' data and the selects once more, loaded the cycle after a read.
-  logic [Lanes-1:0][ElemW-1:0] lane_src;
+  // The lane rotation: lane l of `rotated` is lane_src[lane_sel[l]].
+  logic [Lanes-1:0][ElemW-1:0] lane_src, rotated;
   logic [Lanes-1:0][OffW-1:0]  lane_sel;
   logic [OffW-1:0]             lane_off;
+  for (genvar l = 0; l < Lanes; l++) begin : g_lane
+    assign rotated[l] = lane_src[lane_sel[l]];
+    `ASSERT_ALWAYS(a_lane_sel, clk_i, rst_ni, lane_sel[l] == OffW'(l) + lane_off,
+                   "a lane's registered select disagrees with the read's offset")
+  end
+
+  // ReadPipe: a second register loaded the cycle after a read, with the banks' data (and the
+  // selects once more) or, RotateEarly, with the rotated lanes.
   if (ReadPipe != 0) begin : g_read_pipe
-    logic                        re_q;
-    logic [Lanes-1:0][ElemW-1:0] bank_rdata_q;
-    logic [Lanes-1:0][OffW-1:0]  rsel_q2;
-    logic [OffW-1:0]             roff_q2;
+    logic re_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) re_q <= 1'b0;
       else re_q <= re_i;
     end
-    always_ff @(posedge clk_i) begin
-      if (re_q) bank_rdata_q <= bank_rdata;
-    end
-    always_ff @(posedge clk_i) begin
-      if (!rst_ni) begin
-        rsel_q2 <= rsel_ident;
-        roff_q2 <= '0;
-      end else if (re_q) begin
-        rsel_q2 <= rsel_q;
-        roff_q2 <= roff_q;
+    if (RotateEarly) begin : g_rotate_early
+      logic [Lanes-1:0][ElemW-1:0] rdata_q;
+      always_ff @(posedge clk_i) begin
+        if (re_q) rdata_q <= rotated;
       end
+      assign lane_src = bank_rdata;
+      assign lane_sel = rsel_q;
+      assign lane_off = roff_q;
+      assign rdata_o  = rdata_q;
+    end else begin : g_rotate_late
+      logic [Lanes-1:0][ElemW-1:0] bank_rdata_q;
+      logic [Lanes-1:0][OffW-1:0]  rsel_q2;
+      logic [OffW-1:0]             roff_q2;
+      always_ff @(posedge clk_i) begin
+        if (re_q) bank_rdata_q <= bank_rdata;
+      end
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) begin
+          rsel_q2 <= rsel_ident;
+          roff_q2 <= '0;
+        end else if (re_q) begin
+          rsel_q2 <= rsel_q;
+          roff_q2 <= roff_q;
+        end
+      end
+      assign lane_src = bank_rdata_q;
+      assign lane_sel = rsel_q2;
+      assign lane_off = roff_q2;
+      assign rdata_o  = rotated;
     end
-    assign lane_src = bank_rdata_q;
-    assign lane_sel = rsel_q2;
-    assign lane_off = roff_q2;
   end else begin : g_read_now
     assign lane_src = bank_rdata;
     assign lane_sel = rsel_q;
     assign lane_off = roff_q;
-  end
-
-  for (genvar l = 0; l < Lanes; l++) begin : g_lane
-    assign rdata_o[l] = lane_src[lane_sel[l]];
-    `ASSERT_ALWAYS(a_lane_sel, clk_i, rst_ni, lane_sel[l] == OffW'(l) + lane_off,
-                   "a lane's registered select disagrees with the read's offset")
+    assign rdata_o  = rotated;
   end
 
   `ASSERT_ALWAYS(a_waddr_in_range, clk_i, rst_ni, !we_i || (32'(waddr_i) < Elems),

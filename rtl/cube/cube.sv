@@ -141,14 +141,18 @@ module cube #(
     assign row_due[i]  = ctrl_q[i+Dim+Pipe][1] && ctrl_q[i+Dim+Pipe][0];  // done after the step
   end
 
-  // The finished row's index is encoded a step ahead, from the control stage before, on the
-  // same advance that moves the line: the read mux's select (Dim x AccW loads) comes straight
-  // from a register instead of through the encoder in the same cycle.
+  // The finished row's index and whether one finishes at all are encoded a step ahead, from
+  // the control stage before, on the same advance that moves the line: the read mux's select
+  // and the output register's load enable (Dim x AccW loads) come straight from registers
+  // instead of through the encoder or a Dim-wide OR in the same cycle (FPGA timing).
+  logic row_fin_q;  // row_done != '0 (a_row_fin)
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       row_sel_q <= '0;
+      row_fin_q <= 1'b0;
     end else if (advance) begin
       row_sel_q <= '0;
+      row_fin_q <= row_due != '0;
       for (int i = 0; i < Dim; i++) begin
         if (row_due[i]) row_sel_q <= RowW'(i);
       end
@@ -163,7 +167,7 @@ module cube #(
   if (OutDepth != 0) begin : g_out_fifo
     stream_fifo #(.Depth(OutDepth), .Width(Dim * AccW + 1)) u_out_fifo (
       .clk_i, .rst_ni,
-      .in_valid_i(advance && (row_done != '0)),
+      .in_valid_i(advance && row_fin_q),
       .in_ready_o(fifo_ready),
       .in_data_i({row_done[Dim-1], row_data}),
       .out_valid_o,
@@ -176,10 +180,10 @@ module cube #(
     logic out_valid_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) out_valid_q <= 1'b0;
-      else out_valid_q <= row_done != '0;
+      else out_valid_q <= row_fin_q;
     end
     always_ff @(posedge clk_i) begin
-      if (row_done != '0) {out_last_o, out_row_o} <= {row_done[Dim-1], row_data};
+      if (row_fin_q) {out_last_o, out_row_o} <= {row_done[Dim-1], row_data};
     end
     assign out_valid_o = out_valid_q;
     assign fifo_ready  = 1'b1;
@@ -193,6 +197,8 @@ module cube #(
                         {out_row_o, out_last_o})
   `ASSERT_ALWAYS(a_one_row_done, clk_i, rst_ni, $onehot0(row_done),
                  "two cube rows finished in the same step")
+  `ASSERT_ALWAYS(a_row_fin, clk_i, rst_ni, row_fin_q == (row_done != '0),
+                 "the registered row-finished flag disagrees with the control line")
   `ASSERT_ALWAYS(a_row_sel, clk_i, rst_ni, row_done == '0 || row_done[row_sel_q],
                  "the registered row select does not name the finished row")
 endmodule

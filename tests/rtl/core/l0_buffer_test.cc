@@ -1,5 +1,6 @@
 // l0_buffer at ElemW=12, Lanes=8, Elems=104 (an odd element width, 13 words per bank so the
-// wrap is not a power of two), with ReadPipe = 0 and 1 (one more cycle of read latency):
+// wrap is not a power of two), with ReadPipe = 0 and 1 (one more cycle of read latency; the
+// lanes rotated before the second register, this width's default, or behind it, RotateEarly=0):
 // reads and writes at every alignment and across the wrap, masked writes, old data on
 // read-during-write, rdata held while no read is under way, and seeded random traffic against a
 // C++ array, checked every cycle.
@@ -13,6 +14,7 @@
 
 #include "Vl0_buffer_w12l8.h"
 #include "Vl0_buffer_w12l8_pipe.h"
+#include "Vl0_buffer_w12l8_pipe_late.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -31,6 +33,10 @@ struct Plain {
 };
 struct Piped {  // ReadPipe = 1
   using Model = Vl0_buffer_w12l8_pipe;
+  static constexpr int kReadLatency = 2;
+};
+struct PipedLate {  // ReadPipe = 1, RotateEarly = 0
+  using Model = Vl0_buffer_w12l8_pipe_late;
   static constexpr int kReadLatency = 2;
 };
 
@@ -105,7 +111,7 @@ class L0BufferTest : public ::testing::Test {
   std::vector<std::pair<unsigned, uint32_t>> pending_;
 };
 
-using Configs = ::testing::Types<Plain, Piped>;
+using Configs = ::testing::Types<Plain, Piped, PipedLate>;
 TYPED_TEST_SUITE(L0BufferTest, Configs);
 
 TYPED_TEST(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
