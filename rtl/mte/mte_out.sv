@@ -55,7 +55,9 @@ module mte_out #(
   // 1 (FPGA): registers in the control path: the pre-pass's hull length and each window
   // check's verdict, and a column block's setup (four cycles more per STORE, one more per
   // further column block, and one more per row when rows are checked one by one); and the
-  // windows, so the checks see them a cycle late (no cycle more)
+  // windows, so the checks see them a cycle late (no cycle more); the chunk FIFO's whole head
+  // in a register (no cycle more); and a skid register behind the realigner's beat (no cycle
+  // more while W is ready; under W backpressure one more beat waits inside)
   parameter int CtrlPipe = 0,
   // 1 (FPGA): L0C read data two cycles after the read (l0_buffer ReadPipe; one more cycle per
   // STORE block)
@@ -644,20 +646,41 @@ module mte_out #(
   assign d_next_roff  = d_roff_q + dst_stride_q[OffW-1:0];
   // Chunks read from L0C and not yet taken out of the chunk FIFO (in the L0C read, the
   // epilogue, the FIFO), counted rather than summed from each stage, and the room for one more
-  // registered: the sum and compare stay off the read request's path.
+  // registered: the sum and compare stay off the read request's path. The room's next value
+  // is chosen by the read and the pop among flags of held_q (room now, room for two), not
+  // compared after the add, and the read request is a flip-flop loaded from the next state:
+  // the grant (behind the cube's valid in the core's L0C arbitration) meets one select before
+  // room_q, and the L0C read enable starts at a flip-flop (FPGA timing; the same cycles:
+  // a_room, a_l0c_req_reg).
   logic [$clog2(ChunkDepth+1)-1:0] held_q, held_d;
-  logic                            room_q;
-  assign held_d = held_q + $bits(held_q)'(d_fire) - $bits(held_q)'(ck_valid && ck_ready);
+  logic                            room_q, room_d, room2, ck_pop, rd_req_q;
+  assign ck_pop = ck_valid && ck_ready;
+  assign held_d = held_q + $bits(held_q)'(d_fire) - $bits(held_q)'(ck_pop);
+  assign room2  = 32'(held_q) < ChunkDepth - 1;
+  always_comb begin
+    unique case ({d_fire, ck_pop})
+      2'b10:   room_d = room2;
+      2'b01:   room_d = 1'b1;  // (held_q <= ChunkDepth: a_held_counts_stages, a_chunk_room)
+      default: room_d = room_q;
+    endcase
+  end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      held_q <= '0;
-      room_q <= 1'b1;
+      held_q   <= '0;
+      room_q   <= 1'b1;
+      rd_req_q <= 1'b0;
     end else begin
-      held_q <= held_d;
-      room_q <= 32'(held_d) < ChunkDepth;
+      held_q   <= held_d;
+      room_q   <= room_d;
+      rd_req_q <= st_d[StStore] && d_busy_d && room_d;
     end
   end
-  assign l0c_rd_req_o = st_q[StStore] && d_busy_q && room_q;
+  assign l0c_rd_req_o = rd_req_q;
+  `ASSERT_ALWAYS(a_room, clk_i, rst_ni, room_q == (32'(held_q) < ChunkDepth),
+                 "the registered room flag disagrees with the chunks held")
+  `ASSERT_ALWAYS(a_l0c_req_reg, clk_i, rst_ni,
+                 rd_req_q == (st_q[StStore] && d_busy_q && room_q),
+                 "the registered L0C read request disagrees with the state, busy and room flags")
   assign l0c_raddr_o  = d_elem_q[CAddrW-1:0];
   assign d_fire       = l0c_rd_req_o && l0c_rd_gnt_i;
 
@@ -792,9 +815,12 @@ module mte_out #(
   end
 
   // The framing fields (below the data in chunk_t) come from a head register (same cycles):
-  // the realigner's strobes start there, not at a distributed-RAM read (docs/fpga.md).
+  // the realigner's strobes start there, not at a distributed-RAM read (docs/fpga.md). With
+  // CtrlPipe the data too, so the realigner's shift and merge into its beat registers start
+  // at flip-flops (FPGA timing; the same cycles).
+  localparam int ChunkHeadW = (CtrlPipe != 0) ? ChunkW : ChunkW - BeatBytes * 8;
   stream_fifo #(.Depth(ChunkDepth), .Width(ChunkW), .HeadReg(1), .HeadLsb(0),
-                .HeadW(ChunkW - BeatBytes * 8)) u_chunk_fifo (
+                .HeadW(ChunkHeadW)) u_chunk_fifo (
     .clk_i,
     .rst_ni,
     .in_valid_i  (epi_valid),
@@ -807,8 +833,10 @@ module mte_out #(
   );
 
   // ---------------------------------------------------------------- realigner, W
+  // With CtrlPipe a skid register behind the realigner's beat: the W ready (a flip-flop in
+  // the core's memory slice) then reaches one flag, not the beat registers' enables.
   logic rl_busy, rl_valid;
-  realigner #(.BeatBytes(BeatBytes)) u_realigner (
+  realigner #(.BeatBytes(BeatBytes), .OutSkid(CtrlPipe)) u_realigner (
     .clk_i,
     .rst_ni,
     .in_valid_i  (ck_valid),

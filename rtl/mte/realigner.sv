@@ -4,10 +4,15 @@
 // row are consecutive in the destination, and in_last_i ends the row. A beat leaves when a
 // chunk reaches its end or the row ends; a row whose last chunk spills into a new beat takes
 // one extra cycle for that beat. One chunk in and one beat out per cycle otherwise.
+// OutSkid = 1 (MTE-out's FPGA build) puts a skid register behind the beat on offer: the beat
+// moves on whenever the skid is empty, taken or not, so out_ready_i reaches only the skid's
+// full flag, not the enables of the beat and chunk registers (FPGA timing). The same cycles
+// while out_ready_i stays high; under backpressure one more beat may wait inside.
 `include "luoshu_assert.svh"
 
 module realigner #(
   parameter int BeatBytes = 16,
+  parameter int OutSkid = 0,
   localparam int OffW = $clog2(BeatBytes),
   localparam int CntW = $clog2(BeatBytes + 1)
 ) (
@@ -40,6 +45,9 @@ module realigner #(
   if (BeatBytes < 2 || (BeatBytes & (BeatBytes - 1)) != 0) begin : g_bad_beat
     $error("realigner: BeatBytes must be a power of two >= 2 (got %0d)", BeatBytes);
   end
+  if (OutSkid != 0 && OutSkid != 1) begin : g_bad_out_skid
+    $error("realigner: OutSkid must be 0 or 1 (got %0d)", OutSkid);
+  end
 
   logic [BeatBytes-1:0][7:0]   cur_data_q;              // the beat being filled
   logic [BeatBytes-1:0]        cur_strb_q, cur_strb_d;
@@ -50,6 +58,8 @@ module realigner #(
   logic [2*BeatBytes-1:0]      sh_strb;                 // the chunk's bytes at its offset
   logic [BeatBytes-1:0]        merged_strb;
   logic                        out_free, take, ends_beat;
+  logic                        beat_ready;              // the beat on offer may move on
+  logic                        skid_busy;               // (OutSkid) a beat waits in the skid
 
   assign sh_strb = in_strb_i;  // made by the caller before its FIFO (a_strb)
   assign merged_strb = cur_strb_q | sh_strb[BeatBytes-1:0];
@@ -72,13 +82,13 @@ module realigner #(
   endfunction
 
   assign ends_beat   = in_fills_i || in_last_i;
-  assign out_free    = !out_valid_q || out_ready_i;
+  assign out_free    = !out_valid_q || beat_ready;
   assign in_ready_o  = out_free && !flush_q;
   assign take        = in_valid_i && in_ready_o;
   always_comb begin
     cur_strb_d  = cur_strb_q;
     out_strb_d  = out_strb_q;
-    out_valid_d = out_valid_q && !out_ready_i;
+    out_valid_d = out_valid_q && !beat_ready;
     flush_d     = flush_q;
     if (out_free && flush_q) begin
       out_valid_d = 1'b1;
@@ -124,10 +134,36 @@ module realigner #(
     end
   end
 
-  assign out_valid_o = out_valid_q;
-  assign out_data_o  = out_data_q;
-  assign out_strb_o  = out_strb_q;
-  assign busy_o      = out_valid_q || flush_q || (cur_strb_q != '0);
+  if (OutSkid != 0) begin : g_out_skid
+    logic                      skid_full_q;
+    logic [BeatBytes-1:0][7:0] skid_data_q;
+    logic [BeatBytes-1:0]      skid_strb_q;
+    // Full when a beat on offer (the skid's or the one behind it) is not taken.
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) skid_full_q <= 1'b0;
+      else         skid_full_q <= (skid_full_q || out_valid_q) && !out_ready_i;
+    end
+    // Loaded with the beat on offer in every cycle the skid is empty, taken or not: the
+    // enable is the full flag, not the ready.
+    always_ff @(posedge clk_i) begin
+      if (!skid_full_q) begin
+        skid_data_q <= out_data_q;
+        skid_strb_q <= out_strb_q;
+      end
+    end
+    assign beat_ready  = !skid_full_q;
+    assign skid_busy   = skid_full_q;
+    assign out_valid_o = out_valid_q || skid_full_q;
+    assign out_data_o  = skid_full_q ? skid_data_q : out_data_q;
+    assign out_strb_o  = skid_full_q ? skid_strb_q : out_strb_q;
+  end else begin : g_out_direct
+    assign beat_ready  = out_ready_i;
+    assign skid_busy   = 1'b0;
+    assign out_valid_o = out_valid_q;
+    assign out_data_o  = out_data_q;
+    assign out_strb_o  = out_strb_q;
+  end
+  assign busy_o = out_valid_q || skid_busy || flush_q || (cur_strb_q != '0);
 
   `ASSERT_ALWAYS(a_nbytes, clk_i, rst_ni,
                  !in_valid_i || (in_nbytes_i != '0 && 32'(in_nbytes_i) <= BeatBytes),

@@ -2,19 +2,25 @@
 // every beat the row touches, once and in order, with exactly the row's bytes strobed. The
 // reference lays the row out in whole beats. Directed rows in the shapes MTE-out makes (whole
 // int32 beats aligned and not, int8 quarter beats, single bytes), timing at full rate, then
-// seeded random rows and chunkings with stalls on both sides, for 16-byte and 4-byte beats.
+// seeded random rows and chunkings with stalls on both sides, for 16-byte and 4-byte beats,
+// without and with the output skid register (OutSkid).
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <deque>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "Vrealigner_b16.h"
 #include "Vrealigner_b16_params.h"
+#include "Vrealigner_b16_skid.h"
+#include "Vrealigner_b16_skid_params.h"
 #include "Vrealigner_b4.h"
 #include "Vrealigner_b4_params.h"
+#include "Vrealigner_b4_skid.h"
+#include "Vrealigner_b4_skid_params.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -78,6 +84,16 @@ std::vector<Chunk> Cut(const Row& r, uint32_t bb) {
   out.back().last = true;
   return out;
 }
+
+// The model's OutSkid (0 when it was Verilated without the parameter, the default).
+template <class P, class = void>
+struct OutSkidOf {
+  static constexpr uint32_t value = 0;
+};
+template <class P>
+struct OutSkidOf<P, std::void_t<decltype(P::OutSkid)>> {
+  static constexpr uint32_t value = P::OutSkid;
+};
 
 template <class Model>
 class RealignerTest : public ::testing::Test {
@@ -190,7 +206,9 @@ class RealignerTest : public ::testing::Test {
   bool taken_ = false;
 };
 
-using Models = ::testing::Types<Vrealigner_b16, Vrealigner_b4>;
+// (the _skid models: OutSkid = 1, the same cycles while the sink is always ready)
+using Models =
+    ::testing::Types<Vrealigner_b16, Vrealigner_b4, Vrealigner_b16_skid, Vrealigner_b4_skid>;
 TYPED_TEST_SUITE(RealignerTest, Models);
 
 TYPED_TEST(RealignerTest, WholeBeatsAtFullRate) {
@@ -251,6 +269,40 @@ TYPED_TEST(RealignerTest, HoldsAPartialBeatUntilTheRowGoesOn) {
   this->sim_.Step();
   ASSERT_EQ(this->beats_.size(), 1u) << "the filled beat leaves";
   EXPECT_TRUE(this->beats_[0] == LayOut(r, bb)[0]) << Show(this->beats_[0]);
+  EXPECT_FALSE(d.busy_o);
+}
+
+TYPED_TEST(RealignerTest, StalledSinkHoldsBeatsInOrder) {
+  // Whole aligned beats (one per chunk) against a sink that is not ready: one beat waits on
+  // offer, and with OutSkid one more behind it; then they leave in order at full rate.
+  const uint32_t bb = this->kBeatBytes;
+  constexpr uint32_t kInside = 1 + OutSkidOf<VerilatedParams<TypeParam>>::value;
+  auto& d = this->d_;
+  tb::Rng rng(5);
+  const Row r = this->EvenRow(0, 4 * bb, bb, &rng);
+  for (const Chunk& c : Cut(r, bb)) this->chunks_.push_back(c);
+  d.out_ready_i = 0;
+  for (int i = 0; i < 6; ++i) {
+    d.in_valid_i = !this->chunks_.empty();
+    if (d.in_valid_i) this->Drive(this->chunks_.front());
+    this->sim_.Step();
+  }
+  EXPECT_EQ(this->chunks_.size(), 4u - kInside) << "chunks taken while the sink stalls";
+  EXPECT_TRUE(d.out_valid_o);
+  EXPECT_TRUE(d.busy_o);
+  d.out_ready_i = 1;
+  for (int i = 0; i < 6; ++i) {
+    d.in_valid_i = !this->chunks_.empty();
+    if (d.in_valid_i) this->Drive(this->chunks_.front());
+    this->sim_.Step();
+  }
+  d.in_valid_i = 0;
+  const std::vector<Beat> want = LayOut(r, bb);
+  ASSERT_EQ(this->beats_.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_TRUE(this->beats_[i] == want[i]) << "beat " << i << ": " << Show(this->beats_[i]);
+  }
+  EXPECT_FALSE(d.out_valid_o);
   EXPECT_FALSE(d.busy_o);
 }
 
