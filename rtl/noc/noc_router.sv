@@ -14,10 +14,11 @@
 // beside it (look-ahead), and the arbiters' winners are registered (lock_q, owner_q) before
 // the switch uses them. Every output then depends on registers through the switch only (a pop
 // on those and the downstream's ready), and the path buffer head -> route -> arbiter -> pop ->
-// read pointer is cut in two. Cost: a head flit waits one more cycle per router (2 cycles per router at zero load),
-// and a new packet gets an output or leaves an input one cycle after the previous packet's
-// tail (one idle cycle between packets on a link: single-flit packets reach at most half a
-// flit per cycle per port).
+// read pointer is cut in two. The output valids are registers as well (same cycles), so a
+// link into the neighbour's buffer write starts at a flip-flop. Cost: a head flit waits one
+// more cycle per router (2 cycles per router at zero load), and a new packet gets an output
+// or leaves an input one cycle after the previous packet's tail (one idle cycle between
+// packets on a link: single-flit packets reach at most half a flit per cycle per port).
 //
 // Written to simulate fast (docs/noc.md, "Simulation speed"): every output depends on
 // registers only; each signal is computed whole in one block (no bit-by-bit writes to shared
@@ -100,6 +101,7 @@ module noc_router
   localparam bit Pow2 = Depth > 1 && (Depth & (Depth - 1)) == 0;  // pointers wrap by themselves
 
   logic [P-1:0]     q_valid, q_pop;
+  logic [P-1:0]     q_valid_next;  // the input holds a flit after this edge
   logic [EntW-1:0]  q_ent [P];   // front entry of each input
   logic [FlitW-1:0] q_flit [P];  // front flit of each input
 
@@ -112,6 +114,13 @@ module noc_router
     assign q_valid[i]    = cnt_q != '0;
     assign q_ent[i]      = mem_q[rd_q];
     assign q_flit[i]     = q_ent[i][FlitW-1:0];
+    // Whether the input holds a flit after this edge (PipeAlloc's registered output valids).
+    if (Pipe) begin : g_next
+      assign q_valid_next[i] = (in_valid_i[i] && in_ready_o[i]) || cnt_q > CntW'(1) ||
+                               (q_valid[i] && !q_pop[i]);
+    end else begin : g_no_next
+      assign q_valid_next[i] = 1'b0;
+    end
 
     // The push (the input handshake) is an enable here rather than a combinational signal (see
     // stream_fifo). Storage is not reset: only entries covered by cnt_q are ever read.
@@ -190,6 +199,7 @@ module noc_router
   logic [P-1:0][IdxW-1:0] alloc;  // [o]: the input output o is allocated to (with a grant now)
   logic [P-1:0][IdxW-1:0] sel;    // [o]: the input driving output o
   logic [P-1:0]      drive;     // output o is switched to an input
+  logic [P-1:0]      out_valid; // drive[o] && the input it is switched to holds a flit
   logic [P-1:0]      out_tail;  // the flit on output o is its packet's last
 
   always_comb begin
@@ -205,9 +215,28 @@ module noc_router
           sel[o][2] ? q_flit[4] :
           sel[o][1] ? (sel[o][0] ? q_flit[3] : q_flit[2]) :
                       (sel[o][0] ? q_flit[1] : q_flit[0]);
-      out_valid_o[o] = drive[o] && q_valid[sel[o]];
+      out_valid[o]   = drive[o] && q_valid[sel[o]];
       out_tail[o]    = out_flit_o[o][TailBit];
     end
+  end
+
+  // PipeAlloc: the output valids are registers too (same cycles), loaded with the next
+  // lock and the next front of the next owner: the link into the neighbour's buffer write
+  // starts at a flip-flop, not at a count, the owner's select and the lock.
+  logic [P-1:0] lock_d;
+  if (Pipe) begin : g_valid_reg
+    logic [P-1:0] out_valid_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) out_valid_q <= '0;
+      else for (int o = 0; o < P; o++) out_valid_q[o] <= lock_d[o] && q_valid_next[alloc[o]];
+    end
+    assign out_valid_o = out_valid_q;
+    `ASSERT_ALWAYS(a_out_valid_reg, clk_i, rst_ni, out_valid_q == out_valid,
+                   "the registered output valids disagree with the lock and the buffers")
+  end else begin : g_valid
+    logic unused_valid_next;
+    assign unused_valid_next = ^q_valid_next;
+    assign out_valid_o = out_valid;
   end
 
   // ---- Handshakes: the only combinational logic that depends on an input ----
@@ -222,6 +251,8 @@ module noc_router
     end
   end
 
+  assign lock_d = (lock_q | grant) & ~(out_xfer & out_tail);
+
   // The allocation state is updated with the handshake at the edge (not as _d logic, see
   // stream_fifo). A new packet locks its output; the tail releases the output in the cycle it
   // leaves (a one-flit packet's in the cycle it is granted).
@@ -230,7 +261,7 @@ module noc_router
       lock_q  <= '0;
       owner_q <= '0;
     end else begin
-      lock_q  <= (lock_q | grant) & ~(out_xfer & out_tail);
+      lock_q  <= lock_d;
       owner_q <= alloc;
     end
   end

@@ -41,7 +41,11 @@ module core_noc_bridge #(
   // 1: responses pass a register stage first (no back-pressure: rx is always ready), so the
   // response mesh's buffer read and the reorder buffer's slot writes are not one path (FPGA
   // timing; a cycle more per response)
-  parameter int         RxPipe = 0
+  parameter int         RxPipe = 0,
+  // 1: requests pass a register slice (spill_register) before the NI, so the header choice,
+  // its credit and the core's W valid do not run through the NI into the local router's
+  // buffer write (FPGA timing; a cycle more per request). Follows RxPipe unless set.
+  parameter int         TxPipe = RxPipe
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -73,6 +77,9 @@ module core_noc_bridge #(
   end
   if (RxPipe != 0 && RxPipe != 1) begin : g_bad_rx_pipe
     $error("core_noc_bridge: RxPipe must be 0 or 1 (got %0d)", RxPipe);
+  end
+  if (TxPipe != 0 && TxPipe != 1) begin : g_bad_tx_pipe
+    $error("core_noc_bridge: TxPipe must be 0 or 1 (got %0d)", TxPipe);
   end
   if (MaxWrites < 1 || MaxWrites > 64) begin : g_bad_writes
     $error("core_noc_bridge: MaxWrites must be 1..64 (got %0d)", MaxWrites);
@@ -106,6 +113,11 @@ module core_noc_bridge #(
     else if (!second) part_len = 8'd128;
     else part_len = len - 8'd127;
   endfunction
+
+  // The requests toward the NI before the TxPipe slices.
+  logic                        tx_hdr_valid, tx_hdr_ready, tx_data_valid, tx_data_ready;
+  logic [noc_pkg::MemHdrW-1:0] tx_hdr;
+  logic [143:0]                tx_data;
 
   // ---------------------------------------------------------------- read: AR -> ROB slots
   logic [8:0]       ar_beats;
@@ -230,9 +242,9 @@ module core_noc_bridge #(
                                  wr_part_len, {5'b0, wr_first_half, wa_id});
   assign wr_hdr_valid  = wa_valid && !wr_data_q;
 
-  assign tx_data_valid_o    = wr_data_q && core_req_i.w_valid;
-  assign core_rsp_o.w_ready = wr_data_q && tx_data_ready_i;
-  assign tx_data_o          = {core_req_i.w_strb, core_req_i.w_data};
+  assign tx_data_valid      = wr_data_q && core_req_i.w_valid;
+  assign core_rsp_o.w_ready = wr_data_q && tx_data_ready;
+  assign tx_data            = {core_req_i.w_strb, core_req_i.w_data};
   assign w_fire             = core_req_i.w_valid && core_rsp_o.w_ready;
   assign w_part_end      = w_fire && (wr_left_q == 8'd1);
   assign wa_pop          = w_part_end && !wr_first_half;
@@ -295,10 +307,10 @@ module core_noc_bridge #(
                  wr_starved_q == ((wr_wait_q == $bits(wr_wait_q)'(WrMaxWait)) || wr_credit_enough),
                  "the registered write-starved flag disagrees with the wait and credit")
   assign hdr_sel = hdr_lock_q ? hdr_sel_q : (wr_hdr_valid && (!rq_valid || wr_starved_q));
-  assign tx_hdr_valid_o = hdr_sel ? wr_hdr_valid : rq_valid;
-  assign tx_hdr_o       = hdr_sel ? wr_hdr : rd_hdr;
-  assign rd_hdr_fire    = !hdr_sel && rq_valid && tx_hdr_ready_i;
-  assign wr_hdr_fire    = hdr_sel && wr_hdr_valid && tx_hdr_ready_i;
+  assign tx_hdr_valid = hdr_sel ? wr_hdr_valid : rq_valid;
+  assign tx_hdr       = hdr_sel ? wr_hdr : rd_hdr;
+  assign rd_hdr_fire  = !hdr_sel && rq_valid && tx_hdr_ready;
+  assign wr_hdr_fire  = hdr_sel && wr_hdr_valid && tx_hdr_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -308,7 +320,7 @@ module core_noc_bridge #(
       wr_credit_q  <= '0;
       wr_starved_q <= 1'b0;
     end else begin
-      hdr_lock_q   <= tx_hdr_valid_o && !tx_hdr_ready_i;
+      hdr_lock_q   <= tx_hdr_valid && !tx_hdr_ready;
       hdr_sel_q    <= hdr_sel;
       wr_starved_q <= wr_starved_d;
       if (!wr_hdr_valid || wr_hdr_fire) begin
@@ -320,6 +332,29 @@ module core_noc_bridge #(
       end
     end
   end
+
+  // TxPipe: the headers and the data flits leave from flip-flops (both full rate; the NI
+  // still takes a packet's data flits only after its header).
+  spill_register #(.Width(noc_pkg::MemHdrW), .Bypass(1 - TxPipe)) u_tx_hdr_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (tx_hdr_valid),
+    .in_ready_o (tx_hdr_ready),
+    .in_data_i  (tx_hdr),
+    .out_valid_o(tx_hdr_valid_o),
+    .out_ready_i(tx_hdr_ready_i),
+    .out_data_o (tx_hdr_o)
+  );
+  spill_register #(.Width(144), .Bypass(1 - TxPipe)) u_tx_data_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (tx_data_valid),
+    .in_ready_o (tx_data_ready),
+    .in_data_i  (tx_data),
+    .out_valid_o(tx_data_valid_o),
+    .out_ready_i(tx_data_ready_i),
+    .out_data_o (tx_data_o)
+  );
 
   // ---------------------------------------------------------------- rx: responses
   // Always ready: read beats have reserved slots, write responses a reserved B FIFO entry.

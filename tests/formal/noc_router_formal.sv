@@ -268,12 +268,20 @@ module noc_router_formal #(
       end
     end
   end
+  // PipeAlloc: the registered output valids equal the lock and the owner's buffer state.
+  logic inv_out_valid;
+  if (PipeAlloc != 0) begin : g_inv_valid
+    assign inv_out_valid = u_dut.g_valid_reg.out_valid_q == u_dut.out_valid;
+  end else begin : g_no_inv_valid
+    assign inv_out_valid = 1'b1;
+  end
   always_comb begin
     if (rst_nq) begin
       assert (inv_buffer == '1);
       assert (inv_frames == '1);
       assert (inv_lock == '1);
       assert (inv_route == '1);
+      assert (inv_out_valid);
     end
   end
 
