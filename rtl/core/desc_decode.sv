@@ -29,6 +29,9 @@ module desc_decode
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,  // assertions only
+  // desc_i is a whole slot this cycle (Pipe = 1: the first register's descriptor loads only
+  // then; its verdict is read only for such a slot).
+  input  logic                valid_i,
   input  logic [DescBits-1:0] desc_i,
   output logic [FaultW-1:0]   fault_o  // a fault_e
 );
@@ -204,8 +207,13 @@ module desc_decode
   if (Pipe != 0) begin : g_ops
     logic [DescBits-1:0] desc1_q;
     logic [CountW-1:0]   op_a_q, op_b_q, kn_k_q, kn_n_q, mn_m_q, mn_n_q;
+    // The descriptor loads with its slot only: an enable of its own keeps Yosys from merging
+    // these flip-flops with another unit's register of the same read data (the vector unit's
+    // R stage), which tied the two units' logic to one set of flip-flops (FPGA placement).
     always_ff @(posedge clk_i) begin
-      desc1_q <= desc_i;
+      if (valid_i) desc1_q <= desc_i;
+    end
+    always_ff @(posedge clk_i) begin
       op_a_q  <= in_a;
       op_b_q  <= in_b;
       kn_k_q  <= desc_i[MatmulKLsb +: CountW];
@@ -217,6 +225,8 @@ module desc_decode
     assign {op_a, op_b, kn_k, kn_n, mn_m, mn_n} =
         {op_a_q, op_b_q, kn_k_q, kn_n_q, mn_m_q, mn_n_q};
   end else begin : g_ops_comb
+    logic unused_valid;
+    assign unused_valid = valid_i;
     assign desc1 = desc_i;
     assign {op_a, op_b} = {in_a, in_b};
     assign {kn_k, kn_n} = {desc_i[MatmulKLsb +: CountW], desc_i[MatmulNLsb +: CountW]};

@@ -145,6 +145,13 @@ module sequencer
   localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
   // The header's wait and signal masks (signal above wait): a queue's head register.
   localparam int MasksW       = HdrSignalMaskLsb + NumChannels - HdrWaitMaskLsb;
+  // The channels each queue's opcodes may wait on and signal (LD, EX; ST takes the rest).
+  localparam logic [2:0][NumChannels-1:0] QueueWaitAllowed = {
+    StoreWaitAllowed | VaddWaitAllowed | VmaxWaitAllowed | VrequantWaitAllowed |
+    VcopyWaitAllowed, MatmulWaitAllowed, LoadWaitAllowed};
+  localparam logic [2:0][NumChannels-1:0] QueueSignalAllowed = {
+    StoreSignalAllowed | VaddSignalAllowed | VmaxSignalAllowed | VrequantSignalAllowed |
+    VcopySignalAllowed, MatmulSignalAllowed, LoadSignalAllowed};
 
   // ---------------------------------------------------------------------------------------
   // Declarations
@@ -203,7 +210,9 @@ module sequencer
   logic [NumUnits-1:0][SeqW-1:0]    h_seq;
   logic [NumUnits-1:0][NumChannels-1:0] h_wait, h_signal;
   logic [NumUnits-1:0]              q_empty, tok_ok, head_ready, unit_free, start, hs;
+  logic [NumUnits-1:0]              start_nf, early_nf;  // start, early if no unit faults now
   logic [NumUnits-1:0]              done_ev, done_ok, unit_fault;
+  logic                             any_fault;  // a unit's done faults now (unit_fault)
   logic [NumUnits-1:0]              pres_q, pres_d, run_q, run_d, drop_q, drop_d;
   logic [NumUnits-1:0][31:0]        run_index_q, run_index_d;
   logic [NumUnits-1:0][NumChannels-1:0] run_signal_q, run_signal_d;
@@ -215,11 +224,12 @@ module sequencer
   logic [NumUnits-1:0][NumChannels-1:0] sec_signal_q, sec_signal_d, sec_wait_q, sec_wait_d;
   logic [NumUnits-1:0][FaultW-1:0]  u_done_fault;
   logic                             queues_empty, units_idle, run_ok;
+  logic                             all_idle_q;  // queues_empty && units_idle, registered
 
   // Tokens.
   logic [NumChannels-1:0][TokenW-1:0] tok_q, tok_d;
   logic [NumChannels-1:0]             tok_nonzero, tok_full, tok_near_full, tok_take, tok_give;
-  logic [NumChannels-1:0]             tok_return;
+  logic [NumChannels-1:0]             tok_return, tok_take_nf, tok_give_nf;
 
   // SYNC.
   logic        sync_busy_q, sync_busy_d, sync_drop_q, sync_drop_d;
@@ -444,8 +454,12 @@ module sequencer
     always_ff @(posedge clk_i) begin
       bad1_q  <= r_bad;
       bad2_q  <= bad1_q;
-      desc1_q <= r_desc;
       desc2_q <= desc1_q;
+    end
+    // With its slot only, as the decoder's first register (desc_decode valid_i): not merged
+    // with the vector unit's register of the same read data.
+    always_ff @(posedge clk_i) begin
+      if (r_end) desc1_q <= r_desc;
     end
     assign p_end  = end2_q;
     assign p_bad  = bad2_q;
@@ -546,6 +560,7 @@ module sequencer
   ) u_decode (
     .clk_i  (clk_i),
     .rst_ni (rst_ni),
+    .valid_i(r_end),
     .desc_i (r_desc),
     .fault_o(r_val_fault)
   );
@@ -650,7 +665,7 @@ module sequencer
     logic nonzero_q, full_q, near_full_q;
     logic [3:0][TokenW-1:0] cand;  // tok_q - 1 + i
     logic [3:0]             cand_nonzero, cand_full, cand_near_full;
-    logic [1:0]             step, pick;  // indices into cand
+    logic [1:0]             pick, pick_nf, pick_f, step_f;  // indices into cand
     always_comb begin
       for (int i = 0; i < 4; i++) begin
         cand[i]           = tok_q[c] + TokenW'(i) - TokenW'(1);
@@ -659,8 +674,12 @@ module sequencer
         cand_near_full[i] = cand[i] == TokenW'(TokenMax - 1);
       end
     end
-    assign step     = (tok_take[c] == tok_give[c]) ? 2'd1 : (tok_give[c] ? 2'd2 : 2'd0);
-    assign pick     = step + 2'(tok_return[c] && !cand_full[step]);
+    // Two picks, the unit faults choosing last: without a fault nothing is returned and the
+    // take and give are those of no fault (no fault code in them); with one nothing is taken.
+    assign pick_nf  = (tok_take_nf[c] == tok_give_nf[c]) ? 2'd1 : (tok_give_nf[c] ? 2'd2 : 2'd0);
+    assign step_f   = tok_give[c] ? 2'd2 : 2'd1;
+    assign pick_f   = step_f + 2'(tok_return[c] && !cand_full[step_f]);
+    assign pick     = any_fault ? pick_f : pick_nf;
     assign tok_d[c] = clear ? '0 : cand[pick];
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
@@ -668,9 +687,9 @@ module sequencer
         full_q      <= 1'b0;
         near_full_q <= 1'b0;
       end else begin  // a clear empties the channel: none of the three (TokenMax >= 2)
-        nonzero_q   <= !clear && cand_nonzero[pick];
-        full_q      <= !clear && cand_full[pick];
-        near_full_q <= !clear && cand_near_full[pick];
+        nonzero_q   <= !clear && (any_fault ? cand_nonzero[pick_f] : cand_nonzero[pick_nf]);
+        full_q      <= !clear && (any_fault ? cand_full[pick_f] : cand_full[pick_nf]);
+        near_full_q <= !clear && (any_fault ? cand_near_full[pick_f] : cand_near_full[pick_nf]);
       end
     end
 `ifndef SYNTHESIS
@@ -696,39 +715,40 @@ module sequencer
   // token checks off the path into the starts).
   // For FPGA timing (same cycles, asserted against the plain form, run_ok): a register says
   // a fault, a flush or a clear known a cycle ahead stops the starts (stop_q), one says a
-  // unit's done would count (armed_q: a command runs there that no clear or fault
-  // abandoned), the clear is taken once rather than in every fault term, and unit u's own
-  // fault is left out of u's start: u starts only when free (no command, so no done) and
-  // takes a second command only when not done. A unit's done then reaches the starts through
-  // two LUT levels, not five.
+  // unit's done would count (armed_q: a command runs there that no clear or fault abandoned,
+  // nor a clear known a cycle ahead abandons now, so the done's terms carry only the
+  // unregistered clear), and the units' faults stop the starts last (any_fault; a unit's own
+  // fault never meets its start: it starts only when free, so without a done, and takes a
+  // second command only when not done). The starts, takes and channel counts are made as if
+  // no unit faulted (start_nf, tok_take_nf, tok_give_nf: no fault code in them) and any_fault
+  // picks, so a unit's done reaches them through few LUT levels.
   logic                stop_q, run_base;
-  logic [NumUnits-1:0] armed_q, u_fault_now, run_ok_u;
+  logic [NumUnits-1:0] armed_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       stop_q  <= 1'b0;
       armed_q <= '0;
     end else begin
       stop_q  <= fault_d || flush_d || clear_next;
-      armed_q <= run_d & ~drop_d;
+      armed_q <= run_d & ~drop_d & ~{NumUnits{clear_next}};
     end
   end
   assign run_ok   = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear;
   // No stop, no clear and no fault raised this cycle by SYNC or decode (their terms with the
   // clear, fault and flush already excluded).
   assign run_base = !stop_q && !clear_late && !b_bad &&
-                    !(dec_q && dec_sync_q && !sync_busy_q && queues_empty && units_idle &&
+                    !(dec_q && dec_sync_q && !sync_busy_q && all_idle_q &&
                       !sync_win_ok_q) &&
                     !(f_out_valid && !dec_q && f_faulty);
+  assign any_fault = |unit_fault;
   for (genvar u = 0; u < NumUnits; u++) begin : g_run_ok
-    assign u_fault_now[u] = u_done[u] && armed_q[u] && u_done_fault[u] != FaultNone;
-    assign run_ok_u[u]    = run_base && ((u_fault_now & ~(NumUnits'(1) << u)) == '0);
     `ASSERT_ALWAYS(a_run_ok_unit, clk_i, rst_ni,
-                   !(unit_free[u] || !u_done[u]) || run_ok_u[u] == run_ok,
+                   !(unit_free[u] || !u_done[u]) || (run_base && !any_fault) == run_ok,
                    "a unit's start condition disagrees with the stop of every start")
   end
   `ASSERT_ALWAYS(a_stop_armed, clk_i, rst_ni,
                  stop_q == (fault_q || flush_q || (clear && !clear_late)) &&
-                 armed_q == (run_q & ~drop_q),
+                 armed_q == (run_q & ~drop_q & ~{NumUnits{clear && !clear_late}}),
                  "the registered stop or done-counts flags disagree with fault, flush, run, drop")
 
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit
@@ -751,14 +771,25 @@ module sequencer
     assign h_desc[u]   = q_out_data[u][DescBits-1:0];
     assign h_index[u]  = q_out_data[u][DescBits +: 32];
     assign h_seq[u]    = q_out_data[u][DescBits + 32 +: SeqW];
-    assign h_wait[u]   = h_desc[u][HdrWaitMaskLsb +: NumChannels];
-    assign h_signal[u] = h_desc[u][HdrSignalMaskLsb +: NumChannels];
+    // Masked with the channels the queue's opcodes may use (validated at decode, asserted):
+    // each channel then has one giving and one taking unit, so its count sees one unit's done
+    // and start, not the three (FPGA timing: a unit's registered done -> the counts and flags).
+    assign h_wait[u]   = h_desc[u][HdrWaitMaskLsb +: NumChannels] & QueueWaitAllowed[u];
+    assign h_signal[u] = h_desc[u][HdrSignalMaskLsb +: NumChannels] & QueueSignalAllowed[u];
+    `ASSERT_ALWAYS(a_head_masks, clk_i, rst_ni,
+                   !q_out_valid[u] ||
+                   (h_desc[u][HdrWaitMaskLsb +: NumChannels] & ~QueueWaitAllowed[u]) == '0 &&
+                   (h_desc[u][HdrSignalMaskLsb +: NumChannels] & ~QueueSignalAllowed[u]) == '0,
+                   "a queue head waits on or signals a channel its opcodes may not use")
     assign q_empty[u]  = q_count[u] == '0;
 
     assign tok_ok[u]     = ((h_wait[u] & ~tok_nonzero) == '0) && ((h_signal[u] & tok_full) == '0);
     assign head_ready[u] = q_out_valid[u] && tok_ok[u];
     assign unit_free[u]  = !pres_q[u] && !run_q[u];
-    assign start[u]      = head_ready[u] && unit_free[u] && run_ok_u[u];
+    // Started / taken as second if no unit faults now (unit u's own fault cannot: it starts
+    // only when free, so without a done, and takes a second command only when not done).
+    assign start_nf[u]   = head_ready[u] && unit_free[u] && run_base;
+    assign start[u]      = start_nf[u] && !any_fault;
     assign u_cmd_ready[u]  = sts_i[u].ready;
     assign u_done[u]       = sts_i[u].done;
     assign u_done_fault[u] = sts_i[u].fault;
@@ -770,14 +801,16 @@ module sequencer
     // Second command: only while the first runs undisturbed, and only if the first's signals
     // cannot push a channel the second signals past TokenMax (the model would wait for the
     // first's done, then find room).
-    assign early[u] = Overlap[u] && head_ready[u] && run_q[u] && !pres_q[u] && !sec_q[u] &&
-                      !u_done[u] && !drop_q[u] && u_cmd_ready[u] && run_ok_u[u] &&
-                      ((h_signal[u] & run_signal_q[u] & tok_near_full) == '0);
+    assign early_nf[u] = Overlap[u] && head_ready[u] && run_q[u] && !pres_q[u] && !sec_q[u] &&
+                         !u_done[u] && !drop_q[u] && u_cmd_ready[u] && run_base &&
+                         ((h_signal[u] & run_signal_q[u] & tok_near_full) == '0);
+    assign early[u]    = early_nf[u] && !any_fault;
 
     assign done_ev[u]    = run_q[u] && u_done[u];
-    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear &&
+    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear_late &&
                            u_done_fault[u] == FaultNone;
-    assign unit_fault[u] = u_fault_now[u] && !clear;
+    assign unit_fault[u] = u_done[u] && armed_q[u] && !clear_late &&
+                           u_done_fault[u] != FaultNone;
 
     always_comb begin
       pres_d[u]       = (pres_q[u] && !hs[u]) || start[u];
@@ -802,16 +835,37 @@ module sequencer
 
   assign queues_empty = &q_empty;
   assign units_idle   = !(|(pres_q | run_q));
+  // The SYNC's "everything before it has retired" (the queues empty, the units idle) is a
+  // register loaded with the next state (a queue stays or becomes empty: no push, and empty
+  // or its last entry popped), same cycles, asserted: the queues' count compares are off the
+  // path into the SYNC's start, its fault and the fault index (FPGA timing, docs/fpga.md).
+  logic [NumUnits-1:0] q_empty_next;
+  for (genvar u = 0; u < NumUnits; u++) begin : g_empty_next
+    assign q_empty_next[u] = !q_in_valid[u] &&
+                             (q_empty[u] || (q_count[u] == QCntW'(1) && q_pop[u]));
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) all_idle_q <= 1'b1;
+    else all_idle_q <= (&q_empty_next) && !(|(pres_d | run_d));
+  end
+  `ASSERT_ALWAYS(a_all_idle_reg, clk_i, rst_ni, all_idle_q == (queues_empty && units_idle),
+                 "the registered all-retired flag disagrees with the queues and units")
 
   // Tokens: waits taken at start, signals given at a successful done.
   always_comb begin
     for (int c = 0; c < NumChannels; c++) begin
-      tok_take[c]   = 1'b0;
-      tok_give[c]   = 1'b0;
-      tok_return[c] = 1'b0;
+      tok_take[c]    = 1'b0;
+      tok_give[c]    = 1'b0;
+      tok_return[c]  = 1'b0;
+      tok_take_nf[c] = 1'b0;
+      tok_give_nf[c] = 1'b0;
       for (int u = 0; u < NumUnits; u++) begin
-        tok_take[c]   = tok_take[c] | ((start[u] | early[u]) & h_wait[u][c]);
-        tok_give[c]   = tok_give[c] | (done_ok[u] & run_signal_q[u][c]);
+        tok_take[c]    = tok_take[c] | ((start[u] | early[u]) & h_wait[u][c]);
+        tok_give[c]    = tok_give[c] | (done_ok[u] & run_signal_q[u][c]);
+        // The same if no unit faults now (g_tok_flags): the fault code left out.
+        tok_take_nf[c] = tok_take_nf[c] | ((start_nf[u] | early_nf[u]) & h_wait[u][c]);
+        tok_give_nf[c] = tok_give_nf[c] | (u_done[u] & armed_q[u] & !clear_late &
+                                           run_signal_q[u][c]);
         // A second command the first's fault abandons gives its waits back (as if never
         // started); saturating, as the channel may have filled up meanwhile.
         tok_return[c] = tok_return[c] | (unit_fault[u] & sec_q[u] & ~sec_drop_q[u] &
@@ -823,7 +877,7 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // SYNC: one word write once everything before it has retired
   // ---------------------------------------------------------------------------------------
-  assign sync_can = disp_ok && dec_sync_q && !sync_busy_q && queues_empty && units_idle;
+  assign sync_can = disp_ok && dec_sync_q && !sync_busy_q && all_idle_q;
 
   // As a window_check of 4 bytes, with the word's end from the FIFO entry.
   window_check_end #(.NumWindows(NumWindows)) u_sync_win (
@@ -850,7 +904,13 @@ module sequencer
   // FIFO's pop and the stop of the starts see one flip-flop, not the SYNC's state.
   if (DecodePipe != 0) begin : g_b_reg
     logic b_valid_q, b_err_q, b_ok_q, b_bad_q, b_want;
-    assign b_want = mem_wr_rsp_i.b_valid && sync_busy_d && !sync_drop_d;
+    // A B comes only while the SYNC is busy (a_b_needs_aw), when sync_busy_d is "not retired
+    // now": the SYNC's start is left out (it needs sync_busy_q low), and with it the queues'
+    // emptiness (FPGA timing: a queue's count -> b_ok_q).
+    assign b_want = mem_wr_rsp_i.b_valid && sync_busy_q && !b_fire && !sync_drop_d;
+    `ASSERT_ALWAYS(a_b_want, clk_i, rst_ni,
+                   b_want == (mem_wr_rsp_i.b_valid && sync_busy_d && !sync_drop_d),
+                   "the SYNC's response test without its start disagrees with the next state")
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         b_valid_q <= 1'b0;
@@ -886,9 +946,13 @@ module sequencer
     sync_drop_d  = clear ? (sync_busy_q && !b_fire) : (sync_drop_q && !b_fire);
     aw_valid_d   = (aw_valid_q && !mem_wr_rsp_i.aw_ready) || sync_start;
     w_valid_d    = (w_valid_q && !mem_wr_rsp_i.w_ready) || sync_start;
-    sync_addr_d  = sync_start ? f_desc[SyncAddrLsb +: 32] : sync_addr_q;
-    sync_value_d = sync_start ? f_desc[SyncValueLsb +: 32] : sync_value_q;
-    sync_irq_d   = sync_start ? f_desc[SyncIrqLsb] : sync_irq_q;
+    // The word, address and irq flag follow the decode head until the SYNC starts, then hold:
+    // the same values while the write is out (they are read only while sync_busy_q), and
+    // their 65 enables are a flip-flop, not the start (FPGA timing: a queue's count -> the
+    // SYNC's emptiness test -> these loads).
+    sync_addr_d  = sync_busy_q ? sync_addr_q : f_desc[SyncAddrLsb +: 32];
+    sync_value_d = sync_busy_q ? sync_value_q : f_desc[SyncValueLsb +: 32];
+    sync_irq_d   = sync_busy_q ? sync_irq_q : f_desc[SyncIrqLsb];
   end
 
   assign mem_wr_req_o.aw_valid = aw_valid_q;
@@ -937,13 +1001,14 @@ module sequencer
   // clear's flush leaves decode empty), so the heads and counts are that cycle's; nothing
   // started, so no token was taken, and neither a clear (it flushes) nor a unit's fault (it
   // faults) acted: the channels' counts are that cycle's plus its dones' signals (same
-  // cycles, asserted).
+  // cycles, asserted). So the gives are those of no fault (tok_give_nf: no fault code on the
+  // path; after a fault, stuck_q is not read).
   logic                   stuck_q;
   logic [NumChannels-1:0] nonzero_next, full_next;  // after the gives (a_ready_next)
   logic [NumUnits-1:0]    ready_next;
   for (genvar c = 0; c < NumChannels; c++) begin : g_give_flags
-    assign nonzero_next[c] = tok_give[c] ? !tok_full[c] : tok_nonzero[c];
-    assign full_next[c]    = tok_give[c] ? tok_near_full[c] : tok_full[c];
+    assign nonzero_next[c] = tok_give_nf[c] ? !tok_full[c] : tok_nonzero[c];
+    assign full_next[c]    = tok_give_nf[c] ? tok_near_full[c] : tok_full[c];
   end
   // Each head's check per channel both ways (the channel given to or not: from registers
   // alone), the give picking one, so a unit's done is a select in front of the AND over the
@@ -952,7 +1017,7 @@ module sequencer
     logic [NumChannels-1:0] ok_given, ok_kept, ok_next;  // head u's token check per channel
     assign ok_given = ~(h_wait[u] & tok_full) & ~(h_signal[u] & tok_near_full);
     assign ok_kept  = ~(h_wait[u] & ~tok_nonzero) & ~(h_signal[u] & tok_full);
-    assign ok_next  = (tok_give & ok_given) | (~tok_give & ok_kept);
+    assign ok_next  = (tok_give_nf & ok_given) | (~tok_give_nf & ok_kept);
     assign ready_next[u] = q_out_valid[u] && (&ok_next);
     `ASSERT_ALWAYS(a_ready_next, clk_i, rst_ni,
                    ready_next[u] == (q_out_valid[u] && ((h_wait[u] & ~nonzero_next) == '0) &&
