@@ -56,17 +56,22 @@ module burst_gen #(
   // only selects among them; the next row's start is a register too, one row ahead, and so
   // are what the row and the page have left after the burst on offer, so the next burst of a
   // row needs one compare, not a subtract and then a compare; so are the next row's beats and
-  // beats to its page boundary, for its first burst. The offered bursts and their timing are
-  // those of the plain rule.
+  // beats to its page boundary, for its first burst, and the burst caps of both pages. A new
+  // transfer's first burst comes straight from the inputs (start_of: one carry chain behind
+  // one LUT level per value). The offered bursts and their timing are those of the plain rule.
   logic            busy_q;
   logic [15:0]     rows_q;           // rows left, the current one included
   logic [31:0]     next_row_q;       // the next row's first byte
   logic [LenW-1:0] row_bytes_q;
+  logic [1:0][RbW-1:0] pair_q;     // row_beats_pair(row_bytes_q)
   logic [32:0]     addr_q;           // the burst's address (beat-aligned)
   logic [RbW-1:0]  row_rem_q;        // beats left in the row after this burst (if not its last)
   logic [12:0]     page_rem_q;       // beats from there to the next 4 KiB boundary (ditto)
   logic [RbW-1:0]  r_row_beats_q;    // the next row's beats
   logic [12:0]     r_page_beats_q;   // ... and from its first to the next 4 KiB boundary
+  // the burst caps (cap_of) of page_rem_q and r_page_beats_q, so the compare that decides the
+  // next burst has no LUT in front of its carry chain
+  logic [8:0]      n_cap_q, r_cap_q;
   logic [8:0]      beats_q;          // this burst
   logic            row_last_q;       // it ends the row
   logic            fire;
@@ -80,6 +85,33 @@ module burst_gen #(
     carry = 2'((LoW'(off) + LoW'(bytes & LenW'(BeatBytes - 1)) + LoW'(BeatBytes - 1)) >> OffW);
     row_beats_of = RbW'(bytes >> OffW) + RbW'(carry);
   endfunction
+  // row_beats_of for a next row, whose offset is an add of the stride's low bits. Its beats
+  // are the row's whole beats plus a carry of 0..2 from the offset and the partial beat; with
+  // no partial beat the carry is 0 or 1, with one 1 or 2. So the length alone gives the two
+  // candidates (`pair`, registered for the row changes), and the offset's add and carry only
+  // pick one (row_beats_of would put the length's add behind them).
+  function automatic logic [1:0][RbW-1:0] row_beats_pair(input logic [LenW-1:0] bytes);
+    logic [RbW-1:0] whole;
+    whole = RbW'(bytes >> OffW);
+    // sums of the bytes, not of the whole beats, so Yosys does not fold them back into one add
+    // behind the pick
+    if ((bytes & LenW'(BeatBytes - 1)) == '0) begin
+      row_beats_pair = {RbW'((SumW'(bytes) + SumW'(BeatBytes)) >> OffW), whole};
+    end else begin
+      row_beats_pair = {RbW'((SumW'(bytes) + SumW'(2 * BeatBytes)) >> OffW),
+                        RbW'((SumW'(bytes) + SumW'(BeatBytes)) >> OffW)};
+    end
+  endfunction
+  function automatic logic [RbW-1:0] row_beats_pick(input logic [OffW-1:0] off,
+                                                    input logic [LenW-1:0] bytes,
+                                                    input logic [1:0][RbW-1:0] pair);
+    logic       partial, upper;
+    logic [1:0] carry;
+    partial = (bytes & LenW'(BeatBytes - 1)) != '0;
+    carry   = 2'((LoW'(off) + LoW'(bytes & LenW'(BeatBytes - 1)) + LoW'(BeatBytes - 1)) >> OffW);
+    upper   = partial ? carry[1] : carry[0];
+    row_beats_pick = pair[upper];
+  endfunction
   // Beats from the beat of address bits [11:0] to the next 4 KiB boundary.
   function automatic logic [12:0] page_beats_of(input logic [11:0] a);
     page_beats_of = (13'd4096 - {1'b0, a & ~12'(BeatBytes - 1)}) >> OffW;
@@ -90,12 +122,45 @@ module burst_gen #(
   // or is MaxBeats long, so both are a subtract beside the compare, not behind it.
   localparam int MaxLog = $clog2(MaxBeats);
   localparam int BurstW = 9 + 1 + RbW + 13;
+  // The cap of a burst that starts page_beats before a page boundary: min(page_beats, MaxBeats).
+  function automatic logic [8:0] cap_of(input logic [12:0] page_beats);
+    cap_of = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);
+  endfunction
+  // cap_of the page's beats after a burst that did not end its row (ahead of that burst, from
+  // page_beats): its compares are of page_beats, beside the subtract, not behind it.
+  function automatic logic [8:0] cap_after(input logic [12:0] page_beats);
+    if ((page_beats >> MaxLog) == '0 || page_beats == 13'(MaxBeats)) begin
+      cap_after = cap_of(13'(4096 / BeatBytes));
+    end else if ((page_beats >> (MaxLog + 1)) != '0) begin
+      cap_after = 9'(MaxBeats);
+    end else begin
+      cap_after = 9'(page_beats - 13'(MaxBeats));
+    end
+  endfunction
+  // cap_after(page_m1 + 1), for a transfer's first burst: its tests are of page_m1, the
+  // inverted address bits (no carry chain).
+  function automatic logic [8:0] cap_after_m1(input logic [12:0] page_m1);
+    if ((page_m1 >> MaxLog) == '0) begin
+      cap_after_m1 = cap_of(13'(4096 / BeatBytes));
+    end else if ((page_m1 >> (MaxLog + 1)) != '0 ||
+                 (page_m1 & 13'(2 * MaxBeats - 1)) == 13'(2 * MaxBeats - 1)) begin
+      cap_after_m1 = 9'(MaxBeats);
+    end else begin
+      cap_after_m1 = 9'(page_m1 - 13'(MaxBeats - 1));
+    end
+  endfunction
+  // cap_of(page_beats_of(a)): whether the page's beats fit under MaxBeats is a test of the
+  // inverted address bits (page beats less one), beside page_beats_of's subtract.
+  function automatic logic [8:0] cap_of_addr(input logic [11:0] a);
+    logic [11:0] a_inv;
+    a_inv = ~a;
+    cap_of_addr = (({1'b0, a_inv} >> OffW) >> MaxLog) == '0 ? 9'(page_beats_of(a)) : 9'(MaxBeats);
+  endfunction
   function automatic logic [BurstW-1:0] burst_of(input logic [RbW-1:0] row_beats,
-                                                 input logic [12:0] page_beats);
-    logic [8:0]  cap;
+                                                 input logic [12:0] page_beats,
+                                                 input logic [8:0] cap);  // cap_of(page_beats)
     logic        last;
     logic [12:0] page_rem;
-    cap  = ((page_beats >> MaxLog) == '0) ? page_beats[8:0] : 9'(MaxBeats);  // no carry chain
     // cap >= row_beats with a 10-bit carry chain (window_check_end's >=): cap is at most 256,
     // so row beats above bit 8 are a plain OR beside it
     last = ((row_beats >> 9) == '0) && (10'(cap) >= 10'(row_beats));
@@ -105,26 +170,81 @@ module burst_gen #(
     burst_of = {last ? 9'(row_beats) : cap, last, row_beats - RbW'(cap), page_rem};
   endfunction
 
+  // A transfer's first burst, straight from the inputs, and the first row's beats ahead of
+  // the next row (start_i is a consumer's accept, behind its engine's own logic, so this is the
+  // start path; docs/fpga.md). Timing: burst_of behind row_beats_of and page_beats_of is a
+  // carry chain behind a carry chain (behind LUTs); here each value is one carry chain behind
+  // one LUT level: the page's beats less one are the inverted address bits (no chain), and each
+  // sum of three terms (row bytes, first byte's offset, page or MaxBeats cap) is carry-save
+  // (sum3). The row's end against the cap is the byte difference Q = off + bytes - cap * beat:
+  // the burst ends the row iff Q <= 0, and the row has ceil(Q / beat) beats after it.
+  localparam int QW = (SumW > 13 ? SumW : 13) + 1;  // Q, signed: bytes, or down to -4096
+  function automatic logic [QW-1:0] sum3(input logic [QW-1:0] x, input logic [QW-1:0] y,
+                                         input logic [QW-1:0] z);
+    sum3 = (x ^ y ^ z) + (((x & y) | (x & z) | (y & z)) << 1);
+  endfunction
+  // A row's end against a cap of cap_m1 + 1 beats: whether it is within the cap, and the
+  // beats after the cap (if not).
+  function automatic logic [RbW:0] end_vs_cap(input logic [QW-1:0] bytes,
+                                              input logic [OffW-1:0] off,
+                                              input logic [12:0] cap_m1);
+    logic [QW-1:0] q_base, end_m1, rem_up;
+    q_base = {~(QW - OffW)'(cap_m1), off};           // off - cap * beat
+    end_m1 = sum3(bytes, q_base, '1);                // Q - 1: its sign is Q <= 0
+    rem_up = sum3(bytes, q_base, QW'(BeatBytes - 1)); // Q rounded up to whole beats
+    end_vs_cap = {end_m1[QW-1], RbW'(rem_up >> OffW)};
+  endfunction
+  localparam int StartW = BurstW + RbW;
+  // {burst_of(row_beats_of(a, bytes), page_beats_of(a)), row_beats_of(next_off, bytes)}. The
+  // page and the MaxBeats cap are worked out side by side, and whichever is smaller picked
+  // after (a few address bits say which), so no LUT sits in front of the carry chains.
+  function automatic logic [StartW-1:0] start_of(input logic [11:0] a,
+                                                 input logic [LenW-1:0] bytes,
+                                                 input logic [OffW-1:0] next_off,
+                                                 input logic [1:0][RbW-1:0] pair);
+    logic [11:0]   a_inv;
+    logic [12:0]   page_m1;
+    logic          max_cut;  // MaxBeats, not the page's end, caps the burst
+    logic [QW-1:0] b;
+    logic [RbW:0]  page_end, max_end, cut;  // {within the cap, beats after it}
+    logic [8:0]    row_beats, page_beats, cap, beats;
+    logic [12:0]   page_rem;
+    a_inv      = ~a;
+    page_m1    = {1'b0, a_inv} >> OffW;
+    max_cut    = (page_m1 >> MaxLog) != '0;
+    b          = QW'(bytes);
+    page_end   = end_vs_cap(b, a[OffW-1:0], page_m1);
+    max_end    = end_vs_cap(b, a[OffW-1:0], 13'(MaxBeats - 1));
+    row_beats  = 9'(sum3(b, QW'(a[OffW-1:0]), QW'(BeatBytes - 1)) >> OffW);
+    page_beats = 9'(page_m1) + 9'd1;
+    cut      = max_cut ? max_end : page_end;
+    cap      = max_cut ? 9'(MaxBeats) : page_beats;
+    beats    = cut[RbW] ? row_beats : cap;
+    // after a MaxBeats burst the page has beats left; after the page's end, a whole page
+    page_rem = max_cut ? page_m1 - 13'(MaxBeats - 1) : 13'(4096 / BeatBytes);
+    start_of = {beats, cut, page_rem, row_beats_pick(next_off, bytes, pair)};
+  endfunction
+
   // The candidates: first burst of a new transfer (s), next burst of this row (n), first
   // burst of the next row (r).
-  logic [RbW-1:0]    s_row_beats;
-  logic [12:0]       s_page_beats;
   // next_row_q's bits [11:0] as a start or a row change loads them: two adds, chosen behind,
   // so start_i (a consumer's accept) is not in front of them
   logic [11:0]       s_next_lo, r_next_lo;
   logic [BurstW-1:0] s_burst, n_burst, r_burst;  // {beats, row last, row left, page left}
   logic [32:0]       n_addr;
+  logic [RbW-1:0]    s_r_row_beats;  // the second row's beats
+  logic [1:0][RbW-1:0] s_pair;        // row_beats_pair(row_bytes_i)
 
-  assign s_row_beats  = row_beats_of(addr_i[OffW-1:0], row_bytes_i);
-  assign s_page_beats = page_beats_of(addr_i[11:0]);
-  assign s_burst      = burst_of(s_row_beats, s_page_beats);
+  assign s_pair = row_beats_pair(row_bytes_i);
+  assign {s_burst, s_r_row_beats} = start_of(addr_i[11:0], row_bytes_i, s_next_lo[OffW-1:0],
+                                             s_pair);
 
   assign n_addr       = addr_q + 33'({beats_q, OffW'(0)});
-  assign n_burst      = burst_of(row_rem_q, page_rem_q);
+  assign n_burst      = burst_of(row_rem_q, page_rem_q, n_cap_q);
 
   assign s_next_lo    = addr_i[11:0] + stride_i[11:0];
   assign r_next_lo    = next_row_q[11:0] + stride_i[11:0];
-  assign r_burst      = burst_of(r_row_beats_q, r_page_beats_q);
+  assign r_burst      = burst_of(r_row_beats_q, r_page_beats_q, r_cap_q);
 
   assign fire = burst_valid_o && burst_ready_i;
 
@@ -152,21 +272,27 @@ module burst_gen #(
       rows_q       <= rows_i;
       next_row_q   <= addr_i + stride_i;
       row_bytes_q  <= row_bytes_i;
-      r_row_beats_q  <= row_beats_of(s_next_lo[OffW-1:0], row_bytes_i);
+      pair_q       <= s_pair;
+      r_row_beats_q  <= s_r_row_beats;
       r_page_beats_q <= page_beats_of(s_next_lo);
+      r_cap_q        <= cap_of_addr(s_next_lo);
       addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
       {beats_q, row_last_q, row_rem_q, page_rem_q} <= s_burst;
+      n_cap_q      <= cap_after_m1({1'b0, ~addr_i[11:0]} >> OffW);
     end else if (fire) begin
       if (row_last_q) begin
         rows_q       <= rows_q - 16'd1;
         next_row_q   <= next_row_q + stride_i;
-        r_row_beats_q  <= row_beats_of(r_next_lo[OffW-1:0], row_bytes_q);
+        r_row_beats_q  <= row_beats_pick(r_next_lo[OffW-1:0], row_bytes_q, pair_q);
         r_page_beats_q <= page_beats_of(r_next_lo);
+        r_cap_q        <= cap_of_addr(r_next_lo);
         addr_q       <= {1'b0, next_row_q[31:OffW], OffW'(0)};
         {beats_q, row_last_q, row_rem_q, page_rem_q} <= r_burst;
+        n_cap_q      <= cap_after(r_page_beats_q);
       end else begin
         addr_q       <= n_addr;
         {beats_q, row_last_q, row_rem_q, page_rem_q} <= n_burst;
+        n_cap_q      <= cap_after(page_rem_q);
       end
     end
   end
@@ -178,8 +304,8 @@ module burst_gen #(
   logic [12:0]    ref_page_beats_q;
   always_ff @(posedge clk_i) begin
     if (start_i) begin
-      ref_row_beats_q  <= s_row_beats;
-      ref_page_beats_q <= s_page_beats;
+      ref_row_beats_q  <= row_beats_of(addr_i[OffW-1:0], row_bytes_i);
+      ref_page_beats_q <= page_beats_of(addr_i[11:0]);
     end else if (fire) begin
       if (row_last_q) begin
         ref_row_beats_q  <= row_beats_of(next_row_q[OffW-1:0], row_bytes_q);
@@ -201,6 +327,11 @@ module burst_gen #(
                  !busy_q || (r_row_beats_q == row_beats_of(next_row_q[OffW-1:0], row_bytes_q) &&
                              r_page_beats_q == page_beats_of(next_row_q[11:0])),
                  "the next row's registered beats disagree with its start and length")
+  `ASSERT_ALWAYS(a_cap_regs, clk_i, rst_ni,
+                 !busy_q || (n_cap_q == cap_of(page_rem_q) && r_cap_q == cap_of(r_page_beats_q)),
+                 "a registered burst cap disagrees with the page's beats it caps")
+  `ASSERT_ALWAYS(a_pair_reg, clk_i, rst_ni, !busy_q || pair_q == row_beats_pair(row_bytes_q),
+                 "the registered next-row beat candidates disagree with the row length")
   logic [12:0] ref_cap;  // min(page beats, MaxBeats)
   assign ref_cap = (ref_page_beats_q > 13'(MaxBeats)) ? 13'(MaxBeats) : ref_page_beats_q;
   `ASSERT_ALWAYS(a_burst_rule, clk_i, rst_ni,
