@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "Vsram_no_rdw.h"
+#include "Vsram_no_rdw_params.h"
 #include "Vsram_w100x8.h"
 #include "Vsram_w100x8_params.h"
 #include "Vsram_w64x32.h"
 #include "Vsram_w64x32_params.h"
-#include "Vsram_no_rdw.h"
-#include "Vsram_no_rdw_params.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
 #include "tb/sim.h"
@@ -195,8 +195,8 @@ TEST(SramNoRdwTest, RandomAccessWithoutCollisionsMatchesReferenceArray) {
     const bool we = rng.Chance(0.6), re = rng.Chance(0.6);
     const auto waddr = static_cast<unsigned>(rng.Uniform(0, kWords - 1));
     // The word after the one written: neighbours, never the same word.
-    const auto raddr = rng.Chance(0.3) ? (waddr + 1) % kWords
-                                       : static_cast<unsigned>(rng.Uniform(0, kWords - 1));
+    const auto raddr =
+        rng.Chance(0.3) ? (waddr + 1) % kWords : static_cast<unsigned>(rng.Uniform(0, kWords - 1));
     const bool collide = we && re && raddr == waddr;
     const auto wdata = static_cast<uint32_t>(rng.Bits64());
     d.we_i = we && !collide;

@@ -15,11 +15,11 @@
 #include <vector>
 
 #include "Vvec_unit_tb.h"
+#include "Vvec_unit_tb_fpga.h"
+#include "Vvec_unit_tb_fpga_params.h"
 #include "Vvec_unit_tb_params.h"
 #include "Vvec_unit_tb_pipe2.h"
 #include "Vvec_unit_tb_pipe2_params.h"
-#include "Vvec_unit_tb_fpga.h"
-#include "Vvec_unit_tb_fpga_params.h"
 #include "sw/isa/builder.h"
 #include "sw/isa/vector.h"
 #include "sw/model/core_model.h"
@@ -245,8 +245,8 @@ class VecUnitTest : public ::testing::Test {
   std::string violation_;
 };
 
-using Configs = ::testing::Types<Config<Vvec_unit_tb>, Config<Vvec_unit_tb_pipe2>,
-                                 Config<Vvec_unit_tb_fpga>>;
+using Configs =
+    ::testing::Types<Config<Vvec_unit_tb>, Config<Vvec_unit_tb_pipe2>, Config<Vvec_unit_tb_fpga>>;
 TYPED_TEST_SUITE(VecUnitTest, Configs);
 
 isa::Descriptor Vadd(uint64_t dst, uint64_t a, uint64_t b, uint32_t rows, uint32_t cols,
