@@ -40,6 +40,22 @@ uint32_t Pattern(unsigned a, uint32_t salt) {
   return (a * 0x9E3779B1u ^ salt) & Mem<Model>::kMask;
 }
 
+// Writes Pattern(salt) to every word; returns the contents.
+template <class Model>
+std::vector<uint32_t> Fill(Simulation<Model>& sim, uint32_t salt) {
+  auto& d = sim.dut();
+  std::vector<uint32_t> ref(Mem<Model>::kWords);
+  d.we_i = 1;
+  d.re_i = 0;
+  for (unsigned a = 0; a < ref.size(); ++a) {
+    ref[a] = Pattern<Model>(a, salt);
+    d.waddr_i = a;
+    d.wdata_i = ref[a];
+    sim.Step();
+  }
+  return ref;
+}
+
 TYPED_TEST(SramTest, ReadsBackEveryWordAfterOneCycle) {
   constexpr unsigned kWords = Mem<TypeParam>::kWords;
   Simulation<TypeParam> sim(tb::CurrentTestName());
@@ -109,15 +125,7 @@ TYPED_TEST(SramTest, RandomAccessMatchesReferenceArray) {
   auto& d = sim.dut();
   sim.Reset();
   // Known contents first, so every read has a reference value.
-  std::vector<uint32_t> ref(kWords);
-  d.we_i = 1;
-  d.re_i = 0;
-  for (unsigned a = 0; a < kWords; ++a) {
-    ref[a] = Pattern<TypeParam>(a, 0x1234);
-    d.waddr_i = a;
-    d.wdata_i = ref[a];
-    sim.Step();
-  }
+  std::vector<uint32_t> ref = Fill(sim, 0x1234);
   std::optional<uint32_t> want;
   int reads = 0, same_addr = 0;
   for (int c = 0; c < 20000; ++c) {
@@ -175,20 +183,12 @@ TEST(SramNoRdwTest, ReadOfTheWordBeingWrittenIsAnRtlError) {
 }
 
 TEST(SramNoRdwTest, RandomAccessWithoutCollisionsMatchesReferenceArray) {
-  constexpr unsigned kWords = 64;
+  constexpr unsigned kWords = Mem<Vsram_no_rdw>::kWords;
   Rng rng(tb::SeedFromEnv(43));
   Simulation<Vsram_no_rdw> sim(tb::CurrentTestName());
   auto& d = sim.dut();
   sim.Reset();
-  std::vector<uint32_t> ref(kWords);
-  d.we_i = 1;
-  d.re_i = 0;
-  for (unsigned a = 0; a < kWords; ++a) {
-    ref[a] = Pattern<Vsram_no_rdw>(a, 0x77);
-    d.waddr_i = a;
-    d.wdata_i = ref[a];
-    sim.Step();
-  }
+  std::vector<uint32_t> ref = Fill(sim, 0x77);
   std::optional<uint32_t> want;
   int both = 0;
   for (int c = 0; c < 20000; ++c) {
