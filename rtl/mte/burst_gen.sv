@@ -230,14 +230,12 @@ module burst_gen #(
   // next_row_q's bits [11:0] as a start or a row change loads them: two adds, chosen behind,
   // so start_i (a consumer's accept) is not in front of them
   logic [11:0]       s_next_lo, r_next_lo;
-  logic [BurstW-1:0] s_burst, n_burst, r_burst;  // {beats, row last, row left, page left}
+  logic [BurstW-1:0] n_burst, r_burst;  // {beats, row last, row left, page left}
   logic [32:0]       n_addr;
-  logic [RbW-1:0]    s_r_row_beats;  // the second row's beats
-  logic [1:0][RbW-1:0] s_pair;        // row_beats_pair(row_bytes_i)
-
-  assign s_pair = row_beats_pair(row_bytes_i);
-  assign {s_burst, s_r_row_beats} = start_of(addr_i[11:0], row_bytes_i, s_next_lo[OffW-1:0],
-                                             s_pair);
+  // The first burst (s) is made where start_i loads it, in the clocked block below: the same
+  // logic, but Verilator then runs start_of only on a start, not on every edge (simulation
+  // speed: as assigns, the start arithmetic of the SoC's 24 generators cost the default SoC's
+  // GEMM 7-8 % of its cycles per second, stop 30).
 
   assign n_addr       = addr_q + 33'({beats_q, OffW'(0)});
   assign n_burst      = burst_of(row_rem_q, page_rem_q, n_cap_q);
@@ -272,12 +270,12 @@ module burst_gen #(
       rows_q       <= rows_i;
       next_row_q   <= addr_i + stride_i;
       row_bytes_q  <= row_bytes_i;
-      pair_q       <= s_pair;
-      r_row_beats_q  <= s_r_row_beats;
+      pair_q       <= row_beats_pair(row_bytes_i);
       r_page_beats_q <= page_beats_of(s_next_lo);
       r_cap_q        <= cap_of_addr(s_next_lo);
       addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
-      {beats_q, row_last_q, row_rem_q, page_rem_q} <= s_burst;
+      {beats_q, row_last_q, row_rem_q, page_rem_q, r_row_beats_q} <=
+        start_of(addr_i[11:0], row_bytes_i, s_next_lo[OffW-1:0], row_beats_pair(row_bytes_i));
       n_cap_q      <= cap_after_m1({1'b0, ~addr_i[11:0]} >> OffW);
     end else if (fire) begin
       if (row_last_q) begin
