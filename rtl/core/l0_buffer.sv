@@ -20,11 +20,11 @@ module l0_buffer #(
   parameter int ReadPipe = 0,  // 1: one more cycle of read latency, for FPGA timing (docs/fpga.md)
   parameter bit RdwOld = 1,    // 0: no read meets a write to its element (sram's RdwOld)
   // ReadPipe: 1 rotates the lanes between the banks and the second register, so the reader
-  // gets registered lane-ordered data; 0 rotates behind it. The default takes the rotation
-  // early where it is one 8:1 mux (on ECP5 one slice's LUT4s with PFUMX and L6MUX), a single
-  // logic level after the block RAM's slow clock-to-out (FPGA timing: L0C's rotation no longer
-  // shares a cycle with the cube's accumulate add).
-  parameter bit RotateEarly = Lanes <= 8
+  // gets registered lane-ordered data; 0 (default) rotates behind it. Early, the rotation
+  // follows the block RAM's slow clock-to-out and each lane's mux gathers all the banks' block
+  // RAMs: on the SoC at Dim=8 (L0C, 8 lanes) that failed 100 MHz on about 170 endpoints,
+  // late on 14 (docs/fpga.md, stop 31).
+  parameter int RotateEarly = 0
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
@@ -48,6 +48,9 @@ module l0_buffer #(
   end
   if (ReadPipe != 0 && ReadPipe != 1) begin : g_bad_read_pipe
     $error("l0_buffer: ReadPipe must be 0 or 1 (got %0d)", ReadPipe);
+  end
+  if (RotateEarly != 0 && RotateEarly != 1) begin : g_bad_rotate_early
+    $error("l0_buffer: RotateEarly must be 0 or 1 (got %0d)", RotateEarly);
   end
 
   localparam int Words   = Elems / Lanes;
@@ -140,7 +143,7 @@ module l0_buffer #(
       if (!rst_ni) re_q <= 1'b0;
       else re_q <= re_i;
     end
-    if (RotateEarly) begin : g_rotate_early
+    if (RotateEarly != 0) begin : g_rotate_early
       logic [Lanes-1:0][ElemW-1:0] rdata_q;
       always_ff @(posedge clk_i) begin
         if (re_q) rdata_q <= rotated;

@@ -1,6 +1,6 @@
 // l0_buffer at ElemW=12, Lanes=8, Elems=104 (an odd element width, 13 words per bank so the
 // wrap is not a power of two), with ReadPipe = 0 and 1 (one more cycle of read latency; the
-// lanes rotated before the second register, this width's default, or behind it, RotateEarly=0):
+// lanes rotated before the second register, RotateEarly=1, or behind it, the default):
 // reads and writes at every alignment and across the wrap, masked writes, old data on
 // read-during-write, rdata held while no read is under way, and seeded random traffic against a
 // C++ array, checked every cycle.
@@ -31,11 +31,11 @@ struct Plain {
   using Model = Vl0_buffer_w12l8;
   static constexpr int kReadLatency = 1;
 };
-struct Piped {  // ReadPipe = 1
+struct Piped {  // ReadPipe = 1, RotateEarly = 1
   using Model = Vl0_buffer_w12l8_pipe;
   static constexpr int kReadLatency = 2;
 };
-struct PipedLate {  // ReadPipe = 1, RotateEarly = 0
+struct PipedLate {  // ReadPipe = 1, RotateEarly = 0 (the default)
   using Model = Vl0_buffer_w12l8_pipe_late;
   static constexpr int kReadLatency = 2;
 };

@@ -115,7 +115,9 @@ class BurstGenTest : public ::testing::Test {
       ASSERT_EQ(got[i].burst.beats, want[i].burst.beats) << "burst " << i << ": " << Describe(t);
       ASSERT_EQ(got[i].row_last, want[i].row_last) << "burst " << i << ": " << Describe(t);
     }
-    if (stall_p == 0) EXPECT_EQ(cycles, want.size()) << "one burst per cycle: " << Describe(t);
+    if (stall_p == 0) {
+      EXPECT_EQ(cycles, want.size()) << "one burst per cycle: " << Describe(t);
+    }
   }
 
   tb::Simulation<Model> sim_;
