@@ -44,7 +44,8 @@ module core_noc_bridge #(
   parameter int         RxPipe = 0,
   // 1: requests pass a register slice (spill_register) before the NI, so the header choice,
   // its credit and the core's W valid do not run through the NI into the local router's
-  // buffer write (FPGA timing; a cycle more per request). Follows RxPipe unless set.
+  // buffer write (FPGA timing; a cycle more per request). Also makes AR ready a flip-flop (a
+  // new AR waits a cycle unless the ROB is empty; g_ar_ready_reg). Follows RxPipe unless set.
   parameter int         TxPipe = RxPipe
 ) (
   input  logic                        clk_i,
@@ -125,14 +126,14 @@ module core_noc_bridge #(
   logic [UsedW-1:0] rob_free_q;  // ROB slots not reserved
   logic [SlotW-1:0] rob_tail_q, rob_head_q;
   logic             order_in_ready, rq_in_ready;
+  logic [1:0]       rq_count;
   logic             rd_issue;
 
-  assign ar_beats            = {1'b0, core_req_i.ar_len} + 9'd1;
+  assign ar_beats = {1'b0, core_req_i.ar_len} + 9'd1;
   // len + 1 beats fit iff len < free: a compare of two registers' worth of bits, no add
   // (the AR handshake crosses the core's arbiter and this check in one cycle).
-  assign ar_room             = {1'b0, core_req_i.ar_len} < 9'(rob_free_q);  // RobBeats <= 256
-  assign core_rsp_o.ar_ready = ar_room && order_in_ready && rq_in_ready;
-  assign ar_fire             = core_req_i.ar_valid && core_rsp_o.ar_ready;
+  assign ar_room  = {1'b0, core_req_i.ar_len} < 9'(rob_free_q);  // RobBeats <= 256
+  assign ar_fire  = core_req_i.ar_valid && core_rsp_o.ar_ready;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -151,7 +152,6 @@ module core_noc_bridge #(
   logic [27:0]      rq_addr;
   logic [7:0]       rq_len;
   logic [SlotW-1:0] rq_slot;
-  logic [1:0]       unused_rq_count;
   // HeadReg (same cycles): the heads of the two request FIFOs feed the header arbitration.
   stream_fifo #(.Depth(2), .Width(28 + 8 + SlotW), .HeadReg(1)) u_rd_req (
     .clk_i,
@@ -162,7 +162,7 @@ module core_noc_bridge #(
     .out_valid_o(rq_valid),
     .out_ready_i(rq_ready),
     .out_data_o ({rq_addr, rq_len, rq_slot}),
-    .count_o    (unused_rq_count)
+    .count_o    (rq_count)
   );
 
   // AR order for the R side: {id, len == 0, len}. HeadReg (same cycles): the head's len
@@ -183,6 +183,44 @@ module core_noc_bridge #(
     .out_data_o ({ord_id, ord_len0, ord_len}),
     .count_o    (ord_count)
   );
+
+  // TxPipe: AR ready is a flip-flop holding whether the AR offered next cycle fits (the ROB's
+  // and both FIFOs' room after this cycle; no push then, so only the pops count): exactly for
+  // an AR offered now and not taken (the stream rule keeps it), and for a new one only if
+  // every slot will be free (its length is not known yet). The core's AR register slice, the
+  // room check and the slice's load enables were one path between the core and the bridge
+  // (the small SoC's worst bridge paths). So a new AR waits a cycle unless the ROB is empty;
+  // an AR taken still has its slots.
+  if (TxPipe != 0) begin : g_ar_ready_reg
+    logic ar_ready_q, ar_ready_d, ar_fifo_room_d;
+    logic [8:0] rob_free_kept;  // free slots after this cycle without an AR taken
+    assign rob_free_kept  = 9'(rob_free_q) + 9'(rd_issue);
+    assign ar_fifo_room_d = (ord_count != $bits(ord_count)'(OrderDepth) || ord_pop) &&
+                            (rq_count != 2'd2 || (rq_valid && rq_ready));
+    assign ar_ready_d     = !ar_fire && ar_fifo_room_d &&
+                            (core_req_i.ar_valid ? {1'b0, core_req_i.ar_len} < rob_free_kept :
+                                                   rob_free_kept == 9'(RobBeats));
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) ar_ready_q <= 1'b1;  // empty after reset
+      else ar_ready_q <= ar_ready_d;
+    end
+    assign core_rsp_o.ar_ready = ar_ready_q;
+`ifndef SYNTHESIS
+    logic ar_held_q;  // an AR was offered last cycle and not taken (so it is offered now)
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) ar_held_q <= 1'b0;
+      else ar_held_q <= core_req_i.ar_valid && !ar_fire;
+    end
+    `ASSERT_ALWAYS(a_ar_ready_reg, clk_i, rst_ni,
+                   ar_ready_q == (order_in_ready && rq_in_ready &&
+                                  (ar_held_q ? ar_room : 32'(rob_free_q) == RobBeats)),
+                   "the registered AR ready disagrees with the room it stands for")
+`endif
+  end else begin : g_ar_ready_comb
+    logic unused_rq_count;  // the registered ready's only
+    assign unused_rq_count     = ^rq_count;
+    assign core_rsp_o.ar_ready = ar_room && order_in_ready && rq_in_ready;
+  end
 
   // Read request headers; a long burst sends its second half after the first.
   logic              rd_second_q, rd_split, rd_hdr_fire;
