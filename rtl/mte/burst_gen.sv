@@ -56,7 +56,9 @@ module burst_gen #(
   // only selects among them; the next row's start is a register too, one row ahead, and so
   // are what the row and the page have left after the burst on offer, so the next burst of a
   // row needs one compare, not a subtract and then a compare; so are the next row's beats and
-  // beats to its page boundary, for its first burst, and the burst caps of both pages. A new
+  // beats to its page boundary, for its first burst, and the burst caps of both pages; and,
+  // for the row after that, its offset and which of the two beat counts its length allows
+  // (pair_q) it has, so the next row's beats are loaded by a select (nn_up_q). A new
   // transfer's first burst comes straight from the inputs (start_of: one carry chain behind
   // one LUT level per value). The offered bursts and their timing are those of the plain rule.
   logic            busy_q;
@@ -74,6 +76,13 @@ module burst_gen #(
   logic [8:0]      n_cap_q, r_cap_q;
   logic [8:0]      beats_q;          // this burst
   logic            row_last_q;       // it ends the row
+  // Two rows ahead, for r_row_beats_q's load at a row change (a_row_after_next): the offset in
+  // its beat of the row after the next and which of pair_q its beats are (pair_up_of), so the
+  // load is a 2:1 select from flip-flops, not the stride's add and the offset's carry behind
+  // it (FPGA timing; the same values).
+  logic [OffW-1:0] nn_off_q;
+  logic            nn_up_q;
+  logic [OffW-1:0] up_thr_q;         // pair_up_of's threshold: -row_bytes_q mod BeatBytes
   logic            fire;
 
   // Beats of a row of `bytes` bytes whose first byte is at offset `off` within its beat.
@@ -111,6 +120,12 @@ module burst_gen #(
     carry   = 2'((LoW'(off) + LoW'(bytes & LenW'(BeatBytes - 1)) + LoW'(BeatBytes - 1)) >> OffW);
     upper   = partial ? carry[1] : carry[0];
     row_beats_pick = pair[upper];
+  endfunction
+  // row_beats_pick's choice as a compare: a row at offset off takes pair[1] iff its bytes
+  // carry past one more beat than the length alone gives, i.e. iff off > thr, with thr =
+  // -bytes mod BeatBytes (the partial beat's room; 0 without a partial beat).
+  function automatic logic pair_up_of(input logic [OffW-1:0] off, input logic [OffW-1:0] thr);
+    pair_up_of = off > thr;
   endfunction
   // Beats from the beat of address bits [11:0] to the next 4 KiB boundary.
   function automatic logic [12:0] page_beats_of(input logic [11:0] a);
@@ -230,6 +245,7 @@ module burst_gen #(
   // next_row_q's bits [11:0] as a start or a row change loads them: two adds, chosen behind,
   // so start_i (a consumer's accept) is not in front of them
   logic [11:0]       s_next_lo, r_next_lo;
+  logic [OffW-1:0]   s_nn_off, r_nn_off, s_thr;  // nn_off_q's and up_thr_q's next values
   logic [BurstW-1:0] n_burst, r_burst;  // {beats, row last, row left, page left}
   logic [32:0]       n_addr;
   // The first burst (s) is made where start_i loads it, in the clocked block below: the same
@@ -243,6 +259,10 @@ module burst_gen #(
   assign s_next_lo    = addr_i[11:0] + stride_i[11:0];
   assign r_next_lo    = next_row_q[11:0] + stride_i[11:0];
   assign r_burst      = burst_of(r_row_beats_q, r_page_beats_q, r_cap_q);
+
+  assign s_nn_off     = addr_i[OffW-1:0] + {stride_i[OffW-2:0], 1'b0};
+  assign s_thr        = OffW'(~row_bytes_i) + OffW'(1);
+  assign r_nn_off     = nn_off_q + stride_i[OffW-1:0];
 
   assign fire = burst_valid_o && burst_ready_i;
 
@@ -277,11 +297,16 @@ module burst_gen #(
       {beats_q, row_last_q, row_rem_q, page_rem_q, r_row_beats_q} <=
         start_of(addr_i[11:0], row_bytes_i, s_next_lo[OffW-1:0], row_beats_pair(row_bytes_i));
       n_cap_q      <= cap_after_m1({1'b0, ~addr_i[11:0]} >> OffW);
+      nn_off_q     <= s_nn_off;
+      nn_up_q      <= pair_up_of(s_nn_off, s_thr);
+      up_thr_q     <= s_thr;
     end else if (fire) begin
       if (row_last_q) begin
         rows_q       <= rows_q - 16'd1;
         next_row_q   <= next_row_q + stride_i;
-        r_row_beats_q  <= row_beats_pick(r_next_lo[OffW-1:0], row_bytes_q, pair_q);
+        r_row_beats_q  <= pair_q[nn_up_q];
+        nn_off_q       <= r_nn_off;
+        nn_up_q        <= pair_up_of(r_nn_off, up_thr_q);
         r_page_beats_q <= page_beats_of(r_next_lo);
         r_cap_q        <= cap_of_addr(r_next_lo);
         addr_q       <= {1'b0, next_row_q[31:OffW], OffW'(0)};
@@ -328,6 +353,13 @@ module burst_gen #(
   `ASSERT_ALWAYS(a_cap_regs, clk_i, rst_ni,
                  !busy_q || (n_cap_q == cap_of(page_rem_q) && r_cap_q == cap_of(r_page_beats_q)),
                  "a registered burst cap disagrees with the page's beats it caps")
+  // Checked where it is used (a row change): an engine may leave a dropped transfer busy and
+  // move on to the next command's stride before its start.
+  `ASSERT_ALWAYS(a_row_after_next, clk_i, rst_ni,
+                 !(fire && row_last_q) ||
+                 (nn_off_q == OffW'(r_next_lo) &&
+                  pair_q[nn_up_q] == row_beats_pick(r_next_lo[OffW-1:0], row_bytes_q, pair_q)),
+                 "the registered row after next disagrees with the next row's start and stride")
   `ASSERT_ALWAYS(a_pair_reg, clk_i, rst_ni, !busy_q || pair_q == row_beats_pair(row_bytes_q),
                  "the registered next-row beat candidates disagree with the row length")
   logic [12:0] ref_cap;  // min(page beats, MaxBeats)

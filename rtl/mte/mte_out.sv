@@ -154,6 +154,28 @@ module mte_out #(
     logic [2*BeatBytes-1:0]    strb;    // the bytes at off, this beat and the next (realigner.sv)
   } chunk_t;
   localparam int ChunkW = BeatBytes * 10 + CntW + OffW + 3;  // $bits(chunk_t), for Yosys
+  localparam int FrameW = ChunkW - BeatBytes * 8;            // its framing fields (below data)
+
+  // A chunk's framing fields, from its element count and destination offset. Made as the
+  // chunk's L0C data arrives (p1) and carried through the epilogue as its tag, so the chunk
+  // FIFO's write takes flip-flops: int8_q (fanout in the hundreds), the add and compares and
+  // the strobe shifts were one path into the FIFO's memory and head register (FPGA timing;
+  // the same values: a_chunk_frame).
+  function automatic logic [FrameW-1:0] frame_of(input logic [LaneCntW-1:0] nvalid,
+                                                 input logic [OffW-1:0] off,
+                                                 input logic last, input logic int8);
+    logic [CntW-1:0]        nbytes;
+    logic                   fills, spills;
+    logic [BeatBytes-1:0]   len;  // the chunk's bytes from lane 0
+    logic [2*BeatBytes-1:0] strb;
+    nbytes = int8 ? CntW'(nvalid) : CntW'({nvalid, 2'b00});
+    // Made before the FIFO, so the realigner neither adds nor shifts behind its read.
+    fills  = (CntW + 1)'(off) + (CntW + 1)'(nbytes) >= (CntW + 1)'(BeatBytes);
+    spills = (CntW + 1)'(off) + (CntW + 1)'(nbytes) > (CntW + 1)'(BeatBytes);
+    len    = ~(BeatBytes'('1) << nbytes);
+    strb   = (2*BeatBytes)'(len) << off;
+    frame_of = {nbytes, off, last, fills, spills, strb};  // chunk_t's fields below its data
+  endfunction
 
   // ---------------------------------------------------------------- descriptor
   luoshu_isa_pkg::store_desc_t desc;
@@ -379,13 +401,29 @@ module mte_out #(
   // (rows - 1) * stride. With CtrlPipe in the two cycles of StChkBias (its verdict's
   // register makes it two): the two 16 x 16 products of the stride's halves into registers,
   // then their sum, so a multiplier and a wide add are in different cycles (a_hull_prod).
+  //
+  // The multipliers take the row count from a register of their own, rows itself (rows - 1
+  // + 1, 17 bits, so rows = 0 is 2^16 as rows - 1 wraps), loaded with the descriptor: rows_m1_q
+  // has other loads, and the path from it through the multiplier was over 10 ns (FPGA timing).
+  // The stride taken off again rides in the sum's carry-save add (one LUT before its chain).
   if (CtrlPipe != 0) begin : g_hull_prod_q
-    logic [31:0] prod_lo_q, prod_hi_q;
+    logic [16:0] mul_rows_q;
+    logic [31:0] prod_lo_q, prod_hi_q;  // (below 2^32: a 17-bit factor at most 2^16)
+    logic [47:0] sum_a, sum_b, sum_c, sum_s, sum_cy;  // lo + hi * 2^16 - stride
+    always_ff @(posedge clk_i) begin
+      if (st_q[StIdle]) mul_rows_q <= {desc.rows == '0, desc.rows};
+    end
+    assign sum_a  = 48'(prod_lo_q);
+    assign sum_b  = {prod_hi_q, 16'b0};
+    assign sum_c  = ~48'(dst_stride_q);                   // - stride = ~stride + 1
+    assign sum_s  = sum_a ^ sum_b ^ sum_c;
+    assign sum_cy = {(sum_a[46:0] & sum_b[46:0]) | (sum_a[46:0] & sum_c[46:0]) |
+                     (sum_b[46:0] & sum_c[46:0]), 1'b1};  // (the + 1 as bit 0)
     always_ff @(posedge clk_i) begin
       if (st_q[StChkBias]) begin
-        prod_lo_q   <= 32'(rows_m1) * 32'(dst_stride_q[15:0]);
-        prod_hi_q   <= 32'(rows_m1) * 32'(dst_stride_q[31:16]);
-        hull_prod_q <= 48'(prod_lo_q) + {prod_hi_q, 16'b0};
+        prod_lo_q   <= 32'(mul_rows_q) * 32'(dst_stride_q[15:0]);
+        prod_hi_q   <= 32'(mul_rows_q) * 32'(dst_stride_q[31:16]);
+        hull_prod_q <= sum_s + sum_cy;
       end
     end
     `ASSERT_ALWAYS(a_hull_prod, clk_i, rst_ni,
@@ -425,6 +463,7 @@ module mte_out #(
   logic        row_major, row_major_c;
   logic [15:0] pass_row_q, pass_row_d;   // the pass's first row
   logic [15:0] pass_last, pass_last_c;   // its last row within the pass
+  logic [15:0] pass_rows;                // pass_last + 1, the AW generator's row count
   logic [31:0] pass_dst_q, pass_dst_d;   // its first row's dst address
   logic [31:0] pass_elem_q, pass_elem_d; // ... and L0C element
   logic        more_blocks, more_passes;
@@ -435,9 +474,11 @@ module mte_out #(
   // Both from flip-flops: the fields they compare are held from cmd_fire on and first used in
   // StBlock, at least two cycles later (a_row_major), so the compares leave the paths into the
   // chunk pipeline's busy flag and the burst generators' start (FPGA timing).
+  // (pass_rows too: its add and zero test were one path into the AW generator's busy flag)
   always_ff @(posedge clk_i) begin
     row_major <= row_major_c;
     pass_last <= pass_last_c;
+    pass_rows <= pass_last_c + 16'd1;
   end
   // Whether another block or pass follows, registered when the block starts (StBlock): cb_q,
   // nb_q and the pass's row stay put until its StStore is over, so the flags equal the sum and
@@ -551,12 +592,39 @@ module mte_out #(
   assign r_hi = (r_cnt_q == r_total_q - 16'd1 && r_end_off_q != '0) ? CntW'(r_end_off_q)
                                                                     : CntW'(BeatBytes);
   assign r_lo = (r_cnt_q == '0) ? CntW'(bias_start[OffW-1:0]) : '0;
-  // A cycle on, from a register (as the vector unit's): the count's compares and subtraction
-  // and the core's sum of the units' counts were one path (FPGA timing). Done comes cycles
-  // after the last bias beat.
+  // The same from registers: whether the next beat is the block's first or last, set up in
+  // StBlock with the bytes of a first, a last and a lone beat, so the beat only selects
+  // (a_r_bytes_regs): the count's compares and the subtract were one path (FPGA timing).
+  logic            r_first_q, r_last_q;  // r_cnt == 0; r_cnt == r_total - 1
+  logic [CntW-1:0] rb_first_q, rb_last_q, rb_lone_q;
+  logic [OffW-1:0] r_end_off_c;
+  logic [CntW-1:0] rb_last_c, r_bytes;
+  assign r_end_off_c = bias_start[OffW-1:0] + OffW'({nb_new, 2'b00});
+  assign rb_last_c   = (r_end_off_c != '0) ? CntW'(r_end_off_c) : CntW'(BeatBytes);
+  always_ff @(posedge clk_i) begin
+    if (st_q[StBlock]) begin
+      r_first_q  <= 1'b1;
+      r_last_q   <= (r_total_c == 16'd1);
+      rb_first_q <= CntW'(BeatBytes) - CntW'(bias_start[OffW-1:0]);
+      rb_last_q  <= rb_last_c;
+      rb_lone_q  <= rb_last_c - CntW'(bias_start[OffW-1:0]);
+    end else if (r_fire) begin
+      r_first_q  <= 1'b0;
+      r_last_q   <= (r_cnt_q + 16'd2 == r_total_q);
+    end
+  end
+  assign r_bytes = r_first_q ? (r_last_q ? rb_lone_q : rb_first_q)
+                             : (r_last_q ? rb_last_q : CntW'(BeatBytes));
+  `ASSERT_ALWAYS(a_r_bytes_regs, clk_i, rst_ni,
+                 state_q != StBias || (r_first_q == (r_cnt_q == '0) &&
+                                       r_last_q == (r_cnt_q == r_total_q - 16'd1) &&
+                                       (r_cnt_q == r_total_q || r_bytes == r_hi - r_lo)),
+                 "the registered bias beat flags or bytes disagree with the beat count")
+  // A cycle on, from a register (as the vector unit's): the core's sum of the units' counts
+  // is another path (FPGA timing). Done comes cycles after the last bias beat.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) rd_bytes_o <= '0;
-    else rd_bytes_o <= (r_fire && !mem_rd_rsp_i.r_err) ? r_hi - r_lo : '0;
+    else rd_bytes_o <= (r_fire && !mem_rd_rsp_i.r_err) ? r_bytes : '0;
   end
 
   logic unused_r;
@@ -581,7 +649,7 @@ module mte_out #(
     .start_i         (st_q[StBlock]),
     .addr_i          (aw_start),
     .row_bytes_i     (blk_bytes),
-    .rows_i          (pass_last + 16'd1),
+    .rows_i          (pass_rows),
     .stride_i        (dst_stride_q),
     .burst_valid_o   (aw_busy),
     .burst_ready_i   (aw_open && mem_wr_rsp_i.aw_ready),
@@ -626,16 +694,14 @@ module mte_out #(
   logic [OffW-1:0]      d_next_roff;
 
   // Framing of the chunk whose L0C data arrives now (p1) and of the epilogue's output (p2).
-  logic                 p1_valid_q, p1_last_q, p2_last, epi_valid;
+  logic                 p1_valid_q, epi_valid;
   logic [$clog2(EpiloguePipe+2)-1:0] epi_busy;  // chunks inside the epilogue's extra stages
-  logic [LaneCntW-1:0]  p1_nvalid_q, p2_nvalid;
-  logic [OffW-1:0]      p1_off_q, p2_off;
+  logic [FrameW-1:0]    p1_frame_q, p2_frame;  // frame_of the chunk
   logic [BankSelW-1:0]  p1_bank_q;  // int32: the bank that holds the chunk's bias
 
   logic                 ck_in_ready, ck_valid, ck_ready;
   logic [$clog2(ChunkDepth+1)-1:0] ck_count;
   chunk_t               ck_in, ck;
-  logic [BeatBytes-1:0] ck_len;  // the chunk's bytes from lane 0
 
   assign d_chunk      = int8_q ? LaneCntW'(Int8Lanes) : LaneCntW'(Lanes);
   // The row's last chunk from a flag (a_d_last): the compare left the path from the L0C grant
@@ -773,7 +839,7 @@ module mte_out #(
   end
 
   // The p1 framing travels through the epilogue beside its data and comes out as p2.
-  epilogue #(.Lanes(Int8Lanes), .Pipe(EpiloguePipe), .TagW(LaneCntW + OffW + 1)) u_epilogue (
+  epilogue #(.Lanes(Int8Lanes), .Pipe(EpiloguePipe), .TagW(FrameW)) u_epilogue (
     .clk_i,
     .rst_ni,
     .valid_i   (p1_valid_q),
@@ -783,10 +849,10 @@ module mte_out #(
     .relu_i    (relu_q),
     .scale_i   (scale_q),
     .shift_i   (shift_q),
-    .tag_i     ({p1_nvalid_q, p1_off_q, p1_last_q}),
+    .tag_i     (p1_frame_q),
     .busy_o    (epi_busy),
     .valid_o   (epi_valid),
-    .tag_o     ({p2_nvalid, p2_off, p2_last}),
+    .tag_o     (p2_frame),
     .x_o       (epi_x),
     .q_o       (epi_q)
   );
@@ -800,17 +866,15 @@ module mte_out #(
     assign unused_x = ^epi_x[Int8Lanes-1:Lanes];
   end
 
+  // The data's int8/int32 select from a copy of int8_q beside the FIFO (its own D, so Yosys
+  // keeps it apart): int8_q is held through the STORE, and a chunk leaves the epilogue cycles
+  // after the command is taken (a_chunk_frame).
+  logic ck_int8_q;
+  always_ff @(posedge clk_i) ck_int8_q <= int8_q;
   always_comb begin
-    ck_in.data   = '0;
-    ck_in.nbytes = int8_q ? CntW'(p2_nvalid) : CntW'({p2_nvalid, 2'b00});
-    ck_in.off    = p2_off;
-    ck_in.last   = p2_last;
-    // Made before the FIFO, so the realigner neither adds nor shifts behind its read.
-    ck_in.fills  = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) >= (CntW + 1)'(BeatBytes);
-    ck_in.spills = (CntW + 1)'(p2_off) + (CntW + 1)'(ck_in.nbytes) > (CntW + 1)'(BeatBytes);
-    ck_len       = ~(BeatBytes'('1) << ck_in.nbytes);
-    ck_in.strb   = (2*BeatBytes)'(ck_len) << p2_off;
-    if (int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
+    ck_in              = '0;
+    ck_in[FrameW-1:0]  = p2_frame;
+    if (ck_int8_q) ck_in.data[Int8Lanes-1:0] = epi_q;
     else ck_in.data = epi_x[Lanes-1:0];
   end
 
@@ -1110,14 +1174,12 @@ module mte_out #(
       nb_q           <= nb_new;
       nb_one_chunk_q <= (nb_new <= 16'(d_chunk));
       r_total_q      <= r_total_c;
-      r_end_off_q    <= bias_start[OffW-1:0] + OffW'({nb_new, 2'b00});
+      r_end_off_q    <= r_end_off_c;
     end
     if (r_fire) bias_held_q <= r_rot;
     if (pd_fire) begin
       p1_bank_q   <= BankSelW'(32'(pd_j) % Banks);
-      p1_nvalid_q <= pd_nvalid;
-      p1_off_q    <= pd_off;
-      p1_last_q   <= pd_last;
+      p1_frame_q  <= frame_of(pd_nvalid, pd_off, pd_last, int8_q);
     end
   end
 
@@ -1149,8 +1211,17 @@ module mte_out #(
                  "the registered columns left disagree with cols - cb")
   `ASSERT_ALWAYS(a_row_major, clk_i, rst_ni,
                  state_q == StIdle || state_q == StChkBias ||
-                 (row_major == row_major_c && pass_last == pass_last_c),
+                 (row_major == row_major_c && pass_last == pass_last_c &&
+                  pass_rows == pass_last_c + 16'd1),
                  "the registered pass order disagrees with the descriptor's fields")
+  // The chunk's framing made at p1 is what its element count and offset give now, with
+  // int8_q as it is now (an int32 chunk's bytes are whole words).
+  `ASSERT_ALWAYS(a_chunk_frame, clk_i, rst_ni,
+                 !epi_valid ||
+                 (ck_int8_q == int8_q && (int8_q || ck_in.nbytes[1:0] == '0) &&
+                  p2_frame == frame_of(LaneCntW'(int8_q ? ck_in.nbytes : ck_in.nbytes >> 2),
+                                       ck_in.off, ck_in.last, int8_q)),
+                 "a chunk's framing disagrees with its element count and offset")
   `ASSERT_ALWAYS(a_chunk_room, clk_i, rst_ni, !epi_valid || ck_in_ready,
                  "chunk FIFO overflow: a read was issued without a credit")
   `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || b_owed_q != '0,
