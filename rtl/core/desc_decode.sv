@@ -33,7 +33,8 @@ module desc_decode
   // then; its verdict is read only for such a slot).
   input  logic                valid_i,
   input  logic [DescBits-1:0] desc_i,
-  output logic [FaultW-1:0]   fault_o  // a fault_e
+  output logic [FaultW-1:0]   fault_o,  // a fault_e
+  output logic                faulty_o  // fault_o != FaultNone (no code compare after it)
 );
 
   if (Dim < 2 || Dim > 64 || (Dim & (Dim - 1)) != 0) begin : g_bad_dim
@@ -261,23 +262,53 @@ module desc_decode
                       room_t'(desc1[StoreColsLsb +: CountW]) +
                       room_t'(desc1[StoreCPitchLsb +: CountW]);
 
+  // The rooms the compares after the products see: a flag for "negative" (every block
+  // overflows) and the low NarrowW bits, which hold every non-negative room (the largest is
+  // STORE's, L0c / 4 + a c_pitch). A product fits iff the room is not negative, the product
+  // has no bit at or above NarrowW, and its low bits are at most the room's: a carry chain of
+  // NarrowW bits, not RoomW (FPGA timing: the multiplier's output -> the fetch FIFO,
+  // docs/fpga.md; the same verdict, asserted).
+  localparam int MaxL0Ab  = L0aBytes > L0bBytes ? L0aBytes : L0bBytes;
+  localparam int MaxStore = L0cBytes / 4 + (1 << CountW) - 1;
+  localparam int NarrowW  = $clog2((MaxL0Ab > MaxStore ? MaxL0Ab : MaxStore) + 1);
+  typedef struct packed {
+    logic               neg;
+    logic [NarrowW-1:0] lo;
+  } nroom_t;
+  function automatic nroom_t narrow(input room_t r);
+    nroom_t n;
+    n.neg = r[RoomW-1];
+    n.lo  = r[NarrowW-1:0];
+    return n;
+  endfunction
+  // A block of `size` bytes past its room.
+  function automatic logic nover(input nroom_t r, input logic [ProdW-1:0] size);
+    nover = r.neg || (size[ProdW-1:NarrowW] != '0) || (r.lo < size[NarrowW-1:0]);
+  endfunction
+
   // Stage 2: Pipe = 1 registers the products, the rooms and the product-free verdict.
   logic [ProdW-1:0] p0, p1, p2;
-  room_t            room_ld, room_a, room_b, room_c, room_st;
+  nroom_t           room_ld, room_a, room_b, room_c, room_st;
   pre_t             pre;
+  logic             pre_faulty;  // pre.fault != FaultNone
   if (Pipe != 0) begin : g_pipe
     logic [3*ProdW-1:0] prod_q;
-    room_t              room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q;
+    nroom_t             room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q;
     pre_t               pre_q;
+    logic               pre_faulty_q;
     always_ff @(posedge clk_i) begin
-      prod_q    <= in_prod;
-      room_ld_q <= in_room_ld;
-      room_a_q  <= in_room_a;
-      room_b_q  <= in_room_b;
-      room_c_q  <= in_room_c;
-      room_st_q <= in_room_st;
-      pre_q     <= in_pre;
+      prod_q       <= in_prod;
+      room_ld_q    <= narrow(in_room_ld);
+      room_a_q     <= narrow(in_room_a);
+      room_b_q     <= narrow(in_room_b);
+      room_c_q     <= narrow(in_room_c);
+      room_st_q    <= narrow(in_room_st);
+      pre_q        <= in_pre;
+      pre_faulty_q <= in_pre.fault != FaultNone;
     end
+    assign pre_faulty = pre_faulty_q;
+    `ASSERT_ALWAYS(a_pre_faulty_reg, clk_i, rst_ni, pre_faulty_q == (pre_q.fault != FaultNone),
+                   "the registered field-fault flag disagrees with the registered verdict")
 `ifdef LUOSHU_ECP5
     // ECP5 synthesis (rtl/fpga/ecp5_cells.sv): each product on a MULT18X18D with its input
     // and output registers on, standing for the operand registers and prod_q (the same two
@@ -303,35 +334,58 @@ module desc_decode
     assign {room_ld, room_a, room_b, room_c, room_st} =
         {room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q};
     assign pre = pre_q;
-`ifndef SYNTHESIS
-    // The verdict was made a cycle early: it is the checks of the descriptor in this stage.
-    logic [DescBits-1:0] desc_q;
-    always_ff @(posedge clk_i) desc_q <= desc1;
-    `ASSERT_ALWAYS(a_pre_reg, clk_i, rst_ni, pre_q == pre_check(desc_q),
-                   "the registered field verdict disagrees with the descriptor's checks")
-`endif
   end else begin : g_comb
     logic unused;
     assign unused       = ^{clk_i, rst_ni};
     assign {p2, p1, p0} = in_prod;
     assign {room_ld, room_a, room_b, room_c, room_st} =
-        {in_room_ld, in_room_a, in_room_b, in_room_c, in_room_st};
-    assign pre = in_pre;
+        {narrow(in_room_ld), narrow(in_room_a), narrow(in_room_b), narrow(in_room_c),
+         narrow(in_room_st)};
+    assign pre        = in_pre;
+    assign pre_faulty = in_pre.fault != FaultNone;
   end
 
   // Blocks past the end of their L0: a size above the room after the offset. (Written as <:
   // Yosys maps < and >= to a carry chain alone, > and <= to a LUT tree besides.)
   logic over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st, l0_bad;
-  assign over_p0_ld = room_ld < room_t'(p0);
-  assign over_p0_a  = room_a < room_t'(p0);
-  assign over_p1_b  = room_b < room_t'(p1);
-  assign over_p2_c  = room_c < room_t'(p2);
-  assign over_p0_st = room_st < room_t'(p0);
+  assign over_p0_ld = nover(room_ld, p0);
+  assign over_p0_a  = nover(room_a, p0);
+  assign over_p1_b  = nover(room_b, p1);
+  assign over_p2_c  = nover(room_c, p2);
+  assign over_p0_st = nover(room_st, p0);
   assign l0_bad = (pre.bnd_ld && over_p0_ld) ||
                   (pre.bnd_mm && (over_p0_a || over_p1_b || over_p2_c)) ||
                   (pre.bnd_st && over_p0_st);
 
   // The bounds are set only where the opcode and fields passed, so an overflow is the only
   // fault left then.
-  assign fault_o = l0_bad ? FaultW'(FaultL0Overflow) : pre.fault;
+  assign fault_o  = l0_bad ? FaultW'(FaultL0Overflow) : pre.fault;
+  assign faulty_o = l0_bad || pre_faulty;
+
+`ifndef SYNTHESIS
+  // The narrow compares against the full-width rooms of the descriptor in this stage.
+  logic [DescBits-1:0] desc2;  // desc1 a cycle later (Pipe = 1)
+  room_t               wide_ld, wide_a, wide_b, wide_c, wide_st;
+  if (Pipe != 0) begin : g_desc2
+    always_ff @(posedge clk_i) desc2 <= desc1;
+    // The verdict was made a cycle early: it is the checks of the descriptor in this stage.
+    `ASSERT_ALWAYS(a_pre_reg, clk_i, rst_ni, pre == pre_check(desc2),
+                   "the registered field verdict disagrees with the descriptor's checks")
+  end else begin : g_desc2_comb
+    assign desc2 = desc1;
+  end
+  assign wide_ld = room(desc2[LoadDstBufferLsb] ? L0bBytes : L0aBytes,
+                        desc2[LoadDstOffsetLsb +: OffsetW]);
+  assign wide_a  = room(L0aBytes, desc2[MatmulAOffsetLsb +: OffsetW]);
+  assign wide_b  = room(L0bBytes, desc2[MatmulBOffsetLsb +: OffsetW]);
+  assign wide_c  = room(L0cBytes, desc2[MatmulCOffsetLsb +: OffsetW]) >>> 2;
+  assign wide_st = (room(L0cBytes, desc2[StoreCOffsetLsb +: OffsetW]) >>> 2) -
+                   room_t'(desc2[StoreColsLsb +: CountW]) +
+                   room_t'(desc2[StoreCPitchLsb +: CountW]);
+  `ASSERT_ALWAYS(a_narrow_rooms, clk_i, rst_ni,
+                 {over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st} ==
+                 {wide_ld < room_t'(p0), wide_a < room_t'(p0), wide_b < room_t'(p1),
+                  wide_c < room_t'(p2), wide_st < room_t'(p0)},
+                 "a narrow block-end compare disagrees with the full-width room")
+`endif
 endmodule

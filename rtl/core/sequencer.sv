@@ -195,6 +195,7 @@ module sequencer
   logic [31:0]     dec_index_q, dec_index_d;
   logic [SeqW-1:0] dec_seq_q, dec_seq_d, seq_q, seq_d;
   logic [FaultW-1:0] val_fault, r_val_fault;
+  logic              r_val_faulty;  // r_val_fault != FaultNone
   logic [OpcodeW-1:0] dec_opcode;
   logic            dec_is_sync;
   logic [1:0]      dec_unit;
@@ -239,6 +240,7 @@ module sequencer
   logic        sync_can, sync_win_ok, sync_win_ok_q, sync_start, sync_acc_fault, b_fire, b_live;
   logic        sync_ok;
   logic        b_valid, b_err, b_ok, b_bad;  // the response seen; b_ok / b_bad: its verdict
+  logic        b_ok_next;  // DecodePipe: b_ok of the next cycle
 
   // Faults, state, irq.
   logic              fault_q, fault_d, faulted_q, faulted_d, irq_q, irq_d;
@@ -478,7 +480,7 @@ module sequencer
   // (u_sync_win) without an add in front (read as a SYNC's only).
   assign p_sync_end = SyncEndW'(p_desc[SyncAddrLsb +: 32]) + SyncEndW'(4);
   assign f_in_data  = push_acc ? {1'b1, SyncEndW'(4), FaultNone, FaultAccess, {DescBits{1'b0}}}
-                               : {p_bad || r_val_fault != FaultNone, p_sync_end, r_val_fault,
+                               : {p_bad || r_val_faulty, p_sync_end, r_val_fault,
                                   p_bad ? FaultMemError : FaultNone, p_desc};
 
   // HeadReg: decode, dispatch, SYNC and the fault checks read the head from a register.
@@ -562,7 +564,8 @@ module sequencer
     .rst_ni (rst_ni),
     .valid_i(r_end),
     .desc_i (r_desc),
-    .fault_o(r_val_fault)
+    .fault_o (r_val_fault),
+    .faulty_o(r_val_faulty)
   );
 
   assign dec_opcode  = f_desc[HdrOpcodeLsb +: OpcodeW];
@@ -603,22 +606,27 @@ module sequencer
   // queue has room, as one register per queue (disp_q) loaded from the next state (the next
   // count from this cycle's push and pop) rather than an AND of five flip-flops and the
   // queue's count compare: the offer drives the queue's write and, through the fetch FIFO's
-  // pop, its head register (FPGA timing, docs/fpga.md; same cycles, asserted). A fault or a
-  // clear this cycle still gates it.
+  // pop, its head register (FPGA timing, docs/fpga.md; same cycles, asserted). A fault stops
+  // it in the register too: of the faults raised in a cycle that loads an offer only a unit's
+  // can be (decode's and SYNC's hold decode, a deadlock has no room), so the fault known a
+  // cycle ahead is fault_q or any_fault (asserted), and the write enable of the queue, some
+  // 75 distributed-RAM cells, is the flip-flop and the queue's room test. A clear this cycle
+  // (unregistered: no DecodePipe) still gates it.
   logic [NumUnits-1:0] disp_q, disp_d, q_pop;
   for (genvar u = 0; u < NumUnits; u++) begin : g_dispatch
     assign q_pop[u]  = q_out_valid[u] && q_out_ready[u];
     // Room next cycle: a pop makes it; else full now, or one short and pushed now, leaves none.
     // A clear known a cycle ahead is in the register too.
     assign disp_d[u] = dec_d && !flush_d && dec_queue_d[u] && !clear_next &&
+                       !fault_q && !any_fault &&
                        (q_pop[u] || !(q_count[u] == QCntW'(QueueDepth) ||
                                       (q_count[u] == QCntW'(QueueDepth - 1) && q_in_valid[u])));
     // Valid only with room, so a fault or clear never withdraws an offered entry.
-    assign q_in_valid[u] = disp_q[u] && !fault_q && !clear_late;
+    assign q_in_valid[u] = disp_q[u] && !clear_late;
     `ASSERT_ALWAYS(a_disp_reg, clk_i, rst_ni,
                    disp_q[u] == (dec_q && !flush_q && dec_queue_q[u] && q_in_ready[u] &&
-                                 !(clear && !clear_late)),
-                   "the registered dispatch offer disagrees with decode, flush, clear and room")
+                                 !fault_q && !(clear && !clear_late)),
+                   "the registered dispatch offer disagrees with decode, fault, flush, clear, room")
   end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) disp_q <= '0;
@@ -648,7 +656,25 @@ module sequencer
     if (ring_set_ok) head_d = '0;
   end
 
-  assign f_out_ready = disp_fire || sync_ok || flush_q;
+  // DecodePipe: the fetch FIFO's pop, which loads its ~300-bit head register, is a
+  // flip-flop loaded with the next cycle's dispatch, SYNC retire and flush (same cycles,
+  // asserted), not an OR of the offers in front of that fanout (FPGA timing, docs/fpga.md).
+  logic f_pop_any;  // disp_fire || sync_ok || flush_q
+  assign f_pop_any = disp_fire || sync_ok || flush_q;
+  if (DecodePipe != 0) begin : g_f_pop_reg
+    logic f_pop_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) f_pop_q <= 1'b0;
+      else f_pop_q <= (|disp_d) || (b_ok_next && !clear_next) || flush_d;
+    end
+    assign f_out_ready = f_pop_q;
+    `ASSERT_ALWAYS(a_f_pop_reg, clk_i, rst_ni, f_pop_q == f_pop_any,
+                   "the registered fetch FIFO pop disagrees with dispatch, SYNC and flush")
+  end else begin : g_f_pop_now
+    logic unused_b_ok_next;
+    assign unused_b_ok_next = b_ok_next;
+    assign f_out_ready = f_pop_any;
+  end
 
   // ---------------------------------------------------------------------------------------
   // Queues and units
@@ -908,6 +934,7 @@ module sequencer
     // now": the SYNC's start is left out (it needs sync_busy_q low), and with it the queues'
     // emptiness (FPGA timing: a queue's count -> b_ok_q).
     assign b_want = mem_wr_rsp_i.b_valid && sync_busy_q && !b_fire && !sync_drop_d;
+    assign b_ok_next = b_want && !mem_wr_rsp_i.b_err;
     `ASSERT_ALWAYS(a_b_want, clk_i, rst_ni,
                    b_want == (mem_wr_rsp_i.b_valid && sync_busy_d && !sync_drop_d),
                    "the SYNC's response test without its start disagrees with the next state")
@@ -918,7 +945,7 @@ module sequencer
         b_bad_q   <= 1'b0;
       end else begin
         b_valid_q <= mem_wr_rsp_i.b_valid;
-        b_ok_q    <= b_want && !mem_wr_rsp_i.b_err;
+        b_ok_q    <= b_ok_next;
         b_bad_q   <= b_want && mem_wr_rsp_i.b_err;
       end
       b_err_q <= mem_wr_rsp_i.b_err;
@@ -936,6 +963,7 @@ module sequencer
     assign b_err   = mem_wr_rsp_i.b_err;
     assign b_ok    = b_fire && !sync_drop_q && !b_err;
     assign b_bad   = b_fire && !sync_drop_q && b_err;
+    assign b_ok_next = 1'b0;  // read with DecodePipe only
   end
   assign b_fire         = b_valid && sync_busy_q;
   assign b_live         = b_fire && !sync_drop_q && !clear;

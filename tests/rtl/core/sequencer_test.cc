@@ -1505,6 +1505,31 @@ TYPED_TEST(SequencerTest, InjectedUnitFaultsStopTheCore) {
   }
 }
 
+// A unit's fault in the cycle decode offers its command to a queue: the offer (a register
+// loaded a cycle ahead, with the unit faults in it) must not push the command after the fault.
+// The LOAD's run time is swept so its faulting done meets each phase of the MATMULs' dispatch.
+TYPED_TEST(SequencerTest, UnitFaultWhileDecodeDispatchesStopsTheDispatch) {
+  auto bad = Load();
+  bad.src_addr = kData + 0x100;
+  std::vector<Descriptor> program = {bad.Pack()};
+  for (int i = 0; i < 12; ++i) program.push_back(Matmul(TypeParam::kDim).Pack());
+  for (int run = 1; run <= 24; ++run) {
+    SCOPED_TRACE("run time " + std::to_string(run));
+    Timing t;
+    t.mem_latency = 1 + run % 3;
+    t.run_min = t.run_max = run;
+    Rig<TypeParam> rig(AllMemory(), t, 0x600d + run);
+    rig.InjectUnitFault(bad.Pack(), Fault::kAccess);
+    rig.SetRing(kRing, 64);
+    rig.Submit(program);
+    rig.Run();
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kFaulted);
+    EXPECT_EQ(rig.RtlFault(), Fault::kAccess);
+    EXPECT_EQ(rig.dut().fault_index_o, 0u);
+    RecoverAndRunLegal(rig, kRing);
+  }
+}
+
 // A LD unit that takes a second command while busy: the second starts (takes its waits)
 // while the first runs; when the first faults, the second is abandoned as the model never
 // starts it: its waits are given back, its done is ignored, nothing retires.
