@@ -46,7 +46,9 @@ module mte_in #(
   parameter int L0bBytes = 65536,
   parameter int NumWindows = 4,
   // 1 (FPGA): each pre-pass window check takes two cycles, its verdict from a register (one
-  // cycle more per LOAD, and one more per row when rows are checked one by one)
+  // cycle more per LOAD, and one more per row when rows are checked one by one); and R
+  // passes a two-entry register slice in front of the walkers (each beat one cycle later, at
+  // the same rate)
   parameter int CtrlPipe = 0,
   // Bytes per L0A/L0B access (docs/core.md); derived, not settable.
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes
@@ -147,7 +149,9 @@ module mte_in #(
   logic             p_valid_q, p_valid_d;    // the accepted command waits for the back end
   logic             p_checked_q, p_checked_d;  // its pre-pass is over
   logic             p_acc_q, p_acc_d;        // and failed (ACCESS)
-  logic             b_take;                  // the back end takes it this cycle
+  // The back end takes it this cycle. A register loaded from the next state (a_b_take_reg):
+  // it loads every walker register, so its fanout starts at a flip-flop, not at a LUT.
+  logic             b_take, b_take_q, b_take_d;
   logic             ready_q, ready_d;        // sts_o.ready
   logic             cmd_accept;
   logic             has_reads;
@@ -167,7 +171,7 @@ module mte_in #(
   assign sts_o.ready = ready_q;
   assign cmd_accept  = cmd_i.valid && ready_q;
   assign has_reads   = (desc.valid_rows != '0) && (desc.valid_cols != '0);
-  assign b_take      = p_valid_q && p_checked_q && (b_state_q != BRun);
+  assign b_take      = b_take_q;
 
   // ------------------------------------------------------------------ pre-pass (CHECK)
   logic        chk_box_q, chk_box_d;         // checking the bounding box, not yet rows
@@ -277,16 +281,34 @@ module mte_in #(
   logic             rw_row_end_q, rw_row_end_d;   // rw_row_end, kept in a register (timing)
   logic             r_fire, r_write;
   logic [BeatBytes*8-1:0] r_shifted;
+  // The R beat the walkers see, and whether they take it.
+  logic                   r_valid, r_last, r_err;
+  logic [BeatBytes*8-1:0] r_data;
+  logic                   r_ready_q;
 
   // Beats of the next command wait (briefly) until this one's zeros are written; after an
   // error every owed beat is drained, whichever command asked for it.
   // R's ready from a register loaded from the next state (same cycles): the back end's state
   // decode and its error and rows-left flags stood in front of R's handshake, and through it
   // of the zero walker and the L0 write register (on the FPGA, 337 endpoints over 10 ns).
-  logic r_ready_q;
-  assign mem_r_ready_o = r_ready_q;
-  assign r_fire   = mem_rd_rsp_i.r_valid && mem_r_ready_o;
-  assign r_write  = r_fire && !mem_rd_rsp_i.r_err && !err_q;
+  //
+  // CtrlPipe: R from a two-entry register slice (spill_register), so the beat's
+  // valid and R's ready are flip-flops of this unit: the memory port's R valid, from another
+  // unit's flip-flop, stood in front of the walkers and the L0 write register (on the FPGA,
+  // 85 endpoints behind it). Its payload registers load on flip-flops only (their own fill
+  // and r_ready_q), never on the incoming valid.
+  spill_register #(.Width(BeatBytes * 8 + 2), .Bypass(CtrlPipe == 0 ? 1 : 0)) u_r_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (mem_rd_rsp_i.r_valid),
+    .in_ready_o (mem_r_ready_o),
+    .in_data_i  ({mem_rd_rsp_i.r_data, mem_rd_rsp_i.r_last, mem_rd_rsp_i.r_err}),
+    .out_valid_o(r_valid),
+    .out_ready_i(r_ready_q),
+    .out_data_o ({r_data, r_last, r_err})
+  );
+  assign r_fire   = r_valid && r_ready_q;
+  assign r_write  = r_fire && !r_err && !err_q;
   assign rw_lo    = rw_first_q ? rw_page_q[OffW-1:0] : '0;
   assign rw_avail = rw_avail_q;
   // Whether a beat with `avail` bytes from its first useful one ends a row with `rem` left:
@@ -302,7 +324,7 @@ module mte_in #(
                  rw_row_end_q == (16'(rw_avail) >= rw_rem_q),
                  "MTE-in's registered row end disagrees with the bytes the row has left")
   assign rw_cnt   = rw_row_end ? CntW'(rw_rem_q) : rw_avail;
-  assign r_shifted = mem_rd_rsp_i.r_data >> {rw_lo, 3'b000};
+  assign r_shifted = r_data >> {rw_lo, 3'b000};
 
   // ------------------------------------------------------------------ zero walker
   typedef enum logic [1:0] {
@@ -315,23 +337,27 @@ module mte_in #(
   logic [AddrW-1:0] z_addr_q, z_addr_d;
   logic [LenW-1:0]  z_rem_q, z_rem_d;             // bytes left in the current run
   logic [AddrW-1:0] z_next_q, z_next_d;           // L0 address of the next row
-  logic             z_run_end, z_to_tail, z_go, z_write;
+  logic             z_run_end, z_go, z_write;
   // Tail length (rows - valid rows read) * row_bytes, by shift-and-add (<= 16 cycles from the
   // back end taking the command, hidden behind the memory latency unless nothing is read;
   // only the step into the tail waits for it).
   logic [LenW-1:0]  mul_acc_q, mul_acc_d, mul_a_q, mul_a_d;
   logic [15:0]      mul_b_q, mul_b_d;
   logic             mul_done;
+  // Timing (docs/fpga.md): the zero walker's decisions are flags in registers, each loaded
+  // with its value's next-state candidate (checked by a_z_flags): as compares of mul_b, z_rem
+  // and z_rows they stood in front of z_go, which loads every zero-walker register and the L0
+  // write (on the FPGA, 53 endpoints behind mul_b_q). z_ready_q is z_go but for the R beat.
+  logic             mul_done_q, mul_done_d;       // mul_b_q == 0
+  logic             z_run_end_q, z_run_end_d;     // z_rem_q <= AbLanes: the run's last write
+  logic             z_rem_nz_q, z_rem_nz_d;       // z_rem_q != 0
+  logic             z_rows_one_q, z_rows_one_d;   // z_rows_q == 1
+  logic             z_ready_q, z_ready_d;         // the zero walker goes unless an R beat does
 
-  assign mul_done  = (mul_b_q == '0);
-  // A run's last write: z_rem <= AbLanes, as bit tests (AbLanes is a power of two), not a
-  // carry chain in front of the walker's state and the write mask. Before it each write is
-  // AbLanes bytes.
-  assign z_run_end = ((z_rem_q >> LaneBits) == '0) || (z_rem_q == LenW'(AbLanes));
-  assign z_to_tail = (z_phase_q == ZRows) && z_run_end && (z_rows_q == 16'd1);
-  assign z_go      = (b_state_q == BRun) && !b_acc_q && (z_phase_q != ZDone) &&
-                     (mul_done || !z_to_tail) && !err_q && !r_fire;
-  assign z_write   = z_go && (z_rem_q != '0);
+  assign mul_done  = mul_done_q;
+  assign z_run_end = z_run_end_q;
+  assign z_go      = z_ready_q && !r_fire;
+  assign z_write   = z_go && z_rem_nz_q;
   assign b_done    = err_q ? (room_q == OutW'(MaxOutBeats) && f_state_q != FIssue)
                            : (b_acc_q || (!rw_more_q && z_phase_q == ZDone));
 
@@ -351,6 +377,21 @@ module mte_in #(
     lanes_below = m;
   endfunction
 
+  // Each source's mask from registers alone (kept as nets, so synthesis does not fold R's
+  // handshake into the lane compares): the beat's handshake only selects between them.
+  (* keep *) logic [AbLanes-1:0] r_mask, z_mask;
+  // rw_cnt is min(rw_rem, rw_avail): its lanes are those below both, so the mask does not
+  // wait for the row-end compare
+  assign r_mask = lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail));
+  // The first min(z_rem, AbLanes) lanes: every lane before the run's end; at its end
+  // (z_rem <= AbLanes) all of them for z_rem == AbLanes, else those below z_rem. From the
+  // flag and z_rem's low bits, not an OR of its high bits.
+  always_comb begin
+    for (int l = 0; l < AbLanes; l++) begin
+      z_mask[l] = !z_run_end_q || z_rem_q[LaneBits] || (LaneBits'(l) < z_rem_q[LaneBits-1:0]);
+    end
+  end
+
   always_comb begin
     w_we_d   = 1'b0;
     w_addr_d = z_addr_q;
@@ -360,14 +401,12 @@ module mte_in #(
     if (r_write) begin
       w_we_d   = 1'b1;
       w_addr_d = rw_dst_q;
-      // rw_cnt is min(rw_rem, rw_avail): its lanes are those below both, so the mask does not
-      // wait for the row-end compare
-      w_mask_d = lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail));
+      w_mask_d = r_mask;
       w_data_d[BeatBytes*8-1:0] = r_shifted;
       w_rd_d   = BytesW'(rw_cnt);
     end else if (z_write) begin
       w_we_d   = 1'b1;
-      w_mask_d = lanes_below(32'(z_rem_q));  // = the first min(z_rem, AbLanes) lanes
+      w_mask_d = z_mask;
     end
   end
 
@@ -481,53 +520,73 @@ module mte_in #(
     mul_acc_d  = mul_acc_q;
     mul_a_d    = mul_a_q;
     mul_b_d    = mul_b_q;
+    mul_done_d   = mul_done_q;
+    z_run_end_d  = z_run_end_q;
+    z_rem_nz_d   = z_rem_nz_q;
+    z_rows_one_d = z_rows_one_q;
+    // Bytes of the next beat from its first useful one (rw_avail a cycle early), for the cases
+    // below each from registers, not from rw_page_d and rw_first_d behind R's handshake.
+    rw_avail_d = CntW'(BeatBytes) - (rw_first_q ? CntW'(rw_page_q[OffW-1:0]) : CntW'(0));
 
     // Multiplier: one bit of the row count per cycle.
     if (!mul_done) begin
       if (mul_b_q[0]) mul_acc_d = mul_acc_q + mul_a_q;
-      mul_a_d = mul_a_q << 1;
-      mul_b_d = mul_b_q >> 1;
+      mul_a_d    = mul_a_q << 1;
+      mul_b_d    = mul_b_q >> 1;
+      mul_done_d = (mul_b_q[15:1] == '0);
+    end
+
+    // Response walker. R's ready implies BRun (a_r_ready_reg), so the beat alone moves it.
+    if (r_fire) begin
+      if (r_err) err_d = 1'b1;
+      if (rw_row_end) begin
+        if (rw_more_q) begin
+          rw_rows_d = rw_rows_q - 16'd1;
+          rw_more_d = (rw_rows_q != 16'd1);
+        end
+        rw_page_d  = rw_page_q + b_stride_q;
+        rw_first_d = 1'b1;
+        rw_avail_d = CntW'(BeatBytes) - CntW'(OffW'(rw_page_q[OffW-1:0] + b_stride_q[OffW-1:0]));
+        rw_rem_d   = b_valid_cols_q;
+        rw_dst_d   = rw_next_q;
+        rw_next_d  = rw_next_q + AddrW'(b_row_bytes_q);
+      end else begin
+        // Not the row's end: all of rw_avail is useful (no add waits for the compare).
+        rw_first_d = 1'b0;
+        rw_avail_d = CntW'(BeatBytes);
+        rw_rem_d   = rw_rem_q - 16'(rw_avail);
+        rw_dst_d   = rw_dst_q + AddrW'(rw_avail);
+      end
+    end
+
+    // Zero walker: z_go implies BRun (a_z_ready_reg), so it alone moves it. Each new z_rem's
+    // flags come from the same candidate.
+    if (z_go) begin
+      if (!z_run_end) begin
+        z_addr_d    = z_addr_q + AddrW'(AbLanes);
+        z_rem_d     = z_rem_q - LenW'(AbLanes);
+        z_run_end_d = (z_rem_q <= LenW'(2 * AbLanes));
+        z_rem_nz_d  = 1'b1;  // z_rem_q > AbLanes
+      end else if (z_phase_q == ZTail) begin
+        z_phase_d = ZDone;
+      end else if (z_rows_one_q) begin
+        z_phase_d   = ZTail;
+        z_addr_d    = z_next_q;
+        z_rem_d     = mul_acc_q;
+        z_run_end_d = (mul_acc_q <= LenW'(AbLanes));
+        z_rem_nz_d  = (mul_acc_q != '0);
+      end else begin
+        z_rows_d     = z_rows_q - 16'd1;
+        z_rows_one_d = (z_rows_q == 16'd2);
+        z_addr_d     = z_next_q + AddrW'(b_valid_cols_q);
+        z_rem_d      = LenW'(b_row_bytes_q - b_valid_cols_q);
+        z_run_end_d  = (LenW'(b_row_bytes_q - b_valid_cols_q) <= LenW'(AbLanes));
+        z_rem_nz_d   = (b_row_bytes_q != b_valid_cols_q);
+        z_next_d     = z_next_q + AddrW'(b_row_bytes_q);
+      end
     end
 
     if (b_state_q == BRun) begin
-      // Response walker.
-      if (r_fire) begin
-        if (mem_rd_rsp_i.r_err) err_d = 1'b1;
-        if (rw_row_end) begin
-          if (rw_more_q) begin
-            rw_rows_d = rw_rows_q - 16'd1;
-            rw_more_d = (rw_rows_q != 16'd1);
-          end
-          rw_page_d  = rw_page_q + b_stride_q;
-          rw_first_d = 1'b1;
-          rw_rem_d   = b_valid_cols_q;
-          rw_dst_d   = rw_next_q;
-          rw_next_d  = rw_next_q + AddrW'(b_row_bytes_q);
-        end else begin
-          // Not the row's end: all of rw_avail is useful (no add waits for the compare).
-          rw_first_d = 1'b0;
-          rw_rem_d   = rw_rem_q - 16'(rw_avail);
-          rw_dst_d   = rw_dst_q + AddrW'(rw_avail);
-        end
-      end
-      // Zero walker.
-      if (z_go) begin
-        if (!z_run_end) begin
-          z_addr_d = z_addr_q + AddrW'(AbLanes);
-          z_rem_d  = z_rem_q - LenW'(AbLanes);
-        end else if (z_phase_q == ZTail) begin
-          z_phase_d = ZDone;
-        end else if (z_rows_q == 16'd1) begin
-          z_phase_d = ZTail;
-          z_addr_d  = z_next_q;
-          z_rem_d   = mul_acc_q;
-        end else begin
-          z_rows_d = z_rows_q - 16'd1;
-          z_addr_d = z_next_q + AddrW'(b_valid_cols_q);
-          z_rem_d  = LenW'(b_row_bytes_q - b_valid_cols_q);
-          z_next_d = z_next_q + AddrW'(b_row_bytes_q);
-        end
-      end
       // Done once every beat of the command is in and every zero written (the last write
       // leaves the register this cycle); after an error, once nothing is owed at all.
       if (b_done) begin
@@ -547,6 +606,7 @@ module mte_in #(
       rw_more_d  = c_reads_q;  // (valid_rows != 0 then)
       rw_page_d  = c_src_q[11:0];
       rw_first_d = 1'b1;
+      rw_avail_d = CntW'(BeatBytes) - CntW'(c_src_q[OffW-1:0]);
       rw_rem_d   = c_valid_cols_q;
       rw_dst_d   = c_dst_q;
       rw_next_d  = c_dst_q + AddrW'(c_row_bytes_q);
@@ -554,24 +614,29 @@ module mte_in #(
       mul_a_d    = LenW'(c_row_bytes_q);
       if (c_reads_q) begin
         // Pad after valid_cols in each valid row, then rows valid_rows.. as the tail.
-        z_rows_d = c_valid_rows_q;
-        z_addr_d = c_dst_q + AddrW'(c_valid_cols_q);
-        z_rem_d  = LenW'(c_row_bytes_q - c_valid_cols_q);
-        z_next_d = c_dst_q + AddrW'(c_row_bytes_q);
-        mul_b_d  = c_rows_q - c_valid_rows_q;
+        z_rows_d     = c_valid_rows_q;
+        z_rows_one_d = (c_valid_rows_q == 16'd1);
+        z_addr_d     = c_dst_q + AddrW'(c_valid_cols_q);
+        z_rem_d      = LenW'(c_row_bytes_q - c_valid_cols_q);
+        z_run_end_d  = (LenW'(c_row_bytes_q - c_valid_cols_q) <= LenW'(AbLanes));
+        z_rem_nz_d   = (c_row_bytes_q != c_valid_cols_q);
+        z_next_d     = c_dst_q + AddrW'(c_row_bytes_q);
+        mul_b_d      = c_rows_q - c_valid_rows_q;
+        mul_done_d   = (c_rows_q == c_valid_rows_q);
       end else begin
         // Nothing read: one empty row run that leads straight into the tail (all rows).
-        z_rows_d = 16'd1;
-        z_addr_d = c_dst_q;
-        z_rem_d  = '0;
-        z_next_d = c_dst_q;
-        mul_b_d  = c_rows_q;
+        z_rows_d     = 16'd1;
+        z_rows_one_d = 1'b1;
+        z_addr_d     = c_dst_q;
+        z_rem_d      = '0;
+        z_run_end_d  = 1'b1;
+        z_rem_nz_d   = 1'b0;
+        z_next_d     = c_dst_q;
+        mul_b_d      = c_rows_q;
+        mul_done_d   = (c_rows_q == '0);
       end
       z_phase_d = ZRows;
     end
-    // Bytes of the next beat from its first useful one: what rw_avail is from rw_first and
-    // rw_page, made a cycle early.
-    rw_avail_d = CntW'(BeatBytes) - (rw_first_d ? CntW'(rw_page_d[OffW-1:0]) : CntW'(0));
     // rw_row_end's next value, each case from registers (no subtract before the compare): no
     // beat, a new command's first row, the next row, or the rest of this row, where the next
     // beat is a whole one, so rem - avail <= BeatBytes is rem <= avail + BeatBytes.
@@ -580,7 +645,7 @@ module mte_in #(
     if (b_take) begin
       rw_row_end_d = row_end_of(AvW'(BeatBytes) - AvW'(c_src_q[OffW-1:0]),
                                 c_valid_cols_q);
-    end else if (b_state_q == BRun && r_fire) begin
+    end else if (r_fire) begin
       if (rw_row_end_q) begin
         rw_row_end_d = row_end_of(AvW'(BeatBytes) -
                                     AvW'(OffW'(rw_page_q[OffW-1:0] + b_stride_q[OffW-1:0])),
@@ -633,15 +698,24 @@ module mte_in #(
   // ready only if the back end takes it and it passed its pre-pass; without one, the back
   // end's next state is not idle exactly when it runs now, so its done logic stays out.
   assign b_acc_d = b_take ? p_acc_q : b_acc_q;
+  assign b_take_d = p_valid_d && p_checked_d && (b_state_d != BRun);
+  assign z_ready_d = (b_state_d == BRun) && !b_acc_d && !err_d && (z_phase_d != ZDone) &&
+                     (mul_done_d || !((z_phase_d == ZRows) && z_run_end_d && z_rows_one_d));
   assign ready_d = (f_state_d == FIdle) && !cmd_accept && !err_d &&
                    (p_valid_q ? b_take && !p_acc_q : !(b_state_q == BRun && b_acc_q));
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      r_ready_q <= 1'b0;
-      ready_q   <= 1'b1;
+      r_ready_q  <= 1'b0;
+      ready_q    <= 1'b1;
+      z_ready_q  <= 1'b0;
+      mul_done_q <= 1'b1;
+      b_take_q   <= 1'b0;
     end else begin
-      r_ready_q <= (b_state_d == BRun) && !b_acc_d && (err_d || rw_more_d);
-      ready_q   <= ready_d;
+      r_ready_q  <= (b_state_d == BRun) && !b_acc_d && (err_d || rw_more_d);
+      ready_q    <= ready_d;
+      z_ready_q  <= z_ready_d;
+      mul_done_q <= mul_done_d;
+      b_take_q   <= b_take_d;
     end
   end
   `ASSERT_ALWAYS(a_r_ready_reg, clk_i, rst_ni,
@@ -651,6 +725,28 @@ module mte_in #(
                  ready_q == ((f_state_q == FIdle) && !p_valid_q && !err_q &&
                              !(b_state_q != BIdle && b_acc_q)),
                  "MTE-in's registered command ready disagrees with its state")
+  `ASSERT_ALWAYS(a_b_take_reg, clk_i, rst_ni,
+                 b_take_q == (p_valid_q && p_checked_q && (b_state_q != BRun)),
+                 "MTE-in's registered back-end take disagrees with its state")
+  `ASSERT_ALWAYS(a_z_ready_reg, clk_i, rst_ni,
+                 z_ready_q == ((b_state_q == BRun) && !b_acc_q && (z_phase_q != ZDone) &&
+                               ((mul_b_q == '0) || !((z_phase_q == ZRows) &&
+                                                     (z_rem_q <= LenW'(AbLanes)) &&
+                                                     (z_rows_q == 16'd1))) && !err_q),
+                 "MTE-in's registered zero-walker go disagrees with its state")
+  // The zero walker's flags against the values they stand for (z_rem and z_rows are not reset:
+  // from the first command on, i.e. outside ZDone).
+  `ASSERT_ALWAYS(a_z_flags, clk_i, rst_ni,
+                 mul_done_q == (mul_b_q == '0) &&
+                 (z_phase_q == ZDone || (z_run_end_q == (z_rem_q <= LenW'(AbLanes)) &&
+                                         z_rem_nz_q == (z_rem_q != '0) &&
+                                         z_rows_one_q == (z_rows_q == 16'd1))),
+                 "a zero-walker flag disagrees with the count it stands for")
+  `ASSERT_ALWAYS(a_rw_avail_reg, clk_i, rst_ni,
+                 b_state_q != BRun ||
+                 rw_avail_q == CntW'(BeatBytes) - (rw_first_q ? CntW'(rw_page_q[OffW-1:0])
+                                                              : CntW'(0)),
+                 "MTE-in's registered beat bytes disagree with the walker's row start")
 
   // Datapath and walker registers: only read while the control state above says so.
   always_ff @(posedge clk_i) begin
@@ -691,6 +787,9 @@ module mte_in #(
     z_addr_q   <= z_addr_d;
     z_rem_q    <= z_rem_d;
     z_next_q   <= z_next_d;
+    z_run_end_q  <= z_run_end_d;
+    z_rem_nz_q   <= z_rem_nz_d;
+    z_rows_one_q <= z_rows_one_d;
     mul_acc_q  <= mul_acc_d;
     mul_a_q    <= mul_a_d;
     w_addr_q   <= w_addr_d;
@@ -723,7 +822,7 @@ module mte_in #(
   end
   // After an error the walker is no longer in step: the drain may take the next command's beats.
   `ASSERT_ALWAYS(a_r_last, clk_i, rst_ni,
-                 !r_fire || err_q || mem_rd_rsp_i.r_last == rw_exp_last,
+                 !r_fire || err_q || r_last == rw_exp_last,
                  "R last does not match the end of a burst this unit issued")
   // The plain box length, for the check that chk_end_q is the checked range's end.
   logic [47:0] ref_box_len_q;
@@ -742,8 +841,6 @@ module mte_in #(
                  "the checked range's end is not its start plus its length")
   `ASSERT_ALWAYS(a_rw_more, clk_i, rst_ni, rw_more_q == (rw_rows_q != '0),
                  "the response walker's rows-left flag disagrees with its count")
-  `ASSERT_ALWAYS(a_z_run_end, clk_i, rst_ni, z_run_end == (z_rem_q <= LenW'(AbLanes)),
-                 "the zero walker's run end is not z_rem <= AbLanes")
   // The write masks from bit tests against the plain compares.
   logic [AbLanes-1:0] ref_z_mask, ref_r_mask;
   always_comb begin
@@ -753,6 +850,7 @@ module mte_in #(
     end
   end
   `ASSERT_ALWAYS(a_w_mask, clk_i, rst_ni,
+                 (z_phase_q == ZDone || z_mask == ref_z_mask) &&
                  lanes_below(32'(z_rem_q)) == ref_z_mask &&
                  (lanes_below(32'(rw_rem_q)) & lanes_below(32'(rw_avail))) == ref_r_mask,
                  "a write mask from bit tests is not the first lanes")
@@ -789,5 +887,5 @@ module mte_in #(
   assign unused_cov = iss_row_last;
   `COVER(cov_burst_split_4k, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats != 9'd256)
   `COVER(cov_burst_split_256, clk_i, rst_ni, ar_load && !iss_row_last && iss_beats == 9'd256)
-  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && mem_rd_rsp_i.r_err)
+  `COVER(cov_memerr_load, clk_i, rst_ni, r_fire && r_err)
 endmodule
