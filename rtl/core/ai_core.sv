@@ -222,6 +222,7 @@ module ai_core
     .cmd_done_o,
     .cmd_o          (seq_cmd),
     .sts_i          (seq_sts),
+    .done_bad_i     (seq_bad),
     .mem_rd_req_o   (rd_req[RdSeq]),
     .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
@@ -239,6 +240,11 @@ module ai_core
   // The unit's done, fault and busy reach the sequencer through a register as well, so a
   // unit's finish (its fault logic) and the sequencer's dispatch (which a fault stops) do not
   // share a cycle: the sequencer sees each done a cycle later, as from a unit a cycle slower.
+  // A unit's done that carries a fault, for the sequencer (registered with the status).
+  logic [NumUnits-1:0] unit_bad, seq_bad;
+  for (genvar u = 0; u < NumUnits; u++) begin : g_unit_bad
+    assign unit_bad[u] = unit_sts[u].done && unit_sts[u].fault != luoshu_isa_pkg::FaultNone;
+  end
   if (UnitSlice != 0) begin : g_unit_slice
     for (genvar u = 0; u < NumUnits; u++) begin : g_unit
       // A one-entry FIFO (a stream_fifo of Depth 1: no push while full), written out so the
@@ -258,23 +264,27 @@ module ai_core
       assign unit_cmd[u].desc  = cmd_desc_q;
       `ASSERT_STREAM_STABLE(a_slice_cmd_stable, clk_i, rst_ni, cmd_valid_q, unit_sts[u].ready,
                             cmd_desc_q)
-      logic                              done_q, busy_q;
+      logic                              done_q, busy_q, bad_q;
       logic [luoshu_isa_pkg::FaultW-1:0] fault_q;
       always_ff @(posedge clk_i) begin
         if (!rst_ni) begin
           done_q <= 1'b0;
           busy_q <= 1'b0;
+          bad_q  <= 1'b0;
         end else begin
           done_q <= unit_sts[u].done;
           busy_q <= unit_sts[u].busy;
+          bad_q  <= unit_bad[u];
         end
       end
       always_ff @(posedge clk_i) fault_q <= unit_sts[u].fault;
       assign seq_sts[u] = '{ready: in_ready, done: done_q, fault: fault_q, busy: busy_q};
+      assign seq_bad[u] = bad_q;
     end
   end else begin : g_unit_direct
     assign unit_cmd = seq_cmd;
     assign seq_sts  = unit_sts;
+    assign seq_bad  = unit_bad;
   end
 
   // ---------------------------------------------------------------- L0 buffers

@@ -91,6 +91,10 @@ module sequencer
   // Units (docs/core.md "Unit command interface"), indexed like isa::Queue (LD, EX, ST).
   output luoshu_unit_pkg::cmd_t [luoshu_unit_pkg::NumUnits-1:0] cmd_o,
   input  luoshu_unit_pkg::sts_t [luoshu_unit_pkg::NumUnits-1:0] sts_i,
+  // Per unit: its done carries a fault (sts_i.done && sts_i.fault != FaultNone, asserted),
+  // made where the status is registered, so the 4-bit compare is not between a unit's done
+  // and the starts, tokens and dispatch (FPGA timing).
+  input  logic [luoshu_unit_pkg::NumUnits-1:0]                  done_bad_i,
   // Memory port: reads fetch descriptors, the write is SYNC's.
   output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
   input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
@@ -833,10 +837,11 @@ module sequencer
     assign early[u]    = early_nf[u] && !any_fault;
 
     assign done_ev[u]    = run_q[u] && u_done[u];
-    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear_late &&
-                           u_done_fault[u] == FaultNone;
-    assign unit_fault[u] = u_done[u] && armed_q[u] && !clear_late &&
-                           u_done_fault[u] != FaultNone;
+    assign done_ok[u]    = u_done[u] && armed_q[u] && !clear_late && !done_bad_i[u];
+    assign unit_fault[u] = armed_q[u] && !clear_late && done_bad_i[u];
+    `ASSERT_ALWAYS(a_done_bad, clk_i, rst_ni,
+                   done_bad_i[u] == (u_done[u] && u_done_fault[u] != FaultNone),
+                   "a unit's done-with-fault flag disagrees with its done and fault code")
 
     always_comb begin
       pres_d[u]       = (pres_q[u] && !hs[u]) || start[u];

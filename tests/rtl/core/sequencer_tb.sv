@@ -61,6 +61,10 @@ module sequencer_tb
   luoshu_mem_pkg::win_t [NumWindows-1:0] win;
   cmd_t [NumUnits-1:0] unit_cmd;
   sts_t [NumUnits-1:0] unit_sts;
+  logic [NumUnits-1:0] unit_bad;  // as ai_core makes it
+  for (genvar u = 0; u < NumUnits; u++) begin : g_unit_bad
+    assign unit_bad[u] = unit_sts[u].done && unit_sts[u].fault != luoshu_isa_pkg::FaultNone;
+  end
 
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
@@ -93,6 +97,7 @@ module sequencer_tb
     .cmd_done_o,
     .cmd_o          (unit_cmd),
     .sts_i          (unit_sts),
+    .done_bad_i     (unit_bad),
     .mem_rd_req_o (mem_rd_req),
     .mem_rd_rsp_i (mem_rd_rsp),
     .mem_r_ready_o,
