@@ -90,6 +90,10 @@ module vec_unit
   } state_e;
   state_e state_q, state_d;
   logic   run_q;  // state_q == StRun as a flop of its own: it gates every step and pop
+  // state_q == StStart as a flop of its own (a_start_reg): it loads the three burst generators
+  // (their start registers, fanout ~150 each) and resets the row registers, from a flip-flop,
+  // not a decode of state_q (the FPGA build's paths from state_q into the generators).
+  logic   start_q;
 
   logic cmd_fire;
   assign sts_o.ready = (state_q == StIdle);
@@ -257,11 +261,12 @@ module vec_unit
   logic [1:0]        buf_pop;
   logic              ar_sel, ar_sel_q, ar_hold_q, ar_fire, tag_in_ready;
   logic [1:0]        fits;       // the burst on offer fits its buffer's room
+  logic [1:0]        fits_next;  // StepSlice: fits next cycle (its register's input)
   for (genvar s = 0; s < 2; s++) begin : g_rd_gen
     burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_rd_gen (
       .clk_i,
       .rst_ni,
-      .start_i         (state_q == StStart && (s == 0 || two_q)),
+      .start_i         (start_q && (s == 0 || two_q)),
       .addr_i          (addr_q[s]),
       .row_bytes_i     (src_bytes_q),
       .rows_i          (rows_q),
@@ -291,15 +296,16 @@ module vec_unit
         assign fit_keep[p] = fit_idle[p] || 32'(room_q[s]) + p >= 32'(rg_beats[s]);
         assign fit_took[p] = 32'(room_q[s]) + p >= MaxBurst + 32'(rg_beats[s]);
       end
+      // = room_d >= MaxBurst || (no take, no start, and room_d >= the burst's beats)
+      assign fits_next[s] = rg_fire[s] ? fit_took[buf_pop[s]] :
+                            start_q ? fit_idle[buf_pop[s]] : fit_keep[buf_pop[s]];
       always_ff @(posedge clk_i) begin
         if (!rst_ni) begin
           fits_q  <= 1'b1;  // the room is whole
           moved_q <= 1'b1;
         end else begin
-          // = room_d >= MaxBurst || (no take, no start, and room_d >= the burst's beats)
-          fits_q  <= rg_fire[s] ? fit_took[buf_pop[s]] :
-                     (state_q == StStart) ? fit_idle[buf_pop[s]] : fit_keep[buf_pop[s]];
-          moved_q <= rg_fire[s] || state_q == StStart;  // the burst on offer is a new one
+          fits_q  <= fits_next[s];
+          moved_q <= rg_fire[s] || start_q;  // the burst on offer is a new one
         end
       end
       assign fits[s] = fits_q;
@@ -309,19 +315,74 @@ module vec_unit
                       (moved_q || fits_q == (rg_beats[s] <= 9'(room_q[s])))),
                      "the vector unit's registered burst fit disagrees with the buffer's room")
     end else begin : g_now
-      assign fits[s] = (9'(room_q[s]) >= rg_beats[s]);  // >=: a carry chain (see window_check_end)
+      assign fits[s]      = (9'(room_q[s]) >= rg_beats[s]);  // >=: a carry chain (see window_check_end)
+      assign fits_next[s] = 1'b0;  // read only by StepSlice's AR register
     end
   end
   // Alternate between the sources; a choice on offer is held until taken (stream rule: a
   // source's can_issue only falls when its burst is taken).
-  assign ar_sel = ar_hold_q ? ar_sel_q : (can_issue[1] && (!can_issue[0] || !ar_sel_q));
+  logic ar_sel_now;  // the choice, from this cycle's offers
+  assign ar_sel_now = ar_hold_q ? ar_sel_q : (can_issue[1] && (!can_issue[0] || !ar_sel_q));
+  // StepSlice: which source's burst is on the AR (one bit each) from registers (same cycles),
+  // so each burst generator's step (its load enables, fanout ~74) is the AR ready and one flop,
+  // not the choice above behind both generators' valids and fits. Worked out from the next
+  // cycle's fits (their registers' inputs) and burst valids: a generator's valid rises at a
+  // start (a command has rows and columns, a_not_empty) and falls after its last row's last
+  // burst, so its rows left are counted here too (last_row_q).
+  if (StepSlice != 0) begin : g_ar_reg
+    logic [1:0]       offer_q, offer_d, can_d, valid_d, last_row_q;
+    logic [1:0][15:0] rows_left_q;  // rows of each generator's transfer, the current included
+    logic             hold_d;
+    always_comb begin
+      hold_d = mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
+      for (int i = 0; i < 2; i++) begin
+        if (start_q && (i == 0 || two_q)) valid_d[i] = 1'b1;
+        else valid_d[i] = rg_valid[i] && !(rg_fire[i] && rg_row_last[i] && last_row_q[i]);
+        can_d[i] = valid_d[i] && fits_next[i];
+      end
+      // ar_sel_now of the next cycle (ar_sel is offer_q[1]), and the source it picks
+      offer_d[1] = can_d[1] && (hold_d ? offer_q[1] : (!can_d[0] || !offer_q[1]));
+      offer_d[0] = can_d[0] && (hold_d ? !offer_q[1] : (!can_d[1] || offer_q[1]));
+    end
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) offer_q <= '0;
+      else offer_q <= offer_d;
+    end
+    always_ff @(posedge clk_i) begin  // set in StStart, read from it on: not reset
+      for (int i = 0; i < 2; i++) begin
+        if (start_q) begin
+          rows_left_q[i] <= rows_q;
+          last_row_q[i]  <= (rows_q == 16'd1);
+        end else if (rg_fire[i] && rg_row_last[i]) begin
+          rows_left_q[i] <= rows_left_q[i] - 16'd1;
+          last_row_q[i]  <= (rows_left_q[i] == 16'd2);
+        end
+      end
+    end
+    assign ar_sel = offer_q[1];
+    assign mem_rd_req_o.ar_valid = offer_q != '0;
+    assign rg_fire = offer_q & {2{mem_rd_rsp_i.ar_ready}};
+    `ASSERT_ALWAYS(a_ar_offer_reg, clk_i, rst_ni,
+                   offer_q == {ar_sel_now && can_issue[1], !ar_sel_now && can_issue[0]},
+                   "the vector unit's AR offer register disagrees with the sources' bursts")
+    `ASSERT_ALWAYS(a_rows_left, clk_i, rst_ni, !run_q ||
+                   ((!rg_valid[0] || last_row_q[0] == (rows_left_q[0] == 16'd1)) &&
+                    (!rg_valid[1] || last_row_q[1] == (rows_left_q[1] == 16'd1))),
+                   "the vector unit's last-row flag disagrees with its rows left")
+    // The decoder refuses rows or cols of 0 (docs/isa.md); the unit would not end such a run.
+    `ASSERT_ALWAYS(a_not_empty, clk_i, rst_ni,
+                   !start_q || (rows_q != '0 && src_bytes_q != '0),
+                   "the vector unit started a command with no rows or no columns")
+  end else begin : g_ar_now
+    assign ar_sel = ar_sel_now;
+    assign mem_rd_req_o.ar_valid = can_issue[ar_sel];
+    assign rg_fire = {ar_fire && ar_sel, ar_fire && !ar_sel};
+  end
   // The bursts-in-flight FIFO never fills: each of its bursts holds at least one reserved beat,
   // and there are TagDepth of those in all (a_tag_room), so it is not in front of the AR.
-  assign mem_rd_req_o.ar_valid = can_issue[ar_sel];
   assign mem_rd_req_o.ar_addr  = rg_addr[ar_sel];
   assign mem_rd_req_o.ar_len   = rg_len[ar_sel];
   assign ar_fire  = mem_rd_req_o.ar_valid && mem_rd_rsp_i.ar_ready;
-  assign rg_fire  = {ar_fire && ar_sel, ar_fire && !ar_sel};
 
   // The bursts in flight, in AR order: source, first of a row (and the row's offset), length.
   typedef struct packed {
@@ -369,7 +430,10 @@ module vec_unit
     logic [OffW-1:0] off;
     logic [NbW:0]    first_cnt;
     logic            first_last;  // the row ends in its first beat
-    logic            first_step;  // the first beat is a step itself (the row ends there, or off 0)
+    // The beat is a step itself: a later beat of its row, or a first beat at offset 0 or
+    // that ends the row. One flag, worked out as the beat arrives, so the pop and the step's
+    // valid are one LUT of flip-flops (the FPGA build's paths into the step FIFO and the pop).
+    logic            step;
     // After the first beat: the row's bytes left are at most B (its next beat is its last),
     // and they end in the next beat's step (no flush): the aligner's mid_short and mid_last.
     logic            first_short, first_mlast;
@@ -384,7 +448,14 @@ module vec_unit
   logic [1:0][$clog2(BufBeats+1)-1:0] buf_count;
   logic [NbW:0] first_cnt;
   logic         first_last;
-  assign first_last = (BeatBytes - 32'(tag.off) >= 32'(src_bytes_q));
+  // The row ends in its first beat: row + off <= B, narrow (rows of 2B bytes or more never
+  // do), not a 32-bit subtract and compare in front of the first-beat flags (FPGA timing).
+  localparam int LastW = OffW + 2;
+  assign first_last = ((src_bytes_q >> (OffW + 1)) == '0) &&
+                      (LastW'(src_bytes_q) + LastW'(tag.off) <= LastW'(BeatBytes));
+  `ASSERT_ALWAYS(a_first_last, clk_i, rst_ni,
+                 !tag_valid || first_last == (BeatBytes - 32'(tag.off) >= 32'(src_bytes_q)),
+                 "the vector unit's narrow row-end test disagrees with the row's length")
   assign first_cnt  = first_last ? (NbW+1)'(src_bytes_q) : (NbW+1)'(BeatBytes - 32'(tag.off));
   // The bytes left after the first beat: 0 if the row ends there, else row + off - B; they
   // end in the next beat's step if that is at most the offset (B for an aligned row), which
@@ -395,7 +466,8 @@ module vec_unit
   assign first_short = ((src_bytes_q >> (OffW + 2)) == '0) &&
                        (ShortW'(src_bytes_q) + ShortW'(tag.off) <= ShortW'(2 * BeatBytes));
   assign beat_r = '{first: tag.first && r_first_q, off: tag.off, first_cnt: first_cnt,
-                    first_last: first_last, first_step: first_last || tag.off == '0,
+                    first_last: first_last,
+                    step: !(tag.first && r_first_q) || first_last || tag.off == '0,
                     first_short: first_short,
                     first_mlast: (tag.off == '0) ? first_short : 32'(src_bytes_q) <= BeatBytes,
                     err: mem_rd_rsp_i.r_err, data: mem_rd_rsp_i.r_data};
@@ -486,7 +558,8 @@ module vec_unit
   logic [1:0]          al_valid, al_last, al_take;
   logic [1:0][NbW-1:0] al_nbytes;
   beat_t [1:0]         al_data;
-  logic [1:0][NbW:0]   al_taken;  // bytes of the row taken from a beat this cycle
+  logic [1:0][NbW:0]   al_taken;  // bytes of the row the head beat holds
+  logic [1:0]          al_took;   // ... taken this cycle (popped, no error)
   for (genvar s = 0; s < 2; s++) begin : g_align
     beat_t                carry_q;
     logic [BeatBytes-1:0] low_q;          // lanes below k: from the carry
@@ -523,15 +596,15 @@ module vec_unit
                    "the aligner's row-end registers disagree with the row's bytes left")
     assign count     = beat[s].first ? beat[s].first_cnt :
                        mid_short ? (NbW+1)'(left_q) : (NbW+1)'(BeatBytes);
-    assign head_step = !beat[s].first || beat[s].first_step;
+    assign head_step = beat[s].step;
     assign al_valid[s] = flush_q || (buf_valid[s] && head_step);
-    // The step's bytes only while a beat is there or a flush is due (Verilator: no wide
-    // rotation in the cycles the unit is idle).
+    // The step: the carry alone for a flush, else from the head beat (read only with al_valid;
+    // no buffer-valid term, so each of the ~140 bits into the step FIFO has one input fewer).
     always_comb begin
       al_data[s]   = carry_q;  // a flush: the carry alone
       al_nbytes[s] = tail_q;
       al_last[s]   = 1'b1;
-      if (!flush_q && buf_valid[s]) begin
+      if (!flush_q) begin
         if (beat[s].first) begin
           al_data[s]   = beat[s].data;
           al_nbytes[s] = NbW'(beat[s].first_cnt);
@@ -552,7 +625,7 @@ module vec_unit
       mid_short_d = mid_short;
       mid_last_d  = mid_last;
       flush_d     = flush_q && !al_take[s];
-      if (state_q == StStart) begin
+      if (start_q) begin
         left_d      = '0;
         mid_short_d = 1'b1;
         mid_last_d  = 1'b1;
@@ -601,14 +674,23 @@ module vec_unit
         end
       end
     end
-    assign al_taken[s] = (buf_pop[s] && !beat[s].err) ? count : '0;
+    assign al_taken[s] = count;
+    assign al_took[s]  = buf_pop[s] && !beat[s].err;
   end
   // The bytes taken reach the core's counter from a flop, a cycle after their pops: a pop ends
   // the step decision, and in the SoC this sum into the core's counter adder was the longest
   // path (docs/fpga.md). The counter is read after done, which comes cycles after the last pop.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) rd_bytes_o <= '0;
-    else rd_bytes_o <= al_taken[0] + al_taken[1];
+    else begin
+      // the pops only select among the sums (late: behind the step FIFOs' room), no add after
+      unique case (al_took)
+        2'b00:   rd_bytes_o <= '0;
+        2'b01:   rd_bytes_o <= (NbW+1)'(al_taken[0]);
+        2'b10:   rd_bytes_o <= (NbW+1)'(al_taken[1]);
+        default: rd_bytes_o <= al_taken[0] + al_taken[1];
+      endcase
+    end
   end
 
   // StepSlice = 1: each aligner's steps pass a two-entry FIFO with its head in a register,
@@ -619,38 +701,68 @@ module vec_unit
   // will hold a step (sl_filled), for the step decision's register below. Neither needs the
   // run flag: outside StRun an aligner has no beat and no flush (a_aligner_idle) and its step
   // FIFO is empty, so the end of a run (run_idle, a wide AND) is not in front of them.
+  // The FIFO is two registers, the head and a spare, each loaded whenever what it holds is not
+  // needed, pushed or not (a step not pushed there is never read): their ~140-bit load enables
+  // come from flip-flops (the room, the count, the step register), not from the aligner's push
+  // behind the beat buffer's head (the FPGA build's path into this FIFO, high fanout). The
+  // stream_fifo it replaces checks it in simulation (a_step_slice).
   logic [1:0]          st_valid, st_last, st_take, sl_filled;
   logic [1:0][NbW-1:0] st_nbytes;
   beat_t [1:0]         st_data;
   for (genvar s = 0; s < 2; s++) begin : g_step
     if (StepSlice != 0) begin : g_slice
-      logic [$bits(beat_t)+NbW:0] slice_out;
-      logic                       slice_ready, take_q, sl_push, sl_pop;
-      logic [1:0]                 sl_count;
-      // The FIFO's push (al_valid only in StRun, a_aligner_idle; take_q is its room) and pop,
-      // and its next count as the two flags the registers need: no add and compare before them.
+      localparam int SlW = $bits(beat_t) + NbW + 1;
+      logic [SlW-1:0] sl_in, head_q, spare_q;
+      logic           take_q, sl_push, sl_pop;
+      logic [1:0]     sl_count;  // steps held, 0..2
+      assign sl_in = {al_last[s], al_nbytes[s], al_data[s]};
+      // The push (al_valid only in StRun, a_aligner_idle; take_q is the room) and the pop (the
+      // step register takes only a held step, a_fire_reg), and the next count as the two flags
+      // the registers need: no add and compare before them.
       assign sl_push = al_valid[s] && take_q;
-      assign sl_pop  = st_valid[s] && st_take[s];
+      assign sl_pop  = st_take[s];
       assign sl_filled[s] = sl_push || sl_count == 2'd2 || (sl_count == 2'd1 && !sl_pop);
       always_ff @(posedge clk_i) begin
-        if (!rst_ni) take_q <= 1'b1;  // the FIFO is empty
-        else take_q <= sl_pop || !(sl_count == 2'd2 || (sl_count == 2'd1 && sl_push));
+        if (!rst_ni) begin
+          take_q   <= 1'b1;  // the FIFO is empty
+          sl_count <= '0;
+        end else begin
+          take_q   <= sl_pop || !(sl_count == 2'd2 || (sl_count == 2'd1 && sl_push));
+          sl_count <= sl_count + 2'(sl_push) - 2'(sl_pop);
+        end
       end
-      assign al_take[s] = take_q;
-      `ASSERT_ALWAYS(a_take_reg, clk_i, rst_ni, take_q == slice_ready,
-                     "the vector unit's aligner take register disagrees with the step FIFO's room")
-      stream_fifo #(.Depth(2), .Width($bits(beat_t) + NbW + 1), .HeadReg(1)) u_step_slice (
+      // The spare is free unless both are held (take_q); the head is free when the FIFO is
+      // empty or pops, and then takes the spare if that holds a step, else the push.
+      always_ff @(posedge clk_i) begin  // read only while counted: not reset
+        if (take_q) spare_q <= sl_in;
+        if (sl_count == 2'd0 || sl_pop) head_q <= (sl_count == 2'd2) ? spare_q : sl_in;
+      end
+      assign st_valid[s] = (sl_count != 2'd0);
+      assign al_take[s]  = take_q;
+      assign {st_last[s], st_nbytes[s], st_data[s]} = head_q;
+`ifndef SYNTHESIS
+      // The FIFO as it was: a stream_fifo with its head in a register.
+      logic [SlW-1:0] ref_out;
+      logic           ref_ready, ref_valid;
+      logic [1:0]     ref_count;
+      stream_fifo #(.Depth(2), .Width(SlW), .HeadReg(1)) u_step_ref (
         .clk_i,
         .rst_ni,
         .in_valid_i (al_valid[s] && run_q),
-        .in_ready_o (slice_ready),
-        .in_data_i  ({al_last[s], al_nbytes[s], al_data[s]}),
-        .out_valid_o(st_valid[s]),
+        .in_ready_o (ref_ready),
+        .in_data_i  (sl_in),
+        .out_valid_o(ref_valid),
         .out_ready_i(st_take[s]),
-        .out_data_o (slice_out),
-        .count_o    (sl_count)
+        .out_data_o (ref_out),
+        .count_o    (ref_count)
       );
-      assign {st_last[s], st_nbytes[s], st_data[s]} = slice_out;
+      `ASSERT_ALWAYS(a_take_reg, clk_i, rst_ni, take_q == ref_ready,
+                     "the vector unit's aligner take register disagrees with the step FIFO's room")
+      `ASSERT_ALWAYS(a_step_slice, clk_i, rst_ni,
+                     sl_count == ref_count && st_valid[s] == ref_valid &&
+                     (!st_take[s] || st_valid[s]) && (!ref_valid || head_q == ref_out),
+                     "the vector unit's step registers disagree with the step FIFO they replace")
+`endif
     end else begin : g_direct
       assign st_valid[s]  = al_valid[s];
       assign st_last[s]   = al_last[s];
@@ -700,6 +812,8 @@ module vec_unit
     assign step_fire = step_valid && (slots_q != '0) && run_q;
     assign st_take   = {step_fire && two_q, step_fire};
   end
+  `ASSERT_ALWAYS(a_start_reg, clk_i, rst_ni, start_q == (state_q == StStart),
+                 "the vector unit's start flag disagrees with its state")
   `ASSERT_ALWAYS(a_run, clk_i, rst_ni, run_q == (state_q == StRun),
                  "the vector unit's run flag disagrees with its state")
   `ASSERT_ALWAYS(a_slots, clk_i, rst_ni,
@@ -740,7 +854,7 @@ module vec_unit
   always_comb begin
     dst_off_d = dst_off_q;
     row_off_d = row_off_q;
-    if (state_q == StStart) begin
+    if (start_q) begin
       dst_off_d = addr_q[2][OffW-1:0];
       row_off_d = addr_q[2][OffW-1:0];
     end else if (step_fire) begin
@@ -833,7 +947,7 @@ module vec_unit
   assign ref_off = ref_first_q ? ref_row_q[OffW-1:0] : ref_off_q;
   assign ref_end = (NbW+1)'(ref_off) + (NbW+1)'(epi_tag.nbytes);
   always_ff @(posedge clk_i) begin
-    if (state_q == StStart) begin
+    if (start_q) begin
       ref_row_q   <= addr_q[2];
       ref_first_q <= 1'b1;
     end else if (epi_valid) begin
@@ -889,7 +1003,7 @@ module vec_unit
   always_comb begin
     rows_out_d      = rows_out_q;
     rows_out_done_d = rows_out_done_q;
-    if (state_q == StStart) begin
+    if (start_q) begin
       rows_out_d      = '0;
       rows_out_done_d = (rows_q == '0);
     end else if (ck_fire && ck_head.last) begin
@@ -981,8 +1095,8 @@ module vec_unit
         // both outcomes of the AW worked out beside it, the AW (behind its ready) selecting
         open_q  <= aw_fire ? wb_room_aw && b_room_aw && fit_took[w_push]
                            : wb_room_keep && b_room_keep &&
-                             ((state_q == StStart) ? fit_idle[w_push] : fit_keep[w_push]);
-        moved_q <= aw_fire || state_q == StStart;  // the burst on offer is a new one
+                             (start_q ? fit_idle[w_push] : fit_keep[w_push]);
+        moved_q <= aw_fire || start_q;  // the burst on offer is a new one
       end
     end
     assign aw_open = open_q;
@@ -997,7 +1111,7 @@ module vec_unit
   burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_aw_gen (
     .clk_i,
     .rst_ni,
-    .start_i         (state_q == StStart),
+    .start_i         (start_q),
     .addr_i          (addr_q[2]),
     .row_bytes_i     (dst_bytes_q),
     .rows_i          (rows_q),
@@ -1118,10 +1232,12 @@ module vec_unit
     w_cnt_d  = w_cnt_q;
     if (w_fire) w_cnt_d = mem_wr_req_o.w_last ? '0 : w_cnt_q + 8'd1;
     for (int s = 0; s < 2; s++) begin
-      room_d[s]     = room_q[s] - ResvW'(rg_fire[s] ? rg_beats[s] : 9'd0) + ResvW'(buf_pop[s]);
+      // the pop (late) selects between the two sums, not an input of one add
+      room_d[s]     = room_q[s] - ResvW'(rg_fire[s] ? rg_beats[s] : 9'd0);
+      if (buf_pop[s]) room_d[s] = room_q[s] + ResvW'(1) - ResvW'(rg_fire[s] ? rg_beats[s] : 9'd0);
       rd_row_d[s]   = rd_row_q[s];
       rd_first_d[s] = rd_first_q[s];
-      if (state_q == StStart) begin
+      if (start_q) begin
         rd_row_d[s]   = addr_q[s];
         rd_first_d[s] = 1'b1;
       end else if (rg_fire[s]) begin
@@ -1136,6 +1252,7 @@ module vec_unit
     if (!rst_ni) begin
       state_q     <= StIdle;
       run_q       <= 1'b0;
+      start_q     <= 1'b0;
       fault_q     <= FaultNone;
       err_q       <= 1'b0;
       b_owed_q    <= '0;
@@ -1153,7 +1270,8 @@ module vec_unit
       rows_out_q  <= '0;
     end else begin
       state_q     <= state_d;
-      run_q       <= run_q ? !run_end : (state_q == StStart);  // state_d == StRun (a_run)
+      run_q       <= run_q ? !run_end : start_q;  // state_d == StRun (a_run)
+      start_q     <= (state_d == StStart);
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
@@ -1210,5 +1328,5 @@ module vec_unit
   assign unused = mem_rd_rsp_i.r_last;  // beats are counted, not framed
   // Read only by StepSlice's registers (the next cycle's values).
   logic unused_step_slice;
-  assign unused_step_slice = ^{buf_count, sl_filled, wb_count};
+  assign unused_step_slice = ^{buf_count, sl_filled, wb_count, fits_next};
 endmodule
