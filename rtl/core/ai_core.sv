@@ -184,6 +184,7 @@ module ai_core
   // ---------------------------------------------------------------- sequencer
   cmd_t [NumUnits-1:0] seq_cmd, unit_cmd;  // index: Unit*; the sequencer's, the units' side
   sts_t [NumUnits-1:0] seq_sts, unit_sts;
+  logic [NumUnits-1:0] seq_bad, unit_bad;  // a unit's done carries a fault (g_unit_bad)
 
   localparam int CntW = luoshu_isa_pkg::CntW;
   logic [3:0][CntW-1:0] cnt_retired;
@@ -241,7 +242,6 @@ module ai_core
   // unit's finish (its fault logic) and the sequencer's dispatch (which a fault stops) do not
   // share a cycle: the sequencer sees each done a cycle later, as from a unit a cycle slower.
   // A unit's done that carries a fault, for the sequencer (registered with the status).
-  logic [NumUnits-1:0] unit_bad, seq_bad;
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit_bad
     assign unit_bad[u] = unit_sts[u].done && unit_sts[u].fault != luoshu_isa_pkg::FaultNone;
   end
