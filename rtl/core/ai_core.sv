@@ -446,13 +446,14 @@ module ai_core
   // bytes read are payload bytes the units consumed (descriptors excluded); bytes written
   // are the strobed bytes of every W beat (STORE rows, vector destinations and SYNC words).
   logic [CntW-1:0] macs_q, rd_bytes_q, wr_bytes_q, cycles_q, l0c_wait_q;
-  logic [$clog2(BeatBytes+1)-1:0] w_strobes;
-  assign w_strobes = $bits(w_strobes)'($countones(mem_req_o.w_strb));
   // The byte counts reach the 48-bit counters a cycle late, from registers: the units' counts
-  // come late in their cycle from the R paths, the strobes from the W handshake (FPGA timing).
-  // The counters are read after done, which comes cycles after the last beat.
+  // come late in their cycle from the R paths, the strobes from the W handshake (FPGA timing:
+  // the W beat's strobes are counted every cycle and the handshake registered beside them, so
+  // the popcount does not follow the handshake). The counters are read after done, which
+  // comes cycles after the last beat.
   logic [BytesW+1:0]              rd_inc_q;  // below 2^BytesW + 2^BytesW + 2^(BytesW+1)
-  logic [$clog2(BeatBytes+1)-1:0] wr_inc_q;
+  logic [$clog2(BeatBytes+1)-1:0] w_strobes_q;  // the W beat's strobes, counted
+  logic                           w_fire_q;     // ... and whether it was taken
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       macs_q     <= '0;
@@ -461,16 +462,18 @@ module ai_core
       cycles_q   <= '0;
       l0c_wait_q <= '0;
       rd_inc_q   <= '0;
-      wr_inc_q   <= '0;
+      w_strobes_q <= '0;
+      w_fire_q   <= 1'b0;
     end else begin
       if (mo_c_req && !mo_c_gnt) l0c_wait_q <= l0c_wait_q + 1'b1;
       cycles_q <= cycles_q + 1'b1;
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
       rd_inc_q   <= $bits(rd_inc_q)'(in_rd_bytes) + $bits(rd_inc_q)'(out_rd_bytes) +
                     $bits(rd_inc_q)'(vec_rd_bytes);
-      wr_inc_q   <= (mem_req_o.w_valid && mem_rsp_i.w_ready) ? w_strobes : '0;
+      w_strobes_q <= $bits(w_strobes_q)'($countones(mem_req_o.w_strb));
+      w_fire_q   <= mem_req_o.w_valid && mem_rsp_i.w_ready;
       rd_bytes_q <= rd_bytes_q + CntW'(rd_inc_q);
-      wr_bytes_q <= wr_bytes_q + CntW'(wr_inc_q);
+      if (w_fire_q) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes_q);
     end
   end
 
