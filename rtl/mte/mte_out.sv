@@ -185,6 +185,7 @@ module mte_out #(
   logic [31:0] dst_addr_q, dst_stride_q, bias_addr_q;
   logic [31:0] c_elem_q;  // c_offset / 4
   logic [15:0] rows_m1_q, cols_q, c_pitch_q, scale_q;  // rows - 1, not rows
+  logic [15:0] rows_q;                                // rows (pass_rows' load)
   logic [4:0]  shift_q;
 
   // The state is one-hot (st_q[S]: in state S): every decode outside the state logic (the
@@ -228,6 +229,7 @@ module mte_out #(
       dst_stride_q <= desc.dst_stride;
       c_elem_q     <= 32'(desc.c_offset[23:2]);
       rows_m1_q    <= desc.rows - 16'd1;
+      rows_q       <= desc.rows;
       cols_q       <= desc.cols;
       c_pitch_q    <= desc.c_pitch;
       bias_addr_q  <= desc.bias_addr;
@@ -474,11 +476,12 @@ module mte_out #(
   // Both from flip-flops: the fields they compare are held from cmd_fire on and first used in
   // StBlock, at least two cycles later (a_row_major), so the compares leave the paths into the
   // chunk pipeline's busy flag and the burst generators' start (FPGA timing).
-  // (pass_rows too: its add and zero test were one path into the AW generator's busy flag)
+  // (pass_rows too: its add and zero test were one path into the AW generator's busy flag;
+  // loaded from rows itself, not pass_last_c + 1, so no add follows the stride compare)
   always_ff @(posedge clk_i) begin
     row_major <= row_major_c;
     pass_last <= pass_last_c;
-    pass_rows <= pass_last_c + 16'd1;
+    pass_rows <= row_major_c ? 16'd1 : rows_q;
   end
   // Whether another block or pass follows, registered when the block starts (StBlock): cb_q,
   // nb_q and the pass's row stay put until its StStore is over, so the flags equal the sum and
