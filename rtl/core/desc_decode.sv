@@ -250,17 +250,21 @@ module desc_decode
   function automatic room_t room(input int size, input logic [OffsetW-1:0] offset);
     room = room_t'(size) - room_t'(offset);
   endfunction
-  room_t in_room_ld, in_room_a, in_room_b, in_room_c, in_room_st;
-  assign in_room_ld = room(desc1[LoadDstBufferLsb] ? L0bBytes : L0aBytes,
-                           desc1[LoadDstOffsetLsb +: OffsetW]);
-  assign in_room_a  = room(L0aBytes, desc1[MatmulAOffsetLsb +: OffsetW]);
-  assign in_room_b  = room(L0bBytes, desc1[MatmulBOffsetLsb +: OffsetW]);
-  assign in_room_c  = room(L0cBytes, desc1[MatmulCOffsetLsb +: OffsetW]) >>> 2;
-  // (rows - 1) * c_pitch + cols <= room  iff  rows * c_pitch <= room - cols + c_pitch (rows
-  // of 0 is an illegal field, which wins over the overflow).
-  assign in_room_st = (room(L0cBytes, desc1[StoreCOffsetLsb +: OffsetW]) >>> 2) -
-                      room_t'(desc1[StoreColsLsb +: CountW]) +
-                      room_t'(desc1[StoreCPitchLsb +: CountW]);
+  // The five rooms of a descriptor: LOAD's destination, MATMUL's A, B and C (int32 elements),
+  // STORE's C rows.
+  typedef struct packed {room_t ld, a, b, c, st;} rooms_t;
+  function automatic rooms_t rooms_of(input logic [DescBits-1:0] d);
+    rooms_of.ld = room(d[LoadDstBufferLsb] ? L0bBytes : L0aBytes, d[LoadDstOffsetLsb +: OffsetW]);
+    rooms_of.a  = room(L0aBytes, d[MatmulAOffsetLsb +: OffsetW]);
+    rooms_of.b  = room(L0bBytes, d[MatmulBOffsetLsb +: OffsetW]);
+    rooms_of.c  = room(L0cBytes, d[MatmulCOffsetLsb +: OffsetW]) >>> 2;
+    // (rows - 1) * c_pitch + cols <= room  iff  rows * c_pitch <= room - cols + c_pitch (rows
+    // of 0 is an illegal field, which wins over the overflow).
+    rooms_of.st = (room(L0cBytes, d[StoreCOffsetLsb +: OffsetW]) >>> 2) -
+                  room_t'(d[StoreColsLsb +: CountW]) + room_t'(d[StoreCPitchLsb +: CountW]);
+  endfunction
+  rooms_t in_room;
+  assign in_room = rooms_of(desc1);
 
   // The rooms the compares after the products see: a flag for "negative" (every block
   // overflows) and the low NarrowW bits, which hold every non-negative room (the largest is
@@ -298,11 +302,11 @@ module desc_decode
     logic               pre_faulty_q;
     always_ff @(posedge clk_i) begin
       prod_q       <= in_prod;
-      room_ld_q    <= narrow(in_room_ld);
-      room_a_q     <= narrow(in_room_a);
-      room_b_q     <= narrow(in_room_b);
-      room_c_q     <= narrow(in_room_c);
-      room_st_q    <= narrow(in_room_st);
+      room_ld_q    <= narrow(in_room.ld);
+      room_a_q     <= narrow(in_room.a);
+      room_b_q     <= narrow(in_room.b);
+      room_c_q     <= narrow(in_room.c);
+      room_st_q    <= narrow(in_room.st);
       pre_q        <= in_pre;
       pre_faulty_q <= in_pre.fault != FaultNone;
     end
@@ -339,8 +343,8 @@ module desc_decode
     assign unused       = ^{clk_i, rst_ni};
     assign {p2, p1, p0} = in_prod;
     assign {room_ld, room_a, room_b, room_c, room_st} =
-        {narrow(in_room_ld), narrow(in_room_a), narrow(in_room_b), narrow(in_room_c),
-         narrow(in_room_st)};
+        {narrow(in_room.ld), narrow(in_room.a), narrow(in_room.b), narrow(in_room.c),
+         narrow(in_room.st)};
     assign pre        = in_pre;
     assign pre_faulty = in_pre.fault != FaultNone;
   end
@@ -365,7 +369,7 @@ module desc_decode
 `ifndef SYNTHESIS
   // The narrow compares against the full-width rooms of the descriptor in this stage.
   logic [DescBits-1:0] desc2;  // desc1 a cycle later (Pipe = 1)
-  room_t               wide_ld, wide_a, wide_b, wide_c, wide_st;
+  rooms_t              wide;
   if (Pipe != 0) begin : g_desc2
     always_ff @(posedge clk_i) desc2 <= desc1;
     // The verdict was made a cycle early: it is the checks of the descriptor in this stage.
@@ -374,18 +378,11 @@ module desc_decode
   end else begin : g_desc2_comb
     assign desc2 = desc1;
   end
-  assign wide_ld = room(desc2[LoadDstBufferLsb] ? L0bBytes : L0aBytes,
-                        desc2[LoadDstOffsetLsb +: OffsetW]);
-  assign wide_a  = room(L0aBytes, desc2[MatmulAOffsetLsb +: OffsetW]);
-  assign wide_b  = room(L0bBytes, desc2[MatmulBOffsetLsb +: OffsetW]);
-  assign wide_c  = room(L0cBytes, desc2[MatmulCOffsetLsb +: OffsetW]) >>> 2;
-  assign wide_st = (room(L0cBytes, desc2[StoreCOffsetLsb +: OffsetW]) >>> 2) -
-                   room_t'(desc2[StoreColsLsb +: CountW]) +
-                   room_t'(desc2[StoreCPitchLsb +: CountW]);
+  assign wide = rooms_of(desc2);
   `ASSERT_ALWAYS(a_narrow_rooms, clk_i, rst_ni,
                  {over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st} ==
-                 {wide_ld < room_t'(p0), wide_a < room_t'(p0), wide_b < room_t'(p1),
-                  wide_c < room_t'(p2), wide_st < room_t'(p0)},
+                 {wide.ld < room_t'(p0), wide.a < room_t'(p0), wide.b < room_t'(p1),
+                  wide.c < room_t'(p2), wide.st < room_t'(p0)},
                  "a narrow block-end compare disagrees with the full-width room")
 `endif
 endmodule
