@@ -351,6 +351,15 @@ module mte_in #(
   logic             mul_done_q, mul_done_d;       // mul_b_q == 0
   logic             z_run_end_q, z_run_end_d;     // z_rem_q <= AbLanes: the run's last write
   logic             z_rem_nz_q, z_rem_nz_d;       // z_rem_q != 0
+  // A row's padding run for the zero walker, the row at `base`: where it starts (after the
+  // valid columns), its bytes and their two flags, and where the next row starts.
+  function automatic logic [2 * AddrW + LenW + 1:0] row_pad(
+      input logic [AddrW-1:0] base, input logic [15:0] row_bytes, input logic [15:0] valid_cols);
+    logic [LenW-1:0] rem;
+    rem = LenW'(row_bytes - valid_cols);
+    row_pad = {base + AddrW'(valid_cols), rem, rem <= LenW'(AbLanes), row_bytes != valid_cols,
+               base + AddrW'(row_bytes)};
+  endfunction
   logic             z_rows_one_q, z_rows_one_d;   // z_rows_q == 1
   logic             z_ready_q, z_ready_d;         // the zero walker goes unless an R beat does
 
@@ -578,11 +587,8 @@ module mte_in #(
       end else begin
         z_rows_d     = z_rows_q - 16'd1;
         z_rows_one_d = (z_rows_q == 16'd2);
-        z_addr_d     = z_next_q + AddrW'(b_valid_cols_q);
-        z_rem_d      = LenW'(b_row_bytes_q - b_valid_cols_q);
-        z_run_end_d  = (LenW'(b_row_bytes_q - b_valid_cols_q) <= LenW'(AbLanes));
-        z_rem_nz_d   = (b_row_bytes_q != b_valid_cols_q);
-        z_next_d     = z_next_q + AddrW'(b_row_bytes_q);
+        {z_addr_d, z_rem_d, z_run_end_d, z_rem_nz_d, z_next_d} =
+            row_pad(z_next_q, b_row_bytes_q, b_valid_cols_q);
       end
     end
 
@@ -616,11 +622,8 @@ module mte_in #(
         // Pad after valid_cols in each valid row, then rows valid_rows.. as the tail.
         z_rows_d     = c_valid_rows_q;
         z_rows_one_d = (c_valid_rows_q == 16'd1);
-        z_addr_d     = c_dst_q + AddrW'(c_valid_cols_q);
-        z_rem_d      = LenW'(c_row_bytes_q - c_valid_cols_q);
-        z_run_end_d  = (LenW'(c_row_bytes_q - c_valid_cols_q) <= LenW'(AbLanes));
-        z_rem_nz_d   = (c_row_bytes_q != c_valid_cols_q);
-        z_next_d     = c_dst_q + AddrW'(c_row_bytes_q);
+        {z_addr_d, z_rem_d, z_run_end_d, z_rem_nz_d, z_next_d} =
+            row_pad(c_dst_q, c_row_bytes_q, c_valid_cols_q);
         mul_b_d      = c_rows_q - c_valid_rows_q;
         mul_done_d   = (c_rows_q == c_valid_rows_q);
       end else begin
