@@ -10,12 +10,13 @@
 //   4. a block past the end of L0A / L0B / L0C        -> L0_OVERFLOW
 // The three opcodes with bounds never need more than three products at once, so LOAD and
 // STORE share MATMUL's multipliers (the operand fields sit at the same words).
-// Pipe = 1 takes two cycles: fault_o is the verdict on the desc_i of two cycles before. The
-// first register holds the descriptor and each product's two operands (p0's picked by
-// opcode), the second the three products, the room after each offset and the verdict of every
-// check but the bounds, so the opcode select, the multipliers and the field checks, and the
-// block-end compares each get a cycle (FPGA timing, docs/fpga.md). Pipe = 0 is
-// combinational (clk_i unused).
+// Pipe = 1 takes three cycles: fault_o is the verdict on the desc_i of three cycles before.
+// The first register holds the descriptor and each product's two operands (p0's picked by
+// opcode), the second the three products, the room after each offset and each opcode's
+// header and field checks, the third the block-end compares and the verdict of every check
+// but the bounds, so the opcode select, the multipliers and the field checks, and the
+// block-end compares each get a cycle and only the fault's select is left after them (FPGA
+// timing, docs/fpga.md). Pipe = 0 is combinational (clk_i unused).
 `include "luoshu_assert.svh"
 
 module desc_decode
@@ -50,9 +51,8 @@ module desc_decode
 
   // ---- the checks that need no product: opcode, header, fields ----
   // Their verdict, and which blocks' bounds the opcode has (none once a field is bad, which
-  // wins over an overflow). Pipe = 1 makes it from the first register and registers it
-  // beside the products, so the second cycle has only the block-end compares in front of
-  // the fetch FIFO.
+  // wins over an overflow). Pipe = 1 makes it over the first two registers (per-opcode
+  // checks, then the opcode's pick) and registers it beside the block-end compares.
   typedef struct packed {
     logic [FaultW-1:0] fault;   // FaultIllegalOpcode, FaultIllegalField or FaultNone
     logic              bnd_ld;  // LOAD's block against L0A/L0B (p0)
@@ -60,67 +60,42 @@ module desc_decode
     logic              bnd_st;  // STORE's C rows (p0)
   } pre_t;
 
-  function automatic pre_t pre_check(input logic [DescBits-1:0] d);
+  // The checks in two halves, so Pipe = 1 can register between them: per opcode (in
+  // isa::Opcodes order), whether the descriptor has it and whether its header or fields would
+  // be bad for it (constant masks and compares, no opcode select in front of the wide ORs),
+  // then the select by the opcode (pre_pick). The model's answer is the same: one opcode at
+  // most matches, and a bad header or field of the matching one is ILLEGAL_FIELD.
+  typedef struct packed {
+    logic [NumOpcodes-1:0] is_op;   // the opcode is entry i
+    logic [NumOpcodes-1:0] bad_op;  // header or field bad, read as entry i's
+  } parts_t;
+  localparam int ILoad = 0, IMatmul = 1, IStore = 2, ISync = 3;
+  localparam int IVadd = 4, IVmax = 5, IVrequant = 6, IVcopy = 7;
+  localparam logic [NumOpcodes-1:0][DescBits-1:0] UsedBits = {
+    VcopyUsedBits, VrequantUsedBits, VmaxUsedBits, VaddUsedBits, SyncUsedBits, StoreUsedBits,
+    MatmulUsedBits, LoadUsedBits};
+  localparam logic [NumOpcodes-1:0][NumChannels-1:0] WaitAllowed = {
+    VcopyWaitAllowed, VrequantWaitAllowed, VmaxWaitAllowed, VaddWaitAllowed, SyncWaitAllowed,
+    StoreWaitAllowed, MatmulWaitAllowed, LoadWaitAllowed};
+  localparam logic [NumOpcodes-1:0][NumChannels-1:0] SignalAllowed = {
+    VcopySignalAllowed, VrequantSignalAllowed, VmaxSignalAllowed, VaddSignalAllowed,
+    SyncSignalAllowed, StoreSignalAllowed, MatmulSignalAllowed, LoadSignalAllowed};
+
+  function automatic parts_t pre_parts(input logic [DescBits-1:0] d);
     logic [OpcodeW-1:0]     opcode;
     logic [NumChannels-1:0] wait_mask, signal_mask;
-    logic is_load, is_matmul, is_store, is_sync, is_vadd, is_vmax, is_vrequant, is_vcopy;
-    logic [DescBits-1:0]    used_bits;
-    logic [NumChannels-1:0] wait_allowed, signal_allowed;
-    logic                   header_bad, field_bad;
+    logic [NumOpcodes-1:0]  field_bad;
     logic [CountW-1:0]      ld_rows, ld_row_bytes, ld_valid_rows, ld_valid_cols;
     logic [CountW-1:0]      mm_m, mm_n, mm_k;
     logic [CountW-1:0]      st_rows, st_cols, st_c_pitch;
     logic                   st_int8_out, st_bias_en;
     logic [CountW-1:0]      vec_rows, vec_cols;
-    logic [2:0]             vec_misaligned, vec_int32;  // per operand: src0, src1, dst
-    pre_t                   r;
+    logic                   vec_empty;
+    logic [2:0]             vec_misaligned;  // per operand: src0, src1, dst
+    parts_t                 r;
     opcode      = d[HdrOpcodeLsb +: OpcodeW];
     wait_mask   = d[HdrWaitMaskLsb +: NumChannels];
     signal_mask = d[HdrSignalMaskLsb +: NumChannels];
-    is_load     = opcode == OpLoad;
-    is_matmul   = opcode == OpMatmul;
-    is_store    = opcode == OpStore;
-    is_sync     = opcode == OpSync;
-    is_vadd     = opcode == OpVadd;
-    is_vmax     = opcode == OpVmax;
-    is_vrequant = opcode == OpVrequant;
-    is_vcopy    = opcode == OpVcopy;
-
-    // ---- header ----
-    used_bits      = SyncUsedBits;
-    wait_allowed   = SyncWaitAllowed;
-    signal_allowed = SyncSignalAllowed;
-    if (is_load) begin
-      used_bits      = LoadUsedBits;
-      wait_allowed   = LoadWaitAllowed;
-      signal_allowed = LoadSignalAllowed;
-    end else if (is_matmul) begin
-      used_bits      = MatmulUsedBits;
-      wait_allowed   = MatmulWaitAllowed;
-      signal_allowed = MatmulSignalAllowed;
-    end else if (is_store) begin
-      used_bits      = StoreUsedBits;
-      wait_allowed   = StoreWaitAllowed;
-      signal_allowed = StoreSignalAllowed;
-    end else if (is_vadd) begin
-      used_bits      = VaddUsedBits;
-      wait_allowed   = VaddWaitAllowed;
-      signal_allowed = VaddSignalAllowed;
-    end else if (is_vmax) begin
-      used_bits      = VmaxUsedBits;
-      wait_allowed   = VmaxWaitAllowed;
-      signal_allowed = VmaxSignalAllowed;
-    end else if (is_vrequant) begin
-      used_bits      = VrequantUsedBits;
-      wait_allowed   = VrequantWaitAllowed;
-      signal_allowed = VrequantSignalAllowed;
-    end else if (is_vcopy) begin
-      used_bits      = VcopyUsedBits;
-      wait_allowed   = VcopyWaitAllowed;
-      signal_allowed = VcopySignalAllowed;
-    end
-    header_bad = (|(d & ~used_bits)) || (|(wait_mask & ~wait_allowed)) ||
-                 (|(signal_mask & ~signal_allowed));
 
     // ---- fields (every count field is CountW bits; of the L0 offsets only the alignment
     // is left to check here) ----
@@ -137,51 +112,59 @@ module desc_decode
     st_int8_out   = d[StoreInt8OutLsb];
     st_bias_en    = d[StoreBiasEnLsb];
     // Vector commands (one layout for all four, isa.toml): counts, and the word alignment of
-    // each int32 operand's address and stride (src0, src1, dst).
+    // each int32 operand's address and stride (VADD: all three, VMAX: all three unless int8,
+    // VREQUANT: src0, VCOPY: none).
     vec_rows       = d[VaddRowsLsb +: CountW];
     vec_cols       = d[VaddColsLsb +: CountW];
+    vec_empty      = (vec_rows == '0) || (vec_cols == '0);
     vec_misaligned = {(d[VaddDstAddrLsb +: 2] | d[VaddDstStrideLsb +: 2]) != '0,
                       (d[VaddSrc1AddrLsb +: 2] | d[VaddSrc1StrideLsb +: 2]) != '0,
                       (d[VaddSrc0AddrLsb +: 2] | d[VaddSrc0StrideLsb +: 2]) != '0};
-    vec_int32 = 3'b000;  // which operands hold int32 elements
-    if (is_vadd || (is_vmax && !d[VmaxInt8Lsb])) vec_int32 = 3'b111;
-    if (is_vrequant) vec_int32 = 3'b001;
 
-    field_bad = 1'b0;
-    r         = '0;
-    if (is_load) begin
-      field_bad = (ld_rows == '0) || (ld_row_bytes == '0) || (ld_rows < ld_valid_rows) ||
-                  (ld_row_bytes < ld_valid_cols);
-      r.bnd_ld  = 1'b1;
-    end else if (is_matmul) begin
-      field_bad = (mm_m == '0) || ((mm_m & DimMask) != '0) || (mm_n == '0) ||
-                  ((mm_n & DimMask) != '0) || (mm_k == '0) ||
-                  (d[MatmulCOffsetLsb +: 2] != '0);
-      r.bnd_mm  = 1'b1;
-    end else if (is_store) begin
-      field_bad = (st_rows == '0) || (st_cols == '0) || (st_c_pitch < st_cols) ||
-                  (d[StoreCOffsetLsb +: 2] != '0) ||
-                  (!st_int8_out && (d[StoreDstAddrLsb +: 2] != '0 ||
-                                    d[StoreDstStrideLsb +: 2] != '0)) ||
-                  (st_bias_en && d[StoreBiasAddrLsb +: 2] != '0);
-      r.bnd_st  = 1'b1;
-    end else if (is_sync) begin
-      field_bad = d[SyncAddrLsb +: 2] != '0;  // word-aligned
-    end else if (is_vadd || is_vmax || is_vrequant || is_vcopy) begin
-      field_bad = (vec_rows == '0) || (vec_cols == '0) || ((vec_misaligned & vec_int32) != '0);
-    end
+    field_bad[ILoad]     = (ld_rows == '0) || (ld_row_bytes == '0) ||
+                           (ld_rows < ld_valid_rows) || (ld_row_bytes < ld_valid_cols);
+    field_bad[IMatmul]   = (mm_m == '0) || ((mm_m & DimMask) != '0) || (mm_n == '0) ||
+                           ((mm_n & DimMask) != '0) || (mm_k == '0) ||
+                           (d[MatmulCOffsetLsb +: 2] != '0);
+    field_bad[IStore]    = (st_rows == '0) || (st_cols == '0) || (st_c_pitch < st_cols) ||
+                           (d[StoreCOffsetLsb +: 2] != '0) ||
+                           (!st_int8_out && (d[StoreDstAddrLsb +: 2] != '0 ||
+                                             d[StoreDstStrideLsb +: 2] != '0)) ||
+                           (st_bias_en && d[StoreBiasAddrLsb +: 2] != '0);
+    field_bad[ISync]     = d[SyncAddrLsb +: 2] != '0;  // word-aligned
+    field_bad[IVadd]     = vec_empty || vec_misaligned != '0;
+    field_bad[IVmax]     = vec_empty || (!d[VmaxInt8Lsb] && vec_misaligned != '0);
+    field_bad[IVrequant] = vec_empty || vec_misaligned[0];
+    field_bad[IVcopy]    = vec_empty;
 
-    if (!(is_load || is_matmul || is_store || is_sync || is_vadd || is_vmax || is_vrequant ||
-          is_vcopy)) begin
-      r       = '0;
-      r.fault = FaultIllegalOpcode;
-    end else if (header_bad || field_bad) begin
-      r       = '0;
-      r.fault = FaultIllegalField;
-    end else begin
-      r.fault = FaultNone;
+    for (int i = 0; i < NumOpcodes; i++) begin
+      r.is_op[i]  = opcode == Opcodes[i*OpcodeW +: OpcodeW];
+      r.bad_op[i] = (|(d & ~UsedBits[i])) || (|(wait_mask & ~WaitAllowed[i])) ||
+                    (|(signal_mask & ~SignalAllowed[i])) || field_bad[i];
     end
     return r;
+  endfunction
+
+  function automatic pre_t pre_pick(input parts_t p);
+    logic  bad;
+    pre_t  r;
+    bad = (p.is_op & p.bad_op) != '0;
+    r   = '0;
+    if (p.is_op == '0) begin
+      r.fault = FaultIllegalOpcode;
+    end else if (bad) begin
+      r.fault = FaultIllegalField;
+    end else begin
+      r.fault  = FaultNone;
+      r.bnd_ld = p.is_op[ILoad];
+      r.bnd_mm = p.is_op[IMatmul];
+      r.bnd_st = p.is_op[IStore];
+    end
+    return r;
+  endfunction
+
+  function automatic pre_t pre_check(input logic [DescBits-1:0] d);
+    return pre_pick(pre_parts(d));
   endfunction
 
   // ---- shared products ----
@@ -237,8 +220,8 @@ module desc_decode
   logic [3*ProdW-1:0] in_prod;  // {p2, p1, p0} of desc1
   assign in_prod = {ProdW'(mn_m) * ProdW'(mn_n), ProdW'(kn_k) * ProdW'(kn_n),
                     ProdW'(op_a) * ProdW'(op_b)};
-  pre_t in_pre;
-  assign in_pre = pre_check(desc1);
+  parts_t in_parts;
+  assign in_parts = pre_parts(desc1);
 
   // ---- room in L0 after each block's offset, from desc1 (negative: none) ----
   // A block fits iff its size, a product, is at most the room, so the check after the
@@ -290,29 +273,23 @@ module desc_decode
     nover = r.neg || (size[ProdW-1:NarrowW] != '0) || (r.lo < size[NarrowW-1:0]);
   endfunction
 
-  // Stage 2: Pipe = 1 registers the products, the rooms and the product-free verdict.
+  // Stage 2: Pipe = 1 registers the products, the rooms and the per-opcode checks.
   logic [ProdW-1:0] p0, p1, p2;
   nroom_t           room_ld, room_a, room_b, room_c, room_st;
-  pre_t             pre;
-  logic             pre_faulty;  // pre.fault != FaultNone
+  parts_t           parts;
   if (Pipe != 0) begin : g_pipe
     logic [3*ProdW-1:0] prod_q;
     nroom_t             room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q;
-    pre_t               pre_q;
-    logic               pre_faulty_q;
+    parts_t             parts_q;
     always_ff @(posedge clk_i) begin
-      prod_q       <= in_prod;
-      room_ld_q    <= narrow(in_room.ld);
-      room_a_q     <= narrow(in_room.a);
-      room_b_q     <= narrow(in_room.b);
-      room_c_q     <= narrow(in_room.c);
-      room_st_q    <= narrow(in_room.st);
-      pre_q        <= in_pre;
-      pre_faulty_q <= in_pre.fault != FaultNone;
+      prod_q    <= in_prod;
+      room_ld_q <= narrow(in_room.ld);
+      room_a_q  <= narrow(in_room.a);
+      room_b_q  <= narrow(in_room.b);
+      room_c_q  <= narrow(in_room.c);
+      room_st_q <= narrow(in_room.st);
+      parts_q   <= in_parts;
     end
-    assign pre_faulty = pre_faulty_q;
-    `ASSERT_ALWAYS(a_pre_faulty_reg, clk_i, rst_ni, pre_faulty_q == (pre_q.fault != FaultNone),
-                   "the registered field-fault flag disagrees with the registered verdict")
 `ifdef LUOSHU_ECP5
     // ECP5 synthesis (rtl/fpga/ecp5_cells.sv): each product on a MULT18X18D with its input
     // and output registers on, standing for the operand registers and prod_q (the same two
@@ -337,29 +314,57 @@ module desc_decode
 `endif
     assign {room_ld, room_a, room_b, room_c, room_st} =
         {room_ld_q, room_a_q, room_b_q, room_c_q, room_st_q};
-    assign pre = pre_q;
+    assign parts = parts_q;
   end else begin : g_comb
-    logic unused;
-    assign unused       = ^{clk_i, rst_ni};
     assign {p2, p1, p0} = in_prod;
     assign {room_ld, room_a, room_b, room_c, room_st} =
         {narrow(in_room.ld), narrow(in_room.a), narrow(in_room.b), narrow(in_room.c),
          narrow(in_room.st)};
-    assign pre        = in_pre;
-    assign pre_faulty = in_pre.fault != FaultNone;
+    assign parts = in_parts;
   end
 
   // Blocks past the end of their L0: a size above the room after the offset. (Written as <:
   // Yosys maps < and >= to a carry chain alone, > and <= to a LUT tree besides.)
-  logic over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st, l0_bad;
+  logic over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st;
   assign over_p0_ld = nover(room_ld, p0);
   assign over_p0_a  = nover(room_a, p0);
   assign over_p1_b  = nover(room_b, p1);
   assign over_p2_c  = nover(room_c, p2);
   assign over_p0_st = nover(room_st, p0);
-  assign l0_bad = (pre.bnd_ld && over_p0_ld) ||
-                  (pre.bnd_mm && (over_p0_a || over_p1_b || over_p2_c)) ||
-                  (pre.bnd_st && over_p0_st);
+  pre_t mid_pre;  // the verdict without the bounds
+  assign mid_pre = pre_pick(parts);
+
+  // Stage 3: Pipe = 1 registers the block-end compares and the verdict without the bounds,
+  // so the products leave their multipliers for a register (the compares' carry chains after
+  // them), and the fault's two selects are all that stand between a register and the fetch
+  // FIFO (FPGA timing, docs/fpga.md).
+  logic [4:0] over;   // {ld, a, b, c, st}
+  pre_t       pre;
+  logic       pre_faulty;  // pre.fault != FaultNone
+  if (Pipe != 0) begin : g_late
+    logic [4:0] over_q;
+    pre_t       pre_q;
+    logic       pre_faulty_q;
+    always_ff @(posedge clk_i) begin
+      over_q       <= {over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st};
+      pre_q        <= mid_pre;
+      pre_faulty_q <= mid_pre.fault != FaultNone;
+    end
+    assign over       = over_q;
+    assign pre        = pre_q;
+    assign pre_faulty = pre_faulty_q;
+    `ASSERT_ALWAYS(a_pre_faulty_reg, clk_i, rst_ni, pre_faulty_q == (pre_q.fault != FaultNone),
+                   "the registered field-fault flag disagrees with the registered verdict")
+  end else begin : g_late_comb
+    logic unused;
+    assign unused     = ^{clk_i, rst_ni};
+    assign over       = {over_p0_ld, over_p0_a, over_p1_b, over_p2_c, over_p0_st};
+    assign pre        = mid_pre;
+    assign pre_faulty = mid_pre.fault != FaultNone;
+  end
+  logic l0_bad;
+  assign l0_bad = (pre.bnd_ld && over[4]) || (pre.bnd_mm && (|over[3:1])) ||
+                  (pre.bnd_st && over[0]);
 
   // The bounds are set only where the opcode and fields passed, so an overflow is the only
   // fault left then.
@@ -367,16 +372,22 @@ module desc_decode
   assign faulty_o = l0_bad || pre_faulty;
 
 `ifndef SYNTHESIS
-  // The narrow compares against the full-width rooms of the descriptor in this stage.
-  logic [DescBits-1:0] desc2;  // desc1 a cycle later (Pipe = 1)
+  // The narrow compares against the full-width rooms of the descriptor in stage 2.
+  logic [DescBits-1:0] desc2, desc3;  // desc1 one and two cycles later (Pipe = 1)
   rooms_t              wide;
   if (Pipe != 0) begin : g_desc2
-    always_ff @(posedge clk_i) desc2 <= desc1;
-    // The verdict was made a cycle early: it is the checks of the descriptor in this stage.
-    `ASSERT_ALWAYS(a_pre_reg, clk_i, rst_ni, pre == pre_check(desc2),
+    always_ff @(posedge clk_i) begin
+      desc2 <= desc1;
+      desc3 <= desc2;
+    end
+    // The verdict was made over two cycles: it is the checks of the descriptor in stage 3.
+    `ASSERT_ALWAYS(a_pre_reg, clk_i, rst_ni, pre == pre_check(desc3),
                    "the registered field verdict disagrees with the descriptor's checks")
   end else begin : g_desc2_comb
     assign desc2 = desc1;
+    assign desc3 = desc2;
+    logic unused_desc3;
+    assign unused_desc3 = ^desc3;
   end
   assign wide = rooms_of(desc2);
   `ASSERT_ALWAYS(a_narrow_rooms, clk_i, rst_ni,

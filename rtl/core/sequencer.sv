@@ -50,9 +50,10 @@ module sequencer
   // Units (bit = isa::Queue: LD, EX, ST) that may hold a second command while one runs; such
   // a unit raises sts.ready while busy only when it can take one (docs/core.md).
   parameter logic [2:0] Overlap = 3'b001,
-  // 1: a fetched slot passes two registers before the fetch FIFO, and its validation
-  // (desc_decode Pipe) takes two cycles: the decoder's multipliers, sums and compares get a
-  // cycle each (FPGA timing, docs/fpga.md). Two more slots are requested ahead to cover them.
+  // 1: a fetched slot passes three registers before the fetch FIFO, and its validation
+  // (desc_decode Pipe) takes three cycles: the decoder's multipliers, field checks and
+  // block-end compares get a cycle each (FPGA timing, docs/fpga.md). Three more slots are
+  // requested ahead to cover them.
   // A ring set also takes effect a cycle after its pulse (decided in the pulse's cycle), and
   // so does a clear (after a doorbell or ring set of the same cycle).
   parameter int DecodePipe = 0
@@ -135,7 +136,7 @@ module sequencer
   localparam int SlotShift    = $clog2(DescBytes);
   // Slots requested ahead of decode (decode itself is the fetch FIFO's head), counting those
   // in the decode pipeline.
-  localparam int FetchDepth   = 2 + 2 * DecodePipe;
+  localparam int FetchDepth   = 2 + 3 * DecodePipe;
   localparam int FetchCntW    = $clog2(FetchDepth + 1);
   localparam int FetchSumW    = FetchCntW + 1;
   localparam int QCntW        = $clog2(QueueDepth + 1);
@@ -184,6 +185,7 @@ module sequencer
   logic                 r_end, r_bad, push_r, push_acc;
   logic [DescBits-1:0]  r_desc;
   logic                 p_end, p_bad;    // a fetched slot at the fetch FIFO's input
+  logic                 p_push;          // ... pushed: not dropped by a clear or a fault
   logic [DescBits-1:0]  p_desc;  // ... its descriptor
 
   logic                             f_in_valid, f_in_ready, f_out_valid, f_out_ready;
@@ -353,7 +355,24 @@ module sequencer
   end
   `ASSERT_ALWAYS(a_ring_last, clk_i, rst_ni, ring_last_q == ring_size_q - 32'd1,
                  "the ring's last-slot register disagrees with the ring size")
-  assign fetch_wrap = fetch_ptr_q == ring_last_q;  // as next_slot
+  // Whether the fetch pointer is on the last slot is a register as well, loaded from the
+  // next pointer's cases (each compare from registers, the choice after): the 32-bit equality
+  // was in front of the fetch address's 64 loads (FPGA timing, docs/fpga.md; asserted).
+  // A step from the last slot goes to slot 0, never the last (a set ring has >= 2 slots).
+  logic fetch_wrap_q, fetch_wrap_d;
+  always_comb begin
+    fetch_wrap_d = fetch_wrap_q;
+    if (fetch_step) fetch_wrap_d = !fetch_wrap_q && (fetch_ptr_q + 32'd1 == ring_last_q);
+    if (clear) fetch_wrap_d = head_q == ring_last_q;
+    if (ring_set_ok) fetch_wrap_d = 1'b0;
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) fetch_wrap_q <= 1'b0;
+    else fetch_wrap_q <= fetch_wrap_d;
+  end
+  assign fetch_wrap = fetch_wrap_q;
+  `ASSERT_ALWAYS(a_fetch_wrap_reg, clk_i, rst_ni, fetch_wrap_q == (fetch_ptr_q == ring_last_q),
+                 "the registered fetch wrap disagrees with the fetch pointer and last slot")
   `ASSERT_ALWAYS(a_fetch_addr, clk_i, rst_ni,
                  fetch_addr_q == ring_base_q + (fetch_ptr_q << SlotShift),
                  "the fetch address register disagrees with the ring base and fetch pointer")
@@ -375,16 +394,19 @@ module sequencer
   // possible next tail compared, the choice after), so the 32-bit compare is off the same
   // path: the pointer does not move while fetch_chk_q is high, so there it is exact (same
   // cycles, asserted).
-  logic fetch_more_q;  // fetch_ptr_q != tail_q, where fetch_chk_q is high
+  logic fetch_more_q, fetch_more_d;  // fetch_ptr_q != tail_q, where fetch_chk_q is high
+  logic fetch_chk_d;
+  assign fetch_chk_d  = !(fetch_step || clear || ring_set_ok);
+  assign fetch_more_d = doorbell_ok ? fetch_ptr_q != tail_i :
+                        ring_set_ok ? fetch_ptr_q != '0 : fetch_ptr_q != tail_q;
   always_ff @(posedge clk_i) fetch_win_ok_q <= fetch_win_ok;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       fetch_chk_q  <= 1'b0;
       fetch_more_q <= 1'b0;
     end else begin
-      fetch_chk_q  <= !(fetch_step || clear || ring_set_ok);
-      fetch_more_q <= doorbell_ok ? fetch_ptr_q != tail_i :
-                      ring_set_ok ? fetch_ptr_q != '0 : fetch_ptr_q != tail_q;
+      fetch_chk_q  <= fetch_chk_d;
+      fetch_more_q <= fetch_more_d;
     end
   end
   `ASSERT_ALWAYS(a_fetch_more, clk_i, rst_ni,
@@ -395,10 +417,32 @@ module sequencer
   // so it only gates what it does not override: fetch_step moves the pointer, address and AR
   // address (a ring set loads the first two, and the AR is not offered then), fetch_issue
   // also raises the AR and counts the burst.
-  assign fetch_may   = !fault_q && !halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
-                       !ar_valid_q && fetch_chk_q && !clear && fetch_more_q &&
-                       !(DecodePipe != 0 && ring_set_i) &&
-                       (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) < FetchSumW'(FetchDepth));
+  // Its terms that are registers (and a clear known a cycle ahead) are one flip-flop,
+  // fetch_ready_q, loaded from their next state (same cycles, asserted): the fetch step
+  // enables the fetch pointer's and address's 64 flip-flops, so the drains' OR and the
+  // burst count's sum and compare are kept off that fanout (FPGA timing, docs/fpga.md).
+  logic                            fetch_ready_q, fetch_ready_d, draining_d;
+  logic [$clog2(FetchDepth+1)-1:0] f_count_d;
+  assign f_count_d     = f_count + $bits(f_count)'(f_in_valid && f_in_ready) -
+                         $bits(f_count)'(f_out_valid && f_out_ready);
+  assign draining_d    = flush_d || (|drop_d) || (|sec_drop_d) || sync_drop_d || fetch_discard_d;
+  assign fetch_ready_d = !halt_d && !draining_d && !fetch_stop_d && !acc_pending_d &&
+                         !ar_valid_d && fetch_chk_d && !clear_next && fetch_more_d &&
+                         (FetchSumW'(fetch_out_d) + FetchSumW'(f_count_d) <
+                          FetchSumW'(FetchDepth));
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) fetch_ready_q <= 1'b0;
+    else fetch_ready_q <= fetch_ready_d;
+  end
+  `ASSERT_ALWAYS(a_fetch_ready_reg, clk_i, rst_ni,
+                 fetch_ready_q == (!halt_q && !draining && !fetch_stop_q && !acc_pending_q &&
+                                   !ar_valid_q && fetch_chk_q && !(clear && !clear_late) &&
+                                   fetch_more_q &&
+                                   (FetchSumW'(fetch_out_q) + FetchSumW'(f_count) <
+                                    FetchSumW'(FetchDepth))),
+                 "the registered fetch readiness disagrees with the fetch state")
+  assign fetch_may   = fetch_ready_q && !fault_q && !clear_late &&
+                       !(DecodePipe != 0 && ring_set_i);
   assign fetch_go    = fetch_may && !ring_set_ok;
   assign fetch_step  = fetch_may && fetch_win_ok_q;
   assign fetch_issue = fetch_step && !ring_set_ok;
@@ -407,7 +451,9 @@ module sequencer
   assign mem_r_ready_o = 1'b1;
   assign r_end  = mem_rd_rsp_i.r_valid && mem_rd_rsp_i.r_last;
   assign r_bad  = r_err_q || mem_rd_rsp_i.r_err;
-  assign push_r = p_end && !fetch_discard_q && !fault_q;
+  assign push_r = p_push;
+  `ASSERT_ALWAYS(a_push_r_reg, clk_i, rst_ni, push_r == (p_end && !fetch_discard_q && !fault_q),
+                 "the fetched slot's push disagrees with its end, the drop and the fault")
   // The ACCESS slot enters the FIFO once the bursts before it are in (keeps ring order).
   // From a register loaded with the next state (same cycles, asserted): push_acc selects the
   // fetch FIFO's write data and drives its push, so the burst count's zero test is kept off
@@ -443,35 +489,47 @@ module sequencer
     assign r_desc = {mem_rd_rsp_i.r_data, rbuf_q};
   end
 
-  // The slot reaches the fetch FIFO with its validation verdict: at once, or two cycles
-  // later beside the decoder's two registers (the fetch counts it as outstanding until then).
+  // The slot reaches the fetch FIFO with its validation verdict: at once, or three cycles
+  // later beside the decoder's three registers (the fetch counts it as outstanding until
+  // then).
+  // DecodePipe: whether the slot is pushed is a register too, loaded from the next state
+  // (same cycles, a_push_r_reg): the push loads the fetch FIFO's ~300-bit head register, and
+  // the slot's end, the drop and the fault are flip-flops far apart (FPGA timing, docs/fpga.md).
   if (DecodePipe != 0) begin : g_decode_pipe
-    logic                end1_q, end2_q, bad1_q, bad2_q;
-    logic [DescBits-1:0] desc1_q, desc2_q;
+    logic                end1_q, end2_q, end3_q, push_q, bad1_q, bad2_q, bad3_q;
+    logic [DescBits-1:0] desc1_q, desc2_q, desc3_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         end1_q <= 1'b0;
         end2_q <= 1'b0;
+        end3_q <= 1'b0;
+        push_q <= 1'b0;
       end else begin
         end1_q <= r_end;
         end2_q <= end1_q;
+        end3_q <= end2_q;
+        push_q <= end2_q && !fetch_discard_d && !fault_d;
       end
     end
     always_ff @(posedge clk_i) begin
       bad1_q  <= r_bad;
       bad2_q  <= bad1_q;
+      bad3_q  <= bad2_q;
       desc2_q <= desc1_q;
+      desc3_q <= desc2_q;
     end
     // With its slot only, as the decoder's first register (desc_decode valid_i): not merged
     // with the vector unit's register of the same read data.
     always_ff @(posedge clk_i) begin
       if (r_end) desc1_q <= r_desc;
     end
-    assign p_end  = end2_q;
-    assign p_bad  = bad2_q;
-    assign p_desc = desc2_q;
+    assign p_end  = end3_q;
+    assign p_push = push_q;
+    assign p_bad  = bad3_q;
+    assign p_desc = desc3_q;
   end else begin : g_decode_now
     assign p_end  = r_end;
+    assign p_push = r_end && !fetch_discard_q && !fault_q;
     assign p_bad  = r_bad;
     assign p_desc = r_desc;
   end
@@ -555,7 +613,7 @@ module sequencer
   // ---------------------------------------------------------------------------------------
   // Decode and dispatch
   // ---------------------------------------------------------------------------------------
-  // Validates each slot as it arrives (DecodePipe: over the two cycles it takes to the fetch
+  // Validates each slot as it arrives (DecodePipe: over the three cycles it takes to the fetch
   // FIFO); val_fault is the verdict at the head.
   desc_decode #(
     .Dim     (Dim),
@@ -858,10 +916,26 @@ module sequencer
                                                 : (drop_q[u] && !done_ev[u]);
       sec_d[u]        = (sec_q[u] && !u_done[u]) || early[u];
       sec_drop_d[u]   = (sec_drop_q[u] || clear) && sec_q[u] && !u_done[u];
-      sec_index_d[u]  = early[u] ? h_index[u] : sec_index_q[u];
-      sec_signal_d[u] = early[u] ? h_signal[u] : sec_signal_q[u];
-      sec_wait_d[u]   = early[u] ? h_wait[u] : sec_wait_q[u];
+      // The second command's index, signals and waits follow the queue head until one is
+      // taken, then hold: the same values while sec_q (they are read only then), and their
+      // 40 enables are a flip-flop, not the take (FPGA timing: a unit's done -> the take ->
+      // these loads; asserted against the loads at the take, a_sec_follow).
+      sec_index_d[u]  = sec_q[u] ? sec_index_q[u] : h_index[u];
+      sec_signal_d[u] = sec_q[u] ? sec_signal_q[u] : h_signal[u];
+      sec_wait_d[u]   = sec_q[u] ? sec_wait_q[u] : h_wait[u];
     end
+`ifndef SYNTHESIS
+    logic [31:0]            sec_index_ref;
+    logic [NumChannels-1:0] sec_signal_ref, sec_wait_ref;
+    always_ff @(posedge clk_i) begin
+      if (early[u]) {sec_index_ref, sec_signal_ref, sec_wait_ref} <=
+                    {h_index[u], h_signal[u], h_wait[u]};
+    end
+    `ASSERT_ALWAYS(a_sec_follow, clk_i, rst_ni,
+                   !sec_q[u] || {sec_index_q[u], sec_signal_q[u], sec_wait_q[u]} ==
+                                {sec_index_ref, sec_signal_ref, sec_wait_ref},
+                   "a second command's index or masks disagree with those at its take")
+`endif
   end
 
   assign queues_empty = &q_empty;

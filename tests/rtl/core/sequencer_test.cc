@@ -1670,6 +1670,49 @@ TYPED_TEST(SequencerTest, ClearDuringFetchDropsTheData) {
   rig.ExpectMatchesModel();
 }
 
+// A clear acting while a fetched slot is on its way to decode (each cycle after its last
+// beat, DecodePipe's registers included) drops it, and the next ring runs as the model.
+TYPED_TEST(SequencerTest, ClearAsAFetchedSlotNearsDecodeDropsIt) {
+  for (int delay = 0; delay < 5; ++delay) {
+    SCOPED_TRACE(delay);
+    Timing t;
+    t.mem_latency = 20;
+    Rig<TypeParam> rig(AllMemory(), t, 81 + delay);
+    rig.SetRing(kRing, 64);
+    rig.Submit({Load().Pack(), Load().Pack(), Load().Pack()});
+    rig.sim().RunUntil([&] { return rig.dut().mem_r_valid_i && rig.dut().mem_r_last_i; }, 200,
+                       "a fetched slot's last beat");
+    rig.sim().Step(delay);
+    rig.Clear();
+    rig.Settle();
+    rig.SetRing(kRing + 0x1000, 64);
+    rig.Mark();
+    rig.Submit({Load(0, isa::kLd2Ex).Pack(), Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
+    rig.Run();
+    rig.ExpectMatchesModel();
+    EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
+  }
+}
+
+// A doorbell right after a clear lifts the stop while the clear's reads are still out: the
+// fetch waits for them to be dropped, then refetches from the head.
+TYPED_TEST(SequencerTest, DoorbellRightAfterAClearWaitsForTheDroppedReads) {
+  Timing t;
+  t.mem_latency = 40;
+  Rig<TypeParam> rig(AllMemory(), t, 80);
+  rig.SetRing(kRing, 64);
+  rig.Submit({Load().Pack(), Load().Pack(), Load().Pack()});
+  rig.sim().Step(3);
+  rig.Clear();
+  rig.sim().Step(2);
+  rig.Mark();
+  rig.Submit({Load(0, isa::kLd2Ex).Pack(), Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
+  rig.Run();
+  rig.ExpectMatchesModel();
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
+  EXPECT_EQ(rig.dut().head_o, 5u);
+}
+
 // Clear while the SYNC write waits for its response: no irq, no retire.
 TYPED_TEST(SequencerTest, ClearDuringSyncWriteDropsItsCompletion) {
   Timing t;
@@ -1724,6 +1767,30 @@ TYPED_TEST(SequencerTest, DoorbellAfterClearResumesAtHead) {
   rig.ExpectMatchesModel();
   EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.unit(0).live().size(), 1u) << "the LOAD of slot 3 ran";
+}
+
+// As above with the head on the ring's last slot: the refetch after the clear starts there
+// and wraps to slot 0 (the fetch pointer's registered wrap is loaded from the head's).
+TYPED_TEST(SequencerTest, DoorbellAfterClearResumesOnTheLastSlotAndWraps) {
+  Rig<TypeParam> rig(AllMemory(), Timing{}, 79);
+  Descriptor bad{};
+  bad[0] = 9;
+  rig.SetRing(kRing, 4);
+  rig.Mark();
+  rig.Submit({Load().Pack(), Load().Pack(), bad});
+  rig.Run();
+  rig.ExpectMatchesModel();
+  ASSERT_EQ(rig.RtlFault(), Fault::kIllegalOpcode);
+  EXPECT_EQ(rig.dut().head_o, 3u) << "the head is on the last slot";
+  rig.Clear();
+  rig.Settle();
+  rig.ExpectStoppedAfterClear();
+  rig.Mark();
+  rig.Submit({Load(0, isa::kLd2Ex).Pack(), Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
+  rig.Run();
+  rig.ExpectMatchesModel();
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
+  EXPECT_EQ(rig.dut().head_o, 1u) << "slots 3 and 0 ran";
 }
 
 // A decode fault while an earlier command runs: the later unit fault does not replace it, and
