@@ -22,9 +22,15 @@
 // tag), so the bias add and ReLU start at flip-flops, not behind the caller's L0C lane
 // rotation and bias select (FPGA timing).
 //
+// The controls that fan out to every lane (scale into the multipliers, the shift and keep
+// mask into the result's select and compare) are registered once per lane: each lane's copy
+// takes the shared value with its stage's valid and its own complement otherwise (it is only
+// read beside that valid), so the copies are not one flip-flop with an enable, which Yosys
+// would merge across the lanes (a_*_copy check each against the shared value).
+//
 // No shifter: of the rounded sum t (48 bits), q keeps bits shift+7..shift when t >>> shift
 // fits int8, that is when bits 47..shift+7 of t all equal its sign; a select per bit and a
-// masked compare (the mask from shift, shared by the lanes) instead of a 48-bit barrel
+// masked compare (the mask from shift, registered a stage early) instead of a 48-bit barrel
 // shifter per lane (a_q_ref checks q against the shift in simulation).
 `include "luoshu_assert.svh"
 
@@ -93,16 +99,24 @@ module epilogue #(
     assign tag_e   = tag_i;
   end
 
-  // The rounding constants, made from the shift before stage s: 2^(shift-1) and 2^(shift-1) - 1
-  // (both 0 for shift 0), each bit a compare of the shift, no decrement. Registered beside
-  // the shift (Pipe >= 1), so the rounding constant is a 2:1 mux on the product's sign.
+  // below_shift(shift): the mask of bits shift-1..0, from which the rounding constants and keep
+  // (below) are made. Shifts of a constant, so each bit is one 5-input function of the shift
+  // (a compare with the shift would map to a carry chain on the ECP5, and a table indexed by
+  // it to a ROM that Yosys maps as a mux tree).
+  function automatic logic [31:0] below_shift(logic [4:0] shift);
+    return ~(32'hffff_ffff << shift);
+  endfunction
+  // keep (below) for a shift: bits 39..46, then bits 7 + (31..0) at or above the shift.
+  function automatic logic [46:7] keep_of(logic [4:0] shift);
+    return {8'hff, ~below_shift(shift)};
+  endfunction
+
+  // The rounding constants 2^(shift-1) and 2^(shift-1) - 1 (both 0 for shift 0) of stage e's
+  // shift, registered beside it (Pipe >= 1), so the rounding constant is a 2:1 mux on the
+  // product's sign.
   logic [30:0] half_e, half_m1_e, half_s, half_m1_s;
-  always_comb begin
-    for (int i = 0; i < 31; i++) begin
-      half_e[i]    = (32'(shift_e) == i + 1);
-      half_m1_e[i] = (32'(shift_e) > i + 1);
-    end
-  end
+  assign half_e    = 31'((32'h1 << shift_e) >> 1);
+  assign half_m1_e = 31'(below_shift(shift_e) >> 1);
 
   // Stage s: the multiplier's inputs (the ports, or the extra stage's registers).
   logic                  valid_s;
@@ -145,10 +159,12 @@ module epilogue #(
   // products' stage m behind it).
   logic            valid_p, valid_m;
   logic [4:0]      shift_p;
+  logic [46:7]     keep_p;  // keep (below) for shift_p
   logic [TagW-1:0] tag_p;
   if (Pipe >= 3) begin : g_pipe_m
     logic            valid_m_q;
     logic [4:0]      shift_m;
+    logic [46:7]     keep_m;  // made from stage s's shift, so the lanes' copies take a register
     logic [TagW-1:0] tag_m;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) valid_m_q <= 1'b0;
@@ -157,17 +173,20 @@ module epilogue #(
     always_ff @(posedge clk_i) begin
       if (valid_s) begin
         shift_m <= shift_s;
+        keep_m  <= keep_of(shift_s);
         tag_m   <= tag_s;
       end
     end
     assign valid_m = valid_m_q;
     assign valid_p = valid_m_q;
     assign shift_p = shift_m;
+    assign keep_p  = keep_m;
     assign tag_p   = tag_m;
   end else begin : g_no_pipe_m
     assign valid_m = 1'b0;
     assign valid_p = valid_s;
     assign shift_p = shift_s;
+    assign keep_p  = keep_of(shift_s);
     assign tag_p   = tag_s;
   end
 
@@ -220,12 +239,9 @@ module epilogue #(
 
   // keep_q[i]: bit i of the rounded sum lies at or above bit shift+7, so it must equal the sign
   // for the result to fit int8 (bits 7..38 can; 39..46 always do, shift being at most 31).
-  // Made from the shift a stage early and registered beside it: the compares stay off the
-  // path from the rounding add to the result.
-  logic [46:7] keep_p, keep_q;
-  always_comb begin
-    for (int i = 7; i <= 46; i++) keep_p[i] = (i >= 32'(shift_p) + 7);
-  end
+  // Made from the shift a stage early (two with Pipe >= 3) and registered beside it (in each
+  // lane: keep_l): the compares stay off the path from the rounding add to the result.
+  logic [46:7] keep_q;
   always_ff @(posedge clk_i) begin
     if (valid_p) keep_q <= keep_p;
   end
@@ -233,6 +249,7 @@ module epilogue #(
   for (genvar l = 0; l < Lanes; l++) begin : g_lane
     logic        [31:0] sum, x_p, x_q, x_r;
     logic signed [47:0] p, p_q;
+    logic        [15:0] scale_l;  // this lane's scale_s
     logic               neg_s;
     logic        [30:0] round_s;  // the rounding constant for the product
 `ifndef SYNTHESIS
@@ -242,9 +259,19 @@ module epilogue #(
     end
 `endif
 
+    // Each lane's own copy of scale (Pipe >= 1), so one register does not drive every lane's
+    // multipliers (FPGA routing).
+    if (Pipe != 0) begin : g_scale_copy
+      always_ff @(posedge clk_i) scale_l <= valid_e ? scale_e : ~scale_l;
+      `ASSERT_ALWAYS(a_scale_copy, clk_i, rst_ni, !valid_s || scale_l == scale_s,
+                     "a lane's copy of the scale differs from the stage's")
+    end else begin : g_scale_shared
+      assign scale_l = scale_s;
+    end
+
     assign sum     = c_e[l] + bias_e[l];
     assign x_in[l] = (relu_e && sum[31]) ? '0 : sum;
-    assign neg_s   = (x_s[l][31] != scale_s[15]);
+    assign neg_s   = (x_s[l][31] != scale_l[15]);
     assign round_s = neg_s ? half_m1_s : half_s;
     // |x * scale| <= 2^46, so the product and the rounding add both fit 48 bits signed.
     if (Pipe >= 3) begin : g_partial
@@ -261,10 +288,10 @@ module epilogue #(
       logic signed [35:0] lo_p, hi_p;
       ecp5_mul_regs #(.W(18), .InRegs(1'b0)) u_lo_mul (
         .clk_i, .en_i(valid_s), .a_i(18'(signed'({1'b0, x_s[l][16:0]}))),
-        .b_i(18'(signed'(scale_s))), .p_o(lo_p));
+        .b_i(18'(signed'(scale_l))), .p_o(lo_p));
       ecp5_mul_regs #(.W(18), .InRegs(1'b0)) u_hi_mul (
         .clk_i, .en_i(valid_s), .a_i(18'(signed'(x_s[l][31:17]))),
-        .b_i(18'(signed'(scale_s))), .p_o(hi_p));
+        .b_i(18'(signed'(scale_l))), .p_o(hi_p));
       assign lo_m = 34'(lo_p);
       assign hi_m = 31'(hi_p);
       logic unused_p;  // both products fit their registers' widths
@@ -272,8 +299,8 @@ module epilogue #(
 `else
       always_ff @(posedge clk_i) begin
         if (valid_s) begin
-          lo_m <= 34'(signed'({1'b0, x_s[l][16:0]})) * 34'(signed'(scale_s));
-          hi_m <= 31'(signed'(x_s[l][31:17])) * 31'(signed'(scale_s));
+          lo_m <= 34'(signed'({1'b0, x_s[l][16:0]})) * 34'(signed'(scale_l));
+          hi_m <= 31'(signed'(x_s[l][31:17])) * 31'(signed'(scale_l));
         end
       end
 `endif
@@ -291,7 +318,7 @@ module epilogue #(
       assign prod_p  = 48'(lo_m) + (48'(hi_m) <<< 17);
 `endif
     end else begin : g_whole
-      assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_s));
+      assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_l));
       assign x_p     = x_s[l];
 `ifndef SYNTHESIS
       assign prod_p  = p;
@@ -306,11 +333,26 @@ module epilogue #(
       end
     end
 
+    // This lane's copies of shift_q and keep_q, so the result's select and compare in each
+    // lane start at registers of their own, not at ones that drive every lane (FPGA routing).
+    logic [4:0]  shift_l;
+    logic [46:7] keep_l;
+    always_ff @(posedge clk_i) begin
+      shift_l <= valid_p ? shift_p : ~shift_l;
+      keep_l  <= valid_p ? keep_p : ~keep_l;
+    end
+    `ASSERT_ALWAYS(a_ctrl_copy, clk_i, rst_ni,
+                   !valid_q || (shift_l == shift_q && keep_l == keep_q),
+                   "a lane's copy of the shift or of keep differs from the stage's")
+
     // The rounded sum, and the result as bits shift+7..shift of it, saturated when the bits
     // above do not all equal its sign (the masked compare).
-    logic [47:0] t;
-    logic [7:0]  sel, q;
-    logic        fits;
+    logic [47:0]      t;
+    logic [3:0][14:0] coarse_window;  // [c]: t from bit 8 * c up
+    logic [14:0]      t_c;            // t from bit 8 * shift[4:3] (the shift's coarse part) up
+    logic [7:0][7:0]  fine_window;    // [b][k]: bit b of the result for shift[2:0] = k
+    logic [7:0]       sel, q;
+    logic             fits;
     if (Pipe >= 3) begin : g_t_rounded
       assign t = p_q;  // rounded in stage p
     end else begin : g_t_add
@@ -320,10 +362,20 @@ module epilogue #(
       end
       assign t = p_q + 48'(round_q);
     end
+    // The select in two steps, a 4:1 mux by the shift's coarse part then an 8:1 one by its
+    // fine part, each a plain index into a window (an index sum, shift + b, would map to a
+    // carry chain).
     always_comb begin
-      for (int b = 0; b < 8; b++) sel[b] = t[32'(shift_q) + b];
+      for (int c = 0; c < 4; c++) coarse_window[c] = t[8 * c +: 15];
+      t_c = coarse_window[shift_l[4:3]];
+      for (int b = 0; b < 8; b++) begin
+        for (int k = 0; k < 8; k++) fine_window[b][k] = t_c[k + b];
+        sel[b] = fine_window[b][shift_l[2:0]];
+      end
     end
-    assign fits = ((t[46:7] ^ {40{t[47]}}) & keep_q) == '0;
+    // Each kept bit equal to the one above it: the bits from shift+7 up all equal the sign,
+    // without the sign fanning out to every compare.
+    assign fits = ((t[46:7] ^ t[47:8]) & keep_l) == '0;
     assign q    = fits ? sel : (t[47] ? 8'h80 : 8'h7f);
 `ifndef SYNTHESIS
     // The reference: the rounding constant by the product's sign, the arithmetic shift, and
