@@ -55,12 +55,12 @@ module burst_gen #(
   // transfer, the next burst of the row, the next row's first burst), so a consumer's ready
   // only selects among them; the next row's start is a register too, one row ahead, and so
   // are what the row and the page have left after the burst on offer, so the next burst of a
-  // row needs one compare, not a subtract and then a compare; so are the next row's beats and
-  // beats to its page boundary, for its first burst, and the burst caps of both pages; and,
-  // for the row after that, its offset and which of the two beat counts its length allows
-  // (pair_q) it has, so the next row's beats are loaded by a select (nn_up_q). A new
-  // transfer's first burst comes straight from the inputs (start_of: one carry chain behind
-  // one LUT level per value). The offered bursts and their timing are those of the plain rule.
+  // row needs one compare, not a subtract and then a compare; so are which of the two beat
+  // counts its length allows (pair_q) the next row has (r_up_q) and its beats to its page
+  // boundary, for its first burst, and the burst caps of both pages; and, for the row after
+  // that, its offset and its pick (nn_up_q), so a row change loads the pick from a flip-flop.
+  // A new transfer's first burst comes straight from the inputs (start_of: one carry chain
+  // behind one LUT level per value). The offered bursts and their timing are those of the plain rule.
   logic            busy_q;
   logic [15:0]     rows_q;           // rows left, the current one included
   logic [31:0]     next_row_q;       // the next row's first byte
@@ -69,14 +69,18 @@ module burst_gen #(
   logic [32:0]     addr_q;           // the burst's address (beat-aligned)
   logic [RbW-1:0]  row_rem_q;        // beats left in the row after this burst (if not its last)
   logic [12:0]     page_rem_q;       // beats from there to the next 4 KiB boundary (ditto)
-  logic [RbW-1:0]  r_row_beats_q;    // the next row's beats
-  logic [12:0]     r_page_beats_q;   // ... and from its first to the next 4 KiB boundary
+  // The next row's beats are pair_q[r_up_q]: a start loads the one-bit pick (an add and a
+  // compare of the offsets), not the beats (the pair's adds behind the pick were the start's
+  // path into them; FPGA timing, the same values: a_next_row_regs), and r_burst works out
+  // both candidates side by side, picked behind their carry chains.
+  logic            r_up_q;
+  logic [12:0]     r_page_beats_q;   // the next row's beats to the next 4 KiB boundary
   // the burst caps (cap_of) of page_rem_q and r_page_beats_q, so the compare that decides the
   // next burst has no LUT in front of its carry chain
   logic [8:0]      n_cap_q, r_cap_q;
   logic [8:0]      beats_q;          // this burst
   logic            row_last_q;       // it ends the row
-  // Two rows ahead, for r_row_beats_q's load at a row change (a_row_after_next): the offset in
+  // Two rows ahead, for r_up_q's load at a row change (a_row_after_next): the offset in
   // its beat of the row after the next and which of pair_q its beats are (pair_up_of), so the
   // load is a 2:1 select from flip-flops, not the stride's add and the offset's carry behind
   // it (FPGA timing; the same values).
@@ -209,14 +213,11 @@ module burst_gen #(
     rem_up = sum3(bytes, q_base, QW'(BeatBytes - 1)); // Q rounded up to whole beats
     end_vs_cap = {end_m1[QW-1], RbW'(rem_up >> OffW)};
   endfunction
-  localparam int StartW = BurstW + RbW;
-  // {burst_of(row_beats_of(a, bytes), page_beats_of(a)), row_beats_of(next_off, bytes)}. The
+  // burst_of(row_beats_of(a, bytes), page_beats_of(a)). The
   // page and the MaxBeats cap are worked out side by side, and whichever is smaller picked
   // after (a few address bits say which), so no LUT sits in front of the carry chains.
-  function automatic logic [StartW-1:0] start_of(input logic [11:0] a,
-                                                 input logic [LenW-1:0] bytes,
-                                                 input logic [OffW-1:0] next_off,
-                                                 input logic [1:0][RbW-1:0] pair);
+  function automatic logic [BurstW-1:0] start_of(input logic [11:0] a,
+                                                 input logic [LenW-1:0] bytes);
     logic [11:0]   a_inv;
     logic [12:0]   page_m1;
     logic          max_cut;  // MaxBeats, not the page's end, caps the burst
@@ -237,7 +238,7 @@ module burst_gen #(
     beats    = cut[RbW] ? row_beats : cap;
     // after a MaxBeats burst the page has beats left; after the page's end, a whole page
     page_rem = max_cut ? page_m1 - 13'(MaxBeats - 1) : 13'(4096 / BeatBytes);
-    start_of = {beats, cut, page_rem, row_beats_pick(next_off, bytes, pair)};
+    start_of = {beats, cut, page_rem};
   endfunction
 
   // The candidates: first burst of a new transfer (s), next burst of this row (n), first
@@ -258,7 +259,8 @@ module burst_gen #(
 
   assign s_next_lo    = addr_i[11:0] + stride_i[11:0];
   assign r_next_lo    = next_row_q[11:0] + stride_i[11:0];
-  assign r_burst      = burst_of(r_row_beats_q, r_page_beats_q, r_cap_q);
+  assign r_burst      = r_up_q ? burst_of(pair_q[1], r_page_beats_q, r_cap_q)
+                               : burst_of(pair_q[0], r_page_beats_q, r_cap_q);
 
   assign s_nn_off     = addr_i[OffW-1:0] + {stride_i[OffW-2:0], 1'b0};
   assign s_thr        = OffW'(~row_bytes_i) + OffW'(1);
@@ -294,8 +296,8 @@ module burst_gen #(
       r_page_beats_q <= page_beats_of(s_next_lo);
       r_cap_q        <= cap_of_addr(s_next_lo);
       addr_q       <= {1'b0, addr_i[31:OffW], OffW'(0)};
-      {beats_q, row_last_q, row_rem_q, page_rem_q, r_row_beats_q} <=
-        start_of(addr_i[11:0], row_bytes_i, s_next_lo[OffW-1:0], row_beats_pair(row_bytes_i));
+      {beats_q, row_last_q, row_rem_q, page_rem_q} <= start_of(addr_i[11:0], row_bytes_i);
+      r_up_q       <= pair_up_of(s_next_lo[OffW-1:0], s_thr);
       n_cap_q      <= cap_after_m1({1'b0, ~addr_i[11:0]} >> OffW);
       nn_off_q     <= s_nn_off;
       nn_up_q      <= pair_up_of(s_nn_off, s_thr);
@@ -304,7 +306,7 @@ module burst_gen #(
       if (row_last_q) begin
         rows_q       <= rows_q - 16'd1;
         next_row_q   <= next_row_q + stride_i;
-        r_row_beats_q  <= pair_q[nn_up_q];
+        r_up_q         <= nn_up_q;
         nn_off_q       <= r_nn_off;
         nn_up_q        <= pair_up_of(r_nn_off, up_thr_q);
         r_page_beats_q <= page_beats_of(r_next_lo);
@@ -321,6 +323,8 @@ module burst_gen #(
   end
 
 `ifndef SYNTHESIS
+  logic [RbW-1:0] r_row_beats;  // the next row's beats
+  assign r_row_beats = pair_q[r_up_q];
   // The plain rule's registers (the row's beats left with this burst, the beats to the page
   // boundary), for the check that the look-ahead ones equal what they replace.
   logic [RbW-1:0] ref_row_beats_q;
@@ -347,7 +351,7 @@ module burst_gen #(
                                                                     : ref_page_beats_q - 13'(beats_q))),
                  "the row's or page's beats after the burst disagree with the plain rule")
   `ASSERT_ALWAYS(a_next_row_regs, clk_i, rst_ni,
-                 !busy_q || (r_row_beats_q == row_beats_of(next_row_q[OffW-1:0], row_bytes_q) &&
+                 !busy_q || (r_row_beats == row_beats_of(next_row_q[OffW-1:0], row_bytes_q) &&
                              r_page_beats_q == page_beats_of(next_row_q[11:0])),
                  "the next row's registered beats disagree with its start and length")
   `ASSERT_ALWAYS(a_cap_regs, clk_i, rst_ni,

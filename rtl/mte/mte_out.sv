@@ -56,8 +56,9 @@ module mte_out #(
   // check's verdict, and a column block's setup (four cycles more per STORE, one more per
   // further column block, and one more per row when rows are checked one by one); and the
   // windows, so the checks see them a cycle late (no cycle more); the chunk FIFO's whole head
-  // in a register (no cycle more); and a skid register behind the realigner's beat (no cycle
-  // more while W is ready; under W backpressure one more beat waits inside)
+  // in a register (no cycle more); a skid register behind the realigner's beat (no cycle
+  // more while W is ready; under W backpressure one more beat waits inside); and R through a
+  // register slice (one cycle more per column block with bias)
   parameter int CtrlPipe = 0,
   // 1 (FPGA): L0C read data two cycles after the read (l0_buffer ReadPipe; one more cycle per
   // STORE block)
@@ -187,6 +188,10 @@ module mte_out #(
   logic [15:0] rows_m1_q, cols_q, c_pitch_q, scale_q;  // rows - 1, not rows
   logic [15:0] rows_q;                                // rows (pass_rows' load)
   logic [4:0]  shift_q;
+  // Bytes of one whole row (all cols), from the descriptor too: as int8_q's select it put
+  // int8_q (fanout in the hundreds) in front of the hull's add and the pass order's compare
+  // (FPGA timing; the same value: a_row_bytes_reg).
+  logic [17:0] row_bytes_q;
 
   // The state is one-hot (st_q[S]: in state S): every decode outside the state logic (the
   // burst generators' starts, the window check's loads, the chunk pipeline's start, the
@@ -235,6 +240,7 @@ module mte_out #(
       bias_addr_q  <= desc.bias_addr;
       scale_q      <= desc.scale;
       shift_q      <= desc.shift;
+      row_bytes_q  <= desc.int8_out[0] ? 18'(desc.cols) : {desc.cols, 2'b00};
     end
   end
 
@@ -242,11 +248,13 @@ module mte_out #(
   assign unused_desc = ^{desc.rsvd245, desc.rsvd176, desc.rsvd120, desc.rsvd19, desc.opcode,
                          desc.wait_mask, desc.signal_mask, desc.c_offset[1:0]};
 
-  // Bytes of one whole row (all cols).
   logic [17:0] row_bytes;
   logic [15:0] rows_m1;
-  assign row_bytes = int8_q ? 18'(cols_q) : {cols_q, 2'b00};
+  assign row_bytes = row_bytes_q;
   assign rows_m1   = rows_m1_q;
+  `ASSERT_ALWAYS(a_row_bytes_reg, clk_i, rst_ni,
+                 row_bytes_q == (int8_q ? 18'(cols_q) : {cols_q, 2'b00}),
+                 "the registered row bytes disagree with the element size and columns")
 
   // ---------------------------------------------------------------- pre-pass
   logic [47:0] hull_prod_q;  // (rows-1) * stride
@@ -397,7 +405,11 @@ module mte_out #(
       chk_ovf_d  = chk_ovf_q || chk_next[32];
       chk_row_d  = chk_row_q + 16'd1;
     end
-    chk_last_d = (chk_row_d == rows_m1);
+    // (the compares from registers, the verdict only choosing: the add and compare behind it
+    // were one path into chk_last_q; FPGA timing, the same values in StChkRows: a_chk_last)
+    chk_last_d = chk_last_q;
+    if (st_q[StChkHull])                    chk_last_d = (rows_m1 == '0);
+    else if (st_q[StChkRows] && chk_decide) chk_last_d = (chk_row_q + 16'd1 == rows_m1);
   end
 
   // (rows - 1) * stride. With CtrlPipe in the two cycles of StChkBias (its verdict's
@@ -551,8 +563,23 @@ module mte_out #(
     .burst_row_last_o(unused_ar_row_last)
   );
   assign mem_rd_req_o.ar_valid = st_q[StBias] && ar_valid;
-  assign mem_r_ready_o  = st_q[StBias];
-  assign r_fire         = mem_rd_rsp_i.r_valid && mem_r_ready_o;
+  // CtrlPipe: R from a two-entry register slice (spill_register, as MTE-in's), so the beat's
+  // valid and R's ready are flip-flops of this unit: the memory slice's R valid, from another
+  // unit's flip-flop, and the state flag that was R's ready stood in front of the bias banks'
+  // write enable and address (FPGA timing). Without it, R is taken in StBias.
+  logic                   r_valid, r_err, r_last;
+  logic [BeatBytes*8-1:0] r_data;
+  spill_register #(.Width(BeatBytes * 8 + 2), .Bypass(CtrlPipe == 0 ? 1 : 0)) u_r_slice (
+    .clk_i,
+    .rst_ni,
+    .in_valid_i (mem_rd_rsp_i.r_valid),
+    .in_ready_o (mem_r_ready_o),
+    .in_data_i  ({mem_rd_rsp_i.r_data, mem_rd_rsp_i.r_last, mem_rd_rsp_i.r_err}),
+    .out_valid_o(r_valid),
+    .out_ready_i(st_q[StBias]),
+    .out_data_o ({r_data, r_last, r_err})
+  );
+  assign r_fire         = r_valid && st_q[StBias];
 
   // 4 * cb is a multiple of BeatBytes (BiasCols is a multiple of Lanes), so every block's bias
   // starts at the same word offset within its beat.
@@ -560,7 +587,7 @@ module mte_out #(
   assign r_total_c = 16'((32'(bias_start[OffW-1:0]) + 32'({nb_new, 2'b00}) + BeatBytes - 1) >>
                          OffW);
   assign bias_rows = 16'((32'(nb_q) + Lanes - 1) / Lanes);
-  assign r_words   = mem_rd_rsp_i.r_data;
+  assign r_words   = r_data;
 
   // Realign by the word offset o: rot[m] = word (m + o) mod Lanes of the beat. Bias row k is
   // beat k's words o.. (rot[m], m < Lanes - o) then beat k+1's words ..o-1 (rot[m] above).
@@ -627,11 +654,11 @@ module mte_out #(
   // is another path (FPGA timing). Done comes cycles after the last bias beat.
   always_ff @(posedge clk_i) begin
     if (!rst_ni) rd_bytes_o <= '0;
-    else rd_bytes_o <= (r_fire && !mem_rd_rsp_i.r_err) ? r_bytes : '0;
+    else rd_bytes_o <= (r_fire && !r_err) ? r_bytes : '0;
   end
 
   logic unused_r;
-  assign unused_r = mem_rd_rsp_i.r_last;  // beats are counted, not framed
+  assign unused_r = r_last;  // beats are counted, not framed
 
   // ---------------------------------------------------------------- AW generator
   logic        aw_busy, aw_open, aw_row_last;
@@ -688,6 +715,9 @@ module mte_out #(
   logic [OffW-1:0]      d_roff_q, d_roff_d;    // destination offset of the row within its beat
   logic [OffW-1:0]      d_off_q, d_off_d;      // ... and of the chunk
   logic [15:0]          d_row_q, d_row_d;
+  // d_row == pass_last, kept beside d_row (a_d_row_last): the 16-bit compare left the path
+  // from the L0C grant to the read request and busy flag (FPGA timing; the same cycles)
+  logic                 d_row_last_q, d_row_last_d;
   logic                 d_busy_q, d_busy_d;
   logic                 d_last, d_fire;
   logic                 d_last_q, d_last_d;        // d_rem <= d_chunk, kept beside d_rem
@@ -706,6 +736,19 @@ module mte_out #(
   logic [$clog2(ChunkDepth+1)-1:0] ck_count;
   chunk_t               ck_in, ck;
 
+  // Copies of int8_q for the chunk's framing (p1) and the bias read, each loaded in its own
+  // state of the command's checks (so Yosys keeps them apart): int8_q's fanout was most of
+  // the path into the epilogue's tag and bias (FPGA timing; the same values from the first
+  // block on: a_int8_copies).
+  logic fr_int8_q, bias_int8_q;
+  always_ff @(posedge clk_i) begin
+    if (st_q[StChkBias]) fr_int8_q <= int8_q;
+    if (st_q[StChkHull]) bias_int8_q <= int8_q;
+  end
+  `ASSERT_ALWAYS(a_int8_copies, clk_i, rst_ni,
+                 !(state_q inside {StSetup, StBlock, StBias, StStore}) ||
+                 (fr_int8_q == int8_q && bias_int8_q == int8_q),
+                 "a copy of the int8 flag disagrees with it")
   assign d_chunk      = int8_q ? LaneCntW'(Int8Lanes) : LaneCntW'(Lanes);
   // The row's last chunk from a flag (a_d_last): the compare left the path from the L0C grant
   // to the chunk registers (FPGA timing; the same cycles).
@@ -793,7 +836,7 @@ module mte_out #(
   // every bank, int32 chunk j is one bank's row. Read beside the chunk's L0C data (pd).
   logic [Banks-1:0][Lanes-1:0][31:0] bank_rdata;
   logic [BankRowW-1:0]               bank_raddr;
-  assign bank_raddr = int8_q ? BankRowW'(pd_j) : BankRowW'(32'(pd_j) / Banks);
+  assign bank_raddr = bias_int8_q ? BankRowW'(pd_j) : BankRowW'(32'(pd_j) / Banks);
   // The banks' write. With CtrlPipe it comes from registers a cycle later: the beat count's
   // compares, the row's bank select and the realignment were one path into every bank's write
   // enable (fanout 128; 1,232 endpoints over 10 ns in the small SoC). No cycle is lost: the
@@ -838,7 +881,7 @@ module mte_out #(
   logic [Int8Lanes-1:0][7:0]  epi_q;
   always_comb begin
     epi_bias = bank_rdata;
-    if (!int8_q) epi_bias[Lanes-1:0] = bank_rdata[p1_bank_q];
+    if (!bias_int8_q) epi_bias[Lanes-1:0] = bank_rdata[p1_bank_q];
   end
 
   // The p1 framing travels through the epilogue beside its data and comes out as p2.
@@ -1040,7 +1083,7 @@ module mte_out #(
       r_err_d = 1'b0;
       b_err_d = 1'b0;
     end
-    if (r_fire && mem_rd_rsp_i.r_err) r_err_d = 1'b1;
+    if (r_fire && r_err) r_err_d = 1'b1;
     if (mem_wr_rsp_i.b_valid && mem_wr_rsp_i.b_err) b_err_d = 1'b1;
     b_owed_d = b_owed_q + OutstandingW'(aw_fire) - OutstandingW'(mem_wr_rsp_i.b_valid);
     w_cnt_d  = w_cnt_q;
@@ -1090,7 +1133,7 @@ module mte_out #(
       d_row_d   = '0;
     end else if (d_fire) begin
       if (d_last) begin
-        if (d_row_q == pass_last) d_busy_d = 1'b0;
+        if (d_row_last_q) d_busy_d = 1'b0;
         d_row_d   = d_row_q + 16'd1;
         d_rbase_d = d_next_rbase;
         d_elem_d  = d_next_rbase;
@@ -1107,6 +1150,9 @@ module mte_out #(
         if (int8_q) d_off_d = d_off_q + OffW'(Int8Lanes);
       end
     end
+    d_row_last_d = d_row_last_q;
+    if (st_q[StBlock])           d_row_last_d = (pass_last == '0);
+    else if (d_fire && d_last)   d_row_last_d = (d_row_q + 16'd1 == pass_last);
     // (from registers: the next row's length, or what this row has left beyond the chunk)
     d_last_d = d_last_q;
     if (st_q[StBlock]) d_last_d = (nb_new <= 16'(d_chunk));
@@ -1167,6 +1213,7 @@ module mte_out #(
     d_roff_q    <= d_roff_d;
     d_off_q     <= d_off_d;
     d_row_q     <= d_row_d;
+    d_row_last_q <= d_row_last_d;
   end
 
   // Captures (the enable style: each is loaded, never computed from itself): the block's
@@ -1182,7 +1229,7 @@ module mte_out #(
     if (r_fire) bias_held_q <= r_rot;
     if (pd_fire) begin
       p1_bank_q   <= BankSelW'(32'(pd_j) % Banks);
-      p1_frame_q  <= frame_of(pd_nvalid, pd_off, pd_last, int8_q);
+      p1_frame_q  <= frame_of(pd_nvalid, pd_off, pd_last, fr_int8_q);
     end
   end
 
@@ -1206,6 +1253,8 @@ module mte_out #(
   `ASSERT_ALWAYS(a_chk_last, clk_i, rst_ni,
                  state_q != StChkRows || chk_last_q == (chk_row_q == rows_m1),
                  "the registered last-row flag disagrees with the row count")
+  `ASSERT_ALWAYS(a_d_row_last, clk_i, rst_ni, !d_busy_q || d_row_last_q == (d_row_q == pass_last),
+                 "the registered last-row flag of the chunk pipeline disagrees with its row count")
   `ASSERT_ALWAYS(a_d_last, clk_i, rst_ni, !d_busy_q || d_last_q == (d_rem_q <= 16'(d_chunk)),
                  "the registered last-chunk flag disagrees with the elements left")
   `ASSERT_ALWAYS(a_cols_left, clk_i, rst_ni,
@@ -1229,7 +1278,8 @@ module mte_out #(
                  "chunk FIFO overflow: a read was issued without a credit")
   `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || b_owed_q != '0,
                  "B response without an outstanding AW burst")
-  `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !mem_rd_rsp_i.r_valid || state_q == StBias,
+  `ASSERT_ALWAYS(a_r_expected, clk_i, rst_ni, !(mem_rd_rsp_i.r_valid || r_valid) ||
+                 state_q == StBias,
                  "R beat outside the bias read")
   `ASSERT_ALWAYS(a_w_strobes, clk_i, rst_ni, !mem_wr_req_o.w_valid || mem_wr_req_o.w_strb != '0,
                  "W beat without strobes")
@@ -1246,6 +1296,6 @@ module mte_out #(
   assign unused_cov = ^{aw_row_last, aw_beats};
   `COVER(cov_burst_split_4k, clk_i, rst_ni, aw_fire && !aw_row_last && aw_beats != 9'd256)
   `COVER(cov_burst_split_256, clk_i, rst_ni, aw_fire && !aw_row_last && aw_beats == 9'd256)
-  `COVER(cov_memerr_bias, clk_i, rst_ni, r_fire && mem_rd_rsp_i.r_err)
+  `COVER(cov_memerr_bias, clk_i, rst_ni, r_fire && r_err)
   `COVER(cov_memerr_store, clk_i, rst_ni, mem_wr_rsp_i.b_valid && mem_wr_rsp_i.b_err)
 endmodule
