@@ -93,12 +93,20 @@ module vec_unit
   // state_q == StStart as a flop of its own (a_start_reg): it loads the three burst generators
   // (their start registers, fanout ~150 each) and resets the row registers, from a flip-flop,
   // not a decode of state_q (the FPGA build's paths from state_q into the generators).
-  logic   start_q;
+  logic   start_q, start_d;
+  // src1's read generator's start (start_q with two sources) as a flop of its own, so its
+  // start registers (fanout ~150) are loaded from a flip-flop, not behind an AND with two_q
+  // (a_gen_start), and start_q's fanout is split.
+  logic   start1_q;
+  // state_q == StIdle and == StDone as flops of their own (a_ready_reg): the command registers
+  // (~300 bits) are loaded throughout StIdle, their enable a flip-flop, not cmd_i.valid and a
+  // decode of state_q; ready, busy and done go out from flip-flops.
+  logic   ready_q, done_q;
 
   logic cmd_fire;
-  assign sts_o.ready = (state_q == StIdle);
-  assign cmd_fire    = cmd_i.valid && sts_o.ready;
-  assign sts_o.busy  = (state_q != StIdle);
+  assign sts_o.ready = ready_q;
+  assign cmd_fire    = cmd_i.valid && ready_q;
+  assign sts_o.busy  = !ready_q;
 
   logic [OpcodeW-1:0] in_op;
   logic               in_int8;
@@ -119,11 +127,16 @@ module vec_unit
   assign in_src_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) << (in_src4 ? 2 : 0);
   assign in_dst_bytes = RowW'(cmd_i.desc[VaddColsLsb +: 16]) << (in_dst4 ? 2 : 0);
   logic [RowW-1:0] src_bytes_q, dst_bytes_q;  // bytes of a source row, a destination row
+  // src1's generator's copy of src_bytes_q (0 with one source, so synthesis keeps it apart):
+  // the generators' first-burst logic behind it is long, and the two share no fanout.
+  logic [RowW-1:0] src1_bytes_q;
   logic [2:0][31:0] addr_q, stride_q;         // src0, src1, dst
   logic [15:0] scale_q;
   logic [4:0]  shift_q;
+  // Loaded in every cycle of StIdle (none of them is read there): the last load is the
+  // command's, as it is taken.
   always_ff @(posedge clk_i) begin
-    if (cmd_fire) begin
+    if (ready_q) begin
       unique case (in_op)
         OpVadd:     fn_q <= FnAdd;
         OpVmax:     fn_q <= FnMax;
@@ -136,8 +149,9 @@ module vec_unit
       rows_q      <= cmd_i.desc[VaddRowsLsb +: 16];
       rows_m1_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd1;
       rows_m2_q   <= cmd_i.desc[VaddRowsLsb +: 16] - 16'd2;
-      src_bytes_q <= in_src_bytes;
-      dst_bytes_q <= in_dst_bytes;
+      src_bytes_q  <= in_src_bytes;
+      src1_bytes_q <= in_two ? in_src_bytes : '0;
+      dst_bytes_q  <= in_dst_bytes;
       addr_q      <= {cmd_i.desc[VaddDstAddrLsb +: 32], cmd_i.desc[VaddSrc1AddrLsb +: 32],
                       cmd_i.desc[VaddSrc0AddrLsb +: 32]};
       stride_q    <= {cmd_i.desc[VaddDstStrideLsb +: 32], cmd_i.desc[VaddSrc1StrideLsb +: 32],
@@ -198,7 +212,7 @@ module vec_unit
     chk_last_d = chk_last_q;
     chk_addr_d = chk_addr_q;
     chk_end_d  = chk_end_q;
-    if (state_q == StIdle) begin
+    if (ready_q) begin
       chk_row_d  = '0;
       chk_last_d = (cmd_i.desc[VaddRowsLsb +: 16] == 16'd1);
       chk_addr_d = {{1'b0, cmd_i.desc[VaddDstAddrLsb +: 32]},
@@ -262,13 +276,14 @@ module vec_unit
   logic              ar_sel, ar_sel_q, ar_hold_q, ar_fire, tag_in_ready;
   logic [1:0]        fits;       // the burst on offer fits its buffer's room
   logic [1:0]        fits_next;  // StepSlice: fits next cycle (its register's input)
+  logic [1:0][1:0]   fits_next_by_pop;  // ... for each value of the source's pop
   for (genvar s = 0; s < 2; s++) begin : g_rd_gen
     burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_rd_gen (
       .clk_i,
       .rst_ni,
-      .start_i         (start_q && (s == 0 || two_q)),
+      .start_i         (s == 0 ? start_q : start1_q),
       .addr_i          (addr_q[s]),
-      .row_bytes_i     (src_bytes_q),
+      .row_bytes_i     (s == 0 ? src_bytes_q : src1_bytes_q),
       .rows_i          (rows_q),
       .stride_i        (stride_q[s]),
       .burst_valid_o   (rg_valid[s]),
@@ -297,8 +312,11 @@ module vec_unit
         assign fit_took[p] = 32'(room_q[s]) + p >= MaxBurst + 32'(rg_beats[s]);
       end
       // = room_d >= MaxBurst || (no take, no start, and room_d >= the burst's beats)
-      assign fits_next[s] = rg_fire[s] ? fit_took[buf_pop[s]] :
-                            start_q ? fit_idle[buf_pop[s]] : fit_keep[buf_pop[s]];
+      for (genvar p = 0; p < 2; p++) begin : g_by_pop
+        assign fits_next_by_pop[s][p] = rg_fire[s] ? fit_took[p] :
+                                        start_q ? fit_idle[p] : fit_keep[p];
+      end
+      assign fits_next[s] = fits_next_by_pop[s][buf_pop[s]];
       always_ff @(posedge clk_i) begin
         if (!rst_ni) begin
           fits_q  <= 1'b1;  // the room is whole
@@ -317,6 +335,7 @@ module vec_unit
     end else begin : g_now
       assign fits[s]      = (9'(room_q[s]) >= rg_beats[s]);  // >=: a carry chain (see window_check_end)
       assign fits_next[s] = 1'b0;  // read only by StepSlice's AR register
+      assign fits_next_by_pop[s] = '0;
     end
   end
   // Alternate between the sources; a choice on offer is held until taken (stream rule: a
@@ -330,19 +349,34 @@ module vec_unit
   // start (a command has rows and columns, a_not_empty) and falls after its last row's last
   // burst, so its rows left are counted here too (last_row_q).
   if (StepSlice != 0) begin : g_ar_reg
-    logic [1:0]       offer_q, offer_d, can_d, valid_d, last_row_q;
+    logic [1:0]       offer_q, offer_d, valid_d, last_row_q;
     logic [1:0][15:0] rows_left_q;  // rows of each generator's transfer, the current included
     logic             hold_d;
+    // The next offer worked out for each of the four values of the two sources' pops, which
+    // then only select among them (kept as nets, so synthesis does not fold the pops, fanout
+    // ~160 each, into the choice: the FPGA build's path from the beat buffers' valid registers
+    // through the pops into these registers).
+    logic [1:0][1:0]       can_by_pop;  // [source][its pop]
+    (* keep *) logic [3:0][1:0] offer_by_pop;  // [{pop 1, pop 0}]
+    // ar_sel_now of the next cycle (ar_sel is offer_q[1]), and the source it picks, from
+    // whether each source can issue, whether the AR is held, and the source offered now
+    function automatic logic [1:0] next_offer(input logic can0, input logic can1,
+                                              input logic hold, input logic sel1);
+      next_offer[1] = can1 && (hold ? sel1 : (!can0 || !sel1));
+      next_offer[0] = can0 && (hold ? !sel1 : (!can1 || sel1));
+    endfunction
     always_comb begin
       hold_d = mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
       for (int i = 0; i < 2; i++) begin
         if (start_q && (i == 0 || two_q)) valid_d[i] = 1'b1;
         else valid_d[i] = rg_valid[i] && !(rg_fire[i] && rg_row_last[i] && last_row_q[i]);
-        can_d[i] = valid_d[i] && fits_next[i];
+        for (int p = 0; p < 2; p++) can_by_pop[i][p] = valid_d[i] && fits_next_by_pop[i][p];
       end
-      // ar_sel_now of the next cycle (ar_sel is offer_q[1]), and the source it picks
-      offer_d[1] = can_d[1] && (hold_d ? offer_q[1] : (!can_d[0] || !offer_q[1]));
-      offer_d[0] = can_d[0] && (hold_d ? !offer_q[1] : (!can_d[1] || offer_q[1]));
+      for (int c = 0; c < 4; c++) begin
+        offer_by_pop[c] = next_offer(can_by_pop[0][c % 2], can_by_pop[1][c / 2], hold_d,
+                                     offer_q[1]);
+      end
+      offer_d = offer_by_pop[{buf_pop[1], buf_pop[0]}];
     end
     always_ff @(posedge clk_i) begin
       if (!rst_ni) offer_q <= '0;
@@ -814,6 +848,12 @@ module vec_unit
   end
   `ASSERT_ALWAYS(a_start_reg, clk_i, rst_ni, start_q == (state_q == StStart),
                  "the vector unit's start flag disagrees with its state")
+  `ASSERT_ALWAYS(a_gen_start, clk_i, rst_ni, start1_q == (start_q && two_q) &&
+                 (!start1_q || src1_bytes_q == src_bytes_q),
+                 "the vector unit's src1 start flag or row length disagrees with src0's")
+  `ASSERT_ALWAYS(a_ready_reg, clk_i, rst_ni,
+                 ready_q == (state_q == StIdle) && done_q == (state_q == StDone),
+                 "the vector unit's ready or done flag disagrees with its state")
   `ASSERT_ALWAYS(a_run, clk_i, rst_ni, run_q == (state_q == StRun),
                  "the vector unit's run flag disagrees with its state")
   `ASSERT_ALWAYS(a_slots, clk_i, rst_ni,
@@ -928,7 +968,7 @@ module vec_unit
     beat_t           data;
   } chunk_t;
   chunk_t ck_in, ck_head;
-  logic [15:0] rows_out_q, rows_out_d;
+  logic [15:0] rows_in_q, rows_in_d;  // rows whose last chunk has left the epilogue
   // The strobes as two thermometers, lanes from off up to the end: each bit two compares of a
   // register with a constant, not a shifter.
   assign ck_in = '{last: epi_tag.last, nbytes: epi_tag.nbytes, off: epi_tag.off,
@@ -997,23 +1037,40 @@ module vec_unit
   );
   assign ck_fire = out_valid && out_ready;
   assign slots_d = slots_q - $bits(slots_q)'(step_fire) + $bits(slots_q)'(ck_fire);
-  // Every row has left (rows_out_q == rows_q) as a register of its own, so the end of a run
-  // (run_idle) does not wait on a 16-bit compare; rows_q holds through the run (a_rows_out_done).
-  logic rows_out_done_q, rows_out_done_d;
+  // Every row has entered the output FIFO (rows_in_q == rows_q) as a register of its own, so
+  // the end of a run (run_idle) does not wait on a 16-bit compare; rows_q holds through the
+  // run. Rows are counted as they leave the epilogue (its valid, a flip-flop), not as they
+  // leave the output FIFO: the FIFO's pop is the realigner's ready, behind the W buffer's
+  // room, and into these 17 registers it was the FPGA build's path. Every row has left the
+  // FIFO once every row entered it and it is empty (a_rows_out_done checks it against a count
+  // of the rows that left).
+  logic rows_in_done_q, rows_in_done_d, rows_out_done;
   always_comb begin
-    rows_out_d      = rows_out_q;
-    rows_out_done_d = rows_out_done_q;
+    rows_in_d      = rows_in_q;
+    rows_in_done_d = rows_in_done_q;
     if (start_q) begin
-      rows_out_d      = '0;
-      rows_out_done_d = (rows_q == '0);
-    end else if (ck_fire && ck_head.last) begin
-      rows_out_d      = rows_out_q + 16'd1;
-      rows_out_done_d = (rows_out_q == rows_m1_q);
+      rows_in_d      = '0;
+      rows_in_done_d = (rows_q == '0);
+    end else if (epi_valid && epi_tag.last) begin
+      rows_in_d      = rows_in_q + 16'd1;
+      rows_in_done_d = (rows_in_q == rows_m1_q);
     end
   end
+  assign rows_out_done = rows_in_done_q && !out_valid;
+  `ASSERT_ALWAYS(a_rows_in_done, clk_i, rst_ni,
+                 !run_q || rows_in_done_q == (rows_in_q == rows_q),
+                 "the vector unit's all-rows-in flag disagrees with its row count")
+`ifndef SYNTHESIS
+  // The rows that left the output FIFO for the realigner, as they were counted before.
+  logic [15:0] ref_rows_out_q;
+  always_ff @(posedge clk_i) begin
+    if (start_q) ref_rows_out_q <= '0;
+    else if (ck_fire && ck_head.last) ref_rows_out_q <= ref_rows_out_q + 16'd1;
+  end
   `ASSERT_ALWAYS(a_rows_out_done, clk_i, rst_ni,
-                 !run_q || rows_out_done_q == (rows_out_q == rows_q),
-                 "the vector unit's all-rows-out flag disagrees with its row count")
+                 !run_q || rows_out_done == (ref_rows_out_q == rows_q),
+                 "the vector unit's all-rows-out flag disagrees with the rows that left")
+`endif
 
   // W beats wait in a buffer, and an AW goes out only once every beat of its burst is there:
   // on the SoC's network a write packet holds its path from the header (the AW) to its last
@@ -1138,7 +1195,21 @@ module vec_unit
     .out_data_o  (wb_len),
     .count_o     (wb_count)
   );
-  assign mem_wr_req_o.w_valid = wq_valid && wb_valid;
+  // W's valid (a beat held and its burst's AW out) as a register of its own (same cycles), set
+  // from both FIFOs' counts and this cycle's pushes and pops, so the W handshake, the last-beat
+  // pop of the length FIFO and through them the AW-open register start at a flip-flop, not at
+  // the two counts' compares (the FPGA build's path from the counts into the AW-open register).
+  logic w_valid_q, wq_valid_d, wb_valid_d;
+  assign wq_valid_d = w_push || 32'(wq_count) > 1 || (wq_valid && !w_fire);
+  assign wb_valid_d = aw_fire || 32'(wb_count) > 1 ||
+                      (wb_valid && !(w_fire && mem_wr_req_o.w_last));
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) w_valid_q <= 1'b0;
+    else w_valid_q <= wq_valid_d && wb_valid_d;
+  end
+  assign mem_wr_req_o.w_valid = w_valid_q;
+  `ASSERT_ALWAYS(a_w_valid_reg, clk_i, rst_ni, w_valid_q == (wq_valid && wb_valid),
+                 "the vector unit's W valid register disagrees with its W and length FIFOs")
   // Bursts are at most MaxBurst beats: the beat count and the length compared on the bits
   // below MaxBurst only (a_w_len), fewer LUTs before the AW-open register.
   localparam int WLenW = MaxBurst > 1 ? $clog2(MaxBurst) : 1;
@@ -1152,10 +1223,10 @@ module vec_unit
   // ---------------------------------------------------------------- control
   logic [FaultW-1:0] fault_q, fault_d;
   logic              err_q, err_d, run_idle, run_end;
-  assign sts_o.done  = (state_q == StDone);
+  assign sts_o.done  = done_q;
   assign sts_o.fault = fault_q;
   // Every row has left for the realigner and every beat for W; the reads are all in.
-  assign run_idle = rows_out_done_q && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
+  assign run_idle = rows_out_done && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
                     !wb_valid &&
                     (rg_valid == '0) && !tag_valid && !r_stage_busy;
   // The run ends once it is idle: at once, or (CtrlPipe) a cycle later from a register, so
@@ -1219,6 +1290,12 @@ module vec_unit
     // (docs/fpga.md).
     if (run_q) state_d = run_end ? StWaitB : StRun;
   end
+  // state_d == StStart on its own: the verdict on the last row passed (a_start_reg).
+  if (CtrlPipe != 0) begin : g_start_verdict
+    assign start_d = (state_q == StVerdict) && !chk_fail;
+  end else begin : g_start_check
+    assign start_d = (state_q == StCheck) && chk_last_q && !chk_fail;
+  end
 
   always_comb begin
     err_d = err_q;
@@ -1253,6 +1330,9 @@ module vec_unit
       state_q     <= StIdle;
       run_q       <= 1'b0;
       start_q     <= 1'b0;
+      start1_q    <= 1'b0;
+      ready_q     <= 1'b1;
+      done_q      <= 1'b0;
       fault_q     <= FaultNone;
       err_q       <= 1'b0;
       b_owed_q    <= '0;
@@ -1267,11 +1347,14 @@ module vec_unit
       r_first_q   <= 1'b1;
       ar_hold_q   <= 1'b0;
       ar_sel_q    <= 1'b0;
-      rows_out_q  <= '0;
+      rows_in_q   <= '0;
     end else begin
       state_q     <= state_d;
       run_q       <= run_q ? !run_end : start_q;  // state_d == StRun (a_run)
-      start_q     <= (state_d == StStart);
+      start_q     <= start_d;
+      start1_q    <= start_d && two_q;
+      ready_q     <= (state_d == StIdle);
+      done_q      <= (state_d == StDone);
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
@@ -1288,7 +1371,7 @@ module vec_unit
       end
       ar_hold_q   <= mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
       ar_sel_q    <= ar_sel;
-      rows_out_q  <= rows_out_d;
+      rows_in_q   <= rows_in_d;
     end
   end
   // Set up in StIdle / StStart before use: not reset.
@@ -1301,7 +1384,7 @@ module vec_unit
     rd_first_q      <= rd_first_d;
     dst_off_q       <= dst_off_d;
     row_off_q       <= row_off_d;
-    rows_out_done_q <= rows_out_done_d;
+    rows_in_done_q  <= rows_in_done_d;
   end
 
   // ---------------------------------------------------------------- assertions
@@ -1328,5 +1411,5 @@ module vec_unit
   assign unused = mem_rd_rsp_i.r_last;  // beats are counted, not framed
   // Read only by StepSlice's registers (the next cycle's values).
   logic unused_step_slice;
-  assign unused_step_slice = ^{buf_count, sl_filled, wb_count, fits_next};
+  assign unused_step_slice = ^{buf_count, sl_filled, fits_next, fits_next_by_pop};
 endmodule
