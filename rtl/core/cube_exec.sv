@@ -116,19 +116,35 @@ module cube_exec #(
   assign sts_o.done  = done_q;
   assign sts_o.fault = luoshu_isa_pkg::FaultNone;
 
+  logic busy_d;
+  assign busy_d = accept || (busy_q && !last_write);
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       busy_q <= 1'b0;
       done_q <= 1'b0;
     end else begin
       done_q <= last_write;
-      if (accept)          busy_q <= 1'b1;
-      else if (last_write) busy_q <= 1'b0;
+      busy_q <= busy_d;
+    end
+  end
+
+  // The registers each stage loads from the descriptor load on !busy_q, not on accept: while
+  // idle they follow cmd_i.desc, and a command starts from the values they took as it was
+  // accepted. Nothing reads them while idle (no stage is active then). Their load enable then
+  // comes straight from a flip-flop, not through the command's valid, and each stage has its
+  // own copy of !busy_q, kept apart in synthesis (keep), so no single net reaches all of them
+  // (FPGA timing; a_idle_copies).
+  localparam int IdleCmd = 0, IdleFetch = 1, IdleBeat = 2, IdleWb = 3, IdleCopies = 4;
+  logic [IdleCopies-1:0] idle_q;
+  for (genvar c = 0; c < IdleCopies; c++) begin : g_idle
+    (* keep *) always_ff @(posedge clk_i) begin
+      if (!rst_ni) idle_q[c] <= 1'b1;
+      else idle_q[c] <= !busy_d;
     end
   end
 
   always_ff @(posedge clk_i) begin
-    if (accept) begin
+    if (idle_q[IdleCmd]) begin
       acc_q        <= desc.accumulate;
       k_q          <= desc.k;
       n_q          <= desc.n;
@@ -197,7 +213,7 @@ module cube_exec #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (accept) begin
+    if (idle_q[IdleFetch]) begin
       f_ti_q      <= '0;
       f_tj_q      <= '0;
       f_kleft_q   <= desc.k;
@@ -369,7 +385,7 @@ module cube_exec #(
     bt_next_end_q      <= bt_next.next_end;
     bt_col_last_q      <= bt_next.col_last;
     bt_col_next_last_q <= bt_next.col_next_last;
-    if (accept) begin
+    if (idle_q[IdleBeat]) begin
       bt_ti_q   <= '0;
       bt_tj_q   <= '0;
       bt_tj_last_q <= (desc.n >> LogDim) == cnt_t'(1);
@@ -487,7 +503,7 @@ module cube_exec #(
   end
 
   // ---------------------------------------------------------------- cube
-  logic                 out_valid, out_last;
+  logic                 out_valid, out_valid_next, out_last;
   logic [Dim-1:0][31:0] out_row;
 
   // No output FIFO (OutDepth = 0): L0C's write port takes every row at once, so the cube
@@ -503,6 +519,7 @@ module cube_exec #(
     .in_b_i     (l0b_rdata_i[Dim-1:0]),
     .in_last_i  (cb_last),
     .out_valid_o(out_valid),
+    .out_valid_next_o(out_valid_next),
     .out_ready_i(1'b1),
     .out_row_o  (out_row),
     .out_last_o (out_last)
@@ -521,11 +538,22 @@ module cube_exec #(
   logic          wb_cmd_end;
 
   assign wb_cmd_end  = out_last && wb_tj_last_q && wb_ti_last_q;
-  assign l0c_re_o    = out_valid && acc_q;
   assign l0c_raddr_o = wb_addr_q;
 
+  // The accumulate read's enable, out_valid && acc_q, from a flip-flop of its own loaded a
+  // cycle early from the cube's next output valid (a_c_re_reg): it selects L0C's read address
+  // and grants MTE-out's read, so it stays off the cube's out_valid, which loads the rows'
+  // address registers (FPGA timing). A command's rows all leave the cube before its last
+  // write, so no command starts (acc_q loads) while a row is coming.
+  logic c_re_q;
   always_ff @(posedge clk_i) begin
-    if (accept) begin
+    if (!rst_ni) c_re_q <= 1'b0;
+    else c_re_q <= out_valid_next && acc_q;
+  end
+  assign l0c_re_o = c_re_q;
+
+  always_ff @(posedge clk_i) begin
+    if (idle_q[IdleWb]) begin
       wb_ti_q    <= '0;
       wb_tj_q    <= '0;
       wb_tj_last_q <= (desc.n >> LogDim) == cnt_t'(1);
@@ -609,6 +637,13 @@ module cube_exec #(
                  !accept || (desc.m != '0 && desc.n != '0 && desc.k != '0 &&
                              desc.m[LogDim-1:0] == '0 && desc.n[LogDim-1:0] == '0),
                  "MATMUL m, n must be positive multiples of Dim and k >= 1")
+  `ASSERT_ALWAYS(a_idle_copies, clk_i, rst_ni, idle_q == {IdleCopies{!busy_q}},
+                 "a stage's copy of the idle flag disagrees with busy_q")
+  `ASSERT_ALWAYS(a_idle_quiet, clk_i, rst_ni,
+                 busy_q || !(f_active_q || bt_active_q || in_valid_q || out_valid),
+                 "a stage is active while no command runs (its registers follow cmd_i.desc)")
+  `ASSERT_ALWAYS(a_c_re_reg, clk_i, rst_ni, c_re_q == (out_valid && acc_q),
+                 "the registered L0C accumulate-read enable disagrees with the cube's row")
   `ASSERT_ALWAYS(a_rows_only_while_busy, clk_i, rst_ni, !out_valid || busy_q,
                  "a cube row came out while no command was running")
   `ASSERT_ALWAYS(a_bt_end_flags, clk_i, rst_ni,

@@ -89,9 +89,22 @@ module l0_buffer #(
     // Offsets are OffW bits wide, so the subtraction wraps modulo Lanes.
     logic [OffW-1:0]  wlane;
     logic [WordW-1:0] wword_b, rword_b;
-    assign wlane   = OffW'(b) - woff;
-    assign wword_b = wnext[b] ? wword_next : wword;
-    assign rword_b = rnext[b] ? rword_next : rword;
+    assign wlane = OffW'(b) - woff;
+    // With a power-of-two count of words, each bank adds its own carry-in to the word: the
+    // carry chain then drives the block RAM's address itself, with no mux behind it between
+    // the shared increment and each bank (FPGA timing: L0C's read address comes through the
+    // port's arbitration; a_bank_word checks it against the select).
+    if (Words > 1 && (Words & (Words - 1)) == 0) begin : g_word_add
+      assign wword_b = wword + WordW'(wnext[b]);
+      assign rword_b = rword + WordW'(rnext[b]);
+    end else begin : g_word_sel
+      assign wword_b = wnext[b] ? wword_next : wword;
+      assign rword_b = rnext[b] ? rword_next : rword;
+    end
+    `ASSERT_ALWAYS(a_bank_word, clk_i, rst_ni,
+                   wword_b == (wnext[b] ? wword_next : wword) &&
+                   rword_b == (rnext[b] ? rword_next : rword),
+                   "a bank's word address disagrees with the access's word or the next one")
 
     sram #(.Words(Words), .Width(ElemW), .RdwOld(RdwOld)) u_bank (
       .clk_i,

@@ -36,6 +36,9 @@ module cube #(
   input  logic [Dim-1:0][InW-1:0]    in_b_i,
   input  logic                       in_last_i,
   output logic                       out_valid_o,
+  // OutDepth = 0: out_valid_o's next state (a row comes out next cycle), so a consumer can
+  // register what it does with the row a cycle early; with a FIFO always 0.
+  output logic                       out_valid_next_o,
   input  logic                       out_ready_i,
   output logic [Dim-1:0][AccW-1:0]   out_row_o,
   output logic                       out_last_o
@@ -175,6 +178,7 @@ module cube #(
       .out_data_o({out_last_o, out_row_o}),
       .count_o()
     );
+    assign out_valid_next_o = 1'b0;
   end else begin : g_out_reg
     // The row a FIFO would show the next cycle, in a register: the same cycles.
     logic out_valid_q;
@@ -185,8 +189,9 @@ module cube #(
     always_ff @(posedge clk_i) begin
       if (row_fin_q) {out_last_o, out_row_o} <= {row_done[Dim-1], row_data};
     end
-    assign out_valid_o = out_valid_q;
-    assign fifo_ready  = 1'b1;
+    assign out_valid_o      = out_valid_q;
+    assign out_valid_next_o = row_fin_q;
+    assign fifo_ready       = 1'b1;
     `ASSERT_ALWAYS(a_out_taken, clk_i, rst_ni, !out_valid_o || out_ready_i,
                    "OutDepth = 0: a cube row was not taken the cycle it came out")
   end

@@ -127,12 +127,12 @@ module cube_pe #(
   end
   assign sum = acc_q + prod;
 
+  // The restart after a tile's last k is a clear beside the reset, not a mux on the sum: the
+  // sum's carry chain then drives the accumulator's inputs directly and the clear takes the
+  // flip-flops' synchronous reset (FPGA timing: the DSP's product -> the 32-bit add -> acc_q).
   always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      acc_q   <= '0;
-    end else if (en_i) begin
-      if (valid_i) acc_q <= last_i ? '0 : sum;
-    end
+    if (!rst_ni || (en_i && valid_i && last_i)) acc_q <= '0;
+    else if (en_i && valid_i)                   acc_q <= sum;
   end
 
   // Datapath registers without reset: only read when the valid/last pipeline says so.

@@ -171,6 +171,26 @@ TYPED_TEST(CubeTest, RandomShapesWithStallsOnBothSides) {
   this->RandomTiles(15, 1, 3 * TestFixture::kDim);
 }
 
+// out_valid_next_o foretells out_valid_o by one cycle without an output FIFO (a consumer
+// registers its row decisions on it: cube_exec's L0C read enable) and is 0 with one.
+TYPED_TEST(CubeTest, OutValidNextForetellsTheRow) {
+  this->Start(0.3, 0);
+  int rows = 0;
+  bool next = false;
+  auto watch = this->sim_->OnSample([&] {
+    auto& dut = this->sim_->dut();
+    if (TypeParam::kOutDepth == 0) {
+      EXPECT_EQ(dut.out_valid_o != 0, next) << "at cycle " << this->sim_->cycle();
+      next = dut.out_valid_next_o != 0;
+    } else {
+      EXPECT_EQ(dut.out_valid_next_o, 0) << "at cycle " << this->sim_->cycle();
+    }
+    rows += dut.out_valid_o != 0;
+  });
+  this->RandomTiles(10, 1, 2 * TestFixture::kDim);
+  EXPECT_EQ(rows, 10 * TestFixture::kDim);
+}
+
 // Back-to-back tiles overlap fill and drain: for T tiles of K >= Dim, the cube needs
 // T*K cycles plus one pipeline latency (skew + array + read-out), nothing per tile.
 TYPED_TEST(CubeTest, BackToBackTilesKeepEveryMacBusy) {
