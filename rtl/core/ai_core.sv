@@ -85,6 +85,8 @@ module ai_core
   `LUOSHU_MEM_REQ_T(BeatBytes, luoshu_mem_pkg::IdW) mux_req;
   `LUOSHU_MEM_RSP_T(BeatBytes, luoshu_mem_pkg::IdW) mux_rsp;
   luoshu_mem_pkg::rsp_ready_t                        mux_rsp_ready;
+  logic [NumRd-1:0]                                  mux_r_valids;  // mux_rsp's, per id
+  logic [NumWr-1:0]                                  mux_b_valids;
 
   // MemSlice also slices each client's AR and AW before the mux's arbiters (ClientSlice).
   mem_mux #(
@@ -100,19 +102,26 @@ module ai_core
     .wr_b_ready_i(wr_b_ready),
     .mem_req_o   (mux_req),
     .mem_rsp_i   (mux_rsp),
+    .mem_r_valids_i (mux_r_valids),
+    .mem_b_valids_i (mux_b_valids),
     .mem_rsp_ready_o(mux_rsp_ready)
   );
 
   // MemSlice: the mux's arbiters and clients and the slave's ready logic (the NoC bridge's
   // room checks, its reorder buffer) meet at flip-flops instead of in one combinational loop
-  // of handshakes.
+  // of handshakes. The slice also hands the mux its R and B valids decoded per client, from
+  // flip-flops.
   if (MemSlice != 0) begin : g_mem_slice
-    mem_port_slice #(.BeatBytes(BeatBytes), .IdW(IdW)) u_mem_slice (
+    mem_port_slice #(
+      .BeatBytes(BeatBytes), .IdW(IdW), .NumRd(NumRd), .NumWr(NumWr)
+    ) u_mem_slice (
       .clk_i,
       .rst_ni,
       .in_req_i       (mux_req),
       .in_rsp_o       (mux_rsp),
       .in_rsp_ready_i (mux_rsp_ready),
+      .in_r_valids_o  (mux_r_valids),
+      .in_b_valids_o  (mux_b_valids),
       .out_req_o      (mem_req_o),
       .out_rsp_i      (mem_rsp_i),
       .out_rsp_ready_o(mem_rsp_ready_o)
@@ -121,6 +130,12 @@ module ai_core
     assign mem_req_o       = mux_req;
     assign mux_rsp         = mem_rsp_i;
     assign mem_rsp_ready_o = mux_rsp_ready;
+    for (genvar c = 0; c < NumRd; c++) begin : g_r_valids
+      assign mux_r_valids[c] = mem_rsp_i.r_valid && 32'(mem_rsp_i.r_id) == c;
+    end
+    for (genvar c = 0; c < NumWr; c++) begin : g_b_valids
+      assign mux_b_valids[c] = mem_rsp_i.b_valid && 32'(mem_rsp_i.b_id) == c;
+    end
   end
 
   // ---------------------------------------------------------------- host control
@@ -128,7 +143,7 @@ module ai_core
   // acknowledge) and the windows, all together: they come from the SoC's register block,
   // wherever it is placed, and a clear reaches the sequencer's dispatch, token and fault logic
   // in the cycle it arrives (FPGA timing, docs/fpga.md). The core sees every write a cycle
-  // later. The counter select is not registered: a register read returns the value it selects.
+  // later. (The selected counter's value is registered too: see g_cnt_reg.)
   // Under DecodePipe the sequencer registers the clear itself (a clear acts there a cycle
   // after its pulse, so each queue's dispatch offer has it a cycle ahead instead of behind
   // one flip-flop's fanout): it is not registered here again, and still arrives a cycle late.
@@ -478,24 +493,38 @@ module ai_core
   end
 
   // Counter select: the values are luoshu_isa_pkg's counter_e (sw/isa/isa.toml).
+  logic [CntW-1:0] cnt_value;
   always_comb begin
     unique case (cnt_sel_i)
-      luoshu_isa_pkg::CntRetiredLd:    cnt_value_o = 64'(cnt_retired[0]);
-      luoshu_isa_pkg::CntRetiredEx:    cnt_value_o = 64'(cnt_retired[1]);
-      luoshu_isa_pkg::CntRetiredSt:    cnt_value_o = 64'(cnt_retired[2]);
-      luoshu_isa_pkg::CntRetiredSeq:   cnt_value_o = 64'(cnt_retired[3]);
-      luoshu_isa_pkg::CntFetched:      cnt_value_o = 64'(cnt_fetched);
-      luoshu_isa_pkg::CntMacs:         cnt_value_o = 64'(macs_q);
-      luoshu_isa_pkg::CntBytesRead:    cnt_value_o = 64'(rd_bytes_q);
-      luoshu_isa_pkg::CntBytesWritten: cnt_value_o = 64'(wr_bytes_q);
-      luoshu_isa_pkg::CntBusyLd:       cnt_value_o = 64'(cnt_busy[0]);
-      luoshu_isa_pkg::CntBusyEx:       cnt_value_o = 64'(cnt_busy[1]);
-      luoshu_isa_pkg::CntBusySt:       cnt_value_o = 64'(cnt_busy[2]);
-      luoshu_isa_pkg::CntStallLd:      cnt_value_o = 64'(cnt_stall[0]);
-      luoshu_isa_pkg::CntStallEx:      cnt_value_o = 64'(cnt_stall[1]);
-      luoshu_isa_pkg::CntStallSt:      cnt_value_o = 64'(cnt_stall[2]);
-      luoshu_isa_pkg::CntCycles:       cnt_value_o = 64'(cycles_q);
-      default:         cnt_value_o = 64'(l0c_wait_q);  // luoshu_isa_pkg::CntL0CWait
+      luoshu_isa_pkg::CntRetiredLd:    cnt_value = cnt_retired[0];
+      luoshu_isa_pkg::CntRetiredEx:    cnt_value = cnt_retired[1];
+      luoshu_isa_pkg::CntRetiredSt:    cnt_value = cnt_retired[2];
+      luoshu_isa_pkg::CntRetiredSeq:   cnt_value = cnt_retired[3];
+      luoshu_isa_pkg::CntFetched:      cnt_value = cnt_fetched;
+      luoshu_isa_pkg::CntMacs:         cnt_value = macs_q;
+      luoshu_isa_pkg::CntBytesRead:    cnt_value = rd_bytes_q;
+      luoshu_isa_pkg::CntBytesWritten: cnt_value = wr_bytes_q;
+      luoshu_isa_pkg::CntBusyLd:       cnt_value = cnt_busy[0];
+      luoshu_isa_pkg::CntBusyEx:       cnt_value = cnt_busy[1];
+      luoshu_isa_pkg::CntBusySt:       cnt_value = cnt_busy[2];
+      luoshu_isa_pkg::CntStallLd:      cnt_value = cnt_stall[0];
+      luoshu_isa_pkg::CntStallEx:      cnt_value = cnt_stall[1];
+      luoshu_isa_pkg::CntStallSt:      cnt_value = cnt_stall[2];
+      luoshu_isa_pkg::CntCycles:       cnt_value = cycles_q;
+      default:                         cnt_value = l0c_wait_q;  // luoshu_isa_pkg::CntL0CWait
     endcase
+  end
+  // UnitSlice: the selected value leaves from flip-flops, a cycle old (FPGA timing: the
+  // select's 16-way mux and the SoC's register read mux were one path into the AXI-Lite read
+  // data). The select is a host register, and a read that follows its write waits for the
+  // write's response, a cycle after the select changed at the earliest, so every read still
+  // returns the counter it selects (the counters are read after done, which comes cycles
+  // after their last increment; only CYCLES reads a cycle less).
+  if (UnitSlice != 0) begin : g_cnt_reg
+    logic [CntW-1:0] cnt_value_q;
+    always_ff @(posedge clk_i) cnt_value_q <= cnt_value;
+    assign cnt_value_o = 64'(cnt_value_q);
+  end else begin : g_cnt_direct
+    assign cnt_value_o = 64'(cnt_value);
   end
 endmodule

@@ -12,6 +12,11 @@
 // the grant in the same cycle, which on the FPGA was the core's longest route. A request
 // takes one cycle more to reach the port; W beats still wait for their AW's grant. W has a
 // slice per client too (a beat a cycle later, at full rate).
+//
+// The port's R and B valids come in decoded per client as well (mem_r_valids_i,
+// mem_b_valids_i: valid && id == client, asserted): a register slice in front of the port
+// (mem_port_slice) supplies them from a flip-flop per client, so a response's valid reaches
+// its client without a decode behind the one valid flip-flop that fans out to all of them.
 `include "luoshu_assert.svh"
 `include "luoshu_mem.svh"
 
@@ -36,6 +41,8 @@ module mem_mux #(
   // The shared port.
   output `LUOSHU_MEM_REQ_T(BeatBytes, IdW) mem_req_o,
   input  `LUOSHU_MEM_RSP_T(BeatBytes, IdW) mem_rsp_i,
+  input  logic [NumRd-1:0]                  mem_r_valids_i,  // mem_rsp_i.r_valid per r_id
+  input  logic [NumWr-1:0]                  mem_b_valids_i,  // mem_rsp_i.b_valid per b_id
   output luoshu_mem_pkg::rsp_ready_t        mem_rsp_ready_o
 );
   if (NumRd < 1 || NumWr < 1) begin : g_bad_num
@@ -68,7 +75,7 @@ module mem_mux #(
       .out_data_o (ar_payload[c])
     );
     assign rd_rsp_o[c]    = '{ar_ready: rd_ar_ready_in[c],
-                              r_valid: mem_rsp_i.r_valid && (32'(mem_rsp_i.r_id) == c),
+                              r_valid: mem_r_valids_i[c],
                               r_data: mem_rsp_i.r_data, r_last: mem_rsp_i.r_last,
                               r_err: mem_rsp_i.r_err};
   end
@@ -124,7 +131,7 @@ module mem_mux #(
     );
     assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready_in[c],
                               w_ready: w_ready_in[c],
-                              b_valid: mem_rsp_i.b_valid && (32'(mem_rsp_i.b_id) == c),
+                              b_valid: mem_b_valids_i[c],
                               b_err: mem_rsp_i.b_err};
   end
   stream_arbiter #(.NumIn(NumWr), .Width(40)) u_aw_arb (
@@ -161,6 +168,16 @@ module mem_mux #(
 
   `ASSERT_STREAM_STABLE(a_w_stable, clk_i, rst_ni, mem_req_o.w_valid, mem_rsp_i.w_ready,
                         {mem_req_o.w_data, mem_req_o.w_strb, mem_req_o.w_last})
+  for (genvar c = 0; c < NumRd; c++) begin : g_r_valids_check
+    `ASSERT_ALWAYS(a_r_valid_decoded, clk_i, rst_ni,
+                   mem_r_valids_i[c] == (mem_rsp_i.r_valid && 32'(mem_rsp_i.r_id) == c),
+                   "a client's R valid is not the port's valid decoded by r_id")
+  end
+  for (genvar c = 0; c < NumWr; c++) begin : g_b_valids_check
+    `ASSERT_ALWAYS(a_b_valid_decoded, clk_i, rst_ni,
+                   mem_b_valids_i[c] == (mem_rsp_i.b_valid && 32'(mem_rsp_i.b_id) == c),
+                   "a client's B valid is not the port's valid decoded by b_id")
+  end
   `ASSERT_ALWAYS(a_r_id_known, clk_i, rst_ni, !mem_rsp_i.r_valid || (32'(mem_rsp_i.r_id) < NumRd),
                  "R beat with an id that names no read client")
   `ASSERT_ALWAYS(a_b_id_known, clk_i, rst_ni, !mem_rsp_i.b_valid || (32'(mem_rsp_i.b_id) < NumWr),

@@ -141,27 +141,35 @@ module core_noc_bridge #(
       rob_tail_q <= '0;
     end else begin
       if (ar_fire) rob_tail_q <= rob_tail_q + SlotW'(ar_beats);
+      // free - (len + 1) + issue as free + ~len + issue: one add, the issue its carry in (the
+      // AR's length, from the core's slice, no longer passes an incrementer first).
       if (ar_fire || rd_issue) begin
-        rob_free_q <= rob_free_q - (ar_fire ? UsedW'(ar_beats) : '0) + UsedW'(rd_issue);
+        rob_free_q <= rob_free_q + (ar_fire ? ~UsedW'(core_req_i.ar_len) : '0) +
+                      UsedW'(rd_issue);
       end
     end
   end
 
-  // Read requests waiting for the tx: {beat address, len, first slot}.
+  // Read requests waiting for the tx: {beat address, len, both parts' lengths, first slot}.
+  // The part lengths (part_len) are computed on the way in, so the header's length is a
+  // choice of two registers: it feeds the write header's credit add and compare into
+  // wr_starved_q (FPGA timing; same cycles, a_rd_part_len).
   logic             rq_valid, rq_ready;
   logic [27:0]      rq_addr;
-  logic [7:0]       rq_len;
+  logic [7:0]       rq_len, rq_len_first, rq_len_second;
   logic [SlotW-1:0] rq_slot;
   // HeadReg (same cycles): the heads of the two request FIFOs feed the header arbitration.
-  stream_fifo #(.Depth(2), .Width(28 + 8 + SlotW), .HeadReg(1)) u_rd_req (
+  stream_fifo #(.Depth(2), .Width(28 + 3 * 8 + SlotW), .HeadReg(1)) u_rd_req (
     .clk_i,
     .rst_ni,
     .in_valid_i (ar_fire),
     .in_ready_o (rq_in_ready),
-    .in_data_i  ({core_req_i.ar_addr[31:4], core_req_i.ar_len, rob_tail_q}),
+    .in_data_i  ({core_req_i.ar_addr[31:4], core_req_i.ar_len,
+                  part_len(core_req_i.ar_len, 1'b0), part_len(core_req_i.ar_len, 1'b1),
+                  rob_tail_q}),
     .out_valid_o(rq_valid),
     .out_ready_i(rq_ready),
-    .out_data_o ({rq_addr, rq_len, rq_slot}),
+    .out_data_o ({rq_addr, rq_len, rq_len_first, rq_len_second, rq_slot}),
     .count_o    (rq_count)
   );
 
@@ -192,14 +200,26 @@ module core_noc_bridge #(
   // (the small SoC's worst bridge paths). So a new AR waits a cycle unless the ROB is empty;
   // an AR taken still has its slots.
   if (TxPipe != 0) begin : g_ar_ready_reg
-    logic ar_ready_q, ar_ready_d, ar_fifo_room_d;
-    logic [8:0] rob_free_kept;  // free slots after this cycle without an AR taken
-    assign rob_free_kept  = 9'(rob_free_q) + 9'(rd_issue);
+    logic ar_ready_q, ar_ready_d, ar_fifo_room_d, ar_fits_kept, rob_empty_kept;
+    // The free slots after this cycle without an AR taken are rob_free_q + rd_issue; the
+    // compares are made for both values of the issue and chosen by it, so the issue (late:
+    // the ROB head's and the R FIFO's flags) does not run through an add and two carry chains
+    // (FPGA timing; asserted equal to the add's compares below).
+    assign ar_fits_kept   = rd_issue ? !(9'(rob_free_q) < {1'b0, core_req_i.ar_len}) : ar_room;
+    assign rob_empty_kept = rd_issue ? 32'(rob_free_q) == RobBeats - 1 :
+                                       32'(rob_free_q) == RobBeats;
     assign ar_fifo_room_d = (ord_count != $bits(ord_count)'(OrderDepth) || ord_pop) &&
                             (rq_count != 2'd2 || (rq_valid && rq_ready));
     assign ar_ready_d     = !ar_fire && ar_fifo_room_d &&
-                            (core_req_i.ar_valid ? {1'b0, core_req_i.ar_len} < rob_free_kept :
-                                                   rob_free_kept == 9'(RobBeats));
+                            (core_req_i.ar_valid ? ar_fits_kept : rob_empty_kept);
+`ifndef SYNTHESIS
+    logic [8:0] rob_free_kept;  // free slots after this cycle without an AR taken
+    assign rob_free_kept = 9'(rob_free_q) + 9'(rd_issue);
+    `ASSERT_ALWAYS(a_ar_fits_kept, clk_i, rst_ni,
+                   ar_fits_kept == ({1'b0, core_req_i.ar_len} < rob_free_kept) &&
+                   rob_empty_kept == (rob_free_kept == 9'(RobBeats)),
+                   "the AR room compares chosen by the issue disagree with the free slots kept")
+`endif
     always_ff @(posedge clk_i) begin
       if (!rst_ni) ar_ready_q <= 1'b1;  // empty after reset
       else ar_ready_q <= ar_ready_d;
@@ -227,7 +247,10 @@ module core_noc_bridge #(
   logic [noc_pkg::MemHdrW-1:0] rd_hdr;
   logic [7:0]        rd_hdr_len;
   assign rd_split   = rq_len >= 8'd128;
-  assign rd_hdr_len = part_len(rq_len, rd_second_q);
+  assign rd_hdr_len = rd_second_q ? rq_len_second : rq_len_first;
+  `ASSERT_ALWAYS(a_rd_part_len, clk_i, rst_ni,
+                 !rq_valid || rd_hdr_len == part_len(rq_len, rd_second_q),
+                 "the read header's stored part length disagrees with its burst length")
   assign rd_hdr = req_hdr(noc_pkg::KindRead, rq_addr + (rd_second_q ? 28'd128 : 28'd0),
                           rd_hdr_len,
                           (8'(rq_slot) + {rd_second_q, 7'b0}) & 8'(RobBeats - 1));
@@ -317,15 +340,19 @@ module core_noc_bridge #(
   logic                           hdr_lock_q, hdr_sel_q, hdr_sel, wr_credit_enough;
   logic                           wr_starved_q, wr_starved_d, wr_credit_next_enough;
   logic [$clog2(WrMaxWait+1)-1:0] wr_wait_q;
-  logic [CreditW-1:0]             wr_credit_q, wr_credit_next;
-  // wr_credit_q >= wr_part_len, compared with the head's len itself (no part_len subtraction
-  // in front of the compare, on the path from the AW FIFO's head into the header choice):
-  // a burst of len + 1 <= 128 beats, a first half's 128, a second half's len - 127 (len >= 128,
-  // so len - 128 is len[6:0]).
+  logic [CreditW-1:0]             wr_credit_q, wr_credit_next, wr_credit_next_first;
+  logic [CreditW-1:0]             wr_credit_next_second;
+  // credit >= the waiting write's part length, compared with the head's len itself (no
+  // part_len subtraction in front of the compare, on the path from the AW FIFO's head into
+  // the header choice): a burst of len + 1 <= 128 beats, a first half's 128, a second half's
+  // len - 127 (len >= 128, so len - 128 is len[6:0]).
   // (Written as < and >=: Yosys maps those to a carry chain alone, <= and > to a LUT tree too.)
-  assign wr_credit_enough = !wr_split     ? CreditW'(wa_len) < wr_credit_q :
-                            !wr_second_q  ? wr_credit_q >= CreditW'(128) :
-                                            CreditW'(wa_len[6:0]) < wr_credit_q;
+  function automatic logic covers_write(logic [CreditW-1:0] credit);
+    covers_write = !wr_split    ? CreditW'(wa_len) < credit :
+                   !wr_second_q ? credit >= CreditW'(128) :
+                                  CreditW'(wa_len[6:0]) < credit;
+  endfunction
+  assign wr_credit_enough = covers_write(wr_credit_q);
   `ASSERT_ALWAYS(a_wr_credit_enough, clk_i, rst_ni,
                  !wa_valid || wr_credit_enough == (wr_credit_q >= CreditW'(wr_part_len)),
                  "the write header's credit compare disagrees with its part length")
@@ -334,10 +361,14 @@ module core_noc_bridge #(
   // drives the whole tx header. Next value: cleared with the credit; else set once the wait
   // reaches WrMaxWait or a read header brings the credit up to the part length. While a write
   // header waits, its len, split and half stay (the AW FIFO pops only after the data).
-  assign wr_credit_next = wr_credit_q + CreditW'(rd_hdr_len);
-  assign wr_credit_next_enough = !wr_split    ? CreditW'(wa_len) < wr_credit_next :
-                                 !wr_second_q ? wr_credit_next >= CreditW'(128) :
-                                                CreditW'(wa_len[6:0]) < wr_credit_next;
+  // The credit after the read header is added and compared for both of its part lengths,
+  // and chosen by the half after (FPGA timing: the header's length choice is not in front of
+  // the add and the compare).
+  assign wr_credit_next_first  = wr_credit_q + CreditW'(rq_len_first);
+  assign wr_credit_next_second = wr_credit_q + CreditW'(rq_len_second);
+  assign wr_credit_next        = rd_second_q ? wr_credit_next_second : wr_credit_next_first;
+  assign wr_credit_next_enough = rd_second_q ? covers_write(wr_credit_next_second) :
+                                               covers_write(wr_credit_next_first);
   assign wr_starved_d = wr_hdr_valid && !wr_hdr_fire &&
                         (wr_starved_q || wr_wait_q == $bits(wr_wait_q)'(WrMaxWait - 1) ||
                          (rd_hdr_fire && wr_credit_next_enough));

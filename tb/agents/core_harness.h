@@ -100,10 +100,11 @@ class CoreHarness {
     return sim_->cycle() - start;
   }
 
+  // The selected counter, a clock edge after the select: with UnitSlice (the FPGA build) the
+  // core registers the selected value (ai_core's g_cnt_reg), as the SoC's register read does.
   uint64_t Counter(CoreCounter c) {
     sel_ = static_cast<int>(c);
-    sim_->dut().cnt_sel_i = static_cast<uint8_t>(sel_);
-    sim_->dut().eval();  // combinational read; no clock edge
+    sim_->Step(1);
     return sim_->dut().cnt_value_o;
   }
 

@@ -30,6 +30,8 @@ module mem_port_slice_tb (
   output logic                             in_b_valid_o,
   output logic                             in_b_err_o,
   output logic [1:0]                       in_b_id_o,
+  output logic [3:0]                       in_r_valids_o,  // in_r_valid_o per id
+  output logic [3:0]                       in_b_valids_o,
   `LUOSHU_MEM_FLAT_PORTS(16, 2)
 );
   `LUOSHU_MEM_REQ_T(16, 2) in_req, out_req;
@@ -56,6 +58,7 @@ module mem_port_slice_tb (
   mem_port_slice #(.BeatBytes(16), .IdW(2)) u_dut (
     .clk_i, .rst_ni,
     .in_req_i(in_req), .in_rsp_o(in_rsp), .in_rsp_ready_i(in_rsp_ready),
+    .in_r_valids_o, .in_b_valids_o,
     .out_req_o(out_req), .out_rsp_i(out_rsp), .out_rsp_ready_o(out_rsp_ready)
   );
 

@@ -122,6 +122,7 @@ void RunRandom(double in_stall, double out_stall, uint64_t seed, bool expect_ful
       &sim,
       {[&](bool r) { d.in_r_ready_i = r; }, [&] { return d.in_r_valid_o != 0; },
        [&] {
+         EXPECT_EQ(d.in_r_valids_o, 1u << d.in_r_id_o) << "R valid decoded by its id";
          return Rsp{tb::GetBits(d.in_r_data_o, 0, 64), tb::GetBits(d.in_r_data_o, 64, 64),
                     d.in_r_last_o != 0, d.in_r_err_o != 0, static_cast<uint8_t>(d.in_r_id_o)};
        }},
@@ -138,6 +139,7 @@ void RunRandom(double in_stall, double out_stall, uint64_t seed, bool expect_ful
       &sim,
       {[&](bool r) { d.in_b_ready_i = r; }, [&] { return d.in_b_valid_o != 0; },
        [&] {
+         EXPECT_EQ(d.in_b_valids_o, 1u << d.in_b_id_o) << "B valid decoded by its id";
          return Rsp{0, 0, false, d.in_b_err_o != 0, static_cast<uint8_t>(d.in_b_id_o)};
        }},
       tb::StallInjector(out_stall, &rng));

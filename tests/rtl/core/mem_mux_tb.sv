@@ -45,12 +45,15 @@ module mem_mux_tb #(
   `LUOSHU_MEM_REQ_T(BeatBytes, IdW)           mem_req;
   `LUOSHU_MEM_RSP_T(BeatBytes, IdW)           mem_rsp;
   luoshu_mem_pkg::rsp_ready_t                 mem_rsp_ready;
+  logic [NumRd-1:0]                           mem_r_valids;  // the port's valids per id
+  logic [NumWr-1:0]                           mem_b_valids;
 
   for (genvar c = 0; c < NumRd; c++) begin : g_rd
     assign rd_req[c]        = '{ar_valid: rd_ar_valid_i[c], ar_addr: rd_ar_addr_i[c],
                                 ar_len: rd_ar_len_i[c]};
     assign rd_ar_ready_o[c] = rd_rsp[c].ar_ready;
     assign rd_r_valid_o[c]  = rd_rsp[c].r_valid;
+    assign mem_r_valids[c]  = mem_rsp.r_valid && 32'(mem_rsp.r_id) == c;
   end
   for (genvar c = 0; c < NumWr; c++) begin : g_wr
     assign wr_req[c]        = '{aw_valid: wr_aw_valid_i[c], aw_addr: wr_aw_addr_i[c],
@@ -60,6 +63,7 @@ module mem_mux_tb #(
     assign wr_aw_ready_o[c] = wr_rsp[c].aw_ready;
     assign wr_w_ready_o[c]  = wr_rsp[c].w_ready;
     assign wr_b_valid_o[c]  = wr_rsp[c].b_valid;
+    assign mem_b_valids[c]  = mem_rsp.b_valid && 32'(mem_rsp.b_id) == c;
   end
   // The shared fields are the same in every client's response.
   assign r_data_o = rd_rsp[0].r_data;
@@ -81,6 +85,8 @@ module mem_mux_tb #(
     .wr_b_ready_i,
     .mem_req_o      (mem_req),
     .mem_rsp_i      (mem_rsp),
+    .mem_r_valids_i (mem_r_valids),
+    .mem_b_valids_i (mem_b_valids),
     .mem_rsp_ready_o(mem_rsp_ready)
   );
   `LUOSHU_MEM_FLATTEN(mem_req, mem_rsp, mem_rsp_ready)
