@@ -28,8 +28,8 @@ module board_top #(
   parameter int          HeartbeatBits = 24,
   parameter int          StretchBits   = 20,
   // The SoC's FPGA pipelining (docs/fpga.md): on by default, as the board builds it.
-  parameter int          CubePipeMul   = 2,
-  parameter int          EpiloguePipe  = 4,
+  parameter int          CubePipeMul   = 3,
+  parameter int          EpiloguePipe  = 5,
   parameter int          MteCtrlPipe   = 1,
   parameter int          DecodePipe    = 1,
   parameter int          L0cReadPipe   = 1,

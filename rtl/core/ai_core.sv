@@ -21,8 +21,8 @@ module ai_core
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows multiplying in logic (FPGA)
   parameter int MteCtrlPipe = 0,  // 1: the MTEs' and vec_unit's CtrlPipe: pre-pass verdicts (FPGA)
-  parameter int EpiloguePipe = 0, // 1-4: registers in the STORE epilogue (FPGA; mte_out.sv)
-  parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation (sequencer, FPGA timing)
+  parameter int EpiloguePipe = 0, // 1-5: registers in the STORE epilogue (FPGA; mte_out.sv)
+  parameter int DecodePipe = 0,   // 1: three-cycle descriptor validation (sequencer, FPGA timing)
   parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
   parameter int MemSlice = 0,     // 1: register slices on the memory requests, both sides of the mux
   parameter int UnitSlice = 0,    // 1: a register slice on each unit's command (FPGA timing)

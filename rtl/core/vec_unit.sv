@@ -35,7 +35,7 @@ module vec_unit
   parameter int BeatBytes = 16,
   parameter int NumWindows = 4,
   parameter int BufBeats = 16,     // beat buffer per source; bursts of at most BufBeats / 2
-  parameter int EpiloguePipe = 0,  // epilogue.sv Pipe (the FPGA build's 4, like MTE-out)
+  parameter int EpiloguePipe = 0,  // epilogue.sv Pipe (the FPGA build's 5, like MTE-out)
   parameter int StepSlice = 0,     // 1: a register after each aligner (the FPGA build's)
   parameter int CtrlPipe = 0,      // 1: the pre-pass verdict a cycle late (ai_core: MteCtrlPipe)
   localparam int NbW = $clog2(BeatBytes + 1)

@@ -22,7 +22,7 @@ module cube #(
   // FIFO's count to every PE (cube_exec: L0C's write port takes every row).
   parameter int OutDepth = 2,
   // FPGA timing (cube_pe.sv): 1 registers every PE's product, 2 its multiplier's operands as
-  // well; each register adds one cycle of latency.
+  // well, 3 the product once more before the adder; each register adds one cycle of latency.
   parameter int PipeMul  = 0,
   // The last LutMulRows rows of PEs multiply in logic instead of with `*` (cube_pe.sv LutMul):
   // an FPGA with fewer DSP blocks than Dim^2 keeps the rest on DSPs (docs/fpga.md).
@@ -49,8 +49,8 @@ module cube #(
   if (LutMulRows < 0 || LutMulRows > Dim) begin : g_bad_lut_rows
     $error("cube: LutMulRows must be in 0..Dim (got %0d)", LutMulRows);
   end
-  if (PipeMul < 0 || PipeMul > 2) begin : g_bad_pipe
-    $error("cube: PipeMul must be 0, 1 or 2 (got %0d)", PipeMul);
+  if (PipeMul < 0 || PipeMul > 3) begin : g_bad_pipe
+    $error("cube: PipeMul must be 0, 1, 2 or 3 (got %0d)", PipeMul);
   end
   if (OutDepth == 1 || OutDepth < 0) begin : g_bad_depth
     $error("cube: OutDepth must be 0 or >= 2 for full throughput (got %0d)", OutDepth);

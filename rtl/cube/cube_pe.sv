@@ -10,12 +10,14 @@
 // PipeMul = 1 registers the product before the accumulator (an FPGA DSP's output register:
 // multiply and carry chain no longer share a cycle); PipeMul = 2 also registers the
 // multiplier's operands, so the multiplier runs from registers of its own to the product
-// register. valid_i / last_i belong to the accumulate stage, PipeMul steps behind a_i / b_i,
-// and the array taps its control line PipeMul stages later (cube.sv).
+// register. PipeMul = 3 registers the product once more, in slices beside the adder: on an
+// FPGA the DSP's clock-to-out and its route to the slices then no longer share a cycle with
+// the 32-bit carry chain. valid_i / last_i belong to the accumulate stage, PipeMul steps
+// behind a_i / b_i, and the array taps its control line PipeMul stages later (cube.sv).
 module cube_pe #(
   parameter int InW     = 8,
   parameter int AccW    = 32,
-  parameter int PipeMul = 0,  // 0, 1 or 2 registers between the operands and the accumulator
+  parameter int PipeMul = 0,  // 0..3 registers between the operands and the accumulator
   // 1: the product in logic (radix-4 Booth, no `*`), not in a DSP block, for arrays with
   // more products than the FPGA has multipliers (cube.sv LutMulRows).
   parameter int LutMul  = 0
@@ -34,8 +36,8 @@ module cube_pe #(
   if (AccW < 2 * InW) begin : g_bad_acc
     $error("cube_pe: AccW (%0d) must hold a full product (2*InW = %0d)", AccW, 2 * InW);
   end
-  if (PipeMul < 0 || PipeMul > 2) begin : g_bad_pipe
-    $error("cube_pe: PipeMul must be 0, 1 or 2 (got %0d)", PipeMul);
+  if (PipeMul < 0 || PipeMul > 3) begin : g_bad_pipe
+    $error("cube_pe: PipeMul must be 0, 1, 2 or 3 (got %0d)", PipeMul);
   end
 
   logic signed [InW-1:0]  a_q, b_q;
@@ -44,13 +46,13 @@ module cube_pe #(
   // Multiply unsigned on sign-extended operands: the low AccW bits equal the signed product,
   // and Verilator emits a plain multiply instead of a call per PE (~20% faster simulation).
   logic signed [InW-1:0] mul_a, mul_b;  // the multiplier's operands
-  logic [AccW-1:0] a_ext, mul, prod;
-  // ECP5 synthesis (LUOSHU_ECP5, rtl/fpga/ecp5_cells.sv): with PipeMul = 2 a `*` product is a
+  logic [AccW-1:0] a_ext, mul, mul_out, prod;  // mul_out: after the multiplier's registers
+  // ECP5 synthesis (LUOSHU_ECP5, rtl/fpga/ecp5_cells.sv): with PipeMul >= 2 a `*` product is a
   // MULT18X18D with its own operand and product registers on, the same two stages as the
   // registers below. Registers in slices end up apart from the DSP sites, the routes to and
   // from the DSP then dominate the cycle, and no tool moves them into the DSP (docs/fpga.md).
 `ifdef LUOSHU_ECP5
-  localparam bit DspRegs = PipeMul == 2 && LutMul == 0 && InW <= 18;
+  localparam bit DspRegs = PipeMul >= 2 && LutMul == 0 && InW <= 18;
 `else
   localparam bit DspRegs = 1'b0;
 `endif
@@ -117,13 +119,28 @@ module cube_pe #(
     always_ff @(posedge clk_i) begin
       if (en_i) prod_q <= (2 * InW)'(mul);
     end
-    assign prod = AccW'(prod_q);
+    assign mul_out = AccW'(prod_q);
     if (AccW > 2 * InW) begin : g_unused_high
       logic unused_high;  // the product fits 2*InW bits; the register keeps only those
       assign unused_high = ^mul[AccW-1:2*InW];
     end
   end else begin : g_comb_mul
-    assign prod = mul;
+    assign mul_out = mul;
+  end
+  if (PipeMul == 3) begin : g_pipe_prod
+    // The product again, in flip-flops of the fabric (the DSP's own registers are full): the
+    // DSP's output feeds only this register, which placement puts beside the adder.
+    logic signed [2*InW-1:0] prod_fab_q;
+    always_ff @(posedge clk_i) begin
+      if (en_i) prod_fab_q <= (2 * InW)'(mul_out);
+    end
+    assign prod = AccW'(prod_fab_q);
+    if (AccW > 2 * InW) begin : g_unused_high
+      logic unused_high;  // sign copies of the product's top bit
+      assign unused_high = ^mul_out[AccW-1:2*InW];
+    end
+  end else begin : g_prod_now
+    assign prod = mul_out;
   end
   assign sum = acc_q + prod;
 

@@ -20,7 +20,9 @@
 // so a DSP's delay and the 48-bit adds no longer share one either, nor the adds the select;
 // Pipe = 4 also registers the inputs (c, the bias already gated by bias_en, relu, scale, shift,
 // tag), so the bias add and ReLU start at flip-flops, not behind the caller's L0C lane
-// rotation and bias select (FPGA timing).
+// rotation and bias select (FPGA timing); Pipe = 5 also copies the partial products out of
+// the multipliers into flip-flops (stage f: in slices, on an ECP5), so the DSP's output delay
+// and its route to the slices no longer share a cycle with the adds (FPGA timing).
 //
 // The controls that fan out to every lane (scale into the multipliers, the shift and keep
 // mask into the result's select and compare) are registered once per lane: each lane's copy
@@ -36,7 +38,7 @@
 
 module epilogue #(
   parameter int Lanes = 4,
-  parameter int Pipe  = 0,  // 0 to 4 extra stages
+  parameter int Pipe  = 0,  // 0 to 5 extra stages
   parameter int TagW  = 1,
   localparam int BusyW = $clog2(Pipe + 2)
 ) (
@@ -60,11 +62,11 @@ module epilogue #(
     $error("epilogue: Lanes must be >= 1 (got %0d)", Lanes);
   end
 
-  if (Pipe < 0 || Pipe > 4) begin : g_bad_pipe
-    $error("epilogue: Pipe must be 0, 1, 2, 3 or 4 (got %0d)", Pipe);
+  if (Pipe < 0 || Pipe > 5) begin : g_bad_pipe
+    $error("epilogue: Pipe must be 0, 1, 2, 3, 4 or 5 (got %0d)", Pipe);
   end
 
-  // Stage e: the inputs (the ports, or with Pipe = 4 their registers). The bias comes gated by
+  // Stage e: the inputs (the ports, or with Pipe >= 4 their registers). The bias comes gated by
   // bias_en, so the add behind it is c + bias alone.
   logic                   valid_e, relu_e;
   logic [Lanes-1:0][31:0] c_e, bias_e, bias_in;
@@ -72,7 +74,7 @@ module epilogue #(
   logic [4:0]             shift_e;
   logic [TagW-1:0]        tag_e;
   assign bias_in = bias_en_i ? bias_i : '0;
-  if (Pipe == 4) begin : g_pipe_e
+  if (Pipe >= 4) begin : g_pipe_e
     logic valid_e_q;
     always_ff @(posedge clk_i) begin
       if (!rst_ni) valid_e_q <= 1'b0;
@@ -156,8 +158,8 @@ module epilogue #(
   end
 
   // Stage p: what the product register takes (stage s, or with Pipe >= 3 the partial
-  // products' stage m behind it).
-  logic            valid_p, valid_m;
+  // products' stage m behind it, or with Pipe = 5 their copies' stage f behind that).
+  logic            valid_p, valid_m, valid_f;
   logic [4:0]      shift_p;
   logic [46:7]     keep_p;  // keep (below) for shift_p
   logic [TagW-1:0] tag_p;
@@ -178,12 +180,37 @@ module epilogue #(
       end
     end
     assign valid_m = valid_m_q;
-    assign valid_p = valid_m_q;
-    assign shift_p = shift_m;
-    assign keep_p  = keep_m;
-    assign tag_p   = tag_m;
+    if (Pipe == 5) begin : g_pipe_f
+      logic            valid_f_q;
+      logic [4:0]      shift_f;
+      logic [46:7]     keep_f;
+      logic [TagW-1:0] tag_f;
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) valid_f_q <= 1'b0;
+        else valid_f_q <= valid_m_q;
+      end
+      always_ff @(posedge clk_i) begin
+        if (valid_m_q) begin
+          shift_f <= shift_m;
+          keep_f  <= keep_m;
+          tag_f   <= tag_m;
+        end
+      end
+      assign valid_f = valid_f_q;
+      assign valid_p = valid_f_q;
+      assign shift_p = shift_f;
+      assign keep_p  = keep_f;
+      assign tag_p   = tag_f;
+    end else begin : g_no_pipe_f
+      assign valid_f = 1'b0;
+      assign valid_p = valid_m_q;
+      assign shift_p = shift_m;
+      assign keep_p  = keep_m;
+      assign tag_p   = tag_m;
+    end
   end else begin : g_no_pipe_m
     assign valid_m = 1'b0;
+    assign valid_f = 1'b0;
     assign valid_p = valid_s;
     assign shift_p = shift_s;
     assign keep_p  = keep_of(shift_s);
@@ -232,14 +259,15 @@ module epilogue #(
     assign tag_o   = tag_q;
   end
   assign valid_o = valid_r;
-  // Inputs inside the extra stages: e (Pipe = 4), a, m (Pipe >= 3) and, when it is not the
-  // output, q.
-  assign busy_o  = BusyW'(Pipe == 4 && valid_e) + BusyW'(valid_a) + BusyW'(valid_m) +
-                   BusyW'(Pipe >= 2 && valid_q);
+  // Inputs inside the extra stages: e (Pipe >= 4), a, m (Pipe >= 3), f (Pipe = 5) and, when
+  // it is not the output, q.
+  assign busy_o  = BusyW'(Pipe >= 4 && valid_e) + BusyW'(valid_a) + BusyW'(valid_m) +
+                   BusyW'(valid_f) + BusyW'(Pipe >= 2 && valid_q);
 
   // keep_q[i]: bit i of the rounded sum lies at or above bit shift+7, so it must equal the sign
   // for the result to fit int8 (bits 7..38 can; 39..46 always do, shift being at most 31).
-  // Made from the shift a stage early (two with Pipe >= 3) and registered beside it (in each
+  // Made from the shift a stage early (two with Pipe >= 3, three with Pipe = 5) and
+  // registered beside it (in each
   // lane: keep_l): the compares stay off the path from the rounding add to the result.
   logic [46:7] keep_q;
   always_ff @(posedge clk_i) begin
@@ -277,14 +305,14 @@ module epilogue #(
     if (Pipe >= 3) begin : g_partial
       // x = hi * 2^17 + lo, hi signed (x's bits 31:17), lo unsigned (bits 16:0): each partial
       // product fits one 18 x 18 signed multiplier.
-      logic signed [33:0] lo_m;
-      logic signed [30:0] hi_m;
-      logic        [31:0] x_m;
-      logic        [30:0] round_m;
+      logic signed [33:0] lo_m, lo_f;
+      logic signed [30:0] hi_m, hi_f;
+      logic        [31:0] x_m, x_f;
+      logic        [30:0] round_m, round_f;
 `ifdef LUOSHU_ECP5
       // ECP5 synthesis (rtl/fpga/ecp5_cells.sv): each partial product on a MULT18X18D with its
       // product register on (the same register, enabled by valid_s), so the stage's route
-      // from the DSP to flip-flops in slices is gone.
+      // from the DSP to flip-flops in slices is gone (with Pipe = 5 it is stage f's alone).
       logic signed [35:0] lo_p, hi_p;
       ecp5_mul_regs #(.W(18), .InRegs(1'b0)) u_lo_mul (
         .clk_i, .en_i(valid_s), .a_i(18'(signed'({1'b0, x_s[l][16:0]}))),
@@ -310,12 +338,29 @@ module epilogue #(
           round_m <= round_s;
         end
       end
+      if (Pipe == 5) begin : g_copy_f
+        // Stage f: the partial products copied into flip-flops, x and the rounding constant
+        // beside them. No enable (valid_m would fan out to every bit): stage f is read only
+        // under valid_f, and stage m changes only the cycle after a valid_s, so the copy
+        // taken at the end of valid_m's cycle is that of the input valid_f then marks.
+        always_ff @(posedge clk_i) begin
+          lo_f    <= lo_m;
+          hi_f    <= hi_m;
+          x_f     <= x_m;
+          round_f <= round_m;
+        end
+      end else begin : g_no_copy_f
+        assign lo_f    = lo_m;
+        assign hi_f    = hi_m;
+        assign x_f     = x_m;
+        assign round_f = round_m;
+      end
       // The rounding constant joins the partial products' add here (two carry chains in
       // this stage), so the result stage is the select and the compare alone (FPGA timing).
-      assign p       = 48'(lo_m) + 48'(round_m) + (48'(hi_m) <<< 17);
-      assign x_p     = x_m;
+      assign p       = 48'(lo_f) + 48'(round_f) + (48'(hi_f) <<< 17);
+      assign x_p     = x_f;
 `ifndef SYNTHESIS
-      assign prod_p  = 48'(lo_m) + (48'(hi_m) <<< 17);
+      assign prod_p  = 48'(lo_f) + (48'(hi_f) <<< 17);
 `endif
     end else begin : g_whole
       assign p       = 48'(signed'(x_s[l])) * 48'(signed'(scale_l));

@@ -50,7 +50,8 @@ module mte_out #(
   parameter int NumWindows = 4,
   parameter int BiasCols = 256,
   // epilogue.sv Pipe (FPGA): 1 = a register before its multiplier; 2 = also one before its
-  // saturation; 3 = also the partial products; 4 = also its inputs (the FPGA build's)
+  // saturation; 3 = also the partial products; 4 = also its inputs; 5 = also the partial
+  // products' copies out of the DSPs (the FPGA build's)
   parameter int EpiloguePipe = 0,
   // 1 (FPGA): registers in the control path: the pre-pass's hull length and each window
   // check's verdict, and a column block's setup (four cycles more per STORE, one more per

@@ -36,8 +36,8 @@ module luoshu_soc #(
   parameter int CubePipeMul = 0,  // cube.sv PipeMul: PE registers for FPGA timing (docs/fpga.md)
   parameter int CubeLutMulRows = 0,  // cube.sv LutMulRows: PE rows multiplying in logic (FPGA)
   parameter int MteCtrlPipe = 0,  // 1: registered LOAD/STORE pre-pass checks (ai_core.sv)
-  parameter int EpiloguePipe = 0, // 1-4: registers in the STORE epilogue (ai_core.sv)
-  parameter int DecodePipe = 0,   // 1: two-cycle descriptor validation in the sequencer
+  parameter int EpiloguePipe = 0, // 1-5: registers in the STORE epilogue (ai_core.sv)
+  parameter int DecodePipe = 0,   // 1: three-cycle descriptor validation in the sequencer
   parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
   parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
   parameter int UnitSlice = 0,    // 1: a register slice on each core's unit commands (FPGA)

@@ -1,6 +1,6 @@
 // One cube PE, every int8 x int8 operand pair: its product (the logic product of LutMul PEs
 // as well as `*`) is the exact int32 product, and it appears exactly PipeMul + 1 clock edges
-// after its operands (operand registers, product register, result register).
+// after its operands (operand registers, product registers, result register).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -13,6 +13,10 @@
 #include "Vcube_pe_lutmul_pipe2_params.h"
 #include "Vcube_pe_pipe2.h"
 #include "Vcube_pe_pipe2_params.h"
+#include "Vcube_pe_lutmul_pipe3.h"
+#include "Vcube_pe_lutmul_pipe3_params.h"
+#include "Vcube_pe_pipe3.h"
+#include "Vcube_pe_pipe3_params.h"
 #include "tb/gtest_util.h"
 #include "tb/sim.h"
 
@@ -27,7 +31,8 @@ struct PipeMulOf<P, std::void_t<decltype(P::PipeMul)>>
 
 template <class M>
 class CubePeTest : public ::testing::Test {};
-using Models = ::testing::Types<Vcube_pe_lutmul, Vcube_pe_lutmul_pipe2, Vcube_pe_pipe2>;
+using Models = ::testing::Types<Vcube_pe_lutmul, Vcube_pe_lutmul_pipe2, Vcube_pe_pipe2,
+                                Vcube_pe_lutmul_pipe3, Vcube_pe_pipe3>;
 TYPED_TEST_SUITE(CubePeTest, Models);
 
 // Every step is a whole tile of K = 1 (valid and last held high), so each result register

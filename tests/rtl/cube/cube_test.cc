@@ -14,6 +14,8 @@
 #include "Vcube_d8_params.h"
 #include "Vcube_d8_pipe.h"
 #include "Vcube_d8_pipe_params.h"
+#include "Vcube_d8_pipe3.h"
+#include "Vcube_d8_pipe3_params.h"
 #include "sw/model/gemm.h"
 #include "tb/agents/cube_agent.h"
 #include "tb/gtest_util.h"
@@ -88,8 +90,8 @@ class CubeTest : public ::testing::Test {
   std::unique_ptr<Agent> agent_;
 };
 
-using Configs =
-    ::testing::Types<Config<Vcube_d4>, Config<Vcube_d8>, Config<Vcube_d16>, Config<Vcube_d8_pipe>>;
+using Configs = ::testing::Types<Config<Vcube_d4>, Config<Vcube_d8>, Config<Vcube_d16>,
+                                 Config<Vcube_d8_pipe>, Config<Vcube_d8_pipe3>>;
 TYPED_TEST_SUITE(CubeTest, Configs);
 
 TYPED_TEST(CubeTest, IdentityTimesBIsB) {

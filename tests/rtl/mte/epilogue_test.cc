@@ -3,8 +3,9 @@
 // rounding ties at every shift; the worked examples of docs/isa.md; seeded random vectors with
 // the configuration changing every cycle; and the valid / hold behaviour of the pipe. As built
 // (Pipe = 0, one cycle), with Pipe = 2 (three cycles, a vector every cycle), with Pipe = 3 (four
-// cycles: the product as two partial products added a cycle later) and with the FPGA build's
-// Pipe = 4 (five: the inputs registered too); busy_o against the vectors in flight.
+// cycles: the product as two partial products added a cycle later), with Pipe = 4 (five: the
+// inputs registered too) and with the FPGA build's Pipe = 5 (six: the partial products copied
+// out of the multipliers before the add); busy_o against the vectors in flight.
 #include "sw/model/epilogue.h"
 
 #include <gtest/gtest.h>
@@ -25,6 +26,8 @@
 #include "Vepilogue_l4_pipe3_params.h"
 #include "Vepilogue_l4_pipe4.h"
 #include "Vepilogue_l4_pipe4_params.h"
+#include "Vepilogue_l4_pipe5.h"
+#include "Vepilogue_l4_pipe5_params.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -165,8 +168,8 @@ class EpilogueTest : public ::testing::Test {
   int mismatches_ = 0;
 };
 
-using Models =
-    ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3, Vepilogue_l4_pipe4>;
+using Models = ::testing::Types<Vepilogue_l4, Vepilogue_l4_pipe2, Vepilogue_l4_pipe3,
+                                Vepilogue_l4_pipe4, Vepilogue_l4_pipe5>;
 TYPED_TEST_SUITE(EpilogueTest, Models);
 
 const std::vector<int32_t> kEdges = {kMin, kMin + 1, -65536, -257,  -256,     -129, -128, -127,
