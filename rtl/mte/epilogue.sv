@@ -393,9 +393,7 @@ module epilogue #(
     // The rounded sum, and the result as bits shift+7..shift of it, saturated when the bits
     // above do not all equal its sign (the masked compare).
     logic [47:0]      t;
-    logic [3:0][14:0] coarse_window;  // [c]: t from bit 8 * c up
     logic [14:0]      t_c;            // t from bit 8 * shift[4:3] (the shift's coarse part) up
-    logic [7:0][7:0]  fine_window;    // [b][k]: bit b of the result for shift[2:0] = k
     logic [7:0]       sel, q;
     logic             fits;
     if (Pipe >= 3) begin : g_t_rounded
@@ -407,17 +405,11 @@ module epilogue #(
       end
       assign t = p_q + 48'(round_q);
     end
-    // The select in two steps, a 4:1 mux by the shift's coarse part then an 8:1 one by its
-    // fine part, each a plain index into a window (an index sum, shift + b, would map to a
-    // carry chain).
-    always_comb begin
-      for (int c = 0; c < 4; c++) coarse_window[c] = t[8 * c +: 15];
-      t_c = coarse_window[shift_l[4:3]];
-      for (int b = 0; b < 8; b++) begin
-        for (int k = 0; k < 8; k++) fine_window[b][k] = t_c[k + b];
-        sel[b] = fine_window[b][shift_l[2:0]];
-      end
-    end
+    // The select in two steps, by the shift's coarse part (whole bytes) then by its fine part:
+    // two shifts, a 4:1 and an 8:1 mux per bit in the netlist (an index sum, shift + b, would
+    // map to a carry chain), and two shifts for Verilator, not a window per bit.
+    assign t_c = 15'(t >> {shift_l[4:3], 3'b000});
+    assign sel = 8'(t_c >> shift_l[2:0]);
     // Each kept bit equal to the one above it: the bits from shift+7 up all equal the sign,
     // without the sign fanning out to every compare.
     assign fits = ((t[46:7] ^ t[47:8]) & keep_l) == '0;
