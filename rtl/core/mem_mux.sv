@@ -7,11 +7,12 @@
 // serves the client at its head until that burst's last beat. AW waits while the FIFO is full
 // (it only fills by our own pushes, so valid never drops without a transfer).
 //
-// ClientSlice=1 puts a spill_register on each client's AR and AW before the arbiters: one
-// client's valid no longer reaches another client's ready (and its address counters) through
-// the grant in the same cycle, which on the FPGA was the core's longest route. A request
-// takes one cycle more to reach the port; W beats still wait for their AW's grant. W has a
-// slice per client too (a beat a cycle later, at full rate).
+// ClientSlice=1 puts a spill_register on each client's AR and AW in the arbiters (their
+// InSlice) and makes the grants registers: one client's valid no longer reaches another
+// client's ready (and its address counters) through the grant in the same cycle, which on
+// the FPGA was the core's longest route, and no slice's valid reaches the slices' readies
+// either. A request takes one cycle more to reach the port; W beats still wait for their AW's
+// grant. W has a slice per client too (a beat a cycle later, at full rate).
 //
 // The port's R and B valids come in decoded per client as well (mem_r_valids_i,
 // mem_b_valids_i: valid && id == client, asserted): a register slice in front of the port
@@ -59,27 +60,19 @@ module mem_mux #(
   localparam int WrIdxW = NumWr > 1 ? $clog2(NumWr) : 1;
 
   // ---- Read: AR merged, R routed by id ----
-  logic [NumRd-1:0]       rd_ar_valid, rd_ar_ready, rd_ar_ready_in;
+  logic [NumRd-1:0]       rd_ar_valid, rd_ar_ready;
   logic [NumRd-1:0][39:0] ar_payload;
   logic [39:0]            ar_out;
   logic [RdIdxW-1:0]      ar_idx;
   for (genvar c = 0; c < NumRd; c++) begin : g_rd
-    spill_register #(.Width(40), .Bypass(1 - ClientSlice)) u_ar_slice (
-      .clk_i,
-      .rst_ni,
-      .in_valid_i (rd_req_i[c].ar_valid),
-      .in_ready_o (rd_ar_ready_in[c]),
-      .in_data_i  ({rd_req_i[c].ar_len, rd_req_i[c].ar_addr}),
-      .out_valid_o(rd_ar_valid[c]),
-      .out_ready_i(rd_ar_ready[c]),
-      .out_data_o (ar_payload[c])
-    );
-    assign rd_rsp_o[c]    = '{ar_ready: rd_ar_ready_in[c],
+    assign rd_ar_valid[c] = rd_req_i[c].ar_valid;
+    assign ar_payload[c]  = {rd_req_i[c].ar_len, rd_req_i[c].ar_addr};
+    assign rd_rsp_o[c]    = '{ar_ready: rd_ar_ready[c],
                               r_valid: mem_r_valids_i[c],
                               r_data: mem_rsp_i.r_data, r_last: mem_rsp_i.r_last,
                               r_err: mem_rsp_i.r_err};
   end
-  stream_arbiter #(.NumIn(NumRd), .Width(40)) u_ar_arb (
+  stream_arbiter #(.NumIn(NumRd), .Width(40), .InSlice(ClientSlice)) u_ar_arb (
     .clk_i,
     .rst_ni,
     .in_valid_i (rd_ar_valid),
@@ -96,7 +89,7 @@ module mem_mux #(
                                    rd_r_ready_i[RdIdxW'(mem_rsp_i.r_id)];
 
   // ---- Write: AW merged, W in AW order, B routed by id ----
-  logic [NumWr-1:0]       wr_aw_valid, wr_aw_ready, wr_aw_ready_in;
+  logic [NumWr-1:0]       wr_aw_valid, wr_aw_ready;
   logic [NumWr-1:0][39:0] aw_payload;
   logic [39:0]            aw_out;
   logic [WrIdxW-1:0]      aw_idx;
@@ -107,16 +100,8 @@ module mem_mux #(
   logic [NumWr-1:0]            w_valid, w_ready_in;
   logic [NumWr-1:0][WBits-1:0] w_payload;
   for (genvar c = 0; c < NumWr; c++) begin : g_wr
-    spill_register #(.Width(40), .Bypass(1 - ClientSlice)) u_aw_slice (
-      .clk_i,
-      .rst_ni,
-      .in_valid_i (wr_req_i[c].aw_valid),
-      .in_ready_o (wr_aw_ready_in[c]),
-      .in_data_i  ({wr_req_i[c].aw_len, wr_req_i[c].aw_addr}),
-      .out_valid_o(wr_aw_valid[c]),
-      .out_ready_i(wr_aw_ready[c]),
-      .out_data_o (aw_payload[c])
-    );
+    assign wr_aw_valid[c] = wr_req_i[c].aw_valid;
+    assign aw_payload[c]  = {wr_req_i[c].aw_len, wr_req_i[c].aw_addr};
     // W as well: the client's W ready is its slice's (a flop), not the order FIFO's head and
     // the port's ready through the owner's select (which ran into MTE-out's realigner pops).
     spill_register #(.Width(WBits), .Bypass(1 - ClientSlice)) u_w_slice (
@@ -129,12 +114,12 @@ module mem_mux #(
       .out_ready_i(order_valid && (32'(w_owner) == c) && mem_rsp_i.w_ready),
       .out_data_o (w_payload[c])
     );
-    assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready_in[c],
+    assign wr_rsp_o[c]    = '{aw_ready: wr_aw_ready[c],
                               w_ready: w_ready_in[c],
                               b_valid: mem_b_valids_i[c],
                               b_err: mem_rsp_i.b_err};
   end
-  stream_arbiter #(.NumIn(NumWr), .Width(40)) u_aw_arb (
+  stream_arbiter #(.NumIn(NumWr), .Width(40), .InSlice(ClientSlice)) u_aw_arb (
     .clk_i,
     .rst_ni,
     .in_valid_i (wr_aw_valid),

@@ -1,6 +1,8 @@
 // stream_arbiter: the held grant (stream rule on the output), round-robin service, and seeded
 // random traffic from every input with stalls on all sides, checked per source for loss,
 // duplication and order, for out_idx_o naming the source, and for bounded wait (fairness).
+// InSlice=1 (a slice on each input, a registered grant) runs the same traffic; its directed
+// tests offer each item for one cycle, as its inputs take them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +12,8 @@
 
 #include "Vstream_arbiter_n3w8.h"
 #include "Vstream_arbiter_n3w8_params.h"
+#include "Vstream_arbiter_n3w8_slice.h"
+#include "Vstream_arbiter_n3w8_slice_params.h"
 #include "Vstream_arbiter_n4w32.h"
 #include "Vstream_arbiter_n4w32_params.h"
 #include "tb/agents/stream.h"
@@ -32,6 +36,7 @@ template <class Model>
 struct Arb {
   static constexpr unsigned kNumIn = VerilatedParams<Model>::NumIn;
   static constexpr unsigned kWidth = VerilatedParams<Model>::Width;
+  static constexpr bool kSliced = VerilatedParams<Model>::InSlice != 0;
   static constexpr uint32_t kMask = kWidth == 32 ? ~0u : (1u << kWidth) - 1;
 };
 
@@ -43,30 +48,41 @@ void Offer(Model& d, unsigned i, uint32_t data) {
 
 template <class Model>
 class StreamArbiterTest : public ::testing::Test {};
-using Models = ::testing::Types<Vstream_arbiter_n4w32, Vstream_arbiter_n3w8>;
+using Models =
+    ::testing::Types<Vstream_arbiter_n4w32, Vstream_arbiter_n3w8, Vstream_arbiter_n3w8_slice>;
 TYPED_TEST_SUITE(StreamArbiterTest, Models);
 
 // Input 2 wins while alone; input 0 then outranks it, but the offered item must not change.
+// (Sliced: each item is offered for one cycle, which its slice takes.)
 TYPED_TEST(StreamArbiterTest, HoldsGrantUntilTaken) {
+  constexpr bool kSliced = Arb<TypeParam>::kSliced;
   Simulation<TypeParam> sim(tb::CurrentTestName(), "stream_arbiter");
   auto& d = sim.dut();
   sim.Reset();
   d.out_ready_i = 0;
   Offer(d, 2, 0x22);
   sim.Step();
+  if (kSliced) d.in_valid_i = 0;
+  d.eval();
   ASSERT_TRUE(d.out_valid_o);
   EXPECT_EQ(d.out_idx_o, 2u);
   Offer(d, 0, 0x11);
   for (int c = 0; c < 3; ++c) {
     sim.Step();
+    if (kSliced) d.in_valid_i = 0;
+    d.eval();
     ASSERT_TRUE(d.out_valid_o);
     EXPECT_EQ(d.out_idx_o, 2u) << "grant moved before the item was taken, cycle " << c;
     EXPECT_EQ(d.out_data_o, 0x22u);
-    EXPECT_EQ(d.in_ready_o, 0u) << "no input is ready while the output stalls";
+    if (kSliced) {
+      EXPECT_EQ(d.in_ready_o, (1u << Arb<TypeParam>::kNumIn) - 1) << "each slice has room";
+    } else {
+      EXPECT_EQ(d.in_ready_o, 0u) << "no input is ready while the output stalls";
+    }
   }
   d.out_ready_i = 1;
   d.eval();
-  EXPECT_EQ(d.in_ready_o, 1u << 2);
+  if (!kSliced) EXPECT_EQ(d.in_ready_o, 1u << 2);
   sim.Step();
   PutBits(d.in_valid_i, 2, 1, 0);
   d.eval();
@@ -79,19 +95,22 @@ TYPED_TEST(StreamArbiterTest, HoldsGrantUntilTaken) {
   EXPECT_FALSE(d.out_valid_o) << "each item is sent once";
 }
 
+// Every input always offers (sliced: a new item each cycle, after the slices' one cycle).
 TYPED_TEST(StreamArbiterTest, ServesBusyInputsInTurn) {
   constexpr unsigned kN = Arb<TypeParam>::kNumIn;
+  constexpr bool kSliced = Arb<TypeParam>::kSliced;
   Simulation<TypeParam> sim(tb::CurrentTestName(), "stream_arbiter");
   auto& d = sim.dut();
   sim.Reset();
   for (unsigned i = 0; i < kN; ++i) Offer(d, i, 0x40 + i);
   d.out_ready_i = 1;
+  if (kSliced) sim.Step();
   for (unsigned t = 0; t < 3 * kN; ++t) {
     d.eval();
     ASSERT_TRUE(d.out_valid_o);
     EXPECT_EQ(d.out_idx_o, t % kN) << "transfer " << t;
     EXPECT_EQ(d.out_data_o, 0x40 + t % kN);
-    EXPECT_EQ(d.in_ready_o, 1u << (t % kN));
+    if (!kSliced) EXPECT_EQ(d.in_ready_o, 1u << (t % kN));
     sim.Step();
   }
 }
@@ -136,24 +155,37 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
   std::vector<unsigned> waited(kN, 0);
   unsigned max_wait = 0;
   uint64_t bad_transfers = 0;
+  // Sliced, an input "requests" while its slice holds an item (taken at the input, not yet
+  // sent): a transfer's item came in cycles before, so only its source's turn is checked here
+  // (the data by the scoreboards).
+  std::vector<unsigned> held_items(kN, 0);
   const tb::HookHandle monitor = sim.OnSample([&] {
     if (sim.in_reset()) return;
     const uint32_t valid = d.in_valid_i, ready = d.in_ready_o;
+    uint32_t requesting = valid;
+    if (Arb<Model>::kSliced) {
+      requesting = 0;
+      for (unsigned i = 0; i < kN; ++i) requesting |= (held_items[i] != 0 ? 1u : 0u) << i;
+      for (unsigned i = 0; i < kN; ++i) held_items[i] += (valid & ready) >> i & 1;
+    }
     for (unsigned i = 0; i < kN; ++i) {
-      if (!(valid >> i & 1)) waited[i] = 0;
+      if (!(requesting >> i & 1)) waited[i] = 0;
     }
     if (!(d.out_valid_o && d.out_ready_i)) {
-      bad_transfers += ready != 0;
+      if (!Arb<Model>::kSliced) bad_transfers += ready != 0;
       return;
     }
     const unsigned w = d.out_idx_o;
-    const bool ok = w < kN && ready == (1u << w) && (valid >> w & 1) &&
-                    GetBits(d.in_data_i, w * kW, kW) == d.out_data_o;
+    const bool ok = Arb<Model>::kSliced
+                        ? w < kN && (requesting >> w & 1)
+                        : w < kN && ready == (1u << w) && (valid >> w & 1) &&
+                              GetBits(d.in_data_i, w * kW, kW) == d.out_data_o;
     bad_transfers += !ok;
+    if (Arb<Model>::kSliced && w < kN && held_items[w] != 0) --held_items[w];
     for (unsigned i = 0; i < kN; ++i) {
       if (i == w) {
         waited[i] = 0;
-      } else if (valid >> i & 1) {
+      } else if (requesting >> i & 1) {
         max_wait = std::max(max_wait, ++waited[i]);
       }
     }
