@@ -353,13 +353,24 @@ module mte_in #(
   logic             z_rem_nz_q, z_rem_nz_d;       // z_rem_q != 0
   // A row's padding run for the zero walker, the row at `base`: where it starts (after the
   // valid columns), its bytes and their two flags, and where the next row starts.
+  // The two flags come in precomputed (pad_flags, registered: see c_pad_q).
   function automatic logic [2 * AddrW + LenW + 1:0] row_pad(
-      input logic [AddrW-1:0] base, input logic [15:0] row_bytes, input logic [15:0] valid_cols);
-    logic [LenW-1:0] rem;
-    rem = LenW'(row_bytes - valid_cols);
-    row_pad = {base + AddrW'(valid_cols), rem, rem <= LenW'(AbLanes), row_bytes != valid_cols,
+      input logic [AddrW-1:0] base, input logic [15:0] row_bytes, input logic [15:0] valid_cols,
+      input logic [1:0] flags);
+    row_pad = {base + AddrW'(valid_cols), LenW'(row_bytes - valid_cols), flags,
                base + AddrW'(row_bytes)};
   endfunction
+  // A row's padding flags: its run is at most one write, and it is not empty.
+  function automatic logic [1:0] pad_flags(input logic [15:0] row_bytes,
+                                           input logic [15:0] valid_cols);
+    pad_flags = {LenW'(row_bytes - valid_cols) <= LenW'(AbLanes), row_bytes != valid_cols};
+  endfunction
+  // FPGA timing: the flags of a row's padding are registers, so the subtract and compare stay
+  // out of the zero walker's next-state (z_ready_d; valid_cols' register fanned out to 17 loads
+  // and a carry chain before it, 10.5 ns). c_pad_q follows the command registers a cycle late:
+  // a command with reads is taken at least two cycles after it loaded them (its pre-pass runs
+  // first), and they hold until it is taken (a_c_pad_flags). b_pad_q is loaded at the take.
+  logic [1:0]       c_pad_q, b_pad_q;
   logic             z_rows_one_q, z_rows_one_d;   // z_rows_q == 1
   logic             z_ready_q, z_ready_d;         // the zero walker goes unless an R beat does
 
@@ -588,7 +599,7 @@ module mte_in #(
         z_rows_d     = z_rows_q - 16'd1;
         z_rows_one_d = (z_rows_q == 16'd2);
         {z_addr_d, z_rem_d, z_run_end_d, z_rem_nz_d, z_next_d} =
-            row_pad(z_next_q, b_row_bytes_q, b_valid_cols_q);
+            row_pad(z_next_q, b_row_bytes_q, b_valid_cols_q, b_pad_q);
       end
     end
 
@@ -623,7 +634,7 @@ module mte_in #(
         z_rows_d     = c_valid_rows_q;
         z_rows_one_d = (c_valid_rows_q == 16'd1);
         {z_addr_d, z_rem_d, z_run_end_d, z_rem_nz_d, z_next_d} =
-            row_pad(c_dst_q, c_row_bytes_q, c_valid_cols_q);
+            row_pad(c_dst_q, c_row_bytes_q, c_valid_cols_q, c_pad_q);
         mul_b_d      = c_rows_q - c_valid_rows_q;
         mul_done_d   = (c_rows_q == c_valid_rows_q);
       end else begin
@@ -739,6 +750,12 @@ module mte_in #(
                  "MTE-in's registered zero-walker go disagrees with its state")
   // The zero walker's flags against the values they stand for (z_rem and z_rows are not reset:
   // from the first command on, i.e. outside ZDone).
+  `ASSERT_ALWAYS(a_c_pad_flags, clk_i, rst_ni,
+                 !(b_take && c_reads_q) || c_pad_q == pad_flags(c_row_bytes_q, c_valid_cols_q),
+                 "a command's padding flags are taken before they follow its registers")
+  `ASSERT_ALWAYS(a_b_pad_flags, clk_i, rst_ni,
+                 b_state_q != BRun || b_pad_q == pad_flags(b_row_bytes_q, b_valid_cols_q),
+                 "the running command's padding flags disagree with its row")
   `ASSERT_ALWAYS(a_z_flags, clk_i, rst_ni,
                  mul_done_q == (mul_b_q == '0) &&
                  (z_phase_q == ZDone || (z_run_end_q == (z_rem_q <= LenW'(AbLanes)) &&
@@ -770,7 +787,9 @@ module mte_in #(
       b_stride_q     <= c_stride_q[11:0];
       b_row_bytes_q  <= c_row_bytes_q;
       b_valid_cols_q <= c_valid_cols_q;
+      b_pad_q        <= pad_flags(c_row_bytes_q, c_valid_cols_q);
     end
+    c_pad_q    <= pad_flags(c_row_bytes_q, c_valid_cols_q);
     chk_rows_q <= chk_rows_d;
     chk_addr_q <= chk_addr_d;
     chk_end_q  <= chk_end_d;
