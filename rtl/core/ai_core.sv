@@ -464,8 +464,11 @@ module ai_core
   // The byte counts reach the 48-bit counters a cycle late, from registers: the units' counts
   // come late in their cycle from the R paths, the strobes from the W handshake (FPGA timing:
   // the W beat's strobes are counted every cycle and the handshake registered beside them, so
-  // the popcount does not follow the handshake). The counters are read after done, which
-  // comes cycles after the last beat.
+  // the popcount does not follow the handshake). The beat is counted as the mux hands it to
+  // the port (MemSlice: into the slice, a cycle before it leaves the core), so the popcount
+  // reads the core's own W registers, not the port slice's, which sit by the NoC bridge
+  // (a 4.5 ns hop on the FPGA). The counters are read after done, which comes cycles after
+  // the last beat.
   logic [BytesW+1:0]              rd_inc_q;  // below 2^BytesW + 2^BytesW + 2^(BytesW+1)
   logic [$clog2(BeatBytes+1)-1:0] w_strobes_q;  // the W beat's strobes, counted
   logic                           w_fire_q;     // ... and whether it was taken
@@ -485,8 +488,8 @@ module ai_core
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
       rd_inc_q   <= $bits(rd_inc_q)'(in_rd_bytes) + $bits(rd_inc_q)'(out_rd_bytes) +
                     $bits(rd_inc_q)'(vec_rd_bytes);
-      w_strobes_q <= $bits(w_strobes_q)'($countones(mem_req_o.w_strb));
-      w_fire_q   <= mem_req_o.w_valid && mem_rsp_i.w_ready;
+      w_strobes_q <= $bits(w_strobes_q)'($countones(mux_req.w_strb));
+      w_fire_q   <= mux_req.w_valid && mux_rsp.w_ready;
       rd_bytes_q <= rd_bytes_q + CntW'(rd_inc_q);
       if (w_fire_q) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes_q);
     end
