@@ -181,10 +181,21 @@ module vec_unit
   // with CtrlPipe the OR over the windows, as the AND over the ranges, is behind the register.
   logic [2:0][NumWindows-1:0] chk_in_win;  // the row's range lies inside the window
   logic [2:0]                 chk_empty, chk_below;  // the range is empty; starts below 2^32
+  // CtrlPipe: the windows registered here too (as MTE-out does), so the compares start at
+  // flip-flops beside them, not at the core's window registers, which reach every unit's
+  // checks (FPGA timing: the core's registers then have one load here, not the twelve checks).
+  // A check sees the windows of the cycle before; no cycle is added (windows are set while
+  // the core is idle, docs/runtime.md).
+  luoshu_mem_pkg::win_t [NumWindows-1:0] chk_win;
+  if (CtrlPipe != 0) begin : g_win_reg
+    always_ff @(posedge clk_i) chk_win <= win_i;
+  end else begin : g_win_now
+    assign chk_win = win_i;
+  end
   for (genvar o = 0; o < 3; o++) begin : g_chk
     for (genvar w = 0; w < NumWindows; w++) begin : g_win
       window_check_end #(.NumWindows(1)) u_window_check (
-        .win_i  (win_i[w]),
+        .win_i  (chk_win[w]),
         .addr_i (chk_addr_q[o][31:0]),
         .end_i  (chk_end_q[o]),
         .empty_i(1'b0),
@@ -277,6 +288,10 @@ module vec_unit
   logic [1:0]        fits;       // the burst on offer fits its buffer's room
   logic [1:0]        fits_next;  // StepSlice: fits next cycle (its register's input)
   logic [1:0][1:0]   fits_next_by_pop;  // ... for each value of the source's pop
+  // StepSlice: the current row of each burst generator (src0's, src1's, the AW's) is its
+  // transfer's last, from registers (g_rows_left): its valid's next value for the offer
+  // registers.
+  logic [2:0]        gen_last_row;
   for (genvar s = 0; s < 2; s++) begin : g_rd_gen
     burst_gen #(.BeatBytes(BeatBytes), .LenW(RowW), .MaxBeats(MaxBurst)) u_rd_gen (
       .clk_i,
@@ -347,10 +362,9 @@ module vec_unit
   // not the choice above behind both generators' valids and fits. Worked out from the next
   // cycle's fits (their registers' inputs) and burst valids: a generator's valid rises at a
   // start (a command has rows and columns, a_not_empty) and falls after its last row's last
-  // burst, so its rows left are counted here too (last_row_q).
+  // burst, so its rows left are counted too (g_rows_left: gen_last_row).
   if (StepSlice != 0) begin : g_ar_reg
-    logic [1:0]       offer_q, offer_d, valid_d, last_row_q;
-    logic [1:0][15:0] rows_left_q;  // rows of each generator's transfer, the current included
+    logic [1:0]       offer_q, offer_d, valid_d;
     logic             hold_d;
     // The next offer worked out for each of the four values of the two sources' pops, which
     // then only select among them (kept as nets, so synthesis does not fold the pops, fanout
@@ -369,7 +383,7 @@ module vec_unit
       hold_d = mem_rd_req_o.ar_valid && !mem_rd_rsp_i.ar_ready;
       for (int i = 0; i < 2; i++) begin
         if (start_q && (i == 0 || two_q)) valid_d[i] = 1'b1;
-        else valid_d[i] = rg_valid[i] && !(rg_fire[i] && rg_row_last[i] && last_row_q[i]);
+        else valid_d[i] = rg_valid[i] && !(rg_fire[i] && rg_row_last[i] && gen_last_row[i]);
         for (int p = 0; p < 2; p++) can_by_pop[i][p] = valid_d[i] && fits_next_by_pop[i][p];
       end
       for (int c = 0; c < 4; c++) begin
@@ -382,27 +396,12 @@ module vec_unit
       if (!rst_ni) offer_q <= '0;
       else offer_q <= offer_d;
     end
-    always_ff @(posedge clk_i) begin  // set in StStart, read from it on: not reset
-      for (int i = 0; i < 2; i++) begin
-        if (start_q) begin
-          rows_left_q[i] <= rows_q;
-          last_row_q[i]  <= (rows_q == 16'd1);
-        end else if (rg_fire[i] && rg_row_last[i]) begin
-          rows_left_q[i] <= rows_left_q[i] - 16'd1;
-          last_row_q[i]  <= (rows_left_q[i] == 16'd2);
-        end
-      end
-    end
     assign ar_sel = offer_q[1];
     assign mem_rd_req_o.ar_valid = offer_q != '0;
     assign rg_fire = offer_q & {2{mem_rd_rsp_i.ar_ready}};
     `ASSERT_ALWAYS(a_ar_offer_reg, clk_i, rst_ni,
                    offer_q == {ar_sel_now && can_issue[1], !ar_sel_now && can_issue[0]},
                    "the vector unit's AR offer register disagrees with the sources' bursts")
-    `ASSERT_ALWAYS(a_rows_left, clk_i, rst_ni, !run_q ||
-                   ((!rg_valid[0] || last_row_q[0] == (rows_left_q[0] == 16'd1)) &&
-                    (!rg_valid[1] || last_row_q[1] == (rows_left_q[1] == 16'd1))),
-                   "the vector unit's last-row flag disagrees with its rows left")
     // The decoder refuses rows or cols of 0 (docs/isa.md); the unit would not end such a run.
     `ASSERT_ALWAYS(a_not_empty, clk_i, rst_ni,
                    !start_q || (rows_q != '0 && src_bytes_q != '0),
@@ -867,15 +866,25 @@ module vec_unit
   // ReLU). So only a compare stands between the step registers and the epilogue's input
   // (the add or the compare, then the opcode's select, did: docs/fpga.md).
   // Written "<", not ">": Yosys makes a carry chain of "<" and ">=", LUTs of ">" and "<=".
+  // Signed, as an unsigned compare with the sign bits flipped (the same order): Yosys puts
+  // XORs of the carry out and both signs behind a signed compare's chain, so pick1 had eight
+  // inputs behind the chains, not four (the FPGA build's path from the step registers into the
+  // epilogue's tag register).
+  function automatic logic signed_lt32(input logic [31:0] a, input logic [31:0] b);
+    return (a ^ 32'h8000_0000) < (b ^ 32'h8000_0000);
+  endfunction
+  function automatic logic signed_lt8(input logic [7:0] a, input logic [7:0] b);
+    return (a ^ 8'h80) < (b ^ 8'h80);
+  endfunction
   logic [Lanes32-1:0]   gt32;   // src1 > src0, per int32 lane
   logic [BeatBytes-1:0] gt8;    // ... per int8 byte
   logic [BeatBytes-1:0] pick1;  // VMAX: the result's byte is src1's
   always_comb begin
     for (int l = 0; l < Lanes32; l++) begin
-      gt32[l] = $signed(st_data[0][4*l +: 4]) < $signed(st_data[1][4*l +: 4]);
+      gt32[l] = signed_lt32(st_data[0][4*l +: 4], st_data[1][4*l +: 4]);
     end
     for (int i = 0; i < BeatBytes; i++) begin
-      gt8[i]   = $signed(st_data[0][i]) < $signed(st_data[1][i]);
+      gt8[i]   = signed_lt8(st_data[0][i], st_data[1][i]);
       pick1[i] = (max32_q && gt32[i / 4]) || (max8_q && gt8[i]);
     end
   end
@@ -1108,23 +1117,35 @@ module vec_unit
   // AW bursts over the destination rows; W beats framed by their lengths, in AW order.
   localparam int WbDepth = 4;
   localparam int OwedW = 6;
-  logic       aw_busy, aw_open, aw_fire, wb_in_ready, unused_aw_row_last;
+  logic       aw_busy, aw_fire, wb_in_ready, aw_row_last;
+  logic       aw_offer;  // an AW on offer: the burst generator's valid, and aw_open_now
   logic [8:0] aw_beats;
   logic [7:0] wb_len, w_cnt_q, w_cnt_d;
   logic [OwedW-1:0] b_owed_q, b_owed_d;
+  // No B owed (b_owed_q == 0) as a register of its own (same cycles), set from this cycle's
+  // count, AW and B, so StWaitB's exit (and through the state, done and ready) waits on a
+  // flip-flop, not on the count's compare (the FPGA build's path from b_owed_q into done_q).
+  logic             b_none_q, b_none_d;
   logic [$clog2(WbDepth+1)-1:0] wb_count;
-  // What aw_open is, worked out from this cycle's registers. No run term: the AW burst
-  // generator has bursts only in StRun (a_aw_in_run).
+  // Whether the burst on offer may go out, worked out from this cycle's registers. No run
+  // term: the AW burst generator has bursts only in StRun (a_aw_in_run).
   logic       aw_open_now;
   assign aw_open_now = wb_in_ready && (b_owed_q != '1) && (9'(w_free_q) >= aw_beats);
   `ASSERT_ALWAYS(a_aw_in_run, clk_i, rst_ni, !aw_busy || run_q,
                  "the vector unit's AW burst generator has bursts outside StRun")
-  // StepSlice: aw_open from a register, so the AW burst generator's step (its load enables,
-  // fanout ~70) no longer waits on the W-beats >= burst compare and the AND behind it. Worked
-  // out on the next cycle's values: exact while the burst stays on offer; after an AW (or at a
-  // start) the next burst's beats are not known yet, so then only MaxBurst held W beats count.
+  // StepSlice: aw_open_now from a register (open_q), so the AW burst generator's step (its
+  // load enables, fanout ~70) no longer waits on the W-beats >= burst compare and the AND
+  // behind it. Worked out on the next cycle's values: exact while the burst stays on offer;
+  // after an AW (or at a start) the next burst's beats are not known yet, so then only
+  // MaxBurst held W beats count.
+  // The AW's valid (open_q && aw_busy) is a register too (offer_q, same cycles), from the AW
+  // generator's next valid (it rises at a start, a_not_empty, and falls after its last row's
+  // last burst, g_rows_left), so the AW handshake, and behind it the generator's step (its
+  // load enables, fanout ~75, then its row registers' ~73) is one LUT of flip-flops, not
+  // behind an AND of the generator's valid and open_q (the FPGA build's path from the
+  // generator's busy flag into its rows left).
   if (StepSlice != 0) begin : g_aw_open_reg
-    logic open_q, moved_q;
+    logic open_q, open_d, moved_q, offer_q, busy_d;
     // The length FIFO and the bursts owed B stay short of full next cycle: compares of this
     // cycle's counts, the AW, the last W beat and the B only selecting (no add before them).
     // Each for both outcomes of the AW: with it (_aw), without it (_keep).
@@ -1143,25 +1164,31 @@ module vec_unit
       assign fit_keep[p] = fit_idle[p] || 32'(w_free_q) + p >= 32'(aw_beats);
       assign fit_took[p] = 32'(w_free_q) + p >= MaxBurst + 32'(aw_beats);
     end
+    // the fit: w_free_d >= MaxBurst || (no AW, no start, and w_free_d >= the burst's beats)
+    // both outcomes of the AW worked out beside it, the AW (behind its ready) selecting
+    assign open_d = aw_fire ? wb_room_aw && b_room_aw && fit_took[w_push]
+                            : wb_room_keep && b_room_keep &&
+                              (start_q ? fit_idle[w_push] : fit_keep[w_push]);
+    assign busy_d = start_q || (aw_busy && !(aw_fire && aw_row_last && gen_last_row[2]));
     always_ff @(posedge clk_i) begin
       if (!rst_ni) begin
         open_q  <= 1'b0;
         moved_q <= 1'b1;
+        offer_q <= 1'b0;
       end else begin
-        // the fit: w_free_d >= MaxBurst || (no AW, no start, and w_free_d >= the burst's beats)
-        // both outcomes of the AW worked out beside it, the AW (behind its ready) selecting
-        open_q  <= aw_fire ? wb_room_aw && b_room_aw && fit_took[w_push]
-                           : wb_room_keep && b_room_keep &&
-                             (start_q ? fit_idle[w_push] : fit_keep[w_push]);
+        open_q  <= open_d;
         moved_q <= aw_fire || start_q;  // the burst on offer is a new one
+        offer_q <= open_d && busy_d;
       end
     end
-    assign aw_open = open_q;
+    assign aw_offer = offer_q;
     `ASSERT_ALWAYS(a_aw_open_reg, clk_i, rst_ni,
                    (!open_q || aw_open_now) && (moved_q || !aw_busy || open_q == aw_open_now),
                    "the vector unit's AW open register disagrees with the W beats and the AWs")
+    `ASSERT_ALWAYS(a_aw_offer_reg, clk_i, rst_ni, offer_q == (open_q && aw_busy),
+                   "the vector unit's AW valid register disagrees with the AW generator's valid")
   end else begin : g_aw_open_now
-    assign aw_open = aw_open_now;
+    assign aw_offer = aw_open_now && aw_busy;
   end
   `ASSERT_ALWAYS(a_w_free, clk_i, rst_ni, w_free_q == wq_count - w_owed_q,
                  "the vector unit's unpromised W beats disagree with the buffer and the AWs")
@@ -1174,14 +1201,40 @@ module vec_unit
     .rows_i          (rows_q),
     .stride_i        (stride_q[2]),
     .burst_valid_o   (aw_busy),
-    .burst_ready_i   (aw_open && mem_wr_rsp_i.aw_ready),
+    .burst_ready_i   (aw_fire),  // its valid and the AW's ready
     .burst_addr_o    (mem_wr_req_o.aw_addr),
     .burst_len_o     (mem_wr_req_o.aw_len),
     .burst_beats_o   (aw_beats),
-    .burst_row_last_o(unused_aw_row_last)
+    .burst_row_last_o(aw_row_last)
   );
-  assign mem_wr_req_o.aw_valid = aw_open && aw_busy;
-  assign aw_fire = mem_wr_req_o.aw_valid && mem_wr_rsp_i.aw_ready;
+  assign mem_wr_req_o.aw_valid = aw_offer;
+  assign aw_fire = aw_offer && mem_wr_rsp_i.aw_ready;
+  // StepSlice: each burst generator's rows left (the current one included), counted at the
+  // bursts that end a row, and whether the current row is its transfer's last: with it a
+  // generator's valid next cycle is known (g_ar_reg, g_aw_open_reg).
+  if (StepSlice != 0) begin : g_rows_left
+    logic [2:0]       row_end;  // a burst that ends its row is taken
+    logic [2:0][15:0] left_q;
+    assign row_end = {aw_fire && aw_row_last, rg_fire & rg_row_last};
+    always_ff @(posedge clk_i) begin  // set in StStart, read from it on: not reset
+      for (int i = 0; i < 3; i++) begin
+        if (start_q) begin
+          left_q[i]       <= rows_q;
+          gen_last_row[i] <= (rows_q == 16'd1);
+        end else if (row_end[i]) begin
+          left_q[i]       <= left_q[i] - 16'd1;
+          gen_last_row[i] <= (left_q[i] == 16'd2);
+        end
+      end
+    end
+    `ASSERT_ALWAYS(a_rows_left, clk_i, rst_ni, !run_q ||
+                   ((!rg_valid[0] || gen_last_row[0] == (left_q[0] == 16'd1)) &&
+                    (!rg_valid[1] || gen_last_row[1] == (left_q[1] == 16'd1)) &&
+                    (!aw_busy || gen_last_row[2] == (left_q[2] == 16'd1))),
+                   "the vector unit's last-row flag disagrees with its rows left")
+  end else begin : g_rows_now
+    assign gen_last_row = '0;  // read only by StepSlice's offer registers
+  end
   // The head in a register (same cycles): the burst's length reaches the last-beat compare,
   // and through it the AW-open register, from a flip-flop, not the distributed-RAM read.
   stream_fifo #(.Depth(WbDepth), .Width(8), .HeadReg(1)) u_wb_fifo (
@@ -1225,10 +1278,17 @@ module vec_unit
   logic              err_q, err_d, run_idle, run_end;
   assign sts_o.done  = done_q;
   assign sts_o.fault = fault_q;
-  // Every row has left for the realigner and every beat for W; the reads are all in.
+  // Every row has left for the realigner and every beat for W. The reads are all in by then:
+  // a row leaves the epilogue only after each of its R beats passed the R stage, its buffer
+  // and its aligner, so the read side's flags (the bursts-in-flight FIFO's count compare among
+  // them) are not in this wide AND (a_reads_done; the FPGA build's path from that count into
+  // g_end_reg's register).
   assign run_idle = rows_out_done && !aw_busy && !rl_busy && !rl_valid && !wq_valid &&
-                    !wb_valid &&
-                    (rg_valid == '0) && !tag_valid && !r_stage_busy;
+                    !wb_valid;
+  `ASSERT_ALWAYS(a_reads_done, clk_i, rst_ni,
+                 !run_q || !rows_in_done_q ||
+                 ((rg_valid == '0) && !tag_valid && !r_stage_busy),
+                 "the vector unit's rows all left the epilogue with reads still outstanding")
   // The run ends once it is idle: at once, or (CtrlPipe) a cycle later from a register, so
   // that wide AND over the unit's FIFOs, realigner and generators and the state logic are in
   // different cycles (the FPGA build's path from the bursts-in-flight count into state_q). The
@@ -1276,7 +1336,7 @@ module vec_unit
       StStart: state_d = StRun;
       StRun:   state_d = StRun;  // its end: below
       StWaitB: begin
-        if (b_owed_q == '0) begin
+        if (b_none_q) begin
           state_d = StDone;
           fault_d = err_q ? FaultMemError : FaultNone;
         end
@@ -1304,6 +1364,9 @@ module vec_unit
       err_d = 1'b1;
     end
     b_owed_d = b_owed_q + OwedW'(aw_fire) - OwedW'(mem_wr_rsp_i.b_valid);
+    // an AW and a B together leave the count; a B alone empties it from 1, an AW fills it
+    b_none_d = b_none_q;
+    if (aw_fire != mem_wr_rsp_i.b_valid) b_none_d = !aw_fire && (b_owed_q == OwedW'(1));
     w_owed_d = w_owed_q + (aw_fire ? WqW'(aw_beats) : '0) - WqW'(w_fire);
     w_free_d = w_free_q - (aw_fire ? WqW'(aw_beats) : '0) + WqW'(w_push);
     w_cnt_d  = w_cnt_q;
@@ -1336,6 +1399,7 @@ module vec_unit
       fault_q     <= FaultNone;
       err_q       <= 1'b0;
       b_owed_q    <= '0;
+      b_none_q    <= 1'b1;
       w_owed_q    <= '0;
       w_free_q    <= '0;
       w_room_q    <= 1'b1;
@@ -1358,6 +1422,7 @@ module vec_unit
       fault_q     <= fault_d;
       err_q       <= err_d;
       b_owed_q    <= b_owed_d;
+      b_none_q    <= b_none_d;
       w_owed_q    <= w_owed_d;
       w_free_q    <= w_free_d;
       w_room_q    <= w_room_d;
@@ -1399,6 +1464,8 @@ module vec_unit
                  "R beat with no room reserved in its buffer")
   `ASSERT_ALWAYS(a_out_room, clk_i, rst_ni, !epi_valid || out_in_ready,
                  "epilogue result with no room in the output FIFO")
+  `ASSERT_ALWAYS(a_b_none_reg, clk_i, rst_ni, b_none_q == (b_owed_q == '0),
+                 "the vector unit's no-B-owed flag disagrees with its count of bursts owed")
   `ASSERT_ALWAYS(a_b_expected, clk_i, rst_ni, !mem_wr_rsp_i.b_valid || b_owed_q != '0,
                  "B response with no write burst in flight")
   `ASSERT_ALWAYS(a_steps_agree, clk_i, rst_ni,
@@ -1411,5 +1478,6 @@ module vec_unit
   assign unused = mem_rd_rsp_i.r_last;  // beats are counted, not framed
   // Read only by StepSlice's registers (the next cycle's values).
   logic unused_step_slice;
-  assign unused_step_slice = ^{buf_count, sl_filled, fits_next, fits_next_by_pop};
+  assign unused_step_slice = ^{buf_count, sl_filled, fits_next, fits_next_by_pop, aw_row_last,
+                               gen_last_row};
 endmodule
