@@ -210,7 +210,7 @@ module ai_core
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows),
-    .DecodePipe(DecodePipe)
+    .DecodePipe(DecodePipe), .DoneBadAhead(UnitSlice)
   ) u_sequencer (
     .clk_i,
     .rst_ni,
@@ -239,6 +239,7 @@ module ai_core
     .cmd_o          (seq_cmd),
     .sts_i          (seq_sts),
     .done_bad_i     (seq_bad),
+    .done_bad_next_i(unit_bad),  // UnitSlice: seq_bad's next value (g_unit_slice's bad_q)
     .mem_rd_req_o   (rd_req[RdSeq]),
     .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
@@ -464,14 +465,37 @@ module ai_core
   // The byte counts reach the 48-bit counters a cycle late, from registers: the units' counts
   // come late in their cycle from the R paths, the strobes from the W handshake (FPGA timing:
   // the W beat's strobes are counted every cycle and the handshake registered beside them, so
-  // the popcount does not follow the handshake). The beat is counted as the mux hands it to
-  // the port (MemSlice: into the slice, a cycle before it leaves the core), so the popcount
-  // reads the core's own W registers, not the port slice's, which sit by the NoC bridge
-  // (a 4.5 ns hop on the FPGA). The counters are read after done, which comes cycles after
-  // the last beat.
+  // the popcount does not follow the handshake). Under MemSlice the beat is counted as the
+  // mux hands it to the port slice, a cycle before it leaves the core, in two steps: each
+  // nibble's strobes into a register (one LUT behind the mux's owner select), then their sum
+  // (the port slice's registers sit by the NoC bridge: a 4.5 ns hop to a popcount on the
+  // FPGA; the whole count behind the owner select was 11.9 ns). The count lands when it did
+  // from the port. The counters are read after done, which comes cycles after the last beat.
+  localparam int Nibbles = (BeatBytes + 3) / 4;
   logic [BytesW+1:0]              rd_inc_q;  // below 2^BytesW + 2^BytesW + 2^(BytesW+1)
-  logic [$clog2(BeatBytes+1)-1:0] w_strobes_q;  // the W beat's strobes, counted
-  logic                           w_fire_q;     // ... and whether it was taken
+  logic [$clog2(BeatBytes+1)-1:0] w_strobes_q, w_strobes_d;  // the W beat's strobes, counted
+  logic                           w_fire_q, w_fire_d;        // ... and whether it was taken
+  if (MemSlice != 0) begin : g_w_count_pipe
+    logic [Nibbles-1:0][2:0] nib_q;   // each nibble's strobes, counted
+    logic                    nib_fire_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) nib_fire_q <= 1'b0;
+      else nib_fire_q <= mux_req.w_valid && mux_rsp.w_ready;
+    end
+    logic [4*Nibbles-1:0] strb;
+    assign strb = (4 * Nibbles)'(mux_req.w_strb);
+    for (genvar i = 0; i < Nibbles; i++) begin : g_nib
+      always_ff @(posedge clk_i) nib_q[i] <= 3'($countones(strb[4*i+:4]));
+    end
+    always_comb begin
+      w_strobes_d = '0;
+      for (int i = 0; i < Nibbles; i++) w_strobes_d += $bits(w_strobes_d)'(nib_q[i]);
+    end
+    assign w_fire_d = nib_fire_q;
+  end else begin : g_w_count_now
+    assign w_strobes_d = $bits(w_strobes_d)'($countones(mux_req.w_strb));
+    assign w_fire_d    = mux_req.w_valid && mux_rsp.w_ready;
+  end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       macs_q     <= '0;
@@ -488,8 +512,8 @@ module ai_core
       if (cx_beat) macs_q <= macs_q + CntW'(Dim * Dim);
       rd_inc_q   <= $bits(rd_inc_q)'(in_rd_bytes) + $bits(rd_inc_q)'(out_rd_bytes) +
                     $bits(rd_inc_q)'(vec_rd_bytes);
-      w_strobes_q <= $bits(w_strobes_q)'($countones(mux_req.w_strb));
-      w_fire_q   <= mux_req.w_valid && mux_rsp.w_ready;
+      w_strobes_q <= w_strobes_d;
+      w_fire_q   <= w_fire_d;
       rd_bytes_q <= rd_bytes_q + CntW'(rd_inc_q);
       if (w_fire_q) wr_bytes_q <= wr_bytes_q + CntW'(w_strobes_q);
     end

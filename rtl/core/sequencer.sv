@@ -56,7 +56,11 @@ module sequencer
   // requested ahead to cover them.
   // A ring set also takes effect a cycle after its pulse (decided in the pulse's cycle), and
   // so does a clear (after a doorbell or ring set of the same cycle).
-  parameter int DecodePipe = 0
+  parameter int DecodePipe = 0,
+  // 1: done_bad_next_i is done_bad_i a cycle ahead (ai_core's UnitSlice registers the units'
+  // status, so the flags before that register are known), and whether a unit's done faults
+  // (any_fault, some 70 loads: the starts, the tokens, dispatch, the fault) is a flip-flop.
+  parameter int DoneBadAhead = 0
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -96,6 +100,7 @@ module sequencer
   // made where the status is registered, so the 4-bit compare is not between a unit's done
   // and the starts, tokens and dispatch (FPGA timing).
   input  logic [luoshu_unit_pkg::NumUnits-1:0]                  done_bad_i,
+  input  logic [luoshu_unit_pkg::NumUnits-1:0]                  done_bad_next_i,  // DoneBadAhead
   // Memory port: reads fetch descriptors, the write is SYNC's.
   output `LUOSHU_MEM_RD_REQ_T            mem_rd_req_o,
   input  `LUOSHU_MEM_RD_RSP_T(BeatBytes) mem_rd_rsp_i,
@@ -127,6 +132,9 @@ module sequencer
   if (DecodePipe != 0 && DecodePipe != 1) begin : g_bad_decode_pipe
     $error("sequencer: DecodePipe must be 0 or 1 (got %0d)", DecodePipe);
   end
+  if (DoneBadAhead != 0 && DoneBadAhead != 1) begin : g_bad_done_bad_ahead
+    $error("sequencer: DoneBadAhead must be 0 or 1 (got %0d)", DoneBadAhead);
+  end
 
   localparam int NumUnits     = luoshu_unit_pkg::NumUnits;  // SEQ is counter 3
   localparam int SeqQ         = 3;
@@ -147,9 +155,12 @@ module sequencer
   localparam int SyncEndW     = 33;
   // {faulty, SYNC word end, validation fault, fetch fault, descriptor}
   localparam int FEntryW      = 1 + SyncEndW + 2 * FaultW + DescBits;
-  localparam int QEntryW      = SeqW + 32 + DescBits;      // {stamp, ring index, descriptor}
+  // {ring index, descriptor above the masks, stamp, descriptor up to the masks' end}: the
+  // stamp next to the masks, so the queue's head register holds both (g_unit).
+  localparam int QEntryW      = SeqW + 32 + DescBits;
   // The header's wait and signal masks (signal above wait): a queue's head register.
   localparam int MasksW       = HdrSignalMaskLsb + NumChannels - HdrWaitMaskLsb;
+  localparam int MasksEnd     = HdrWaitMaskLsb + MasksW;
   // The channels each queue's opcodes may wait on and signal (LD, EX; ST takes the rest).
   localparam logic [2:0][NumChannels-1:0] QueueWaitAllowed = {
     StoreWaitAllowed | VaddWaitAllowed | VmaxWaitAllowed | VrequantWaitAllowed |
@@ -301,8 +312,17 @@ module sequencer
                      (|(sec_q & ~sec_drop_q)) || (sync_busy_q && !sync_drop_q);
   // As CoreModel::SetRing: 32-byte aligned base, >= 2 slots, inside the address space, and
   // only while no command is in flight (idle, or right after a clear).
+  // The end bound in slots (the base is a slot's where it counts): a 33-bit sum and a compare
+  // written as >= (a carry chain alone), not a 38-bit sum and <= (FPGA timing; asserted).
+  logic [32:0] ring_end_slots;
+  assign ring_end_slots = 33'(ring_base_i[31:SlotShift]) + 33'(ring_size_i);
   assign ring_args_ok = (ring_base_i[SlotShift-1:0] == '0) && (ring_size_i >= 32'd2) &&
-                        ({6'b0, ring_base_i} + {1'b0, ring_size_i, 5'b0} <= 38'h1_0000_0000);
+                        (33'(1 << (32 - SlotShift)) >= ring_end_slots);
+  `ASSERT_ALWAYS(a_ring_args, clk_i, rst_ni,
+                 ring_args_ok == ((ring_base_i[SlotShift-1:0] == '0) && (ring_size_i >= 32'd2) &&
+                                  ({6'b0, ring_base_i} + {1'b0, ring_size_i, 5'b0} <=
+                                   38'h1_0000_0000)),
+                 "the ring's bounds check in slots disagrees with the one in bytes")
   assign rs_accept    = ring_set_i && ring_args_ok && (clear || (!fault_q && !work_live));
   // DecodePipe: the ring set acts a cycle after its pulse, accepted or refused as it would
   // have been in the pulse's cycle (registered), so the in-flight state (work_live) and the
@@ -377,13 +397,31 @@ module sequencer
                  fetch_addr_q == ring_base_q + (fetch_ptr_q << SlotShift),
                  "the fetch address register disagrees with the ring base and fetch pointer")
 
+  // The slot's window check without the add of its end: a slot is 32-byte aligned (the ring
+  // base is, asserted), so its end, addr + 32, is at most a window's limit exactly when its
+  // last byte, addr with the low bits set (no carry), is below the limit. One compare per
+  // bound, not an add and a compare in series (FPGA timing; as window_check, asserted).
+  `ASSERT_ALWAYS(a_fetch_addr_aligned, clk_i, rst_ni, fetch_addr_q[SlotShift-1:0] == '0,
+                 "the fetch address is not a slot's")
+  logic [NumWindows-1:0] fetch_in_win;
+  for (genvar w = 0; w < NumWindows; w++) begin : g_fetch_win
+    assign fetch_in_win[w] = win_i[w].used && (fetch_addr_q >= win_i[w].base) &&
+                             ({2'b0, fetch_addr_q[31:SlotShift], {SlotShift{1'b1}}} <
+                              win_i[w].limit);
+  end
+  assign fetch_win_ok = |fetch_in_win;
+`ifndef SYNTHESIS
+  logic fetch_win_ref;
   window_check #(.NumWindows(NumWindows)) u_fetch_win (
     .win_i         (win_i),
     .addr_i        (fetch_addr_q),
     .len_i         (33'(DescBytes)),
     .write_i       (1'b0),
-    .ok_o          (fetch_win_ok)
+    .ok_o          (fetch_win_ref)
   );
+  `ASSERT_ALWAYS(a_fetch_win, clk_i, rst_ni, fetch_win_ok == fetch_win_ref,
+                 "the slot's window check disagrees with window_check")
+`endif
 
   // The window check of the next slot is registered (its adders and compares stay off the
   // path into the fetch pointer): fetch_chk_q says the check was made for the current pointer
@@ -426,10 +464,22 @@ module sequencer
   assign f_count_d     = f_count + $bits(f_count)'(f_in_valid && f_in_ready) -
                          $bits(f_count)'(f_out_valid && f_out_ready);
   assign draining_d    = flush_d || (|drop_d) || (|sec_drop_d) || sync_drop_d || fetch_discard_d;
-  assign fetch_ready_d = !halt_d && !draining_d && !fetch_stop_d && !acc_pending_d &&
-                         !ar_valid_d && fetch_chk_d && !clear_next && fetch_more_d &&
-                         (FetchSumW'(fetch_out_d) + FetchSumW'(f_count_d) <
-                          FetchSumW'(FetchDepth));
+  // The doorbell's tail compare (doorbell_ok) picks last, between the terms as with and as
+  // without it (halt_d and fetch_more_d written out: a doorbell lifts the halt; a clear or a
+  // ring set clears fetch_chk_d, so their cases are left out), so the tail's two compares are
+  // side by side, not in series with the rest (FPGA timing; asserted).
+  logic fetch_ready_rest, fetch_ready_db, fetch_ready_nodb;
+  assign fetch_ready_rest = !draining_d && !fetch_stop_d && !acc_pending_d && !ar_valid_d &&
+                            fetch_chk_d && !clear_next &&
+                            (FetchSumW'(fetch_out_d) + FetchSumW'(f_count_d) <
+                             FetchSumW'(FetchDepth));
+  assign fetch_ready_db   = fetch_ptr_q != tail_i;
+  assign fetch_ready_nodb = !halt_q && fetch_ptr_q != tail_q;
+  assign fetch_ready_d    = fetch_ready_rest &&
+                            (doorbell_ok ? fetch_ready_db : fetch_ready_nodb);
+  `ASSERT_ALWAYS(a_fetch_ready_d, clk_i, rst_ni,
+                 fetch_ready_d == (!halt_d && fetch_more_d && fetch_ready_rest),
+                 "the fetch readiness picked by the doorbell disagrees with its terms")
   always_ff @(posedge clk_i) begin
     if (!rst_ni) fetch_ready_q <= 1'b0;
     else fetch_ready_q <= fetch_ready_d;
@@ -663,7 +713,7 @@ module sequencer
                             dec_queue_q == (dec_is_sync ? '0 : NumUnits'(1) << dec_unit)),
                  "the registered dispatch destination disagrees with the decode head")
 
-  assign q_in_data = {dec_seq_q, dec_index_q, f_desc};
+  assign q_in_data = {dec_index_q, f_desc[DescBits-1:MasksEnd], dec_seq_q, f_desc[MasksEnd-1:0]};
   // The offer to each queue: decode holds a command for it, no clear is flushing, and the
   // queue has room, as one register per queue (disp_q) loaded from the next state (the next
   // count from this cycle's push and pop) rather than an AND of five flip-flops and the
@@ -811,15 +861,29 @@ module sequencer
   // no unit faulted (start_nf, tok_take_nf, tok_give_nf: no fault code in them) and any_fault
   // picks, so a unit's done reaches them through few LUT levels.
   logic                stop_q, run_base;
-  logic [NumUnits-1:0] armed_q;
+  logic [NumUnits-1:0] armed_q, armed_d;
+  // The signals a done would give, per unit (run_signal_q where armed_q): a register as well,
+  // so a unit's registered done meets one flip-flop per channel on its way into the channel
+  // counts' pick (tok_give_nf; FPGA timing: a unit's done -> the token flags).
+  logic [NumUnits-1:0][NumChannels-1:0] give_armed_q;
+  assign armed_d = run_d & ~drop_d & ~{NumUnits{clear_next}};
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      stop_q  <= 1'b0;
-      armed_q <= '0;
+      stop_q       <= 1'b0;
+      armed_q      <= '0;
+      give_armed_q <= '0;
     end else begin
       stop_q  <= fault_d || flush_d || clear_next;
-      armed_q <= run_d & ~drop_d & ~{NumUnits{clear_next}};
+      armed_q <= armed_d;
+      for (int u = 0; u < NumUnits; u++) begin
+        give_armed_q[u] <= run_signal_d[u] & {NumChannels{armed_d[u]}};
+      end
     end
+  end
+  for (genvar u = 0; u < NumUnits; u++) begin : g_give_armed
+    `ASSERT_ALWAYS(a_give_armed, clk_i, rst_ni,
+                   give_armed_q[u] == (run_signal_q[u] & {NumChannels{armed_q[u]}}),
+                   "the registered armed signals disagree with the unit's signals and armed flag")
   end
   assign run_ok   = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear;
   // No stop, no clear and no fault raised this cycle by SYNC or decode (their terms with the
@@ -828,7 +892,24 @@ module sequencer
                     !(dec_q && dec_sync_q && !sync_busy_q && all_idle_q &&
                       !sync_win_ok_q) &&
                     !(f_out_valid && !dec_q && f_faulty);
-  assign any_fault = |unit_fault;
+  // DoneBadAhead: from a register loaded with the next cycle's done flags and armed flags
+  // (same cycles, asserted), so the units' status register and the AND-OR over the units are
+  // not in front of its ~70 loads (FPGA timing, docs/fpga.md). A clear that no register saw
+  // coming (clear_late: no DecodePipe) still gates it.
+  if (DoneBadAhead != 0) begin : g_any_fault_reg
+    logic any_fault_q;
+    always_ff @(posedge clk_i) begin
+      if (!rst_ni) any_fault_q <= 1'b0;
+      else any_fault_q <= |(done_bad_next_i & armed_d);
+    end
+    assign any_fault = any_fault_q && !clear_late;
+    `ASSERT_ALWAYS(a_any_fault_reg, clk_i, rst_ni, any_fault == (|unit_fault),
+                   "the registered unit fault flag disagrees with the units' faulting dones")
+  end else begin : g_any_fault_now
+    logic [NumUnits-1:0] unused_done_bad_next;
+    assign unused_done_bad_next = done_bad_next_i;
+    assign any_fault = |unit_fault;
+  end
   for (genvar u = 0; u < NumUnits; u++) begin : g_run_ok
     `ASSERT_ALWAYS(a_run_ok_unit, clk_i, rst_ni,
                    !(unit_free[u] || !u_done[u]) || (run_base && !any_fault) == run_ok,
@@ -840,12 +921,14 @@ module sequencer
                  "the registered stop or done-counts flags disagree with fault, flush, run, drop")
 
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit
-    // HeadReg on the head's wait and signal masks only: they feed the token check and so the
-    // start and the pop. A pop loads these 8 flip-flops; the rest of the head (the unit's
-    // command, its ring index and stamp) is the storage's read at the registered read pointer.
-    // (A 260-bit head register made the pop's fanout the longest path, mostly routing.)
+    // HeadReg on the head's wait and signal masks and its decode stamp only: the masks feed
+    // the token check and so the start and the pop, the stamp the oldest head's pick
+    // (g_oldest: not the storage's read in front of the stamp compares and the index select).
+    // A pop loads these flip-flops; the rest of the head (the unit's command, its ring index)
+    // is the storage's read at the registered read pointer. (A 260-bit head register made the
+    // pop's fanout the longest path, mostly routing.)
     stream_fifo #(.Depth(QueueDepth), .Width(QEntryW), .HeadReg(1),
-                  .HeadLsb(HdrWaitMaskLsb), .HeadW(MasksW)) u_queue (
+                  .HeadLsb(HdrWaitMaskLsb), .HeadW(MasksW + SeqW)) u_queue (
       .clk_i      (clk_i),
       .rst_ni     (rst_ni),
       .in_valid_i (q_in_valid[u]),
@@ -856,9 +939,10 @@ module sequencer
       .out_data_o (q_out_data[u]),
       .count_o    (q_count[u])
     );
-    assign h_desc[u]   = q_out_data[u][DescBits-1:0];
-    assign h_index[u]  = q_out_data[u][DescBits +: 32];
-    assign h_seq[u]    = q_out_data[u][DescBits + 32 +: SeqW];
+    assign h_desc[u]   = {q_out_data[u][SeqW + DescBits - 1:MasksEnd + SeqW],
+                          q_out_data[u][MasksEnd-1:0]};
+    assign h_index[u]  = q_out_data[u][SeqW + DescBits +: 32];
+    assign h_seq[u]    = q_out_data[u][MasksEnd +: SeqW];
     // Masked with the channels the queue's opcodes may use (validated at decode, asserted):
     // each channel then has one giving and one taking unit, so its count sees one unit's done
     // and start, not the three (FPGA timing: a unit's registered done -> the counts and flags).
@@ -969,8 +1053,7 @@ module sequencer
         tok_give[c]    = tok_give[c] | (done_ok[u] & run_signal_q[u][c]);
         // The same if no unit faults now (g_tok_flags): the fault code left out.
         tok_take_nf[c] = tok_take_nf[c] | ((start_nf[u] | early_nf[u]) & h_wait[u][c]);
-        tok_give_nf[c] = tok_give_nf[c] | (u_done[u] & armed_q[u] & !clear_late &
-                                           run_signal_q[u][c]);
+        tok_give_nf[c] = tok_give_nf[c] | (u_done[u] & give_armed_q[u][c] & !clear_late);
         // A second command the first's fault abandons gives its waits back (as if never
         // started); saturating, as the channel may have filled up meanwhile.
         tok_return[c] = tok_return[c] | (unit_fault[u] & sec_q[u] & ~sec_drop_q[u] &
@@ -1144,8 +1227,9 @@ module sequencer
                  "the deadlock from its registered part disagrees with the heads and queues")
 
   // Several faults in one cycle: the units' commands are older than decode's.
+  logic raise_ref;  // raise as the code's pick finds it
   always_comb begin
-    raise       = 1'b1;
+    raise_ref   = 1'b1;
     raise_code  = FaultNone;
     raise_index = '0;
     if (unit_fault[0]) begin
@@ -1173,9 +1257,32 @@ module sequencer
       raise_code  = FaultDeadlock;
       raise_index = oldest_index_q;
     end else begin
-      raise = 1'b0;
+      raise_ref = 1'b0;
     end
   end
+  // Whether a fault is raised, from any_fault (a register under DoneBadAhead) and the fetch
+  // FIFO head's fault flag rather than the pick's chain (same value, asserted): it stops the
+  // decode pipeline's push and the fault's own loads (FPGA timing).
+  assign raise = any_fault || (b_bad && !clear) || sync_acc_fault || (dec_try && f_faulty) ||
+                 deadlock;
+  `ASSERT_ALWAYS(a_raise, clk_i, rst_ni, raise == raise_ref,
+                 "the raised-fault flag disagrees with the fault code's pick")
+  // The index register's input picks from registers alone, the raise only zeroing it: of the
+  // faults after a unit's, decode's own are raised only with decode empty (the FIFO head's),
+  // a SYNC's (its write or window) only with the SYNC in decode and everything before it
+  // retired, and a deadlock only with decode full and a command queued (same index,
+  // asserted): the SYNC, decode and deadlock tests stay off the 32 index loads (FPGA timing).
+  logic [31:0] raise_index_sel;
+  always_comb begin
+    if (unit_fault[0])                 raise_index_sel = run_index_q[0];
+    else if (unit_fault[1])            raise_index_sel = run_index_q[1];
+    else if (unit_fault[2])            raise_index_sel = run_index_q[2];
+    else if (!dec_q)                   raise_index_sel = head_q;
+    else if (dec_sync_q && all_idle_q) raise_index_sel = dec_index_q;
+    else                               raise_index_sel = oldest_index_q;
+  end
+  `ASSERT_ALWAYS(a_raise_index_sel, clk_i, rst_ni, !raise || raise_index_sel == raise_index,
+                 "the fault index picked from registers disagrees with the raised fault's")
   assign raise_now = (|unit_fault) || (b_live && b_err) || sync_acc_fault ||
                      (dec_try && f_faulty);
   assign fault_set = raise && !fault_q;
@@ -1196,7 +1303,7 @@ module sequencer
   always_comb begin
     fault_d       = (fault_q || fault_set) && !clear;
     fault_code_d  = fault_q ? fault_code_q : raise_code;
-    fault_index_d = fault_q ? fault_index_q : raise_index;
+    fault_index_d = fault_q ? fault_index_q : (raise ? raise_index_sel : '0);
     if (clear) begin
       fault_code_d  = FaultNone;
       fault_index_d = '0;
@@ -1207,12 +1314,45 @@ module sequencer
                            (sync_ok && sync_irq_q));
   end
 
+  // The state's terms that are registers' compares and ORs are registers themselves, loaded
+  // from the next state (same cycles, asserted): quiet_q, and ring_empty_q for head == tail
+  // (each possible next head and tail compared, the choice after); while quiet the units are
+  // idle, so all_idle_q stands for the queues' emptiness. The state goes to the host's
+  // register read mux, a path of its own into the AXI-Lite read data (FPGA timing).
+  logic quiet_q, ring_empty_q, ring_empty_d, head_step;
+  logic [31:0] head_next_slot;
+  assign head_step      = dec_try && f_fault == FaultNone;
+  assign head_next_slot = next_slot(head_q, ring_last_q);
   always_comb begin
-    if (faulted_q)                             state_o = StateFaulted;
-    else if (fault_q || !quiet)                state_o = StateBusy;
-    else if (queues_empty && head_q == tail_q) state_o = StateIdle;
-    else if (!(|head_ready))                   state_o = StateBlocked;
-    else                                       state_o = StateBusy;
+    if (doorbell_ok) begin
+      ring_empty_d = ring_set_ok ? tail_i == '0 :
+                     head_step ? tail_i == head_next_slot : tail_i == head_q;
+    end else if (ring_set_ok) begin
+      ring_empty_d = 1'b1;
+    end else begin
+      ring_empty_d = head_step ? tail_q == head_next_slot : ring_empty_q;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      quiet_q      <= 1'b1;
+      ring_empty_q <= 1'b1;
+    end else begin
+      quiet_q      <= !draining_d && !dec_d && f_count_d == '0 && fetch_out_d == '0 &&
+                      !acc_pending_d && !(|(pres_d | run_d)) && !sync_busy_d &&
+                      (ring_empty_d || halt_d);
+      ring_empty_q <= ring_empty_d;
+    end
+  end
+  `ASSERT_ALWAYS(a_state_regs, clk_i, rst_ni,
+                 ring_empty_q == (head_q == tail_q) && quiet_q == quiet,
+                 "the registered ring-empty or quiet flag disagrees with the sequencer's state")
+  always_comb begin
+    if (faulted_q)                        state_o = StateFaulted;
+    else if (fault_q || !quiet_q)         state_o = StateBusy;
+    else if (all_idle_q && ring_empty_q)  state_o = StateIdle;
+    else if (!(|head_ready))              state_o = StateBlocked;
+    else                                  state_o = StateBusy;
   end
 
   always_comb begin

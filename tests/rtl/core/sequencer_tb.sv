@@ -98,6 +98,7 @@ module sequencer_tb
     .cmd_o          (unit_cmd),
     .sts_i          (unit_sts),
     .done_bad_i     (unit_bad),
+    .done_bad_next_i('0),  // DoneBadAhead off
     .mem_rd_req_o (mem_rd_req),
     .mem_rd_rsp_i (mem_rd_rsp),
     .mem_r_ready_o,

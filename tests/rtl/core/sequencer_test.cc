@@ -1380,6 +1380,29 @@ TYPED_TEST(SequencerTest, FetchOutsideTheWindowsFaultsAccess) {
   RecoverAndRunLegal(rig, kRing - 0x1000);
 }
 
+// A slot partly inside a window faults ACCESS as one wholly outside: the window ends a byte
+// into slot 3, a byte short of its end, or exactly at it (then slot 4 faults). The fetch's
+// window check compares the slot's last byte with the window's end (no add), off by one
+// neither way.
+TYPED_TEST(SequencerTest, FetchOfASlotPartlyInsideAWindowFaultsAccess) {
+  tb::Rng rng(tb::SeedFromEnv(56));
+  const struct {
+    uint64_t ring_bytes;  // granted from the ring's base
+    uint32_t index;       // the slot that faults
+  } cases[] = {{3 * 32 + 1, 3}, {4 * 32 - 1, 3}, {4 * 32, 4}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.ring_bytes);
+    const std::vector<Window> windows = {{0, kRing + c.ring_bytes, true}, {kSync, 0x1000, true}};
+    Rig<TypeParam> rig(windows, RandomTiming(rng), rng.Bits64());
+    RunExpectingFault(rig,
+                      {Load().Pack(), Store().Pack(), Load().Pack(), Load().Pack(),
+                       Load().Pack(), Load().Pack()},
+                      Fault::kAccess, c.index);
+    EXPECT_EQ(rig.dut().head_o, c.index) << "the slot that faulted is not consumed";
+    EXPECT_EQ(rig.Fetched(), c.index);
+  }
+}
+
 // An error response on a fetch faults MEM_ERROR at that slot.
 TYPED_TEST(SequencerTest, FetchErrorResponseFaultsMemError) {
   tb::Rng rng(tb::SeedFromEnv(52));
@@ -1870,6 +1893,32 @@ TYPED_TEST(SequencerTest, RefusedControlWritesPulseCtlErrorAndChangeNothing) {
   rig.ExpectMatchesModel();
   EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
   EXPECT_EQ(rig.ctl_errors(), errors) << "no error for legal writes";
+}
+
+// A ring may end exactly at the end of the address space, not a slot past it; the bound is
+// checked in slots (the base's slot plus the size), so sizes of 2^27 slots and more count too.
+TYPED_TEST(SequencerTest, RingEndingAtTheAddressSpaceEndIsTheLastAccepted) {
+  Rig<TypeParam> rig(AllMemory(), Timing{}, 83);
+  rig.SetRing(kRing, 16);
+  rig.sim().Step(1 + TypeParam::kRingSetDelay);
+  const struct {
+    uint32_t base, size;
+    bool ok;
+  } cases[] = {{0xfffff000u, 128, true},        {0xfffff000u, 129, false},
+               {0, 0x08000000u, true},          {0, 0x08000001u, false},
+               {0x20, 0x08000000u, false},      {0xffffffc0u, 2, true},
+               {0xffffffe0u, 2, false},         {0x20, 0xffffffffu, false}};
+  for (const auto& c : cases) {
+    const uint64_t errors = rig.ctl_errors();
+    rig.RtlSetRing(c.base, c.size);
+    rig.sim().Step(1 + TypeParam::kRingSetDelay);
+    EXPECT_EQ(rig.ctl_errors(), errors + (c.ok ? 0 : 1)) << std::hex << c.base << " " << c.size;
+  }
+  rig.SetRing(kRing, 16);
+  rig.Submit({Load(0, isa::kLd2Ex).Pack(), Matmul(TypeParam::kDim, isa::kLd2Ex).Pack()});
+  rig.Run();
+  rig.ExpectMatchesModel();
+  EXPECT_EQ(RtlState(rig.dut()), CoreState::kIdle);
 }
 
 // The busy and stall counters count what the units and queues did.
