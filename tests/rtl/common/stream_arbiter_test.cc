@@ -176,10 +176,9 @@ void RunRandomTraffic(double in_stall, double out_stall, uint64_t seed) {
       return;
     }
     const unsigned w = d.out_idx_o;
-    const bool ok = Arb<Model>::kSliced
-                        ? w < kN && (requesting >> w & 1)
-                        : w < kN && ready == (1u << w) && (valid >> w & 1) &&
-                              GetBits(d.in_data_i, w * kW, kW) == d.out_data_o;
+    const bool ok = Arb<Model>::kSliced ? w < kN && (requesting >> w & 1)
+                                        : w < kN && ready == (1u << w) && (valid >> w & 1) &&
+                                              GetBits(d.in_data_i, w * kW, kW) == d.out_data_o;
     bad_transfers += !ok;
     if (Arb<Model>::kSliced && w < kN && held_items[w] != 0) --held_items[w];
     for (unsigned i = 0; i < kN; ++i) {

@@ -1394,10 +1394,10 @@ TYPED_TEST(SequencerTest, FetchOfASlotPartlyInsideAWindowFaultsAccess) {
     SCOPED_TRACE(c.ring_bytes);
     const std::vector<Window> windows = {{0, kRing + c.ring_bytes, true}, {kSync, 0x1000, true}};
     Rig<TypeParam> rig(windows, RandomTiming(rng), rng.Bits64());
-    RunExpectingFault(rig,
-                      {Load().Pack(), Store().Pack(), Load().Pack(), Load().Pack(),
-                       Load().Pack(), Load().Pack()},
-                      Fault::kAccess, c.index);
+    RunExpectingFault(
+        rig,
+        {Load().Pack(), Store().Pack(), Load().Pack(), Load().Pack(), Load().Pack(), Load().Pack()},
+        Fault::kAccess, c.index);
     EXPECT_EQ(rig.dut().head_o, c.index) << "the slot that faulted is not consumed";
     EXPECT_EQ(rig.Fetched(), c.index);
   }
@@ -1904,10 +1904,9 @@ TYPED_TEST(SequencerTest, RingEndingAtTheAddressSpaceEndIsTheLastAccepted) {
   const struct {
     uint32_t base, size;
     bool ok;
-  } cases[] = {{0xfffff000u, 128, true},        {0xfffff000u, 129, false},
-               {0, 0x08000000u, true},          {0, 0x08000001u, false},
-               {0x20, 0x08000000u, false},      {0xffffffc0u, 2, true},
-               {0xffffffe0u, 2, false},         {0x20, 0xffffffffu, false}};
+  } cases[] = {{0xfffff000u, 128, true}, {0xfffff000u, 129, false},  {0, 0x08000000u, true},
+               {0, 0x08000001u, false},  {0x20, 0x08000000u, false}, {0xffffffc0u, 2, true},
+               {0xffffffe0u, 2, false},  {0x20, 0xffffffffu, false}};
   for (const auto& c : cases) {
     const uint64_t errors = rig.ctl_errors();
     rig.RtlSetRing(c.base, c.size);
