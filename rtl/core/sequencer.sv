@@ -1314,45 +1314,12 @@ module sequencer
                            (sync_ok && sync_irq_q));
   end
 
-  // The state's terms that are registers' compares and ORs are registers themselves, loaded
-  // from the next state (same cycles, asserted): quiet_q, and ring_empty_q for head == tail
-  // (each possible next head and tail compared, the choice after); while quiet the units are
-  // idle, so all_idle_q stands for the queues' emptiness. The state goes to the host's
-  // register read mux, a path of its own into the AXI-Lite read data (FPGA timing).
-  logic quiet_q, ring_empty_q, ring_empty_d, head_step;
-  logic [31:0] head_next_slot;
-  assign head_step      = dec_try && f_fault == FaultNone;
-  assign head_next_slot = next_slot(head_q, ring_last_q);
   always_comb begin
-    if (doorbell_ok) begin
-      ring_empty_d = ring_set_ok ? tail_i == '0 :
-                     head_step ? tail_i == head_next_slot : tail_i == head_q;
-    end else if (ring_set_ok) begin
-      ring_empty_d = 1'b1;
-    end else begin
-      ring_empty_d = head_step ? tail_q == head_next_slot : ring_empty_q;
-    end
-  end
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      quiet_q      <= 1'b1;
-      ring_empty_q <= 1'b1;
-    end else begin
-      quiet_q      <= !draining_d && !dec_d && f_count_d == '0 && fetch_out_d == '0 &&
-                      !acc_pending_d && !(|(pres_d | run_d)) && !sync_busy_d &&
-                      (ring_empty_d || halt_d);
-      ring_empty_q <= ring_empty_d;
-    end
-  end
-  `ASSERT_ALWAYS(a_state_regs, clk_i, rst_ni,
-                 ring_empty_q == (head_q == tail_q) && quiet_q == quiet,
-                 "the registered ring-empty or quiet flag disagrees with the sequencer's state")
-  always_comb begin
-    if (faulted_q)                        state_o = StateFaulted;
-    else if (fault_q || !quiet_q)         state_o = StateBusy;
-    else if (all_idle_q && ring_empty_q)  state_o = StateIdle;
-    else if (!(|head_ready))              state_o = StateBlocked;
-    else                                  state_o = StateBusy;
+    if (faulted_q)                             state_o = StateFaulted;
+    else if (fault_q || !quiet)                state_o = StateBusy;
+    else if (queues_empty && head_q == tail_q) state_o = StateIdle;
+    else if (!(|head_ready))                   state_o = StateBlocked;
+    else                                       state_o = StateBusy;
   end
 
   always_comb begin
