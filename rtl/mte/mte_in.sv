@@ -294,6 +294,8 @@ module mte_in #(
   // own copies follow them a cycle late, as c_pad_q does (a_c_next_rows, a_rw_next_rows).
   logic [OffW-1:0]  rw_p1_q, rw_p1_d, rw_p2_q, rw_p2_d, c_p1_q, c_p2_q;
   logic             rw_e1_q, rw_e1_d, c_e1_q;
+  logic [OffW-1:0]  c_p1_d;
+  assign c_p1_d = OffW'(c_src_q) + OffW'(c_stride_q);
   logic             r_fire, r_write;
   logic [BeatBytes*8-1:0] r_shifted;
   // The R beat the walkers see, and whether they take it.
@@ -834,9 +836,9 @@ module mte_in #(
       b_pad_q        <= pad_flags(c_row_bytes_q, c_valid_cols_q);
     end
     c_pad_q    <= pad_flags(c_row_bytes_q, c_valid_cols_q);
-    c_p1_q     <= OffW'(c_src_q) + OffW'(c_stride_q);
+    c_p1_q     <= c_p1_d;
     c_p2_q     <= OffW'(c_src_q) + OffW'(c_stride_q << 1);
-    c_e1_q     <= first_end_of(OffW'(c_src_q) + OffW'(c_stride_q), c_valid_cols_q);
+    c_e1_q     <= first_end_of(c_p1_d, c_valid_cols_q);
     chk_rows_q <= chk_rows_d;
     chk_addr_q <= chk_addr_d;
     chk_end_q  <= chk_end_d;
