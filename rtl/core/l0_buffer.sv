@@ -90,13 +90,16 @@ module l0_buffer #(
     logic [OffW-1:0]  wlane;
     logic [WordW-1:0] wword_b, rword_b;
     assign wlane = OffW'(b) - woff;
-    // With a power-of-two count of words, each bank adds its own carry-in to the word: the
-    // carry chain then drives the block RAM's address itself, with no mux behind it between
-    // the shared increment and each bank (FPGA timing: L0C's read address comes through the
-    // port's arbitration; a_bank_word checks it against the select).
+    // With a power-of-two count of words, each bank's word is the address plus a constant,
+    // Lanes - 1 - b, its low bits dropped: the carry out of the offset bits is the bank's
+    // "below the start offset". The carry chain then takes the address bits themselves and
+    // drives the block RAM's address, with neither a mux behind it between the shared
+    // increment and each bank nor the offset's decode in front of it (FPGA timing: L0C's read
+    // address comes through the port's arbitration; a_bank_word checks it against the select).
     if (Words > 1 && (Words & (Words - 1)) == 0) begin : g_word_add
-      assign wword_b = wword + WordW'(wnext[b]);
-      assign rword_b = rword + WordW'(rnext[b]);
+      localparam int AddrW = $clog2(Elems);
+      assign wword_b = WordW'((waddr_i + AddrW'(Lanes - 1 - b)) >> OffBits);
+      assign rword_b = WordW'((raddr_i + AddrW'(Lanes - 1 - b)) >> OffBits);
     end else begin : g_word_sel
       assign wword_b = wnext[b] ? wword_next : wword;
       assign rword_b = rnext[b] ? rword_next : rword;

@@ -1,6 +1,7 @@
 // l0_buffer at ElemW=12, Lanes=8, Elems=104 (an odd element width, 13 words per bank so the
 // wrap is not a power of two), with ReadPipe = 0 and 1 (one more cycle of read latency; the
-// lanes rotated before the second register, RotateEarly=1, or behind it, the default):
+// lanes rotated before the second register, RotateEarly=1, or behind it, the default), and at
+// Elems=128 (16 words per bank, each bank's word an add) with ReadPipe = 1:
 // reads and writes at every alignment and across the wrap, masked writes, old data on
 // read-during-write, rdata held while no read is under way, and seeded random traffic against a
 // C++ array, checked every cycle.
@@ -15,6 +16,7 @@
 #include "Vl0_buffer_w12l8.h"
 #include "Vl0_buffer_w12l8_pipe.h"
 #include "Vl0_buffer_w12l8_pipe_late.h"
+#include "Vl0_buffer_w12l8e128_pipe_late.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -23,20 +25,30 @@
 namespace luoshu {
 namespace {
 
-constexpr unsigned kElemW = 12, kLanes = 8, kElems = 104;
+constexpr unsigned kElemW = 12, kLanes = 8;
 constexpr uint32_t kMask = (1u << kElemW) - 1;
 using Lanes = std::array<uint32_t, kLanes>;
 
 struct Plain {
   using Model = Vl0_buffer_w12l8;
+  static constexpr unsigned kElems = 104;
   static constexpr int kReadLatency = 1;
 };
 struct Piped {  // ReadPipe = 1, RotateEarly = 1
   using Model = Vl0_buffer_w12l8_pipe;
+  static constexpr unsigned kElems = 104;
   static constexpr int kReadLatency = 2;
 };
 struct PipedLate {  // ReadPipe = 1, RotateEarly = 0 (the default)
   using Model = Vl0_buffer_w12l8_pipe_late;
+  static constexpr unsigned kElems = 104;
+  static constexpr int kReadLatency = 2;
+};
+// 128 elements, 16 words per bank: a power of two, so each bank's word is the address plus a
+// constant (g_word_add), as in the AI core's L0 buffers.
+struct PipedLatePow2 {
+  using Model = Vl0_buffer_w12l8e128_pipe_late;
+  static constexpr unsigned kElems = 128;
   static constexpr int kReadLatency = 2;
 };
 
@@ -45,6 +57,7 @@ class L0BufferTest : public ::testing::Test {
  protected:
   using Model = typename Config::Model;
   static constexpr int kReadLatency = Config::kReadLatency;
+  static constexpr unsigned kElems = Config::kElems;
 
   L0BufferTest() : sim_(tb::CurrentTestName()), d_(sim_.dut()), ref_(kElems) {
     sim_.Reset();
@@ -111,10 +124,11 @@ class L0BufferTest : public ::testing::Test {
   std::vector<std::pair<unsigned, uint32_t>> pending_;
 };
 
-using Configs = ::testing::Types<Plain, Piped, PipedLate>;
+using Configs = ::testing::Types<Plain, Piped, PipedLate, PipedLatePow2>;
 TYPED_TEST_SUITE(L0BufferTest, Configs);
 
 TYPED_TEST(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
+  constexpr unsigned kElems = TestFixture::kElems;
   this->FillRandom();
   for (unsigned a = 0; a < kElems; ++a) {
     this->DriveRead(a);
@@ -125,6 +139,7 @@ TYPED_TEST(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
 }
 
 TYPED_TEST(L0BufferTest, MaskedWritesAtEveryAddressLandOnTheirElementsOnly) {
+  constexpr unsigned kElems = TestFixture::kElems;
   this->FillRandom();
   for (unsigned a = 0; a < kElems; ++a) {
     const auto mask = static_cast<uint8_t>(this->rng_.Uniform(0, 255));
@@ -142,6 +157,7 @@ TYPED_TEST(L0BufferTest, MaskedWritesAtEveryAddressLandOnTheirElementsOnly) {
 }
 
 TYPED_TEST(L0BufferTest, ReadDuringWriteReturnsOldData) {
+  constexpr unsigned kElems = TestFixture::kElems;
   this->FillRandom();
   const unsigned addr = kElems - 3;  // both accesses wrap
   const Lanes old = this->Expected(addr - 2);
@@ -174,6 +190,7 @@ TYPED_TEST(L0BufferTest, HoldsReadDataWhileReadDisabled) {
 // once a read has come out (each read's data kReadLatency cycles after it, then held); every
 // start alignment and the wrap are covered for both ports.
 TYPED_TEST(L0BufferTest, RandomTrafficMatchesReferenceArray) {
+  constexpr unsigned kElems = TestFixture::kElems;
   this->FillRandom();
   std::optional<Lanes> want;
   std::deque<std::optional<Lanes>> in_flight(TestFixture::kReadLatency - 1);
@@ -222,7 +239,7 @@ TEST(L0BufferAssertTest, AddressBeyondElemsIsAnRtlError) {
   tb::Simulation<Vl0_buffer_w12l8> sim(tb::CurrentTestName());
   sim.Reset();
   sim->re_i = 1;
-  sim->raddr_i = kElems;  // fits the 7-bit port, but the buffer has 104 elements
+  sim->raddr_i = 104;  // fits the 7-bit port, but the buffer has 104 elements
   EXPECT_THROW(sim.Step(), tb::RtlAssertionError);
 }
 
