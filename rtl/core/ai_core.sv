@@ -312,7 +312,7 @@ module ai_core
   logic                        l0c_we, l0c_re, cx_c_re, mo_c_req, mo_c_gnt;
   logic [CAddrW-1:0]           l0c_waddr, l0c_raddr, cx_c_raddr, mo_c_raddr;
   logic [Dim-1:0]              l0c_wmask;
-  logic [Dim-1:0][31:0]        l0c_wdata, l0c_rdata;
+  logic [Dim-1:0][31:0]        l0c_wdata, l0c_rdata, l0c_rbank;
 
   // With the cube's operand registers (CubePipeMul = 2, the FPGA build) the L0A and L0B reads
   // also take a register behind the block RAMs, so their clock-to-out and the lane rotation
@@ -326,19 +326,21 @@ module ai_core
               .RdwOld(AbReadPipe == 0)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(l0a_we), .waddr_i(l0a_waddr), .wmask_i(l0a_wmask), .wdata_i(l0a_wdata),
-    .re_i(l0a_re), .raddr_i(l0a_raddr), .rdata_o(l0a_rdata)
+    .re_i(l0a_re), .raddr_i(l0a_raddr), .rdata_o(l0a_rdata), .rbank_o()
   );
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe),
               .RdwOld(AbReadPipe == 0)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(l0b_we), .waddr_i(l0b_waddr), .wmask_i(l0b_wmask), .wdata_i(l0b_wdata),
-    .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata)
+    .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata), .rbank_o()
   );
+  // L0C's one writer, the cube executor, writes in bank order and reads its accumulate's old
+  // row in bank order (rbank_o); MTE-out reads the lanes rotated (rdata_o).
   l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe),
-              .RdwOld(L0cReadPipe == 0)) u_l0c (
+              .RdwOld(L0cReadPipe == 0), .WriteBanked(1)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(l0c_we), .waddr_i(l0c_waddr), .wmask_i(l0c_wmask), .wdata_i(l0c_wdata),
-    .re_i(l0c_re), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata)
+    .re_i(l0c_re), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata), .rbank_o(l0c_rbank)
   );
   // L0C read port: the cube first, MTE-out in the gaps.
   assign mo_c_gnt  = !cx_c_re;
@@ -390,7 +392,7 @@ module ai_core
     .l0b_rdata_i (l0b_rdata),
     .l0c_re_o    (cx_c_re),
     .l0c_raddr_o (cx_c_raddr),
-    .l0c_rdata_i (l0c_rdata),
+    .l0c_rbank_i (l0c_rbank),
     .l0c_we_o    (l0c_we),
     .l0c_waddr_o (l0c_waddr),
     .l0c_wmask_o (l0c_wmask),

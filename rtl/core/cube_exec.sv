@@ -54,10 +54,11 @@ module cube_exec #(
   output logic [$clog2(L0bBytes)-1:0]          l0b_raddr_o,
   input  logic [AbLanes-1:0][7:0]              l0b_rdata_i,
   // L0C read port (word addresses; always served, data 1 + L0cReadPipe cycles later) and write
-  // port.
+  // port, both in L0C's bank order (l0_buffer's rbank_o and WriteBanked): element addr + j
+  // of a row at addr is in bank (addr + j) mod Dim.
   output logic                                 l0c_re_o,
   output logic [$clog2(L0cBytes/4)-1:0]        l0c_raddr_o,
-  input  logic [Dim-1:0][31:0]                 l0c_rdata_i,
+  input  logic [Dim-1:0][31:0]                 l0c_rbank_i,
   output logic                                 l0c_we_o,
   output logic [$clog2(L0cBytes/4)-1:0]        l0c_waddr_o,
   output logic [Dim-1:0]                       l0c_wmask_o,
@@ -599,22 +600,32 @@ module cube_exec #(
     .data_o ({wr_addr_q, wr_row_q, wr_last_q})
   );
 
+  // The row in L0C's bank order: bank b takes lane (b - addr) mod Dim. The old row is read
+  // in that order too, so the add and the write need no rotation behind L0C's block RAMs
+  // (FPGA timing: the read's rotation -> the add -> the write register, docs/fpga.md).
+  logic [Dim-1:0][31:0] wr_row_bank;
+  for (genvar b = 0; b < Dim; b++) begin : g_row_bank
+    logic [LogDim-1:0] lane;
+    assign lane           = LogDim'(b) - LogDim'(wr_addr_q);
+    assign wr_row_bank[b] = wr_row_q[lane];
+  end
+
   // L0cReadPipe: the row waits one more cycle for the old row's data.
   logic                 add_valid, add_last;
   logic [CW-1:0]        add_addr;
-  logic [Dim-1:0][31:0] add_row;
+  logic [Dim-1:0][31:0] add_row;  // bank order
   pipe_reg #(.Width(CW + Dim * 32 + 1), .Bypass(L0cReadPipe == 0 ? 1 : 0)) u_wait_read (
     .clk_i,
     .rst_ni,
     .valid_i(wr_valid_q),
-    .data_i ({wr_addr_q, wr_row_q, wr_last_q}),
+    .data_i ({wr_addr_q, wr_row_bank, wr_last_q}),
     .valid_o(add_valid),
     .data_o ({add_addr, add_row, add_last})
   );
 
   logic [Dim-1:0][31:0] sum_row;
-  for (genvar j = 0; j < Dim; j++) begin : g_acc
-    assign sum_row[j] = add_row[j] + (acc_q ? l0c_rdata_i[j] : 32'd0);
+  for (genvar b = 0; b < Dim; b++) begin : g_acc
+    assign sum_row[b] = add_row[b] + (acc_q ? l0c_rbank_i[b] : 32'd0);
   end
   // L0cReadPipe also registers the sum before L0C's write port, so the read's lane rotation,
   // the add and the write's lane rotation are not one path (FPGA timing). The rows of one

@@ -5,10 +5,12 @@
 // one word per bank: bank b serves lane (b - addr) mod Lanes, at word addr / Lanes, or the
 // next word for the banks below the start offset (the access wrapped into the next row).
 //
-// Writes take a per-lane mask. Reads have 1 + ReadPipe cycles of latency (the banks' output
+// Writes take a per-lane mask; with WriteBanked the writer gives its data and mask in bank
+// order (bank b takes wdata_i[b] under wmask_i[b]), rotated by itself. Reads have 1 + ReadPipe cycles of latency (the banks' output
 // registers, with ReadPipe = 1 a second register behind them (an FPGA block RAM's own output
 // register), then the lane rotation by the registered start offset; RotateEarly puts the
-// rotation before that second register instead); rdata_o holds while no read is under way. Read-during-write to the same element returns the old data, as the sram
+// rotation before that second register instead); rdata_o holds while no read is under way. rbank_o is the same read in bank order, before the
+// rotation (lane l of rdata_o is rbank_o[(l + addr) mod Lanes]). Read-during-write to the same element returns the old data, as the sram
 // banks do; with RdwOld = 0 it must not happen (the banks assert it), so FPGA tools map each
 // bank to a bare block RAM without the logic that emulates old data.
 `include "luoshu_assert.svh"
@@ -24,7 +26,12 @@ module l0_buffer #(
   // follows the block RAM's slow clock-to-out and each lane's mux gathers all the banks' block
   // RAMs: on the SoC at Dim=8 (L0C, 8 lanes) that failed 100 MHz on about 170 endpoints,
   // late on 14 (docs/fpga.md, stop 31).
-  parameter int RotateEarly = 0
+  parameter int RotateEarly = 0,
+  // 1: wdata_i and wmask_i come in bank order. L0C's writer, the cube executor, adds the old
+  // row read in bank order (rbank_o) to its own row rotated early, so neither the read's
+  // rotation nor the write's sits between L0C's block RAMs and the accumulate add's register
+  // and back (FPGA timing, docs/fpga.md).
+  parameter int WriteBanked = 0
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
@@ -34,7 +41,8 @@ module l0_buffer #(
   input  logic [Lanes-1:0][ElemW-1:0]               wdata_i,
   input  logic                                      re_i,
   input  logic [(Elems > 1 ? $clog2(Elems) : 1)-1:0] raddr_i,
-  output logic [Lanes-1:0][ElemW-1:0]               rdata_o
+  output logic [Lanes-1:0][ElemW-1:0]               rdata_o,
+  output logic [Lanes-1:0][ElemW-1:0]               rbank_o
 );
   if (Lanes < 1 || (Lanes & (Lanes - 1)) != 0) begin : g_bad_lanes
     $error("l0_buffer: Lanes must be a power of two (got %0d)", Lanes);
@@ -51,6 +59,9 @@ module l0_buffer #(
   end
   if (RotateEarly != 0 && RotateEarly != 1) begin : g_bad_rotate_early
     $error("l0_buffer: RotateEarly must be 0 or 1 (got %0d)", RotateEarly);
+  end
+  if (WriteBanked != 0 && WriteBanked != 1) begin : g_bad_write_banked
+    $error("l0_buffer: WriteBanked must be 0 or 1 (got %0d)", WriteBanked);
   end
 
   localparam int Words   = Elems / Lanes;
@@ -109,12 +120,14 @@ module l0_buffer #(
                    rword_b == (rnext[b] ? rword_next : rword),
                    "a bank's word address disagrees with the access's word or the next one")
 
+    logic [OffW-1:0] wsrc;  // the write's lane or, WriteBanked, the bank itself
+    assign wsrc = (WriteBanked != 0) ? OffW'(b) : wlane;
     sram #(.Words(Words), .Width(ElemW), .RdwOld(RdwOld)) u_bank (
       .clk_i,
       .rst_ni,
-      .we_i   (we_i && wmask_i[wlane]),
+      .we_i   (we_i && wmask_i[wsrc]),
       .waddr_i(wword_b),
-      .wdata_i(wdata_i[wlane]),
+      .wdata_i(wdata_i[wsrc]),
       .re_i,
       .raddr_i(rword_b),
       .rdata_o(bank_rdata[b])
@@ -160,14 +173,17 @@ module l0_buffer #(
       else re_q <= re_i;
     end
     if (RotateEarly != 0) begin : g_rotate_early
-      logic [Lanes-1:0][ElemW-1:0] rdata_q;
+      // The banks' data registered as well for rbank_o (trimmed where nothing reads it).
+      logic [Lanes-1:0][ElemW-1:0] rdata_q, bank_rdata_q;
       always_ff @(posedge clk_i) begin
         if (re_q) rdata_q <= rotated;
+        if (re_q) bank_rdata_q <= bank_rdata;
       end
       assign lane_src = bank_rdata;
       assign lane_sel = rsel_q;
       assign lane_off = roff_q;
       assign rdata_o  = rdata_q;
+      assign rbank_o  = bank_rdata_q;
     end else begin : g_rotate_late
       logic [Lanes-1:0][ElemW-1:0] bank_rdata_q;
       logic [Lanes-1:0][OffW-1:0]  rsel_q2;
@@ -188,12 +204,14 @@ module l0_buffer #(
       assign lane_sel = rsel_q2;
       assign lane_off = roff_q2;
       assign rdata_o  = rotated;
+      assign rbank_o  = bank_rdata_q;
     end
   end else begin : g_read_now
     assign lane_src = bank_rdata;
     assign lane_sel = rsel_q;
     assign lane_off = roff_q;
     assign rdata_o  = rotated;
+    assign rbank_o  = bank_rdata;
   end
 
   `ASSERT_ALWAYS(a_waddr_in_range, clk_i, rst_ni, !we_i || (32'(waddr_i) < Elems),

@@ -1,7 +1,8 @@
 // Test top for cube_exec: the unit with its three L0 buffers, as the core top wires them,
 // plus backdoor ports so the C++ test can fill L0A / L0B / L0C and read L0C back.
 //   L0A, L0B write ports: the backdoor alone (cube_exec only reads them).
-//   L0C write port: cube_exec, or the backdoor when cube_exec is not writing.
+//   L0C write port: cube_exec, or the backdoor when cube_exec is not writing; in bank order,
+//   as in the core (WriteBanked): the backdoor's lanes are rotated into it here.
 //   L0C read port: shared as with mte_out: cube_exec has priority, the backdoor is served
 //   when bd_c_gnt_o is high (data the next cycle).
 `include "luoshu_assert.svh"
@@ -47,7 +48,7 @@ module cube_exec_tb #(
   logic [BW-1:0]            b_raddr;
   logic [CW-1:0]            c_raddr, c_waddr, ex_c_raddr, ex_c_waddr;
   logic [AbLanes-1:0][7:0]  a_rdata, b_rdata;
-  logic [Dim-1:0][31:0]     c_rdata, c_wdata, ex_c_wdata;
+  logic [Dim-1:0][31:0]     c_rdata, c_rbank, c_wdata, ex_c_wdata, bd_c_wbank;
   logic [Dim-1:0]           c_wmask, ex_c_wmask;
   luoshu_unit_pkg::cmd_t unit_cmd;
   luoshu_unit_pkg::sts_t unit_sts;
@@ -61,7 +62,7 @@ module cube_exec_tb #(
     .cmd_i(unit_cmd), .sts_o(unit_sts), .beat_o,
     .l0a_re_o(a_re), .l0a_raddr_o(a_raddr), .l0a_rdata_i(a_rdata),
     .l0b_re_o(b_re), .l0b_raddr_o(b_raddr), .l0b_rdata_i(b_rdata),
-    .l0c_re_o(ex_c_re), .l0c_raddr_o(ex_c_raddr), .l0c_rdata_i(c_rdata),
+    .l0c_re_o(ex_c_re), .l0c_raddr_o(ex_c_raddr), .l0c_rbank_i(c_rbank),
     .l0c_we_o(ex_c_we), .l0c_waddr_o(ex_c_waddr), .l0c_wmask_o(ex_c_wmask),
     .l0c_wdata_o(ex_c_wdata)
   );
@@ -70,13 +71,13 @@ module cube_exec_tb #(
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes), .ReadPipe(AbReadPipe)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(bd_a_we_i), .waddr_i(bd_a_waddr_i), .wmask_i('1), .wdata_i(bd_a_wdata_i),
-    .re_i(a_re), .raddr_i(a_raddr), .rdata_o(a_rdata)
+    .re_i(a_re), .raddr_i(a_raddr), .rdata_o(a_rdata), .rbank_o()
   );
 
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(bd_b_we_i), .waddr_i(bd_b_waddr_i), .wmask_i('1), .wdata_i(bd_b_wdata_i),
-    .re_i(b_re), .raddr_i(b_raddr), .rdata_o(b_rdata)
+    .re_i(b_re), .raddr_i(b_raddr), .rdata_o(b_rdata), .rbank_o()
   );
 
   assign bd_c_gnt_o   = !ex_c_re;
@@ -86,12 +87,16 @@ module cube_exec_tb #(
   assign c_we         = ex_c_we || bd_c_we_i;
   assign c_waddr      = ex_c_we ? ex_c_waddr : bd_c_waddr_i;
   assign c_wmask      = ex_c_we ? ex_c_wmask : '1;
-  assign c_wdata      = ex_c_we ? ex_c_wdata : bd_c_wdata_i;
+  assign c_wdata      = ex_c_we ? ex_c_wdata : bd_c_wbank;
+  for (genvar b = 0; b < Dim; b++) begin : g_bd_bank
+    assign bd_c_wbank[b] = bd_c_wdata_i[$clog2(Dim)'(b) - $clog2(Dim)'(bd_c_waddr_i)];
+  end
 
-  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe)) u_l0c (
+  l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe),
+              .WriteBanked(1)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(c_we), .waddr_i(c_waddr), .wmask_i(c_wmask), .wdata_i(c_wdata),
-    .re_i(c_re), .raddr_i(c_raddr), .rdata_o(c_rdata)
+    .re_i(c_re), .raddr_i(c_raddr), .rdata_o(c_rdata), .rbank_o(c_rbank)
   );
 
   `ASSERT_ALWAYS(a_backdoor_write_while_idle, clk_i, rst_ni, !(bd_c_we_i && ex_c_we),

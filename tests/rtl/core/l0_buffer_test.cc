@@ -1,10 +1,11 @@
 // l0_buffer at ElemW=12, Lanes=8, Elems=104 (an odd element width, 13 words per bank so the
 // wrap is not a power of two), with ReadPipe = 0 and 1 (one more cycle of read latency; the
 // lanes rotated before the second register, RotateEarly=1, or behind it, the default), and at
-// Elems=128 (16 words per bank, each bank's word an add) with ReadPipe = 1:
-// reads and writes at every alignment and across the wrap, masked writes, old data on
-// read-during-write, rdata held while no read is under way, and seeded random traffic against a
-// C++ array, checked every cycle.
+// Elems=128 (16 words per bank, each bank's word an add) with ReadPipe = 1 and the writes in
+// bank order (WriteBanked, L0C's shape in the AI core):
+// reads (also in bank order, rbank_o) and writes at every alignment and across the wrap, masked
+// writes, old data on read-during-write, rdata held while no read is under way, and seeded random
+// traffic against a C++ array, checked every cycle.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -16,7 +17,7 @@
 #include "Vl0_buffer_w12l8.h"
 #include "Vl0_buffer_w12l8_pipe.h"
 #include "Vl0_buffer_w12l8_pipe_late.h"
-#include "Vl0_buffer_w12l8e128_pipe_late.h"
+#include "Vl0_buffer_w12l8e128_banked.h"
 #include "tb/bits.h"
 #include "tb/gtest_util.h"
 #include "tb/random.h"
@@ -32,23 +33,27 @@ using Lanes = std::array<uint32_t, kLanes>;
 struct Plain {
   using Model = Vl0_buffer_w12l8;
   static constexpr unsigned kElems = 104;
+  static constexpr bool kWriteBanked = false;
   static constexpr int kReadLatency = 1;
 };
 struct Piped {  // ReadPipe = 1, RotateEarly = 1
   using Model = Vl0_buffer_w12l8_pipe;
   static constexpr unsigned kElems = 104;
+  static constexpr bool kWriteBanked = false;
   static constexpr int kReadLatency = 2;
 };
 struct PipedLate {  // ReadPipe = 1, RotateEarly = 0 (the default)
   using Model = Vl0_buffer_w12l8_pipe_late;
   static constexpr unsigned kElems = 104;
+  static constexpr bool kWriteBanked = false;
   static constexpr int kReadLatency = 2;
 };
 // 128 elements, 16 words per bank: a power of two, so each bank's word is the address plus a
-// constant (g_word_add), as in the AI core's L0 buffers.
-struct PipedLatePow2 {
-  using Model = Vl0_buffer_w12l8e128_pipe_late;
+// constant (g_word_add), as in the AI core's L0 buffers; writes in bank order, as L0C's.
+struct Banked {  // ReadPipe = 1, WriteBanked = 1
+  using Model = Vl0_buffer_w12l8e128_banked;
   static constexpr unsigned kElems = 128;
+  static constexpr bool kWriteBanked = true;
   static constexpr int kReadLatency = 2;
 };
 
@@ -58,6 +63,7 @@ class L0BufferTest : public ::testing::Test {
   using Model = typename Config::Model;
   static constexpr int kReadLatency = Config::kReadLatency;
   static constexpr unsigned kElems = Config::kElems;
+  static constexpr bool kWriteBanked = Config::kWriteBanked;
 
   L0BufferTest() : sim_(tb::CurrentTestName()), d_(sim_.dut()), ref_(kElems) {
     sim_.Reset();
@@ -68,12 +74,16 @@ class L0BufferTest : public ::testing::Test {
     d_.we_i = 0;
     d_.re_i = 0;
   }
-  // Drives a write for this cycle (the caller steps) and updates the reference.
+  // Drives a write for this cycle (the caller steps) and updates the reference. `data` and
+  // `mask` are in lane order; WriteBanked, lane l goes to bank (addr + l) mod kLanes.
   void DriveWrite(unsigned addr, uint8_t mask, const Lanes& data) {
     d_.we_i = 1;
     d_.waddr_i = addr;
-    d_.wmask_i = mask;
-    for (unsigned l = 0; l < kLanes; ++l) tb::PutBits(d_.wdata_i, l * kElemW, kElemW, data[l]);
+    const unsigned rot = kWriteBanked ? addr % kLanes : 0;
+    d_.wmask_i = static_cast<uint8_t>(mask << rot | mask >> (kLanes - rot) % kLanes);
+    for (unsigned l = 0; l < kLanes; ++l) {
+      tb::PutBits(d_.wdata_i, (l + rot) % kLanes * kElemW, kElemW, data[l]);
+    }
     for (unsigned l = 0; l < kLanes; ++l) {
       if (mask >> l & 1) pending_.emplace_back((addr + l) % kElems, data[l]);
     }
@@ -92,6 +102,14 @@ class L0BufferTest : public ::testing::Test {
     Lanes got;
     for (unsigned l = 0; l < kLanes; ++l)
       got[l] = static_cast<uint32_t>(tb::GetBits(d_.rdata_o, l * kElemW, kElemW));
+    return got;
+  }
+  // rbank_o put back in lane order for a read at `addr`: lane l is bank (addr + l) mod kLanes.
+  Lanes ReadBanksAsLanes(unsigned addr) {
+    Lanes got;
+    for (unsigned l = 0; l < kLanes; ++l) {
+      got[l] = static_cast<uint32_t>(tb::GetBits(d_.rbank_o, (addr + l) % kLanes * kElemW, kElemW));
+    }
     return got;
   }
   // Steps one cycle and lands this cycle's write in the reference.
@@ -124,7 +142,7 @@ class L0BufferTest : public ::testing::Test {
   std::vector<std::pair<unsigned, uint32_t>> pending_;
 };
 
-using Configs = ::testing::Types<Plain, Piped, PipedLate, PipedLatePow2>;
+using Configs = ::testing::Types<Plain, Piped, PipedLate, Banked>;
 TYPED_TEST_SUITE(L0BufferTest, Configs);
 
 TYPED_TEST(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
@@ -135,6 +153,7 @@ TYPED_TEST(L0BufferTest, ReadsLanesAtEveryAddressIncludingTheWrap) {
     const Lanes want = this->Expected(a);
     this->StepRead();
     EXPECT_EQ(this->ReadData(), want) << "read at element " << a;
+    EXPECT_EQ(this->ReadBanksAsLanes(a), want) << "bank-order read at element " << a;
   }
 }
 

@@ -60,12 +60,14 @@ module mte_in_tb #(
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0aBytes)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(l0a_we_o), .waddr_i(l0a_waddr), .wmask_i(l0a_wmask), .wdata_i(l0a_wdata),
-    .re_i(bd_re_i && !bd_sel_i), .raddr_i(AAddrW'(bd_raddr_i)), .rdata_o(l0a_rdata)
+    .re_i(bd_re_i && !bd_sel_i), .raddr_i(AAddrW'(bd_raddr_i)), .rdata_o(l0a_rdata),
+    .rbank_o()
   );
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(l0b_we_o), .waddr_i(l0b_waddr), .wmask_i(l0b_wmask), .wdata_i(l0b_wdata),
-    .re_i(bd_re_i && bd_sel_i), .raddr_i(BAddrW'(bd_raddr_i)), .rdata_o(l0b_rdata)
+    .re_i(bd_re_i && bd_sel_i), .raddr_i(BAddrW'(bd_raddr_i)), .rdata_o(l0b_rdata),
+    .rbank_o()
   );
 
   always_ff @(posedge clk_i) begin

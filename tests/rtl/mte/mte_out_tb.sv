@@ -64,6 +64,6 @@ module mte_out_tb #(
   l0_buffer #(.ElemW(32), .Lanes(Dim), .Elems(L0cBytes / 4), .ReadPipe(L0cReadPipe)) u_l0c (
     .clk_i, .rst_ni,
     .we_i(bd_we_i), .waddr_i(bd_waddr_i), .wmask_i('1), .wdata_i(bd_wdata_i),
-    .re_i(l0c_rd_req_o && l0c_gnt_i), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata)
+    .re_i(l0c_rd_req_o && l0c_gnt_i), .raddr_i(l0c_raddr), .rdata_o(l0c_rdata), .rbank_o()
   );
 endmodule
