@@ -51,7 +51,7 @@ for g in "${groups[@]}"; do
       row=$("$here/scripts/fpga.sh" --top luoshu_soc --param NumCores=1 --param NumChannels=1 \
           --param Dim=8 --param L0aBytes=4096 --param L0bBytes=4096 --param L0cBytes=8192 \
           --param CubePipeMul=3 --param EpiloguePipe=5 --param MteCtrlPipe=1 --param DecodePipe=1 \
-          --param L0cReadPipe=1 --param MemSlice=1 --param UnitSlice=1 --param VecStepSlice=1 \
+          --param L0cReadPipe=1 --param MemSlice=1 --param UnitSlice=2 --param VecStepSlice=1 \
           --param NocPipeAlloc=1 \
           --out "$build/fpga" | tail -n 1)
       awk -F' *[|] *' '{ printf "fpga_lut4_soc_small_d8: %s\nfpga_dp16kd_soc_small_d8: %s\n", $3, $6

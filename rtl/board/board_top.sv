@@ -34,7 +34,7 @@ module board_top #(
   parameter int          DecodePipe    = 1,
   parameter int          L0cReadPipe   = 1,
   parameter int          MemSlice      = 1,
-  parameter int          UnitSlice     = 1,
+  parameter int          UnitSlice     = 2,
   parameter int          VecStepSlice  = 1,
   parameter int          NocPipeAlloc  = 1
 ) (

@@ -25,7 +25,7 @@ module ai_core
   parameter int DecodePipe = 0,   // 1: three-cycle descriptor validation (sequencer, FPGA timing)
   parameter int L0cReadPipe = 0,  // 1: L0C reads take two cycles (its block RAMs' output registers)
   parameter int MemSlice = 0,     // 1: register slices on the memory requests, both sides of the mux
-  parameter int UnitSlice = 0,    // 1: a register slice on each unit's command (FPGA timing)
+  parameter int UnitSlice = 0,    // 1: a slice on each unit's command and status (2: status twice)
   parameter int VecStepSlice = 0, // 1: a register after each vector-unit aligner (FPGA timing)
   parameter int VecBufBeats = 16  // vec_unit's beat buffer per source (its read bursts: half)
 ) (
@@ -64,8 +64,8 @@ module ai_core
   if (MemSlice != 0 && MemSlice != 1) begin : g_bad_mem_slice
     $error("ai_core: MemSlice must be 0 or 1 (got %0d)", MemSlice);
   end
-  if (UnitSlice != 0 && UnitSlice != 1) begin : g_bad_unit_slice
-    $error("ai_core: UnitSlice must be 0 or 1 (got %0d)", UnitSlice);
+  if (UnitSlice < 0 || UnitSlice > 2) begin : g_bad_unit_slice
+    $error("ai_core: UnitSlice must be 0, 1 or 2 (got %0d)", UnitSlice);
   end
 
   localparam int AbLanes = Dim > BeatBytes ? Dim : BeatBytes;
@@ -200,6 +200,7 @@ module ai_core
   cmd_t [NumUnits-1:0] seq_cmd, unit_cmd;  // index: Unit*; the sequencer's, the units' side
   sts_t [NumUnits-1:0] seq_sts, unit_sts;
   logic [NumUnits-1:0] seq_bad, unit_bad;  // a unit's done carries a fault (g_unit_bad)
+  logic [NumUnits-1:0] seq_bad_next;       // UnitSlice: seq_bad's next value
 
   localparam int CntW = luoshu_isa_pkg::CntW;
   logic [3:0][CntW-1:0] cnt_retired;
@@ -210,7 +211,7 @@ module ai_core
   sequencer #(
     .Dim(Dim), .BeatBytes(BeatBytes), .L0aBytes(L0aBytes), .L0bBytes(L0bBytes),
     .L0cBytes(L0cBytes), .QueueDepth(QueueDepth), .NumWindows(NumWindows),
-    .DecodePipe(DecodePipe), .DoneBadAhead(UnitSlice)
+    .DecodePipe(DecodePipe), .DoneBadAhead(UnitSlice != 0 ? 1 : 0)
   ) u_sequencer (
     .clk_i,
     .rst_ni,
@@ -239,7 +240,7 @@ module ai_core
     .cmd_o          (seq_cmd),
     .sts_i          (seq_sts),
     .done_bad_i     (seq_bad),
-    .done_bad_next_i(unit_bad),  // UnitSlice: seq_bad's next value (g_unit_slice's bad_q)
+    .done_bad_next_i(seq_bad_next),
     .mem_rd_req_o   (rd_req[RdSeq]),
     .mem_rd_rsp_i   (rd_rsp[RdSeq]),
     .mem_r_ready_o  (rd_r_ready[RdSeq]),
@@ -257,6 +258,10 @@ module ai_core
   // The unit's done, fault and busy reach the sequencer through a register as well, so a
   // unit's finish (its fault logic) and the sequencer's dispatch (which a fault stops) do not
   // share a cycle: the sequencer sees each done a cycle later, as from a unit a cycle slower.
+  // UnitSlice = 2 puts a second register on that status: the first stays where the unit makes
+  // its done, the second goes beside the sequencer, so the crossing of the core is not in
+  // front of the sequencer's token and start logic (FPGA timing: 4.1 of a 10.8 ns path from
+  // MTE-in's done, docs/fpga.md). Cost: a cycle more from each unit's done to the sequencer.
   // A unit's done that carries a fault, for the sequencer (registered with the status).
   for (genvar u = 0; u < NumUnits; u++) begin : g_unit_bad
     assign unit_bad[u] = unit_sts[u].done && unit_sts[u].fault != luoshu_isa_pkg::FaultNone;
@@ -280,27 +285,40 @@ module ai_core
       assign unit_cmd[u].desc  = cmd_desc_q;
       `ASSERT_STREAM_STABLE(a_slice_cmd_stable, clk_i, rst_ni, cmd_valid_q, unit_sts[u].ready,
                             cmd_desc_q)
-      logic                              done_q, busy_q, bad_q;
-      logic [luoshu_isa_pkg::FaultW-1:0] fault_q;
-      always_ff @(posedge clk_i) begin
-        if (!rst_ni) begin
-          done_q <= 1'b0;
-          busy_q <= 1'b0;
-          bad_q  <= 1'b0;
-        end else begin
-          done_q <= unit_sts[u].done;
-          busy_q <= unit_sts[u].busy;
-          bad_q  <= unit_bad[u];
+      // The status after each register: {done, busy, bad} and the fault code; the last is
+      // the sequencer's.
+      logic [UnitSlice:1][2:0]                        flags_q;
+      logic [UnitSlice:1][luoshu_isa_pkg::FaultW-1:0] fault_q;
+      for (genvar s = 1; s <= UnitSlice; s++) begin : g_sts_reg
+        logic [2:0]                        flags_in;
+        logic [luoshu_isa_pkg::FaultW-1:0] fault_in;
+        if (s == 1) begin : g_from_unit
+          assign flags_in = {unit_sts[u].done, unit_sts[u].busy, unit_bad[u]};
+          assign fault_in = unit_sts[u].fault;
+        end else begin : g_from_reg
+          assign flags_in = flags_q[s-1];
+          assign fault_in = fault_q[s-1];
         end
+        always_ff @(posedge clk_i) begin
+          if (!rst_ni) flags_q[s] <= '0;
+          else flags_q[s] <= flags_in;
+        end
+        always_ff @(posedge clk_i) fault_q[s] <= fault_in;
       end
-      always_ff @(posedge clk_i) fault_q <= unit_sts[u].fault;
-      assign seq_sts[u] = '{ready: in_ready, done: done_q, fault: fault_q, busy: busy_q};
-      assign seq_bad[u] = bad_q;
+      assign seq_sts[u] = '{ready: in_ready, done: flags_q[UnitSlice][2],
+                            fault: fault_q[UnitSlice], busy: flags_q[UnitSlice][1]};
+      assign seq_bad[u] = flags_q[UnitSlice][0];
+      if (UnitSlice == 1) begin : g_bad_next_unit
+        assign seq_bad_next[u] = unit_bad[u];
+      end else begin : g_bad_next_reg
+        assign seq_bad_next[u] = flags_q[UnitSlice-1][0];
+      end
     end
   end else begin : g_unit_direct
-    assign unit_cmd = seq_cmd;
-    assign seq_sts  = unit_sts;
-    assign seq_bad  = unit_bad;
+    assign unit_cmd     = seq_cmd;
+    assign seq_sts      = unit_sts;
+    assign seq_bad      = unit_bad;
+    assign seq_bad_next = unit_bad;  // unused: no DoneBadAhead
   end
 
   // ---------------------------------------------------------------- L0 buffers
@@ -309,6 +327,7 @@ module ai_core
   logic [BAddrW-1:0]           l0b_waddr, l0b_raddr;
   logic [AbLanes-1:0]          l0a_wmask, l0b_wmask;
   logic [AbLanes-1:0][7:0]     l0a_wdata, l0b_wdata, l0a_rdata, l0b_rdata;
+  logic [AbLanes-1:0][7:0]     unused_l0a_rbank, unused_l0b_rbank;  // their readers rotate
   logic                        l0c_we, l0c_re, cx_c_re, mo_c_req, mo_c_gnt;
   logic [CAddrW-1:0]           l0c_waddr, l0c_raddr, cx_c_raddr, mo_c_raddr;
   logic [Dim-1:0]              l0c_wmask;
@@ -326,13 +345,15 @@ module ai_core
               .RdwOld(AbReadPipe == 0)) u_l0a (
     .clk_i, .rst_ni,
     .we_i(l0a_we), .waddr_i(l0a_waddr), .wmask_i(l0a_wmask), .wdata_i(l0a_wdata),
-    .re_i(l0a_re), .raddr_i(l0a_raddr), .rdata_o(l0a_rdata), .rbank_o()
+    .re_i(l0a_re), .raddr_i(l0a_raddr), .rdata_o(l0a_rdata),
+    .rbank_o(unused_l0a_rbank)
   );
   l0_buffer #(.ElemW(8), .Lanes(AbLanes), .Elems(L0bBytes), .ReadPipe(AbReadPipe),
               .RdwOld(AbReadPipe == 0)) u_l0b (
     .clk_i, .rst_ni,
     .we_i(l0b_we), .waddr_i(l0b_waddr), .wmask_i(l0b_wmask), .wdata_i(l0b_wdata),
-    .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata), .rbank_o()
+    .re_i(l0b_re), .raddr_i(l0b_raddr), .rdata_o(l0b_rdata),
+    .rbank_o(unused_l0b_rbank)
   );
   // L0C's one writer, the cube executor, writes in bank order and reads its accumulate's old
   // row in bank order (rbank_o); MTE-out reads the lanes rotated (rdata_o).

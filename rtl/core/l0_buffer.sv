@@ -6,13 +6,15 @@
 // next word for the banks below the start offset (the access wrapped into the next row).
 //
 // Writes take a per-lane mask; with WriteBanked the writer gives its data and mask in bank
-// order (bank b takes wdata_i[b] under wmask_i[b]), rotated by itself. Reads have 1 + ReadPipe cycles of latency (the banks' output
-// registers, with ReadPipe = 1 a second register behind them (an FPGA block RAM's own output
-// register), then the lane rotation by the registered start offset; RotateEarly puts the
-// rotation before that second register instead); rdata_o holds while no read is under way. rbank_o is the same read in bank order, before the
-// rotation (lane l of rdata_o is rbank_o[(l + addr) mod Lanes]). Read-during-write to the same element returns the old data, as the sram
-// banks do; with RdwOld = 0 it must not happen (the banks assert it), so FPGA tools map each
-// bank to a bare block RAM without the logic that emulates old data.
+// order (bank b takes wdata_i[b] under wmask_i[b]), rotated by itself. Reads have
+// 1 + ReadPipe cycles of latency (the banks' output registers, with ReadPipe = 1 a second
+// register behind them (an FPGA block RAM's own output register), then the lane rotation by
+// the registered start offset; RotateEarly puts the rotation before that second register
+// instead); rdata_o holds while no read is under way. rbank_o is the same read in bank order,
+// before the rotation (lane l of rdata_o is rbank_o[(l + addr) mod Lanes]).
+// Read-during-write to the same element returns the old data, as the sram banks do; with
+// RdwOld = 0 it must not happen (the banks assert it), so FPGA tools map each bank to a bare
+// block RAM without the logic that emulates old data.
 `include "luoshu_assert.svh"
 
 module l0_buffer #(

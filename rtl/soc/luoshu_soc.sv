@@ -40,7 +40,7 @@ module luoshu_soc #(
   parameter int DecodePipe = 0,   // 1: three-cycle descriptor validation in the sequencer
   parameter int L0cReadPipe = 0,  // 1: two-cycle L0C reads (block RAM output registers)
   parameter int MemSlice = 0,     // 1: a register slice on each core's memory requests
-  parameter int UnitSlice = 0,    // 1: a register slice on each core's unit commands (FPGA)
+  parameter int UnitSlice = 0,    // 1: a slice on each unit's command and status (2: status twice)
   parameter int VecStepSlice = 0, // 1: a register after each vector-unit aligner (FPGA)
   parameter int VecBufBeats = 16, // per core: the vector unit's beat buffer per source (ai_core)
   parameter int NocPipeAlloc = 0, // 1: registered allocation in the NoC routers (FPGA timing)
