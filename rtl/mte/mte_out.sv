@@ -1160,12 +1160,20 @@ module mte_out #(
     else if (d_fire)   d_last_d = d_last_q ? nb_one_chunk_q : (d_rem_q <= 16'({d_chunk, 1'b0}));
   end
 
-  logic [$clog2(WbDepth+1)-1:0] wb_count_d;
-  assign wb_count_d = wb_count + $bits(wb_count)'(aw_fire) -
-                      $bits(wb_count)'(w_fire && mem_wr_req_o.w_last);
+  // The W FIFO's room and the B count's after this cycle, each a compare on the count now
+  // picked by this cycle's AW and by the W last beat or B: the memory's W ready and B valid
+  // (from the port's slices, across the core) meet a LUT, not a sum's carry chain and a
+  // compare behind it (FPGA timing; a_aw_open_reg checks the opening against the counts).
+  logic wb_dec, wb_room_d, b_room_d;
+  assign wb_dec    = w_fire && mem_wr_req_o.w_last;
+  assign wb_room_d = (aw_fire == wb_dec) ? (32'(wb_count) != WbDepth) :
+                     aw_fire ? (32'(wb_count) != WbDepth - 1) : (32'(wb_count) != WbDepth + 1);
+  assign b_room_d  = (aw_fire == mem_wr_rsp_i.b_valid) ? (b_owed_q != '1) :
+                     aw_fire ? (b_owed_q != OutstandingW'((1 << OutstandingW) - 2)) :
+                               (b_owed_q != '0);
   always_ff @(posedge clk_i) begin
     if (!rst_ni) aw_open_q <= 1'b0;
-    else aw_open_q <= st_d[StStore] && (32'(wb_count_d) != WbDepth) && (b_owed_d != '1);
+    else aw_open_q <= st_d[StStore] && wb_room_d && b_room_d;
   end
   `ASSERT_ALWAYS(a_aw_open_reg, clk_i, rst_ni,
                  aw_open_q == ((state_q == StStore) && wb_in_ready && (b_owed_q != '1)),
