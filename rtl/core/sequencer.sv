@@ -886,12 +886,18 @@ module sequencer
                    "the registered armed signals disagree with the unit's signals and armed flag")
   end
   assign run_ok   = !fault_q && !(raise_now && !fault_q) && !flush_q && !clear;
-  // No stop, no clear and no fault raised this cycle by SYNC or decode (their terms with the
-  // clear, fault and flush already excluded).
-  assign run_base = !stop_q && !clear_late && !b_bad &&
-                    !(dec_q && dec_sync_q && !sync_busy_q && all_idle_q &&
-                      !sync_win_ok_q) &&
-                    !(f_out_valid && !dec_q && f_faulty);
+  // No stop, no clear and no fault raised this cycle by decode (its term with the clear,
+  // fault and flush already excluded). A SYNC's faults (its window, its write's response)
+  // are left out, as a deadlock is: they are raised only with every queue empty (the SYNC
+  // starts once everything before it has retired and holds decode until it retires), so no
+  // queue head is ready and nothing starts anyway (a_sync_fault_idle). That keeps the SYNC's
+  // window verdict, a register placed by the window checks, off the path into the starts and
+  // the token flags (FPGA timing, docs/fpga.md).
+  assign run_base = !stop_q && !clear_late && !(f_out_valid && !dec_q && f_faulty);
+  `ASSERT_ALWAYS(a_sync_fault_idle, clk_i, rst_ni,
+                 !(b_bad || (dec_q && dec_sync_q && !sync_busy_q && all_idle_q &&
+                             !sync_win_ok_q)) || q_out_valid == '0,
+                 "a SYNC's fault is raised while a queue head could start")
   // DoneBadAhead: from a register loaded with the next cycle's done flags and armed flags
   // (same cycles, asserted), so the units' status register and the AND-OR over the units are
   // not in front of its ~70 loads (FPGA timing, docs/fpga.md). A clear that no register saw
@@ -912,7 +918,8 @@ module sequencer
   end
   for (genvar u = 0; u < NumUnits; u++) begin : g_run_ok
     `ASSERT_ALWAYS(a_run_ok_unit, clk_i, rst_ni,
-                   !(unit_free[u] || !u_done[u]) || (run_base && !any_fault) == run_ok,
+                   !(head_ready[u] && (unit_free[u] || !u_done[u])) ||
+                   (run_base && !any_fault) == run_ok,
                    "a unit's start condition disagrees with the stop of every start")
   end
   `ASSERT_ALWAYS(a_stop_armed, clk_i, rst_ni,
