@@ -98,11 +98,31 @@ module l0_buffer #(
 
   logic [Lanes-1:0][ElemW-1:0] bank_rdata;
 
+  // The write's {mask, data} in bank order: bank b takes lane (b - offset) mod Lanes, a
+  // rotation by the offset in log2(Lanes) steps of 2:1 selects, not a subtract per bank in
+  // front of a Lanes:1 select (Yosys made each subtract a carry chain: FPGA timing, MTE-in's
+  // write address -> L0A's write data). WriteBanked: the writer has rotated them.
+  localparam int WLaneW = ElemW + 1;
+  logic [Lanes-1:0][WLaneW-1:0] wlanes, wbanks;
+  for (genvar l = 0; l < Lanes; l++) begin : g_wlane
+    assign wlanes[l] = {wmask_i[l], wdata_i[l]};
+  end
+  if (WriteBanked != 0 || Lanes == 1) begin : g_wbanks_given
+    assign wbanks = wlanes;
+  end else begin : g_wbanks_rotate
+    always_comb begin
+      wbanks = wlanes;
+      for (int s = 0; s < OffBits; s++) begin
+        if (woff[s]) begin  // lanes move up by 2^s banks, the top ones wrapping to the bottom
+          wbanks = (wbanks << ((1 << s) * WLaneW)) |
+                   (wbanks >> ((Lanes - (1 << s)) * WLaneW));
+        end
+      end
+    end
+  end
+
   for (genvar b = 0; b < Lanes; b++) begin : g_bank
-    // Offsets are OffW bits wide, so the subtraction wraps modulo Lanes.
-    logic [OffW-1:0]  wlane;
     logic [WordW-1:0] wword_b, rword_b;
-    assign wlane = OffW'(b) - woff;
     // With a power-of-two count of words, each bank's word is the address plus a constant,
     // Lanes - 1 - b, its low bits dropped: the carry out of the offset bits is the bank's
     // "below the start offset". The carry chain then takes the address bits themselves and
@@ -122,14 +142,19 @@ module l0_buffer #(
                    rword_b == (rnext[b] ? rword_next : rword),
                    "a bank's word address disagrees with the access's word or the next one")
 
-    logic [OffW-1:0] wsrc;  // the write's lane or, WriteBanked, the bank itself
-    assign wsrc = (WriteBanked != 0) ? OffW'(b) : wlane;
+`ifndef SYNTHESIS
+    logic [OffW-1:0] wlane;  // OffW bits wide, so the subtraction wraps modulo Lanes
+    assign wlane = OffW'(b) - woff;
+    `ASSERT_ALWAYS(a_bank_lane, clk_i, rst_ni,
+                   !we_i || (WriteBanked != 0) || wbanks[b] == {wmask_i[wlane], wdata_i[wlane]},
+                   "a bank's write lane disagrees with the write's offset")
+`endif
     sram #(.Words(Words), .Width(ElemW), .RdwOld(RdwOld)) u_bank (
       .clk_i,
       .rst_ni,
-      .we_i   (we_i && wmask_i[wsrc]),
+      .we_i   (we_i && wbanks[b][ElemW]),
       .waddr_i(wword_b),
-      .wdata_i(wdata_i[wsrc]),
+      .wdata_i(wbanks[b][ElemW-1:0]),
       .re_i,
       .raddr_i(rword_b),
       .rdata_o(bank_rdata[b])
