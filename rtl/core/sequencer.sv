@@ -182,12 +182,15 @@ module sequencer
   logic        halt_q, halt_d;    // cleared: fetch nothing until the host sets the ring or tail
 
   // Fetch.
-  logic                 ar_valid_q, ar_valid_d;
+  // fetch_out: bursts requested, last beat not yet in; fetch_discard: their data is dropped
+  // (clear); fetch_stop: an erroring slot is on its way; acc_pending: an ACCESS slot waits
+  // behind the bursts. _n: the next state as if this cycle fetched nothing (fetch_ready_d).
+  logic                 ar_valid_q, ar_valid_d, ar_valid_n;
   logic [31:0]          ar_addr_q, ar_addr_d;
-  logic [FetchCntW-1:0] fetch_out_q, fetch_out_d;  // bursts requested, last beat not yet in
-  logic                 fetch_discard_q, fetch_discard_d;  // their data is dropped (clear)
-  logic                 fetch_stop_q, fetch_stop_d;  // an erroring slot is on its way
-  logic                 acc_pending_q, acc_pending_d;  // ACCESS slot waits behind the bursts
+  logic [FetchCntW-1:0] fetch_out_q, fetch_out_d, fetch_out_n;
+  logic                 fetch_discard_q, fetch_discard_d, fetch_discard_n;
+  logic                 fetch_stop_q, fetch_stop_d, fetch_stop_n;
+  logic                 acc_pending_q, acc_pending_d, acc_pending_n;
   logic                 r_err_q, r_err_d;
   logic [31:0]          fetch_addr_q, fetch_addr_d;  // ring_base + 32 fetch_ptr, kept in step
   logic                 fetch_wrap;  // the fetch pointer is on the ring's last slot
@@ -459,27 +462,42 @@ module sequencer
   // fetch_ready_q, loaded from their next state (same cycles, asserted): the fetch step
   // enables the fetch pointer's and address's 64 flip-flops, so the drains' OR and the
   // burst count's sum and compare are kept off that fanout (FPGA timing, docs/fpga.md).
-  logic                            fetch_ready_q, fetch_ready_d, draining_d;
+  logic                            fetch_ready_q, fetch_ready_d, draining_n;
   logic [$clog2(FetchDepth+1)-1:0] f_count_d;
   assign f_count_d     = f_count + $bits(f_count)'(f_in_valid && f_in_ready) -
                          $bits(f_count)'(f_out_valid && f_out_ready);
-  assign draining_d    = flush_d || (|drop_d) || (|sec_drop_d) || sync_drop_d || fetch_discard_d;
-  // The doorbell's tail compare (doorbell_ok) picks last, between the terms as with and as
-  // without it (halt_d and fetch_more_d written out: a doorbell lifts the halt; a clear or a
-  // ring set clears fetch_chk_d, so their cases are left out), so the tail's two compares are
-  // side by side, not in series with the rest (FPGA timing; asserted).
-  logic fetch_ready_rest, fetch_ready_db, fetch_ready_nodb;
+  // A fetch this cycle (fetch_may: a step clears fetch_chk_d, a go outside the windows sets
+  // acc_pending_d, a ring set clears fetch_chk_d) leaves the readiness low, so its terms are
+  // those of the next state without a fetch (_n) and fetch_may is ANDed last: the fault, the
+  // ring set pulse, the window verdict and fetch_ready_q itself meet one LUT before the
+  // register, not the fetch's effects on the burst count, the flags and the FIFO-room sum
+  // (FPGA timing: fault_q -> fetch_ready_q, 11.8 ns in one run; same value, asserted against
+  // the plain form, a_fetch_ready_d). The doorbell's tail compare (doorbell_ok) picks last
+  // but one, between the terms as with and as without it (halt_d and fetch_more_d written
+  // out: a doorbell lifts the halt; a clear or a ring set clears fetch_chk_d, so their cases
+  // are left out), so the tail's two compares are side by side, not in series with the rest.
+  assign draining_n    = flush_d || (|drop_d) || (|sec_drop_d) || sync_drop_d || fetch_discard_n;
+  logic fetch_ready_rest_n, fetch_ready_db, fetch_ready_nodb;
+  assign fetch_ready_rest_n = !draining_n && !fetch_stop_n && !acc_pending_n && !ar_valid_n &&
+                              !clear && !ring_set_ok && !clear_next &&
+                              (FetchSumW'(fetch_out_n) + FetchSumW'(f_count_d) <
+                               FetchSumW'(FetchDepth));
+  assign fetch_ready_db   = fetch_ptr_q != tail_i;
+  assign fetch_ready_nodb = !halt_q && fetch_ptr_q != tail_q;
+  assign fetch_ready_d    = !fetch_may && fetch_ready_rest_n &&
+                            (doorbell_ok ? fetch_ready_db : fetch_ready_nodb);
+`ifndef SYNTHESIS
+  logic draining_d, fetch_ready_rest;  // the plain form, with this cycle's fetch
+  assign draining_d       = flush_d || (|drop_d) || (|sec_drop_d) || sync_drop_d ||
+                            fetch_discard_d;
   assign fetch_ready_rest = !draining_d && !fetch_stop_d && !acc_pending_d && !ar_valid_d &&
                             fetch_chk_d && !clear_next &&
                             (FetchSumW'(fetch_out_d) + FetchSumW'(f_count_d) <
                              FetchSumW'(FetchDepth));
-  assign fetch_ready_db   = fetch_ptr_q != tail_i;
-  assign fetch_ready_nodb = !halt_q && fetch_ptr_q != tail_q;
-  assign fetch_ready_d    = fetch_ready_rest &&
-                            (doorbell_ok ? fetch_ready_db : fetch_ready_nodb);
   `ASSERT_ALWAYS(a_fetch_ready_d, clk_i, rst_ni,
                  fetch_ready_d == (!halt_d && fetch_more_d && fetch_ready_rest),
-                 "the fetch readiness picked by the doorbell disagrees with its terms")
+                 "the fetch readiness without this cycle's fetch disagrees with its terms")
+`endif
   always_ff @(posedge clk_i) begin
     if (!rst_ni) fetch_ready_q <= 1'b0;
     else fetch_ready_q <= fetch_ready_d;
@@ -620,14 +638,22 @@ module sequencer
                  f_sync_end == SyncEndW'(f_desc[SyncAddrLsb +: 32]) + SyncEndW'(4),
                  "the fetch FIFO head's SYNC word end disagrees with its address")
 
+  // The next state without this cycle's fetch, then with it.
   always_comb begin
-    ar_valid_d      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
+    ar_valid_n      = ar_valid_q && !mem_rd_rsp_i.ar_ready;
+    fetch_out_n     = fetch_out_q - FetchCntW'(p_end);
+    acc_pending_n   = acc_pending_q && !push_acc && !clear && !ring_set_ok;
+    fetch_stop_n    = (fetch_stop_q || (push_r && p_bad)) && !clear && !ring_set_ok;
+    fetch_discard_n = (fetch_discard_q || clear) && (fetch_out_n != '0);
+  end
+  always_comb begin
+    ar_valid_d      = ar_valid_n;
     ar_addr_d       = ar_addr_q;
     fetch_ptr_d     = fetch_ptr_q;
     fetch_addr_d    = fetch_addr_q;
-    fetch_out_d     = fetch_out_q - FetchCntW'(p_end);
-    acc_pending_d   = acc_pending_q && !push_acc;
-    fetch_stop_d    = fetch_stop_q || (push_r && p_bad);
+    fetch_out_d     = fetch_out_n;
+    acc_pending_d   = acc_pending_n;
+    fetch_stop_d    = fetch_stop_n;
     r_err_d         = mem_rd_rsp_i.r_valid ? (r_bad && !mem_rd_rsp_i.r_last) : r_err_q;
     if (fetch_step) begin
       ar_addr_d    = fetch_addr_q;
@@ -636,22 +662,18 @@ module sequencer
     end
     if (fetch_issue) begin
       ar_valid_d   = 1'b1;
-      fetch_out_d  = fetch_out_d + 1'b1;
-    end else if (fetch_go) begin  // outside the windows: fault ACCESS when it reaches decode
-      acc_pending_d = 1'b1;
+      fetch_out_d  = fetch_out_n + 1'b1;
+    end else if (fetch_go && !clear) begin  // outside the windows: fault ACCESS at decode
+      acc_pending_d = 1'b1;                 // (a clear or a ring set: nothing pending)
       fetch_stop_d  = 1'b1;
     end
     if (clear) begin
       fetch_ptr_d   = head_q;  // refetch from the first slot not decoded
       fetch_addr_d  = ring_base_q + (head_q << SlotShift);
-      acc_pending_d = 1'b0;
-      fetch_stop_d  = 1'b0;
     end
     if (ring_set_ok) begin
       fetch_ptr_d   = '0;
       fetch_addr_d  = rs_base;
-      acc_pending_d = 1'b0;
-      fetch_stop_d  = 1'b0;
     end
     fetch_discard_d = (fetch_discard_q || clear) && (fetch_out_d != '0);
   end
