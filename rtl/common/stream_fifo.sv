@@ -83,18 +83,8 @@ module stream_fifo #(
     logic [Width-1:0] next_entry, stored_head;
     assign rd_next    = (Pow2 || rd_ptr_q != PtrW'(Depth - 1)) ? rd_ptr_q + 1'b1 : '0;
     assign next_entry = mem_q[rd_next];
-    // count_q > 1 as a register (same cycles, a_many): the reload's select is this flop and
-    // the pop, not a compare on the count, which Yosys made a carry chain in front of the
-    // select's fanout (FPGA timing: the vector unit's beat buffers -> their head registers).
-    logic many_q;
     always_ff @(posedge clk_i) begin
-      if (!rst_ni) many_q <= 1'b0;
-      else if (push != pop) many_q <= push ? (count_q != '0) : (32'(count_q) > 2);
-    end
-    `ASSERT_ALWAYS(a_many, clk_i, rst_ni, many_q == (32'(count_q) > 1),
-                   "the registered more-than-one flag disagrees with the count")
-    always_ff @(posedge clk_i) begin
-      if (pop && many_q) begin
+      if (pop && count_q > CntW'(1)) begin
         head_q <= next_entry[HeadLsb +: HeadW];
       end else if (push && (count_q == '0 || pop)) begin
         head_q <= in_data_i[HeadLsb +: HeadW];
