@@ -30,32 +30,21 @@ constexpr unsigned kElemW = 12, kLanes = 8;
 constexpr uint32_t kMask = (1u << kElemW) - 1;
 using Lanes = std::array<uint32_t, kLanes>;
 
-struct Plain {
-  using Model = Vl0_buffer_w12l8;
-  static constexpr unsigned kElems = 104;
-  static constexpr bool kWriteBanked = false;
-  static constexpr int kReadLatency = 1;
+// One Verilated shape: its model, element count, read latency and write order.
+template <class M, unsigned Elems, int ReadLatency, bool WriteBanked = false>
+struct Shape {
+  using Model = M;
+  static constexpr unsigned kElems = Elems;
+  static constexpr int kReadLatency = ReadLatency;
+  static constexpr bool kWriteBanked = WriteBanked;
 };
-struct Piped {  // ReadPipe = 1, RotateEarly = 1
-  using Model = Vl0_buffer_w12l8_pipe;
-  static constexpr unsigned kElems = 104;
-  static constexpr bool kWriteBanked = false;
-  static constexpr int kReadLatency = 2;
-};
-struct PipedLate {  // ReadPipe = 1, RotateEarly = 0 (the default)
-  using Model = Vl0_buffer_w12l8_pipe_late;
-  static constexpr unsigned kElems = 104;
-  static constexpr bool kWriteBanked = false;
-  static constexpr int kReadLatency = 2;
-};
+using Plain = Shape<Vl0_buffer_w12l8, 104, 1>;
+using Piped = Shape<Vl0_buffer_w12l8_pipe, 104, 2>;           // ReadPipe = 1, RotateEarly = 1
+using PipedLate = Shape<Vl0_buffer_w12l8_pipe_late, 104, 2>;  // ReadPipe = 1, RotateEarly = 0
 // 128 elements, 16 words per bank: a power of two, so each bank's word is the address plus a
-// constant (g_word_add), as in the AI core's L0 buffers; writes in bank order, as L0C's.
-struct Banked {  // ReadPipe = 1, WriteBanked = 1
-  using Model = Vl0_buffer_w12l8e128_banked;
-  static constexpr unsigned kElems = 128;
-  static constexpr bool kWriteBanked = true;
-  static constexpr int kReadLatency = 2;
-};
+// constant (g_word_add), as in the AI core's L0 buffers; writes in bank order, as L0C's
+// (ReadPipe = 1, WriteBanked = 1).
+using Banked = Shape<Vl0_buffer_w12l8e128_banked, 128, 2, true>;
 
 template <class Config>
 class L0BufferTest : public ::testing::Test {
